@@ -1,0 +1,65 @@
+/**
+ * Shape of the one function/operator catalog that the binder and every backend read. Each entry
+ * declares its signature and type rule, how it is named in summarize/extend output, how it is
+ * written in KQL, and its JavaScript semantics. Adding a function is adding one entry.
+ */
+import type { ScalarType } from '../ir/types.js';
+import type { Value } from '../semantics/values.js';
+
+export interface TypeError {
+  readonly error: string;
+}
+export type TypeRule = (args: readonly ScalarType[]) => ScalarType | TypeError;
+
+/** Runtime facts a JS implementation may need (the query clock). Read when the rule runs. */
+export interface RunContext {
+  now: number;
+}
+
+/** What the JS backend knows at compile time about a call site. */
+export interface CallSite {
+  readonly types: readonly ScalarType[];
+  /** Values of arguments that are constants (literals, constant lets); undefined otherwise. */
+  readonly consts: readonly (Value | undefined)[];
+  readonly run: RunContext;
+}
+
+export type Impl = (...args: Value[]) => Value;
+
+export interface Accumulator {
+  add(...args: Value[]): void;
+  result(): Value;
+}
+
+interface EntryBase {
+  readonly name: string;
+  /** Inclusive argument count range. */
+  readonly arity: readonly [number, number];
+  readonly type: TypeRule;
+  /** One line for the generated support table. */
+  readonly doc: string;
+}
+
+export interface ScalarEntry extends EntryBase {
+  readonly kind: 'scalar';
+  /** How KQL writes it: a function call, an infix operator, or a prefix operator. */
+  readonly kql: { readonly call: string } | { readonly infix: string } | { readonly prefix: string } | { readonly list: string };
+  /** The output column takes its first argument's name (bin, tostring, ...). */
+  readonly passesName?: boolean;
+  /** JS semantics, specialised for a call site. */
+  readonly js: (site: CallSite) => Impl;
+  /** Arguments evaluated lazily by the backend (and/or/iff/case short-circuit). */
+  readonly lazy?: boolean;
+}
+
+export interface AggregateEntry extends EntryBase {
+  readonly kind: 'aggregate';
+  readonly kql: { readonly call: string };
+  /** Default output column: prefix + '_' + first argument's name (count -> count_). */
+  readonly columnPrefix: string;
+  /** Whether the default name uses the first argument's name (countif does not). */
+  readonly namedByArg: boolean;
+  readonly js: (site: CallSite) => () => Accumulator;
+}
+
+export type CatalogEntry = ScalarEntry | AggregateEntry;

@@ -1,0 +1,661 @@
+/**
+ * Binder: AST -> typed IR. Resolves names (columns first, then lets, then tables, as Kusto does),
+ * checks types with the catalog's rules, names output columns as Kusto names them, and computes
+ * each operator's output schema. Problems are collected, never thrown.
+ */
+import type * as A from '../query/ast.js';
+import type { FactName } from '../diagnostics/codes.js';
+import { closest, didYouMean } from '../diagnostics/diagnostic.js';
+import { functionNames, lookup, TYPE_NAMES } from '../catalog/catalog.js';
+import type { AggregateEntry } from '../catalog/types.js';
+import { coerce } from '../semantics/values.js';
+import type { TableCatalog } from './tables.js';
+import type {
+  Aggregate, Column, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp,
+} from './types.js';
+
+/** A problem located in the query text. The rule layer maps the span to file:line:col. */
+export interface QueryProblem {
+  readonly fact: FactName;
+  readonly args: readonly (string | number)[];
+  readonly span: A.Span;
+  readonly hint?: string;
+}
+
+/** Functions Kusto has that detc does not compile yet: a clearer message than "unknown". */
+const KNOWN_UNSUPPORTED = new Set([
+  'materialize', 'toscalar', 'pack', 'pack_all', 'bag_pack', 'make_bag', 'bag_keys', 'array_concat', 'array_slice',
+  'parse_url', 'parse_path', 'parse_xml', 'parse_user_agent', 'geo_info_from_ip_address', 'column_ifexists', 'hash',
+  'base64_decode_tostring', 'url_decode', 'strcat_array', 'array_index_of', 'series_stats', 'percentile', 'percentiles',
+  'stdev', 'variance', 'make_bag_if', 'hourofday', 'dayofweek', 'datetime_part', 'startofweek', 'startofmonth',
+  'endofday', 'todecimal', 'toguid', 'replace_regex', 'extract_all', 'countof', 'indexof', 'reverse', 'unixtime_seconds_todatetime',
+  'iif', 'ipv4_compare', 'parse_ipv4', 'isnan', 'round', 'abs', 'log', 'pow', 'sqrt', 'exp', 'sign', 'gettype', 'row_number',
+  'prev', 'next', 'array_sort_asc', 'array_sort_desc', 'set_union', 'set_intersect', 'set_difference', 'zip', 'tohex',
+  'trim_start', 'trim_end', 'strcmp', 'bin_at', 'dynamic_to_json', 'any', 'arg_max_if', 'make_list_with_nulls', 'binary_and',
+  'extractjson', 'indexof_regex', 'pack_array', 'count_distinct', 'ingestion_time', 'ipv4_is_in_any_range', 'ipv6_is_in_any_range',
+  'has_any_ipv4', 'has_ipv4', 'make_datetime', 'todatetime', 'array_split', 'bag_remove_keys', 'bag_merge', 'treepath', 'tostring',
+].filter((n) => lookup(n) === undefined));
+
+/** A let whose value failed to bind is 'failed': references to it are not reported again. */
+type LetBinding = { kind: 'scalar'; type: ScalarType } | { kind: 'tabular'; schema: Schema } | { kind: 'failed' };
+
+export interface BindResult {
+  readonly ir?: QueryIR;
+  readonly problems: QueryProblem[];
+}
+
+/** `failedLets`: let names whose statements did not parse (references are not reported again). */
+export function bindQuery(ast: A.QueryAst, tables: TableCatalog, queryText: string, failedLets: readonly string[] = [], bodyFailed = false): BindResult {
+  const binder = new Binder(tables, queryText);
+  binder.bodyFailed = bodyFailed;
+  for (const name of failedLets) binder.markFailed(name);
+  return binder.bind(ast);
+}
+
+class Binder {
+  private readonly problems: QueryProblem[] = [];
+  private readonly lets = new Map<string, LetBinding>();
+  private readonly tablesUsed = new Set<string>();
+
+  constructor(private readonly tables: TableCatalog, private readonly text: string) {}
+
+  /** Set when the final expression did not parse: its absence is not reported again. */
+  bodyFailed = false;
+
+  markFailed(name: string): void {
+    this.lets.set(name, { kind: 'failed' });
+  }
+
+  bind(ast: A.QueryAst): BindResult {
+    const lets: Let[] = [];
+    for (const stmt of ast.lets) {
+      if (this.lets.has(stmt.name)) this.report('DuplicateLet', [stmt.name], stmt.nameSpan);
+      const bound = this.bindPipe(stmt.value, []);
+      if (!bound) {
+        this.lets.set(stmt.name, { kind: 'failed' });
+        continue;
+      }
+      if ('source' in bound) {
+        lets.push({ kind: 'tabular', name: stmt.name, value: bound, span: stmt.span });
+        this.lets.set(stmt.name, { kind: 'tabular', schema: bound.schema });
+      } else {
+        lets.push({ kind: 'scalar', name: stmt.name, value: bound, span: stmt.span });
+        this.lets.set(stmt.name, { kind: 'scalar', type: bound.type });
+      }
+    }
+    if (!ast.body) {
+      if (this.bodyFailed) return { problems: this.problems };
+      const at = ast.lets.length ? ast.lets[ast.lets.length - 1]!.span : { start: 0, end: 1 };
+      this.report('NotTabular', ['the query has no final tabular expression (only let statements)'], at);
+      return { problems: this.problems };
+    }
+    const body = this.bindPipe(ast.body, []);
+    if (body && !('source' in body)) {
+      this.report('NotTabular', ['the query must end with a tabular expression (a table and operators), not a scalar'], ast.body.span);
+      return { problems: this.problems };
+    }
+    if (!body || this.problems.some((p) => p.fact !== 'DuplicateLet')) return { problems: this.problems };
+    return { ir: { lets, body, tables: [...this.tablesUsed] }, problems: this.problems };
+  }
+
+  private report(fact: FactName, args: readonly (string | number)[], span: A.Span, hint?: string): void {
+    this.problems.push({ fact, args, span, hint });
+  }
+
+  private source(span: A.Span): string {
+    return this.text.slice(span.start, span.end);
+  }
+
+  /** A pipe is tabular if it has operators or its source names a table/tabular let. */
+  private isTabularSource(e: A.Expr, row: Schema): boolean {
+    if (e.kind === 'unsupportedSource') return true;
+    if (e.kind === 'paren') return e.inner.ops.length > 0 || this.isTabularSource(e.inner.source, row);
+    if (e.kind !== 'name' || row.some((c) => c.name === e.name)) return false;
+    const l = this.lets.get(e.name);
+    return l ? l.kind !== 'scalar' : this.tables.get(e.name) !== undefined;
+  }
+
+  /** Bind a pipe as tabular (returns Tabular) or scalar (returns ScalarExpr). */
+  private bindPipe(p: A.PipeExpr, row: Schema): Tabular | ScalarExpr | undefined {
+    if (p.ops.length === 0 && !this.isTabularSource(p.source, row)) {
+      const src = p.source;
+      if (src.kind === 'name' && row.length === 0 && !this.lets.has(src.name)) {
+        this.reportUnknownSource(src);
+        return undefined;
+      }
+      return this.expr(p.source, row, false);
+    }
+    return this.tabular(p);
+  }
+
+  private reportUnknownSource(e: A.NameExpr): void {
+    const names = [...this.tables.names(), ...[...this.lets.keys()]];
+    this.report('UnknownTable', [e.name, didYouMean(e.name, names), this.tables.names().join(', ')], e.span);
+  }
+
+  private tabular(p: A.PipeExpr): Tabular | undefined {
+    const source = this.bindSource(p.source);
+    if (!source) {
+      // Still report unsupported operators further down the pipe.
+      for (const op of p.ops) if (op.op === 'unsupported') this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
+      return undefined;
+    }
+    let schema: Schema = source.schema;
+    const ops: TabularOp[] = [];
+    for (const [i, op] of p.ops.entries()) {
+      const bound = this.op(op, schema);
+      if (!bound) {
+        // Later operators would see a wrong schema and report follow-on errors; only name the
+        // unsupported operators after this point, which are independent problems.
+        for (const later of p.ops.slice(i + 1)) if (later.op === 'unsupported') this.report('UnsupportedOperator', [later.name, ''], later.nameSpan);
+        return undefined;
+      }
+      ops.push(bound);
+      schema = bound.schema;
+    }
+    return { source, ops, schema };
+  }
+
+  private bindSource(e: A.Expr): Source | undefined {
+    if (e.kind === 'unsupportedSource') {
+      this.report('UnsupportedOperator', [e.name, ' (as a query source)'], { start: e.span.start, end: e.span.start + e.name.length });
+      return undefined;
+    }
+    if (e.kind === 'paren' && e.inner.ops.length === 0) return this.bindSource(e.inner.source);
+    if (e.kind !== 'name') {
+      this.report('NotTabular', ['expected a table name or a tabular let before |'], e.span);
+      return undefined;
+    }
+    const l = this.lets.get(e.name);
+    if (l?.kind === 'failed') return undefined; // already reported at the let
+    if (l?.kind === 'tabular') return { kind: 'letTable', name: e.name, span: e.span, schema: l.schema };
+    if (l?.kind === 'scalar') {
+      this.report('NotTabular', [`'${e.name}' is a scalar let, not a table`], e.span);
+      return undefined;
+    }
+    const t = this.tables.get(e.name);
+    if (!t) {
+      this.reportUnknownSource(e);
+      return undefined;
+    }
+    this.tablesUsed.add(t.name);
+    return { kind: 'table', table: t.name, span: e.span, schema: t.columns };
+  }
+
+  private op(op: A.TabularOp, input: Schema): TabularOp | undefined {
+    const span = op.span;
+    switch (op.op) {
+      case 'where': {
+        const predicate = this.expr(op.predicate, input, false);
+        if (!predicate) return undefined;
+        if (predicate.type !== 'bool' && predicate.type !== 'dynamic') {
+          this.report('TypeMismatch', [`where needs a bool predicate, got ${predicate.type}`], op.predicate.span);
+          return undefined;
+        }
+        return { op: 'where', predicate, span, schema: input };
+      }
+      case 'extend': {
+        let schema = [...input];
+        const columns: NamedExpr[] = [];
+        const names = new Namer(input.map((c) => c.name));
+        for (const item of op.items) {
+          if (this.rejectTuple(item)) return undefined;
+          const e = this.expr(item.expr, schema, false);
+          if (!e) return undefined;
+          const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), true);
+          columns.push({ name, expr: e, explicitName: item.name !== undefined });
+          schema = replaceOrAppend(schema, { name, type: e.type });
+        }
+        return { op: 'extend', columns, span, schema };
+      }
+      case 'project': {
+        const columns: NamedExpr[] = [];
+        const names = new Namer([]);
+        for (const item of op.items) {
+          if (this.rejectTuple(item)) return undefined;
+          const e = this.expr(item.expr, input, false);
+          if (!e) return undefined;
+          const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), false);
+          names.take(name);
+          columns.push({ name, expr: e, explicitName: item.name !== undefined });
+        }
+        return { op: 'project', columns, span, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
+      }
+      case 'project-away':
+      case 'project-keep': {
+        const names = this.existingNames(op.names, input);
+        if (!names) return undefined;
+        const set = new Set(names);
+        const schema = input.filter((c) => set.has(c.name) === (op.op === 'project-keep'));
+        return { op: op.op, names, span, schema };
+      }
+      case 'project-reorder': {
+        const names = this.existingNames(op.keys.map((k) => (k.expr.kind === 'name' ? { name: k.expr.name, span: k.expr.span } : { name: '', span: k.span })), input);
+        if (!names) return undefined;
+        const first = names.map((n) => input.find((c) => c.name === n)!);
+        return { op: 'project-reorder', names, span, schema: [...first, ...input.filter((c) => !names.includes(c.name))] };
+      }
+      case 'project-rename': {
+        const names = this.existingNames(op.renames.map((r) => r.from), input);
+        if (!names) return undefined;
+        const renames = op.renames.map((r) => ({ to: r.to.name, from: r.from.name }));
+        const schema = input.map((c) => {
+          const r = renames.find((x) => x.from === c.name);
+          return r ? { name: r.to, type: c.type } : c;
+        });
+        return { op: 'project-rename', renames, span, schema };
+      }
+      case 'summarize':
+        return this.summarize(op, input);
+      case 'sort': {
+        const keys = this.sortKeys(op.keys, input);
+        return keys && { op: 'sort', keys, span, schema: input };
+      }
+      case 'top': {
+        const count = this.expr(op.count, input, false);
+        const keys = this.sortKeys([op.key], input);
+        return count && keys && { op: 'top', count, key: keys[0]!, span, schema: input };
+      }
+      case 'take': {
+        const count = this.expr(op.count, input, false);
+        if (count && count.type !== 'long' && count.type !== 'int') {
+          this.report('TypeMismatch', [`take needs a whole number of rows, got ${count.type}`], op.count.span);
+          return undefined;
+        }
+        return count && { op: 'take', count, span, schema: input };
+      }
+      case 'distinct': {
+        if (op.items.length === 1 && op.items[0]!.kind === 'star') {
+          const columns = input.map((c) => ({ name: c.name, expr: col(c, op.items[0]!.span), explicitName: false }));
+          return { op: 'distinct', columns, span, schema: input };
+        }
+        const columns: NamedExpr[] = [];
+        for (const item of op.items) {
+          const e = this.expr(item, input, false);
+          if (!e) return undefined;
+          columns.push({ name: deriveName(e) ?? `Column${columns.length + 1}`, expr: e, explicitName: false });
+        }
+        return { op: 'distinct', columns, span, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
+      }
+      case 'count':
+        return { op: 'count', span, schema: [{ name: 'Count', type: 'long' }] };
+      case 'unsupported':
+        this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
+        return undefined;
+    }
+  }
+
+  /** Resolve column names; `*` wildcards expand to the matching columns, in schema order. */
+  private existingNames(refs: readonly A.NameRef[], input: Schema): string[] | undefined {
+    let ok = true;
+    const out: string[] = [];
+    for (const r of refs) {
+      if (r.name.includes('*')) {
+        const re = new RegExp(`^${r.name.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+        const matches = input.filter((c) => re.test(c.name)).map((c) => c.name);
+        if (matches.length === 0) {
+          this.report('UnknownColumn', [r.name, ' (no column matches this pattern)'], r.span);
+          ok = false;
+        }
+        out.push(...matches.filter((m) => !out.includes(m)));
+      } else if (!input.some((c) => c.name === r.name)) {
+        this.report('UnknownColumn', [r.name, didYouMean(r.name, input.map((c) => c.name))], r.span);
+        ok = false;
+      } else if (!out.includes(r.name)) out.push(r.name);
+    }
+    return ok ? out : undefined;
+  }
+
+  /** `(a, b) = expr` is only meaningful for aggregates with several outputs. */
+  private rejectTuple(item: A.Assignment): boolean {
+    if (!item.tuple) return false;
+    this.report('UnsupportedOperator', ['(a, b) = ...', ': tuple assignment is only compiled for arg_max/arg_min/take_any in summarize'], item.span);
+    return true;
+  }
+
+  private sortKeys(keys: readonly A.SortKey[], input: Schema): SortKey[] | undefined {
+    const out: SortKey[] = [];
+    for (const k of keys) {
+      const e = this.expr(k.expr, input, false);
+      if (!e) return undefined;
+      if (e.type === 'dynamic') {
+        this.report('TypeMismatch', ['cannot sort by a dynamic value; convert it first (e.g. tostring(...))'], k.expr.span);
+        return undefined;
+      }
+      const direction = k.direction ?? 'desc';
+      const nulls = k.nulls ?? (direction === 'asc' ? 'first' : 'last');
+      out.push({ expr: e, direction, nulls, explicitDirection: k.direction !== undefined, explicitNulls: k.nulls !== undefined });
+    }
+    return out;
+  }
+
+  private summarize(op: Extract<A.TabularOp, { op: 'summarize' }>, input: Schema): TabularOp | undefined {
+    const names = new Namer([]);
+    const by: NamedExpr[] = [];
+    for (const item of op.by) {
+      if (this.rejectTuple(item)) return undefined;
+      const e = this.expr(item.expr, input, false);
+      if (!e) return undefined;
+      if (e.type === 'dynamic') {
+        this.report('TypeMismatch', ['cannot group by a dynamic value; convert it first (e.g. tostring(...))'], item.expr.span);
+        return undefined;
+      }
+      const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), false);
+      names.take(name);
+      by.push({ name, expr: e, explicitName: item.name !== undefined });
+    }
+    const aggregates: Aggregate[] = [];
+    for (const item of op.aggregates) {
+      const a = this.aggregate(item, input, by, names);
+      if (!a) return undefined;
+      aggregates.push(a);
+    }
+    const schema: Column[] = [...by.map((b) => ({ name: b.name, type: b.expr.type })), ...aggregates.flatMap((a) => a.outputs)];
+    return { op: 'summarize', aggregates, by, span: op.span, schema };
+  }
+
+  private aggregate(item: A.Assignment, input: Schema, by: readonly NamedExpr[], names: Namer): Aggregate | undefined {
+    const e = item.expr;
+    if (e.kind !== 'call') {
+      this.report('NotAnAggregate', [this.source(e.span)], e.span);
+      return undefined;
+    }
+    const entry = lookup(e.name);
+    if (!entry || entry.kind !== 'aggregate') {
+      if (!entry) this.reportUnknownFunction(e);
+      else this.report('NotAnAggregate', [e.name], e.nameSpan);
+      return undefined;
+    }
+    if (!this.checkArity(e, entry)) return undefined;
+    const multi = entry.name === 'arg_max' || entry.name === 'arg_min' || entry.name === 'take_any';
+    const args: ScalarExpr[] = [];
+    for (const a of e.args) {
+      if (a.ops.length === 0 && a.source.kind === 'star') {
+        if (!multi && !(entry.name === 'count' && e.args.length === 1)) {
+          this.report('TypeMismatch', [`'*' is not an argument of ${entry.name}`], a.span);
+          return undefined;
+        }
+        if (entry.name === 'count') break; // count(*) == count()
+        const taken = new Set([...by.map((b) => b.name), ...args.map((x) => (x.kind === 'column' ? x.name : ''))]);
+        for (const c of input) if (!taken.has(c.name)) args.push(col(c, a.span));
+        continue;
+      }
+      const bound = this.bindPipe(a, input);
+      if (!bound || 'source' in bound) {
+        if (bound) this.report('NotTabular', ['expected a scalar argument, not a table'], a.span);
+        return undefined;
+      }
+      args.push(bound);
+    }
+    const t = entry.type(args.map((x) => x.type));
+    if (typeof t !== 'string') {
+      this.report('TypeMismatch', [t.error], e.span);
+      return undefined;
+    }
+    if (!multi && this.rejectTuple(item)) return undefined;
+    if (multi) {
+      if (item.tuple && item.tuple.length !== args.length) {
+        this.report('TypeMismatch', [`${entry.name} here outputs ${args.length} columns but ${item.tuple.length} names are given`], item.span);
+        return undefined;
+      }
+      const outputs = args.map((x, i) => ({
+        name: item.tuple?.[i]?.name ?? (i === 0 && item.name !== undefined ? item.name : names.unique(deriveName(x) ?? names.nextColumn(), false)),
+        type: x.type,
+      }));
+      outputs.forEach((o) => names.take(o.name));
+      return { fn: entry.name, args, outputs, explicitName: item.name !== undefined || item.tuple !== undefined, span: e.span };
+    }
+    const name = item.name ?? names.unique(aggregateName(entry, args) ?? names.nextColumn(), false);
+    names.take(name);
+    return { fn: entry.name, args, outputs: [{ name, type: t }], explicitName: item.name !== undefined, span: e.span };
+  }
+
+  private checkArity(e: A.CallExpr, entry: { name: string; arity: readonly [number, number] }): boolean {
+    const [min, max] = entry.arity;
+    const n = e.args.length;
+    if (n < min || n > max) {
+      const expected = min === max ? String(min) : max === Infinity || max >= 64 ? `at least ${min}` : `${min} to ${max}`;
+      this.report('WrongArgCount', [entry.name, expected, n], e.span);
+      return false;
+    }
+    return true;
+  }
+
+  private reportUnknownFunction(e: A.CallExpr): void {
+    if (KNOWN_UNSUPPORTED.has(e.name)) {
+      this.report('UnknownFunction', [e.name, ' (a Kusto function detc does not compile yet)'], e.nameSpan);
+      return;
+    }
+    this.report('UnknownFunction', [e.name, didYouMean(e.name, functionNames())], e.nameSpan);
+  }
+
+  /** Bind a scalar expression against the columns in `row`. */
+  private expr(e: A.Expr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
+    switch (e.kind) {
+      case 'literal':
+        return { kind: 'literal', type: e.literal.type, value: e.literal.value, span: e.span };
+      case 'name': {
+        const c = row.find((x) => x.name === e.name);
+        if (c) return { kind: 'column', name: c.name, type: c.type, span: e.span };
+        const l = this.lets.get(e.name);
+        if (l?.kind === 'scalar') return { kind: 'letRef', name: e.name, type: l.type, span: e.span };
+        if (l?.kind === 'failed') return undefined; // already reported at the let
+        if (l?.kind === 'tabular' || this.tables.get(e.name)) {
+          this.report('NotTabular', [`'${e.name}' is a table; a scalar is expected here`], e.span);
+          return undefined;
+        }
+        const candidates = [...row.map((x) => x.name), ...[...this.lets.entries()].filter(([, v]) => v.kind === 'scalar').map(([k]) => k)];
+        const suggestion = closest(e.name, candidates);
+        this.report('UnknownColumn', [e.name, suggestion && suggestion !== e.name ? ` (did you mean '${suggestion}'?)` : ''], e.span);
+        return undefined;
+      }
+      case 'member':
+        return this.member(e, row, inAggregate);
+      case 'index': {
+        const target = this.expr(e.target, row, inAggregate);
+        const index = this.expr(e.index, row, inAggregate);
+        if (!target || !index) return undefined;
+        if (target.type !== 'dynamic') {
+          this.report('MemberOfNonDynamic', [this.source(e.target.span), target.type, this.source(e.index.span), `; use parse_json(${this.source(e.target.span)})[${this.source(e.index.span)}]`], e.span);
+          return undefined;
+        }
+        const key = index.kind === 'literal' && (typeof index.value === 'string' || typeof index.value === 'number') ? index.value : index;
+        return { kind: 'member', target, key, bracket: true, type: 'dynamic', span: e.span };
+      }
+      case 'call':
+        return this.call(e, row, inAggregate);
+      case 'binary':
+        return this.binary(e, row, inAggregate);
+      case 'unary': {
+        const operand = this.expr(e.operand, row, inAggregate);
+        if (!operand) return undefined;
+        if (e.op === '+') return operand;
+        if (operand.kind === 'literal' && typeof operand.value === 'number') return { ...operand, value: -operand.value, span: e.span };
+        return this.typed('negate', [operand], e.span);
+      }
+      case 'paren': {
+        const inner = this.bindPipe(e.inner, row);
+        if (inner && 'source' in inner) {
+          this.report('NotTabular', ['a tabular expression cannot be used as a scalar here'], e.span);
+          return undefined;
+        }
+        return inner;
+      }
+      case 'star':
+        this.report('TypeMismatch', ["'*' is not allowed here"], e.span);
+        return undefined;
+      case 'unsupportedSource':
+        this.report('UnsupportedOperator', [e.name, ''], e.span);
+        return undefined;
+    }
+  }
+
+  private member(e: A.MemberExpr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
+    const target = this.expr(e.target, row, inAggregate);
+    if (!target) return undefined;
+    if (target.type === 'dynamic') return { kind: 'member', target, key: e.name, bracket: false, type: 'dynamic', span: e.span };
+    const targetText = this.source(e.target.span);
+    const hint = target.type === 'string' ? `use parse_json(${targetText}).${e.name}` : undefined;
+    this.report('MemberOfNonDynamic', [targetText, target.type, e.name, target.type === 'string' ? ' (a string column holding JSON must be parsed first)' : ''], e.nameSpan, hint);
+    return undefined;
+  }
+
+  private call(e: A.CallExpr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
+    const typeName = TYPE_NAMES[e.name];
+    if (typeName && e.args.length === 1) return this.typedLiteral(e, typeName, row);
+    const entry = lookup(e.name);
+    if (!entry || !(entry.kind === 'aggregate' || 'call' in entry.kql)) {
+      this.reportUnknownFunction(e);
+      return undefined;
+    }
+    if (entry.kind === 'aggregate') {
+      this.report('AggregateOutsideSummarize', [e.name], e.nameSpan);
+      return undefined;
+    }
+    if (!this.checkArity(e, entry)) return undefined;
+    const args: ScalarExpr[] = [];
+    for (const a of e.args) {
+      const bound = this.bindPipe(a, row);
+      if (!bound) return undefined;
+      if ('source' in bound) {
+        this.report('NotTabular', [`${e.name} takes scalar arguments, not a table`], a.span);
+        return undefined;
+      }
+      args.push(bound);
+    }
+    if (e.name === 'datetime_diff' && !(args[0]!.kind === 'literal' && typeof args[0]!.value === 'string')) {
+      this.report('ConstantRequired', ["datetime_diff's first argument (the unit)"], e.args[0]!.span);
+      return undefined;
+    }
+    return this.typed(entry.name, args, e.span);
+  }
+
+  /** `long(5)`, `datetime(null)`, `timespan(1d)`, `bool(true)`. */
+  private typedLiteral(e: A.CallExpr, type: ScalarType, row: Schema): ScalarExpr | undefined {
+    const arg = e.args[0]!;
+    if (arg.ops.length === 0 && arg.source.kind === 'name' && arg.source.name === 'null') return { kind: 'literal', type, value: null, span: e.span };
+    const bound = this.bindPipe(arg, row);
+    if (!bound || 'source' in bound || bound.kind !== 'literal') {
+      if (bound) this.report('BadLiteral', [`${e.name}(...) needs a constant value`], arg.span);
+      return undefined;
+    }
+    return { kind: 'literal', type, value: coerce(bound.value, type), span: e.span };
+  }
+
+  /** Apply the catalog's type rule to a call of `fn`; report a type error at `span`. */
+  private typed(fn: string, args: ScalarExpr[], span: A.Span): ScalarExpr | undefined {
+    const entry = lookup(fn)!;
+    const t = entry.type(args.map((a) => a.type));
+    if (typeof t !== 'string') {
+      this.report('TypeMismatch', [t.error], span);
+      return undefined;
+    }
+    return { kind: 'call', fn, args, type: t, span };
+  }
+
+  private binary(e: A.BinaryExpr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
+    const left = this.expr(e.left, row, inAggregate);
+    if (Array.isArray(e.right)) {
+      const items: ScalarExpr[] = [];
+      for (const item of e.right as A.PipeExpr[]) {
+        const b = this.bindListItem(item, row);
+        if (!b) return undefined;
+        items.push(b);
+      }
+      if (!left) return undefined;
+      if (e.op === 'matches regex') return undefined;
+      return this.typed(e.op, [left, ...items], e.span);
+    }
+    const right = this.expr(e.right as A.Expr, row, inAggregate);
+    if (!left || !right) return undefined;
+    if (e.op === 'matches regex' && right.kind === 'literal' && typeof right.value === 'string') {
+      const problem = regexProblem(right.value);
+      if (problem) {
+        this.report('BadRegex', [JSON.stringify(right.value), problem], (e.right as A.Expr).span);
+        return undefined;
+      }
+    }
+    return this.typed(e.op, [left, right], e.span);
+  }
+
+  /** An item of `in (...)`/`has_any (...)`: a scalar, a dynamic array, or a one-column table. */
+  private bindListItem(item: A.PipeExpr, row: Schema): ScalarExpr | undefined {
+    const b = this.bindPipe(item, row);
+    if (!b) return undefined;
+    if (!('source' in b)) return b;
+    if (b.schema.length === 0) {
+      this.report('NotTabular', ['the table in this list has no columns'], item.span);
+      return undefined;
+    }
+    return { kind: 'subquery', query: b, type: b.schema[0]!.type, span: item.span };
+  }
+}
+
+import { compileKqlRegex } from '../semantics/regex.js';
+function regexProblem(pattern: string): string | undefined {
+  const r = compileKqlRegex(pattern);
+  return r.ok ? undefined : r.error;
+}
+
+function col(c: Column, span: A.Span): ScalarExpr {
+  return { kind: 'column', name: c.name, type: c.type, span };
+}
+
+function replaceOrAppend(schema: Column[], c: Column): Column[] {
+  const i = schema.findIndex((x) => x.name === c.name);
+  if (i < 0) return [...schema, c];
+  const copy = [...schema];
+  copy[i] = c;
+  return copy;
+}
+
+/**
+ * The column name Kusto gives an unnamed expression: a column's own name; `a.b` -> `a_b`;
+ * functions that pass their first argument's name (bin, tostring, ...) pass it on.
+ */
+export function deriveName(e: ScalarExpr): string | undefined {
+  switch (e.kind) {
+    case 'column':
+    case 'letRef':
+      return e.name;
+    case 'member': {
+      const base = deriveName(e.target);
+      return base !== undefined && typeof e.key !== 'object' ? `${base}_${e.key}` : undefined;
+    }
+    case 'call': {
+      const entry = lookup(e.fn);
+      return entry?.kind === 'scalar' && entry.passesName && e.args[0] ? deriveName(e.args[0]) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `dcount(IPAddress)` -> `dcount_IPAddress`; `count()` -> `count_`; `countif(p)` -> `countif_`. */
+function aggregateName(entry: AggregateEntry, args: readonly ScalarExpr[]): string | undefined {
+  if (!entry.namedByArg || args.length === 0) return `${entry.columnPrefix}_`;
+  const n = deriveName(args[0]!);
+  return n === undefined ? undefined : `${entry.columnPrefix}_${n}`;
+}
+
+/** Unique output names: duplicates get 1, 2, ... as Kusto does; unnamed columns are Column1, ... */
+class Namer {
+  private readonly used: Set<string>;
+  private columns = 0;
+  constructor(existing: readonly string[]) {
+    this.used = new Set(existing);
+  }
+  unique(name: string, allowReplace: boolean): string {
+    if (allowReplace || !this.used.has(name)) return name;
+    for (let i = 1; ; i++) if (!this.used.has(`${name}${i}`)) return `${name}${i}`;
+  }
+  take(name: string): void {
+    this.used.add(name);
+  }
+  nextColumn(): string {
+    let name: string;
+    do name = `Column${++this.columns}`;
+    while (this.used.has(name));
+    return name;
+  }
+}

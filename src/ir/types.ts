@@ -1,0 +1,100 @@
+/**
+ * The IR: a typed, target-neutral form of a rule's query, produced by the binder and read by every
+ * backend. Names are resolved, types known, every tabular operator carries its output schema, and
+ * every node keeps its span (offsets in the query text) so backends can point at the source.
+ *
+ * Extension points (not compiled yet): join/union/lookup add source kinds with sub-pipelines,
+ * mv-expand/mv-apply/parse add operators to `TabularOp`, materialize a `TabularLet` flag.
+ */
+import type { Span } from '../query/ast.js';
+
+export type ScalarType = 'string' | 'long' | 'int' | 'real' | 'decimal' | 'bool' | 'datetime' | 'timespan' | 'dynamic' | 'guid';
+
+export interface Column {
+  readonly name: string;
+  readonly type: ScalarType;
+}
+export type Schema = readonly Column[];
+
+export type ScalarExpr =
+  | { readonly kind: 'literal'; readonly type: ScalarType; readonly value: unknown; readonly span: Span }
+  | { readonly kind: 'column'; readonly name: string; readonly type: ScalarType; readonly span: Span }
+  /** Reference to a scalar `let`. */
+  | { readonly kind: 'letRef'; readonly name: string; readonly type: ScalarType; readonly span: Span }
+  /** A function or operator from the catalog (`==`, `has`, `in~`, `bin`, `tostring`, ...). */
+  | { readonly kind: 'call'; readonly fn: string; readonly args: readonly ScalarExpr[]; readonly type: ScalarType; readonly span: Span }
+  /** `d.key`, `d["key"]`, `d[0]` on a dynamic value. */
+  | { readonly kind: 'member'; readonly target: ScalarExpr; readonly key: string | number | ScalarExpr; readonly bracket: boolean; readonly type: 'dynamic'; readonly span: Span }
+  /** The first column of a tabular expression used as a list (`x in (T)`). */
+  | { readonly kind: 'subquery'; readonly query: Tabular; readonly type: ScalarType; readonly span: Span };
+
+export interface NamedExpr {
+  readonly name: string;
+  readonly expr: ScalarExpr;
+  /** Whether the user wrote the name (emitters keep `X = expr` only then). */
+  readonly explicitName: boolean;
+}
+
+export interface Aggregate {
+  /** Catalog name: count, dcount, make_set, arg_max, ... */
+  readonly fn: string;
+  readonly args: readonly ScalarExpr[];
+  /** Output columns; one for most aggregates, several for arg_max/arg_min/take_any. */
+  readonly outputs: readonly Column[];
+  readonly explicitName: boolean;
+  readonly span: Span;
+}
+
+export interface SortKey {
+  readonly expr: ScalarExpr;
+  readonly direction: 'asc' | 'desc';
+  readonly nulls: 'first' | 'last';
+  /** What the user wrote, so emitters can keep the source's form. */
+  readonly explicitDirection: boolean;
+  readonly explicitNulls: boolean;
+}
+
+interface OpBase {
+  readonly span: Span;
+  /** The columns this operator outputs. */
+  readonly schema: Schema;
+}
+
+export type TabularOp =
+  | (OpBase & { readonly op: 'where'; readonly predicate: ScalarExpr })
+  | (OpBase & { readonly op: 'extend'; readonly columns: readonly NamedExpr[] })
+  | (OpBase & { readonly op: 'project'; readonly columns: readonly NamedExpr[] })
+  | (OpBase & { readonly op: 'project-away'; readonly names: readonly string[] })
+  | (OpBase & { readonly op: 'project-keep'; readonly names: readonly string[] })
+  | (OpBase & { readonly op: 'project-reorder'; readonly names: readonly string[] })
+  | (OpBase & { readonly op: 'project-rename'; readonly renames: readonly { readonly to: string; readonly from: string }[] })
+  | (OpBase & { readonly op: 'summarize'; readonly aggregates: readonly Aggregate[]; readonly by: readonly NamedExpr[] })
+  | (OpBase & { readonly op: 'sort'; readonly keys: readonly SortKey[] })
+  | (OpBase & { readonly op: 'top'; readonly count: ScalarExpr; readonly key: SortKey })
+  | (OpBase & { readonly op: 'take'; readonly count: ScalarExpr })
+  | (OpBase & { readonly op: 'distinct'; readonly columns: readonly NamedExpr[] })
+  | (OpBase & { readonly op: 'count' });
+
+export type Source =
+  | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema }
+  | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema };
+
+export interface Tabular {
+  readonly source: Source;
+  readonly ops: readonly TabularOp[];
+  /** Output schema of the whole pipeline. */
+  readonly schema: Schema;
+}
+
+export type Let =
+  | { readonly kind: 'scalar'; readonly name: string; readonly value: ScalarExpr; readonly span: Span }
+  | { readonly kind: 'tabular'; readonly name: string; readonly value: Tabular; readonly span: Span };
+
+export interface QueryIR {
+  readonly lets: readonly Let[];
+  readonly body: Tabular;
+  /** Tables read by the query (directly or through lets). */
+  readonly tables: readonly string[];
+}
+
+export const isNumeric = (t: ScalarType): boolean => t === 'long' || t === 'int' || t === 'real' || t === 'decimal';

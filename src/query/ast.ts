@@ -1,0 +1,153 @@
+/**
+ * Syntax tree of a KQL query, as written. Positions are offsets into the query text; the rule
+ * loader maps them back to file line/column. No names are resolved here: that is the binder's job.
+ */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface QueryAst {
+  readonly lets: LetStmt[];
+  /** The final tabular expression; absent when a query is only let statements. */
+  readonly body?: PipeExpr;
+}
+
+export interface LetStmt {
+  readonly kind: 'let';
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly value: PipeExpr;
+  readonly span: Span;
+}
+
+/** `expr | op | op ...`. With no operators it may still be a table name or a scalar. */
+export interface PipeExpr {
+  readonly kind: 'pipe';
+  readonly source: Expr;
+  readonly ops: TabularOp[];
+  readonly span: Span;
+}
+
+export type Expr =
+  | LiteralExpr
+  | NameExpr
+  | MemberExpr
+  | IndexExpr
+  | CallExpr
+  | BinaryExpr
+  | UnaryExpr
+  | ParenExpr
+  | StarExpr
+  | UnsupportedSource;
+
+export type LiteralValue =
+  | { readonly type: 'string'; readonly value: string }
+  | { readonly type: 'long'; readonly value: number }
+  | { readonly type: 'real'; readonly value: number }
+  | { readonly type: 'bool'; readonly value: boolean }
+  /** Milliseconds. */
+  | { readonly type: 'timespan'; readonly value: number }
+  /** Milliseconds since the Unix epoch, or null for datetime(null). */
+  | { readonly type: 'datetime'; readonly value: number | null }
+  | { readonly type: 'dynamic'; readonly value: unknown };
+
+export interface LiteralExpr {
+  readonly kind: 'literal';
+  readonly literal: LiteralValue;
+  readonly span: Span;
+}
+export interface NameExpr {
+  readonly kind: 'name';
+  readonly name: string;
+  readonly span: Span;
+}
+export interface MemberExpr {
+  readonly kind: 'member';
+  readonly target: Expr;
+  readonly name: string;
+  readonly span: Span;
+  readonly nameSpan: Span;
+}
+export interface IndexExpr {
+  readonly kind: 'index';
+  readonly target: Expr;
+  readonly index: Expr;
+  readonly span: Span;
+}
+export interface CallExpr {
+  readonly kind: 'call';
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly args: PipeExpr[];
+  readonly span: Span;
+}
+export interface BinaryExpr {
+  readonly kind: 'binary';
+  /** As written: '==', 'and', 'has', '!has', 'in~', 'between', 'matches regex', ... */
+  readonly op: string;
+  readonly opSpan: Span;
+  readonly left: Expr;
+  /** For in/has_any: the list; for between: [low, high]. */
+  readonly right: Expr | PipeExpr[];
+  readonly span: Span;
+}
+export interface UnaryExpr {
+  readonly kind: 'unary';
+  readonly op: '-' | '+';
+  readonly operand: Expr;
+  readonly span: Span;
+}
+export interface ParenExpr {
+  readonly kind: 'paren';
+  readonly inner: PipeExpr;
+  readonly span: Span;
+}
+export interface StarExpr {
+  readonly kind: 'star';
+  readonly span: Span;
+}
+/** A source form detc does not compile yet (union, datatable, ...), kept for its diagnostic. */
+export interface UnsupportedSource {
+  readonly kind: 'unsupportedSource';
+  readonly name: string;
+  readonly span: Span;
+}
+
+/** `Name = expr` or a bare `expr` in extend/project/summarize. */
+export interface Assignment {
+  readonly name?: string;
+  readonly nameSpan?: Span;
+  /** `(A, B) = expr`: names for an expression with several outputs (arg_max, ...). */
+  readonly tuple?: NameRef[];
+  readonly expr: Expr;
+  readonly span: Span;
+}
+
+export interface SortKey {
+  readonly expr: Expr;
+  readonly direction?: 'asc' | 'desc';
+  readonly nulls?: 'first' | 'last';
+  readonly span: Span;
+}
+
+export interface NameRef {
+  readonly name: string;
+  readonly span: Span;
+}
+
+export type TabularOp =
+  | { readonly op: 'where'; readonly predicate: Expr; readonly span: Span }
+  | { readonly op: 'extend'; readonly items: Assignment[]; readonly span: Span }
+  | { readonly op: 'project'; readonly items: Assignment[]; readonly span: Span }
+  | { readonly op: 'project-away'; readonly names: NameRef[]; readonly span: Span }
+  | { readonly op: 'project-keep'; readonly names: NameRef[]; readonly span: Span }
+  | { readonly op: 'project-reorder'; readonly keys: SortKey[]; readonly span: Span }
+  | { readonly op: 'project-rename'; readonly renames: { to: NameRef; from: NameRef }[]; readonly span: Span }
+  | { readonly op: 'summarize'; readonly aggregates: Assignment[]; readonly by: Assignment[]; readonly span: Span }
+  | { readonly op: 'sort'; readonly keys: SortKey[]; readonly span: Span }
+  | { readonly op: 'top'; readonly count: Expr; readonly key: SortKey; readonly span: Span }
+  | { readonly op: 'take'; readonly count: Expr; readonly span: Span }
+  | { readonly op: 'distinct'; readonly items: Expr[]; readonly span: Span }
+  | { readonly op: 'count'; readonly span: Span }
+  | { readonly op: 'unsupported'; readonly name: string; readonly nameSpan: Span; readonly span: Span };

@@ -1,0 +1,728 @@
+/**
+ * KQL parser (chevrotain, embedded actions) producing the AST in ast.ts.
+ * Statements are parsed one at a time (split at top-level `;`), so one syntax error does not hide
+ * the errors of the other statements. Operators detc does not compile yet are parsed loosely
+ * (skipped to the next `|`) and reported by the binder with their location.
+ */
+import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
+import * as T from './lexer.js';
+import type {
+  Assignment, Expr, LetStmt, LiteralValue, NameRef, PipeExpr, QueryAst, SortKey, Span, TabularOp,
+} from './ast.js';
+import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
+
+export interface SyntaxProblem {
+  readonly message: string;
+  readonly span: Span;
+  /** 'unsupported' marks constructs that parse but that detc does not compile yet. */
+  readonly kind: 'syntax' | 'unsupported' | 'literal';
+}
+
+/** Offsets of a token range; `end` is exclusive. Tokens carry start offsets and images. */
+const tokenEnd = (t: IToken): number => t.startOffset + t.image.length;
+const span = (a: IToken, b: IToken = a): Span => ({ start: a.startOffset, end: tokenEnd(b) });
+const join = (a: { span: Span }, b: { span: Span }): Span => ({ start: a.span.start, end: b.span.end });
+
+/** Sources detc does not compile yet that may start a tabular expression. */
+const UNSUPPORTED_SOURCES = new Set(['union', 'datatable', 'print', 'range', 'search', 'find', 'externaldata', 'evaluate', 'view']);
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${T.tokenLabel(expected)} but found ${describe(actual)}`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describe(firstRedundant)}`,
+  buildNoViableAltMessage: ({ actual, ruleName }) => `unexpected ${describe(actual[0])}${ruleHint(ruleName)}`,
+  buildEarlyExitMessage: ({ actual, ruleName }) => `unexpected ${describe(actual[0])}${ruleHint(ruleName)}`,
+};
+
+function describe(t: IToken | undefined): string {
+  if (!t || t.tokenType === EOF) return 'end of query';
+  if (t.tokenType === T.UnterminatedString) return 'a string with no closing quote';
+  return `'${t.image}'`;
+}
+function ruleHint(rule: string): string {
+  const hints: Record<string, string> = {
+    tabularOp: ' after |: expected a tabular operator such as where, extend, project, summarize',
+    primary: ': expected an expression',
+    unaryExpr: ': expected an expression',
+    expr: ': expected an expression',
+    dynamicValue: ': expected a JSON-like value in dynamic(...)',
+  };
+  return hints[rule] ?? '';
+}
+
+class KqlParser extends EmbeddedActionsParser {
+  constructor() {
+    super(T.allTokens, { maxLookahead: 2, recoveryEnabled: false, errorMessageProvider: messages });
+    this.performSelfAnalysis();
+  }
+
+  public letOnly = this.RULE('letOnly', (): LetStmt => {
+    const s = this.SUBRULE(this.letStmt);
+    this.CONSUME(EOF);
+    return s;
+  });
+
+  public pipeOnly = this.RULE('pipeOnly', (): PipeExpr => {
+    const p = this.SUBRULE(this.pipeExpr);
+    this.CONSUME(EOF);
+    return p;
+  });
+
+  private letStmt = this.RULE('letStmt', (): LetStmt => {
+    const kw = this.CONSUME(T.Let);
+    const name = this.SUBRULE(this.nameRef);
+    this.CONSUME(T.Assign);
+    const value = this.SUBRULE(this.pipeExpr);
+    return this.ACTION(() => ({ kind: 'let' as const, name: name.name, nameSpan: name.span, value, span: { start: kw.startOffset, end: value.span.end } }));
+  });
+
+  private pipeExpr = this.RULE('pipeExpr', (): PipeExpr => {
+    let source!: Expr;
+    this.OR([
+      {
+        GATE: () => UNSUPPORTED_SOURCES.has(this.LA(1).image) && this.LA(2).tokenType !== T.Pipe,
+        ALT: () => {
+          const t = this.CONSUME(T.Identifier);
+          const last = this.SUBRULE(this.skipOperands);
+          source = this.ACTION(() => ({ kind: 'unsupportedSource' as const, name: t.image, span: span(t, last ?? t) }));
+        },
+      },
+      { ALT: () => { source = this.SUBRULE(this.expr); } },
+    ]);
+    const ops: TabularOp[] = [];
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      const op = this.SUBRULE(this.tabularOp);
+      this.ACTION(() => ops.push(op));
+    });
+    return this.ACTION(() => ({ kind: 'pipe' as const, source, ops, span: ops.length ? join(source, ops[ops.length - 1]!) : source.span }));
+  });
+
+  /** Skips the operands of an operator detc does not compile: up to `|`, `;` or an unmatched `)`. */
+  private skipOperands = this.RULE('skipOperands', (): IToken | undefined => {
+    let depth = 0;
+    let last: IToken | undefined;
+    this.MANY({
+      GATE: () => {
+        const t = this.LA(1).tokenType;
+        if (t === EOF) return false;
+        if (depth === 0 && (t === T.Pipe || t === T.Semicolon || t === T.RParen || t === T.RBracket || t === T.RBrace)) return false;
+        return true;
+      },
+      DEF: () => {
+        const tok = this.CONSUME(T.AnyToken);
+        this.ACTION(() => {
+          last = tok;
+          const tt = tok.tokenType;
+          if (tt === T.LParen || tt === T.LBracket || tt === T.LBrace) depth++;
+          else if (tt === T.RParen || tt === T.RBracket || tt === T.RBrace) depth--;
+        });
+      },
+    });
+    return last;
+  });
+
+  private tabularOp = this.RULE('tabularOp', (): TabularOp => {
+    return this.OR<TabularOp>([
+      {
+        ALT: () => {
+          const kw = this.OR1([{ ALT: () => this.CONSUME(T.Where) }, { ALT: () => this.CONSUME(T.Filter) }]);
+          const predicate = this.SUBRULE(this.expr);
+          return this.ACTION(() => ({ op: 'where' as const, predicate, span: { start: kw.startOffset, end: predicate.span.end } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Extend);
+          const items = this.SUBRULE(this.assignments);
+          return this.ACTION(() => ({ op: 'extend' as const, items, span: { start: kw.startOffset, end: endOf(items, kw) } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Project);
+          const items = this.SUBRULE1(this.assignments);
+          return this.ACTION(() => ({ op: 'project' as const, items, span: { start: kw.startOffset, end: endOf(items, kw) } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.OR2([{ ALT: () => this.CONSUME(T.ProjectAway) }, { ALT: () => this.CONSUME(T.ProjectKeep) }]);
+          const names = this.SUBRULE(this.nameList);
+          return this.ACTION(() => ({
+            op: kw.tokenType === T.ProjectAway ? ('project-away' as const) : ('project-keep' as const),
+            names,
+            span: { start: kw.startOffset, end: endOf(names, kw) },
+          }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.ProjectRename);
+          const renames: { to: NameRef; from: NameRef }[] = [];
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              const to = this.SUBRULE(this.nameRef);
+              this.CONSUME(T.Assign);
+              const from = this.SUBRULE1(this.nameRef);
+              this.ACTION(() => renames.push({ to, from }));
+            },
+          });
+          return this.ACTION(() => ({ op: 'project-rename' as const, renames, span: { start: kw.startOffset, end: renames.length ? renames[renames.length - 1]!.from.span.end : tokenEnd(kw) } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.ProjectReorder);
+          const keys = this.SUBRULE(this.sortKeys);
+          return this.ACTION(() => ({ op: 'project-reorder' as const, keys, span: { start: kw.startOffset, end: endOf(keys, kw) } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Summarize);
+          let aggregates: Assignment[] = [];
+          let by: Assignment[] = [];
+          this.OPTION(() => { aggregates = this.SUBRULE2(this.assignments); });
+          this.OPTION1(() => {
+            this.CONSUME(T.By);
+            by = this.SUBRULE3(this.assignments);
+          });
+          return this.ACTION(() => ({ op: 'summarize' as const, aggregates, by, span: { start: kw.startOffset, end: endOf(by.length ? by : aggregates, kw) } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.OR3([{ ALT: () => this.CONSUME(T.Sort) }, { ALT: () => this.CONSUME(T.Order) }]);
+          this.CONSUME1(T.By);
+          const keys = this.SUBRULE1(this.sortKeys);
+          return this.ACTION(() => ({ op: 'sort' as const, keys, span: { start: kw.startOffset, end: endOf(keys, kw) } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Top);
+          const count = this.SUBRULE1(this.expr);
+          this.CONSUME2(T.By);
+          const key = this.SUBRULE(this.sortKey);
+          return this.ACTION(() => ({ op: 'top' as const, count, key, span: { start: kw.startOffset, end: key.span.end } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.OR4([{ ALT: () => this.CONSUME(T.Take) }, { ALT: () => this.CONSUME(T.Limit) }]);
+          const count = this.SUBRULE2(this.expr);
+          return this.ACTION(() => ({ op: 'take' as const, count, span: { start: kw.startOffset, end: count.span.end } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Distinct);
+          const items: Expr[] = [];
+          this.AT_LEAST_ONE_SEP1({ SEP: T.Comma, DEF: () => { const e = this.SUBRULE3(this.expr); this.ACTION(() => items.push(e)); } });
+          return this.ACTION(() => ({ op: 'distinct' as const, items, span: { start: kw.startOffset, end: endOf(items, kw) } }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Count);
+          return this.ACTION(() => ({ op: 'count' as const, span: span(kw) }));
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.OR5([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.OtherHyphenOp) }]);
+          const last = this.SUBRULE1(this.skipOperands);
+          return this.ACTION(() => ({ op: 'unsupported' as const, name: kw.image, nameSpan: span(kw), span: span(kw, last ?? kw) }));
+        },
+      },
+    ]);
+  });
+
+  private assignments = this.RULE('assignments', (): Assignment[] => {
+    const items: Assignment[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const a = this.SUBRULE(this.assignment); this.ACTION(() => items.push(a)); } });
+    return items;
+  });
+
+  private assignment = this.RULE('assignment', (): Assignment => {
+    // `Name = expr` vs `expr`: decided by a gate, which keeps grammar analysis cheap (LL(4) lookahead
+    // through the whole expression grammar costs seconds at start-up).
+    return this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+      {
+        GATE: () => (this.LA(1).tokenType === T.LBracket ? this.LA(4) : this.LA(2)).tokenType === T.Assign,
+        ALT: () => {
+          const name = this.SUBRULE(this.nameRef);
+          this.CONSUME(T.Assign);
+          const expr = this.SUBRULE(this.expr);
+          return this.ACTION(() => ({ name: name.name, nameSpan: name.span, expr, span: { start: name.span.start, end: expr.span.end } }));
+        },
+      },
+      {
+        GATE: () => this.LA(1).tokenType === T.LParen && this.LA(3).tokenType === T.Comma,
+        ALT: () => {
+          const open = this.CONSUME(T.LParen);
+          const tuple: NameRef[] = [];
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE1(this.nameRef); this.ACTION(() => tuple.push(n)); } });
+          this.CONSUME(T.RParen);
+          this.CONSUME1(T.Assign);
+          const expr = this.SUBRULE2(this.expr);
+          return this.ACTION(() => ({ tuple, expr, span: { start: open.startOffset, end: expr.span.end } }));
+        },
+      },
+      {
+        ALT: () => {
+          const expr = this.SUBRULE1(this.expr);
+          return this.ACTION(() => ({ expr, span: expr.span }));
+        },
+      },
+    ]});
+  });
+
+  /** A column name: plain, or bracketed `['My Column']`. */
+  private nameRef = this.RULE('nameRef', (): NameRef => {
+    return this.OR([
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.Name);
+          return this.ACTION(() => ({ name: t.image, span: span(t) }));
+        },
+      },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LBracket);
+          const s = this.CONSUME(T.StringLit);
+          const close = this.CONSUME(T.RBracket);
+          return this.ACTION(() => ({ name: decodeStringToken(s.image), span: span(open, close) }));
+        },
+      },
+    ]);
+  });
+
+  /** Column names, with `*` wildcards allowed (`project-away TargetResource*`). */
+  private nameList = this.RULE('nameList', (): NameRef[] => {
+    const names: NameRef[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const n = this.SUBRULE(this.namePattern); this.ACTION(() => names.push(n)); } });
+    return names;
+  });
+
+  private namePattern = this.RULE('namePattern', (): NameRef => {
+    const parts: IToken[] = [];
+    let bracketed: NameRef | undefined;
+    this.OR([
+      { ALT: () => { bracketed = this.SUBRULE(this.nameRef); } },
+      { ALT: () => { const t = this.CONSUME(T.Star); this.ACTION(() => parts.push(t)); } },
+    ]);
+    // Further name pieces and stars, only when adjacent (no space): `Target*`, `*_s`, `a*b`.
+    this.MANY({
+      GATE: () => {
+        const prev = this.LA(0);
+        const next = this.LA(1);
+        return (next.tokenType === T.Star || T.tokenMatcher(next, T.Name) || next.tokenType === T.LongLit) && next.startOffset === tokenEnd(prev);
+      },
+      DEF: () => {
+        const t = this.OR1([{ ALT: () => this.CONSUME1(T.Star) }, { ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.LongLit) }]);
+        this.ACTION(() => parts.push(t));
+      },
+    });
+    return this.ACTION(() => {
+      const first = bracketed ?? { name: '', span: span(parts[0]!) };
+      const rest = bracketed ? parts : parts;
+      const name = (bracketed ? bracketed.name : '') + rest.map((t) => t.image).join('');
+      const end = rest.length ? tokenEnd(rest[rest.length - 1]!) : first.span.end;
+      return { name, span: { start: first.span.start, end } };
+    });
+  });
+
+  private sortKeys = this.RULE('sortKeys', (): SortKey[] => {
+    const keys: SortKey[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const k = this.SUBRULE(this.sortKey); this.ACTION(() => keys.push(k)); } });
+    return keys;
+  });
+
+  private sortKey = this.RULE('sortKey', (): SortKey => {
+    const expr = this.SUBRULE(this.expr);
+    let direction: 'asc' | 'desc' | undefined;
+    let nulls: 'first' | 'last' | undefined;
+    let last: IToken | undefined;
+    this.OPTION(() => {
+      const d = this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]);
+      this.ACTION(() => { direction = d.tokenType === T.Asc ? 'asc' : 'desc'; last = d; });
+    });
+    this.OPTION1(() => {
+      this.CONSUME(T.Nulls);
+      const n = this.OR1([{ ALT: () => this.CONSUME(T.First) }, { ALT: () => this.CONSUME(T.Last) }]);
+      this.ACTION(() => { nulls = n.tokenType === T.First ? 'first' : 'last'; last = n; });
+    });
+    return this.ACTION(() => ({ expr, direction, nulls, span: { start: expr.span.start, end: last ? tokenEnd(last) : expr.span.end } }));
+  });
+
+  private expr = this.RULE('expr', (): Expr => {
+    let left = this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      const op = this.CONSUME(T.Or);
+      const right = this.SUBRULE1(this.andExpr);
+      this.ACTION(() => { left = { kind: 'binary', op: 'or', opSpan: span(op), left, right, span: join(left, right) }; });
+    });
+    return left;
+  });
+
+  private andExpr = this.RULE('andExpr', (): Expr => {
+    let left = this.SUBRULE(this.relExpr);
+    this.MANY(() => {
+      const op = this.CONSUME(T.And);
+      const right = this.SUBRULE1(this.relExpr);
+      this.ACTION(() => { left = { kind: 'binary', op: 'and', opSpan: span(op), left, right, span: join(left, right) }; });
+    });
+    return left;
+  });
+
+  private relExpr = this.RULE('relExpr', (): Expr => {
+    const left = this.SUBRULE(this.addExpr);
+    let result = left;
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const op = this.OR1([
+              { ALT: () => this.CONSUME(T.EqEq) }, { ALT: () => this.CONSUME(T.NotEq) },
+              { ALT: () => this.CONSUME(T.EqTilde) }, { ALT: () => this.CONSUME(T.NotTilde) },
+              { ALT: () => this.CONSUME(T.Lt) }, { ALT: () => this.CONSUME(T.Gt) },
+              { ALT: () => this.CONSUME(T.LtEq) }, { ALT: () => this.CONSUME(T.GtEq) },
+              { ALT: () => this.CONSUME(T.WordOp) }, { ALT: () => this.CONSUME(T.NotWordOp) },
+            ]);
+            const right = this.SUBRULE1(this.addExpr);
+            this.ACTION(() => {
+              const name = op.tokenType === T.NotEq ? '!=' : op.tokenType === T.GtEq ? '>=' : op.image;
+              result = { kind: 'binary', op: name, opSpan: span(op), left, right, span: join(left, right) };
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const op = this.OR2([
+              { ALT: () => this.CONSUME(T.In) }, { ALT: () => this.CONSUME(T.NotIn) },
+              { ALT: () => this.CONSUME(T.InCi) }, { ALT: () => this.CONSUME(T.NotInCi) },
+              { ALT: () => this.CONSUME(T.HasAny) }, { ALT: () => this.CONSUME(T.HasAll) },
+            ]);
+            const list = this.SUBRULE(this.list);
+            this.ACTION(() => {
+              result = { kind: 'binary', op: op.image, opSpan: span(op), left, right: list.items, span: { start: left.span.start, end: list.end } };
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const op = this.OR3([{ ALT: () => this.CONSUME(T.Between) }, { ALT: () => this.CONSUME(T.NotBetween) }]);
+            this.CONSUME(T.LParen);
+            const low = this.SUBRULE2(this.addExpr);
+            this.CONSUME(T.DotDot);
+            const high = this.SUBRULE3(this.addExpr);
+            const close = this.CONSUME(T.RParen);
+            this.ACTION(() => {
+              const wrap = (e: Expr): PipeExpr => ({ kind: 'pipe', source: e, ops: [], span: e.span });
+              result = { kind: 'binary', op: op.image, opSpan: span(op), left, right: [wrap(low), wrap(high)], span: { start: left.span.start, end: tokenEnd(close) } };
+            });
+          },
+        },
+        {
+          ALT: () => {
+            const m = this.CONSUME(T.Matches);
+            const r = this.CONSUME(T.Regex);
+            const right = this.SUBRULE4(this.addExpr);
+            this.ACTION(() => { result = { kind: 'binary', op: 'matches regex', opSpan: span(m, r), left, right, span: join(left, right) }; });
+          },
+        },
+      ]);
+    });
+    return result;
+  });
+
+  private list = this.RULE('list', (): { items: PipeExpr[]; end: number } => {
+    this.CONSUME(T.LParen);
+    const items: PipeExpr[] = [];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const e = this.SUBRULE(this.pipeExpr); this.ACTION(() => items.push(e)); } });
+    const close = this.CONSUME(T.RParen);
+    return this.ACTION(() => ({ items, end: tokenEnd(close) }));
+  });
+
+  private addExpr = this.RULE('addExpr', (): Expr => {
+    let left = this.SUBRULE(this.mulExpr);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      const right = this.SUBRULE1(this.mulExpr);
+      this.ACTION(() => { left = { kind: 'binary', op: op.image, opSpan: span(op), left, right, span: join(left, right) }; });
+    });
+    return left;
+  });
+
+  private mulExpr = this.RULE('mulExpr', (): Expr => {
+    let left = this.SUBRULE(this.unaryExpr);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.Percent) }]);
+      const right = this.SUBRULE1(this.unaryExpr);
+      this.ACTION(() => { left = { kind: 'binary', op: op.image, opSpan: span(op), left, right, span: join(left, right) }; });
+    });
+    return left;
+  });
+
+  private unaryExpr = this.RULE('unaryExpr', (): Expr => {
+    return this.OR([
+      {
+        ALT: () => {
+          const op = this.OR1([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
+          const operand = this.SUBRULE(this.unaryExpr);
+          return this.ACTION(() => ({ kind: 'unary' as const, op: op.image as '-' | '+', operand, span: { start: op.startOffset, end: operand.span.end } }));
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfixExpr) },
+    ]);
+  });
+
+  private postfixExpr = this.RULE('postfixExpr', (): Expr => {
+    let target = this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            const name = this.SUBRULE(this.nameRef);
+            this.ACTION(() => { target = { kind: 'member', target, name: name.name, nameSpan: name.span, span: { start: target.span.start, end: name.span.end } }; });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            const index = this.SUBRULE(this.expr);
+            const close = this.CONSUME(T.RBracket);
+            this.ACTION(() => { target = { kind: 'index', target, index, span: { start: target.span.start, end: tokenEnd(close) } }; });
+          },
+        },
+      ]);
+    });
+    return target;
+  });
+
+  private primary = this.RULE('primary', (): Expr => {
+    return this.OR<Expr>([
+      {
+        ALT: () => {
+          // Adjacent string literals concatenate.
+          const toks: IToken[] = [];
+          this.AT_LEAST_ONE(() => { const t = this.CONSUME(T.StringLit); this.ACTION(() => toks.push(t)); });
+          return this.ACTION(() => lit({ type: 'string', value: toks.map((t) => decodeStringToken(t.image)).join('') }, span(toks[0]!, toks[toks.length - 1]!)));
+        },
+      },
+      { ALT: () => { const t = this.CONSUME(T.LongLit); return this.ACTION(() => lit({ type: 'long', value: Number(t.image) }, span(t))); } },
+      { ALT: () => { const t = this.CONSUME(T.RealLit); return this.ACTION(() => lit({ type: 'real', value: Number(t.image) }, span(t))); } },
+      { ALT: () => { const t = this.CONSUME(T.TimespanLit); return this.ACTION(() => lit({ type: 'timespan', value: decodeTimespan(t.image) }, span(t))); } },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.DatetimeLit);
+          return this.ACTION(() => {
+            const value = decodeDatetime(t.image);
+            if (value === undefined) this.problems.push({ kind: 'literal', message: `'${t.image}' is not a valid datetime literal (use ISO 8601, e.g. datetime(2025-01-31T12:00:00Z))`, span: span(t) });
+            return lit({ type: 'datetime', value: value ?? null }, span(t));
+          });
+        },
+      },
+      { ALT: () => { const t = this.CONSUME(T.True); return this.ACTION(() => lit({ type: 'bool', value: true }, span(t))); } },
+      { ALT: () => { const t = this.CONSUME(T.False); return this.ACTION(() => lit({ type: 'bool', value: false }, span(t))); } },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Dynamic);
+          this.CONSUME(T.LParen);
+          const value = this.SUBRULE(this.dynamicValue);
+          const close = this.CONSUME(T.RParen);
+          return this.ACTION(() => lit({ type: 'dynamic', value }, span(kw, close)));
+        },
+      },
+      {
+        ALT: () => {
+          const name = this.CONSUME(T.Name);
+          let call: { args: PipeExpr[]; close: IToken } | undefined;
+          this.OPTION(() => {
+            this.CONSUME1(T.LParen);
+            const args: PipeExpr[] = [];
+            this.MANY_SEP({ SEP: T.Comma, DEF: () => { const a = this.SUBRULE(this.pipeExpr); this.ACTION(() => args.push(a)); } });
+            const close = this.CONSUME1(T.RParen);
+            this.ACTION(() => { call = { args, close }; });
+          });
+          return this.ACTION((): Expr =>
+            call
+              ? { kind: 'call', name: name.image, nameSpan: span(name), args: call.args, span: span(name, call.close) }
+              : { kind: 'name', name: name.image, span: span(name) },
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LBracket);
+          const s = this.CONSUME1(T.StringLit);
+          const close = this.CONSUME(T.RBracket);
+          return this.ACTION(() => ({ kind: 'name' as const, name: decodeStringToken(s.image), span: span(open, close) }));
+        },
+      },
+      {
+        ALT: () => {
+          const open = this.CONSUME2(T.LParen);
+          const inner = this.SUBRULE1(this.pipeExpr);
+          const close = this.CONSUME2(T.RParen);
+          return this.ACTION(() => ({ kind: 'paren' as const, inner, span: span(open, close) }));
+        },
+      },
+      { ALT: () => { const t = this.CONSUME(T.Star); return this.ACTION(() => ({ kind: 'star' as const, span: span(t) })); } },
+    ]);
+  });
+
+  private dynamicValue = this.RULE('dynamicValue', (): unknown => {
+    return this.OR<unknown>([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          const items: unknown[] = [];
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => { const v = this.SUBRULE(this.dynamicValue); this.ACTION(() => items.push(v)); } });
+          this.CONSUME(T.RBracket);
+          return items;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          const obj: Record<string, unknown> = Object.create(null);
+          this.MANY_SEP1({
+            SEP: T.Comma,
+            DEF: () => {
+              const key = this.OR1([{ ALT: () => this.CONSUME(T.StringLit) }, { ALT: () => this.CONSUME(T.Name) }]);
+              this.CONSUME(T.Colon);
+              const v = this.SUBRULE1(this.dynamicValue);
+              this.ACTION(() => { obj[key.tokenType === T.StringLit ? decodeStringToken(key.image) : key.image] = v; });
+            },
+          });
+          this.CONSUME(T.RBrace);
+          return this.ACTION(() => ({ ...obj }));
+        },
+      },
+      { ALT: () => { const t = this.CONSUME1(T.StringLit); return this.ACTION(() => decodeStringToken(t.image)); } },
+      {
+        ALT: () => {
+          let sign = 1;
+          this.OPTION(() => { this.CONSUME(T.Minus); sign = -1; });
+          const t = this.OR2([{ ALT: () => this.CONSUME(T.LongLit) }, { ALT: () => this.CONSUME(T.RealLit) }]);
+          return this.ACTION(() => sign * Number(t.image));
+        },
+      },
+      { ALT: () => { this.CONSUME(T.True); return true; } },
+      { ALT: () => { this.CONSUME(T.False); return false; } },
+      {
+        ALT: () => {
+          const t = this.CONSUME1(T.Name);
+          return this.ACTION(() => {
+            if (t.image !== 'null') this.problems.push({ kind: 'syntax', message: `unexpected '${t.image}' in dynamic(...): expected a value, or null`, span: span(t) });
+            return null;
+          });
+        },
+      },
+    ]);
+  });
+
+  /** Problems found by actions (bad literals), in addition to chevrotain's errors. */
+  problems: SyntaxProblem[] = [];
+}
+
+function lit(literal: LiteralValue, s: Span): Expr {
+  return { kind: 'literal', literal, span: s };
+}
+
+function endOf(items: readonly { span: Span }[], fallback: IToken): number {
+  return items.length ? items[items.length - 1]!.span.end : tokenEnd(fallback);
+}
+
+let parser: KqlParser | undefined;
+function kqlParser(): KqlParser {
+  parser ??= new KqlParser();
+  return parser;
+}
+
+export interface ParseResult {
+  readonly ast: QueryAst;
+  readonly problems: SyntaxProblem[];
+  /** Names of let statements that did not parse: the binder skips references to them. */
+  readonly failedLets: string[];
+  /** The final tabular expression was there but did not parse. */
+  readonly bodyFailed: boolean;
+}
+
+/** Parse a query. Never throws for bad input: problems carry spans into `text`. */
+export function parseQuery(text: string): ParseResult {
+  const lexed = T.kqlLexer().tokenize(text);
+  const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
+    kind: 'syntax',
+    message: `unexpected character '${text.slice(e.offset, e.offset + e.length).slice(0, 1)}'`,
+    span: { start: e.offset, end: e.offset + 1 },
+  }));
+  const lets: LetStmt[] = [];
+  const failedLets: string[] = [];
+  let bodyFailed = false;
+  let body: PipeExpr | undefined;
+  for (const stmt of splitStatements(lexed.tokens)) {
+    const first = stmt[0]!;
+    const letName = first.tokenType === T.Let && stmt[1] ? stmt[1].image : undefined;
+    const fail = () => (letName !== undefined ? failedLets.push(letName) : (bodyFailed = true));
+    if (first.tokenType === T.UnterminatedString || stmt.some((t) => t.tokenType === T.UnterminatedString)) {
+      const bad = stmt.find((t) => t.tokenType === T.UnterminatedString)!;
+      problems.push({ kind: 'syntax', message: 'string literal has no closing quote on this line', span: span(bad) });
+      fail();
+      continue;
+    }
+    if (first.tokenType === T.Let && isLetFunction(stmt)) {
+      problems.push({ kind: 'unsupported', message: ': user-defined functions (let f = (...) {...}) are not compiled yet', span: span(first, stmt[1]!) });
+      fail();
+      continue;
+    }
+    const p = kqlParser();
+    p.input = stmt;
+    p.problems = [];
+    const result = first.tokenType === T.Let ? p.letOnly() : p.pipeOnly();
+    problems.push(...p.problems);
+    if (p.errors.length) {
+      const e = p.errors[0]!;
+      const tok = e.token.tokenType === EOF ? stmt[stmt.length - 1]! : e.token;
+      const at = e.token.tokenType === EOF ? { start: tokenEnd(tok), end: tokenEnd(tok) + 1 } : span(tok);
+      problems.push({ kind: 'syntax', message: e.message, span: at });
+      fail();
+      continue;
+    }
+    if (first.tokenType === T.Let) lets.push(result as LetStmt);
+    else if (body) problems.push({ kind: 'syntax', message: 'a query has one final tabular expression; this is a second one (missing let?)', span: (result as PipeExpr).span });
+    else body = result as PipeExpr;
+  }
+  return { ast: { lets, body }, problems, failedLets, bodyFailed };
+}
+
+/** Split tokens at `;` outside brackets. */
+function splitStatements(tokens: IToken[]): IToken[][] {
+  const out: IToken[][] = [];
+  let current: IToken[] = [];
+  let depth = 0;
+  for (const t of tokens) {
+    const tt: TokenType = t.tokenType;
+    if (tt === T.LParen || tt === T.LBracket || tt === T.LBrace) depth++;
+    else if ((tt === T.RParen || tt === T.RBracket || tt === T.RBrace) && depth > 0) depth--;
+    if (tt === T.Semicolon && depth === 0) {
+      if (current.length) out.push(current);
+      current = [];
+    } else current.push(t);
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** `let f = (a:string) {...}` or `let f = () {...}`. */
+function isLetFunction(stmt: IToken[]): boolean {
+  const [, , eq, open, a, b] = stmt;
+  if (eq?.tokenType !== T.Assign || open?.tokenType !== T.LParen) return false;
+  return (a?.tokenType === T.RParen && b?.tokenType === T.LBrace) || b?.tokenType === T.Colon;
+}

@@ -1,0 +1,181 @@
+/**
+ * Rule metadata validation: the JSON Schema (schema/rule.schema.json, through ajv) for shape, then
+ * the checks a schema cannot say well (durations and their ranges, identifiers per entity type,
+ * technique ids), each with a message that says what was meant.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { closest, didYouMean, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { FactName } from '../diagnostics/codes.js';
+import { describeDuration, parseRuleDuration } from './duration.js';
+import { ENTITY_IDENTIFIERS } from './entities.js';
+import { positionOf, queryMap, type RuleSource } from './load.js';
+import type { Rule, TriggerOperator } from './types.js';
+
+export const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schema/rule.schema.json', import.meta.url));
+
+/** Top-level keys Sentinel's own files use that the schema does not describe but that are fine. */
+const PASS_THROUGH_KEYS = new Set(['threatAnalysisTechniques', 'threatAnalysisTactics', 'support', 'source', 'author', 'categories', 'enabled', 'alertRuleTemplateName', 'subTechniques', 'sentinelEntitiesMappings', 'templateVersion']);
+
+let validator: ValidateFunction | undefined;
+let knownKeys: string[] = [];
+function schemaValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(RULE_SCHEMA_PATH, 'utf8')) as { properties: Record<string, unknown> };
+    knownKeys = Object.keys(schema.properties);
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
+  return validator;
+}
+
+export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagnostic[] } {
+  const data = src.data as Record<string, unknown>;
+  const diagnostics: Diagnostic[] = [];
+  const at = (path: (string | number)[], key = false) => ({ file: src.file, ...positionOf(src, path, key) });
+  const report = (fact: FactName, args: (string | number)[], path: (string | number)[], extra: { hint?: string; key?: boolean } = {}) =>
+    diagnostics.push(makeDiagnostic(fact, args, { ...at(path, extra.key), hint: extra.hint }));
+
+  const validate = schemaValidator();
+  if (!validate(data)) for (const e of validate.errors ?? []) diagnostics.push(schemaDiagnostic(e, src, data));
+
+  for (const key of Object.keys(data)) {
+    if (!knownKeys.includes(key) && !PASS_THROUGH_KEYS.has(key)) report('UnknownKey', [key, didYouMean(key, knownKeys)], [key], { key: true });
+  }
+
+  const kind = typeof data.kind === 'string' && data.kind.toLowerCase() === 'nrt' ? 'NRT' : 'Scheduled';
+
+  // Durations: format, range, and period >= frequency.
+  const durations: Record<string, number | undefined> = {};
+  for (const key of ['queryFrequency', 'queryPeriod'] as const) {
+    const v = data[key];
+    if (typeof v !== 'string') continue;
+    const ms = parseRuleDuration(v);
+    if (ms === undefined) report('BadDuration', [key, v], [key]);
+    else if (ms < 5 * 60_000 || ms > 14 * 86_400_000) report('DurationRange', [key, describeDuration(ms)], [key]);
+    durations[key] = ms;
+  }
+  const freq = durations.queryFrequency;
+  const period = durations.queryPeriod;
+  if (freq !== undefined && period !== undefined) {
+    if (period < freq) report('PeriodBeforeFrequency', [data.queryPeriod as string, data.queryFrequency as string], ['queryPeriod']);
+    if (period >= 2 * 86_400_000 && freq < 3_600_000) report('LongPeriodShortFrequency', [data.queryFrequency as string], ['queryFrequency']);
+  }
+  if (kind === 'Scheduled') {
+    for (const key of ['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold']) {
+      if (data[key] === undefined) report('SchemaViolation', [`a Scheduled rule needs ${key}`], []);
+    }
+  }
+
+  // Techniques.
+  const techniques = Array.isArray(data.relevantTechniques) ? data.relevantTechniques : [];
+  techniques.forEach((t, i) => {
+    if (typeof t === 'string' && !/^T\d{4}(\.\d{3})?$/.test(t)) report('TechniqueFormat', [t], ['relevantTechniques', i]);
+  });
+
+  // Entity identifiers valid for their type.
+  const mappings = Array.isArray(data.entityMappings) ? data.entityMappings : [];
+  mappings.forEach((m: { entityType?: unknown; fieldMappings?: unknown }, i) => {
+    const ids = typeof m?.entityType === 'string' ? ENTITY_IDENTIFIERS[m.entityType] : undefined;
+    if (!ids || !Array.isArray(m.fieldMappings)) return;
+    const used: string[] = [];
+    m.fieldMappings.forEach((f: { identifier?: unknown }, j: number) => {
+      if (typeof f?.identifier !== 'string') return;
+      used.push(f.identifier);
+      if (!ids.all.includes(f.identifier)) {
+        const c = closest(f.identifier, ids.all);
+        report('BadIdentifier', [f.identifier, m.entityType as string, c ? ` (did you mean '${c}'?)` : `; valid: ${ids.all.join(', ')}`], ['entityMappings', i, 'fieldMappings', j, 'identifier']);
+      }
+    });
+    if (used.length && !used.some((u) => ids.strong.includes(u))) report('MissingStrongIdentifier', [m.entityType as string, ids.strong.join(', ')], ['entityMappings', i, 'entityType']);
+  });
+
+  // alertDetailsOverride placeholders: at most 3 each.
+  const ado = data.alertDetailsOverride as Record<string, unknown> | undefined;
+  for (const key of ['alertDisplayNameFormat', 'alertDescriptionFormat']) {
+    const v = ado?.[key];
+    if (typeof v === 'string') {
+      const n = (v.match(/\{\{[^}]+\}\}/g) ?? []).length;
+      if (n > 3) report('TooManyPlaceholders', [key, n], ['alertDetailsOverride', key]);
+    }
+  }
+
+  if (diagnostics.some((d) => d.severity === 'error') || typeof data.query !== 'string') {
+    if (typeof data.query !== 'string' && !diagnostics.some((d) => d.message.includes("'query'"))) report('NoQuery', [], []);
+    return { diagnostics };
+  }
+
+  const op = String(data.triggerOperator ?? 'gt');
+  const rule: Rule = {
+    source: src,
+    id: String(data.id),
+    name: String(data.name),
+    description: typeof data.description === 'string' ? data.description : '',
+    severity: String(data.severity),
+    kind,
+    queryFrequencyMs: freq,
+    queryPeriodMs: period,
+    triggerOperator: TRIGGER_SHORT[op] ?? 'gt',
+    triggerThreshold: typeof data.triggerThreshold === 'number' ? data.triggerThreshold : 0,
+    tactics: (data.tactics as string[] | undefined) ?? [],
+    techniques: techniques as string[],
+    query: data.query,
+    queryMap: queryMap(src),
+    entityMappings: mappings as Rule['entityMappings'],
+    customDetails: (data.customDetails as Record<string, string> | undefined) ?? {},
+    alertDetailsOverride: ado as Rule['alertDetailsOverride'],
+    aggregationKind: ((data.eventGroupingSettings as { aggregationKind?: string } | undefined)?.aggregationKind as Rule['aggregationKind']) ?? 'SingleAlert',
+    raw: data,
+  };
+  return { rule, diagnostics };
+}
+
+const TRIGGER_SHORT: Record<string, TriggerOperator> = {
+  gt: 'gt', lt: 'lt', eq: 'eq', ne: 'ne', GreaterThan: 'gt', LessThan: 'lt', Equal: 'eq', NotEqual: 'ne',
+};
+
+/** An ajv error as a diagnostic at the offending YAML node, in words a rule author uses. */
+function schemaDiagnostic(e: ErrorObject, src: RuleSource, data: unknown): Diagnostic {
+  const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const where = path.length ? path.join('.') : 'rule';
+  const value = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], data);
+  const p = e.params as Record<string, unknown>;
+  let message: string;
+  let hint: string | undefined;
+  switch (e.keyword) {
+    case 'required':
+      message = `${where} is missing '${String(p.missingProperty)}'`;
+      break;
+    case 'enum': {
+      const allowed = (p.allowedValues as string[]).filter((v) => !/^(scheduled|nrt|Nrt)$/.test(v));
+      message = `${where} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`;
+      const c = typeof value === 'string' ? closest(value, allowed) : undefined;
+      if (c) hint = `did you mean '${c}'?`;
+      break;
+    }
+    case 'pattern':
+      message = path[0] === 'id' ? `id must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got ${JSON.stringify(value)}`
+        : path[0] === 'version' ? `version must be X.Y.Z, got ${JSON.stringify(value)}`
+        : `${where} ${JSON.stringify(value)} must match ${String(p.pattern)}`;
+      break;
+    case 'type':
+      message = `${where} must be ${p.type === 'array' ? 'a list' : p.type === 'object' ? 'a mapping' : `a ${String(p.type)}`} (got ${value === null || value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value})`;
+      break;
+    case 'additionalProperties':
+      message = `${where} has an unknown key '${String(p.additionalProperty)}'`;
+      path.push(String(p.additionalProperty));
+      break;
+    case 'minItems':
+    case 'maxItems':
+    case 'minLength':
+    case 'maxLength':
+    case 'minimum':
+    case 'maximum':
+    case 'maxProperties':
+      message = `${where} ${e.message ?? 'is out of range'}`;
+      break;
+    default:
+      message = `${where} ${e.message ?? 'is invalid'}`;
+  }
+  return makeDiagnostic('SchemaViolation', [message], { file: src.file, ...positionOf(src, path, e.keyword === 'additionalProperties'), hint });
+}

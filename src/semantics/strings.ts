@@ -1,0 +1,66 @@
+/**
+ * KQL string operator semantics (see docs/SEMANTICS.md). Case-insensitive operators fold with
+ * toLowerCase(); Kusto documents folding for ASCII and is silent on the rest.
+ */
+
+/** Term characters: letters and digits (ASCII fast path, Unicode letters/digits beyond). */
+export function isTermChar(code: number): boolean {
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return /[\p{L}\p{N}]/u.test(String.fromCharCode(code));
+}
+
+/**
+ * `has`: the needle occurs as whole terms. Model (consistent with Microsoft's examples, not fully
+ * documented): a substring match where, if the needle starts (ends) with a term character, the
+ * match is not preceded (followed) by a term character. Punctuation in the needle matches itself,
+ * so `has "curl/"` matches "curl/8.4.0" and not "libcurl/8".
+ */
+export function hasTerm(haystack: string, needle: string, caseSensitive: boolean): boolean {
+  if (needle.length === 0) return true;
+  const h = caseSensitive ? haystack : haystack.toLowerCase();
+  const n = caseSensitive ? needle : needle.toLowerCase();
+  const boundedStart = isTermChar(n.charCodeAt(0));
+  const boundedEnd = isTermChar(n.charCodeAt(n.length - 1));
+  let from = 0;
+  for (;;) {
+    const i = h.indexOf(n, from);
+    if (i < 0) return false;
+    const okStart = !boundedStart || i === 0 || !isTermChar(h.charCodeAt(i - 1));
+    const end = i + n.length;
+    const okEnd = !boundedEnd || end === h.length || !isTermChar(h.charCodeAt(end));
+    if (okStart && okEnd) return true;
+    from = i + 1;
+  }
+}
+
+/** `hasprefix`: some term starts with the needle. */
+export function hasPrefix(haystack: string, needle: string, caseSensitive: boolean): boolean {
+  const h = caseSensitive ? haystack : haystack.toLowerCase();
+  const n = caseSensitive ? needle : needle.toLowerCase();
+  let from = 0;
+  for (;;) {
+    const i = h.indexOf(n, from);
+    if (i < 0) return false;
+    if (i === 0 || !isTermChar(h.charCodeAt(i - 1))) return true;
+    from = i + 1;
+  }
+}
+
+/** `hassuffix`: some term ends with the needle. */
+export function hasSuffix(haystack: string, needle: string, caseSensitive: boolean): boolean {
+  const h = caseSensitive ? haystack : haystack.toLowerCase();
+  const n = caseSensitive ? needle : needle.toLowerCase();
+  let from = 0;
+  for (;;) {
+    const i = h.indexOf(n, from);
+    if (i < 0) return false;
+    const end = i + n.length;
+    if (end === h.length || !isTermChar(h.charCodeAt(end))) return true;
+    from = i + 1;
+  }
+}
+
+export const contains = (h: string, n: string, cs: boolean): boolean => (cs ? h.includes(n) : h.toLowerCase().includes(n.toLowerCase()));
+export const startsWith = (h: string, n: string, cs: boolean): boolean => (cs ? h.startsWith(n) : h.toLowerCase().startsWith(n.toLowerCase()));
+export const endsWith = (h: string, n: string, cs: boolean): boolean => (cs ? h.endsWith(n) : h.toLowerCase().endsWith(n.toLowerCase()));
+export const equalsCi = (a: string, b: string): boolean => a === b || a.toLowerCase() === b.toLowerCase();

@@ -1,0 +1,155 @@
+/**
+ * KQL values in JavaScript, and the conversions between them. Representation:
+ *   string -> string (never null: a missing string is "")   long/int/real/decimal -> number | null
+ *   bool -> boolean | null   datetime -> ms since epoch | null   timespan -> ms | null
+ *   guid -> string | null    dynamic -> any JSON value (null for missing)
+ */
+import type { ScalarType } from '../ir/types.js';
+
+export type Value = unknown;
+
+/** `tostring()`: null -> "", dynamic strings unquoted, objects/arrays as JSON, datetimes ISO. */
+export function toKqlString(v: Value, type?: ScalarType): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (type === 'datetime' && typeof v === 'number') return formatDatetimeIso(v);
+  if (type === 'timespan' && typeof v === 'number') return formatTimespan(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/** ISO 8601 with 7 fractional digits, as Kusto prints datetimes. */
+export function formatDatetimeIso(ms: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  const iso = d.toISOString(); // 2025-01-31T12:00:00.000Z
+  const frac = Math.round((ms - Math.floor(ms / 1000) * 1000) * 10000).toString().padStart(7, '0');
+  return `${iso.slice(0, 19)}.${frac}Z`;
+}
+
+/** Kusto timespan text: [-][d.]hh:mm:ss[.fffffff]. */
+export function formatTimespan(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  const days = Math.floor(rest / 86_400_000);
+  rest -= days * 86_400_000;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  const fracMs = rest - s * 1000;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const frac = fracMs > 0 ? `.${Math.round(fracMs * 10000).toString().padStart(7, '0')}` : '';
+  return `${sign}${days ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${frac}`;
+}
+
+/** Parse an event's datetime value (ISO text, epoch ms number) to ms, or null. */
+export function toDatetime(v: Value): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v !== 'string') return null;
+  const s = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v.replace(' ', 'T')}Z` : v;
+  // JS keeps milliseconds; Kusto keeps 100 ns ticks. Sub-millisecond digits are truncated.
+  const ms = Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Parse a timespan value (ms number, or `[d.]hh:mm:ss[.f]` text) to ms, or null. */
+export function toTimespan(v: Value): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v !== 'string') return null;
+  const m = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(v.trim());
+  if (!m) return null;
+  const [, neg, d = '0', h, mi, s, f = '0'] = m;
+  const ms = (+d * 86400 + +h! * 3600 + +mi! * 60 + +s!) * 1000 + Number(`0.${f}`) * 1000;
+  return neg ? -ms : ms;
+}
+
+export function toNumber(v: Value): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (typeof v === 'number') return Number.isNaN(v) ? null : v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const n = Number(v.trim());
+    return v.trim() === '' || Number.isNaN(n) ? null : n;
+  }
+  return null;
+}
+
+export function toLong(v: Value): number | null {
+  const n = toNumber(v);
+  return n === null || !Number.isFinite(n) ? n : Math.trunc(n);
+}
+
+export function toBool(v: Value): boolean | null {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (s === 'true' || s === '1') return true;
+    if (s === 'false' || s === '0') return false;
+  }
+  return null;
+}
+
+/**
+ * `parse_json`: dynamic stays as is; JSON text is parsed; invalid JSON yields the original string;
+ * "" yields null (Kusto's documented behaviour).
+ */
+export function parseJson(v: Value): Value {
+  if (typeof v !== 'string') return v ?? null;
+  if (v === '') return null;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** A dynamic column that arrives as JSON text is parsed; other values pass through. */
+export function toDynamic(v: Value): Value {
+  if (typeof v === 'string') {
+    const t = v.trimStart();
+    if (t.startsWith('{') || t.startsWith('[')) return parseJson(v);
+  }
+  return v ?? null;
+}
+
+/** Convert a raw event value to the representation of a column type. */
+export function coerce(v: Value, type: ScalarType): Value {
+  switch (type) {
+    case 'string':
+      return toKqlString(v);
+    case 'guid':
+      return v === null || v === undefined || v === '' ? null : String(v);
+    case 'long':
+    case 'int':
+      return toLong(v);
+    case 'real':
+    case 'decimal':
+      return toNumber(v);
+    case 'bool':
+      return toBool(v);
+    case 'datetime':
+      return toDatetime(v);
+    case 'timespan':
+      return toTimespan(v);
+    case 'dynamic':
+      return toDynamic(v);
+  }
+}
+
+/** Member access on a dynamic value: `d.key`, `d[0]`, `d[-1]` (from the end); missing -> null. */
+export function member(target: Value, key: string | number): Value {
+  const t = typeof target === 'string' ? toDynamic(target) : target;
+  if (t === null || typeof t !== 'object') return null;
+  if (Array.isArray(t)) {
+    if (typeof key !== 'number' || !Number.isInteger(key)) return null;
+    const v = t[key < 0 ? t.length + key : key];
+    return v === undefined ? null : v;
+  }
+  const k = String(key);
+  return Object.prototype.hasOwnProperty.call(t, k) ? ((t as Record<string, unknown>)[k] ?? null) : null;
+}

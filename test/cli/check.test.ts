@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+
+function capture(): CliIO & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', color: false, isTTY: false, out: (t: string) => { io.stdout += `${t}\n`; }, err: (t: string) => { io.stderr += `${t}\n`; } };
+  return io;
+}
+
+describe('detc check', () => {
+  it('passes the bundled rules with exit code 0', async () => {
+    const io = capture();
+    expect(await main(['check', 'rules'], io)).toBe(0);
+    expect(io.stdout).toMatch(/checked \d+ rules: \d+ ok, 0 with errors/);
+  });
+
+  it('prints file:line:col, a code frame and the hint, and exits 1 on errors', async () => {
+    const io = capture();
+    expect(await main(['check', 'test/fixtures/seed002_as_written.yaml'], io)).toBe(1);
+    expect(io.stdout).toContain('test/fixtures/seed002_as_written.yaml:57:53: error DTC3006:');
+    expect(io.stdout).toContain('57 |       Countries = make_set(tostring(LocationDetails.countryOrRegion), 5)');
+    expect(io.stdout).toContain('^^^^^^^^^^^^^^^');
+    expect(io.stdout).toContain('hint: use parse_json(LocationDetails).countryOrRegion');
+  });
+
+  it('--format json gives machine-readable diagnostics', async () => {
+    const io = capture();
+    expect(await main(['check', '--format', 'json', 'test/fixtures/seed002_as_written.yaml'], io)).toBe(1);
+    const out = JSON.parse(io.stdout) as { diagnostics: { code: string; line: number; column: number }[] };
+    expect(out.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['DTC3006', 57, 53]]);
+  });
+
+  it('usage errors exit 2 with a message, not a stack trace', async () => {
+    const io = capture();
+    expect(await main(['check', '--frobnicate'], io)).toBe(2);
+    expect(io.stderr).toBe('detc check: unknown option --frobnicate\n');
+    const io2 = capture();
+    expect(await main(['check', 'no/such/path'], io2)).toBe(2);
+    expect(io2.stderr).toContain('no such file or folder: no/such/path');
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { check, locations, ruleYaml } from '../helpers.js';
+
+/**
+ * Every diagnostic class, each with its exact line:column in the rule file. The helper puts the
+ * query in a `query: |` block starting on line 9, so query line N is file line 8 + N, and query
+ * column C is file column C + 2.
+ */
+describe('diagnostics point at the file, line and column', () => {
+  it('YAML syntax errors', () => {
+    const r = check('id: x\nname: [unclosed\nseverity: High\n');
+    expect(r.diagnostics[0]!.code).toBe('DTC1001');
+    expect(r.diagnostics[0]!.start!.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('schema violations at the offending value, with a suggestion', () => {
+    const r = check(ruleYaml('T').replace('severity: Medium', 'severity: Hihg'));
+    expect(locations(r)).toEqual(['3:11 DTC1002']);
+    expect(r.diagnostics[0]!.message).toBe('severity must be one of Informational, Low, Medium, High (got "Hihg")');
+    expect(r.diagnostics[0]!.hint).toBe("did you mean 'High'?");
+  });
+
+  it('a missing required key, at the top of the file', () => {
+    const r = check(ruleYaml('T').replace('name: test rule\n', ''));
+    expect(locations(r)).toEqual(['1:1 DTC1002']);
+    expect(r.diagnostics[0]!.message).toBe("rule is missing 'name'");
+  });
+
+  it('an id that is not a GUID', () => {
+    const r = check(ruleYaml('T').replace('11111111-2222-3333-4444-555555555555', 'not-a-guid'));
+    expect(locations(r)).toEqual(['1:5 DTC1002']);
+    expect(r.diagnostics[0]!.message).toContain('id must be a GUID');
+  });
+
+  it('an unknown top-level key is a warning at the key, with did-you-mean', () => {
+    const r = check(ruleYaml('SigninLogs', 'entityMapings: []\n'));
+    expect(locations(r)).toEqual(['10:1 DTC1003']);
+    expect(r.diagnostics[0]!.message).toBe("unknown key 'entityMapings' (did you mean 'entityMappings'?)");
+    expect(r.ir).toBeDefined();
+  });
+
+  it('durations: bad format, out of range, period shorter than frequency', () => {
+    expect(locations(check(ruleYaml('SigninLogs').replace('queryFrequency: 1h', 'queryFrequency: 1w')))).toEqual(['4:17 DTC1004']);
+    expect(locations(check(ruleYaml('SigninLogs').replace('queryPeriod: 1h', 'queryPeriod: 15d')))).toEqual(['5:14 DTC1005']);
+    expect(locations(check(ruleYaml('SigninLogs').replace('queryPeriod: 1h', 'queryPeriod: 30m')))).toEqual(['5:14 DTC1006']);
+    expect(locations(check(ruleYaml('SigninLogs').replace('queryPeriod: 1h', 'queryPeriod: 2d').replace('queryFrequency: 1h', 'queryFrequency: 30m')))).toEqual(['4:17 DTC1007']);
+    expect(check(ruleYaml('SigninLogs').replace('queryPeriod: 1h', 'queryPeriod: 01:30:00')).diagnostics).toEqual([]);
+  });
+
+  it('an identifier that does not belong to the entity type', () => {
+    const r = check(ruleYaml('SigninLogs', 'entityMappings:\n  - entityType: IP\n    fieldMappings:\n      - identifier: Adress\n        columnName: IPAddress\n'));
+    expect(locations(r)).toEqual(['13:21 DTC1008', '11:17 DTC1009']);
+    expect(r.diagnostics[0]!.message).toBe("'Adress' is not an identifier of entity type IP (did you mean 'Address'?)");
+  });
+
+  it('an entity mapping to a column the query does not output (after binding)', () => {
+    const r = check(ruleYaml('SigninLogs\n| project UserPrincipalName', 'entityMappings:\n  - entityType: IP\n    fieldMappings:\n      - identifier: Address\n        columnName: IPAddress\n'));
+    expect(locations(r)).toEqual(['15:21 DTC1010']);
+    expect(r.diagnostics[0]!.message).toBe("column 'IPAddress' mapped by entity IP.Address is not an output column of the query; output columns: UserPrincipalName");
+  });
+
+  it('a syntax error inside the query block scalar', () => {
+    const r = check(ruleYaml('SigninLogs\n| where ResultType == \n| take 5'));
+    expect(locations(r)).toEqual(['11:3 DTC2002']);
+  });
+
+  it('an unsupported operator, at its name', () => {
+    const r = check(ruleYaml('SigninLogs\n| mv-expand LocationDetails\n| take 5'));
+    expect(locations(r)).toEqual(['10:5 DTC2003']);
+    expect(r.diagnostics[0]!.message).toBe("unsupported operator 'mv-expand'");
+  });
+
+  it('an unknown table names the known ones', () => {
+    const r = check(ruleYaml('SignInLogs\n| take 5'));
+    expect(locations(r)).toEqual(['9:3 DTC3001']);
+    expect(r.diagnostics[0]!.message).toMatch(/^unknown table 'SignInLogs' \(did you mean 'SigninLogs'\?\); known tables: AADNonInteractiveUserSignInLogs, /);
+  });
+
+  it('an unknown column suggests the closest one', () => {
+    const r = check(ruleYaml('SigninLogs\n| where UserPrincipleName == "a"'));
+    expect(locations(r)).toEqual(['10:11 DTC3002']);
+    expect(r.diagnostics[0]!.message).toBe("unknown column 'UserPrincipleName' (did you mean 'UserPrincipalName'?)");
+  });
+
+  it('an unknown function', () => {
+    const r = check(ruleYaml('SigninLogs\n| extend x = tolowr(AppDisplayName)'));
+    expect(locations(r)).toEqual(['10:16 DTC3003']);
+    expect(r.diagnostics[0]!.message).toBe("unknown function 'tolowr' (did you mean 'tolower'?)");
+  });
+
+  it('wrong argument count and type errors', () => {
+    expect(locations(check(ruleYaml('SigninLogs\n| extend x = tolower()')))).toEqual(['10:16 DTC3004']);
+    const r = check(ruleYaml('SigninLogs\n| where TimeGenerated > "yesterday"'));
+    expect(locations(r)).toEqual(['10:11 DTC3005']);
+    expect(r.diagnostics[0]!.message).toBe("cannot compare datetime with string using '>'");
+  });
+
+  it('an aggregate outside summarize', () => {
+    expect(locations(check(ruleYaml('SigninLogs\n| where count() > 1')))).toEqual(['10:11 DTC3008']);
+  });
+
+  it('an invalid regular expression (Kusto rejects look-around)', () => {
+    const r = check(ruleYaml('SigninLogs\n| where UserAgent matches regex "(?=curl)"'));
+    expect(locations(r)).toEqual(['10:35 DTC3012']);
+  });
+
+  it('several errors in one run', () => {
+    const r = check(ruleYaml('let a = foo(;\nSigninLogs\n| where Nope == 1\n| where AlsoNope == 2').replace('severity: Medium', 'severity: Bad'));
+    // Metadata errors stop before the query; fix them and both query statements report.
+    expect(locations(r)).toEqual(['3:11 DTC1002']);
+    const r2 = check(ruleYaml('let a = 1 +;\nSigninLogs\n| where Nope == a'));
+    expect(locations(r2)).toEqual(['9:14 DTC2002', '11:11 DTC3002']);
+  });
+
+  it('a query in a quoted single-line scalar maps columns exactly', () => {
+    const text = ruleYaml('X').replace('query: |\n  X', 'query: "SigninLogs | where Nope == 1"');
+    expect(locations(check(text))).toEqual(['8:28 DTC3002']);
+  });
+});

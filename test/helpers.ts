@@ -1,0 +1,25 @@
+import { checkRuleText, type FrontEndResult } from '../src/compile.js';
+
+/** A minimal valid rule around a query, for tests that are about the query. */
+export function ruleYaml(query: string, extra = ''): string {
+  const body = query.split('\n').map((l) => `  ${l}`).join('\n');
+  return `id: 11111111-2222-3333-4444-555555555555
+name: test rule
+severity: Medium
+queryFrequency: 1h
+queryPeriod: 1h
+triggerOperator: gt
+triggerThreshold: 0
+query: |
+${body}
+${extra}`;
+}
+
+export function check(text: string, file = 'rule.yaml'): FrontEndResult {
+  return checkRuleText(file, text);
+}
+
+/** `file:line:col code` of each diagnostic, for exact-location assertions. */
+export function locations(r: FrontEndResult): string[] {
+  return r.diagnostics.map((d) => `${d.start?.line}:${d.start?.col} ${d.code}`);
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The corpus and Kusto.Language tests are heavier than unit tests.
+    testTimeout: 60_000,
+  },
+});
