@@ -34,7 +34,7 @@ export const Facts = {
   TooManyPlaceholders: fact('DTC1011', 'error', '{0} has {1} {{column}} placeholders; Sentinel allows at most 3'),
   TechniqueFormat: fact('DTC1012', 'error', "'{0}' is not an ATT&CK technique id (T1234 or T1234.001)"),
   NoQuery: fact('DTC1013', 'error', 'rule has no query'),
-  DuplicateRuleId: fact('DTC1014', 'error', "rule id {0} is also used by {1}"),
+  DuplicateRuleId: fact('DTC1014', 'error', '{0} is also used by {1}'),
 
   // Query syntax
   Lex: fact('DTC2001', 'error', "unexpected character '{0}'"),

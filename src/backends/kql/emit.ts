@@ -1,0 +1,216 @@
+/**
+ * IR -> canonical KQL: let statements first, then the source, one tabular operator per line
+ * starting with `| `. Long operator lines break into one item per line. Emitting, parsing the
+ * output and emitting again gives the same text (tested).
+ */
+import { scalarEntry } from '../../catalog/catalog.js';
+import type { Aggregate, Let, NamedExpr, QueryIR, ScalarExpr, SortKey, Tabular, TabularOp } from '../../ir/types.js';
+import { kqlDatetime, kqlDynamicValue, kqlName, kqlReal, kqlString, kqlTimespan } from './literals.js';
+
+const MAX_LINE = 100;
+const INDENT = '    ';
+
+export function emitKql(ir: QueryIR): string {
+  const lines = [...ir.lets.map(emitLet), emitTabular(ir.body, '')];
+  return `${lines.join('\n')}\n`;
+}
+
+function emitLet(l: Let): string {
+  if (l.kind === 'tabular') return `let ${kqlName(l.name)} = ${emitTabular(l.value, INDENT)};`;
+  const v = l.value;
+  // A long dynamic list reads best one line per few items.
+  if (v.kind === 'literal' && v.type === 'dynamic' && Array.isArray(v.value)) {
+    const one = `let ${kqlName(l.name)} = ${expr(v)};`;
+    if (one.length > MAX_LINE) return `let ${kqlName(l.name)} = dynamic([\n${wrapItems(v.value.map(kqlDynamicValue), INDENT)}\n]);`;
+  }
+  return `let ${kqlName(l.name)} = ${expr(v)};`;
+}
+
+/** Items joined with ", ", wrapped at MAX_LINE, each line indented. */
+function wrapItems(items: string[], indent: string): string {
+  const lines: string[] = [];
+  let current = '';
+  for (const [i, item] of items.entries()) {
+    const piece = item + (i < items.length - 1 ? ',' : '');
+    if (current && indent.length + current.length + 1 + piece.length > MAX_LINE) {
+      lines.push(indent + current);
+      current = piece;
+    } else current = current ? `${current} ${piece}` : piece;
+  }
+  if (current) lines.push(indent + current);
+  return lines.join('\n');
+}
+
+/** A pipeline; `indent` is put before continuation lines (used inside lets). */
+export function emitTabular(t: Tabular, indent: string): string {
+  const source = t.source.kind === 'table' ? kqlName(t.source.table) : kqlName(t.source.name);
+  return [source, ...t.ops.map((op) => emitOp(op, indent))].join(`\n${indent}`);
+}
+
+/** Single-line form for a pipeline nested in an expression (`x in (T | project c)`). */
+function inlineTabular(t: Tabular): string {
+  const source = t.source.kind === 'table' ? kqlName(t.source.table) : kqlName(t.source.name);
+  return [source, ...t.ops.map((op) => emitOp(op, '', true))].join(' ');
+}
+
+function emitOp(op: TabularOp, indent: string, inline = false): string {
+  const items = (keyword: string, parts: string[], tail?: string): string => {
+    const one = `| ${keyword} ${parts.join(', ')}${tail ? ` ${tail}` : ''}`;
+    if (inline || indent.length + one.length <= MAX_LINE || parts.length < 2) return one;
+    const inner = indent + INDENT;
+    // Plain column lists fill lines; anything else goes one item per line.
+    const body = parts.every((p) => /^[\w\[\]']+$/.test(p)) ? wrapItems(parts, inner) : parts.map((p) => inner + indentContinuation(p, inner)).join(',\n');
+    return `| ${keyword}\n${body}${tail ? `\n${inner}${tail}` : ''}`;
+  };
+  switch (op.op) {
+    case 'where':
+      return `| where ${expr(op.predicate)}`;
+    case 'extend':
+      return items('extend', op.columns.map(named));
+    case 'project':
+      return items('project', op.columns.map(named));
+    case 'project-away':
+    case 'project-keep':
+    case 'project-reorder':
+      return items(op.op, op.names.map(kqlName));
+    case 'project-rename':
+      return items('project-rename', op.renames.map((r) => `${kqlName(r.to)} = ${kqlName(r.from)}`));
+    case 'summarize': {
+      const by = op.by.length ? `by ${op.by.map(named).join(', ')}` : undefined;
+      if (op.aggregates.length === 0) return `| summarize ${by ?? ''}`.trimEnd();
+      return items('summarize', op.aggregates.map(aggregate), by);
+    }
+    case 'sort':
+      return `| sort by ${op.keys.map(sortKey).join(', ')}`;
+    case 'top':
+      return `| top ${expr(op.count)} by ${sortKey(op.key)}`;
+    case 'take':
+      return `| take ${expr(op.count)}`;
+    case 'distinct':
+      return `| distinct ${op.columns.map(named).join(', ')}`;
+    case 'count':
+      return '| count';
+  }
+}
+
+/** Re-indent the continuation lines of a multi-line item (a long case()). */
+function indentContinuation(text: string, indent: string): string {
+  return text.replace(/\n/g, `\n${indent}`);
+}
+
+function named(n: NamedExpr): string {
+  const e = expr(n.expr);
+  return n.explicitName && !(n.expr.kind === 'column' && n.expr.name === n.name) ? `${kqlName(n.name)} = ${e}` : e;
+}
+
+function aggregate(a: Aggregate): string {
+  const call = `${a.fn}(${a.args.map((x) => expr(x)).join(', ')})`;
+  if (!a.explicitName) return call;
+  if (a.outputs.length > 1) return `(${a.outputs.map((o) => kqlName(o.name)).join(', ')}) = ${call}`;
+  return `${kqlName(a.outputs[0]!.name)} = ${call}`;
+}
+
+function sortKey(k: SortKey): string {
+  const defaultNulls = k.direction === 'asc' ? 'first' : 'last';
+  return `${expr(k.expr)} ${k.direction}${k.explicitNulls || k.nulls !== defaultNulls ? ` nulls ${k.nulls}` : ''}`;
+}
+
+// Precedence, loosest first. Comparisons and string operators do not chain.
+const PREC_OR = 1;
+const PREC_AND = 2;
+const PREC_CMP = 3;
+const PREC_ADD = 4;
+const PREC_MUL = 5;
+const PREC_UNARY = 6;
+const PREC_ATOM = 7;
+
+function infixPrecedence(op: string): number {
+  if (op === 'or') return PREC_OR;
+  if (op === 'and') return PREC_AND;
+  if (op === '+' || op === '-') return PREC_ADD;
+  if (op === '*' || op === '/' || op === '%') return PREC_MUL;
+  return PREC_CMP;
+}
+
+/** KQL text of a scalar expression; wraps it in parentheses when it binds looser than `min`. */
+export function expr(e: ScalarExpr, min = 0): string {
+  const [text, prec] = exprWithPrecedence(e);
+  return prec < min ? `(${text})` : text;
+}
+
+function exprWithPrecedence(e: ScalarExpr): [string, number] {
+  switch (e.kind) {
+    case 'literal':
+      return [literal(e.type, e.value), typeof e.value === 'number' && e.value < 0 ? PREC_UNARY : PREC_ATOM];
+    case 'column':
+    case 'letRef':
+      return [kqlName(e.name), PREC_ATOM];
+    case 'member': {
+      const target = expr(e.target, PREC_ATOM);
+      if (typeof e.key === 'number') return [`${target}[${e.key}]`, PREC_ATOM];
+      if (typeof e.key === 'string') {
+        const plain = /^[A-Za-z_][A-Za-z0-9_]*$/.test(e.key) && kqlName(e.key) === e.key;
+        return [plain && !e.bracket ? `${target}.${e.key}` : `${target}[${kqlString(e.key)}]`, PREC_ATOM];
+      }
+      return [`${target}[${expr(e.key)}]`, PREC_ATOM];
+    }
+    case 'subquery':
+      return [inlineTabular(e.query), PREC_ATOM];
+    case 'call':
+      return call(e);
+  }
+}
+
+function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
+  const entry = scalarEntry(e.fn);
+  const k = entry.kql;
+  if ('infix' in k) {
+    if (k.infix === 'between' || k.infix === '!between') {
+      return [`${expr(e.args[0]!, PREC_CMP + 1)} ${k.infix} (${expr(e.args[1]!, PREC_CMP + 1)} .. ${expr(e.args[2]!, PREC_CMP + 1)})`, PREC_CMP];
+    }
+    const prec = infixPrecedence(k.infix);
+    // Left-associative: the left operand may have equal precedence, the right must bind tighter.
+    // Comparisons do not chain, so both sides of one must bind tighter.
+    const leftMin = prec === PREC_CMP ? prec + 1 : prec;
+    return [`${expr(e.args[0]!, leftMin)} ${k.infix} ${expr(e.args[1]!, prec + 1)}`, prec];
+  }
+  if ('list' in k) {
+    const items = e.args.slice(1).map((a) => (a.kind === 'subquery' ? inlineTabular(a.query) : expr(a)));
+    return [`${expr(e.args[0]!, PREC_CMP + 1)} ${k.list} (${items.join(', ')})`, PREC_CMP];
+  }
+  if ('prefix' in k) return [`${k.prefix}${expr(e.args[0]!, PREC_UNARY)}`, PREC_UNARY];
+  const args = e.args.map((a) => expr(a));
+  const one = `${k.call}(${args.join(', ')})`;
+  if (k.call === 'case' && one.length > MAX_LINE) {
+    // One predicate/value pair per line.
+    const pairs: string[] = [];
+    for (let i = 0; i + 1 < args.length; i += 2) pairs.push(`${args[i]}, ${args[i + 1]}`);
+    pairs.push(args[args.length - 1]!);
+    return [`case(\n${pairs.map((p) => INDENT + p).join(',\n')}\n)`, PREC_ATOM];
+  }
+  return [one, PREC_ATOM];
+}
+
+function literal(type: string, v: unknown): string {
+  if (v === null || v === undefined) return type === 'dynamic' ? 'dynamic(null)' : `${type}(null)`;
+  switch (type) {
+    case 'string':
+      return kqlString(String(v));
+    case 'long':
+    case 'int':
+      return String(v);
+    case 'real':
+    case 'decimal':
+      return kqlReal(v as number);
+    case 'bool':
+      return v ? 'true' : 'false';
+    case 'timespan':
+      return kqlTimespan(v as number);
+    case 'datetime':
+      return kqlDatetime(v as number);
+    case 'guid':
+      return `guid(${String(v)})`;
+    default:
+      return `dynamic(${kqlDynamicValue(v)})`;
+  }
+}

@@ -1,0 +1,39 @@
+/** The KQL backend: canonical KQL, checked by Kusto.Language, and Sentinel artifacts. */
+import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { TableCatalog } from '../../ir/tables.js';
+import type { Rule } from '../../rule/types.js';
+import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
+import { emitKql } from './emit.js';
+import { kustoDiagnostics } from './kusto.js';
+import { armResource, armTemplate, sentinelYaml } from './sentinel.js';
+
+export { emitKql };
+
+/** Kusto.Language's diagnostics on emitted KQL, as detc diagnostics at the rule's query. */
+export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diagnostic[] {
+  return kustoDiagnostics(kql, tables).map((d) => {
+    const line = kql.slice(0, d.start).split('\n').length;
+    const text = kql.split('\n')[line - 1]!.trim();
+    return makeDiagnostic('KustoDiagnostic', [d.code, `${d.message} (emitted KQL line ${line}: ${text})`], {
+      file: rule.source.file,
+      start: rule.queryMap(0),
+    });
+  });
+}
+
+export function kqlBackend(rules: readonly CompiledRule[], tables: TableCatalog): BackendOutput {
+  const artifacts: Artifact[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const resources: Record<string, unknown>[] = [];
+  for (const { rule, ir, stem } of rules) {
+    const kql = emitKql(ir);
+    diagnostics.push(...validateKql(rule, kql, tables));
+    artifacts.push({ path: `kql/${stem}.kql`, content: kql });
+    artifacts.push({ path: `sentinel/${stem}.yaml`, content: sentinelYaml(rule, kql) });
+    const resource = armResource(rule, kql);
+    resources.push(resource);
+    artifacts.push({ path: `arm/${stem}.json`, content: armTemplate([resource]) });
+  }
+  if (resources.length) artifacts.push({ path: 'arm/all-rules.json', content: armTemplate(resources) });
+  return { artifacts, diagnostics };
+}
