@@ -98,10 +98,15 @@ function hasListOperator(name: 'has_any' | 'has_all'): ScalarEntry {
     type: (args) => (isStringish(args[0]!) ? 'bool' : fail(`'${name}' needs a string on the left, got ${args[0]}`)),
     kql: { list: name },
     doc: name === 'has_any' ? 'has any of a list of terms' : 'has all of a list of terms',
-    js: () => (h, ...items) => {
-      const hay = text(h);
-      const needles = flatten(items).map(text);
-      return name === 'has_any' ? needles.some((n) => S.hasTerm(hay, n, false)) : needles.every((n) => S.hasTerm(hay, n, false));
+    js: (site) => {
+      const test = (hay: string, needles: string[], cs: boolean) =>
+        name === 'has_any' ? needles.some((n) => S.hasTerm(hay, n, cs)) : needles.every((n) => S.hasTerm(hay, n, cs));
+      if (site.consts.slice(1).every((c) => c !== undefined)) {
+        // Constant list: lower-case the needles once, the input once per row, then match exactly.
+        const needles = flatten(site.consts.slice(1)).map((n) => text(n).toLowerCase());
+        return (h) => test(text(h).toLowerCase(), needles, true);
+      }
+      return (h, ...items) => test(text(h), flatten(items).map(text), false);
     },
   });
 }
@@ -328,9 +333,7 @@ const ENTRIES: CatalogEntry[] = [
   } }),
   scalar({ name: 'trim', arity: [2, 2], type: returns('string'), kql: { call: 'trim' }, doc: 'remove a regex match at both ends', js: () => (re, s) => {
     const r = compileKqlRegex(text(re));
-    if (!r.ok) return text(s);
-    const src = r.regex.source;
-    return text(s).replace(new RegExp(`^(?:${src})+|(?:${src})+$`, r.regex.flags.replace('g', '') + 'g'), '');
+    return r.ok ? r.regex.trim(text(s)) : text(s);
   } }),
   scalar({ name: 'replace_string', arity: [3, 3], type: returns('string'), kql: { call: 'replace_string' }, doc: 'replace every occurrence', js: () => (s, a, b) => (text(a) === '' ? text(s) : text(s).split(text(a)).join(text(b))) }),
   scalar({ name: 'extract', arity: [3, 4], type: returns('string'), kql: { call: 'extract' }, doc: 'a capture group of a regex match ("" when none)', js: (site) => {

@@ -6,11 +6,14 @@ import { resolve } from 'node:path';
 import { validateKql, emitKql } from '../backends/kql/index.js';
 import { acquireLock, OutputLockedError, writeAtomically } from '../build/output.js';
 import { buildRules, TARGETS, type Target } from '../build/build.js';
-import { checkRuleFile, findRuleFiles, type FrontEndResult } from '../compile.js';
+import { findRuleFiles, type FrontEndResult } from '../compile.js';
+import { checkPaths, printDiagnostics } from './common.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { loadTables } from '../ir/tables.js';
 import { parseArgs, UsageError } from './args.js';
+import { runCommand, ruleTests } from './evaluate.js';
+import { StrictEventsError } from '../backends/js/events.js';
 import { processIO, type CliIO } from './io.js';
 
 const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL and JavaScript
@@ -20,6 +23,10 @@ usage:
       validate, parse and bind rules, and check their KQL with Kusto.Language (default path: rules)
   detc build [paths...] [--target ${TARGETS.join('|')}|all]... [--out dist]
       compile rules into the output folder; all or nothing
+  detc test [paths...]
+      run the sample-event tests in the rules' tests: sections
+  detc run <rule> --events <file|-> [--now <ISO date>] [--no-window] [--format table|ndjson|json] [--strict]
+      evaluate a rule on events (NDJSON or a JSON array) and print its alerts
 
 Exit codes: 0 ok, 1 errors in rules, 2 usage error.`;
 
@@ -31,6 +38,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         return check(rest, io);
       case 'build':
         return await build(rest, io);
+      case 'test':
+        return ruleTests(rest, io);
+      case 'run':
+        return await runCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -45,6 +56,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     if (e instanceof UsageError) {
       io.err(`detc ${command}: ${e.message}`);
       return 2;
+    }
+    if (e instanceof StrictEventsError) {
+      io.err(`detc ${command}: ${e.message} (--strict stops at the first bad line)`);
+      return 1;
     }
     if (e instanceof OutputLockedError) {
       io.err(`detc ${command}: ${e.message}`);
@@ -86,7 +101,7 @@ async function build(argv: readonly string[], io: CliIO): Promise<number> {
     io.err(`detc: no such file or folder: ${missing.join(', ')}`);
     return 2;
   }
-  const result = buildRules(files, targets);
+  const result = await buildRules(files, targets);
   const all = [...result.results.map((r) => ({ file: r.file, text: r.text, diagnostics: r.diagnostics }))];
   printDiagnostics(all, io);
   for (const d of result.diagnostics) io.out(formatDiagnostic(d, result.results.find((r) => r.file === d.file)?.text, io.color) + '\n');
@@ -125,16 +140,3 @@ function summary(verb: string, results: readonly { diagnostics: Diagnostic[] }[]
   return `${verb} ${n} rule${n === 1 ? '' : 's'}: ${n - failed} ok, ${failed} with errors (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})`;
 }
 
-/** Front end over files and folders; undefined (after a message) when a path does not exist. */
-export function checkPaths(paths: readonly string[], io: CliIO): FrontEndResult[] | undefined {
-  const { files, missing } = findRuleFiles(paths);
-  if (missing.length) {
-    io.err(`detc: no such file or folder: ${missing.join(', ')}`);
-    return undefined;
-  }
-  return files.map((f) => checkRuleFile(f));
-}
-
-export function printDiagnostics(results: readonly { text?: string; diagnostics: readonly Diagnostic[] }[], io: CliIO): void {
-  for (const r of results) for (const d of r.diagnostics) io.out(formatDiagnostic(d, r.text, io.color) + '\n');
-}

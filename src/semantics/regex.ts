@@ -1,36 +1,74 @@
 /**
- * KQL regular expressions (Rust `regex` crate syntax, formerly RE2): no backreferences, no
- * look-around. Translated to a JS RegExp after rejecting what Kusto rejects.
+ * KQL regular expressions. Kusto's engine (RE2 syntax, now the Rust `regex` crate) has no
+ * backreferences or look-around and matches in linear time; detc uses RE2JS, a JavaScript port of
+ * RE2, so a hostile pattern cannot make the evaluator backtrack exponentially.
  */
-export type RegexResult = { ok: true; regex: RegExp } | { ok: false; error: string };
+import { RE2JS } from 're2js';
 
-const UNSUPPORTED: [RegExp, string][] = [
+export interface KqlRegex {
+  /** The pattern matches somewhere in `s` (not anchored, as `matches regex`). */
+  test(s: string): boolean;
+  /** Groups of the first match (index 0 = whole match), or null. */
+  exec(s: string): (string | null)[] | null;
+  /** Remove leading and trailing runs of matches (`trim`). */
+  trim(s: string): string;
+}
+
+export type RegexResult = { ok: true; regex: KqlRegex } | { ok: false; error: string };
+
+const FRIENDLY: [RegExp, string][] = [
   [/\\[1-9]/, 'backreferences (\\1) are not supported by Kusto regular expressions'],
   [/\(\?<?[=!]/, 'look-around ((?=, (?!, (?<=, (?<!) is not supported by Kusto regular expressions'],
   [/\\k</, 'named backreferences are not supported by Kusto regular expressions'],
-  [/[*+?}]\+/, 'possessive quantifiers are not supported by Kusto regular expressions'],
 ];
 
+const cache = new Map<string, RegexResult>();
+
 export function compileKqlRegex(pattern: string): RegexResult {
-  // Find constructs outside character classes and escapes.
+  let r = cache.get(pattern);
+  if (!r) {
+    r = compile(pattern);
+    if (cache.size > 1000) cache.clear();
+    cache.set(pattern, r);
+  }
+  return r;
+}
+
+function compile(pattern: string): RegexResult {
+  // Look for unsupported constructs outside character classes, for a clearer message than RE2's.
   const stripped = pattern.replace(/\\\\/g, '__').replace(/\[(?:\\.|[^\]\\])*\]/g, '[]');
-  for (const [re, error] of UNSUPPORTED) if (re.test(stripped)) return { ok: false, error };
-  let flags = 'u';
-  let body = pattern;
-  const lead = /^\(\?([imsU]+)\)/.exec(body);
-  if (lead) {
-    for (const f of lead[1]!) if (f === 'i' || f === 'm' || f === 's') flags += f;
-    body = body.slice(lead[0].length);
-  }
-  body = body.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+  for (const [re, error] of FRIENDLY) if (re.test(stripped)) return { ok: false, error };
+  // Rust-regex spellings that RE2 writes differently.
+  const body = pattern.replace(/\(\?<(?![=!])/g, '(?P<');
+  let re: ReturnType<typeof RE2JS.compile>;
+  let lead: ReturnType<typeof RE2JS.compile>;
+  let tail: ReturnType<typeof RE2JS.compile>;
   try {
-    return { ok: true, regex: new RegExp(body, flags) };
+    re = RE2JS.compile(body);
+    lead = RE2JS.compile(`^(?:${body})+`);
+    tail = RE2JS.compile(`(?:${body})+$`);
   } catch (e) {
-    // Retry without the u flag: Rust allows some escapes (e.g. \/) that JS rejects in u mode.
-    try {
-      return { ok: true, regex: new RegExp(body, flags.replace('u', '')) };
-    } catch {
-      return { ok: false, error: (e as Error).message.replace(/^Invalid regular expression: /, '') };
-    }
+    return { ok: false, error: String((e as Error).message).replace(/^error parsing regexp: /, '') };
   }
+  return {
+    ok: true,
+    regex: {
+      test: (s) => re.matcher(s).find(),
+      exec: (s) => {
+        const m = re.matcher(s);
+        if (!m.find()) return null;
+        const groups: (string | null)[] = [];
+        for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i));
+        return groups;
+      },
+      trim: (s) => {
+        let out = s;
+        const l = lead.matcher(out);
+        if (l.find() && l.start() === 0) out = out.slice(l.end());
+        const t = tail.matcher(out);
+        if (t.find()) out = out.slice(0, t.start());
+        return out;
+      },
+    },
+  };
 }

@@ -1,0 +1,561 @@
+/**
+ * IR -> an in-process evaluator built from closures (no generated source, so nothing in a rule can
+ * inject code). Rows flow push-style through the operators. A row is `{ e, v }`: `e` is the raw
+ * event (its columns are read and converted to the column's type on access), `v` holds computed
+ * columns by slot. Each pipeline position has a layout that says where every column lives.
+ */
+import { aggregateEntry, scalarEntry } from '../../catalog/catalog.js';
+import type { Accumulator, RunContext } from '../../catalog/types.js';
+import type { Column, Let, QueryIR, ScalarExpr, Schema, SortKey, Tabular, TabularOp } from '../../ir/types.js';
+import { sortCompare } from '../../semantics/compare.js';
+import { coerce, member, type Value } from '../../semantics/values.js';
+import { outputValue } from './output.js';
+
+export interface Row {
+  readonly e: Readonly<Record<string, unknown>> | null;
+  readonly v: readonly Value[];
+}
+type Accessor = (r: Row) => Value;
+interface Layout {
+  readonly columns: readonly (Column & { readonly get: Accessor })[];
+  /** Number of computed slots (`v.length`) every row has at this point. */
+  readonly width: number;
+}
+interface Sink {
+  push(r: Row): void;
+  end(): void;
+}
+
+/** Events per table, or one stream used for every table the query reads. */
+export type EventInput = Iterable<unknown> | { readonly [table: string]: Iterable<unknown> };
+
+export interface RunOptions {
+  /** The query clock (ms since epoch): ago() and now() are relative to it. */
+  readonly now: number;
+  /** Only events whose TimeGenerated lies in [now - window, now] are seen (Sentinel's queryPeriod). */
+  readonly windowMs?: number;
+}
+
+export interface ResultTable {
+  readonly columns: readonly Column[];
+  /** Rows as plain objects: datetimes as ISO 8601 text, timespans as [d.]hh:mm:ss. */
+  readonly rows: Record<string, unknown>[];
+}
+
+export interface CompiledQuery {
+  readonly schema: Schema;
+  /** Run over all events at once. */
+  run(input: EventInput, options: RunOptions): ResultTable;
+  /** Push events one at a time (bounded memory when the query allows streaming). */
+  open(options: RunOptions): { push(event: unknown): void; end(): ResultTable };
+}
+
+interface RunState {
+  input: EventInput;
+  options: RunOptions;
+  letValues: Map<string, Value>;
+  tabularCache: Map<Tabular, Row[]>;
+  layouts: Map<Tabular, Layout>;
+}
+
+const EMPTY: readonly Value[] = [];
+
+/** Own-property read: `constructor` or `__proto__` in a rule never reaches Object.prototype. */
+function rawGetter(name: string, type: Column['type']): Accessor {
+  const risky = name in Object.prototype;
+  return risky
+    ? (r) => coerce(r.e && Object.prototype.hasOwnProperty.call(r.e, name) ? r.e[name] : undefined, type)
+    : (r) => coerce(r.e ? r.e[name] : undefined, type);
+}
+
+export function compileQuery(ir: QueryIR): CompiledQuery {
+  const run: RunContext = { now: 0 };
+  let state: RunState | undefined;
+  const current = () => state!;
+
+  // Scalar lets with a literal value are compile-time constants (lists precompile into sets).
+  const constants = new Map<string, Value>();
+  for (const l of ir.lets) {
+    if (l.kind !== 'scalar') continue;
+    if (l.value.kind === 'literal') constants.set(l.name, l.value.value);
+    else if (l.value.kind === 'letRef' && constants.has(l.value.name)) constants.set(l.name, constants.get(l.value.name));
+  }
+  const tabularLets = new Map<string, Tabular>();
+  for (const l of ir.lets) if (l.kind === 'tabular') tabularLets.set(l.name, l.value);
+
+  const constantOf = (e: ScalarExpr): Value | undefined => {
+    if (e.kind === 'literal') return e.value;
+    if (e.kind === 'letRef' && constants.has(e.name)) return constants.get(e.name);
+    return undefined;
+  };
+
+  function expr(e: ScalarExpr, layout: Layout): Accessor {
+    switch (e.kind) {
+      case 'literal': {
+        const v = e.value;
+        return () => v;
+      }
+      case 'column': {
+        const c = layout.columns.find((x) => x.name === e.name);
+        if (!c) throw new Error(`internal: column ${e.name} not in layout`);
+        return c.get;
+      }
+      case 'letRef': {
+        if (constants.has(e.name)) {
+          const v = constants.get(e.name);
+          return () => v;
+        }
+        const name = e.name;
+        return () => current().letValues.get(name);
+      }
+      case 'member': {
+        const target = expr(e.target, layout);
+        if (typeof e.key === 'object') {
+          const key = expr(e.key, layout);
+          return (r) => {
+            const k = key(r);
+            return typeof k === 'string' || typeof k === 'number' ? member(target(r), k) : null;
+          };
+        }
+        const key = e.key;
+        return (r) => member(target(r), key);
+      }
+      case 'subquery': {
+        const query = e.query;
+        return () => firstColumn(query);
+      }
+      case 'call':
+        return call(e, layout);
+    }
+  }
+
+  function call(e: Extract<ScalarExpr, { kind: 'call' }>, layout: Layout): Accessor {
+    const args = e.args.map((a) => expr(a, layout));
+    switch (e.fn) {
+      case 'and': {
+        const [a, b] = args as [Accessor, Accessor];
+        return (r) => {
+          const x = a(r);
+          if (x === false) return false;
+          const y = b(r);
+          return y === false ? false : x === true && y === true ? true : null;
+        };
+      }
+      case 'or': {
+        const [a, b] = args as [Accessor, Accessor];
+        return (r) => {
+          const x = a(r);
+          if (x === true) return true;
+          const y = b(r);
+          return y === true ? true : x === false && y === false ? false : null;
+        };
+      }
+      case 'iff':
+      case 'iif': {
+        const [c, a, b] = args as [Accessor, Accessor, Accessor];
+        return (r) => (c(r) === true ? a(r) : b(r));
+      }
+      case 'case':
+        return (r) => {
+          for (let i = 0; i + 1 < args.length; i += 2) if (args[i]!(r) === true) return args[i + 1]!(r);
+          return args[args.length - 1]!(r);
+        };
+    }
+    const impl = scalarEntry(e.fn).js({ types: e.args.map((a) => a.type), consts: e.args.map(constantOf), run });
+    switch (args.length) {
+      case 0:
+        return () => impl();
+      case 1: {
+        const [a] = args as [Accessor];
+        return (r) => impl(a(r));
+      }
+      case 2: {
+        const [a, b] = args as [Accessor, Accessor];
+        return (r) => impl(a(r), b(r));
+      }
+      case 3: {
+        const [a, b, c] = args as [Accessor, Accessor, Accessor];
+        return (r) => impl(a(r), b(r), c(r));
+      }
+      default:
+        return (r) => impl(...args.map((a) => a(r)));
+    }
+  }
+
+  /** Values of a tabular expression's first column (for `x in (T)`), once per run. */
+  function firstColumn(t: Tabular): Value[] {
+    const rows = evaluate(t);
+    const get = current().layouts.get(t)!.columns[0]!.get;
+    return rows.map(get);
+  }
+
+  const computed = (columns: readonly Column[]): Layout => ({
+    columns: columns.map((c, i) => ({ ...c, get: (r: Row) => r.v[i] })),
+    width: columns.length,
+  });
+
+  function sortComparator(keys: readonly SortKey[], layout: Layout): (a: Row, b: Row) => number {
+    const parts = keys.map((k) => ({ get: expr(k.expr, layout), desc: k.direction === 'desc', nullsFirst: k.nulls === 'first' }));
+    return (a, b) => {
+      for (const p of parts) {
+        const c = sortCompare(p.get(a), p.get(b), p.desc, p.nullsFirst);
+        if (c !== 0) return c;
+      }
+      return 0;
+    };
+  }
+
+  /** Compile one operator: a stage that wraps the next sink; returns the new layout. */
+  function op(o: TabularOp, layout: Layout, stop: () => void): { stage: (next: Sink) => Sink; layout: Layout } {
+    switch (o.op) {
+      case 'where': {
+        const pred = expr(o.predicate, layout);
+        return { layout, stage: (next) => ({ push: (r) => (pred(r) === true ? next.push(r) : undefined), end: () => next.end() }) };
+      }
+      case 'extend': {
+        // New values go to fresh slots after the row's existing ones; a column extended again is
+        // re-pointed at its new slot. Later items of one extend see the earlier ones.
+        const width = layout.width;
+        let columns = [...layout.columns];
+        const getters: Accessor[] = [];
+        o.columns.forEach((c, k) => {
+          getters.push(expr(c.expr, { columns, width: width + k }));
+          const slot = width + k;
+          const entry = { name: c.name, type: c.expr.type, get: (r: Row) => r.v[slot] };
+          const i = columns.findIndex((x) => x.name === c.name);
+          if (i >= 0) columns[i] = entry;
+          else columns = [...columns, entry];
+        });
+        return {
+          layout: { columns, width: width + getters.length },
+          stage: (next) => ({
+            push: (r) => {
+              const v = r.v.slice();
+              const row = { e: r.e, v };
+              for (const g of getters) v.push(g(row));
+              next.push(row);
+            },
+            end: () => next.end(),
+          }),
+        };
+      }
+      case 'project': {
+        const getters = o.columns.map((c) => expr(c.expr, layout));
+        return {
+          layout: computed(o.schema),
+          stage: (next) => ({ push: (r) => next.push({ e: null, v: getters.map((g) => g(r)) }), end: () => next.end() }),
+        };
+      }
+      case 'project-away':
+      case 'project-keep':
+      case 'project-reorder':
+      case 'project-rename': {
+        // Pure re-mapping of names to the same accessors: rows are untouched.
+        const columns = o.schema.map((c) => {
+          const from = o.op === 'project-rename' ? (o.renames.find((x) => x.to === c.name)?.from ?? c.name) : c.name;
+          const src = layout.columns.find((x) => x.name === from)!;
+          return { name: c.name, type: c.type, get: src.get };
+        });
+        return { layout: { columns, width: layout.width }, stage: (next) => next };
+      }
+      case 'summarize':
+        return { layout: computed(o.schema), stage: summarize(o, layout) };
+      case 'sort': {
+        const cmp = sortComparator(o.keys, layout);
+        return { layout, stage: (next) => buffered((rows) => rows.sort(cmp), next) };
+      }
+      case 'top': {
+        const cmp = sortComparator([o.key], layout);
+        const count = expr(o.count, layout);
+        return { layout, stage: (next) => buffered((rows) => rows.sort(cmp).slice(0, Number(count({ e: null, v: EMPTY })) || 0), next) };
+      }
+      case 'take': {
+        const count = expr(o.count, layout);
+        return {
+          layout,
+          stage: (next) => {
+            let n = 0;
+            let limit = -1;
+            return {
+              push: (r) => {
+                if (limit < 0) limit = Math.max(0, Number(count(r)) || 0);
+                if (n < limit) {
+                  n++;
+                  next.push(r);
+                }
+                if (n >= limit) stop();
+              },
+              end: () => next.end(),
+            };
+          },
+        };
+      }
+      case 'distinct': {
+        const getters = o.columns.map((c) => expr(c.expr, layout));
+        return {
+          layout: computed(o.schema),
+          stage: (next) => {
+            const seen = new Set<string>();
+            return {
+              push: (r) => {
+                const v = getters.map((g) => g(r));
+                const key = JSON.stringify(v.map(keyPart));
+                if (!seen.has(key)) {
+                  seen.add(key);
+                  next.push({ e: null, v });
+                }
+              },
+              end: () => next.end(),
+            };
+          },
+        };
+      }
+      case 'count':
+        return {
+          layout: computed(o.schema),
+          stage: (next) => {
+            let n = 0;
+            return { push: () => void n++, end: () => { next.push({ e: null, v: [n] }); next.end(); } };
+          },
+        };
+    }
+  }
+
+  function summarize(o: Extract<TabularOp, { op: 'summarize' }>, layout: Layout): (next: Sink) => Sink {
+    const keys = o.by.map((b) => expr(b.expr, layout));
+    const aggs = o.aggregates.map((a) => {
+      const entry = aggregateEntry(a.fn);
+      const args = a.args.map((x) => expr(x, layout));
+      const create = entry.js({ types: a.args.map((x) => x.type), consts: a.args.map(constantOf), run });
+      return { args, create, outputs: a.outputs.length, multi: a.fn === 'arg_max' || a.fn === 'arg_min' || a.fn === 'take_any' };
+    });
+    return (next) => {
+      const groups = new Map<string, { keys: Value[]; accs: Accumulator[] }>();
+      return {
+        push: (r) => {
+          const k = keys.map((g) => g(r));
+          const id = k.length === 0 ? '' : JSON.stringify(k.map(keyPart));
+          let g = groups.get(id);
+          if (!g) {
+            g = { keys: k, accs: aggs.map((a) => a.create()) };
+            groups.set(id, g);
+          }
+          for (let i = 0; i < aggs.length; i++) {
+            const a = aggs[i]!;
+            const acc = g.accs[i]!;
+            switch (a.args.length) {
+              case 0: acc.add(); break;
+              case 1: acc.add(a.args[0]!(r)); break;
+              case 2: acc.add(a.args[0]!(r), a.args[1]!(r)); break;
+              default: acc.add(...a.args.map((x) => x(r)));
+            }
+          }
+        },
+        end: () => {
+          // With no `by`, an empty input still yields one row of default values, as in Kusto.
+          if (groups.size === 0 && keys.length === 0) groups.set('', { keys: [], accs: aggs.map((a) => a.create()) });
+          for (const g of groups.values()) {
+            const v: Value[] = [...g.keys];
+            g.accs.forEach((acc, i) => {
+              const result = acc.result();
+              if (aggs[i]!.multi) {
+                const values = result as Value[];
+                for (let j = 0; j < aggs[i]!.outputs; j++) v.push(values[j] ?? null);
+              } else v.push(result);
+            });
+            next.push({ e: null, v });
+          }
+          next.end();
+        },
+      };
+    };
+  }
+
+  /** A compiled pipeline: its output layout, and `connect` to build a fresh chain into a sink. */
+  interface Pipeline {
+    readonly layout: Layout;
+    readonly source: Tabular['source'];
+    /** The stage chain into `sink`, plus the raw-event filter of the source. */
+    connect(sink: Sink): { head: Sink; accept: (e: unknown) => Row | undefined; stopped: () => boolean };
+  }
+
+  function pipeline(t: Tabular): Pipeline {
+    const sourceLayout: Layout =
+      t.source.kind === 'table'
+        ? { columns: t.source.schema.map((c) => ({ ...c, get: rawGetter(c.name, c.type) })), width: 0 }
+        : computed(t.source.schema);
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+    };
+    let layout = sourceLayout;
+    const stages: ((next: Sink) => Sink)[] = [];
+    for (const o of t.ops) {
+      const compiled = op(o, layout, stop);
+      stages.push(compiled.stage);
+      layout = compiled.layout;
+    }
+    const timeGenerated = t.source.kind === 'table' ? sourceLayout.columns.find((c) => c.name === 'TimeGenerated' && c.type === 'datetime')?.get : undefined;
+    return {
+      layout,
+      source: t.source,
+      connect(sink) {
+        stopped = false;
+        let head = sink;
+        for (let i = stages.length - 1; i >= 0; i--) head = stages[i]!(head);
+        const { options } = current();
+        const windowStart = options.windowMs !== undefined ? options.now - options.windowMs : undefined;
+        const accept = (e: unknown): Row | undefined => {
+          if (e === null || typeof e !== 'object' || Array.isArray(e)) return undefined;
+          const row: Row = { e: e as Record<string, unknown>, v: EMPTY };
+          if (windowStart !== undefined && timeGenerated) {
+            // Sentinel's schedule: the rule sees [now - queryPeriod, now] of TimeGenerated.
+            const t0 = timeGenerated(row) as number | null;
+            if (t0 === null || t0 < windowStart || t0 > options.now) return undefined;
+          }
+          return row;
+        };
+        return { head, accept, stopped: () => stopped };
+      },
+    };
+  }
+
+  /** Run a pipeline over its source (events from the input, or a tabular let's rows). */
+  function runInto(p: Pipeline, sink: Sink): void {
+    const { head, accept, stopped } = p.connect(sink);
+    if (p.source.kind === 'letTable') {
+      for (const r of evaluate(tabularLets.get(p.source.name)!)) {
+        if (stopped()) break;
+        head.push(r);
+      }
+    } else {
+      for (const e of eventsFor(current().input, p.source.table)) {
+        if (stopped()) break;
+        const row = accept(e);
+        if (row) head.push(row);
+      }
+    }
+    head.end();
+  }
+
+  const pipelines = new Map<Tabular, Pipeline>();
+  const compiledPipeline = (t: Tabular) => {
+    let p = pipelines.get(t);
+    if (!p) {
+      p = pipeline(t);
+      pipelines.set(t, p);
+    }
+    return p;
+  };
+
+  /** Run a pipeline to rows (cached per run: a tabular let is evaluated once). */
+  function evaluate(t: Tabular): Row[] {
+    const s = current();
+    const cached = s.tabularCache.get(t);
+    if (cached) return cached;
+    const p = compiledPipeline(t);
+    s.layouts.set(t, p.layout);
+    const rows: Row[] = [];
+    runInto(p, { push: (r) => void rows.push(r), end: () => {} });
+    s.tabularCache.set(t, rows);
+    return rows;
+  }
+
+  // Compile everything up front so errors surface at compile time, not on first run.
+  for (const l of ir.lets) if (l.kind === 'tabular') compiledPipeline(l.value);
+  const main = compiledPipeline(ir.body);
+  const letOrder: Let[] = ir.lets.filter((l) => l.kind === 'scalar' && !constants.has(l.name));
+  const letGetters = letOrder.map((l) => ({ name: l.name, get: expr((l as Extract<Let, { kind: 'scalar' }>).value, { columns: [], width: 0 }) }));
+  const output = main.layout.columns.map((c) => ({ name: c.name, type: c.type, get: c.get, risky: c.name === '__proto__' }));
+
+  /** Collects output rows as plain objects. */
+  const collector = (rows: Record<string, unknown>[]): Sink => ({
+    push: (r) => {
+      const o: Record<string, unknown> = {};
+      for (const c of output) {
+        const v = outputValue(c.get(r), c.type);
+        if (c.risky) Object.defineProperty(o, c.name, { value: v, enumerable: true, writable: true, configurable: true });
+        else o[c.name] = v;
+      }
+      rows.push(o);
+    },
+    end: () => {},
+  });
+
+  const begin = (input: EventInput, options: RunOptions) => {
+    run.now = options.now;
+    state = { input, options, letValues: new Map(), tabularCache: new Map(), layouts: new Map() };
+    for (const l of letGetters) state.letValues.set(l.name, l.get({ e: null, v: EMPTY }));
+  };
+
+  // Streaming is possible when only the main pipeline reads events, straight from its table.
+  const streamable = main.source.kind === 'table' && ir.lets.every((l) => l.kind === 'scalar') && !usesSubquery(ir);
+
+  return {
+    schema: ir.body.schema,
+    run(input, options) {
+      begin(input, options);
+      try {
+        const rows: Record<string, unknown>[] = [];
+        runInto(main, collector(rows));
+        return { columns: ir.body.schema, rows };
+      } finally {
+        state = undefined;
+      }
+    },
+    open(options) {
+      if (!streamable) {
+        const events: unknown[] = [];
+        return { push: (e) => void events.push(e), end: () => this.run(events, options) };
+      }
+      begin([], options);
+      const rows: Record<string, unknown>[] = [];
+      const { head, accept, stopped } = main.connect(collector(rows));
+      const mine = state;
+      return {
+        push: (e) => {
+          if (stopped()) return;
+          state = mine;
+          const row = accept(e);
+          if (row) head.push(row);
+        },
+        end: () => {
+          state = mine;
+          head.end();
+          state = undefined;
+          return { columns: ir.body.schema, rows };
+        },
+      };
+    },
+  };
+}
+
+/** Whether any expression reads a tabular subquery (`x in (T | ...)`). */
+function usesSubquery(ir: QueryIR): boolean {
+  return JSON.stringify(ir, (k, v) => (k === 'span' ? undefined : v)).includes('"kind":"subquery"');
+}
+
+/** Group/distinct key of a value: kinds kept apart, objects by JSON. */
+function keyPart(v: Value): unknown {
+  return v === undefined ? null : typeof v === 'object' && v !== null ? { j: JSON.stringify(v) } : { [typeof v]: v };
+}
+
+function buffered(finish: (rows: Row[]) => Row[], next: Sink): Sink {
+  const rows: Row[] = [];
+  return {
+    push: (r) => void rows.push(r),
+    end: () => {
+      for (const r of finish(rows)) next.push(r);
+      next.end();
+    },
+  };
+}
+
+function isIterable(x: unknown): x is Iterable<unknown> {
+  return x !== null && typeof x === 'object' && typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+function eventsFor(input: EventInput, table: string): Iterable<unknown> {
+  if (isIterable(input)) return input;
+  return Object.prototype.hasOwnProperty.call(input, table) ? (input as Record<string, Iterable<unknown>>)[table]! : [];
+}

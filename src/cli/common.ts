@@ -1,0 +1,19 @@
+/** Shared by the CLI commands: the front end over paths, and printing diagnostics. */
+import { checkRuleFile, findRuleFiles, type FrontEndResult } from '../compile.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import type { CliIO } from './io.js';
+
+/** Front end over files and folders; undefined (after a message) when a path does not exist. */
+export function checkPaths(paths: readonly string[], io: CliIO): FrontEndResult[] | undefined {
+  const { files, missing } = findRuleFiles(paths);
+  if (missing.length) {
+    io.err(`detc: no such file or folder: ${missing.join(', ')}`);
+    return undefined;
+  }
+  return files.map((f) => checkRuleFile(f));
+}
+
+export function printDiagnostics(results: readonly { text?: string; diagnostics: readonly Diagnostic[] }[], io: CliIO): void {
+  for (const r of results) for (const d of r.diagnostics) io.out(formatDiagnostic(d, r.text, io.color) + '\n');
+}

@@ -1,0 +1,124 @@
+/** `detc test` and `detc run`: the evaluator from the command line. */
+import { alertsFor, alertSpec, type RuleRun } from '../backends/js/alerts.js';
+import { compileQuery } from '../backends/js/compile.js';
+import { StrictEventsError, streamEvents, type BadLine } from '../backends/js/events.js';
+import { checkRuleFile } from '../compile.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
+import { runRuleTests } from '../ruletest/ruletest.js';
+import { parseArgs, UsageError } from './args.js';
+import type { CliIO } from './io.js';
+import { checkPaths, printDiagnostics } from './common.js';
+
+export function ruleTests(argv: readonly string[], io: CliIO): number {
+  const args = parseArgs(argv, { flags: [], values: [] });
+  const results = checkPaths(args.positionals.length ? args.positionals : ['rules'], io);
+  if (!results) return 2;
+  printDiagnostics(results, io);
+  let passed = 0;
+  let failed = 0;
+  let broken = results.filter((r) => hasErrors(r.diagnostics)).length;
+  const mark = (ok: boolean) => (io.color ? (ok ? '\x1b[32m✓\x1b[0m' : '\x1b[31m✗\x1b[0m') : ok ? '✓' : '✗');
+  for (const r of results) {
+    if (!r.rule || !r.ir || hasErrors(r.diagnostics)) continue;
+    const { results: tests, diagnostics } = runRuleTests(r.rule, r.ir);
+    if (tests.length === 0 && diagnostics.length === 0) continue;
+    io.out(r.file);
+    for (const d of diagnostics) io.out(formatDiagnostic(d, r.text, io.color));
+    if (hasErrors(diagnostics)) broken++;
+    for (const t of tests) {
+      io.out(`  ${mark(t.passed)} ${t.name}`);
+      for (const f of t.failures) io.out(`      ${f}`);
+      if (t.passed) passed++;
+      else failed++;
+    }
+  }
+  io.out(`${passed} passed, ${failed} failed${broken ? ` (${broken} rule file(s) with errors)` : ''}`);
+  return failed || broken ? 1 : 0;
+}
+
+export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, { flags: ['strict', 'no-window'], values: ['events', 'now', 'format'] });
+  const [ruleFile, ...extra] = args.positionals;
+  if (!ruleFile || extra.length) throw new UsageError('give exactly one rule file: detc run <rule> --events <file|->');
+  const eventsPath = args.options.get('events');
+  if (typeof eventsPath !== 'string') throw new UsageError('--events <file|-> is required');
+  const format = String(args.options.get('format') ?? (io.isTTY ? 'table' : 'ndjson'));
+  if (!['table', 'ndjson', 'json'].includes(format)) throw new UsageError(`--format must be table, ndjson or json, got '${format}'`);
+  const nowText = args.options.get('now');
+  const now = typeof nowText === 'string' ? Date.parse(nowText) : Date.now();
+  if (Number.isNaN(now)) throw new UsageError(`--now must be an ISO 8601 date, got '${String(nowText)}'`);
+
+  const r = checkRuleFile(ruleFile);
+  if (!r.rule || !r.ir || hasErrors(r.diagnostics)) {
+    printDiagnostics([r], io);
+    return 1;
+  }
+  const query = compileQuery(r.ir);
+  // Sentinel's schedule window (queryPeriod before --now) applies when a clock is given; without
+  // one, every event in the file is seen and ago()/now() use the current time.
+  const windowed = typeof nowText === 'string' && !args.options.has('no-window');
+  const session = query.open({ now, windowMs: windowed ? r.rule.queryPeriodMs : undefined });
+  const bad: BadLine[] = [];
+  let events = 0;
+  let bytes = 0;
+  let lastProgress = Date.now();
+  const progress = io.isTTY && eventsPath !== '-';
+  await streamEvents(
+    eventsPath,
+    (e) => {
+      events++;
+      session.push(e);
+    },
+    (b) => {
+      if (args.options.has('strict')) throw new StrictEventsError(b, eventsPath);
+      bad.push(b);
+      if (bad.length <= 20) io.err(`${eventsPath}:${b.line}: skipped: ${b.message}`);
+    },
+    progress
+      ? (n) => {
+          bytes += n;
+          if (Date.now() - lastProgress > 500) {
+            lastProgress = Date.now();
+            process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${events} events`);
+          }
+        }
+      : undefined,
+  );
+  if (progress) process.stderr.write('\r\x1b[K');
+  if (bad.length > 20) io.err(`${eventsPath}: ${bad.length - 20} more bad lines skipped`);
+  const run = alertsFor(alertSpec(r.rule), session.end());
+  printRun(run, format, io);
+  io.err(`${events} events, ${run.result.rows.length} result rows, ${run.alerts.length} alert(s)${bad.length ? `, ${bad.length} bad line(s) skipped` : ''}`);
+  return 0;
+}
+
+function printRun(run: RuleRun, format: string, io: CliIO): void {
+  if (format === 'json') {
+    io.out(JSON.stringify({ triggered: run.triggered, alerts: run.alerts }, null, 2));
+    return;
+  }
+  if (format === 'ndjson') {
+    for (const a of run.alerts) io.out(JSON.stringify(a));
+    return;
+  }
+  for (const [i, a] of run.alerts.entries()) {
+    io.out(`alert ${i + 1}: ${a.displayName} [${a.severity}]`);
+    for (const e of a.entities) io.out(`  ${e.entityType}: ${Object.entries(e).filter(([k]) => k !== 'entityType').map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
+    io.out(table(a.rows));
+  }
+  if (run.alerts.length === 0) io.out('no alerts');
+}
+
+/** A plain text table of rows (values cut to 40 characters). */
+function table(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '';
+  const cols = Object.keys(rows[0]!);
+  const cell = (v: unknown) => {
+    const s = typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+    return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+  };
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) => '  ' + vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+}

@@ -1,0 +1,39 @@
+/**
+ * The evaluator runtime, importable on its own (`detc/runtime`): what the standalone modules from
+ * `detc build --target js` load. No CLI, no YAML, no parser.
+ */
+import { alertsFor, type AlertSpec, type RuleRun } from './backends/js/alerts.js';
+import { compileQuery, type CompiledQuery, type EventInput } from './backends/js/compile.js';
+import type { QueryIR } from './ir/types.js';
+
+export interface RunnableRule {
+  readonly spec: AlertSpec;
+  readonly query: CompiledQuery;
+  /**
+   * Evaluate on events. `now` is the query clock (Date, ISO text or ms). With `window` (the
+   * default) only events within queryPeriod before `now` are seen, as in Sentinel.
+   */
+  run(events: EventInput, options: { now: Date | string | number; window?: boolean }): RuleRun;
+}
+
+export function toMillis(now: Date | string | number): number {
+  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now);
+  if (Number.isNaN(ms)) throw new TypeError(`not a date: ${String(now)}`);
+  return ms;
+}
+
+export function loadCompiledRule(spec: AlertSpec, ir: QueryIR): RunnableRule {
+  const query = compileQuery(ir);
+  return {
+    spec,
+    query,
+    run(events, options) {
+      const now = toMillis(options.now);
+      const windowMs = options.window === false ? undefined : spec.queryPeriodMs;
+      return alertsFor(spec, query.run(events, { now, windowMs }));
+    },
+  };
+}
+
+export type { RuleRun, Alert, Entity } from './backends/js/alerts.js';
+export type { ResultTable, EventInput } from './backends/js/compile.js';
