@@ -117,6 +117,11 @@ class Binder {
 
   /** Bind a pipe as tabular (returns Tabular) or scalar (returns ScalarExpr). */
   private bindPipe(p: A.PipeExpr, row: Schema): Tabular | ScalarExpr | undefined {
+    // `(A | op1) | op2` is `A | op1 | op2`: a parenthesised source is flattened into the pipe.
+    if (p.source.kind === 'paren' && this.isTabularSource(p.source, row)) {
+      const inner = p.source.inner;
+      return this.bindPipe({ ...p, source: inner.source, ops: [...inner.ops, ...p.ops] }, row);
+    }
     if (p.ops.length === 0 && !this.isTabularSource(p.source, row)) {
       const src = p.source;
       if (src.kind === 'name' && row.length === 0 && !this.lets.has(src.name)) {

@@ -31,8 +31,9 @@ const bundled = boundRules(['rules']);
 
 describe('KQL emitter', () => {
   it('golden: seed 001 and seed 002 (with the LocationDetails fix), reviewed line by line', () => {
-    for (const stem of ['third_party_integrated_apps', 'application_access_token_entra']) {
-      const r = checkRuleFile(`rules/${stem}.yaml`);
+    for (const path of ['rules/third_party_integrated_apps.yaml', 'test/fixtures/seed002_fixed.yaml', 'rules/application_access_token_entra.yaml']) {
+      const stem = path.split('/').pop()!.replace('.yaml', '');
+      const r = checkRuleFile(path);
       expect(emitKql(r.ir!)).toBe(readFileSync(`test/golden/${stem}.kql`, 'utf8'));
     }
   });

@@ -380,10 +380,11 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
   }
 
   function pipeline(t: Tabular): Pipeline {
+    // A let's rows arrive as that let's pipeline left them, so they are read with its layout.
     const sourceLayout: Layout =
       t.source.kind === 'table'
         ? { columns: t.source.schema.map((c) => ({ ...c, get: rawGetter(c.name, c.type) })), width: 0 }
-        : computed(t.source.schema);
+        : compiledPipeline(tabularLets.get(t.source.name)!).layout;
     let stopped = false;
     const stop = () => {
       stopped = true;

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseEventsText } from '../../src/backends/js/events.js';
+import { main } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+
+function capture(): CliIO & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', color: false, isTTY: false, out: (t: string) => { io.stdout += `${t}\n`; }, err: (t: string) => { io.stderr += `${t}\n`; } };
+  return io;
+}
+
+const RULE = 'rules/application_access_token_entra.yaml';
+
+describe('detc test', () => {
+  it('runs the rules\' tests and prints a pass/fail summary', async () => {
+    const io = capture();
+    expect(await main(['test', 'rules'], io)).toBe(0);
+    expect(io.stdout).toContain('✓ token replay, enumeration and high-volume access alert, one alert per user and hour');
+    expect(io.stdout).toMatch(/^\d+ passed, 0 failed$/m);
+  });
+
+  it('a failing expectation prints what differed and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-'));
+    const rule = readFileSync(RULE, 'utf8').replace('TokenUseCount: 51', 'TokenUseCount: 52').replace('../examples/', `${process.cwd()}/examples/`);
+    writeFileSync(join(dir, 'r.yaml'), rule);
+    const io = capture();
+    expect(await main(['test', join(dir, 'r.yaml')], io)).toBe(1);
+    expect(io.stdout).toContain('✗ token replay');
+    expect(io.stdout).toContain('missing row {"UserPrincipalName":"carol.diaz@contoso.com","TokenUseCount":52');
+    expect(io.stdout).toContain('TokenUseCount: expected 52, got 51');
+    expect(io.stdout).toMatch(/^1 passed, 1 failed$/m);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('detc run', () => {
+  it('evaluates a rule on an NDJSON file and prints alerts as NDJSON', async () => {
+    const io = capture();
+    expect(await main(['run', RULE, '--events', 'examples/aad_noninteractive_signins.ndjson', '--now', '2025-03-01T12:00:00Z'], io)).toBe(0);
+    const alerts = io.stdout.trim().split('\n').map((l) => JSON.parse(l) as { displayName: string });
+    expect(alerts).toHaveLength(5);
+    expect(io.stderr).toContain('151 events, 5 result rows, 5 alert(s)');
+  });
+
+  it('reports malformed lines with their numbers and skips them; --strict stops', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-'));
+    const lines = readFileSync('examples/aad_noninteractive_signins.ndjson', 'utf8').split('\n');
+    const file = join(dir, 'e.ndjson');
+    writeFileSync(file, `\ufeff${[lines[0], '{not json', '42', ...lines.slice(1)].join('\r\n')}`);
+    const io = capture();
+    expect(await main(['run', RULE, '--events', file, '--now', '2025-03-01T12:00:00Z'], io)).toBe(0);
+    expect(io.stderr).toContain(`${file}:2: skipped: invalid JSON`);
+    expect(io.stderr).toContain(`${file}:3: skipped: not a JSON object`);
+    expect(io.stderr).toContain('151 events, 5 result rows, 5 alert(s), 2 bad line(s) skipped');
+    const strict = capture();
+    expect(await main(['run', RULE, '--events', file, '--strict'], strict)).toBe(1);
+    expect(strict.stderr).toContain(`${file}:2: invalid JSON`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a JSON array too', () => {
+    expect(parseEventsText('[{"a":1},{"a":2}, 3]')).toEqual({ events: [{ a: 1 }, { a: 2 }], bad: [{ line: 3, message: 'element 2 of the JSON array is not an object' }] });
+  });
+});
+
+describe('detc build --target js', () => {
+  it('writes a standalone module per rule that a test suite can import and run', async () => {
+    const out = join(process.cwd(), 'dist-test-js');
+    const io = capture();
+    expect(await main(['build', 'rules', '--target', 'js', '--out', out], io)).toBe(0);
+    const mod = (await import(pathToFileURL(join(out, 'js', 'application_access_token_entra.mjs')).href)) as {
+      default: { run(events: unknown[], o: { now: string }): { alerts: unknown[] } };
+    };
+    const events = parseEventsText(readFileSync('examples/aad_noninteractive_signins.ndjson', 'utf8')).events;
+    expect(mod.default.run(events, { now: '2025-03-01T12:00:00Z' }).alerts).toHaveLength(5);
+    rmSync(out, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * A deliberately simple reference interpreter of the IR, for differential testing of the fast
+ * evaluator: whole tables as arrays of Maps, every column converted up front, no slots, no
+ * streaming. It shares only the catalog's per-value semantics with the evaluator.
+ */
+import { aggregateEntry, scalarEntry } from '../../src/catalog/catalog.js';
+import type { QueryIR, ScalarExpr, Tabular } from '../../src/ir/types.js';
+import { outputValue } from '../../src/backends/js/output.js';
+import { sortCompare } from '../../src/semantics/compare.js';
+import { coerce, member } from '../../src/semantics/values.js';
+
+type Row = Map<string, unknown>;
+
+export function referenceRun(ir: QueryIR, events: object[], now: number, windowMs?: number): Record<string, unknown>[] {
+  const run = { now };
+  const lets = new Map<string, unknown>();
+  const tables = new Map<string, Row[]>();
+
+  const scalar = (e: ScalarExpr, row: Row): unknown => {
+    switch (e.kind) {
+      case 'literal':
+        return e.value;
+      case 'column':
+        return row.get(e.name);
+      case 'letRef':
+        return lets.get(e.name);
+      case 'member':
+        return member(scalar(e.target, row), typeof e.key === 'object' ? (scalar(e.key, row) as string) : e.key);
+      case 'subquery': {
+        const t = table(e.query);
+        const first = e.query.schema[0]!.name;
+        return t.map((r) => r.get(first));
+      }
+      case 'call': {
+        const args = e.args.map((a) => scalar(a, row));
+        const consts = e.args.map((a) => (a.kind === 'literal' ? a.value : undefined));
+        return scalarEntry(e.fn).js({ types: e.args.map((a) => a.type), consts, run })(...args);
+      }
+    }
+  };
+
+  const table = (t: Tabular): Row[] => {
+    let rows: Row[];
+    if (t.source.kind === 'letTable') rows = tables.get(t.source.name)!;
+    else {
+      rows = events
+        .map((ev) => new Map(t.source.schema.map((c) => [c.name, coerce(Object.prototype.hasOwnProperty.call(ev, c.name) ? (ev as Record<string, unknown>)[c.name] : undefined, c.type)])))
+        .filter((r) => {
+          if (windowMs === undefined) return true;
+          const tg = r.get('TimeGenerated') as number | null | undefined;
+          return tg !== null && tg !== undefined && tg >= now - windowMs && tg <= now;
+        });
+    }
+    for (const op of t.ops) {
+      switch (op.op) {
+        case 'where':
+          rows = rows.filter((r) => scalar(op.predicate, r) === true);
+          break;
+        case 'extend':
+          rows = rows.map((r) => {
+            const out = new Map(r);
+            for (const c of op.columns) out.set(c.name, scalar(c.expr, out));
+            return out;
+          });
+          break;
+        case 'project':
+          rows = rows.map((r) => new Map(op.columns.map((c) => [c.name, scalar(c.expr, r)])));
+          break;
+        case 'project-away':
+        case 'project-keep':
+        case 'project-reorder':
+          rows = rows.map((r) => new Map(op.schema.map((c) => [c.name, r.get(c.name)])));
+          break;
+        case 'project-rename':
+          rows = rows.map((r) => new Map(op.schema.map((c) => [c.name, r.get(op.renames.find((x) => x.to === c.name)?.from ?? c.name)])));
+          break;
+        case 'summarize': {
+          const groups = new Map<string, Row[]>();
+          for (const r of rows) {
+            const key = JSON.stringify(op.by.map((b) => { const v = scalar(b.expr, r); return [typeof v, v]; }));
+            groups.set(key, [...(groups.get(key) ?? []), r]);
+          }
+          if (groups.size === 0 && op.by.length === 0) groups.set('[]', []);
+          rows = [...groups.values()].map((members) => {
+            const out: Row = new Map();
+            op.by.forEach((b) => out.set(b.name, members.length ? scalar(b.expr, members[0]!) : null));
+            for (const a of op.aggregates) {
+              const acc = aggregateEntry(a.fn).js({ types: a.args.map((x) => x.type), consts: a.args.map((x) => (x.kind === 'literal' ? x.value : undefined)), run })();
+              for (const m of members) acc.add(...a.args.map((x) => scalar(x, m)));
+              const result = acc.result();
+              if (a.outputs.length > 1 || ['arg_max', 'arg_min', 'take_any'].includes(a.fn)) a.outputs.forEach((o, i) => out.set(o.name, (result as unknown[])[i] ?? null));
+              else out.set(a.outputs[0]!.name, result);
+            }
+            return out;
+          });
+          break;
+        }
+        case 'sort':
+        case 'top': {
+          const keys = op.op === 'sort' ? op.keys : [op.key];
+          rows = [...rows].sort((x, y) => {
+            for (const k of keys) {
+              const c = sortCompare(scalar(k.expr, x), scalar(k.expr, y), k.direction === 'desc', k.nulls === 'first');
+              if (c) return c;
+            }
+            return 0;
+          });
+          if (op.op === 'top') rows = rows.slice(0, Number(scalar(op.count, new Map())));
+          break;
+        }
+        case 'take':
+          rows = rows.slice(0, Number(scalar(op.count, new Map())));
+          break;
+        case 'distinct': {
+          const seen = new Set<string>();
+          rows = rows
+            .map((r) => new Map(op.columns.map((c) => [c.name, scalar(c.expr, r)])))
+            .filter((r) => {
+              const k = JSON.stringify([...r.values()].map((v) => [typeof v, v]));
+              return seen.has(k) ? false : (seen.add(k), true);
+            });
+          break;
+        }
+        case 'count':
+          rows = [new Map([['Count', rows.length]])];
+          break;
+      }
+    }
+    return rows;
+  };
+
+  for (const l of ir.lets) {
+    if (l.kind === 'scalar') lets.set(l.name, scalar(l.value, new Map()));
+    else tables.set(l.name, table(l.value));
+  }
+  return table(ir.body).map((r) => Object.fromEntries(ir.body.schema.map((c) => [c.name, outputValue(r.get(c.name), c.type)])));
+}
