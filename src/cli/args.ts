@@ -1,14 +1,18 @@
-/** A small argument parser: `--flag`, `--key value`, `--key=value`, positionals. */
+/** A small argument parser: `--flag`, `--key value`, `--key=value`, repeatable keys, positionals. */
 export interface ParsedArgs {
   readonly positionals: string[];
+  /** Last value of each option (true for flags). */
   readonly options: Map<string, string | true>;
+  /** Every value of repeatable options. */
+  readonly lists: Map<string, string[]>;
 }
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: readonly string[], spec: { flags: string[]; values: string[] }): ParsedArgs {
+export function parseArgs(argv: readonly string[], spec: { flags: string[]; values: string[]; repeatable?: string[] }): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') {
@@ -24,8 +28,10 @@ export function parseArgs(argv: readonly string[], spec: { flags: string[]; valu
     else if (spec.values.includes(key)) {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`--${key} needs a value`);
+      if (options.has(key) && !spec.repeatable?.includes(key)) throw new UsageError(`--${key} given twice`);
       options.set(key, v);
+      lists.set(key, [...(lists.get(key) ?? []), v]);
     } else throw new UsageError(`unknown option --${key}`);
   }
-  return { positionals, options };
+  return { positionals, options, lists };
 }

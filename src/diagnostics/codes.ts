@@ -63,6 +63,9 @@ export const Facts = {
   // AQL backend
   AqlUnsupported: fact('DTC5001', 'error', '{0}'),
   AqlApproximation: fact('DTC5002', 'warning', '{0}'),
+  AqlSkipped: fact('DTC5003', 'warning', 'not compiled to QRadar AQL: {0}'),
+  AqlSyntax: fact('DTC5004', 'error', 'internal: emitted AQL does not parse ({0}); please report this'),
+  BadTargetOption: fact('DTC1015', 'error', '{0}'),
 
   // Evaluator / tests
   TestFailed: fact('DTC6001', 'error', '{0}'),

@@ -1,0 +1,51 @@
+/**
+ * AQL spelling: single-quoted strings with quotes doubled (backslash is not an escape in AQL), and
+ * Java regular expressions for MATCHES/IMATCHES.
+ */
+
+/** A string literal: `'it''s'`. */
+export function aqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** An alias: plain when it is a simple identifier, otherwise double-quoted. */
+export function aqlAlias(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !AQL_RESERVED.has(name.toUpperCase()) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+const AQL_RESERVED = new Set([
+  'SELECT', 'FROM', 'WHERE', 'GROUP', 'BY', 'HAVING', 'ORDER', 'LIMIT', 'LAST', 'START', 'STOP', 'AND', 'OR', 'NOT', 'AS', 'IN',
+  'LIKE', 'ILIKE', 'MATCHES', 'IMATCHES', 'BETWEEN', 'IS', 'NULL', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'IF', 'ASC', 'DESC',
+  'COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'FIRST', 'EVENTS', 'FLOWS', 'TRUE', 'FALSE', 'INCIDR',
+]);
+
+/** Characters that are literal in the regex only when escaped. */
+export function regexEscape(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    if (/[A-Za-z0-9 ]/.test(ch) || ch.charCodeAt(0) > 127) out += ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (ch.charCodeAt(0) < 0x20) out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    else out += `\\${ch}`;
+  }
+  return out;
+}
+
+/** LIKE has no escape for % and _ (IBM documents none), so such values use a regex instead. */
+export const likeSafe = (s: string): boolean => !/[%_]/.test(s);
+
+/** Term characters for has-family regexes: Unicode letters and digits, as Kusto's terms. */
+const TERM = '[\\p{L}\\p{N}]';
+const isTermChar = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+
+/** Regex for `has needle`: the needle, bounded by non-term characters where it starts/ends with one. */
+export function termRegex(needle: string): string {
+  const before = isTermChar(needle[0]) ? `(?<!${TERM})` : '';
+  const after = isTermChar(needle[needle.length - 1]) ? `(?!${TERM})` : '';
+  return `${before}${regexEscape(needle)}${after}`;
+}
+
+/** A regex that matches anywhere, written so that full-match and find semantics agree. */
+export const anywhere = (body: string): string => `.*(?:${body}).*`;

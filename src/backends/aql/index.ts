@@ -1,0 +1,67 @@
+/**
+ * The QRadar AQL backend: per rule an .aql query, an Ariel search API body, and a report of
+ * approximations. Rule options (`targets.qradar`):
+ *   approximations: [drop-list-aggregates, ...]   named approximations this rule accepts
+ *   skip: "reason"                                the rule is not meant for QRadar (no log source)
+ */
+import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { positionOf } from '../../rule/load.js';
+import type { Rule } from '../../rule/types.js';
+import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
+import { checkAqlSyntax } from './grammar.js';
+import { loadMappings, type TableMapping } from './mapping.js';
+import { APPROXIMATIONS, translateToAql } from './translate.js';
+
+export interface AqlOptions {
+  /** Approximations allowed for every rule (build flag). */
+  readonly allow?: readonly string[];
+  /** Mapping folders (default targets/qradar). */
+  readonly mappingDirs?: readonly string[];
+}
+
+interface QradarRuleOptions {
+  approximations?: unknown;
+  skip?: unknown;
+}
+
+function ruleOptions(rule: Rule): QradarRuleOptions {
+  return ((rule.raw.targets as { qradar?: QradarRuleOptions } | undefined)?.qradar ?? {}) as QradarRuleOptions;
+}
+
+export function aqlBackend(rules: readonly CompiledRule[], options: AqlOptions = {}): BackendOutput {
+  const mappings: Map<string, TableMapping> = loadMappings(options.mappingDirs);
+  const artifacts: Artifact[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const report: Record<string, { approximations: string[]; notes: string[] } | { skipped: string }> = {};
+  for (const { rule, ir, stem } of rules) {
+    const where = (span?: { start: number }) => ({ file: rule.source.file, start: rule.queryMap(span?.start ?? 0) });
+    const opts = ruleOptions(rule);
+    if (typeof opts.skip === 'string') {
+      diagnostics.push(makeDiagnostic('AqlSkipped', [opts.skip], { file: rule.source.file, ...positionOf(rule.source, ['targets', 'qradar', 'skip']) }));
+      report[stem] = { skipped: opts.skip };
+      continue;
+    }
+    const ruleAllowed = Array.isArray(opts.approximations) ? opts.approximations.map(String) : [];
+    const unknown = [...ruleAllowed, ...(options.allow ?? [])].filter((a) => !(a in APPROXIMATIONS));
+    if (unknown.length) {
+      diagnostics.push(makeDiagnostic('BadTargetOption', [`unknown approximation '${unknown[0]}'; known: ${Object.keys(APPROXIMATIONS).join(', ')}`], { file: rule.source.file, ...positionOf(rule.source, ['targets', 'qradar', 'approximations']) }));
+      continue;
+    }
+    const allowed = new Set([...ruleAllowed, ...(options.allow ?? [])]);
+    const table = ir.body.source.kind === 'table' ? ir.body.source.table : '';
+    const t = translateToAql(ir, mappings.get(table), allowed, rule.queryPeriodMs);
+    for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
+    if (!t.aql) continue;
+    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation: ${a}`], where()));
+    const syntax = checkAqlSyntax(t.aql);
+    if (syntax.length) {
+      diagnostics.push(makeDiagnostic('AqlSyntax', [syntax[0]!], where()));
+      continue;
+    }
+    artifacts.push({ path: `aql/${stem}.aql`, content: t.aql });
+    artifacts.push({ path: `aql/${stem}.ariel.json`, content: `${JSON.stringify({ query_expression: t.aql.trimEnd() }, null, 2)}\n` });
+    report[stem] = { approximations: t.approximations, notes: t.notes };
+  }
+  if (Object.keys(report).length) artifacts.push({ path: 'aql/report.json', content: `${JSON.stringify(report, null, 2)}\n` });
+  return { artifacts, diagnostics };
+}

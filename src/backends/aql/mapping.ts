@@ -1,0 +1,64 @@
+/**
+ * QRadar mappings: data files (targets/qradar/<Table>.yaml, schema in
+ * schema/qradar-mapping.schema.json) that say how a Sentinel table's events are selected in AQL and
+ * what each column is. Users edit them, or point detc at their own folder.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
+
+export interface ColumnMapping {
+  readonly aql?: string;
+  readonly kind?: 'text' | 'ip' | 'number' | 'time';
+  readonly none?: string;
+  readonly note?: string;
+}
+
+export interface TableMapping {
+  readonly table: string;
+  readonly source: 'events' | 'flows';
+  readonly logSourceTypes: readonly { id: number; name: string; note?: string }[];
+  readonly conditions?: readonly { aql: string; note?: string }[];
+  readonly columns: Readonly<Record<string, ColumnMapping>>;
+  readonly rewrites?: readonly { kql: string; aql: string; note?: string }[];
+  readonly notes?: string;
+  /** The file it came from. */
+  readonly file: string;
+}
+
+export class MappingError extends Error {}
+
+const SCHEMA = fileURLToPath(new URL('../../../schema/qradar-mapping.schema.json', import.meta.url));
+export const DEFAULT_MAPPINGS_DIR = fileURLToPath(new URL('../../../targets/qradar/', import.meta.url));
+
+let validate: ValidateFunction | undefined;
+
+export function parseMapping(text: string, file: string): TableMapping {
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (e) {
+    throw new MappingError(`${file}: YAML syntax error: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!validate(data)) {
+    const e = validate.errors![0]!;
+    throw new MappingError(`${file}: ${e.instancePath || 'mapping'} ${e.message} (see schema/qradar-mapping.schema.json)`);
+  }
+  return { ...(data as Omit<TableMapping, 'file'>), file };
+}
+
+/** Mappings from a folder of YAML files (later folders override earlier ones per table). */
+export function loadMappings(dirs: readonly string[] = [DEFAULT_MAPPINGS_DIR]): Map<string, TableMapping> {
+  const out = new Map<string, TableMapping>();
+  for (const dir of dirs) {
+    if (!existsSync(dir)) throw new MappingError(`no such mappings folder: ${dir}`);
+    for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+      const m = parseMapping(readFileSync(join(dir, f), 'utf8'), join(dir, f));
+      out.set(m.table, m);
+    }
+  }
+  return out;
+}

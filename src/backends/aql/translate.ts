@@ -1,0 +1,609 @@
+/**
+ * IR -> one AQL SELECT. AQL has a single query block, so the pipeline must have the shape
+ *   [where | extend]*  [summarize  [where | extend]*]  [project...]  [sort | top]  [take]
+ * Filters before summarize become WHERE, after it HAVING; extends are substituted where used.
+ * Anything AQL cannot say exactly is an error at its location, unless the rule (or the build)
+ * allows a named approximation, which is then written into the query as a comment.
+ */
+import { parseQuery } from '../../query/parser.js';
+import type { Span } from '../../query/ast.js';
+import type { Aggregate, QueryIR, ScalarExpr, ScalarType, TabularOp } from '../../ir/types.js';
+import { kqlEquals } from '../../semantics/compare.js';
+import { toKqlString } from '../../semantics/values.js';
+import { anywhere, aqlAlias, aqlString, likeSafe, regexEscape, termRegex } from './escape.js';
+import type { ColumnMapping, TableMapping } from './mapping.js';
+
+/** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
+export const APPROXIMATIONS = {
+  'drop-list-aggregates': 'make_set/make_list columns are left out: the AQL reference has no list aggregate',
+  'drop-unmapped-columns': 'output columns with no QRadar property are left out of SELECT',
+} as const;
+export type Approximation = keyof typeof APPROXIMATIONS;
+
+export interface AqlProblem {
+  readonly message: string;
+  readonly span?: Span;
+}
+
+export interface AqlTranslation {
+  readonly aql?: string;
+  readonly errors: AqlProblem[];
+  /** Approximations used (allowed ones), each with what it changed. */
+  readonly approximations: string[];
+  /** Facts a reader of the AQL must know (mapping rewrites, unconfirmed constructs). */
+  readonly notes: string[];
+}
+
+/** KQL string operators with a constant right side (their `!` forms too). */
+const STRING_OPS = new Set(['=~', '~', 'has', 'has_cs', 'hasprefix', 'hasprefix_cs', 'hassuffix', 'hassuffix_cs', 'contains', 'contains_cs', 'startswith', 'startswith_cs', 'endswith', 'endswith_cs']);
+
+class Unsupported extends Error {
+  constructor(message: string, readonly span?: Span) {
+    super(message);
+  }
+}
+
+/** A translated expression: AQL text, and what it is. */
+interface Out {
+  readonly text: string;
+  /** A condition (boolean) rather than a value: AQL keeps them apart. */
+  readonly cond: boolean;
+  /** Precedence: 1 OR, 2 AND, 3 NOT/comparison, 4 value. */
+  readonly prec: number;
+  readonly type: ScalarType;
+  readonly column?: ColumnMapping;
+  /** For an aggregate alias: the aggregate expression, to inline where the alias is not selected. */
+  readonly aggregate?: string;
+  readonly isTime?: boolean;
+}
+
+const val = (text: string, type: ScalarType, extra: Partial<Out> = {}): Out => ({ text, cond: false, prec: 4, type, ...extra });
+const cond = (text: string, prec: number): Out => ({ text, cond: true, prec, type: 'bool' });
+const paren = (o: Out, min: number) => (o.prec < min ? `(${o.text})` : o.text);
+
+interface SelectItem {
+  readonly alias: string;
+  readonly text: string;
+}
+
+export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, allowed: ReadonlySet<string>, queryPeriodMs: number | undefined): AqlTranslation {
+  const errors: AqlProblem[] = [];
+  const approximations: string[] = [];
+  const notes: string[] = [];
+  const fail = (message: string, span?: Span): never => {
+    throw new Unsupported(message, span);
+  };
+  try {
+    if (ir.lets.some((l) => l.kind === 'tabular')) fail('tabular let statements have no AQL equivalent (AQL is one SELECT)', ir.lets.find((l) => l.kind === 'tabular')!.span);
+    const source = ir.body.source;
+    if (source.kind !== 'table') fail('the query must read a table directly', source.span);
+    const table = (source as { table: string }).table;
+    if (!mapping) fail(`table ${table} has no QRadar mapping (targets/qradar/${table}.yaml): it has no known QRadar log source`, source.span);
+    const m = mapping!;
+
+    const constants = new Map<string, unknown>();
+    const scalarLets = new Map<string, ScalarExpr>();
+    for (const l of ir.lets) {
+      if (l.kind !== 'scalar') continue;
+      if (l.value.kind === 'literal') constants.set(l.name, l.value.value);
+      else scalarLets.set(l.name, l.value);
+    }
+    const constantOf = (e: ScalarExpr): unknown => {
+      if (e.kind === 'literal') return e.value;
+      if (e.kind === 'letRef' && constants.has(e.name)) return constants.get(e.name);
+      return undefined;
+    };
+
+    // Columns of the source table.
+    let env = new Map<string, Out | { missing: string }>();
+    for (const c of source.schema) {
+      const cm = m.columns[c.name];
+      if (!cm) env.set(c.name, { missing: `column ${c.name} is not in the QRadar mapping ${m.file}` });
+      else if (cm.none !== undefined) env.set(c.name, { missing: `column ${c.name} has no QRadar equivalent (${m.file}: ${cm.none})` });
+      else env.set(c.name, val(cm.aql!, c.type, { column: cm, isTime: cm.kind === 'time' }));
+    }
+    const rewrites = (m.rewrites ?? []).map((r) => ({ ...r, pattern: rewritePattern(r.kql, m.file) }));
+
+    const where: string[] = [];
+    const having: string[] = [];
+    let groupBy: string[] = [];
+    let select: SelectItem[] | undefined;
+    let aggregated = false;
+    const orderBy: string[] = [];
+    let limit: number | undefined;
+    let windowMs = queryPeriodMs;
+    const dropped = new Set<string>();
+
+    // After summarize, columns are SELECT aliases. Inside SELECT expressions the aggregate is
+    // written out (alias reuse within SELECT is not in IBM's reference); HAVING and ORDER BY use
+    // the alias (documented), and every alias they use is kept in SELECT.
+    let inlineAggregates = false;
+    const usedAliases = new Set<string>();
+    const definitions = new Map<string, string>();
+    const lookup = (name: string, span: Span): Out => {
+      const e = env.get(name);
+      if (!e) return fail(`column ${name} is not available here`, span);
+      if ('missing' in e) return fail(e.missing, span);
+      if (e.aggregate !== undefined) {
+        if (inlineAggregates) return { ...e, text: e.aggregate, prec: 0 };
+        usedAliases.add(name);
+      }
+      return e;
+    };
+    const inSelect = <T>(f: () => T): T => {
+      inlineAggregates = true;
+      try {
+        return f();
+      } finally {
+        inlineAggregates = false;
+      }
+    };
+
+    const expr = (e: ScalarExpr): Out => {
+      switch (e.kind) {
+        case 'literal':
+          return literal(e.value, e.type, e.span);
+        case 'column':
+          if (dropped.has(e.name)) fail(`column ${e.name} was left out by an approximation and cannot be used`, e.span);
+          return lookup(e.name, e.span);
+        case 'letRef':
+          if (constants.has(e.name)) return literal(constants.get(e.name), e.type, e.span);
+          return expr(scalarLets.get(e.name)!);
+        case 'member':
+          expr(e.target); // a column without a QRadar property is the clearer message
+          return fail('member access on dynamic values has no AQL equivalent', e.span);
+        case 'subquery':
+          return fail('a tabular subquery has no AQL equivalent', e.span);
+        case 'call':
+          return call(e);
+      }
+    };
+
+    const literal = (v: unknown, type: ScalarType, span: Span): Out => {
+      if (v === null || v === undefined) return val('NULL', type);
+      if (typeof v === 'string') return val(aqlString(v), 'string');
+      if (typeof v === 'number') return type === 'timespan' ? val(String(v), 'timespan') : val(Number.isFinite(v) ? String(v) : fail('a non-finite number has no AQL literal', span), type);
+      if (typeof v === 'boolean') return val(aqlString(String(v)), 'string');
+      return fail('dynamic values have no AQL equivalent', span);
+    };
+
+    /** Text of a value operand, as text for string operators (STR() for IP columns). */
+    const textOf = (o: Out): string => (o.column?.kind === 'ip' ? `STR(${o.text})` : o.text);
+    const valueOnly = (o: Out, span: Span): Out => (o.cond ? fail('a condition cannot be used as a value in AQL', span) : o);
+    const stringConst = (e: ScalarExpr, what: string): string => {
+      const v = constantOf(e);
+      if (typeof v !== 'string') return fail(`${what} must be a constant string for AQL`, e.span);
+      return v;
+    };
+    const listConsts = (items: readonly ScalarExpr[], span: Span): unknown[] => {
+      const out: unknown[] = [];
+      const walk = (v: unknown) => (Array.isArray(v) ? v.forEach(walk) : out.push(v));
+      for (const i of items) {
+        const v = constantOf(i);
+        if (v === undefined) fail('list items must be constants for AQL', span);
+        walk(v);
+      }
+      return out;
+    };
+    /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
+    const negate = (subject: string, positive: string) => cond(`(${subject} IS NULL OR NOT (${positive}))`, 4);
+    const regexOp = (subject: Out, regex: string, cs: boolean) => cond(`${textOf(subject)} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(regex)}`, 3);
+
+    const stringOp = (fn: string, subject: Out, needle: string): Out => {
+      const negated = fn.startsWith('!');
+      const base = fn === '!~' ? '=~' : negated ? fn.slice(1) : fn;
+      const cs = base.endsWith('_cs');
+      const op = cs ? base.slice(0, -3) : base;
+      const t = textOf(subject);
+      let positive: Out;
+      switch (op) {
+        case 'has':
+          positive = regexOp(subject, anywhere(termRegex(needle)), cs);
+          break;
+        case 'hasprefix':
+          positive = regexOp(subject, anywhere(`(?<![\\p{L}\\p{N}])${regexEscape(needle)}`), cs);
+          break;
+        case 'hassuffix':
+          positive = regexOp(subject, anywhere(`${regexEscape(needle)}(?![\\p{L}\\p{N}])`), cs);
+          break;
+        case 'contains':
+          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}%`)}`, 3) : regexOp(subject, anywhere(regexEscape(needle)), cs);
+          break;
+        case 'startswith':
+          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`${needle}%`)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)}).*`, cs);
+          break;
+        case 'endswith':
+          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}`)}`, 3) : regexOp(subject, `.*(?:${regexEscape(needle)})$`, cs);
+          break;
+        case '=~':
+          positive = likeSafe(needle) ? cond(`${t} ILIKE ${aqlString(needle)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)})$`, false);
+          break;
+        default:
+          return fail(`operator ${fn} has no AQL translation`);
+      }
+      return negated ? negate(subject.text, positive.text) : positive;
+    };
+
+    const call = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
+      const a = e.args;
+      switch (e.fn) {
+        case 'and':
+        case 'or': {
+          const l = expr(a[0]!);
+          const r = expr(a[1]!);
+          if (!l.cond || !r.cond) fail(`${e.fn} needs conditions on both sides in AQL`, e.span);
+          const p = e.fn === 'and' ? 2 : 1;
+          return cond(`${paren(l, p)} ${e.fn.toUpperCase()} ${paren(r, p)}`, p);
+        }
+        case 'not': {
+          const x = expr(a[0]!);
+          return cond(`NOT (${x.text})`, 3);
+        }
+        case '==':
+        case '!=': {
+          const rw = rewrites.find((r) => r.pattern.fn === '==' && matchesRewrite(r.pattern, e, constantOf));
+          if (rw) {
+            notes.push(`${rw.kql} is written as ${rw.aql} (mapping rewrite${rw.note ? `: ${rw.note}` : ''})`);
+            return e.fn === '==' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
+          }
+          const l = valueOnly(expr(a[0]!), e.span);
+          const r = valueOnly(expr(a[1]!), e.span);
+          // A string compared with a number compares text (detc's KQL semantics): quote the number.
+          const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
+          const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
+          if (e.fn === '==') return cond(`${left} = ${right}`, 3);
+          return cond(`(${left} IS NULL OR ${left} <> ${right})`, 4);
+        }
+        case '<':
+        case '<=':
+        case '>':
+        case '>=': {
+          const l = valueOnly(expr(a[0]!), e.span);
+          const r = valueOnly(expr(a[1]!), e.span);
+          return cond(`${l.text} ${e.fn} ${r.text}`, 3);
+        }
+        case 'between':
+        case '!between': {
+          const x = valueOnly(expr(a[0]!), e.span);
+          const positive = `${x.text} BETWEEN ${expr(a[1]!).text} AND ${expr(a[2]!).text}`;
+          return e.fn === 'between' ? cond(positive, 3) : negate(x.text, positive);
+        }
+        case 'in':
+        case '!in':
+        case 'in~':
+        case '!in~': {
+          const x = valueOnly(expr(a[0]!), e.span);
+          const items = listConsts(a.slice(1), e.span);
+          if (items.length === 0) return fail('an empty list has no AQL IN form', e.span);
+          const ci = e.fn.endsWith('~');
+          let positive: string;
+          if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
+          else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
+          else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})$`)}`;
+          if (e.fn.startsWith('!')) return negate(x.text, positive);
+          return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
+        }
+        case 'has_any':
+        case 'has_all': {
+          const x = valueOnly(expr(a[0]!), e.span);
+          const needles = listConsts(a.slice(1), e.span).map((v) => toKqlString(v));
+          if (e.fn === 'has_any') return regexOp(x, anywhere(needles.map(termRegex).join('|')), false);
+          return cond(needles.map((n) => regexOp(x, anywhere(termRegex(n)), false).text).join(' AND '), 2);
+        }
+        case 'matches regex': {
+          const x = valueOnly(expr(a[0]!), e.span);
+          notes.push('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
+          return regexOp(x, anywhere(stringConst(a[1]!, 'the regular expression')), true);
+        }
+        case 'isempty':
+        case 'isnotempty':
+        case 'isnull':
+        case 'isnotnull': {
+          const x = valueOnly(expr(a[0]!), e.span);
+          if (e.fn === 'isnull') return cond(`${x.text} IS NULL`, 3);
+          if (e.fn === 'isnotnull') return cond(`${x.text} IS NOT NULL`, 3);
+          const isText = x.type === 'string';
+          if (e.fn === 'isempty') return cond(isText ? `(${x.text} IS NULL OR ${textOf(x)} = '')` : `${x.text} IS NULL`, isText ? 4 : 3);
+          return cond(isText ? `(${x.text} IS NOT NULL AND ${textOf(x)} <> '')` : `${x.text} IS NOT NULL`, isText ? 4 : 3);
+        }
+        case 'tolower':
+          return val(`LOWER(${textOf(valueOnly(expr(a[0]!), e.span))})`, 'string');
+        case 'strlen':
+          return val(`STRLEN(${textOf(valueOnly(expr(a[0]!), e.span))})`, 'long');
+        case 'strcat':
+          return val(`CONCAT(${a.map((x) => textOf(valueOnly(expr(x), e.span))).join(', ')})`, 'string');
+        case 'tostring': {
+          const x = valueOnly(expr(a[0]!), e.span);
+          if (x.type === 'string' || x.column?.kind === 'ip') return val(textOf(x), 'string', { column: x.column?.kind === 'ip' ? undefined : x.column });
+          return fail(`tostring of a ${x.type} has no AQL translation`, e.span);
+        }
+        case 'iff':
+        case 'iif': {
+          const c = expr(a[0]!);
+          if (!c.cond) fail('the condition of iff must be a condition', e.span);
+          return val(`IF ${c.text} THEN ${valueOnly(expr(a[1]!), e.span).text} ELSE ${valueOnly(expr(a[2]!), e.span).text}`, e.type, { prec: 0 });
+        }
+        case 'case': {
+          const parts: string[] = [];
+          for (let i = 0; i + 1 < a.length; i += 2) parts.push(`WHEN ${expr(a[i]!).text} THEN ${valueOnly(expr(a[i + 1]!), e.span).text}`);
+          notes.push('case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM\'s AQL reference');
+          return val(`CASE ${parts.join(' ')} ELSE ${valueOnly(expr(a[a.length - 1]!), e.span).text} END`, e.type);
+        }
+        case '+':
+        case '-':
+        case '*':
+        case '/':
+        case '%': {
+          const l = valueOnly(expr(a[0]!), e.span);
+          const r = valueOnly(expr(a[1]!), e.span);
+          return val(`(${l.text} ${e.fn} ${r.text})`, e.type);
+        }
+        case 'negate':
+          return val(`-${paren(expr(a[0]!), 4)}`, e.type);
+        case 'bin':
+        case 'floor': {
+          const x = valueOnly(expr(a[0]!), e.span);
+          const size = constantOf(a[1]!);
+          if (typeof size !== 'number' || size <= 0) return fail('bin() needs a constant positive size for AQL', e.span);
+          return val(`(${x.text} - ${x.text} % ${size})`, x.type, { isTime: x.isTime });
+        }
+        default: {
+          if (STRING_OPS.has(e.fn.replace(/^!/, ''))) {
+            const subject = valueOnly(expr(a[0]!), e.span);
+            return stringOp(e.fn, subject, stringConst(a[1]!, `the right side of ${e.fn}`));
+          }
+          return fail(`${e.fn}() has no AQL translation`, e.span);
+        }
+      }
+    };
+
+    /** `TimeGenerated > ago(X)` on the time column: becomes the LAST clause. */
+    const windowOf = (e: ScalarExpr): number | undefined => {
+      if (e.kind !== 'call' || (e.fn !== '>' && e.fn !== '>=')) return undefined;
+      const [l, r] = e.args;
+      if (l?.kind !== 'column' || r?.kind !== 'call' || r.fn !== 'ago') return undefined;
+      const col = env.get(l.name);
+      if (!col || 'missing' in col || !col.isTime) return undefined;
+      const d = constantOf(r.args[0]!);
+      return typeof d === 'number' ? d : undefined;
+    };
+
+    const conjuncts = (e: ScalarExpr): ScalarExpr[] => (e.kind === 'call' && e.fn === 'and' ? [...conjuncts(e.args[0]!), ...conjuncts(e.args[1]!)] : [e]);
+
+    const aggregate = (agg: Aggregate): string | undefined => {
+      const arg = (i: number) => valueOnly(expr(agg.args[i]!), agg.span).text;
+      switch (agg.fn) {
+        case 'count':
+          return 'COUNT(*)';
+        case 'countif': {
+          const c = expr(agg.args[0]!);
+          return `SUM(IF ${c.text} THEN 1 ELSE 0)`;
+        }
+        case 'dcount':
+          return `UNIQUECOUNT(${arg(0)})`;
+        case 'sum':
+        case 'min':
+        case 'max':
+        case 'avg':
+          return `${agg.fn.toUpperCase()}(${arg(0)})`;
+        case 'sumif':
+          return `SUM(IF ${expr(agg.args[1]!).text} THEN ${arg(0)} ELSE 0)`;
+        case 'make_set':
+        case 'make_list':
+        case 'make_set_if':
+        case 'make_list_if':
+          if (allowed.has('drop-list-aggregates')) return undefined;
+          return fail(`${agg.fn} has no AQL equivalent (the AQL reference lists no list aggregate); allow the approximation 'drop-list-aggregates' to leave ${agg.outputs[0]!.name} out`, agg.span);
+        default:
+          return fail(`${agg.fn} has no AQL equivalent`, agg.span);
+      }
+    };
+
+    for (const op of ir.body.ops) {
+      switch (op.op) {
+        case 'where': {
+          for (const c of conjuncts(op.predicate)) {
+            const w = aggregated ? undefined : windowOf(c);
+            if (w !== undefined) {
+              windowMs = windowMs === undefined ? w : Math.min(windowMs, w);
+              continue;
+            }
+            const t = expr(c);
+            if (!t.cond) fail('where needs a condition', c.span);
+            (aggregated ? having : where).push(t.text);
+          }
+          break;
+        }
+        case 'extend':
+          for (const c of op.columns) {
+            if (!aggregated) {
+              env.set(c.name, expr(c.expr));
+              continue;
+            }
+            // After summarize an extend is a SELECT column.
+            const t = inSelect(() => valueOnly(expr(c.expr), c.expr.span));
+            select = [...(select ?? []).filter((s) => s.alias !== c.name), { alias: c.name, text: t.text }];
+            definitions.set(c.name, t.text);
+            env.set(c.name, val(aqlAlias(c.name), t.type, { aggregate: t.text }));
+          }
+          break;
+        case 'summarize': {
+          if (aggregated) fail('a second summarize has no AQL equivalent (AQL has one GROUP BY)', op.span);
+          aggregated = true;
+          const next = new Map<string, Out | { missing: string }>();
+          const items: SelectItem[] = [];
+          groupBy = [];
+          for (const b of op.by) {
+            const t = valueOnly(expr(b.expr), b.expr.span);
+            const isPlain = b.expr.kind === 'column';
+            items.push({ alias: b.name, text: t.text });
+            definitions.set(b.name, t.text);
+            // Expressions (time buckets) are grouped through their SELECT alias, as IBM recommends.
+            groupBy.push(isPlain ? t.text : aqlAlias(b.name));
+            next.set(b.name, val(aqlAlias(b.name), t.type, { aggregate: t.text, isTime: t.isTime, column: t.column }));
+            if (t.isTime) notes.push(`${b.name} is a time bucket in milliseconds since the epoch (starttime), not a formatted date`);
+          }
+          for (const agg of op.aggregates) {
+            const text = aggregate(agg);
+            const out = agg.outputs[0]!;
+            if (text === undefined) {
+              approximations.push(`${out.name} = ${agg.fn}(...) left out (drop-list-aggregates: ${APPROXIMATIONS['drop-list-aggregates']})`);
+              dropped.add(out.name);
+              next.set(out.name, { missing: `${out.name} was left out (drop-list-aggregates)` });
+              continue;
+            }
+            items.push({ alias: out.name, text });
+            definitions.set(out.name, text);
+            next.set(out.name, val(aqlAlias(out.name), out.type, { aggregate: text }));
+          }
+          env = next;
+          select = items;
+          break;
+        }
+        case 'project': {
+          const items: SelectItem[] = [];
+          const next = new Map<string, Out | { missing: string }>();
+          for (const c of op.columns) {
+            if (c.expr.kind === 'column' && dropped.has(c.expr.name)) {
+              next.set(c.name, { missing: `${c.name} was left out` });
+              continue;
+            }
+            if (c.expr.kind === 'column') {
+              const src = env.get(c.expr.name);
+              if (src && 'missing' in src && allowed.has('drop-unmapped-columns')) {
+                approximations.push(`${c.name} left out (drop-unmapped-columns: ${src.missing})`);
+                dropped.add(c.name);
+                continue;
+              }
+            }
+            const t = inSelect(() => valueOnly(expr(c.expr), c.expr.span));
+            items.push({ alias: c.name, text: t.text });
+            if (aggregated) {
+              definitions.set(c.name, t.text);
+              next.set(c.name, val(aqlAlias(c.name), t.type, { aggregate: t.text, isTime: t.isTime }));
+            } else next.set(c.name, { ...t });
+          }
+          env = next;
+          select = items;
+          break;
+        }
+        case 'project-away':
+          for (const n of op.names) env.delete(n);
+          if (select) select = select.filter((s) => !op.names.includes(s.alias));
+          break;
+        case 'project-keep':
+        case 'project-reorder':
+          if (select) {
+            const order = op.schema.map((c) => c.name);
+            select = order.map((n) => select!.find((s) => s.alias === n)).filter((s): s is SelectItem => s !== undefined);
+          }
+          break;
+        case 'project-rename':
+          for (const r of op.renames) {
+            const v = env.get(r.from)!;
+            env.delete(r.from);
+            env.set(r.to, v);
+            if (select) select = select.map((s) => (s.alias === r.from ? { alias: r.to, text: s.text } : s));
+          }
+          break;
+        case 'sort':
+        case 'top': {
+          const keys = op.op === 'sort' ? op.keys : [op.key];
+          orderBy.length = 0;
+          for (const k of keys) {
+            const t = valueOnly(expr(k.expr), k.expr.span);
+            orderBy.push(`${t.text} ${k.direction.toUpperCase()}`);
+          }
+          if (op.op === 'top') limit = countOf(op, constantOf, fail);
+          break;
+        }
+        case 'take':
+          limit = Math.min(limit ?? Infinity, countOf(op, constantOf, fail));
+          break;
+        default:
+          fail(`${op.op} has no AQL translation yet`, op.span);
+      }
+    }
+
+    // Final SELECT: the summarize/project items, or the mapped columns of the output schema.
+    if (!select) {
+      select = [];
+      for (const c of ir.body.schema) {
+        const e = env.get(c.name);
+        if (!e || 'missing' in e) continue;
+        if (!e.cond) select.push({ alias: c.name, text: e.text });
+      }
+      notes.push('SELECT lists the output columns that have a QRadar property');
+    }
+    for (const alias of usedAliases) {
+      if (select.some((s) => s.alias === alias) || !definitions.has(alias)) continue;
+      select.push({ alias, text: definitions.get(alias)! });
+      notes.push(`SELECT also lists ${alias}, which HAVING or ORDER BY uses`);
+    }
+    for (const c of ir.body.schema) {
+      if (select.some((s) => s.alias === c.name) || dropped.has(c.name)) continue;
+      const e = env.get(c.name);
+      if (e && !('missing' in e) && e.cond) fail(`output column ${c.name} is a condition; AQL cannot select a boolean`);
+    }
+    if (windowMs === undefined) fail('the rule has no queryPeriod and the query no TimeGenerated > ago(...) filter: AQL needs a time range (LAST ...)');
+
+    const lines: string[] = [];
+    const comment = [
+      ...approximations.map((a) => `approximation: ${a}`),
+      ...[...new Set(notes)].map((n) => `note: ${n}`),
+    ].map((l) => l.replace(/\*\//g, '* /'));
+    lines.push(comment.length ? `SELECT /* detc:\n${comment.map((l) => `   ${l}`).join('\n')}\n*/` : 'SELECT');
+    lines.push(select.map((s) => `    ${s.text === aqlAlias(s.alias) ? s.text : `${s.text} AS ${aqlAlias(s.alias)}`}`).join(',\n'));
+    lines.push(`FROM ${m.source}`);
+    const sourceConds = [
+      `devicetype IN (${m.logSourceTypes.map((t) => t.id).join(', ')})`,
+      ...(m.conditions ?? []).map((c) => `(${c.aql})`),
+    ];
+    lines.push(`WHERE ${[...sourceConds, ...where.map((w) => (/ OR /.test(w) && !/^\(.*\)$/.test(w) ? `(${w})` : w))].join('\n    AND ')}`);
+    if (groupBy.length) lines.push(`GROUP BY ${groupBy.join(', ')}`);
+    if (having.length) lines.push(`HAVING ${having.map((h) => (having.length > 1 && / OR /.test(h) ? `(${h})` : h)).join(' AND ')}`);
+    if (orderBy.length) lines.push(`ORDER BY ${orderBy.join(', ')}`);
+    if (limit !== undefined) lines.push(`LIMIT ${limit}`);
+    lines.push(lastClause(windowMs!));
+    return { aql: `${lines.join('\n')}\n`, errors, approximations, notes: [...new Set(notes)] };
+  } catch (e) {
+    if (e instanceof Unsupported) return { errors: [{ message: e.message, span: e.span }], approximations, notes };
+    throw e;
+  }
+}
+
+function countOf(op: TabularOp & { count: ScalarExpr }, constantOf: (e: ScalarExpr) => unknown, fail: (m: string, s?: Span) => never): number {
+  const n = constantOf(op.count);
+  return typeof n === 'number' ? n : fail('the row count must be a constant for AQL LIMIT', op.count.span);
+}
+
+/** `LAST n DAYS|HOURS|MINUTES` for a window (rounded up to whole minutes). */
+export function lastClause(ms: number): string {
+  const minutes = Math.ceil(ms / 60_000);
+  // Hours read better up to three days (LAST 24 HOURS rather than LAST 1 DAYS).
+  if (minutes % 1440 === 0 && minutes > 3 * 1440) return `LAST ${minutes / 1440} DAYS`;
+  if (minutes % 60 === 0) return `LAST ${minutes / 60} HOURS`;
+  return `LAST ${minutes} MINUTES`;
+}
+
+interface RewritePattern {
+  readonly fn: string;
+  readonly column: string;
+  readonly value: unknown;
+}
+
+/** A mapping rewrite's `kql` is a comparison `Column == constant`, parsed with the KQL parser. */
+function rewritePattern(kql: string, file: string): RewritePattern {
+  const parsed = parseQuery(`T | where ${kql}`);
+  const op = parsed.ast.body?.ops[0];
+  const p = op?.op === 'where' ? op.predicate : undefined;
+  if (parsed.problems.length || !p || p.kind !== 'binary' || Array.isArray(p.right) || p.left.kind !== 'name' || (p.right as { kind: string }).kind !== 'literal' || p.op !== '==') {
+    throw new Error(`${file}: rewrite '${kql}' must have the form Column == constant`);
+  }
+  return { fn: '==', column: p.left.name, value: (p.right as { literal: { value: unknown } }).literal.value };
+}
+
+function matchesRewrite(p: RewritePattern, e: Extract<ScalarExpr, { kind: 'call' }>, constantOf: (e: ScalarExpr) => unknown): boolean {
+  const [l, r] = e.args;
+  return l?.kind === 'column' && l.name === p.column && r !== undefined && constantOf(r) !== undefined && kqlEquals(constantOf(r), p.value) === true && kqlEquals(p.value, constantOf(r)) === true;
+}

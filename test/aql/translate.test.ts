@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { aqlBackend } from '../../src/backends/aql/index.js';
+import { aqlString } from '../../src/backends/aql/escape.js';
+import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
+import { loadMappings } from '../../src/backends/aql/mapping.js';
+import { lastClause, translateToAql } from '../../src/backends/aql/translate.js';
+import { checkRuleFile, checkRuleText } from '../../src/compile.js';
+import { ruleYaml } from '../helpers.js';
+
+const mappings = loadMappings();
+
+/** AQL for a query over SigninLogs (1 hour period unless the query says otherwise). */
+function aql(query: string, allow: string[] = []) {
+  const r = checkRuleText('r.yaml', ruleYaml(query));
+  expect(r.diagnostics).toEqual([]);
+  const t = translateToAql(r.ir!, mappings.get('SigninLogs'), new Set(allow), r.rule!.queryPeriodMs);
+  if (t.aql) expect(checkAqlSyntax(t.aql)).toEqual([]);
+  return t;
+}
+
+/** The WHERE conditions after the table's own (devicetype and interactive). */
+function conditions(query: string): string[] {
+  const text = aql(query).aql!;
+  const where = text.slice(text.indexOf('WHERE ') + 6, text.search(/\n(GROUP BY|HAVING|ORDER BY|LIMIT|LAST)/));
+  return where.split('\n    AND ').slice(2);
+}
+
+describe('AQL translation, clause by clause', () => {
+  it('equality, case-insensitive equality and comparisons', () => {
+    expect(conditions('SigninLogs | where UserPrincipalName == "a@b.com"')).toEqual(["username = 'a@b.com'"]);
+    expect(conditions('SigninLogs | where UserPrincipalName =~ "A@B.com"')).toEqual(["username ILIKE 'A@B.com'"]);
+    // LIKE cannot escape % or _: such values become an anchored regex.
+    expect(conditions('SigninLogs | where UserPrincipalName =~ "svc_backup"')).toEqual(["username IMATCHES '^(?:svc\\_backup)$'"]);
+    expect(conditions('SigninLogs | where UserPrincipalName != "x"')).toEqual(["(username IS NULL OR username <> 'x')"]);
+    expect(conditions('SigninLogs | where ResultType == 50126')).toEqual(['"Error Code" = \'50126\'']);
+  });
+
+  it('IN lists, case-insensitive lists and their negations keep KQL\'s treatment of missing values', () => {
+    expect(conditions('SigninLogs | where AppDisplayName in ("a", "b")')).toEqual(['"Application" IN (\'a\', \'b\')']);
+    expect(conditions('SigninLogs | where AppDisplayName in~ ("a", "b")')).toEqual(['("Application" ILIKE \'a\' OR "Application" ILIKE \'b\')']);
+    expect(conditions('SigninLogs | where AppDisplayName !in~ ("a")')).toEqual(['("Application" IS NULL OR NOT ("Application" ILIKE \'a\'))']);
+  });
+
+  it('contains/startswith/endswith as ILIKE, has as a term-bounded regex', () => {
+    expect(conditions('SigninLogs | where UserAgent contains "curl"')).toEqual(['"User Agent" ILIKE \'%curl%\'']);
+    expect(conditions('SigninLogs | where UserAgent startswith_cs "Mozilla"')).toEqual(['"User Agent" LIKE \'Mozilla%\'']);
+    expect(conditions('SigninLogs | where UserAgent endswith "50%"')).toEqual(['"User Agent" IMATCHES \'.*(?:50\\%)$\'']);
+    expect(conditions('SigninLogs | where UserAgent has "curl/"')).toEqual(['"User Agent" IMATCHES \'.*(?:(?<![\\p{L}\\p{N}])curl\\/).*\'']);
+    expect(conditions('SigninLogs | where UserAgent has_any ("ruby", "go")')).toEqual([
+      '"User Agent" IMATCHES \'.*(?:(?<![\\p{L}\\p{N}])ruby(?![\\p{L}\\p{N}])|(?<![\\p{L}\\p{N}])go(?![\\p{L}\\p{N}])).*\'',
+    ]);
+    expect(conditions('SigninLogs | where IPAddress startswith "10."')).toEqual(["STR(sourceip) ILIKE '10.%'"]);
+  });
+
+  it('null and empty tests, regexes, and/or/not', () => {
+    expect(conditions('SigninLogs | where isempty(UserAgent)')).toEqual(['("User Agent" IS NULL OR "User Agent" = \'\')']);
+    expect(conditions('SigninLogs | where UserAgent matches regex "^curl/[0-9]+"')).toEqual(['"User Agent" MATCHES \'.*(?:^curl/[0-9]+).*\'']);
+    expect(conditions('SigninLogs | where (UserAgent has "a" or AppDisplayName == "b") and not(UserPrincipalName == "c")')).toEqual([
+      '("User Agent" IMATCHES \'.*(?:(?<![\\p{L}\\p{N}])a(?![\\p{L}\\p{N}])).*\' OR "Application" = \'b\')',
+      "NOT (username = 'c')",
+    ]);
+  });
+
+  it('the time window: queryPeriod, or a narrower TimeGenerated > ago() filter, becomes LAST', () => {
+    expect(aql('SigninLogs | where TimeGenerated > ago(30m)').aql).toMatch(/\nLAST 30 MINUTES\n$/);
+    // A filter wider than queryPeriod (1h) cannot widen what Sentinel reads: the period wins.
+    expect(aql('SigninLogs | where TimeGenerated > ago(3h)').aql).toMatch(/\nLAST 1 HOURS\n$/);
+    expect(lastClause(86_400_000)).toBe('LAST 24 HOURS');
+    expect(lastClause(7 * 86_400_000)).toBe('LAST 7 DAYS');
+  });
+
+  it('summarize to GROUP BY with aggregates, filters after it to HAVING, sort to ORDER BY, take to LIMIT', () => {
+    const t = aql('SigninLogs | summarize n = count(), ips = dcount(IPAddress), first = min(TimeGenerated), fails = countif(ResultType != 0) by UserPrincipalName, bin(TimeGenerated, 1h) | where n > 5 | extend level = iff(ips > 2, "high", "low") | sort by n desc | take 10');
+    expect(t.aql).toContain(
+      [
+        '    username AS UserPrincipalName,',
+        '    (starttime - starttime % 3600000) AS TimeGenerated,',
+        '    COUNT(*) AS n,',
+        '    UNIQUECOUNT(sourceip) AS ips,',
+        '    MIN(starttime) AS "first",',
+        // ResultType == 0 has a mapping rewrite; != is its negation.
+        "    SUM(IF NOT (QIDNAME(qid) NOT ILIKE '%Failed%' AND QIDNAME(qid) NOT ILIKE '%Failure%') THEN 1 ELSE 0) AS fails,",
+        "    IF UNIQUECOUNT(sourceip) > 2 THEN 'high' ELSE 'low' AS level",
+      ].join('\n'),
+    );
+    expect(t.aql).toContain('GROUP BY username, TimeGenerated\nHAVING n > 5\nORDER BY n DESC\nLIMIT 10\nLAST 1 HOURS\n');
+  });
+
+  it('project chooses and renames the SELECT columns', () => {
+    const t = aql('SigninLogs | project User = UserPrincipalName, IPAddress');
+    expect(t.aql).toContain('SELECT\n    username AS User,\n    sourceip AS IPAddress\nFROM events');
+  });
+});
+
+describe('honesty about gaps', () => {
+  it('make_set is an error at its location unless drop-list-aggregates is allowed', () => {
+    const r = checkRuleText('r.yaml', ruleYaml('SigninLogs\n| summarize apps = make_set(AppDisplayName) by UserPrincipalName'));
+    const t = translateToAql(r.ir!, mappings.get('SigninLogs'), new Set(), r.rule!.queryPeriodMs);
+    expect(t.aql).toBeUndefined();
+    expect(t.errors[0]!.message).toMatch(/^make_set has no AQL equivalent/);
+    expect(r.rule!.queryMap(t.errors[0]!.span!.start)).toEqual({ line: 10, col: 22 });
+    const allowed = translateToAql(r.ir!, mappings.get('SigninLogs'), new Set(['drop-list-aggregates']), r.rule!.queryPeriodMs);
+    expect(allowed.aql).toContain('approximation: apps = make_set(...) left out');
+    expect(allowed.aql).not.toContain('AS apps');
+  });
+
+  it('a column with no QRadar property is an error naming the mapping file', () => {
+    const t = aql('SigninLogs | where tostring(LocationDetails.countryOrRegion) == "NL"');
+    expect(t.errors[0]!.message).toMatch(/^column LocationDetails has no QRadar equivalent \(.*SigninLogs\.yaml: no QRadar property carries the sign-in location record\)$/);
+  });
+
+  it('a table without a mapping cannot be compiled', () => {
+    const r = checkRuleFile('rules/third_party_integrated_apps.yaml');
+    const t = translateToAql(r.ir!, undefined, new Set(), r.rule!.queryPeriodMs);
+    expect(t.errors[0]!.message).toContain('table SenservaPro_CL has no QRadar mapping');
+  });
+
+  it('the backend reports skips as warnings and approximations as warnings', () => {
+    const rules = ['rules/third_party_integrated_apps.yaml', 'rules/application_access_token_entra.yaml'].map((f) => {
+      const r = checkRuleFile(f);
+      return { rule: r.rule!, ir: r.ir!, stem: f };
+    });
+    const out = aqlBackend(rules);
+    expect(out.diagnostics.map((d) => [d.code, d.severity])).toEqual([['DTC5003', 'warning'], ...Array(5).fill(['DTC5002', 'warning'])]);
+  });
+});
+
+describe('AQL strings and grammar', () => {
+  it('any string literal survives escaping: the grammar reads it as one literal with the same value', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (s) => {
+        const q = `SELECT username FROM events WHERE username = ${aqlString(s)} LAST 1 HOURS`;
+        expect(checkAqlSyntax(q)).toEqual([]);
+        const lit = q.slice(q.indexOf("= '") + 2, q.lastIndexOf("' LAST") + 1);
+        expect(lit.slice(1, -1).replace(/''/g, "'")).toBe(s);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('catches unbalanced quotes, malformed clauses and comments outside the body', () => {
+    expect(checkAqlSyntax("SELECT a FROM events WHERE b = 'x LAST 1 HOURS")).not.toEqual([]);
+    expect(checkAqlSyntax('SELECT a FROM events WHERE LAST 1 HOURS')).not.toEqual([]);
+    expect(checkAqlSyntax('SELECT a FROM events GROUP BY a WHERE a = 1 LAST 1 HOURS')).not.toEqual([]);
+    expect(checkAqlSyntax('/* c */ SELECT a FROM events LAST 1 HOURS')).toEqual(['a /* comment */ outside the query body (IBM: comments only between SELECT and the last clause)']);
+    expect(checkAqlSyntax('SELECT a FROM events')).not.toEqual([]); // no time range: AQL would search 5 minutes
+  });
+
+  it('the seed 002 rule compiles to the reviewed AQL', () => {
+    const r = checkRuleFile('rules/application_access_token_entra.yaml');
+    const out = aqlBackend([{ rule: r.rule!, ir: r.ir!, stem: 'application_access_token_entra' }]);
+    const text = out.artifacts.find((a) => a.path.endsWith('.aql'))!.content;
+    expect(text).toBe(readFileSync('test/golden/application_access_token_entra.aql', 'utf8'));
+  });
+});
