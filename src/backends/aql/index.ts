@@ -10,7 +10,7 @@ import type { Rule } from '../../rule/types.js';
 import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
 import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
-import { APPROXIMATIONS, translateToAql } from './translate.js';
+import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
 
 export interface AqlOptions {
   /** Approximations allowed for every rule (build flag). */
@@ -52,7 +52,7 @@ export function aqlBackend(rules: readonly CompiledRule[], options: AqlOptions =
     const t = translateToAql(ir, mappings.get(table), allowed, rule.queryPeriodMs);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) continue;
-    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation: ${a}`], where()));
+    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));
     const syntax = checkAqlSyntax(t.aql);
     if (syntax.length) {
       diagnostics.push(makeDiagnostic('AqlSyntax', [syntax[0]!], where()));
@@ -60,7 +60,7 @@ export function aqlBackend(rules: readonly CompiledRule[], options: AqlOptions =
     }
     artifacts.push({ path: `aql/${stem}.aql`, content: t.aql });
     artifacts.push({ path: `aql/${stem}.ariel.json`, content: `${JSON.stringify({ query_expression: t.aql.trimEnd() }, null, 2)}\n` });
-    report[stem] = { approximations: t.approximations, notes: t.notes };
+    report[stem] = { approximations: describeApproximations(t.approximations), notes: t.notes };
   }
   if (Object.keys(report).length) artifacts.push({ path: 'aql/report.json', content: `${JSON.stringify(report, null, 2)}\n` });
   return { artifacts, diagnostics };

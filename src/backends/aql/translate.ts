@@ -25,11 +25,18 @@ export interface AqlProblem {
   readonly span?: Span;
 }
 
+export interface ApproximationUse {
+  readonly name: Approximation;
+  /** The output column left out. */
+  readonly column: string;
+  readonly span?: Span;
+}
+
 export interface AqlTranslation {
   readonly aql?: string;
   readonly errors: AqlProblem[];
   /** Approximations used (allowed ones), each with what it changed. */
-  readonly approximations: string[];
+  readonly approximations: ApproximationUse[];
   /** Facts a reader of the AQL must know (mapping rewrites, unconfirmed constructs). */
   readonly notes: string[];
 }
@@ -68,7 +75,7 @@ interface SelectItem {
 
 export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, allowed: ReadonlySet<string>, queryPeriodMs: number | undefined): AqlTranslation {
   const errors: AqlProblem[] = [];
-  const approximations: string[] = [];
+  const approximations: ApproximationUse[] = [];
   const notes: string[] = [];
   const fail = (message: string, span?: Span): never => {
     throw new Unsupported(message, span);
@@ -149,9 +156,15 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'letRef':
           if (constants.has(e.name)) return literal(constants.get(e.name), e.type, e.span);
           return expr(scalarLets.get(e.name)!);
-        case 'member':
-          expr(e.target); // a column without a QRadar property is the clearer message
-          return fail('member access on dynamic values has no AQL equivalent', e.span);
+        case 'member': {
+          // A mapping may name a path inside a dynamic column: `InitiatedBy.user.userPrincipalName`.
+          const path = memberPath(e);
+          const cm = path !== undefined && !aggregated ? m.columns[path] : undefined;
+          if (cm?.aql) return val(cm.aql, 'string', { column: cm, isTime: cm.kind === 'time' });
+          if (cm?.none) return fail(`${path} has no QRadar equivalent (${m.file}: ${cm.none})`, e.span);
+          if (path === undefined || !m.columns[path.split('.')[0]!]) expr(e.target); // a column without a property is the clearer message
+          return fail(`member access ${path ?? ''} has no AQL equivalent${path ? ` (no mapping for ${path} in ${m.file})` : ''}`, e.span);
+        }
         case 'subquery':
           return fail('a tabular subquery has no AQL equivalent', e.span);
         case 'call':
@@ -447,7 +460,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             const text = aggregate(agg);
             const out = agg.outputs[0]!;
             if (text === undefined) {
-              approximations.push(`${out.name} = ${agg.fn}(...) left out (drop-list-aggregates: ${APPROXIMATIONS['drop-list-aggregates']})`);
+              approximations.push({ name: 'drop-list-aggregates', column: out.name, span: agg.span });
               dropped.add(out.name);
               next.set(out.name, { missing: `${out.name} was left out (drop-list-aggregates)` });
               continue;
@@ -471,7 +484,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             if (c.expr.kind === 'column') {
               const src = env.get(c.expr.name);
               if (src && 'missing' in src && allowed.has('drop-unmapped-columns')) {
-                approximations.push(`${c.name} left out (drop-unmapped-columns: ${src.missing})`);
+                approximations.push({ name: 'drop-unmapped-columns', column: c.name, span: c.expr.span });
                 dropped.add(c.name);
                 continue;
               }
@@ -549,7 +562,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
 
     const lines: string[] = [];
     const comment = [
-      ...approximations.map((a) => `approximation: ${a}`),
+      ...describeApproximations(approximations).map((a) => `approximation ${a}`),
       ...[...new Set(notes)].map((n) => `note: ${n}`),
     ].map((l) => l.replace(/\*\//g, '* /'));
     lines.push(comment.length ? `SELECT /* detc:\n${comment.map((l) => `   ${l}`).join('\n')}\n*/` : 'SELECT');
@@ -570,6 +583,21 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     if (e instanceof Unsupported) return { errors: [{ message: e.message, span: e.span }], approximations, notes };
     throw e;
   }
+}
+
+/** One line per approximation kind: `drop-list-aggregates: left out Resources, Apps (why)`. */
+export function describeApproximations(uses: readonly ApproximationUse[]): string[] {
+  const byName = new Map<Approximation, string[]>();
+  for (const u of uses) byName.set(u.name, [...(byName.get(u.name) ?? []), u.column]);
+  return [...byName].map(([name, columns]) => `${name}: left out ${columns.join(', ')} (${APPROXIMATIONS[name]})`);
+}
+
+/** `A.b.c` / `A[0].b` as a dotted path, when every key is a constant. */
+function memberPath(e: ScalarExpr): string | undefined {
+  if (e.kind === 'column') return e.name;
+  if (e.kind !== 'member' || typeof e.key === 'object') return undefined;
+  const base = memberPath(e.target);
+  return base === undefined ? undefined : `${base}.${e.key}`;
 }
 
 function countOf(op: TabularOp & { count: ScalarExpr }, constantOf: (e: ScalarExpr) => unknown, fail: (m: string, s?: Span) => never): number {
