@@ -9,7 +9,8 @@ export function formatDiagnostic(d: Diagnostic, sourceText?: string, color = fal
   const loc = d.file ? `${d.file}${d.start ? `:${d.start.line}:${d.start.col}` : ''}: ` : '';
   const sev = d.severity === 'error' ? paint('31;1', 'error') : paint('33;1', 'warning');
   const lines = [`${loc}${sev} ${d.code}: ${d.message}`];
-  if (sourceText !== undefined && d.start) lines.push(...codeFrame(sourceText, d, paint));
+  // Errors get a code frame; warnings stay on one line so a clean build reads quietly.
+  if (sourceText !== undefined && d.start && d.severity === 'error') lines.push(...codeFrame(sourceText, d, paint));
   if (d.hint) lines.push(`  ${paint('36', 'hint')}: ${d.hint}`);
   return lines.join('\n');
 }

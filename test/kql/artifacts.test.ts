@@ -73,9 +73,11 @@ describe('detc build', () => {
     const dir = mkdtempSync(join(tmpdir(), 'detc-'));
     const out = join(dir, 'dist');
     expect(await main(['build', 'rules', '--target', 'kql', '--out', out], quiet)).toBe(0);
-    expect(readdirSync(join(out, 'kql')).sort()).toEqual(['application_access_token_entra.kql', 'third_party_integrated_apps.kql']);
+    const rules = readdirSync('rules').filter((f) => f.endsWith('.yaml'));
+    expect(readdirSync(join(out, 'kql')).sort()).toEqual(rules.map((f) => f.replace('.yaml', '.kql')).sort());
+    expect(readdirSync(join(out, 'sentinel')).sort()).toEqual(rules.sort());
     const combined = JSON.parse(readFileSync(join(out, 'arm', 'all-rules.json'), 'utf8')) as { resources: unknown[] };
-    expect(combined.resources).toHaveLength(2);
+    expect(combined.resources).toHaveLength(rules.length);
     rmSync(dir, { recursive: true, force: true });
   });
 

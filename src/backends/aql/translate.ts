@@ -162,7 +162,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           const cm = path !== undefined && !aggregated ? m.columns[path] : undefined;
           if (cm?.aql) return val(cm.aql, 'string', { column: cm, isTime: cm.kind === 'time' });
           if (cm?.none) return fail(`${path} has no QRadar equivalent (${m.file}: ${cm.none})`, e.span);
-          if (path === undefined || !m.columns[path.split('.')[0]!]) expr(e.target); // a column without a property is the clearer message
+          if (!m.columns[memberRoot(e)]?.aql) expr(e.target); // a column without a property is the clearer message
           return fail(`member access ${path ?? ''} has no AQL equivalent${path ? ` (no mapping for ${path} in ${m.file})` : ''}`, e.span);
         }
         case 'subquery':
@@ -583,6 +583,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     if (e instanceof Unsupported) return { errors: [{ message: e.message, span: e.span }], approximations, notes };
     throw e;
   }
+}
+
+function memberRoot(e: ScalarExpr): string {
+  return e.kind === 'member' ? memberRoot(e.target) : e.kind === 'column' ? e.name : '';
 }
 
 /** One line per approximation kind: `drop-list-aggregates: left out Resources, Apps (why)`. */
