@@ -1,0 +1,168 @@
+// detc benchmarks: each figure is measured side by side with its baseline in the same run, as the
+// median of several runs. Usage: npm run bench [-- --quick]. Writes bench/results.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileQuery } from '../build/backends/js/compile.js';
+import { buildRules } from '../build/build/build.js';
+import { checkRuleFile } from '../build/compile.js';
+import { audits, NOW, signins } from './generate.mjs';
+import { appConsent, pureFilter, tokenAbuse } from './handwritten.mjs';
+import { bindQuery } from '../build/ir/binder.js';
+import { loadTables } from '../build/ir/tables.js';
+import { parseQuery } from '../build/query/parser.js';
+import { emitKql } from '../build/backends/kql/emit.js';
+import { validateKql } from '../build/backends/kql/index.js';
+import { translateToAql } from '../build/backends/aql/translate.js';
+import { loadMappings } from '../build/backends/aql/mapping.js';
+import { standaloneModule } from '../build/backends/js/index.js';
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 5;
+const N = quick ? 200_000 : 1_000_000;
+const results = { machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version }, runs: RUNS };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = (f) => {
+  const t0 = process.hrtime.bigint();
+  const out = f();
+  return [Number(process.hrtime.bigint() - t0) / 1e6, out];
+};
+const log = (s) => process.stdout.write(`${s}\n`);
+
+/** Run a and b alternately RUNS times; median ms of each. */
+function sideBySide(a, b) {
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < RUNS; i++) {
+    global.gc?.();
+    ta.push(time(a)[0]);
+    global.gc?.();
+    tb.push(time(b)[0]);
+  }
+  return [median(ta), median(tb)];
+}
+
+// 1. Evaluator vs hand-written JS, events pre-parsed in memory.
+{
+  const rule = (f) => checkRuleFile(f);
+  const token = rule('rules/application_access_token_entra.yaml');
+  const consent = rule('rules/cloud_app_integration_entra_audit.yaml');
+  const filterQuery = 'AADNonInteractiveUserSignInLogs | where ResultType == 0 and UserAgent has "curl"';
+  const filterIr = bindQuery(parseQuery(filterQuery).ast, loadTables(), filterQuery).ir;
+  const sign = signins(N);
+  const aud = audits(N);
+  const cases = [
+    ['T1550.001 token abuse (seed 002)', compileQuery(token.ir), sign, (ev) => tokenAbuse(ev, NOW)],
+    ['T1671 app consent (Entra audit)', compileQuery(consent.ir), aud, (ev) => appConsent(ev)],
+    ['pure filter (where only)', compileQuery(filterIr), sign, (ev) => pureFilter(ev)],
+  ];
+  results.evaluator = [];
+  for (const [name, q, events, hand] of cases) {
+    const rowsDetc = q.run(events, { now: NOW }).rows.length;
+    const rowsHand = hand(events).length;
+    const [detcMs, handMs] = sideBySide(() => q.run(events, { now: NOW }), () => hand(events));
+    const r = { name, events: events.length, rowsDetc, rowsHand, detcEventsPerSec: Math.round(events.length / (detcMs / 1000)), handEventsPerSec: Math.round(events.length / (handMs / 1000)), ratio: +(handMs / detcMs).toFixed(2) };
+    results.evaluator.push(r);
+    log(`evaluator  ${name.padEnd(34)} detc ${(r.detcEventsPerSec / 1e6).toFixed(2)} M ev/s  hand ${(r.handEventsPerSec / 1e6).toFixed(2)} M ev/s  ratio ${r.ratio}  (rows ${rowsDetc}/${rowsHand})`);
+  }
+}
+
+// 2. End to end from NDJSON: detc run vs read + JSON.parse, as separate processes.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'detc-bench-'));
+  const file = join(dir, 'signins.ndjson');
+  const target = quick ? 50e6 : 210e6;
+  const out = createWriteStream(file);
+  let bytes = 0;
+  let seed = 10;
+  while (bytes < target) {
+    const chunk = `${signins(20_000, { seed: seed++ }).map((e) => JSON.stringify(e)).join('\n')}\n`;
+    bytes += Buffer.byteLength(chunk);
+    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+  const mb = statSync(file).size / 1e6;
+  const measure = (args) => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const [secs, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    return { secs, rssMb: kb / 1024 };
+  };
+  const detcRuns = [];
+  const baseRuns = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    detcRuns.push(measure(['bin/detc.js', 'run', 'rules/application_access_token_entra.yaml', '--events', file, '--now', '2025-03-01T12:00:00Z', '--format', 'ndjson']));
+    baseRuns.push(measure(['bench/parse-baseline.mjs', file]));
+  }
+  const d = median(detcRuns.map((r) => r.secs));
+  const b = median(baseRuns.map((r) => r.secs));
+  results.endToEnd = { fileMb: +mb.toFixed(1), detcMbPerSec: +(mb / d).toFixed(1), baselineMbPerSec: +(mb / b).toFixed(1), ratio: +(b / d).toFixed(2), detcPeakRssMb: Math.round(Math.max(...detcRuns.map((r) => r.rssMb))), baselinePeakRssMb: Math.round(Math.max(...baseRuns.map((r) => r.rssMb))) };
+  log(`end-to-end ${mb.toFixed(0)} MB NDJSON: detc ${results.endToEnd.detcMbPerSec} MB/s, parse-only ${results.endToEnd.baselineMbPerSec} MB/s, ratio ${results.endToEnd.ratio}, peak RSS ${results.endToEnd.detcPeakRssMb} MB vs ${results.endToEnd.baselinePeakRssMb} MB`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 3. Compiler throughput: load + check + emit KQL, AQL and the JS module, per rule.
+{
+  const tables = loadTables();
+  const mappings = loadMappings();
+  const compileOne = (file, kusto) => {
+    const r = checkRuleFile(file, { tables });
+    if (!r.ir || r.diagnostics.some((d) => d.severity === 'error')) return false;
+    const kql = emitKql(r.ir);
+    if (kusto) validateKql(r.rule, kql, tables);
+    const table = r.ir.body.source.kind === 'table' ? r.ir.body.source.table : '';
+    translateToAql(r.ir, mappings.get(table), new Set(['drop-list-aggregates']), r.rule.queryPeriodMs);
+    standaloneModule({ rule: r.rule, ir: r.ir, stem: 'x' });
+    return true;
+  };
+  // The bundled rules replicated to 1,000 files with distinct ids.
+  const dir = mkdtempSync(join(tmpdir(), 'detc-rules-'));
+  const sources = readdirSync('rules').filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join('rules', f), 'utf8'));
+  const files = [];
+  for (let i = 0; i < 1000; i++) {
+    const text = sources[i % sources.length].replace(/^id: .*$/m, `id: ${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`).replace(/\.\.\/examples\//g, `${process.cwd()}/examples/`);
+    const f = join(dir, `r${i}.yaml`);
+    writeFileSync(f, text);
+    files.push(f);
+  }
+  const corpus = [];
+  const walk = (d) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && corpus.push(join(d, e.name))));
+  walk('../shared/corpus/sentinel');
+  compileOne(files[0], true); // warm up (loads Kusto.Language once, as a long build would)
+  results.compiler = {};
+  for (const [name, set] of [['rules x1000', files], ['corpus', corpus]]) {
+    for (const kusto of [false, true]) {
+      const ms = median(Array.from({ length: quick ? 1 : 3 }, () => time(() => set.forEach((f) => compileOne(f, kusto)))[0]));
+      const ok = set.filter((f) => compileOne(f, false)).length;
+      const key = `${name}${kusto ? ' +kusto' : ''}`;
+      results.compiler[key] = { rules: set.length, compiled: ok, rulesPerSec: Math.round(set.length / (ms / 1000)) };
+      log(`compiler   ${key.padEnd(20)} ${results.compiler[key].rulesPerSec} rules/s (${set.length} files, ${ok} compile)`);
+    }
+  }
+  // Through the CLI's build path as well (includes prettier formatting of the JS modules).
+  const t = time(() => null)[0];
+  void t;
+  const [buildMs] = await (async () => {
+    const t0 = process.hrtime.bigint();
+    await buildRules(files, ['kql', 'aql', 'js'], { skipKusto: true });
+    return [Number(process.hrtime.bigint() - t0) / 1e6];
+  })();
+  results.compiler['detc build, rules x1000, no kusto'] = { rulesPerSec: Math.round(1000 / (buildMs / 1000)) };
+  log(`compiler   detc build x1000 (all targets, prettier, no kusto) ${results.compiler['detc build, rules x1000, no kusto'].rulesPerSec} rules/s`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 4. Cold start of one `detc check`, whole process.
+{
+  const run = (args) => median(Array.from({ length: RUNS }, () => time(() => execFileSync(process.execPath, ['bin/detc.js', ...args], { stdio: 'ignore' }))[0]));
+  results.coldStart = {
+    'check one rule': Math.round(run(['check', 'rules/third_party_integrated_apps.yaml'])),
+    'check one rule --no-kusto': Math.round(run(['check', '--no-kusto', 'rules/third_party_integrated_apps.yaml'])),
+    'check one rule --target kql --no-kusto': Math.round(run(['check', '--target', 'kql', '--no-kusto', 'rules/third_party_integrated_apps.yaml'])),
+    'node -e 0 (floor)': Math.round(median(Array.from({ length: RUNS }, () => time(() => execFileSync(process.execPath, ['-e', '0']))[0]))),
+  };
+  for (const [k, v] of Object.entries(results.coldStart)) log(`cold start ${k.padEnd(40)} ${v} ms`);
+}
+
+writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+log('wrote bench/results.json');
