@@ -88,6 +88,7 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
   }
   const options: BuildOptions = {
     skipKusto: args.options.has('no-kusto'),
+    formatJs: write,
     aql: {
       allow: args.lists.get('allow-approximation') ?? [],
       // The user's mapping folders override the bundled files table by table.

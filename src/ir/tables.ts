@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../paths.js';
 import type { Column, ScalarType } from './types.js';
 
 export interface TableSchema {
@@ -32,7 +32,7 @@ export class TableCatalog {
 const TYPES = new Set<ScalarType>(['string', 'long', 'int', 'real', 'decimal', 'bool', 'datetime', 'timespan', 'dynamic', 'guid']);
 
 /** Folder of the data files shipped with detc (works from src/ and from build/). */
-export const TARGETS_DIR = fileURLToPath(new URL('../../targets/', import.meta.url));
+export const TARGETS_DIR = join(PACKAGE_ROOT, 'targets');
 
 export function parseTableFile(text: string, file: string): TableSchema {
   const j = JSON.parse(text) as { name?: unknown; columns?: Record<string, string>; source?: string };

@@ -51,7 +51,8 @@ function ruleHint(rule: string): string {
 
 class KqlParser extends EmbeddedActionsParser {
   constructor() {
-    super(T.allTokens, { maxLookahead: 2, recoveryEnabled: false, errorMessageProvider: messages });
+    // Grammar validations cost start-up time; they run in the test suite (VITEST is set there).
+    super(T.allTokens, { maxLookahead: 2, recoveryEnabled: false, errorMessageProvider: messages, skipValidations: !process.env.VITEST });
     this.performSelfAnalysis();
   }
 

@@ -4,8 +4,10 @@
  * technique ids), each with a message that says what was meant.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.js';
+import type { ErrorObject } from 'ajv';
+import { schemaValidator } from '../schema-validators.js';
 import { closest, didYouMean, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FactName } from '../diagnostics/codes.js';
 import { describeDuration, parseRuleDuration } from './duration.js';
@@ -13,20 +15,16 @@ import { ENTITY_IDENTIFIERS } from './entities.js';
 import { positionOf, queryMap, type RuleSource } from './load.js';
 import type { Rule, TriggerOperator } from './types.js';
 
-export const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schema/rule.schema.json', import.meta.url));
+export const RULE_SCHEMA_PATH = join(PACKAGE_ROOT, 'schema', 'rule.schema.json');
 
 /** Top-level keys Sentinel's own files use that the schema does not describe but that are fine. */
 const PASS_THROUGH_KEYS = new Set(['threatAnalysisTechniques', 'threatAnalysisTactics', 'support', 'source', 'author', 'categories', 'enabled', 'alertRuleTemplateName', 'subTechniques', 'sentinelEntitiesMappings', 'templateVersion']);
 
-let validator: ValidateFunction | undefined;
-let knownKeys: string[] = [];
-function schemaValidator(): ValidateFunction {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(RULE_SCHEMA_PATH, 'utf8')) as { properties: Record<string, unknown> };
-    knownKeys = Object.keys(schema.properties);
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  }
-  return validator;
+let knownKeys: string[] | undefined;
+/** Top-level keys the schema describes (for "unknown key" warnings). */
+function schemaKeys(): string[] {
+  knownKeys ??= Object.keys((JSON.parse(readFileSync(RULE_SCHEMA_PATH, 'utf8')) as { properties: object }).properties);
+  return knownKeys;
 }
 
 export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagnostic[] } {
@@ -36,7 +34,8 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
   const report = (fact: FactName, args: (string | number)[], path: (string | number)[], extra: { hint?: string; key?: boolean } = {}) =>
     diagnostics.push(makeDiagnostic(fact, args, { ...at(path, extra.key), hint: extra.hint }));
 
-  const validate = schemaValidator();
+  const validate = schemaValidator('rule');
+  const knownKeys = schemaKeys();
   if (!validate(data)) for (const e of validate.errors ?? []) diagnostics.push(schemaDiagnostic(e, src, data));
 
   for (const key of Object.keys(data)) {

@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { PACKAGE_ROOT } from '../../paths.js';
+import { schemaValidator } from '../../schema-validators.js';
 import { parse } from 'yaml';
 
 export interface ColumnMapping {
@@ -30,13 +30,10 @@ export interface TableMapping {
 
 export class MappingError extends Error {}
 
-const SCHEMA = fileURLToPath(new URL('../../../schema/qradar-mapping.schema.json', import.meta.url));
-export const DEFAULT_MAPPINGS_DIR = fileURLToPath(new URL('../../../targets/qradar/', import.meta.url));
-
-let validate: ValidateFunction | undefined;
+export const DEFAULT_MAPPINGS_DIR = join(PACKAGE_ROOT, 'targets', 'qradar');
 
 export function parseMapping(text: string, file: string): TableMapping {
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+  const validate = schemaValidator('qradar-mapping');
   let data: unknown;
   try {
     data = parse(text);

@@ -19,11 +19,13 @@ export default loadCompiledRule(spec, ir);
 `;
 }
 
-export async function jsBackend(rules: readonly CompiledRule[]): Promise<BackendOutput> {
-  const prettier = await import('prettier');
+/** `format: false` (detc check, which writes nothing) skips prettier, which is slow to load. */
+export async function jsBackend(rules: readonly CompiledRule[], format = true): Promise<BackendOutput> {
+  const prettier = format ? await import('prettier') : undefined;
   const artifacts: Artifact[] = [];
   for (const r of rules) {
-    const content = await prettier.format(standaloneModule(r), { parser: 'babel', printWidth: 100, singleQuote: true });
+    const source = standaloneModule(r);
+    const content = prettier ? await prettier.format(source, { parser: 'babel', printWidth: 100, singleQuote: true }) : source;
     artifacts.push({ path: `js/${r.stem}.mjs`, content });
   }
   return { artifacts, diagnostics: [] };

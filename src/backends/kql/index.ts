@@ -5,13 +5,14 @@ import type { Rule } from '../../rule/types.js';
 import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
 import { emitKql } from './emit.js';
 import { kustoDiagnostics } from './kusto.js';
+import { cachedKustoDiagnostics } from './kusto-cache.js';
 import { armResource, armTemplate, sentinelYaml } from './sentinel.js';
 
 export { emitKql };
 
 /** Kusto.Language's diagnostics on emitted KQL, as detc diagnostics at the rule's query. */
 export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diagnostic[] {
-  return kustoDiagnostics(kql, tables).map((d) => {
+  return cachedKustoDiagnostics(kql, tables, () => kustoDiagnostics(kql, tables)).map((d) => {
     const line = kql.slice(0, d.start).split('\n').length;
     const text = kql.split('\n')[line - 1]!.trim();
     return makeDiagnostic('KustoDiagnostic', [d.code, `${d.message} (emitted KQL line ${line}: ${text})`], {

@@ -1,0 +1,61 @@
+/**
+ * Kusto.Language takes about two seconds to load. Its verdict on a query depends only on the query
+ * text, the table schemas and the library's version, so verdicts are kept in a small cache file
+ * (node_modules/.cache/detc/kusto.json, as other tools do) and an unchanged rule is not
+ * re-analysed. Delete the file to clear it; DETC_NO_CACHE=1 disables it.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { TableCatalog } from '../../ir/tables.js';
+import type { KustoDiagnostic } from './kusto.js';
+
+const FILE = join(process.cwd(), 'node_modules', '.cache', 'detc', 'kusto.json');
+let entries: Record<string, KustoDiagnostic[]> | undefined;
+let libraryVersion: string | undefined;
+
+function version(): string {
+  libraryVersion ??= (createRequire(import.meta.url)('@kusto/language-service-next/package.json') as { version: string }).version;
+  return libraryVersion;
+}
+
+function load(): Record<string, KustoDiagnostic[]> {
+  if (!entries) {
+    try {
+      entries = JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, KustoDiagnostic[]>;
+    } catch {
+      entries = {};
+    }
+  }
+  return entries;
+}
+
+const fingerprints = new WeakMap<TableCatalog, string>();
+function keyOf(query: string, tables: TableCatalog): string {
+  let f = fingerprints.get(tables);
+  if (!f) {
+    f = createHash('sha256').update(JSON.stringify(tables.all().map((t) => [t.name, t.columns]))).digest('hex');
+    fingerprints.set(tables, f);
+  }
+  return createHash('sha256').update(`${version()}\0${f}\0${query}`).digest('hex');
+}
+
+export function cachedKustoDiagnostics(query: string, tables: TableCatalog, analyse: () => KustoDiagnostic[]): KustoDiagnostic[] {
+  if (process.env.DETC_NO_CACHE) return analyse();
+  const key = keyOf(query, tables);
+  const cache = load();
+  const hit = cache[key];
+  if (hit) return hit;
+  const result = analyse();
+  cache[key] = result;
+  try {
+    mkdirSync(dirname(FILE), { recursive: true });
+    const tmp = `${FILE}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(cache));
+    renameSync(tmp, FILE);
+  } catch {
+    // A read-only tree only loses the cache.
+  }
+  return result;
+}

@@ -1,0 +1,30 @@
+/**
+ * JSON Schema validators. `npm run build` precompiles them to build/validators/*.cjs; when that
+ * file is missing or older than the schema (running from source, in tests), ajv compiles the
+ * schema here instead. Both give the same validator.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { PACKAGE_ROOT } from './paths.js';
+
+const cache = new Map<string, ValidateFunction>();
+
+export function schemaValidator(name: 'rule' | 'qradar-mapping'): ValidateFunction {
+  let v = cache.get(name);
+  if (v) return v;
+  const schemaPath = join(PACKAGE_ROOT, 'schema', `${name}.schema.json`);
+  const precompiled = join(PACKAGE_ROOT, 'build', 'validators', `${name}.cjs`);
+  if (existsSync(precompiled) && statSync(precompiled).mtimeMs >= statSync(schemaPath).mtimeMs) {
+    v = createRequire(import.meta.url)(precompiled) as ValidateFunction;
+  } else {
+    v = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+  }
+  cache.set(name, v);
+  return v;
+}
+
+export function schemaPath(name: 'rule' | 'qradar-mapping'): string {
+  return join(PACKAGE_ROOT, 'schema', `${name}.schema.json`);
+}
