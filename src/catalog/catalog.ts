@@ -40,7 +40,12 @@ function stringOperator(name: string, test: (h: string, n: string) => boolean, n
     type: stringOp(name),
     kql: { infix: name },
     doc,
-    js: () => (negated ? (h, n) => !test(text(h), text(n)) : (h, n) => test(text(h), text(n))),
+    js: (site) => {
+      const needle = site.consts[1];
+      const fixed = typeof needle === 'string' ? S.constantNeedleTest(name.replace(/^!/, '').replace(/^~$/, '=~'), needle) : undefined;
+      if (fixed) return negated ? (h) => !fixed(text(h)) : (h) => fixed(text(h));
+      return negated ? (h, n) => !test(text(h), text(n)) : (h, n) => test(text(h), text(n));
+    },
   });
 }
 
@@ -82,8 +87,11 @@ function inOperator(name: string, caseInsensitive: boolean, negated: boolean): S
       const member = (x: Value, items: Value[]): boolean =>
         x !== null && x !== undefined && items.some((i) => (caseInsensitive ? text(i).toLowerCase() === text(x).toLowerCase() : kqlEquals(x, i) === true));
       if (listConst && caseInsensitive) {
-        const set = new Set(flatten(site.consts.slice(1)).map(key));
-        return (x) => (x === null || x === undefined ? negated : set.has(key(x)) !== negated);
+        const items = flatten(site.consts.slice(1));
+        const set = new Set(items.map(key));
+        // Values usually arrive in the listed spelling: try that before lower-casing.
+        const exact = new Set<Value>(items.filter((v) => typeof v === 'string'));
+        return (x) => (x === null || x === undefined ? negated : (exact.has(x) || set.has(key(x))) !== negated);
       }
       return (x, ...items) => member(x, flatten(items)) !== negated;
     },
@@ -102,9 +110,14 @@ function hasListOperator(name: 'has_any' | 'has_all'): ScalarEntry {
       const test = (hay: string, needles: string[], cs: boolean) =>
         name === 'has_any' ? needles.some((n) => S.hasTerm(hay, n, cs)) : needles.every((n) => S.hasTerm(hay, n, cs));
       if (site.consts.slice(1).every((c) => c !== undefined)) {
-        // Constant list: lower-case the needles once, the input once per row, then match exactly.
-        const needles = flatten(site.consts.slice(1)).map((n) => text(n).toLowerCase());
-        return (h) => test(text(h).toLowerCase(), needles, true);
+        const needles = flatten(site.consts.slice(1)).map((n) => text(n));
+        if (name === 'has_any') {
+          // One precompiled alternation of term-bounded needles.
+          const any = S.termAlternation(needles);
+          return (h) => any(text(h));
+        }
+        const lowered = needles.map((n) => n.toLowerCase());
+        return (h) => test(text(h).toLowerCase(), lowered, true);
       }
       return (h, ...items) => test(text(h), flatten(items).map(text), false);
     },
@@ -168,15 +181,38 @@ function conversion(name: string, to: ScalarType, f: (v: Value) => Value, doc: s
 
 const dynamicArg = (v: Value): Value => (typeof v === 'string' ? parseJson(v) : v);
 
-function accumulate<S>(init: () => S, add: (s: S, ...args: Value[]) => S, result: (s: S) => Value) {
+/** An accumulator from a state, a step and a result; fixed arity keeps the hot path allocation-free. */
+function accumulate<S>(init: () => S, add: (s: S, a: Value, b: Value, c: Value) => S, result: (s: S) => Value) {
   return () => {
     let state = init();
-    return { add: (...args: Value[]) => { state = add(state, ...args); }, result: () => result(state) };
+    return { add: (a?: Value, b?: Value, c?: Value) => { state = add(state, a, b, c); }, result: () => result(state) };
   };
 }
 
-/** Distinct-value key: values of different kinds stay apart ("1" vs 1). */
-const distinctKey = (v: Value) => (typeof v === 'object' ? `j:${JSON.stringify(v)}` : `${typeof v}:${String(v)}`);
+/**
+ * Distinct values: primitives go into a Set as they are (a Set keeps "1" and 1 apart), objects by
+ * their JSON in a second Set.
+ */
+class DistinctSet {
+  private readonly primitives = new Set<Value>();
+  private readonly objects = new Set<string>();
+  /** Adds v; true if it was new. */
+  add(v: Value): boolean {
+    if (typeof v === 'object' && v !== null) {
+      const j = JSON.stringify(v);
+      if (this.objects.has(j)) return false;
+      this.objects.add(j);
+      return true;
+    }
+    if (this.primitives.has(v)) return false;
+    this.primitives.add(v);
+    return true;
+  }
+  get size(): number {
+    return this.primitives.size + this.objects.size;
+  }
+}
+
 const present = (v: Value) => v !== null && v !== undefined;
 /** make_set / dcount ignore nulls; detc also ignores "" (Kusto leaves it undocumented). */
 const counted = (v: Value) => present(v) && v !== '';
@@ -195,19 +231,14 @@ function setAggregate(name: string, withPredicate: boolean): AggregateEntry {
       const limit = toNumber(site.consts[limitIndex]) ?? 1_048_576;
       const distinct = name.startsWith('make_set');
       return () => {
-        const seen = new Set<string>();
+        const seen = new DistinctSet();
         const out: Value[] = [];
         return {
           add: (v, p) => {
             if (withPredicate && p !== true) return;
             if (!counted(v) || out.length >= limit) return;
-            const item = Array.isArray(v) ? v : v;
-            if (distinct) {
-              const k = distinctKey(item);
-              if (seen.has(k)) return;
-              seen.add(k);
-            }
-            out.push(item);
+            if (distinct && !seen.add(v)) return;
+            out.push(v);
           },
           result: () => out,
         };
@@ -243,7 +274,19 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'not', arity: [1, 1], type: returns('bool'), kql: { call: 'not' }, doc: 'logical negation (not(null) = null)', js: () => (a) => { const b = toBool(a); return b === null ? null : !b; } }),
 
   // Equality and comparison
-  scalar({ name: '==', arity: [2, 2], type: returns('bool'), kql: { infix: '==' }, doc: 'equal (case-sensitive)', js: () => kqlEquals }),
+  scalar({
+    name: '==', arity: [2, 2], type: returns('bool'), kql: { infix: '==' }, doc: 'equal (case-sensitive)',
+    js: (site) => {
+      // A constant right side (the common `Column == "value"` / `ResultType == 0`): compare directly.
+      const c = site.consts[1];
+      if (typeof c === 'string') return (a) => (typeof a === 'string' ? a === c : kqlEquals(a, c));
+      if (typeof c === 'number') {
+        const text = toKqlString(c);
+        return (a) => (typeof a === 'string' ? a === text : typeof a === 'number' ? a === c : kqlEquals(a, c));
+      }
+      return kqlEquals;
+    },
+  }),
   scalar({ name: '!=', arity: [2, 2], type: returns('bool'), kql: { infix: '!=' }, doc: 'not equal', js: () => kqlNotEquals }),
   relational('<', (c) => c < 0),
   relational('<=', (c) => c <= 0),
@@ -392,11 +435,11 @@ const ENTRIES: CatalogEntry[] = [
   aggregate({ name: 'countif', arity: [1, 1], type: returns('long'), kql: { call: 'countif' }, columnPrefix: 'countif', namedByArg: false, doc: 'rows where a predicate is true', js: () => accumulate(() => 0, (n, p) => (p === true ? n + 1 : n), (n) => n) }),
   aggregate({
     name: 'dcount', arity: [1, 2], type: returns('long'), kql: { call: 'dcount' }, columnPrefix: 'dcount', namedByArg: true, doc: 'distinct values (exact; Kusto estimates)',
-    js: () => accumulate(() => new Set<string>(), (s, v) => (counted(v) ? s.add(distinctKey(v)) : s), (s) => s.size),
+    js: () => accumulate(() => new DistinctSet(), (s, v) => (counted(v) && s.add(v), s), (s) => s.size),
   }),
   aggregate({
     name: 'dcountif', arity: [2, 3], type: returns('long'), kql: { call: 'dcountif' }, columnPrefix: 'dcountif', namedByArg: true, doc: 'distinct values where a predicate is true',
-    js: () => accumulate(() => new Set<string>(), (s, v, p) => (p === true && counted(v) ? s.add(distinctKey(v)) : s), (s) => s.size),
+    js: () => accumulate(() => new DistinctSet(), (s, v, p) => (p === true && counted(v) && s.add(v), s), (s) => s.size),
   }),
   setAggregate('make_set', false),
   setAggregate('make_set_if', true),

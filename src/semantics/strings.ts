@@ -64,3 +64,60 @@ export const contains = (h: string, n: string, cs: boolean): boolean => (cs ? h.
 export const startsWith = (h: string, n: string, cs: boolean): boolean => (cs ? h.startsWith(n) : h.toLowerCase().startsWith(n.toLowerCase()));
 export const endsWith = (h: string, n: string, cs: boolean): boolean => (cs ? h.endsWith(n) : h.toLowerCase().endsWith(n.toLowerCase()));
 export const equalsCi = (a: string, b: string): boolean => a === b || a.toLowerCase() === b.toLowerCase();
+
+/** Escape a literal for a JS RegExp in `u` mode. */
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The needle as a term-bounded regex source (same model as hasTerm). */
+function termSource(needle: string): string {
+  const before = needle.length && isTermChar(needle.charCodeAt(0)) ? '(?<![\\p{L}\\p{N}])' : '';
+  const after = needle.length && isTermChar(needle.charCodeAt(needle.length - 1)) ? '(?![\\p{L}\\p{N}])' : '';
+  return `${before}${escapeRegExp(needle)}${after}`;
+}
+
+/**
+ * A test for a string operator whose needle is a constant, built once per call site. The patterns
+ * are escaped literals with fixed lookarounds, so V8's engine runs them in linear time.
+ * Case-insensitive forms use the `i` flag (Unicode case folding; see docs/SEMANTICS.md).
+ */
+export function constantNeedleTest(op: string, needle: string): ((h: string) => boolean) | undefined {
+  const cs = op.endsWith('_cs');
+  const base = cs ? op.slice(0, -3) : op;
+  const flags = cs ? 'u' : 'iu';
+  switch (base) {
+    case 'has': {
+      if (needle === '') return () => true;
+      const re = new RegExp(termSource(needle), flags);
+      return (h) => re.test(h);
+    }
+    case 'contains': {
+      if (cs) return (h) => h.includes(needle);
+      const re = new RegExp(escapeRegExp(needle), flags);
+      return (h) => re.test(h);
+    }
+    case 'startswith': {
+      if (cs) return (h) => h.startsWith(needle);
+      const lower = needle.toLowerCase();
+      return (h) => h.length >= needle.length && h.slice(0, needle.length).toLowerCase() === lower;
+    }
+    case 'endswith': {
+      if (cs) return (h) => h.endsWith(needle);
+      const lower = needle.toLowerCase();
+      return (h) => h.length >= needle.length && h.slice(h.length - needle.length).toLowerCase() === lower;
+    }
+    case '=~': {
+      const lower = needle.toLowerCase();
+      return (h) => h === needle || (h.length === needle.length && h.toLowerCase() === lower);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `has_any` with constant needles: one regex alternation of term-bounded needles. */
+export function termAlternation(needles: readonly string[]): (h: string) => boolean {
+  if (needles.length === 0) return () => false;
+  if (needles.some((n) => n === '')) return () => true;
+  const re = new RegExp(needles.map(termSource).join('|'), 'iu');
+  return (h) => re.test(h);
+}

@@ -44,11 +44,57 @@ export function formatTimespan(ms: number): string {
   return `${sign}${days ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${frac}`;
 }
 
+/** Digits of s at [i, i+n), or -1 if any is not a digit. */
+function digits(s: string, i: number, n: number): number {
+  let x = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
+/**
+ * Fast path for the canonical UTC form `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` that Sentinel exports:
+ * most of an event's datetimes, parsed without Date.parse. Other forms return undefined.
+ */
+function parseIsoUtc(s: string): number | null | undefined {
+  if (s.length < 20 || s.charCodeAt(s.length - 1) !== 90 /* Z */ || s[4] !== '-' || s[7] !== '-' || (s[10] !== 'T' && s[10] !== ' ') || s[13] !== ':' || s[16] !== ':') return undefined;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  let ms = 0;
+  if (s.length > 20) {
+    if (s.charCodeAt(19) !== 46 /* . */) return undefined;
+    // Milliseconds from the first three fraction digits; the rest only has to be digits.
+    for (let k = 20; k < s.length - 1; k++) {
+      const c = s.charCodeAt(k) - 48;
+      if (c < 0 || c > 9) return undefined;
+      if (k < 23) ms += c * (k === 20 ? 100 : k === 21 ? 10 : 1);
+    }
+    if (s.length === 21) return undefined;
+  }
+  if (d > daysInMonth(y, mo)) return null; // 2025-02-30 is not a date (Date.parse would roll it over)
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 /** Parse an event's datetime value (ISO text, epoch ms number) to ms, or null. */
 export function toDatetime(v: Value): number | null {
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v !== 'string') return null;
+  const fast = parseIsoUtc(v);
+  if (fast !== undefined) return fast;
   const s = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v.replace(' ', 'T')}Z` : v;
   // JS keeps milliseconds; Kusto keeps 100 ns ticks. Sub-millisecond digits are truncated.
   const ms = Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));

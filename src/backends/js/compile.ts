@@ -60,12 +60,31 @@ interface RunState {
 
 const EMPTY: readonly Value[] = [];
 
-/** Own-property read: `constructor` or `__proto__` in a rule never reaches Object.prototype. */
+/**
+ * Reads a source column from the raw event, converted to the column's type. Own properties only:
+ * `constructor` or `__proto__` in a rule never reaches Object.prototype. The last event's value is
+ * remembered, because an operator chain often reads one column several times per event.
+ */
 function rawGetter(name: string, type: Column['type']): Accessor {
   const risky = name in Object.prototype;
-  return risky
-    ? (r) => coerce(r.e && Object.prototype.hasOwnProperty.call(r.e, name) ? r.e[name] : undefined, type)
-    : (r) => coerce(r.e ? r.e[name] : undefined, type);
+  const read = risky
+    ? (e: Readonly<Record<string, unknown>>) => (Object.prototype.hasOwnProperty.call(e, name) ? e[name] : undefined)
+    : (e: Readonly<Record<string, unknown>>) => e[name];
+  if (type === 'string') {
+    return (r) => {
+      if (!r.e) return '';
+      const v = read(r.e);
+      return typeof v === 'string' ? v : coerce(v, type);
+    };
+  }
+  let lastEvent: unknown;
+  let lastValue: Value;
+  return (r) => {
+    if (r.e === lastEvent) return lastValue;
+    lastEvent = r.e;
+    lastValue = coerce(r.e ? read(r.e) : undefined, type);
+    return lastValue;
+  };
 }
 
 export function compileQuery(ir: QueryIR): CompiledQuery {
@@ -299,7 +318,7 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
             return {
               push: (r) => {
                 const v = getters.map((g) => g(r));
-                const key = JSON.stringify(v.map(keyPart));
+                const key = groupKey(v);
                 if (!seen.has(key)) {
                   seen.add(key);
                   next.push({ e: null, v });
@@ -333,11 +352,10 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
       const groups = new Map<string, { keys: Value[]; accs: Accumulator[] }>();
       return {
         push: (r) => {
-          const k = keys.map((g) => g(r));
-          const id = k.length === 0 ? '' : JSON.stringify(k.map(keyPart));
+          const id = keys.length === 0 ? '' : keys.length === 1 ? groupKey1(keys[0]!(r)) : groupKey(keys.map((g) => g(r)));
           let g = groups.get(id);
           if (!g) {
-            g = { keys: k, accs: aggs.map((a) => a.create()) };
+            g = { keys: keys.map((k) => k(r)), accs: aggs.map((a) => a.create()) };
             groups.set(id, g);
           }
           for (let i = 0; i < aggs.length; i++) {
@@ -536,9 +554,23 @@ function usesSubquery(ir: QueryIR): boolean {
   return JSON.stringify(ir, (k, v) => (k === 'span' ? undefined : v)).includes('"kind":"subquery"');
 }
 
-/** Group/distinct key of a value: kinds kept apart, objects by JSON. */
-function keyPart(v: Value): unknown {
-  return v === undefined ? null : typeof v === 'object' && v !== null ? { j: JSON.stringify(v) } : { [typeof v]: v };
+/**
+ * Group/distinct key of a list of values: kinds kept apart ("1" vs 1), strings length-prefixed so
+ * no two different lists share a key, objects by their JSON.
+ */
+function groupKey(values: readonly Value[]): string {
+  let key = '';
+  for (const v of values) key += groupKey1(v);
+  return key;
+}
+
+function groupKey1(v: Value): string {
+  if (typeof v === 'string') return `s${v.length}:${v}`;
+  if (typeof v === 'number') return `n${v};`;
+  if (v === null || v === undefined) return 'z;';
+  if (typeof v === 'boolean') return v ? 't;' : 'f;';
+  const j = JSON.stringify(v);
+  return `j${j.length}:${j}`;
 }
 
 function buffered(finish: (rows: Row[]) => Row[], next: Sink): Sink {
