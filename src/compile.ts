@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { makeDiagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
+import { makeDiagnostic, type Diagnostic, type Position } from './diagnostics/diagnostic.js';
 import { bindQuery } from './ir/binder.js';
 import { loadTables, type TableCatalog } from './ir/tables.js';
 import type { QueryIR, Schema } from './ir/types.js';
@@ -27,9 +27,14 @@ export interface FrontEndOptions {
   readonly tables?: TableCatalog;
 }
 
+/** Larger files are refused before parsing: no real rule comes near it, and YAML of tens of MB is slow. */
+export const MAX_RULE_FILE_BYTES = 1_000_000;
+
 export function checkRuleFile(file: string, options: FrontEndOptions = {}): FrontEndResult {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_RULE_FILE_BYTES) return { file, diagnostics: [makeDiagnostic('FileTooLarge', [size, MAX_RULE_FILE_BYTES], { file, start: { line: 1, col: 1 } })] };
     text = readFileSync(file, 'utf8');
   } catch (e) {
     return { file, diagnostics: [makeDiagnostic('FileUnreadable', [(e as NodeJS.ErrnoException).code ?? String(e)], { file })] };
@@ -38,12 +43,33 @@ export function checkRuleFile(file: string, options: FrontEndOptions = {}): Fron
 }
 
 export function checkRuleText(file: string, text: string, options: FrontEndOptions = {}): FrontEndResult {
+  if (text.length > MAX_RULE_FILE_BYTES) return { file, diagnostics: [makeDiagnostic('FileTooLarge', [text.length, MAX_RULE_FILE_BYTES], { file, start: { line: 1, col: 1 } })] };
   const loaded = loadRuleText(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   if (!loaded.source) return { file, text, diagnostics: loaded.diagnostics };
   const { rule, diagnostics } = validateRule(loaded.source);
   if (!rule) return { file, text, diagnostics: [...loaded.diagnostics, ...diagnostics] };
 
   const at = (span: { start: number; end: number }) => ({ file, start: rule.queryMap(span.start), end: rule.queryMap(span.end) });
+  try {
+    return queryPhases(file, text, rule, diagnostics, at, options);
+  } catch (e) {
+    // Very long operator chains can still exhaust the stack of the recursive phases.
+    if (e instanceof RangeError) {
+      diagnostics.push(makeDiagnostic('TooDeep', ['the query is too deeply nested or too long a chain of operators for detc to analyse'], at({ start: 0, end: 1 })));
+      return { file, text, rule, diagnostics };
+    }
+    throw e;
+  }
+}
+
+function queryPhases(
+  file: string,
+  text: string,
+  rule: Rule,
+  diagnostics: Diagnostic[],
+  at: (span: { start: number; end: number }) => { file: string; start: Position; end: Position },
+  options: FrontEndOptions,
+): FrontEndResult {
   const parsed = parseQuery(rule.query);
   for (const p of parsed.problems) {
     if (p.kind === 'unsupported') diagnostics.push(makeDiagnostic('UnsupportedOperator', ['let', p.message], at(p.span)));

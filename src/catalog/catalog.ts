@@ -9,7 +9,7 @@ import { compileKqlRegex } from '../semantics/regex.js';
 import * as S from '../semantics/strings.js';
 import { bin, datetimeDiff, formatDatetime, startOfDay } from '../semantics/time.js';
 import {
-  coerce, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
+  coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
 } from '../semantics/values.js';
 import type { AggregateEntry, CallSite, CatalogEntry, Impl, ScalarEntry, TypeRule } from './types.js';
 
@@ -199,7 +199,7 @@ class DistinctSet {
   /** Adds v; true if it was new. */
   add(v: Value): boolean {
     if (typeof v === 'object' && v !== null) {
-      const j = JSON.stringify(v);
+      const j = jsonText(v);
       if (this.objects.has(j)) return false;
       this.objects.add(j);
       return true;

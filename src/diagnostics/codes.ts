@@ -35,12 +35,14 @@ export const Facts = {
   TechniqueFormat: fact('DTC1012', 'error', "'{0}' is not an ATT&CK technique id (T1234 or T1234.001)"),
   NoQuery: fact('DTC1013', 'error', 'rule has no query'),
   DuplicateRuleId: fact('DTC1014', 'error', '{0} is also used by {1}'),
+  FileTooLarge: fact('DTC1016', 'error', 'rule file is {0} bytes; a rule file may be at most {1} bytes (a Sentinel query is at most 10,000 characters)'),
 
   // Query syntax
   Lex: fact('DTC2001', 'error', "unexpected character '{0}'"),
   Syntax: fact('DTC2002', 'error', '{0}'),
   UnsupportedOperator: fact('DTC2003', 'error', "unsupported operator '{0}'{1}"),
   BadLiteral: fact('DTC2004', 'error', '{0}'),
+  TooDeep: fact('DTC2005', 'error', '{0}'),
 
   // Binding
   UnknownTable: fact('DTC3001', 'error', "unknown table '{0}'{1}; known tables: {2}"),

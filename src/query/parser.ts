@@ -668,6 +668,11 @@ export function parseQuery(text: string): ParseResult {
   const failedLets: string[] = [];
   let bodyFailed = false;
   let body: PipeExpr | undefined;
+  const deep = tooDeep(lexed.tokens);
+  if (deep) {
+    problems.push({ kind: 'syntax', message: `brackets nest deeper than ${MAX_NESTING} levels here; detc refuses such queries`, span: span(deep) });
+    return { ast: { lets, body }, problems, failedLets, bodyFailed: true };
+  }
   for (const stmt of splitStatements(lexed.tokens)) {
     const first = stmt[0]!;
     const letName = first.tokenType === T.Let && stmt[1] ? stmt[1].image : undefined;
@@ -701,6 +706,20 @@ export function parseQuery(text: string): ParseResult {
     else body = result as PipeExpr;
   }
   return { ast: { lets, body }, problems, failedLets, bodyFailed };
+}
+
+/** Deeper bracket nesting than any real rule has; it would exhaust the recursive phases' stack. */
+export const MAX_NESTING = 200;
+
+function tooDeep(tokens: IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    const tt = t.tokenType;
+    if (tt === T.LParen || tt === T.LBracket || tt === T.LBrace) {
+      if (++depth > MAX_NESTING) return t;
+    } else if (tt === T.RParen || tt === T.RBracket || tt === T.RBrace) depth--;
+  }
+  return undefined;
 }
 
 /** Split tokens at `;` outside brackets. */

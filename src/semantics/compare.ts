@@ -1,5 +1,5 @@
 /** KQL equality, ordering and null rules (see docs/SEMANTICS.md). */
-import { toKqlString, type Value } from './values.js';
+import { jsonText, toKqlString, type Value } from './values.js';
 
 const isNull = (v: Value): boolean => v === null || v === undefined;
 
@@ -13,7 +13,7 @@ export function kqlEquals(a: Value, b: Value): boolean | null {
   if (typeof a === typeof b && typeof a !== 'object') return a === b;
   if (typeof a === 'string' && typeof b !== 'string') return a === toKqlString(b);
   if (typeof b === 'string' && typeof a !== 'string') return b === toKqlString(a);
-  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  if (typeof a === 'object' || typeof b === 'object') return jsonText(a) === jsonText(b);
   return a === b;
 }
 

@@ -8,6 +8,33 @@ import type { ScalarType } from '../ir/types.js';
 
 export type Value = unknown;
 
+/** Dynamic values nested deeper than this are not accepted from events (Kusto limits depth too). */
+export const MAX_DYNAMIC_DEPTH = 100;
+
+/**
+ * JSON text of a dynamic value. A value too deep for JSON.stringify (only possible through the
+ * in-memory API; the event reader refuses such events) gives "" instead of a stack overflow.
+ */
+export function jsonText(v: Value): string {
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Depth of nested objects/arrays, counted without recursion; stops counting past `limit`. */
+export function depthExceeds(v: Value, limit = MAX_DYNAMIC_DEPTH): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d >= limit) return true;
+    for (const child of Array.isArray(x) ? x : Object.values(x)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return false;
+}
+
 /** `tostring()`: null -> "", dynamic strings unquoted, objects/arrays as JSON, datetimes ISO. */
 export function toKqlString(v: Value, type?: ScalarType): string {
   if (v === null || v === undefined) return '';
@@ -15,7 +42,7 @@ export function toKqlString(v: Value, type?: ScalarType): string {
   if (type === 'datetime' && typeof v === 'number') return formatDatetimeIso(v);
   if (type === 'timespan' && typeof v === 'number') return formatTimespan(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
+  return jsonText(v);
 }
 
 /** ISO 8601 with 7 fractional digits, as Kusto prints datetimes. */

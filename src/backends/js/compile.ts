@@ -8,7 +8,7 @@ import { aggregateEntry, scalarEntry } from '../../catalog/catalog.js';
 import type { Accumulator, RunContext } from '../../catalog/types.js';
 import type { Column, Let, QueryIR, ScalarExpr, Schema, SortKey, Tabular, TabularOp } from '../../ir/types.js';
 import { sortCompare } from '../../semantics/compare.js';
-import { coerce, member, type Value } from '../../semantics/values.js';
+import { coerce, jsonText, member, type Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
 
 export interface Row {
@@ -569,7 +569,7 @@ function groupKey1(v: Value): string {
   if (typeof v === 'number') return `n${v};`;
   if (v === null || v === undefined) return 'z;';
   if (typeof v === 'boolean') return v ? 't;' : 'f;';
-  const j = JSON.stringify(v);
+  const j = jsonText(v);
   return `j${j.length}:${j}`;
 }
 

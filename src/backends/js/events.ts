@@ -6,6 +6,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { depthExceeds, MAX_DYNAMIC_DEPTH } from '../../semantics/values.js';
 
 export interface BadLine {
   readonly line: number;
@@ -25,6 +26,7 @@ export function parseEventLine(text: string, line: number): { event?: unknown; b
   try {
     const event = JSON.parse(t) as unknown;
     if (event === null || typeof event !== 'object' || Array.isArray(event)) return { bad: { line, message: 'not a JSON object' } };
+    if (depthExceeds(event)) return { bad: { line, message: `nested deeper than ${MAX_DYNAMIC_DEPTH} levels` } };
     return { event };
   } catch (e) {
     return { bad: { line, message: `invalid JSON: ${(e as Error).message}` } };
@@ -41,7 +43,8 @@ export function parseEventsText(text: string): { events: unknown[]; bad: BadLine
       const events = arr.filter((e, i) => {
         const ok = e !== null && typeof e === 'object' && !Array.isArray(e);
         if (!ok) bad.push({ line: i + 1, message: `element ${i} of the JSON array is not an object` });
-        return ok;
+        else if (depthExceeds(e)) bad.push({ line: i + 1, message: `element ${i} is nested deeper than ${MAX_DYNAMIC_DEPTH} levels` });
+        return ok && !depthExceeds(e);
       });
       return { events, bad };
     } catch (e) {

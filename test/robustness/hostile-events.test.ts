@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileQuery } from '../../src/backends/js/compile.js';
+import { parseEventsText } from '../../src/backends/js/events.js';
+import { checkRuleFile } from '../../src/compile.js';
+import { rows } from '../js/helpers.js';
+
+const NOW = Date.parse('2025-03-01T12:00:00Z');
+const rules = ['rules/application_access_token_entra.yaml', 'rules/cloud_app_integration_entra_audit.yaml', 'rules/service_account_token_k8s.yaml', 'rules/federation_token_aws.yaml']
+  .map((f) => checkRuleFile(f))
+  .map((r) => ({ r, q: compileQuery(r.ir!) }));
+const COLUMNS = ['TimeGenerated', 'UserPrincipalName', 'ResultType', 'UserAgent', 'ResourceDisplayName', 'LocationDetails', 'IPAddress', 'OperationName', 'Result', 'InitiatedBy', 'TargetResources', 'User', 'ObjectRef', 'Verb', 'ResponseStatus', 'SourceIps', 'EventName', 'UserIdentityType', 'SessionIssuerArn', 'AuthenticationRequirement', 'ConditionalAccessStatus', '__proto__', 'constructor'];
+
+describe('hostile events', () => {
+  it('wrong types in every column never crash any rule, and never pollute prototypes', () => {
+    const anyValue = fc.oneof(fc.anything({ maxDepth: 3 }), fc.constantFrom('{"a":', '[', '2025-13-45T99:99:99Z', 'NaN', '', '__proto__'), fc.double());
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.constantFrom(...COLUMNS), anyValue), { maxLength: 20 }), (events) => {
+        for (const { q } of rules) expect(() => q.run(events, { now: NOW, windowMs: 86_400_000 })).not.toThrow();
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'a')).toBe(false);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
+    );
+  });
+
+  it('deeply nested values are refused at the reader, and survive in memory', () => {
+    const deep = `{"d":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const parsed = parseEventsText(`{"a":1}\n${deep}\n{"b":2}`);
+    expect(parsed.events).toHaveLength(2);
+    expect(parsed.bad).toEqual([{ line: 2, message: 'nested deeper than 100 levels' }]);
+    let v: unknown = [];
+    for (let i = 0; i < 20000; i++) v = [v];
+    expect(rows('T | extend x = tostring(d) | summarize count() by x', [{ d: v }])).toEqual([{ x: '', count_: 1 }]);
+  });
+
+  it('huge strings are fine', () => {
+    const ua = `${'a'.repeat(5_000_000)} curl/8`;
+    expect(rows('T | where s has "curl/" and s matches regex "a+ curl" | count', [{ s: ua }])).toEqual([{ Count: 1 }]);
+  });
+
+  it('invalid lines, BOMs and CRLF: good lines kept, bad ones reported by number', () => {
+    const text = '\ufeff{"a":1}\r\n{broken\r\n\r\n[1,2]\r\n"str"\r\n{"b":2}\r\n';
+    const parsed = parseEventsText(text);
+    expect(parsed.events).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(parsed.bad.map((b) => b.line)).toEqual([2, 4, 5]);
+  });
+
+  it('__proto__ inside JSON text stays data through parse_json', () => {
+    const out = rows('T | extend p = parse_json(s) | project v = tostring(p["__proto__"].x), k = tostring(p.constructor)', [{ s: '{"__proto__":{"x":"own"}}' }]);
+    expect(out).toEqual([{ v: 'own', k: '' }]);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
