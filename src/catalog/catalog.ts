@@ -195,11 +195,13 @@ function accumulate<S>(init: () => S, add: (s: S, a: Value, b: Value, c: Value) 
  */
 class DistinctSet {
   private readonly primitives = new Set<Value>();
-  private readonly objects = new Set<string>();
+  /** Created on the first object: most sets only ever see strings. */
+  private objects: Set<string> | undefined;
   /** Adds v; true if it was new. */
   add(v: Value): boolean {
     if (typeof v === 'object' && v !== null) {
       const j = jsonText(v);
+      this.objects ??= new Set();
       if (this.objects.has(j)) return false;
       this.objects.add(j);
       return true;
@@ -209,7 +211,7 @@ class DistinctSet {
     return true;
   }
   get size(): number {
-    return this.primitives.size + this.objects.size;
+    return this.primitives.size + (this.objects?.size ?? 0);
   }
 }
 

@@ -10,6 +10,7 @@ import type { Column, Let, QueryIR, ScalarExpr, Schema, SortKey, Tabular, Tabula
 import { sortCompare } from '../../semantics/compare.js';
 import { coerce, jsonText, member, type Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
+import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
 
 export interface Row {
   readonly e: Readonly<Record<string, unknown>> | null;
@@ -17,7 +18,8 @@ export interface Row {
 }
 type Accessor = (r: Row) => Value;
 interface Layout {
-  readonly columns: readonly (Column & { readonly get: Accessor })[];
+  /** Each column, its accessor, and where it lives (for generated code). */
+  readonly columns: readonly (Column & { readonly get: Accessor; readonly source?: ColumnSource })[];
   /** Number of computed slots (`v.length`) every row has at this point. */
   readonly width: number;
 }
@@ -60,6 +62,14 @@ interface RunState {
 
 const EMPTY: readonly Value[] = [];
 
+/** A source column: its getter, and how generated code reads it (plain string columns inline). */
+function sourceColumn(c: Column): Column & { get: Accessor; source: ColumnSource } {
+  const get = rawGetter(c.name, c.type);
+  return { ...c, get, source: c.type === 'string' && !(c.name in Object.prototype) ? { rawString: c.name } : { get } };
+}
+
+const readString = (v: unknown): Value => (typeof v === 'string' ? v : coerce(v, 'string'));
+
 /**
  * Reads a source column from the raw event, converted to the column's type. Own properties only:
  * `constructor` or `__proto__` in a rule never reaches Object.prototype. The last event's value is
@@ -87,7 +97,12 @@ function rawGetter(name: string, type: Column['type']): Accessor {
   };
 }
 
-export function compileQuery(ir: QueryIR): CompiledQuery {
+export interface CompileOptions {
+  /** 'codegen' (default): one generated function per expression; 'closures': a closure tree. */
+  readonly mode?: 'codegen' | 'closures';
+}
+
+export function compileQuery(ir: QueryIR, options: CompileOptions = {}): CompiledQuery {
   const run: RunContext = { now: 0 };
   let state: RunState | undefined;
   const current = () => state!;
@@ -108,7 +123,29 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
     return undefined;
   };
 
+  /** An expression's accessor: generated code by default, closures when asked (both are tested). */
   function expr(e: ScalarExpr, layout: Layout): Accessor {
+    if (options.mode === 'closures' || e.kind === 'literal' || e.kind === 'column') return closureExpr(e, layout);
+    return generateAccessor(
+      e,
+      {
+        column: (name) => {
+          const c = layout.columns.find((x) => x.name === name);
+          if (!c) throw new Error(`internal: column ${name} not in layout`);
+          return c.source ?? { get: c.get };
+        },
+        constant: (x) => {
+          const v = constantOf(x);
+          return v === undefined ? undefined : { value: v };
+        },
+        impl: (x) => scalarEntry(x.fn).js({ types: x.args.map((a) => a.type), consts: x.args.map(constantOf), run }),
+        closure: (x) => closureExpr(x, layout),
+      },
+      readString,
+    );
+  }
+
+  function closureExpr(e: ScalarExpr, layout: Layout): Accessor {
     switch (e.kind) {
       case 'literal': {
         const v = e.value;
@@ -209,7 +246,7 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
   }
 
   const computed = (columns: readonly Column[]): Layout => ({
-    columns: columns.map((c, i) => ({ ...c, get: (r: Row) => r.v[i] })),
+    columns: columns.map((c, i) => ({ ...c, get: (r: Row) => r.v[i], source: { slot: i } })),
     width: columns.length,
   });
 
@@ -240,7 +277,7 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
         o.columns.forEach((c, k) => {
           getters.push(expr(c.expr, { columns, width: width + k }));
           const slot = width + k;
-          const entry = { name: c.name, type: c.expr.type, get: (r: Row) => r.v[slot] };
+          const entry = { name: c.name, type: c.expr.type, get: (r: Row) => r.v[slot], source: { slot } };
           const i = columns.findIndex((x) => x.name === c.name);
           if (i >= 0) columns[i] = entry;
           else columns = [...columns, entry];
@@ -273,7 +310,7 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
         const columns = o.schema.map((c) => {
           const from = o.op === 'project-rename' ? (o.renames.find((x) => x.to === c.name)?.from ?? c.name) : c.name;
           const src = layout.columns.find((x) => x.name === from)!;
-          return { name: c.name, type: c.type, get: src.get };
+          return { name: c.name, type: c.type, get: src.get, source: src.source };
         });
         return { layout: { columns, width: layout.width }, stage: (next) => next };
       }
@@ -401,7 +438,7 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
     // A let's rows arrive as that let's pipeline left them, so they are read with its layout.
     const sourceLayout: Layout =
       t.source.kind === 'table'
-        ? { columns: t.source.schema.map((c) => ({ ...c, get: rawGetter(c.name, c.type) })), width: 0 }
+        ? { columns: t.source.schema.map((c) => sourceColumn(c)), width: 0 }
         : compiledPipeline(tabularLets.get(t.source.name)!).layout;
     let stopped = false;
     const stop = () => {
@@ -485,19 +522,10 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
   const main = compiledPipeline(ir.body);
   const letOrder: Let[] = ir.lets.filter((l) => l.kind === 'scalar' && !constants.has(l.name));
   const letGetters = letOrder.map((l) => ({ name: l.name, get: expr((l as Extract<Let, { kind: 'scalar' }>).value, { columns: [], width: 0 }) }));
-  const output = main.layout.columns.map((c) => ({ name: c.name, type: c.type, get: c.get, risky: c.name === '__proto__' }));
-
+  const buildRow = options.mode === 'closures' ? closureRowBuilder(main.layout) : generateRowBuilder(main.layout.columns, readString);
   /** Collects output rows as plain objects. */
   const collector = (rows: Record<string, unknown>[]): Sink => ({
-    push: (r) => {
-      const o: Record<string, unknown> = {};
-      for (const c of output) {
-        const v = outputValue(c.get(r), c.type);
-        if (c.risky) Object.defineProperty(o, c.name, { value: v, enumerable: true, writable: true, configurable: true });
-        else o[c.name] = v;
-      }
-      rows.push(o);
-    },
+    push: (r) => void rows.push(buildRow(r)),
     end: () => {},
   });
 
@@ -546,6 +574,20 @@ export function compileQuery(ir: QueryIR): CompiledQuery {
         },
       };
     },
+  };
+}
+
+/** Output rows through closures (the reference form of generateRowBuilder). */
+function closureRowBuilder(layout: Layout): (r: Row) => Record<string, unknown> {
+  const output = layout.columns.map((c) => ({ name: c.name, type: c.type, get: c.get, risky: c.name === '__proto__' }));
+  return (r) => {
+    const o: Record<string, unknown> = {};
+    for (const c of output) {
+      const v = outputValue(c.get(r), c.type);
+      if (c.risky) Object.defineProperty(o, c.name, { value: v, enumerable: true, writable: true, configurable: true });
+      else o[c.name] = v;
+    }
+    return o;
   };
 }
 
