@@ -17,7 +17,9 @@ import { emitKql } from '../../src/backends/kql/emit.js';
 import { kustoDiagnostics } from '../../src/backends/kql/kusto.js';
 import { kqlName, kqlString } from '../../src/backends/kql/literals.js';
 import { checkRuleText } from '../../src/compile.js';
-import { loadTables } from '../../src/ir/tables.js';
+import { loadTables, TableCatalog } from '../../src/ir/tables.js';
+import { bindQuery } from '../../src/ir/binder.js';
+import { compileQuery } from '../../src/backends/js/compile.js';
 import { parseQuery } from '../../src/query/parser.js';
 import { ruleYaml } from '../helpers.js';
 
@@ -61,6 +63,24 @@ describe('no injection through rule strings', () => {
         expect(literal.slice(1, -1).replace(/''/g, "'")).toBe(value);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('JavaScript: hostile column names and aliases stay keys in generated evaluator code', () => {
+    fc.assert(
+      fc.property(hostile, hostile, (columnName, alias) => {
+        const catalog = new TableCatalog([{ name: 'H', columns: [{ name: `c${columnName}`, type: 'string' }, { name: 'TimeGenerated', type: 'datetime' }] }]);
+        const q = `H | extend ${kqlName(`a${alias}`)} = ${kqlName(`c${columnName}`)} | where ${kqlName(`a${alias}`)} == "x"`;
+        const parsed = parseQuery(q);
+        expect(parsed.problems).toEqual([]);
+        const ir = bindQuery(parsed.ast, catalog, q).ir!;
+        const out = compileQuery(ir).run([{ [`c${columnName}`]: 'x' }, { [`c${columnName}`]: 'y' }], { now: 0 }).rows;
+        expect(out).toHaveLength(1);
+        expect(out[0]![`a${alias}`]).toBe('x');
+        expect(out[0]![`c${columnName}`]).toBe('x');
+        expect(Object.keys(out[0]!)).toEqual([`c${columnName}`, 'TimeGenerated', `a${alias}`]);
+      }),
+      { numRuns: RUNS * 2 },
     );
   });
 
