@@ -109,7 +109,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
       else if (cm.none !== undefined) env.set(c.name, { missing: `column ${c.name} has no QRadar equivalent (${m.file}: ${cm.none})` });
       else env.set(c.name, val(cm.aql!, c.type, { column: cm, isTime: cm.kind === 'time' }));
     }
-    const rewrites = (m.rewrites ?? []).map((r) => ({ ...r, pattern: rewritePattern(r.kql, m.file) }));
+    const rewrites = rewritesOf(m);
 
     const where: string[] = [];
     const having: string[] = [];
@@ -622,6 +622,17 @@ interface RewritePattern {
   readonly fn: string;
   readonly column: string;
   readonly value: unknown;
+}
+
+const parsedRewrites = new WeakMap<TableMapping, { kql: string; aql: string; note?: string; pattern: RewritePattern }[]>();
+/** A mapping's rewrites with their patterns, parsed once per mapping. */
+function rewritesOf(m: TableMapping) {
+  let r = parsedRewrites.get(m);
+  if (!r) {
+    r = (m.rewrites ?? []).map((x) => ({ ...x, pattern: rewritePattern(x.kql, m.file) }));
+    parsedRewrites.set(m, r);
+  }
+  return r;
 }
 
 /** A mapping rewrite's `kql` is a comparison `Column == constant`, parsed with the KQL parser. */

@@ -19,6 +19,16 @@ export class StrictEventsError extends Error {
   }
 }
 
+/** Count of `{` and `[` in a line: a line with few of them cannot nest deeply (checked first, cheaply). */
+function openingBrackets(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91) n++;
+  }
+  return n;
+}
+
 /** Parse one NDJSON line; undefined for blank lines. */
 export function parseEventLine(text: string, line: number): { event?: unknown; bad?: BadLine } {
   const t = (line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trim();
@@ -26,7 +36,7 @@ export function parseEventLine(text: string, line: number): { event?: unknown; b
   try {
     const event = JSON.parse(t) as unknown;
     if (event === null || typeof event !== 'object' || Array.isArray(event)) return { bad: { line, message: 'not a JSON object' } };
-    if (depthExceeds(event)) return { bad: { line, message: `nested deeper than ${MAX_DYNAMIC_DEPTH} levels` } };
+    if (openingBrackets(t) > MAX_DYNAMIC_DEPTH && depthExceeds(event)) return { bad: { line, message: `nested deeper than ${MAX_DYNAMIC_DEPTH} levels` } };
     return { event };
   } catch (e) {
     return { bad: { line, message: `invalid JSON: ${(e as Error).message}` } };
