@@ -167,6 +167,7 @@ class Binder {
       return undefined;
     }
     if (e.kind === 'paren' && e.inner.ops.length === 0) return this.bindSource(e.inner.source);
+    if (e.kind === 'call' && this.lets.get(e.name)?.kind === 'failed') return undefined; // already reported
     if (e.kind !== 'name') {
       this.report('NotTabular', ['expected a table name or a tabular let before |'], e.span);
       return undefined;
@@ -506,6 +507,7 @@ class Binder {
   }
 
   private call(e: A.CallExpr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
+    if (this.lets.get(e.name)?.kind === 'failed') return undefined; // a let function already reported
     const typeName = TYPE_NAMES[e.name];
     if (typeName && e.args.length === 1) return this.typedLiteral(e, typeName, row);
     const entry = lookup(e.name);
