@@ -285,10 +285,53 @@ class Binder {
       }
       case 'count':
         return { op: 'count', span, schema: [{ name: 'Count', type: 'long' }] };
+      case 'mv-expand':
+        return this.mvExpand(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  private mvExpand(op: Extract<A.TabularOp, { op: 'mv-expand' }>, input: Schema): TabularOp | undefined {
+    let schema = [...input];
+    const columns: (NamedExpr & { type: ScalarType; explicitType: boolean })[] = [];
+    for (const item of op.items) {
+      const e = this.expr(item.expr, input, false);
+      if (!e) return undefined;
+      if (e.type !== 'dynamic') {
+        this.report('TypeMismatch', [`mv-expand needs a dynamic array or property bag, got ${e.type}`], item.expr.span);
+        return undefined;
+      }
+      const name = item.name ?? deriveName(e);
+      if (name === undefined) {
+        this.report('TypeMismatch', ['name the expanded expression: mv-expand Name = expression'], item.expr.span);
+        return undefined;
+      }
+      let type: ScalarType = 'dynamic';
+      if (item.toType) {
+        const t = TYPE_NAMES[item.toType.name];
+        if (!t) {
+          this.report('TypeMismatch', [`unknown type '${item.toType.name}' in to typeof(...)`], item.toType.span);
+          return undefined;
+        }
+        type = t;
+      }
+      columns.push({ name, expr: e, explicitName: item.name !== undefined, type, explicitType: item.toType !== undefined });
+      schema = replaceOrAppend(schema, { name, type });
+    }
+    let limit: number | undefined = op.legacy ? 128 : undefined;
+    if (op.limit) {
+      const l = this.expr(op.limit, input, false);
+      if (!l) return undefined;
+      if (l.kind !== 'literal' || typeof l.value !== 'number') {
+        this.report('ConstantRequired', ['the mv-expand limit'], op.limit.span);
+        return undefined;
+      }
+      limit = l.value;
+    }
+    if (op.itemIndex) schema = replaceOrAppend(schema, { name: op.itemIndex.name, type: 'long' });
+    return { op: 'mv-expand', kind: op.kind ?? 'bag', itemIndex: op.itemIndex?.name, columns, limit, span: op.span, schema };
   }
 
   /** Resolve column names; `*` wildcards expand to the matching columns, in schema order. */

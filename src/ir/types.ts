@@ -73,7 +73,18 @@ export type TabularOp =
   | (OpBase & { readonly op: 'top'; readonly count: ScalarExpr; readonly key: SortKey })
   | (OpBase & { readonly op: 'take'; readonly count: ScalarExpr })
   | (OpBase & { readonly op: 'distinct'; readonly columns: readonly NamedExpr[] })
-  | (OpBase & { readonly op: 'count' });
+  | (OpBase & { readonly op: 'count' })
+  | (OpBase & {
+      readonly op: 'mv-expand';
+      /** How property bags expand: {key: value} bags, or [key, value] arrays. */
+      readonly kind: 'bag' | 'array';
+      /** Output column with each element's 0-based index. */
+      readonly itemIndex?: string;
+      /** Expanded columns: a replaced input column or a new one; `type` is the `to typeof()` cast. */
+      readonly columns: readonly (NamedExpr & { readonly type: ScalarType; readonly explicitType: boolean })[];
+      /** Rows per input row at most (mvexpand: 128 unless given). */
+      readonly limit?: number;
+    });
 
 export type Source =
   | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema }

@@ -124,6 +124,15 @@ export interface Assignment {
   readonly span: Span;
 }
 
+/** `[Name =] ArrayExpression [to typeof(Type)]` in mv-expand. */
+export interface MvExpandItem {
+  readonly name?: string;
+  readonly nameSpan?: Span;
+  readonly expr: Expr;
+  readonly toType?: NameRef;
+  readonly span: Span;
+}
+
 export interface SortKey {
   readonly expr: Expr;
   readonly direction?: 'asc' | 'desc';
@@ -150,4 +159,14 @@ export type TabularOp =
   | { readonly op: 'take'; readonly count: Expr; readonly span: Span }
   | { readonly op: 'distinct'; readonly items: Expr[]; readonly span: Span }
   | { readonly op: 'count'; readonly span: Span }
+  | {
+      readonly op: 'mv-expand';
+      /** `mvexpand`, whose default row limit is 128. */
+      readonly legacy: boolean;
+      readonly kind?: 'bag' | 'array';
+      readonly itemIndex?: NameRef;
+      readonly items: readonly MvExpandItem[];
+      readonly limit?: Expr;
+      readonly span: Span;
+    }
   | { readonly op: 'unsupported'; readonly name: string; readonly nameSpan: Span; readonly span: Span };

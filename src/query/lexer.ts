@@ -54,9 +54,10 @@ export const ProjectAway = createToken({ name: 'ProjectAway', pattern: /project-
 export const ProjectKeep = createToken({ name: 'ProjectKeep', pattern: /project-keep/ });
 export const ProjectRename = createToken({ name: 'ProjectRename', pattern: /project-rename/ });
 export const ProjectReorder = createToken({ name: 'ProjectReorder', pattern: /project-reorder/ });
+export const MvExpand = createToken({ name: 'MvExpand', pattern: /mv-expand/ });
 export const OtherHyphenOp = createToken({
   name: 'OtherHyphenOp',
-  pattern: /mv-expand|mv-apply|make-series|parse-where|parse-kv|project-smart|top-nested|top-hitters|scan-\w+/,
+  pattern: /mv-apply|make-series|parse-where|parse-kv|project-smart|top-nested|top-hitters|scan-\w+/,
 });
 
 // Tabular operators that detc compiles.
@@ -72,6 +73,8 @@ export const Take = keyword('Take', /take/);
 export const Limit = keyword('Limit', /limit/);
 export const Distinct = keyword('Distinct', /distinct/);
 export const Count = keyword('Count', /count/);
+/** The legacy spelling of mv-expand (default row limit 128). */
+export const MvExpandLegacy = keyword('MvExpandLegacy', /mvexpand/);
 
 export const Let = keyword('Let', /let/, false);
 export const By = keyword('By', /by/, false);
@@ -150,6 +153,7 @@ export const allTokens: TokenType[] = [
   ProjectKeep,
   ProjectRename,
   ProjectReorder,
+  MvExpand,
   OtherHyphenOp,
   NotBetween,
   NotInCi,
@@ -195,6 +199,7 @@ export const allTokens: TokenType[] = [
   Limit,
   Distinct,
   Count,
+  MvExpandLegacy,
   Let,
   By,
   Asc,

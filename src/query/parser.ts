@@ -7,7 +7,7 @@
 import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
 import * as T from './lexer.js';
 import type {
-  Assignment, Expr, LetStmt, LiteralValue, NameRef, PipeExpr, QueryAst, SortKey, Span, TabularOp,
+  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, PipeExpr, QueryAst, SortKey, Span, TabularOp,
 } from './ast.js';
 import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
 
@@ -230,6 +230,7 @@ class KqlParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ op: 'count' as const, span: span(kw) }));
         },
       },
+      { ALT: () => this.SUBRULE(this.mvExpand) },
       {
         ALT: () => {
           const kw = this.OR5([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.OtherHyphenOp) }]);
@@ -238,6 +239,72 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
     ]);
+  });
+
+  /** `mv-expand [kind=bag|array] [with_itemindex=Name] [Name =] Expr [to typeof(T)], ... [limit N]` */
+  private mvExpand = this.RULE('mvExpand', (): TabularOp => {
+    const kw = this.OR([{ ALT: () => this.CONSUME(T.MvExpand) }, { ALT: () => this.CONSUME(T.MvExpandLegacy) }]);
+    let kind: 'bag' | 'array' | undefined;
+    let itemIndex: NameRef | undefined;
+    this.MANY({
+      GATE: () => ['kind', 'bagexpansion', 'with_itemindex'].includes(this.LA(1).image) && this.LA(2).tokenType === T.Assign,
+      DEF: () => {
+        const option = this.CONSUME(T.Identifier);
+        this.CONSUME(T.Assign);
+        const value = this.SUBRULE(this.nameRef);
+        this.ACTION(() => {
+          if (option.image === 'with_itemindex') itemIndex = value;
+          else if (value.name === 'bag' || value.name === 'array') kind = value.name;
+          else this.problems.push({ kind: 'syntax', message: `${option.image} must be bag or array, not '${value.name}'`, span: value.span });
+        });
+      },
+    });
+    const items: MvExpandItem[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        let name: NameRef | undefined;
+        this.OPTION({
+          GATE: () => (this.LA(1).tokenType === T.LBracket ? this.LA(4) : this.LA(2)).tokenType === T.Assign,
+          DEF: () => {
+            name = this.SUBRULE1(this.nameRef);
+            this.CONSUME1(T.Assign);
+          },
+        });
+        const expr = this.SUBRULE(this.expr);
+        let toType: NameRef | undefined;
+        let close: IToken | undefined;
+        this.OPTION1({
+          GATE: () => this.LA(1).image === 'to' && this.LA(2).image === 'typeof',
+          DEF: () => {
+            this.CONSUME1(T.Identifier);
+            this.CONSUME2(T.Identifier);
+            this.CONSUME(T.LParen);
+            const t = this.SUBRULE2(this.nameRef);
+            const paren = this.CONSUME(T.RParen);
+            this.ACTION(() => {
+              toType = t;
+              close = paren;
+            });
+          },
+        });
+        this.ACTION(() => items.push({ name: name?.name, nameSpan: name?.span, expr, toType, span: { start: name?.span.start ?? expr.span.start, end: close ? tokenEnd(close) : expr.span.end } }));
+      },
+    });
+    let limit: Expr | undefined;
+    this.OPTION2(() => {
+      this.CONSUME(T.Limit);
+      limit = this.SUBRULE1(this.expr);
+    });
+    return this.ACTION(() => ({
+      op: 'mv-expand' as const,
+      legacy: kw.tokenType === T.MvExpandLegacy,
+      kind,
+      itemIndex,
+      items,
+      limit,
+      span: { start: kw.startOffset, end: limit ? limit.span.end : items[items.length - 1]!.span.end },
+    }));
   });
 
   private assignments = this.RULE('assignments', (): Assignment[] => {

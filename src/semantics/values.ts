@@ -226,3 +226,42 @@ export function member(target: Value, key: string | number): Value {
   const k = String(key);
   return Object.prototype.hasOwnProperty.call(t, k) ? ((t as Record<string, unknown>)[k] ?? null) : null;
 }
+
+/**
+ * The elements mv-expand makes of a dynamic value: an array's elements; a property bag's entries
+ * as single-entry bags (kind bag) or [key, value] arrays (kind array); null gives one null; an
+ * empty array or bag gives none; any other value is one element.
+ */
+export function expansionElements(v: Value, kind: 'bag' | 'array'): Value[] {
+  const d = typeof v === 'string' ? toDynamic(v) : v;
+  if (d === null || d === undefined) return [null];
+  if (Array.isArray(d)) return d;
+  if (typeof d === 'object') {
+    return Object.entries(d as Record<string, unknown>).map(([k, x]) => (kind === 'array' ? [k, x] : Object.fromEntries([[k, x]])));
+  }
+  return [d];
+}
+
+/** `to typeof(T)` in mv-expand: a cast only; an element of another kind becomes null. */
+export function castElement(v: Value, type: ScalarType): Value {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case 'dynamic':
+      return v;
+    case 'string':
+    case 'guid':
+      return typeof v === 'string' ? v : null;
+    case 'long':
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) ? v : null;
+    case 'real':
+    case 'decimal':
+      return typeof v === 'number' ? v : null;
+    case 'bool':
+      return typeof v === 'boolean' ? v : null;
+    case 'datetime':
+      return typeof v === 'string' ? toDatetime(v) : null;
+    case 'timespan':
+      return typeof v === 'string' ? toTimespan(v) : null;
+  }
+}

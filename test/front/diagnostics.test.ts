@@ -65,9 +65,9 @@ describe('diagnostics point at the file, line and column', () => {
   });
 
   it('an unsupported operator, at its name', () => {
-    const r = check(ruleYaml('SigninLogs\n| mv-expand LocationDetails\n| take 5'));
+    const r = check(ruleYaml('SigninLogs\n| mv-apply l = LocationDetails on (take 1)\n| take 5'));
     expect(locations(r)).toEqual(['10:5 DTC2003']);
-    expect(r.diagnostics[0]!.message).toBe("unsupported operator 'mv-expand'");
+    expect(r.diagnostics[0]!.message).toBe("unsupported operator 'mv-apply'");
   });
 
   it('an unknown table names the known ones', () => {

@@ -107,6 +107,14 @@ describe('KQL parser', () => {
     ]);
   });
 
+  it('parses mv-expand with its options', () => {
+    const r = parseQuery('T | mv-expand kind=array with_itemindex=i a, b = d.x to typeof(long) limit 5 | mvexpand c');
+    expect(r.problems).toEqual([]);
+    const [mv, legacy] = r.ast.body!.ops;
+    expect(mv!.op === 'mv-expand' && [mv.kind, mv.itemIndex?.name, mv.items.map((i) => [i.name, i.toType?.name]), mv.legacy]).toEqual(['array', 'i', [[undefined, undefined], ['b', 'long']], false]);
+    expect(legacy!.op === 'mv-expand' && legacy.legacy).toBe(true);
+  });
+
   it('keeps going after an unsupported operator and records where it is', () => {
     const q = 'T | join kind=inner (U | where x == 1) on Id | where y == 2';
     const r = parseQuery(q);

@@ -33,6 +33,9 @@ const QUERIES = [
   'let L = dynamic(["a", "b"]); T | where s2 in~ (L) and s2 !in ("c") | project s2, len = strlen(s)',
   'let X = T | where n > 0; X | summarize count() by s2',
   'T | where s2 in ((T | where n > 10 | project s2)) | count',
+  'T | mv-expand d | project s2, d',
+  'T | mv-expand with_itemindex=i kind=array d, e = d.arr to typeof(long) limit 3 | project s2, d, e, i',
+  'T | extend a = split(s, "/") | mvexpand a | summarize count() by tostring(a)',
 ];
 
 describe('fast evaluator vs reference interpreter (property)', () => {

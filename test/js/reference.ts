@@ -7,7 +7,7 @@ import { aggregateEntry, scalarEntry } from '../../src/catalog/catalog.js';
 import type { QueryIR, ScalarExpr, Tabular } from '../../src/ir/types.js';
 import { outputValue } from '../../src/backends/js/output.js';
 import { sortCompare } from '../../src/semantics/compare.js';
-import { coerce, member } from '../../src/semantics/values.js';
+import { castElement, coerce, expansionElements, member } from '../../src/semantics/values.js';
 
 type Row = Map<string, unknown>;
 
@@ -124,6 +124,21 @@ export function referenceRun(ir: QueryIR, events: object[], now: number, windowM
         case 'count':
           rows = [new Map([['Count', rows.length]])];
           break;
+        case 'mv-expand': {
+          const out: Row[] = [];
+          for (const r of rows) {
+            const lists = op.columns.map((c) => expansionElements(scalar(c.expr, r), op.kind));
+            const n = Math.min(op.limit ?? Infinity, Math.max(...lists.map((l) => l.length)));
+            for (let i = 0; i < n; i++) {
+              const m = new Map(r);
+              op.columns.forEach((c, k) => m.set(c.name, castElement(lists[k]![i] ?? null, c.type)));
+              if (op.itemIndex !== undefined) m.set(op.itemIndex, i);
+              out.push(new Map(op.schema.map((c) => [c.name, m.get(c.name)])));
+            }
+          }
+          rows = out;
+          break;
+        }
       }
     }
     return rows;

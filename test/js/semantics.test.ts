@@ -182,3 +182,24 @@ describe('hostile events', () => {
     expect(Object.keys(out)).toEqual(['__proto__']);
   });
 });
+
+describe('mv-expand', () => {
+  it('expands arrays and property bags in parallel, pads with null, drops empty ones, keeps null', () => {
+    const events = [{ s: 'a', d: [1, 2, 3], r: null }, { s: 'b', d: { x: 1, y: 'z' } }, { s: 'c', d: [] }, { s: 'd' }];
+    expect(rows('T | mv-expand d | project s, d', events)).toEqual([
+      { s: 'a', d: 1 }, { s: 'a', d: 2 }, { s: 'a', d: 3 },
+      { s: 'b', d: { x: 1 } }, { s: 'b', d: { y: 'z' } },
+      { s: 'd', d: null },
+    ]);
+    expect(rows('T | mv-expand kind=array d | project d', [{ d: { x: 1 } }])).toEqual([{ d: ['x', 1] }]);
+    expect(rows('T | extend e = dynamic(["p"]) | mv-expand with_itemindex=i d, e | project d, e, i', [{ d: [10, 20] }])).toEqual([
+      { d: 10, e: 'p', i: 0 }, { d: 20, e: null, i: 1 },
+    ]);
+  });
+
+  it('to typeof() casts, limit caps, mvexpand defaults to 128', () => {
+    expect(rows('T | mv-expand d to typeof(long) | project d', [{ d: [1, 'two', 3.5] }])).toEqual([{ d: 1 }, { d: null }, { d: null }]);
+    expect(rows('T | mv-expand d limit 2 | project d', [{ d: [1, 2, 3] }])).toHaveLength(2);
+    expect(rows('T | mvexpand d | count', [{ d: Array.from({ length: 200 }, (_, i) => i) }])).toEqual([{ Count: 128 }]);
+  });
+});

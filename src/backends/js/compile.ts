@@ -8,7 +8,7 @@ import { aggregateEntry, scalarEntry } from '../../catalog/catalog.js';
 import type { Accumulator, RunContext } from '../../catalog/types.js';
 import type { Column, Let, QueryIR, ScalarExpr, Schema, SortKey, Tabular, TabularOp } from '../../ir/types.js';
 import { sortCompare } from '../../semantics/compare.js';
-import { coerce, jsonText, member, type Value } from '../../semantics/values.js';
+import { castElement, coerce, expansionElements, jsonText, member, type Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
 
@@ -364,6 +364,42 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
               end: () => next.end(),
             };
           },
+        };
+      }
+      case 'mv-expand': {
+        // Expanded values (and the item index) go to fresh slots, as extend does; each input row
+        // becomes as many rows as its longest expansion, shorter ones padded with null.
+        const width = layout.width;
+        let columns = [...layout.columns];
+        const getters = o.columns.map((c) => expr(c.expr, layout));
+        const types = o.columns.map((c) => c.type);
+        const names = [...o.columns.map((c) => c.name), ...(o.itemIndex !== undefined ? [o.itemIndex] : [])];
+        const outTypes = [...types, ...(o.itemIndex !== undefined ? (['long'] as const) : [])];
+        names.forEach((name, k) => {
+          const slot = width + k;
+          const entry = { name, type: outTypes[k]!, get: (r: Row) => r.v[slot], source: { slot } };
+          const i = columns.findIndex((x) => x.name === name);
+          if (i >= 0) columns[i] = entry;
+          else columns = [...columns, entry];
+        });
+        const limit = o.limit ?? Number.MAX_SAFE_INTEGER;
+        const kind = o.kind;
+        const withIndex = o.itemIndex !== undefined;
+        return {
+          layout: { columns, width: width + names.length },
+          stage: (next) => ({
+            push: (r) => {
+              const lists = getters.map((g) => expansionElements(g(r), kind));
+              const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
+              for (let i = 0; i < n; i++) {
+                const v = r.v.slice();
+                lists.forEach((l, k) => v.push(castElement(i < l.length ? l[i] : null, types[k]!)));
+                if (withIndex) v.push(i);
+                next.push({ e: r.e, v });
+              }
+            },
+            end: () => next.end(),
+          }),
         };
       }
       case 'count':

@@ -90,6 +90,15 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return `| distinct ${op.columns.map(named).join(', ')}`;
     case 'count':
       return '| count';
+    case 'mv-expand': {
+      const options = `${op.kind === 'array' ? 'kind=array ' : ''}${op.itemIndex !== undefined ? `with_itemindex=${kqlName(op.itemIndex)} ` : ''}`;
+      const items = op.columns.map((c) => {
+        const plain = c.expr.kind === 'column' && c.expr.name === c.name;
+        return `${plain ? kqlName(c.name) : `${kqlName(c.name)} = ${expr(c.expr)}`}${c.explicitType ? ` to typeof(${c.type})` : ''}`;
+      });
+      // The legacy mvexpand's implicit limit of 128 is written out, so the meaning stays the same.
+      return `| mv-expand ${options}${items.join(', ')}${op.limit !== undefined ? ` limit ${op.limit}` : ''}`;
+    }
   }
 }
 
