@@ -124,8 +124,6 @@ function hasListOperator(name: 'has_any' | 'has_all'): ScalarEntry {
   });
 }
 
-const nullIf = <T>(f: (...a: any[]) => T) => (...a: Value[]) => (a.some((x) => x === null || x === undefined) ? null : f(...a));
-
 function arithmeticType(op: string): TypeRule {
   return ([a, b]) => {
     if (a === 'dynamic' || b === 'dynamic') return 'dynamic';

@@ -8,6 +8,7 @@ import type { FactName } from '../diagnostics/codes.js';
 import { closest, didYouMean } from '../diagnostics/diagnostic.js';
 import { functionNames, lookup, TYPE_NAMES } from '../catalog/catalog.js';
 import type { AggregateEntry } from '../catalog/types.js';
+import { compileKqlRegex } from '../semantics/regex.js';
 import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import type {
@@ -128,7 +129,7 @@ class Binder {
         this.reportUnknownSource(src);
         return undefined;
       }
-      return this.expr(p.source, row, false);
+      return this.expr(p.source, row);
     }
     return this.tabular(p);
   }
@@ -192,7 +193,7 @@ class Binder {
     const span = op.span;
     switch (op.op) {
       case 'where': {
-        const predicate = this.expr(op.predicate, input, false);
+        const predicate = this.expr(op.predicate, input);
         if (!predicate) return undefined;
         if (predicate.type !== 'bool' && predicate.type !== 'dynamic') {
           this.report('TypeMismatch', [`where needs a bool predicate, got ${predicate.type}`], op.predicate.span);
@@ -206,7 +207,7 @@ class Binder {
         const names = new Namer(input.map((c) => c.name));
         for (const item of op.items) {
           if (this.rejectTuple(item)) return undefined;
-          const e = this.expr(item.expr, schema, false);
+          const e = this.expr(item.expr, schema);
           if (!e) return undefined;
           const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), true);
           columns.push({ name, expr: e, explicitName: item.name !== undefined });
@@ -219,7 +220,7 @@ class Binder {
         const names = new Namer([]);
         for (const item of op.items) {
           if (this.rejectTuple(item)) return undefined;
-          const e = this.expr(item.expr, input, false);
+          const e = this.expr(item.expr, input);
           if (!e) return undefined;
           const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), false);
           names.take(name);
@@ -258,12 +259,12 @@ class Binder {
         return keys && { op: 'sort', keys, span, schema: input };
       }
       case 'top': {
-        const count = this.expr(op.count, input, false);
+        const count = this.expr(op.count, input);
         const keys = this.sortKeys([op.key], input);
         return count && keys && { op: 'top', count, key: keys[0]!, span, schema: input };
       }
       case 'take': {
-        const count = this.expr(op.count, input, false);
+        const count = this.expr(op.count, input);
         if (count && count.type !== 'long' && count.type !== 'int') {
           this.report('TypeMismatch', [`take needs a whole number of rows, got ${count.type}`], op.count.span);
           return undefined;
@@ -277,7 +278,7 @@ class Binder {
         }
         const columns: NamedExpr[] = [];
         for (const item of op.items) {
-          const e = this.expr(item, input, false);
+          const e = this.expr(item, input);
           if (!e) return undefined;
           columns.push({ name: deriveName(e) ?? `Column${columns.length + 1}`, expr: e, explicitName: false });
         }
@@ -297,7 +298,7 @@ class Binder {
     let schema = [...input];
     const columns: (NamedExpr & { type: ScalarType; explicitType: boolean })[] = [];
     for (const item of op.items) {
-      const e = this.expr(item.expr, input, false);
+      const e = this.expr(item.expr, input);
       if (!e) return undefined;
       if (e.type !== 'dynamic') {
         this.report('TypeMismatch', [`mv-expand needs a dynamic array or property bag, got ${e.type}`], item.expr.span);
@@ -322,7 +323,7 @@ class Binder {
     }
     let limit: number | undefined = op.legacy ? 128 : undefined;
     if (op.limit) {
-      const l = this.expr(op.limit, input, false);
+      const l = this.expr(op.limit, input);
       if (!l) return undefined;
       if (l.kind !== 'literal' || typeof l.value !== 'number') {
         this.report('ConstantRequired', ['the mv-expand limit'], op.limit.span);
@@ -365,7 +366,7 @@ class Binder {
   private sortKeys(keys: readonly A.SortKey[], input: Schema): SortKey[] | undefined {
     const out: SortKey[] = [];
     for (const k of keys) {
-      const e = this.expr(k.expr, input, false);
+      const e = this.expr(k.expr, input);
       if (!e) return undefined;
       if (e.type === 'dynamic') {
         this.report('TypeMismatch', ['cannot sort by a dynamic value; convert it first (e.g. tostring(...))'], k.expr.span);
@@ -383,7 +384,7 @@ class Binder {
     const by: NamedExpr[] = [];
     for (const item of op.by) {
       if (this.rejectTuple(item)) return undefined;
-      const e = this.expr(item.expr, input, false);
+      const e = this.expr(item.expr, input);
       if (!e) return undefined;
       if (e.type === 'dynamic') {
         this.report('TypeMismatch', ['cannot group by a dynamic value; convert it first (e.g. tostring(...))'], item.expr.span);
@@ -479,7 +480,7 @@ class Binder {
   }
 
   /** Bind a scalar expression against the columns in `row`. */
-  private expr(e: A.Expr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
+  private expr(e: A.Expr, row: Schema): ScalarExpr | undefined {
     switch (e.kind) {
       case 'literal':
         return { kind: 'literal', type: e.literal.type, value: e.literal.value, span: e.span };
@@ -499,10 +500,10 @@ class Binder {
         return undefined;
       }
       case 'member':
-        return this.member(e, row, inAggregate);
+        return this.member(e, row);
       case 'index': {
-        const target = this.expr(e.target, row, inAggregate);
-        const index = this.expr(e.index, row, inAggregate);
+        const target = this.expr(e.target, row);
+        const index = this.expr(e.index, row);
         if (!target || !index) return undefined;
         if (target.type !== 'dynamic') {
           this.report('MemberOfNonDynamic', [this.source(e.target.span), target.type, this.source(e.index.span), `; use parse_json(${this.source(e.target.span)})[${this.source(e.index.span)}]`], e.span);
@@ -512,11 +513,11 @@ class Binder {
         return { kind: 'member', target, key, bracket: true, type: 'dynamic', span: e.span };
       }
       case 'call':
-        return this.call(e, row, inAggregate);
+        return this.call(e, row);
       case 'binary':
-        return this.binary(e, row, inAggregate);
+        return this.binary(e, row);
       case 'unary': {
-        const operand = this.expr(e.operand, row, inAggregate);
+        const operand = this.expr(e.operand, row);
         if (!operand) return undefined;
         if (e.op === '+') return operand;
         if (operand.kind === 'literal' && typeof operand.value === 'number') return { ...operand, value: -operand.value, span: e.span };
@@ -539,8 +540,8 @@ class Binder {
     }
   }
 
-  private member(e: A.MemberExpr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
-    const target = this.expr(e.target, row, inAggregate);
+  private member(e: A.MemberExpr, row: Schema): ScalarExpr | undefined {
+    const target = this.expr(e.target, row);
     if (!target) return undefined;
     if (target.type === 'dynamic') return { kind: 'member', target, key: e.name, bracket: false, type: 'dynamic', span: e.span };
     const targetText = this.source(e.target.span);
@@ -549,7 +550,7 @@ class Binder {
     return undefined;
   }
 
-  private call(e: A.CallExpr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
+  private call(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
     if (this.lets.get(e.name)?.kind === 'failed') return undefined; // a let function already reported
     const typeName = TYPE_NAMES[e.name];
     if (typeName && e.args.length === 1) return this.typedLiteral(e, typeName, row);
@@ -603,8 +604,8 @@ class Binder {
     return { kind: 'call', fn, args, type: t, span };
   }
 
-  private binary(e: A.BinaryExpr, row: Schema, inAggregate: boolean): ScalarExpr | undefined {
-    const left = this.expr(e.left, row, inAggregate);
+  private binary(e: A.BinaryExpr, row: Schema): ScalarExpr | undefined {
+    const left = this.expr(e.left, row);
     if (Array.isArray(e.right)) {
       const items: ScalarExpr[] = [];
       for (const item of e.right as A.PipeExpr[]) {
@@ -613,10 +614,9 @@ class Binder {
         items.push(b);
       }
       if (!left) return undefined;
-      if (e.op === 'matches regex') return undefined;
       return this.typed(e.op, [left, ...items], e.span);
     }
-    const right = this.expr(e.right as A.Expr, row, inAggregate);
+    const right = this.expr(e.right as A.Expr, row);
     if (!left || !right) return undefined;
     if (e.op === 'matches regex' && right.kind === 'literal' && typeof right.value === 'string') {
       const problem = regexProblem(right.value);
@@ -641,7 +641,6 @@ class Binder {
   }
 }
 
-import { compileKqlRegex } from '../semantics/regex.js';
 function regexProblem(pattern: string): string | undefined {
   const r = compileKqlRegex(pattern);
   return r.ok ? undefined : r.error;

@@ -100,7 +100,6 @@ function blockIndent(text: string, headerOffset: number): number {
   const explicit = header && /\d/.exec(header[0]);
   let i = text.indexOf('\n', headerOffset);
   if (i < 0) return 0;
-  const lineStart = i + 1;
   while (i >= 0) {
     const lineText = text.slice(i + 1, text.indexOf('\n', i + 1) < 0 ? undefined : text.indexOf('\n', i + 1));
     if (lineText.trim() !== '') {
@@ -110,7 +109,6 @@ function blockIndent(text: string, headerOffset: number): number {
     }
     i = text.indexOf('\n', i + 1);
   }
-  void lineStart;
   return 0;
 }
 
