@@ -11,7 +11,7 @@ import { bin, datetimeDiff, formatDatetime, startOfDay } from '../semantics/time
 import {
   coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
 } from '../semantics/values.js';
-import type { AggregateEntry, CallSite, CatalogEntry, Impl, ScalarEntry, TypeRule } from './types.js';
+import type { Accumulator, AggregateEntry, CallSite, CatalogEntry, Impl, ScalarEntry, TypeRule } from './types.js';
 
 const INF = Number.POSITIVE_INFINITY;
 const isStringish = (t: ScalarType) => t === 'string' || t === 'dynamic' || t === 'guid';
@@ -179,12 +179,44 @@ function conversion(name: string, to: ScalarType, f: (v: Value) => Value, doc: s
 
 const dynamicArg = (v: Value): Value => (typeof v === 'string' ? parseJson(v) : v);
 
-/** An accumulator from a state, a step and a result; fixed arity keeps the hot path allocation-free. */
+/**
+ * An accumulator from a state, a step and a result. One small object per group and aggregate
+ * (a summarize over many groups creates many), with a fixed-arity step.
+ */
+class StepAccumulator<S> implements Accumulator {
+  constructor(
+    private state: S,
+    private readonly step: (s: S, a: Value, b: Value, c: Value) => S,
+    private readonly finish: (s: S) => Value,
+  ) {}
+  add(a?: Value, b?: Value, c?: Value): void {
+    this.state = this.step(this.state, a, b, c);
+  }
+  result(): Value {
+    return this.finish(this.state);
+  }
+}
+
 function accumulate<S>(init: () => S, add: (s: S, a: Value, b: Value, c: Value) => S, result: (s: S) => Value) {
-  return () => {
-    let state = init();
-    return { add: (a?: Value, b?: Value, c?: Value) => { state = add(state, a, b, c); }, result: () => result(state) };
-  };
+  return (): Accumulator => new StepAccumulator(init(), add, result);
+}
+
+/** make_set / make_list (and their _if forms): values in first-seen order, up to a limit. */
+class ListAccumulator implements Accumulator {
+  private readonly seen: DistinctSet | undefined;
+  private readonly out: Value[] = [];
+  constructor(distinct: boolean, private readonly limit: number, private readonly withPredicate: boolean) {
+    this.seen = distinct ? new DistinctSet() : undefined;
+  }
+  add(v?: Value, p?: Value): void {
+    if (this.withPredicate && p !== true) return;
+    if (!counted(v) || this.out.length >= this.limit) return;
+    if (this.seen && !this.seen.add(v)) return;
+    this.out.push(v);
+  }
+  result(): Value {
+    return this.out;
+  }
 }
 
 /**
@@ -230,19 +262,7 @@ function setAggregate(name: string, withPredicate: boolean): AggregateEntry {
     js: (site) => {
       const limit = toNumber(site.consts[limitIndex]) ?? 1_048_576;
       const distinct = name.startsWith('make_set');
-      return () => {
-        const seen = new DistinctSet();
-        const out: Value[] = [];
-        return {
-          add: (v, p) => {
-            if (withPredicate && p !== true) return;
-            if (!counted(v) || out.length >= limit) return;
-            if (distinct && !seen.add(v)) return;
-            out.push(v);
-          },
-          result: () => out,
-        };
-      };
+      return () => new ListAccumulator(distinct, limit, withPredicate);
     },
   });
 }
