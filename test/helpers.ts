@@ -1,4 +1,5 @@
 import { checkRuleText, type FrontEndResult } from '../src/compile.js';
+import type { CliIO } from '../src/cli/io.js';
 
 /** A minimal valid rule around a query, for tests that are about the query. */
 export function ruleYaml(query: string, extra = ''): string {
@@ -22,4 +23,17 @@ export function check(text: string, file = 'rule.yaml'): FrontEndResult {
 /** `file:line:col code` of each diagnostic, for exact-location assertions. */
 export function locations(r: FrontEndResult): string[] {
   return r.diagnostics.map((d) => `${d.start?.line}:${d.start?.col} ${d.code}`);
+}
+
+/** A CLI output sink that records what the command printed. */
+export function capture(): CliIO & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    color: false,
+    isTTY: false,
+    out: (t: string) => void (io.stdout += `${t}\n`),
+    err: (t: string) => void (io.stderr += `${t}\n`),
+  };
+  return io;
 }

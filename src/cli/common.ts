@@ -4,14 +4,19 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import type { CliIO } from './io.js';
 
-/** Front end over files and folders; undefined (after a message) when a path does not exist. */
-export function checkPaths(paths: readonly string[], io: CliIO): FrontEndResult[] | undefined {
-  const { files, missing } = findRuleFiles(paths);
+/** Rule files under the given paths (default rules/); undefined, after a message, if one is missing. */
+export function ruleFiles(paths: readonly string[], io: CliIO): string[] | undefined {
+  const { files, missing } = findRuleFiles(paths.length ? paths : ['rules']);
   if (missing.length) {
     io.err(`detc: no such file or folder: ${missing.join(', ')}`);
     return undefined;
   }
-  return files.map((f) => checkRuleFile(f));
+  return files;
+}
+
+/** Front end over files and folders; undefined (after a message) when a path does not exist. */
+export function checkPaths(paths: readonly string[], io: CliIO): FrontEndResult[] | undefined {
+  return ruleFiles(paths, io)?.map((f) => checkRuleFile(f));
 }
 
 export function printDiagnostics(results: readonly { text?: string; diagnostics: readonly Diagnostic[] }[], io: CliIO): void {

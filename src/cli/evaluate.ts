@@ -12,7 +12,7 @@ import { checkPaths, printDiagnostics } from './common.js';
 
 export function ruleTests(argv: readonly string[], io: CliIO): number {
   const args = parseArgs(argv, { flags: [], values: [] });
-  const results = checkPaths(args.positionals.length ? args.positionals : ['rules'], io);
+  const results = checkPaths(args.positionals, io);
   if (!results) return 2;
   printDiagnostics(results, io);
   let passed = 0;

@@ -7,10 +7,10 @@ import { DEFAULT_MAPPINGS_DIR, MappingError } from '../backends/aql/mapping.js';
 import { StrictEventsError } from '../backends/js/events.js';
 import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target } from '../build/build.js';
 import { acquireLock, OutputLockedError, writeAtomically } from '../build/output.js';
-import { findRuleFiles } from '../compile.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -81,11 +81,8 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
   const format = String(args.options.get('format') ?? 'text');
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
   const targets = parseTargets(args);
-  const { files, missing } = findRuleFiles(args.positionals.length ? args.positionals : ['rules']);
-  if (missing.length) {
-    io.err(`detc: no such file or folder: ${missing.join(', ')}`);
-    return 2;
-  }
+  const files = ruleFiles(args.positionals, io);
+  if (!files) return 2;
   const options: BuildOptions = {
     skipKusto: args.options.has('no-kusto'),
     formatJs: write,
