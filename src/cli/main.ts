@@ -28,7 +28,7 @@ usage:
 
 targets (T): ${TARGETS.join(', ')} or all (the default). Paths default to rules/.
 QRadar options: --allow-approximation NAME (drop-list-aggregates, drop-unmapped-columns),
-  --qradar-mappings DIR (your own targets/qradar mapping files; they override the bundled ones).
+  --qradar-mappings FILE|DIR (your own mapping files; each overrides the bundled mapping of its table).
 
 Exit codes: 0 ok, 1 errors in rules, 2 usage error.`;
 

@@ -127,6 +127,25 @@ describe('honesty about gaps', () => {
   });
 });
 
+describe('user mappings', () => {
+  it('a mapping file given to the build replaces the bundled mapping of its table', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync: read } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'detc-map-'));
+    const file = join(dir, 'signins.yaml');
+    writeFileSync(file, read('targets/qradar/SigninLogs.yaml', 'utf8').replace('"User Agent"', '"UA"').replace(/- id: 445/, '- id: 9999'));
+    const maps = loadMappings(['targets/qradar', file]);
+    const r = checkRuleText('r.yaml', ruleYaml('SigninLogs | where UserAgent has "curl"'));
+    const t = translateToAql(r.ir!, maps.get('SigninLogs'), new Set(), r.rule!.queryPeriodMs);
+    expect(t.aql).toContain('devicetype IN (9999)');
+    expect(t.aql).toContain('"UA" IMATCHES');
+    expect(() => loadMappings([join(dir, 'missing.yaml')])).toThrow(/no such mapping file or folder/);
+    writeFileSync(file, 'table: X\nsource: nowhere\n');
+    expect(() => loadMappings([file])).toThrow(/signins\.yaml: .*(source|logSourceTypes)/);
+  });
+});
+
 describe('AQL strings and grammar', () => {
   it('any string literal survives escaping: the grammar reads it as one literal with the same value', () => {
     fc.assert(

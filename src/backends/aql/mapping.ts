@@ -3,7 +3,7 @@
  * schema/qradar-mapping.schema.json) that say how a Sentinel table's events are selected in AQL and
  * what each column is. Users edit them, or point detc at their own folder.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../paths.js';
 import { schemaValidator } from '../../schema-validators.js';
@@ -47,13 +47,19 @@ export function parseMapping(text: string, file: string): TableMapping {
   return { ...(data as Omit<TableMapping, 'file'>), file };
 }
 
-/** Mappings from a folder of YAML files (later folders override earlier ones per table). */
-export function loadMappings(dirs: readonly string[] = [DEFAULT_MAPPINGS_DIR]): Map<string, TableMapping> {
+/**
+ * Mappings from folders of YAML files, or single mapping files. Later ones override earlier ones
+ * table by table, so a user's file for one table replaces just that table's bundled mapping.
+ */
+export function loadMappings(paths: readonly string[] = [DEFAULT_MAPPINGS_DIR]): Map<string, TableMapping> {
   const out = new Map<string, TableMapping>();
-  for (const dir of dirs) {
-    if (!existsSync(dir)) throw new MappingError(`no such mappings folder: ${dir}`);
-    for (const f of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
-      const m = parseMapping(readFileSync(join(dir, f), 'utf8'), join(dir, f));
+  for (const path of paths) {
+    if (!existsSync(path)) throw new MappingError(`no such mapping file or folder: ${path}`);
+    const files = statSync(path).isDirectory()
+      ? readdirSync(path).filter((n) => /\.ya?ml$/.test(n)).sort().map((f) => join(path, f))
+      : [path];
+    for (const file of files) {
+      const m = parseMapping(readFileSync(file, 'utf8'), file);
       out.set(m.table, m);
     }
   }
