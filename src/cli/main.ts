@@ -113,8 +113,22 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
   } finally {
     release();
   }
-  if (format === 'text') io.out(`${summary('built', perFile, diagnostics)} for ${targets.join(', ')}: ${result.artifacts.length} files in ${resolve(out)}`);
+  if (format === 'text') {
+    io.out(`${summary('built', perFile, diagnostics)} for ${targets.join(', ')}: ${result.artifacts.length} files in ${resolve(out)}`);
+    for (const line of artifactSummary(result, targets)) io.out(`  ${line}`);
+  }
   return 0;
+}
+
+/** One line per target: what was written, and how many rules a target skipped. */
+function artifactSummary(result: BuildResult, targets: readonly Target[]): string[] {
+  const count = (suffix: string) => result.artifacts.filter((a) => a.path.endsWith(suffix)).length;
+  const skipped = result.diagnostics.filter((d) => d.code === 'DTC5003').length;
+  const lines: string[] = [];
+  if (targets.includes('kql')) lines.push(`kql: ${count('.kql')} queries, ${count('.yaml')} Sentinel rule files, ${count('.json') - count('.ariel.json') - count('report.json')} ARM templates (one per rule and all-rules.json)`);
+  if (targets.includes('aql')) lines.push(`aql: ${count('.aql')} QRadar queries with Ariel API bodies${skipped ? `; ${skipped} rule${skipped === 1 ? '' : 's'} not meant for QRadar (see the warnings)` : ''}`);
+  if (targets.includes('js')) lines.push(`js:  ${count('.mjs')} evaluator modules`);
+  return lines;
 }
 
 /** Front-end and backend diagnostics, grouped by rule file (backend ones carry their file). */
