@@ -11,8 +11,9 @@ import type { AggregateEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
+import { isNumeric } from './types.js';
 import type {
-  Aggregate, Column, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp,
+  Aggregate, Column, JoinKind, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp,
 } from './types.js';
 
 /** A problem located in the query text. The rule layer maps the span to file:line:col. */
@@ -288,10 +289,71 @@ class Binder {
         return { op: 'count', span, schema: [{ name: 'Count', type: 'long' }] };
       case 'mv-expand':
         return this.mvExpand(op, input);
+      case 'join':
+        return this.join(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  private join(op: Extract<A.TabularOp, { op: 'join' }>, input: Schema): TabularOp | undefined {
+    const kinds: Record<string, JoinKind> = {
+      innerunique: 'innerunique', inner: 'inner', leftouter: 'leftouter', rightouter: 'rightouter', fullouter: 'fullouter',
+      leftanti: 'leftanti', anti: 'leftanti', leftantisemi: 'leftanti', rightanti: 'rightanti', rightantisemi: 'rightanti',
+      leftsemi: 'leftsemi', rightsemi: 'rightsemi',
+    };
+    const kind = op.kind ? kinds[op.kind.name] : 'innerunique';
+    if (!kind) {
+      this.report('TypeMismatch', [`unknown join kind '${op.kind!.name}'${didYouMean(op.kind!.name, Object.keys(kinds))}`], op.kind!.span);
+      return undefined;
+    }
+    const right = this.bindPipe(op.right, []);
+    if (!right) return undefined;
+    if (!('source' in right)) {
+      this.report('NotTabular', ['the right side of join must be a table or a tabular expression'], op.right.span);
+      return undefined;
+    }
+    const keys: { left: string; right: string }[] = [];
+    const side = (e: A.Expr): { side: 'left' | 'right'; name: string } | undefined =>
+      e.kind === 'member' && e.target.kind === 'name' && (e.target.name === '$left' || e.target.name === '$right') ? { side: e.target.name === '$left' ? 'left' : 'right', name: e.name } : undefined;
+    const conditions = (e: A.Expr): A.Expr[] => (e.kind === 'binary' && e.op === 'and' ? [e.left, ...conditions(e.right as A.Expr)] : [e]);
+    for (const key of op.keys.flatMap(conditions)) {
+      let pair: { left: string; right: string } | undefined;
+      if (key.kind === 'name') pair = { left: key.name, right: key.name };
+      else if (key.kind === 'binary' && key.op === '==' && !Array.isArray(key.right)) {
+        const a = side(key.left);
+        const b = side(key.right as A.Expr);
+        if (a && b && a.side !== b.side) pair = a.side === 'left' ? { left: a.name, right: b.name } : { left: b.name, right: a.name };
+      }
+      if (!pair) {
+        this.report('TypeMismatch', ['a join key is a column name, or $left.Column == $right.Column'], key.span);
+        return undefined;
+      }
+      const l = input.find((c) => c.name === pair!.left);
+      const r = right.schema.find((c) => c.name === pair!.right);
+      if (!l || !r) {
+        const [name, schema] = !l ? [pair.left, input] : [pair.right, right.schema];
+        this.report('UnknownColumn', [name, `${didYouMean(name, schema.map((c) => c.name))} (on the ${!l ? 'left' : 'right'} side of the join)`], key.span);
+        return undefined;
+      }
+      if (l.type !== r.type && !(isNumeric(l.type) && isNumeric(r.type))) {
+        this.report('TypeMismatch', [`join key types differ: ${pair.left} is ${l.type}, ${pair.right} is ${r.type}`], key.span);
+        return undefined;
+      }
+      keys.push(pair);
+    }
+    const names = new Namer(input.map((c) => c.name));
+    const rightNames = right.schema.map((c) => {
+      const n = names.unique(c.name, false);
+      names.take(n);
+      return n;
+    });
+    const schema: Schema =
+      kind === 'leftsemi' || kind === 'leftanti' ? input
+        : kind === 'rightsemi' || kind === 'rightanti' ? right.schema
+          : [...input, ...right.schema.map((c, i) => ({ name: rightNames[i]!, type: c.type }))];
+    return { op: 'join', kind, right, keys, rightNames, span: op.span, schema };
   }
 
   private mvExpand(op: Extract<A.TabularOp, { op: 'mv-expand' }>, input: Schema): TabularOp | undefined {

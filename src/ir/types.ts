@@ -75,6 +75,15 @@ export type TabularOp =
   | (OpBase & { readonly op: 'distinct'; readonly columns: readonly NamedExpr[] })
   | (OpBase & { readonly op: 'count' })
   | (OpBase & {
+      readonly op: 'join';
+      readonly kind: JoinKind;
+      readonly right: Tabular;
+      /** Pairs of left and right column names that must be equal. */
+      readonly keys: readonly { readonly left: string; readonly right: string }[];
+      /** Output names of the right side's columns (clashes get 1, 2, ... as in Kusto). */
+      readonly rightNames: readonly string[];
+    })
+  | (OpBase & {
       readonly op: 'mv-expand';
       /** How property bags expand: {key: value} bags, or [key, value] arrays. */
       readonly kind: 'bag' | 'array';
@@ -89,6 +98,8 @@ export type TabularOp =
 export type Source =
   | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema }
   | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema };
+
+export type JoinKind = 'innerunique' | 'inner' | 'leftouter' | 'rightouter' | 'fullouter' | 'leftanti' | 'rightanti' | 'leftsemi' | 'rightsemi';
 
 export interface Tabular {
   readonly source: Source;

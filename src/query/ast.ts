@@ -160,6 +160,15 @@ export type TabularOp =
   | { readonly op: 'distinct'; readonly items: Expr[]; readonly span: Span }
   | { readonly op: 'count'; readonly span: Span }
   | {
+      readonly op: 'join';
+      readonly kind?: NameRef;
+      /** The right side: a parenthesised pipeline or a table/let name. */
+      readonly right: PipeExpr;
+      /** `Column` or `$left.A == $right.B` conditions (several may be joined with `and`). */
+      readonly keys: readonly Expr[];
+      readonly span: Span;
+    }
+  | {
       readonly op: 'mv-expand';
       /** `mvexpand`, whose default row limit is 128. */
       readonly legacy: boolean;

@@ -73,6 +73,7 @@ export const Take = keyword('Take', /take/);
 export const Limit = keyword('Limit', /limit/);
 export const Distinct = keyword('Distinct', /distinct/);
 export const Count = keyword('Count', /count/);
+export const Join = keyword('Join', /join/);
 /** The legacy spelling of mv-expand (default row limit 128). */
 export const MvExpandLegacy = keyword('MvExpandLegacy', /mvexpand/);
 
@@ -199,6 +200,7 @@ export const allTokens: TokenType[] = [
   Limit,
   Distinct,
   Count,
+  Join,
   MvExpandLegacy,
   Let,
   By,

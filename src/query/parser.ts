@@ -231,6 +231,7 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.mvExpand) },
+      { ALT: () => this.SUBRULE(this.joinOp) },
       {
         ALT: () => {
           const kw = this.OR5([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.OtherHyphenOp) }]);
@@ -239,6 +240,50 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
     ]);
+  });
+
+  /** `join [kind=K] [hint.x=y] (Right | ...) on Key, $left.A == $right.B` */
+  private joinOp = this.RULE('joinOp', (): TabularOp => {
+    const kw = this.CONSUME(T.Join);
+    let kind: NameRef | undefined;
+    this.MANY({
+      GATE: () => (this.LA(1).image === 'kind' && this.LA(2).tokenType === T.Assign) || (this.LA(1).image === 'hint' && this.LA(2).tokenType === T.Dot),
+      DEF: () => {
+        const option = this.CONSUME(T.Name);
+        this.OPTION(() => {
+          this.CONSUME(T.Dot);
+          this.CONSUME1(T.Name);
+        });
+        this.CONSUME(T.Assign);
+        const value = this.SUBRULE(this.nameRef);
+        this.ACTION(() => {
+          if (option.image === 'kind') kind = value;
+        });
+      },
+    });
+    let right!: PipeExpr;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          right = this.SUBRULE(this.pipeExpr);
+          this.CONSUME(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          const n = this.SUBRULE1(this.nameRef);
+          right = this.ACTION(() => ({ kind: 'pipe' as const, source: { kind: 'name' as const, name: n.name, span: n.span }, ops: [], span: n.span }));
+        },
+      },
+    ]);
+    const on = this.CONSUME2(T.Name);
+    this.ACTION(() => {
+      if (on.image !== 'on') this.problems.push({ kind: 'syntax', message: `expected 'on' and the join keys, found '${on.image}'`, span: span(on) });
+    });
+    const keys: Expr[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const k = this.SUBRULE(this.expr); this.ACTION(() => keys.push(k)); } });
+    return this.ACTION(() => ({ op: 'join' as const, kind, right, keys, span: { start: kw.startOffset, end: keys[keys.length - 1]!.span.end } }));
   });
 
   /** `mv-expand [kind=bag|array] [with_itemindex=Name] [Name =] Expr [to typeof(T)], ... [limit N]` */

@@ -116,13 +116,21 @@ describe('KQL parser', () => {
   });
 
   it('keeps going after an unsupported operator and records where it is', () => {
-    const q = 'T | join kind=inner (U | where x == 1) on Id | where y == 2';
+    const q = 'T | mv-apply x = d on (where x > 1 | take 1) | where y == 2';
     const r = parseQuery(q);
     expect(r.problems).toEqual([]);
     const ops = r.ast.body!.ops;
     expect(ops.map((o) => o.op)).toEqual(['unsupported', 'where']);
-    const join = ops[0]!;
-    expect(join.op === 'unsupported' && q.slice(join.nameSpan.start, join.nameSpan.end)).toBe('join');
+    const apply = ops[0]!;
+    expect(apply.op === 'unsupported' && q.slice(apply.nameSpan.start, apply.nameSpan.end)).toBe('mv-apply');
+  });
+
+  it('parses join with its kind, a parenthesised right side and keys', () => {
+    const r = parseQuery('T | join kind=leftouter hint.strategy=shuffle (U | where x == 1) on Id, $left.A == $right.B | join V on C');
+    expect(r.problems).toEqual([]);
+    const [j1, j2] = r.ast.body!.ops;
+    expect(j1!.op === 'join' && [j1.kind?.name, j1.right.ops.length, j1.keys.length]).toEqual(['leftouter', 1, 2]);
+    expect(j2!.op === 'join' && [j2.kind, j2.right.source.kind]).toEqual([undefined, 'name']);
   });
 
   it('reports a syntax error at the offending token, one per statement', () => {

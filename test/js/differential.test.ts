@@ -36,6 +36,10 @@ const QUERIES = [
   'T | mv-expand d | project s2, d',
   'T | mv-expand with_itemindex=i kind=array d, e = d.arr to typeof(long) limit 3 | project s2, d, e, i',
   'T | extend a = split(s, "/") | mvexpand a | summarize count() by tostring(a)',
+  ...['innerunique', 'inner', 'leftouter', 'rightouter', 'fullouter', 'leftsemi', 'leftanti', 'rightsemi', 'rightanti'].map(
+    (kind) => `T | where n > 2 | project s2, n | join kind=${kind} (T | where b == true | project s2, r) on s2`,
+  ),
+  'T | project a = s2, n | join kind=inner (T | project b = s2, s) on $left.a == $right.b | summarize count() by a, s',
 ];
 
 describe('fast evaluator vs reference interpreter (property)', () => {

@@ -124,6 +124,50 @@ export function referenceRun(ir: QueryIR, events: object[], now: number, windowM
         case 'count':
           rows = [new Map([['Count', rows.length]])];
           break;
+        case 'join': {
+          const right = table(op.right);
+          const keyMatch = (l: Row, r: Row) => op.keys.every((k) => {
+            const a = l.get(k.left);
+            const b = r.get(k.right);
+            return a !== null && a !== undefined && b !== null && b !== undefined && JSON.stringify([typeof a, a]) === JSON.stringify([typeof b, b]);
+          });
+          const combine = (l: Row, r: Row | undefined) =>
+            new Map<string, unknown>([...l.entries(), ...op.right.schema.map((c, i) => [op.rightNames[i]!, r ? r.get(c.name) : null] as [string, unknown])]);
+          const out: Row[] = [];
+          let left = rows;
+          if (op.kind === 'innerunique') {
+            const seen: Row[] = [];
+            left = rows.filter((l) => {
+              if (op.keys.some((k) => l.get(k.left) === null || l.get(k.left) === undefined)) return false;
+              if (seen.some((s) => op.keys.every((k) => JSON.stringify([typeof s.get(k.left), s.get(k.left)]) === JSON.stringify([typeof l.get(k.left), l.get(k.left)])))) return false;
+              seen.push(l);
+              return true;
+            });
+          }
+          const usedRight = new Set<Row>();
+          for (const l of left) {
+            const hits = right.filter((r) => keyMatch(l, r));
+            hits.forEach((h) => usedRight.add(h));
+            if (op.kind === 'leftsemi') { if (hits.length) out.push(l); continue; }
+            if (op.kind === 'leftanti') { if (!hits.length) out.push(l); continue; }
+            if (op.kind === 'rightsemi' || op.kind === 'rightanti') continue;
+            for (const h of hits) out.push(combine(l, h));
+            if (!hits.length && (op.kind === 'leftouter' || op.kind === 'fullouter')) out.push(combine(l, undefined));
+          }
+          for (const r of right) {
+            const hit = usedRight.has(r);
+            if (op.kind === 'rightsemi' && hit) out.push(r);
+            if (op.kind === 'rightanti' && !hit) out.push(r);
+            if ((op.kind === 'rightouter' || op.kind === 'fullouter') && !hit) {
+              const m = new Map<string, unknown>();
+              for (const c of op.schema.slice(0, op.schema.length - op.right.schema.length)) m.set(c.name, null);
+              op.right.schema.forEach((c, i) => m.set(op.rightNames[i]!, r.get(c.name)));
+              out.push(m);
+            }
+          }
+          rows = out.map((m) => new Map(op.schema.map((c) => [c.name, m.get(c.name) ?? null])));
+          break;
+        }
         case 'mv-expand': {
           const out: Row[] = [];
           for (const r of rows) {

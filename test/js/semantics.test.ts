@@ -203,3 +203,28 @@ describe('mv-expand', () => {
     expect(rows('T | mvexpand d | count', [{ d: Array.from({ length: 200 }, (_, i) => i) }])).toEqual([{ Count: 128 }]);
   });
 });
+
+describe('join', () => {
+  const events = [
+    { s: 'a', n: 1 }, { s: 'a', n: 2 }, { s: 'b', n: 3 }, { s: 'c', n: 4 }, { n: 5 },
+  ];
+  const q = (kind: string) => rows(`T | where n <= 3 | project s, n | join kind=${kind} (T | where n >= 2 | project s, m = n) on s`, events);
+
+  it('innerunique keeps one left row per key; inner keeps all', () => {
+    expect(q('innerunique')).toEqual([{ s: 'a', n: 1, s1: 'a', m: 2 }, { s: 'b', n: 3, s1: 'b', m: 3 }]);
+    expect(q('inner')).toEqual([{ s: 'a', n: 1, s1: 'a', m: 2 }, { s: 'a', n: 2, s1: 'a', m: 2 }, { s: 'b', n: 3, s1: 'b', m: 3 }]);
+  });
+
+  it('outer joins fill the missing side with nulls; semi and anti keep one side', () => {
+    expect(rows('T | where n == 4 | project s | join kind=leftouter (T | where n == 1 | project s, m = n) on s', events)).toEqual([{ s: 'c', s1: null, m: null }]);
+    expect(q('rightouter').slice(-2)).toEqual([{ s: null, n: null, s1: 'c', m: 4 }, { s: null, n: null, s1: '', m: 5 }]);
+    expect(q('leftsemi')).toEqual([{ s: 'a', n: 1 }, { s: 'a', n: 2 }, { s: 'b', n: 3 }]);
+    expect(q('leftanti')).toEqual([]);
+    expect(q('rightanti')).toEqual([{ s: 'c', m: 4 }, { s: '', m: 5 }]);
+    expect(q('rightsemi')).toEqual([{ s: 'a', m: 2 }, { s: 'b', m: 3 }]);
+  });
+
+  it('joins on differently named columns with $left/$right', () => {
+    expect(rows('T | project x = s | join kind=inner (T | project y = s, n) on $left.x == $right.y | where n == 3', events)).toEqual([{ x: 'b', y: 'b', n: 3 }]);
+  });
+});

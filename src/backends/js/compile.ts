@@ -366,6 +366,8 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
           },
         };
       }
+      case 'join':
+        return { layout: computed(o.schema), stage: join(o, layout) };
       case 'mv-expand': {
         // Expanded values (and the item index) go to fresh slots, as extend does; each input row
         // becomes as many rows as its longest expansion, shorter ones padded with null.
@@ -411,6 +413,81 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
           },
         };
     }
+  }
+
+  /**
+   * join: the right side runs to rows first (once per run) and is indexed by its key; left rows
+   * stream through. Rows whose key has a null part match nothing. Right-side rows that the kind
+   * keeps unmatched (rightouter, fullouter, rightsemi, rightanti) are emitted at the end.
+   */
+  function join(o: Extract<TabularOp, { op: 'join' }>, layout: Layout): (next: Sink) => Sink {
+    const leftGet = layout.columns.map((c) => c.get);
+    const leftKey = o.keys.map((k) => layout.columns.find((c) => c.name === k.left)!.get);
+    const keyOf = (values: Value[]): string | undefined => (values.some((v) => v === null || v === undefined) ? undefined : groupKey(values));
+    const leftNulls = leftGet.map(() => null);
+    return (next) => {
+      let rightRows: Row[] | undefined;
+      let rightGet: Accessor[] = [];
+      let index = new Map<string, number[]>();
+      const matched = new Set<number>();
+      const seenLeft = new Set<string>();
+      const prepare = () => {
+        if (rightRows) return;
+        rightRows = evaluate(o.right);
+        const rl = current().layouts.get(o.right)!;
+        rightGet = rl.columns.map((c) => c.get);
+        const rightKey = o.keys.map((k) => rl.columns.find((c) => c.name === k.right)!.get);
+        index = new Map();
+        rightRows.forEach((r, i) => {
+          const k = keyOf(rightKey.map((g) => g(r)));
+          if (k === undefined) return;
+          const list = index.get(k);
+          if (list) list.push(i);
+          else index.set(k, [i]);
+        });
+      };
+      const rightValues = (i: number) => rightGet.map((g) => g(rightRows![i]!));
+      return {
+        push: (r) => {
+          prepare();
+          const k = keyOf(leftKey.map((g) => g(r)));
+          const hits = k === undefined ? undefined : index.get(k);
+          switch (o.kind) {
+            case 'leftsemi':
+              if (hits) next.push({ e: null, v: leftGet.map((g) => g(r)) });
+              return;
+            case 'leftanti':
+              if (!hits) next.push({ e: null, v: leftGet.map((g) => g(r)) });
+              return;
+            case 'rightsemi':
+            case 'rightanti':
+              hits?.forEach((i) => matched.add(i));
+              return;
+            case 'innerunique':
+              if (k === undefined || seenLeft.has(k)) return;
+              seenLeft.add(k);
+              break;
+          }
+          const left = leftGet.map((g) => g(r));
+          if (hits) {
+            for (const i of hits) {
+              matched.add(i);
+              next.push({ e: null, v: [...left, ...rightValues(i)] });
+            }
+          } else if (o.kind === 'leftouter' || o.kind === 'fullouter') next.push({ e: null, v: [...left, ...rightGet.map(() => null)] });
+        },
+        end: () => {
+          prepare();
+          rightRows!.forEach((_, i) => {
+            const hit = matched.has(i);
+            if (o.kind === 'rightsemi' && hit) next.push({ e: null, v: rightValues(i) });
+            else if (o.kind === 'rightanti' && !hit) next.push({ e: null, v: rightValues(i) });
+            else if ((o.kind === 'rightouter' || o.kind === 'fullouter') && !hit) next.push({ e: null, v: [...leftNulls, ...rightValues(i)] });
+          });
+          next.end();
+        },
+      };
+    };
   }
 
   function summarize(o: Extract<TabularOp, { op: 'summarize' }>, layout: Layout): (next: Sink) => Sink {
@@ -572,7 +649,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   };
 
   // Streaming is possible when only the main pipeline reads events, straight from its table.
-  const streamable = main.source.kind === 'table' && ir.lets.every((l) => l.kind === 'scalar') && !usesSubquery(ir);
+  const streamable = main.source.kind === 'table' && ir.lets.every((l) => l.kind === 'scalar') && !readsInputAgain(ir);
 
   return {
     schema: ir.body.schema,
@@ -627,9 +704,10 @@ function closureRowBuilder(layout: Layout): (r: Row) => Record<string, unknown> 
   };
 }
 
-/** Whether any expression reads a tabular subquery (`x in (T | ...)`). */
-function usesSubquery(ir: QueryIR): boolean {
-  return JSON.stringify(ir, (k, v) => (k === 'span' ? undefined : v)).includes('"kind":"subquery"');
+/** Whether the query reads its input more than once (`x in (T | ...)` subqueries, join). */
+function readsInputAgain(ir: QueryIR): boolean {
+  const text = JSON.stringify(ir, (k, v) => (k === 'span' ? undefined : v));
+  return text.includes('"kind":"subquery"') || text.includes('"op":"join"');
 }
 
 /**

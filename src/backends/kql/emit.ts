@@ -90,6 +90,13 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return `| distinct ${op.columns.map(named).join(', ')}`;
     case 'count':
       return '| count';
+    case 'join': {
+      const keys = op.keys.map((k) => (k.left === k.right ? kqlName(k.left) : `$left.${kqlName(k.left)} == $right.${kqlName(k.right)}`)).join(', ');
+      const one = `| join kind=${op.kind} (${inlineTabular(op.right)}) on ${keys}`;
+      if (inline || indent.length + one.length <= MAX_LINE) return one;
+      const inner = indent + INDENT;
+      return `| join kind=${op.kind} (\n${inner}${emitTabular(op.right, inner)}\n${inner}) on ${keys}`;
+    }
     case 'mv-expand': {
       const options = `${op.kind === 'array' ? 'kind=array ' : ''}${op.itemIndex !== undefined ? `with_itemindex=${kqlName(op.itemIndex)} ` : ''}`;
       const items = op.columns.map((c) => {
