@@ -179,6 +179,15 @@ function conversion(name: string, to: ScalarType, f: (v: Value) => Value, doc: s
 
 const dynamicArg = (v: Value): Value => (typeof v === 'string' ? parseJson(v) : v);
 
+/** pack(): keys become own properties (a key "__proto__" is data, never a prototype). */
+function bag(args: readonly Value[]): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (let i = 0; i + 1 < args.length; i += 2) {
+    Object.defineProperty(out, toKqlString(args[i]), { value: args[i + 1] ?? null, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 /**
  * An accumulator from a state, a step and a result. One small object per group and aggregate
  * (a summarize over many groups creates many), with a fixed-arity step.
@@ -445,6 +454,37 @@ const ENTRIES: CatalogEntry[] = [
   // Dynamic
   scalar({ name: 'array_length', arity: [1, 1], type: returns('long'), kql: { call: 'array_length' }, doc: 'array length (null for non-arrays)', js: () => (v) => { const d = dynamicArg(v); return Array.isArray(d) ? d.length : null; } }),
   scalar({ name: 'set_has_element', arity: [2, 2], type: returns('bool'), kql: { call: 'set_has_element' }, doc: 'array contains a value', js: () => (arr, v) => { const d = dynamicArg(arr); return Array.isArray(d) ? d.some((x) => kqlEquals(x, v) === true) : null; } }),
+
+  scalar({
+    name: 'pack', arity: [2, 128], kql: { call: 'pack' }, doc: 'a property bag from key, value pairs',
+    type: (args) => (args.length % 2 === 0 ? 'dynamic' : fail('pack needs key, value pairs')),
+    js: () => (...args) => bag(args),
+  }),
+  scalar({
+    name: 'bag_pack', arity: [2, 128], kql: { call: 'bag_pack' }, doc: 'same as pack',
+    type: (args) => (args.length % 2 === 0 ? 'dynamic' : fail('bag_pack needs key, value pairs')),
+    js: () => (...args) => bag(args),
+  }),
+  scalar({ name: 'pack_array', arity: [1, 128], type: returns('dynamic'), kql: { call: 'pack_array' }, doc: 'an array of the arguments', js: () => (...args) => args.map((a) => (a === undefined ? null : a)) }),
+  scalar({
+    name: 'array_slice', arity: [3, 3], type: returns('dynamic'), kql: { call: 'array_slice' }, doc: 'elements start..end (inclusive; negative counts from the end)',
+    js: () => (arr, start, end) => {
+      const d = dynamicArg(arr);
+      if (!Array.isArray(d)) return null;
+      const at = (i: number | null) => (i === null ? null : i < 0 ? d.length + i : i);
+      const a = at(toLong(start));
+      const b = at(toLong(end));
+      return a === null || b === null ? null : d.slice(Math.max(0, a), Math.max(0, b + 1));
+    },
+  }),
+  scalar({
+    name: 'indexof', arity: [2, 3], type: returns('long'), kql: { call: 'indexof' }, doc: 'position of a substring (-1 if absent)',
+    js: () => (s, lookup, start) => {
+      const from = start === undefined ? 0 : toLong(start);
+      return from === null ? null : text(s).indexOf(text(lookup), from < 0 ? Math.max(0, text(s).length + from) : from);
+    },
+  }),
+  scalar({ name: 'strcat_array', arity: [2, 2], type: returns('string'), kql: { call: 'strcat_array' }, doc: 'array elements joined with a delimiter', js: () => (arr, d) => { const a = dynamicArg(arr); return Array.isArray(a) ? a.map((x) => toKqlString(x)).join(text(d)) : ''; } }),
 
   // Network
   scalar({ name: 'ipv4_is_private', arity: [1, 1], type: returns('bool'), kql: { call: 'ipv4_is_private' }, doc: 'RFC 1918 address', js: () => (ip) => ipv4IsPrivate(text(ip)) }),

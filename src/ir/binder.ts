@@ -72,13 +72,21 @@ class Binder {
     const lets: Let[] = [];
     for (const stmt of ast.lets) {
       if (this.lets.has(stmt.name)) this.report('DuplicateLet', [stmt.name], stmt.nameSpan);
-      const bound = this.bindPipe(stmt.value, []);
+      // `let T = materialize(<tabular>)`: the tabular expression, marked to be written back.
+      const m = stmt.value.source;
+      const materialized = stmt.value.ops.length === 0 && m.kind === 'call' && m.name === 'materialize' && m.args.length === 1;
+      const bound = this.bindPipe(materialized ? (m as A.CallExpr).args[0]! : stmt.value, []);
+      if (materialized && bound && !('source' in bound)) {
+        this.report('NotTabular', ['materialize() takes a tabular expression'], stmt.value.span);
+        this.lets.set(stmt.name, { kind: 'failed' });
+        continue;
+      }
       if (!bound) {
         this.lets.set(stmt.name, { kind: 'failed' });
         continue;
       }
       if ('source' in bound) {
-        lets.push({ kind: 'tabular', name: stmt.name, value: bound, span: stmt.span });
+        lets.push({ kind: 'tabular', name: stmt.name, value: bound, materialized, span: stmt.span });
         this.lets.set(stmt.name, { kind: 'tabular', schema: bound.schema });
       } else {
         lets.push({ kind: 'scalar', name: stmt.name, value: bound, span: stmt.span });

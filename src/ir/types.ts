@@ -110,7 +110,14 @@ export interface Tabular {
 
 export type Let =
   | { readonly kind: 'scalar'; readonly name: string; readonly value: ScalarExpr; readonly span: Span }
-  | { readonly kind: 'tabular'; readonly name: string; readonly value: Tabular; readonly span: Span };
+  | {
+      readonly kind: 'tabular';
+      readonly name: string;
+      readonly value: Tabular;
+      /** Written `materialize(...)`: evaluated once. (detc evaluates every tabular let once anyway.) */
+      readonly materialized?: boolean;
+      readonly span: Span;
+    };
 
 export interface QueryIR {
   readonly lets: readonly Let[];

@@ -228,3 +228,20 @@ describe('join', () => {
     expect(rows('T | project x = s | join kind=inner (T | project y = s, n) on $left.x == $right.y | where n == 3', events)).toEqual([{ x: 'b', y: 'b', n: 3 }]);
   });
 });
+
+describe('packing and arrays', () => {
+  it('pack/bag_pack build property bags (a "__proto__" key is data), pack_array and array_slice arrays', () => {
+    expect(value('pack("a", 1, "b", s)', { s: 'x' })).toEqual({ a: 1, b: 'x' });
+    const proto = value('bag_pack("__proto__", 1)') as object;
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.keys(proto)).toEqual(['__proto__']);
+    expect(value('pack_array(1, "a", n)', {})).toEqual([1, 'a', null]);
+    expect(value('array_slice(d, 1, -1)', { d: [1, 2, 3, 4] })).toEqual([2, 3, 4]);
+    expect(value('indexof(s, "b")', { s: 'abc' })).toBe(1);
+    expect(value('strcat_array(d, "-")', { d: ['a', 1] })).toBe('a-1');
+  });
+
+  it('materialize() is the tabular expression, evaluated once', () => {
+    expect(rows('let X = materialize(T | where n > 1); X | join kind=inner (X | project s) on s | count', [{ s: 'a', n: 2 }, { s: 'a', n: 0 }])).toEqual([{ Count: 1 }]);
+  });
+});

@@ -16,7 +16,10 @@ export function emitKql(ir: QueryIR): string {
 }
 
 function emitLet(l: Let): string {
-  if (l.kind === 'tabular') return `let ${kqlName(l.name)} = ${emitTabular(l.value, INDENT)};`;
+  if (l.kind === 'tabular') {
+    const body = emitTabular(l.value, INDENT);
+    return l.materialized ? `let ${kqlName(l.name)} = materialize(${body});` : `let ${kqlName(l.name)} = ${body};`;
+  }
   const v = l.value;
   // A long dynamic list reads best one line per few items.
   if (v.kind === 'literal' && v.type === 'dynamic' && Array.isArray(v.value)) {
