@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The corpus and Kusto.Language tests are heavier than unit tests.
     testTimeout: 60_000,
+    reporters: ['default', './test/plain-summary-reporter.ts'],
   },
 });

@@ -30,6 +30,8 @@ const TOKENS = [
   '+', '/', '%', '"unterminated', '\\', '//comment\n', '\n', 'project-away', 'project-rename', 'project-reorder', 'between',
   '(1 .. 2)', '..', 'matches regex', '"(?=x)"', '"(a+)+$"', 'iff(', 'case(', 'tostring(', 'parse_json(', 'split(', "['a b']",
   'distinct', 'count', '{', '}', ':', '```x```', 'h"s"', 'toscalar(', 'materialize(', '\u00e9', '\u{1F600}', '\t',
+  'kind=inner', 'kind=leftanti', '$left.a', '$right.b', 'on', 'mvexpand', 'with_itemindex=i', 'to typeof(long)',
+  'pack(', 'bag_pack("k",', 'array_slice(',
 ];
 
 const soup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 30 }).map((ts) => ts.join(' '));
