@@ -89,9 +89,9 @@ function inOperator(name: string, caseInsensitive: boolean, negated: boolean): S
       if (listConst && caseInsensitive) {
         const items = flatten(site.consts.slice(1));
         const set = new Set(items.map(key));
-        // Values usually arrive in the listed spelling: try that before lower-casing.
-        const exact = new Set<Value>(items.filter((v) => typeof v === 'string'));
-        return (x) => (x === null || x === undefined ? negated : (exact.has(x) || set.has(key(x))) !== negated);
+        // Columns compared with a list usually have few distinct values: remember each answer.
+        const isMember = S.memoized((x: string) => set.has(x.toLowerCase()));
+        return (x) => (x === null || x === undefined ? negated : (typeof x === 'string' ? isMember(x) : set.has(key(x))) !== negated);
       }
       return (x, ...items) => member(x, flatten(items)) !== negated;
     },

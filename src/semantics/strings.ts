@@ -88,7 +88,7 @@ export function constantNeedleTest(op: string, needle: string): ((h: string) => 
     case 'has': {
       if (needle === '') return () => true;
       const re = new RegExp(termSource(needle), flags);
-      return (h) => re.test(h);
+      return memoized((h) => re.test(h));
     }
     case 'contains': {
       if (cs) return (h) => h.includes(needle);
@@ -119,5 +119,22 @@ export function termAlternation(needles: readonly string[]): (h: string) => bool
   if (needles.length === 0) return () => false;
   if (needles.some((n) => n === '')) return () => true;
   const re = new RegExp(needles.map(termSource).join('|'), 'iu');
-  return (h) => re.test(h);
+  return memoized((h) => re.test(h));
+}
+
+/**
+ * A string test that remembers its answers, bounded (the memory is dropped past 4,096 strings):
+ * the columns rules test (user agents, resource names, operations) repeat a few values.
+ */
+export function memoized(test: (s: string) => boolean): (s: string) => boolean {
+  let cache = new Map<string, boolean>();
+  return (s) => {
+    let r = cache.get(s);
+    if (r === undefined) {
+      r = test(s);
+      if (cache.size >= 4096) cache = new Map();
+      cache.set(s, r);
+    }
+    return r;
+  };
 }
