@@ -179,6 +179,20 @@ function conversion(name: string, to: ScalarType, f: (v: Value) => Value, doc: s
 
 const dynamicArg = (v: Value): Value => (typeof v === 'string' ? parseJson(v) : v);
 
+/** `$.a.b[0]['c d']` as member steps, or undefined if the path is not of that form. */
+function parseJsonPath(path: string): (string | number)[] | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const steps: (string | number)[] = [];
+  const re = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/y;
+  re.lastIndex = 1;
+  while (re.lastIndex < path.length) {
+    const m = re.exec(path);
+    if (!m) return undefined;
+    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (m[3] ?? m[4])!));
+  }
+  return steps;
+}
+
 /** pack(): keys become own properties (a key "__proto__" is data, never a prototype). */
 function bag(args: readonly Value[]): Record<string, Value> {
   const out: Record<string, Value> = {};
@@ -482,6 +496,32 @@ const ENTRIES: CatalogEntry[] = [
     js: () => (s, lookup, start) => {
       const from = start === undefined ? 0 : toLong(start);
       return from === null ? null : text(s).indexOf(text(lookup), from < 0 ? Math.max(0, text(s).length + from) : from);
+    },
+  }),
+  scalar({
+    name: 'extractjson', arity: [2, 3], type: (args) => (args.length === 3 ? 'dynamic' : 'string'), kql: { call: 'extractjson' }, doc: 'the value at a JSONPath ($.a.b[0]) in JSON text, as text',
+    js: (site) => {
+      const path = typeof site.consts[0] === 'string' ? parseJsonPath(site.consts[0]) : undefined;
+      return (p, json) => {
+        const steps = path ?? parseJsonPath(text(p));
+        if (!steps) return '';
+        let v: Value = parseJson(text(json));
+        for (const step of steps) v = member(v, step);
+        return toKqlString(v);
+      };
+    },
+  }),
+  scalar({
+    name: 'indexof_regex', arity: [2, 3], type: returns('long'), kql: { call: 'indexof_regex' }, doc: 'position of the first regex match (-1 if none)',
+    js: (site) => {
+      const fixed = typeof site.consts[1] === 'string' ? compileKqlRegex(site.consts[1]) : undefined;
+      return (s, re, start) => {
+        const r = fixed ?? compileKqlRegex(text(re));
+        if (!r.ok) return null;
+        const from = start === undefined ? 0 : (toLong(start) ?? 0);
+        const i = r.regex.indexOf(text(s).slice(Math.max(0, from)));
+        return i < 0 ? -1 : i + Math.max(0, from);
+      };
     },
   }),
   scalar({ name: 'strcat_array', arity: [2, 2], type: returns('string'), kql: { call: 'strcat_array' }, doc: 'array elements joined with a delimiter', js: () => (arr, d) => { const a = dynamicArg(arr); return Array.isArray(a) ? a.map((x) => toKqlString(x)).join(text(d)) : ''; } }),

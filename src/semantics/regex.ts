@@ -12,6 +12,8 @@ export interface KqlRegex {
   exec(s: string): (string | null)[] | null;
   /** Remove leading and trailing runs of matches (`trim`). */
   trim(s: string): string;
+  /** Index of the first match, or -1. */
+  indexOf(s: string): number;
 }
 
 export type RegexResult = { ok: true; regex: KqlRegex } | { ok: false; error: string };
@@ -60,6 +62,10 @@ function compile(pattern: string): RegexResult {
         const groups: (string | null)[] = [];
         for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i));
         return groups;
+      },
+      indexOf: (s) => {
+        const m = re.matcher(s);
+        return m.find() ? m.start() : -1;
       },
       trim: (s) => {
         let out = s;

@@ -245,3 +245,17 @@ describe('packing and arrays', () => {
     expect(rows('let X = materialize(T | where n > 1); X | join kind=inner (X | project s) on s | count', [{ s: 'a', n: 2 }, { s: 'a', n: 0 }])).toEqual([{ Count: 1 }]);
   });
 });
+
+describe('extractjson and indexof_regex', () => {
+  it('extractjson follows a JSONPath and returns text', () => {
+    expect(value('extractjson("$.a.b[1]", s)', { s: '{"a":{"b":[1,"two"]}}' })).toBe('two');
+    expect(value('extractjson("$.a", s)', { s: '{"a":{"x":1}}' })).toBe('{"x":1}');
+    expect(value("extractjson(\"$['k y']\", s)", { s: '{"k y":3}' })).toBe('3');
+    expect(value('extractjson("$.missing", s)', { s: '{}' })).toBe('');
+  });
+
+  it('indexof_regex finds the first match', () => {
+    expect(value('indexof_regex(s, ":")', { s: 'AIDA:bob' })).toBe(4);
+    expect(value('indexof_regex(s, "[0-9]+")', { s: 'abc' })).toBe(-1);
+  });
+});
