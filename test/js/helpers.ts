@@ -34,10 +34,11 @@ export const testTables = new TableCatalog([
 
 export const NOW = Date.parse('2025-03-01T12:00:00Z');
 
-export function bind(query: string): QueryIR {
+/** Parse and bind a query on its own (no rule file), expecting no problems. */
+export function bind(query: string, tables: TableCatalog = testTables): QueryIR {
   const parsed = parseQuery(query);
   expect(parsed.problems).toEqual([]);
-  const bound = bindQuery(parsed.ast, testTables, query);
+  const bound = bindQuery(parsed.ast, tables, query);
   expect(bound.problems).toEqual([]);
   return bound.ir!;
 }

@@ -5,21 +5,13 @@ import { emitKql } from '../../src/backends/kql/emit.js';
 import { kustoDiagnostics, kustoStringLiteralValue } from '../../src/backends/kql/kusto.js';
 import { kqlName, kqlString } from '../../src/backends/kql/literals.js';
 import { checkRuleFile, checkRuleText, findRuleFiles } from '../../src/compile.js';
-import { bindQuery } from '../../src/ir/binder.js';
 import { loadTables } from '../../src/ir/tables.js';
-import { parseQuery } from '../../src/query/parser.js';
 import { ruleYaml } from '../helpers.js';
+import { bind } from '../js/helpers.js';
 
 const tables = loadTables();
 
-/** Parse and bind a query on its own (no rule file around it). */
-function bindText(query: string) {
-  const parsed = parseQuery(query);
-  expect(parsed.problems).toEqual([]);
-  const bound = bindQuery(parsed.ast, tables, query);
-  expect(bound.problems).toEqual([]);
-  return bound.ir!;
-}
+const bindText = (query: string) => bind(query, tables);
 
 function boundRules(paths: string[]) {
   return findRuleFiles(paths).files.map((f) => checkRuleFile(f)).filter((r) => r.ir && !r.diagnostics.some((d) => d.severity === 'error'));

@@ -51,10 +51,15 @@ export function parseEventsText(text: string): { events: unknown[]; bad: BadLine
       const arr = JSON.parse(body) as unknown[];
       const bad: BadLine[] = [];
       const events = arr.filter((e, i) => {
-        const ok = e !== null && typeof e === 'object' && !Array.isArray(e);
-        if (!ok) bad.push({ line: i + 1, message: `element ${i} of the JSON array is not an object` });
-        else if (depthExceeds(e)) bad.push({ line: i + 1, message: `element ${i} is nested deeper than ${MAX_DYNAMIC_DEPTH} levels` });
-        return ok && !depthExceeds(e);
+        if (e === null || typeof e !== 'object' || Array.isArray(e)) {
+          bad.push({ line: i + 1, message: `element ${i} of the JSON array is not an object` });
+          return false;
+        }
+        if (depthExceeds(e)) {
+          bad.push({ line: i + 1, message: `element ${i} is nested deeper than ${MAX_DYNAMIC_DEPTH} levels` });
+          return false;
+        }
+        return true;
       });
       return { events, bad };
     } catch (e) {
