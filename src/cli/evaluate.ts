@@ -38,7 +38,7 @@ export function ruleTests(argv: readonly string[], io: CliIO): number {
 }
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['strict', 'no-window'], values: ['events', 'now', 'format'] });
+  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format'] });
   const [ruleFile, ...extra] = args.positionals;
   if (!ruleFile || extra.length) throw new UsageError('give exactly one rule file: detc run <rule> --events <file|->');
   const eventsPath = args.options.get('events');
@@ -64,32 +64,37 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   let bytes = 0;
   let lastProgress = Date.now();
   const progress = io.isTTY && eventsPath !== '-';
-  await streamEvents(
-    eventsPath,
-    (e) => {
+  // Lines that cannot pass the rule's first filters are skipped unparsed, unless every line must
+  // be checked (--strict, --parse-all).
+  const parseAll = args.options.has('strict') || args.options.has('parse-all');
+  let skipped = 0;
+  await streamEvents(eventsPath, {
+    onEvent: (e) => {
       events++;
       session.push(e);
     },
-    (b) => {
+    onBad: (b) => {
       if (args.options.has('strict')) throw new StrictEventsError(b, eventsPath);
       bad.push(b);
       if (bad.length <= 20) io.err(`${eventsPath}:${b.line}: skipped: ${b.message}`);
     },
-    progress
+    onBytes: progress
       ? (n) => {
           bytes += n;
           if (Date.now() - lastProgress > 500) {
             lastProgress = Date.now();
-            process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${events} events`);
+            process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${events + skipped} events`);
           }
         }
       : undefined,
-  );
+    mayMatch: parseAll ? undefined : query.rawTextFilter,
+    onSkipped: () => void skipped++,
+  });
   if (progress) process.stderr.write('\r\x1b[K');
   if (bad.length > 20) io.err(`${eventsPath}: ${bad.length - 20} more bad lines skipped`);
   const run = alertsFor(alertSpec(r.rule), session.end());
   printRun(run, format, io);
-  io.err(`${events} events, ${run.result.rows.length} result rows, ${run.alerts.length} alert(s)${bad.length ? `, ${bad.length} bad line(s) skipped` : ''}`);
+  io.err(`${events + skipped} events${skipped ? ` (${skipped} not parsed: they cannot pass the rule's first filters)` : ''}, ${run.result.rows.length} result rows, ${run.alerts.length} alert(s)${bad.length ? `, ${bad.length} bad line(s) skipped` : ''}`);
   return 0;
 }
 

@@ -23,7 +23,7 @@ usage:
       compile rules into the output folder; all or nothing
   detc test [paths...]
       run the sample-event tests in the rules' tests: sections
-  detc run <rule> --events <file|-> [--now <ISO date>] [--no-window] [--format table|ndjson|json] [--strict]
+  detc run <rule> --events <file|-> [--now <ISO date>] [--no-window] [--format table|ndjson|json] [--strict] [--parse-all]
       evaluate a rule on events (NDJSON or a JSON array) and print its alerts
 
 targets (T): ${TARGETS.join(', ')} or all (the default). Paths default to rules/.

@@ -38,7 +38,12 @@ describe('detc run', () => {
     expect(await main(['run', RULE, '--events', 'examples/aad_noninteractive_signins.ndjson', '--now', '2025-03-01T12:00:00Z'], io)).toBe(0);
     const alerts = io.stdout.trim().split('\n').map((l) => JSON.parse(l) as { displayName: string });
     expect(alerts).toHaveLength(5);
-    expect(io.stderr).toContain('151 events, 5 result rows, 5 alert(s)');
+    // Lines that cannot pass the rule's first filters are counted but not parsed.
+    expect(io.stderr).toMatch(/151 events \(\d+ not parsed: they cannot pass the rule's first filters\), 5 result rows, 5 alert\(s\)/);
+    const all = capture();
+    expect(await main(['run', RULE, '--events', 'examples/aad_noninteractive_signins.ndjson', '--now', '2025-03-01T12:00:00Z', '--parse-all'], all)).toBe(0);
+    expect(all.stderr).toContain('151 events, 5 result rows, 5 alert(s)');
+    expect(all.stdout).toBe(io.stdout);
   });
 
   it('reports malformed lines with their numbers and skips them; --strict stops', async () => {
@@ -50,7 +55,7 @@ describe('detc run', () => {
     expect(await main(['run', RULE, '--events', file, '--now', '2025-03-01T12:00:00Z'], io)).toBe(0);
     expect(io.stderr).toContain(`${file}:2: skipped: invalid JSON`);
     expect(io.stderr).toContain(`${file}:3: skipped: not a JSON object`);
-    expect(io.stderr).toContain('151 events, 5 result rows, 5 alert(s), 2 bad line(s) skipped');
+    expect(io.stderr).toMatch(/151 events \(\d+ not parsed[^)]*\), 5 result rows, 5 alert\(s\), 2 bad line\(s\) skipped/);
     const strict = capture();
     expect(await main(['run', RULE, '--events', file, '--strict'], strict)).toBe(1);
     expect(strict.stderr).toContain(`${file}:2: invalid JSON`);

@@ -10,6 +10,7 @@ import type { Column, Let, QueryIR, ScalarExpr, Schema, SortKey, Tabular, Tabula
 import { sortCompare } from '../../semantics/compare.js';
 import { castElement, coerce, expansionElements, jsonText, member, type Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
+import { rawTextFilter } from './prefilter.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
 
 export interface Row {
@@ -50,6 +51,11 @@ export interface CompiledQuery {
   run(input: EventInput, options: RunOptions): ResultTable;
   /** Push events one at a time (bounded memory when the query allows streaming). */
   open(options: RunOptions): { push(event: unknown): void; end(): ResultTable };
+  /**
+   * For NDJSON readers: false for an event's JSON text means the event cannot reach the output
+   * (see prefilter.ts). Absent when the query gives no such condition or reads its input twice.
+   */
+  readonly rawTextFilter?: (json: string) => boolean;
 }
 
 interface RunState {
@@ -653,6 +659,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
 
   return {
     schema: ir.body.schema,
+    rawTextFilter: streamable ? rawTextFilter(ir) : undefined,
     run(input, options) {
       begin(input, options);
       try {

@@ -4,7 +4,6 @@
  * number and skipped (or stops the run in strict mode).
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { depthExceeds, MAX_DYNAMIC_DEPTH } from '../../semantics/values.js';
 
@@ -27,6 +26,15 @@ function openingBrackets(text: string): number {
     if (c === 123 || c === 91) n++;
   }
   return n;
+}
+
+/** First and last non-blank characters are { and }. */
+function looksLikeObject(text: string): boolean {
+  let i = 0;
+  let j = text.length - 1;
+  while (i < j && text.charCodeAt(i) <= 32) i++;
+  while (j > i && text.charCodeAt(j) <= 32) j--;
+  return text.charCodeAt(i) === 123 && text.charCodeAt(j) === 125;
 }
 
 /** Parse one NDJSON line; undefined for blank lines. */
@@ -80,35 +88,61 @@ export function readEventsFile(path: string): { events: unknown[]; bad: BadLine[
   return parseEventsText(readFileSync(path, 'utf8'));
 }
 
+export interface StreamHandlers {
+  onEvent(event: unknown): void;
+  onBad(bad: BadLine): void;
+  /** Bytes read so far (for progress). */
+  onBytes?(bytes: number): void;
+  /**
+   * A necessary condition on a line's text for its event to matter (see prefilter.ts): lines that
+   * fail it are counted by `onSkipped` and never parsed. Lines that do not even look like an
+   * object ({...}) are always parsed, so truncated or stray lines are still reported; malformed
+   * JSON inside braces among the skipped lines is not.
+   */
+  mayMatch?(line: string): boolean;
+  onSkipped?(): void;
+}
+
 /**
- * Stream events from a file or stdin ('-') to `onEvent`. JSON arrays are read whole (they cannot
- * be split safely); NDJSON is read line by line.
+ * Stream events from a file or stdin ('-'). JSON arrays are read whole (they cannot be split
+ * safely); NDJSON is split into lines chunk by chunk (faster than node:readline, memory bounded by
+ * the longest line). Lines end at \n; a \r before it is dropped.
  */
-export async function streamEvents(
-  path: string,
-  onEvent: (event: unknown) => void,
-  onBad: (bad: BadLine) => void,
-  onBytes?: (bytes: number) => void,
-): Promise<void> {
-  const stream: Readable = path === '-' ? process.stdin : createReadStream(path);
-  if (onBytes) stream.on('data', (chunk: Buffer | string) => onBytes(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length));
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+export async function streamEvents(path: string, h: StreamHandlers): Promise<void> {
+  const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  stream.setEncoding('utf8');
   let n = 0;
   let arrayText: string[] | undefined;
-  for await (const line of lines) {
+  const line = (text: string) => {
     n++;
-    if (n === 1 && line.replace(/^\ufeff/, '').trimStart().startsWith('[')) arrayText = [];
+    if (n === 1 && text.replace(/^\ufeff/, '').trimStart().startsWith('[')) arrayText = [];
     if (arrayText) {
-      arrayText.push(line);
-      continue;
+      arrayText.push(text);
+      return;
     }
-    const r = parseEventLine(line, n);
-    if (r.event) onEvent(r.event);
-    if (r.bad) onBad(r.bad);
+    if (h.mayMatch && looksLikeObject(text) && !h.mayMatch(text)) {
+      h.onSkipped?.();
+      return;
+    }
+    const r = parseEventLine(text, n);
+    if (r.event) h.onEvent(r.event);
+    if (r.bad) h.onBad(r.bad);
+  };
+  let rest = '';
+  for await (const chunk of stream as AsyncIterable<string>) {
+    h.onBytes?.(Buffer.byteLength(chunk));
+    const text = rest.length ? rest + chunk : chunk;
+    let from = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', from)) {
+      line(text.slice(from, i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i));
+      from = i + 1;
+    }
+    rest = text.slice(from);
   }
+  if (rest.length) line(rest.charCodeAt(rest.length - 1) === 13 ? rest.slice(0, -1) : rest);
   if (arrayText) {
     const { events, bad } = parseEventsText(arrayText.join('\n'));
-    events.forEach(onEvent);
-    bad.forEach(onBad);
+    events.forEach((e) => h.onEvent(e));
+    bad.forEach((b) => h.onBad(b));
   }
 }
