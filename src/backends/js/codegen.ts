@@ -7,7 +7,7 @@
  */
 import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import { outputValue } from './output.js';
-import type { Value } from '../../semantics/values.js';
+import { member, type Value } from '../../semantics/values.js';
 import type { Impl } from '../../catalog/types.js';
 
 export type Accessor = (r: { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] }) => Value;
@@ -28,63 +28,102 @@ export interface CodegenContext {
 /** Reads a raw string column: strings as they are, anything else converted. */
 export type StringReader = (v: unknown) => Value;
 
-export function generateAccessor(e: ScalarExpr, ctx: CodegenContext, readString: StringReader): Accessor {
-  const K: Value[] = [];
-  const F: Impl[] = [];
-  const G: Accessor[] = [];
-  let temps = 0;
-  const konst = (v: Value) => `K[${K.push(v) - 1}]`;
+/**
+ * Builds the JavaScript source of scalar expressions. Values a rule supplies go into `K`
+ * (constants), catalog implementations into `F`, fallback accessors into `G`; the generated code
+ * refers to them by index only. `column` says how a column is read at the point of use; `row` is
+ * the name of the row variable passed to fallback accessors.
+ */
+export class ExpressionCode {
+  readonly K: Value[] = [];
+  readonly F: Impl[] = [];
+  readonly G: Accessor[] = [];
+  /** Temporaries used by and/or, declared by the caller (`let t0, t1;`). */
+  temps = 0;
 
-  const gen = (x: ScalarExpr): string => {
-    const c = ctx.constant(x);
-    if (c) return konst(c.value);
+  constructor(
+    private readonly ctx: Omit<CodegenContext, 'column'>,
+    private readonly column: (name: string) => string,
+    private readonly row: string,
+  ) {}
+
+  constant(v: Value): string {
+    return `K[${this.K.push(v) - 1}]`;
+  }
+
+  gen(x: ScalarExpr): string {
+    const c = this.ctx.constant(x);
+    if (c) return this.constant(c.value);
     switch (x.kind) {
-      case 'column': {
-        const src = ctx.column(x.name);
-        if ('slot' in src) return `r.v[${src.slot}]`;
-        if ('rawString' in src) return `S(r.e[${JSON.stringify(src.rawString)}])`;
-        return `G[${G.push(src.get) - 1}](r)`;
-      }
+      case 'column':
+        return this.column(x.name);
       case 'call': {
         const a = x.args;
         switch (x.fn) {
           case 'and': {
-            const t = `t${temps++}`;
-            const u = `t${temps++}`;
-            return `((${t} = ${gen(a[0]!)}) === false ? false : ((${u} = ${gen(a[1]!)}) === false ? false : (${t} === true && ${u} === true ? true : null)))`;
+            const t = `t${this.temps++}`;
+            const u = `t${this.temps++}`;
+            return `((${t} = ${this.gen(a[0]!)}) === false ? false : ((${u} = ${this.gen(a[1]!)}) === false ? false : (${t} === true && ${u} === true ? true : null)))`;
           }
           case 'or': {
-            const t = `t${temps++}`;
-            const u = `t${temps++}`;
-            return `((${t} = ${gen(a[0]!)}) === true ? true : ((${u} = ${gen(a[1]!)}) === true ? true : (${t} === false && ${u} === false ? false : null)))`;
+            const t = `t${this.temps++}`;
+            const u = `t${this.temps++}`;
+            return `((${t} = ${this.gen(a[0]!)}) === true ? true : ((${u} = ${this.gen(a[1]!)}) === true ? true : (${t} === false && ${u} === false ? false : null)))`;
           }
           case 'iff':
           case 'iif':
-            return `(${gen(a[0]!)} === true ? ${gen(a[1]!)} : ${gen(a[2]!)})`;
+            return `(${this.gen(a[0]!)} === true ? ${this.gen(a[1]!)} : ${this.gen(a[2]!)})`;
           case 'case': {
-            let code = gen(a[a.length - 1]!);
-            for (let i = a.length - 3; i >= 0; i -= 2) code = `(${gen(a[i]!)} === true ? ${gen(a[i + 1]!)} : ${code})`;
+            let code = this.gen(a[a.length - 1]!);
+            for (let i = a.length - 3; i >= 0; i -= 2) code = `(${this.gen(a[i]!)} === true ? ${this.gen(a[i + 1]!)} : ${code})`;
             return code;
           }
           default:
-            return `F[${F.push(ctx.impl(x)) - 1}](${a.map(gen).join(', ')})`;
+            return `F[${this.F.push(this.ctx.impl(x)) - 1}](${a.map((y) => this.gen(y)).join(', ')})`;
         }
       }
+      case 'member': {
+        const target = this.gen(x.target);
+        if (typeof x.key !== 'object') {
+          const key = x.key;
+          return `F[${this.F.push((t: Value) => member(t, key)) - 1}](${target})`;
+        }
+        const dynamicMember = (t: Value, k: Value) => (typeof k === 'string' || typeof k === 'number' ? member(t, k) : null);
+        return `F[${this.F.push(dynamicMember) - 1}](${target}, ${this.gen(x.key)})`;
+      }
       default:
-        return `G[${G.push(ctx.closure(x)) - 1}](r)`;
+        return `G[${this.G.push(this.ctx.closure(x)) - 1}](${this.row})`;
     }
-  };
+  }
 
-  const body = gen(e);
-  const decl = temps ? `let ${Array.from({ length: temps }, (_, i) => `t${i}`).join(', ')};\n` : '';
+  /** `let t0, t1;` for the temporaries generated so far. */
+  declarations(): string {
+    return this.temps ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};\n` : '';
+  }
+}
+
+export function generateAccessor(e: ScalarExpr, ctx: CodegenContext, readString: StringReader): Accessor {
+  const G: Accessor[] = [];
+  const code = new ExpressionCode(
+    ctx,
+    (name) => {
+      const src = ctx.column(name);
+      if ('slot' in src) return `r.v[${src.slot}]`;
+      if ('rawString' in src) return `S(r.e[${JSON.stringify(src.rawString)}])`;
+      return `C[${G.push(src.get) - 1}](r)`;
+    },
+    'r',
+  );
+  const body = code.gen(e);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the code holds structure only (see above)
-  const factory = new Function('K', 'F', 'G', 'S', `"use strict";\nreturn function generated(r) {\n${decl}return ${body};\n};`) as (
+  const factory = new Function('K', 'F', 'G', 'C', 'S', `"use strict";\nreturn function generated(r) {\n${code.declarations()}return ${body};\n};`) as (
     k: Value[],
     f: Impl[],
     g: Accessor[],
+    c: Accessor[],
     s: StringReader,
   ) => Accessor;
-  return factory(K, F, G, readString);
+  return factory(code.K, code.F, code.G, G, readString);
 }
 
 /**

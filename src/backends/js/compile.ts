@@ -11,6 +11,7 @@ import { sortCompare } from '../../semantics/compare.js';
 import { castElement, coerce, expansionElements, jsonText, member, type Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
 import { rawTextFilter } from './prefilter.js';
+import { fusePrefix } from './fuse.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
 
 export interface Row {
@@ -135,20 +136,27 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     return generateAccessor(
       e,
       {
+        ...codegenContext(layout),
         column: (name) => {
           const c = layout.columns.find((x) => x.name === name);
           if (!c) throw new Error(`internal: column ${name} not in layout`);
           return c.source ?? { get: c.get };
         },
-        constant: (x) => {
-          const v = constantOf(x);
-          return v === undefined ? undefined : { value: v };
-        },
-        impl: (x) => scalarEntry(x.fn).js({ types: x.args.map((a) => a.type), consts: x.args.map(constantOf), run }),
-        closure: (x) => closureExpr(x, layout),
       },
       readString,
     );
+  }
+
+  /** Constants, catalog implementations and closure fallbacks for generated code. */
+  function codegenContext(layout: Layout) {
+    return {
+      constant: (x: ScalarExpr) => {
+        const v = constantOf(x);
+        return v === undefined ? undefined : { value: v };
+      },
+      impl: (x: Extract<ScalarExpr, { kind: 'call' }>) => scalarEntry(x.fn).js({ types: x.args.map((a) => a.type), consts: x.args.map(constantOf), run }),
+      closure: (x: ScalarExpr) => closureExpr(x, layout),
+    };
   }
 
   function closureExpr(e: ScalarExpr, layout: Layout): Accessor {
@@ -549,8 +557,8 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   interface Pipeline {
     readonly layout: Layout;
     readonly source: Tabular['source'];
-    /** The stage chain into `sink`, plus the raw-event filter of the source. */
-    connect(sink: Sink): { head: Sink; accept: (e: unknown) => Row | undefined; stopped: () => boolean };
+    /** The stage chain into `sink`; `feed` takes one raw event of the source table. */
+    connect(sink: Sink): { head: Sink; feed: (e: unknown) => void; stopped: () => boolean };
   }
 
   function pipeline(t: Tabular): Pipeline {
@@ -563,9 +571,14 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     const stop = () => {
       stopped = true;
     };
-    let layout = sourceLayout;
+    // Generated code runs a table's leading where/extend/project operators as one function.
+    const fused =
+      options.mode !== 'closures' && t.source.kind === 'table'
+        ? fusePrefix(t.source.schema, t.ops, codegenContext(sourceLayout), readString, sourceColumn)
+        : undefined;
+    let layout: Layout = fused ? { columns: fused.columns, width: fused.width } : sourceLayout;
     const stages: ((next: Sink) => Sink)[] = [];
-    for (const o of t.ops) {
+    for (const o of t.ops.slice(fused?.count ?? 0)) {
       const compiled = op(o, layout, stop);
       stages.push(compiled.stage);
       layout = compiled.layout;
@@ -578,26 +591,28 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         stopped = false;
         let head = sink;
         for (let i = stages.length - 1; i >= 0; i--) head = stages[i]!(head);
-        const { options } = current();
-        const windowStart = options.windowMs !== undefined ? options.now - options.windowMs : undefined;
-        const accept = (e: unknown): Row | undefined => {
-          if (e === null || typeof e !== 'object' || Array.isArray(e)) return undefined;
+        const { options: run } = current();
+        const windowStart = run.windowMs !== undefined ? run.now - run.windowMs : undefined;
+        const next = head;
+        if (fused) return { head, feed: fused.instantiate((r) => next.push(r), { windowStart, now: run.now }), stopped: () => stopped };
+        const feed = (e: unknown): void => {
+          if (e === null || typeof e !== 'object' || Array.isArray(e)) return;
           const row: Row = { e: e as Record<string, unknown>, v: EMPTY };
           if (windowStart !== undefined && timeGenerated) {
             // Sentinel's schedule: the rule sees [now - queryPeriod, now] of TimeGenerated.
             const t0 = timeGenerated(row) as number | null;
-            if (t0 === null || t0 < windowStart || t0 > options.now) return undefined;
+            if (t0 === null || t0 < windowStart || t0 > run.now) return;
           }
-          return row;
+          next.push(row);
         };
-        return { head, accept, stopped: () => stopped };
+        return { head, feed, stopped: () => stopped };
       },
     };
   }
 
   /** Run a pipeline over its source (events from the input, or a tabular let's rows). */
   function runInto(p: Pipeline, sink: Sink): void {
-    const { head, accept, stopped } = p.connect(sink);
+    const { head, feed, stopped } = p.connect(sink);
     if (p.source.kind === 'letTable') {
       for (const r of evaluate(tabularLets.get(p.source.name)!)) {
         if (stopped()) break;
@@ -606,8 +621,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     } else {
       for (const e of eventsFor(current().input, p.source.table)) {
         if (stopped()) break;
-        const row = accept(e);
-        if (row) head.push(row);
+        feed(e);
       }
     }
     head.end();
@@ -677,14 +691,13 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
       }
       begin([], options);
       const rows: Record<string, unknown>[] = [];
-      const { head, accept, stopped } = main.connect(collector(rows));
+      const { head, feed, stopped } = main.connect(collector(rows));
       const mine = state;
       return {
         push: (e) => {
           if (stopped()) return;
           state = mine;
-          const row = accept(e);
-          if (row) head.push(row);
+          feed(e);
         },
         end: () => {
           state = mine;

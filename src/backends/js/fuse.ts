@@ -1,0 +1,168 @@
+/**
+ * A table pipeline's leading streaming operators (where, extend, project and its variants) fused
+ * into one generated function per event: each source column is read from the event at most once,
+ * into a local; a failed `where` returns at once; computed columns are locals; only events that
+ * get through become a Row for the operators after the prefix. Same injection rule as codegen.ts:
+ * the code holds structure only, and column names appear only through JSON.stringify.
+ */
+import type { Column, ScalarType, Schema, TabularOp } from '../../ir/types.js';
+import { coerce, type Value } from '../../semantics/values.js';
+import { ExpressionCode, type Accessor, type CodegenContext, type ColumnSource, type StringReader } from './codegen.js';
+import type { Impl } from '../../catalog/types.js';
+
+export type Row = { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] };
+export type LayoutColumn = Column & { readonly get: Accessor; readonly source?: ColumnSource };
+
+/** Per run: the schedule window (undefined: none) and the query clock. */
+export interface WindowState {
+  windowStart: number | undefined;
+  now: number;
+}
+
+export interface FusedPrefix {
+  /** How many of the pipeline's operators the function covers. */
+  readonly count: number;
+  /** Columns after the prefix, and where each lives in the rows it pushes. */
+  readonly columns: readonly LayoutColumn[];
+  readonly width: number;
+  /** The per-event function, pushing surviving rows into `next`. */
+  instantiate(next: (r: Row) => void, window: WindowState): (event: unknown) => void;
+}
+
+type Binding = { readonly kind: 'source'; readonly column: Column } | { readonly kind: 'local'; readonly name: string; readonly type: ScalarType };
+
+const FUSABLE = new Set(['where', 'extend', 'project', 'project-away', 'project-keep', 'project-reorder', 'project-rename']);
+
+/**
+ * The fused prefix of `ops` over a table with `schema`, or undefined when the first operator is
+ * not a streaming one. `sourceColumn` gives the layout entry of an untouched source column.
+ */
+export function fusePrefix(
+  schema: Schema,
+  ops: readonly TabularOp[],
+  ctx: Omit<CodegenContext, 'column'>,
+  readString: StringReader,
+  sourceColumn: (c: Column) => LayoutColumn,
+): FusedPrefix | undefined {
+  let count = 0;
+  while (count < ops.length && FUSABLE.has(ops[count]!.op)) count++;
+
+  const sourceLocal = new Map<string, string>();
+  const lines: string[] = [];
+  let pending: string[] = [];
+  const timeGenerated = schema.find((c) => c.name === 'TimeGenerated' && c.type === 'datetime');
+  const read = (c: Column): string => {
+    const key = JSON.stringify(c.name);
+    if (c.type === 'string' && !(c.name in Object.prototype)) return `S(e[${key}])`;
+    return `R(e, ${key}, ${JSON.stringify(c.type)})`;
+  };
+  const loaded = new Set<string>();
+  const localOf = (c: Column): string => {
+    let name = sourceLocal.get(c.name);
+    if (!name) {
+      name = `c${sourceLocal.size}`;
+      sourceLocal.set(c.name, name);
+    }
+    if (!loaded.has(c.name)) {
+      loaded.add(c.name);
+      // TimeGenerated may have been read by the window check already.
+      pending.push(c === timeGenerated ? `if (${name} === undefined) ${name} = ${read(c)};` : `const ${name} = ${read(c)};`);
+    }
+    return name;
+  };
+  let env = new Map<string, Binding>(schema.map((c) => [c.name, { kind: 'source', column: c }]));
+  const code = new ExpressionCode(
+    ctx,
+    (name) => {
+      const b = env.get(name);
+      if (!b) throw new Error(`internal: column ${name} not in scope`);
+      return b.kind === 'local' ? b.name : localOf(b.column);
+    },
+    'null',
+  );
+  let locals = 0;
+  /** A statement, preceded by the reads of the source columns it is the first to use. */
+  const statement = (make: () => string) => {
+    pending = [];
+    const text = make();
+    lines.push(...pending, text);
+  };
+
+  let windowCheck = '';
+  if (timeGenerated) {
+    const tg = 'c0';
+    sourceLocal.set(timeGenerated.name, tg);
+    windowCheck = `let ${tg};\nif (W.windowStart !== undefined) {\n${tg} = ${read(timeGenerated)};\nif (${tg} === null || ${tg} < W.windowStart || ${tg} > W.now) return;\n}\n`;
+  }
+
+  for (const o of ops.slice(0, count)) {
+    switch (o.op) {
+      case 'where':
+        statement(() => `if (${code.gen(o.predicate)} !== true) return;`);
+        break;
+      case 'extend':
+        // Later items of one extend see the earlier ones.
+        for (const c of o.columns) {
+          const name = `x${locals++}`;
+          statement(() => `const ${name} = ${code.gen(c.expr)};`);
+          env = new Map(env).set(c.name, { kind: 'local', name, type: c.expr.type });
+        }
+        env = ordered(env, o.schema);
+        break;
+      case 'project': {
+        // Every item reads the columns before the project; a plain column keeps its binding.
+        const next = new Map<string, Binding>();
+        for (const c of o.columns) {
+          if (c.expr.kind === 'column' && env.has(c.expr.name)) {
+            next.set(c.name, env.get(c.expr.name)!);
+            continue;
+          }
+          const name = `x${locals++}`;
+          statement(() => `const ${name} = ${code.gen(c.expr)};`);
+          next.set(c.name, { kind: 'local', name, type: c.expr.type });
+        }
+        env = ordered(next, o.schema);
+        break;
+      }
+      case 'project-rename': {
+        const renamed = new Map<string, Binding>();
+        for (const c of o.schema) renamed.set(c.name, env.get(o.renames.find((x) => x.to === c.name)?.from ?? c.name)!);
+        env = renamed;
+        break;
+      }
+      default:
+        env = ordered(env, o.schema);
+    }
+  }
+
+  // The row pushed on: the event (for source columns) and the visible computed columns by slot.
+  const slots: string[] = [];
+  const columns: LayoutColumn[] = [...env].map(([name, b]) => {
+    if (b.kind === 'source') return { ...sourceColumn(b.column), name };
+    const slot = slots.push(b.name) - 1;
+    return { name, type: b.type, get: (r: Row) => r.v[slot], source: { slot } };
+  });
+  const body = `${code.declarations()}${windowCheck}${lines.join('\n')}\nN({ e, v: [${slots.join(', ')}] });`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only (see above)
+  const factory = new Function(
+    'K', 'F', 'G', 'S', 'R', 'N', 'W',
+    `"use strict";\nreturn function fused(e) {\nif (e === null || typeof e !== 'object' || Array.isArray(e)) return;\n${body}\n};`,
+  ) as (k: Value[], f: Impl[], g: Accessor[], s: StringReader, r: typeof readColumn, n: (r: Row) => void, w: WindowState) => (e: unknown) => void;
+  return {
+    count,
+    columns,
+    width: slots.length,
+    instantiate: (next, window) => factory(code.K, code.F, code.G, readString, readColumn, next, window),
+  };
+}
+
+/** A source column that is not a plain string (or is named like an Object.prototype member). */
+function readColumn(e: Readonly<Record<string, unknown>>, name: string, type: ScalarType): Value {
+  return coerce(Object.prototype.hasOwnProperty.call(e, name) ? e[name] : undefined, type);
+}
+
+/** The bindings in the order of an operator's output schema. */
+function ordered(env: ReadonlyMap<string, Binding>, schema: Schema): Map<string, Binding> {
+  return new Map(schema.map((c) => [c.name, env.get(c.name)!]));
+}
+
