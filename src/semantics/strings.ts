@@ -124,15 +124,22 @@ export function termAlternation(needles: readonly string[]): (h: string) => bool
 
 /**
  * A string test that remembers its answers, bounded (the memory is dropped past 4,096 strings):
- * the columns rules test (user agents, resource names, operations) repeat a few values.
+ * the columns rules test (user agents, resource names, operations) repeat a few values. A column
+ * with more distinct values than that (user names, addresses) would only churn the memory: after
+ * it has been dropped twice, the test runs directly.
  */
 export function memoized(test: (s: string) => boolean): (s: string) => boolean {
   let cache = new Map<string, boolean>();
+  let drops = 0;
   return (s) => {
+    if (drops >= 2) return test(s);
     let r = cache.get(s);
     if (r === undefined) {
       r = test(s);
-      if (cache.size >= 4096) cache = new Map();
+      if (cache.size >= 4096) {
+        cache = new Map();
+        drops++;
+      }
       cache.set(s, r);
     }
     return r;

@@ -12,6 +12,7 @@ import { castElement, coerce, expansionElements, jsonText, member, type Value } 
 import { outputValue } from './output.js';
 import { rawTextFilter } from './prefilter.js';
 import { fusePrefix } from './fuse.js';
+import { GroupTable } from './groups.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
 
 export interface Row {
@@ -504,51 +505,36 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     };
   }
 
+  /** A summarize's aggregates: how to create their accumulators and lay out their results. */
+  function aggregatesOf(o: Extract<TabularOp, { op: 'summarize' }>) {
+    return o.aggregates.map((a) => ({
+      create: aggregateEntry(a.fn).js({ types: a.args.map((x) => x.type), consts: a.args.map(constantOf), run }),
+      outputs: a.outputs.length,
+      multi: a.fn === 'arg_max' || a.fn === 'arg_min' || a.fn === 'take_any',
+    }));
+  }
+
   function summarize(o: Extract<TabularOp, { op: 'summarize' }>, layout: Layout): (next: Sink) => Sink {
     const keys = o.by.map((b) => expr(b.expr, layout));
-    const aggs = o.aggregates.map((a) => {
-      const entry = aggregateEntry(a.fn);
-      const args = a.args.map((x) => expr(x, layout));
-      const create = entry.js({ types: a.args.map((x) => x.type), consts: a.args.map(constantOf), run });
-      return { args, create, outputs: a.outputs.length, multi: a.fn === 'arg_max' || a.fn === 'arg_min' || a.fn === 'take_any' };
-    });
+    const aggs = aggregatesOf(o);
+    const args = o.aggregates.map((a) => a.args.map((x) => expr(x, layout)));
     return (next) => {
-      const groups = new Map<string, { keys: Value[]; accs: Accumulator[] }>();
+      const table = new GroupTable(() => aggs.map((a) => a.create()));
       return {
         push: (r) => {
-          const id = keys.length === 0 ? '' : keys.length === 1 ? groupKey1(keys[0]!(r)) : groupKey(keys.map((g) => g(r)));
-          let g = groups.get(id);
-          if (!g) {
-            g = { keys: keys.map((k) => k(r)), accs: aggs.map((a) => a.create()) };
-            groups.set(id, g);
-          }
-          for (let i = 0; i < aggs.length; i++) {
-            const a = aggs[i]!;
+          const g = keys.length === 1 ? table.get1(keys[0]!(r)) : keys.length === 2 ? table.get2(keys[0]!(r), keys[1]!(r)) : table.getN(keys.map((k) => k(r)));
+          for (let i = 0; i < args.length; i++) {
+            const a = args[i]!;
             const acc = g.accs[i]!;
-            switch (a.args.length) {
+            switch (a.length) {
               case 0: acc.add(); break;
-              case 1: acc.add(a.args[0]!(r)); break;
-              case 2: acc.add(a.args[0]!(r), a.args[1]!(r)); break;
-              default: acc.add(...a.args.map((x) => x(r)));
+              case 1: acc.add(a[0]!(r)); break;
+              case 2: acc.add(a[0]!(r), a[1]!(r)); break;
+              default: acc.add(...a.map((x) => x(r)));
             }
           }
         },
-        end: () => {
-          // With no `by`, an empty input still yields one row of default values, as in Kusto.
-          if (groups.size === 0 && keys.length === 0) groups.set('', { keys: [], accs: aggs.map((a) => a.create()) });
-          for (const g of groups.values()) {
-            const v: Value[] = [...g.keys];
-            g.accs.forEach((acc, i) => {
-              const result = acc.result();
-              if (aggs[i]!.multi) {
-                const values = result as Value[];
-                for (let j = 0; j < aggs[i]!.outputs; j++) v.push(values[j] ?? null);
-              } else v.push(result);
-            });
-            next.push({ e: null, v });
-          }
-          next.end();
-        },
+        end: () => flushGroups(table, o.by.length, aggs, next),
       };
     };
   }
@@ -577,6 +563,9 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         ? fusePrefix(t.source.schema, t.ops, codegenContext(sourceLayout), readString, sourceColumn)
         : undefined;
     let layout: Layout = fused ? { columns: fused.columns, width: fused.width } : sourceLayout;
+    const fusedSummarize = fused?.summarizes ? t.ops[fused.count - 1] : undefined;
+    const fusedAggregates = fusedSummarize?.op === 'summarize' ? aggregatesOf(fusedSummarize) : undefined;
+    const fusedKeyCount = fusedSummarize?.op === 'summarize' ? fusedSummarize.by.length : 0;
     const stages: ((next: Sink) => Sink)[] = [];
     for (const o of t.ops.slice(fused?.count ?? 0)) {
       const compiled = op(o, layout, stop);
@@ -594,6 +583,12 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         const { options: run } = current();
         const windowStart = run.windowMs !== undefined ? run.now - run.windowMs : undefined;
         const next = head;
+        if (fused?.summarizes) {
+          // The fused function fills the groups; the end of input flushes them down the chain.
+          const table = new GroupTable(() => fusedAggregates!.map((a) => a.create()));
+          const flush: Sink = { push: () => {}, end: () => flushGroups(table, fusedKeyCount, fusedAggregates!, next) };
+          return { head: flush, feed: fused.instantiate(() => {}, { windowStart, now: run.now }, table), stopped: () => stopped };
+        }
         if (fused) return { head, feed: fused.instantiate((r) => next.push(r), { windowStart, now: run.now }), stopped: () => stopped };
         const feed = (e: unknown): void => {
           if (e === null || typeof e !== 'object' || Array.isArray(e)) return;
@@ -708,6 +703,24 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
       };
     },
   };
+}
+
+/** A summarize's rows, then the end of its input. */
+function flushGroups(table: GroupTable, keyCount: number, aggs: readonly { outputs: number; multi: boolean }[], next: Sink): void {
+  // With no `by`, an empty input still yields one row of default values, as in Kusto.
+  if (keyCount === 0) table.get0();
+  for (const g of table.groups) {
+    const v: Value[] = [...g.keys];
+    g.accs.forEach((acc, i) => {
+      const result = acc.result();
+      if (aggs[i]!.multi) {
+        const values = result as Value[];
+        for (let j = 0; j < aggs[i]!.outputs; j++) v.push(values[j] ?? null);
+      } else v.push(result);
+    });
+    next.push({ e: null, v });
+  }
+  next.end();
 }
 
 /** Output rows through closures (the reference form of generateRowBuilder). */

@@ -9,6 +9,7 @@ import type { Column, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { coerce, type Value } from '../../semantics/values.js';
 import { ExpressionCode, type Accessor, type CodegenContext, type ColumnSource, type StringReader } from './codegen.js';
 import type { Impl } from '../../catalog/types.js';
+import type { GroupTable } from './groups.js';
 
 export type Row = { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] };
 export type LayoutColumn = Column & { readonly get: Accessor; readonly source?: ColumnSource };
@@ -25,8 +26,10 @@ export interface FusedPrefix {
   /** Columns after the prefix, and where each lives in the rows it pushes. */
   readonly columns: readonly LayoutColumn[];
   readonly width: number;
-  /** The per-event function, pushing surviving rows into `next`. */
-  instantiate(next: (r: Row) => void, window: WindowState): (event: unknown) => void;
+  /** Whether the prefix ends with the pipeline's first summarize (its groups fill a GroupTable). */
+  readonly summarizes: boolean;
+  /** The per-event function, pushing surviving rows into `next` (or adding them to `groups`). */
+  instantiate(next: (r: Row) => void, window: WindowState, groups?: GroupTable): (event: unknown) => void;
 }
 
 type Binding = { readonly kind: 'source'; readonly column: Column } | { readonly kind: 'local'; readonly name: string; readonly type: ScalarType };
@@ -135,24 +138,46 @@ export function fusePrefix(
     }
   }
 
-  // The row pushed on: the event (for source columns) and the visible computed columns by slot.
-  const slots: string[] = [];
-  const columns: LayoutColumn[] = [...env].map(([name, b]) => {
-    if (b.kind === 'source') return { ...sourceColumn(b.column), name };
-    const slot = slots.push(b.name) - 1;
-    return { name, type: b.type, get: (r: Row) => r.v[slot], source: { slot } };
-  });
-  const body = `${code.declarations()}${windowCheck}${lines.join('\n')}\nN({ e, v: [${slots.join(', ')}] });`;
+  // A summarize right after the prefix: keys and aggregate arguments are computed here too, and
+  // each event goes straight to its group's accumulators (no row object at all).
+  const tail = ops[count];
+  let finish: string;
+  let columns: LayoutColumn[];
+  let width: number;
+  if (tail?.op === 'summarize') {
+    statement(() => {
+      const keys = tail.by.map((b) => code.gen(b.expr));
+      const group = keys.length === 0 ? 'T.get0()' : keys.length <= 2 ? `T.get${keys.length}(${keys.join(', ')})` : `T.getN([${keys.join(', ')}])`;
+      const adds = tail.aggregates.map((a, i) => `g.accs[${i}].add(${a.args.map((x) => code.gen(x)).join(', ')});`);
+      return `const g = ${group};\n${adds.join('\n')}`;
+    });
+    count++;
+    finish = '';
+    columns = tail.schema.map((c, slot) => ({ ...c, get: (r: Row) => r.v[slot], source: { slot } }));
+    width = tail.schema.length;
+  } else {
+    // The row pushed on: the event (for source columns) and the visible computed columns by slot.
+    const slots: string[] = [];
+    columns = [...env].map(([name, b]) => {
+      if (b.kind === 'source') return { ...sourceColumn(b.column), name };
+      const slot = slots.push(b.name) - 1;
+      return { name, type: b.type, get: (r: Row) => r.v[slot], source: { slot } };
+    });
+    finish = `N({ e, v: [${slots.join(', ')}] });`;
+    width = slots.length;
+  }
+  const body = `${code.declarations()}${windowCheck}${lines.join('\n')}\n${finish}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only (see above)
   const factory = new Function(
-    'K', 'F', 'G', 'S', 'R', 'N', 'W',
+    'K', 'F', 'G', 'S', 'R', 'N', 'W', 'T',
     `"use strict";\nreturn function fused(e) {\nif (e === null || typeof e !== 'object' || Array.isArray(e)) return;\n${body}\n};`,
-  ) as (k: Value[], f: Impl[], g: Accessor[], s: StringReader, r: typeof readColumn, n: (r: Row) => void, w: WindowState) => (e: unknown) => void;
+  ) as (k: Value[], f: Impl[], g: Accessor[], s: StringReader, r: typeof readColumn, n: (r: Row) => void, w: WindowState, t: GroupTable | undefined) => (e: unknown) => void;
   return {
     count,
     columns,
-    width: slots.length,
-    instantiate: (next, window) => factory(code.K, code.F, code.G, readString, readColumn, next, window),
+    width,
+    summarizes: tail?.op === 'summarize',
+    instantiate: (next, window, groups) => factory(code.K, code.F, code.G, readString, readColumn, next, window, groups),
   };
 }
 
