@@ -226,15 +226,11 @@ function accumulate<S>(init: () => S, add: (s: S, a: Value, b: Value, c: Value) 
 
 /** make_set / make_list (and their _if forms): values in first-seen order, up to a limit. */
 class ListAccumulator implements Accumulator {
-  private readonly seen: DistinctSet | undefined;
   private readonly out: Value[] = [];
-  constructor(distinct: boolean, private readonly limit: number, private readonly withPredicate: boolean) {
-    this.seen = distinct ? new DistinctSet() : undefined;
-  }
+  constructor(private readonly limit: number, private readonly withPredicate: boolean) {}
   add(v?: Value, p?: Value): void {
     if (this.withPredicate && p !== true) return;
     if (!counted(v) || this.out.length >= this.limit) return;
-    if (this.seen && !this.seen.add(v)) return;
     this.out.push(v);
   }
   result(): Value {
@@ -243,28 +239,40 @@ class ListAccumulator implements Accumulator {
 }
 
 /**
- * Distinct values: primitives go into a Set as they are (a Set keeps "1" and 1 apart), objects by
- * their JSON in a second Set.
+ * Distinct values in first-seen order, in one Set (a Set keeps "1" and 1 apart): primitives as
+ * they are, objects as themselves after a check of their JSON against the objects seen before.
+ * make_set keeps the first `limit`; dcount counts them. Few objects per group: a summarize over
+ * many groups creates many of these.
  */
-class DistinctSet {
-  private readonly primitives = new Set<Value>();
-  /** Created on the first object: most sets only ever see strings. */
-  private objects: Set<string> | undefined;
-  /** Adds v; true if it was new. */
-  add(v: Value): boolean {
+class DistinctValues implements Accumulator {
+  private readonly values = new Set<Value>();
+  /** JSON of the objects added; created on the first object (most sets only see strings). */
+  private objectKeys: Set<string> | undefined;
+  constructor(private readonly limit: number, private readonly withPredicate: boolean, private readonly countOnly: boolean) {}
+  add(v?: Value, p?: Value): void {
+    if (this.withPredicate && p !== true) return;
+    if (!counted(v) || this.values.size >= this.limit) return;
     if (typeof v === 'object' && v !== null) {
       const j = jsonText(v);
-      this.objects ??= new Set();
-      if (this.objects.has(j)) return false;
-      this.objects.add(j);
-      return true;
+      this.objectKeys ??= new Set();
+      if (this.objectKeys.has(j)) return;
+      this.objectKeys.add(j);
     }
-    if (this.primitives.has(v)) return false;
-    this.primitives.add(v);
-    return true;
+    this.values.add(v);
   }
-  get size(): number {
-    return this.primitives.size + (this.objects?.size ?? 0);
+  result(): Value {
+    return this.countOnly ? this.values.size : [...this.values];
+  }
+}
+
+/** count() */
+class Counter implements Accumulator {
+  private n = 0;
+  add(): void {
+    this.n++;
+  }
+  result(): Value {
+    return this.n;
   }
 }
 
@@ -284,8 +292,8 @@ function setAggregate(name: string, withPredicate: boolean): AggregateEntry {
     doc: name.startsWith('make_set') ? 'distinct values as an array (optional size limit)' : 'values as an array (optional size limit)',
     js: (site) => {
       const limit = toNumber(site.consts[limitIndex]) ?? 1_048_576;
-      const distinct = name.startsWith('make_set');
-      return () => new ListAccumulator(distinct, limit, withPredicate);
+      if (name.startsWith('make_set')) return () => new DistinctValues(limit, withPredicate, false);
+      return () => new ListAccumulator(limit, withPredicate);
     },
   });
 }
@@ -531,15 +539,15 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'ipv4_is_in_range', arity: [2, 2], type: returns('bool'), kql: { call: 'ipv4_is_in_range' }, doc: 'address in a CIDR range', js: () => (ip, r) => ipv4InRange(text(ip), text(r)) }),
 
   // Aggregates
-  aggregate({ name: 'count', arity: [0, 1], type: returns('long'), kql: { call: 'count' }, columnPrefix: 'count', namedByArg: true, doc: 'number of rows', js: () => accumulate(() => 0, (n) => n + 1, (n) => n) }),
+  aggregate({ name: 'count', arity: [0, 1], type: returns('long'), kql: { call: 'count' }, columnPrefix: 'count', namedByArg: true, doc: 'number of rows', js: () => () => new Counter() }),
   aggregate({ name: 'countif', arity: [1, 1], type: returns('long'), kql: { call: 'countif' }, columnPrefix: 'countif', namedByArg: false, doc: 'rows where a predicate is true', js: () => accumulate(() => 0, (n, p) => (p === true ? n + 1 : n), (n) => n) }),
   aggregate({
     name: 'dcount', arity: [1, 2], type: returns('long'), kql: { call: 'dcount' }, columnPrefix: 'dcount', namedByArg: true, doc: 'distinct values (exact; Kusto estimates)',
-    js: () => accumulate(() => new DistinctSet(), (s, v) => (counted(v) && s.add(v), s), (s) => s.size),
+    js: () => () => new DistinctValues(Infinity, false, true),
   }),
   aggregate({
     name: 'dcountif', arity: [2, 3], type: returns('long'), kql: { call: 'dcountif' }, columnPrefix: 'dcountif', namedByArg: true, doc: 'distinct values where a predicate is true',
-    js: () => accumulate(() => new DistinctSet(), (s, v, p) => (p === true && counted(v) && s.add(v), s), (s) => s.size),
+    js: () => () => new DistinctValues(Infinity, true, true),
   }),
   setAggregate('make_set', false),
   setAggregate('make_set_if', true),
