@@ -18,14 +18,15 @@ export class StrictEventsError extends Error {
   }
 }
 
-/** Count of `{` and `[` in a line: a line with few of them cannot nest deeply (checked first, cheaply). */
-function openingBrackets(text: string): number {
+/**
+ * Whether a line has more than `limit` of `{` and `[` together (a line with fewer cannot nest
+ * deeper than the limit). Jumps with indexOf, which is far faster than a loop over characters.
+ */
+function manyOpeningBrackets(text: string, limit: number): boolean {
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 123 || c === 91) n++;
-  }
-  return n;
+  for (let i = text.indexOf('{'); i >= 0 && n <= limit; i = text.indexOf('{', i + 1)) n++;
+  for (let i = text.indexOf('['); i >= 0 && n <= limit; i = text.indexOf('[', i + 1)) n++;
+  return n > limit;
 }
 
 /** First and last non-blank characters are { and }. */
@@ -44,7 +45,7 @@ export function parseEventLine(text: string, line: number): { event?: unknown; b
   try {
     const event = JSON.parse(t) as unknown;
     if (event === null || typeof event !== 'object' || Array.isArray(event)) return { bad: { line, message: 'not a JSON object' } };
-    if (openingBrackets(t) > MAX_DYNAMIC_DEPTH && depthExceeds(event)) return { bad: { line, message: `nested deeper than ${MAX_DYNAMIC_DEPTH} levels` } };
+    if (manyOpeningBrackets(t, MAX_DYNAMIC_DEPTH) && depthExceeds(event)) return { bad: { line, message: `nested deeper than ${MAX_DYNAMIC_DEPTH} levels` } };
     return { event };
   } catch (e) {
     return { bad: { line, message: `invalid JSON: ${(e as Error).message}` } };
