@@ -10,8 +10,8 @@ import { coerce, type Value } from '../../semantics/values.js';
 import { ExpressionCode, type Accessor, type CodegenContext, type ColumnSource, type StringReader } from './codegen.js';
 import type { Impl } from '../../catalog/types.js';
 import type { GroupTable } from './groups.js';
+import type { Row } from './compile.js';
 
-export type Row = { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] };
 export type LayoutColumn = Column & { readonly get: Accessor; readonly source?: ColumnSource };
 
 /** Per run: the schedule window (undefined: none) and the query clock. */
