@@ -10,7 +10,7 @@ import type { Column, Let, QueryIR, ScalarExpr, Schema, SortKey, Tabular, Tabula
 import { sortCompare } from '../../semantics/compare.js';
 import { castElement, coerce, expansionElements, jsonText, member, type Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
-import { rawTextFilter } from './prefilter.js';
+import { constantLets, constantValue, rawTextFilter } from './prefilter.js';
 import { fusePrefix } from './fuse.js';
 import { GroupTable } from './groups.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
@@ -116,20 +116,11 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   const current = () => state!;
 
   // Scalar lets with a literal value are compile-time constants (lists precompile into sets).
-  const constants = new Map<string, Value>();
-  for (const l of ir.lets) {
-    if (l.kind !== 'scalar') continue;
-    if (l.value.kind === 'literal') constants.set(l.name, l.value.value);
-    else if (l.value.kind === 'letRef' && constants.has(l.value.name)) constants.set(l.name, constants.get(l.value.name));
-  }
+  const constants = constantLets(ir);
   const tabularLets = new Map<string, Tabular>();
   for (const l of ir.lets) if (l.kind === 'tabular') tabularLets.set(l.name, l.value);
 
-  const constantOf = (e: ScalarExpr): Value | undefined => {
-    if (e.kind === 'literal') return e.value;
-    if (e.kind === 'letRef' && constants.has(e.name)) return constants.get(e.name);
-    return undefined;
-  };
+  const constantOf = (e: ScalarExpr): Value | undefined => constantValue(e, constants);
 
   /** An expression's accessor: generated code by default, closures when asked (both are tested). */
   function expr(e: ScalarExpr, layout: Layout): Accessor {
@@ -563,9 +554,8 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         ? fusePrefix(t.source.schema, t.ops, codegenContext(sourceLayout), readString, sourceColumn)
         : undefined;
     let layout: Layout = fused ? { columns: fused.columns, width: fused.width } : sourceLayout;
-    const fusedSummarize = fused?.summarizes ? t.ops[fused.count - 1] : undefined;
-    const fusedAggregates = fusedSummarize?.op === 'summarize' ? aggregatesOf(fusedSummarize) : undefined;
-    const fusedKeyCount = fusedSummarize?.op === 'summarize' ? fusedSummarize.by.length : 0;
+    const fusedLast = fused?.summarizes ? t.ops[fused.count - 1] : undefined;
+    const fusedGroups = fusedLast?.op === 'summarize' ? { aggs: aggregatesOf(fusedLast), keyCount: fusedLast.by.length } : undefined;
     const stages: ((next: Sink) => Sink)[] = [];
     for (const o of t.ops.slice(fused?.count ?? 0)) {
       const compiled = op(o, layout, stop);
@@ -583,10 +573,11 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         const { options: run } = current();
         const windowStart = run.windowMs !== undefined ? run.now - run.windowMs : undefined;
         const next = head;
-        if (fused?.summarizes) {
+        if (fused && fusedGroups) {
           // The fused function fills the groups; the end of input flushes them down the chain.
-          const table = new GroupTable(() => fusedAggregates!.map((a) => a.create()));
-          const flush: Sink = { push: () => {}, end: () => flushGroups(table, fusedKeyCount, fusedAggregates!, next) };
+          const { aggs, keyCount } = fusedGroups;
+          const table = new GroupTable(() => aggs.map((a) => a.create()));
+          const flush: Sink = { push: () => {}, end: () => flushGroups(table, keyCount, aggs, next) };
           return { head: flush, feed: fused.instantiate(() => {}, { windowStart, now: run.now }, table), stopped: () => stopped };
         }
         if (fused) return { head, feed: fused.instantiate((r) => next.push(r), { windowStart, now: run.now }), stopped: () => stopped };

@@ -20,6 +20,7 @@
  */
 import type { QueryIR, ScalarExpr } from '../../ir/types.js';
 import { memoized } from '../../semantics/strings.js';
+import type { Value } from '../../semantics/values.js';
 
 /** Needles that must occur in a column's value; `cs`: case-sensitive. */
 interface Needle {
@@ -167,7 +168,7 @@ function leadingRequirements(ir: QueryIR): Requirement[] {
 }
 
 /** Requirements that must all hold for `e` to be true. */
-function required(e: ScalarExpr, defined: ReadonlyMap<string, ScalarExpr>, source: ReadonlySet<string>, constants: ReadonlyMap<string, unknown>, depth = 0): Requirement[] {
+function required(e: ScalarExpr, defined: ReadonlyMap<string, ScalarExpr>, source: ReadonlySet<string>, constants: ReadonlyMap<string, Value>, depth = 0): Requirement[] {
   if (depth > 50) return [];
   const recurse = (x: ScalarExpr) => required(x, defined, source, constants, depth + 1);
   if (e.kind === 'column') {
@@ -201,15 +202,16 @@ function required(e: ScalarExpr, defined: ReadonlyMap<string, ScalarExpr>, sourc
   return [needles.map((text) => ({ column, text, cs }))];
 }
 
-function constantValue(e: ScalarExpr, constants: ReadonlyMap<string, unknown>): unknown {
+/** A literal's value, or a constant let's; undefined for anything else. */
+export function constantValue(e: ScalarExpr, constants: ReadonlyMap<string, Value>): Value | undefined {
   if (e.kind === 'literal') return e.value;
   if (e.kind === 'letRef') return constants.get(e.name);
   return undefined;
 }
 
-/** Scalar lets whose value is a literal (directly or through other such lets). */
-function constantLets(ir: QueryIR): Map<string, unknown> {
-  const out = new Map<string, unknown>();
+/** Scalar lets whose value is a literal (directly or through other such lets): compile-time constants. */
+export function constantLets(ir: QueryIR): Map<string, Value> {
+  const out = new Map<string, Value>();
   for (const l of ir.lets) {
     if (l.kind !== 'scalar') continue;
     const v = constantValue(l.value, out);
