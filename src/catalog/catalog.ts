@@ -244,7 +244,7 @@ class ListAccumulator implements Accumulator {
  * make_set keeps the first `limit`; dcount counts them. Few objects per group: a summarize over
  * many groups creates many of these.
  */
-class DistinctValues implements Accumulator {
+export class DistinctValues implements Accumulator {
   private readonly values = new Set<Value>();
   /** JSON of the objects added; created on the first object (most sets only see strings). */
   private objectKeys: Set<string> | undefined;
@@ -263,6 +263,20 @@ class DistinctValues implements Accumulator {
   result(): Value {
     return this.countOnly ? this.values.size : [...this.values];
   }
+  /** How many distinct values were kept. */
+  count(): number {
+    return this.values.size;
+  }
+  /** The first `limit` distinct values, in first-seen order. */
+  first(limit: number): Value[] {
+    if (this.values.size <= limit) return [...this.values];
+    const out: Value[] = [];
+    for (const v of this.values) {
+      if (out.length >= limit) break;
+      out.push(v);
+    }
+    return out;
+  }
 }
 
 /** count() */
@@ -280,6 +294,9 @@ const present = (v: Value) => v !== null && v !== undefined;
 /** make_set / dcount ignore nulls; detc also ignores "" (Kusto leaves it undocumented). */
 const counted = (v: Value) => present(v) && v !== '';
 
+/** make_set / make_list's optional size limit (Kusto's default and maximum: 1,048,576). */
+const sizeLimit = (site: CallSite, index: number): number => toNumber(site.consts[index]) ?? 1_048_576;
+
 function setAggregate(name: string, withPredicate: boolean): AggregateEntry {
   const limitIndex = withPredicate ? 2 : 1;
   return aggregate({
@@ -290,8 +307,9 @@ function setAggregate(name: string, withPredicate: boolean): AggregateEntry {
     columnPrefix: name.startsWith('make_set') ? 'set' : 'list',
     namedByArg: true,
     doc: name.startsWith('make_set') ? 'distinct values as an array (optional size limit)' : 'values as an array (optional size limit)',
+    ...(name === 'make_set' ? { distinct: { result: 'values' as const, limit: (site: CallSite) => sizeLimit(site, limitIndex) } } : {}),
     js: (site) => {
-      const limit = toNumber(site.consts[limitIndex]) ?? 1_048_576;
+      const limit = sizeLimit(site, limitIndex);
       if (name.startsWith('make_set')) return () => new DistinctValues(limit, withPredicate, false);
       return () => new ListAccumulator(limit, withPredicate);
     },
@@ -544,6 +562,7 @@ const ENTRIES: CatalogEntry[] = [
   aggregate({
     name: 'dcount', arity: [1, 2], type: returns('long'), kql: { call: 'dcount' }, columnPrefix: 'dcount', namedByArg: true, doc: 'distinct values (exact; Kusto estimates)',
     js: () => () => new DistinctValues(Infinity, false, true),
+    distinct: { result: 'count', limit: () => Infinity },
   }),
   aggregate({
     name: 'dcountif', arity: [2, 3], type: returns('long'), kql: { call: 'dcountif' }, columnPrefix: 'dcountif', namedByArg: true, doc: 'distinct values where a predicate is true',

@@ -60,6 +60,12 @@ export interface AggregateEntry extends EntryBase {
   /** Whether the default name uses the first argument's name (countif does not). */
   readonly namedByArg: boolean;
   readonly js: (site: CallSite) => () => Accumulator;
+  /**
+   * Set when the aggregate (without predicate) is a view of the distinct non-empty values of its
+   * first argument, in first-seen order: their number (dcount) or the first `limit` of them
+   * (make_set). Aggregates of the same argument may then share one set of values.
+   */
+  readonly distinct?: { readonly result: 'count' | 'values'; readonly limit: (site: CallSite) => number };
 }
 
 export type CatalogEntry = ScalarEntry | AggregateEntry;

@@ -30,3 +30,27 @@ describe('summarize groups', () => {
     expect(fused).toEqual(closures);
   });
 });
+
+describe('dcount and make_set of the same column share one set', () => {
+  const q = 'T | summarize n = dcount(s), few = make_set(s, 2), all = make_set(s), other = make_set(tostring(n), 1), n2 = dcount( s ) by s2';
+  // Per s2: s in first-seen order with repeats, nulls and "" (not counted), n for an unrelated set.
+  const events = [
+    { s2: 'a', s: 'x', n: 1 }, { s2: 'a', s: 'y', n: 2 }, { s2: 'a', s: 'x', n: 3 }, { s2: 'a', s: null, n: 4 },
+    { s2: 'a', s: '', n: 5 }, { s2: 'a', s: 'z', n: 6 }, { s2: 'b', s: 'q', n: 7 }, { s2: 'b', n: 8 },
+  ];
+  for (const mode of ['generated', 'closures'] as const) {
+    it(`reads count and first-k values from the shared set (${mode})`, () => {
+      const { rows } = compileQuery(bind(q), { mode }).run(events, { now: NOW });
+      expect(rows).toEqual([
+        { s2: 'a', n: 3, few: ['x', 'y'], all: ['x', 'y', 'z'], other: ['1'], n2: 3 },
+        { s2: 'b', n: 1, few: ['q'], all: ['q'], other: ['7'], n2: 1 },
+      ]);
+    });
+  }
+
+  it('keeps as many values as the most demanding reader needs, whatever the order', () => {
+    // make_set(s, 1) first: the set created for it must still count every value for dcount.
+    const { rows } = compileQuery(bind('T | summarize one = make_set(s, 1), n = dcount(s)')).run(events, { now: NOW });
+    expect(rows).toEqual([{ one: ['x'], n: 4 }]);
+  });
+});

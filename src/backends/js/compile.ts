@@ -12,6 +12,7 @@ import { castElement, coerce, expansionElements, jsonText, member, type Value } 
 import { outputValue } from './output.js';
 import { constantLets, constantValue, rawTextFilter } from './prefilter.js';
 import { fusePrefix } from './fuse.js';
+import { planAggregates, type AggregatePlan } from './aggregates.js';
 import { GroupTable } from './groups.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
 
@@ -496,21 +497,17 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     };
   }
 
-  /** A summarize's aggregates: how to create their accumulators and lay out their results. */
-  function aggregatesOf(o: Extract<TabularOp, { op: 'summarize' }>) {
-    return o.aggregates.map((a) => ({
-      create: aggregateEntry(a.fn).js({ types: a.args.map((x) => x.type), consts: a.args.map(constantOf), run }),
-      outputs: a.outputs.length,
-      multi: a.fn === 'arg_max' || a.fn === 'arg_min' || a.fn === 'take_any',
-    }));
+  /** A summarize's aggregates: the accumulators each group keeps, and how results are read. */
+  function aggregatesOf(o: Extract<TabularOp, { op: 'summarize' }>): AggregatePlan {
+    return planAggregates(o.aggregates, (a) => ({ types: a.args.map((x) => x.type), consts: a.args.map(constantOf), run }));
   }
 
   function summarize(o: Extract<TabularOp, { op: 'summarize' }>, layout: Layout): (next: Sink) => Sink {
     const keys = o.by.map((b) => expr(b.expr, layout));
-    const aggs = aggregatesOf(o);
-    const args = o.aggregates.map((a) => a.args.map((x) => expr(x, layout)));
+    const plan = aggregatesOf(o);
+    const args = plan.states.map((s) => s.args.map((x) => expr(x, layout)));
     return (next) => {
-      const table = new GroupTable(() => aggs.map((a) => a.create()));
+      const table = new GroupTable(() => plan.states.map((s) => s.create()));
       return {
         push: (r) => {
           const g = keys.length === 1 ? table.get1(keys[0]!(r)) : keys.length === 2 ? table.get2(keys[0]!(r), keys[1]!(r)) : table.getN(keys.map((k) => k(r)));
@@ -525,7 +522,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
             }
           }
         },
-        end: () => flushGroups(table, o.by.length, aggs, next),
+        end: () => flushGroups(table, o.by.length, plan, next),
       };
     };
   }
@@ -551,11 +548,9 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     // Generated code runs a table's leading where/extend/project operators as one function.
     const fused =
       options.mode !== 'closures' && t.source.kind === 'table'
-        ? fusePrefix(t.source.schema, t.ops, codegenContext(sourceLayout), readString, sourceColumn)
+        ? fusePrefix(t.source.schema, t.ops, codegenContext(sourceLayout), readString, sourceColumn, aggregatesOf)
         : undefined;
     let layout: Layout = fused ? { columns: fused.columns, width: fused.width } : sourceLayout;
-    const fusedLast = fused?.summarizes ? t.ops[fused.count - 1] : undefined;
-    const fusedGroups = fusedLast?.op === 'summarize' ? { aggs: aggregatesOf(fusedLast), keyCount: fusedLast.by.length } : undefined;
     const stages: ((next: Sink) => Sink)[] = [];
     for (const o of t.ops.slice(fused?.count ?? 0)) {
       const compiled = op(o, layout, stop);
@@ -573,11 +568,11 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         const { options: run } = current();
         const windowStart = run.windowMs !== undefined ? run.now - run.windowMs : undefined;
         const next = head;
-        if (fused && fusedGroups) {
+        if (fused?.summarize) {
           // The fused function fills the groups; the end of input flushes them down the chain.
-          const { aggs, keyCount } = fusedGroups;
-          const table = new GroupTable(() => aggs.map((a) => a.create()));
-          const flush: Sink = { push: () => {}, end: () => flushGroups(table, keyCount, aggs, next) };
+          const { plan, keyCount } = fused.summarize;
+          const table = new GroupTable(() => plan.states.map((s) => s.create()));
+          const flush: Sink = { push: () => {}, end: () => flushGroups(table, keyCount, plan, next) };
           return { head: flush, feed: fused.instantiate(() => {}, { windowStart, now: run.now }, table), stopped: () => stopped };
         }
         if (fused) return { head, feed: fused.instantiate((r) => next.push(r), { windowStart, now: run.now }), stopped: () => stopped };
@@ -697,18 +692,18 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
 }
 
 /** A summarize's rows, then the end of its input. */
-function flushGroups(table: GroupTable, keyCount: number, aggs: readonly { outputs: number; multi: boolean }[], next: Sink): void {
+function flushGroups(table: GroupTable, keyCount: number, plan: AggregatePlan, next: Sink): void {
   // With no `by`, an empty input still yields one row of default values, as in Kusto.
   if (keyCount === 0) table.get0();
   for (const g of table.groups) {
     const v: Value[] = [...g.keys];
-    g.accs.forEach((acc, i) => {
-      const result = acc.result();
-      if (aggs[i]!.multi) {
+    for (const out of plan.outputs) {
+      const result = out.read(g.accs[out.state]!);
+      if (out.multi) {
         const values = result as Value[];
-        for (let j = 0; j < aggs[i]!.outputs; j++) v.push(values[j] ?? null);
+        for (let j = 0; j < out.outputs; j++) v.push(values[j] ?? null);
       } else v.push(result);
-    });
+    }
     next.push({ e: null, v });
   }
   next.end();

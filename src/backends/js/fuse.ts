@@ -11,6 +11,7 @@ import { ExpressionCode, type Accessor, type CodegenContext, type ColumnSource, 
 import type { Impl } from '../../catalog/types.js';
 import type { GroupTable } from './groups.js';
 import type { Row } from './compile.js';
+import type { AggregatePlan } from './aggregates.js';
 
 export type LayoutColumn = Column & { readonly get: Accessor; readonly source?: ColumnSource };
 
@@ -26,8 +27,8 @@ export interface FusedPrefix {
   /** Columns after the prefix, and where each lives in the rows it pushes. */
   readonly columns: readonly LayoutColumn[];
   readonly width: number;
-  /** Whether the prefix ends with the pipeline's first summarize (its groups fill a GroupTable). */
-  readonly summarizes: boolean;
+  /** Set when the prefix ends with the pipeline's first summarize (its groups fill a GroupTable). */
+  readonly summarize?: { readonly plan: AggregatePlan; readonly keyCount: number };
   /** The per-event function, pushing surviving rows into `next` (or adding them to `groups`). */
   instantiate(next: (r: Row) => void, window: WindowState, groups?: GroupTable): (event: unknown) => void;
 }
@@ -46,6 +47,7 @@ export function fusePrefix(
   ctx: Omit<CodegenContext, 'column'>,
   readString: StringReader,
   sourceColumn: (c: Column) => LayoutColumn,
+  planAggregates: (o: Extract<TabularOp, { op: 'summarize' }>) => AggregatePlan,
 ): FusedPrefix | undefined {
   let count = 0;
   while (count < ops.length && FUSABLE.has(ops[count]!.op)) count++;
@@ -144,11 +146,14 @@ export function fusePrefix(
   let finish: string;
   let columns: LayoutColumn[];
   let width: number;
+  let summarize: FusedPrefix['summarize'];
   if (tail?.op === 'summarize') {
+    const plan = planAggregates(tail);
+    summarize = { plan, keyCount: tail.by.length };
     statement(() => {
       const keys = tail.by.map((b) => code.gen(b.expr));
       const group = keys.length === 0 ? 'T.get0()' : keys.length <= 2 ? `T.get${keys.length}(${keys.join(', ')})` : `T.getN([${keys.join(', ')}])`;
-      const adds = tail.aggregates.map((a, i) => `g.accs[${i}].add(${a.args.map((x) => code.gen(x)).join(', ')});`);
+      const adds = plan.states.map((s, i) => `g.accs[${i}].add(${s.args.map((x) => code.gen(x)).join(', ')});`);
       return `const g = ${group};\n${adds.join('\n')}`;
     });
     count++;
@@ -176,7 +181,7 @@ export function fusePrefix(
     count,
     columns,
     width,
-    summarizes: tail?.op === 'summarize',
+    ...(summarize ? { summarize } : {}),
     instantiate: (next, window, groups) => factory(code.K, code.F, code.G, readString, readColumn, next, window, groups),
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * How a summarize keeps its aggregates per group. Usually one accumulator per aggregate; but
+ * dcount(X) and make_set(X, k) of the same X are views of one thing, the distinct values of X in
+ * first-seen order (catalog entries marked `distinct`), so they share one set: X is computed and
+ * added once per row, and each aggregate reads its result from the shared set. This is what a
+ * hand-written aggregation does, and it halves the sets per group in rules like seed 002's.
+ */
+import { aggregateEntry, DistinctValues } from '../../catalog/catalog.js';
+import type { Accumulator, CallSite } from '../../catalog/types.js';
+import type { Aggregate, ScalarExpr } from '../../ir/types.js';
+import type { Value } from '../../semantics/values.js';
+
+/** One accumulator per group, fed with `args` for every row. */
+export interface AggregateState {
+  readonly create: () => Accumulator;
+  readonly args: readonly ScalarExpr[];
+}
+
+/** One aggregate of the summarize: which state it reads, and how. */
+export interface AggregateOutput {
+  readonly state: number;
+  readonly read: (acc: Accumulator) => Value;
+  /** Output columns (several for arg_max/arg_min/take_any, whose result is an array of them). */
+  readonly outputs: number;
+  readonly multi: boolean;
+}
+
+export interface AggregatePlan {
+  readonly states: readonly AggregateState[];
+  readonly outputs: readonly AggregateOutput[];
+}
+
+const result = (acc: Accumulator): Value => acc.result();
+
+export function planAggregates(aggregates: readonly Aggregate[], site: (a: Aggregate) => CallSite): AggregatePlan {
+  const states: AggregateState[] = [];
+  const outputs: AggregateOutput[] = [];
+  // Shared sets by the structure of their argument (spans differ between two spellings).
+  const shared = new Map<string, { state: number; limit: number }>();
+  const limits: number[] = [];
+  for (const a of aggregates) {
+    const entry = aggregateEntry(a.fn);
+    const multi = a.fn === 'arg_max' || a.fn === 'arg_min' || a.fn === 'take_any';
+    const s = site(a);
+    if (!entry.distinct) {
+      states.push({ create: entry.js(s), args: a.args });
+      outputs.push({ state: states.length - 1, read: result, outputs: a.outputs.length, multi });
+      continue;
+    }
+    const limit = entry.distinct.limit(s);
+    const key = structure(a.args[0]!);
+    let set = shared.get(key);
+    if (!set) {
+      set = { state: states.length, limit };
+      shared.set(key, set);
+      const index = set.state;
+      // The set keeps as many values as its most demanding reader needs.
+      states.push({ create: () => new DistinctValues(limits[index]!, false, false), args: [a.args[0]!] });
+      limits[index] = limit;
+    } else limits[set.state] = Math.max(limits[set.state]!, limit);
+    const read = entry.distinct.result === 'count' ? (acc: Accumulator) => (acc as DistinctValues).count() : (acc: Accumulator) => (acc as DistinctValues).first(limit);
+    outputs.push({ state: set.state, read, outputs: 1, multi: false });
+  }
+  return { states, outputs };
+}
+
+/** An expression's structure without its spans, as a key. */
+function structure(e: ScalarExpr): string {
+  return JSON.stringify(e, (k, v: unknown) => (k === 'span' ? undefined : v));
+}
