@@ -11,7 +11,7 @@ import { sortCompare } from '../../semantics/compare.js';
 import { castElement, coerce, expansionElements, jsonText, member, type Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
 import { constantLets, constantValue, rawTextFilter } from './prefilter.js';
-import { fusePrefix } from './fuse.js';
+import { fusePrefix, type RunState as FusedRunState } from './fuse.js';
 import { planAggregates, type AggregatePlan } from './aggregates.js';
 import { GroupTable } from './groups.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
@@ -27,9 +27,68 @@ interface Layout {
   /** Number of computed slots (`v.length`) every row has at this point. */
   readonly width: number;
 }
-interface Sink {
+export interface Sink {
   push(r: Row): void;
   end(): void;
+}
+
+/**
+ * An operator's code, compiled once per query; what it remembers during a run (a counter, a
+ * buffer, groups) is a state object from `init()`, passed back to every call.
+ */
+interface Step<S = unknown> {
+  init(): S;
+  push(r: Row, next: Sink, state: S): void;
+  end(next: Sink, state: S): void;
+}
+
+/**
+ * One run's link of a pipeline. A class, not a closure per run: the hot per-event code that V8
+ * inlines then embeds only long-lived functions, where a run's own closures would get the
+ * optimised code thrown away (deoptimised) once the run is over and they are collected, and every
+ * later run would start again from the interpreter.
+ */
+class Link<S> implements Sink {
+  constructor(
+    private readonly step: Step<S>,
+    private readonly next: Sink,
+    private readonly state: S,
+  ) {}
+  push(r: Row): void {
+    this.step.push(r, this.next, this.state);
+  }
+  end(): void {
+    this.step.end(this.next, this.state);
+  }
+}
+
+/** A join's run: the right side (computed on first use) and what the left side has met. */
+interface JoinState {
+  right: JoinRight | undefined;
+  readonly matched: Set<number>;
+  readonly seenLeft: Set<string>;
+}
+interface JoinRight {
+  readonly rows: Row[];
+  readonly get: Accessor[];
+  readonly index: Map<string, number[]>;
+}
+
+/** A stateless step from its push (the end of input passes straight on). */
+function mapStep(push: (r: Row, next: Sink) => void): Step<undefined> {
+  return { init: () => undefined, push, end: (next) => next.end() };
+}
+
+/** Rows of a run collected into an array (a let's rows, or output rows through `build`). */
+class Collect<T> implements Sink {
+  constructor(
+    readonly rows: T[],
+    private readonly build: (r: Row) => T,
+  ) {}
+  push(r: Row): void {
+    this.rows.push(this.build(r));
+  }
+  end(): void {}
 }
 
 /** Events per table, or one stream used for every table the query reads. */
@@ -268,12 +327,12 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     };
   }
 
-  /** Compile one operator: a stage that wraps the next sink; returns the new layout. */
-  function op(o: TabularOp, layout: Layout, stop: () => void): { stage: (next: Sink) => Sink; layout: Layout } {
+  /** Compile one operator: its step (none for a pure renaming) and the new layout. */
+  function op(o: TabularOp, layout: Layout, stop: () => void): { step: Step<any> | undefined; layout: Layout } {
     switch (o.op) {
       case 'where': {
         const pred = expr(o.predicate, layout);
-        return { layout, stage: (next) => ({ push: (r) => (pred(r) === true ? next.push(r) : undefined), end: () => next.end() }) };
+        return { layout, step: mapStep((r, next) => (pred(r) === true ? next.push(r) : undefined)) };
       }
       case 'extend': {
         // New values go to fresh slots after the row's existing ones; a column extended again is
@@ -291,14 +350,11 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         });
         return {
           layout: { columns, width: width + getters.length },
-          stage: (next) => ({
-            push: (r) => {
-              const v = r.v.slice();
-              const row = { e: r.e, v };
-              for (const g of getters) v.push(g(row));
-              next.push(row);
-            },
-            end: () => next.end(),
+          step: mapStep((r, next) => {
+            const v = r.v.slice();
+            const row = { e: r.e, v };
+            for (const g of getters) v.push(g(row));
+            next.push(row);
           }),
         };
       }
@@ -306,7 +362,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         const getters = o.columns.map((c) => expr(c.expr, layout));
         return {
           layout: computed(o.schema),
-          stage: (next) => ({ push: (r) => next.push({ e: null, v: getters.map((g) => g(r)) }), end: () => next.end() }),
+          step: mapStep((r, next) => next.push({ e: null, v: getters.map((g) => g(r)) })),
         };
       }
       case 'project-away':
@@ -319,62 +375,53 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
           const src = layout.columns.find((x) => x.name === from)!;
           return { name: c.name, type: c.type, get: src.get, source: src.source };
         });
-        return { layout: { columns, width: layout.width }, stage: (next) => next };
+        return { layout: { columns, width: layout.width }, step: undefined };
       }
       case 'summarize':
-        return { layout: computed(o.schema), stage: summarize(o, layout) };
+        return { layout: computed(o.schema), step: summarize(o, layout) };
       case 'sort': {
         const cmp = sortComparator(o.keys, layout);
-        return { layout, stage: (next) => buffered((rows) => rows.sort(cmp), next) };
+        return { layout, step: buffered((rows) => rows.sort(cmp)) };
       }
       case 'top': {
         const cmp = sortComparator([o.key], layout);
         const count = expr(o.count, layout);
-        return { layout, stage: (next) => buffered((rows) => rows.sort(cmp).slice(0, Number(count({ e: null, v: EMPTY })) || 0), next) };
+        return { layout, step: buffered((rows) => rows.sort(cmp).slice(0, Number(count({ e: null, v: EMPTY })) || 0)) };
       }
       case 'take': {
         const count = expr(o.count, layout);
-        return {
-          layout,
-          stage: (next) => {
-            let n = 0;
-            let limit = -1;
-            return {
-              push: (r) => {
-                if (limit < 0) limit = Math.max(0, Number(count(r)) || 0);
-                if (n < limit) {
-                  n++;
-                  next.push(r);
-                }
-                if (n >= limit) stop();
-              },
-              end: () => next.end(),
-            };
+        const step: Step<{ n: number; limit: number }> = {
+          init: () => ({ n: 0, limit: -1 }),
+          push: (r, next, s) => {
+            if (s.limit < 0) s.limit = Math.max(0, Number(count(r)) || 0);
+            if (s.n < s.limit) {
+              s.n++;
+              next.push(r);
+            }
+            if (s.n >= s.limit) stop();
           },
+          end: (next) => next.end(),
         };
+        return { layout, step };
       }
       case 'distinct': {
         const getters = o.columns.map((c) => expr(c.expr, layout));
-        return {
-          layout: computed(o.schema),
-          stage: (next) => {
-            const seen = new Set<string>();
-            return {
-              push: (r) => {
-                const v = getters.map((g) => g(r));
-                const key = groupKey(v);
-                if (!seen.has(key)) {
-                  seen.add(key);
-                  next.push({ e: null, v });
-                }
-              },
-              end: () => next.end(),
-            };
+        const step: Step<Set<string>> = {
+          init: () => new Set(),
+          push: (r, next, seen) => {
+            const v = getters.map((g) => g(r));
+            const key = groupKey(v);
+            if (!seen.has(key)) {
+              seen.add(key);
+              next.push({ e: null, v });
+            }
           },
+          end: (next) => next.end(),
         };
+        return { layout: computed(o.schema), step };
       }
       case 'join':
-        return { layout: computed(o.schema), stage: join(o, layout) };
+        return { layout: computed(o.schema), step: join(o, layout) };
       case 'mv-expand': {
         // Expanded values (and the item index) go to fresh slots, as extend does; each input row
         // becomes as many rows as its longest expansion, shorter ones padded with null.
@@ -396,29 +443,29 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         const withIndex = o.itemIndex !== undefined;
         return {
           layout: { columns, width: width + names.length },
-          stage: (next) => ({
-            push: (r) => {
-              const lists = getters.map((g) => expansionElements(g(r), kind));
-              const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
-              for (let i = 0; i < n; i++) {
-                const v = r.v.slice();
-                lists.forEach((l, k) => v.push(castElement(i < l.length ? l[i] : null, types[k]!)));
-                if (withIndex) v.push(i);
-                next.push({ e: r.e, v });
-              }
-            },
-            end: () => next.end(),
+          step: mapStep((r, next) => {
+            const lists = getters.map((g) => expansionElements(g(r), kind));
+            const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
+            for (let i = 0; i < n; i++) {
+              const v = r.v.slice();
+              lists.forEach((l, k) => v.push(castElement(i < l.length ? l[i] : null, types[k]!)));
+              if (withIndex) v.push(i);
+              next.push({ e: r.e, v });
+            }
           }),
         };
       }
-      case 'count':
-        return {
-          layout: computed(o.schema),
-          stage: (next) => {
-            let n = 0;
-            return { push: () => void n++, end: () => { next.push({ e: null, v: [n] }); next.end(); } };
+      case 'count': {
+        const step: Step<{ n: number }> = {
+          init: () => ({ n: 0 }),
+          push: (_r, _next, s) => void s.n++,
+          end: (next, s) => {
+            next.push({ e: null, v: [s.n] });
+            next.end();
           },
         };
+        return { layout: computed(o.schema), step };
+      }
     }
   }
 
@@ -427,73 +474,70 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
    * stream through. Rows whose key has a null part match nothing. Right-side rows that the kind
    * keeps unmatched (rightouter, fullouter, rightsemi, rightanti) are emitted at the end.
    */
-  function join(o: Extract<TabularOp, { op: 'join' }>, layout: Layout): (next: Sink) => Sink {
+  function join(o: Extract<TabularOp, { op: 'join' }>, layout: Layout): Step<JoinState> {
     const leftGet = layout.columns.map((c) => c.get);
     const leftKey = o.keys.map((k) => layout.columns.find((c) => c.name === k.left)!.get);
     const keyOf = (values: Value[]): string | undefined => (values.some((v) => v === null || v === undefined) ? undefined : groupKey(values));
     const leftNulls = leftGet.map(() => null);
-    return (next) => {
-      let rightRows: Row[] | undefined;
-      let rightGet: Accessor[] = [];
-      let index = new Map<string, number[]>();
-      const matched = new Set<number>();
-      const seenLeft = new Set<string>();
-      const prepare = () => {
-        if (rightRows) return;
-        rightRows = evaluate(o.right);
-        const rl = current().layouts.get(o.right)!;
-        rightGet = rl.columns.map((c) => c.get);
-        const rightKey = o.keys.map((k) => rl.columns.find((c) => c.name === k.right)!.get);
-        index = new Map();
-        rightRows.forEach((r, i) => {
-          const k = keyOf(rightKey.map((g) => g(r)));
-          if (k === undefined) return;
-          const list = index.get(k);
-          if (list) list.push(i);
-          else index.set(k, [i]);
-        });
-      };
-      const rightValues = (i: number) => rightGet.map((g) => g(rightRows![i]!));
-      return {
-        push: (r) => {
-          prepare();
-          const k = keyOf(leftKey.map((g) => g(r)));
-          const hits = k === undefined ? undefined : index.get(k);
-          switch (o.kind) {
-            case 'leftsemi':
-              if (hits) next.push({ e: null, v: leftGet.map((g) => g(r)) });
-              return;
-            case 'leftanti':
-              if (!hits) next.push({ e: null, v: leftGet.map((g) => g(r)) });
-              return;
-            case 'rightsemi':
-            case 'rightanti':
-              hits?.forEach((i) => matched.add(i));
-              return;
-            case 'innerunique':
-              if (k === undefined || seenLeft.has(k)) return;
-              seenLeft.add(k);
-              break;
+    /** The right side's rows, getters and key index, computed on the run's first left row. */
+    const prepare = (s: JoinState): JoinRight => {
+      if (s.right) return s.right;
+      const rows = evaluate(o.right);
+      const rl = current().layouts.get(o.right)!;
+      const get = rl.columns.map((c) => c.get);
+      const rightKey = o.keys.map((k) => rl.columns.find((c) => c.name === k.right)!.get);
+      const index = new Map<string, number[]>();
+      rows.forEach((r, i) => {
+        const k = keyOf(rightKey.map((g) => g(r)));
+        if (k === undefined) return;
+        const list = index.get(k);
+        if (list) list.push(i);
+        else index.set(k, [i]);
+      });
+      s.right = { rows, get, index };
+      return s.right;
+    };
+    const rightValues = (right: JoinRight, i: number) => right.get.map((g) => g(right.rows[i]!));
+    return {
+      init: () => ({ right: undefined, matched: new Set(), seenLeft: new Set() }),
+      push: (r, next, s) => {
+        const right = prepare(s);
+        const k = keyOf(leftKey.map((g) => g(r)));
+        const hits = k === undefined ? undefined : right.index.get(k);
+        switch (o.kind) {
+          case 'leftsemi':
+            if (hits) next.push({ e: null, v: leftGet.map((g) => g(r)) });
+            return;
+          case 'leftanti':
+            if (!hits) next.push({ e: null, v: leftGet.map((g) => g(r)) });
+            return;
+          case 'rightsemi':
+          case 'rightanti':
+            hits?.forEach((i) => s.matched.add(i));
+            return;
+          case 'innerunique':
+            if (k === undefined || s.seenLeft.has(k)) return;
+            s.seenLeft.add(k);
+            break;
+        }
+        const left = leftGet.map((g) => g(r));
+        if (hits) {
+          for (const i of hits) {
+            s.matched.add(i);
+            next.push({ e: null, v: [...left, ...rightValues(right, i)] });
           }
-          const left = leftGet.map((g) => g(r));
-          if (hits) {
-            for (const i of hits) {
-              matched.add(i);
-              next.push({ e: null, v: [...left, ...rightValues(i)] });
-            }
-          } else if (o.kind === 'leftouter' || o.kind === 'fullouter') next.push({ e: null, v: [...left, ...rightGet.map(() => null)] });
-        },
-        end: () => {
-          prepare();
-          rightRows!.forEach((_, i) => {
-            const hit = matched.has(i);
-            if (o.kind === 'rightsemi' && hit) next.push({ e: null, v: rightValues(i) });
-            else if (o.kind === 'rightanti' && !hit) next.push({ e: null, v: rightValues(i) });
-            else if ((o.kind === 'rightouter' || o.kind === 'fullouter') && !hit) next.push({ e: null, v: [...leftNulls, ...rightValues(i)] });
-          });
-          next.end();
-        },
-      };
+        } else if (o.kind === 'leftouter' || o.kind === 'fullouter') next.push({ e: null, v: [...left, ...right.get.map(() => null)] });
+      },
+      end: (next, s) => {
+        const right = prepare(s);
+        right.rows.forEach((_, i) => {
+          const hit = s.matched.has(i);
+          if (o.kind === 'rightsemi' && hit) next.push({ e: null, v: rightValues(right, i) });
+          else if (o.kind === 'rightanti' && !hit) next.push({ e: null, v: rightValues(right, i) });
+          else if ((o.kind === 'rightouter' || o.kind === 'fullouter') && !hit) next.push({ e: null, v: [...leftNulls, ...rightValues(right, i)] });
+        });
+        next.end();
+      },
     };
   }
 
@@ -502,28 +546,26 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     return planAggregates(o.aggregates, (a) => ({ types: a.args.map((x) => x.type), consts: a.args.map(constantOf), run }));
   }
 
-  function summarize(o: Extract<TabularOp, { op: 'summarize' }>, layout: Layout): (next: Sink) => Sink {
+  function summarize(o: Extract<TabularOp, { op: 'summarize' }>, layout: Layout): Step<GroupTable> {
     const keys = o.by.map((b) => expr(b.expr, layout));
     const plan = aggregatesOf(o);
     const args = plan.states.map((s) => s.args.map((x) => expr(x, layout)));
-    return (next) => {
-      const table = new GroupTable(() => plan.states.map((s) => s.create()));
-      return {
-        push: (r) => {
-          const g = keys.length === 1 ? table.get1(keys[0]!(r)) : keys.length === 2 ? table.get2(keys[0]!(r), keys[1]!(r)) : table.getN(keys.map((k) => k(r)));
-          for (let i = 0; i < args.length; i++) {
-            const a = args[i]!;
-            const acc = g.accs[i]!;
-            switch (a.length) {
-              case 0: acc.add(); break;
-              case 1: acc.add(a[0]!(r)); break;
-              case 2: acc.add(a[0]!(r), a[1]!(r)); break;
-              default: acc.add(...a.map((x) => x(r)));
-            }
+    return {
+      init: () => new GroupTable(() => plan.states.map((s) => s.create())),
+      push: (r, _next, table) => {
+        const g = keys.length === 1 ? table.get1(keys[0]!(r)) : keys.length === 2 ? table.get2(keys[0]!(r), keys[1]!(r)) : table.getN(keys.map((k) => k(r)));
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i]!;
+          const acc = g.accs[i]!;
+          switch (a.length) {
+            case 0: acc.add(); break;
+            case 1: acc.add(a[0]!(r)); break;
+            case 2: acc.add(a[0]!(r), a[1]!(r)); break;
+            default: acc.add(...a.map((x) => x(r)));
           }
-        },
-        end: () => flushGroups(table, o.by.length, plan, next),
-      };
+        }
+      },
+      end: (next, table) => flushGroups(table, o.by.length, plan, next),
     };
   }
 
@@ -532,7 +574,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     readonly layout: Layout;
     readonly source: Tabular['source'];
     /** The stage chain into `sink`; `feed` takes one raw event of the source table. */
-    connect(sink: Sink): { head: Sink; feed: (e: unknown) => void; stopped: () => boolean };
+    connect(sink: Sink): { head: Sink; feed: (e: unknown) => void; stopped: () => boolean; drive?: (events: Iterable<unknown>) => void };
   }
 
   function pipeline(t: Tabular): Pipeline {
@@ -541,9 +583,9 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
       t.source.kind === 'table'
         ? { columns: t.source.schema.map((c) => sourceColumn(c)), width: 0 }
         : compiledPipeline(tabularLets.get(t.source.name)!).layout;
-    let stopped = false;
+    const halt = { stopped: false };
     const stop = () => {
-      stopped = true;
+      halt.stopped = true;
     };
     // Generated code runs a table's leading where/extend/project operators as one function.
     const fused =
@@ -551,31 +593,39 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         ? fusePrefix(t.source.schema, t.ops, codegenContext(sourceLayout), readString, sourceColumn, aggregatesOf)
         : undefined;
     let layout: Layout = fused ? { columns: fused.columns, width: fused.width } : sourceLayout;
-    const stages: ((next: Sink) => Sink)[] = [];
+    const steps: Step<any>[] = [];
     for (const o of t.ops.slice(fused?.count ?? 0)) {
       const compiled = op(o, layout, stop);
-      stages.push(compiled.stage);
+      if (compiled.step) steps.push(compiled.step);
       layout = compiled.layout;
     }
+    // A fused summarize's groups reach the rest of the chain at the end of input.
+    const flush: Step<GroupTable> | undefined = fused?.summarize && {
+      init: () => new GroupTable(() => fused.summarize!.plan.states.map((s) => s.create())),
+      push: () => {},
+      end: (next, table) => flushGroups(table, fused.summarize!.keyCount, fused.summarize!.plan, next),
+    };
     const timeGenerated = t.source.kind === 'table' ? sourceLayout.columns.find((c) => c.name === 'TimeGenerated' && c.type === 'datetime')?.get : undefined;
     return {
       layout,
       source: t.source,
       connect(sink) {
-        stopped = false;
+        halt.stopped = false;
+        const stopped = () => halt.stopped;
         let head = sink;
-        for (let i = stages.length - 1; i >= 0; i--) head = stages[i]!(head);
+        for (let i = steps.length - 1; i >= 0; i--) head = new Link(steps[i]!, head, steps[i]!.init());
         const { options: run } = current();
         const windowStart = run.windowMs !== undefined ? run.now - run.windowMs : undefined;
         const next = head;
-        if (fused?.summarize) {
-          // The fused function fills the groups; the end of input flushes them down the chain.
-          const { plan, keyCount } = fused.summarize;
-          const table = new GroupTable(() => plan.states.map((s) => s.create()));
-          const flush: Sink = { push: () => {}, end: () => flushGroups(table, keyCount, plan, next) };
-          return { head: flush, feed: fused.instantiate(() => {}, { windowStart, now: run.now }, table), stopped: () => stopped };
+        if (fused) {
+          let groups: GroupTable | undefined;
+          if (flush) {
+            groups = flush.init();
+            head = new Link(flush, next, groups);
+          }
+          const state: FusedRunState = { windowStart, now: run.now, next, groups };
+          return { head, feed: (e) => fused.feed(e, state), stopped, drive: (events) => fused.drive(events, halt, state) };
         }
-        if (fused) return { head, feed: fused.instantiate((r) => next.push(r), { windowStart, now: run.now }), stopped: () => stopped };
         const feed = (e: unknown): void => {
           if (e === null || typeof e !== 'object' || Array.isArray(e)) return;
           const row: Row = { e: e as Record<string, unknown>, v: EMPTY };
@@ -586,19 +636,21 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
           }
           next.push(row);
         };
-        return { head, feed, stopped: () => stopped };
+        return { head, feed, stopped };
       },
     };
   }
 
   /** Run a pipeline over its source (events from the input, or a tabular let's rows). */
   function runInto(p: Pipeline, sink: Sink): void {
-    const { head, feed, stopped } = p.connect(sink);
+    const { head, feed, stopped, drive } = p.connect(sink);
     if (p.source.kind === 'letTable') {
       for (const r of evaluate(tabularLets.get(p.source.name)!)) {
         if (stopped()) break;
         head.push(r);
       }
+    } else if (drive) {
+      drive(eventsFor(current().input, p.source.table));
     } else {
       for (const e of eventsFor(current().input, p.source.table)) {
         if (stopped()) break;
@@ -626,7 +678,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     const p = compiledPipeline(t);
     s.layouts.set(t, p.layout);
     const rows: Row[] = [];
-    runInto(p, { push: (r) => void rows.push(r), end: () => {} });
+    runInto(p, new Collect(rows, (r) => r));
     s.tabularCache.set(t, rows);
     return rows;
   }
@@ -638,10 +690,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   const letGetters = letOrder.map((l) => ({ name: l.name, get: expr((l as Extract<Let, { kind: 'scalar' }>).value, { columns: [], width: 0 }) }));
   const buildRow = options.mode === 'closures' ? closureRowBuilder(main.layout) : generateRowBuilder(main.layout.columns, readString);
   /** Collects output rows as plain objects. */
-  const collector = (rows: Record<string, unknown>[]): Sink => ({
-    push: (r) => void rows.push(buildRow(r)),
-    end: () => {},
-  });
+  const collector = (rows: Record<string, unknown>[]): Sink => new Collect(rows, buildRow);
 
   const begin = (input: EventInput, options: RunOptions) => {
     run.now = options.now;
@@ -748,11 +797,12 @@ function groupKey1(v: Value): string {
   return `j${j.length}:${j}`;
 }
 
-function buffered(finish: (rows: Row[]) => Row[], next: Sink): Sink {
-  const rows: Row[] = [];
+/** A step that holds all rows until the end of input (sort, top). */
+function buffered(finish: (rows: Row[]) => Row[]): Step<Row[]> {
   return {
-    push: (r) => void rows.push(r),
-    end: () => {
+    init: () => [],
+    push: (r, _next, rows) => void rows.push(r),
+    end: (next, rows) => {
       for (const r of finish(rows)) next.push(r);
       next.end();
     },

@@ -5,20 +5,25 @@
  * get through become a Row for the operators after the prefix. Same injection rule as codegen.ts:
  * the code holds structure only, and column names appear only through JSON.stringify.
  */
-import type { Column, ScalarType, Schema, TabularOp } from '../../ir/types.js';
+import type { Column, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { coerce, type Value } from '../../semantics/values.js';
 import { ExpressionCode, type Accessor, type CodegenContext, type ColumnSource, type StringReader } from './codegen.js';
 import type { Impl } from '../../catalog/types.js';
 import type { GroupTable } from './groups.js';
-import type { Row } from './compile.js';
+import type { Row, Sink } from './compile.js';
 import type { AggregatePlan } from './aggregates.js';
 
 export type LayoutColumn = Column & { readonly get: Accessor; readonly source?: ColumnSource };
 
-/** Per run: the schedule window (undefined: none) and the query clock. */
-export interface WindowState {
-  windowStart: number | undefined;
-  now: number;
+/**
+ * What changes from run to run, set before each run: the schedule window (undefined: none), the
+ * query clock, where surviving rows go, and the groups a fused summarize fills.
+ */
+export interface RunState {
+  readonly windowStart: number | undefined;
+  readonly now: number;
+  readonly next: Sink;
+  readonly groups: GroupTable | undefined;
 }
 
 export interface FusedPrefix {
@@ -29,8 +34,14 @@ export interface FusedPrefix {
   readonly width: number;
   /** Set when the prefix ends with the pipeline's first summarize (its groups fill a GroupTable). */
   readonly summarize?: { readonly plan: AggregatePlan; readonly keyCount: number };
-  /** The per-event function, pushing surviving rows into `next` (or adding them to `groups`). */
-  instantiate(next: (r: Row) => void, window: WindowState, groups?: GroupTable): (event: unknown) => void;
+  /**
+   * The per-event function, pushing surviving rows into `run.next` (or adding them to
+   * `run.groups`). Generated once per query and reused by every run, which keeps V8's optimised
+   * code for it; what differs between runs comes in `run`.
+   */
+  readonly feed: (event: unknown, run: RunState) => void;
+  /** The loop over an in-memory input (each query has its own, so its call of feed stays monomorphic). */
+  readonly drive: (events: Iterable<unknown>, halt: { readonly stopped: boolean }, run: RunState) => void;
 }
 
 type Binding = { readonly kind: 'source'; readonly column: Column } | { readonly kind: 'local'; readonly name: string; readonly type: ScalarType };
@@ -103,7 +114,9 @@ export function fusePrefix(
   for (const o of ops.slice(0, count)) {
     switch (o.op) {
       case 'where':
-        statement(() => `if (${code.gen(o.predicate)} !== true) return;`);
+        // `A and B` is true only when both are: one early return per conjunct, so B's columns
+        // are read only for events that passed A (the functions are pure; skipping B is exact).
+        for (const p of conjuncts(o.predicate)) statement(() => `if (${code.gen(p)} !== true) return;`);
         break;
       case 'extend':
         // Later items of one extend see the earlier ones.
@@ -152,7 +165,7 @@ export function fusePrefix(
     summarize = { plan, keyCount: tail.by.length };
     statement(() => {
       const keys = tail.by.map((b) => code.gen(b.expr));
-      const group = keys.length === 0 ? 'T.get0()' : keys.length <= 2 ? `T.get${keys.length}(${keys.join(', ')})` : `T.getN([${keys.join(', ')}])`;
+      const group = keys.length === 0 ? 'W.groups.get0()' : keys.length <= 2 ? `W.groups.get${keys.length}(${keys.join(', ')})` : `W.groups.getN([${keys.join(', ')}])`;
       const adds = plan.states.map((s, i) => `g.accs[${i}].add(${s.args.map((x) => code.gen(x)).join(', ')});`);
       return `const g = ${group};\n${adds.join('\n')}`;
     });
@@ -168,27 +181,28 @@ export function fusePrefix(
       const slot = slots.push(b.name) - 1;
       return { name, type: b.type, get: (r: Row) => r.v[slot], source: { slot } };
     });
-    finish = `N({ e, v: [${slots.join(', ')}] });`;
+    finish = `W.next.push({ e, v: [${slots.join(', ')}] });`;
     width = slots.length;
   }
   const body = `${code.declarations()}${windowCheck}${lines.join('\n')}\n${finish}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only (see above)
   const factory = new Function(
-    'K', 'F', 'G', 'S', 'R', 'N', 'W', 'T',
-    `"use strict";\nreturn function fused(e) {\nif (e === null || typeof e !== 'object' || Array.isArray(e)) return;\n${body}\n};`,
-  ) as (k: Value[], f: Impl[], g: Accessor[], s: StringReader, r: typeof readColumn, n: (r: Row) => void, w: WindowState, t: GroupTable | undefined) => (e: unknown) => void;
-  return {
-    count,
-    columns,
-    width,
-    ...(summarize ? { summarize } : {}),
-    instantiate: (next, window, groups) => factory(code.K, code.F, code.G, readString, readColumn, next, window, groups),
-  };
+    'K', 'F', 'G', 'S', 'R',
+    `"use strict";\nfunction fused(e, W) {\nif (e === null || typeof e !== 'object' || Array.isArray(e)) return;\n${body}\n}\n` +
+      `function drive(events, halt, W) {\nfor (const e of events) {\nif (halt.stopped) return;\nfused(e, W);\n}\n}\nreturn { fused, drive };`,
+  ) as (k: Value[], f: Impl[], g: Accessor[], s: StringReader, r: typeof readColumn) => { fused: FusedPrefix['feed']; drive: FusedPrefix['drive'] };
+  const { fused, drive } = factory(code.K, code.F, code.G, readString, readColumn);
+  return { count, columns, width, ...(summarize ? { summarize } : {}), feed: fused, drive };
 }
 
 /** A source column that is not a plain string (or is named like an Object.prototype member). */
 function readColumn(e: Readonly<Record<string, unknown>>, name: string, type: ScalarType): Value {
   return coerce(Object.prototype.hasOwnProperty.call(e, name) ? e[name] : undefined, type);
+}
+
+/** The operands of a chain of `and`, left to right. */
+function conjuncts(e: ScalarExpr): ScalarExpr[] {
+  return e.kind === 'call' && e.fn === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
 /** The bindings in the order of an operator's output schema. */
