@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileKqlRegex } from '../../src/semantics/regex.js';
 import * as S from '../../src/semantics/strings.js';
-import { toDatetime } from '../../src/semantics/values.js';
+import { formatDatetimeIso, toDatetime } from '../../src/semantics/values.js';
 
 // The evaluator's precompiled fast paths must agree with the plain definitions they replace.
 const text = fc.stringMatching(/^[a-zA-Z0-9 ./_:-]{0,12}$/);
@@ -55,5 +55,42 @@ describe('fast paths agree with the definitions', () => {
 
   it('regexes compile once per pattern', () => {
     expect(compileKqlRegex('a+b')).toBe(compileKqlRegex('a+b'));
+  });
+});
+
+describe('datetime formatting by arithmetic agrees with Date', () => {
+  // The plain definition: Date's ISO text for the second, then the 100 ns ticks of the fraction.
+  const viaDate = (ms: number): string => {
+    const secs = Math.floor(ms / 1000);
+    const ticks = Math.round((ms - secs * 1000) * 10000);
+    const iso = new Date(secs * 1000 + Math.floor(ticks / 10_000_000) * 1000).toISOString();
+    return `${iso.slice(0, 19)}.${String(ticks % 10_000_000).padStart(7, '0')}Z`;
+  };
+  const YEAR_0 = -62_167_219_200_000; // 0000-01-01T00:00:00Z
+  // The last millisecond of 9999 (a fraction past it would round into the expanded-year form).
+  const YEAR_10000 = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+  it('for whole and fractional milliseconds across years 0000-9999', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: YEAR_0, max: YEAR_10000 - 1 }), fc.integer({ min: 0, max: 9999 }), (ms, sub) => {
+        expect(formatDatetimeIso(ms)).toBe(viaDate(ms));
+        const fractional = ms + sub / 10_000;
+        expect(formatDatetimeIso(fractional)).toBe(viaDate(fractional));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('at the edges: epoch, leap days, before 1970, rounding up to the next second, no fraction', () => {
+    expect(formatDatetimeIso(0)).toBe('1970-01-01T00:00:00.0000000Z');
+    expect(formatDatetimeIso(0, true)).toBe('1970-01-01T00:00:00Z');
+    expect(formatDatetimeIso(Date.UTC(2024, 1, 29, 12, 30, 15, 250), true)).toBe('2024-02-29T12:30:15.2500000Z');
+    expect(formatDatetimeIso(Date.UTC(2000, 1, 29))).toBe('2000-02-29T00:00:00.0000000Z');
+    expect(formatDatetimeIso(-1)).toBe('1969-12-31T23:59:59.9990000Z');
+    expect(formatDatetimeIso(-0.5)).toBe('1969-12-31T23:59:59.9995000Z');
+    expect(formatDatetimeIso(999.99999)).toBe('1970-01-01T00:00:01.0000000Z');
+    expect(formatDatetimeIso(Date.UTC(9999, 11, 31, 23, 59, 59))).toBe('9999-12-31T23:59:59.0000000Z');
+    expect(formatDatetimeIso(Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 0.99999)).toBe('+010000-01-01T00:00:00.0000000Z');
+    expect(formatDatetimeIso(Number.NaN)).toBe('');
   });
 });
