@@ -21,6 +21,9 @@ import { standaloneModule } from '../build/backends/js/index.js';
 // Kusto.Language verdicts are cached between runs of detc; the benchmark measures real analysis.
 process.env.DETC_NO_CACHE = '1';
 const quick = process.argv.includes('--quick');
+// --only=evaluator,compiler (sections: evaluator, endToEnd, compiler, coldStart) for a partial run.
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const section = (name) => !only || only.includes(name);
 const RUNS = quick ? 3 : 5;
 const N = quick ? 200_000 : 1_000_000;
 const results = { machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version }, runs: RUNS };
@@ -46,7 +49,7 @@ function sideBySide(a, b) {
 }
 
 // 1. Evaluator vs hand-written JS, events pre-parsed in memory.
-{
+if (section('evaluator')) {
   const rule = (f) => checkRuleFile(f);
   const token = rule('rules/application_access_token_entra.yaml');
   const consent = rule('rules/cloud_app_integration_entra_audit.yaml');
@@ -80,7 +83,7 @@ function sideBySide(a, b) {
 }
 
 // 2. End to end from NDJSON: detc run vs read + JSON.parse, as separate processes.
-{
+if (section('endToEnd')) {
   const dir = mkdtempSync(join(tmpdir(), 'detc-bench-'));
   const file = join(dir, 'signins.ndjson');
   const target = quick ? 50e6 : 210e6;
@@ -128,7 +131,7 @@ function sideBySide(a, b) {
 }
 
 // 3. Compiler throughput: load + check + emit KQL, AQL and the JS module, per rule.
-{
+if (section('compiler')) {
   const tables = loadTables();
   const mappings = loadMappings();
   const compileOne = (file, kusto) => {
@@ -178,7 +181,7 @@ function sideBySide(a, b) {
 
 // 4. Cold start of one `detc check`, whole process. The Kusto.Language verdict cache is on for
 // detc users; "first check" clears it so the library really loads.
-{
+if (section('coldStart')) {
   const env = { ...process.env };
   delete env.DETC_NO_CACHE;
   const run = (args, extraEnv = {}) => median(Array.from({ length: RUNS }, () => time(() => execFileSync(process.execPath, ['bin/detc.js', ...args], { stdio: 'ignore', env: { ...env, ...extraEnv } }))[0]));
@@ -193,5 +196,8 @@ function sideBySide(a, b) {
   for (const [k, v] of Object.entries(results.coldStart)) log(`cold start ${k.padEnd(52)} ${v} ms`);
 }
 
-writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-log('wrote bench/results.json');
+if (only) log('partial run (--only): bench/results.json left as it was');
+else {
+  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+  log('wrote bench/results.json');
+}

@@ -63,28 +63,47 @@ export function formatDatetimeIso(ms: number, omitZeroFraction = false): string 
   // Years 0000-9999 only; outside them ISO needs the expanded +/-YYYYYY form.
   if (days < -719_528 || days > 2_932_896) return expandedIso(secs, ticks);
   const inDay = secs - days * 86_400;
-  // Days to year/month/day in the proleptic Gregorian calendar, with years starting in March
-  // so the leap day is last (the usual era-of-400-years method).
+  // Datetimes in a result mostly share a few days: the date text is remembered for the last one.
+  if (days !== lastFormattedDay) {
+    lastFormattedDay = days;
+    const [year, month, day] = civilFromDays(days);
+    lastFormattedDate = `${pad(year, 4)}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T`;
+  }
+  const time = `${TWO_DIGITS[Math.floor(inDay / 3600)]}:${TWO_DIGITS[Math.floor((inDay % 3600) / 60)]}:${TWO_DIGITS[inDay % 60]}`;
+  if (ticks === 0 && omitZeroFraction) return `${lastFormattedDate}${time}Z`;
+  return `${lastFormattedDate}${time}.${String(ticks + 10_000_000).slice(1)}Z`;
+}
+
+let lastFormattedDay = Number.NaN;
+let lastFormattedDate = '';
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/**
+ * Days since 1970-01-01 to [year, month, day] in the proleptic Gregorian calendar, counting years
+ * from March so the leap day comes last (the usual era-of-400-years method).
+ */
+function civilFromDays(days: number): [number, number, number] {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const hh = Math.floor(inDay / 3600);
-  const mm = Math.floor((inDay % 3600) / 60);
-  const ss = inDay % 60;
-  const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}`;
-  return ticks === 0 && omitZeroFraction ? `${date}Z` : `${date}.${pad(ticks, 7)}Z`;
+  return [yoe + era * 400 + (month <= 2 ? 1 : 0), month, doy - Math.floor((153 * mp + 2) / 5) + 1];
 }
 
-const pad = (n: number, width: number): string => {
-  const s = String(n);
-  return s.length >= width ? s : '0'.repeat(width - s.length) + s;
-};
+/** The inverse of civilFromDays. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
 
 /** Years outside 0000-9999, through Date (rare: only the expanded-year form differs). */
 function expandedIso(secs: number, ticks: number): string {
@@ -145,7 +164,8 @@ function parseIsoUtc(s: string): number | null | undefined {
     if (s.length === 21) return undefined;
   }
   if (d > daysInMonth(y, mo)) return null; // 2025-02-30 is not a date (Date.parse would roll it over)
-  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  // Not Date.UTC: it reads years 0-99 as 1900-1999.
+  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
 }
 
 function daysInMonth(y: number, m: number): number {

@@ -42,7 +42,7 @@ describe('fast paths agree with the definitions', () => {
 
   it('the ISO datetime fast path gives what Date.parse gives', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }), fc.integer({ min: 0, max: 9999 }), (d, frac) => {
+      fc.property(fc.date({ min: new Date('0100-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }), fc.integer({ min: 0, max: 9999 }), (d, frac) => {
         const iso = d.toISOString();
         expect(toDatetime(iso)).toBe(Date.parse(iso));
         const seven = `${iso.slice(0, 19)}.${String(d.getUTCMilliseconds()).padStart(3, '0')}${String(frac).padStart(4, '0')}Z`;
@@ -51,6 +51,17 @@ describe('fast paths agree with the definitions', () => {
     );
     expect(toDatetime('2025-02-30T00:00:00Z')).toBe(null);
     expect(toDatetime('2025-03-01 10:00:00')).toBe(Date.UTC(2025, 2, 1, 10));
+    // Years below 100 are years, not 1900 + year as Date.UTC would have them.
+    expect(toDatetime('0050-06-01T00:00:00Z')).toBe(Date.parse('0050-06-01T00:00:00Z'));
+  });
+
+  it('formatting and parsing datetimes round-trip', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(toDatetime(formatDatetimeIso(ms))).toBe(ms);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('regexes compile once per pattern', () => {

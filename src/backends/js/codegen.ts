@@ -7,13 +7,16 @@
  */
 import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import { outputValue } from './output.js';
-import { member, type Value } from '../../semantics/values.js';
+import { coerce, member, type Value } from '../../semantics/values.js';
 import type { Impl } from '../../catalog/types.js';
 
 export type Accessor = (r: { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] }) => Value;
 
-/** Where a column's value comes from at this point of the pipeline. */
-export type ColumnSource = { readonly slot: number } | { readonly rawString: string } | { readonly get: Accessor };
+/**
+ * Where a column's value comes from at this point of the pipeline: a computed slot, the raw event
+ * (read inline; not for names that are Object.prototype members), or an accessor.
+ */
+export type ColumnSource = { readonly slot: number } | { readonly raw: string; readonly type: ScalarType } | { readonly get: Accessor };
 
 export interface CodegenContext {
   column(name: string): ColumnSource;
@@ -25,8 +28,34 @@ export interface CodegenContext {
   closure(e: ScalarExpr): Accessor;
 }
 
-/** Reads a raw string column: strings as they are, anything else converted. */
-export type StringReader = (v: unknown) => Value;
+/**
+ * When a raw value already has a column type's representation, which conversion (coerce) would
+ * return unchanged: the common case, tested inline so that only other values pay for a call.
+ */
+const ALREADY: Record<ScalarType, (v: string) => string> = {
+  string: (v) => `typeof ${v} === 'string'`,
+  guid: (v) => `typeof ${v} === 'string' && ${v} !== ''`,
+  long: (v) => `typeof ${v} === 'number' && Number.isInteger(${v})`,
+  int: (v) => `typeof ${v} === 'number' && Number.isInteger(${v})`,
+  real: (v) => `typeof ${v} === 'number' && ${v} === ${v}`,
+  decimal: (v) => `typeof ${v} === 'number' && ${v} === ${v}`,
+  bool: (v) => `typeof ${v} === 'boolean'`,
+  datetime: (v) => `typeof ${v} === 'number' && Number.isFinite(${v})`,
+  timespan: (v) => `typeof ${v} === 'number' && Number.isFinite(${v})`,
+  dynamic: (v) => `typeof ${v} === 'object' && ${v} !== null`,
+};
+
+/**
+ * Code that reads column `name` from the raw event `event` converted to `type`, using the
+ * variable `tmp` (declared by the caller). Generated code that uses it receives coerce as `C`.
+ * The name is written with JSON.stringify; callers use it only for names that are not
+ * Object.prototype members (those go through an own-property accessor).
+ */
+export function rawRead(event: string, name: string, type: ScalarType, tmp: string): string {
+  // A missing value (events often lack most of a table's columns) is "" for strings, else null.
+  const missing = type === 'string' ? "''" : 'null';
+  return `((${tmp} = ${event}[${JSON.stringify(name)}]) === undefined || ${tmp} === null ? ${missing} : ${ALREADY[type](tmp)} ? ${tmp} : C(${tmp}, ${JSON.stringify(type)}))`;
+}
 
 /**
  * Builds the JavaScript source of scalar expressions. Values a rule supplies go into `K`
@@ -102,28 +131,28 @@ export class ExpressionCode {
   }
 }
 
-export function generateAccessor(e: ScalarExpr, ctx: CodegenContext, readString: StringReader): Accessor {
-  const G: Accessor[] = [];
-  const code = new ExpressionCode(
+export function generateAccessor(e: ScalarExpr, ctx: CodegenContext): Accessor {
+  const A: Accessor[] = [];
+  const code: ExpressionCode = new ExpressionCode(
     ctx,
     (name) => {
       const src = ctx.column(name);
       if ('slot' in src) return `r.v[${src.slot}]`;
-      if ('rawString' in src) return `S(r.e[${JSON.stringify(src.rawString)}])`;
-      return `C[${G.push(src.get) - 1}](r)`;
+      if ('raw' in src) return rawRead('r.e', src.raw, src.type, `t${code.temps++}`);
+      return `A[${A.push(src.get) - 1}](r)`;
     },
     'r',
   );
   const body = code.gen(e);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the code holds structure only (see above)
-  const factory = new Function('K', 'F', 'G', 'C', 'S', `"use strict";\nreturn function generated(r) {\n${code.declarations()}return ${body};\n};`) as (
+  const factory = new Function('K', 'F', 'G', 'A', 'C', `"use strict";\nreturn function generated(r) {\n${code.declarations()}return ${body};\n};`) as (
     k: Value[],
     f: Impl[],
     g: Accessor[],
-    c: Accessor[],
-    s: StringReader,
+    a: Accessor[],
+    c: typeof coerce,
   ) => Accessor;
-  return factory(code.K, code.F, code.G, G, readString);
+  return factory(code.K, code.F, code.G, A, coerce);
 }
 
 /**
@@ -132,28 +161,22 @@ export function generateAccessor(e: ScalarExpr, ctx: CodegenContext, readString:
  * written as a computed key, which defines an own property instead of setting the prototype.
  */
 export function generateRowBuilder(
-  columns: readonly { readonly name: string; readonly type: string; readonly get: Accessor; readonly source?: ColumnSource }[],
-  readString: StringReader,
+  columns: readonly { readonly name: string; readonly type: ScalarType; readonly get: Accessor; readonly source?: ColumnSource }[],
 ): (r: { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] }) => Record<string, unknown> {
   const G: Accessor[] = [];
-  const T: string[] = [];
   const fields = columns.map((c) => {
     const key = c.name === '__proto__' ? `[${JSON.stringify(c.name)}]` : JSON.stringify(c.name);
-    let value: string;
-    if (c.type === 'string' && c.source && 'rawString' in c.source) value = `S(r.e[${JSON.stringify(c.source.rawString)}])`;
-    else {
-      const read = c.source && 'slot' in c.source ? `r.v[${c.source.slot}]` : `G[${G.push(c.get) - 1}](r)`;
-      value = c.type === 'datetime' || c.type === 'timespan' ? `O(${read}, T[${T.push(c.type) - 1}])` : `N(${read})`;
-    }
+    const read = !c.source ? `G[${G.push(c.get) - 1}](r)` : 'slot' in c.source ? `r.v[${c.source.slot}]` : 'raw' in c.source ? rawRead('r.e', c.source.raw, c.type, 'x') : `G[${G.push(c.get) - 1}](r)`;
+    // Raw reads are converted already (never undefined); others may be undefined (-> null).
+    const value = c.type === 'datetime' || c.type === 'timespan' ? `O(${read}, ${JSON.stringify(c.type)})` : c.source && 'raw' in c.source ? read : `N(${read})`;
     return `${key}: ${value}`;
   });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only, see generateAccessor
-  const factory = new Function('G', 'T', 'S', 'O', 'N', `"use strict";\nreturn function row(r) {\nreturn {${fields.join(', ')}};\n};`) as (
+  const factory = new Function('G', 'C', 'O', 'N', `"use strict";\nreturn function row(r) {\nlet x;\nreturn {${fields.join(', ')}};\n};`) as (
     g: Accessor[],
-    t: string[],
-    s: StringReader,
-    o: (v: Value, type: string) => Value,
+    c: typeof coerce,
+    o: typeof outputValue,
     n: (v: Value) => Value,
   ) => (r: { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] }) => Record<string, unknown>;
-  return factory(G, T, readString, (v, type) => outputValue(v, type as ScalarType), (v) => (v === undefined ? null : v));
+  return factory(G, coerce, outputValue, (v) => (v === undefined ? null : v));
 }

@@ -130,13 +130,11 @@ interface RunState {
 
 const EMPTY: readonly Value[] = [];
 
-/** A source column: its getter, and how generated code reads it (plain string columns inline). */
+/** A source column: its getter, and how generated code reads it (inline, but for risky names). */
 function sourceColumn(c: Column): Column & { get: Accessor; source: ColumnSource } {
   const get = rawGetter(c.name, c.type);
-  return { ...c, get, source: c.type === 'string' && !(c.name in Object.prototype) ? { rawString: c.name } : { get } };
+  return { ...c, get, source: c.name in Object.prototype ? { get } : { raw: c.name, type: c.type } };
 }
-
-const readString = (v: unknown): Value => (typeof v === 'string' ? v : coerce(v, 'string'));
 
 /**
  * Reads a source column from the raw event, converted to the column's type. Own properties only:
@@ -195,7 +193,6 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
           return c.source ?? { get: c.get };
         },
       },
-      readString,
     );
   }
 
@@ -590,7 +587,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     // Generated code runs a table's leading where/extend/project operators as one function.
     const fused =
       options.mode !== 'closures' && t.source.kind === 'table'
-        ? fusePrefix(t.source.schema, t.ops, codegenContext(sourceLayout), readString, sourceColumn, aggregatesOf)
+        ? fusePrefix(t.source.schema, t.ops, codegenContext(sourceLayout), sourceColumn, aggregatesOf)
         : undefined;
     let layout: Layout = fused ? { columns: fused.columns, width: fused.width } : sourceLayout;
     const steps: Step<any>[] = [];
@@ -688,7 +685,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   const main = compiledPipeline(ir.body);
   const letOrder: Let[] = ir.lets.filter((l) => l.kind === 'scalar' && !constants.has(l.name));
   const letGetters = letOrder.map((l) => ({ name: l.name, get: expr((l as Extract<Let, { kind: 'scalar' }>).value, { columns: [], width: 0 }) }));
-  const buildRow = options.mode === 'closures' ? closureRowBuilder(main.layout) : generateRowBuilder(main.layout.columns, readString);
+  const buildRow = options.mode === 'closures' ? closureRowBuilder(main.layout) : generateRowBuilder(main.layout.columns);
   /** Collects output rows as plain objects. */
   const collector = (rows: Record<string, unknown>[]): Sink => new Collect(rows, buildRow);
 

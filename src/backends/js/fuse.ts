@@ -7,7 +7,7 @@
  */
 import type { Column, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { coerce, type Value } from '../../semantics/values.js';
-import { ExpressionCode, type Accessor, type CodegenContext, type ColumnSource, type StringReader } from './codegen.js';
+import { ExpressionCode, rawRead, type Accessor, type CodegenContext, type ColumnSource } from './codegen.js';
 import type { Impl } from '../../catalog/types.js';
 import type { GroupTable } from './groups.js';
 import type { Row, Sink } from './compile.js';
@@ -56,7 +56,6 @@ export function fusePrefix(
   schema: Schema,
   ops: readonly TabularOp[],
   ctx: Omit<CodegenContext, 'column'>,
-  readString: StringReader,
   sourceColumn: (c: Column) => LayoutColumn,
   planAggregates: (o: Extract<TabularOp, { op: 'summarize' }>) => AggregatePlan,
 ): FusedPrefix | undefined {
@@ -67,11 +66,8 @@ export function fusePrefix(
   const lines: string[] = [];
   let pending: string[] = [];
   const timeGenerated = schema.find((c) => c.name === 'TimeGenerated' && c.type === 'datetime');
-  const read = (c: Column): string => {
-    const key = JSON.stringify(c.name);
-    if (c.type === 'string' && !(c.name in Object.prototype)) return `S(e[${key}])`;
-    return `R(e, ${key}, ${JSON.stringify(c.type)})`;
-  };
+  const read = (c: Column): string =>
+    c.name in Object.prototype ? `R(e, ${JSON.stringify(c.name)}, ${JSON.stringify(c.type)})` : rawRead('e', c.name, c.type, 'v');
   const loaded = new Set<string>();
   const localOf = (c: Column): string => {
     let name = sourceLocal.get(c.name);
@@ -187,11 +183,11 @@ export function fusePrefix(
   const body = `${code.declarations()}${windowCheck}${lines.join('\n')}\n${finish}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only (see above)
   const factory = new Function(
-    'K', 'F', 'G', 'S', 'R',
-    `"use strict";\nfunction fused(e, W) {\nif (e === null || typeof e !== 'object' || Array.isArray(e)) return;\n${body}\n}\n` +
+    'K', 'F', 'G', 'C', 'R',
+    `"use strict";\nfunction fused(e, W) {\nif (e === null || typeof e !== 'object' || Array.isArray(e)) return;\nlet v;\n${body}\n}\n` +
       `function drive(events, halt, W) {\nfor (const e of events) {\nif (halt.stopped) return;\nfused(e, W);\n}\n}\nreturn { fused, drive };`,
-  ) as (k: Value[], f: Impl[], g: Accessor[], s: StringReader, r: typeof readColumn) => { fused: FusedPrefix['feed']; drive: FusedPrefix['drive'] };
-  const { fused, drive } = factory(code.K, code.F, code.G, readString, readColumn);
+  ) as (k: Value[], f: Impl[], g: Accessor[], c: typeof coerce, r: typeof readColumn) => { fused: FusedPrefix['feed']; drive: FusedPrefix['drive'] };
+  const { fused, drive } = factory(code.K, code.F, code.G, coerce, readColumn);
   return { count, columns, width, ...(summarize ? { summarize } : {}), feed: fused, drive };
 }
 
