@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { PACKAGE_ROOT } from './paths.js';
 
 const cache = new Map<string, ValidateFunction>();
@@ -16,9 +16,12 @@ export function schemaValidator(name: 'rule' | 'qradar-mapping'): ValidateFuncti
   if (v) return v;
   const schemaPath = join(PACKAGE_ROOT, 'schema', `${name}.schema.json`);
   const precompiled = join(PACKAGE_ROOT, 'build', 'validators', `${name}.cjs`);
+  const require = createRequire(import.meta.url);
   if (existsSync(precompiled) && statSync(precompiled).mtimeMs >= statSync(schemaPath).mtimeMs) {
-    v = createRequire(import.meta.url)(precompiled) as ValidateFunction;
+    v = require(precompiled) as ValidateFunction;
   } else {
+    // Required here, not imported: the CLI (precompiled validators) never loads ajv's compiler.
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
     v = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
   }
   cache.set(name, v);

@@ -17,14 +17,17 @@ export interface BuildOptions {
   readonly aql?: AqlOptions;
   /** Skip the Kusto.Language check of emitted KQL (it costs about a second to load). */
   readonly skipKusto?: boolean;
-  /** Format generated JavaScript with prettier (false when nothing is written). */
-  readonly formatJs?: boolean;
+  /**
+   * false (detc check, which writes nothing): backends report their diagnostics but produce no
+   * artifact text (no Sentinel YAML/ARM, no prettier), which is most of a cold check's backend time.
+   */
+  readonly artifacts?: boolean;
 }
 
 const BACKENDS: Record<Target, (rules: readonly CompiledRule[], o: BuildOptions & { tables: TableCatalog }) => BackendOutput | Promise<BackendOutput>> = {
-  kql: (rules, o) => kqlBackend(rules, o.tables, !o.skipKusto),
+  kql: (rules, o) => kqlBackend(rules, o.tables, !o.skipKusto, o.artifacts ?? true),
   aql: (rules, o) => aqlBackend(rules, o.aql),
-  js: (rules, o) => jsBackend(rules, o.formatJs ?? true),
+  js: (rules, o) => jsBackend(rules, o.artifacts ?? true),
 };
 
 export interface BuildResult {

@@ -85,7 +85,7 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
   if (!files) return 2;
   const options: BuildOptions = {
     skipKusto: args.options.has('no-kusto'),
-    formatJs: write,
+    artifacts: write,
     aql: {
       allow: args.lists.get('allow-approximation') ?? [],
       // The user's mapping folders override the bundled files table by table.

@@ -2,17 +2,20 @@
  * Reading a rule file: YAML with positions kept, so every later diagnostic can point at the file's
  * line and column, including positions inside the `query` block scalar.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
+import { readRuleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
 
 export interface RuleSource {
   /** Path as the user gave it. */
   readonly file: string;
   readonly text: string;
-  readonly doc: Document.Parsed;
-  readonly lines: LineCounter;
   /** The plain JS value of the document. */
   readonly data: unknown;
+  /** Every node's position, by path (see YamlNodeIndex). */
+  readonly nodes: YamlNodeIndex;
+  /** Line and column (1-based) of an offset in `text`. */
+  readonly linePos: (offset: number) => Position;
 }
 
 export interface LoadResult {
@@ -21,6 +24,9 @@ export interface LoadResult {
 }
 
 export function loadRuleText(file: string, text: string): LoadResult {
+  // The common shape of a rule file is read by the fast reader; anything else by the library.
+  const fast = readRuleYaml(text);
+  if (fast) return { source: { file, text, data: fast.data, nodes: fast.nodes, linePos: linePositions(text) }, diagnostics: [] };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const diagnostics: Diagnostic[] = [];
@@ -33,30 +39,58 @@ export function loadRuleText(file: string, text: string): LoadResult {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [makeDiagnostic('SchemaViolation', ['a rule file must be a YAML mapping (id: ..., name: ..., query: ...)'], { file, start: { line: 1, col: 1 } })] };
   }
-  return { source: { file, text, doc, lines, data }, diagnostics };
+  return { source: { file, text, data, nodes: indexDocument(doc), linePos: (o) => lines.linePos(o) }, diagnostics };
 }
 
-/** The YAML node at a path such as ['entityMappings', 0, 'fieldMappings', 1, 'columnName']. */
-export function nodeAt(src: RuleSource, path: readonly (string | number)[]): Node | undefined {
-  const n = src.doc.getIn(path, true);
-  return n && typeof n === 'object' && 'range' in (n as object) ? (n as Node) : undefined;
+/** The positions of a document's nodes, by path, as the fast reader gives them. */
+export function indexDocument(doc: Document): YamlNodeIndex {
+  const nodes: YamlNodeIndex = new Map();
+  const walk = (n: Node | null, path: (string | number)[], keyRange?: readonly [number, number]) => {
+    if (!n?.range) return;
+    const base = { range: [n.range[0], n.range[1], n.range[2]] as const, ...(keyRange ? { keyRange } : {}) };
+    if (isMap(n)) {
+      nodes.set(JSON.stringify(path), { ...base, type: 'MAP' });
+      for (const it of n.items) {
+        const k = it.key as Node | null;
+        if (!isScalar(k) || !k.range) continue;
+        walk(it.value as Node | null, [...path, String(k.value)], [k.range[0], k.range[1]]);
+      }
+    } else if (isSeq(n)) {
+      nodes.set(JSON.stringify(path), { ...base, type: n.flow ? 'FLOW_SEQ' : 'SEQ' });
+      n.items.forEach((x, i) => walk(x as Node | null, [...path, i]));
+    } else if (isScalar(n)) nodes.set(JSON.stringify(path), { ...base, type: n.type as YamlNodeInfo['type'] });
+  };
+  walk(doc.contents as Node | null, []);
+  return nodes;
 }
 
-/** Start/end positions of the value at `path`, or of its nearest existing parent. */
+/** offset -> 1-based line and column, by binary search over the line starts. */
+function linePositions(text: string): (offset: number) => Position {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo]! + 1 };
+  };
+}
+
+/** Start/end positions of the value at `path` (or of its key), or of its nearest existing parent. */
 export function positionOf(src: RuleSource, path: readonly (string | number)[], key = false): { start: Position; end?: Position } {
   for (let p = [...path]; ; p = p.slice(0, -1)) {
-    const node = key && p.length === path.length ? keyNodeAt(src, p) : nodeAt(src, p);
-    if (node?.range) return { start: src.lines.linePos(node.range[0]), end: src.lines.linePos(node.range[1]) };
+    const node = src.nodes.get(JSON.stringify(p));
+    const range = key && p.length === path.length ? node?.keyRange : node?.range;
+    if (range) return { start: src.linePos(range[0]), end: src.linePos(range[1]) };
     if (p.length === 0) return { start: { line: 1, col: 1 } };
   }
-}
-
-/** The key node of a map entry (to point at an unknown key itself). */
-function keyNodeAt(src: RuleSource, path: readonly (string | number)[]): Node | undefined {
-  const parent = path.length > 1 ? src.doc.getIn(path.slice(0, -1), true) : src.doc.contents;
-  if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((it) => isScalar(it.key) && it.key.value === path[path.length - 1]);
-  return pair && isScalar(pair.key) ? (pair.key as Node) : undefined;
 }
 
 /**
@@ -67,10 +101,11 @@ function keyNodeAt(src: RuleSource, path: readonly (string | number)[]): Node | 
 export type QueryMap = (offset: number) => Position;
 
 export function queryMap(src: RuleSource, path: readonly (string | number)[] = ['query']): QueryMap {
-  const node = src.doc.getIn(path, true) as Scalar | undefined;
-  if (!node || !isScalar(node) || !node.range || typeof node.value !== 'string') return () => ({ line: 1, col: 1 });
-  const value = node.value;
-  const start = src.lines.linePos(node.range[0]);
+  const node = src.nodes.get(JSON.stringify(path));
+  let value: unknown = src.data;
+  for (const k of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[k] : undefined;
+  if (!node || typeof value !== 'string') return () => ({ line: 1, col: 1 });
+  const start = src.linePos(node.range[0]);
   const lineStartsInValue = [0];
   for (let i = 0; i < value.length; i++) if (value[i] === '\n') lineStartsInValue.push(i + 1);
   const locate = (offset: number) => {
@@ -117,4 +152,4 @@ function parentIndent(text: string, offset: number): number {
   return /^ */.exec(text.slice(lineStart))![0].length;
 }
 
-export { isMap, isSeq };
+

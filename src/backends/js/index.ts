@@ -19,14 +19,17 @@ export default loadCompiledRule(spec, ir);
 `;
 }
 
-/** `format: false` (detc check, which writes nothing) skips prettier, which is slow to load. */
-export async function jsBackend(rules: readonly CompiledRule[], format = true): Promise<BackendOutput> {
-  const prettier = format ? await import('prettier') : undefined;
-  const artifacts: Artifact[] = [];
+/**
+ * The modules, formatted with prettier. With `artifacts` false (detc check, which writes nothing)
+ * there is nothing to report: every IR the front end accepts runs in the evaluator.
+ */
+export async function jsBackend(rules: readonly CompiledRule[], artifacts = true): Promise<BackendOutput> {
+  if (!artifacts) return { artifacts: [], diagnostics: [] };
+  const prettier = await import('prettier');
+  const out: Artifact[] = [];
   for (const r of rules) {
-    const source = standaloneModule(r);
-    const content = prettier ? await prettier.format(source, { parser: 'babel', printWidth: 100, singleQuote: true }) : source;
-    artifacts.push({ path: `js/${r.stem}.mjs`, content });
+    const content = await prettier.format(standaloneModule(r), { parser: 'babel', printWidth: 100, singleQuote: true });
+    out.push({ path: `js/${r.stem}.mjs`, content });
   }
-  return { artifacts, diagnostics: [] };
+  return { artifacts: out, diagnostics: [] };
 }

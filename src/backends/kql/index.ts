@@ -22,19 +22,21 @@ export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diag
   });
 }
 
-export function kqlBackend(rules: readonly CompiledRule[], tables: TableCatalog, validate = true): BackendOutput {
-  const artifacts: Artifact[] = [];
+/** With `artifacts` false, only the diagnostics (emitted KQL checked by Kusto.Language). */
+export function kqlBackend(rules: readonly CompiledRule[], tables: TableCatalog, validate = true, artifacts = true): BackendOutput {
+  const out: Artifact[] = [];
   const diagnostics: Diagnostic[] = [];
   const resources: Record<string, unknown>[] = [];
   for (const { rule, ir, stem } of rules) {
     const kql = emitKql(ir);
     if (validate) diagnostics.push(...validateKql(rule, kql, tables));
-    artifacts.push({ path: `kql/${stem}.kql`, content: kql });
-    artifacts.push({ path: `sentinel/${stem}.yaml`, content: sentinelYaml(rule, kql) });
+    if (!artifacts) continue;
+    out.push({ path: `kql/${stem}.kql`, content: kql });
+    out.push({ path: `sentinel/${stem}.yaml`, content: sentinelYaml(rule, kql) });
     const resource = armResource(rule, kql);
     resources.push(resource);
-    artifacts.push({ path: `arm/${stem}.json`, content: armTemplate([resource]) });
+    out.push({ path: `arm/${stem}.json`, content: armTemplate([resource]) });
   }
-  if (resources.length) artifacts.push({ path: 'arm/all-rules.json', content: armTemplate(resources) });
-  return { artifacts, diagnostics };
+  if (resources.length) out.push({ path: 'arm/all-rules.json', content: armTemplate(resources) });
+  return { artifacts: out, diagnostics };
 }

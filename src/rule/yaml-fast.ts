@@ -1,0 +1,389 @@
+/**
+ * A reader for the YAML that rule files are written in: block mappings and sequences, one-line
+ * plain and quoted scalars, literal block scalars (`|`, `|-`), one-line flow sequences of scalars.
+ * It gives the value and the node positions the `yaml` library would give, many times faster (the
+ * library's general parser was most of a build's front-end time). Anything outside that subset
+ * (anchors, aliases, tags, flow mappings, folded or multi-line plain scalars, floats, tabs,
+ * duplicate keys, several documents, ...) makes it return undefined, and the caller reads the file
+ * with the `yaml` library instead; so does every file with a syntax error, whose message comes from
+ * the library. test/rule/yaml-fast.test.ts compares the two on the bundled rules and the corpus.
+ */
+
+/** One node's place in the text, as the `yaml` library reports it (`range`, node type). */
+export interface YamlNodeInfo {
+  /** Start, end of the value, end including what trails it on its line. */
+  readonly range: readonly [number, number, number];
+  /** The key's start and end, for a mapping entry's value. */
+  readonly keyRange?: readonly [number, number];
+  readonly type: 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'MAP' | 'SEQ' | 'FLOW_SEQ';
+}
+
+/** Nodes by path (JSON of the path array: ["entityMappings",0,"entityType"]). */
+export type YamlNodeIndex = Map<string, YamlNodeInfo>;
+
+export interface FastYaml {
+  readonly data: unknown;
+  readonly nodes: YamlNodeIndex;
+}
+
+class OutsideSubset extends Error {}
+const bail = (): never => {
+  throw new OutsideSubset();
+};
+
+const KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*)[ ]*:(?= |$)/;
+// YAML 1.2 core schema: plain scalars that are not strings (as the `yaml` library resolves them).
+const NULL = /^(?:~|[Nn]ull|NULL)$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT = /^[-+]?[0-9]+$/;
+const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+
+export function readRuleYaml(text: string): FastYaml | undefined {
+  // Tabs, CR, and whitespace that JavaScript's trim() removes but YAML does not (NBSP, U+2028, ...).
+  if (/[\t\r\v\f\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/.test(text) || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
+  try {
+    return new Reader(text).document();
+  } catch (e) {
+    if (e instanceof OutsideSubset) return undefined;
+    throw e;
+  }
+}
+
+class Reader {
+  /** Offset where each line starts; a line's text ends before its '\n'. */
+  private readonly starts: number[] = [0];
+  readonly nodes: YamlNodeIndex = new Map();
+  private line = 0;
+
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  document(): FastYaml {
+    const first = this.nextContent();
+    if (first < 0 || this.indentOf(first) !== 0 || this.isSeqItem(first, 0)) bail();
+    this.line = first;
+    const data = this.map(this.starts[first]!, 0, '[]');
+    if (this.nextContent() >= 0) bail(); // something less indented than the top level, or junk
+    return { data, nodes: this.nodes };
+  }
+
+  private lineText(l: number): string {
+    const end = l + 1 < this.starts.length ? this.starts[l + 1]! - 1 : this.text.length;
+    return this.text.slice(this.starts[l]!, end);
+  }
+
+  /** Offset just past line l's newline (or the end of the text). */
+  private lineEnd(l: number): number {
+    return l + 1 < this.starts.length ? this.starts[l + 1]! : this.text.length;
+  }
+
+  private indentOf(l: number): number {
+    const t = this.lineText(l);
+    let i = 0;
+    while (t.charCodeAt(i) === 32) i++;
+    return i;
+  }
+
+  private isBlankOrComment(l: number): boolean {
+    const t = this.lineText(l).trimStart();
+    return t === '' || t.startsWith('#');
+  }
+
+  /**
+   * The next line at or after the current one that holds content, or -1. Comment lines between
+   * nodes are left to the library, which counts them into the ranges of the nodes around them.
+   */
+  private nextContent(): number {
+    const commentIndents: number[] = [];
+    for (let l = this.line; l < this.starts.length; l++) {
+      if (this.lineText(l).trim() === '') continue;
+      if (this.isBlankOrComment(l)) {
+        commentIndents.push(this.indentOf(l));
+        continue;
+      }
+      // Comments aligned with the node after them, at its level or deeper than the content
+      // before, are that node's "comment before" in the library. Others (more indented, or
+      // before a shallower node) stretch the ranges of the nodes before them there.
+      const indent = this.indentOf(l);
+      if (commentIndents.length && (commentIndents.some((c) => c !== indent) || this.previousContentIndent(l) > indent)) bail();
+      return l;
+    }
+    if (commentIndents.length) bail();
+    return -1;
+  }
+
+  /** Indentation of the last content line before line l (0 at the top of the file). */
+  private previousContentIndent(l: number): number {
+    for (let k = l - 1; k >= 0; k--) if (!this.isBlankOrComment(k)) return this.indentOf(k);
+    return 0;
+  }
+
+  private isSeqItem(l: number, col: number): boolean {
+    const t = this.lineText(l);
+    return t[col] === '-' && (t.length === col + 1 || t[col + 1] === ' ');
+  }
+
+  /** A block mapping whose first key starts at offset `at` (column `col`) on the current line. */
+  private map(at: number, col: number, path: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    let first = at;
+    let end = at;
+    let entries = 0;
+    for (;;) {
+      const l = this.line;
+      const lineStart = this.starts[l]!;
+      const t = this.lineText(l);
+      const m = KEY.exec(t.slice(col));
+      if (!m) bail();
+      const key = m![1]!;
+      if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) bail();
+      const keyStart = lineStart + col;
+      if (entries === 0) first = keyStart;
+      const afterColon = col + m![0].length;
+      const childPath = child(path, key);
+      const value = this.entryValue(l, afterColon, col, childPath);
+      const info = this.nodes.get(childPath) as { keyRange?: readonly [number, number]; range: readonly number[] };
+      info.keyRange = [keyStart, keyStart + key.length];
+      out[key] = value; // never __proto__ (refused above)
+      end = info.range[2]!;
+      entries++;
+      const next = this.nextContent();
+      if (next < 0 || this.indentOf(next) !== col) break;
+      if (this.isSeqItem(next, col)) break;
+      this.line = next;
+    }
+    this.nodes.set(path, { range: [first, end, end], type: 'MAP' });
+    return out;
+  }
+
+  /** The value after `key:` (column `from` on line l) of an entry at column `col`. */
+  private entryValue(l: number, from: number, col: number, path: string): unknown {
+    const t = this.lineText(l);
+    let i = from;
+    while (t.charCodeAt(i) === 32) i++;
+    if (t[i] === '#') bail(); // `key: # comment`: the library's ranges then take in the comment
+    if (i >= t.length) {
+      // Nothing on the line: a nested block, a sequence at the key's own column, or null.
+      this.line = l + 1;
+      const next = this.nextContent();
+      if (next >= 0 && this.indentOf(next) > col) return this.block(next, path);
+      if (next >= 0 && this.indentOf(next) === col && this.isSeqItem(next, col)) return this.block(next, path);
+      // An empty scalar, where its value would have started (after the colon and any spaces).
+      const at = this.starts[l]! + i;
+      this.nodes.set(path, { range: [at, at, at], type: 'PLAIN' });
+      return null;
+    }
+    return this.inline(l, i, col, path);
+  }
+
+  /** A block node (mapping or sequence) starting on line l at its indentation. */
+  private block(l: number, path: string): unknown {
+    const col = this.indentOf(l);
+    this.line = l;
+    if (this.isSeqItem(l, col)) return this.seq(col, path);
+    return this.map(this.starts[l]! + col, col, path);
+  }
+
+  private seq(col: number, path: string): unknown[] {
+    const out: unknown[] = [];
+    let first = -1;
+    let end = 0;
+    for (;;) {
+      const l = this.line;
+      const t = this.lineText(l);
+      const dash = this.starts[l]! + col;
+      if (first < 0) first = dash;
+      let i = col + 1;
+      while (t.charCodeAt(i) === 32) i++;
+      const childPath = child(path, out.length);
+      let value: unknown;
+      if (i >= t.length || t[i] === '#') bail(); // "-" alone: nested block on the next lines
+      else if (t[i] === '-' && (t[i + 1] === ' ' || i + 1 === t.length)) bail(); // "- - x"
+      else if (KEY.test(t.slice(i))) value = this.map(this.starts[l]! + i, i, childPath);
+      else value = this.inline(l, i, col, childPath);
+      out.push(value);
+      end = this.nodes.get(childPath)!.range[2];
+      const next = this.nextContent();
+      if (next < 0 || this.indentOf(next) !== col || !this.isSeqItem(next, col)) break;
+      this.line = next;
+    }
+    this.nodes.set(path, { range: [first, end, end], type: 'SEQ' });
+    return out;
+  }
+
+  /**
+   * A value starting at column i of line l, in a block node at column `col` (the entry's key or
+   * the item's dash). Leaves `line` on the following line.
+   */
+  private inline(l: number, i: number, col: number, path: string): unknown {
+    const t = this.lineText(l);
+    const at = this.starts[l]! + i;
+    const c = t[i]!;
+    if (c === '|') return this.literal(l, i, col, path);
+    let value: unknown;
+    let endCol: number;
+    let type: YamlNodeInfo['type'];
+    if (c === '"' || c === "'") {
+      [value, endCol] = c === '"' ? doubleQuoted(t, i) : singleQuoted(t, i);
+      type = c === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+    } else if (c === '[') {
+      [value, endCol] = this.flowSeq(l, i, path);
+      type = 'FLOW_SEQ';
+    } else if ('{&*!%@`>,?]}#'.includes(c) || (c === '-' && t[i + 1] === ' ')) {
+      return bail();
+    } else {
+      // Plain: up to a comment (" #") or the end of the line.
+      const hash = t.indexOf(' #', i);
+      const raw = (hash < 0 ? t.slice(i) : t.slice(i, hash)).trimEnd();
+      if (raw.includes(': ') || raw.endsWith(':') || raw.includes('\t')) bail();
+      value = plainValue(raw);
+      endCol = i + raw.length;
+      type = 'PLAIN';
+    }
+    // Only spaces or a comment may follow on the line.
+    const rest = t.slice(endCol);
+    if (rest.trim() !== '' && !/^ +#/.test(rest)) bail();
+    this.line = l + 1;
+    // A more indented line next would continue the scalar (multi-line plain), or be an error.
+    const next = this.nextContent();
+    if (next >= 0 && this.indentOf(next) > col) bail();
+    this.nodes.set(path, { range: [at, this.starts[l]! + endCol, this.lineEnd(l)], type });
+    return value;
+  }
+
+  /** `[a, "b", 'c']` on one line: plain or quoted scalars only. */
+  private flowSeq(l: number, i: number, path: string): [unknown[], number] {
+    const t = this.lineText(l);
+    const out: unknown[] = [];
+    let j = i + 1;
+    const skip = () => {
+      while (t.charCodeAt(j) === 32) j++;
+    };
+    skip();
+    if (t[j] === ']') return [out, j + 1];
+    for (;;) {
+      skip();
+      const start = j;
+      let value: unknown;
+      let type: YamlNodeInfo['type'];
+      if (t[j] === '"' || t[j] === "'") {
+        [value, j] = t[j] === '"' ? doubleQuoted(t, j) : singleQuoted(t, j);
+        type = t[start] === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+      } else {
+        const m = /^[^,[\]{}#&*!|>'"%@`: ]+(?: +[^,[\]{}#&*!|>'"%@`: ]+)*/.exec(t.slice(j));
+        if (!m || m[0].startsWith('-') || m[0].startsWith('?')) bail();
+        value = plainValue(m![0]);
+        j += m![0].length;
+        type = 'PLAIN';
+      }
+      const end = this.starts[l]! + j;
+      this.nodes.set(child(path, out.length), { range: [this.starts[l]! + start, end, end], type });
+      out.push(value);
+      skip();
+      if (t[j] === ',') {
+        j++;
+        continue;
+      }
+      if (t[j] === ']') return [out, j + 1];
+      return bail();
+    }
+  }
+
+  /** `|` or `|-` and the more indented lines after it. */
+  private literal(l: number, i: number, col: number, path: string): string {
+    const t = this.lineText(l);
+    const header = /^\|(-?)(?: +#.*)? *$/.exec(t.slice(i));
+    if (!header) bail();
+    const strip = header![1] === '-';
+    // Content: the lines after the header indented more than the parent, and blank lines among them.
+    let indent = -1;
+    let last = -1;
+    let k = l + 1;
+    for (; k < this.starts.length; k++) {
+      const lt = this.lineText(k);
+      if (lt.trim() === '') {
+        if (indent < 0 && lt.length > 0) bail(); // all-space lines before the first content line
+        continue;
+      }
+      const ind = this.indentOf(k);
+      if (indent < 0) {
+        if (ind <= col) break;
+        indent = ind;
+      } else if (ind < indent) break;
+      last = k;
+    }
+    if (last < 0) bail(); // empty block scalar
+    const lines: string[] = [];
+    for (let j = l + 1; j <= last; j++) {
+      const lt = this.lineText(j);
+      if (lt.trim() === '') {
+        if (lt.length > indent) bail(); // spaces beyond the indentation are content: rare, leave to the library
+        lines.push('');
+      } else lines.push(lt.slice(indent));
+    }
+    const value = lines.join('\n') + (strip ? '' : '\n');
+    const end = this.lineEnd(last);
+    this.nodes.set(path, { range: [this.starts[l]! + i, end, end], type: 'BLOCK_LITERAL' });
+    this.line = last + 1;
+    return value;
+  }
+}
+
+/** The key of a child's path: JSON.stringify([...path, key]) from the parent's key. */
+function child(path: string, key: string | number): string {
+  const k = typeof key === 'number' ? String(key) : JSON.stringify(key);
+  return path === '[]' ? `[${k}]` : `${path.slice(0, -1)},${k}]`;
+}
+
+/** A plain scalar's value under the YAML 1.2 core schema; floats and such are left to the library. */
+function plainValue(raw: string): unknown {
+  if (NULL.test(raw)) return null;
+  if (BOOL.test(raw)) return raw[0] === 't' || raw[0] === 'T';
+  if (INT.test(raw)) {
+    if (raw.replace(/^[-+]/, '').length > 15) bail();
+    return Number(raw);
+  }
+  if (OTHER_NUMBER.test(raw)) bail();
+  return raw;
+}
+
+/** A double-quoted scalar starting at t[i], on one line: [value, column after it]. */
+function doubleQuoted(t: string, i: number): [string, number] {
+  let out = '';
+  for (let j = i + 1; j < t.length; j++) {
+    const c = t[j]!;
+    if (c === '"') return [out, j + 1];
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const e = t[++j];
+    if (e === '"' || e === '\\' || e === '/') out += e;
+    else if (e === 'n') out += '\n';
+    else if (e === 't') out += '\t';
+    else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(t.slice(j + 1, j + 5))) {
+      out += String.fromCharCode(parseInt(t.slice(j + 1, j + 5), 16));
+      j += 4;
+    } else bail();
+  }
+  return bail();
+}
+
+/** A single-quoted scalar starting at t[i], on one line ('' is a quote). */
+function singleQuoted(t: string, i: number): [string, number] {
+  let out = '';
+  for (let j = i + 1; j < t.length; j++) {
+    if (t[j] !== "'") {
+      out += t[j];
+      continue;
+    }
+    if (t[j + 1] === "'") {
+      out += "'";
+      j++;
+      continue;
+    }
+    return [out, j + 1];
+  }
+  return bail();
+}
