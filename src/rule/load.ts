@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
-import { readRuleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
+import { readSimpleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
 
 export interface RuleSource {
   /** Path as the user gave it. */
@@ -25,7 +25,7 @@ export interface LoadResult {
 
 export function loadRuleText(file: string, text: string): LoadResult {
   // The common shape of a rule file is read by the fast reader; anything else by the library.
-  const fast = readRuleYaml(text);
+  const fast = readSimpleYaml(text);
   if (fast) return { source: { file, text, data: fast.data, nodes: fast.nodes, linePos: linePositions(text) }, diagnostics: [] };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -49,7 +49,7 @@ export function indexDocument(doc: Document): YamlNodeIndex {
     if (!n?.range) return;
     const base = { range: [n.range[0], n.range[1], n.range[2]] as const, ...(keyRange ? { keyRange } : {}) };
     if (isMap(n)) {
-      nodes.set(JSON.stringify(path), { ...base, type: 'MAP' });
+      nodes.set(JSON.stringify(path), { ...base, type: n.flow ? 'FLOW_MAP' : 'MAP' });
       for (const it of n.items) {
         const k = it.key as Node | null;
         if (!isScalar(k) || !k.range) continue;

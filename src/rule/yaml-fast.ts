@@ -1,9 +1,10 @@
 /**
- * A reader for the YAML that rule files are written in: block mappings and sequences, one-line
- * plain and quoted scalars, literal block scalars (`|`, `|-`), one-line flow sequences of scalars.
+ * A reader for the YAML that rule files (and target mappings) are written in: block mappings and
+ * sequences, one-line plain and quoted scalars, literal block scalars (`|`, `|-`), simple folded
+ * ones (`>`, `>-`), one-line flow sequences and mappings of scalars.
  * It gives the value and the node positions the `yaml` library would give, many times faster (the
  * library's general parser was most of a build's front-end time). Anything outside that subset
- * (anchors, aliases, tags, flow mappings, folded or multi-line plain scalars, floats, tabs,
+ * (anchors, aliases, tags, nested flow collections, multi-line plain scalars, floats, tabs,
  * duplicate keys, several documents, ...) makes it return undefined, and the caller reads the file
  * with the `yaml` library instead; so does every file with a syntax error, whose message comes from
  * the library. test/rule/yaml-fast.test.ts compares the two on the bundled rules and the corpus.
@@ -15,7 +16,7 @@ export interface YamlNodeInfo {
   readonly range: readonly [number, number, number];
   /** The key's start and end, for a mapping entry's value. */
   readonly keyRange?: readonly [number, number];
-  readonly type: 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'MAP' | 'SEQ' | 'FLOW_SEQ';
+  readonly type: 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED' | 'MAP' | 'SEQ' | 'FLOW_MAP' | 'FLOW_SEQ';
 }
 
 /** Nodes by path (JSON of the path array: ["entityMappings",0,"entityType"]). */
@@ -32,13 +33,16 @@ const bail = (): never => {
 };
 
 const KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*)[ ]*:(?= |$)/;
+const FLOW_KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*):(?= )/;
+/** A plain scalar inside a flow collection: words separated by single spaces, no indicators. */
+const FLOW_PLAIN = /^[^,[\]{}#&*!|>'"%@`: ]+(?: [^,[\]{}#&*!|>'"%@`: ]+)*/;
 // YAML 1.2 core schema: plain scalars that are not strings (as the `yaml` library resolves them).
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
 const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 
-export function readRuleYaml(text: string): FastYaml | undefined {
+export function readSimpleYaml(text: string): FastYaml | undefined {
   // Tabs, CR, and whitespace that JavaScript's trim() removes but YAML does not (NBSP, U+2028, ...).
   if (/[\t\r\v\f\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/.test(text) || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
   try {
@@ -137,7 +141,7 @@ class Reader {
       const m = KEY.exec(t.slice(col));
       if (!m) bail();
       const key = m![1]!;
-      if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) bail();
+      if (!isStringKey(key) || Object.prototype.hasOwnProperty.call(out, key)) bail();
       const keyStart = lineStart + col;
       if (entries === 0) first = keyStart;
       const afterColon = col + m![0].length;
@@ -220,17 +224,17 @@ class Reader {
     const t = this.lineText(l);
     const at = this.starts[l]! + i;
     const c = t[i]!;
-    if (c === '|') return this.literal(l, i, col, path);
+    if (c === '|' || c === '>') return this.blockScalar(l, i, col, path);
     let value: unknown;
     let endCol: number;
     let type: YamlNodeInfo['type'];
     if (c === '"' || c === "'") {
       [value, endCol] = c === '"' ? doubleQuoted(t, i) : singleQuoted(t, i);
       type = c === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
-    } else if (c === '[') {
-      [value, endCol] = this.flowSeq(l, i, path);
-      type = 'FLOW_SEQ';
-    } else if ('{&*!%@`>,?]}#'.includes(c) || (c === '-' && t[i + 1] === ' ')) {
+    } else if (c === '[' || c === '{') {
+      [value, endCol] = this.flow(l, i, path);
+      type = c === '[' ? 'FLOW_SEQ' : 'FLOW_MAP';
+    } else if ('&*!%@`>,?]}#'.includes(c) || (c === '-' && t[i + 1] === ' ')) {
       return bail();
     } else {
       // Plain: up to a comment (" #") or the end of the line.
@@ -252,18 +256,19 @@ class Reader {
     return value;
   }
 
-  /** `[a, "b", 'c']` on one line: plain or quoted scalars only. */
-  private flowSeq(l: number, i: number, path: string): [unknown[], number] {
+  /** `[a, "b", 'c']` or `{k: v, k2: "w"}` on one line, of plain or quoted scalars only. */
+  private flow(l: number, i: number, path: string): [unknown[] | Record<string, unknown>, number] {
     const t = this.lineText(l);
-    const out: unknown[] = [];
+    const isMap = t[i] === '{';
+    const close = isMap ? '}' : ']';
+    const items: unknown[] = [];
+    const entries: Record<string, unknown> = {};
     let j = i + 1;
     const skip = () => {
       while (t.charCodeAt(j) === 32) j++;
     };
-    skip();
-    if (t[j] === ']') return [out, j + 1];
-    for (;;) {
-      skip();
+    /** A plain or quoted scalar at j: its value, its node, and j moved past it. */
+    const scalar = (childPath: string, keyRange?: readonly [number, number]): unknown => {
       const start = j;
       let value: unknown;
       let type: YamlNodeInfo['type'];
@@ -271,31 +276,50 @@ class Reader {
         [value, j] = t[j] === '"' ? doubleQuoted(t, j) : singleQuoted(t, j);
         type = t[start] === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
       } else {
-        const m = /^[^,[\]{}#&*!|>'"%@`: ]+(?: +[^,[\]{}#&*!|>'"%@`: ]+)*/.exec(t.slice(j));
+        const m = FLOW_PLAIN.exec(t.slice(j));
         if (!m || m[0].startsWith('-') || m[0].startsWith('?')) bail();
         value = plainValue(m![0]);
         j += m![0].length;
         type = 'PLAIN';
       }
       const end = this.starts[l]! + j;
-      this.nodes.set(child(path, out.length), { range: [this.starts[l]! + start, end, end], type });
-      out.push(value);
+      this.nodes.set(childPath, { range: [this.starts[l]! + start, end, end], type, ...(keyRange ? { keyRange } : {}) });
+      return value;
+    };
+    skip();
+    if (t[j] === close) return [isMap ? entries : items, j + 1];
+    for (;;) {
+      skip();
+      if (isMap) {
+        const m = FLOW_KEY.exec(t.slice(j));
+        if (!m) bail();
+        const key = m![1]!;
+        if (!isStringKey(key) || Object.prototype.hasOwnProperty.call(entries, key)) bail();
+        const keyStart = this.starts[l]! + j;
+        j += m![0].length;
+        skip();
+        entries[key] = scalar(child(path, key), [keyStart, keyStart + key.length]);
+      } else items.push(scalar(child(path, items.length)));
       skip();
       if (t[j] === ',') {
         j++;
         continue;
       }
-      if (t[j] === ']') return [out, j + 1];
+      if (t[j] === close) return [isMap ? entries : items, j + 1];
       return bail();
     }
   }
 
-  /** `|` or `|-` and the more indented lines after it. */
-  private literal(l: number, i: number, col: number, path: string): string {
+  /**
+   * `|`, `|-` and the more indented lines after it; or `>`, `>-` when the lines are all at one
+   * indentation without blank lines (then folding is joining them with spaces).
+   */
+  private blockScalar(l: number, i: number, col: number, path: string): string {
     const t = this.lineText(l);
-    const header = /^\|(-?)(?: +#.*)? *$/.exec(t.slice(i));
+    const header = /^([|>])(-?)(?: +#.*)? *$/.exec(t.slice(i));
     if (!header) bail();
-    const strip = header![1] === '-';
+    const folded = header![1] === '>';
+    const strip = header![2] === '-';
     // Content: the lines after the header indented more than the parent, and blank lines among them.
     let indent = -1;
     let last = -1;
@@ -322,12 +346,18 @@ class Reader {
         lines.push('');
       } else lines.push(lt.slice(indent));
     }
-    const value = lines.join('\n') + (strip ? '' : '\n');
+    if (folded && lines.some((x) => x === '' || x.startsWith(' ') || x.endsWith(' '))) bail();
+    const value = lines.join(folded ? ' ' : '\n') + (strip ? '' : '\n');
     const end = this.lineEnd(last);
-    this.nodes.set(path, { range: [this.starts[l]! + i, end, end], type: 'BLOCK_LITERAL' });
+    this.nodes.set(path, { range: [this.starts[l]! + i, end, end], type: folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL' });
     this.line = last + 1;
     return value;
   }
+}
+
+/** A key that is a string as written (not null, true, ...) and safe as a property name. */
+function isStringKey(key: string): boolean {
+  return key !== '__proto__' && plainValue(key) === key;
 }
 
 /** The key of a child's path: JSON.stringify([...path, key]) from the parent's key. */

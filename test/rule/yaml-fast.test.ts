@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { indexDocument } from '../../src/rule/load.js';
-import { readRuleYaml } from '../../src/rule/yaml-fast.js';
+import { readSimpleYaml } from '../../src/rule/yaml-fast.js';
 
 // The fast reader must give exactly what the `yaml` library gives (value and node positions), or
 // nothing at all.
@@ -18,7 +18,7 @@ const shape = (n: { range: readonly number[]; keyRange?: readonly number[]; type
   n && { start: n.range[0], end: n.range[1], key: n.keyRange, type: n.type };
 
 function expectSameAsLibrary(text: string): 'fast' | 'library' {
-  const fast = readRuleYaml(text);
+  const fast = readSimpleYaml(text);
   if (!fast) return 'library';
   const lib = library(text);
   expect(lib, 'the fast reader accepted text the library rejects').toBeDefined();
@@ -31,12 +31,13 @@ function expectSameAsLibrary(text: string): 'fast' | 'library' {
 const files: string[] = [];
 const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && files.push(join(d, e.name))));
 walk('rules');
+walk('targets');
 walk('../shared/corpus/sentinel');
 
 describe('fast rule YAML reader', () => {
-  it('reads every bundled rule and most of the corpus exactly as the yaml library does', () => {
+  it('reads every bundled rule and mapping and most of the corpus exactly as the yaml library does', () => {
     const used = files.map((f) => [f, expectSameAsLibrary(readFileSync(f, 'utf8'))] as const);
-    expect(used.filter(([f, u]) => f.startsWith('rules') && u === 'library')).toEqual([]);
+    expect(used.filter(([f, u]) => (f.startsWith('rules') || f.startsWith('targets')) && u === 'library')).toEqual([]);
     // The rest (block scalars with |+, CRLF files, ...) fall back to the library.
     expect(used.filter(([, u]) => u === 'fast').length).toBeGreaterThan(files.length * 0.8);
   });
@@ -48,20 +49,21 @@ describe('fast rule YAML reader', () => {
       'a: b: c\n', // nested compact mapping (an error)
       'a:\tb\n', // tab
       'a: 1.5\n', // float
-      'a: >\n  folded\n', // folded block scalar
+      'a: >\n  folded\n\n  with a blank line\n', // folding beyond joining lines
+      'a: >\n  folded\n    more indented\n', // folding beyond joining lines
       'a: &x 1\nb: *x\n', // anchor and alias
-      'a: {b: 1}\n', // flow mapping
+      'a: {b: {c: 1}}\n', // nested flow collection
       '---\na: 1\n', // document marker
       'a: "x\\ty\\q"\n', // unknown escape
       'a: |2\n   x\n', // explicit indentation
       '- a\n', // not a mapping
     ];
-    for (const text of outside) expect(readRuleYaml(text), text).toBeUndefined();
+    for (const text of outside) expect(readSimpleYaml(text), text).toBeUndefined();
   });
 
-  it('agrees with the library on mutated rule files (accepts nothing the library would read otherwise)', () => {
-    const sources = readdirSync('rules').filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join('rules', f), 'utf8'));
-    const pieces = [' ', '  ', '\n', ':', ': ', '- ', '#', ' #', '"', "'", '|', '|-', '[', ']', ',', 'null', 'true', '0', '-1', '0x1', '~', 'a: b', '\\', '{', '\u2028'];
+  it('agrees with the library on mutated rule and mapping files (accepts nothing the library reads otherwise)', () => {
+    const sources = files.filter((f) => f.startsWith('rules') || f.startsWith('targets')).map((f) => readFileSync(f, 'utf8'));
+    const pieces = [' ', '  ', '\n', ':', ': ', '- ', '#', ' #', '"', "'", '|', '|-', '>', '>-', '[', ']', ',', 'null', 'true', '0', '-1', '0x1', '~', 'a: b', '\\', '{', '}', '{a: 1}', '\u2028'];
     fc.assert(
       fc.property(fc.nat(sources.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.constantFrom(...pieces)), { minLength: 1, maxLength: 3 }), (which, edits) => {
         let text = sources[which]!;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../paths.js';
 import { schemaValidator } from '../../schema-validators.js';
 import { parse } from 'yaml';
+import { readSimpleYaml } from '../../rule/yaml-fast.js';
 
 export interface ColumnMapping {
   readonly aql?: string;
@@ -36,7 +37,8 @@ export function parseMapping(text: string, file: string): TableMapping {
   const validate = schemaValidator('qradar-mapping');
   let data: unknown;
   try {
-    data = parse(text);
+    // The fast reader takes the usual shape of these files; the library everything else.
+    data = readSimpleYaml(text)?.data ?? parse(text);
   } catch (e) {
     throw new MappingError(`${file}: YAML syntax error: ${(e as Error).message.split('\n')[0]}`);
   }
