@@ -52,7 +52,7 @@ function ruleHint(rule: string): string {
 class KqlParser extends EmbeddedActionsParser {
   constructor() {
     // Grammar validations cost start-up time; they run in the test suite (VITEST is set there).
-    super(T.allTokens, { maxLookahead: 2, recoveryEnabled: false, errorMessageProvider: messages, skipValidations: !process.env.VITEST });
+    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, errorMessageProvider: messages, skipValidations: !process.env.VITEST });
     this.performSelfAnalysis();
   }
 
