@@ -2,7 +2,8 @@
  * Reading a rule file: YAML with positions kept, so every later diagnostic can point at the file's
  * line and column, including positions inside the `query` block scalar.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlLibrary } from '../lazy.js';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import { readSimpleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
 
@@ -27,6 +28,7 @@ export function loadRuleText(file: string, text: string): LoadResult {
   // The common shape of a rule file is read by the fast reader; anything else by the library.
   const fast = readSimpleYaml(text);
   if (fast) return { source: { file, text, data: fast.data, nodes: fast.nodes, linePos: linePositions(text) }, diagnostics: [] };
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const diagnostics: Diagnostic[] = [];
@@ -44,6 +46,7 @@ export function loadRuleText(file: string, text: string): LoadResult {
 
 /** The positions of a document's nodes, by path, as the fast reader gives them. */
 export function indexDocument(doc: Document): YamlNodeIndex {
+  const { isMap, isScalar, isSeq } = yamlLibrary();
   const nodes: YamlNodeIndex = new Map();
   const walk = (n: Node | null, path: (string | number)[], keyRange?: readonly [number, number]) => {
     if (!n?.range) return;

@@ -3,7 +3,8 @@
  * backreferences or look-around and matches in linear time; detc uses RE2JS, a JavaScript port of
  * RE2, so a hostile pattern cannot make the evaluator backtrack exponentially.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { re2jsLibrary } from '../lazy.js';
 
 export interface KqlRegex {
   /** The pattern matches somewhere in `s` (not anchored, as `matches regex`). */
@@ -46,6 +47,7 @@ function compile(pattern: string): RegexResult {
   let lead: ReturnType<typeof RE2JS.compile>;
   let tail: ReturnType<typeof RE2JS.compile>;
   try {
+    const { RE2JS } = re2jsLibrary();
     re = RE2JS.compile(body);
     lead = RE2JS.compile(`^(?:${body})+`);
     tail = RE2JS.compile(`(?:${body})+$`);

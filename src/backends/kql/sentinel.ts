@@ -2,7 +2,7 @@
  * Deployable Sentinel artifacts: the analytic rule YAML (Azure-Sentinel repository format) and ARM
  * templates for Microsoft.SecurityInsights/alertRules.
  */
-import { stringify } from 'yaml';
+import { yamlLibrary } from '../../lazy.js';
 import { parseRuleDuration, toIsoDuration } from '../../rule/duration.js';
 import type { Rule } from '../../rule/types.js';
 
@@ -16,7 +16,7 @@ export function sentinelYaml(rule: Rule, kql: string): string {
     if ((DETC_KEYS as readonly string[]).includes(k)) continue;
     out[k] = k === 'query' ? kql : v;
   }
-  return stringify(out, { lineWidth: 0, blockQuote: 'literal' });
+  return yamlLibrary().stringify(out, { lineWidth: 0, blockQuote: 'literal' });
 }
 
 export const ARM_API_VERSION = '2023-02-01';

@@ -1,0 +1,17 @@
+/**
+ * Libraries that only some commands or some rules need, loaded on first use rather than at
+ * start-up. The CLI bundle leaves them out, so a cold `detc check` neither compiles nor
+ * initialises them: the `yaml` library (rule files in the common shape go through the fast
+ * reader, and check writes no Sentinel YAML) and RE2JS (only `matches regex` needs it).
+ */
+import { createRequire } from 'node:module';
+
+type YamlLibrary = typeof import('yaml');
+type Re2jsLibrary = typeof import('re2js');
+
+const require = createRequire(import.meta.url);
+let yaml: YamlLibrary | undefined;
+let re2js: Re2jsLibrary | undefined;
+
+export const yamlLibrary = (): YamlLibrary => (yaml ??= require('yaml') as YamlLibrary);
+export const re2jsLibrary = (): Re2jsLibrary => (re2js ??= require('re2js') as Re2jsLibrary);
