@@ -1,7 +1,9 @@
 /**
  * JSON Schema validators. `npm run build` precompiles them to build/validators/*.cjs; when that
  * file is missing or older than the schema (running from source, in tests), ajv compiles the
- * schema here instead. Both give the same validator.
+ * schema here instead. Both give the same validator. String lengths (maxLength) count UTF-16
+ * code units (`unicode: false`), as .NET strings, and so Sentinel's limits, do; ajv marks that
+ * option deprecated and would log so on every start (`logger: false`).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +24,7 @@ export function schemaValidator(name: 'rule' | 'qradar-mapping'): ValidateFuncti
   } else {
     // Required here, not imported: the CLI (precompiled validators) never loads ajv's compiler.
     const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
-    v = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    v = new Ajv({ allErrors: true, strict: false, unicode: false, logger: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
   }
   cache.set(name, v);
   return v;

@@ -44,10 +44,15 @@ export interface AqlTranslation {
 /** KQL string operators with a constant right side (their `!` forms too). */
 const STRING_OPS = new Set(['=~', '~', 'has', 'has_cs', 'hasprefix', 'hasprefix_cs', 'hassuffix', 'hassuffix_cs', 'contains', 'contains_cs', 'startswith', 'startswith_cs', 'endswith', 'endswith_cs']);
 
-class Unsupported extends Error {
-  constructor(message: string, readonly span?: Span) {
-    super(message);
-  }
+/**
+ * Thrown to abandon a translation and caught in translateToAql. Not an Error: it never escapes,
+ * and capturing a stack trace for each rule that QRadar cannot take was measurable in a build.
+ */
+class Unsupported {
+  constructor(
+    readonly message: string,
+    readonly span?: Span,
+  ) {}
 }
 
 /** A translated expression: AQL text, and what it is. */
