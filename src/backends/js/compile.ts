@@ -11,7 +11,7 @@ import { sortCompare } from '../../semantics/compare.js';
 import { castElement, coerce, expansionElements, jsonText, member, type Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
 import { constantLets, constantValue, rawTextFilter } from './prefilter.js';
-import { fusePrefix, type RunState as FusedRunState } from './fuse.js';
+import { fusePrefix, type FusedRunState } from './fuse.js';
 import { planAggregates, type AggregatePlan } from './aggregates.js';
 import { GroupTable } from './groups.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';

@@ -19,7 +19,7 @@ export type LayoutColumn = Column & { readonly get: Accessor; readonly source?: 
  * What changes from run to run, set before each run: the schedule window (undefined: none), the
  * query clock, where surviving rows go, and the groups a fused summarize fills.
  */
-export interface RunState {
+export interface FusedRunState {
   readonly windowStart: number | undefined;
   readonly now: number;
   readonly next: Sink;
@@ -39,9 +39,9 @@ export interface FusedPrefix {
    * `run.groups`). Generated once per query and reused by every run, which keeps V8's optimised
    * code for it; what differs between runs comes in `run`.
    */
-  readonly feed: (event: unknown, run: RunState) => void;
+  readonly feed: (event: unknown, run: FusedRunState) => void;
   /** The loop over an in-memory input (each query has its own, so its call of feed stays monomorphic). */
-  readonly drive: (events: Iterable<unknown>, halt: { readonly stopped: boolean }, run: RunState) => void;
+  readonly drive: (events: Iterable<unknown>, halt: { readonly stopped: boolean }, run: FusedRunState) => void;
 }
 
 type Binding = { readonly kind: 'source'; readonly column: Column } | { readonly kind: 'local'; readonly name: string; readonly type: ScalarType };
