@@ -32,6 +32,7 @@ const bail = (): never => {
   throw new OutsideSubset();
 };
 
+const MAX_INDENT = 256;
 const KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*)[ ]*:(?= |$)/;
 const FLOW_KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*):(?= )/;
 /** A plain scalar inside a flow collection: words separated by single spaces, no indicators. */
@@ -184,6 +185,8 @@ class Reader {
   /** A block node (mapping or sequence) starting on line l at its indentation. */
   private block(l: number, path: string): unknown {
     const col = this.indentOf(l);
+    // Nesting deepens the indentation: bounding it bounds the recursion (the library takes the rest).
+    if (col > MAX_INDENT) bail();
     this.line = l;
     if (this.isSeqItem(l, col)) return this.seq(col, path);
     return this.map(this.starts[l]! + col, col, path);

@@ -61,6 +61,14 @@ describe('fast rule YAML reader', () => {
     for (const text of outside) expect(readSimpleYaml(text), text).toBeUndefined();
   });
 
+  it('declines deep nesting instead of running out of stack', () => {
+    let deep = '';
+    for (let i = 0; i < 5000; i++) deep += `${' '.repeat(i)}k${i}:\n`;
+    expect(() => readSimpleYaml(deep)).not.toThrow();
+    expect(readSimpleYaml(deep)).toBeUndefined();
+    expect(readSimpleYaml('a:\n  b:\n    c: 1\n')?.data).toEqual({ a: { b: { c: 1 } } });
+  });
+
   it('agrees with the library on mutated rule and mapping files (accepts nothing the library reads otherwise)', () => {
     const sources = files.filter((f) => f.startsWith('rules') || f.startsWith('targets')).map((f) => readFileSync(f, 'utf8'));
     const pieces = [' ', '  ', '\n', ':', ': ', '- ', '#', ' #', '"', "'", '|', '|-', '>', '>-', '[', ']', ',', 'null', 'true', '0', '-1', '0x1', '~', 'a: b', '\\', '{', '}', '{a: 1}', '\u2028'];
