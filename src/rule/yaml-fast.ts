@@ -96,8 +96,8 @@ class Reader {
   }
 
   /**
-   * The next line at or after the current one that holds content, or -1. Comment lines between
-   * nodes are left to the library, which counts them into the ranges of the nodes around them.
+   * The next line at or after the current one that holds content, or -1. Comment lines on the way
+   * are accepted only where the library makes them a comment before that next node.
    */
   private nextContent(): number {
     const commentIndents: number[] = [];
@@ -132,9 +132,7 @@ class Reader {
   /** A block mapping whose first key starts at offset `at` (column `col`) on the current line. */
   private map(at: number, col: number, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    let first = at;
     let end = at;
-    let entries = 0;
     for (;;) {
       const l = this.line;
       const lineStart = this.starts[l]!;
@@ -144,7 +142,6 @@ class Reader {
       const key = m![1]!;
       if (!isStringKey(key) || Object.prototype.hasOwnProperty.call(out, key)) bail();
       const keyStart = lineStart + col;
-      if (entries === 0) first = keyStart;
       const afterColon = col + m![0].length;
       const childPath = child(path, key);
       const value = this.entryValue(l, afterColon, col, childPath);
@@ -152,13 +149,12 @@ class Reader {
       info.keyRange = [keyStart, keyStart + key.length];
       out[key] = value; // never __proto__ (refused above)
       end = info.range[2]!;
-      entries++;
       const next = this.nextContent();
       if (next < 0 || this.indentOf(next) !== col) break;
       if (this.isSeqItem(next, col)) break;
       this.line = next;
     }
-    this.nodes.set(path, { range: [first, end, end], type: 'MAP' });
+    this.nodes.set(path, { range: [at, end, end], type: 'MAP' });
     return out;
   }
 
