@@ -233,13 +233,13 @@ class Reader {
     } else if (c === '[' || c === '{') {
       [value, endCol] = this.flow(l, i, path);
       type = c === '[' ? 'FLOW_SEQ' : 'FLOW_MAP';
-    } else if ('&*!%@`>,?]}#'.includes(c) || (c === '-' && t[i + 1] === ' ')) {
+    } else if ('&*!%@`,?]}#'.includes(c) || (c === '-' && t[i + 1] === ' ')) {
       return bail();
     } else {
       // Plain: up to a comment (" #") or the end of the line.
       const hash = t.indexOf(' #', i);
       const raw = (hash < 0 ? t.slice(i) : t.slice(i, hash)).trimEnd();
-      if (raw.includes(': ') || raw.endsWith(':') || raw.includes('\t')) bail();
+      if (raw.includes(': ') || raw.endsWith(':')) bail();
       value = plainValue(raw);
       endCol = i + raw.length;
       type = 'PLAIN';
