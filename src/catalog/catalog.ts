@@ -582,9 +582,9 @@ const ENTRIES: CatalogEntry[] = [
   }),
   // arg_max/arg_min/take_any produce several columns; the binder names them and the backend
   // keeps the winning row. Their js accumulator tracks the best key.
-  aggregate({ name: 'arg_max', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_max' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the largest key', js: () => argBest(1) }),
-  aggregate({ name: 'arg_min', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_min' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the smallest key', js: () => argBest(-1) }),
-  aggregate({ name: 'take_any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'take_any' }, columnPrefix: '', namedByArg: true, doc: 'an arbitrary row\'s values (first non-empty)', js: () => argBest(0) }),
+  aggregate({ name: 'arg_max', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_max' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the largest key', js: () => argBest(1), multiOutput: true }),
+  aggregate({ name: 'arg_min', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_min' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the smallest key', js: () => argBest(-1), multiOutput: true }),
+  aggregate({ name: 'take_any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'take_any' }, columnPrefix: '', namedByArg: true, doc: 'an arbitrary row\'s values (first non-empty)', js: () => argBest(0), multiOutput: true }),
 ];
 
 /**

@@ -60,6 +60,8 @@ export interface AggregateEntry extends EntryBase {
   /** Whether the default name uses the first argument's name (countif does not). */
   readonly namedByArg: boolean;
   readonly js: (site: CallSite) => () => Accumulator;
+  /** arg_max, arg_min, take_any: `*` or several arguments, one output column each (the accumulator's result is their array). */
+  readonly multiOutput?: true;
   /**
    * Set when the aggregate (without predicate) is a view of the distinct non-empty values of its
    * first argument, in first-seen order: their number (dcount) or the first `limit` of them

@@ -487,7 +487,7 @@ class Binder {
       return undefined;
     }
     if (!this.checkArity(e, entry)) return undefined;
-    const multi = entry.name === 'arg_max' || entry.name === 'arg_min' || entry.name === 'take_any';
+    const multi = entry.multiOutput === true;
     const args: ScalarExpr[] = [];
     for (const a of e.args) {
       if (a.ops.length === 0 && a.source.kind === 'star') {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonWithoutSpans } from '../../src/backends/js/index.js';
+import { jsonWithoutSpans } from '../../src/ir/json.js';
 import { checkRuleFile } from '../../src/compile.js';
 
 // The plain definition it replaces.
@@ -18,7 +18,7 @@ describe('module data: JSON without spans', () => {
     for (const f of files) {
       const r = checkRuleFile(f);
       if (!r.ir) continue;
-      expect(jsonWithoutSpans(r.ir, new Map())).toBe(reference(r.ir));
+      expect(jsonWithoutSpans(r.ir)).toBe(reference(r.ir));
       compared++;
     }
     expect(compared).toBeGreaterThan(60);
@@ -29,7 +29,7 @@ describe('module data: JSON without spans', () => {
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
         const shared = { x: a, span: { start: 1, end: 2 } };
         const v = { list: [shared, b, shared], span: 3, inner: { span: a, keep: [undefined, shared] }, skip: undefined };
-        expect(jsonWithoutSpans(v, new Map())).toBe(reference(v));
+        expect(jsonWithoutSpans(v)).toBe(reference(v));
       }),
       { numRuns: 300 },
     );

@@ -8,6 +8,7 @@
 import { aggregateEntry, DistinctValues } from '../../catalog/catalog.js';
 import type { Accumulator, CallSite } from '../../catalog/types.js';
 import type { Aggregate, ScalarExpr } from '../../ir/types.js';
+import { jsonWithoutSpans } from '../../ir/json.js';
 import type { Value } from '../../semantics/values.js';
 
 /** One accumulator per group, fed with `args` for every row. */
@@ -35,36 +36,29 @@ const result = (acc: Accumulator): Value => acc.result();
 export function planAggregates(aggregates: readonly Aggregate[], site: (a: Aggregate) => CallSite): AggregatePlan {
   const states: AggregateState[] = [];
   const outputs: AggregateOutput[] = [];
-  // Shared sets by the structure of their argument (spans differ between two spellings).
-  const shared = new Map<string, { state: number; limit: number }>();
+  // Shared sets (their state index) by the structure of their argument, spans left out.
+  const shared = new Map<string, number>();
   const limits: number[] = [];
   for (const a of aggregates) {
     const entry = aggregateEntry(a.fn);
-    const multi = a.fn === 'arg_max' || a.fn === 'arg_min' || a.fn === 'take_any';
     const s = site(a);
     if (!entry.distinct) {
       states.push({ create: entry.js(s), args: a.args });
-      outputs.push({ state: states.length - 1, read: result, outputs: a.outputs.length, multi });
+      outputs.push({ state: states.length - 1, read: result, outputs: a.outputs.length, multi: entry.multiOutput === true });
       continue;
     }
     const limit = entry.distinct.limit(s);
-    const key = structure(a.args[0]!);
-    let set = shared.get(key);
-    if (!set) {
-      set = { state: states.length, limit };
-      shared.set(key, set);
-      const index = set.state;
+    const key = jsonWithoutSpans(a.args[0]!);
+    let state = shared.get(key);
+    if (state === undefined) {
+      const index = (state = states.length);
+      shared.set(key, index);
       // The set keeps as many values as its most demanding reader needs.
       states.push({ create: () => new DistinctValues(limits[index]!, false, false), args: [a.args[0]!] });
       limits[index] = limit;
-    } else limits[set.state] = Math.max(limits[set.state]!, limit);
+    } else limits[state] = Math.max(limits[state]!, limit);
     const read = entry.distinct.result === 'count' ? (acc: Accumulator) => (acc as DistinctValues).count() : (acc: Accumulator) => (acc as DistinctValues).first(limit);
-    outputs.push({ state: set.state, read, outputs: 1, multi: false });
+    outputs.push({ state, read, outputs: 1, multi: false });
   }
   return { states, outputs };
-}
-
-/** An expression's structure without its spans, as a key. */
-function structure(e: ScalarExpr): string {
-  return JSON.stringify(e, (k, v: unknown) => (k === 'span' ? undefined : v));
 }

@@ -13,6 +13,7 @@ import { outputValue } from './output.js';
 import { constantLets, constantValue, rawTextFilter } from './prefilter.js';
 import { fusePrefix, type FusedRunState } from './fuse.js';
 import { planAggregates, type AggregatePlan } from './aggregates.js';
+import { jsonWithoutSpans } from '../../ir/json.js';
 import { GroupTable } from './groups.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
 
@@ -771,7 +772,7 @@ function closureRowBuilder(layout: Layout): (r: Row) => Record<string, unknown> 
 
 /** Whether the query reads its input more than once (`x in (T | ...)` subqueries, join). */
 function readsInputAgain(ir: QueryIR): boolean {
-  const text = JSON.stringify(ir, (k, v) => (k === 'span' ? undefined : v));
+  const text = jsonWithoutSpans(ir);
   return text.includes('"kind":"subquery"') || text.includes('"op":"join"');
 }
 

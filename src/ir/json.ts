@@ -1,0 +1,26 @@
+/**
+ * JSON.stringify(v) without the `span` keys: IR (or part of it) as data, apart from where it was
+ * written (the JS module's contents, keys of equal expressions). Written out because a replacer
+ * function made this most of the JS backend's time; an object met again (the IR shares one schema
+ * array between operators) reuses its text. Only for JSON data: no toJSON methods or cycles (the IR
+ * has neither).
+ */
+export function jsonWithoutSpans(v: unknown, seen = new Map<object, string>()): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  const known = seen.get(v);
+  if (known !== undefined) return known;
+  let text: string;
+  if (Array.isArray(v)) {
+    text = `[${v.map((x: unknown) => (x === undefined || typeof x === 'function' || typeof x === 'symbol' ? 'null' : jsonWithoutSpans(x, seen))).join(',')}]`;
+  } else {
+    const parts: string[] = [];
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      if (k === 'span' || x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      parts.push(`${JSON.stringify(k)}:${jsonWithoutSpans(x, seen)}`);
+    }
+    text = `{${parts.join(',')}}`;
+  }
+  seen.set(v, text);
+  return text;
+}
