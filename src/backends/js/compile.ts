@@ -548,23 +548,19 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     const keys = o.by.map((b) => expr(b.expr, layout));
     const plan = aggregatesOf(o);
     const args = plan.states.map((s) => s.args.map((x) => expr(x, layout)));
-    return {
-      init: () => new GroupTable(() => plan.states.map((s) => s.create())),
-      push: (r, _next, table) => {
-        const g = keys.length === 1 ? table.get1(keys[0]!(r)) : keys.length === 2 ? table.get2(keys[0]!(r), keys[1]!(r)) : table.getN(keys.map((k) => k(r)));
-        for (let i = 0; i < args.length; i++) {
-          const a = args[i]!;
-          const acc = g.accs[i]!;
-          switch (a.length) {
-            case 0: acc.add(); break;
-            case 1: acc.add(a[0]!(r)); break;
-            case 2: acc.add(a[0]!(r), a[1]!(r)); break;
-            default: acc.add(...a.map((x) => x(r)));
-          }
+    return groupsStep(plan, o.by.length, (r, _next, table) => {
+      const g = keys.length === 1 ? table.get1(keys[0]!(r)) : keys.length === 2 ? table.get2(keys[0]!(r), keys[1]!(r)) : table.getN(keys.map((k) => k(r)));
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        const acc = g.accs[i]!;
+        switch (a.length) {
+          case 0: acc.add(); break;
+          case 1: acc.add(a[0]!(r)); break;
+          case 2: acc.add(a[0]!(r), a[1]!(r)); break;
+          default: acc.add(...a.map((x) => x(r)));
         }
-      },
-      end: (next, table) => flushGroups(table, o.by.length, plan, next),
-    };
+      }
+    });
   }
 
   /** A compiled pipeline: its output layout, and `connect` to build a fresh chain into a sink. */
@@ -598,11 +594,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
       layout = compiled.layout;
     }
     // A fused summarize's groups reach the rest of the chain at the end of input.
-    const flush: Step<GroupTable> | undefined = fused?.summarize && {
-      init: () => new GroupTable(() => fused.summarize!.plan.states.map((s) => s.create())),
-      push: () => {},
-      end: (next, table) => flushGroups(table, fused.summarize!.keyCount, fused.summarize!.plan, next),
-    };
+    const flush = fused?.summarize && groupsStep(fused.summarize.plan, fused.summarize.keyCount, () => {});
     const timeGenerated = t.source.kind === 'table' ? sourceLayout.columns.find((c) => c.name === 'TimeGenerated' && c.type === 'datetime')?.get : undefined;
     return {
       layout,
@@ -736,6 +728,11 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
       };
     },
   };
+}
+
+/** A summarize's groups as a step: filled by `push`, flushed down the chain at the end. */
+function groupsStep(plan: AggregatePlan, keyCount: number, push: Step<GroupTable>['push']): Step<GroupTable> {
+  return { init: () => new GroupTable(() => plan.states.map((s) => s.create())), push, end: (next, table) => flushGroups(table, keyCount, plan, next) };
 }
 
 /** A summarize's rows, then the end of its input. */
