@@ -166,9 +166,10 @@ export function generateRowBuilder(
   const G: Accessor[] = [];
   const fields = columns.map((c) => {
     const key = c.name === '__proto__' ? `[${JSON.stringify(c.name)}]` : JSON.stringify(c.name);
-    const read = !c.source ? `G[${G.push(c.get) - 1}](r)` : 'slot' in c.source ? `r.v[${c.source.slot}]` : 'raw' in c.source ? rawRead('r.e', c.source.raw, c.type, 'x') : `G[${G.push(c.get) - 1}](r)`;
+    const raw = c.source && 'raw' in c.source ? c.source.raw : undefined;
+    const read = raw !== undefined ? rawRead('r.e', raw, c.type, 'x') : c.source && 'slot' in c.source ? `r.v[${c.source.slot}]` : `G[${G.push(c.get) - 1}](r)`;
     // Raw reads are converted already (never undefined); others may be undefined (-> null).
-    const value = c.type === 'datetime' || c.type === 'timespan' ? `O(${read}, ${JSON.stringify(c.type)})` : c.source && 'raw' in c.source ? read : `N(${read})`;
+    const value = c.type === 'datetime' || c.type === 'timespan' ? `O(${read}, ${JSON.stringify(c.type)})` : raw !== undefined ? read : `N(${read})`;
     return `${key}: ${value}`;
   });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only, see generateAccessor
