@@ -5,7 +5,7 @@
 import type { Document, Node } from 'yaml';
 import { yamlLibrary } from '../lazy.js';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
-import { readSimpleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
+import { lineStarts, locate, readSimpleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
 
 export interface RuleSource {
   /** Path as the user gave it. */
@@ -27,7 +27,13 @@ export interface LoadResult {
 export function loadRuleText(file: string, text: string): LoadResult {
   // The common shape of a rule file is read by the fast reader; anything else by the library.
   const fast = readSimpleYaml(text);
-  if (fast) return { source: { file, text, data: fast.data, nodes: fast.nodes, linePos: linePositions(text) }, diagnostics: [] };
+  if (fast) {
+    const linePos = (offset: number) => {
+      const { line, col } = locate(fast.lineStarts, offset);
+      return { line: line + 1, col: col + 1 };
+    };
+    return { source: { file, text, data: fast.data, nodes: fast.nodes, linePos }, diagnostics: [] };
+  }
   const { LineCounter, parseDocument } = yamlLibrary();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -67,25 +73,6 @@ export function indexDocument(doc: Document): YamlNodeIndex {
   return nodes;
 }
 
-/** offset -> 1-based line and column, by binary search over the line starts. */
-function linePositions(text: string): (offset: number) => Position {
-  let starts: number[] | undefined;
-  return (offset) => {
-    if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - starts[lo]! + 1 };
-  };
-}
-
 /** Start/end positions of the value at `path` (or of its key), or of its nearest existing parent. */
 export function positionOf(src: RuleSource, path: readonly (string | number)[], key = false): { start: Position; end?: Position } {
   for (let p = [...path]; ; p = p.slice(0, -1)) {
@@ -109,17 +96,11 @@ export function queryMap(src: RuleSource, path: readonly (string | number)[] = [
   for (const k of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[k] : undefined;
   if (!node || typeof value !== 'string') return () => ({ line: 1, col: 1 });
   const start = src.linePos(node.range[0]);
-  const lineStartsInValue = [0];
-  for (let i = 0; i < value.length; i++) if (value[i] === '\n') lineStartsInValue.push(i + 1);
-  const locate = (offset: number) => {
-    let line = 0;
-    while (line + 1 < lineStartsInValue.length && lineStartsInValue[line + 1]! <= offset) line++;
-    return { line, col: offset - lineStartsInValue[line]! };
-  };
+  const valueLines = lineStarts(value);
   if (node.type === 'BLOCK_LITERAL') {
     const indent = blockIndent(src.text, node.range[0]);
     return (offset) => {
-      const { line, col } = locate(offset);
+      const { line, col } = locate(valueLines, offset);
       return { line: start.line + 1 + line, col: indent + col + 1 };
     };
   }

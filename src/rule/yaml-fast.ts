@@ -25,6 +25,27 @@ export type YamlNodeIndex = Map<string, YamlNodeInfo>;
 export interface FastYaml {
   readonly data: unknown;
   readonly nodes: YamlNodeIndex;
+  /** Offset where each line of the text starts (see lineStarts). */
+  readonly lineStarts: readonly number[];
+}
+
+/** Offset where each line starts: 0, then one past every '\n'. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 0-based line and column of an offset, by binary search over line starts. */
+export function locate(starts: readonly number[], offset: number): { line: number; col: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, col: offset - starts[lo]! };
 }
 
 class OutsideSubset extends Error {}
@@ -56,12 +77,12 @@ export function readSimpleYaml(text: string): FastYaml | undefined {
 
 class Reader {
   /** Offset where each line starts; a line's text ends before its '\n'. */
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
   readonly nodes: YamlNodeIndex = new Map();
   private line = 0;
 
   constructor(private readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    this.starts = lineStarts(text);
   }
 
   document(): FastYaml {
@@ -70,7 +91,7 @@ class Reader {
     this.line = first;
     const data = this.map(this.starts[first]!, 0, '[]');
     if (this.nextContent() >= 0) bail(); // something less indented than the top level, or junk
-    return { data, nodes: this.nodes };
+    return { data, nodes: this.nodes, lineStarts: this.starts };
   }
 
   private lineText(l: number): string {
@@ -228,8 +249,7 @@ class Reader {
     let endCol: number;
     let type: YamlNodeInfo['type'];
     if (c === '"' || c === "'") {
-      [value, endCol] = c === '"' ? doubleQuoted(t, i) : singleQuoted(t, i);
-      type = c === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+      [value, endCol, type] = quoted(t, i);
     } else if (c === '[' || c === '{') {
       [value, endCol] = this.flow(l, i, path);
       type = c === '[' ? 'FLOW_SEQ' : 'FLOW_MAP';
@@ -272,8 +292,7 @@ class Reader {
       let value: unknown;
       let type: YamlNodeInfo['type'];
       if (t[j] === '"' || t[j] === "'") {
-        [value, j] = t[j] === '"' ? doubleQuoted(t, j) : singleQuoted(t, j);
-        type = t[start] === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+        [value, j, type] = quoted(t, j);
       } else {
         const m = FLOW_PLAIN.exec(t.slice(j));
         if (!m || m[0].startsWith('-') || m[0].startsWith('?')) bail();
@@ -375,6 +394,11 @@ function plainValue(raw: string): unknown {
   }
   if (OTHER_NUMBER.test(raw)) bail();
   return raw;
+}
+
+/** A quoted scalar starting at t[i] (either quote): [value, column after it, node type]. */
+function quoted(t: string, i: number): [string, number, 'QUOTE_DOUBLE' | 'QUOTE_SINGLE'] {
+  return t[i] === '"' ? [...doubleQuoted(t, i), 'QUOTE_DOUBLE'] : [...singleQuoted(t, i), 'QUOTE_SINGLE'];
 }
 
 /** A double-quoted scalar starting at t[i], on one line: [value, column after it]. */
