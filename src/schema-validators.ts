@@ -13,18 +13,21 @@ import { PACKAGE_ROOT } from './paths.js';
 
 const cache = new Map<string, ValidateFunction>();
 
+/** ajv's options for both schemas, here and in the build step that precompiles them. */
+export const AJV_OPTIONS = { allErrors: true, strict: false, unicode: false, logger: false } as const;
+
 export function schemaValidator(name: 'rule' | 'qradar-mapping'): ValidateFunction {
   let v = cache.get(name);
   if (v) return v;
-  const schemaPath = join(PACKAGE_ROOT, 'schema', `${name}.schema.json`);
+  const schema = schemaPath(name);
   const precompiled = join(PACKAGE_ROOT, 'build', 'validators', `${name}.cjs`);
   const require = createRequire(import.meta.url);
-  if (existsSync(precompiled) && statSync(precompiled).mtimeMs >= statSync(schemaPath).mtimeMs) {
+  if (existsSync(precompiled) && statSync(precompiled).mtimeMs >= statSync(schema).mtimeMs) {
     v = require(precompiled) as ValidateFunction;
   } else {
     // Required here, not imported: the CLI (precompiled validators) never loads ajv's compiler.
     const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
-    v = new Ajv({ allErrors: true, strict: false, unicode: false, logger: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    v = new Ajv(AJV_OPTIONS).compile(JSON.parse(readFileSync(schema, 'utf8')));
   }
   cache.set(name, v);
   return v;
