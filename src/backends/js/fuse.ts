@@ -191,7 +191,7 @@ export function fusePrefix(
   return { count, columns, width, ...(summarize ? { summarize } : {}), feed: fused, drive };
 }
 
-/** A source column that is not a plain string (or is named like an Object.prototype member). */
+/** A source column named like an Object.prototype member: own properties only (others are read inline, see rawRead). */
 function readColumn(e: Readonly<Record<string, unknown>>, name: string, type: ScalarType): Value {
   return coerce(Object.prototype.hasOwnProperty.call(e, name) ? e[name] : undefined, type);
 }
