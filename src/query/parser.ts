@@ -6,6 +6,7 @@
  */
 import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
 import * as T from './lexer.js';
+import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
   Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, PipeExpr, QueryAst, SortKey, Span, TabularOp,
 } from './ast.js';
@@ -52,7 +53,13 @@ function ruleHint(rule: string): string {
 class KqlParser extends EmbeddedActionsParser {
   constructor() {
     // Grammar validations cost start-up time; they run in the test suite (VITEST is set there).
-    super(T.allTokens, { maxLookahead: 1, recoveryEnabled: false, errorMessageProvider: messages, skipValidations: !process.env.VITEST });
+    super(T.allTokens, {
+      maxLookahead: 1,
+      lookaheadStrategy: new LazyLookaheadStrategy(1),
+      recoveryEnabled: false,
+      errorMessageProvider: messages,
+      skipValidations: !process.env.VITEST,
+    });
     this.performSelfAnalysis();
   }
 

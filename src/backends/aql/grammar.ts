@@ -4,6 +4,7 @@
  * quotes and malformed clauses. Comments are allowed only inside the query body, as IBM requires.
  */
 import { createToken, CstParser, Lexer, type TokenType } from 'chevrotain';
+import { LazyLookaheadStrategy } from '../../query/lazy-lookahead.js';
 
 const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 const kw = (word: string) => createToken({ name: word, pattern: new RegExp(word, 'i'), longer_alt: Ident });
@@ -27,7 +28,7 @@ const tokens = [WS, Comment, Str, Quoted, Num, Cmp, Arith, LP, RP, Comma, ...Obj
 
 class AqlParser extends CstParser {
   constructor() {
-    super(tokens, { maxLookahead: 3, skipValidations: !process.env.VITEST });
+    super(tokens, { maxLookahead: 3, lookaheadStrategy: new LazyLookaheadStrategy(3), skipValidations: !process.env.VITEST });
     this.performSelfAnalysis();
   }
   query = this.RULE('query', () => {

@@ -2,6 +2,7 @@
 import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
 import { alertSpec } from './alerts.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
+import { prettierLibrary } from '../../lazy.js';
 
 /** Source of the module for one rule: the rule's IR and alert settings as data, nothing executable. */
 export function standaloneModule(r: CompiledRule): string {
@@ -26,7 +27,7 @@ export default loadCompiledRule(spec, ir);
  */
 export async function jsBackend(rules: readonly CompiledRule[], artifacts = true): Promise<BackendOutput> {
   if (!artifacts) return { artifacts: [], diagnostics: [] };
-  const prettier = await import('prettier');
+  const prettier = prettierLibrary();
   const out: Artifact[] = [];
   for (const r of rules) {
     const content = await prettier.format(standaloneModule(r), { parser: 'babel', printWidth: 100, singleQuote: true });
