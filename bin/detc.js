@@ -10,6 +10,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 
 const bundle = fileURLToPath(new URL('../build/detc.cjs', import.meta.url));
 const source = readFileSync(bundle, 'utf8');
@@ -24,9 +25,10 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, fileURLToPath(new URL('../build/', import.meta.url)));
 
-process.exitCode = await module.exports.main(process.argv.slice(2));
+if (isMainThread) process.exitCode = await module.exports.main(process.argv.slice(2));
+else module.exports.ndjsonWorker(); // a reader thread of `detc run` (src/backends/js/ndjson-parallel.ts)
 
-if (cachedData === undefined || script.cachedDataRejected) {
+if (isMainThread && (cachedData === undefined || script.cachedDataRejected)) {
   try {
     const temp = `${cacheFile}.${process.pid}`;
     writeFileSync(temp, script.createCachedData());

@@ -1,7 +1,8 @@
 /** `detc test` and `detc run`: the evaluator from the command line. */
 import { alertsFor, alertSpec, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery } from '../backends/js/compile.js';
-import { StrictEventsError, streamEvents, type BadLine } from '../backends/js/events.js';
+import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../backends/js/events.js';
+import { streamEventsInParallel } from '../backends/js/ndjson-parallel.js';
 import { checkRuleFile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
@@ -9,6 +10,30 @@ import { runRuleTests } from '../ruletest/ruletest.js';
 import { parseArgs, UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { checkPaths, printDiagnostics } from './common.js';
+import { availableParallelism } from 'node:os';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.js';
+
+/** The command's entry point, which also runs the NDJSON reader threads. */
+const CLI_SCRIPT = join(PACKAGE_ROOT, 'bin', 'detc.js');
+/** Below this size a file is read on the main thread: starting threads would cost more. */
+const PARALLEL_MIN_BYTES = 32 << 20;
+
+/** --workers N, or by default one per core (at most 4) for NDJSON files of 32 MB and more. */
+function readerThreads(option: string | boolean | undefined, eventsPath: string): number {
+  if (option !== undefined) {
+    const n = Number(option);
+    if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers must be a whole number from 0 to 64, got '${String(option)}'`);
+    return n;
+  }
+  if (eventsPath === '-' || availableParallelism() < 2) return 0;
+  try {
+    return statSync(eventsPath).size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), 4) : 0;
+  } catch {
+    return 0; // reported by the reader
+  }
+}
 
 export function ruleTests(argv: readonly string[], io: CliIO): number {
   const args = parseArgs(argv, { flags: [], values: [] });
@@ -38,7 +63,7 @@ export function ruleTests(argv: readonly string[], io: CliIO): number {
 }
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format'] });
+  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format', 'workers'] });
   const [ruleFile, ...extra] = args.positionals;
   if (!ruleFile || extra.length) throw new UsageError('give exactly one rule file: detc run <rule> --events <file|->');
   const eventsPath = args.options.get('events');
@@ -58,7 +83,8 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   // Sentinel's schedule window (queryPeriod before --now) applies when a clock is given; without
   // one, every event in the file is seen and ago()/now() use the current time.
   const windowed = typeof nowText === 'string' && !args.options.has('no-window');
-  const session = query.open({ now, windowMs: windowed ? r.rule.queryPeriodMs : undefined });
+  const runOptions = { now, windowMs: windowed ? r.rule.queryPeriodMs : undefined };
+  const session = query.open(runOptions);
   const bad: BadLine[] = [];
   let events = 0;
   let bytes = 0;
@@ -68,7 +94,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   // be checked (--strict, --parse-all).
   const parseAll = args.options.has('strict') || args.options.has('parse-all');
   let skipped = 0;
-  await streamEvents(eventsPath, {
+  const handlers: StreamHandlers = {
     onEvent: (e) => {
       events++;
       session.push(e);
@@ -89,7 +115,11 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
       : undefined,
     mayMatch: parseAll ? undefined : query.rawTextFilter,
     onSkipped: () => void skipped++,
-  });
+    onDropped: (n) => void (events += n),
+  };
+  const workers = readerThreads(args.options.get('workers'), eventsPath);
+  if (workers > 0) await streamEventsInParallel(eventsPath, handlers, { workers, workerScript: CLI_SCRIPT, ir: r.ir, run: runOptions, parseAll });
+  else await streamEvents(eventsPath, handlers);
   if (progress) process.stderr.write('\r\x1b[K');
   if (bad.length > 20) io.err(`${eventsPath}: ${bad.length - 20} more bad lines skipped`);
   const run = alertsFor(alertSpec(r.rule), session.end());

@@ -14,6 +14,9 @@ import { ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
 import { processIO, type CliIO } from './io.js';
 
+/** bin/detc.js runs this in the NDJSON reader threads of `detc run`. */
+export { ndjsonWorker } from '../backends/js/ndjson-parallel.js';
+
 const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL and JavaScript
 
 usage:
@@ -23,7 +26,7 @@ usage:
       compile rules into the output folder; all or nothing
   detc test [paths...]
       run the sample-event tests in the rules' tests: sections
-  detc run <rule> --events <file|-> [--now <ISO date>] [--no-window] [--format table|ndjson|json] [--strict] [--parse-all]
+  detc run <rule> --events <file|-> [--now <ISO date>] [--no-window] [--format table|ndjson|json] [--strict] [--parse-all] [--workers N]
       evaluate a rule on events (NDJSON or a JSON array) and print its alerts
 
 targets (T): ${TARGETS.join(', ')} or all (the default). Paths default to rules/.

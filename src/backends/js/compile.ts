@@ -119,7 +119,17 @@ export interface CompiledQuery {
    * (see prefilter.ts). Absent when the query gives no such condition or reads its input twice.
    */
   readonly rawTextFilter?: (json: string) => boolean;
+  /**
+   * For parallel NDJSON readers: a test that an event gets through the query's leading row-wise
+   * operators (where, extend, project...) and the time window. An event that fails it cannot
+   * change the result, so a reader may drop it. Absent when the query cannot stream or has no
+   * such operators.
+   */
+  readonly eventFilter?: (options: RunOptions) => (event: unknown) => boolean;
 }
+
+/** Operators that map each row to at most one row and look at no other row. */
+const ROW_WISE = new Set<TabularOp['op']>(['where', 'extend', 'project', 'project-away', 'project-keep', 'project-reorder', 'project-rename']);
 
 interface RunState {
   input: EventInput;
@@ -691,9 +701,28 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   // Streaming is possible when only the main pipeline reads events, straight from its table.
   const streamable = main.source.kind === 'table' && ir.lets.every((l) => l.kind === 'scalar') && !readsInputAgain(ir);
 
+  // The leading row-wise operators as a pipeline of their own, for eventFilter.
+  const rowWise = ir.body.ops.findIndex((o) => !ROW_WISE.has(o.op));
+  const leading = rowWise < 0 ? ir.body.ops : ir.body.ops.slice(0, rowWise);
+  const filterPipeline = streamable && leading.length > 0 ? pipeline({ ...ir.body, ops: leading }) : undefined;
+
   return {
     schema: ir.body.schema,
     rawTextFilter: streamable ? rawTextFilter(ir) : undefined,
+    eventFilter: filterPipeline
+      ? (options) => {
+          begin([], options);
+          let passed = false;
+          const { feed } = filterPipeline.connect({ push: () => void (passed = true), end: () => {} });
+          const mine = state;
+          return (e) => {
+            state = mine;
+            passed = false;
+            feed(e);
+            return passed;
+          };
+        }
+      : undefined,
     run(input, options) {
       begin(input, options);
       try {

@@ -38,9 +38,9 @@ function looksLikeObject(text: string): boolean {
   return text.charCodeAt(i) === 123 && text.charCodeAt(j) === 125;
 }
 
-/** Parse one NDJSON line; undefined for blank lines. */
-export function parseEventLine(text: string, line: number): { event?: unknown; bad?: BadLine } {
-  const t = (line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trim();
+/** Parse one NDJSON line; undefined for blank lines. A BOM is dropped from the file's first line. */
+export function parseEventLine(text: string, line: number, atFileStart = line === 1): { event?: unknown; bad?: BadLine } {
+  const t = (atFileStart && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trim();
   if (t === '') return {};
   try {
     const event = JSON.parse(t) as unknown;
@@ -50,6 +50,23 @@ export function parseEventLine(text: string, line: number): { event?: unknown; b
   } catch (e) {
     return { bad: { line, message: `invalid JSON: ${(e as Error).message}` } };
   }
+}
+
+export const SKIPPED = 'skipped';
+
+/**
+ * One NDJSON line as every reader handles it: SKIPPED when it fails `mayMatch` (see
+ * StreamHandlers), else parsed. `line` is its 1-based number (in the file, or in a part of it
+ * that a parallel reader reads: then `atFileStart` says whether it is the file's first line).
+ */
+export function readLine(
+  text: string,
+  line: number,
+  mayMatch: ((line: string) => boolean) | undefined,
+  atFileStart = line === 1,
+): typeof SKIPPED | { event?: unknown; bad?: BadLine } {
+  if (mayMatch && looksLikeObject(text) && !mayMatch(text)) return SKIPPED;
+  return parseEventLine(text, line, atFileStart);
 }
 
 /** Events of a whole text (NDJSON or a JSON array), with the bad lines. */
@@ -102,7 +119,25 @@ export interface StreamHandlers {
    */
   mayMatch?(line: string): boolean;
   onSkipped?(): void;
+  /** Events a parallel reader parsed and dropped because they fail the query's leading filters. */
+  onDropped?(count: number): void;
 }
+
+/**
+ * Calls `line` for each line of `text` that ends in \n (a \r before it dropped) and returns where
+ * the unterminated rest begins.
+ */
+export function eachLine(text: string, line: (text: string) => void): number {
+  let from = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', from)) {
+    line(text.slice(from, i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i));
+    from = i + 1;
+  }
+  return from;
+}
+
+/** The last line of a file, which may end in \r without \n. */
+export const withoutCR = (text: string): string => (text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text);
 
 /**
  * Stream events from a file or stdin ('-'). JSON arrays are read whole (they cannot be split
@@ -121,26 +156,18 @@ export async function streamEvents(path: string, h: StreamHandlers): Promise<voi
       arrayText.push(text);
       return;
     }
-    if (h.mayMatch && looksLikeObject(text) && !h.mayMatch(text)) {
-      h.onSkipped?.();
-      return;
-    }
-    const r = parseEventLine(text, n);
-    if (r.event) h.onEvent(r.event);
-    if (r.bad) h.onBad(r.bad);
+    const r = readLine(text, n, h.mayMatch);
+    if (r === SKIPPED) h.onSkipped?.();
+    else if (r.event) h.onEvent(r.event);
+    else if (r.bad) h.onBad(r.bad);
   };
   let rest = '';
   for await (const chunk of stream as AsyncIterable<string>) {
     h.onBytes?.(Buffer.byteLength(chunk));
     const text = rest.length ? rest + chunk : chunk;
-    let from = 0;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', from)) {
-      line(text.slice(from, i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i));
-      from = i + 1;
-    }
-    rest = text.slice(from);
+    rest = text.slice(eachLine(text, line));
   }
-  if (rest.length) line(rest.charCodeAt(rest.length - 1) === 13 ? rest.slice(0, -1) : rest);
+  if (rest.length) line(withoutCR(rest));
   if (arrayText) {
     const { events, bad } = parseEventsText(arrayText.join('\n'));
     events.forEach((e) => h.onEvent(e));

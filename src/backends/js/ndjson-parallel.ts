@@ -1,0 +1,207 @@
+/**
+ * An NDJSON file read by worker threads. The file is cut into segments of a few MB; a segment owns
+ * the lines that start inside it. Each worker reads whole segments from the file and does the
+ * per-line work that dominates a run (decoding, the raw-text prefilter, JSON.parse, and the
+ * query's leading row-wise operators through CompiledQuery.eventFilter), and sends back only the
+ * lines whose events can still matter. The main thread takes segments strictly in file order and
+ * gives those events to the one run of the query, so results, their order, line numbers of bad
+ * lines and counts are the same as with the sequential reader (streamEvents); the query's state
+ * (summarize groups, take's count) stays in one place and needs no merging.
+ *
+ * Memory stays bounded: a worker has at most two segments in flight, and results are consumed in
+ * order as they arrive.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import type { QueryIR } from '../../ir/types.js';
+import { compileQuery, type RunOptions } from './compile.js';
+import { eachLine, readLine, SKIPPED, streamEvents, withoutCR, type BadLine, type StreamHandlers } from './events.js';
+
+export interface ParallelReadOptions {
+  /** Worker threads (at least 1). */
+  readonly workers: number;
+  /** A script that calls ndjsonWorker() when it runs as a worker (the CLI's own entry point). */
+  readonly workerScript: string;
+  /** The query whose events are read, and the run's options: the workers apply its filters. */
+  readonly ir: QueryIR;
+  readonly run: RunOptions;
+  /** Parse every line (no raw-text prefilter), as --parse-all and --strict ask. */
+  readonly parseAll: boolean;
+  readonly segmentBytes?: number;
+}
+
+interface WorkerInput {
+  readonly detcNdjsonWorker: true;
+  readonly path: string;
+  readonly ir: QueryIR;
+  readonly run: RunOptions;
+  readonly parseAll: boolean;
+}
+
+interface SegmentRequest {
+  readonly segment: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+interface SegmentResult {
+  readonly segment: number;
+  /** Lines that start in the segment. */
+  readonly lines: number;
+  readonly bytes: number;
+  /**
+   * The events that can matter, as the text of one JSON array of their lines: one string is
+   * cheap to pass between threads and one JSON.parse cheap to take (structured clones of the
+   * parsed events cost more than parsing them again).
+   */
+  readonly kept: string;
+  readonly dropped: number;
+  readonly skipped: number;
+  /** Bad lines, numbered within the segment. */
+  readonly bad: BadLine[];
+}
+
+const DEFAULT_SEGMENT_BYTES = 4 << 20;
+const IN_FLIGHT_PER_WORKER = 2;
+const TAIL_BYTES = 1 << 16;
+
+/** Whether the file is NDJSON as far as a parallel read is concerned (a JSON array is read whole). */
+function startsAsNdjson(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4096);
+    const text = head.toString('utf8', 0, readSync(fd, head, 0, head.length, 0)).replace(/^\ufeff/, '').trimStart();
+    return text.length > 0 && !text.startsWith('[');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read events like streamEvents, with `options.workers` threads doing the per-line work. */
+export async function streamEventsInParallel(path: string, h: StreamHandlers, options: ParallelReadOptions): Promise<void> {
+  const size = statSync(path).size;
+  const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  if (path === '-' || size <= segmentBytes || !startsAsNdjson(path)) return streamEvents(path, h);
+
+  const segments = Math.ceil(size / segmentBytes);
+  const input: WorkerInput = { detcNdjsonWorker: true, path, ir: options.ir, run: options.run, parseAll: options.parseAll };
+  const workers = Array.from({ length: Math.min(options.workers, segments) }, () => new Worker(options.workerScript, { workerData: input }));
+  const results = new Map<number, SegmentResult>();
+  let nextToSend = 0;
+  let nextToUse = 0;
+  let lineBase = 0;
+
+  const send = (w: Worker) => {
+    if (nextToSend >= segments) return;
+    const segment = nextToSend++;
+    const request: SegmentRequest = { segment, start: segment * segmentBytes, end: Math.min(size, (segment + 1) * segmentBytes) };
+    w.postMessage(request);
+  };
+
+  const use = (r: SegmentResult) => {
+    h.onBytes?.(r.bytes);
+    for (const b of r.bad) h.onBad({ line: lineBase + b.line, message: b.message });
+    if (r.kept) for (const event of JSON.parse(r.kept) as unknown[]) h.onEvent(event);
+    for (let i = 0; i < r.skipped; i++) h.onSkipped?.();
+    if (r.dropped) h.onDropped?.(r.dropped);
+    lineBase += r.lines;
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      for (const w of workers) {
+        w.on('error', reject);
+        w.on('exit', (code) => {
+          if (nextToUse < segments) reject(new Error(`NDJSON reader thread stopped (exit code ${code})`));
+        });
+        w.on('message', (r: SegmentResult) => {
+          results.set(r.segment, r);
+          try {
+            for (let next = results.get(nextToUse); next; next = results.get(nextToUse)) {
+              results.delete(nextToUse++);
+              use(next);
+            }
+          } catch (e) {
+            reject(e);
+            return;
+          }
+          send(w);
+          if (nextToUse === segments) resolve();
+        });
+        for (let i = 0; i < IN_FLIGHT_PER_WORKER; i++) send(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Reads `length` bytes at `position` (fewer only at the end of the file). */
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  let n = 0;
+  for (let r = 1; n < length && r > 0; n += r) r = readSync(fd, buffer, n, length - n, position + n);
+  return n < length ? buffer.subarray(0, n) : buffer;
+}
+
+/**
+ * The text of the lines that start in [start, end): from just after the first \n at or after
+ * start - 1 (or from 0), through the \n that ends the last of them, which may lie beyond `end`.
+ * Cutting at \n bytes never splits a UTF-8 character.
+ */
+function segmentText(fd: number, size: number, start: number, end: number): string {
+  const from = start === 0 ? 0 : start - 1;
+  // A little is read past the end, where the last line usually ends.
+  let bytes = readAt(fd, from, Math.min(size, end + TAIL_BYTES) - from);
+  const first = start === 0 ? 0 : bytes.indexOf(10) + 1;
+  if (start > 0 && (first === 0 || first >= end - from)) return ''; // no line starts here
+  let stop = bytes.indexOf(10, end - from - 1);
+  while (stop < 0 && from + bytes.length < size) {
+    // A line longer than the tail: read on to its end.
+    const more = readAt(fd, from + bytes.length, TAIL_BYTES);
+    stop = more.indexOf(10);
+    if (stop >= 0) stop += bytes.length;
+    bytes = Buffer.concat([bytes, more]);
+  }
+  return bytes.toString('utf8', first, stop < 0 ? bytes.length : stop + 1);
+}
+
+/** The worker thread's side: answers segment requests until the main thread terminates it. */
+export function ndjsonWorker(): void {
+  const input = workerData as WorkerInput;
+  const query = compileQuery(input.ir);
+  const mayMatch = input.parseAll ? undefined : query.rawTextFilter;
+  const passes = query.eventFilter?.(input.run);
+  const fd = openSync(input.path, 'r');
+  const size = statSync(input.path).size;
+  parentPort!.on('message', (request: SegmentRequest) => parentPort!.postMessage(readSegment(fd, size, request, mayMatch, passes)));
+}
+
+function readSegment(
+  fd: number,
+  size: number,
+  { segment, start, end }: SegmentRequest,
+  mayMatch: ((line: string) => boolean) | undefined,
+  passes: ((event: unknown) => boolean) | undefined,
+): SegmentResult {
+  const text = segmentText(fd, size, start, end);
+  const kept: string[] = [];
+  const bad: BadLine[] = [];
+  let lines = 0;
+  let dropped = 0;
+  let skipped = 0;
+  const line = (t: string) => {
+    lines++;
+    const atFileStart = start === 0 && lines === 1;
+    const r = readLine(t, lines, mayMatch, atFileStart);
+    if (r === SKIPPED) skipped++;
+    else if (r.bad) bad.push(r.bad);
+    else if (r.event) {
+      if (passes && !passes(r.event)) dropped++;
+      else kept.push(atFileStart && t.charCodeAt(0) === 0xfeff ? t.slice(1) : t);
+    }
+  };
+  const rest = eachLine(text, line);
+  if (rest < text.length) line(withoutCR(text.slice(rest)));
+  return { segment, lines, bytes: end - start, kept: kept.length ? `[${kept.join(',')}]` : '', dropped, skipped, bad };
+}

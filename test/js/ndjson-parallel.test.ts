@@ -1,0 +1,131 @@
+// The parallel NDJSON reader must be invisible in results: for any file and any segment size,
+// the same result rows in the same order, the same bad lines with the same numbers, and the
+// same counts as the sequential reader. The worker threads run the built CLI entry point
+// (bin/detc.js over build/detc.cjs), which `npm test` builds first.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileQuery, type RunOptions } from '../../src/backends/js/compile.js';
+import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../../src/backends/js/events.js';
+import { streamEventsInParallel } from '../../src/backends/js/ndjson-parallel.js';
+import { main } from '../../src/cli/main.js';
+import { checkRuleFile } from '../../src/compile.js';
+import { capture } from '../helpers.js';
+
+const root = join(import.meta.dirname, '../..');
+const workerScript = join(root, 'bin/detc.js');
+const NOW = Date.parse('2025-03-01T12:00:00Z');
+let dir: string;
+
+beforeAll(() => {
+  expect(existsSync(join(root, 'build/detc.cjs')), 'build/detc.cjs is missing: run npm run build').toBe(true);
+  dir = mkdtempSync(join(tmpdir(), 'detc-parallel-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Outcome {
+  events: number;
+  skipped: number;
+  bad: BadLine[];
+  rows: Record<string, unknown>[];
+}
+
+async function read(ruleFile: string, file: string, how: { segmentBytes?: number; parseAll?: boolean; strict?: boolean }): Promise<Outcome> {
+  const r = checkRuleFile(ruleFile);
+  const query = compileQuery(r.ir!);
+  const run: RunOptions = { now: NOW, windowMs: r.rule!.queryPeriodMs };
+  const session = query.open(run);
+  const out: Outcome = { events: 0, skipped: 0, bad: [], rows: [] };
+  const handlers: StreamHandlers = {
+    onEvent: (e) => {
+      out.events++;
+      session.push(e);
+    },
+    onBad: (b) => {
+      if (how.strict) throw new StrictEventsError(b, file);
+      out.bad.push(b);
+    },
+    mayMatch: how.parseAll ? undefined : query.rawTextFilter,
+    onSkipped: () => void out.skipped++,
+    onDropped: (n) => void (out.events += n),
+  };
+  if (how.segmentBytes === undefined) await streamEvents(file, handlers);
+  else await streamEventsInParallel(file, handlers, { workers: 2, workerScript, ir: r.ir!, run, parseAll: how.parseAll ?? false, segmentBytes: how.segmentBytes });
+  out.rows = session.end().rows;
+  return out;
+}
+
+/** The bundled sign-in sample, made awkward: BOM, CRLF, blank and bad lines, non-ASCII text, a
+ * 100 KB line, escapes, and no newline at the end. */
+function awkwardSignins(): string {
+  const lines = readFileSync(join(root, 'examples/aad_noninteractive_signins.ndjson'), 'utf8').trim().split('\n');
+  const long = JSON.parse(lines[3]!) as Record<string, unknown>;
+  long.UserAgent = `python-requests/2.31 ${'x'.repeat(100_000)}`;
+  const accented = lines[5]!.replace('"Microsoft Graph"', '"Microsoft Graph ✓ é"');
+  const escaped = lines[7]!.replace('"singleFactorAuthentication"', '"single\\u0046actorAuthentication"');
+  const out = [lines[0]!, '{not json', '', accented, '42', JSON.stringify(long), escaped, '   ', ...lines.slice(8)];
+  return `\ufeff${out.join('\r\n')}`;
+}
+
+describe('parallel NDJSON reading', () => {
+  it('gives the sequential reader\'s rows, counts and bad lines for every segment size', async () => {
+    const file = join(dir, 'signins.ndjson');
+    writeFileSync(file, awkwardSignins());
+    const rule = join(root, 'rules/application_access_token_entra.yaml');
+    const sequential = await read(rule, file, {});
+    expect(sequential.rows.length).toBeGreaterThan(0);
+    expect(sequential.bad.map((b) => b.line)).toEqual([2, 5]);
+    for (const segmentBytes of [1, 97, 4096, 65_536]) {
+      const parallel = await read(rule, file, { segmentBytes });
+      expect(parallel, `segments of ${segmentBytes} bytes`).toEqual(sequential);
+    }
+    // Without the prefilter as well.
+    expect(await read(rule, file, { segmentBytes: 997, parseAll: true })).toEqual(await read(rule, file, { parseAll: true }));
+  });
+
+  it('keeps file order where the result depends on it (take, first-seen order of groups)', async () => {
+    const rule = join(dir, 'take.yaml');
+    writeFileSync(
+      rule,
+      readFileSync(join(root, 'rules/application_access_token_entra.yaml'), 'utf8')
+        .replace(/\n {2}\| summarize[\s\S]*?(?=\nentityMappings:)/, '\n  | take 7\n  | project UserPrincipalName, TimeGenerated, IPAddress')
+        .replace(/\ncustomDetails:[\s\S]*?(?=\n\w)/, '')
+        .replace(/\nalertDetailsOverride:[\s\S]*?(?=\n\w)/, '')
+        .replace(/\ntests:[\s\S]*$/, '\n'),
+    );
+    const file = join(dir, 'signins.ndjson');
+    writeFileSync(file, awkwardSignins());
+    const sequential = await read(rule, file, {});
+    expect(sequential.rows).toHaveLength(7);
+    expect(await read(rule, file, { segmentBytes: 500 })).toEqual(sequential);
+  });
+
+  it('stops at the first bad line in file order in strict mode', async () => {
+    const file = join(dir, 'bad.ndjson');
+    const good = readFileSync(join(root, 'examples/aad_noninteractive_signins.ndjson'), 'utf8').trim().split('\n');
+    writeFileSync(file, [...good.slice(0, 100), '[1]', ...good.slice(100), '{oops'].join('\n'));
+    const rule = join(root, 'rules/application_access_token_entra.yaml');
+    const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+    const parallel = await failure(read(rule, file, { segmentBytes: 2000, strict: true, parseAll: true }));
+    expect(parallel).toBeInstanceOf(StrictEventsError);
+    expect((parallel as StrictEventsError).bad).toEqual({ line: 101, message: 'not a JSON object' });
+  });
+
+  it('detc run --workers gives the same output as without, on a file large enough to split', async () => {
+    const file = join(dir, 'large.ndjson');
+    const sample = readFileSync(join(root, 'examples/aad_noninteractive_signins.ndjson'), 'utf8');
+    writeFileSync(file, sample.repeat(Math.ceil((9 << 20) / sample.length)));
+    const args = ['run', 'rules/application_access_token_entra.yaml', '--events', file, '--now', '2025-03-01T12:00:00Z'];
+    const one = capture();
+    const two = capture();
+    expect(await main([...args, '--workers', '0'], one)).toBe(0);
+    expect(await main([...args, '--workers', '2'], two)).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
+    expect(one.stdout.length).toBeGreaterThan(0);
+    const bad = capture();
+    expect(await main([...args, '--workers', 'many'], bad)).toBe(2);
+    expect(bad.stderr).toContain("--workers must be a whole number from 0 to 64, got 'many'");
+  });
+});
