@@ -2,7 +2,7 @@
 // median of several runs. Usage: npm run bench [-- --quick]. Writes bench/results.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileQuery } from '../build/backends/js/compile.js';
 import { buildRules } from '../build/build/build.js';
@@ -104,29 +104,36 @@ if (section('endToEnd')) {
   };
   const detcRuns = [];
   const parseAllRuns = [];
+  const oneThreadRuns = [];
   const baseRuns = [];
   const detcArgs = ['bin/detc.js', 'run', 'rules/application_access_token_entra.yaml', '--events', file, '--now', '2025-03-01T12:00:00Z', '--format', 'ndjson'];
   for (let i = 0; i < (quick ? 1 : 3); i++) {
     detcRuns.push(measure(detcArgs));
     parseAllRuns.push(measure([...detcArgs, '--parse-all']));
+    oneThreadRuns.push(measure([...detcArgs, '--workers', '0']));
     baseRuns.push(measure(['bench/parse-baseline.mjs', file]));
   }
   const d = median(detcRuns.map((r) => r.secs));
   const p = median(parseAllRuns.map((r) => r.secs));
+  const o = median(oneThreadRuns.map((r) => r.secs));
   const b = median(baseRuns.map((r) => r.secs));
   results.endToEnd = {
     fileMb: +mb.toFixed(1),
     detcMbPerSec: +(mb / d).toFixed(1),
     detcParseAllMbPerSec: +(mb / p).toFixed(1),
+    detcOneThreadMbPerSec: +(mb / o).toFixed(1),
+    readerThreads: Math.min(availableParallelism(), 4),
     baselineMbPerSec: +(mb / b).toFixed(1),
     ratio: +(b / d).toFixed(2),
     parseAllRatio: +(b / p).toFixed(2),
+    oneThreadRatio: +(b / o).toFixed(2),
     detcPeakRssMb: Math.round(Math.max(...detcRuns.map((r) => r.rssMb))),
     detcParseAllPeakRssMb: Math.round(Math.max(...parseAllRuns.map((r) => r.rssMb))),
+    detcOneThreadPeakRssMb: Math.round(Math.max(...oneThreadRuns.map((r) => r.rssMb))),
     baselinePeakRssMb: Math.round(Math.max(...baseRuns.map((r) => r.rssMb))),
   };
   const e = results.endToEnd;
-  log(`end-to-end ${mb.toFixed(0)} MB NDJSON: detc ${e.detcMbPerSec} MB/s (--parse-all ${e.detcParseAllMbPerSec}), parse-only ${e.baselineMbPerSec} MB/s, ratio ${e.ratio} (--parse-all ${e.parseAllRatio}), peak RSS ${e.detcPeakRssMb} / ${e.detcParseAllPeakRssMb} MB vs ${e.baselinePeakRssMb} MB`);
+  log(`end-to-end ${mb.toFixed(0)} MB NDJSON: detc ${e.detcMbPerSec} MB/s with ${e.readerThreads} reader threads (--parse-all ${e.detcParseAllMbPerSec}, --workers 0 ${e.detcOneThreadMbPerSec}), parse-only ${e.baselineMbPerSec} MB/s, ratio ${e.ratio} (--parse-all ${e.parseAllRatio}, --workers 0 ${e.oneThreadRatio}), peak RSS ${e.detcPeakRssMb} / ${e.detcParseAllPeakRssMb} / ${e.detcOneThreadPeakRssMb} MB vs ${e.baselinePeakRssMb} MB`);
   rmSync(dir, { recursive: true, force: true });
 }
 

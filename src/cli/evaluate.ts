@@ -118,7 +118,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     onDropped: (n) => void (events += n),
   };
   const workers = readerThreads(args.options.get('workers'), eventsPath);
-  if (workers > 0) await streamEventsInParallel(eventsPath, handlers, { workers, workerScript: CLI_SCRIPT, ir: r.ir, run: runOptions, parseAll });
+  if (workers > 0) await streamEventsInParallel(eventsPath, handlers, { workers, workerScript: CLI_SCRIPT, ir: r.ir, run: runOptions, parseAll, replay: session.replay });
   else await streamEvents(eventsPath, handlers);
   if (progress) process.stderr.write('\r\x1b[K');
   if (bad.length > 20) io.err(`${eventsPath}: ${bad.length - 20} more bad lines skipped`);

@@ -31,7 +31,15 @@ interface Outcome {
   rows: Record<string, unknown>[];
 }
 
-async function read(ruleFile: string, file: string, how: { segmentBytes?: number; parseAll?: boolean; strict?: boolean }): Promise<Outcome> {
+interface How {
+  segmentBytes?: number;
+  parseAll?: boolean;
+  strict?: boolean;
+  /** Workers send group keys and aggregate arguments (summarizeInputs) instead of lines. */
+  values?: boolean;
+}
+
+async function read(ruleFile: string, file: string, how: How): Promise<Outcome> {
   const r = checkRuleFile(ruleFile);
   const query = compileQuery(r.ir!);
   const run: RunOptions = { now: NOW, windowMs: r.rule!.queryPeriodMs };
@@ -51,7 +59,15 @@ async function read(ruleFile: string, file: string, how: { segmentBytes?: number
     onDropped: (n) => void (out.events += n),
   };
   if (how.segmentBytes === undefined) await streamEvents(file, handlers);
-  else await streamEventsInParallel(file, handlers, { workers: 2, workerScript, ir: r.ir!, run, parseAll: how.parseAll ?? false, segmentBytes: how.segmentBytes });
+  else await streamEventsInParallel(file, handlers, {
+      workers: 2,
+      workerScript,
+      ir: r.ir!,
+      run,
+      parseAll: how.parseAll ?? false,
+      segmentBytes: how.segmentBytes,
+      replay: how.values ? session.replay : undefined,
+    });
   out.rows = session.end().rows;
   return out;
 }
@@ -79,6 +95,10 @@ describe('parallel NDJSON reading', () => {
     for (const segmentBytes of [1, 97, 4096, 65_536]) {
       const parallel = await read(rule, file, { segmentBytes });
       expect(parallel, `segments of ${segmentBytes} bytes`).toEqual(sequential);
+    }
+    for (const segmentBytes of [13, 4096]) {
+      const values = await read(rule, file, { segmentBytes, values: true });
+      expect(values, `segments of ${segmentBytes} bytes, summarize inputs`).toEqual(sequential);
     }
     // Without the prefilter as well.
     expect(await read(rule, file, { segmentBytes: 997, parseAll: true })).toEqual(await read(rule, file, { parseAll: true }));

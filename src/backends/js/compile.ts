@@ -113,7 +113,7 @@ export interface CompiledQuery {
   /** Run over all events at once. */
   run(input: EventInput, options: RunOptions): ResultTable;
   /** Push events one at a time (bounded memory when the query allows streaming). */
-  open(options: RunOptions): { push(event: unknown): void; end(): ResultTable };
+  open(options: RunOptions): Session;
   /**
    * For NDJSON readers: false for an event's JSON text means the event cannot reach the output
    * (see prefilter.ts). Absent when the query gives no such condition or reads its input twice.
@@ -126,6 +126,19 @@ export interface CompiledQuery {
    * such operators.
    */
   readonly eventFilter?: (options: RunOptions) => (event: unknown) => boolean;
+  /**
+   * For parallel NDJSON readers, when the query's events stream into a summarize: the per-event
+   * half of the work (filters, then the event's group keys and aggregate arguments appended to
+   * `out`); a session's `replay` adds such values to its groups. Absent otherwise.
+   */
+  readonly summarizeInputs?: (options: RunOptions) => (event: unknown, out: Value[]) => void;
+}
+
+/** A streaming run: events pushed one at a time, or values from summarizeInputs replayed. */
+export interface Session {
+  push(event: unknown): void;
+  replay?(values: readonly Value[]): void;
+  end(): ResultTable;
 }
 
 /** Operators that map each row to at most one row and look at no other row. */
@@ -573,12 +586,26 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     });
   }
 
+  /** A pipeline's chain into a sink, for one run. */
+  interface Connection {
+    head: Sink;
+    /** Takes one raw event of the source table. */
+    feed: (e: unknown) => void;
+    stopped: () => boolean;
+    drive?: (events: Iterable<unknown>) => void;
+    /** The two halves of `feed` when it ends in a summarize (see SummarizeInputs). */
+    inputs?: (e: unknown, out: Value[]) => void;
+    replay?: (values: readonly Value[]) => void;
+  }
+
   /** A compiled pipeline: its output layout, and `connect` to build a fresh chain into a sink. */
   interface Pipeline {
     readonly layout: Layout;
     readonly source: Tabular['source'];
+    /** Whether its connections have `inputs` and `replay`. */
+    readonly splitsSummarize: boolean;
     /** The stage chain into `sink`; `feed` takes one raw event of the source table. */
-    connect(sink: Sink): { head: Sink; feed: (e: unknown) => void; stopped: () => boolean; drive?: (events: Iterable<unknown>) => void };
+    connect(sink: Sink): Connection;
   }
 
   function pipeline(t: Tabular): Pipeline {
@@ -609,6 +636,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     return {
       layout,
       source: t.source,
+      splitsSummarize: fused?.split !== undefined,
       connect(sink) {
         halt.stopped = false;
         const stopped = () => halt.stopped;
@@ -624,7 +652,14 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
             head = new Link(flush, next, groups);
           }
           const state: FusedRunState = { windowStart, now: run.now, next, groups };
-          return { head, feed: (e) => fused.feed(e, state), stopped, drive: (events) => fused.drive(events, halt, state) };
+          const split = fused.split;
+          return {
+            head,
+            feed: (e) => fused.feed(e, state),
+            stopped,
+            drive: (events) => fused.drive(events, halt, state),
+            ...(split ? { inputs: (e: unknown, out: Value[]) => split.inputs(e, state, out), replay: (values: readonly Value[]) => split.replay(values, state) } : {}),
+          };
         }
         const feed = (e: unknown): void => {
           if (e === null || typeof e !== 'object' || Array.isArray(e)) return;
@@ -723,6 +758,18 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
           };
         }
       : undefined,
+    summarizeInputs:
+      streamable && main.splitsSummarize
+        ? (options) => {
+            begin([], options);
+            const { inputs } = main.connect({ push: () => {}, end: () => {} });
+            const mine = state;
+            return (e, out) => {
+              state = mine;
+              inputs!(e, out);
+            };
+          }
+        : undefined,
     run(input, options) {
       begin(input, options);
       try {
@@ -740,7 +787,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
       }
       begin([], options);
       const rows: Record<string, unknown>[] = [];
-      const { head, feed, stopped } = main.connect(collector(rows));
+      const { head, feed, stopped, replay } = main.connect(collector(rows));
       const mine = state;
       return {
         push: (e) => {
@@ -748,6 +795,14 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
           state = mine;
           feed(e);
         },
+        ...(replay
+          ? {
+              replay: (values: readonly Value[]) => {
+                state = mine;
+                replay(values);
+              },
+            }
+          : {}),
         end: () => {
           state = mine;
           head.end();

@@ -42,6 +42,20 @@ export interface FusedPrefix {
   readonly feed: (event: unknown, run: FusedRunState) => void;
   /** The loop over an in-memory input (each query has its own, so its call of feed stays monomorphic). */
   readonly drive: (events: Iterable<unknown>, halt: { readonly stopped: boolean }, run: FusedRunState) => void;
+  /** With a summarize: `feed` cut in two, for threads that read events for another (see SummarizeInputs). */
+  readonly split?: SummarizeInputs;
+}
+
+/**
+ * A fused summarize in two halves: `inputs` does everything `feed` does up to the summarize and
+ * appends the event's group keys and aggregate arguments to `out` (a flat list, `stride` values
+ * per event); `replay` adds such a list to the groups, as `feed` would have. The two halves run
+ * the same generated expressions as `feed`, so their results are the same values.
+ */
+export interface SummarizeInputs {
+  readonly stride: number;
+  readonly inputs: (event: unknown, run: FusedRunState, out: Value[]) => void;
+  readonly replay: (values: readonly Value[], run: FusedRunState) => void;
 }
 
 type Binding = { readonly kind: 'source'; readonly column: Column } | { readonly kind: 'local'; readonly name: string; readonly type: ScalarType };
@@ -156,15 +170,32 @@ export function fusePrefix(
   let columns: LayoutColumn[];
   let width: number;
   let summarize: FusedPrefix['summarize'];
+  let split: { lines: string[]; replay: string; stride: number } | undefined;
   if (tail?.op === 'summarize') {
     const plan = planAggregates(tail);
     summarize = { plan, keyCount: tail.by.length };
+    // Keys and arguments as expressions, and the statement that adds them to the groups.
+    const addToGroups = (keys: string[], args: string[][]) => {
+      const group = keys.length === 0 ? 'W.groups.get0()' : keys.length <= 2 ? `W.groups.get${keys.length}(${keys.join(', ')})` : `W.groups.getN([${keys.join(', ')}])`;
+      return `const g = ${group};\n${args.map((a, i) => `g.accs[${i}].add(${a.join(', ')});`).join('\n')}`;
+    };
+    let inputs: string[] = [];
     statement(() => {
       const keys = tail.by.map((b) => code.gen(b.expr));
-      const group = keys.length === 0 ? 'W.groups.get0()' : keys.length <= 2 ? `W.groups.get${keys.length}(${keys.join(', ')})` : `W.groups.getN([${keys.join(', ')}])`;
-      const adds = plan.states.map((s, i) => `g.accs[${i}].add(${s.args.map((x) => code.gen(x)).join(', ')});`);
-      return `const g = ${group};\n${adds.join('\n')}`;
+      const args = plan.states.map((s) => s.args.map((x) => code.gen(x)));
+      inputs = [...keys, ...args.flat()];
+      return addToGroups(keys, args);
     });
+    // The halves: the same lines ending in `out.push(inputs)`, and the loop that adds them.
+    let at = 0;
+    const slot = () => `values[i + ${at++}]`;
+    const replayKeys = tail.by.map(slot);
+    const replayArgs = plan.states.map((s) => s.args.map(slot));
+    split = {
+      lines: [...lines.slice(0, -1), `out.push(${inputs.join(', ')});`],
+      replay: `for (let i = 0; i < values.length; i += ${inputs.length}) {\n${addToGroups(replayKeys, replayArgs)}\n}`,
+      stride: inputs.length,
+    };
     count++;
     finish = '';
     columns = tail.schema.map((c, slot) => ({ ...c, get: (r: Row) => r.v[slot], source: { slot } }));
@@ -180,15 +211,34 @@ export function fusePrefix(
     finish = `W.next.push({ e, v: [${slots.join(', ')}] });`;
     width = slots.length;
   }
-  const body = `${code.declarations()}${windowCheck}${lines.join('\n')}\n${finish}`;
+  const declarations = code.declarations();
+  const perEvent = (name: string, params: string, body: string) =>
+    `function ${name}(e, W${params}) {\nif (e === null || typeof e !== 'object' || Array.isArray(e)) return;\nlet v;\n${declarations}${windowCheck}${body}\n}\n`;
+  const halves = split
+    ? `${perEvent('inputs', ', out', split.lines.join('\n'))}function replay(values, W) {\n${split.replay}\n}\n`
+    : 'const inputs = undefined, replay = undefined;\n';
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only (see above)
   const factory = new Function(
     'K', 'F', 'G', 'C', 'R',
-    `"use strict";\nfunction fused(e, W) {\nif (e === null || typeof e !== 'object' || Array.isArray(e)) return;\nlet v;\n${body}\n}\n` +
-      `function drive(events, halt, W) {\nfor (const e of events) {\nif (halt.stopped) return;\nfused(e, W);\n}\n}\nreturn { fused, drive };`,
-  ) as (k: Value[], f: Impl[], g: Accessor[], c: typeof coerce, r: typeof readColumn) => { fused: FusedPrefix['feed']; drive: FusedPrefix['drive'] };
-  const { fused, drive } = factory(code.K, code.F, code.G, coerce, readColumn);
-  return { count, columns, width, ...(summarize ? { summarize } : {}), feed: fused, drive };
+    `"use strict";\n${perEvent('fused', '', `${lines.join('\n')}\n${finish}`)}${halves}` +
+      `function drive(events, halt, W) {\nfor (const e of events) {\nif (halt.stopped) return;\nfused(e, W);\n}\n}\nreturn { fused, drive, inputs, replay };`,
+  ) as (
+    k: Value[],
+    f: Impl[],
+    g: Accessor[],
+    c: typeof coerce,
+    r: typeof readColumn,
+  ) => { fused: FusedPrefix['feed']; drive: FusedPrefix['drive']; inputs?: SummarizeInputs['inputs']; replay?: SummarizeInputs['replay'] };
+  const { fused, drive, inputs, replay } = factory(code.K, code.F, code.G, coerce, readColumn);
+  return {
+    count,
+    columns,
+    width,
+    ...(summarize ? { summarize } : {}),
+    feed: fused,
+    drive,
+    ...(split && inputs && replay ? { split: { stride: split.stride, inputs, replay } } : {}),
+  };
 }
 
 /** A source column named like an Object.prototype member: own properties only (others are read inline, see rawRead). */

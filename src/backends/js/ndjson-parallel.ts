@@ -3,17 +3,20 @@
  * the lines that start inside it. Each worker reads whole segments from the file and does the
  * per-line work that dominates a run (decoding, the raw-text prefilter, JSON.parse, and the
  * query's leading row-wise operators through CompiledQuery.eventFilter), and sends back only the
- * lines whose events can still matter. The main thread takes segments strictly in file order and
- * gives those events to the one run of the query, so results, their order, line numbers of bad
- * lines and counts are the same as with the sequential reader (streamEvents); the query's state
- * (summarize groups, take's count) stays in one place and needs no merging.
+ * lines whose events can still matter; when those operators lead into a summarize, it sends each
+ * event's group keys and aggregate arguments instead (CompiledQuery.summarizeInputs). The main
+ * thread takes segments strictly in file order and gives those events (or values) to the one run
+ * of the query, so results, their order, line numbers of bad lines and counts are the same as
+ * with the sequential reader (streamEvents); the query's state (summarize groups, take's count)
+ * stays in one place and needs no merging.
  *
- * Memory stays bounded: a worker has at most two segments in flight, and results are consumed in
- * order as they arrive.
+ * Memory stays bounded: a worker has at most two segments in flight, and no segment is handed out
+ * further than a few segments ahead of the next one the main thread needs.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { QueryIR } from '../../ir/types.js';
+import type { Value } from '../../semantics/values.js';
 import { compileQuery, type RunOptions } from './compile.js';
 import { eachLine, readLine, SKIPPED, streamEvents, withoutCR, type BadLine, type StreamHandlers } from './events.js';
 
@@ -27,6 +30,12 @@ export interface ParallelReadOptions {
   readonly run: RunOptions;
   /** Parse every line (no raw-text prefilter), as --parse-all and --strict ask. */
   readonly parseAll: boolean;
+  /**
+   * The run's Session.replay, when the query streams into a summarize: the workers then compute
+   * each event's group keys and aggregate arguments (CompiledQuery.summarizeInputs), and the
+   * main thread only adds them to the groups.
+   */
+  readonly replay?: (values: readonly Value[]) => void;
   readonly segmentBytes?: number;
 }
 
@@ -36,6 +45,7 @@ interface WorkerInput {
   readonly ir: QueryIR;
   readonly run: RunOptions;
   readonly parseAll: boolean;
+  readonly summarize: boolean;
 }
 
 interface SegmentRequest {
@@ -55,6 +65,8 @@ interface SegmentResult {
    * parsed events cost more than parsing them again).
    */
   readonly kept: string;
+  /** Or, with `summarize`, the group keys and aggregate arguments of the events. */
+  readonly values: Value[];
   readonly dropped: number;
   readonly skipped: number;
   /** Bad lines, numbered within the segment. */
@@ -84,15 +96,23 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
   if (path === '-' || size <= segmentBytes || !startsAsNdjson(path)) return streamEvents(path, h);
 
   const segments = Math.ceil(size / segmentBytes);
-  const input: WorkerInput = { detcNdjsonWorker: true, path, ir: options.ir, run: options.run, parseAll: options.parseAll };
+  const input: WorkerInput = { detcNdjsonWorker: true, path, ir: options.ir, run: options.run, parseAll: options.parseAll, summarize: options.replay !== undefined };
   const workers = Array.from({ length: Math.min(options.workers, segments) }, () => new Worker(options.workerScript, { workerData: input }));
   const results = new Map<number, SegmentResult>();
   let nextToSend = 0;
   let nextToUse = 0;
   let lineBase = 0;
 
+  // Results wait here until every earlier segment has been used; a worker gets no new segment
+  // while the window ahead of the next one to use is full (a slow segment stops the others).
+  const window = workers.length * IN_FLIGHT_PER_WORKER * 2;
+  const waiting: Worker[] = [];
   const send = (w: Worker) => {
     if (nextToSend >= segments) return;
+    if (nextToSend >= nextToUse + window) {
+      waiting.push(w);
+      return;
+    }
     const segment = nextToSend++;
     const request: SegmentRequest = { segment, start: segment * segmentBytes, end: Math.min(size, (segment + 1) * segmentBytes) };
     w.postMessage(request);
@@ -102,6 +122,7 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
     h.onBytes?.(r.bytes);
     for (const b of r.bad) h.onBad({ line: lineBase + b.line, message: b.message });
     if (r.kept) for (const event of JSON.parse(r.kept) as unknown[]) h.onEvent(event);
+    if (r.values.length) options.replay!(r.values);
     for (let i = 0; i < r.skipped; i++) h.onSkipped?.();
     if (r.dropped) h.onDropped?.(r.dropped);
     lineBase += r.lines;
@@ -126,6 +147,7 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
             return;
           }
           send(w);
+          for (let n = waiting.length; n > 0; n--) send(waiting.shift()!);
           if (nextToUse === segments) resolve();
         });
         for (let i = 0; i < IN_FLIGHT_PER_WORKER; i++) send(w);
@@ -172,9 +194,10 @@ export function ndjsonWorker(): void {
   const query = compileQuery(input.ir);
   const mayMatch = input.parseAll ? undefined : query.rawTextFilter;
   const passes = query.eventFilter?.(input.run);
+  const inputs = input.summarize ? query.summarizeInputs!(input.run) : undefined;
   const fd = openSync(input.path, 'r');
   const size = statSync(input.path).size;
-  parentPort!.on('message', (request: SegmentRequest) => parentPort!.postMessage(readSegment(fd, size, request, mayMatch, passes)));
+  parentPort!.on('message', (request: SegmentRequest) => parentPort!.postMessage(readSegment(fd, size, request, mayMatch, passes, inputs)));
 }
 
 function readSegment(
@@ -183,9 +206,11 @@ function readSegment(
   { segment, start, end }: SegmentRequest,
   mayMatch: ((line: string) => boolean) | undefined,
   passes: ((event: unknown) => boolean) | undefined,
+  inputs: ((event: unknown, out: Value[]) => void) | undefined,
 ): SegmentResult {
   const text = segmentText(fd, size, start, end);
   const kept: string[] = [];
+  const values: Value[] = [];
   const bad: BadLine[] = [];
   let lines = 0;
   let dropped = 0;
@@ -197,11 +222,14 @@ function readSegment(
     if (r === SKIPPED) skipped++;
     else if (r.bad) bad.push(r.bad);
     else if (r.event) {
-      if (passes && !passes(r.event)) dropped++;
+      if (inputs) {
+        inputs(r.event, values);
+        dropped++; // as an event: what the main thread gets are its values
+      } else if (passes && !passes(r.event)) dropped++;
       else kept.push(atFileStart && t.charCodeAt(0) === 0xfeff ? t.slice(1) : t);
     }
   };
   const rest = eachLine(text, line);
   if (rest < text.length) line(withoutCR(text.slice(rest)));
-  return { segment, lines, bytes: end - start, kept: kept.length ? `[${kept.join(',')}]` : '', dropped, skipped, bad };
+  return { segment, lines, bytes: end - start, kept: kept.length ? `[${kept.join(',')}]` : '', values, dropped, skipped, bad };
 }
