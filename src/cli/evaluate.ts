@@ -1,4 +1,7 @@
 /** `detc test` and `detc run`: the evaluator from the command line. */
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { alertsFor, alertSpec, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery } from '../backends/js/compile.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../backends/js/events.js';
@@ -10,9 +13,6 @@ import { runRuleTests } from '../ruletest/ruletest.js';
 import { parseArgs, UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { checkPaths, printDiagnostics } from './common.js';
-import { availableParallelism } from 'node:os';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
 
 /** The command's entry point, which also runs the NDJSON reader threads. */
