@@ -1,8 +1,8 @@
 /**
  * JSON.stringify(v) without the `span` keys: IR (or part of it) as data, apart from where it was
- * written (the JS module's contents, keys of equal expressions). Written out because a replacer
- * function made this most of the JS backend's time; an object met again (the IR shares one schema
- * array between operators) reuses its text. Only for JSON data: no toJSON methods or cycles (the IR
+ * written (keys of equal expressions, the evaluator's look for joins and subqueries). Written out
+ * because a replacer function was slow; an object met again (the IR shares one schema array
+ * between operators) reuses its text. Only for JSON data: no toJSON methods or cycles (the IR
  * has neither).
  */
 export function jsonWithoutSpans(v: unknown, seen = new Map<object, string>()): string {
