@@ -80,7 +80,9 @@ function awkwardSignins(): string {
   long.UserAgent = `python-requests/2.31 ${'x'.repeat(100_000)}`;
   const accented = lines[5]!.replace('"Microsoft Graph"', '"Microsoft Graph ✓ é"');
   const escaped = lines[7]!.replace('"singleFactorAuthentication"', '"single\\u0046actorAuthentication"');
-  const out = [lines[0]!, '{not json', '', accented, '42', JSON.stringify(long), escaped, '   ', ...lines.slice(8)];
+  // Blanks that String.prototype.trim removes and JSON.parse would not accept around a value.
+  const padded = `\u00a0\ufeff${lines[8]!}\u2028\u3000`;
+  const out = [lines[0]!, '{not json', '', accented, '42', JSON.stringify(long), escaped, '   ', padded, ...lines.slice(9)];
   return `\ufeff${out.join('\r\n')}`;
 }
 

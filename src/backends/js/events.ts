@@ -38,15 +38,18 @@ function looksLikeObject(text: string): boolean {
   return text.charCodeAt(i) === 123 && text.charCodeAt(j) === 125;
 }
 
-/** Parse one NDJSON line; undefined for blank lines. A BOM is dropped from the file's first line. */
-export function parseEventLine(text: string, line: number, atFileStart = line === 1): { event?: unknown; bad?: BadLine } {
+/**
+ * Parse one NDJSON line; undefined for blank lines. A BOM is dropped from the file's first line.
+ * With the event comes the text that was parsed (the line without surrounding blanks).
+ */
+export function parseEventLine(text: string, line: number, atFileStart = line === 1): { event?: unknown; text?: string; bad?: BadLine } {
   const t = (atFileStart && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trim();
   if (t === '') return {};
   try {
     const event = JSON.parse(t) as unknown;
     if (event === null || typeof event !== 'object' || Array.isArray(event)) return { bad: { line, message: 'not a JSON object' } };
     if (manyOpeningBrackets(t, MAX_DYNAMIC_DEPTH) && depthExceeds(event)) return { bad: { line, message: `nested deeper than ${MAX_DYNAMIC_DEPTH} levels` } };
-    return { event };
+    return { event, text: t };
   } catch (e) {
     return { bad: { line, message: `invalid JSON: ${(e as Error).message}` } };
   }
@@ -64,7 +67,7 @@ export function readLine(
   line: number,
   mayMatch: ((line: string) => boolean) | undefined,
   atFileStart = line === 1,
-): typeof SKIPPED | { event?: unknown; bad?: BadLine } {
+): typeof SKIPPED | { event?: unknown; text?: string; bad?: BadLine } {
   if (mayMatch && looksLikeObject(text) && !mayMatch(text)) return SKIPPED;
   return parseEventLine(text, line, atFileStart);
 }

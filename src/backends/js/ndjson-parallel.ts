@@ -217,8 +217,7 @@ function readSegment(
   let skipped = 0;
   const line = (t: string) => {
     lines++;
-    const atFileStart = start === 0 && lines === 1;
-    const r = readLine(t, lines, mayMatch, atFileStart);
+    const r = readLine(t, lines, mayMatch, start === 0 && lines === 1);
     if (r === SKIPPED) skipped++;
     else if (r.bad) bad.push(r.bad);
     else if (r.event) {
@@ -226,7 +225,7 @@ function readSegment(
         inputs(r.event, values);
         dropped++; // as an event: what the main thread gets are its values
       } else if (passes && !passes(r.event)) dropped++;
-      else kept.push(atFileStart && t.charCodeAt(0) === 0xfeff ? t.slice(1) : t);
+      else kept.push(r.text!); // as parsed: trim() removes blanks JSON.parse would refuse
     }
   };
   const rest = eachLine(text, line);
