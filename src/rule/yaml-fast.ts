@@ -75,14 +75,32 @@ export function readSimpleYaml(text: string): FastYaml | undefined {
   }
 }
 
+const BLANK = 0;
+const COMMENT = 1;
+const CONTENT = 2;
+
 class Reader {
   /** Offset where each line starts; a line's text ends before its '\n'. */
   private readonly starts: number[];
+  /** Per line, found once: leading spaces, and BLANK (spaces only), COMMENT or CONTENT. */
+  private readonly indents: Uint32Array;
+  private readonly kinds: Uint8Array;
   readonly nodes: YamlNodeIndex = new Map();
   private line = 0;
 
   constructor(private readonly text: string) {
     this.starts = lineStarts(text);
+    this.indents = new Uint32Array(this.starts.length);
+    this.kinds = new Uint8Array(this.starts.length);
+    for (let l = 0; l < this.starts.length; l++) {
+      // Tabs and other blanks than spaces never get here (readSimpleYaml declines them).
+      const end = this.lineEnd(l);
+      let i = this.starts[l]!;
+      while (i < end && text.charCodeAt(i) === 32) i++;
+      this.indents[l] = i - this.starts[l]!;
+      const c = i < end ? text.charCodeAt(i) : 10;
+      this.kinds[l] = c === 10 ? BLANK : c === 35 /* # */ ? COMMENT : CONTENT;
+    }
   }
 
   document(): FastYaml {
@@ -105,15 +123,11 @@ class Reader {
   }
 
   private indentOf(l: number): number {
-    const t = this.lineText(l);
-    let i = 0;
-    while (t.charCodeAt(i) === 32) i++;
-    return i;
+    return this.indents[l]!;
   }
 
   private isBlankOrComment(l: number): boolean {
-    const t = this.lineText(l).trimStart();
-    return t === '' || t.startsWith('#');
+    return this.kinds[l] !== CONTENT;
   }
 
   /**
@@ -123,8 +137,8 @@ class Reader {
   private nextContent(): number {
     const commentIndents: number[] = [];
     for (let l = this.line; l < this.starts.length; l++) {
-      if (this.lineText(l).trim() === '') continue;
-      if (this.isBlankOrComment(l)) {
+      if (this.kinds[l] === BLANK) continue;
+      if (this.kinds[l] === COMMENT) {
         commentIndents.push(this.indentOf(l));
         continue;
       }

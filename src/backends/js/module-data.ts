@@ -18,20 +18,21 @@ export interface JavaScriptData {
 const skipped = (x: unknown) => x === undefined || typeof x === 'function' || typeof x === 'symbol';
 
 // JSON.stringify escapes everything; U+2028/2029 are escaped as well (below), for older parsers.
-const literal = (v: unknown) => JSON.stringify(v) ?? 'null';
-const escapeSeparators = (t: string) => t.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-
-// In an object literal, `"__proto__": x` would set the prototype; a computed key defines a property.
-// Keys come from a small set (the IR's own field names), so their text is kept.
-const keys = new Map<string, string>();
-const key = (k: string) => {
-  let t = keys.get(k);
+// Short strings recur (kinds, types, operator names), so their text is kept.
+const strings = new Map<string, string>();
+const literal = (v: unknown): string => {
+  if (typeof v !== 'string' || v.length > 32) return JSON.stringify(v) ?? 'null';
+  let t = strings.get(v);
   if (t === undefined) {
-    t = `${k === '__proto__' ? '["__proto__"]' : literal(k)}:`;
-    if (keys.size < 10_000) keys.set(k, t);
+    t = JSON.stringify(v);
+    if (strings.size < 10_000) strings.set(v, t);
   }
   return t;
 };
+const escapeSeparators = (t: string) => t.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+// In an object literal, `"__proto__": x` would set the prototype; a computed key defines a property.
+const key = (k: string) => `${k === '__proto__' ? '["__proto__"]' : literal(k)}:`;
 
 export function javaScriptData(roots: readonly unknown[], prefix = 'd'): JavaScriptData {
   const uses = new Map<object, number>();
