@@ -29,7 +29,10 @@ function ruleOptions(rule: Rule): QradarRuleOptions {
 }
 
 export function aqlBackend(rules: readonly CompiledRule[], options: AqlOptions = {}): BackendOutput {
-  const mappings: Map<string, TableMapping> = loadMappings(options.mappingDirs);
+  // Mappings the user names are read (and their errors reported) up front; the bundled ones only
+  // when a rule needs one (a cold `detc check` of a rule QRadar skips reads none).
+  let mappings: Map<string, TableMapping> | undefined = options.mappingDirs ? loadMappings(options.mappingDirs) : undefined;
+  const mappingOf = (table: string) => (mappings ??= loadMappings()).get(table);
   const artifacts: Artifact[] = [];
   const diagnostics: Diagnostic[] = [];
   const report: Record<string, { approximations: string[]; notes: string[] } | { skipped: string }> = {};
@@ -49,7 +52,7 @@ export function aqlBackend(rules: readonly CompiledRule[], options: AqlOptions =
     }
     const allowed = new Set([...ruleAllowed, ...(options.allow ?? [])]);
     const table = ir.body.source.kind === 'table' ? ir.body.source.table : '';
-    const t = translateToAql(ir, mappings.get(table), allowed, rule.queryPeriodMs);
+    const t = translateToAql(ir, mappingOf(table), allowed, rule.queryPeriodMs);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) continue;
     for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));

@@ -40,7 +40,6 @@ export interface ParallelReadOptions {
 }
 
 interface WorkerInput {
-  readonly detcNdjsonWorker: true;
   readonly path: string;
   readonly ir: QueryIR;
   readonly run: RunOptions;
@@ -96,7 +95,7 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
   if (path === '-' || size <= segmentBytes || !startsAsNdjson(path)) return streamEvents(path, h);
 
   const segments = Math.ceil(size / segmentBytes);
-  const input: WorkerInput = { detcNdjsonWorker: true, path, ir: options.ir, run: options.run, parseAll: options.parseAll, summarize: options.replay !== undefined };
+  const input: WorkerInput = { path, ir: options.ir, run: options.run, parseAll: options.parseAll, summarize: options.replay !== undefined };
   const workers = Array.from({ length: Math.min(options.workers, segments) }, () => new Worker(options.workerScript, { workerData: input }));
   const results = new Map<number, SegmentResult>();
   let nextToSend = 0;
