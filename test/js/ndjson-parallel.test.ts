@@ -137,7 +137,7 @@ describe('parallel NDJSON reading', () => {
   it('detc run --workers gives the same output as without, on a file large enough to split', async () => {
     const file = join(dir, 'large.ndjson');
     const sample = readFileSync(join(root, 'examples/aad_noninteractive_signins.ndjson'), 'utf8');
-    writeFileSync(file, sample.repeat(Math.ceil((9 << 20) / sample.length)));
+    writeFileSync(file, sample.repeat(Math.ceil((3 << 20) / sample.length)));
     const args = ['run', 'rules/application_access_token_entra.yaml', '--events', file, '--now', '2025-03-01T12:00:00Z'];
     const one = capture();
     const two = capture();

@@ -1,5 +1,5 @@
 /**
- * An NDJSON file read by worker threads. The file is cut into segments of a few MB; a segment owns
+ * An NDJSON file read by worker threads. The file is cut into segments of 1 MB; a segment owns
  * the lines that start inside it. Each worker reads whole segments from the file and does the
  * per-line work that dominates a run (decoding, the raw-text prefilter, JSON.parse, and the
  * query's leading row-wise operators through CompiledQuery.eventFilter), and sends back only the
@@ -72,7 +72,7 @@ interface SegmentResult {
   readonly bad: BadLine[];
 }
 
-const DEFAULT_SEGMENT_BYTES = 4 << 20;
+const DEFAULT_SEGMENT_BYTES = 1 << 20;
 const IN_FLIGHT_PER_WORKER = 2;
 const TAIL_BYTES = 1 << 16;
 
