@@ -12,6 +12,9 @@ import { streamEventsInParallel } from '../../src/backends/js/ndjson-parallel.js
 import { main } from '../../src/cli/main.js';
 import { checkRuleFile } from '../../src/compile.js';
 import { capture } from '../helpers.js';
+import fc from 'fast-check';
+import { bind, NOW as TEST_NOW } from './helpers.js';
+import { event, QUERIES } from './query-cases.js';
 
 const root = join(import.meta.dirname, '../..');
 const workerScript = join(root, 'bin/detc.js');
@@ -121,6 +124,24 @@ describe('parallel NDJSON reading', () => {
     const sequential = await read(rule, file, {});
     expect(sequential.rows).toHaveLength(7);
     expect(await read(rule, file, { segmentBytes: 500 })).toEqual(sequential);
+  });
+
+  it('gives run()\'s rows for every query of the evaluator\'s property test, read from a file by threads', async () => {
+    const file = join(dir, 'random.ndjson');
+    for (const [i, query] of QUERIES.entries()) {
+      const ir = bind(query);
+      const compiled = compileQuery(ir);
+      const lines = fc.sample(fc.array(event, { minLength: 30, maxLength: 60 }), { numRuns: 1, seed: i + 1 })[0]!.map((e) => JSON.stringify(e));
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const run: RunOptions = { now: TEST_NOW, windowMs: 86_400_000 };
+      const expected = compiled.run(lines.map((l) => JSON.parse(l) as unknown), run).rows;
+      for (const values of [false, true]) {
+        const session = compiled.open(run);
+        const handlers: StreamHandlers = { onEvent: (e) => session.push(e), onBad: (b) => expect.fail(`bad line ${b.line}`), mayMatch: compiled.rawTextFilter };
+        await streamEventsInParallel(file, handlers, { workers: 2, workerScript, ir, run, parseAll: false, segmentBytes: 500, replay: values ? session.replay : undefined });
+        expect(session.end().rows, `${query} (${values ? 'summarize inputs' : 'lines'})`).toEqual(expected);
+      }
+    }
   });
 
   it('stops at the first bad line in file order in strict mode', async () => {

@@ -48,12 +48,11 @@ export interface FusedPrefix {
 
 /**
  * A fused summarize in two halves: `inputs` does everything `feed` does up to the summarize and
- * appends the event's group keys and aggregate arguments to `out` (a flat list, `stride` values
+ * appends the event's group keys and aggregate arguments to `out` (a flat list, the same number
  * per event); `replay` adds such a list to the groups, as `feed` would have. The two halves run
  * the same generated expressions as `feed`, so their results are the same values.
  */
 export interface SummarizeInputs {
-  readonly stride: number;
   readonly inputs: (event: unknown, run: FusedRunState, out: Value[]) => void;
   readonly replay: (values: readonly Value[], run: FusedRunState) => void;
 }
@@ -170,7 +169,7 @@ export function fusePrefix(
   let columns: LayoutColumn[];
   let width: number;
   let summarize: FusedPrefix['summarize'];
-  let split: { lines: string[]; replay: string; stride: number } | undefined;
+  let split: { lines: string[]; replay: string } | undefined;
   if (tail?.op === 'summarize') {
     const plan = planAggregates(tail);
     summarize = { plan, keyCount: tail.by.length };
@@ -186,15 +185,16 @@ export function fusePrefix(
       inputs = [...keys, ...args.flat()];
       return addToGroups(keys, args);
     });
-    // The halves: the same lines ending in `out.push(inputs)`, and the loop that adds them.
+    // The halves: the same lines ending in `out.push(inputs)`, and the loop that adds them. An
+    // event with no keys or arguments (`summarize count()`) still counts: it pushes a null.
+    const pushed = inputs.length > 0 ? inputs : ['null'];
     let at = 0;
     const slot = () => `values[i + ${at++}]`;
     const replayKeys = tail.by.map(slot);
     const replayArgs = plan.states.map((s) => s.args.map(slot));
     split = {
-      lines: [...lines.slice(0, -1), `out.push(${inputs.join(', ')});`],
-      replay: `for (let i = 0; i < values.length; i += ${inputs.length}) {\n${addToGroups(replayKeys, replayArgs)}\n}`,
-      stride: inputs.length,
+      lines: [...lines.slice(0, -1), `out.push(${pushed.join(', ')});`],
+      replay: `for (let i = 0; i < values.length; i += ${pushed.length}) {\n${addToGroups(replayKeys, replayArgs)}\n}`,
     };
     count++;
     finish = '';
@@ -237,7 +237,7 @@ export function fusePrefix(
     ...(summarize ? { summarize } : {}),
     feed: fused,
     drive,
-    ...(split && inputs && replay ? { split: { stride: split.stride, inputs, replay } } : {}),
+    ...(split && inputs && replay ? { split: { inputs, replay } } : {}),
   };
 }
 
