@@ -736,6 +736,32 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   // Streaming is possible when only the main pipeline reads events, straight from its table.
   const streamable = main.source.kind === 'table' && ir.lets.every((l) => l.kind === 'scalar') && !readsInputAgain(ir);
 
+  /**
+   * A pipeline connected for a run of its own, for the parallel reader's per-event functions: the
+   * returned functions make that run current first (runs of one compiled query may interleave).
+   */
+  const connectRun = (p: Pipeline, options: RunOptions, sink: Sink): Connection => {
+    begin([], options);
+    const mine = state;
+    const c = p.connect(sink);
+    const { feed, inputs } = c;
+    return {
+      ...c,
+      feed: (e) => {
+        state = mine;
+        feed(e);
+      },
+      ...(inputs
+        ? {
+            inputs: (e: unknown, out: Value[]) => {
+              state = mine;
+              inputs(e, out);
+            },
+          }
+        : {}),
+    };
+  };
+
   // The leading row-wise operators as a pipeline of their own, for eventFilter.
   const rowWise = ir.body.ops.findIndex((o) => !ROW_WISE.has(o.op));
   const leading = rowWise < 0 ? ir.body.ops : ir.body.ops.slice(0, rowWise);
@@ -746,30 +772,16 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     rawTextFilter: streamable ? rawTextFilter(ir) : undefined,
     eventFilter: filterPipeline
       ? (options) => {
-          begin([], options);
           let passed = false;
-          const { feed } = filterPipeline.connect({ push: () => void (passed = true), end: () => {} });
-          const mine = state;
+          const { feed } = connectRun(filterPipeline, options, { push: () => void (passed = true), end: () => {} });
           return (e) => {
-            state = mine;
             passed = false;
             feed(e);
             return passed;
           };
         }
       : undefined,
-    summarizeInputs:
-      streamable && main.splitsSummarize
-        ? (options) => {
-            begin([], options);
-            const { inputs } = main.connect({ push: () => {}, end: () => {} });
-            const mine = state;
-            return (e, out) => {
-              state = mine;
-              inputs!(e, out);
-            };
-          }
-        : undefined,
+    summarizeInputs: streamable && main.splitsSummarize ? (options) => connectRun(main, options, { push: () => {}, end: () => {} }).inputs! : undefined,
     run(input, options) {
       begin(input, options);
       try {
