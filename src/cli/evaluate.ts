@@ -35,6 +35,17 @@ function readerThreads(option: string | boolean | undefined, eventsPath: string)
   }
 }
 
+/**
+ * What is wrong with reading the events file, from a file system error (undefined for any other
+ * error). Errors of a read have no path: any file system error while reading is about this file.
+ */
+function fileProblem(e: unknown, path: string): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code !== 'string' || typeof err.syscall !== 'string' || (err.path !== undefined && err.path !== path)) return undefined;
+  const known: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder', ENOTDIR: 'a part of the path is not a folder' };
+  return known[err.code] ?? err.message;
+}
+
 export function ruleTests(argv: readonly string[], io: CliIO): number {
   const args = parseArgs(argv, { flags: [], values: [] });
   const results = checkPaths(args.positionals, io);
@@ -118,8 +129,14 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     onDropped: (n) => void (events += n),
   };
   const workers = readerThreads(args.options.get('workers'), eventsPath);
-  if (workers > 0) await streamEventsInParallel(eventsPath, handlers, { workers, workerScript: CLI_SCRIPT, ir: r.ir, run: runOptions, parseAll, replay: session.replay });
-  else await streamEvents(eventsPath, handlers);
+  try {
+    if (workers > 0) await streamEventsInParallel(eventsPath, handlers, { workers, workerScript: CLI_SCRIPT, ir: r.ir, run: runOptions, parseAll, replay: session.replay });
+    else await streamEvents(eventsPath, handlers);
+  } catch (e) {
+    const reason = fileProblem(e, eventsPath);
+    if (reason) throw new UsageError(`cannot read the events file ${eventsPath}: ${reason}`);
+    throw e;
+  }
   if (progress) process.stderr.write('\r\x1b[K');
   if (bad.length > 20) io.err(`${eventsPath}: ${bad.length - 20} more bad lines skipped`);
   const run = alertsFor(alertSpec(r.rule), session.end());

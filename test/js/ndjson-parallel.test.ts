@@ -2,6 +2,7 @@
 // the same result rows in the same order, the same bad lines with the same numbers, and the
 // same counts as the sequential reader. The worker threads run the built CLI entry point
 // (bin/detc.js over build/detc.cjs), which `npm test` builds first.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,20 @@ describe('parallel NDJSON reading', () => {
         const handlers: StreamHandlers = { onEvent: (e) => session.push(e), onBad: (b) => expect.fail(`bad line ${b.line}`), mayMatch: compiled.rawTextFilter };
         await streamEventsInParallel(file, handlers, { workers: 2, workerScript, ir, run, parseAll: false, segmentBytes: 500, replay: values ? session.replay : undefined });
         expect(session.end().rows, `${query} (${values ? 'summarize inputs' : 'lines'})`).toEqual(expected);
+      }
+    }
+  });
+
+  it('reads stdin (-) on the main thread whatever --workers says, and reports unreadable files without a stack trace', async () => {
+    const input = readFileSync(join(root, 'examples/aad_noninteractive_signins.ndjson'), 'utf8');
+    const stdin = spawnSync(process.execPath, [workerScript, 'run', 'rules/application_access_token_entra.yaml', '--events', '-', '--workers', '2', '--now', '2025-03-01T12:00:00Z'], { cwd: root, input, encoding: 'utf8' });
+    expect(stdin.stderr).toContain('151 events');
+    expect(stdin.status).toBe(0);
+    for (const workers of ['0', '2']) {
+      for (const [path, reason] of [[join(dir, 'missing.ndjson'), 'no such file'], [dir, 'it is a folder']] as const) {
+        const io = capture();
+        expect(await main(['run', 'rules/application_access_token_entra.yaml', '--events', path, '--workers', workers], io)).toBe(2);
+        expect(io.stderr).toBe(`detc run: cannot read the events file ${path}: ${reason}\n`);
       }
     }
   });

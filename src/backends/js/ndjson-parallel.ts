@@ -90,9 +90,10 @@ function startsAsNdjson(path: string): boolean {
 
 /** Read events like streamEvents, with `options.workers` threads doing the per-line work. */
 export async function streamEventsInParallel(path: string, h: StreamHandlers, options: ParallelReadOptions): Promise<void> {
+  if (path === '-') return streamEvents(path, h);
   const size = statSync(path).size;
   const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
-  if (path === '-' || size <= segmentBytes || !startsAsNdjson(path)) return streamEvents(path, h);
+  if (size <= segmentBytes || !startsAsNdjson(path)) return streamEvents(path, h);
 
   const segments = Math.ceil(size / segmentBytes);
   const input: WorkerInput = { path, ir: options.ir, run: options.run, parseAll: options.parseAll, summarize: options.replay !== undefined };
