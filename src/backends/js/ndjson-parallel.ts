@@ -193,8 +193,9 @@ export function ndjsonWorker(): void {
   const input = workerData as WorkerInput;
   const query = compileQuery(input.ir);
   const mayMatch = input.parseAll ? undefined : query.rawTextFilter;
-  const passes = query.eventFilter?.(input.run);
+  // With summarize inputs the filters run inside `inputs`; the event filter is not needed then.
   const inputs = input.summarize ? query.summarizeInputs!(input.run) : undefined;
+  const passes = inputs ? undefined : query.eventFilter?.(input.run);
   const fd = openSync(input.path, 'r');
   const size = statSync(input.path).size;
   parentPort!.on('message', (request: SegmentRequest) => parentPort!.postMessage(readSegment(fd, size, request, mayMatch, passes, inputs)));
