@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DistinctValues } from '../../src/catalog/catalog.js';
 import { compileQuery } from '../../src/backends/js/compile.js';
 import { GroupTable } from '../../src/backends/js/groups.js';
 import { bind, NOW } from './helpers.js';
@@ -52,5 +54,49 @@ describe('dcount and make_set of the same column share one set', () => {
     // make_set(s, 1) first: the set created for it must still count every value for dcount.
     const { rows } = compileQuery(bind('T | summarize one = make_set(s, 1), n = dcount(s)')).run(events, { now: NOW });
     expect(rows).toEqual([{ one: ['x'], n: 4 }]);
+  });
+});
+
+describe('DistinctValues (array of the first few values, then a Set)', () => {
+  // The reference: one Set of the counted values, objects deduplicated by their JSON.
+  function reference(values: unknown[], limit: number, predicates: boolean[] | undefined): unknown[] {
+    const kept = new Set<unknown>();
+    const objects = new Set<string>();
+    values.forEach((v, i) => {
+      if (predicates && predicates[i] !== true) return;
+      if (v === null || v === undefined || v === '' || kept.size >= limit) return;
+      if (typeof v === 'object') {
+        if (objects.has(JSON.stringify(v))) return;
+        objects.add(JSON.stringify(v));
+      }
+      kept.add(v);
+    });
+    return [...kept];
+  }
+  const value = fc.oneof(
+    fc.constantFrom<unknown>('1', 1, 0, -0, Number.NaN, '', null, undefined, true, 'true', { a: 1 }, [1]),
+    fc.integer({ min: 0, max: 30 }).map((i) => `v${i}`),
+    fc.integer({ min: 0, max: 30 }),
+  );
+
+  it('keeps what one Set would keep, in first-seen order, across the switch to a Set', () => {
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 60 }), fc.integer({ min: 0, max: 25 }), fc.boolean(), fc.array(fc.boolean(), { maxLength: 60 }), (values, limit, usePredicate, predicates) => {
+        const p = usePredicate ? predicates : undefined;
+        const acc = new DistinctValues({ limit, withPredicate: usePredicate, countOnly: false });
+        values.forEach((v, i) => acc.add(v as never, p ? (p[i] ?? false) : undefined));
+        const expected = reference(values, limit, p);
+        expect(acc.result()).toEqual(expected);
+        expect(acc.count()).toBe(expected.length);
+        for (const k of [0, 1, 2, 9, 100]) expect(acc.first(k)).toEqual(expected.slice(0, k));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('counts NaN once, -0 and 0 as one value, and "1" apart from 1', () => {
+    const acc = new DistinctValues({ limit: Infinity, withPredicate: false, countOnly: true });
+    for (const v of [Number.NaN, 0, -0, '1', 1, Number.NaN, ...Array.from({ length: 12 }, (_, i) => `s${i}`), Number.NaN, -0, '1']) acc.add(v);
+    expect(acc.result()).toBe(4 + 12);
   });
 });

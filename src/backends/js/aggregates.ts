@@ -38,7 +38,8 @@ export function planAggregates(aggregates: readonly Aggregate[], site: (a: Aggre
   const outputs: AggregateOutput[] = [];
   // Shared sets (their state index) by the structure of their argument, spans left out.
   const shared = new Map<string, number>();
-  const limits: number[] = [];
+  // The options of each shared set: mutable here until every reader is planned.
+  const options: { limit: number; withPredicate: false; countOnly: false }[] = [];
   for (const a of aggregates) {
     const entry = aggregateEntry(a.fn);
     const s = site(a);
@@ -54,9 +55,9 @@ export function planAggregates(aggregates: readonly Aggregate[], site: (a: Aggre
       const index = (state = states.length);
       shared.set(key, index);
       // The set keeps as many values as its most demanding reader needs.
-      states.push({ create: () => new DistinctValues(limits[index]!, false, false), args: [a.args[0]!] });
-      limits[index] = limit;
-    } else limits[state] = Math.max(limits[state]!, limit);
+      const o = (options[index] = { limit, withPredicate: false, countOnly: false });
+      states.push({ create: () => new DistinctValues(o), args: [a.args[0]!] });
+    } else options[state]!.limit = Math.max(options[state]!.limit, limit);
     const read = entry.distinct.result === 'count' ? (acc: Accumulator) => (acc as DistinctValues).count() : (acc: Accumulator) => (acc as DistinctValues).first(limit);
     outputs.push({ state, read, outputs: 1, multi: false });
   }
