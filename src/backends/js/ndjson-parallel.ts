@@ -88,6 +88,25 @@ function startsAsNdjson(path: string): boolean {
   }
 }
 
+/**
+ * Values from a reader thread arrive as fresh copies, one string per event, and summarize groups
+ * keep the first values they see (keys, make_set, dcount): with one copy of each distinct string
+ * the main thread of a 220 MB sign-in log holds 2.6 MB of strings instead of 23 MB, which the garbage
+ * collector would otherwise copy and mark. The pool stops growing at POOL_LIMIT strings (columns of
+ * unique values, such as IDs, would only fill it).
+ */
+function sharedStrings(values: Value[], pool: Map<string, string>): Value[] {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'string') continue;
+    const s = pool.get(v);
+    if (s !== undefined) values[i] = s;
+    else if (pool.size < POOL_LIMIT) pool.set(v, v);
+  }
+  return values;
+}
+const POOL_LIMIT = 100_000;
+
 /** Read events like streamEvents, with `options.workers` threads doing the per-line work. */
 export async function streamEventsInParallel(path: string, h: StreamHandlers, options: ParallelReadOptions): Promise<void> {
   if (path === '-') return streamEvents(path, h);
@@ -118,11 +137,12 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
     w.postMessage(request);
   };
 
+  const pool = new Map<string, string>();
   const use = (r: SegmentResult) => {
     h.onBytes?.(r.bytes);
     for (const b of r.bad) h.onBad({ line: lineBase + b.line, message: b.message });
     if (r.kept) for (const event of JSON.parse(r.kept) as unknown[]) h.onEvent(event);
-    if (r.values.length) options.replay!(r.values);
+    if (r.values.length) options.replay!(sharedStrings(r.values, pool));
     for (let i = 0; i < r.skipped; i++) h.onSkipped?.();
     if (r.dropped) h.onDropped?.(r.dropped);
     lineBase += r.lines;
