@@ -92,6 +92,30 @@ class Collect<T> implements Sink {
   end(): void {}
 }
 
+/**
+ * One idle instance of each class a run creates on the hot path, kept for the life of the module.
+ * V8 reaches the map (hidden class) of such an instance from its class through map transitions,
+ * which do not keep it alive: once a GC collected the last run's instances, the next run's got a
+ * new map, and the optimised code of the query, which checked the old one, was thrown away
+ * (`--trace-deopt`: "weak objects"), so every run after a collection started again in the
+ * interpreter. These instances keep the maps.
+ */
+export const KEPT_SHAPES: readonly object[] = [
+  new Collect<Row>([], (r) => r),
+  new Link<undefined>({ init: () => undefined, push: () => {}, end: () => {} }, { push: () => {}, end: () => {} }, undefined),
+  ...keptGroups(),
+];
+
+/** Group tables with a group made by each kind of lookup (their group objects are kept too). */
+function keptGroups(): GroupTable[] {
+  const tables = Array.from({ length: 4 }, () => new GroupTable(() => []));
+  tables[0]!.get0();
+  tables[1]!.get1('');
+  tables[2]!.get2('', 0);
+  tables[3]!.getN(['', 0, '']);
+  return tables;
+}
+
 /** Events per table, or one stream used for every table the query reads. */
 export type EventInput = Iterable<unknown> | { readonly [table: string]: Iterable<unknown> };
 
@@ -203,6 +227,9 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   for (const l of ir.lets) if (l.kind === 'tabular') tabularLets.set(l.name, l.value);
 
   const constantOf = (e: ScalarExpr): Value | undefined => constantValue(e, constants);
+  // One idle object of each shape this query's runs create per group or row (accumulators, output
+  // rows), kept with the query for the reason given at KEPT_SHAPES.
+  const keptShapes: object[] = [];
 
   /** An expression's accessor: generated code by default, closures when asked (both are tested). */
   function expr(e: ScalarExpr, layout: Layout): Accessor {
@@ -564,7 +591,9 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
 
   /** A summarize's aggregates: the accumulators each group keeps, and how results are read. */
   function aggregatesOf(o: Extract<TabularOp, { op: 'summarize' }>): AggregatePlan {
-    return planAggregates(o.aggregates, (a) => ({ types: a.args.map((x) => x.type), consts: a.args.map(constantOf), run }));
+    const plan = planAggregates(o.aggregates, (a) => ({ types: a.args.map((x) => x.type), consts: a.args.map(constantOf), run }));
+    for (const s of plan.states) keptShapes.push(s.create());
+    return plan;
   }
 
   function summarize(o: Extract<TabularOp, { op: 'summarize' }>, layout: Layout): Step<GroupTable> {
@@ -724,6 +753,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   const letOrder: Let[] = ir.lets.filter((l) => l.kind === 'scalar' && !constants.has(l.name));
   const letGetters = letOrder.map((l) => ({ name: l.name, get: expr((l as Extract<Let, { kind: 'scalar' }>).value, { columns: [], width: 0 }) }));
   const buildRow = options.mode === 'closures' ? closureRowBuilder(main.layout) : generateRowBuilder(main.layout.columns);
+  keptShapes.push(buildRow({ e: {}, v: [] }));
   /** Collects output rows as plain objects. */
   const collector = (rows: Record<string, unknown>[]): Sink => new Collect(rows, buildRow);
 
@@ -828,7 +858,9 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
 
 /** A summarize's groups as a step: filled by `push`, flushed down the chain at the end. */
 function groupsStep(plan: AggregatePlan, keyCount: number, push: Step<GroupTable>['push']): Step<GroupTable> {
-  return { init: () => new GroupTable(() => plan.states.map((s) => s.create())), push, end: (next, table) => flushGroups(table, keyCount, plan, next) };
+  // One function for every run's table: the group lookups inline it (see Link).
+  const accumulators = () => plan.states.map((s) => s.create());
+  return { init: () => new GroupTable(accumulators), push, end: (next, table) => flushGroups(table, keyCount, plan, next) };
 }
 
 /** A summarize's rows, then the end of its input. */
