@@ -270,11 +270,11 @@ export class DistinctValues implements Accumulator {
       this.firstValue = v;
       return;
     }
-    if (first === v || (v !== v && first !== first)) return;
+    if (sameValueZero(first, v)) return;
     const more = this.more;
     if (more === undefined) this.more = [v];
     else if (Array.isArray(more)) {
-      for (let i = 0; i < more.length; i++) if (more[i] === v || (v !== v && more[i] !== more[i])) return;
+      for (let i = 0; i < more.length; i++) if (sameValueZero(more[i], v)) return;
       if (more.length < FEW_DISTINCT) more.push(v);
       else this.more = new Set([first, ...more, v]);
     } else more.add(v);
@@ -316,6 +316,12 @@ export interface DistinctOptions {
 /** Up to this many distinct values a linear search of an array is cheaper than a Set. */
 const FEW_DISTINCT = 8;
 
+/** A Set's equality: === except that NaN equals NaN. */
+const sameValueZero = (a: Value | undefined, b: Value | undefined): boolean => a === b || (a !== a && b !== b);
+
+/** A factory of DistinctValues sharing one options object. */
+export const distinctValues = (options: DistinctOptions) => (): DistinctValues => new DistinctValues(options);
+
 /** count() */
 class Counter implements Accumulator {
   private n = 0;
@@ -347,10 +353,7 @@ function setAggregate(name: string, withPredicate: boolean): AggregateEntry {
     ...(name === 'make_set' ? { distinct: { result: 'values' as const, limit: (site: CallSite) => sizeLimit(site, limitIndex) } } : {}),
     js: (site) => {
       const limit = sizeLimit(site, limitIndex);
-      if (name.startsWith('make_set')) {
-        const options = { limit, withPredicate, countOnly: false };
-        return () => new DistinctValues(options);
-      }
+      if (name.startsWith('make_set')) return distinctValues({ limit, withPredicate, countOnly: false });
       return () => new ListAccumulator(limit, withPredicate);
     },
   });
@@ -601,18 +604,12 @@ const ENTRIES: CatalogEntry[] = [
   aggregate({ name: 'countif', arity: [1, 1], type: returns('long'), kql: { call: 'countif' }, columnPrefix: 'countif', namedByArg: false, doc: 'rows where a predicate is true', js: () => accumulate(() => 0, (n, p) => (p === true ? n + 1 : n), (n) => n) }),
   aggregate({
     name: 'dcount', arity: [1, 2], type: returns('long'), kql: { call: 'dcount' }, columnPrefix: 'dcount', namedByArg: true, doc: 'distinct values (exact; Kusto estimates)',
-    js: () => {
-      const options = { limit: Infinity, withPredicate: false, countOnly: true };
-      return () => new DistinctValues(options);
-    },
+    js: () => distinctValues({ limit: Infinity, withPredicate: false, countOnly: true }),
     distinct: { result: 'count', limit: () => Infinity },
   }),
   aggregate({
     name: 'dcountif', arity: [2, 3], type: returns('long'), kql: { call: 'dcountif' }, columnPrefix: 'dcountif', namedByArg: true, doc: 'distinct values where a predicate is true',
-    js: () => {
-      const options = { limit: Infinity, withPredicate: true, countOnly: true };
-      return () => new DistinctValues(options);
-    },
+    js: () => distinctValues({ limit: Infinity, withPredicate: true, countOnly: true }),
   }),
   setAggregate('make_set', false),
   setAggregate('make_set_if', true),

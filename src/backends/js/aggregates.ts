@@ -5,7 +5,7 @@
  * added once per row, and each aggregate reads its result from the shared set. This is what a
  * hand-written aggregation does, and it halves the sets per group in rules like seed 002's.
  */
-import { aggregateEntry, DistinctValues } from '../../catalog/catalog.js';
+import { aggregateEntry, distinctValues, type DistinctValues } from '../../catalog/catalog.js';
 import type { Accumulator, CallSite } from '../../catalog/types.js';
 import type { Aggregate, ScalarExpr } from '../../ir/types.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
@@ -56,7 +56,7 @@ export function planAggregates(aggregates: readonly Aggregate[], site: (a: Aggre
       shared.set(key, index);
       // The set keeps as many values as its most demanding reader needs.
       const o = (options[index] = { limit, withPredicate: false, countOnly: false });
-      states.push({ create: () => new DistinctValues(o), args: [a.args[0]!] });
+      states.push({ create: distinctValues(o), args: [a.args[0]!] });
     } else options[state]!.limit = Math.max(options[state]!.limit, limit);
     const read = entry.distinct.result === 'count' ? (acc: Accumulator) => (acc as DistinctValues).count() : (acc: Accumulator) => (acc as DistinctValues).first(limit);
     outputs.push({ state, read, outputs: 1, multi: false });
