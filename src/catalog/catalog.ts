@@ -246,7 +246,7 @@ class ListAccumulator implements Accumulator {
  * A summarize over many groups creates one of these per group and distinct column, and most hold a
  * value or two (a 220 MB sign-in log: 310,000 of them in 62,000 groups, about 1.4 events each), so
  * the layout is for memory, which is also garbage-collection time: the first value in a field, the
- * next few in an array searched linearly, a Set only past FEW_DISTINCT values.
+ * next FEW_DISTINCT in an array searched linearly, a Set once there are more.
  */
 export class DistinctValues implements Accumulator {
   private firstValue: Value | undefined;
@@ -313,7 +313,7 @@ export interface DistinctOptions {
   readonly countOnly: boolean;
 }
 
-/** Up to this many distinct values a linear search of an array is cheaper than a Set. */
+/** Values after the first kept in an array (searched linearly) before a Set replaces it. */
 const FEW_DISTINCT = 8;
 
 /** A Set's equality: === except that NaN equals NaN. */
