@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { alertsFor, alertSpec, type RuleRun } from '../backends/js/alerts.js';
+import { alertsFor, alertSpec, eachAlert, type Alert, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery } from '../backends/js/compile.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../backends/js/events.js';
 import { streamEventsInParallel } from '../backends/js/ndjson-parallel.js';
@@ -139,21 +139,35 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   }
   if (progress) process.stderr.write('\r\x1b[K');
   if (bad.length > 20) io.err(`${eventsPath}: ${bad.length - 20} more bad lines skipped`);
-  const run = alertsFor(alertSpec(r.rule), session.end());
-  printRun(run, format, io);
-  io.err(`${events + skipped} events${skipped ? ` (${skipped} not parsed: they cannot pass the rule's first filters)` : ''}, ${run.result.rows.length} result rows, ${run.alerts.length} alert(s)${bad.length ? `, ${bad.length} bad line(s) skipped` : ''}`);
+  const result = session.end();
+  // NDJSON is written as the alerts are made, a thousand per write, none kept: on large results
+  // keeping them all cost more in garbage collection than making them.
+  const alertCount = format === 'ndjson' ? writeNdjson(eachAlert(alertSpec(r.rule), result), io) : printRun(alertsFor(alertSpec(r.rule), result), format, io);
+  io.err(`${events + skipped} events${skipped ? ` (${skipped} not parsed: they cannot pass the rule's first filters)` : ''}, ${result.rows.length} result rows, ${alertCount} alert(s)${bad.length ? `, ${bad.length} bad line(s) skipped` : ''}`);
   return 0;
 }
 
-function printRun(run: RuleRun, format: string, io: CliIO): void {
+/** Alerts as NDJSON, a write per thousand (one per line costs more than the JSON); how many. */
+function writeNdjson(alerts: Iterable<Alert>, io: CliIO): number {
+  let count = 0;
+  let batch: string[] = [];
+  for (const a of alerts) {
+    batch.push(JSON.stringify(a));
+    count++;
+    if (batch.length === 1000) {
+      io.out(batch.join('\n'));
+      batch = [];
+    }
+  }
+  if (batch.length) io.out(batch.join('\n'));
+  return count;
+}
+
+/** The run as JSON or as text; how many alerts. */
+function printRun(run: RuleRun, format: string, io: CliIO): number {
   if (format === 'json') {
     io.out(JSON.stringify({ triggered: run.triggered, alerts: run.alerts }, null, 2));
-    return;
-  }
-  if (format === 'ndjson') {
-    // A write per thousand alerts: one per line costs more than the JSON on large outputs.
-    for (let i = 0; i < run.alerts.length; i += 1000) io.out(run.alerts.slice(i, i + 1000).map((a) => JSON.stringify(a)).join('\n'));
-    return;
+    return run.alerts.length;
   }
   for (const [i, a] of run.alerts.entries()) {
     io.out(`alert ${i + 1}: ${a.displayName} [${a.severity}]`);
@@ -161,6 +175,7 @@ function printRun(run: RuleRun, format: string, io: CliIO): void {
     io.out(table(a.rows));
   }
   if (run.alerts.length === 0) io.out('no alerts');
+  return run.alerts.length;
 }
 
 /** A plain text table of rows (values cut to 40 characters). */

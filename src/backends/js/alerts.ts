@@ -61,16 +61,39 @@ export function runRule(rule: AlertSpec, query: CompiledQuery, input: EventInput
 }
 
 export function alertsFor(rule: AlertSpec, result: ResultTable): RuleRun {
-  const triggered = triggers(rule, result.rows.length);
-  if (!triggered) return { result, triggered, alerts: [] };
-  const groups = rule.aggregationKind === 'AlertPerResult' ? result.rows.map((r) => [r]) : [result.rows];
-  return { result, triggered, alerts: groups.map((rows) => alert(rule, rows)) };
+  return { result, triggered: triggers(rule, result.rows.length), alerts: [...eachAlert(rule, result)] };
 }
 
-function alert(rule: AlertSpec, rows: Record<string, unknown>[]): Alert {
+/**
+ * The alerts of a result one at a time (AlertPerResult: one per row), for output that need not
+ * keep them all; `alertsFor` collects them. Placeholders are parsed once per call, not per alert.
+ */
+export function* eachAlert(rule: AlertSpec, result: ResultTable): Generator<Alert> {
+  if (!triggers(rule, result.rows.length)) return;
+  const ado = rule.alertDetailsOverride ?? {};
+  const displayName = placeholders(ado.alertDisplayNameFormat, rule.name);
+  const description = placeholders(ado.alertDescriptionFormat, rule.description);
+  if (rule.aggregationKind === 'AlertPerResult') for (const r of result.rows) yield alert(rule, [r], displayName, description);
+  else yield alert(rule, result.rows, displayName, description);
+}
+
+/** A template's text with `{{ Column }}` filled from a row (the fallback when there is no template). */
+type Filler = (row: Record<string, unknown>) => string;
+
+function placeholders(template: string | undefined, fallback: string): Filler {
+  if (!template) return () => fallback;
+  // Split once: even parts are text, odd parts column names.
+  const parts = template.split(/\{\{\s*([^}]+?)\s*\}\}/);
+  if (parts.length === 1) return () => template;
+  return (row) => {
+    let out = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) out += toKqlString(row[parts[i]!]) + parts[i + 1]!;
+    return out;
+  };
+}
+
+function alert(rule: AlertSpec, rows: Record<string, unknown>[], displayName: Filler, description: Filler): Alert {
   const first = rows[0] ?? {};
-  const fill = (template: string | undefined, fallback: string) =>
-    template ? template.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_, c: string) => toKqlString(first[c])) : fallback;
   const entities: Entity[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -95,8 +118,8 @@ function alert(rule: AlertSpec, rows: Record<string, unknown>[]): Alert {
   for (const [key, column] of Object.entries(rule.customDetails)) customDetails[key] = rows.map((r) => r[column] ?? null);
   const ado = rule.alertDetailsOverride ?? {};
   return {
-    displayName: fill(ado.alertDisplayNameFormat, rule.name),
-    description: fill(ado.alertDescriptionFormat, rule.description),
+    displayName: displayName(first),
+    description: description(first),
     severity: (ado.alertSeverityColumnName && typeof first[ado.alertSeverityColumnName] === 'string' ? first[ado.alertSeverityColumnName] : rule.severity) as string,
     tactics: ado.alertTacticsColumnName && typeof first[ado.alertTacticsColumnName] === 'string' ? String(first[ado.alertTacticsColumnName]).split(',').map((t) => t.trim()) : rule.tactics,
     techniques: rule.techniques,
