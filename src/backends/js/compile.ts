@@ -792,17 +792,19 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     };
   };
 
-  // The leading row-wise operators as a pipeline of their own, for eventFilter.
+  // The leading row-wise operators as a pipeline of their own, for eventFilter; compiled on first
+  // use (only reader threads ask), so a plain run has a single fused function of its source.
   const rowWise = ir.body.ops.findIndex((o) => !ROW_WISE.has(o.op));
   const leading = rowWise < 0 ? ir.body.ops : ir.body.ops.slice(0, rowWise);
-  const filterPipeline = streamable && leading.length > 0 ? pipeline({ ...ir.body, ops: leading }) : undefined;
+  let filterPipeline: Pipeline | undefined;
 
   return {
     schema: ir.body.schema,
     rawTextFilter: streamable ? rawTextFilter(ir) : undefined,
-    eventFilter: filterPipeline
+    eventFilter: streamable && leading.length > 0
       ? (options) => {
           let passed = false;
+          filterPipeline ??= pipeline({ ...ir.body, ops: leading });
           const { feed } = connectRun(filterPipeline, options, { push: () => void (passed = true), end: () => {} });
           return (e) => {
             passed = false;
