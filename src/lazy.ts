@@ -3,7 +3,7 @@
  * start-up. The CLI bundle leaves them out, so a cold `detc check` neither compiles nor
  * initialises them: the `yaml` library (rule files in the common shape go through the fast
  * reader, and check writes no Sentinel YAML), RE2JS (only `matches regex` needs it) and prettier
- * (only `build --target js` formats code). They are required, not imported: the CLI bundle runs
+ * (only for a JavaScript module whose data the direct layout declines: see data-layout.ts). They are required, not imported: the CLI bundle runs
  * as a script from V8's code cache (bin/detc.js), where a dynamic import() has no loader.
  */
 import { createRequire } from 'node:module';

@@ -19,7 +19,7 @@ export interface BuildOptions {
   readonly skipKusto?: boolean;
   /**
    * false (detc check, which writes nothing): backends report their diagnostics but produce no
-   * artifact text (no Sentinel YAML/ARM, no prettier), which is most of a cold check's backend time.
+   * artifact text (no Sentinel YAML/ARM, no formatted modules), which is most of a cold check's backend time.
    */
   readonly artifacts?: boolean;
 }

@@ -8,14 +8,51 @@
  * none), functions and undefined are dropped as JSON.stringify drops them.
  */
 
-export interface JavaScriptData {
-  /** `const dN = ...;` lines, each using only earlier ones. */
-  readonly constants: string[];
-  /** One expression per root value, in order. */
-  readonly expressions: string[];
+/** What JSON.stringify leaves out of an object (and writes as null in an array). */
+export const skipped = (x: unknown) => x === undefined || typeof x === 'function' || typeof x === 'symbol';
+
+/** The properties written for an object: not `span`, not skipped values. */
+export function writtenKeys(v: object): string[] {
+  return Object.keys(v).filter((k) => k !== 'span' && !skipped((v as Record<string, unknown>)[k]));
 }
 
-const skipped = (x: unknown) => x === undefined || typeof x === 'function' || typeof x === 'symbol';
+/** Data with its recurring objects found and named. */
+export interface SharedData {
+  /** Objects held more than once, in an order where each uses only earlier ones. */
+  readonly constants: ReadonlyArray<{ readonly name: string; readonly value: object }>;
+  /** The constant's name for an object written as a constant. */
+  readonly names: ReadonlyMap<object, string>;
+}
+
+export function shareData(roots: readonly unknown[], prefix = 'd'): SharedData {
+  const uses = new Map<object, number>();
+  const count = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    const n = (uses.get(v) ?? 0) + 1;
+    uses.set(v, n);
+    if (n > 1) return;
+    if (Array.isArray(v)) v.forEach(count);
+    else for (const k of Object.keys(v)) if (k !== 'span') count((v as Record<string, unknown>)[k]);
+  };
+  roots.forEach(count);
+
+  // Children before parents, so a constant's definition only names earlier constants.
+  const constants: { name: string; value: object }[] = [];
+  const names = new Map<object, string>();
+  const visited = new Set<object>();
+  const define = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || visited.has(v)) return;
+    visited.add(v);
+    if (Array.isArray(v)) v.forEach((x: unknown) => skipped(x) || define(x));
+    else for (const k of writtenKeys(v)) define((v as Record<string, unknown>)[k]);
+    if (uses.get(v)! < 2) return;
+    const name = `${prefix}${constants.length}`;
+    constants.push({ name, value: v });
+    names.set(v, name);
+  };
+  roots.forEach(define);
+  return { constants, names };
+}
 
 // JSON.stringify escapes everything; U+2028/2029 are escaped as well (below), for older parsers.
 // Short strings recur (kinds, types, operator names), so their text is kept.
@@ -29,44 +66,33 @@ const literal = (v: unknown): string => {
   }
   return t;
 };
-const escapeSeparators = (t: string) => t.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+export const escapeSeparators = (t: string) => t.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 // In an object literal, `"__proto__": x` would set the prototype; a computed key defines a property.
 const key = (k: string) => `${k === '__proto__' ? '["__proto__"]' : literal(k)}:`;
 
-export function javaScriptData(roots: readonly unknown[], prefix = 'd'): JavaScriptData {
-  const uses = new Map<object, number>();
-  const count = (v: unknown): void => {
-    if (v === null || typeof v !== 'object') return;
-    const n = (uses.get(v) ?? 0) + 1;
-    uses.set(v, n);
-    if (n > 1) return;
-    if (Array.isArray(v)) v.forEach(count);
-    else for (const k of Object.keys(v)) if (k !== 'span') count((v as Record<string, unknown>)[k]);
-  };
-  roots.forEach(count);
+export interface JavaScriptData {
+  /** `const dN = ...;` lines, each using only earlier ones. */
+  readonly constants: string[];
+  /** One expression per root value, in order. */
+  readonly expressions: string[];
+}
 
-  const constants: string[] = [];
-  const names = new Map<object, string>();
-  const text = (v: unknown): string => {
+/** The data as compact (unformatted) JavaScript. */
+export function javaScriptData(roots: readonly unknown[], prefix = 'd'): JavaScriptData {
+  const { constants, names } = shareData(roots, prefix);
+  /** `self`: the constant being defined, written out rather than named. */
+  const text = (v: unknown, self?: object): string => {
     if (v === null || typeof v !== 'object') return literal(v);
-    const known = names.get(v);
-    if (known !== undefined) return known;
-    let t: string;
-    if (Array.isArray(v)) t = `[${v.map((x: unknown) => (skipped(x) ? 'null' : text(x))).join(',')}]`;
-    else {
-      const parts: string[] = [];
-      for (const k of Object.keys(v)) {
-        const x = (v as Record<string, unknown>)[k];
-        if (k !== 'span' && !skipped(x)) parts.push(key(k) + text(x));
-      }
-      t = `{${parts.join(',')}}`;
-    }
-    if (uses.get(v)! < 2) return t;
-    const name = `${prefix}${constants.length}`;
-    constants.push(`const ${name} = ${escapeSeparators(t)};`);
-    names.set(v, name);
-    return name;
+    const name = v === self ? undefined : names.get(v);
+    if (name !== undefined) return name;
+    if (Array.isArray(v)) return `[${v.map((x: unknown) => (skipped(x) ? 'null' : text(x))).join(',')}]`;
+    return `{${writtenKeys(v)
+      .map((k) => key(k) + text((v as Record<string, unknown>)[k]))
+      .join(',')}}`;
   };
-  return { constants, expressions: roots.map((v) => escapeSeparators(text(v))) };
+  return {
+    constants: constants.map(({ name, value }) => `const ${name} = ${escapeSeparators(text(value, value))};`),
+    expressions: roots.map((v) => escapeSeparators(text(v))),
+  };
 }

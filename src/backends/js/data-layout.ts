@@ -1,0 +1,227 @@
+/**
+ * JSON-like data written as formatted JavaScript, in the layout prettier gives it with the options
+ * the modules are formatted with (print width 100, two-space indent, single quotes, trailing
+ * commas). Why not prettier itself: a rule's module is almost all data, and formatting it with
+ * prettier took about 16 ms per rule, most of a `detc build`; this writes the same text in a small
+ * fraction of that. test/js/data-layout.test.ts compares the two on every rule and on random data.
+ *
+ * The layout rules it follows (prettier's, for this subset of JavaScript):
+ * - an object or array goes on one line if that line, with the `,` or `;` after it, fits in 100
+ *   columns; otherwise one entry per line, each followed by a comma;
+ * - an array of two or more objects (or of two or more arrays) that each have two or more entries
+ *   is always broken, and so is everything that contains one;
+ * - an array of numbers is filled: as many per line as fit;
+ * - a string or number after `key:` that does not fit moves to the next line, indented, unless
+ *   the key is shorter than five columns;
+ * - keys are quoted only when they must be; strings take single quotes unless they hold more
+ *   single than double quotes.
+ * Where it cannot be sure of prettier's width for some text (characters outside ASCII, Latin,
+ * Greek, Cyrillic and general punctuation) or of its output (`__proto__` keys, keys outside ASCII),
+ * it declines:
+ * `layoutData` returns undefined and the caller formats with prettier.
+ */
+
+export const PRINT_WIDTH = 100;
+
+/** Thrown to decline; not an Error (no stack trace to capture), caught in layoutData. */
+class Declined {}
+
+/** Characters prettier counts as one column that are not emoji, beyond printable ASCII. */
+const ONE_COLUMN = /^[\x20-\x7e\u00a0-\u00a8\u00aa-\u00ad\u00af-\u024f\u0370-\u04ff\u2010-\u2027\u2030-\u203b\u203d-\u2048\u204a-\u205e]*$/;
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** Columns a piece of text takes; declines text whose width is not certain. */
+function width(text: string): number {
+  if (!ASCII.test(text) && !ONE_COLUMN.test(text)) throw new Declined();
+  return text.length;
+}
+
+/** A string literal as prettier writes it with singleQuote, from its JSON form. */
+export function stringLiteral(s: string): string {
+  const json = JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const body = json.slice(1, -1);
+  let singles = 0;
+  let doubles = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 39) singles++;
+    else if (c === 34) doubles++;
+  }
+  // More single quotes than double: keep the JSON double quotes (its escapes are prettier's too).
+  if (singles > doubles) return json;
+  if (singles === 0 && doubles === 0) return `'${body}'`;
+  // Single quotes: `\"` needs no escape, `'` does; every other escape stays as written.
+  return `'${body.replace(/\\(.)|'/g, (m, escaped: string | undefined) => (escaped === undefined ? "\\'" : escaped === '"' ? '"' : m))}'`;
+}
+
+/** A number as prettier prints it, from JavaScript's shortest form (`1e+21` -> `1e21`). */
+function numberText(n: number): string {
+  return Number.isFinite(n) ? String(n).replace('e+', 'e') : 'null';
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const SIMPLE_NUMBER = /^(?:\d+|\d+\.\d+)$/;
+
+/** A property key, quoted only where it must be. */
+function keyText(k: string): string {
+  // `__proto__` is written as a computed key, and prettier unquotes non-ASCII identifiers: leave both to it.
+  if (k === '__proto__' || !ASCII.test(k)) throw new Declined();
+  if (IDENTIFIER.test(k) || (SIMPLE_NUMBER.test(k) && String(Number(k)) === k)) return k;
+  return stringLiteral(k);
+}
+
+/** A value measured as if on one line, with what is needed to break it. */
+type Laid =
+  | { readonly kind: 'atom'; readonly text: string; readonly width: number; readonly isString: boolean; readonly isNumber: boolean }
+  | { readonly kind: 'object'; readonly width: number; readonly mustBreak: boolean; readonly entries: Entry[] }
+  | { readonly kind: 'array'; readonly width: number; readonly mustBreak: boolean; readonly items: Laid[]; readonly numbers: boolean };
+
+interface Entry {
+  readonly key: string;
+  readonly keyWidth: number;
+  readonly value: Laid;
+}
+
+const atom = (text: string, isString = false, isNumber = false): Laid => ({ kind: 'atom', text, width: width(text), isString, isNumber });
+const NULL = atom('null');
+
+// Short strings recur (kinds, types, column names): their atoms are kept, up to a bound.
+const shortStrings = new Map<string, Laid>();
+function stringAtom(s: string): Laid {
+  if (s.length > 32) return atom(stringLiteral(s), true);
+  let a = shortStrings.get(s);
+  if (a === undefined) {
+    a = atom(stringLiteral(s), true);
+    if (shortStrings.size < 10_000) shortStrings.set(s, a);
+  }
+  return a;
+}
+
+/** The entries of objects and arrays, counted as prettier decides "always break" on them. */
+const hasSeveralEntries = (l: Laid) => (l.kind === 'object' ? l.entries.length > 1 : l.kind === 'array' && l.items.length > 1);
+
+type Names = (v: object) => string | undefined;
+
+/** Widths are summed, not measured on joined text, so measuring is linear in the data. */
+function measure(v: unknown, names: Names, skippedValue: (x: unknown) => boolean, keysOf: (o: object) => string[]): Laid {
+  if (v === null) return NULL;
+  switch (typeof v) {
+    case 'boolean':
+      return atom(String(v));
+    case 'number':
+      return Number.isFinite(v) ? atom(numberText(v), false, true) : NULL;
+    case 'string':
+      return stringAtom(v);
+    case 'object':
+      break;
+    default:
+      return NULL;
+  }
+  const name = names(v);
+  if (name !== undefined) return atom(name);
+  if (Array.isArray(v)) {
+    const items = v.map((x: unknown) => (skippedValue(x) ? NULL : measure(x, names, skippedValue, keysOf)));
+    let w = 2 + 2 * Math.max(0, items.length - 1); // [a, b]
+    let mustBreak = false;
+    for (const i of items) {
+      w += i.width;
+      if (i.kind !== 'atom' && i.mustBreak) mustBreak = true;
+    }
+    const first = items[0];
+    if (items.length > 1 && first !== undefined && first.kind !== 'atom' && items.every((i) => i.kind === first.kind && hasSeveralEntries(i))) mustBreak = true;
+    return { kind: 'array', width: w, items, numbers: items.length > 0 && items.every((i) => i.kind === 'atom' && i.isNumber), mustBreak };
+  }
+  const entries: Entry[] = [];
+  let w = 2; // `{ k: v, k: v }`: 4 for the braces, 2 per entry for `, `, less the one not written
+  let mustBreak = false;
+  for (const k of keysOf(v)) {
+    const key = keyText(k);
+    const value = measure((v as Record<string, unknown>)[k], names, skippedValue, keysOf);
+    const keyWidth = width(key);
+    w += keyWidth + 2 + value.width + 2;
+    if (value.kind !== 'atom' && value.mustBreak) mustBreak = true;
+    entries.push({ key, keyWidth, value });
+  }
+  return { kind: 'object', width: entries.length ? w : 2, entries, mustBreak };
+}
+
+/** The value on one line. */
+function flat(l: Laid): string {
+  if (l.kind === 'atom') return l.text;
+  if (l.kind === 'array') return `[${l.items.map(flat).join(', ')}]`;
+  return l.entries.length ? `{ ${l.entries.map((e) => `${e.key}: ${flat(e.value)}`).join(', ')} }` : '{}';
+}
+
+const spaces = (n: number) => ' '.repeat(n);
+
+/** `l` printed starting at column `col` in a block indented by `indent`; one column follows it (`,` or `;`). */
+function print(l: Laid, indent: number, col: number): string {
+  if (l.kind === 'atom') return l.text;
+  if (!l.mustBreak && col + l.width + 1 <= PRINT_WIDTH) return flat(l);
+  const inner = indent + 2;
+  const pad = spaces(inner);
+  if (l.kind === 'object') {
+    if (!l.entries.length) return '{}';
+    return `{\n${l.entries.map((e) => `${pad}${printEntry(e, inner)},\n`).join('')}${spaces(indent)}}`;
+  }
+  if (!l.items.length) return '[]';
+  if (l.numbers) return `[\n${pad}${fill(l.items, inner)}\n${spaces(indent)}]`;
+  return `[\n${l.items.map((i) => `${pad}${print(i, inner, inner)},\n`).join('')}${spaces(indent)}]`;
+}
+
+/** `key: value` of a broken object, at column `indent`. */
+function printEntry(e: Entry, indent: number): string {
+  const col = indent + e.keyWidth + 2; // after `key: `
+  const v = e.value;
+  if (v.kind !== 'atom') return `${e.key}: ${print(v, indent, col)}`;
+  // A scalar that does not fit goes to the next line, except a string after a short key.
+  const shortKey = e.keyWidth < 5;
+  if (col + v.width + 1 <= PRINT_WIDTH || (shortKey && v.isString)) return `${e.key}: ${v.text}`;
+  return `${e.key}:\n${spaces(indent + 2)}${v.text}`;
+}
+
+/** Numbers, each with its comma, as many to a line as fit. */
+function fill(items: readonly Laid[], indent: number): string {
+  let out = '';
+  let col = indent;
+  for (let i = 0; i < items.length; i++) {
+    const w = items[i]!.width + 1;
+    out += `${flat(items[i]!)},`;
+    const next = items[i + 1];
+    if (next === undefined) break;
+    if (col + w + 1 + next.width + 1 <= PRINT_WIDTH) {
+      out += ' ';
+      col += w + 1;
+    } else {
+      out += `\n${spaces(indent)}`;
+      col = indent;
+    }
+  }
+  return out;
+}
+
+export interface DataLayoutOptions {
+  /** Names of objects written elsewhere (constants); the value itself is never replaced by its name. */
+  readonly names?: ReadonlyMap<object, string>;
+  /** JSON.stringify's rule by default: undefined, functions and symbols are left out. */
+  readonly skipped: (x: unknown) => boolean;
+  /** The keys of an object that are written. */
+  readonly keysOf: (o: object) => string[];
+}
+
+/**
+ * `<head><value>;` formatted as prettier would (head such as `export const spec = `), or undefined
+ * where prettier's layout is not certain.
+ */
+export function layoutStatement(head: string, value: unknown, options: DataLayoutOptions): string | undefined {
+  const names: Names = (v) => (v === value ? undefined : options.names?.get(v));
+  try {
+    const l = measure(value, names, options.skipped, options.keysOf);
+    const col = width(head);
+    if (l.kind === 'atom' && l.isString && col + l.width + 1 > PRINT_WIDTH) return `${head.trimEnd()}\n  ${l.text};`;
+    return `${head}${print(l, 0, col)};`;
+  } catch (e) {
+    if (e instanceof Declined) return undefined;
+    throw e;
+  }
+}

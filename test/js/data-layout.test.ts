@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as prettier from 'prettier';
+import { describe, expect, it } from 'vitest';
+import { layoutStatement, stringLiteral } from '../../src/backends/js/data-layout.js';
+import { formattedModule, PRETTIER_OPTIONS, standaloneModule } from '../../src/backends/js/index.js';
+import { javaScriptData, shareData, skipped, writtenKeys } from '../../src/backends/js/module-data.js';
+import { checkRuleFile } from '../../src/compile.js';
+
+const files: string[] = [];
+const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && files.push(join(d, e.name))));
+walk('rules');
+walk('../shared/corpus/sentinel');
+
+/** What prettier makes of `head <compact data>;` with the modules' options. */
+async function prettierLayout(roots: unknown[]): Promise<string> {
+  const { constants, expressions } = javaScriptData(roots);
+  return prettier.format(`${constants.join('\n')}\n${expressions.map((e, i) => `export const v${i} = ${e};`).join('\n')}\n`, PRETTIER_OPTIONS);
+}
+
+/** The same statements written by data-layout.ts (undefined if it declines). */
+function directLayout(roots: unknown[]): string | undefined {
+  const { constants, names } = shareData(roots);
+  const options = { names, skipped, keysOf: writtenKeys };
+  const statements = [...constants.map((c) => layoutStatement(`const ${c.name} = `, c.value, options)), ...roots.map((v, i) => layoutStatement(`export const v${i} = `, v, options))];
+  return statements.includes(undefined) ? undefined : `${statements.join('\n')}\n`;
+}
+
+describe('module layout: the text prettier would write, without prettier', () => {
+  it('is prettier’s output for the module of every rule in rules/ and the corpus', async () => {
+    let compared = 0;
+    for (const f of files) {
+      const r = checkRuleFile(f);
+      if (!r.ir) continue;
+      const compiled = { rule: r.rule!, ir: r.ir, stem: 'm' };
+      const direct = formattedModule(compiled);
+      // Every bundled rule is written directly; a corpus rule may be declined (then prettier runs).
+      if (f.startsWith('rules')) expect(direct, f).toBeDefined();
+      if (direct === undefined) continue;
+      expect(direct, f).toBe(await prettier.format(standaloneModule(compiled), PRETTIER_OPTIONS));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(60);
+  });
+
+  // Data that exercises every layout rule: long and short strings with quotes and escapes, keys
+  // that need quotes or not, number arrays long enough to fill several lines, arrays of objects,
+  // nesting deep enough to push entries past the width.
+  const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', "'", '"', '\\', '\n', 'é', '’', '\u2028', 'x'.repeat(9)), maxLength: 24 });
+  const key = fc.oneof(fc.constantFrom('a', 'op', 'name', 'names', 'kind', 'value', 'a-b', '1', '01', '1.5', 'if', '$x', 'é', 'a long key of many words', 'span'), text);
+  const number = fc.oneof(fc.integer({ min: -1000, max: 1_000_000 }), fc.double({ noNaN: true }), fc.constant(1e21), fc.constant(-0));
+  const { data } = fc.letrec<{ data: unknown }>((tie) => ({
+    data: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      text,
+      number,
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.array(number, { maxLength: 40 }),
+      fc.array(tie('data'), { maxLength: 5 }),
+      fc.array(fc.record({ name: text, type: fc.constantFrom('string', 'long') }), { maxLength: 4 }),
+      fc.dictionary(key, tie('data'), { maxKeys: 5 }),
+    ),
+  }));
+
+  it('is prettier’s output on random data', async () => {
+    await fc.assert(
+      fc.asyncProperty(data, async (v) => {
+        const root = { root: v };
+        const direct = directLayout([root]);
+        if (direct !== undefined) expect(direct).toBe(await prettierLayout([root]));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is prettier’s output when objects recur (constants named where they recur)', async () => {
+    await fc.assert(
+      fc.asyncProperty(data, data, async (a, b) => {
+        const shared = { shared: a, list: [b] };
+        const roots = [{ x: shared, y: [shared, { z: shared }] }, [shared, b]];
+        const direct = directLayout(roots);
+        if (direct !== undefined) expect(direct).toBe(await prettierLayout(roots));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('fills arrays of numbers to the last column prettier would', async () => {
+    const numbers = fc.array(fc.oneof(fc.integer({ min: -99, max: 999 }), fc.double({ noNaN: true, noDefaultInfinity: true })), { minLength: 20, maxLength: 80 });
+    await fc.assert(
+      fc.asyncProperty(numbers, fc.nat(6), async (list, depth) => {
+        let v: unknown = list;
+        for (let i = 0; i < depth; i++) v = { [`k${i}`]: v, other: i };
+        const direct = directLayout([v]);
+        expect(direct).toBeDefined();
+        expect(direct).toBe(await prettierLayout([v]));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('declines only text whose width it is not sure of', () => {
+    expect(directLayout([{ a: 'plain ASCII, Latin (é, ß), “quotes” and dashes – —' }])).toBeDefined();
+    expect(directLayout([{ a: 'emoji 😀' }])).toBeUndefined();
+    expect(directLayout([{ a: '漢字' }])).toBeUndefined(); // two columns each in prettier
+    expect(directLayout([JSON.parse('{"__proto__": 1}')])).toBeUndefined();
+  });
+
+  it('chooses quotes as prettier does', () => {
+    expect(stringLiteral('plain')).toBe("'plain'");
+    expect(stringLiteral('say "hi"')).toBe(`'say "hi"'`);
+    expect(stringLiteral("it's")).toBe(`"it's"`);
+    expect(stringLiteral(`it's "x" "y"`)).toBe(`'it\\'s "x" "y"'`);
+    expect(stringLiteral('a\\b\n')).toBe("'a\\\\b\\n'");
+  });
+});
