@@ -167,6 +167,18 @@ describe('AQL strings and grammar', () => {
     expect(checkAqlSyntax('SELECT a FROM events')).not.toEqual([]); // no time range: AQL would search 5 minutes
   });
 
+  it('keeps conditions and values apart, through any nesting of parentheses', () => {
+    const q = (s: string) => checkAqlSyntax(`SELECT ${s} LAST 1 HOURS`);
+    expect(q('a FROM events WHERE a')).toEqual(['a value where WHERE needs a condition (near offset 27)']);
+    expect(q('a = 1 FROM events')).toEqual(['a condition where SELECT needs a value (near offset 11)']);
+    expect(q('a FROM events WHERE (a = 1) + 2 = 3')).toEqual(['a condition where arithmetic needs a value (near offset 37)']);
+    expect(q('a FROM events WHERE ((a = 1)) AND NOT (b)')).toEqual(['a value where NOT needs a condition (near offset 47)']);
+    expect(q('CASE WHEN a THEN 1 ELSE 2 END FROM events')).toEqual(['a value where WHEN needs a condition (near offset 17)']);
+    expect(q('a FROM events GROUP BY a = 1')).toEqual(['a condition where GROUP BY needs a value (near offset 34)']);
+    expect(q('COUNT(*), IF a = 1 THEN -(b + 1) ELSE 2, f(a = 1, (b)) FROM events WHERE (a + 1) = 2 AND NOT NOT ((c IS NULL OR d IN ((1), 2)))')).toEqual([]);
+    expect(q('f(*, a) FROM events')).not.toEqual([]); // `*` is an argument only as in COUNT(*)
+  });
+
   it('the seed 002 rule compiles to the reviewed AQL', () => {
     const r = checkRuleFile('rules/application_access_token_entra.yaml');
     const out = aqlBackend([{ rule: r.rule!, ir: r.ir!, stem: 'application_access_token_entra' }]);

@@ -3,7 +3,7 @@
  * operators). Every emitted query is parsed with it before it is written, which catches unbalanced
  * quotes and malformed clauses. Comments are allowed only inside the query body, as IBM requires.
  */
-import { createToken, CstParser, Lexer, type TokenType } from 'chevrotain';
+import { createToken, EmbeddedActionsParser, Lexer, type TokenType } from 'chevrotain';
 import { LazyLookaheadStrategy } from '../../query/lazy-lookahead.js';
 
 const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
@@ -26,11 +26,43 @@ const Comma = createToken({ name: 'Comma', pattern: /,/ });
 
 const tokens = [WS, Comment, Str, Quoted, Num, Cmp, Arith, LP, RP, Comma, ...Object.values(K), Ident];
 
-class AqlParser extends CstParser {
+/** What an expression is: AQL keeps conditions (WHERE, HAVING, WHEN) and values (SELECT, GROUP BY) apart. */
+type Kind = 'cond' | 'value';
+
+/**
+ * One expression grammar for conditions and values, LL(2), with each expression's kind checked
+ * as it is parsed: `a = 1` is a condition, `a + 1` a value, and each clause and operator takes
+ * the kind it needs. (Separate condition and value rules needed backtracking to tell `(cond)`
+ * from `(value)`, which parsed nested parentheses again at every level.)
+ */
+class AqlParser extends EmbeddedActionsParser {
+  /** Kind errors, as messages; syntax errors are chevrotain's `errors`. */
+  kindProblems: string[] = [];
+
   constructor() {
-    super(tokens, { maxLookahead: 3, lookaheadStrategy: new LazyLookaheadStrategy(3), skipValidations: !process.env.VITEST });
+    super(tokens, { maxLookahead: 2, lookaheadStrategy: new LazyLookaheadStrategy(2), skipValidations: !process.env.VITEST });
     this.performSelfAnalysis();
   }
+
+  /**
+   * Report an expression of the wrong kind, near its last token. In an ACTION: chevrotain runs
+   * the rules once to record the grammar, when there are no tokens and no kinds.
+   */
+  private expect(kind: Kind, got: Kind, where: string): void {
+    this.ACTION(() => {
+      if (kind === got) return;
+      const near = this.LA(0).startOffset;
+      this.kindProblems.push(`${got === 'cond' ? 'a condition' : 'a value'} where ${where} needs ${kind === 'cond' ? 'a condition' : 'a value'} (near offset ${near})`);
+    });
+  }
+
+  /** The kind of operands joined by an operator that takes and gives `kind` (one operand: its own). */
+  private joined(operands: readonly Kind[], kind: Kind, operator: string): Kind {
+    if (operands.length === 1) return operands[0]!;
+    for (const k of operands) this.expect(kind, k, operator);
+    return kind;
+  }
+
   query = this.RULE('query', () => {
     this.CONSUME(K.SELECT!);
     this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.selectItem) });
@@ -38,16 +70,16 @@ class AqlParser extends CstParser {
     this.OR([{ ALT: () => this.CONSUME(K.EVENTS!) }, { ALT: () => this.CONSUME(K.FLOWS!) }]);
     this.OPTION(() => {
       this.CONSUME(K.WHERE!);
-      this.SUBRULE(this.cond);
+      this.expect('cond', this.SUBRULE(this.expr), 'WHERE');
     });
     this.OPTION1(() => {
       this.CONSUME(K.GROUP!);
       this.CONSUME(K.BY!);
-      this.AT_LEAST_ONE_SEP1({ SEP: Comma, DEF: () => this.SUBRULE(this.value) });
+      this.AT_LEAST_ONE_SEP1({ SEP: Comma, DEF: () => this.expect('value', this.SUBRULE1(this.expr), 'GROUP BY') });
     });
     this.OPTION2(() => {
       this.CONSUME(K.HAVING!);
-      this.SUBRULE1(this.cond);
+      this.expect('cond', this.SUBRULE2(this.expr), 'HAVING');
     });
     this.OPTION3(() => {
       this.CONSUME(K.ORDER!);
@@ -55,7 +87,7 @@ class AqlParser extends CstParser {
       this.AT_LEAST_ONE_SEP2({
         SEP: Comma,
         DEF: () => {
-          this.SUBRULE1(this.value);
+          this.expect('value', this.SUBRULE3(this.expr), 'ORDER BY');
           this.OPTION4(() => this.OR1([{ ALT: () => this.CONSUME(K.ASC!) }, { ALT: () => this.CONSUME(K.DESC!) }]));
         },
       });
@@ -85,105 +117,114 @@ class AqlParser extends CstParser {
     ]);
   });
   selectItem = this.RULE('selectItem', () => {
-    this.SUBRULE(this.value);
+    this.expect('value', this.SUBRULE(this.expr), 'SELECT');
     this.OPTION(() => {
       this.CONSUME(K.AS!);
       this.OR([{ ALT: () => this.CONSUME(Ident) }, { ALT: () => this.CONSUME(Quoted) }, { ALT: () => this.CONSUME(Str) }]);
     });
   });
-  cond = this.RULE('cond', () => {
-    this.SUBRULE(this.andCond);
+  /** `a OR b`: conditions. */
+  expr = this.RULE('expr', (): Kind => {
+    const operands = [this.SUBRULE(this.andExpr)];
     this.MANY(() => {
       this.CONSUME(K.OR!);
-      this.SUBRULE1(this.andCond);
+      operands.push(this.SUBRULE1(this.andExpr));
     });
+    return this.joined(operands, 'cond', 'OR');
   });
-  andCond = this.RULE('andCond', () => {
-    this.SUBRULE(this.notCond);
+  andExpr = this.RULE('andExpr', (): Kind => {
+    const operands = [this.SUBRULE(this.notExpr)];
     this.MANY(() => {
       this.CONSUME(K.AND!);
-      this.SUBRULE1(this.notCond);
+      operands.push(this.SUBRULE1(this.notExpr));
     });
+    return this.joined(operands, 'cond', 'AND');
   });
-  notCond = this.RULE('notCond', () => {
+  notExpr = this.RULE('notExpr', (): Kind =>
     this.OR([
       {
         ALT: () => {
           this.CONSUME(K.NOT!);
-          this.SUBRULE(this.notCond);
+          this.expect('cond', this.SUBRULE(this.notExpr), 'NOT');
+          return 'cond' as const;
         },
-      },
-      {
-        // `( cond )` vs a parenthesised value: try the condition form first.
-        GATE: this.BACKTRACK(this.parenCond),
-        ALT: () => this.SUBRULE(this.parenCond),
       },
       { ALT: () => this.SUBRULE(this.predicate) },
-    ]);
+    ]),
+  );
+  /** A value, or a comparison, LIKE, IN, BETWEEN or IS NULL of values. */
+  predicate = this.RULE('predicate', (): Kind => {
+    const left = this.SUBRULE(this.sum);
+    const test = (): Kind => {
+      this.expect('value', left, 'a comparison');
+      return 'cond';
+    };
+    return this.OPTION(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Cmp);
+            this.expect('value', this.SUBRULE1(this.sum), 'a comparison');
+            return test();
+          },
+        },
+        {
+          ALT: () => {
+            this.OPTION1(() => this.CONSUME(K.NOT!));
+            this.OR1([{ ALT: () => this.CONSUME(K.LIKE!) }, { ALT: () => this.CONSUME(K.ILIKE!) }, { ALT: () => this.CONSUME(K.MATCHES!) }, { ALT: () => this.CONSUME(K.IMATCHES!) }]);
+            this.CONSUME(Str);
+            return test();
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.IN!);
+            this.CONSUME(LP);
+            this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.expect('value', this.SUBRULE2(this.sum), 'IN') });
+            this.CONSUME(RP);
+            return test();
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.BETWEEN!);
+            this.expect('value', this.SUBRULE3(this.sum), 'BETWEEN');
+            this.CONSUME(K.AND!);
+            this.expect('value', this.SUBRULE4(this.sum), 'BETWEEN');
+            return test();
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.IS!);
+            this.OPTION2(() => this.CONSUME1(K.NOT!));
+            this.CONSUME(K.NULL!);
+            return test();
+          },
+        },
+      ]),
+    ) ?? left;
   });
-  parenCond = this.RULE('parenCond', () => {
-    this.CONSUME(LP);
-    this.SUBRULE(this.cond);
-    this.CONSUME(RP);
-  });
-  predicate = this.RULE('predicate', () => {
-    this.SUBRULE(this.value);
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Cmp);
-          this.SUBRULE1(this.value);
-        },
-      },
-      {
-        ALT: () => {
-          this.OPTION(() => this.CONSUME(K.NOT!));
-          this.OR1([{ ALT: () => this.CONSUME(K.LIKE!) }, { ALT: () => this.CONSUME(K.ILIKE!) }, { ALT: () => this.CONSUME(K.MATCHES!) }, { ALT: () => this.CONSUME(K.IMATCHES!) }]);
-          this.CONSUME(Str);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(K.IN!);
-          this.CONSUME(LP);
-          this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.SUBRULE2(this.value) });
-          this.CONSUME(RP);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(K.BETWEEN!);
-          this.SUBRULE3(this.value);
-          this.CONSUME(K.AND!);
-          this.SUBRULE4(this.value);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(K.IS!);
-          this.OPTION1(() => this.CONSUME1(K.NOT!));
-          this.CONSUME(K.NULL!);
-        },
-      },
-    ]);
-  });
-  value = this.RULE('value', () => {
-    this.SUBRULE(this.term);
+  /** `a + b * c`: values (AQL's arithmetic precedence is not checked, only the shape). */
+  sum = this.RULE('sum', (): Kind => {
+    const operands = [this.SUBRULE(this.term)];
     this.MANY(() => {
       this.CONSUME(Arith);
-      this.SUBRULE1(this.term);
+      operands.push(this.SUBRULE1(this.term));
     });
+    return this.joined(operands, 'value', 'arithmetic');
   });
-  term = this.RULE('term', () => {
+  term = this.RULE('term', (): Kind =>
     this.OR([
-      { ALT: () => this.CONSUME(Str) },
-      { ALT: () => this.CONSUME(Num) },
-      { ALT: () => this.CONSUME(Quoted) },
-      { ALT: () => this.CONSUME(K.NULL!) },
+      { ALT: () => (this.CONSUME(Str), 'value' as const) },
+      { ALT: () => (this.CONSUME(Num), 'value' as const) },
+      { ALT: () => (this.CONSUME(Quoted), 'value' as const) },
+      { ALT: () => (this.CONSUME(K.NULL!), 'value' as const) },
       {
         ALT: () => {
           this.CONSUME(Arith); // unary minus
-          this.SUBRULE(this.term);
+          this.expect('value', this.SUBRULE(this.term), 'arithmetic');
+          return 'value' as const;
         },
       },
       {
@@ -191,52 +232,56 @@ class AqlParser extends CstParser {
           this.CONSUME(K.CASE!);
           this.AT_LEAST_ONE(() => {
             this.CONSUME(K.WHEN!);
-            this.SUBRULE(this.cond);
+            this.expect('cond', this.SUBRULE(this.expr), 'WHEN');
             this.CONSUME(K.THEN!);
-            this.SUBRULE(this.value);
+            this.expect('value', this.SUBRULE1(this.expr), 'THEN');
           });
           this.CONSUME(K.ELSE!);
-          this.SUBRULE1(this.value);
+          this.expect('value', this.SUBRULE2(this.expr), 'ELSE');
           this.CONSUME(K.END!);
+          return 'value' as const;
         },
       },
       {
         ALT: () => {
           this.CONSUME(K.IF!);
-          this.SUBRULE1(this.cond);
+          this.expect('cond', this.SUBRULE3(this.expr), 'IF');
           this.CONSUME1(K.THEN!);
-          this.SUBRULE2(this.value);
+          this.expect('value', this.SUBRULE4(this.expr), 'THEN');
           this.CONSUME1(K.ELSE!);
-          this.SUBRULE3(this.value);
+          this.expect('value', this.SUBRULE5(this.expr), 'ELSE');
+          return 'value' as const;
         },
       },
       {
         ALT: () => {
           this.CONSUME(Ident);
+          // A function's arguments may be either kind (IF-like functions take conditions).
           this.OPTION(() => {
-            this.CONSUME(LP);
+            this.CONSUME1(LP);
             this.MANY_SEP({
               SEP: Comma,
               DEF: () =>
                 this.OR1([
-                  { GATE: this.BACKTRACK(this.cond), ALT: () => this.SUBRULE4(this.cond) },
-                  { GATE: this.BACKTRACK(this.value), ALT: () => this.SUBRULE6(this.value) },
-                  { ALT: () => this.CONSUME1(Arith) }, // COUNT(*)
+                  { GATE: () => this.LA(2).tokenType === RP, ALT: () => this.CONSUME1(Arith) }, // COUNT(*)
+                  { ALT: () => this.SUBRULE6(this.expr) },
                 ]),
             });
-            this.CONSUME(RP);
+            this.CONSUME1(RP);
           });
+          return 'value' as const;
         },
       },
       {
         ALT: () => {
-          this.CONSUME1(LP);
-          this.SUBRULE5(this.value);
-          this.CONSUME1(RP);
+          this.CONSUME2(LP);
+          const inner = this.SUBRULE7(this.expr);
+          this.CONSUME2(RP);
+          return inner;
         },
       },
-    ]);
-  });
+    ]),
+  );
 }
 
 let lexer: Lexer | undefined;
@@ -255,16 +300,9 @@ export function checkAqlSyntax(text: string): string[] {
     if (!first || c.startOffset < first.startOffset || !last || c.startOffset > last.startOffset) problems.push('a /* comment */ outside the query body (IBM: comments only between SELECT and the last clause)');
   }
   parser.input = lexed.tokens;
-  // BACKTRACK (the two places above) tries an alternative and fails by throwing chevrotain's
-  // exceptions, which are Errors: capturing their stack traces was a quarter of a QRadar build.
-  // Nothing reads those stacks, so none are captured while parsing.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    parser.query();
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  parser.kindProblems = [];
+  parser.query();
   problems.push(...parser.errors.map((e) => `unexpected '${e.token.image}' at offset ${e.token.startOffset} (${e.name})`));
+  if (!parser.errors.length) problems.push(...parser.kindProblems);
   return problems;
 }
