@@ -32,7 +32,18 @@ export function loadRuleText(file: string, text: string): LoadResult {
       const { line, col } = locate(fast.lineStarts, offset);
       return { line: line + 1, col: col + 1 };
     };
-    return { source: { file, text, data: fast.data, nodes: fast.nodes, linePos }, diagnostics: [] };
+    // Positions are indexed when a diagnostic first asks for one (most rules have none).
+    let nodes: YamlNodeIndex | undefined;
+    const source: RuleSource = {
+      file,
+      text,
+      data: fast.data,
+      get nodes() {
+        return (nodes ??= readSimpleYaml(text, true)!.nodes);
+      },
+      linePos,
+    };
+    return { source, diagnostics: [] };
   }
   const { LineCounter, parseDocument } = yamlLibrary();
   const lines = new LineCounter();

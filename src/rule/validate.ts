@@ -119,7 +119,7 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
     tactics: (data.tactics as string[] | undefined) ?? [],
     techniques: techniques as string[],
     query: data.query,
-    queryMap: queryMap(src),
+    queryMap: onFirstUse(() => queryMap(src)), // positions are read only for a diagnostic
     entityMappings: mappings as Rule['entityMappings'],
     customDetails: (data.customDetails as Record<string, string> | undefined) ?? {},
     alertDetailsOverride: ado as Rule['alertDetailsOverride'],
@@ -177,4 +177,10 @@ function schemaDiagnostic(e: ErrorObject, src: RuleSource, data: unknown): Diagn
       message = `${where} ${e.message ?? 'is invalid'}`;
   }
   return makeDiagnostic('SchemaViolation', [message], { file: src.file, ...positionOf(src, path, e.keyword === 'additionalProperties'), hint });
+}
+
+/** A function made by `make` when it is first called. */
+function onFirstUse<A extends unknown[], R>(make: () => (...args: A) => R): (...args: A) => R {
+  let f: ((...args: A) => R) | undefined;
+  return (...args) => (f ??= make())(...args);
 }

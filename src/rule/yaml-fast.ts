@@ -24,6 +24,7 @@ export type YamlNodeIndex = Map<string, YamlNodeInfo>;
 
 export interface FastYaml {
   readonly data: unknown;
+  /** Only when asked for (readSimpleYaml's `withNodes`); empty otherwise. */
   readonly nodes: YamlNodeIndex;
   /** Offset where each line of the text starts (see lineStarts). */
   readonly lineStarts: readonly number[];
@@ -64,11 +65,16 @@ const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
 const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 
-export function readSimpleYaml(text: string): FastYaml | undefined {
+/**
+ * `withNodes`: also index every node's position. Only diagnostics need positions, and most rules
+ * have none, so callers read the data first and the positions again when asked (load.ts): the
+ * index (a path string and a range per node) was a third of the reader's time.
+ */
+export function readSimpleYaml(text: string, withNodes = false): FastYaml | undefined {
   // Tabs, CR, and whitespace that JavaScript's trim() removes but YAML does not (NBSP, U+2028, ...).
   if (/[\t\r\v\f\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/.test(text) || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
   try {
-    return new Reader(text).document();
+    return new Reader(text, withNodes).document();
   } catch (e) {
     if (e instanceof OutsideSubset) return undefined;
     throw e;
@@ -88,7 +94,10 @@ class Reader {
   readonly nodes: YamlNodeIndex = new Map();
   private line = 0;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly indexing: boolean,
+  ) {
     this.starts = lineStarts(text);
     this.indents = new Uint32Array(this.starts.length);
     this.kinds = new Uint8Array(this.starts.length);
@@ -164,6 +173,16 @@ class Reader {
     return t[col] === '-' && (t.length === col + 1 || t[col + 1] === ' ');
   }
 
+  /** Record a node's place (when indexing). */
+  private node(path: string, start: number, end: number, trail: number, type: YamlNodeInfo['type'], keyRange?: readonly [number, number]): void {
+    if (this.indexing) this.nodes.set(path, keyRange ? { range: [start, end, trail], type, keyRange } : { range: [start, end, trail], type });
+  }
+
+  /** Where the node at `path` ends, with what trails it on its line (when indexing; else 0). */
+  private endOf(path: string): number {
+    return this.indexing ? this.nodes.get(path)!.range[2] : 0;
+  }
+
   /** A block mapping whose first key starts at offset `at` (column `col`) on the current line. */
   private map(at: number, col: number, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
@@ -178,18 +197,20 @@ class Reader {
       if (!isStringKey(key) || Object.prototype.hasOwnProperty.call(out, key)) bail();
       const keyStart = lineStart + col;
       const afterColon = col + m![0].length;
-      const childPath = child(path, key);
+      const childPath = this.indexing ? child(path, key) : '';
       const value = this.entryValue(l, afterColon, col, childPath);
-      const info = this.nodes.get(childPath) as { keyRange?: readonly [number, number]; range: readonly number[] };
-      info.keyRange = [keyStart, keyStart + key.length];
+      if (this.indexing) {
+        const info = this.nodes.get(childPath) as { keyRange?: readonly [number, number]; range: readonly number[] };
+        info.keyRange = [keyStart, keyStart + key.length];
+        end = info.range[2]!;
+      }
       out[key] = value; // never __proto__ (refused above)
-      end = info.range[2]!;
       const next = this.nextContent();
       if (next < 0 || this.indentOf(next) !== col) break;
       if (this.isSeqItem(next, col)) break;
       this.line = next;
     }
-    this.nodes.set(path, { range: [at, end, end], type: 'MAP' });
+    this.node(path, at, end, end, 'MAP');
     return out;
   }
 
@@ -207,7 +228,7 @@ class Reader {
       if (next >= 0 && this.indentOf(next) === col && this.isSeqItem(next, col)) return this.block(next, path);
       // An empty scalar, where its value would have started (after the colon and any spaces).
       const at = this.starts[l]! + i;
-      this.nodes.set(path, { range: [at, at, at], type: 'PLAIN' });
+      this.node(path, at, at, at, 'PLAIN');
       return null;
     }
     return this.inline(l, i, col, path);
@@ -234,19 +255,19 @@ class Reader {
       if (first < 0) first = dash;
       let i = col + 1;
       while (t.charCodeAt(i) === 32) i++;
-      const childPath = child(path, out.length);
+      const childPath = this.indexing ? child(path, out.length) : '';
       let value: unknown;
       if (i >= t.length || t[i] === '#') bail(); // "-" alone: nested block on the next lines
       else if (t[i] === '-' && (t[i + 1] === ' ' || i + 1 === t.length)) bail(); // "- - x"
       else if (KEY.test(t.slice(i))) value = this.map(this.starts[l]! + i, i, childPath);
       else value = this.inline(l, i, col, childPath);
       out.push(value);
-      end = this.nodes.get(childPath)!.range[2];
+      end = this.endOf(childPath);
       const next = this.nextContent();
       if (next < 0 || this.indentOf(next) !== col || !this.isSeqItem(next, col)) break;
       this.line = next;
     }
-    this.nodes.set(path, { range: [first, end, end], type: 'SEQ' });
+    this.node(path, first, end, end, 'SEQ');
     return out;
   }
 
@@ -285,7 +306,7 @@ class Reader {
     // A more indented line next would continue the scalar (multi-line plain), or be an error.
     const next = this.nextContent();
     if (next >= 0 && this.indentOf(next) > col) bail();
-    this.nodes.set(path, { range: [at, this.starts[l]! + endCol, this.lineEnd(l)], type });
+    this.node(path, at, this.starts[l]! + endCol, this.lineEnd(l), type);
     return value;
   }
 
@@ -315,7 +336,7 @@ class Reader {
         type = 'PLAIN';
       }
       const end = this.starts[l]! + j;
-      this.nodes.set(childPath, { range: [this.starts[l]! + start, end, end], type, ...(keyRange ? { keyRange } : {}) });
+      this.node(childPath, this.starts[l]! + start, end, end, type, keyRange);
       return value;
     };
     skip();
@@ -330,8 +351,8 @@ class Reader {
         const keyStart = this.starts[l]! + j;
         j += m![0].length;
         skip();
-        entries[key] = scalar(child(path, key), [keyStart, keyStart + key.length]);
-      } else items.push(scalar(child(path, items.length)));
+        entries[key] = scalar(this.indexing ? child(path, key) : '', [keyStart, keyStart + key.length]);
+      } else items.push(scalar(this.indexing ? child(path, items.length) : ''));
       skip();
       if (t[j] === ',') {
         j++;
@@ -381,7 +402,7 @@ class Reader {
     if (folded && lines.some((x) => x === '' || x.startsWith(' ') || x.endsWith(' '))) bail();
     const value = lines.join(folded ? ' ' : '\n') + (strip ? '' : '\n');
     const end = this.lineEnd(last);
-    this.nodes.set(path, { range: [this.starts[l]! + i, end, end], type: folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL' });
+    this.node(path, this.starts[l]! + i, end, end, folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL');
     this.line = last + 1;
     return value;
   }
