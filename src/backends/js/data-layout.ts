@@ -62,6 +62,17 @@ function numberText(n: number): string {
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const SIMPLE_NUMBER = /^(?:\d+|\d+\.\d+)$/;
 
+// Keys are few (the IR's field names, column names): their text is kept, up to a bound.
+const keyTexts = new Map<string, string>();
+function cachedKeyText(k: string): string {
+  let t = keyTexts.get(k);
+  if (t === undefined) {
+    t = keyText(k);
+    if (keyTexts.size < 10_000) keyTexts.set(k, t);
+  }
+  return t;
+}
+
 /** A property key, quoted only where it must be. */
 function keyText(k: string): string {
   // `__proto__` is written as a computed key, and prettier unquotes non-ASCII identifiers: leave both to it.
@@ -135,7 +146,7 @@ function measure(v: unknown, names: Names, skippedValue: (x: unknown) => boolean
   let w = 2; // `{ k: v, k: v }`: 4 for the braces, 2 per entry for `, `, less the one not written
   let mustBreak = false;
   for (const k of keysOf(v)) {
-    const key = keyText(k);
+    const key = cachedKeyText(k);
     const value = measure((v as Record<string, unknown>)[k], names, skippedValue, keysOf);
     const keyWidth = width(key);
     w += keyWidth + 2 + value.width + 2;

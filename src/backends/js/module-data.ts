@@ -13,7 +13,10 @@ export const skipped = (x: unknown) => x === undefined || typeof x === 'function
 
 /** The properties written for an object: not `span`, not skipped values. */
 export function writtenKeys(v: object): string[] {
-  return Object.keys(v).filter((k) => k !== 'span' && !skipped((v as Record<string, unknown>)[k]));
+  const keys = Object.keys(v);
+  const out: string[] = [];
+  for (const k of keys) if (k !== 'span' && !skipped((v as Record<string, unknown>)[k])) out.push(k);
+  return out;
 }
 
 /** Data with its recurring objects found and named. */
@@ -36,16 +39,18 @@ export function shareData(roots: readonly unknown[], prefix = 'd'): SharedData {
   };
   roots.forEach(count);
 
-  // Children before parents, so a constant's definition only names earlier constants.
+  // Children before parents, so a constant's definition only names earlier constants. A visited
+  // object's count is made negative.
   const constants: { name: string; value: object }[] = [];
   const names = new Map<object, string>();
-  const visited = new Set<object>();
   const define = (v: unknown): void => {
-    if (v === null || typeof v !== 'object' || visited.has(v)) return;
-    visited.add(v);
+    if (v === null || typeof v !== 'object') return;
+    const n = uses.get(v)!;
+    if (n < 0) return;
+    uses.set(v, -n);
     if (Array.isArray(v)) v.forEach((x: unknown) => skipped(x) || define(x));
     else for (const k of writtenKeys(v)) define((v as Record<string, unknown>)[k]);
-    if (uses.get(v)! < 2) return;
+    if (n < 2) return;
     const name = `${prefix}${constants.length}`;
     constants.push({ name, value: v });
     names.set(v, name);
