@@ -475,3 +475,8 @@ function singleQuoted(t: string, i: number): [string, number] {
   }
   return bail();
 }
+
+/** Whether a plain scalar would read as something other than a string (null, a boolean, a number). */
+export function plainIsNotString(raw: string): boolean {
+  return raw === '' || NULL.test(raw) || BOOL.test(raw) || INT.test(raw) || OTHER_NUMBER.test(raw);
+}

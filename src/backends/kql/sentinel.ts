@@ -5,6 +5,10 @@
 import { yamlLibrary } from '../../lazy.js';
 import { parseRuleDuration, toIsoDuration } from '../../rule/duration.js';
 import type { Rule } from '../../rule/types.js';
+import { writeYaml } from './sentinel-yaml.js';
+
+/** The `yaml` library's options for Sentinel files (sentinel-yaml.ts writes the same text). */
+export const SENTINEL_YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
 
 /** Keys that are detc's own and never reach Sentinel. */
 export const DETC_KEYS = ['tests', 'targets', 'falsePositives'] as const;
@@ -16,7 +20,7 @@ export function sentinelYaml(rule: Rule, kql: string): string {
     if ((DETC_KEYS as readonly string[]).includes(k)) continue;
     out[k] = k === 'query' ? kql : v;
   }
-  return yamlLibrary().stringify(out, { lineWidth: 0, blockQuote: 'literal' });
+  return writeYaml(out) ?? yamlLibrary().stringify(out, SENTINEL_YAML_OPTIONS);
 }
 
 export const ARM_API_VERSION = '2023-02-01';
