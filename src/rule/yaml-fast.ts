@@ -55,6 +55,10 @@ const bail = (): never => {
 };
 
 const MAX_INDENT = 256;
+/** Tabs, CR, and whitespace that JavaScript's trim() removes but YAML does not (NBSP, U+2028, ...). */
+const ODD_WHITESPACE = /[\t\r\v\f\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/;
+/** KEY at a given offset of the whole text (sticky; `$` is a line's end). */
+const KEY_AT = /([A-Za-z_$][A-Za-z0-9_.$/-]*)[ ]*:(?= |$)/my;
 const KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*)[ ]*:(?= |$)/;
 const FLOW_KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*):(?= )/;
 /** A plain scalar inside a flow collection: words separated by single spaces, no indicators. */
@@ -63,6 +67,7 @@ const FLOW_PLAIN = /^[^,[\]{}#&*!|>'"%@`: ]+(?: [^,[\]{}#&*!|>'"%@`: ]+)*/;
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
+const MAY_NOT_BE_STRING = /^[~nNtTfF0-9.+-]/;
 const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 
 /**
@@ -71,8 +76,7 @@ const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0
  * index (a path string and a range per node) was a third of the reader's time.
  */
 export function readSimpleYaml(text: string, withNodes = false): FastYaml | undefined {
-  // Tabs, CR, and whitespace that JavaScript's trim() removes but YAML does not (NBSP, U+2028, ...).
-  if (/[\t\r\v\f\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/.test(text) || /^(?:---|\.\.\.|%)/m.test(text)) return undefined;
+  if (ODD_WHITESPACE.test(text)) return undefined;
   try {
     return new Reader(text, withNodes).document();
   } catch (e) {
@@ -109,10 +113,16 @@ class Reader {
       this.indents[l] = i - this.starts[l]!;
       const c = i < end ? text.charCodeAt(i) : 10;
       this.kinds[l] = c === 10 ? BLANK : c === 35 /* # */ ? COMMENT : CONTENT;
+      // A document marker or directive at the start of a line: several documents, left to the library.
+      if (i === this.starts[l] && (c === 37 /* % */ || text.startsWith('---', i) || text.startsWith('...', i))) this.markers = true;
     }
   }
 
+  /** A line starts with `---`, `...` or `%`. */
+  private markers = false;
+
   document(): FastYaml {
+    if (this.markers) bail();
     const first = this.nextContent();
     if (first < 0 || this.indentOf(first) !== 0 || this.isSeqItem(first, 0)) bail();
     this.line = first;
@@ -144,21 +154,21 @@ class Reader {
    * are accepted only where the library makes them a comment before that next node.
    */
   private nextContent(): number {
-    const commentIndents: number[] = [];
+    let commentIndents: number[] | undefined;
     for (let l = this.line; l < this.starts.length; l++) {
       if (this.kinds[l] === BLANK) continue;
       if (this.kinds[l] === COMMENT) {
-        commentIndents.push(this.indentOf(l));
+        (commentIndents ??= []).push(this.indentOf(l));
         continue;
       }
       // Comments aligned with the node after them, at its level or deeper than the content
       // before, are that node's "comment before" in the library. Others (more indented, or
       // before a shallower node) stretch the ranges of the nodes before them there.
       const indent = this.indentOf(l);
-      if (commentIndents.length && (commentIndents.some((c) => c !== indent) || this.previousContentIndent(l) > indent)) bail();
+      if (commentIndents && (commentIndents.some((c) => c !== indent) || this.previousContentIndent(l) > indent)) bail();
       return l;
     }
-    if (commentIndents.length) bail();
+    if (commentIndents) bail();
     return -1;
   }
 
@@ -169,8 +179,10 @@ class Reader {
   }
 
   private isSeqItem(l: number, col: number): boolean {
-    const t = this.lineText(l);
-    return t[col] === '-' && (t.length === col + 1 || t[col + 1] === ' ');
+    const at = this.starts[l]! + col;
+    if (this.text.charCodeAt(at) !== 45 /* - */) return false;
+    const next = this.text.charCodeAt(at + 1);
+    return next === 32 || next === 10 || Number.isNaN(next);
   }
 
   /** Record a node's place (when indexing). */
@@ -190,8 +202,8 @@ class Reader {
     for (;;) {
       const l = this.line;
       const lineStart = this.starts[l]!;
-      const t = this.lineText(l);
-      const m = KEY.exec(t.slice(col));
+      KEY_AT.lastIndex = lineStart + col;
+      const m = KEY_AT.exec(this.text);
       if (!m) bail();
       const key = m![1]!;
       if (!isStringKey(key) || Object.prototype.hasOwnProperty.call(out, key)) bail();
@@ -421,6 +433,8 @@ function child(path: string, key: string | number): string {
 
 /** A plain scalar's value under the YAML 1.2 core schema; floats and such are left to the library. */
 function plainValue(raw: string): unknown {
+  // Only these first characters can start a null, a boolean or a number.
+  if (!MAY_NOT_BE_STRING.test(raw)) return raw;
   if (NULL.test(raw)) return null;
   if (BOOL.test(raw)) return raw[0] === 't' || raw[0] === 'T';
   if (INT.test(raw)) {
