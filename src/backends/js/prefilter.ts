@@ -115,12 +115,16 @@ export function rawTextFilter(ir: QueryIR): ((json: string) => boolean) | undefi
  * well when an occurrence cannot be judged from the text (a non-string value, an escaped quote).
  */
 function columnValueTest(column: string, inValue: RegExp): (json: string) => boolean {
-  const key = `"${column}"`;
+  // Searched without its opening quote, which is then checked: V8's search starts from the
+  // pattern's first character, and `"` is the commonest one in JSON (twice as slow, measured).
+  const key = `${column}"`;
   return (json) => {
-    for (let from = 0; ; ) {
-      const at = json.indexOf(key, from);
-      if (at < 0) return false;
-      from = at + key.length;
+    for (let from = 1; ; ) {
+      const found = json.indexOf(key, from);
+      if (found < 0) return false;
+      from = found + key.length;
+      const at = found - 1; // the opening quote
+      if (json.charCodeAt(at) !== 34 /* " */) continue;
       let i = skipSpace(json, from);
       if (json.charCodeAt(i) !== 58 /* : */) continue;
       if (at > 0 && json.charCodeAt(at - 1) === 92 /* \ */) return true;
