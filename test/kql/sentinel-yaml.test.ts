@@ -31,7 +31,7 @@ describe('Sentinel YAML: the text the yaml library would write, without it', () 
   });
 
   // Strings with every character that changes how a scalar is written, and shapes of rule files.
-  const text = fc.string({ unit: fc.constantFrom('a', 'B', '1', ' ', '-', '?', ':', '#', "'", '"', '\\', ',', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`', '.', '~', '\n', 'true', 'null', '0x1', '---', '...', 'é', '—', '\u2028', '\ufeff'), maxLength: 12 });
+  const text = fc.string({ unit: fc.constantFrom('a', 'B', '1', ' ', '-', '?', ':', '#', "'", '"', '\\', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`', '.', '~', '\n', 'true', 'null', '0x1', '---', '...', 'é', '—', '\u2028', '\ufeff'), maxLength: 12 });
   const key = fc.oneof({ arbitrary: fc.constantFrom('id', 'name', 'query', 'a_b', 'x1', 'true', 'Null', '_'), weight: 6 }, { arbitrary: text, weight: 1 });
   const { data } = fc.letrec<{ data: unknown }>((tie) => ({
     data: fc.oneof(
@@ -57,6 +57,17 @@ describe('Sentinel YAML: the text the yaml library would write, without it', () 
       { numRuns: 1500 },
     );
     expect(written).toBeGreaterThan(150); // the comparison is not vacuous
+  });
+
+  it('is the library’s output for every string of one or two printable ASCII characters, and of three special ones', () => {
+    const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+    const special = [...' -?:#,[]{}&*!|>\'"%@`.~\\a'];
+    const strings = [...ascii, ...ascii.flatMap((a) => ascii.map((b) => a + b)), ...special.flatMap((a) => special.flatMap((b) => special.map((c) => a + b + c)))];
+    const differ = strings.filter((s) => {
+      const direct = writeYaml({ k: s, l: [s] });
+      return direct !== undefined && direct !== library({ k: s, l: [s] });
+    });
+    expect(differ).toEqual([]);
   });
 
   it('declines what it does not write as the library would', () => {

@@ -2,18 +2,21 @@
  * Strings from a rule (values, column names, aliases, let names, descriptions) with quotes,
  * backslashes, newlines, comment markers, `*\/`, template markers and non-ASCII stay data in every
  * target: the KQL parses (Kusto.Language) with the same value, the AQL parses with the same value,
- * and the generated JavaScript module carries them as data.
+ * the Sentinel rule file reads back with the same strings, and the generated JavaScript module
+ * carries them as data.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
-import { standaloneModule } from '../../src/backends/js/index.js';
+import { formattedModule, standaloneModule } from '../../src/backends/js/index.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
+import { sentinelYaml } from '../../src/backends/kql/sentinel.js';
 import { kustoDiagnostics } from '../../src/backends/kql/kusto.js';
 import { kqlName, kqlString } from '../../src/backends/kql/literals.js';
 import { checkRuleText } from '../../src/compile.js';
@@ -84,6 +87,21 @@ describe('no injection through rule strings', () => {
     );
   });
 
+  it('Sentinel YAML: the rule file reads back with the same strings and the same query', () => {
+    fc.assert(
+      fc.property(hostile, hostile, (value, description) => {
+        const yaml = ruleYaml(`SigninLogs\n| where UserPrincipalName == ${kqlString(value)}`).replace('name: test rule', `name: test rule\ndescription: ${JSON.stringify(description)}`);
+        const r = checkRuleText('s.yaml', yaml);
+        expect(r.diagnostics).toEqual([]);
+        const kql = emitKql(r.ir!);
+        const back = parseYaml(sentinelYaml(r.rule!, kql)) as { description: string; query: string };
+        expect(back.description).toBe(description);
+        expect(back.query).toBe(kql);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   const dir = join(process.cwd(), 'dist-test-injection');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -96,7 +114,9 @@ describe('no injection through rule strings', () => {
         const r = checkRuleText('j.yaml', yaml);
         expect(r.diagnostics).toEqual([]);
         const file = join(dir, `m${i++}.mjs`);
-        writeFileSync(file, standaloneModule({ rule: r.rule!, ir: r.ir!, stem: 'm' }));
+        // The module as `detc build` writes it (detc's own layout), or the unformatted text where that declines.
+        const compiled = { rule: r.rule!, ir: r.ir!, stem: 'm' };
+        writeFileSync(file, formattedModule(compiled) ?? standaloneModule(compiled));
         const mod = (await import(pathToFileURL(file).href)) as { spec: { description: string }; default: { run(e: object[], o: object): { result: { rows: object[] } } } };
         expect(mod.spec.description).toBe(description);
         const out = mod.default.run([{ UserPrincipalName: value, TimeGenerated: '2025-03-01T11:30:00Z' }, { UserPrincipalName: `${value}x`, TimeGenerated: '2025-03-01T11:30:00Z' }], { now: '2025-03-01T12:00:00Z' });

@@ -17,13 +17,12 @@
  *   single than double quotes.
  * Where it cannot be sure of prettier's width for some text (characters outside ASCII, Latin,
  * Greek, Cyrillic and general punctuation) or of its output (`__proto__` keys, keys outside ASCII),
- * it declines:
- * `layoutData` returns undefined and the caller formats with prettier.
+ * it declines: `layoutStatement` returns undefined and the caller formats with prettier.
  */
 
 export const PRINT_WIDTH = 100;
 
-/** Thrown to decline; not an Error (no stack trace to capture), caught in layoutData. */
+/** Thrown to decline; not an Error (no stack trace to capture), caught in layoutStatement. */
 class Declined {}
 
 /** Characters prettier counts as one column that are not emoji, beyond printable ASCII. */

@@ -24,7 +24,7 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Where the library cannot write a string plain: empty; an indicator first (or `-`/`?` alone or
  * before a space); `: ` or ` #`; a space or `:` last; a document marker first.
  */
-const NOT_PLAIN = /^[\t ,[\]{#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|:[ \t]|[\t ]#|[\t :]$/;
+const NOT_PLAIN = /^[\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|:[ \t]|[\t ]#|[\t :]$/;
 
 /** A one-line string as the library writes it: plain where it reads back as this string, else quoted. */
 function inlineString(s: string): string {
