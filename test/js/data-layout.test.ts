@@ -102,6 +102,16 @@ describe('module layout: the text prettier would write, without prettier', () =>
     );
   });
 
+  it('quotes every string and key of one or two printable ASCII characters as prettier does', async () => {
+    const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+    const printable = [...ascii, ...ascii.flatMap((a) => ascii.map((b) => a + b))];
+    const strings = [...printable, '\n', 'a\tb', '\u2028', '\u0000'];
+    const keys = Object.fromEntries(printable.map((k, i) => [k, i]));
+    const direct = directLayout([strings, keys]);
+    expect(direct).toBeDefined();
+    expect(direct).toBe(await prettierLayout([strings, keys]));
+  });
+
   it('declines only text whose width it is not sure of', () => {
     expect(directLayout([{ a: 'plain ASCII, Latin (é, ß), “quotes” and dashes – —' }])).toBeDefined();
     expect(directLayout([{ a: 'emoji 😀' }])).toBeUndefined();
