@@ -13,6 +13,7 @@
  * Memory stays bounded: a worker has at most two segments in flight, and no segment is handed out
  * further than a few segments ahead of the next one the main thread needs.
  */
+import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { QueryIR } from '../../ir/types.js';
@@ -72,7 +73,11 @@ interface SegmentResult {
   readonly bad: BadLine[];
 }
 
-const DEFAULT_SEGMENT_BYTES = 1 << 20;
+/**
+ * Just under 1 MB: Node decodes latin1 text of more than about 1,031,000 bytes into an external
+ * string (memory outside V8's heap, which raised the peak RSS of a 220 MB run by 50 MB).
+ */
+const DEFAULT_SEGMENT_BYTES = 960 * 1024;
 const IN_FLIGHT_PER_WORKER = 2;
 const TAIL_BYTES = 1 << 16;
 
@@ -205,7 +210,10 @@ function segmentText(fd: number, size: number, start: number, end: number): stri
     if (stop >= 0) stop += bytes.length;
     bytes = Buffer.concat([bytes, more]);
   }
-  return bytes.toString('utf8', first, stop < 0 ? bytes.length : stop + 1);
+  const lines = bytes.subarray(first, stop < 0 ? bytes.length : stop + 1);
+  // ASCII text (most logs) decodes as latin1, a plain copy, about three times faster than UTF-8.
+  // Segments stay under the size where Node makes such strings external (see DEFAULT_SEGMENT_BYTES).
+  return lines.toString(isAscii(lines) ? 'latin1' : 'utf8');
 }
 
 /** The worker thread's side: answers segment requests until the main thread terminates it. */
