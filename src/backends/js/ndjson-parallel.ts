@@ -1,5 +1,5 @@
 /**
- * An NDJSON file read by worker threads. The file is cut into segments of 1 MB; a segment owns
+ * An NDJSON file read by worker threads. The file is cut into segments of 960 KB; a segment owns
  * the lines that start inside it. Each worker reads whole segments from the file and does the
  * per-line work that dominates a run (decoding, the raw-text prefilter, JSON.parse, and the
  * query's leading row-wise operators through CompiledQuery.eventFilter), and sends back only the
