@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkRuleText, type FrontEndResult } from '../src/compile.js';
 import type { CliIO } from '../src/cli/io.js';
 
@@ -36,4 +38,12 @@ export function capture(): CliIO & { stdout: string; stderr: string } {
     err: (t: string) => void (io.stderr += `${t}\n`),
   };
   return io;
+}
+
+/** The .yaml files under these folders, recursively (the bundled rules, mappings, the corpus). */
+export function yamlFiles(...dirs: string[]): string[] {
+  const files: string[] = [];
+  const walk = (d: string): void => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && files.push(join(d, e.name))));
+  dirs.forEach(walk);
+  return files;
 }

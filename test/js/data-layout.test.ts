@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
@@ -7,11 +6,9 @@ import { layoutStatement, stringLiteral } from '../../src/backends/js/data-layou
 import { formattedModule, PRETTIER_OPTIONS, standaloneModule } from '../../src/backends/js/index.js';
 import { javaScriptData, shareData, skipped, writtenKeys } from '../../src/backends/js/module-data.js';
 import { checkRuleFile } from '../../src/compile.js';
+import { yamlFiles } from '../helpers.js';
 
-const files: string[] = [];
-const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && files.push(join(d, e.name))));
-walk('rules');
-walk('../shared/corpus/sentinel');
+const files = yamlFiles('rules', '../shared/corpus/sentinel');
 
 /** What prettier makes of `head <compact data>;` with the modules' options. */
 async function prettierLayout(roots: unknown[]): Promise<string> {

@@ -1,15 +1,12 @@
 import fc from 'fast-check';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonWithoutSpans } from '../../src/ir/json.js';
 import { javaScriptData } from '../../src/backends/js/module-data.js';
 import { checkRuleFile } from '../../src/compile.js';
+import { yamlFiles } from '../helpers.js';
 
-const files: string[] = [];
-const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && files.push(join(d, e.name))));
-walk('rules');
-walk('../shared/corpus/sentinel');
+const files = yamlFiles('rules', '../shared/corpus/sentinel');
 
 // The plain definition it replaces.
 const reference = (v: unknown) => JSON.stringify(v, (k, x: unknown) => (k === 'span' ? undefined : x));

@@ -1,16 +1,12 @@
 import fc from 'fast-check';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SENTINEL_YAML_OPTIONS } from '../../src/backends/kql/sentinel.js';
 import { writeYaml } from '../../src/backends/kql/sentinel-yaml.js';
 import { checkRuleFile } from '../../src/compile.js';
+import { yamlFiles } from '../helpers.js';
 
-const files: string[] = [];
-const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && files.push(join(d, e.name))));
-walk('rules');
-walk('../shared/corpus/sentinel');
+const files = yamlFiles('rules', '../shared/corpus/sentinel');
 
 const library = (data: object) => stringify(data, SENTINEL_YAML_OPTIONS);
 

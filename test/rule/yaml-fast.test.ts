@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { indexDocument } from '../../src/rule/load.js';
 import { readSimpleYaml } from '../../src/rule/yaml-fast.js';
+import { yamlFiles } from '../helpers.js';
 
 // The fast reader must give exactly what the `yaml` library gives (value and node positions), or
 // nothing at all.
@@ -30,11 +30,7 @@ function expectSameAsLibrary(text: string): 'fast' | 'library' {
   return 'fast';
 }
 
-const files: string[] = [];
-const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && files.push(join(d, e.name))));
-walk('rules');
-walk('targets');
-walk('../shared/corpus/sentinel');
+const files = yamlFiles('rules', 'targets', '../shared/corpus/sentinel');
 
 describe('fast rule YAML reader', () => {
   it('reads every bundled rule and mapping and most of the corpus exactly as the yaml library does', () => {
