@@ -12,7 +12,7 @@ import { closest, didYouMean, makeDiagnostic, type Diagnostic } from '../diagnos
 import type { FactName } from '../diagnostics/codes.js';
 import { describeDuration, parseRuleDuration } from './duration.js';
 import { ENTITY_IDENTIFIERS } from './entities.js';
-import { positionOf, queryMap, type RuleSource } from './load.js';
+import { positionOf, queryMap, type QueryMap, type RuleSource } from './load.js';
 import type { Rule, TriggerOperator } from './types.js';
 
 export const RULE_SCHEMA_PATH = join(PACKAGE_ROOT, 'schema', 'rule.schema.json');
@@ -105,6 +105,7 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
   }
 
   const op = String(data.triggerOperator ?? 'gt');
+  let positions: QueryMap | undefined;
   const rule: Rule = {
     source: src,
     id: String(data.id),
@@ -119,7 +120,7 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
     tactics: (data.tactics as string[] | undefined) ?? [],
     techniques: techniques as string[],
     query: data.query,
-    queryMap: onFirstUse(() => queryMap(src)), // positions are read only for a diagnostic
+    queryMap: (offset) => (positions ??= queryMap(src))(offset), // made when a diagnostic first needs it
     entityMappings: mappings as Rule['entityMappings'],
     customDetails: (data.customDetails as Record<string, string> | undefined) ?? {},
     alertDetailsOverride: ado as Rule['alertDetailsOverride'],
@@ -177,10 +178,4 @@ function schemaDiagnostic(e: ErrorObject, src: RuleSource, data: unknown): Diagn
       message = `${where} ${e.message ?? 'is invalid'}`;
   }
   return makeDiagnostic('SchemaViolation', [message], { file: src.file, ...positionOf(src, path, e.keyword === 'additionalProperties'), hint });
-}
-
-/** A function made by `make` when it is first called. */
-function onFirstUse<A extends unknown[], R>(make: () => (...args: A) => R): (...args: A) => R {
-  let f: ((...args: A) => R) | undefined;
-  return (...args) => (f ??= make())(...args);
 }

@@ -21,8 +21,9 @@ const PRINTABLE_LINES = /^[\x20-\x7e\n\u00a0-\ud7ff\ue000-\ufffd]*$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Where the library cannot write a string plain: empty; an indicator first (or `-`/`?` alone or
- * before a space); `: ` or ` #`; a space or `:` last; a document marker first.
+ * Where the library cannot write a string plain: an indicator first (or `-`/`?` alone or before a
+ * space); `: ` or ` #`; a space or `:` last. (Empty strings and ones that read as null, booleans or
+ * numbers are quoted too: inlineString.)
  */
 const NOT_PLAIN = /^[\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|:[ \t]|[\t ]#|[\t :]$/;
 
@@ -35,7 +36,7 @@ function inlineString(s: string): string {
   return `"${s.replace(/[\\"]/g, '\\$&')}"`;
 }
 
-/** A multi-line string as a literal block: header (`|`, `|-`, `|+`) and its lines at `indent`. */
+/** A multi-line string as a literal block: its header (`|` or `|-`) and its lines at `indent`. */
 function blockString(s: string, indent: string): string {
   const body = s.replace(/\n+$/, '');
   const trailing = s.length - body.length;
@@ -55,9 +56,13 @@ function scalar(v: unknown): string | undefined {
   return undefined;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+const hasEntries = (o: Record<string, unknown>) => Object.values(o).some((x) => x !== undefined);
+
 /** `key: value` lines of a mapping at `indent`; the first line's indent is the caller's. */
-function mapping(o: Record<string, unknown>, indent: string, first = true): string {
+function mapping(o: Record<string, unknown>, indent: string): string {
   let out = '';
+  let first = true;
   for (const [k, v] of Object.entries(o)) {
     if (v === undefined) continue;
     if (!KEY.test(k) || plainIsNotString(k)) return decline();
@@ -73,10 +78,7 @@ function value(v: unknown, indent: string): string {
   if (s !== undefined) return ` ${s}\n`;
   if (typeof v === 'string') return v.includes('\n') ? ` ${blockString(v, `${indent}  `)}` : ` ${inlineString(v)}\n`;
   if (Array.isArray(v)) return v.length ? `\n${sequence(v, `${indent}  `)}` : ' []\n';
-  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
-    const entries = Object.values(v).filter((x) => x !== undefined).length;
-    return entries ? `\n${indent}  ${mapping(v as Record<string, unknown>, `${indent}  `)}` : ' {}\n';
-  }
+  if (isPlainObject(v)) return hasEntries(v) ? `\n${indent}  ${mapping(v, `${indent}  `)}` : ' {}\n';
   return decline();
 }
 
@@ -87,10 +89,8 @@ function sequence(items: readonly unknown[], indent: string): string {
     const s = scalar(item);
     if (s !== undefined) out += `${indent}- ${s}\n`;
     else if (typeof item === 'string') out += item.includes('\n') ? decline() : `${indent}- ${inlineString(item)}\n`;
-    else if (typeof item === 'object' && item !== null && !Array.isArray(item) && Object.getPrototypeOf(item) === Object.prototype) {
-      const entries = Object.values(item).filter((x) => x !== undefined).length;
-      out += entries ? `${indent}- ${mapping(item as Record<string, unknown>, `${indent}  `)}` : `${indent}- {}\n`;
-    } else return decline();
+    else if (isPlainObject(item)) out += hasEntries(item) ? `${indent}- ${mapping(item, `${indent}  `)}` : `${indent}- {}\n`;
+    else return decline();
   }
   return out;
 }
