@@ -28,7 +28,10 @@ export interface SharedData {
 }
 
 export function shareData(roots: readonly unknown[], prefix = 'd'): SharedData {
+  // Uses of every object, and the objects in the order their visits end: children before parents,
+  // so a constant's definition only names earlier constants.
   const uses = new Map<object, number>();
+  const order: object[] = [];
   const count = (v: unknown): void => {
     if (v === null || typeof v !== 'object') return;
     const n = (uses.get(v) ?? 0) + 1;
@@ -36,26 +39,17 @@ export function shareData(roots: readonly unknown[], prefix = 'd'): SharedData {
     if (n > 1) return;
     if (Array.isArray(v)) v.forEach(count);
     else for (const k of Object.keys(v)) if (k !== 'span') count((v as Record<string, unknown>)[k]);
+    order.push(v);
   };
   roots.forEach(count);
-
-  // Children before parents, so a constant's definition only names earlier constants. A visited
-  // object's count is made negative.
   const constants: { name: string; value: object }[] = [];
   const names = new Map<object, string>();
-  const define = (v: unknown): void => {
-    if (v === null || typeof v !== 'object') return;
-    const n = uses.get(v)!;
-    if (n < 0) return;
-    uses.set(v, -n);
-    if (Array.isArray(v)) v.forEach((x: unknown) => skipped(x) || define(x));
-    else for (const k of writtenKeys(v)) define((v as Record<string, unknown>)[k]);
-    if (n < 2) return;
+  for (const v of order) {
+    if (uses.get(v)! < 2) continue;
     const name = `${prefix}${constants.length}`;
     constants.push({ name, value: v });
     names.set(v, name);
-  };
-  roots.forEach(define);
+  }
   return { constants, names };
 }
 
