@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { layoutStatement, stringLiteral } from '../../src/backends/js/data-layout.js';
-import { formattedModule, PRETTIER_OPTIONS, standaloneModule } from '../../src/backends/js/index.js';
+import { formattedModule, jsBackend, PRETTIER_OPTIONS, standaloneModule } from '../../src/backends/js/index.js';
 import { javaScriptData, shareData, skipped, writtenKeys } from '../../src/backends/js/module-data.js';
-import { checkRuleFile } from '../../src/compile.js';
-import { yamlFiles } from '../helpers.js';
+import { checkRuleFile, checkRuleText } from '../../src/compile.js';
+import { ruleYaml, yamlFiles } from '../helpers.js';
 
 const files = yamlFiles('rules', '../shared/corpus/sentinel');
 
@@ -107,6 +107,15 @@ describe('module layout: the text prettier would write, without prettier', () =>
     const direct = directLayout([strings, keys]);
     expect(direct).toBeDefined();
     expect(direct).toBe(await prettierLayout([strings, keys]));
+  });
+
+  it('leaves a module it declines to prettier, in the build', async () => {
+    const r = checkRuleText('emoji.yaml', ruleYaml('SigninLogs | where UserPrincipalName == "a"').replace('name: test rule', 'name: test rule\ndescription: "tokens 😀 and 漢字"'));
+    const compiled = { rule: r.rule!, ir: r.ir!, stem: 'emoji' };
+    expect(formattedModule(compiled)).toBeUndefined();
+    const { artifacts } = await jsBackend([compiled]);
+    expect(artifacts[0]!.content).toBe(await prettier.format(standaloneModule(compiled), PRETTIER_OPTIONS));
+    expect(artifacts[0]!.content).toContain("description: 'tokens 😀 and 漢字'");
   });
 
   it('declines only text whose width it is not sure of', () => {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SENTINEL_YAML_OPTIONS } from '../../src/backends/kql/sentinel.js';
+import { SENTINEL_YAML_OPTIONS, sentinelYaml } from '../../src/backends/kql/sentinel.js';
 import { writeYaml } from '../../src/backends/kql/sentinel-yaml.js';
-import { checkRuleFile } from '../../src/compile.js';
-import { yamlFiles } from '../helpers.js';
+import { checkRuleFile, checkRuleText } from '../../src/compile.js';
+import { ruleYaml, yamlFiles } from '../helpers.js';
 
 const files = yamlFiles('rules', '../shared/corpus/sentinel');
 
@@ -64,6 +64,16 @@ describe('Sentinel YAML: the text the yaml library would write, without it', () 
       return direct !== undefined && direct !== library({ k: s, l: [s] });
     });
     expect(differ).toEqual([]);
+  });
+
+  it('leaves a rule file it declines to the library', () => {
+    const r = checkRuleText('tab.yaml', ruleYaml('SigninLogs | take 1').replace('name: test rule', 'name: test rule\ndescription: "a\\tb"'));
+    expect(r.diagnostics).toEqual([]);
+    const raw = r.rule!.raw as Record<string, unknown>;
+    expect(writeYaml(raw)).toBeUndefined();
+    const text = sentinelYaml(r.rule!, 'SigninLogs\n| take 1\n');
+    expect(text).toBe(library({ ...raw, query: 'SigninLogs\n| take 1\n' }));
+    expect(text).toContain('description: a\tb'); // the library writes a tab plain
   });
 
   it('declines what it does not write as the library would', () => {
