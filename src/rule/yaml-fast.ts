@@ -57,9 +57,8 @@ const bail = (): never => {
 const MAX_INDENT = 256;
 /** Tabs, CR, and whitespace that JavaScript's trim() removes but YAML does not (NBSP, U+2028, ...). */
 const ODD_WHITESPACE = /[\t\r\v\f\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]/;
-/** KEY at a given offset of the whole text (sticky; `$` is a line's end). */
+/** A block mapping's key and its colon, at a given offset of the whole text (sticky; `$` is a line's end). */
 const KEY_AT = /([A-Za-z_$][A-Za-z0-9_.$/-]*)[ ]*:(?= |$)/my;
-const KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*)[ ]*:(?= |$)/;
 const FLOW_KEY = /^([A-Za-z_$][A-Za-z0-9_.$/-]*):(?= )/;
 /** A plain scalar inside a flow collection: words separated by single spaces, no indicators. */
 const FLOW_PLAIN = /^[^,[\]{}#&*!|>'"%@`: ]+(?: [^,[\]{}#&*!|>'"%@`: ]+)*/;
@@ -195,6 +194,12 @@ class Reader {
     return this.indexing ? this.nodes.get(path)!.range[2] : 0;
   }
 
+  /** The key (and its colon) starting at offset `at`, if one does. */
+  private keyAt(at: number): RegExpExecArray | null {
+    KEY_AT.lastIndex = at;
+    return KEY_AT.exec(this.text);
+  }
+
   /** A block mapping whose first key starts at offset `at` (column `col`) on the current line. */
   private map(at: number, col: number, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
@@ -202,8 +207,7 @@ class Reader {
     for (;;) {
       const l = this.line;
       const lineStart = this.starts[l]!;
-      KEY_AT.lastIndex = lineStart + col;
-      const m = KEY_AT.exec(this.text);
+      const m = this.keyAt(lineStart + col);
       if (!m) bail();
       const key = m![1]!;
       if (!isStringKey(key) || Object.prototype.hasOwnProperty.call(out, key)) bail();
@@ -271,7 +275,7 @@ class Reader {
       let value: unknown;
       if (i >= t.length || t[i] === '#') bail(); // "-" alone: nested block on the next lines
       else if (t[i] === '-' && (t[i + 1] === ' ' || i + 1 === t.length)) bail(); // "- - x"
-      else if (KEY.test(t.slice(i))) value = this.map(this.starts[l]! + i, i, childPath);
+      else if (this.keyAt(this.starts[l]! + i)) value = this.map(this.starts[l]! + i, i, childPath);
       else value = this.inline(l, i, col, childPath);
       out.push(value);
       end = this.endOf(childPath);

@@ -4,7 +4,7 @@ import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { layoutStatement, stringLiteral } from '../../src/backends/js/data-layout.js';
 import { formattedModule, jsBackend, PRETTIER_OPTIONS, standaloneModule } from '../../src/backends/js/index.js';
-import { javaScriptData, shareData, skipped, writtenKeys } from '../../src/backends/js/module-data.js';
+import { javaScriptData, shareData } from '../../src/backends/js/module-data.js';
 import { checkRuleFile, checkRuleText } from '../../src/compile.js';
 import { ruleYaml, yamlFiles } from '../helpers.js';
 
@@ -19,8 +19,7 @@ async function prettierLayout(roots: unknown[]): Promise<string> {
 /** The same statements written by data-layout.ts (undefined if it declines). */
 function directLayout(roots: unknown[]): string | undefined {
   const { constants, names } = shareData(roots);
-  const options = { names, skipped, keysOf: writtenKeys };
-  const statements = [...constants.map((c) => layoutStatement(`const ${c.name} = `, c.value, options)), ...roots.map((v, i) => layoutStatement(`export const v${i} = `, v, options))];
+  const statements = [...constants.map((c) => layoutStatement(`const ${c.name} = `, c.value, names)), ...roots.map((v, i) => layoutStatement(`export const v${i} = `, v, names))];
   return statements.includes(undefined) ? undefined : `${statements.join('\n')}\n`;
 }
 

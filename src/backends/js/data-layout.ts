@@ -20,6 +20,8 @@
  * it declines: `layoutStatement` returns undefined and the caller formats with prettier.
  */
 
+import { escapeSeparators, skipped, writtenKeys } from './module-data.js';
+
 export const PRINT_WIDTH = 100;
 
 /** Thrown to decline; not an Error (no stack trace to capture), caught in layoutStatement. */
@@ -37,7 +39,7 @@ function width(text: string): number {
 
 /** A string literal as prettier writes it with singleQuote, from its JSON form. */
 export function stringLiteral(s: string): string {
-  const json = JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = escapeSeparators(JSON.stringify(s));
   const body = json.slice(1, -1);
   let singles = 0;
   let doubles = 0;
@@ -113,7 +115,7 @@ const hasSeveralEntries = (l: Laid) => (l.kind === 'object' ? l.entries.length >
 type Names = (v: object) => string | undefined;
 
 /** Widths are summed, not measured on joined text, so measuring is linear in the data. */
-function measure(v: unknown, names: Names, skippedValue: (x: unknown) => boolean, keysOf: (o: object) => string[]): Laid {
+function measure(v: unknown, names: Names): Laid {
   if (v === null) return NULL;
   switch (typeof v) {
     case 'boolean':
@@ -130,7 +132,7 @@ function measure(v: unknown, names: Names, skippedValue: (x: unknown) => boolean
   const name = names(v);
   if (name !== undefined) return atom(name);
   if (Array.isArray(v)) {
-    const items = v.map((x: unknown) => (skippedValue(x) ? NULL : measure(x, names, skippedValue, keysOf)));
+    const items = v.map((x: unknown) => (skipped(x) ? NULL : measure(x, names)));
     let w = 2 + 2 * Math.max(0, items.length - 1); // [a, b]
     let mustBreak = false;
     for (const i of items) {
@@ -144,9 +146,9 @@ function measure(v: unknown, names: Names, skippedValue: (x: unknown) => boolean
   const entries: Entry[] = [];
   let w = 2; // `{ k: v, k: v }`: 4 for the braces, 2 per entry for `, `, less the one not written
   let mustBreak = false;
-  for (const k of keysOf(v)) {
+  for (const k of writtenKeys(v)) {
     const key = cachedKeyText(k);
-    const value = measure((v as Record<string, unknown>)[k], names, skippedValue, keysOf);
+    const value = measure((v as Record<string, unknown>)[k], names);
     const keyWidth = width(key);
     w += keyWidth + 2 + value.width + 2;
     if (value.kind !== 'atom' && value.mustBreak) mustBreak = true;
@@ -210,23 +212,16 @@ function fill(items: readonly Laid[], indent: number): string {
   return out;
 }
 
-export interface DataLayoutOptions {
-  /** Names of objects written elsewhere (constants); the value itself is never replaced by its name. */
-  readonly names?: ReadonlyMap<object, string>;
-  /** JSON.stringify's rule by default: undefined, functions and symbols are left out. */
-  readonly skipped: (x: unknown) => boolean;
-  /** The keys of an object that are written. */
-  readonly keysOf: (o: object) => string[];
-}
-
 /**
  * `<head><value>;` formatted as prettier would (head such as `export const spec = `), or undefined
- * where prettier's layout is not certain.
+ * where prettier's layout is not certain. Objects in `constantNames` (written elsewhere) appear by
+ * name, except the value itself; values are written as module-data.ts writes them (no spans,
+ * JSON.stringify's rules for undefined and functions).
  */
-export function layoutStatement(head: string, value: unknown, options: DataLayoutOptions): string | undefined {
-  const names: Names = (v) => (v === value ? undefined : options.names?.get(v));
+export function layoutStatement(head: string, value: unknown, constantNames?: ReadonlyMap<object, string>): string | undefined {
+  const names: Names = (v) => (v === value ? undefined : constantNames?.get(v));
   try {
-    const l = measure(value, names, options.skipped, options.keysOf);
+    const l = measure(value, names);
     const col = width(head);
     if (l.kind === 'atom' && l.isString && col + l.width + 1 > PRINT_WIDTH) return `${head.trimEnd()}\n  ${l.text};`;
     return `${head}${print(l, 0, col)};`;

@@ -2,7 +2,7 @@
 import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
 import { alertSpec } from './alerts.js';
 import { layoutStatement } from './data-layout.js';
-import { escapeSeparators, javaScriptData, shareData, skipped, writtenKeys } from './module-data.js';
+import { escapeSeparators, javaScriptData, shareData } from './module-data.js';
 import { prettierLibrary } from '../../lazy.js';
 
 /** The options the modules are formatted with (data-layout.ts writes the same layout). */
@@ -39,16 +39,15 @@ export function standaloneModule(r: CompiledRule): string {
 export function formattedModule(r: CompiledRule): string | undefined {
   const spec = alertSpec(r.rule);
   const { constants, names } = shareData([spec, r.ir]);
-  const options = { names, skipped, keysOf: writtenKeys };
   const statements: string[] = [];
   for (const c of constants) {
-    const text = layoutStatement(`const ${c.name} = `, c.value, options);
+    const text = layoutStatement(`const ${c.name} = `, c.value, names);
     if (text === undefined) return undefined;
     statements.push(text);
   }
-  const id = layoutStatement('export const id = ', r.rule.id, options);
-  const specText = layoutStatement('export const spec = ', spec, options);
-  const irText = layoutStatement('export const ir = ', r.ir, options);
+  const id = layoutStatement('export const id = ', r.rule.id, names);
+  const specText = layoutStatement('export const spec = ', spec, names);
+  const irText = layoutStatement('export const ir = ', r.ir, names);
   if (id === undefined || specText === undefined || irText === undefined) return undefined;
   return moduleText(r, statements, id, specText, irText);
 }
