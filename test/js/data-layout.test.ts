@@ -109,7 +109,7 @@ describe('module layout: the text prettier would write, without prettier', () =>
   });
 
   it('leaves a module it declines to prettier, in the build', async () => {
-    const r = checkRuleText('emoji.yaml', ruleYaml('SigninLogs | where UserPrincipalName == "a"').replace('name: test rule', 'name: test rule\ndescription: "tokens 😀 and 漢字"'));
+    const r = checkRuleText('emoji.yaml', ruleYaml('SigninLogs | where UserPrincipalName == "a"', 'description: "tokens 😀 and 漢字"'));
     const compiled = { rule: r.rule!, ir: r.ir!, stem: 'emoji' };
     expect(formattedModule(compiled)).toBeUndefined();
     const { artifacts } = await jsBackend([compiled]);

@@ -67,7 +67,7 @@ describe('Sentinel YAML: the text the yaml library would write, without it', () 
   });
 
   it('leaves a rule file it declines to the library', () => {
-    const r = checkRuleText('tab.yaml', ruleYaml('SigninLogs | take 1').replace('name: test rule', 'name: test rule\ndescription: "a\\tb"'));
+    const r = checkRuleText('tab.yaml', ruleYaml('SigninLogs | take 1', 'description: "a\\tb"'));
     expect(r.diagnostics).toEqual([]);
     const raw = r.rule!.raw as Record<string, unknown>;
     expect(writeYaml(raw)).toBeUndefined();

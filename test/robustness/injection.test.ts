@@ -90,7 +90,7 @@ describe('no injection through rule strings', () => {
   it('Sentinel YAML: the rule file reads back with the same strings and the same query', () => {
     fc.assert(
       fc.property(hostile, hostile, (value, description) => {
-        const yaml = ruleYaml(`SigninLogs\n| where UserPrincipalName == ${kqlString(value)}`).replace('name: test rule', `name: test rule\ndescription: ${JSON.stringify(description)}`);
+        const yaml = ruleYaml(`SigninLogs\n| where UserPrincipalName == ${kqlString(value)}`, `description: ${JSON.stringify(description)}`);
         const r = checkRuleText('s.yaml', yaml);
         expect(r.diagnostics).toEqual([]);
         const kql = emitKql(r.ir!);
@@ -110,7 +110,7 @@ describe('no injection through rule strings', () => {
     let i = 0;
     await fc.assert(
       fc.asyncProperty(hostile, hostile, async (value, description) => {
-        const yaml = ruleYaml(`SigninLogs\n| where UserPrincipalName == ${kqlString(value)}`).replace('name: test rule', `name: test rule\ndescription: ${JSON.stringify(description)}`);
+        const yaml = ruleYaml(`SigninLogs\n| where UserPrincipalName == ${kqlString(value)}`, `description: ${JSON.stringify(description)}`);
         const r = checkRuleText('j.yaml', yaml);
         expect(r.diagnostics).toEqual([]);
         const file = join(dir, `m${i++}.mjs`);
