@@ -54,11 +54,42 @@ export function loadRuleText(file: string, text: string): LoadResult {
     diagnostics.push(makeDiagnostic('YamlSyntax', [e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')], { file, start }));
   }
   if (diagnostics.length) return { diagnostics };
-  const data = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // The library reports an alias without an anchor, and an alias bomb, only while converting.
+    if (!(e instanceof ReferenceError)) throw e;
+    return { diagnostics: [aliasDiagnostic(file, doc, lines)] };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [makeDiagnostic('SchemaViolation', ['a rule file must be a YAML mapping (id: ..., name: ..., query: ...)'], { file, start: { line: 1, col: 1 } })] };
   }
   return { source: { file, text, data, nodes: indexDocument(doc), linePos: (o) => lines.linePos(o) }, diagnostics };
+}
+
+/** Aliased nodes a rule file may expand to: plenty for sharing a list, far too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Why converting the document failed: the first alias without an anchor before it, or too much aliasing. */
+function aliasDiagnostic(file: string, doc: Document, lines: { linePos(offset: number): Position }): Diagnostic {
+  const { isAlias, visit } = yamlLibrary();
+  let unresolved: { source: string; offset: number } | undefined;
+  let firstAlias: number | undefined;
+  visit(doc, {
+    Alias(_key, alias) {
+      firstAlias ??= alias.range?.[0];
+      if (isAlias(alias) && !alias.resolve(doc)) {
+        unresolved = { source: alias.source, offset: alias.range?.[0] ?? 0 };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (unresolved) {
+    return makeDiagnostic('YamlSyntax', [`alias *${unresolved.source} has no anchor &${unresolved.source} before it (an anchor must be set before its alias; for a literal asterisk, quote the value)`], { file, start: lines.linePos(unresolved.offset) });
+  }
+  return makeDiagnostic('YamlSyntax', [`aliases expand to more than ${MAX_ALIAS_COUNT} nodes; detc refuses such documents (a YAML alias bomb)`], { file, start: firstAlias === undefined ? { line: 1, col: 1 } : lines.linePos(firstAlias) });
 }
 
 /** The positions of a document's nodes, by path, as the fast reader gives them. */

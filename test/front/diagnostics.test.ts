@@ -13,6 +13,22 @@ describe('diagnostics point at the file, line and column', () => {
     expect(r.diagnostics[0]!.start!.line).toBeGreaterThanOrEqual(2);
   });
 
+  it('an alias without an anchor, at the alias (the library only throws while converting)', () => {
+    const r = check(ruleYaml('SigninLogs | take 1', 'tests:\n  - name: t\n    events: []\n    expect:\n      alerts: *5\n'));
+    expect(locations(r)).toEqual(['14:15 DTC1001']);
+    expect(r.diagnostics[0]!.message).toContain('alias *5 has no anchor &5 before it');
+    // An anchor set only after its alias is the same mistake.
+    expect(locations(check('a: *x\nb: &x 1\n'))).toEqual(['1:4 DTC1001']);
+  });
+
+  it('an alias bomb is refused at its first alias, not expanded', () => {
+    let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 8; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    const r = check(text);
+    expect(locations(r)).toEqual(['2:10 DTC1001']);
+    expect(r.diagnostics[0]!.message).toContain('alias bomb');
+  });
+
   it('schema violations at the offending value, with a suggestion', () => {
     const r = check(ruleYaml('T').replace('severity: Medium', 'severity: Hihg'));
     expect(locations(r)).toEqual(['3:11 DTC1002']);
