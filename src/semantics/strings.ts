@@ -126,9 +126,10 @@ export function termAlternation(needles: readonly string[]): (h: string) => bool
  * A string test that remembers its answers, bounded (the memory is dropped past 4,096 strings):
  * the columns rules test (user agents, resource names, operations) repeat a few values. A column
  * with more distinct values than that (user names, addresses) would only churn the memory: after
- * it has been dropped twice, the test runs directly.
+ * it has been dropped twice, the test runs directly. `keyToKeep` gives the string the memory keeps
+ * (a copy, where the tested string is a slice that would keep a larger text alive).
  */
-export function memoized(test: (s: string) => boolean): (s: string) => boolean {
+export function memoized(test: (s: string) => boolean, keyToKeep: (s: string) => string = (s) => s): (s: string) => boolean {
   let cache = new Map<string, boolean>();
   let drops = 0;
   return (s) => {
@@ -140,7 +141,7 @@ export function memoized(test: (s: string) => boolean): (s: string) => boolean {
         cache = new Map();
         drops++;
       }
-      cache.set(s, r);
+      cache.set(keyToKeep(s), r);
     }
     return r;
   };

@@ -96,6 +96,16 @@ describe('raw-text prefilter: never skips an event the query would use', () => {
     });
   }
 
+  it('answers the same for a value however often it recurs: remembered, long (scanned in place), or past the memory', () => {
+    const filter = compileQuery(bind('T | where s has "curl"')).rawTextFilter!;
+    // 10,000 distinct values outgrow the remembered answers twice (4,096 each); then scanning goes on directly.
+    const values = Array.from({ length: 10_000 }, (_, i) => (i % 7 === 0 ? `CURL/${i} agent` : `agent ${i} cur l/${i}`));
+    values.push(`${'x'.repeat(300)} curl`, `curl ${'x'.repeat(300)}`, 'x'.repeat(300), `${'y'.repeat(300)}"curl`);
+    for (let pass = 0; pass < 3; pass++) {
+      for (const v of values) expect([v, filter(JSON.stringify({ s: v, s2: 'z' }))]).toEqual([v, /curl/i.test(v)]);
+    }
+  });
+
   it('skips most lines of realistic sign-ins for the seed 002 rule, with identical results', () => {
     const r = checkRuleFile('rules/application_access_token_entra.yaml');
     const compiled = compileQuery(r.ir!);

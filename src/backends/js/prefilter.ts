@@ -19,6 +19,7 @@
  * in the query reads the same events (compile.ts decides; see `streamable`).
  */
 import type { QueryIR, ScalarExpr } from '../../ir/types.js';
+import { memoized } from '../../semantics/strings.js';
 import type { Value } from '../../semantics/values.js';
 
 /** Needles that must occur in a column's value; `cs`: case-sensitive. */
@@ -90,7 +91,7 @@ export function rawTextFilter(ir: QueryIR): ((json: string) => boolean) | undefi
       // counts as one), then a needle. It cannot run past the closing quote, and it needs no
       // copy of the value (the copies, one per line and column, were most of the filter's cost).
       const alternatives = r.filter((n) => n.column === c).map(needlePattern).join('|');
-      return columnValueTest(c, new RegExp(`(?:[^"\\\\]|\\\\[^])*?(?:${alternatives})`, 'y'));
+      return columnValueTest(c, rawValueTest(new RegExp(`(?:[^"\\\\]|\\\\[^])*?(?:${alternatives})`, 'y')));
     });
   });
   return (json) => {
@@ -121,7 +122,7 @@ export function rawTextFilter(ir: QueryIR): ((json: string) => boolean) | undefi
  * Whether some `"column": "value"` in the text has a value whose raw text passes `test`; true as
  * well when an occurrence cannot be judged from the text (a non-string value, an escaped quote).
  */
-function columnValueTest(column: string, inValue: RegExp): (json: string) => boolean {
+function columnValueTest(column: string, inValue: RawValueTest): (json: string) => boolean {
   // Searched without its opening quote, which is then checked: V8's search starts from the
   // pattern's first character, and `"` is the commonest one in JSON (twice as slow, measured).
   const key = `${column}"`;
@@ -137,9 +138,36 @@ function columnValueTest(column: string, inValue: RegExp): (json: string) => boo
       if (at > 0 && json.charCodeAt(at - 1) === 92 /* \ */) return true;
       i = skipSpace(json, i + 1);
       if (json.charCodeAt(i) !== 34 /* " */) return true;
-      inValue.lastIndex = i + 1;
-      if (inValue.test(json) || closingQuote(json, i + 1) < 0) return true;
+      const end = closingQuote(json, i + 1);
+      if (end < 0 || inValue(json, i + 1, end)) return true;
     }
+  };
+}
+
+/** Whether the raw text of a JSON string value, json[start, end), can hold a needle. */
+type RawValueTest = (json: string, start: number, end: number) => boolean;
+
+/** Values longer than this are scanned in place rather than remembered. */
+const MAX_REMEMBERED_VALUE = 256;
+
+/**
+ * The needle scan of one column, remembered per raw value: the columns rules filter on (user
+ * agents, resource names, result codes) repeat a few values, and a lookup costs less than the scan
+ * (measured in BENCHMARKS.md). `memoized` stops remembering a column with too many distinct values.
+ * The memory keeps copies, not slices of the line, which would keep whole segments of the file alive.
+ */
+function rawValueTest(inValue: RegExp): RawValueTest {
+  const scan = (raw: string) => {
+    inValue.lastIndex = 0;
+    return inValue.test(raw);
+  };
+  const remembered = memoized(scan, (raw) => JSON.parse(JSON.stringify(raw)) as string);
+  return (json, start, end) => {
+    if (end - start > MAX_REMEMBERED_VALUE) {
+      inValue.lastIndex = start;
+      return inValue.test(json);
+    }
+    return remembered(json.slice(start, end));
   };
 }
 
