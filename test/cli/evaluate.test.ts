@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,21 @@ describe('detc run', () => {
     expect(await main(['run', RULE, '--events', file, '--strict'], strict)).toBe(1);
     expect(strict.stderr).toContain(`${file}:2: invalid JSON`);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reader threads, started before the rule is checked, never keep the process alive', () => {
+    // Each command must end on its own (a thread left running would hang it until the timeout).
+    const detc = (...args: string[]) => spawnSync(process.execPath, ['bin/detc.js', 'run', ...args, '--workers', '2', '--now', '2025-03-01T12:00:00Z'], { encoding: 'utf8', timeout: 20_000 });
+    const bad = mkdtempSync(join(tmpdir(), 'detc-'));
+    writeFileSync(join(bad, 'r.yaml'), readFileSync(RULE, 'utf8').replace('| where ResultType == 0', '| where ResultTyp == 0'));
+    const ruleError = detc(join(bad, 'r.yaml'), '--events', 'examples/aad_noninteractive_signins.ndjson');
+    expect([ruleError.status, ruleError.stdout]).toEqual([1, expect.stringContaining("unknown column 'ResultTyp'")]);
+    const missingFile = detc(RULE, '--events', join(bad, 'none.ndjson'));
+    expect([missingFile.status, missingFile.stderr]).toEqual([2, expect.stringContaining('cannot read the events file')]);
+    // A file smaller than one segment is read on the main thread; the threads are stopped unused.
+    const small = detc(RULE, '--events', 'examples/aad_noninteractive_signins.ndjson');
+    expect([small.status, small.stdout.trim().split('\n').length]).toEqual([0, 5]);
+    rmSync(bad, { recursive: true, force: true });
   });
 
   it('reads a JSON array too', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery, type RunOptions } from '../../src/backends/js/compile.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../../src/backends/js/events.js';
-import { streamEventsInParallel } from '../../src/backends/js/ndjson-parallel.js';
+import { startReaderThreads, streamEventsInParallel } from '../../src/backends/js/ndjson-parallel.js';
 import { main } from '../../src/cli/main.js';
 import { checkRuleFile } from '../../src/compile.js';
 import { capture } from '../helpers.js';
@@ -64,8 +64,7 @@ async function read(ruleFile: string, file: string, how: How): Promise<Outcome> 
   };
   if (how.segmentBytes === undefined) await streamEvents(file, handlers);
   else await streamEventsInParallel(file, handlers, {
-      workers: 2,
-      workerScript,
+      threads: startReaderThreads(2, workerScript),
       ir: r.ir!,
       run,
       parseAll: how.parseAll ?? false,
@@ -139,7 +138,7 @@ describe('parallel NDJSON reading', () => {
       for (const values of [false, true]) {
         const session = compiled.open(run);
         const handlers: StreamHandlers = { onEvent: (e) => session.push(e), onBad: (b) => expect.fail(`bad line ${b.line}`), mayMatch: compiled.rawTextFilter };
-        await streamEventsInParallel(file, handlers, { workers: 2, workerScript, ir, run, parseAll: false, segmentBytes: 500, replay: values ? session.replay : undefined });
+        await streamEventsInParallel(file, handlers, { threads: startReaderThreads(2, workerScript), ir, run, parseAll: false, segmentBytes: 500, replay: values ? session.replay : undefined });
         expect(session.end().rows, `${query} (${values ? 'summarize inputs' : 'lines'})`).toEqual(expected);
       }
     }

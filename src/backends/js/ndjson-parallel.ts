@@ -15,17 +15,18 @@
  */
 import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import type { QueryIR } from '../../ir/types.js';
 import type { Value } from '../../semantics/values.js';
 import { compileQuery, type RunOptions } from './compile.js';
 import { eachLine, readLine, SKIPPED, streamEvents, withoutCR, type BadLine, type StreamHandlers } from './events.js';
 
 export interface ParallelReadOptions {
-  /** Worker threads (at least 1). */
-  readonly workers: number;
-  /** A script that calls ndjsonWorker() when it runs as a worker (the CLI's own entry point). */
-  readonly workerScript: string;
+  /**
+   * Reader threads from startReaderThreads (at least one). The read takes them over: they are
+   * terminated when it ends, also when the file turns out too small or not NDJSON.
+   */
+  readonly threads: readonly Worker[];
   /** The query whose events are read, and the run's options: the workers apply its filters. */
   readonly ir: QueryIR;
   readonly run: RunOptions;
@@ -112,16 +113,37 @@ function sharedStrings(values: Value[], pool: Map<string, string>): Value[] {
 }
 const POOL_LIMIT = 100_000;
 
-/** Read events like streamEvents, with `options.workers` threads doing the per-line work. */
-export async function streamEventsInParallel(path: string, h: StreamHandlers, options: ParallelReadOptions): Promise<void> {
-  if (path === '-') return streamEvents(path, h);
-  const size = statSync(path).size;
-  const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
-  if (size <= segmentBytes || !startsAsNdjson(path)) return streamEvents(path, h);
+/**
+ * Reader threads, started before the run needs them: a thread's start-up (an isolate, the script)
+ * takes about as long as compiling the rule, so the CLI starts them first and both overlap.
+ * `script` calls ndjsonWorker() when it runs as a worker (the CLI's own entry point).
+ */
+export function startReaderThreads(count: number, script: string): Worker[] {
+  return Array.from({ length: count }, () => new Worker(script));
+}
 
+export async function stopReaderThreads(threads: readonly Worker[]): Promise<void> {
+  await Promise.all(threads.map((w) => w.terminate()));
+}
+
+/** Read events like streamEvents, with reader threads doing the per-line work. */
+export async function streamEventsInParallel(path: string, h: StreamHandlers, options: ParallelReadOptions): Promise<void> {
+  const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  let size = 0;
+  let parallel = false;
+  try {
+    size = path === '-' ? 0 : statSync(path).size;
+    parallel = size > segmentBytes && startsAsNdjson(path);
+  } finally {
+    if (!parallel) await stopReaderThreads(options.threads);
+  }
+  if (!parallel) return streamEvents(path, h);
   const segments = Math.ceil(size / segmentBytes);
+  await stopReaderThreads(options.threads.slice(segments));
+  const workers = options.threads.slice(0, segments);
+  // The first message a thread gets says what to read and which query to apply.
   const input: WorkerInput = { path, ir: options.ir, run: options.run, parseAll: options.parseAll, summarize: options.replay !== undefined };
-  const workers = Array.from({ length: Math.min(options.workers, segments) }, () => new Worker(options.workerScript, { workerData: input }));
+  for (const w of workers) w.postMessage(input);
   const results = new Map<number, SegmentResult>();
   let nextToSend = 0;
   let nextToUse = 0;
@@ -179,7 +201,7 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
       }
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await stopReaderThreads(workers);
   }
 }
 
@@ -216,9 +238,19 @@ function segmentText(fd: number, size: number, start: number, end: number): stri
   return lines.toString(isAscii(lines) ? 'latin1' : 'utf8');
 }
 
-/** The worker thread's side: answers segment requests until the main thread terminates it. */
+/**
+ * The worker thread's side: takes what to read from the first message, then answers segment
+ * requests until the main thread terminates it.
+ */
 export function ndjsonWorker(): void {
-  const input = workerData as WorkerInput;
+  let serve: ((request: SegmentRequest) => SegmentResult) | undefined;
+  parentPort!.on('message', (message: WorkerInput | SegmentRequest) => {
+    if (serve === undefined) serve = segmentReader(message as WorkerInput);
+    else parentPort!.postMessage(serve(message as SegmentRequest));
+  });
+}
+
+function segmentReader(input: WorkerInput): (request: SegmentRequest) => SegmentResult {
   const query = compileQuery(input.ir);
   const mayMatch = input.parseAll ? undefined : query.rawTextFilter;
   // With summarize inputs the filters run inside `inputs`; the event filter is not needed then.
@@ -226,7 +258,7 @@ export function ndjsonWorker(): void {
   const passes = inputs ? undefined : query.eventFilter?.(input.run);
   const fd = openSync(input.path, 'r');
   const size = statSync(input.path).size;
-  parentPort!.on('message', (request: SegmentRequest) => parentPort!.postMessage(readSegment(fd, size, request, mayMatch, passes, inputs)));
+  return (request) => readSegment(fd, size, request, mayMatch, passes, inputs);
 }
 
 function readSegment(
