@@ -42,7 +42,7 @@ export const QUERIES = [
   'T | project a = s2, n | join kind=inner (T | project b = s2, s) on $left.a == $right.b | summarize count() by a, s',
   // A where right after a summarize is tried before the other outputs are read (EarlyWhere):
   // on a count, on one column of a multi-column aggregate, on keys only, and after a sort (not fused).
-  'T | where n > 0 | summarize c = count(), ss = make_set(s, 3), dc = dcount(s) by s2 | where c > 2 or dc >= 3 | extend k = strcat(s2, "-", tostring(c))',
+  'T | summarize c = count(), ss = make_set(s, 3), dc = dcount(s) by s2 | where c > 1 or dc >= 2 | extend k = strcat(s2, "-", tostring(c))',
   'T | summarize arg_max(n, s, r), c = count() by s2 | where s has "curl" or c > 2',
   'T | summarize ss = make_set(s), m = max(r) by s2 | where s2 in~ ("a", "c")',
   'T | sort by n asc | summarize take_any(s), c = count() by b | where c > 1',
