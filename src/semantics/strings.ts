@@ -123,14 +123,15 @@ export function termAlternation(needles: readonly string[]): (h: string) => bool
 }
 
 /**
- * A string test that remembers its answers, bounded (the memory is dropped past 4,096 strings):
- * the columns rules test (user agents, resource names, operations) repeat a few values. A column
- * with more distinct values than that (user names, addresses) would only churn the memory: after
- * it has been dropped twice, the test runs directly. `keyToKeep` gives the string the memory keeps
- * (a copy, where the tested string is a slice that would keep a larger text alive).
+ * A function of a string that remembers its answers, bounded (the memory is dropped past 4,096
+ * strings): the columns rules test or parse (user agents, resource names, locations) repeat a few
+ * values. A column with more distinct values than that (user names, addresses) would only churn
+ * the memory: after it has been dropped twice, the function runs directly. `keyToKeep` gives the
+ * string the memory keeps (a copy, where the argument is a slice that would keep a larger text
+ * alive). Only for pure functions whose answers are immutable (booleans, strings, numbers, null).
  */
-export function memoized(test: (s: string) => boolean, keyToKeep: (s: string) => string = (s) => s): (s: string) => boolean {
-  let cache = new Map<string, boolean>();
+export function memoized<T>(test: (s: string) => T, keyToKeep: (s: string) => string = (s) => s): (s: string) => T {
+  let cache = new Map<string, T>();
   let drops = 0;
   return (s) => {
     if (drops >= 2) return test(s);

@@ -18,6 +18,8 @@ export const testTables = new TableCatalog([
       { name: 't', type: 'datetime' },
       { name: 'ts', type: 'timespan' },
       { name: 'd', type: 'dynamic' },
+      // JSON held as text, as in LocationDetails or DeviceDetail of the sign-in tables.
+      { name: 'j', type: 'string' },
       { name: 'TimeGenerated', type: 'datetime' },
     ],
   },

@@ -14,6 +14,7 @@ export const event = fc.record(
     t: fc.integer({ min: 0, max: 48 * 60 }).map((m) => new Date(NOW - m * 60_000).toISOString()),
     TimeGenerated: fc.integer({ min: 0, max: 48 * 60 }).map((m) => new Date(NOW - m * 60_000).toISOString()),
     d: fc.oneof(fc.constant({ k: 'x', arr: [1, 2] }), fc.constant('{"k":"y"}'), fc.constant(null), fc.constant([3, 4])),
+    j: fc.constantFrom('{"k":"x","n":1}', '{"k":"y","n":"2"}', '{"k":null}', 'not json', '', '[1,2]'),
   },
   { requiredKeys: [] },
 );
@@ -46,5 +47,8 @@ export const QUERIES = [
   'T | summarize arg_max(n, s, r), c = count() by s2 | where s has "curl" or c > 2',
   'T | summarize ss = make_set(s), m = max(r) by s2 | where s2 in~ ("a", "c")',
   'T | sort by n asc | summarize take_any(s), c = count() by b | where c > 1',
+  // Parsing one string column into a scalar is computed once per distinct value (rememberedPerValue).
+  'T | extend k = tostring(parse_json(j).k), m = toint(parse_json(j).n) + 1, p = extract("([a-z]+)/", 1, s) | where isnotempty(p) or k == "x" | project s, j, k, m, p',
+  'T | where n > 0 | summarize ks = make_set(tostring(parse_json(j).k)), c = count() by w = tostring(split(s, "/")[0])',
 ];
 

@@ -26,6 +26,13 @@ export interface CodegenContext {
   impl(e: Extract<ScalarExpr, { kind: 'call' }>): Impl;
   /** Fallback for expressions generated code does not handle (let values, member, subqueries). */
   closure(e: ScalarExpr): Accessor;
+  /** An expression to compute as a function of one column's value (remembered per value), if it is one. */
+  perValue?(e: ScalarExpr): PerValue | undefined;
+}
+
+export interface PerValue {
+  readonly column: string;
+  readonly of: (value: Value) => Value;
 }
 
 /**
@@ -83,6 +90,8 @@ export class ExpressionCode {
   gen(x: ScalarExpr): string {
     const c = this.ctx.constant(x);
     if (c) return this.constant(c.value);
+    const p = this.ctx.perValue?.(x);
+    if (p) return `F[${this.F.push(p.of) - 1}](${this.column(p.column)})`;
     switch (x.kind) {
       case 'column':
         return this.column(x.name);

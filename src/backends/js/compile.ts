@@ -9,13 +9,14 @@ import type { Accumulator, RunContext } from '../../catalog/types.js';
 import type { Column, Let, QueryIR, ScalarExpr, Schema, SortKey, Tabular, TabularOp } from '../../ir/types.js';
 import { sortCompare } from '../../semantics/compare.js';
 import { castElement, coerce, expansionElements, jsonText, member, type Value } from '../../semantics/values.js';
+import { memoized } from '../../semantics/strings.js';
 import { outputValue } from './output.js';
 import { constantLets, constantValue, rawTextFilter } from './prefilter.js';
 import { fusePrefix, type FusedRunState } from './fuse.js';
 import { planAggregates, type AggregateOutput, type AggregatePlan } from './aggregates.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
 import { GroupTable, type Group } from './groups.js';
-import { generateAccessor, generateRowBuilder, type ColumnSource } from './codegen.js';
+import { generateAccessor, generateRowBuilder, type ColumnSource, type PerValue } from './codegen.js';
 
 export interface Row {
   readonly e: Readonly<Record<string, unknown>> | null;
@@ -247,6 +248,46 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     );
   }
 
+  /**
+   * An expression that parses one string column (parse_json, extract, split) into a scalar, such
+   * as `tostring(parse_json(LocationDetails).countryOrRegion)`, as a function of that column's
+   * value computed once per distinct value (see memoized): the columns rules parse (locations,
+   * device details) repeat a few values. Only pure expressions: none that read the query clock
+   * (now, ago) or a let whose value is not a constant, and only scalar results (a dynamic value
+   * would be shared between rows).
+   */
+  function rememberedPerValue(e: ScalarExpr): PerValue | undefined {
+    if (e.kind !== 'call' || e.type === 'dynamic') return undefined;
+    let column: Extract<ScalarExpr, { kind: 'column' }> | undefined;
+    let parses = false;
+    const pure = (x: ScalarExpr): boolean => {
+      switch (x.kind) {
+        case 'column':
+          if (column && column.name !== x.name) return false;
+          column = x;
+          return true;
+        case 'literal':
+          return true;
+        case 'letRef':
+          return constants.has(x.name);
+        case 'member':
+          return pure(x.target) && (typeof x.key !== 'object' || pure(x.key));
+        case 'call':
+          if (x.fn === 'now' || x.fn === 'ago') return false;
+          if (PARSING.has(x.fn)) parses = true;
+          return x.args.every(pure);
+        default:
+          return false;
+      }
+    };
+    if (!pure(e) || !parses || column?.type !== 'string') return undefined;
+    // The expression over a row of that one column (and without this hook, which would find it again).
+    const { constant, impl, closure } = codegenContext(computed([column]));
+    const compute = generateAccessor(e, { constant, impl, closure, column: () => ({ slot: 0 }) });
+    const remembered = memoized((s: string) => compute({ e: null, v: [s] }));
+    return { column: column.name, of: (s) => (typeof s === 'string' ? remembered(s) : compute({ e: null, v: [s] })) };
+  }
+
   /** Constants, catalog implementations and closure fallbacks for generated code. */
   function codegenContext(layout: Layout) {
     return {
@@ -256,6 +297,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
       },
       impl: (x: Extract<ScalarExpr, { kind: 'call' }>) => scalarEntry(x.fn).js({ types: x.args.map((a) => a.type), consts: x.args.map(constantOf), run }),
       closure: (x: ScalarExpr) => closureExpr(x, layout),
+      perValue: rememberedPerValue,
     };
   }
 
@@ -932,6 +974,9 @@ function setOutput(v: Value[], slot: number, g: Group, out: AggregateOutput): vo
     for (let j = 0; j < out.outputs; j++) v[slot + j] = values[j] ?? null;
   } else v[slot] = result;
 }
+
+/** Functions that parse a string: worth remembering per value (see rememberedPerValue). */
+const PARSING = new Set(['parse_json', 'todynamic', 'extract', 'split']);
 
 /** Adds the columns `e` reads to `into`; false if it reads more than the row (a subquery). */
 function columnsRead(e: ScalarExpr, into: Set<string>): boolean {
