@@ -90,8 +90,9 @@ export function rawTextFilter(ir: QueryIR): ((json: string) => boolean) | undefi
       // Sticky at the value's first character: any run of string characters (an escape sequence
       // counts as one), then a needle. It cannot run past the closing quote, and it needs no
       // copy of the value (the copies, one per line and column, were most of the filter's cost).
-      const alternatives = r.filter((n) => n.column === c).map(needlePattern).join('|');
-      return columnValueTest(c, rawValueTest(new RegExp(`(?:[^"\\\\]|\\\\[^])*?(?:${alternatives})`, 'y')));
+      const needles = r.filter((n) => n.column === c);
+      const scan = new RegExp(`(?:[^"\\\\]|\\\\[^])*?(?:${needles.map(needlePattern).join('|')})`, 'y');
+      return columnValueTest(c, needles.length >= REMEMBERED_FROM_NEEDLES ? rememberedScan(scan) : scanInPlace(scan));
     });
   });
   return (json) => {
@@ -147,28 +148,38 @@ function columnValueTest(column: string, inValue: RawValueTest): (json: string) 
 /** Whether the raw text of a JSON string value, json[start, end), can hold a needle. */
 type RawValueTest = (json: string, start: number, end: number) => boolean;
 
+/**
+ * From this many needles in one column (has_any lists) the scan is remembered per value: it then
+ * costs more than the lookup, which hashes the value. Fewer needles (==, in~ of two or three) are
+ * scanned in place. Prefilter per line on the benchmark file: 1.44-1.56 us scanning every column,
+ * 1.34-1.42 remembering every column, 1.08-1.30 remembering only the has_any lists (BENCHMARKS.md).
+ */
+const REMEMBERED_FROM_NEEDLES = 4;
+
 /** Values longer than this are scanned in place rather than remembered. */
 const MAX_REMEMBERED_VALUE = 256;
 
+/** The needle scan (sticky) run from the value's first character, in the line itself. */
+function scanInPlace(scan: RegExp): RawValueTest {
+  return (json, start) => {
+    scan.lastIndex = start;
+    return scan.test(json);
+  };
+}
+
 /**
- * The needle scan of one column, remembered per raw value: the columns rules filter on (user
- * agents, resource names, result codes) repeat a few values, and a lookup costs less than the scan
- * (measured in BENCHMARKS.md). `memoized` stops remembering a column with too many distinct values.
- * The memory keeps copies, not slices of the line, which would keep whole segments of the file alive.
+ * The needle scan of one column, remembered per raw value: the columns rules filter with long
+ * lists (user agents, resource names) repeat a few values. `memoized` stops remembering a column
+ * with too many distinct values. The memory keeps copies, not slices of the line, which would keep
+ * whole segments of the file alive.
  */
-function rawValueTest(inValue: RegExp): RawValueTest {
-  const scan = (raw: string) => {
-    inValue.lastIndex = 0;
-    return inValue.test(raw);
-  };
-  const remembered = memoized(scan, (raw) => JSON.parse(JSON.stringify(raw)) as string);
-  return (json, start, end) => {
-    if (end - start > MAX_REMEMBERED_VALUE) {
-      inValue.lastIndex = start;
-      return inValue.test(json);
-    }
-    return remembered(json.slice(start, end));
-  };
+function rememberedScan(scan: RegExp): RawValueTest {
+  const inPlace = scanInPlace(scan);
+  const remembered = memoized(
+    (raw: string) => inPlace(raw, 0, raw.length),
+    (raw) => JSON.parse(JSON.stringify(raw)) as string,
+  );
+  return (json, start, end) => (end - start > MAX_REMEMBERED_VALUE ? inPlace(json, start, end) : remembered(json.slice(start, end)));
 }
 
 function skipSpace(s: string, i: number): number {
