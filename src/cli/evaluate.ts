@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { alertsFor, alertSpec, eachAlert, type Alert, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery } from '../backends/js/compile.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../backends/js/events.js';
@@ -10,7 +11,7 @@ import { checkRuleFile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { runRuleTests } from '../ruletest/ruletest.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
 import { checkPaths, printDiagnostics } from './common.js';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -89,68 +90,83 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   // however the run ends (the parallel read stops those it takes over itself).
   const threads = startReaderThreads(readerThreads(args.options.get('workers'), eventsPath), CLI_SCRIPT);
   try {
-    const r = checkRuleFile(ruleFile);
-    if (!r.rule || !r.ir || hasErrors(r.diagnostics)) {
-      printDiagnostics([r], io);
-      return 1;
-    }
-    const query = compileQuery(r.ir);
-    // Sentinel's schedule window (queryPeriod before --now) applies when a clock is given; without
-    // one, every event in the file is seen and ago()/now() use the current time.
-    const windowed = typeof nowText === 'string' && !args.options.has('no-window');
-    const runOptions = { now, windowMs: windowed ? r.rule.queryPeriodMs : undefined };
-    const session = query.open(runOptions);
-    const bad: BadLine[] = [];
-    let events = 0;
-    let bytes = 0;
-    let lastProgress = Date.now();
-    const progress = io.isTTY && eventsPath !== '-';
-    // Lines that cannot pass the rule's first filters are skipped unparsed, unless every line must
-    // be checked (--strict, --parse-all).
-    const parseAll = args.options.has('strict') || args.options.has('parse-all');
-    let skipped = 0;
-    const handlers: StreamHandlers = {
-      onEvent: (e) => {
-        events++;
-        session.push(e);
-      },
-      onBad: (b) => {
-        if (args.options.has('strict')) throw new StrictEventsError(b, eventsPath);
-        bad.push(b);
-        if (bad.length <= 20) io.err(`${eventsPath}:${b.line}: skipped: ${b.message}`);
-      },
-      onBytes: progress
-        ? (n) => {
-            bytes += n;
-            if (Date.now() - lastProgress > 500) {
-              lastProgress = Date.now();
-              process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${events + skipped} events`);
-            }
-          }
-        : undefined,
-      mayMatch: parseAll ? undefined : query.rawTextFilter,
-      onSkipped: () => void skipped++,
-      onDropped: (n) => void (events += n),
-    };
-    try {
-      if (threads.length > 0) await streamEventsInParallel(eventsPath, handlers, { threads, ir: r.ir, run: runOptions, parseAll, replay: session.replay });
-      else await streamEvents(eventsPath, handlers);
-    } catch (e) {
-      const reason = fileProblem(e, eventsPath);
-      if (reason) throw new UsageError(`cannot read the events file ${eventsPath}: ${reason}`);
-      throw e;
-    }
-    if (progress) process.stderr.write('\r\x1b[K');
-    if (bad.length > 20) io.err(`${eventsPath}: ${bad.length - 20} more bad lines skipped`);
-    const result = session.end();
-    // NDJSON is written as the alerts are made, a thousand per write, none kept: on large results
-    // keeping them all cost more in garbage collection than making them.
-    const alertCount = format === 'ndjson' ? writeNdjson(eachAlert(alertSpec(r.rule), result), io) : printRun(alertsFor(alertSpec(r.rule), result), format, io);
-    io.err(`${events + skipped} events${skipped ? ` (${skipped} not parsed: they cannot pass the rule's first filters)` : ''}, ${result.rows.length} result rows, ${alertCount} alert(s)${bad.length ? `, ${bad.length} bad line(s) skipped` : ''}`);
-    return 0;
+    return await runRule({ ruleFile, eventsPath, format, now, clockGiven: typeof nowText === 'string', args }, threads, io);
   } finally {
     await stopReaderThreads(threads);
   }
+}
+
+interface RunRequest {
+  readonly ruleFile: string;
+  readonly eventsPath: string;
+  readonly format: string;
+  readonly now: number;
+  /** --now was given: Sentinel's schedule window applies. */
+  readonly clockGiven: boolean;
+  readonly args: ParsedArgs;
+}
+
+/** The rule checked, compiled and run over the events, with the reader threads started for it. */
+async function runRule(run: RunRequest, threads: Worker[], io: CliIO): Promise<number> {
+  const r = checkRuleFile(run.ruleFile);
+  if (!r.rule || !r.ir || hasErrors(r.diagnostics)) {
+    printDiagnostics([r], io);
+    return 1;
+  }
+  const query = compileQuery(r.ir);
+  // Sentinel's schedule window (queryPeriod before --now) applies when a clock is given; without
+  // one, every event in the file is seen and ago()/now() use the current time.
+  const windowed = run.clockGiven && !run.args.options.has('no-window');
+  const runOptions = { now: run.now, windowMs: windowed ? r.rule.queryPeriodMs : undefined };
+  const session = query.open(runOptions);
+  const bad: BadLine[] = [];
+  let events = 0;
+  let bytes = 0;
+  let lastProgress = Date.now();
+  const progress = io.isTTY && run.eventsPath !== '-';
+  // Lines that cannot pass the rule's first filters are skipped unparsed, unless every line must
+  // be checked (--strict, --parse-all).
+  const parseAll = run.args.options.has('strict') || run.args.options.has('parse-all');
+  let skipped = 0;
+  const handlers: StreamHandlers = {
+    onEvent: (e) => {
+      events++;
+      session.push(e);
+    },
+    onBad: (b) => {
+      if (run.args.options.has('strict')) throw new StrictEventsError(b, run.eventsPath);
+      bad.push(b);
+      if (bad.length <= 20) io.err(`${run.eventsPath}:${b.line}: skipped: ${b.message}`);
+    },
+    onBytes: progress
+      ? (n) => {
+          bytes += n;
+          if (Date.now() - lastProgress > 500) {
+            lastProgress = Date.now();
+            process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${events + skipped} events`);
+          }
+        }
+      : undefined,
+    mayMatch: parseAll ? undefined : query.rawTextFilter,
+    onSkipped: () => void skipped++,
+    onDropped: (n) => void (events += n),
+  };
+  try {
+    if (threads.length > 0) await streamEventsInParallel(run.eventsPath, handlers, { threads, ir: r.ir, run: runOptions, parseAll, replay: session.replay });
+    else await streamEvents(run.eventsPath, handlers);
+  } catch (e) {
+    const reason = fileProblem(e, run.eventsPath);
+    if (reason) throw new UsageError(`cannot read the events file ${run.eventsPath}: ${reason}`);
+    throw e;
+  }
+  if (progress) process.stderr.write('\r\x1b[K');
+  if (bad.length > 20) io.err(`${run.eventsPath}: ${bad.length - 20} more bad lines skipped`);
+  const result = session.end();
+  // NDJSON is written as the alerts are made, a thousand per write, none kept: on large results
+  // keeping them all cost more in garbage collection than making them.
+  const alertCount = run.format === 'ndjson' ? writeNdjson(eachAlert(alertSpec(r.rule), result), io) : printRun(alertsFor(alertSpec(r.rule), result), run.format, io);
+  io.err(`${events + skipped} events${skipped ? ` (${skipped} not parsed: they cannot pass the rule's first filters)` : ''}, ${result.rows.length} result rows, ${alertCount} alert(s)${bad.length ? `, ${bad.length} bad line(s) skipped` : ''}`);
+  return 0;
 }
 
 /** Alerts as NDJSON, a write per thousand (one per line costs more than the JSON); how many. */

@@ -919,8 +919,8 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
  * The `where` right after a summarize, tried on each group before its row is complete: `reads`
  * marks the aggregate outputs its predicate reads. A threshold rule's where drops most groups
  * (the seed rule's, 46,000 of 62,000), whose other results (make_set lists) are then never read.
- * The where step still runs on the rows that pass; predicates are pure (the catalog has no
- * random or clock-reading function other than now(), fixed per run), so it gives the same answer.
+ * The where step still runs on the rows that pass; predicates are pure (the catalog has no random
+ * function, and its clock functions, now and ago, are fixed per run), so it gives the same answer.
  */
 interface EarlyWhere {
   readonly reads: readonly boolean[];

@@ -88,8 +88,8 @@ export function rawTextFilter(ir: QueryIR): ((json: string) => boolean) | undefi
     const columns = [...new Set(r.map((n) => n.column))];
     return columns.map((c) => {
       // Sticky at the value's first character: any run of string characters (an escape sequence
-      // counts as one), then a needle. It cannot run past the closing quote, and it needs no
-      // copy of the value (the copies, one per line and column, were most of the filter's cost).
+      // counts as one), then a needle. It cannot run past the closing quote, and scanning in place
+      // needs no copy of the value; long lists are remembered per value instead (rememberedScan).
       const needles = r.filter((n) => n.column === c);
       const scan = new RegExp(`(?:[^"\\\\]|\\\\[^])*?(?:${needles.map(needlePattern).join('|')})`, 'y');
       return columnValueTest(c, needles.length >= REMEMBERED_FROM_NEEDLES ? rememberedScan(scan) : scanInPlace(scan));
