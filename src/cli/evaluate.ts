@@ -2,11 +2,10 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { alertsFor, alertSpec, eachAlert, type Alert, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery } from '../backends/js/compile.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../backends/js/events.js';
-import { startReaderThreads, stopReaderThreads, streamEventsInParallel } from '../backends/js/ndjson-parallel.js';
+import { ReaderThreads, streamEventsInParallel } from '../backends/js/ndjson-parallel.js';
 import { checkRuleFile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
@@ -88,11 +87,11 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
 
   // Reader threads start first: their start-up overlaps the rule's compilation. They are stopped
   // however the run ends (the parallel read stops those it takes over itself).
-  const threads = startReaderThreads(readerThreads(args.options.get('workers'), eventsPath), CLI_SCRIPT);
+  const threads = new ReaderThreads(readerThreads(args.options.get('workers'), eventsPath), CLI_SCRIPT);
   try {
     return await runRule({ ruleFile, eventsPath, format, now, clockGiven: typeof nowText === 'string', args }, threads, io);
   } finally {
-    await stopReaderThreads(threads);
+    await threads.stop();
   }
 }
 
@@ -107,7 +106,7 @@ interface RunRequest {
 }
 
 /** The rule checked, compiled and run over the events, with the reader threads started for it. */
-async function runRule(run: RunRequest, threads: Worker[], io: CliIO): Promise<number> {
+async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Promise<number> {
   const r = checkRuleFile(run.ruleFile);
   if (!r.rule || !r.ir || hasErrors(r.diagnostics)) {
     printDiagnostics([r], io);
@@ -152,7 +151,7 @@ async function runRule(run: RunRequest, threads: Worker[], io: CliIO): Promise<n
     onDropped: (n) => void (events += n),
   };
   try {
-    if (threads.length > 0) await streamEventsInParallel(run.eventsPath, handlers, { threads, ir: r.ir, run: runOptions, parseAll, replay: session.replay });
+    if (threads.workers.length > 0) await streamEventsInParallel(run.eventsPath, handlers, { threads, ir: r.ir, run: runOptions, parseAll, replay: session.replay });
     else await streamEvents(run.eventsPath, handlers);
   } catch (e) {
     const reason = fileProblem(e, run.eventsPath);

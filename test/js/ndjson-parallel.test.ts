@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery, type RunOptions } from '../../src/backends/js/compile.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../../src/backends/js/events.js';
-import { startReaderThreads, streamEventsInParallel } from '../../src/backends/js/ndjson-parallel.js';
+import { ReaderThreads, streamEventsInParallel } from '../../src/backends/js/ndjson-parallel.js';
 import { main } from '../../src/cli/main.js';
 import { checkRuleFile } from '../../src/compile.js';
 import { capture } from '../helpers.js';
@@ -64,7 +64,7 @@ async function read(ruleFile: string, file: string, how: How): Promise<Outcome> 
   };
   if (how.segmentBytes === undefined) await streamEvents(file, handlers);
   else await streamEventsInParallel(file, handlers, {
-      threads: startReaderThreads(2, workerScript),
+      threads: new ReaderThreads(2, workerScript),
       ir: r.ir!,
       run,
       parseAll: how.parseAll ?? false,
@@ -138,7 +138,7 @@ describe('parallel NDJSON reading', () => {
       for (const values of [false, true]) {
         const session = compiled.open(run);
         const handlers: StreamHandlers = { onEvent: (e) => session.push(e), onBad: (b) => expect.fail(`bad line ${b.line}`), mayMatch: compiled.rawTextFilter };
-        await streamEventsInParallel(file, handlers, { threads: startReaderThreads(2, workerScript), ir, run, parseAll: false, segmentBytes: 500, replay: values ? session.replay : undefined });
+        await streamEventsInParallel(file, handlers, { threads: new ReaderThreads(2, workerScript), ir, run, parseAll: false, segmentBytes: 500, replay: values ? session.replay : undefined });
         expect(session.end().rows, `${query} (${values ? 'summarize inputs' : 'lines'})`).toEqual(expected);
       }
     }
@@ -158,6 +158,29 @@ describe('parallel NDJSON reading', () => {
     }
   });
 
+
+  it('reports a reader thread that failed before or during the read, without hanging or crashing', async () => {
+    const r = checkRuleFile(join(root, 'rules/application_access_token_entra.yaml'));
+    const file = join(dir, 'fail.ndjson');
+    writeFileSync(file, `${readFileSync(join(root, 'examples/aad_noninteractive_signins.ndjson'), 'utf8')}`.repeat(4));
+    const handlers: StreamHandlers = { onEvent: () => {}, onBad: () => {} };
+    const read = (threads: ReaderThreads) => streamEventsInParallel(file, handlers, { threads, ir: r.ir!, run: { now: NOW }, parseAll: false, segmentBytes: 20_000 });
+    // A script that throws as it starts: once the failure has happened before the read takes the
+    // threads over (recorded while nothing listened), once while it starts.
+    const broken = join(dir, 'broken-worker.mjs');
+    writeFileSync(broken, 'throw new Error("reader thread broken on purpose");\n');
+    const early = new ReaderThreads(2, broken);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(early.failed?.message).toBe('reader thread broken on purpose');
+    await expect(read(early)).rejects.toThrow('reader thread broken on purpose');
+    await expect(read(new ReaderThreads(2, broken))).rejects.toThrow('reader thread broken on purpose');
+    // A thread that ends by itself before the read.
+    const quits = join(dir, 'quitting-worker.mjs');
+    writeFileSync(quits, 'process.exit(3);\n');
+    const ended = new ReaderThreads(1, quits);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await expect(read(ended)).rejects.toThrow('NDJSON reader thread stopped (exit code 3)');
+  });
   it('stops at the first bad line in file order in strict mode', async () => {
     const file = join(dir, 'bad.ndjson');
     const good = readFileSync(join(root, 'examples/aad_noninteractive_signins.ndjson'), 'utf8').trim().split('\n');

@@ -23,10 +23,10 @@ import { eachLine, readLine, SKIPPED, streamEvents, withoutCR, type BadLine, typ
 
 export interface ParallelReadOptions {
   /**
-   * Reader threads from startReaderThreads (at least one). The read takes them over: they are
-   * terminated when it ends, also when the file turns out too small or not NDJSON.
+   * Reader threads (at least one). The read takes them over: they are terminated when it ends,
+   * also when the file turns out too small or not NDJSON.
    */
-  readonly threads: readonly Worker[];
+  readonly threads: ReaderThreads;
   /** The query whose events are read, and the run's options: the workers apply its filters. */
   readonly ir: QueryIR;
   readonly run: RunOptions;
@@ -116,31 +116,60 @@ const POOL_LIMIT = 100_000;
 /**
  * Reader threads, started before the run needs them: a thread's start-up (an isolate, the script)
  * takes about as long as compiling the rule, so the CLI starts them first and both overlap.
- * `script` calls ndjsonWorker() when it runs as a worker (the CLI's own entry point).
+ * `script` calls ndjsonWorker() when it runs as a worker (the CLI's own entry point). Until a read
+ * takes them over, a thread that fails or ends is recorded here (an 'error' event without a
+ * listener would end the process), and the read reports it.
  */
-export function startReaderThreads(count: number, script: string): Worker[] {
-  return Array.from({ length: count }, () => new Worker(script));
-}
+export class ReaderThreads {
+  readonly workers: readonly Worker[];
+  private failure: Error | undefined;
+  private readonly stopping = new Set<Worker>();
 
-export async function stopReaderThreads(threads: readonly Worker[]): Promise<void> {
-  await Promise.all(threads.map((w) => w.terminate()));
+  constructor(count: number, script: string) {
+    this.workers = Array.from({ length: count }, () => {
+      const w = new Worker(script);
+      w.on('error', (e) => void (this.failure ??= e));
+      w.on('exit', (code) => {
+        if (!this.stopping.has(w)) this.failure ??= new Error(`NDJSON reader thread stopped (exit code ${code})`);
+      });
+      return w;
+    });
+  }
+
+  /** The first failure of a thread so far, if any. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Terminates these threads (all by default); stopping a stopped thread does nothing. */
+  async stop(which: readonly Worker[] = this.workers): Promise<void> {
+    for (const w of which) this.stopping.add(w);
+    await Promise.all(which.map((w) => w.terminate()));
+  }
 }
 
 /** Read events like streamEvents, with reader threads doing the per-line work. */
 export async function streamEventsInParallel(path: string, h: StreamHandlers, options: ParallelReadOptions): Promise<void> {
   const segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  const threads = options.threads;
   let size = 0;
   let parallel = false;
   try {
     size = path === '-' ? 0 : statSync(path).size;
     parallel = size > segmentBytes && startsAsNdjson(path);
   } finally {
-    if (!parallel) await stopReaderThreads(options.threads);
+    if (!parallel) await threads.stop();
   }
   if (!parallel) return streamEvents(path, h);
   const segments = Math.ceil(size / segmentBytes);
-  await stopReaderThreads(options.threads.slice(segments));
-  const workers = options.threads.slice(0, segments);
+  const workers = threads.workers.slice(0, segments);
+  // Nothing is awaited from here until every thread has its listeners: a failure in between
+  // would otherwise go unseen.
+  const unused = threads.stop(threads.workers.slice(segments));
+  if (threads.failed) {
+    await threads.stop();
+    throw threads.failed;
+  }
   // The first message a thread gets says what to read and which query to apply.
   const input: WorkerInput = { path, ir: options.ir, run: options.run, parseAll: options.parseAll, summarize: options.replay !== undefined };
   for (const w of workers) w.postMessage(input);
@@ -201,7 +230,7 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
       }
     });
   } finally {
-    await stopReaderThreads(workers);
+    await Promise.all([threads.stop(workers), unused]);
   }
 }
 
