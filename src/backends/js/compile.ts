@@ -15,6 +15,7 @@ import { constantLets, constantValue, rawTextFilter } from './prefilter.js';
 import { fusePrefix, type FusedRunState } from './fuse.js';
 import { planAggregates, type AggregateOutput, type AggregatePlan } from './aggregates.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
+import { everyNode } from '../../ir/walk.js';
 import { GroupTable, type Group } from './groups.js';
 import { generateAccessor, generateRowBuilder, type ColumnSource, type PerValue } from './codegen.js';
 
@@ -260,27 +261,18 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     if (e.kind !== 'call' || e.type === 'dynamic') return undefined;
     let column: Extract<ScalarExpr, { kind: 'column' }> | undefined;
     let parses = false;
-    const pure = (x: ScalarExpr): boolean => {
-      switch (x.kind) {
-        case 'column':
-          if (column && column.name !== x.name) return false;
-          column = x;
-          return true;
-        case 'literal':
-          return true;
-        case 'letRef':
-          return constants.has(x.name);
-        case 'member':
-          return pure(x.target) && (typeof x.key !== 'object' || pure(x.key));
-        case 'call':
-          if (x.fn === 'now' || x.fn === 'ago') return false;
-          if (PARSING.has(x.fn)) parses = true;
-          return x.args.every(pure);
-        default:
-          return false;
+    const pure = everyNode(e, (x) => {
+      if (x.kind === 'column') {
+        if (column && column.name !== x.name) return false;
+        column = x;
+      } else if (x.kind === 'letRef') return constants.has(x.name);
+      else if (x.kind === 'call') {
+        if (x.fn === 'now' || x.fn === 'ago') return false;
+        if (PARSING.has(x.fn)) parses = true;
       }
-    };
-    if (!pure(e) || !parses || column?.type !== 'string') return undefined;
+      return true;
+    });
+    if (!pure || !parses || column?.type !== 'string') return undefined;
     // The expression over a row of that one column (and without this hook, which would find it again).
     const { constant, impl, closure } = codegenContext(computed([column]));
     const compute = generateAccessor(e, { constant, impl, closure, column: () => ({ slot: 0 }) });
@@ -980,20 +972,10 @@ const PARSING = new Set(['parse_json', 'todynamic', 'extract', 'split']);
 
 /** Adds the columns `e` reads to `into`; false if it reads more than the row (a subquery). */
 function columnsRead(e: ScalarExpr, into: Set<string>): boolean {
-  switch (e.kind) {
-    case 'column':
-      into.add(e.name);
-      return true;
-    case 'literal':
-    case 'letRef':
-      return true;
-    case 'call':
-      return e.args.every((a) => columnsRead(a, into));
-    case 'member':
-      return columnsRead(e.target, into) && (typeof e.key !== 'object' || columnsRead(e.key, into));
-    default:
-      return false;
-  }
+  return everyNode(e, (x) => {
+    if (x.kind === 'column') into.add(x.name);
+    return true;
+  });
 }
 
 /** Output rows through closures (the reference form of generateRowBuilder). */
