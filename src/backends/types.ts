@@ -1,4 +1,4 @@
-/** What every backend returns: files to write (relative to the output folder) and diagnostics. */
+/** What backends return: files to write (relative to the output folder) and diagnostics. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { QueryIR } from '../ir/types.js';
 import type { Rule } from '../rule/types.js';
@@ -19,4 +19,19 @@ export interface CompiledRule {
   readonly ir: QueryIR;
   /** File name stem used for artifacts (`rules/x.yaml` -> `x`). */
   readonly stem: string;
+}
+
+/**
+ * A backend, rule by rule: a build hands each rule's artifacts on as they are made (to be written
+ * at once), so a build of thousands of rules does not hold every artifact in memory. `finish`
+ * makes what covers all the rules (all-rules.json, the QRadar report) after the last one.
+ */
+export interface Backend<RuleOutput extends BackendOutput | Promise<BackendOutput> = BackendOutput | Promise<BackendOutput>> {
+  rule(r: CompiledRule): RuleOutput;
+  finish(): BackendOutput;
+}
+
+/** One backend output from several (a backend's outputs over a list of rules, then its finish). */
+export function mergeOutputs(outputs: readonly BackendOutput[]): BackendOutput {
+  return { artifacts: outputs.flatMap((o) => o.artifacts), diagnostics: outputs.flatMap((o) => o.diagnostics) };
 }

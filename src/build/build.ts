@@ -1,9 +1,9 @@
-/** `detc build`: front end for every rule, then the chosen backends; output is written by the caller. */
+/** `detc build`: front end for every rule, then the chosen backends rule by rule; output is written by the caller. */
 import { basename, extname } from 'node:path';
-import { aqlBackend, type AqlOptions } from '../backends/aql/index.js';
-import { jsBackend } from '../backends/js/index.js';
-import { kqlBackend } from '../backends/kql/index.js';
-import type { Artifact, BackendOutput, CompiledRule } from '../backends/types.js';
+import { createAqlBackend, type AqlOptions } from '../backends/aql/index.js';
+import { createJsBackend } from '../backends/js/index.js';
+import { createKqlBackend } from '../backends/kql/index.js';
+import type { Artifact, Backend, BackendOutput, CompiledRule } from '../backends/types.js';
 import { checkRuleFile, type FrontEndResult } from '../compile.js';
 import { hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { positionOf } from '../rule/load.js';
@@ -24,34 +24,49 @@ export interface BuildOptions {
   readonly artifacts?: boolean;
 }
 
-const BACKENDS: Record<Target, (rules: readonly CompiledRule[], o: BuildOptions & { tables: TableCatalog }) => BackendOutput | Promise<BackendOutput>> = {
-  kql: (rules, o) => kqlBackend(rules, o.tables, !o.skipKusto, o.artifacts ?? true),
-  aql: (rules, o) => aqlBackend(rules, o.aql),
-  js: (rules, o) => jsBackend(rules, o.artifacts ?? true),
+const BACKENDS: Record<Target, (o: BuildOptions & { tables: TableCatalog }) => Backend> = {
+  kql: (o) => createKqlBackend(o.tables, !o.skipKusto, o.artifacts ?? true),
+  aql: (o) => createAqlBackend(o.aql),
+  js: (o) => createJsBackend(o.artifacts ?? true),
 };
 
 export interface BuildResult {
   readonly results: FrontEndResult[];
   /** Backend diagnostics (front-end ones are in `results`). */
   readonly diagnostics: Diagnostic[];
+  /** The artifacts, unless they went to `onArtifact`. */
   readonly artifacts: Artifact[];
+  /** Every artifact's path, in the order they were made. */
+  readonly paths: string[];
   readonly ok: boolean;
 }
 
-/** Compile rules to artifacts in memory; nothing is written here. */
-export async function buildRules(files: readonly string[], targets: readonly Target[], options: BuildOptions = {}): Promise<BuildResult> {
+/**
+ * Compile rules to artifacts. Nothing is written here: each artifact goes to `onArtifact` as soon
+ * as it is made (a build writes it to its staging folder, and keeps no artifact in memory), or
+ * without it is collected in the result. If the front end finds errors no backend runs.
+ */
+export async function buildRules(files: readonly string[], targets: readonly Target[], options: BuildOptions = {}, onArtifact?: (a: Artifact) => void): Promise<BuildResult> {
   const tables = options.tables ?? loadTables();
   const results = files.map((f) => checkRuleFile(f, { tables }));
-  if (results.some((r) => hasErrors(r.diagnostics))) return { results, diagnostics: [], artifacts: [], ok: false };
+  if (results.some((r) => hasErrors(r.diagnostics))) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
   const compiled: CompiledRule[] = results.map((r) => ({ rule: r.rule!, ir: r.ir!, stem: stemOf(r.file) }));
   const diagnostics: Diagnostic[] = duplicates(compiled);
   const artifacts: Artifact[] = [];
-  for (const target of targets) {
-    const out = await BACKENDS[target](compiled, { ...options, tables });
+  const paths: string[] = [];
+  const take = (out: BackendOutput) => {
     diagnostics.push(...out.diagnostics);
-    artifacts.push(...out.artifacts);
-  }
-  return { results, diagnostics, artifacts, ok: !hasErrors(diagnostics) };
+    for (const a of out.artifacts) {
+      paths.push(a.path);
+      if (onArtifact) onArtifact(a);
+      else artifacts.push(a);
+    }
+  };
+  const backends = targets.map((t) => BACKENDS[t]({ ...options, tables }));
+  // Rule by rule, every target: a rule's artifacts are written (or collected) before the next is made.
+  for (const r of compiled) for (const b of backends) take(await b.rule(r));
+  for (const b of backends) take(b.finish());
+  return { results, diagnostics, artifacts, paths, ok: !hasErrors(diagnostics) };
 }
 
 /** Two rules with one id, or one artifact name, would overwrite each other in Sentinel or dist/. */

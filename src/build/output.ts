@@ -9,6 +9,20 @@ import type { Artifact } from '../backends/types.js';
 
 export class OutputLockedError extends Error {}
 
+/** The output folder could not be written (a file in the way, no space, no permission). */
+export class OutputError extends Error {}
+
+/** `f`, with a file system error as an OutputError that says where. */
+function writing<T>(outDir: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err?.code === 'string' && typeof err.syscall === 'string') throw new OutputError(`cannot write the output folder ${outDir}: ${err.code} (${err.syscall} ${err.path ?? ''})`.replace(' )', ')'));
+    throw e;
+  }
+}
+
 function lockPath(outDir: string): string {
   return `${resolve(outDir)}.lock`;
 }
@@ -50,34 +64,70 @@ export async function acquireLock(outDir: string, timeoutMs = 30_000): Promise<(
   }
 }
 
-/** Replace `outDir` with exactly these artifacts. Throws (leaving `outDir` untouched) on failure. */
-export function writeAtomically(outDir: string, artifacts: readonly Artifact[]): void {
-  const target = resolve(outDir);
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    mkdirSync(tmp, { recursive: true });
-    for (const a of artifacts) {
-      const path = resolve(tmp, a.path);
-      if (!path.startsWith(tmp + sep)) throw new Error(`refusing to write outside the output folder: ${a.path}`);
-      mkdirSync(dirname(path), { recursive: true });
+/**
+ * An output folder being written: artifacts go to a temporary folder beside it as they are made,
+ * and `commit` puts that folder in its place. `discard` (always call it, in a finally) removes
+ * what a build that did not commit had written.
+ */
+export class StagedOutput {
+  private readonly target: string;
+  private readonly tmp: string;
+  private readonly folders = new Set<string>();
+
+  constructor(outDir: string) {
+    this.target = resolve(outDir);
+    this.tmp = `${this.target}.tmp-${process.pid}-${Date.now()}`;
+    writing(outDir, () => mkdirSync(this.tmp, { recursive: true }));
+  }
+
+  write(a: Artifact): void {
+    const path = resolve(this.tmp, a.path);
+    if (!path.startsWith(this.tmp + sep)) throw new Error(`refusing to write outside the output folder: ${a.path}`);
+    const folder = dirname(path);
+    writing(this.target, () => {
+      if (!this.folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        this.folders.add(folder);
+      }
       writeFileSync(path, a.content);
-    }
-    const old = `${target}.old-${process.pid}-${Date.now()}`;
+    });
+  }
+
+  /** Replace the output folder with what was written. */
+  commit(): void {
+    writing(this.target, () => this.swap());
+  }
+
+  private swap(): void {
+    const old = `${this.target}.old-${process.pid}-${Date.now()}`;
     let hadOld = true;
     try {
-      renameSync(target, old);
+      renameSync(this.target, old);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       hadOld = false;
     }
     try {
-      renameSync(tmp, target);
+      renameSync(this.tmp, this.target);
     } catch (e) {
-      if (hadOld) renameSync(old, target);
+      if (hadOld) renameSync(old, this.target);
       throw e;
     }
     if (hadOld) rmSync(old, { recursive: true, force: true });
+  }
+
+  discard(): void {
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+/** Replace `outDir` with exactly these artifacts. Throws (leaving `outDir` untouched) on failure. */
+export function writeAtomically(outDir: string, artifacts: readonly Artifact[]): void {
+  const staged = new StagedOutput(outDir);
+  try {
+    for (const a of artifacts) staged.write(a);
+    staged.commit();
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    staged.discard();
   }
 }

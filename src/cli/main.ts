@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_MAPPINGS_DIR, MappingError } from '../backends/aql/mapping.js';
 import { StrictEventsError } from '../backends/js/events.js';
 import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target } from '../build/build.js';
-import { acquireLock, OutputLockedError, writeAtomically } from '../build/output.js';
+import { acquireLock, OutputError, OutputLockedError, StagedOutput } from '../build/output.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
@@ -22,7 +22,7 @@ const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL a
 usage:
   detc check [paths...] [--target T]... [--format text|json] [--no-kusto]
       validate, parse and bind rules and compile them for the targets, writing nothing
-  detc build [paths...] [--target T]... [--out dist]
+  detc build [paths...] [--target T]... [--out dist] [--no-kusto]
       compile rules into the output folder; all or nothing
   detc test [paths...]
       run the sample-event tests in the rules' tests: sections
@@ -66,7 +66,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       io.err(`detc ${command}: ${e.message} (--strict stops at the first bad line)`);
       return 1;
     }
-    if (e instanceof OutputLockedError) {
+    if (e instanceof OutputLockedError || e instanceof OutputError) {
       io.err(`detc ${command}: ${e.message}`);
       return 1;
     }
@@ -95,29 +95,45 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
       mappingDirs: args.lists.has('qradar-mappings') ? [DEFAULT_MAPPINGS_DIR, ...args.lists.get('qradar-mappings')!] : undefined,
     },
   };
-  const result = await buildRules(files, targets, options);
+  const out = String(args.options.get('out') ?? 'dist');
+  // A build writes each artifact to a staging folder as it is made; only a build that succeeds
+  // puts the folder in place of `out`.
+  const staged = write ? new StagedOutput(out) : undefined;
+  try {
+    const result = await buildRules(files, targets, options, staged && ((a) => staged.write(a)));
+    return await finishBuild(result, { io, format, out, targets, staged });
+  } finally {
+    staged?.discard();
+  }
+}
+
+/** Report a check or build; a build that succeeded replaces the output folder with its staging folder. */
+async function finishBuild(
+  result: BuildResult,
+  { io, format, out, targets, staged }: { io: CliIO; format: string; out: string; targets: readonly Target[]; staged?: StagedOutput },
+): Promise<number> {
+  const write = staged !== undefined;
   const perFile = byFile(result);
   const diagnostics = perFile.flatMap((r) => r.diagnostics);
   if (format === 'json') {
     io.out(JSON.stringify({ rules: perFile.map((r) => ({ file: r.file, ok: !hasErrors(r.diagnostics) })), diagnostics: diagnostics.map(diagnosticToJson) }, null, 2));
   } else for (const r of perFile) for (const d of r.diagnostics) io.out(formatDiagnostic(d, r.text, io.color) + '\n');
-  const out = String(args.options.get('out') ?? 'dist');
   if (!result.ok) {
     if (format === 'text') io.out(`${summary(write ? 'build failed:' : 'checked', perFile, diagnostics)}${write ? `; nothing was written to ${out}` : ''}`);
     return 1;
   }
-  if (!write) {
+  if (!staged) {
     if (format === 'text') io.out(summary('checked', perFile, diagnostics));
     return 0;
   }
   const release = await acquireLock(out);
   try {
-    writeAtomically(out, result.artifacts);
+    staged.commit();
   } finally {
     release();
   }
   if (format === 'text') {
-    io.out(`${summary('built', perFile, diagnostics)} for ${targets.join(', ')}: ${result.artifacts.length} files in ${resolve(out)}`);
+    io.out(`${summary('built', perFile, diagnostics)} for ${targets.join(', ')}: ${result.paths.length} files in ${resolve(out)}`);
     for (const line of artifactSummary(result, targets)) io.out(`  ${line}`);
   }
   return 0;
@@ -125,7 +141,7 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
 
 /** One line per target: what was written, and how many rules a target skipped. */
 function artifactSummary(result: BuildResult, targets: readonly Target[]): string[] {
-  const count = (suffix: string) => result.artifacts.filter((a) => a.path.endsWith(suffix)).length;
+  const count = (suffix: string) => result.paths.filter((p) => p.endsWith(suffix)).length;
   const skipped = result.diagnostics.filter((d) => d.code === 'DTC5003').length;
   const lines: string[] = [];
   if (targets.includes('kql')) lines.push(`kql: ${count('.kql')} queries, ${count('.yaml')} Sentinel rule files, ${count('.json') - count('.ariel.json') - count('report.json')} ARM templates (one per rule and all-rules.json)`);

@@ -7,7 +7,9 @@ import { armProperties, sentinelYaml } from '../../src/backends/kql/sentinel.js'
 import { main } from '../../src/cli/main.js';
 import { checkRuleFile, checkRuleText } from '../../src/compile.js';
 import { toIsoDuration } from '../../src/rule/duration.js';
-import { ruleYaml } from '../helpers.js';
+import { capture, ruleYaml } from '../helpers.js';
+import { buildRules } from '../../src/build/build.js';
+import type { Artifact } from '../../src/backends/types.js';
 
 /**
  * Properties of Microsoft.SecurityInsights/alertRules kind Scheduled, API 2023-02-01 (facts from
@@ -95,5 +97,49 @@ describe('detc build', () => {
     expect(await main(['build', join(dir, 'bad.yaml'), '--out', fresh], quiet)).toBe(1);
     expect(existsSync(fresh)).toBe(false);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a rule that fails in a backend, after other rules were written to the staging folder, leaves nothing either', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-'));
+    const out = join(dir, 'dist');
+    expect(await main(['build', 'rules', '--out', out], quiet)).toBe(0);
+    const before = readdirSync(join(out, 'js')).sort();
+    // Binds, but QRadar has no split(): an AQL error, made after the bundled rules' artifacts.
+    writeFileSync(join(dir, 'zz_no_aql.yaml'), ruleYaml('SigninLogs | extend Domain = split(UserPrincipalName, "@")[1] | project Domain'));
+    const io = capture();
+    expect(await main(['build', 'rules', join(dir, 'zz_no_aql.yaml'), '--out', out], io)).toBe(1);
+    expect(io.stdout).toMatch(/zz_no_aql\.yaml:\d+:\d+: error DTC5001/);
+    expect(io.stdout).toContain(`nothing was written to ${out}`);
+    expect(readdirSync(join(out, 'js')).sort()).toEqual(before);
+    expect(readdirSync(dir).sort()).toEqual(['dist', 'zz_no_aql.yaml']); // no staging folder left
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an output folder that cannot be made is an error that names it, not a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-'));
+    writeFileSync(join(dir, 'file'), 'in the way');
+    const io = capture();
+    expect(await main(['build', 'rules/third_party_integrated_apps.yaml', '--no-kusto', '--out', join(dir, 'file', 'dist')], io)).toBe(1);
+    expect(io.stderr).toMatch(new RegExp(`^detc build: cannot write the output folder ${join(dir, 'file', 'dist')}: ENOTDIR \\(mkdir `));
+    expect(io.stderr).not.toMatch(/\n\s+at /);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('streams artifacts to the writer as they are made, the same ones a collected build makes', async () => {
+    const rules = readdirSync('rules').filter((f) => f.endsWith('.yaml')).map((f) => `rules/${f}`);
+    const collected = await buildRules(rules, ['kql', 'aql', 'js'], { skipKusto: true });
+    const streamed: Artifact[] = [];
+    const result = await buildRules(rules, ['kql', 'aql', 'js'], { skipKusto: true }, (a) => streamed.push(a));
+    expect(result.artifacts).toEqual([]); // none kept
+    expect(streamed).toEqual(collected.artifacts);
+    expect(result.paths).toEqual(streamed.map((a) => a.path));
+    // Rule by rule: the first rule's artifacts of every target come before the second rule's.
+    const stems = rules.map((f) => f.replace(/^rules\/|\.yaml$/g, ''));
+    const firstOfSecond = result.paths.findIndex((p) => p.includes(stems[1]!));
+    const lastOfFirst = result.paths.findLastIndex((p) => p.includes(`/${stems[0]!}.`));
+    expect(result.paths.filter((p) => p.includes(`/${stems[0]!}.`)).map((p) => p.split('/')[0])).toEqual(expect.arrayContaining(['kql', 'sentinel', 'arm', 'aql', 'js']));
+    expect(lastOfFirst).toBeLessThan(firstOfSecond);
+    // What covers all rules comes last.
+    expect(result.paths.slice(-2)).toEqual(['arm/all-rules.json', 'aql/report.json']);
   });
 });

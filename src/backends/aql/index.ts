@@ -7,7 +7,7 @@
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { positionOf } from '../../rule/load.js';
 import type { Rule } from '../../rule/types.js';
-import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
+import { mergeOutputs, type Backend, type BackendOutput, type CompiledRule } from '../types.js';
 import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
 import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
@@ -28,43 +28,57 @@ function ruleOptions(rule: Rule): QradarRuleOptions {
   return ((rule.raw.targets as { qradar?: QradarRuleOptions } | undefined)?.qradar ?? {}) as QradarRuleOptions;
 }
 
-export function aqlBackend(rules: readonly CompiledRule[], options: AqlOptions = {}): BackendOutput {
+export function createAqlBackend(options: AqlOptions = {}): Backend<BackendOutput> {
   // Mappings the user names are read (and their errors reported) up front; the bundled ones only
   // when a rule needs one (a cold `detc check` of a rule QRadar skips reads none).
   let mappings: Map<string, TableMapping> | undefined = options.mappingDirs ? loadMappings(options.mappingDirs) : undefined;
   const mappingOf = (table: string) => (mappings ??= loadMappings()).get(table);
-  const artifacts: Artifact[] = [];
-  const diagnostics: Diagnostic[] = [];
+  // aql/report.json: per rule, the approximations made and the notes, or why it was skipped.
   const report: Record<string, { approximations: string[]; notes: string[] } | { skipped: string }> = {};
-  for (const { rule, ir, stem } of rules) {
+  const rule = ({ rule, ir, stem }: CompiledRule): BackendOutput => {
+    const diagnostics: Diagnostic[] = [];
+    const none = { artifacts: [], diagnostics };
     const where = (span?: { start: number }) => ({ file: rule.source.file, start: rule.queryMap(span?.start ?? 0) });
     const opts = ruleOptions(rule);
     if (typeof opts.skip === 'string') {
       diagnostics.push(makeDiagnostic('AqlSkipped', [opts.skip], { file: rule.source.file, ...positionOf(rule.source, ['targets', 'qradar', 'skip']) }));
       report[stem] = { skipped: opts.skip };
-      continue;
+      return none;
     }
     const ruleAllowed = Array.isArray(opts.approximations) ? opts.approximations.map(String) : [];
     const unknown = [...ruleAllowed, ...(options.allow ?? [])].filter((a) => !(a in APPROXIMATIONS));
     if (unknown.length) {
       diagnostics.push(makeDiagnostic('BadTargetOption', [`unknown approximation '${unknown[0]}'; known: ${Object.keys(APPROXIMATIONS).join(', ')}`], { file: rule.source.file, ...positionOf(rule.source, ['targets', 'qradar', 'approximations']) }));
-      continue;
+      return none;
     }
     const allowed = new Set([...ruleAllowed, ...(options.allow ?? [])]);
     const table = ir.body.source.kind === 'table' ? ir.body.source.table : '';
     const t = translateToAql(ir, mappingOf(table), allowed, rule.queryPeriodMs);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
-    if (!t.aql) continue;
+    if (!t.aql) return none;
     for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));
     const syntax = checkAqlSyntax(t.aql);
     if (syntax.length) {
       diagnostics.push(makeDiagnostic('AqlSyntax', [syntax[0]!], where()));
-      continue;
+      return none;
     }
-    artifacts.push({ path: `aql/${stem}.aql`, content: t.aql });
-    artifacts.push({ path: `aql/${stem}.ariel.json`, content: `${JSON.stringify({ query_expression: t.aql.trimEnd() }, null, 2)}\n` });
     report[stem] = { approximations: describeApproximations(t.approximations), notes: t.notes };
-  }
-  if (Object.keys(report).length) artifacts.push({ path: 'aql/report.json', content: `${JSON.stringify(report, null, 2)}\n` });
-  return { artifacts, diagnostics };
+    return {
+      artifacts: [
+        { path: `aql/${stem}.aql`, content: t.aql },
+        { path: `aql/${stem}.ariel.json`, content: `${JSON.stringify({ query_expression: t.aql.trimEnd() }, null, 2)}\n` },
+      ],
+      diagnostics,
+    };
+  };
+  const finish = (): BackendOutput => ({
+    artifacts: Object.keys(report).length ? [{ path: 'aql/report.json', content: `${JSON.stringify(report, null, 2)}\n` }] : [],
+    diagnostics: [],
+  });
+  return { rule, finish };
+}
+
+export function aqlBackend(rules: readonly CompiledRule[], options: AqlOptions = {}): BackendOutput {
+  const backend = createAqlBackend(options);
+  return mergeOutputs([...rules.map((r) => backend.rule(r)), backend.finish()]);
 }

@@ -1,5 +1,5 @@
 /** The JavaScript backend: a standalone ES module per rule that runs it with the detc runtime. */
-import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
+import { mergeOutputs, type Backend, type BackendOutput, type CompiledRule } from '../types.js';
 import { alertSpec } from './alerts.js';
 import { layoutStatement } from './data-layout.js';
 import { escapeSeparators, javaScriptData, shareData } from './module-data.js';
@@ -56,12 +56,20 @@ export function formattedModule(r: CompiledRule): string | undefined {
  * The modules, formatted. With `artifacts` false (detc check, which writes nothing) there is
  * nothing to report: every IR the front end accepts runs in the evaluator.
  */
+export function createJsBackend(artifacts = true): Backend {
+  const none: BackendOutput = { artifacts: [], diagnostics: [] };
+  return {
+    rule(r) {
+      if (!artifacts) return none;
+      const output = (content: string): BackendOutput => ({ artifacts: [{ path: `js/${r.stem}.mjs`, content }], diagnostics: [] });
+      const content = formattedModule(r);
+      return content !== undefined ? output(content) : prettierLibrary().format(standaloneModule(r), PRETTIER_OPTIONS).then(output);
+    },
+    finish: () => none,
+  };
+}
+
 export async function jsBackend(rules: readonly CompiledRule[], artifacts = true): Promise<BackendOutput> {
-  if (!artifacts) return { artifacts: [], diagnostics: [] };
-  const out: Artifact[] = [];
-  for (const r of rules) {
-    const content = formattedModule(r) ?? (await prettierLibrary().format(standaloneModule(r), PRETTIER_OPTIONS));
-    out.push({ path: `js/${r.stem}.mjs`, content });
-  }
-  return { artifacts: out, diagnostics: [] };
+  const backend = createJsBackend(artifacts);
+  return mergeOutputs([...(await Promise.all(rules.map((r) => backend.rule(r)))), backend.finish()]);
 }

@@ -2,7 +2,7 @@
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { TableCatalog } from '../../ir/tables.js';
 import type { Rule } from '../../rule/types.js';
-import type { Artifact, BackendOutput, CompiledRule } from '../types.js';
+import { mergeOutputs, type Backend, type BackendOutput, type CompiledRule } from '../types.js';
 import { emitKql } from './emit.js';
 import { kustoDiagnostics } from './kusto.js';
 import { cachedKustoDiagnostics } from './kusto-cache.js';
@@ -23,20 +23,30 @@ export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diag
 }
 
 /** With `artifacts` false, only the diagnostics (emitted KQL checked by Kusto.Language). */
-export function kqlBackend(rules: readonly CompiledRule[], tables: TableCatalog, validate = true, artifacts = true): BackendOutput {
-  const out: Artifact[] = [];
-  const diagnostics: Diagnostic[] = [];
+export function createKqlBackend(tables: TableCatalog, validate = true, artifacts = true): Backend<BackendOutput> {
+  // all-rules.json deploys every rule at once: each rule's ARM resource is kept for it.
   const resources: Record<string, unknown>[] = [];
-  for (const { rule, ir, stem } of rules) {
-    const kql = emitKql(ir);
-    if (validate) diagnostics.push(...validateKql(rule, kql, tables));
-    if (!artifacts) continue;
-    out.push({ path: `kql/${stem}.kql`, content: kql });
-    out.push({ path: `sentinel/${stem}.yaml`, content: sentinelYaml(rule, kql) });
-    const resource = armResource(rule, kql);
-    resources.push(resource);
-    out.push({ path: `arm/${stem}.json`, content: armTemplate([resource]) });
-  }
-  if (resources.length) out.push({ path: 'arm/all-rules.json', content: armTemplate(resources) });
-  return { artifacts: out, diagnostics };
+  return {
+    rule({ rule, ir, stem }) {
+      const kql = emitKql(ir);
+      const diagnostics = validate ? validateKql(rule, kql, tables) : [];
+      if (!artifacts) return { artifacts: [], diagnostics };
+      const resource = armResource(rule, kql);
+      resources.push(resource);
+      return {
+        artifacts: [
+          { path: `kql/${stem}.kql`, content: kql },
+          { path: `sentinel/${stem}.yaml`, content: sentinelYaml(rule, kql) },
+          { path: `arm/${stem}.json`, content: armTemplate([resource]) },
+        ],
+        diagnostics,
+      };
+    },
+    finish: () => ({ artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplate(resources) }] : [], diagnostics: [] }),
+  };
+}
+
+export function kqlBackend(rules: readonly CompiledRule[], tables: TableCatalog, validate = true, artifacts = true): BackendOutput {
+  const backend = createKqlBackend(tables, validate, artifacts);
+  return mergeOutputs([...rules.map((r) => backend.rule(r)), backend.finish()]);
 }
