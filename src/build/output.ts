@@ -3,7 +3,7 @@
  * renamed into place only when everything succeeded; a lock folder keeps two builds into the same
  * place from interleaving. A failed or interrupted build leaves the previous output intact.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Artifact } from '../backends/types.js';
 
@@ -12,14 +12,24 @@ export class OutputLockedError extends Error {}
 /** The output folder could not be written (a file in the way, no space, no permission). */
 export class OutputError extends Error {}
 
-/** `f`, with a file system error as an OutputError that says where. */
+const REASONS: Record<string, string> = {
+  EEXIST: 'a file is in the way',
+  ENOTDIR: 'a file is in the way',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+};
+
+/** `f`, with a file system error as an OutputError that says what and where. */
 function writing<T>(outDir: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (typeof err?.code === 'string' && typeof err.syscall === 'string') throw new OutputError(`cannot write the output folder ${outDir}: ${err.code} (${err.syscall} ${err.path ?? ''})`.replace(' )', ')'));
-    throw e;
+    if (typeof err?.code !== 'string' || typeof err.syscall !== 'string') throw e;
+    const reason = REASONS[err.code] ?? err.message;
+    throw new OutputError(`cannot write the output folder ${outDir}: ${reason} (${[err.code, err.syscall, err.path].filter(Boolean).join(' ')})`);
   }
 }
 
@@ -73,11 +83,15 @@ export class StagedOutput {
   private readonly target: string;
   private readonly tmp: string;
   private readonly folders = new Set<string>();
+  /** The highest parent folder of the output that this build made (removed if it does not commit). */
+  private readonly madeParent: string | undefined;
+  private committed = false;
 
   constructor(outDir: string) {
     this.target = resolve(outDir);
     this.tmp = `${this.target}.tmp-${process.pid}-${Date.now()}`;
-    writing(outDir, () => mkdirSync(this.tmp, { recursive: true }));
+    this.madeParent = writing(outDir, () => mkdirSync(dirname(this.target), { recursive: true }));
+    writing(outDir, () => mkdirSync(this.tmp));
   }
 
   write(a: Artifact): void {
@@ -96,6 +110,7 @@ export class StagedOutput {
   /** Replace the output folder with what was written. */
   commit(): void {
     writing(this.target, () => this.swap());
+    this.committed = true;
   }
 
   private swap(): void {
@@ -118,6 +133,15 @@ export class StagedOutput {
 
   discard(): void {
     rmSync(this.tmp, { recursive: true, force: true });
+    if (this.committed || this.madeParent === undefined) return;
+    // Parent folders made for an output that was not written go too, if nothing else is in them.
+    for (let d = dirname(this.target); d.startsWith(this.madeParent); d = dirname(d)) {
+      try {
+        rmdirSync(d);
+      } catch {
+        return;
+      }
+    }
   }
 }
 

@@ -96,6 +96,9 @@ describe('detc build', () => {
     const fresh = join(dir, 'fresh');
     expect(await main(['build', join(dir, 'bad.yaml'), '--out', fresh], quiet)).toBe(1);
     expect(existsSync(fresh)).toBe(false);
+    // Nor the folders it would have made for the output.
+    expect(await main(['build', join(dir, 'bad.yaml'), '--out', join(dir, 'new', 'deeper', 'dist')], quiet)).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'dist']);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -120,7 +123,8 @@ describe('detc build', () => {
     writeFileSync(join(dir, 'file'), 'in the way');
     const io = capture();
     expect(await main(['build', 'rules/third_party_integrated_apps.yaml', '--no-kusto', '--out', join(dir, 'file', 'dist')], io)).toBe(1);
-    expect(io.stderr).toMatch(new RegExp(`^detc build: cannot write the output folder ${join(dir, 'file', 'dist')}: ENOTDIR \\(mkdir `));
+    expect(io.stderr).toMatch(/^detc build: cannot write the output folder \S+: a file is in the way \((EEXIST|ENOTDIR) mkdir \S+\)\n$/);
+    expect(io.stderr).toContain(join(dir, 'file', 'dist'));
     expect(io.stderr).not.toMatch(/\n\s+at /);
     rmSync(dir, { recursive: true, force: true });
   });
