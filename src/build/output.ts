@@ -3,8 +3,8 @@
  * renamed into place only when everything succeeded; a lock folder keeps two builds into the same
  * place from interleaving. A failed or interrupted build leaves the previous output intact.
  */
-import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Artifact } from '../backends/types.js';
 
 export class OutputLockedError extends Error {}
@@ -80,6 +80,8 @@ export async function acquireLock(outDir: string, timeoutMs = 30_000): Promise<(
  * what a build that did not commit had written.
  */
 export class StagedOutput {
+  /** The folder as the user named it (for messages), and resolved. */
+  private readonly outDir: string;
   private readonly target: string;
   private readonly tmp: string;
   private readonly folders = new Set<string>();
@@ -88,9 +90,11 @@ export class StagedOutput {
   private committed = false;
 
   constructor(outDir: string) {
+    this.outDir = outDir;
     this.target = resolve(outDir);
     this.tmp = `${this.target}.tmp-${process.pid}-${Date.now()}`;
     this.madeParent = writing(outDir, () => mkdirSync(dirname(this.target), { recursive: true }));
+    writing(outDir, () => removeLeftovers(this.target));
     writing(outDir, () => mkdirSync(this.tmp));
   }
 
@@ -98,7 +102,7 @@ export class StagedOutput {
     const path = resolve(this.tmp, a.path);
     if (!path.startsWith(this.tmp + sep)) throw new Error(`refusing to write outside the output folder: ${a.path}`);
     const folder = dirname(path);
-    writing(this.target, () => {
+    writing(this.outDir, () => {
       if (!this.folders.has(folder)) {
         mkdirSync(folder, { recursive: true });
         this.folders.add(folder);
@@ -109,7 +113,7 @@ export class StagedOutput {
 
   /** Replace the output folder with what was written. */
   commit(): void {
-    writing(this.target, () => this.swap());
+    writing(this.outDir, () => this.swap());
     this.committed = true;
   }
 
@@ -142,6 +146,19 @@ export class StagedOutput {
         return;
       }
     }
+  }
+}
+
+/**
+ * Staging (and old-output) folders beside `target` whose build is gone: a build that was killed
+ * (Ctrl-C, a cancelled CI job) had no chance to remove its own.
+ */
+function removeLeftovers(target: string): void {
+  const prefix = `${basename(target)}.`;
+  for (const name of readdirSync(dirname(target))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = /^(?:tmp|old)-(\d+)-\d+$/.exec(name.slice(prefix.length))?.[1];
+    if (pid !== undefined && !isAlive(Number(pid))) rmSync(join(dirname(target), name), { recursive: true, force: true });
   }
 }
 
