@@ -26,12 +26,15 @@ export interface CompiledRule {
  * at once), so a build of thousands of rules does not hold every artifact in memory. `finish`
  * makes what covers all the rules (all-rules.json, the QRadar report) after the last one.
  */
-export interface Backend<RuleOutput extends BackendOutput | Promise<BackendOutput> = BackendOutput | Promise<BackendOutput>> {
-  rule(r: CompiledRule): RuleOutput;
+export interface Backend {
+  rule(r: CompiledRule): BackendOutput | Promise<BackendOutput>;
   finish(): BackendOutput;
 }
 
-/** One backend output from several (a backend's outputs over a list of rules, then its finish). */
-export function mergeOutputs(outputs: readonly BackendOutput[]): BackendOutput {
+/** A backend over a list of rules, everything collected (library callers and tests). */
+export async function runBackend(backend: Backend, rules: readonly CompiledRule[]): Promise<BackendOutput> {
+  const outputs: BackendOutput[] = [];
+  for (const r of rules) outputs.push(await backend.rule(r));
+  outputs.push(backend.finish());
   return { artifacts: outputs.flatMap((o) => o.artifacts), diagnostics: outputs.flatMap((o) => o.diagnostics) };
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aqlBackend } from '../../src/backends/aql/index.js';
+import { createAqlBackend } from '../../src/backends/aql/index.js';
+import { runBackend } from '../../src/backends/types.js';
 import { aqlString } from '../../src/backends/aql/escape.js';
 import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
@@ -117,12 +118,12 @@ describe('honesty about gaps', () => {
     expect(t.errors[0]!.message).toContain('table SenservaPro_CL has no QRadar mapping');
   });
 
-  it('the backend reports skips as warnings and approximations as warnings', () => {
+  it('the backend reports skips as warnings and approximations as warnings', async () => {
     const rules = ['rules/third_party_integrated_apps.yaml', 'rules/application_access_token_entra.yaml'].map((f) => {
       const r = checkRuleFile(f);
       return { rule: r.rule!, ir: r.ir!, stem: f };
     });
-    const out = aqlBackend(rules);
+    const out = await runBackend(createAqlBackend(), rules);
     expect(out.diagnostics.map((d) => [d.code, d.severity])).toEqual([['DTC5003', 'warning'], ...Array(5).fill(['DTC5002', 'warning'])]);
   });
 });
@@ -179,9 +180,9 @@ describe('AQL strings and grammar', () => {
     expect(q('f(*, a) FROM events')).not.toEqual([]); // `*` is an argument only as in COUNT(*)
   });
 
-  it('the seed 002 rule compiles to the reviewed AQL', () => {
+  it('the seed 002 rule compiles to the reviewed AQL', async () => {
     const r = checkRuleFile('rules/application_access_token_entra.yaml');
-    const out = aqlBackend([{ rule: r.rule!, ir: r.ir!, stem: 'application_access_token_entra' }]);
+    const out = await runBackend(createAqlBackend(), [{ rule: r.rule!, ir: r.ir!, stem: 'application_access_token_entra' }]);
     const text = out.artifacts.find((a) => a.path.endsWith('.aql'))!.content;
     expect(text).toBe(readFileSync('test/golden/application_access_token_entra.aql', 'utf8'));
   });

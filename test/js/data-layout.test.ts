@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { layoutStatement, stringLiteral } from '../../src/backends/js/data-layout.js';
-import { formattedModule, jsBackend, PRETTIER_OPTIONS, standaloneModule } from '../../src/backends/js/index.js';
+import { createJsBackend, formattedModule, PRETTIER_OPTIONS, standaloneModule } from '../../src/backends/js/index.js';
+import { runBackend } from '../../src/backends/types.js';
 import { javaScriptData, shareData } from '../../src/backends/js/module-data.js';
 import { checkRuleFile, checkRuleText } from '../../src/compile.js';
 import { ruleYaml, yamlFiles } from '../helpers.js';
@@ -112,7 +113,7 @@ describe('module layout: the text prettier would write, without prettier', () =>
     const r = checkRuleText('emoji.yaml', ruleYaml('SigninLogs | where UserPrincipalName == "a"', 'description: "tokens 😀 and 漢字"'));
     const compiled = { rule: r.rule!, ir: r.ir!, stem: 'emoji' };
     expect(formattedModule(compiled)).toBeUndefined();
-    const { artifacts } = await jsBackend([compiled]);
+    const { artifacts } = await runBackend(createJsBackend(), [compiled]);
     expect(artifacts[0]!.content).toBe(await prettier.format(standaloneModule(compiled), PRETTIER_OPTIONS));
     expect(artifacts[0]!.content).toContain("description: 'tokens 😀 and 漢字'");
   });

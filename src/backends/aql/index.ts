@@ -7,7 +7,7 @@
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { positionOf } from '../../rule/load.js';
 import type { Rule } from '../../rule/types.js';
-import { mergeOutputs, type Backend, type BackendOutput, type CompiledRule } from '../types.js';
+import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
 import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
@@ -28,7 +28,7 @@ function ruleOptions(rule: Rule): QradarRuleOptions {
   return ((rule.raw.targets as { qradar?: QradarRuleOptions } | undefined)?.qradar ?? {}) as QradarRuleOptions;
 }
 
-export function createAqlBackend(options: AqlOptions = {}): Backend<BackendOutput> {
+export function createAqlBackend(options: AqlOptions = {}): Backend {
   // Mappings the user names are read (and their errors reported) up front; the bundled ones only
   // when a rule needs one (a cold `detc check` of a rule QRadar skips reads none).
   let mappings: Map<string, TableMapping> | undefined = options.mappingDirs ? loadMappings(options.mappingDirs) : undefined;
@@ -76,9 +76,4 @@ export function createAqlBackend(options: AqlOptions = {}): Backend<BackendOutpu
     diagnostics: [],
   });
   return { rule, finish };
-}
-
-export function aqlBackend(rules: readonly CompiledRule[], options: AqlOptions = {}): BackendOutput {
-  const backend = createAqlBackend(options);
-  return mergeOutputs([...rules.map((r) => backend.rule(r)), backend.finish()]);
 }

@@ -1,5 +1,5 @@
 /** The JavaScript backend: a standalone ES module per rule that runs it with the detc runtime. */
-import { mergeOutputs, type Backend, type BackendOutput, type CompiledRule } from '../types.js';
+import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { alertSpec } from './alerts.js';
 import { layoutStatement } from './data-layout.js';
 import { escapeSeparators, javaScriptData, shareData } from './module-data.js';
@@ -67,9 +67,4 @@ export function createJsBackend(artifacts = true): Backend {
     },
     finish: () => none,
   };
-}
-
-export async function jsBackend(rules: readonly CompiledRule[], artifacts = true): Promise<BackendOutput> {
-  const backend = createJsBackend(artifacts);
-  return mergeOutputs([...(await Promise.all(rules.map((r) => backend.rule(r)))), backend.finish()]);
 }

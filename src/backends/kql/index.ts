@@ -2,7 +2,7 @@
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { TableCatalog } from '../../ir/tables.js';
 import type { Rule } from '../../rule/types.js';
-import { mergeOutputs, type Backend, type BackendOutput, type CompiledRule } from '../types.js';
+import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { emitKql } from './emit.js';
 import { kustoDiagnostics } from './kusto.js';
 import { cachedKustoDiagnostics } from './kusto-cache.js';
@@ -23,7 +23,7 @@ export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diag
 }
 
 /** With `artifacts` false, only the diagnostics (emitted KQL checked by Kusto.Language). */
-export function createKqlBackend(tables: TableCatalog, validate = true, artifacts = true): Backend<BackendOutput> {
+export function createKqlBackend(tables: TableCatalog, validate = true, artifacts = true): Backend {
   // all-rules.json deploys every rule at once: each rule's ARM resource is kept for it.
   const resources: Record<string, unknown>[] = [];
   return {
@@ -44,9 +44,4 @@ export function createKqlBackend(tables: TableCatalog, validate = true, artifact
     },
     finish: () => ({ artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplate(resources) }] : [], diagnostics: [] }),
   };
-}
-
-export function kqlBackend(rules: readonly CompiledRule[], tables: TableCatalog, validate = true, artifacts = true): BackendOutput {
-  const backend = createKqlBackend(tables, validate, artifacts);
-  return mergeOutputs([...rules.map((r) => backend.rule(r)), backend.finish()]);
 }
