@@ -93,9 +93,12 @@ export class StagedOutput {
     this.outDir = outDir;
     this.target = resolve(outDir);
     this.tmp = `${this.target}.tmp-${process.pid}-${Date.now()}`;
-    this.madeParent = writing(outDir, () => mkdirSync(dirname(this.target), { recursive: true }));
-    writing(outDir, () => removeLeftovers(this.target));
-    writing(outDir, () => mkdirSync(this.tmp));
+    this.madeParent = writing(outDir, () => {
+      const made = mkdirSync(dirname(this.target), { recursive: true });
+      removeLeftovers(this.target);
+      mkdirSync(this.tmp);
+      return made;
+    });
   }
 
   write(a: Artifact): void {
