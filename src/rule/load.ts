@@ -5,7 +5,7 @@
 import type { Document, Node } from 'yaml';
 import { yamlLibrary } from '../lazy.js';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
-import { lineStarts, locate, readSimpleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
+import { lineStarts, locate, positionAt, readSimpleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
 
 export interface RuleSource {
   /** Path as the user gave it. */
@@ -13,8 +13,8 @@ export interface RuleSource {
   readonly text: string;
   /** The plain JS value of the document. */
   readonly data: unknown;
-  /** Every node's position, by path (see YamlNodeIndex). */
-  readonly nodes: YamlNodeIndex;
+  /** The position of the node at a path (keys and sequence indexes), if there is one. */
+  readonly nodeAt: (path: readonly (string | number)[]) => YamlNodeInfo | undefined;
   /** Line and column (1-based) of an offset in `text`. */
   readonly linePos: (offset: number) => Position;
 }
@@ -32,17 +32,7 @@ export function loadRuleText(file: string, text: string): LoadResult {
       const { line, col } = locate(fast.lineStarts, offset);
       return { line: line + 1, col: col + 1 };
     };
-    // Positions are indexed when a diagnostic first asks for one (most rules have none).
-    let nodes: YamlNodeIndex | undefined;
-    const source: RuleSource = {
-      file,
-      text,
-      data: fast.data,
-      get nodes() {
-        return (nodes ??= readSimpleYaml(text, true)!.nodes);
-      },
-      linePos,
-    };
+    const source: RuleSource = { file, text, data: fast.data, nodeAt: (path) => positionAt(fast.positions, path), linePos };
     return { source, diagnostics: [] };
   }
   const { LineCounter, parseDocument } = yamlLibrary();
@@ -65,7 +55,8 @@ export function loadRuleText(file: string, text: string): LoadResult {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [makeDiagnostic('SchemaViolation', ['a rule file must be a YAML mapping (id: ..., name: ..., query: ...)'], { file, start: { line: 1, col: 1 } })] };
   }
-  return { source: { file, text, data, nodes: indexDocument(doc), linePos: (o) => lines.linePos(o) }, diagnostics };
+  const nodes = indexDocument(doc);
+  return { source: { file, text, data, nodeAt: (path) => nodes.get(JSON.stringify(path)), linePos: (o) => lines.linePos(o) }, diagnostics };
 }
 
 /** Aliased nodes a rule file may expand to: plenty for sharing a list, far too few for an alias bomb. */
@@ -118,7 +109,7 @@ export function indexDocument(doc: Document): YamlNodeIndex {
 /** Start/end positions of the value at `path` (or of its key), or of its nearest existing parent. */
 export function positionOf(src: RuleSource, path: readonly (string | number)[], key = false): { start: Position; end?: Position } {
   for (let p = [...path]; ; p = p.slice(0, -1)) {
-    const node = src.nodes.get(JSON.stringify(p));
+    const node = src.nodeAt(p);
     const range = key && p.length === path.length ? node?.keyRange : node?.range;
     if (range) return { start: src.linePos(range[0]), end: src.linePos(range[1]) };
     if (p.length === 0) return { start: { line: 1, col: 1 } };
@@ -133,7 +124,7 @@ export function positionOf(src: RuleSource, path: readonly (string | number)[], 
 export type QueryMap = (offset: number) => Position;
 
 export function queryMap(src: RuleSource, path: readonly (string | number)[] = ['query']): QueryMap {
-  const node = src.nodes.get(JSON.stringify(path));
+  const node = src.nodeAt(path);
   let value: unknown = src.data;
   for (const k of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[k] : undefined;
   if (!node || typeof value !== 'string') return () => ({ line: 1, col: 1 });

@@ -22,9 +22,16 @@ export interface YamlNodeInfo {
 /** Nodes by path (JSON of the path array: ["entityMappings",0,"entityType"]). */
 export type YamlNodeIndex = Map<string, YamlNodeInfo>;
 
+/** A node's place with its children's, by key (mapping) or index (sequence): the reader's own index. */
+export interface YamlPositions extends YamlNodeInfo {
+  readonly children?: ReadonlyMap<string | number, YamlPositions>;
+}
+
 export interface FastYaml {
   readonly data: unknown;
-  /** Only when asked for (readSimpleYaml's `withNodes`); empty otherwise. */
+  /** Every node's place, as a tree (always made: a few objects per node, no path strings). */
+  readonly positions: YamlPositions;
+  /** The same by path; only when asked for (readSimpleYaml's `withNodes`), empty otherwise. */
   readonly nodes: YamlNodeIndex;
   /** Offset where each line of the text starts (see lineStarts). */
   readonly lineStarts: readonly number[];
@@ -70,14 +77,16 @@ const MAY_NOT_BE_STRING = /^[~nNtTfF0-9.+-]/;
 const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 
 /**
- * `withNodes`: also index every node's position. Only diagnostics need positions, and most rules
- * have none, so callers read the data first and the positions again when asked (load.ts): the
- * index (a path string and a range per node) was a third of the reader's time.
+ * `withNodes`: also give the positions by path (`nodes`, as indexDocument gives the library's).
+ * Diagnostics look positions up in the tree (`positionAt`); building a path string per node was a
+ * third of the reader's time, so only the tests ask for the paths.
  */
 export function readSimpleYaml(text: string, withNodes = false): FastYaml | undefined {
   if (ODD_WHITESPACE.test(text)) return undefined;
   try {
-    return new Reader(text, withNodes).document();
+    const read = new Reader(text).document();
+    if (withNodes) indexPositions(read.positions, '[]', read.nodes);
+    return read;
   } catch (e) {
     if (e instanceof OutsideSubset) return undefined;
     throw e;
@@ -94,13 +103,11 @@ class Reader {
   /** Per line, found once: leading spaces, and BLANK (spaces only), COMMENT or CONTENT. */
   private readonly indents: Uint32Array;
   private readonly kinds: Uint8Array;
-  readonly nodes: YamlNodeIndex = new Map();
+  /** The place of the node read last (set by every node read, taken by its parent). */
+  private last: YamlPositions | undefined;
   private line = 0;
 
-  constructor(
-    private readonly text: string,
-    private readonly indexing: boolean,
-  ) {
+  constructor(private readonly text: string) {
     this.starts = lineStarts(text);
     this.indents = new Uint32Array(this.starts.length);
     this.kinds = new Uint8Array(this.starts.length);
@@ -125,9 +132,9 @@ class Reader {
     const first = this.nextContent();
     if (first < 0 || this.indentOf(first) !== 0 || this.isSeqItem(first, 0)) bail();
     this.line = first;
-    const data = this.map(this.starts[first]!, 0, '[]');
+    const data = this.map(this.starts[first]!, 0);
     if (this.nextContent() >= 0) bail(); // something less indented than the top level, or junk
-    return { data, nodes: this.nodes, lineStarts: this.starts };
+    return { data, positions: this.last!, nodes: new Map(), lineStarts: this.starts };
   }
 
   private lineText(l: number): string {
@@ -184,14 +191,12 @@ class Reader {
     return next === 32 || next === 10 || Number.isNaN(next);
   }
 
-  /** Record a node's place (when indexing). */
-  private node(path: string, start: number, end: number, trail: number, type: YamlNodeInfo['type'], keyRange?: readonly [number, number]): void {
-    if (this.indexing) this.nodes.set(path, keyRange ? { range: [start, end, trail], type, keyRange } : { range: [start, end, trail], type });
-  }
-
-  /** Where the node at `path` ends, with what trails it on its line (when indexing; else 0). */
-  private endOf(path: string): number {
-    return this.indexing ? this.nodes.get(path)!.range[2] : 0;
+  /** Record the place of the node just read, for its parent to take. */
+  private node(start: number, end: number, trail: number, type: YamlNodeInfo['type'], keyRange?: readonly [number, number], children?: Map<string | number, YamlPositions>): YamlPositions {
+    // One shape for every node (absent parts undefined), so lookups stay monomorphic.
+    const info: YamlPositions = { range: [start, end, trail], type, keyRange, children };
+    this.last = info;
+    return info;
   }
 
   /** The key (and its colon) starting at offset `at`, if one does. */
@@ -201,8 +206,9 @@ class Reader {
   }
 
   /** A block mapping whose first key starts at offset `at` (column `col`) on the current line. */
-  private map(at: number, col: number, path: string): Record<string, unknown> {
+  private map(at: number, col: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    const children = new Map<string | number, YamlPositions>();
     let end = at;
     for (;;) {
       const l = this.line;
@@ -213,25 +219,23 @@ class Reader {
       if (!isStringKey(key) || Object.prototype.hasOwnProperty.call(out, key)) bail();
       const keyStart = lineStart + col;
       const afterColon = col + m![0].length;
-      const childPath = this.indexing ? child(path, key) : '';
-      const value = this.entryValue(l, afterColon, col, childPath);
-      if (this.indexing) {
-        const info = this.nodes.get(childPath) as { keyRange?: readonly [number, number]; range: readonly number[] };
-        info.keyRange = [keyStart, keyStart + key.length];
-        end = info.range[2]!;
-      }
+      const value = this.entryValue(l, afterColon, col);
+      const info = this.last as { keyRange?: readonly [number, number]; range: readonly number[] };
+      info.keyRange = [keyStart, keyStart + key.length];
+      end = info.range[2]!;
+      children.set(key, info as YamlPositions);
       out[key] = value; // never __proto__ (refused above)
       const next = this.nextContent();
       if (next < 0 || this.indentOf(next) !== col) break;
       if (this.isSeqItem(next, col)) break;
       this.line = next;
     }
-    this.node(path, at, end, end, 'MAP');
+    this.node(at, end, end, 'MAP', undefined, children);
     return out;
   }
 
   /** The value after `key:` (column `from` on line l) of an entry at column `col`. */
-  private entryValue(l: number, from: number, col: number, path: string): unknown {
+  private entryValue(l: number, from: number, col: number): unknown {
     const t = this.lineText(l);
     let i = from;
     while (t.charCodeAt(i) === 32) i++;
@@ -240,28 +244,29 @@ class Reader {
       // Nothing on the line: a nested block, a sequence at the key's own column, or null.
       this.line = l + 1;
       const next = this.nextContent();
-      if (next >= 0 && this.indentOf(next) > col) return this.block(next, path);
-      if (next >= 0 && this.indentOf(next) === col && this.isSeqItem(next, col)) return this.block(next, path);
+      if (next >= 0 && this.indentOf(next) > col) return this.block(next);
+      if (next >= 0 && this.indentOf(next) === col && this.isSeqItem(next, col)) return this.block(next);
       // An empty scalar, where its value would have started (after the colon and any spaces).
       const at = this.starts[l]! + i;
-      this.node(path, at, at, at, 'PLAIN');
+      this.node(at, at, at, 'PLAIN');
       return null;
     }
-    return this.inline(l, i, col, path);
+    return this.inline(l, i, col);
   }
 
   /** A block node (mapping or sequence) starting on line l at its indentation. */
-  private block(l: number, path: string): unknown {
+  private block(l: number): unknown {
     const col = this.indentOf(l);
     // Nesting deepens the indentation: bounding it bounds the recursion (the library takes the rest).
     if (col > MAX_INDENT) bail();
     this.line = l;
-    if (this.isSeqItem(l, col)) return this.seq(col, path);
-    return this.map(this.starts[l]! + col, col, path);
+    if (this.isSeqItem(l, col)) return this.seq(col);
+    return this.map(this.starts[l]! + col, col);
   }
 
-  private seq(col: number, path: string): unknown[] {
+  private seq(col: number): unknown[] {
     const out: unknown[] = [];
+    const children = new Map<string | number, YamlPositions>();
     let first = -1;
     let end = 0;
     for (;;) {
@@ -271,19 +276,19 @@ class Reader {
       if (first < 0) first = dash;
       let i = col + 1;
       while (t.charCodeAt(i) === 32) i++;
-      const childPath = this.indexing ? child(path, out.length) : '';
       let value: unknown;
       if (i >= t.length || t[i] === '#') bail(); // "-" alone: nested block on the next lines
       else if (t[i] === '-' && (t[i + 1] === ' ' || i + 1 === t.length)) bail(); // "- - x"
-      else if (this.keyAt(this.starts[l]! + i)) value = this.map(this.starts[l]! + i, i, childPath);
-      else value = this.inline(l, i, col, childPath);
+      else if (this.keyAt(this.starts[l]! + i)) value = this.map(this.starts[l]! + i, i);
+      else value = this.inline(l, i, col);
+      children.set(out.length, this.last!);
       out.push(value);
-      end = this.endOf(childPath);
+      end = this.last!.range[2];
       const next = this.nextContent();
       if (next < 0 || this.indentOf(next) !== col || !this.isSeqItem(next, col)) break;
       this.line = next;
     }
-    this.node(path, first, end, end, 'SEQ');
+    this.node(first, end, end, 'SEQ', undefined, children);
     return out;
   }
 
@@ -291,18 +296,19 @@ class Reader {
    * A value starting at column i of line l, in a block node at column `col` (the entry's key or
    * the item's dash). Leaves `line` on the following line.
    */
-  private inline(l: number, i: number, col: number, path: string): unknown {
+  private inline(l: number, i: number, col: number): unknown {
     const t = this.lineText(l);
     const at = this.starts[l]! + i;
     const c = t[i]!;
-    if (c === '|' || c === '>') return this.blockScalar(l, i, col, path);
+    if (c === '|' || c === '>') return this.blockScalar(l, i, col);
     let value: unknown;
     let endCol: number;
     let type: YamlNodeInfo['type'];
+    let children: Map<string | number, YamlPositions> | undefined;
     if (c === '"' || c === "'") {
       [value, endCol, type] = quoted(t, i);
     } else if (c === '[' || c === '{') {
-      [value, endCol] = this.flow(l, i, path);
+      [value, endCol, children] = this.flow(l, i);
       type = c === '[' ? 'FLOW_SEQ' : 'FLOW_MAP';
     } else if ('&*!%@`,?]}#'.includes(c) || (c === '-' && t[i + 1] === ' ')) {
       return bail();
@@ -322,23 +328,24 @@ class Reader {
     // A more indented line next would continue the scalar (multi-line plain), or be an error.
     const next = this.nextContent();
     if (next >= 0 && this.indentOf(next) > col) bail();
-    this.node(path, at, this.starts[l]! + endCol, this.lineEnd(l), type);
+    this.node(at, this.starts[l]! + endCol, this.lineEnd(l), type, undefined, children);
     return value;
   }
 
   /** `[a, "b", 'c']` or `{k: v, k2: "w"}` on one line, of plain or quoted scalars only. */
-  private flow(l: number, i: number, path: string): [unknown[] | Record<string, unknown>, number] {
+  private flow(l: number, i: number): [unknown[] | Record<string, unknown>, number, Map<string | number, YamlPositions>] {
     const t = this.lineText(l);
     const isMap = t[i] === '{';
     const close = isMap ? '}' : ']';
     const items: unknown[] = [];
     const entries: Record<string, unknown> = {};
+    const children = new Map<string | number, YamlPositions>();
     let j = i + 1;
     const skip = () => {
       while (t.charCodeAt(j) === 32) j++;
     };
     /** A plain or quoted scalar at j: its value, its node, and j moved past it. */
-    const scalar = (childPath: string, keyRange?: readonly [number, number]): unknown => {
+    const scalar = (key: string | number, keyRange?: readonly [number, number]): unknown => {
       const start = j;
       let value: unknown;
       let type: YamlNodeInfo['type'];
@@ -352,11 +359,11 @@ class Reader {
         type = 'PLAIN';
       }
       const end = this.starts[l]! + j;
-      this.node(childPath, this.starts[l]! + start, end, end, type, keyRange);
+      children.set(key, this.node(this.starts[l]! + start, end, end, type, keyRange));
       return value;
     };
     skip();
-    if (t[j] === close) return [isMap ? entries : items, j + 1];
+    if (t[j] === close) return [isMap ? entries : items, j + 1, children];
     for (;;) {
       skip();
       if (isMap) {
@@ -367,14 +374,14 @@ class Reader {
         const keyStart = this.starts[l]! + j;
         j += m![0].length;
         skip();
-        entries[key] = scalar(this.indexing ? child(path, key) : '', [keyStart, keyStart + key.length]);
-      } else items.push(scalar(this.indexing ? child(path, items.length) : ''));
+        entries[key] = scalar(key, [keyStart, keyStart + key.length]);
+      } else items.push(scalar(items.length));
       skip();
       if (t[j] === ',') {
         j++;
         continue;
       }
-      if (t[j] === close) return [isMap ? entries : items, j + 1];
+      if (t[j] === close) return [isMap ? entries : items, j + 1, children];
       return bail();
     }
   }
@@ -383,7 +390,7 @@ class Reader {
    * `|`, `|-` and the more indented lines after it; or `>`, `>-` when the lines are all at one
    * indentation without blank lines (then folding is joining them with spaces).
    */
-  private blockScalar(l: number, i: number, col: number, path: string): string {
+  private blockScalar(l: number, i: number, col: number): string {
     const t = this.lineText(l);
     const header = /^([|>])(-?)(?: +#.*)? *$/.exec(t.slice(i));
     if (!header) bail();
@@ -418,7 +425,7 @@ class Reader {
     if (folded && lines.some((x) => x === '' || x.startsWith(' ') || x.endsWith(' '))) bail();
     const value = lines.join(folded ? ' ' : '\n') + (strip ? '' : '\n');
     const end = this.lineEnd(last);
-    this.node(path, this.starts[l]! + i, end, end, folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL');
+    this.node(this.starts[l]! + i, end, end, folded ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL');
     this.line = last + 1;
     return value;
   }
@@ -433,6 +440,20 @@ function isStringKey(key: string): boolean {
 function child(path: string, key: string | number): string {
   const k = typeof key === 'number' ? String(key) : JSON.stringify(key);
   return path === '[]' ? `[${k}]` : `${path.slice(0, -1)},${k}]`;
+}
+
+/** A position tree by path (JSON of the path array), as indexDocument gives the library's nodes. */
+function indexPositions(node: YamlPositions, path: string, into: YamlNodeIndex): void {
+  const { children, keyRange, range, type } = node;
+  into.set(path, keyRange ? { range, type, keyRange } : { range, type });
+  if (children) for (const [key, c] of children) indexPositions(c, child(path, key), into);
+}
+
+/** The place of the node at `path` in a position tree. */
+export function positionAt(tree: YamlPositions, path: readonly (string | number)[]): YamlNodeInfo | undefined {
+  let node: YamlPositions | undefined = tree;
+  for (const key of path) node = node?.children?.get(key);
+  return node;
 }
 
 /** A plain scalar's value under the YAML 1.2 core schema; floats and such are left to the library. */
