@@ -40,7 +40,8 @@ export function parseTableFile(text: string, file: string): TableSchema {
   const columns = Object.entries(j.columns).map(([name, type]) => {
     const t = (type === 'double' ? 'real' : type) as ScalarType;
     if (!TYPES.has(t)) throw new Error(`${file}: column ${name} has unknown type '${type}'`);
-    return { name, type: t };
+    // Frozen: every rule over the table shares these objects (the binder's source schemas).
+    return Object.freeze({ name, type: t });
   });
   return { name: j.name, columns, source: j.source };
 }

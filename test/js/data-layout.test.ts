@@ -85,6 +85,23 @@ describe('module layout: the text prettier would write, without prettier', () =>
     );
   });
 
+  it('is prettier’s output when frozen objects of scalars (laid out once, then reused) recur at other depths', async () => {
+    const leaf = fc.record({ name: text, type: fc.constantFrom('string', 'long'), n: number });
+    await fc.assert(
+      fc.asyncProperty(fc.array(leaf, { minLength: 1, maxLength: 6 }), fc.nat(5), async (leaves, depth) => {
+        const frozen = leaves.map((l) => Object.freeze(l));
+        // Once near the top, then deeper (other columns, other widths left), then as a list.
+        let deep: unknown = { item: frozen[0] };
+        for (let i = 0; i < depth; i++) deep = { [`key${i}`]: deep, other: frozen[i % frozen.length] };
+        for (const roots of [[{ a: frozen[0] }], [deep], [frozen, deep]]) {
+          const direct = directLayout(roots);
+          if (direct !== undefined) expect(direct).toBe(await prettierLayout(roots));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('fills arrays of numbers to the last column prettier would', async () => {
     const numbers = fc.array(fc.oneof(fc.integer({ min: -99, max: 999 }), fc.double({ noNaN: true, noDefaultInfinity: true })), { minLength: 20, maxLength: 80 });
     await fc.assert(

@@ -20,7 +20,7 @@
  * it declines: `layoutStatement` returns undefined and the caller formats with prettier.
  */
 
-import { escapeSeparators, skipped, writtenKeys } from './module-data.js';
+import { escapeSeparators, skipped } from './module-data.js';
 
 export const PRINT_WIDTH = 100;
 
@@ -82,11 +82,14 @@ function keyText(k: string): string {
   return stringLiteral(k);
 }
 
-/** A value measured as if on one line, with what is needed to break it. */
+/**
+ * A value measured as if on one line, with what is needed to break it. A collection short enough
+ * to ever be written on one line carries that line (`flat`), made once from its children's.
+ */
 type Laid =
   | { readonly kind: 'atom'; readonly text: string; readonly width: number; readonly isString: boolean; readonly isNumber: boolean }
-  | { readonly kind: 'object'; readonly width: number; readonly mustBreak: boolean; readonly entries: Entry[] }
-  | { readonly kind: 'array'; readonly width: number; readonly mustBreak: boolean; readonly items: Laid[]; readonly numbers: boolean };
+  | { readonly kind: 'object'; readonly width: number; readonly mustBreak: boolean; readonly entries: Entry[]; readonly flat: string | undefined }
+  | { readonly kind: 'array'; readonly width: number; readonly mustBreak: boolean; readonly items: Laid[]; readonly numbers: boolean; readonly flat: string | undefined };
 
 interface Entry {
   readonly key: string;
@@ -96,6 +99,8 @@ interface Entry {
 
 const atom = (text: string, isString = false, isNumber = false): Laid => ({ kind: 'atom', text, width: width(text), isString, isNumber });
 const NULL = atom('null');
+const TRUE = atom('true');
+const FALSE = atom('false');
 
 // Short strings recur (kinds, types, column names): their atoms are kept, up to a bound.
 const shortStrings = new Map<string, Laid>();
@@ -114,12 +119,21 @@ const hasSeveralEntries = (l: Laid) => (l.kind === 'object' ? l.entries.length >
 
 type Names = (v: object) => string | undefined;
 
+/** The one-line text of a laid value (an atom's text, a short collection's line). */
+const lineOf = (l: Laid): string => (l.kind === 'atom' ? l.text : l.flat!);
+
+/**
+ * Frozen objects of scalars only (the table catalog's columns, which every rule over a table
+ * shares) lay out the same wherever they occur: each is laid out once per process.
+ */
+const frozenLeaves = new WeakMap<object, Laid>();
+
 /** Widths are summed, not measured on joined text, so measuring is linear in the data. */
 function measure(v: unknown, names: Names): Laid {
   if (v === null) return NULL;
   switch (typeof v) {
     case 'boolean':
-      return atom(String(v));
+      return v ? TRUE : FALSE;
     case 'number':
       return Number.isFinite(v) ? atom(numberText(v), false, true) : NULL;
     case 'string':
@@ -131,37 +145,60 @@ function measure(v: unknown, names: Names): Laid {
   }
   const name = names(v);
   if (name !== undefined) return atom(name);
+  const frozen = Object.isFrozen(v);
+  if (frozen) {
+    const known = frozenLeaves.get(v);
+    if (known !== undefined) return known;
+  }
   if (Array.isArray(v)) {
-    const items = v.map((x: unknown) => (skipped(x) ? NULL : measure(x, names)));
-    let w = 2 + 2 * Math.max(0, items.length - 1); // [a, b]
+    const items: Laid[] = [];
+    let w = 2 + 2 * Math.max(0, v.length - 1); // [a, b]
     let mustBreak = false;
-    for (const i of items) {
+    let numbers = v.length > 0;
+    for (const x of v as unknown[]) {
+      const i = skipped(x) ? NULL : measure(x, names);
+      items.push(i);
       w += i.width;
-      if (i.kind !== 'atom' && i.mustBreak) mustBreak = true;
+      if (i.kind !== 'atom') {
+        numbers = false;
+        if (i.mustBreak) mustBreak = true;
+      } else if (!i.isNumber) numbers = false;
     }
     const first = items[0];
     if (items.length > 1 && first !== undefined && first.kind !== 'atom' && items.every((i) => i.kind === first.kind && hasSeveralEntries(i))) mustBreak = true;
-    return { kind: 'array', width: w, items, numbers: items.length > 0 && items.every((i) => i.kind === 'atom' && i.isNumber), mustBreak };
+    let flat: string | undefined;
+    if (!mustBreak && w <= PRINT_WIDTH) {
+      flat = '[';
+      for (let i = 0; i < items.length; i++) flat += (i ? ', ' : '') + lineOf(items[i]!);
+      flat += ']';
+    }
+    return { kind: 'array', width: w, items, numbers, mustBreak, flat };
   }
   const entries: Entry[] = [];
   let w = 2; // `{ k: v, k: v }`: 4 for the braces, 2 per entry for `, `, less the one not written
   let mustBreak = false;
-  for (const k of writtenKeys(v)) {
+  let leaf = true;
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (k === 'span' || skipped(x)) continue;
     const key = cachedKeyText(k);
-    const value = measure((v as Record<string, unknown>)[k], names);
-    const keyWidth = width(key);
+    const value = measure(x, names);
+    if (x !== null && typeof x === 'object') leaf = false;
+    const keyWidth = key.length; // keyText declines keys outside ASCII: the length is the width
     w += keyWidth + 2 + value.width + 2;
     if (value.kind !== 'atom' && value.mustBreak) mustBreak = true;
     entries.push({ key, keyWidth, value });
   }
-  return { kind: 'object', width: entries.length ? w : 2, entries, mustBreak };
-}
-
-/** The value on one line. */
-function flat(l: Laid): string {
-  if (l.kind === 'atom') return l.text;
-  if (l.kind === 'array') return `[${l.items.map(flat).join(', ')}]`;
-  return l.entries.length ? `{ ${l.entries.map((e) => `${e.key}: ${flat(e.value)}`).join(', ')} }` : '{}';
+  if (!entries.length) return { kind: 'object', width: 2, entries, mustBreak, flat: '{}' };
+  let flat: string | undefined;
+  if (!mustBreak && w <= PRINT_WIDTH) {
+    flat = '{ ';
+    for (let i = 0; i < entries.length; i++) flat += `${i ? ', ' : ''}${entries[i]!.key}: ${lineOf(entries[i]!.value)}`;
+    flat += ' }';
+  }
+  const laid: Laid = { kind: 'object', width: w, entries, mustBreak, flat };
+  if (frozen && leaf) frozenLeaves.set(v, laid);
+  return laid;
 }
 
 const spaces = (n: number) => ' '.repeat(n);
@@ -169,7 +206,7 @@ const spaces = (n: number) => ' '.repeat(n);
 /** `l` printed starting at column `col` in a block indented by `indent`; one column follows it (`,` or `;`). */
 function print(l: Laid, indent: number, col: number): string {
   if (l.kind === 'atom') return l.text;
-  if (!l.mustBreak && col + l.width + 1 <= PRINT_WIDTH) return flat(l);
+  if (!l.mustBreak && col + l.width + 1 <= PRINT_WIDTH) return l.flat!;
   const inner = indent + 2;
   const pad = spaces(inner);
   if (l.kind === 'object') {
@@ -198,7 +235,7 @@ function fill(items: readonly Laid[], indent: number): string {
   let col = indent;
   for (let i = 0; i < items.length; i++) {
     const w = items[i]!.width + 1;
-    out += `${flat(items[i]!)},`;
+    out += `${lineOf(items[i]!)},`;
     const next = items[i + 1];
     if (next === undefined) break;
     if (col + w + 1 + next.width + 1 <= PRINT_WIDTH) {
