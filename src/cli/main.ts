@@ -152,11 +152,9 @@ function artifactSummary(result: BuildResult, targets: readonly Target[]): strin
 
 /** Front-end and backend diagnostics, grouped by rule file (backend ones carry their file). */
 function byFile(result: BuildResult): { file: string; text?: string; diagnostics: Diagnostic[] }[] {
-  return result.results.map((r) => ({
-    file: r.file,
-    text: r.text,
-    diagnostics: [...r.diagnostics, ...result.diagnostics.filter((d) => d.file === r.file)],
-  }));
+  const backend = new Map<string | undefined, Diagnostic[]>();
+  for (const d of result.diagnostics) backend.get(d.file)?.push(d) ?? backend.set(d.file, [d]);
+  return result.results.map((r) => ({ file: r.file, text: r.text, diagnostics: [...r.diagnostics, ...(backend.get(r.file) ?? [])] }));
 }
 
 /** `--target kql --target aql`, `--target kql,aql` or `--target all` (the default). */

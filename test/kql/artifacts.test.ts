@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -99,6 +99,42 @@ describe('detc build', () => {
     // Nor the folders it would have made for the output.
     expect(await main(['build', join(dir, 'bad.yaml'), '--out', join(dir, 'new', 'deeper', 'dist')], quiet)).toBe(1);
     expect(readdirSync(dir).sort()).toEqual(['bad.yaml', 'dist']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a front-end error in a later rule fails the build as if no backend had run (no artifacts, no backend diagnostics)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-'));
+    writeFileSync(join(dir, 'zz_bad.yaml'), ruleYaml('SigninLogs | where Nope == 1'));
+    const rules = readdirSync('rules').filter((f) => f.endsWith('.yaml')).map((f) => `rules/${f}`);
+    const good = await buildRules(rules, ['kql', 'aql', 'js'], { skipKusto: true });
+    expect(good.diagnostics.map((d) => d.code)).toContain('DTC5003'); // the bundled rules' QRadar notes
+    const streamed: Artifact[] = [];
+    const result = await buildRules([...rules, join(dir, 'zz_bad.yaml')], ['kql', 'aql', 'js'], { skipKusto: true }, (a) => streamed.push(a));
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.paths).toEqual([]);
+    expect(result.results.map((r) => r.diagnostics.map((d) => d.code))).toEqual([...rules.map(() => []), ['DTC3002']]);
+    // The rules before it went through the backends (their artifacts went to the writer, whose folder the CLI discards).
+    expect(streamed.length).toBeGreaterThan(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('two rules with one id, or one file name, are an error naming the other file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-'));
+    const text = readFileSync('rules/third_party_integrated_apps.yaml', 'utf8');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'a.yaml'), text);
+    writeFileSync(join(dir, 'b.yaml'), text.replace(/^id: .*$/m, 'id: 00000000-0000-4000-8000-00000000000b'));
+    writeFileSync(join(dir, 'sub', 'b.yaml'), text.replace(/^id: .*$/m, 'id: 00000000-0000-4000-8000-00000000000c'));
+    writeFileSync(join(dir, 'c.yaml'), text.replace(/^id: (.*)$/m, (_, id: string) => `id: ${id.toUpperCase()}`));
+    const files = ['a.yaml', 'b.yaml', 'sub/b.yaml', 'c.yaml'].map((f) => join(dir, f));
+    const result = await buildRules(files, ['kql'], { skipKusto: true });
+    expect(result.ok).toBe(false);
+    const dups = result.diagnostics.filter((d) => d.code === 'DTC1014').map((d) => [d.file, d.message, d.start?.line]);
+    expect(dups).toEqual([
+      [files[2], expect.stringContaining(`file name 'b'`), 1],
+      [files[3], expect.stringContaining(files[0]!), text.split('\n').findIndex((l) => l.startsWith('id:')) + 1],
+    ]);
     rmSync(dir, { recursive: true, force: true });
   });
 
