@@ -7,7 +7,7 @@
  */
 import { parseQuery } from '../../query/parser.js';
 import type { Span } from '../../query/ast.js';
-import type { Aggregate, QueryIR, ScalarExpr, ScalarType, TabularOp } from '../../ir/types.js';
+import type { Aggregate, QueryIR, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { anywhere, aqlAlias, aqlString, likeSafe, regexEscape, termRegex } from './escape.js';
@@ -78,6 +78,26 @@ interface SelectItem {
   readonly text: string;
 }
 
+type ColumnOut = Out | { missing: string };
+
+/** What each column of a table's schema is in AQL under a mapping, made once per mapping and schema (every rule over the table shares both). */
+const sourceColumnsCache = new WeakMap<TableMapping, WeakMap<Schema, ReadonlyMap<string, ColumnOut>>>();
+function sourceColumns(m: TableMapping, schema: Schema): ReadonlyMap<string, ColumnOut> {
+  let bySchema = sourceColumnsCache.get(m);
+  if (!bySchema) sourceColumnsCache.set(m, (bySchema = new WeakMap()));
+  let columns = bySchema.get(schema);
+  if (columns) return columns;
+  const made = new Map<string, ColumnOut>();
+  for (const c of schema) {
+    const cm = m.columns[c.name];
+    if (!cm) made.set(c.name, { missing: `column ${c.name} is not in the QRadar mapping ${m.file}` });
+    else if (cm.none !== undefined) made.set(c.name, { missing: `column ${c.name} has no QRadar equivalent (${m.file}: ${cm.none})` });
+    else made.set(c.name, val(cm.aql!, c.type, { column: cm, isTime: cm.kind === 'time' }));
+  }
+  bySchema.set(schema, (columns = made));
+  return columns;
+}
+
 export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, allowed: ReadonlySet<string>, queryPeriodMs: number | undefined): AqlTranslation {
   const errors: AqlProblem[] = [];
   const approximations: ApproximationUse[] = [];
@@ -106,14 +126,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
       return undefined;
     };
 
-    // Columns of the source table.
-    let env = new Map<string, Out | { missing: string }>();
-    for (const c of source.schema) {
-      const cm = m.columns[c.name];
-      if (!cm) env.set(c.name, { missing: `column ${c.name} is not in the QRadar mapping ${m.file}` });
-      else if (cm.none !== undefined) env.set(c.name, { missing: `column ${c.name} has no QRadar equivalent (${m.file}: ${cm.none})` });
-      else env.set(c.name, val(cm.aql!, c.type, { column: cm, isTime: cm.kind === 'time' }));
-    }
+    // Columns of the source table (a copy: the operators below change it).
+    let env = new Map(sourceColumns(m, source.schema));
     const rewrites = rewritesOf(m);
 
     const where: string[] = [];
