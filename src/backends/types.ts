@@ -11,6 +11,8 @@ export interface Artifact {
 export interface BackendOutput {
   readonly artifacts: Artifact[];
   readonly diagnostics: Diagnostic[];
+  /** The rule's part of what `finish` writes (JSON data: it may come from another thread). */
+  readonly summary?: unknown;
 }
 
 /** A rule that passed the front end. */
@@ -24,17 +26,19 @@ export interface CompiledRule {
 /**
  * A backend, rule by rule: a build hands each rule's artifacts on as they are made (to be written
  * at once), so a build of thousands of rules does not hold every artifact in memory. `finish`
- * makes what covers all the rules (all-rules.json, the QRadar report) after the last one.
+ * makes what covers all the rules (all-rules.json, the QRadar report) from the rules' summaries,
+ * in rule order; a backend keeps no state between rules, so rules can be compiled on several
+ * threads and finished on one.
  */
 export interface Backend {
   rule(r: CompiledRule): BackendOutput | Promise<BackendOutput>;
-  finish(): BackendOutput;
+  finish(summaries: readonly unknown[]): BackendOutput;
 }
 
 /** A backend over a list of rules, everything collected (library callers and tests). */
 export async function runBackend(backend: Backend, rules: readonly CompiledRule[]): Promise<BackendOutput> {
   const outputs: BackendOutput[] = [];
   for (const r of rules) outputs.push(await backend.rule(r));
-  outputs.push(backend.finish());
+  outputs.push(backend.finish(outputs.map((o) => o.summary)));
   return { artifacts: outputs.flatMap((o) => o.artifacts), diagnostics: outputs.flatMap((o) => o.diagnostics) };
 }

@@ -49,6 +49,54 @@ export interface BuildResult {
   readonly ok: boolean;
 }
 
+/** One rule file through the front end and (if it found no error) every backend, as a build records it. */
+export interface RuleRecord {
+  readonly result: RuleFileResult;
+  /** For a rule the front end accepted: what the duplicate check needs. */
+  readonly identity?: { readonly id: string; readonly stem: string; readonly idAt: Pick<Diagnostic, 'start' | 'end'> };
+  /** Per backend, in target order (empty when the backends did not run). */
+  readonly outputs: readonly { readonly diagnostics: Diagnostic[]; readonly paths: string[]; readonly summary?: unknown }[];
+}
+
+/** The backends for these targets (they keep no state between rules). */
+export function createBackends(targets: readonly Target[], options: BuildOptions, tables: TableCatalog): Backend[] {
+  return targets.map((t) => BACKENDS[t]({ ...options, tables }));
+}
+
+/**
+ * One rule file: the front end, then every backend unless `backendsToo` is false or the front end
+ * found errors. Artifacts go to `onArtifact` as they are made; the record keeps their paths.
+ */
+export async function compileRuleFile(file: string, backends: readonly Backend[], tables: TableCatalog, onArtifact: (a: Artifact) => void, backendsToo = true): Promise<RuleRecord> {
+  const r = checkRuleFile(file, { tables });
+  const result: RuleFileResult = { file: r.file, text: r.text, diagnostics: r.diagnostics };
+  if (!backendsToo || hasErrors(r.diagnostics)) return { result, outputs: [] };
+  const compiled: CompiledRule = { rule: r.rule!, ir: r.ir!, stem: stemOf(r.file) };
+  const outputs: RuleRecord['outputs'][number][] = [];
+  for (const b of backends) {
+    const out: BackendOutput = await b.rule(compiled);
+    const paths: string[] = [];
+    for (const a of out.artifacts) {
+      paths.push(a.path);
+      onArtifact(a);
+    }
+    outputs.push({ diagnostics: out.diagnostics, paths, summary: out.summary });
+  }
+  return { result, identity: { id: compiled.rule.id, stem: compiled.stem, idAt: positionOf(compiled.rule.source, ['id']) }, outputs };
+}
+
+/** Rule files in order, on this thread; the backends stop at the first front-end error. */
+export async function compileRuleFiles(files: readonly string[], backends: readonly Backend[], tables: TableCatalog, onArtifact: (a: Artifact) => void): Promise<RuleRecord[]> {
+  const records: RuleRecord[] = [];
+  let failed = false;
+  for (const file of files) {
+    const record = await compileRuleFile(file, backends, tables, onArtifact, !failed);
+    if (hasErrors(record.result.diagnostics)) failed = true;
+    records.push(record);
+  }
+  return records;
+}
+
 /**
  * Compile rules to artifacts. Nothing is written here: each artifact goes to `onArtifact` as soon
  * as it is made (a build writes it to its staging folder, and keeps no artifact in memory), or
@@ -60,46 +108,50 @@ export interface BuildResult {
  */
 export async function buildRules(files: readonly string[], targets: readonly Target[], options: BuildOptions = {}, onArtifact?: (a: Artifact) => void): Promise<BuildResult> {
   const tables = options.tables ?? loadTables();
-  const results: RuleFileResult[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const backends = createBackends(targets, options, tables);
   const artifacts: Artifact[] = [];
+  const write = onArtifact ?? ((a: Artifact) => void artifacts.push(a));
+  const records = await compileRuleFiles(files, backends, tables, write);
+  return assembleBuild(records, backends, write, onArtifact ? [] : artifacts);
+}
+
+/**
+ * The build's result from its rules' records, in file order (however many threads made them):
+ * duplicate ids, every diagnostic and path in rule order, then what covers all rules (finish).
+ */
+export function assembleBuild(records: readonly RuleRecord[], backends: readonly Backend[], onArtifact: (a: Artifact) => void, artifacts: Artifact[]): BuildResult {
+  const results = records.map((r) => r.result);
+  if (results.some((r) => hasErrors(r.diagnostics))) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
+  const diagnostics: Diagnostic[] = [];
   const paths: string[] = [];
-  const take = (out: BackendOutput) => {
+  const duplicate = duplicateCheck();
+  for (const r of records) {
+    diagnostics.push(...duplicate(r.result.file, r.identity!));
+    for (const o of r.outputs) {
+      diagnostics.push(...o.diagnostics);
+      paths.push(...o.paths);
+    }
+  }
+  backends.forEach((b, i) => {
+    const out = b.finish(records.map((r) => r.outputs[i]?.summary));
     diagnostics.push(...out.diagnostics);
     for (const a of out.artifacts) {
       paths.push(a.path);
-      if (onArtifact) onArtifact(a);
-      else artifacts.push(a);
+      onArtifact(a);
     }
-  };
-  const backends = targets.map((t) => BACKENDS[t]({ ...options, tables }));
-  const duplicate = duplicateCheck();
-  let frontEndFailed = false;
-  for (const file of files) {
-    const r = checkRuleFile(file, { tables });
-    results.push({ file: r.file, text: r.text, diagnostics: r.diagnostics });
-    if (hasErrors(r.diagnostics)) frontEndFailed = true;
-    if (frontEndFailed) continue;
-    const compiled: CompiledRule = { rule: r.rule!, ir: r.ir!, stem: stemOf(r.file) };
-    diagnostics.push(...duplicate(compiled));
-    // Every target for this rule: its artifacts are written (or collected) before the next rule is read.
-    for (const b of backends) take(await b.rule(compiled));
-  }
-  if (frontEndFailed) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
-  for (const b of backends) take(b.finish());
+  });
   return { results, diagnostics, artifacts, paths, ok: !hasErrors(diagnostics) };
 }
 
 /** Two rules with one id, or one artifact name, would overwrite each other in Sentinel or dist/. */
-function duplicateCheck(): (r: CompiledRule) => Diagnostic[] {
+function duplicateCheck(): (file: string, r: NonNullable<RuleRecord['identity']>) => Diagnostic[] {
   const byId = new Map<string, string>();
   const byStem = new Map<string, string>();
-  return (r) => {
+  return (file, r) => {
     const out: Diagnostic[] = [];
-    const file = r.rule.source.file;
-    const id = r.rule.id.toLowerCase();
+    const id = r.id.toLowerCase();
     const other = byId.get(id);
-    if (other !== undefined) out.push(makeDiagnostic('DuplicateRuleId', [`rule id ${r.rule.id}`, other], { file, ...positionOf(r.rule.source, ['id']) }));
+    if (other !== undefined) out.push(makeDiagnostic('DuplicateRuleId', [`rule id ${r.id}`, other], { file, ...r.idAt }));
     byId.set(id, file);
     const sameStem = byStem.get(r.stem);
     if (sameStem !== undefined) out.push(makeDiagnostic('DuplicateRuleId', [`file name '${r.stem}'`, sameStem], { file, start: { line: 1, col: 1 }, hint: 'artifacts are named after the rule file; rename one of them' }));

@@ -33,8 +33,9 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
   // when a rule needs one (a cold `detc check` of a rule QRadar skips reads none).
   let mappings: Map<string, TableMapping> | undefined = options.mappingDirs ? loadMappings(options.mappingDirs) : undefined;
   const mappingOf = (table: string) => (mappings ??= loadMappings()).get(table);
-  // aql/report.json: per rule, the approximations made and the notes, or why it was skipped.
-  const report: Record<string, { approximations: string[]; notes: string[] } | { skipped: string }> = {};
+  // aql/report.json: per rule, the approximations made and the notes, or why it was skipped
+  // (each rule's entry is its summary).
+  type ReportEntry = { approximations: string[]; notes: string[] } | { skipped: string };
   const rule = ({ rule, ir, stem }: CompiledRule): BackendOutput => {
     const diagnostics: Diagnostic[] = [];
     const none = { artifacts: [], diagnostics };
@@ -42,8 +43,7 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     const opts = ruleOptions(rule);
     if (typeof opts.skip === 'string') {
       diagnostics.push(makeDiagnostic('AqlSkipped', [opts.skip], { file: rule.source.file, ...positionOf(rule.source, ['targets', 'qradar', 'skip']) }));
-      report[stem] = { skipped: opts.skip };
-      return none;
+      return { ...none, summary: [stem, { skipped: opts.skip }] };
     }
     const ruleAllowed = Array.isArray(opts.approximations) ? opts.approximations.map(String) : [];
     const unknown = [...ruleAllowed, ...(options.allow ?? [])].filter((a) => !(a in APPROXIMATIONS));
@@ -62,8 +62,8 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       diagnostics.push(makeDiagnostic('AqlSyntax', [syntax[0]!], where()));
       return none;
     }
-    report[stem] = { approximations: describeApproximations(t.approximations), notes: t.notes };
     return {
+      summary: [stem, { approximations: describeApproximations(t.approximations), notes: t.notes }],
       artifacts: [
         { path: `aql/${stem}.aql`, content: t.aql },
         { path: `aql/${stem}.ariel.json`, content: `${JSON.stringify({ query_expression: t.aql.trimEnd() }, null, 2)}\n` },
@@ -71,9 +71,10 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       diagnostics,
     };
   };
-  const finish = (): BackendOutput => ({
-    artifacts: Object.keys(report).length ? [{ path: 'aql/report.json', content: `${JSON.stringify(report, null, 2)}\n` }] : [],
-    diagnostics: [],
-  });
+  const finish = (summaries: readonly unknown[]): BackendOutput => {
+    const report: Record<string, ReportEntry> = {};
+    for (const s of summaries) if (s !== undefined) report[(s as [string, ReportEntry])[0]] = (s as [string, ReportEntry])[1];
+    return { artifacts: Object.keys(report).length ? [{ path: 'aql/report.json', content: `${JSON.stringify(report, null, 2)}\n` }] : [], diagnostics: [] };
+  };
   return { rule, finish };
 }

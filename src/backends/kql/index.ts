@@ -24,15 +24,12 @@ export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diag
 
 /** With `artifacts` false, only the diagnostics (emitted KQL checked by Kusto.Language). */
 export function createKqlBackend(tables: TableCatalog, validate = true, artifacts = true): Backend {
-  // all-rules.json deploys every rule at once: each rule's ARM resource is kept for it.
-  const resources: Record<string, unknown>[] = [];
   return {
     rule({ rule, ir, stem }) {
       const kql = emitKql(ir);
       const diagnostics = validate ? validateKql(rule, kql, tables) : [];
       if (!artifacts) return { artifacts: [], diagnostics };
       const resource = armResource(rule, kql);
-      resources.push(resource);
       return {
         artifacts: [
           { path: `kql/${stem}.kql`, content: kql },
@@ -40,8 +37,13 @@ export function createKqlBackend(tables: TableCatalog, validate = true, artifact
           { path: `arm/${stem}.json`, content: armTemplate([resource]) },
         ],
         diagnostics,
+        // all-rules.json deploys every rule at once: it holds each rule's ARM resource.
+        summary: resource,
       };
     },
-    finish: () => ({ artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplate(resources) }] : [], diagnostics: [] }),
+    finish(summaries) {
+      const resources = summaries.filter((s) => s !== undefined) as Record<string, unknown>[];
+      return { artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplate(resources) }] : [], diagnostics: [] };
+    },
   };
 }
