@@ -26,7 +26,7 @@ const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, fileURLToPath(new URL('../build/', import.meta.url)));
 
 if (isMainThread) process.exitCode = await module.exports.main(process.argv.slice(2));
-else module.exports.ndjsonWorker(); // a reader thread of `detc run` (src/backends/js/ndjson-parallel.ts)
+else module.exports.threadMain(); // a build thread (src/build/parallel.ts) or a reader thread of `detc run` (src/backends/js/ndjson-parallel.ts)
 
 if (isMainThread && (cachedData === undefined || script.cachedDataRejected)) {
   try {

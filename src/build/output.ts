@@ -74,6 +74,26 @@ export async function acquireLock(outDir: string, timeoutMs = 30_000): Promise<(
   }
 }
 
+/** A build's staging folder, and the output folder as the user named it (for messages). */
+export interface StagingFolder {
+  readonly folder: string;
+  readonly outDir: string;
+}
+
+/** Write an artifact into a staging folder; `made` remembers the folders made (one mkdir each). */
+export function writeStaged({ folder, outDir }: StagingFolder, a: Artifact, made: Set<string>): void {
+  const path = resolve(folder, a.path);
+  if (!path.startsWith(folder + sep)) throw new Error(`refusing to write outside the output folder: ${a.path}`);
+  const parent = dirname(path);
+  writing(outDir, () => {
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    writeFileSync(path, a.content);
+  });
+}
+
 /**
  * An output folder being written: artifacts go to a temporary folder beside it as they are made,
  * and `commit` puts that folder in its place. `discard` (always call it, in a finally) removes
@@ -102,16 +122,12 @@ export class StagedOutput {
   }
 
   write(a: Artifact): void {
-    const path = resolve(this.tmp, a.path);
-    if (!path.startsWith(this.tmp + sep)) throw new Error(`refusing to write outside the output folder: ${a.path}`);
-    const folder = dirname(path);
-    writing(this.outDir, () => {
-      if (!this.folders.has(folder)) {
-        mkdirSync(folder, { recursive: true });
-        this.folders.add(folder);
-      }
-      writeFileSync(path, a.content);
-    });
+    writeStaged(this.staging, a, this.folders);
+  }
+
+  /** Where artifacts go until commit, for other threads of the build to write there too. */
+  get staging(): StagingFolder {
+    return { folder: this.tmp, outDir: this.outDir };
   }
 
   /** Replace the output folder with what was written. */

@@ -16,7 +16,8 @@ import { checkPaths, printDiagnostics } from './common.js';
 import { PACKAGE_ROOT } from '../paths.js';
 
 /** The command's entry point, which also runs the NDJSON reader threads. */
-const CLI_SCRIPT = join(PACKAGE_ROOT, 'bin', 'detc.js');
+/** The CLI's entry point, which worker threads run too (bin/detc.js). */
+export const CLI_SCRIPT = join(PACKAGE_ROOT, 'bin', 'detc.js');
 /** Below this size a file is read on the main thread: starting threads would cost more. */
 const PARALLEL_MIN_BYTES = 32 << 20;
 

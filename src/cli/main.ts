@@ -2,27 +2,35 @@
  * `detc check | build | test | run`: a thin layer over the library. Every user mistake ends as a
  * diagnostic and an exit code, never a stack trace.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { workerData } from 'node:worker_threads';
+import { ndjsonWorker } from '../backends/js/ndjson-parallel.js';
+import { buildRulesOnThreads, buildThread, buildThreads, type BuildThreadInput } from '../build/parallel.js';
 import { DEFAULT_MAPPINGS_DIR, MappingError } from '../backends/aql/mapping.js';
 import { StrictEventsError } from '../backends/js/events.js';
+import type { Artifact } from '../backends/types.js';
 import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target } from '../build/build.js';
 import { acquireLock, OutputError, OutputLockedError, StagedOutput } from '../build/output.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { ruleFiles } from './common.js';
-import { runCommand, ruleTests } from './evaluate.js';
+import { CLI_SCRIPT, runCommand, ruleTests } from './evaluate.js';
 import { processIO, type CliIO } from './io.js';
 
-/** bin/detc.js runs this in the NDJSON reader threads of `detc run`. */
-export { ndjsonWorker } from '../backends/js/ndjson-parallel.js';
+/** bin/detc.js runs this in a worker thread: a build thread (its workerData says so) or an NDJSON reader thread of `detc run`. */
+export function threadMain(): void {
+  if ((workerData as { kind?: string } | undefined)?.kind === 'build') buildThread(workerData as BuildThreadInput);
+  else ndjsonWorker();
+}
 
 const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL and JavaScript
 
 usage:
-  detc check [paths...] [--target T]... [--format text|json] [--no-kusto]
+  detc check [paths...] [--target T]... [--format text|json] [--no-kusto] [--workers N]
       validate, parse and bind rules and compile them for the targets, writing nothing
-  detc build [paths...] [--target T]... [--out dist] [--no-kusto]
+  detc build [paths...] [--target T]... [--out dist] [--no-kusto] [--workers N]
       compile rules into the output folder; all or nothing
   detc test [paths...]
       run the sample-event tests in the rules' tests: sections
@@ -78,7 +86,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 async function compile(argv: readonly string[], io: CliIO, write: boolean): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['no-kusto'],
-    values: ['format', 'target', 'out', 'allow-approximation', 'qradar-mappings'],
+    values: ['format', 'target', 'out', 'allow-approximation', 'qradar-mappings', 'workers'],
     repeatable: ['target', 'allow-approximation', 'qradar-mappings'],
   });
   const format = String(args.options.get('format') ?? 'text');
@@ -96,15 +104,25 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
     },
   };
   const out = String(args.options.get('out') ?? 'dist');
+  const threads = workerThreads(args.options.get('workers'), files.length);
   // A build writes each artifact to a staging folder as it is made; only a build that succeeds
   // puts the folder in place of `out`.
   const staged = write ? new StagedOutput(out) : undefined;
   try {
-    const result = await buildRules(files, targets, options, staged && ((a) => staged.write(a)));
+    const onArtifact = staged ? (a: Artifact) => staged.write(a) : () => {};
+    const result = threads > 0 ? await buildRulesOnThreads(files, targets, options, { threads, script: CLI_SCRIPT, staging: staged?.staging, onArtifact }) : await buildRules(files, targets, options, staged && onArtifact);
     return await finishBuild(result, { io, format, out, targets, staged });
   } finally {
     staged?.discard();
   }
+}
+
+/** Worker threads for a check or build: `--workers N`, or by default one per core beyond the first while each gets enough rules. */
+function workerThreads(option: string | boolean | undefined, files: number): number {
+  if (option === undefined) return buildThreads(files, availableParallelism());
+  const n = Number(option);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers must be a whole number from 0 to 64, got '${String(option)}'`);
+  return Math.min(n, Math.max(0, files - 1));
 }
 
 /** Report a check or build; a build that succeeded replaces the output folder with its staging folder. */

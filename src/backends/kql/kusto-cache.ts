@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { TableCatalog } from '../../ir/tables.js';
 import type { KustoDiagnostic } from './kusto.js';
 
@@ -51,8 +52,16 @@ export function cachedKustoDiagnostics(query: string, tables: TableCatalog, anal
   cache[key] = result;
   try {
     mkdirSync(dirname(FILE), { recursive: true });
-    const tmp = `${FILE}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(cache));
+    // Other threads of a build (and other builds) write the file too: keep what they added.
+    let written: Record<string, KustoDiagnostic[]> = {};
+    try {
+      written = JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, KustoDiagnostic[]>;
+    } catch {
+      // none yet, or unreadable: this thread's entries are the file
+    }
+    entries = Object.assign(written, cache);
+    const tmp = `${FILE}.${process.pid}-${threadId}.tmp`;
+    writeFileSync(tmp, JSON.stringify(entries));
     renameSync(tmp, FILE);
   } catch {
     // A read-only tree only loses the cache.
