@@ -14,7 +14,6 @@ import { parseQuery } from '../build/query/parser.js';
 import { createKqlBackend } from '../build/backends/kql/index.js';
 import { createAqlBackend } from '../build/backends/aql/index.js';
 import { createJsBackend } from '../build/backends/js/index.js';
-import { buildThreads } from '../build/build/parallel.js';
 
 // Kusto.Language verdicts are cached between runs of detc; the benchmark measures real analysis.
 process.env.DETC_NO_CACHE = '1';
@@ -250,23 +249,20 @@ if (section('compiler')) {
   const buildMs = median(Array.from({ length: quick ? 1 : 3 }, () => time(() => execFileSync(process.execPath, ['bin/detc.js', 'build', dir, '--no-kusto', '--out', out], { stdio: 'ignore' }))[0]));
   results.compiler['detc build, rules x1000, no kusto'] = { rulesPerSec: Math.round(1000 / (buildMs / 1000)), wallMs: Math.round(buildMs) };
   log(`compiler   detc build x1000 (whole process, all targets written, no kusto) ${Math.round(buildMs)} ms, ${results.compiler['detc build, rules x1000, no kusto'].rulesPerSec} rules/s`);
-  // 3,000 files, where a build uses worker threads by default (one per core beyond the first, from
-  // 2,000 files on): the default against `--workers 0`, alternating.
+  // 3,000 files on one thread and with one worker thread (`--workers 1`), alternating.
   const dir3 = mkdtempSync(join(tmpdir(), 'detc-rules3-'));
   for (let i = 0; i < 3000; i++) {
     const text = sources[i % sources.length].replace(/^id: .*$/m, `id: ${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`).replace(/\.\.\/examples\//g, `${process.cwd()}/examples/`);
     writeFileSync(join(dir3, `r${i}.yaml`), text);
   }
-  const threaded = { default: [], one: [] };
+  const threaded = { 0: [], 1: [] };
   for (let i = 0; i < (quick ? 1 : 3); i++) {
-    threaded.one.push(time(() => execFileSync(process.execPath, ['bin/detc.js', 'build', dir3, '--no-kusto', '--workers', '0', '--out', out], { stdio: 'ignore' }))[0]);
-    threaded.default.push(time(() => execFileSync(process.execPath, ['bin/detc.js', 'build', dir3, '--no-kusto', '--out', out], { stdio: 'ignore' }))[0]);
+    for (const w of [0, 1]) threaded[w].push(time(() => execFileSync(process.execPath, ['bin/detc.js', 'build', dir3, '--no-kusto', '--workers', String(w), '--out', out], { stdio: 'ignore' }))[0]);
   }
-  const workers = buildThreads(3000, availableParallelism());
-  for (const [key, label] of [['one', '--workers 0'], ['default', `default: ${workers} worker thread${workers === 1 ? '' : 's'}`]]) {
-    const ms = median(threaded[key]);
-    results.compiler[`detc build, rules x3000, no kusto, ${label}`] = { rulesPerSec: Math.round(3000 / (ms / 1000)), wallMs: Math.round(ms) };
-    log(`compiler   detc build x3000 (whole process, ${label}) ${Math.round(ms)} ms, ${Math.round(3000 / (ms / 1000))} rules/s`);
+  for (const w of [0, 1]) {
+    const ms = median(threaded[w]);
+    results.compiler[`detc build, rules x3000, no kusto, --workers ${w}`] = { rulesPerSec: Math.round(3000 / (ms / 1000)), wallMs: Math.round(ms) };
+    log(`compiler   detc build x3000 (whole process, --workers ${w}) ${Math.round(ms)} ms, ${Math.round(3000 / (ms / 1000))} rules/s`);
   }
   rmSync(dir3, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });

@@ -20,20 +20,14 @@ const BATCH = 16;
 /** Batches a worker holds at once. */
 const IN_FLIGHT = 4;
 
-/**
- * Rules per thread below which another thread does not pay. A thread's start-up is cheap; what
- * costs is that each thread warms up its own code (V8 compiles the hot functions again, on
- * background threads), and a one-thread build already keeps about 1.6 cores busy with that and
- * the collector. Measured on 2 cores (`detc build`, --no-kusto, alternating runs): one worker
- * took 2.6 s against 2.45 for 1,000 rules, 3.4-3.6 against 3.6-4.2 for 2,000, 4.1-5.0 against
- * 5.2-6.6 for 3,000.
+/*
+ * Threads are the user's choice (`--workers N`); the default is none. On the 2-core development
+ * machine they did not reliably pay: a one-thread build already keeps about 1.6 cores busy (V8's
+ * compiler threads and collector, the kernel's writes), and each thread warms up its own code.
+ * `detc build --no-kusto`, one worker against none: 1,000 rules 2.56-2.62 s against 2.41-2.67;
+ * 3,000 rules faster in four of five alternating pairs (median 5.02 against 5.17 s) but slower
+ * in two of the benchmark's three runs (4.96/5.35/6.44 against 4.80/5.42/6.10 s).
  */
-export const RULES_PER_THREAD = 1000;
-
-/** Worker threads worth starting for a number of rule files on a machine with `cores` cores. */
-export function buildThreads(files: number, cores: number): number {
-  return Math.max(0, Math.min(cores - 1, Math.floor(files / RULES_PER_THREAD) - 1));
-}
 
 /** What a build thread is started with (the worker's workerData). */
 export interface BuildThreadInput {

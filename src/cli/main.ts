@@ -2,11 +2,10 @@
  * `detc check | build | test | run`: a thin layer over the library. Every user mistake ends as a
  * diagnostic and an exit code, never a stack trace.
  */
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { ndjsonWorker } from '../backends/js/ndjson-parallel.js';
-import { buildRulesOnThreads, buildThread, buildThreads, type BuildThreadInput } from '../build/parallel.js';
+import { buildRulesOnThreads, buildThread, type BuildThreadInput } from '../build/parallel.js';
 import { DEFAULT_MAPPINGS_DIR, MappingError } from '../backends/aql/mapping.js';
 import { StrictEventsError } from '../backends/js/events.js';
 import type { Artifact } from '../backends/types.js';
@@ -117,9 +116,9 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
   }
 }
 
-/** Worker threads for a check or build: `--workers N`, or by default one per core beyond the first while each gets enough rules. */
+/** Worker threads for a check or build: `--workers N`; none by default (src/build/parallel.ts says why). */
 function workerThreads(option: string | boolean | undefined, files: number): number {
-  if (option === undefined) return buildThreads(files, availableParallelism());
+  if (option === undefined) return 0;
   const n = Number(option);
   if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers must be a whole number from 0 to 64, got '${String(option)}'`);
   return Math.min(n, Math.max(0, files - 1));

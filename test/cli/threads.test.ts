@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildThreads } from '../../src/build/parallel.js';
 import { ruleYaml } from '../helpers.js';
 
 // Builds on worker threads must give exactly what one thread gives: the same files with the same
@@ -91,15 +90,6 @@ describe('detc build on worker threads', () => {
     expect(execFileSync(process.execPath, ['bin/detc.js', ...args, '--workers', '2'], { encoding: 'utf8' })).toBe(one);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
-
-  it('uses threads by default only for builds large enough to gain from them', () => {
-    expect(buildThreads(999, 2)).toBe(0);
-    expect(buildThreads(1999, 8)).toBe(0);
-    expect(buildThreads(2000, 2)).toBe(1);
-    expect(buildThreads(100_000, 2)).toBe(1);
-    expect(buildThreads(5000, 8)).toBe(4);
-    expect(buildThreads(5000, 1)).toBe(0);
-  });
 
   it('refuses a --workers value that is not a small whole number', () => {
     const r = detc(['build', 'rules', '--workers', 'many', '--no-kusto', '--out', join(tmpdir(), 'never')]);
