@@ -67,7 +67,7 @@ export function createBackends(targets: readonly Target[], options: BuildOptions
  * One rule file: the front end, then every backend unless `backendsToo` is false or the front end
  * found errors. Artifacts go to `onArtifact` as they are made; the record keeps their paths.
  */
-export async function compileRuleFile(file: string, backends: readonly Backend[], tables: TableCatalog, onArtifact: (a: Artifact) => void, backendsToo = true): Promise<RuleRecord> {
+async function compileRuleFile(file: string, backends: readonly Backend[], tables: TableCatalog, onArtifact: (a: Artifact) => void, backendsToo = true): Promise<RuleRecord> {
   const r = checkRuleFile(file, { tables });
   const result: RuleFileResult = { file: r.file, text: r.text, diagnostics: r.diagnostics };
   if (!backendsToo || hasErrors(r.diagnostics)) return { result, outputs: [] };
@@ -85,13 +85,15 @@ export async function compileRuleFile(file: string, backends: readonly Backend[]
   return { result, identity: { id: compiled.rule.id, stem: compiled.stem, idAt: positionOf(compiled.rule.source, ['id']) }, outputs };
 }
 
-/** Rule files in order, on this thread; the backends stop at the first front-end error. */
-export async function compileRuleFiles(files: readonly string[], backends: readonly Backend[], tables: TableCatalog, onArtifact: (a: Artifact) => void): Promise<RuleRecord[]> {
+/**
+ * Rule files in order, on this thread; the backends stop at the first front-end error (`seen`
+ * carries that across calls: a thread compiling batches passes the same one).
+ */
+export async function compileRuleFiles(files: readonly string[], backends: readonly Backend[], tables: TableCatalog, onArtifact: (a: Artifact) => void, seen = { frontEndError: false }): Promise<RuleRecord[]> {
   const records: RuleRecord[] = [];
-  let failed = false;
   for (const file of files) {
-    const record = await compileRuleFile(file, backends, tables, onArtifact, !failed);
-    if (hasErrors(record.result.diagnostics)) failed = true;
+    const record = await compileRuleFile(file, backends, tables, onArtifact, !seen.frontEndError);
+    if (hasErrors(record.result.diagnostics)) seen.frontEndError = true;
     records.push(record);
   }
   return records;

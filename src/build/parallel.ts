@@ -10,8 +10,7 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { loadTables } from '../ir/tables.js';
 import type { Artifact } from '../backends/types.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
-import { assembleBuild, compileRuleFile, createBackends, type BuildOptions, type BuildResult, type RuleRecord, type Target } from './build.js';
+import { assembleBuild, compileRuleFiles, createBackends, type BuildOptions, type BuildResult, type RuleRecord, type Target } from './build.js';
 import { OutputError, writeStaged, type StagingFolder } from './output.js';
 
 /** Rule files per batch: small enough to balance the threads, large enough that messages cost little. */
@@ -110,15 +109,9 @@ export async function buildRulesOnThreads(
   });
   try {
     // This thread takes batches too, letting the workers' replies in between.
-    let failed = false;
+    const seen = { frontEndError: false };
     for (let batch = take(); batch; batch = take()) {
-      const records: RuleRecord[] = [];
-      for (let i = batch.start; i < batch.end; i++) {
-        const record = await compileRuleFile(files[i]!, backends, tables, onArtifact, !failed);
-        if (hasErrors(record.result.diagnostics)) failed = true;
-        records.push(record);
-      }
-      byBatch.set(batch.start, records);
+      byBatch.set(batch.start, await compileRuleFiles(files.slice(batch.start, batch.end), backends, tables, onArtifact, seen));
       await new Promise((r) => setImmediate(r));
     }
     settle();
@@ -137,19 +130,13 @@ export function buildThread(input: BuildThreadInput): void {
   const backends = createBackends(input.targets, input.options, tables);
   const made = new Set<string>();
   const write = input.staging ? (a: Artifact) => writeStaged(input.staging!, a, made) : () => {};
-  let failed = false;
+  const seen = { frontEndError: false };
   let queue = Promise.resolve();
   parentPort!.on('message', (batch: Batch) => {
     queue = queue.then(async () => {
       let reply: ThreadReply;
       try {
-        const records: RuleRecord[] = [];
-        for (let i = batch.start; i < batch.end; i++) {
-          const record = await compileRuleFile(input.files[i]!, backends, tables, write, !failed);
-          if (hasErrors(record.result.diagnostics)) failed = true;
-          records.push(record);
-        }
-        reply = { start: batch.start, records };
+        reply = { start: batch.start, records: await compileRuleFiles(input.files.slice(batch.start, batch.end), backends, tables, write, seen) };
       } catch (e) {
         reply = { failure: e instanceof OutputError ? { output: e.message } : { internal: e instanceof Error ? (e.stack ?? e.message) : String(e) } };
       }
