@@ -25,7 +25,7 @@ const IN_FLIGHT = 4;
  * compiler threads and collector, the kernel's writes), and each thread warms up its own code.
  * `detc build --no-kusto`, one worker against none: 1,000 rules 2.56-2.62 s against 2.41-2.67;
  * 3,000 rules faster in four of five alternating pairs (median 5.02 against 5.17 s) but slower
- * in two of the benchmark's three runs (4.96/5.35/6.44 against 4.80/5.42/6.10 s).
+ * in four of the benchmark's five runs (4.96/5.35/6.44/5.18/5.06 against 4.80/5.42/6.10/5.02/4.72 s).
  */
 
 /** What a build thread is started with (the worker's workerData). */
