@@ -5,7 +5,7 @@
  * re-analysed. Delete the file to clear it; DETC_NO_CACHE=1 disables it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -23,14 +23,31 @@ function version(): string {
 
 function load(): Record<string, KustoDiagnostic[]> {
   if (!entries) {
-    try {
-      entries = JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, KustoDiagnostic[]>;
-    } catch {
-      entries = {};
-    }
+    seen = fileStamp();
+    entries = readEntries();
   }
   return entries;
 }
+
+function readEntries(): Record<string, KustoDiagnostic[]> {
+  try {
+    return JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, KustoDiagnostic[]>;
+  } catch {
+    return {}; // none yet, or unreadable
+  }
+}
+
+/** The file's size and modification time (a stat instead of reading it again), or none. */
+let seen: string | undefined;
+function fileStamp(): string | undefined {
+  try {
+    const st = statSync(FILE);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+const changedSinceSeen = () => fileStamp() !== seen;
 
 const fingerprints = new WeakMap<TableCatalog, string>();
 function keyOf(query: string, tables: TableCatalog): string {
@@ -52,17 +69,13 @@ export function cachedKustoDiagnostics(query: string, tables: TableCatalog, anal
   cache[key] = result;
   try {
     mkdirSync(dirname(FILE), { recursive: true });
-    // Other threads of a build (and other builds) write the file too: keep what they added.
-    let written: Record<string, KustoDiagnostic[]> = {};
-    try {
-      written = JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, KustoDiagnostic[]>;
-    } catch {
-      // none yet, or unreadable: this thread's entries are the file
-    }
-    entries = Object.assign(written, cache);
+    // Other threads of a build (and other builds) write the file too: if it is not the file this
+    // thread last read or wrote, keep what they added.
+    if (changedSinceSeen()) entries = Object.assign(readEntries(), cache);
     const tmp = `${FILE}.${process.pid}-${threadId}.tmp`;
     writeFileSync(tmp, JSON.stringify(entries));
     renameSync(tmp, FILE);
+    seen = fileStamp();
   } catch {
     // A read-only tree only loses the cache.
   }
