@@ -2,7 +2,16 @@
 import { checkRuleFile, findRuleFiles, type FrontEndResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
+import { UsageError } from './args.js';
 import type { CliIO } from './io.js';
+
+/** `--workers N` (worker threads of `run`, `build`, `check`): undefined when not given. */
+export function workersOption(option: string | boolean | undefined): number | undefined {
+  if (option === undefined) return undefined;
+  const n = Number(option);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers must be a whole number from 0 to 64, got '${String(option)}'`);
+  return n;
+}
 
 /** Rule files under the given paths (default rules/); undefined, after a message, if one is missing. */
 export function ruleFiles(paths: readonly string[], io: CliIO): string[] | undefined {

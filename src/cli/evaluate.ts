@@ -12,7 +12,7 @@ import { formatDiagnostic } from '../diagnostics/format.js';
 import { runRuleTests } from '../ruletest/ruletest.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
-import { checkPaths, printDiagnostics } from './common.js';
+import { checkPaths, printDiagnostics, workersOption } from './common.js';
 import { PACKAGE_ROOT } from '../paths.js';
 
 /** The command's entry point, which also runs the NDJSON reader threads. */
@@ -23,11 +23,8 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 
 /** --workers N, or by default one per core (at most 4) for NDJSON files of 32 MB and more. */
 function readerThreads(option: string | boolean | undefined, eventsPath: string): number {
-  if (option !== undefined) {
-    const n = Number(option);
-    if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers must be a whole number from 0 to 64, got '${String(option)}'`);
-    return n;
-  }
+  const given = workersOption(option);
+  if (given !== undefined) return given;
   if (eventsPath === '-' || availableParallelism() < 2) return 0;
   try {
     return statSync(eventsPath).size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), 4) : 0;

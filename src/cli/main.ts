@@ -14,7 +14,7 @@ import { acquireLock, OutputError, OutputLockedError, StagedOutput } from '../bu
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
-import { ruleFiles } from './common.js';
+import { ruleFiles, workersOption } from './common.js';
 import { CLI_SCRIPT, runCommand, ruleTests } from './evaluate.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -118,10 +118,7 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
 
 /** Worker threads for a check or build: `--workers N`; none by default (src/build/parallel.ts says why). */
 function workerThreads(option: string | boolean | undefined, files: number): number {
-  if (option === undefined) return 0;
-  const n = Number(option);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`--workers must be a whole number from 0 to 64, got '${String(option)}'`);
-  return Math.min(n, Math.max(0, files - 1));
+  return Math.min(workersOption(option) ?? 0, Math.max(0, files - 1));
 }
 
 /** Report a check or build; a build that succeeded replaces the output folder with its staging folder. */
