@@ -2,8 +2,13 @@
 import { checkRuleFile, findRuleFiles, type FrontEndResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../paths.js';
 import { UsageError } from './args.js';
 import type { CliIO } from './io.js';
+
+/** The CLI's entry point, which its worker threads run too (bin/detc.js: build threads, NDJSON readers). */
+export const CLI_SCRIPT = join(PACKAGE_ROOT, 'bin', 'detc.js');
 
 /** `--workers N` (worker threads of `run`, `build`, `check`): undefined when not given. */
 export function workersOption(option: string | boolean | undefined): number | undefined {

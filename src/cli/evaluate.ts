@@ -1,7 +1,6 @@
 /** `detc test` and `detc run`: the evaluator from the command line. */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { alertsFor, alertSpec, eachAlert, type Alert, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery } from '../backends/js/compile.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../backends/js/events.js';
@@ -12,12 +11,8 @@ import { formatDiagnostic } from '../diagnostics/format.js';
 import { runRuleTests } from '../ruletest/ruletest.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
-import { checkPaths, printDiagnostics, workersOption } from './common.js';
-import { PACKAGE_ROOT } from '../paths.js';
+import { checkPaths, CLI_SCRIPT, printDiagnostics, workersOption } from './common.js';
 
-/** The command's entry point, which also runs the NDJSON reader threads. */
-/** The CLI's entry point, which worker threads run too (bin/detc.js). */
-export const CLI_SCRIPT = join(PACKAGE_ROOT, 'bin', 'detc.js');
 /** Below this size a file is read on the main thread: starting threads would cost more. */
 const PARALLEL_MIN_BYTES = 32 << 20;
 

@@ -14,8 +14,8 @@ import { acquireLock, OutputError, OutputLockedError, StagedOutput } from '../bu
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
-import { ruleFiles, workersOption } from './common.js';
-import { CLI_SCRIPT, runCommand, ruleTests } from './evaluate.js';
+import { CLI_SCRIPT, ruleFiles, workersOption } from './common.js';
+import { runCommand, ruleTests } from './evaluate.js';
 import { processIO, type CliIO } from './io.js';
 
 /** bin/detc.js runs this in a worker thread: a build thread (its workerData says so) or an NDJSON reader thread of `detc run`. */

@@ -20,7 +20,7 @@
  * it declines: `layoutStatement` returns undefined and the caller formats with prettier.
  */
 
-import { escapeSeparators, skipped } from './module-data.js';
+import { escapeSeparators, isWritten, skipped } from './module-data.js';
 
 export const PRINT_WIDTH = 100;
 
@@ -180,7 +180,7 @@ function measure(v: unknown, names: Names): Laid {
   let leaf = true;
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
-    if (k === 'span' || skipped(x)) continue;
+    if (!isWritten(k, x)) continue;
     const key = cachedKeyText(k);
     const value = measure(x, names);
     if (x !== null && typeof x === 'object') leaf = false;

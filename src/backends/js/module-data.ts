@@ -11,11 +11,14 @@
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
 export const skipped = (x: unknown) => x === undefined || typeof x === 'function' || typeof x === 'symbol';
 
-/** The properties written for an object: not `span`, not skipped values. */
+/** Whether a property is written: not `span` (source positions), not a skipped value. */
+export const isWritten = (key: string, value: unknown) => key !== 'span' && !skipped(value);
+
+/** The properties written for an object. */
 export function writtenKeys(v: object): string[] {
   const keys = Object.keys(v);
   const out: string[] = [];
-  for (const k of keys) if (k !== 'span' && !skipped((v as Record<string, unknown>)[k])) out.push(k);
+  for (const k of keys) if (isWritten(k, (v as Record<string, unknown>)[k])) out.push(k);
   return out;
 }
 

@@ -2,7 +2,7 @@
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { TableCatalog } from '../../ir/tables.js';
 import type { Rule } from '../../rule/types.js';
-import type { Backend, BackendOutput, CompiledRule } from '../types.js';
+import type { Backend } from '../types.js';
 import { emitKql } from './emit.js';
 import { kustoDiagnostics } from './kusto.js';
 import { cachedKustoDiagnostics } from './kusto-cache.js';
