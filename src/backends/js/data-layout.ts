@@ -201,52 +201,98 @@ function measure(v: unknown, names: Names): Laid {
   return laid;
 }
 
-const spaces = (n: number) => ' '.repeat(n);
+// Indentation strings, made once each (the data nests a few dozen levels at most).
+const indents: string[] = [''];
+const spaces = (n: number): string => {
+  for (let i = indents.length; i <= n; i++) indents.push(' '.repeat(i));
+  return indents[n]!;
+};
 
-/** `l` printed starting at column `col` in a block indented by `indent`; one column follows it (`,` or `;`). */
-function print(l: Laid, indent: number, col: number): string {
-  if (l.kind === 'atom') return l.text;
-  if (!l.mustBreak && col + l.width + 1 <= PRINT_WIDTH) return l.flat!;
-  const inner = indent + 2;
-  const pad = spaces(inner);
-  if (l.kind === 'object') {
-    if (!l.entries.length) return '{}';
-    return `{\n${l.entries.map((e) => `${pad}${printEntry(e, inner)},\n`).join('')}${spaces(indent)}}`;
-  }
-  if (!l.items.length) return '[]';
-  if (l.numbers) return `[\n${pad}${fill(l.items, inner)}\n${spaces(indent)}]`;
-  return `[\n${l.items.map((i) => `${pad}${print(i, inner, inner)},\n`).join('')}${spaces(indent)}]`;
-}
+/**
+ * Writes laid values into one growing string. Each collection used to return its text joined
+ * from its children's, so a value nested ten deep was copied ten times; appending copies it once.
+ */
+class Printer {
+  out = '';
 
-/** `key: value` of a broken object, at column `indent`. */
-function printEntry(e: Entry, indent: number): string {
-  const col = indent + e.keyWidth + 2; // after `key: `
-  const v = e.value;
-  if (v.kind !== 'atom') return `${e.key}: ${print(v, indent, col)}`;
-  // A scalar that does not fit goes to the next line, except a string after a short key.
-  const shortKey = e.keyWidth < 5;
-  if (col + v.width + 1 <= PRINT_WIDTH || (shortKey && v.isString)) return `${e.key}: ${v.text}`;
-  return `${e.key}:\n${spaces(indent + 2)}${v.text}`;
-}
-
-/** Numbers, each with its comma, as many to a line as fit. */
-function fill(items: readonly Laid[], indent: number): string {
-  let out = '';
-  let col = indent;
-  for (let i = 0; i < items.length; i++) {
-    const w = items[i]!.width + 1;
-    out += `${lineOf(items[i]!)},`;
-    const next = items[i + 1];
-    if (next === undefined) break;
-    if (col + w + 1 + next.width + 1 <= PRINT_WIDTH) {
-      out += ' ';
-      col += w + 1;
+  /** `l` printed starting at column `col` in a block indented by `indent`; one column follows it (`,` or `;`). */
+  value(l: Laid, indent: number, col: number): void {
+    if (l.kind === 'atom') {
+      this.out += l.text;
+      return;
+    }
+    if (!l.mustBreak && col + l.width + 1 <= PRINT_WIDTH) {
+      this.out += l.flat!;
+      return;
+    }
+    const inner = indent + 2;
+    const pad = spaces(inner);
+    if (l.kind === 'object') {
+      if (!l.entries.length) {
+        this.out += '{}';
+        return;
+      }
+      this.out += '{\n';
+      for (const e of l.entries) {
+        this.out += pad;
+        this.entry(e, inner);
+        this.out += ',\n';
+      }
+      this.out += `${spaces(indent)}}`;
+      return;
+    }
+    if (!l.items.length) {
+      this.out += '[]';
+      return;
+    }
+    this.out += '[\n';
+    if (l.numbers) {
+      this.out += pad;
+      this.fill(l.items, inner);
+      this.out += '\n';
     } else {
-      out += `\n${spaces(indent)}`;
-      col = indent;
+      for (const i of l.items) {
+        this.out += pad;
+        this.value(i, inner, inner);
+        this.out += ',\n';
+      }
+    }
+    this.out += `${spaces(indent)}]`;
+  }
+
+  /** `key: value` of a broken object, at column `indent`. */
+  private entry(e: Entry, indent: number): void {
+    const col = indent + e.keyWidth + 2; // after `key: `
+    const v = e.value;
+    this.out += e.key;
+    if (v.kind !== 'atom') {
+      this.out += ': ';
+      this.value(v, indent, col);
+      return;
+    }
+    // A scalar that does not fit goes to the next line, except a string after a short key.
+    const shortKey = e.keyWidth < 5;
+    if (col + v.width + 1 <= PRINT_WIDTH || (shortKey && v.isString)) this.out += `: ${v.text}`;
+    else this.out += `:\n${spaces(indent + 2)}${v.text}`;
+  }
+
+  /** Numbers, each with its comma, as many to a line as fit. */
+  private fill(items: readonly Laid[], indent: number): void {
+    let col = indent;
+    for (let i = 0; i < items.length; i++) {
+      const w = items[i]!.width + 1;
+      this.out += `${lineOf(items[i]!)},`;
+      const next = items[i + 1];
+      if (next === undefined) break;
+      if (col + w + 1 + next.width + 1 <= PRINT_WIDTH) {
+        this.out += ' ';
+        col += w + 1;
+      } else {
+        this.out += `\n${spaces(indent)}`;
+        col = indent;
+      }
     }
   }
-  return out;
 }
 
 /**
@@ -261,7 +307,10 @@ export function layoutStatement(head: string, value: unknown, constantNames?: Re
     const l = measure(value, names);
     const col = width(head);
     if (l.kind === 'atom' && l.isString && col + l.width + 1 > PRINT_WIDTH) return `${head.trimEnd()}\n  ${l.text};`;
-    return `${head}${print(l, 0, col)};`;
+    const printer = new Printer();
+    printer.out = head;
+    printer.value(l, 0, col);
+    return `${printer.out};`;
   } catch (e) {
     if (e instanceof Declined) return undefined;
     throw e;
