@@ -225,14 +225,33 @@ export const allTokens: TokenType[] = [
   Name,
 ];
 
+/** Adds `tokens` to the category `category` (a token that matches any of them in the parser). */
+function addToCategory(category: TokenType, tokens: readonly TokenType[]): void {
+  for (const t of tokens) {
+    const withCategories = t as TokenType & { CATEGORIES?: TokenType[] };
+    withCategories.CATEGORIES = [...(withCategories.CATEGORIES ?? []), category];
+  }
+  allTokens.push(category);
+}
+
 /** Every real token also belongs to `AnyToken`, so the parser can skip what it does not compile. */
 export const AnyToken = createToken({ name: 'AnyToken', pattern: Lexer.NA });
-for (const t of allTokens) {
-  if (t === WhiteSpace || t === Comment || t === Name) continue;
-  const withCategories = t as TokenType & { CATEGORIES?: TokenType[] };
-  withCategories.CATEGORIES = [...(withCategories.CATEGORIES ?? []), AnyToken];
-}
-allTokens.push(AnyToken);
+addToCategory(AnyToken, allTokens.filter((t) => t !== WhiteSpace && t !== Comment && t !== Name));
+
+// Operators that parse alike, as one token each: the parser consumes the category instead of
+// choosing between alternatives (a choice allocates its alternatives on every call).
+/** Comparisons with an expression on the right: `==`, `=~`, `<`, `has`, `!contains`, ... */
+export const CompareOp = createToken({ name: 'CompareOp', pattern: Lexer.NA });
+addToCategory(CompareOp, [EqEq, NotEq, EqTilde, NotTilde, Lt, Gt, LtEq, GtEq, WordOp, NotWordOp]);
+/** Operators with a parenthesised list on the right: `in`, `!in~`, `has_any`, ... */
+export const ListOp = createToken({ name: 'ListOp', pattern: Lexer.NA });
+addToCategory(ListOp, [In, NotIn, InCi, NotInCi, HasAny, HasAll]);
+export const BetweenOp = createToken({ name: 'BetweenOp', pattern: Lexer.NA });
+addToCategory(BetweenOp, [Between, NotBetween]);
+export const AddOp = createToken({ name: 'AddOp', pattern: Lexer.NA });
+addToCategory(AddOp, [Plus, Minus]);
+export const MulOp = createToken({ name: 'MulOp', pattern: Lexer.NA });
+addToCategory(MulOp, [Star, Slash, Percent]);
 
 /** How a token type is named in messages. */
 export function tokenLabel(t: TokenType): string {
@@ -242,7 +261,8 @@ export function tokenLabel(t: TokenType): string {
     Percent: "'%'", Comma: "','", Semicolon: "';'", Colon: "':'", Pipe: "'|'", LParen: "'('", RParen: "')'",
     LBracket: "'['", RBracket: "']'", LBrace: "'{'", RBrace: "'}'", Name: 'a name', Identifier: 'a name',
     StringLit: 'a string', LongLit: 'a number', RealLit: 'a number', TimespanLit: 'a timespan', By: "'by'",
-    AnyToken: 'a token',
+    AnyToken: 'a token', CompareOp: 'a comparison', ListOp: "'in' or has_any/has_all", BetweenOp: "'between'", AddOp: "'+' or '-'",
+    MulOp: "'*', '/' or '%'",
   };
   return fixed[t.name] ?? `'${t.name.toLowerCase()}'`;
 }

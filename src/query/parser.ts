@@ -4,7 +4,7 @@
  * the errors of the other statements. Operators detc does not compile yet are parsed loosely
  * (skipped to the next `|`) and reported by the binder with their location.
  */
-import { EmbeddedActionsParser, EOF, type IToken, type TokenType, type IParserErrorMessageProvider } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type TokenType, type IParserErrorMessageProvider, type OrMethodOpts } from 'chevrotain';
 import * as T from './lexer.js';
 import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
@@ -63,6 +63,20 @@ class KqlParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
+  // The alternatives of the busiest choices, made on their first use and kept: OR takes them as an
+  // array, and an array literal there made every alternative's closure again on every call (most
+  // of what parsing allocated). Kept alternatives may not capture a call's variables; they return
+  // what they parsed instead.
+  private sourceAlts?: IOrAlt<Expr>[];
+  private tabularAlts?: IOrAlt<TabularOp>[];
+  private assignmentAlts?: OrMethodOpts<Assignment>;
+  private nameRefAlts?: IOrAlt<NameRef>[];
+  private relationAlts?: IOrAlt<RelationTail>[];
+  private unaryAlts?: IOrAlt<Expr>[];
+  private suffixAlts?: IOrAlt<Suffix>[];
+  private primaryAlts?: IOrAlt<Expr>[];
+  private dynamicAlts?: IOrAlt<unknown>[];
+
   public letOnly = this.RULE('letOnly', (): LetStmt => {
     const s = this.SUBRULE(this.letStmt);
     this.CONSUME(EOF);
@@ -84,18 +98,17 @@ class KqlParser extends EmbeddedActionsParser {
   });
 
   private pipeExpr = this.RULE('pipeExpr', (): PipeExpr => {
-    let source!: Expr;
-    this.OR([
+    const source = this.OR((this.sourceAlts ??= [
       {
         GATE: () => UNSUPPORTED_SOURCES.has(this.LA(1).image) && this.LA(2).tokenType !== T.Pipe,
         ALT: () => {
           const t = this.CONSUME(T.Identifier);
           const last = this.SUBRULE(this.skipOperands);
-          source = this.ACTION(() => ({ kind: 'unsupportedSource' as const, name: t.image, span: span(t, last ?? t) }));
+          return this.ACTION((): Expr => ({ kind: 'unsupportedSource' as const, name: t.image, span: span(t, last ?? t) }));
         },
       },
-      { ALT: () => { source = this.SUBRULE(this.expr); } },
-    ]);
+      { ALT: () => this.SUBRULE(this.expr) },
+    ]));
     const ops: TabularOp[] = [];
     this.MANY(() => {
       this.CONSUME(T.Pipe);
@@ -130,7 +143,7 @@ class KqlParser extends EmbeddedActionsParser {
   });
 
   private tabularOp = this.RULE('tabularOp', (): TabularOp => {
-    return this.OR<TabularOp>([
+    return this.OR<TabularOp>((this.tabularAlts ??= [
       {
         ALT: () => {
           const kw = this.OR1([{ ALT: () => this.CONSUME(T.Where) }, { ALT: () => this.CONSUME(T.Filter) }]);
@@ -246,7 +259,7 @@ class KqlParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ op: 'unsupported' as const, name: kw.image, nameSpan: span(kw), span: span(kw, last ?? kw) }));
         },
       },
-    ]);
+    ]));
   });
 
   /** `join [kind=K] [hint.x=y] (Right | ...) on Key, $left.A == $right.B` */
@@ -368,7 +381,7 @@ class KqlParser extends EmbeddedActionsParser {
   private assignment = this.RULE('assignment', (): Assignment => {
     // `Name = expr` vs `expr`: decided by a gate, which keeps grammar analysis cheap (LL(4) lookahead
     // through the whole expression grammar costs seconds at start-up).
-    return this.OR({
+    return this.OR((this.assignmentAlts ??= {
       IGNORE_AMBIGUITIES: true,
       DEF: [
       {
@@ -398,12 +411,12 @@ class KqlParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ expr, span: expr.span }));
         },
       },
-    ]});
+    ]}));
   });
 
   /** A column name: plain, or bracketed `['My Column']`. */
   private nameRef = this.RULE('nameRef', (): NameRef => {
-    return this.OR([
+    return this.OR((this.nameRefAlts ??= [
       {
         ALT: () => {
           const t = this.CONSUME(T.Name);
@@ -418,7 +431,7 @@ class KqlParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ name: decodeStringToken(s.image), span: span(open, close) }));
         },
       },
-    ]);
+    ]));
   });
 
   /** Column names, with `*` wildcards allowed (`project-away TargetResource*`). */
@@ -501,63 +514,45 @@ class KqlParser extends EmbeddedActionsParser {
 
   private relExpr = this.RULE('relExpr', (): Expr => {
     const left = this.SUBRULE(this.addExpr);
-    let result = left;
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const op = this.OR1([
-              { ALT: () => this.CONSUME(T.EqEq) }, { ALT: () => this.CONSUME(T.NotEq) },
-              { ALT: () => this.CONSUME(T.EqTilde) }, { ALT: () => this.CONSUME(T.NotTilde) },
-              { ALT: () => this.CONSUME(T.Lt) }, { ALT: () => this.CONSUME(T.Gt) },
-              { ALT: () => this.CONSUME(T.LtEq) }, { ALT: () => this.CONSUME(T.GtEq) },
-              { ALT: () => this.CONSUME(T.WordOp) }, { ALT: () => this.CONSUME(T.NotWordOp) },
-            ]);
-            const right = this.SUBRULE1(this.addExpr);
-            this.ACTION(() => {
-              const name = op.tokenType === T.NotEq ? '!=' : op.tokenType === T.GtEq ? '>=' : op.image;
-              result = { kind: 'binary', op: name, opSpan: span(op), left, right, span: join(left, right) };
-            });
-          },
+    const tail = this.OPTION(() => this.OR((this.relationAlts ??= [
+      {
+        ALT: () => {
+          const op = this.CONSUME(T.CompareOp);
+          const right = this.SUBRULE1(this.addExpr);
+          return this.ACTION(() => ({ op: op.tokenType === T.NotEq ? '!=' : op.tokenType === T.GtEq ? '>=' : op.image, opSpan: span(op), right, end: right.span.end }));
         },
-        {
-          ALT: () => {
-            const op = this.OR2([
-              { ALT: () => this.CONSUME(T.In) }, { ALT: () => this.CONSUME(T.NotIn) },
-              { ALT: () => this.CONSUME(T.InCi) }, { ALT: () => this.CONSUME(T.NotInCi) },
-              { ALT: () => this.CONSUME(T.HasAny) }, { ALT: () => this.CONSUME(T.HasAll) },
-            ]);
-            const list = this.SUBRULE(this.list);
-            this.ACTION(() => {
-              result = { kind: 'binary', op: op.image, opSpan: span(op), left, right: list.items, span: { start: left.span.start, end: list.end } };
-            });
-          },
+      },
+      {
+        ALT: () => {
+          const op = this.CONSUME(T.ListOp);
+          const list = this.SUBRULE(this.list);
+          return this.ACTION(() => ({ op: op.image, opSpan: span(op), right: list.items, end: list.end }));
         },
-        {
-          ALT: () => {
-            const op = this.OR3([{ ALT: () => this.CONSUME(T.Between) }, { ALT: () => this.CONSUME(T.NotBetween) }]);
-            this.CONSUME(T.LParen);
-            const low = this.SUBRULE2(this.addExpr);
-            this.CONSUME(T.DotDot);
-            const high = this.SUBRULE3(this.addExpr);
-            const close = this.CONSUME(T.RParen);
-            this.ACTION(() => {
-              const wrap = (e: Expr): PipeExpr => ({ kind: 'pipe', source: e, ops: [], span: e.span });
-              result = { kind: 'binary', op: op.image, opSpan: span(op), left, right: [wrap(low), wrap(high)], span: { start: left.span.start, end: tokenEnd(close) } };
-            });
-          },
+      },
+      {
+        ALT: () => {
+          const op = this.CONSUME(T.BetweenOp);
+          this.CONSUME(T.LParen);
+          const low = this.SUBRULE2(this.addExpr);
+          this.CONSUME(T.DotDot);
+          const high = this.SUBRULE3(this.addExpr);
+          const close = this.CONSUME(T.RParen);
+          return this.ACTION(() => {
+            const wrap = (e: Expr): PipeExpr => ({ kind: 'pipe', source: e, ops: [], span: e.span });
+            return { op: op.image, opSpan: span(op), right: [wrap(low), wrap(high)], end: tokenEnd(close) };
+          });
         },
-        {
-          ALT: () => {
-            const m = this.CONSUME(T.Matches);
-            const r = this.CONSUME(T.Regex);
-            const right = this.SUBRULE4(this.addExpr);
-            this.ACTION(() => { result = { kind: 'binary', op: 'matches regex', opSpan: span(m, r), left, right, span: join(left, right) }; });
-          },
+      },
+      {
+        ALT: () => {
+          const m = this.CONSUME(T.Matches);
+          const r = this.CONSUME(T.Regex);
+          const right = this.SUBRULE4(this.addExpr);
+          return this.ACTION(() => ({ op: 'matches regex', opSpan: span(m, r), right, end: right.span.end }));
         },
-      ]);
-    });
-    return result;
+      },
+    ])));
+    return this.ACTION((): Expr => (tail ? { kind: 'binary', op: tail.op, opSpan: tail.opSpan, left, right: tail.right, span: { start: left.span.start, end: tail.end } } : left));
   });
 
   private list = this.RULE('list', (): { items: PipeExpr[]; end: number } => {
@@ -571,7 +566,7 @@ class KqlParser extends EmbeddedActionsParser {
   private addExpr = this.RULE('addExpr', (): Expr => {
     let left = this.SUBRULE(this.mulExpr);
     this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      const op = this.CONSUME(T.AddOp);
       const right = this.SUBRULE1(this.mulExpr);
       this.ACTION(() => { left = { kind: 'binary', op: op.image, opSpan: span(op), left, right, span: join(left, right) }; });
     });
@@ -581,7 +576,7 @@ class KqlParser extends EmbeddedActionsParser {
   private mulExpr = this.RULE('mulExpr', (): Expr => {
     let left = this.SUBRULE(this.unaryExpr);
     this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.Percent) }]);
+      const op = this.CONSUME(T.MulOp);
       const right = this.SUBRULE1(this.unaryExpr);
       this.ACTION(() => { left = { kind: 'binary', op: op.image, opSpan: span(op), left, right, span: join(left, right) }; });
     });
@@ -589,27 +584,27 @@ class KqlParser extends EmbeddedActionsParser {
   });
 
   private unaryExpr = this.RULE('unaryExpr', (): Expr => {
-    return this.OR([
+    return this.OR((this.unaryAlts ??= [
       {
         ALT: () => {
-          const op = this.OR1([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Plus) }]);
+          const op = this.CONSUME(T.AddOp);
           const operand = this.SUBRULE(this.unaryExpr);
           return this.ACTION(() => ({ kind: 'unary' as const, op: op.image as '-' | '+', operand, span: { start: op.startOffset, end: operand.span.end } }));
         },
       },
       { ALT: () => this.SUBRULE(this.postfixExpr) },
-    ]);
+    ]));
   });
 
   private postfixExpr = this.RULE('postfixExpr', (): Expr => {
     let target = this.SUBRULE(this.primary);
     this.MANY(() => {
-      this.OR([
+      const suffix = this.OR((this.suffixAlts ??= [
         {
           ALT: () => {
             this.CONSUME(T.Dot);
             const name = this.SUBRULE(this.nameRef);
-            this.ACTION(() => { target = { kind: 'member', target, name: name.name, nameSpan: name.span, span: { start: target.span.start, end: name.span.end } }; });
+            return this.ACTION((): Suffix => ({ kind: 'member', name }));
           },
         },
         {
@@ -617,16 +612,22 @@ class KqlParser extends EmbeddedActionsParser {
             this.CONSUME(T.LBracket);
             const index = this.SUBRULE(this.expr);
             const close = this.CONSUME(T.RBracket);
-            this.ACTION(() => { target = { kind: 'index', target, index, span: { start: target.span.start, end: tokenEnd(close) } }; });
+            return this.ACTION((): Suffix => ({ kind: 'index', index, close }));
           },
         },
-      ]);
+      ]));
+      this.ACTION(() => {
+        target =
+          suffix.kind === 'member'
+            ? { kind: 'member', target, name: suffix.name.name, nameSpan: suffix.name.span, span: { start: target.span.start, end: suffix.name.span.end } }
+            : { kind: 'index', target, index: suffix.index, span: { start: target.span.start, end: tokenEnd(suffix.close) } };
+      });
     });
     return target;
   });
 
   private primary = this.RULE('primary', (): Expr => {
-    return this.OR<Expr>([
+    return this.OR<Expr>((this.primaryAlts ??= [
       {
         ALT: () => {
           // Adjacent string literals concatenate.
@@ -694,11 +695,11 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => { const t = this.CONSUME(T.Star); return this.ACTION(() => ({ kind: 'star' as const, span: span(t) })); } },
-    ]);
+    ]));
   });
 
   private dynamicValue = this.RULE('dynamicValue', (): unknown => {
-    return this.OR<unknown>([
+    return this.OR<unknown>((this.dynamicAlts ??= [
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
@@ -745,12 +746,23 @@ class KqlParser extends EmbeddedActionsParser {
           });
         },
       },
-    ]);
+    ]));
   });
 
   /** Problems found by actions (bad literals), in addition to chevrotain's errors. */
   problems: SyntaxProblem[] = [];
 }
+
+/** What follows a relational operator, made into a binary expression with its left operand. */
+interface RelationTail {
+  readonly op: string;
+  readonly opSpan: Span;
+  readonly right: Expr | PipeExpr[];
+  readonly end: number;
+}
+
+/** A postfix: `.name` or `[index]`. */
+type Suffix = { readonly kind: 'member'; readonly name: NameRef } | { readonly kind: 'index'; readonly index: Expr; readonly close: IToken };
 
 function lit(literal: LiteralValue, s: Span): Expr {
   return { kind: 'literal', literal, span: s };
