@@ -6,7 +6,7 @@ import type { Backend } from '../types.js';
 import { emitKql } from './emit.js';
 import { kustoDiagnostics } from './kusto.js';
 import { cachedKustoDiagnostics } from './kusto-cache.js';
-import { armResource, armTemplate, sentinelYaml } from './sentinel.js';
+import { armResource, armResourceText, armTemplateText, sentinelYaml } from './sentinel.js';
 
 export { emitKql };
 
@@ -29,21 +29,21 @@ export function createKqlBackend(tables: TableCatalog, validate = true, artifact
       const kql = emitKql(ir);
       const diagnostics = validate ? validateKql(rule, kql, tables) : [];
       if (!artifacts) return { artifacts: [], diagnostics };
-      const resource = armResource(rule, kql);
+      const resource = armResourceText(armResource(rule, kql));
       return {
         artifacts: [
           { path: `kql/${stem}.kql`, content: kql },
           { path: `sentinel/${stem}.yaml`, content: sentinelYaml(rule, kql) },
-          { path: `arm/${stem}.json`, content: armTemplate([resource]) },
+          { path: `arm/${stem}.json`, content: armTemplateText([resource]) },
         ],
         diagnostics,
-        // all-rules.json deploys every rule at once: it holds each rule's ARM resource.
+        // all-rules.json deploys every rule at once: it holds each rule's ARM resource (as its text).
         summary: resource,
       };
     },
     finish(summaries) {
-      const resources = summaries.filter((s) => s !== undefined) as Record<string, unknown>[];
-      return { artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplate(resources) }] : [], diagnostics: [] };
+      const resources = summaries.filter((s): s is string => typeof s === 'string');
+      return { artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplateText(resources) }] : [], diagnostics: [] };
     },
   };
 }

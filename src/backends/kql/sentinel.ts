@@ -70,15 +70,36 @@ export function armResource(rule: Rule, kql: string): Record<string, unknown> {
   };
 }
 
+const TEMPLATE_HEAD = {
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  parameters: {
+    workspace: { type: 'string', metadata: { description: 'Name of the Log Analytics workspace with Microsoft Sentinel' } },
+  },
+};
+
+/** How deep a template's resources are written: two levels (the template object, its `resources`). */
+const RESOURCE_INDENT = '    ';
+
+/**
+ * An ARM resource as the text it has in a template (JSON.stringify with two-space indentation, at
+ * the depth of the template's `resources` items), so templates of many rules are made from the
+ * rules' texts instead of formatting every resource again and keeping the objects until then.
+ */
+export function armResourceText(resource: Record<string, unknown>): string {
+  // JSON escapes newlines inside strings, so every '\n' here is between lines of the layout.
+  return JSON.stringify(resource, null, 2).replaceAll('\n', `\n${RESOURCE_INDENT}`);
+}
+
+/** An ARM deployment template holding the given alert rules (texts from armResourceText), with a `workspace` parameter. */
+export function armTemplateText(resourceTexts: readonly string[]): string {
+  // The template without resources, its empty array replaced by the resources' texts.
+  const head = JSON.stringify({ ...TEMPLATE_HEAD, resources: [] }, null, 2);
+  if (!resourceTexts.length) return `${head}\n`;
+  return `${head.slice(0, -'[]\n}'.length)}[\n${RESOURCE_INDENT}${resourceTexts.join(`,\n${RESOURCE_INDENT}`)}\n  ]\n}\n`;
+}
+
 /** An ARM deployment template holding the given alert rules, with a `workspace` parameter. */
 export function armTemplate(resources: Record<string, unknown>[]): string {
-  const template = {
-    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-    contentVersion: '1.0.0.0',
-    parameters: {
-      workspace: { type: 'string', metadata: { description: 'Name of the Log Analytics workspace with Microsoft Sentinel' } },
-    },
-    resources,
-  };
-  return `${JSON.stringify(template, null, 2)}\n`;
+  return armTemplateText(resources.map(armResourceText));
 }
