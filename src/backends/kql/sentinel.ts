@@ -87,8 +87,9 @@ const RESOURCE_INDENT = '    ';
  * rules' texts instead of formatting every resource again and keeping the objects until then.
  */
 export function armResourceText(resource: Record<string, unknown>): string {
-  // JSON escapes newlines inside strings, so every '\n' here is between lines of the layout.
-  return JSON.stringify(resource, null, 2).replaceAll('\n', `\n${RESOURCE_INDENT}`);
+  // Formatted at that depth, inside a wrapper cut off again: `{\n  "r": [\n    ` ... `\n  ]\n}`.
+  const wrapped = JSON.stringify({ r: [resource] }, null, 2);
+  return wrapped.slice(`{\n  "r": [\n${RESOURCE_INDENT}`.length, -'\n  ]\n}'.length);
 }
 
 /** An ARM deployment template holding the given alert rules (texts from armResourceText), with a `workspace` parameter. */
