@@ -3,7 +3,7 @@
  * operators). Every emitted query is parsed with it before it is written, which catches unbalanced
  * quotes and malformed clauses. Comments are allowed only inside the query body, as IBM requires.
  */
-import { createToken, EmbeddedActionsParser, Lexer, type TokenType } from 'chevrotain';
+import { createToken, EmbeddedActionsParser, Lexer, type IOrAlt, type TokenType } from 'chevrotain';
 import { LazyLookaheadStrategy } from '../../query/lazy-lookahead.js';
 
 const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
@@ -49,12 +49,16 @@ class AqlParser extends EmbeddedActionsParser {
    * the rules once to record the grammar, when there are no tokens and no kinds.
    */
   private expect(kind: Kind, got: Kind, where: string): void {
-    this.ACTION(() => {
-      if (kind === got) return;
-      const near = this.LA(0).startOffset;
-      this.kindProblems.push(`${got === 'cond' ? 'a condition' : 'a value'} where ${where} needs ${kind === 'cond' ? 'a condition' : 'a value'} (near offset ${near})`);
-    });
+    if (this.RECORDING_PHASE || kind === got) return;
+    const near = this.LA(0).startOffset;
+    this.kindProblems.push(`${got === 'cond' ? 'a condition' : 'a value'} where ${where} needs ${kind === 'cond' ? 'a condition' : 'a value'} (near offset ${near})`);
   }
+
+  // The alternatives of the choices parsed at every operand, made on first use and kept: an array
+  // literal in OR made every alternative's closure again on each call. They capture no call's variables.
+  private notAlts?: IOrAlt<Kind>[];
+  private testAlts?: IOrAlt<true>[];
+  private termAlts?: IOrAlt<Kind>[];
 
   /** The kind of operands joined by an operator that takes and gives `kind` (one operand: its own). */
   private joined(operands: readonly Kind[], kind: Kind, operator: string): Kind {
@@ -141,7 +145,7 @@ class AqlParser extends EmbeddedActionsParser {
     return this.joined(operands, 'cond', 'AND');
   });
   notExpr = this.RULE('notExpr', (): Kind =>
-    this.OR([
+    this.OR((this.notAlts ??= [
       {
         ALT: () => {
           this.CONSUME(K.NOT!);
@@ -150,22 +154,18 @@ class AqlParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.predicate) },
-    ]),
+    ])),
   );
   /** A value, or a comparison, LIKE, IN, BETWEEN or IS NULL of values. */
   predicate = this.RULE('predicate', (): Kind => {
     const left = this.SUBRULE(this.sum);
-    const test = (): Kind => {
-      this.expect('value', left, 'a comparison');
-      return 'cond';
-    };
-    return this.OPTION(() =>
-      this.OR([
+    const tested = this.OPTION(() =>
+      this.OR((this.testAlts ??= [
         {
           ALT: () => {
             this.CONSUME(Cmp);
             this.expect('value', this.SUBRULE1(this.sum), 'a comparison');
-            return test();
+            return true;
           },
         },
         {
@@ -173,7 +173,7 @@ class AqlParser extends EmbeddedActionsParser {
             this.OPTION1(() => this.CONSUME(K.NOT!));
             this.OR1([{ ALT: () => this.CONSUME(K.LIKE!) }, { ALT: () => this.CONSUME(K.ILIKE!) }, { ALT: () => this.CONSUME(K.MATCHES!) }, { ALT: () => this.CONSUME(K.IMATCHES!) }]);
             this.CONSUME(Str);
-            return test();
+            return true;
           },
         },
         {
@@ -182,7 +182,7 @@ class AqlParser extends EmbeddedActionsParser {
             this.CONSUME(LP);
             this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.expect('value', this.SUBRULE2(this.sum), 'IN') });
             this.CONSUME(RP);
-            return test();
+            return true;
           },
         },
         {
@@ -191,7 +191,7 @@ class AqlParser extends EmbeddedActionsParser {
             this.expect('value', this.SUBRULE3(this.sum), 'BETWEEN');
             this.CONSUME(K.AND!);
             this.expect('value', this.SUBRULE4(this.sum), 'BETWEEN');
-            return test();
+            return true;
           },
         },
         {
@@ -199,11 +199,15 @@ class AqlParser extends EmbeddedActionsParser {
             this.CONSUME(K.IS!);
             this.OPTION2(() => this.CONSUME1(K.NOT!));
             this.CONSUME(K.NULL!);
-            return test();
+            return true;
           },
         },
-      ]),
-    ) ?? left;
+      ])),
+    );
+    if (!tested) return left;
+    // The tested value, checked once the test is read (the message points at its end).
+    this.expect('value', left, 'a comparison');
+    return 'cond';
   });
   /** `a + b * c`: values (AQL's arithmetic precedence is not checked, only the shape). */
   sum = this.RULE('sum', (): Kind => {
@@ -215,7 +219,7 @@ class AqlParser extends EmbeddedActionsParser {
     return this.joined(operands, 'value', 'arithmetic');
   });
   term = this.RULE('term', (): Kind =>
-    this.OR([
+    this.OR((this.termAlts ??= [
       { ALT: () => (this.CONSUME(Str), 'value' as const) },
       { ALT: () => (this.CONSUME(Num), 'value' as const) },
       { ALT: () => (this.CONSUME(Quoted), 'value' as const) },
@@ -280,7 +284,7 @@ class AqlParser extends EmbeddedActionsParser {
           return inner;
         },
       },
-    ]),
+    ])),
   );
 }
 
