@@ -37,8 +37,12 @@ function width(text: string): number {
   return text.length;
 }
 
+/** Printable ASCII without quotes or backslashes: written as it is, between single quotes. */
+const PLAIN_STRING = /^[\x20\x21\x23-\x26\x28-\x5b\x5d-\x7e]*$/;
+
 /** A string literal as prettier writes it with singleQuote, from its JSON form. */
 export function stringLiteral(s: string): string {
+  if (PLAIN_STRING.test(s)) return `'${s}'`;
   const json = escapeSeparators(JSON.stringify(s));
   const body = json.slice(1, -1);
   let singles = 0;
