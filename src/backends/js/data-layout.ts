@@ -118,6 +118,17 @@ function stringAtom(s: string): Laid {
   return a;
 }
 
+// Constants' names (d0, d1, ...) recur in every module: their atoms are kept.
+const nameAtoms = new Map<string, Laid>();
+function nameAtom(name: string): Laid {
+  let a = nameAtoms.get(name);
+  if (a === undefined) {
+    a = atom(name);
+    if (nameAtoms.size < 10_000) nameAtoms.set(name, a);
+  }
+  return a;
+}
+
 /** The entries of objects and arrays, counted as prettier decides "always break" on them. */
 const hasSeveralEntries = (l: Laid) => (l.kind === 'object' ? l.entries.length > 1 : l.kind === 'array' && l.items.length > 1);
 
@@ -148,7 +159,7 @@ function measure(v: unknown, names: Names): Laid {
       return NULL;
   }
   const name = names(v);
-  if (name !== undefined) return atom(name);
+  if (name !== undefined) return nameAtom(name);
   const frozen = Object.isFrozen(v);
   if (frozen) {
     const known = frozenLeaves.get(v);
