@@ -193,7 +193,8 @@ function measure(v: unknown, names: Names): Laid {
   let w = 2; // `{ k: v, k: v }`: 4 for the braces, 2 per entry for `, `, less the one not written
   let mustBreak = false;
   let leaf = true;
-  for (const k of Object.keys(v)) {
+  // for-in: the data's objects are plain (no inherited enumerable keys), and it allocates no key array.
+  for (const k in v) {
     const x = (v as Record<string, unknown>)[k];
     if (!isWritten(k, x)) continue;
     const key = cachedKeyText(k);

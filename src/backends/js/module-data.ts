@@ -41,7 +41,7 @@ export function shareData(roots: readonly unknown[], prefix = 'd'): SharedData {
     uses.set(v, n);
     if (n > 1) return;
     if (Array.isArray(v)) v.forEach(count);
-    else for (const k of Object.keys(v)) if (k !== 'span') count((v as Record<string, unknown>)[k]);
+    else for (const k in v) if (k !== 'span') count((v as Record<string, unknown>)[k]); // plain objects: own keys only
     order.push(v);
   };
   roots.forEach(count);
