@@ -19,6 +19,8 @@ const decline = (): never => {
 const PRINTABLE = /^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$/;
 const PRINTABLE_LINES = /^[\x20-\x7e\n\u00a0-\ud7ff\ue000-\ufffd]*$/;
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Only whitespace (what trim() would make empty), tested without making the trimmed copy. */
+const BLANK = /^\s*$/;
 
 /**
  * Where the library cannot write a string plain: an indicator first (or `-`/`?` alone or before a
@@ -42,7 +44,7 @@ function blockString(s: string, indent: string): string {
   const trailing = s.length - body.length;
   // Leading blank or space needs an indentation indicator, more than one final newline `|+`, and
   // whitespace-only text or a last line of spaces is quoted by the library: all left to it.
-  if (!PRINTABLE_LINES.test(s) || /^[\n ]/.test(s) || trailing > 1 || /\n[ ]+$/.test(s) || s.trim() === '') return decline();
+  if (!PRINTABLE_LINES.test(s) || /^[\n ]/.test(s) || trailing > 1 || /\n[ ]+$/.test(s) || BLANK.test(s)) return decline();
   return `|${trailing === 1 ? '' : '-'}\n${body
     .split('\n')
     .map((line) => (line === '' ? '' : indent + line))
@@ -57,13 +59,18 @@ function scalar(v: unknown): string | undefined {
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
-const hasEntries = (o: Record<string, unknown>) => Object.values(o).some((x) => x !== undefined);
+const hasEntries = (o: Record<string, unknown>): boolean => {
+  for (const k in o) if (o[k] !== undefined) return true;
+  return false;
+};
 
 /** `key: value` lines of a mapping at `indent`; the first line's indent is the caller's. */
 function mapping(o: Record<string, unknown>, indent: string): string {
   let out = '';
   let first = true;
-  for (const [k, v] of Object.entries(o)) {
+  // for-in (rule data is plain objects): no array of entries per mapping.
+  for (const k in o) {
+    const v = o[k];
     if (v === undefined) continue;
     if (!KEY.test(k) || plainIsNotString(k)) return decline();
     out += `${first ? '' : indent}${k}:${value(v, indent)}`;

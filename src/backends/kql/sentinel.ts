@@ -16,9 +16,9 @@ export const DETC_KEYS = ['tests', 'targets', 'falsePositives'] as const;
 /** The rule as Sentinel YAML: same keys and order, the query replaced by the emitted KQL. */
 export function sentinelYaml(rule: Rule, kql: string): string {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rule.raw)) {
+  for (const k in rule.raw) {
     if ((DETC_KEYS as readonly string[]).includes(k)) continue;
-    out[k] = k === 'query' ? kql : v;
+    out[k] = k === 'query' ? kql : rule.raw[k];
   }
   return writeYaml(out) ?? yamlLibrary().stringify(out, SENTINEL_YAML_OPTIONS);
 }
