@@ -10,6 +10,7 @@ export { formatDiagnostic, diagnosticToJson } from './diagnostics/format.js';
 export { allEntries as catalog } from './catalog/catalog.js';
 export { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target } from './build/build.js';
 export { acquireLock, writeAtomically } from './build/output.js';
+export { artifactText, type Artifact } from './backends/types.js';
 export { emitKql, validateKql } from './backends/kql/index.js';
 export { armTemplate, armResource, sentinelYaml } from './backends/kql/sentinel.js';
 export { translateToAql, APPROXIMATIONS } from './backends/aql/translate.js';

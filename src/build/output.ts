@@ -3,7 +3,7 @@
  * renamed into place only when everything succeeded; a lock folder keeps two builds into the same
  * place from interleaving. A failed or interrupted build leaves the previous output intact.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Artifact } from '../backends/types.js';
 
@@ -80,6 +80,21 @@ export interface StagingFolder {
   readonly outDir: string;
 }
 
+/** A file written piece by piece (each piece encoded and written on its own). */
+function writePieces(path: string, pieces: readonly string[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const piece of pieces) {
+      const written = writeSync(fd, piece);
+      // A short write (which regular files practically never do) is finished from the encoded bytes.
+      const bytes = written < piece.length || written !== Buffer.byteLength(piece) ? Buffer.from(piece) : undefined;
+      for (let at = written; bytes !== undefined && at < bytes.length; ) at += writeSync(fd, bytes, at);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Write an artifact into a staging folder; `made` remembers the folders made (one mkdir each). */
 export function writeStaged({ folder, outDir }: StagingFolder, a: Artifact, made: Set<string>): void {
   const path = resolve(folder, a.path);
@@ -90,7 +105,8 @@ export function writeStaged({ folder, outDir }: StagingFolder, a: Artifact, made
       mkdirSync(parent, { recursive: true });
       made.add(parent);
     }
-    writeFileSync(path, a.content);
+    if (typeof a.content === 'string') writeFileSync(path, a.content);
+    else writePieces(path, a.content);
   });
 }
 

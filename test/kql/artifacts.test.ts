@@ -79,8 +79,11 @@ describe('detc build', () => {
     const rules = readdirSync('rules').filter((f) => f.endsWith('.yaml'));
     expect(readdirSync(join(out, 'kql')).sort()).toEqual(rules.map((f) => f.replace('.yaml', '.kql')).sort());
     expect(readdirSync(join(out, 'sentinel')).sort()).toEqual(rules.sort());
-    const combined = JSON.parse(readFileSync(join(out, 'arm', 'all-rules.json'), 'utf8')) as { resources: unknown[] };
+    const combinedText = readFileSync(join(out, 'arm', 'all-rules.json'), 'utf8');
+    const combined = JSON.parse(combinedText) as { resources: unknown[] };
     expect(combined.resources).toHaveLength(rules.length);
+    // Written piece by piece, in JSON.stringify's layout.
+    expect(combinedText).toBe(`${JSON.stringify(combined, null, 2)}\n`);
     // all-rules.json is spliced from the rules' resource texts: each rule's template holds the same resource.
     for (const f of readdirSync(join(out, 'arm')).filter((f) => f !== 'all-rules.json')) {
       const one = JSON.parse(readFileSync(join(out, 'arm', f), 'utf8')) as { resources: unknown[] };

@@ -6,7 +6,7 @@ import type { Backend } from '../types.js';
 import { emitKql } from './emit.js';
 import { kustoDiagnostics } from './kusto.js';
 import { cachedKustoDiagnostics } from './kusto-cache.js';
-import { armResource, armResourceText, armTemplateText, sentinelYaml } from './sentinel.js';
+import { armResource, armResourceText, armTemplatePieces, armTemplateText, sentinelYaml } from './sentinel.js';
 
 export { emitKql };
 
@@ -43,7 +43,7 @@ export function createKqlBackend(tables: TableCatalog, validate = true, artifact
     },
     finish(summaries) {
       const resources = summaries.filter((s): s is string => typeof s === 'string');
-      return { artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplateText(resources) }] : [], diagnostics: [] };
+      return { artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplatePieces(resources) }] : [], diagnostics: [] };
     },
   };
 }
