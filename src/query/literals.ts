@@ -17,6 +17,7 @@ export function decodeStringToken(image: string): string {
 }
 
 function decodeEscapes(body: string): string {
+  if (!body.includes('\\')) return body; // most literals have no escapes
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
