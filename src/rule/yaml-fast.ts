@@ -22,9 +22,10 @@ export interface YamlNodeInfo {
 /** Nodes by path (JSON of the path array: ["entityMappings",0,"entityType"]). */
 export type YamlNodeIndex = Map<string, YamlNodeInfo>;
 
-/** A node's place with its children's, by key (mapping) or index (sequence): the reader's own index. */
+/** A node's place with its children's (the reader's own index); a child knows its key (mapping) or index (sequence). */
 export interface YamlPositions extends YamlNodeInfo {
-  readonly children?: ReadonlyMap<string | number, YamlPositions>;
+  readonly key?: string | number;
+  readonly children?: readonly YamlPositions[];
 }
 
 export interface FastYaml {
@@ -138,8 +139,12 @@ class Reader {
   }
 
   private lineText(l: number): string {
-    const end = l + 1 < this.starts.length ? this.starts[l + 1]! - 1 : this.text.length;
-    return this.text.slice(this.starts[l]!, end);
+    return this.text.slice(this.starts[l]!, this.contentEnd(l));
+  }
+
+  /** Offset of line l's newline (or the end of the text). */
+  private contentEnd(l: number): number {
+    return l + 1 < this.starts.length ? this.starts[l + 1]! - 1 : this.text.length;
   }
 
   /** Offset just past line l's newline (or the end of the text). */
@@ -192,9 +197,9 @@ class Reader {
   }
 
   /** Record the place of the node just read, for its parent to take. */
-  private node(start: number, end: number, trail: number, type: YamlNodeInfo['type'], keyRange?: readonly [number, number], children?: Map<string | number, YamlPositions>): YamlPositions {
+  private node(start: number, end: number, trail: number, type: YamlNodeInfo['type'], keyRange?: readonly [number, number], children?: YamlPositions[], key?: string | number): YamlPositions {
     // One shape for every node (absent parts undefined), so lookups stay monomorphic.
-    const info: YamlPositions = { range: [start, end, trail], type, keyRange, children };
+    const info: YamlPositions = { range: [start, end, trail], type, keyRange, children, key };
     this.last = info;
     return info;
   }
@@ -208,22 +213,23 @@ class Reader {
   /** A block mapping whose first key starts at offset `at` (column `col`) on the current line. */
   private map(at: number, col: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const children = new Map<string | number, YamlPositions>();
+    const children: YamlPositions[] = [];
     let end = at;
     for (;;) {
       const l = this.line;
       const lineStart = this.starts[l]!;
       const m = this.keyAt(lineStart + col);
       if (!m) bail();
-      const key = m![1]!;
-      if (!isStringKey(key) || Object.prototype.hasOwnProperty.call(out, key)) bail();
+      const key = blockKey(m![1]!);
+      if (key === undefined || Object.prototype.hasOwnProperty.call(out, key)) return bail();
       const keyStart = lineStart + col;
       const afterColon = col + m![0].length;
       const value = this.entryValue(l, afterColon, col);
-      const info = this.last as { keyRange?: readonly [number, number]; range: readonly number[] };
+      const info = this.last as { keyRange?: readonly [number, number]; range: readonly number[]; key?: string | number };
       info.keyRange = [keyStart, keyStart + key.length];
+      info.key = key;
       end = info.range[2]!;
-      children.set(key, info as YamlPositions);
+      children.push(info as YamlPositions);
       out[key] = value; // never __proto__ (refused above)
       const next = this.nextContent();
       if (next < 0 || this.indentOf(next) !== col) break;
@@ -266,7 +272,7 @@ class Reader {
 
   private seq(col: number): unknown[] {
     const out: unknown[] = [];
-    const children = new Map<string | number, YamlPositions>();
+    const children: YamlPositions[] = [];
     let first = -1;
     let end = 0;
     for (;;) {
@@ -281,7 +287,8 @@ class Reader {
       else if (t[i] === '-' && (t[i + 1] === ' ' || i + 1 === t.length)) bail(); // "- - x"
       else if (this.keyAt(this.starts[l]! + i)) value = this.map(this.starts[l]! + i, i);
       else value = this.inline(l, i, col);
-      children.set(out.length, this.last!);
+      (this.last as { key?: number }).key = out.length;
+      children.push(this.last!);
       out.push(value);
       end = this.last!.range[2];
       const next = this.nextContent();
@@ -304,7 +311,7 @@ class Reader {
     let value: unknown;
     let endCol: number;
     let type: YamlNodeInfo['type'];
-    let children: Map<string | number, YamlPositions> | undefined;
+    let children: YamlPositions[] | undefined;
     if (c === '"' || c === "'") {
       [value, endCol, type] = quoted(t, i);
     } else if (c === '[' || c === '{') {
@@ -333,13 +340,13 @@ class Reader {
   }
 
   /** `[a, "b", 'c']` or `{k: v, k2: "w"}` on one line, of plain or quoted scalars only. */
-  private flow(l: number, i: number): [unknown[] | Record<string, unknown>, number, Map<string | number, YamlPositions>] {
+  private flow(l: number, i: number): [unknown[] | Record<string, unknown>, number, YamlPositions[]] {
     const t = this.lineText(l);
     const isMap = t[i] === '{';
     const close = isMap ? '}' : ']';
     const items: unknown[] = [];
     const entries: Record<string, unknown> = {};
-    const children = new Map<string | number, YamlPositions>();
+    const children: YamlPositions[] = [];
     let j = i + 1;
     const skip = () => {
       while (t.charCodeAt(j) === 32) j++;
@@ -359,7 +366,7 @@ class Reader {
         type = 'PLAIN';
       }
       const end = this.starts[l]! + j;
-      children.set(key, this.node(this.starts[l]! + start, end, end, type, keyRange));
+      children.push(this.node(this.starts[l]! + start, end, end, type, keyRange, undefined, key));
       return value;
     };
     skip();
@@ -401,9 +408,9 @@ class Reader {
     let last = -1;
     let k = l + 1;
     for (; k < this.starts.length; k++) {
-      const lt = this.lineText(k);
-      if (lt.trim() === '') {
-        if (indent < 0 && lt.length > 0) bail(); // all-space lines before the first content line
+      // Only spaces are blank here (readSimpleYaml declines tabs and other blanks); a `#` line is content.
+      if (this.kinds[k] === BLANK) {
+        if (indent < 0 && this.indentOf(k) > 0) bail(); // all-space lines before the first content line
         continue;
       }
       const ind = this.indentOf(k);
@@ -416,11 +423,10 @@ class Reader {
     if (last < 0) bail(); // empty block scalar
     const lines: string[] = [];
     for (let j = l + 1; j <= last; j++) {
-      const lt = this.lineText(j);
-      if (lt.trim() === '') {
-        if (lt.length > indent) bail(); // spaces beyond the indentation are content: rare, leave to the library
+      if (this.kinds[j] === BLANK) {
+        if (this.indentOf(j) > indent) bail(); // spaces beyond the indentation are content: rare, leave to the library
         lines.push('');
-      } else lines.push(lt.slice(indent));
+      } else lines.push(this.text.slice(this.starts[j]! + indent, this.contentEnd(j)));
     }
     if (folded && lines.some((x) => x === '' || x.startsWith(' ') || x.endsWith(' '))) bail();
     const value = lines.join(folded ? ' ' : '\n') + (strip ? '' : '\n');
@@ -436,6 +442,21 @@ function isStringKey(key: string): boolean {
   return key !== '__proto__' && plainValue(key) === key;
 }
 
+/**
+ * Block mapping keys seen before, checked and kept as the one copy of their text (a property
+ * name V8 has interned), or undefined for a key that is not a string. A key sliced afresh from
+ * each file made every property test and store look its text up in V8's string table: the
+ * busiest line of the reader.
+ */
+const knownKeys = new Map<string, string | undefined>();
+function blockKey(raw: string): string | undefined {
+  let key = knownKeys.get(raw);
+  if (key !== undefined || knownKeys.has(raw)) return key;
+  key = isStringKey(raw) ? raw : undefined;
+  if (knownKeys.size < 4096) knownKeys.set(raw, key);
+  return key;
+}
+
 /** The key of a child's path: JSON.stringify([...path, key]) from the parent's key. */
 function child(path: string, key: string | number): string {
   const k = typeof key === 'number' ? String(key) : JSON.stringify(key);
@@ -446,13 +467,13 @@ function child(path: string, key: string | number): string {
 function indexPositions(node: YamlPositions, path: string, into: YamlNodeIndex): void {
   const { children, keyRange, range, type } = node;
   into.set(path, keyRange ? { range, type, keyRange } : { range, type });
-  if (children) for (const [key, c] of children) indexPositions(c, child(path, key), into);
+  if (children) for (const c of children) indexPositions(c, child(path, c.key!), into);
 }
 
 /** The place of the node at `path` in a position tree. */
 export function positionAt(tree: YamlPositions, path: readonly (string | number)[]): YamlNodeInfo | undefined {
   let node: YamlPositions | undefined = tree;
-  for (const key of path) node = node?.children?.get(key);
+  for (const key of path) node = node?.children?.find((c) => c.key === key);
   return node;
 }
 
@@ -477,6 +498,12 @@ function quoted(t: string, i: number): [string, number, 'QUOTE_DOUBLE' | 'QUOTE_
 
 /** A double-quoted scalar starting at t[i], on one line: [value, column after it]. */
 function doubleQuoted(t: string, i: number): [string, number] {
+  // Most quoted values have no escape: the text up to the closing quote, as it is.
+  const close = t.indexOf('"', i + 1);
+  if (close >= 0) {
+    const slash = t.indexOf('\\', i + 1);
+    if (slash < 0 || slash > close) return [t.slice(i + 1, close), close + 1];
+  }
   let out = '';
   for (let j = i + 1; j < t.length; j++) {
     const c = t[j]!;
@@ -499,6 +526,8 @@ function doubleQuoted(t: string, i: number): [string, number] {
 
 /** A single-quoted scalar starting at t[i], on one line ('' is a quote). */
 function singleQuoted(t: string, i: number): [string, number] {
+  const close = t.indexOf("'", i + 1);
+  if (close >= 0 && t.charCodeAt(close + 1) !== 39 /* ' */) return [t.slice(i + 1, close), close + 1];
   let out = '';
   for (let j = i + 1; j < t.length; j++) {
     if (t[j] !== "'") {
