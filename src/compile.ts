@@ -11,6 +11,7 @@ import type { QueryIR, Schema } from './ir/types.js';
 import { parseQuery } from './query/parser.js';
 import { loadRuleText, positionOf } from './rule/load.js';
 import type { Rule } from './rule/types.js';
+import { keepShape } from './kept-shapes.js';
 import { validateRule } from './rule/validate.js';
 import { didYouMean } from './diagnostics/diagnostic.js';
 
@@ -33,7 +34,7 @@ export const MAX_RULE_FILE_BYTES = 1_000_000;
 export function checkRuleFile(file: string, options: FrontEndOptions = {}): FrontEndResult {
   let text: string;
   try {
-    const size = statSync(file).size;
+    const size = keepShape(statSync(file)).size;
     if (size > MAX_RULE_FILE_BYTES) return { file, diagnostics: [makeDiagnostic('FileTooLarge', [size, MAX_RULE_FILE_BYTES], { file, start: { line: 1, col: 1 } })] };
     text = readFileSync(file, 'utf8');
   } catch (e) {

@@ -12,6 +12,7 @@ import { compileKqlRegex } from '../semantics/regex.js';
 import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { isNumeric } from './types.js';
+import { keepShape } from '../kept-shapes.js';
 import type {
   Aggregate, Column, JoinKind, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp,
 } from './types.js';
@@ -48,7 +49,7 @@ export interface BindResult {
 
 /** `failedLets`: let names whose statements did not parse (references are not reported again). */
 export function bindQuery(ast: A.QueryAst, tables: TableCatalog, queryText: string, failedLets: readonly string[] = [], bodyFailed = false): BindResult {
-  const binder = new Binder(tables, queryText);
+  const binder = keepShape(new Binder(tables, queryText));
   binder.bodyFailed = bodyFailed;
   for (const name of failedLets) binder.markFailed(name);
   return binder.bind(ast);
@@ -213,7 +214,7 @@ class Binder {
       case 'extend': {
         let schema = [...input];
         const columns: NamedExpr[] = [];
-        const names = new Namer(input.map((c) => c.name));
+        const names = keepShape(new Namer(input.map((c) => c.name)));
         for (const item of op.items) {
           if (this.rejectTuple(item)) return undefined;
           const e = this.expr(item.expr, schema);
@@ -226,7 +227,7 @@ class Binder {
       }
       case 'project': {
         const columns: NamedExpr[] = [];
-        const names = new Namer([]);
+        const names = keepShape(new Namer([]));
         for (const item of op.items) {
           if (this.rejectTuple(item)) return undefined;
           const e = this.expr(item.expr, input);
@@ -351,7 +352,7 @@ class Binder {
       }
       keys.push(pair);
     }
-    const names = new Namer(input.map((c) => c.name));
+    const names = keepShape(new Namer(input.map((c) => c.name)));
     const rightNames = right.schema.map((c) => {
       const n = names.unique(c.name, false);
       names.take(n);
@@ -450,7 +451,7 @@ class Binder {
   }
 
   private summarize(op: Extract<A.TabularOp, { op: 'summarize' }>, input: Schema): TabularOp | undefined {
-    const names = new Namer([]);
+    const names = keepShape(new Namer([]));
     const by: NamedExpr[] = [];
     for (const item of op.by) {
       if (this.rejectTuple(item)) return undefined;

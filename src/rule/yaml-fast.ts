@@ -10,6 +10,8 @@
  * the library. test/rule/yaml-fast.test.ts compares the two on the bundled rules and the corpus.
  */
 
+import { keepShape } from '../kept-shapes.js';
+
 /** One node's place in the text, as the `yaml` library reports it (`range`, node type). */
 export interface YamlNodeInfo {
   /** Start, end of the value, end including what trails it on its line. */
@@ -85,7 +87,7 @@ const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0
 export function readSimpleYaml(text: string, withNodes = false): FastYaml | undefined {
   if (ODD_WHITESPACE.test(text)) return undefined;
   try {
-    const read = new Reader(text).document();
+    const read = keepShape(new Reader(text)).document();
     if (withNodes) indexPositions(read.positions, '[]', read.nodes);
     return read;
   } catch (e) {

@@ -21,6 +21,7 @@
  */
 
 import { escapeSeparators, isWritten, skipped } from './module-data.js';
+import { keepShape } from '../../kept-shapes.js';
 
 export const PRINT_WIDTH = 100;
 
@@ -323,7 +324,7 @@ export function layoutStatement(head: string, value: unknown, constantNames?: Re
     const l = measure(value, names);
     const col = width(head);
     if (l.kind === 'atom' && l.isString && col + l.width + 1 > PRINT_WIDTH) return `${head.trimEnd()}\n  ${l.text};`;
-    const printer = new Printer();
+    const printer = keepShape(new Printer());
     printer.out = head;
     printer.value(l, 0, col);
     return `${printer.out};`;
