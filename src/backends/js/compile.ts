@@ -4,8 +4,8 @@
  * event (its columns are read and converted to the column's type on access), `v` holds computed
  * columns by slot. Each pipeline position has a layout that says where every column lives.
  */
-import { aggregateEntry, scalarEntry } from '../../catalog/catalog.js';
-import type { Accumulator, RunContext } from '../../catalog/types.js';
+import { scalarEntry } from '../../catalog/catalog.js';
+import type { RunContext } from '../../catalog/types.js';
 import type { Column, Let, QueryIR, ScalarExpr, Schema, SortKey, Tabular, TabularOp } from '../../ir/types.js';
 import { sortCompare } from '../../semantics/compare.js';
 import { castElement, coerce, expansionElements, jsonText, member, type Value } from '../../semantics/values.js';
