@@ -448,15 +448,16 @@ function isStringKey(key: string): boolean {
  * Block mapping keys seen before, checked and kept as the one copy of their text (a property
  * name V8 has interned), or undefined for a key that is not a string. A key sliced afresh from
  * each file made every property test and store look its text up in V8's string table: the
- * busiest line of the reader.
+ * busiest line of the reader. Only string keys are kept: they become property names at once, so
+ * V8 interns them and the slice no longer holds on to its file's text; a refused key would.
  */
-const knownKeys = new Map<string, string | undefined>();
+const knownKeys = new Map<string, string>();
 function blockKey(raw: string): string | undefined {
-  let key = knownKeys.get(raw);
-  if (key !== undefined || knownKeys.has(raw)) return key;
-  key = isStringKey(raw) ? raw : undefined;
-  if (knownKeys.size < 4096) knownKeys.set(raw, key);
-  return key;
+  const known = knownKeys.get(raw);
+  if (known !== undefined) return known;
+  if (!isStringKey(raw)) return undefined;
+  if (knownKeys.size < 4096) knownKeys.set(raw, raw);
+  return raw;
 }
 
 /** The key of a child's path: JSON.stringify([...path, key]) from the parent's key. */
