@@ -214,7 +214,7 @@ class Binder {
       case 'extend': {
         let schema = [...input];
         const columns: NamedExpr[] = [];
-        const names = keepShape(new Namer(input.map((c) => c.name)));
+        const names = new Namer(input.map((c) => c.name));
         for (const item of op.items) {
           if (this.rejectTuple(item)) return undefined;
           const e = this.expr(item.expr, schema);
@@ -227,7 +227,7 @@ class Binder {
       }
       case 'project': {
         const columns: NamedExpr[] = [];
-        const names = keepShape(new Namer([]));
+        const names = new Namer([]);
         for (const item of op.items) {
           if (this.rejectTuple(item)) return undefined;
           const e = this.expr(item.expr, input);
@@ -352,7 +352,7 @@ class Binder {
       }
       keys.push(pair);
     }
-    const names = keepShape(new Namer(input.map((c) => c.name)));
+    const names = new Namer(input.map((c) => c.name));
     const rightNames = right.schema.map((c) => {
       const n = names.unique(c.name, false);
       names.take(n);
@@ -451,7 +451,7 @@ class Binder {
   }
 
   private summarize(op: Extract<A.TabularOp, { op: 'summarize' }>, input: Schema): TabularOp | undefined {
-    const names = keepShape(new Namer([]));
+    const names = new Namer([]);
     const by: NamedExpr[] = [];
     for (const item of op.by) {
       if (this.rejectTuple(item)) return undefined;
@@ -764,6 +764,7 @@ class Namer {
   private columns = 0;
   constructor(existing: readonly string[]) {
     this.used = new Set(existing);
+    keepShape(this); // made for every extend, project, join and summarize (see kept-shapes.ts)
   }
   unique(name: string, allowReplace: boolean): string {
     if (allowReplace || !this.used.has(name)) return name;
