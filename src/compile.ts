@@ -31,12 +31,16 @@ export interface FrontEndOptions {
 /** Larger files are refused before parsing: no real rule comes near it, and YAML of tens of MB is slow. */
 export const MAX_RULE_FILE_BYTES = 1_000_000;
 
+// One options object for every read: given the string 'utf8', Node copies it into a new options
+// object on each call, and the three lookups on that copy miss V8's caches (2-3.5 us per file).
+const UTF8 = { encoding: 'utf8' } as const;
+
 export function checkRuleFile(file: string, options: FrontEndOptions = {}): FrontEndResult {
   let text: string;
   try {
     const size = keepShape(statSync(file)).size;
     if (size > MAX_RULE_FILE_BYTES) return { file, diagnostics: [makeDiagnostic('FileTooLarge', [size, MAX_RULE_FILE_BYTES], { file, start: { line: 1, col: 1 } })] };
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file, UTF8);
   } catch (e) {
     return { file, diagnostics: [makeDiagnostic('FileUnreadable', [(e as NodeJS.ErrnoException).code ?? String(e)], { file })] };
   }
