@@ -12,7 +12,7 @@ import { castElement, coerce, expansionElements, jsonText, member, type Value } 
 import { memoized } from '../../semantics/strings.js';
 import { outputValue } from './output.js';
 import { constantLets, constantValue, rawTextFilter } from './prefilter.js';
-import { fusePrefix, type FusedRunState } from './fuse.js';
+import { fusePrefix, FusedRunState } from './fuse.js';
 import { planAggregates, type AggregateOutput, type AggregatePlan } from './aggregates.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
 import { everyNode } from '../../ir/walk.js';
@@ -104,6 +104,8 @@ class Collect<T> implements Sink {
  */
 export const KEPT_SHAPES: readonly object[] = [
   new Collect<Row>([], (r) => r),
+  // Fields as a run sets them: the clock a non-integer number, the window and groups not yet set.
+  new FusedRunState(undefined, 0.5, { push: () => {}, end: () => {} }, undefined),
   new Link<undefined>({ init: () => undefined, push: () => {}, end: () => {} }, { push: () => {}, end: () => {} }, undefined),
   ...keptGroups(),
 ];
@@ -729,7 +731,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
             groups = flush.init();
             head = new Link(flush, next, groups);
           }
-          const state: FusedRunState = { windowStart, now: run.now, next, groups };
+          const state = new FusedRunState(windowStart, run.now, next, groups);
           const split = fused.split;
           return {
             head,

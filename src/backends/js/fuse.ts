@@ -17,13 +17,17 @@ export type LayoutColumn = Column & { readonly get: Accessor; readonly source?: 
 
 /**
  * What changes from run to run, set before each run: the schedule window (undefined: none), the
- * query clock, where surviving rows go, and the groups a fused summarize fills.
+ * query clock, where surviving rows go, and the groups a fused summarize fills. A class with an
+ * instance kept for good (KEPT_SHAPES in compile.ts), not an object literal per run: the fused
+ * code checks this object's map, and a literal's map lived only as long as the run's object.
  */
-export interface FusedRunState {
-  readonly windowStart: number | undefined;
-  readonly now: number;
-  readonly next: Sink;
-  readonly groups: GroupTable | undefined;
+export class FusedRunState {
+  constructor(
+    readonly windowStart: number | undefined,
+    readonly now: number,
+    readonly next: Sink,
+    readonly groups: GroupTable | undefined,
+  ) {}
 }
 
 export interface FusedPrefix {
