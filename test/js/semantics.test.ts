@@ -183,6 +183,40 @@ describe('hostile events', () => {
   });
 });
 
+describe('events from any iterable', () => {
+  // Arrays are walked by index, other iterables with their iterator: the two must agree.
+  const events: unknown[] = [{ s: 'a', n: 1 }, null, 'text', [1], { s: 'b', n: 5 }, { s: 'a', n: 7 }, {}];
+  // eslint-disable-next-line no-sparse-arrays
+  const withHoles: unknown[] = [{ s: 'a', n: 1 }, , { s: 'b', n: 5 }];
+  function* generated(items: unknown[]): Generator<unknown> {
+    yield* items;
+  }
+
+  it.each([
+    ['a fused where and extend', 'T | where n > 0 | extend m = n * 2 | project s, m'],
+    ['a fused summarize', 'T | summarize c = count(), total = sum(n) by s | order by s asc'],
+  ])('%s gives the same rows from an array and from a generator', (_, query) => {
+    const q = compileQuery(bind(query));
+    const fromArray = q.run(events, { now: NOW }).rows;
+    expect(fromArray.length).toBeGreaterThan(0);
+    expect(q.run(generated(events), { now: NOW }).rows).toEqual(fromArray);
+    expect(q.run(withHoles, { now: NOW }).rows).toEqual(q.run(generated([withHoles[0], withHoles[2]]), { now: NOW }).rows);
+  });
+
+  it('take stops reading a generator once it has its rows', () => {
+    let pulled = 0;
+    function* counted(): Generator<unknown> {
+      for (let i = 0; i < 1000; i++) {
+        pulled++;
+        yield { s: 'x', n: i };
+      }
+    }
+    expect(rows('T | where n >= 0 | take 3', [...Array.from({ length: 5 }, (_, i) => ({ n: i }))])).toHaveLength(3);
+    expect(compileQuery(bind('T | where n >= 0 | take 3')).run(counted(), { now: NOW }).rows).toHaveLength(3);
+    expect(pulled).toBeLessThan(1000);
+  });
+});
+
 describe('mv-expand', () => {
   it('expands arrays and property bags in parallel, pads with null, drops empty ones, keeps null', () => {
     const events = [{ s: 'a', d: [1, 2, 3], r: null }, { s: 'b', d: { x: 1, y: 'z' } }, { s: 'c', d: [] }, { s: 'd' }];

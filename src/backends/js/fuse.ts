@@ -221,11 +221,15 @@ export function fusePrefix(
   const halves = split
     ? `${perEvent('inputs', ', out', split.lines.join('\n'))}function replay(values, W) {\n${split.replay}\n}\n`
     : 'const inputs = undefined, replay = undefined;\n';
+  // An array of events is walked by index: with for-of, the iterator's result object was allocated
+  // for every event (40 bytes) even in optimised code, where the per-event function is not inlined
+  // into the loop (measured: 50 -> 10 MB allocated per run of a pure filter over 1,000,000 events).
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only (see above)
   const factory = new Function(
     'K', 'F', 'G', 'C', 'R',
     `"use strict";\n${perEvent('fused', '', `${lines.join('\n')}\n${finish}`)}${halves}` +
-      `function drive(events, halt, W) {\nfor (const e of events) {\nif (halt.stopped) return;\nfused(e, W);\n}\n}\nreturn { fused, drive, inputs, replay };`,
+      'function drive(events, halt, W) {\nif (Array.isArray(events)) {\nfor (let i = 0; i < events.length; i++) {\nif (halt.stopped) return;\nfused(events[i], W);\n}\nreturn;\n}\n' +
+      'for (const e of events) {\nif (halt.stopped) return;\nfused(e, W);\n}\n}\nreturn { fused, drive, inputs, replay };',
   ) as (
     k: Value[],
     f: Impl[],
