@@ -211,7 +211,7 @@ describe('events from any iterable', () => {
         yield { s: 'x', n: i };
       }
     }
-    expect(rows('T | where n >= 0 | take 3', [...Array.from({ length: 5 }, (_, i) => ({ n: i }))])).toHaveLength(3);
+    expect(rows('T | where n >= 0 | take 3', Array.from({ length: 5 }, (_, i) => ({ n: i })))).toHaveLength(3);
     expect(compileQuery(bind('T | where n >= 0 | take 3')).run(counted(), { now: NOW }).rows).toHaveLength(3);
     expect(pulled).toBeLessThan(1000);
   });

@@ -94,6 +94,9 @@ class Collect<T> implements Sink {
   end(): void {}
 }
 
+/** A sink that drops what it gets: the end of the idle instances below, and of a run used only for its per-event inputs. */
+const IDLE_SINK: Sink = { push: () => {}, end: () => {} };
+
 /**
  * One idle instance of each class a run creates on the hot path, kept for the life of the module.
  * V8 reaches the map (hidden class) of such an instance from its class through map transitions,
@@ -105,8 +108,8 @@ class Collect<T> implements Sink {
 export const KEPT_SHAPES: readonly object[] = [
   new Collect<Row>([], (r) => r),
   // Fields as a run sets them: the clock a non-integer number, the window and groups not yet set.
-  new FusedRunState(undefined, 0.5, { push: () => {}, end: () => {} }, undefined),
-  new Link<undefined>({ init: () => undefined, push: () => {}, end: () => {} }, { push: () => {}, end: () => {} }, undefined),
+  new FusedRunState(undefined, 0.5, IDLE_SINK, undefined),
+  new Link<undefined>({ init: () => undefined, push: () => {}, end: () => {} }, IDLE_SINK, undefined),
   ...keptGroups(),
 ];
 
@@ -864,7 +867,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
           };
         }
       : undefined,
-    summarizeInputs: streamable && main.splitsSummarize ? (options) => connectRun(main, options, { push: () => {}, end: () => {} }).inputs! : undefined,
+    summarizeInputs: streamable && main.splitsSummarize ? (options) => connectRun(main, options, IDLE_SINK).inputs! : undefined,
     run(input, options) {
       begin(input, options);
       try {
