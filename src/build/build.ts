@@ -49,6 +49,12 @@ export interface BuildResult {
   readonly ok: boolean;
 }
 
+/**
+ * Where a build's artifacts go as they are made. A promise means "wait before making more" (a
+ * writer thread that is behind).
+ */
+export type ArtifactSink = (a: Artifact) => void | Promise<void>;
+
 /** One rule file through the front end and (if it found no error) every backend, as a build records it. */
 export interface RuleRecord {
   readonly result: RuleFileResult;
@@ -67,7 +73,7 @@ export function createBackends(targets: readonly Target[], options: BuildOptions
  * One rule file: the front end, then every backend unless `backendsToo` is false or the front end
  * found errors. Artifacts go to `onArtifact` as they are made; the record keeps their paths.
  */
-async function compileRuleFile(file: string, backends: readonly Backend[], tables: TableCatalog, onArtifact: (a: Artifact) => void, backendsToo = true): Promise<RuleRecord> {
+async function compileRuleFile(file: string, backends: readonly Backend[], tables: TableCatalog, onArtifact: ArtifactSink, backendsToo = true): Promise<RuleRecord> {
   const r = checkRuleFile(file, { tables });
   const result: RuleFileResult = { file: r.file, text: r.text, diagnostics: r.diagnostics };
   if (!backendsToo || hasErrors(r.diagnostics)) return { result, outputs: [] };
@@ -78,7 +84,8 @@ async function compileRuleFile(file: string, backends: readonly Backend[], table
     const paths: string[] = [];
     for (const a of out.artifacts) {
       paths.push(a.path);
-      onArtifact(a);
+      const writing = onArtifact(a);
+      if (writing) await writing; // the writer thread is behind: wait rather than queue without bound
     }
     outputs.push({ diagnostics: out.diagnostics, paths, summary: out.summary });
   }
@@ -89,7 +96,7 @@ async function compileRuleFile(file: string, backends: readonly Backend[], table
  * Rule files in order, on this thread; the backends stop at the first front-end error (`seen`
  * carries that across calls: a thread compiling batches passes the same one).
  */
-export async function compileRuleFiles(files: readonly string[], backends: readonly Backend[], tables: TableCatalog, onArtifact: (a: Artifact) => void, seen = { frontEndError: false }): Promise<RuleRecord[]> {
+export async function compileRuleFiles(files: readonly string[], backends: readonly Backend[], tables: TableCatalog, onArtifact: ArtifactSink, seen = { frontEndError: false }): Promise<RuleRecord[]> {
   const records: RuleRecord[] = [];
   for (const file of files) {
     const record = await compileRuleFile(file, backends, tables, onArtifact, !seen.frontEndError);
@@ -108,7 +115,7 @@ export async function compileRuleFiles(files: readonly string[], backends: reado
  * errors the build fails as if no backend had run: no artifacts, no backend diagnostics (the
  * backends stop at the first such rule; what they made before goes nowhere).
  */
-export async function buildRules(files: readonly string[], targets: readonly Target[], options: BuildOptions = {}, onArtifact?: (a: Artifact) => void): Promise<BuildResult> {
+export async function buildRules(files: readonly string[], targets: readonly Target[], options: BuildOptions = {}, onArtifact?: ArtifactSink): Promise<BuildResult> {
   const tables = options.tables ?? loadTables();
   const backends = createBackends(targets, options, tables);
   const artifacts: Artifact[] = [];
@@ -121,7 +128,7 @@ export async function buildRules(files: readonly string[], targets: readonly Tar
  * The build's result from its rules' records, in file order (however many threads made them):
  * duplicate ids, every diagnostic and path in rule order, then what covers all rules (finish).
  */
-export function assembleBuild(records: readonly RuleRecord[], backends: readonly Backend[], onArtifact: (a: Artifact) => void, artifacts: Artifact[]): BuildResult {
+export async function assembleBuild(records: readonly RuleRecord[], backends: readonly Backend[], onArtifact: ArtifactSink, artifacts: Artifact[]): Promise<BuildResult> {
   const results = records.map((r) => r.result);
   if (results.some((r) => hasErrors(r.diagnostics))) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
   const diagnostics: Diagnostic[] = [];
@@ -134,14 +141,14 @@ export function assembleBuild(records: readonly RuleRecord[], backends: readonly
       paths.push(...o.paths);
     }
   }
-  backends.forEach((b, i) => {
-    const out = b.finish(records.map((r) => r.outputs[i]?.summary));
+  for (let i = 0; i < backends.length; i++) {
+    const out = backends[i]!.finish(records.map((r) => r.outputs[i]?.summary));
     diagnostics.push(...out.diagnostics);
     for (const a of out.artifacts) {
       paths.push(a.path);
-      onArtifact(a);
+      await onArtifact(a);
     }
-  });
+  }
   return { results, diagnostics, artifacts, paths, ok: !hasErrors(diagnostics) };
 }
 

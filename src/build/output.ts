@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Artifact } from '../backends/types.js';
+import { WriterThread } from './writer-thread.js';
 
 export class OutputLockedError extends Error {}
 
@@ -21,15 +22,20 @@ const REASONS: Record<string, string> = {
   EROFS: 'read-only file system',
 };
 
-/** `f`, with a file system error as an OutputError that says what and where. */
+/** A file system error (code, syscall, path) as an OutputError that says what and where. */
+export function outputError(outDir: string, err: { readonly code?: string; readonly syscall?: string; readonly path?: string; readonly message: string }): OutputError {
+  const reason = (err.code !== undefined ? REASONS[err.code] : undefined) ?? err.message;
+  return new OutputError(`cannot write the output folder ${outDir}: ${reason} (${[err.code, err.syscall, err.path].filter(Boolean).join(' ')})`);
+}
+
+/** `f`, with a file system error as an OutputError. */
 function writing<T>(outDir: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (typeof err?.code !== 'string' || typeof err.syscall !== 'string') throw e;
-    const reason = REASONS[err.code] ?? err.message;
-    throw new OutputError(`cannot write the output folder ${outDir}: ${reason} (${[err.code, err.syscall, err.path].filter(Boolean).join(' ')})`);
+    throw outputError(outDir, err);
   }
 }
 
@@ -95,25 +101,35 @@ function writePieces(path: string, pieces: readonly string[]): void {
   }
 }
 
-/** Write an artifact into a staging folder; `made` remembers the folders made (one mkdir each). */
-export function writeStaged({ folder, outDir }: StagingFolder, a: Artifact, made: Set<string>): void {
+/** Write one file, making its folder first; `made` remembers the folders made (one mkdir each). */
+export function writeArtifactFile(path: string, content: Artifact['content'], made: Set<string>): void {
+  const parent = dirname(path);
+  if (!made.has(parent)) {
+    mkdirSync(parent, { recursive: true });
+    made.add(parent);
+  }
+  if (typeof content === 'string') writeFileSync(path, content);
+  else writePieces(path, content);
+}
+
+/** Where an artifact goes in a staging folder; refuses paths that lead out of it. */
+function stagedPath(folder: string, a: Artifact): string {
   const path = resolve(folder, a.path);
   if (!path.startsWith(folder + sep)) throw new Error(`refusing to write outside the output folder: ${a.path}`);
-  const parent = dirname(path);
-  writing(outDir, () => {
-    if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true });
-      made.add(parent);
-    }
-    if (typeof a.content === 'string') writeFileSync(path, a.content);
-    else writePieces(path, a.content);
-  });
+  return path;
+}
+
+/** Write an artifact into a staging folder; `made` remembers the folders made (one mkdir each). */
+export function writeStaged({ folder, outDir }: StagingFolder, a: Artifact, made: Set<string>): void {
+  const path = stagedPath(folder, a);
+  writing(outDir, () => writeArtifactFile(path, a.content, made));
 }
 
 /**
  * An output folder being written: artifacts go to a temporary folder beside it as they are made,
  * and `commit` puts that folder in its place. `discard` (always call it, in a finally) removes
- * what a build that did not commit had written.
+ * what a build that did not commit had written. With `writerScript`, a thread writes the files
+ * (writer-thread.ts); `commit` waits for it, and `discard` stops it before removing anything.
  */
 export class StagedOutput {
   /** The folder as the user named it (for messages), and resolved. */
@@ -124,8 +140,10 @@ export class StagedOutput {
   /** The highest parent folder of the output that this build made (removed if it does not commit). */
   private readonly madeParent: string | undefined;
   private committed = false;
+  private readonly writer: WriterThread | undefined;
+  private writerDone = false;
 
-  constructor(outDir: string) {
+  constructor(outDir: string, { writerScript }: { writerScript?: string } = {}) {
     this.outDir = outDir;
     this.target = resolve(outDir);
     this.tmp = `${this.target}.tmp-${process.pid}-${Date.now()}`;
@@ -135,10 +153,14 @@ export class StagedOutput {
       mkdirSync(this.tmp);
       return made;
     });
+    // Started once the staging folder exists: a folder that cannot be made fails before any thread.
+    this.writer = writerScript !== undefined ? new WriterThread(writerScript, outDir) : undefined;
   }
 
-  write(a: Artifact): void {
-    writeStaged(this.staging, a, this.folders);
+  /** Write an artifact, or queue it for the writer thread (a promise: wait, the thread is behind). */
+  write(a: Artifact): void | Promise<void> {
+    if (!this.writer) return writeStaged(this.staging, a, this.folders);
+    return this.writer.write(stagedPath(this.tmp, a), a.content);
   }
 
   /** Where artifacts go until commit, for other threads of the build to write there too. */
@@ -146,8 +168,15 @@ export class StagedOutput {
     return { folder: this.tmp, outDir: this.outDir };
   }
 
-  /** Replace the output folder with what was written. */
+  /** Everything written (the writer thread, if any, has finished): nothing more may be written. */
+  async written(): Promise<void> {
+    await this.writer?.finish();
+    this.writerDone = true;
+  }
+
+  /** Replace the output folder with what was written; call `written` first. */
   commit(): void {
+    if (this.writer && !this.writerDone) throw new Error('StagedOutput.commit: the writer thread has not finished (await written() first)');
     writing(this.outDir, () => this.swap());
     this.committed = true;
   }
@@ -170,7 +199,14 @@ export class StagedOutput {
     if (hadOld) rmSync(old, { recursive: true, force: true });
   }
 
-  discard(): void {
+  /** Synchronous without a writer thread; with one, a promise (the thread stops first). */
+  discard(): void | Promise<void> {
+    // The writer thread must have stopped, or it could write into the folder being removed.
+    if (this.writer) return this.writer.stop().then(() => this.removeStaging());
+    this.removeStaging();
+  }
+
+  private removeStaging(): void {
     rmSync(this.tmp, { recursive: true, force: true });
     if (this.committed || this.madeParent === undefined) return;
     // Parent folders made for an output that was not written go too, if nothing else is in them.
@@ -201,9 +237,9 @@ function removeLeftovers(target: string): void {
 export function writeAtomically(outDir: string, artifacts: readonly Artifact[]): void {
   const staged = new StagedOutput(outDir);
   try {
-    for (const a of artifacts) staged.write(a);
+    for (const a of artifacts) void staged.write(a); // no writer thread: written at once
     staged.commit();
   } finally {
-    staged.discard();
+    void staged.discard();
   }
 }

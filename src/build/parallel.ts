@@ -10,7 +10,7 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { loadTables } from '../ir/tables.js';
 import type { Artifact } from '../backends/types.js';
-import { assembleBuild, compileRuleFiles, createBackends, type BuildOptions, type BuildResult, type RuleRecord, type Target } from './build.js';
+import { assembleBuild, compileRuleFiles, createBackends, type ArtifactSink, type BuildOptions, type BuildResult, type RuleRecord, type Target } from './build.js';
 import { OutputError, writeStaged, type StagingFolder } from './output.js';
 
 /** Rule files per batch: small enough to balance the threads, large enough that messages cost little. */
@@ -54,7 +54,7 @@ export async function buildRulesOnThreads(
   files: readonly string[],
   targets: readonly Target[],
   options: Omit<BuildOptions, 'tables'>,
-  { threads, script, staging, onArtifact }: { threads: number; script: string; staging?: StagingFolder; onArtifact: (a: Artifact) => void },
+  { threads, script, staging, onArtifact }: { threads: number; script: string; staging?: StagingFolder; onArtifact: ArtifactSink },
 ): Promise<BuildResult> {
   const tables = loadTables();
   // Made here first: a user's mistake in them (a bad mapping file) is reported before any thread starts.
