@@ -1,5 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { checkRuleText, type FrontEndResult } from '../src/compile.js';
 import type { CliIO } from '../src/cli/io.js';
 
@@ -46,4 +46,30 @@ export function yamlFiles(...dirs: string[]): string[] {
   const walk = (d: string): void => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.yaml') && files.push(join(d, e.name))));
   dirs.forEach(walk);
   return files;
+}
+
+/** The bundled rules copied `copies` times into `dir`, with distinct ids and file names (`<copy>_<name>`). */
+export function replicateRules(dir: string, copies: number): void {
+  const rules = readdirSync('rules').filter((f) => f.endsWith('.yaml'));
+  let n = 0;
+  for (let i = 0; i < copies; i++) {
+    for (const f of rules) {
+      const text = readFileSync(join('rules', f), 'utf8').replace(/^id: .*$/m, `id: ${String(n++).padStart(8, '0')}-0000-4000-8000-000000000000`).replace(/\.\.\/examples\//g, `${process.cwd()}/examples/`);
+      writeFileSync(join(dir, `${i}_${f}`), text);
+    }
+  }
+}
+
+/** Every file under `dir`, by relative path, with its text. */
+export function fileTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
 }

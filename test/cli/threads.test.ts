@@ -1,39 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ruleYaml } from '../helpers.js';
+import { fileTree as tree, replicateRules as replicate, ruleYaml } from '../helpers.js';
 
 // Builds on worker threads must give exactly what one thread gives: the same files with the same
 // bytes, the same diagnostics in the same order, the same exit code. The CLI runs as a process
 // (its threads run bin/detc.js, the built entry point).
-
-/** The bundled rules copied `copies` times with distinct ids (and file names), into `dir`. */
-function replicate(dir: string, copies: number): void {
-  const rules = readdirSync('rules').filter((f) => f.endsWith('.yaml'));
-  let n = 0;
-  for (let i = 0; i < copies; i++) {
-    for (const f of rules) {
-      const text = readFileSync(join('rules', f), 'utf8').replace(/^id: .*$/m, `id: ${String(n++).padStart(8, '0')}-0000-4000-8000-000000000000`).replace(/\.\.\/examples\//g, `${process.cwd()}/examples/`);
-      writeFileSync(join(dir, `${i}_${f}`), text);
-    }
-  }
-}
-
-/** Every file under `dir`, by relative path, with its text. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const detc = (args: string[]) => spawnSync(process.execPath, ['bin/detc.js', ...args], { encoding: 'utf8' });
 

@@ -1,47 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRules, TARGETS } from '../../src/build/build.js';
 import { OutputError, StagedOutput, writeAtomically } from '../../src/build/output.js';
 import { WriterThread } from '../../src/build/writer-thread.js';
 import { CLI_SCRIPT } from '../../src/cli/common.js';
+import { findRuleFiles } from '../../src/compile.js';
+import { fileTree as tree, replicateRules } from '../helpers.js';
 import { WRITER_THREAD_MIN_RULES } from '../../src/cli/main.js';
 
 // Large builds write their artifacts on a thread of their own (src/build/writer-thread.ts). What
 // it writes must be exactly what the build's own thread writes, a failure must end the build as
 // one on the build's thread does (same error, nothing left behind), and a thread that falls
 // behind must make the build wait rather than queue without bound.
-
-/** Every file under `dir`, by relative path, with its text. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** The bundled rules copied `copies` times with distinct ids and file names. */
-function replicate(dir: string, copies: number): string[] {
-  const rules = readdirSync('rules').filter((f) => f.endsWith('.yaml'));
-  const files: string[] = [];
-  for (let i = 0; i < copies; i++) {
-    for (const f of rules) {
-      const text = readFileSync(join('rules', f), 'utf8').replace(/^id: .*$/m, `id: ${String(files.length).padStart(8, '0')}-0000-4000-8000-000000000000`).replace(/\.\.\/examples\//g, `${process.cwd()}/examples/`);
-      const file = join(dir, `${String(i).padStart(2, '0')}_${f}`);
-      writeFileSync(file, text);
-      files.push(file);
-    }
-  }
-  return files.sort();
-}
 
 /** A build of `files` into `out` through StagedOutput, as the CLI writes it. */
 async function stagedBuild(files: string[], out: string, writerScript?: string): Promise<void> {
@@ -60,7 +33,8 @@ describe('the writer thread', () => {
   it('writes the same files, byte for byte, as the build thread writing them itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'detc-writer-'));
     mkdirSync(join(dir, 'rules'));
-    const files = replicate(join(dir, 'rules'), 3);
+    replicateRules(join(dir, 'rules'), 3);
+    const { files } = findRuleFiles([join(dir, 'rules')]);
     await stagedBuild(files, join(dir, 'direct'));
     await stagedBuild(files, join(dir, 'thread'), CLI_SCRIPT);
     const direct = tree(join(dir, 'direct'));
@@ -128,12 +102,13 @@ describe('the writer thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'detc-writer-'));
     mkdirSync(join(dir, 'rules'));
     const copies = Math.ceil(WRITER_THREAD_MIN_RULES / 6); // six bundled rules
-    replicate(join(dir, 'rules'), copies);
+    replicateRules(join(dir, 'rules'), copies);
     const built = spawnSync(process.execPath, ['bin/detc.js', 'build', join(dir, 'rules'), '--no-kusto', '--out', join(dir, 'cli')], { encoding: 'utf8' });
     expect(built.stderr).toBe('');
     expect(built.status).toBe(0);
     expect(built.stdout).toContain(`built ${copies * 6} rules`);
-    return stagedBuild(readdirSync(join(dir, 'rules')).map((f) => join(dir, 'rules', f)).sort(), join(dir, 'library')).then(() => {
+    // In the CLI's order of files (all-rules.json lists the rules in it).
+    return stagedBuild(findRuleFiles([join(dir, 'rules')]).files, join(dir, 'library')).then(() => {
       expect(tree(join(dir, 'cli'))).toEqual(tree(join(dir, 'library')));
       rmSync(dir, { recursive: true, force: true });
     });
