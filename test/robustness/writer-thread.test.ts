@@ -98,7 +98,7 @@ describe('the writer thread', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
-  it('detc build of enough rules to write on the thread writes what the library writes on one thread', () => {
+  it('detc build of enough rules to write on the thread writes what the library writes on one thread, with or without build threads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'detc-writer-'));
     mkdirSync(join(dir, 'rules'));
     const copies = Math.ceil(WRITER_THREAD_MIN_RULES / 6); // six bundled rules
@@ -109,7 +109,12 @@ describe('the writer thread', () => {
     expect(built.stdout).toContain(`built ${copies * 6} rules`);
     // In the CLI's order of files (all-rules.json lists the rules in it).
     return stagedBuild(findRuleFiles([join(dir, 'rules')]).files, join(dir, 'library')).then(() => {
-      expect(tree(join(dir, 'cli'))).toEqual(tree(join(dir, 'library')));
+      const cli = tree(join(dir, 'cli'));
+      expect(cli).toEqual(tree(join(dir, 'library')));
+      // With build threads as well (they write their own rules' files; the writer thread this one's).
+      const threaded = spawnSync(process.execPath, ['bin/detc.js', 'build', join(dir, 'rules'), '--no-kusto', '--workers', '2', '--out', join(dir, 'threads')], { encoding: 'utf8' });
+      expect(threaded.status).toBe(0);
+      expect(tree(join(dir, 'threads'))).toEqual(cli);
       rmSync(dir, { recursive: true, force: true });
     });
   }, 60_000);
