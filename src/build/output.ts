@@ -3,30 +3,15 @@
  * renamed into place only when everything succeeded; a lock folder keeps two builds into the same
  * place from interleaving. A failed or interrupted build leaves the previous output intact.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Artifact } from '../backends/types.js';
+import { OutputError, outputError, writeArtifactFile } from './files.js';
 import { WriterThread } from './writer-thread.js';
 
+export { OutputError };
+
 export class OutputLockedError extends Error {}
-
-/** The output folder could not be written (a file in the way, no space, no permission). */
-export class OutputError extends Error {}
-
-const REASONS: Record<string, string> = {
-  EEXIST: 'a file is in the way',
-  ENOTDIR: 'a file is in the way',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOSPC: 'no space left on the device',
-  EROFS: 'read-only file system',
-};
-
-/** A file system error (code, syscall, path) as an OutputError that says what and where. */
-export function outputError(outDir: string, err: { readonly code?: string; readonly syscall?: string; readonly path?: string; readonly message: string }): OutputError {
-  const reason = (err.code !== undefined ? REASONS[err.code] : undefined) ?? err.message;
-  return new OutputError(`cannot write the output folder ${outDir}: ${reason} (${[err.code, err.syscall, err.path].filter(Boolean).join(' ')})`);
-}
 
 /** `f`, with a file system error as an OutputError. */
 function writing<T>(outDir: string, f: () => T): T {
@@ -84,32 +69,6 @@ export async function acquireLock(outDir: string, timeoutMs = 30_000): Promise<(
 export interface StagingFolder {
   readonly folder: string;
   readonly outDir: string;
-}
-
-/** A file written piece by piece (each piece encoded and written on its own). */
-function writePieces(path: string, pieces: readonly string[]): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const piece of pieces) {
-      const written = writeSync(fd, piece);
-      // A short write (which regular files practically never do) is finished from the encoded bytes.
-      const bytes = written < piece.length || written !== Buffer.byteLength(piece) ? Buffer.from(piece) : undefined;
-      for (let at = written; bytes !== undefined && at < bytes.length; ) at += writeSync(fd, bytes, at);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Write one file, making its folder first; `made` remembers the folders made (one mkdir each). */
-export function writeArtifactFile(path: string, content: Artifact['content'], made: Set<string>): void {
-  const parent = dirname(path);
-  if (!made.has(parent)) {
-    mkdirSync(parent, { recursive: true });
-    made.add(parent);
-  }
-  if (typeof content === 'string') writeFileSync(path, content);
-  else writePieces(path, content);
 }
 
 /** Where an artifact goes in a staging folder; refuses paths that lead out of it. */

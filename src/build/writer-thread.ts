@@ -7,11 +7,11 @@
  * thread acknowledges each batch; when more than MAX_IN_FLIGHT_CHARS are sent and not yet written
  * (a disk slower than the compiler), `write` returns a promise that the caller awaits, so memory
  * stays bounded whatever the build's size. The first failure stops the writing; `finish` reports
- * it as the same OutputError a build writing on its own thread gives.
+ * it as the same OutputError a build writing on the main thread gives.
  */
 import { parentPort, Worker } from 'node:worker_threads';
 import type { Artifact } from '../backends/types.js';
-import { outputError, writeArtifactFile } from './output.js';
+import { outputError, writeArtifactFile } from './files.js';
 
 /** What the writer thread is started with (its workerData). */
 export interface WriterThreadInput {
