@@ -18,6 +18,12 @@ const REASONS: Record<string, string> = {
   EROFS: 'read-only file system',
 };
 
+/** A file system call's error (it names its code and syscall), as opposed to a bug. */
+export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { code: string; syscall: string } {
+  const err = e as NodeJS.ErrnoException | undefined;
+  return typeof err?.code === 'string' && typeof err.syscall === 'string';
+}
+
 /** A file system error (code, syscall, path) as an OutputError that says what and where. */
 export function outputError(outDir: string, err: { readonly code?: string; readonly syscall?: string; readonly path?: string; readonly message: string }): OutputError {
   const reason = (err.code !== undefined ? REASONS[err.code] : undefined) ?? err.message;

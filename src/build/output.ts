@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Artifact } from '../backends/types.js';
-import { OutputError, outputError, writeArtifactFile } from './files.js';
+import { isFileSystemError, OutputError, outputError, writeArtifactFile } from './files.js';
 import { WriterThread } from './writer-thread.js';
 
 export { OutputError };
@@ -18,9 +18,7 @@ function writing<T>(outDir: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (typeof err?.code !== 'string' || typeof err.syscall !== 'string') throw e;
-    throw outputError(outDir, err);
+    throw isFileSystemError(e) ? outputError(outDir, e) : e;
   }
 }
 

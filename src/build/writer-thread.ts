@@ -11,7 +11,7 @@
  */
 import { parentPort, Worker } from 'node:worker_threads';
 import type { Artifact } from '../backends/types.js';
-import { outputError, writeArtifactFile } from './files.js';
+import { isFileSystemError, outputError, writeArtifactFile } from './files.js';
 
 /** What the writer thread is started with (its workerData). */
 export interface WriterThreadInput {
@@ -135,8 +135,7 @@ export function writerThreadMain(): void {
         }
       } catch (e) {
         failed = true;
-        const err = e as NodeJS.ErrnoException;
-        const failure = typeof err?.code === 'string' && typeof err.syscall === 'string' ? { code: err.code, syscall: err.syscall, path: err.path, message: err.message } : { message: String(e), internal: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+        const failure = isFileSystemError(e) ? { code: e.code, syscall: e.syscall, path: e.path, message: e.message } : { message: String(e), internal: e instanceof Error ? (e.stack ?? e.message) : String(e) };
         parentPort!.postMessage({ failure } satisfies WriterReply);
         return;
       }
