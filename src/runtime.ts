@@ -4,7 +4,7 @@
  */
 import { alertsFor, type AlertSpec, type RuleRun } from './backends/js/alerts.js';
 import { compileQuery, type CompiledQuery, type EventInput } from './backends/js/compile.js';
-import type { QueryIR } from './ir/types.js';
+import { restoreIr, type PortableIr } from './ir/portable.js';
 
 export interface RunnableRule {
   readonly spec: AlertSpec;
@@ -22,8 +22,12 @@ export function toMillis(now: Date | string | number): number {
   return ms;
 }
 
-export function loadCompiledRule(spec: AlertSpec, ir: QueryIR): RunnableRule {
-  const query = compileQuery(ir);
+/**
+ * A rule from its alert settings and its IR in the portable form a module carries (a QueryIR
+ * is accepted too): the operators' schemas are derived from the source tables' columns.
+ */
+export function loadCompiledRule(spec: AlertSpec, ir: PortableIr): RunnableRule {
+  const query = compileQuery(restoreIr(ir));
   return {
     spec,
     query,

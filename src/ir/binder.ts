@@ -13,6 +13,7 @@ import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { isNumeric } from './types.js';
 import { keepShape } from '../kept-shapes.js';
+import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import type {
   Aggregate, Column, JoinKind, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp,
 } from './types.js';
@@ -166,8 +167,8 @@ class Binder {
         for (const later of p.ops.slice(i + 1)) if (later.op === 'unsupported') this.report('UnsupportedOperator', [later.name, ''], later.nameSpan);
         return undefined;
       }
-      ops.push(bound);
-      schema = bound.schema;
+      schema = outputSchema(bound, schema);
+      ops.push({ ...bound, schema } as TabularOp);
     }
     return { source, ops, schema };
   }
@@ -199,7 +200,7 @@ class Binder {
     return { kind: 'table', table: t.name, span: e.span, schema: t.columns };
   }
 
-  private op(op: A.TabularOp, input: Schema): TabularOp | undefined {
+  private op(op: A.TabularOp, input: Schema): OpWithoutSchema | undefined {
     const span = op.span;
     switch (op.op) {
       case 'where': {
@@ -209,10 +210,10 @@ class Binder {
           this.report('TypeMismatch', [`where needs a bool predicate, got ${predicate.type}`], op.predicate.span);
           return undefined;
         }
-        return { op: 'where', predicate, span, schema: input };
+        return { op: 'where', predicate, span };
       }
       case 'extend': {
-        let schema = [...input];
+        let schema: Schema = input;
         const columns: NamedExpr[] = [];
         const names = new Namer(input.map((c) => c.name));
         for (const item of op.items) {
@@ -223,7 +224,7 @@ class Binder {
           columns.push({ name, expr: e, explicitName: item.name !== undefined });
           schema = replaceOrAppend(schema, { name, type: e.type });
         }
-        return { op: 'extend', columns, span, schema };
+        return { op: 'extend', columns, span };
       }
       case 'project': {
         const columns: NamedExpr[] = [];
@@ -236,42 +237,33 @@ class Binder {
           names.take(name);
           columns.push({ name, expr: e, explicitName: item.name !== undefined });
         }
-        return { op: 'project', columns, span, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
+        return { op: 'project', columns, span };
       }
       case 'project-away':
       case 'project-keep': {
         const names = this.existingNames(op.names, input);
-        if (!names) return undefined;
-        const set = new Set(names);
-        const schema = input.filter((c) => set.has(c.name) === (op.op === 'project-keep'));
-        return { op: op.op, names, span, schema };
+        return names && { op: op.op, names, span };
       }
       case 'project-reorder': {
         const names = this.existingNames(op.keys.map((k) => (k.expr.kind === 'name' ? { name: k.expr.name, span: k.expr.span } : { name: '', span: k.span })), input);
-        if (!names) return undefined;
-        const first = names.map((n) => input.find((c) => c.name === n)!);
-        return { op: 'project-reorder', names, span, schema: [...first, ...input.filter((c) => !names.includes(c.name))] };
+        return names && { op: 'project-reorder', names, span };
       }
       case 'project-rename': {
         const names = this.existingNames(op.renames.map((r) => r.from), input);
         if (!names) return undefined;
         const renames = op.renames.map((r) => ({ to: r.to.name, from: r.from.name }));
-        const schema = input.map((c) => {
-          const r = renames.find((x) => x.from === c.name);
-          return r ? { name: r.to, type: c.type } : c;
-        });
-        return { op: 'project-rename', renames, span, schema };
+        return { op: 'project-rename', renames, span };
       }
       case 'summarize':
         return this.summarize(op, input);
       case 'sort': {
         const keys = this.sortKeys(op.keys, input);
-        return keys && { op: 'sort', keys, span, schema: input };
+        return keys && { op: 'sort', keys, span };
       }
       case 'top': {
         const count = this.expr(op.count, input);
         const keys = this.sortKeys([op.key], input);
-        return count && keys && { op: 'top', count, key: keys[0]!, span, schema: input };
+        return count && keys && { op: 'top', count, key: keys[0]!, span };
       }
       case 'take': {
         const count = this.expr(op.count, input);
@@ -279,12 +271,12 @@ class Binder {
           this.report('TypeMismatch', [`take needs a whole number of rows, got ${count.type}`], op.count.span);
           return undefined;
         }
-        return count && { op: 'take', count, span, schema: input };
+        return count && { op: 'take', count, span };
       }
       case 'distinct': {
         if (op.items.length === 1 && op.items[0]!.kind === 'star') {
           const columns = input.map((c) => ({ name: c.name, expr: col(c, op.items[0]!.span), explicitName: false }));
-          return { op: 'distinct', columns, span, schema: input };
+          return { op: 'distinct', columns, span };
         }
         const columns: NamedExpr[] = [];
         for (const item of op.items) {
@@ -292,10 +284,10 @@ class Binder {
           if (!e) return undefined;
           columns.push({ name: deriveName(e) ?? `Column${columns.length + 1}`, expr: e, explicitName: false });
         }
-        return { op: 'distinct', columns, span, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
+        return { op: 'distinct', columns, span };
       }
       case 'count':
-        return { op: 'count', span, schema: [{ name: 'Count', type: 'long' }] };
+        return { op: 'count', span };
       case 'mv-expand':
         return this.mvExpand(op, input);
       case 'join':
@@ -306,7 +298,7 @@ class Binder {
     }
   }
 
-  private join(op: Extract<A.TabularOp, { op: 'join' }>, input: Schema): TabularOp | undefined {
+  private join(op: Extract<A.TabularOp, { op: 'join' }>, input: Schema): OpWithoutSchema | undefined {
     const kinds: Record<string, JoinKind> = {
       innerunique: 'innerunique', inner: 'inner', leftouter: 'leftouter', rightouter: 'rightouter', fullouter: 'fullouter',
       leftanti: 'leftanti', anti: 'leftanti', leftantisemi: 'leftanti', rightanti: 'rightanti', rightantisemi: 'rightanti',
@@ -358,15 +350,10 @@ class Binder {
       names.take(n);
       return n;
     });
-    const schema: Schema =
-      kind === 'leftsemi' || kind === 'leftanti' ? input
-        : kind === 'rightsemi' || kind === 'rightanti' ? right.schema
-          : [...input, ...right.schema.map((c, i) => ({ name: rightNames[i]!, type: c.type }))];
-    return { op: 'join', kind, right, keys, rightNames, span: op.span, schema };
+    return { op: 'join', kind, right, keys, rightNames, span: op.span };
   }
 
-  private mvExpand(op: Extract<A.TabularOp, { op: 'mv-expand' }>, input: Schema): TabularOp | undefined {
-    let schema = [...input];
+  private mvExpand(op: Extract<A.TabularOp, { op: 'mv-expand' }>, input: Schema): OpWithoutSchema | undefined {
     const columns: (NamedExpr & { type: ScalarType; explicitType: boolean })[] = [];
     for (const item of op.items) {
       const e = this.expr(item.expr, input);
@@ -390,7 +377,6 @@ class Binder {
         type = t;
       }
       columns.push({ name, expr: e, explicitName: item.name !== undefined, type, explicitType: item.toType !== undefined });
-      schema = replaceOrAppend(schema, { name, type });
     }
     let limit: number | undefined = op.legacy ? 128 : undefined;
     if (op.limit) {
@@ -402,8 +388,7 @@ class Binder {
       }
       limit = l.value;
     }
-    if (op.itemIndex) schema = replaceOrAppend(schema, { name: op.itemIndex.name, type: 'long' });
-    return { op: 'mv-expand', kind: op.kind ?? 'bag', itemIndex: op.itemIndex?.name, columns, limit, span: op.span, schema };
+    return { op: 'mv-expand', kind: op.kind ?? 'bag', itemIndex: op.itemIndex?.name, columns, limit, span: op.span };
   }
 
   /** Resolve column names; `*` wildcards expand to the matching columns, in schema order. */
@@ -450,7 +435,7 @@ class Binder {
     return out;
   }
 
-  private summarize(op: Extract<A.TabularOp, { op: 'summarize' }>, input: Schema): TabularOp | undefined {
+  private summarize(op: Extract<A.TabularOp, { op: 'summarize' }>, input: Schema): OpWithoutSchema | undefined {
     const names = new Namer([]);
     const by: NamedExpr[] = [];
     for (const item of op.by) {
@@ -471,8 +456,7 @@ class Binder {
       if (!a) return undefined;
       aggregates.push(a);
     }
-    const schema: Column[] = [...by.map((b) => ({ name: b.name, type: b.expr.type })), ...aggregates.flatMap((a) => a.outputs)];
-    return { op: 'summarize', aggregates, by, span: op.span, schema };
+    return { op: 'summarize', aggregates, by, span: op.span };
   }
 
   private aggregate(item: A.Assignment, input: Schema, by: readonly NamedExpr[], names: Namer): Aggregate | undefined {
@@ -721,13 +705,6 @@ function col(c: Column, span: A.Span): ScalarExpr {
   return { kind: 'column', name: c.name, type: c.type, span };
 }
 
-function replaceOrAppend(schema: Column[], c: Column): Column[] {
-  const i = schema.findIndex((x) => x.name === c.name);
-  if (i < 0) return [...schema, c];
-  const copy = [...schema];
-  copy[i] = c;
-  return copy;
-}
 
 /**
  * The column name Kusto gives an unnamed expression: a column's own name; `a.b` -> `a_b`;

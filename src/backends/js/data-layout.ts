@@ -197,7 +197,7 @@ function measure(v: unknown, names: Names): Laid {
   // for-in: the data's objects are plain (no inherited enumerable keys), and it allocates no key array.
   for (const k in v) {
     const x = (v as Record<string, unknown>)[k];
-    if (!isWritten(k, x)) continue;
+    if (!isWritten(x)) continue;
     const key = cachedKeyText(k);
     const value = measure(x, names);
     if (x !== null && typeof x === 'object') leaf = false;

@@ -4,6 +4,7 @@ import { alertSpec } from './alerts.js';
 import { layoutStatement } from './data-layout.js';
 import { escapeSeparators, javaScriptData, shareData } from './module-data.js';
 import { prettierLibrary } from '../../lazy.js';
+import { portableIr } from '../../ir/portable.js';
 
 /** The options the modules are formatted with (data-layout.ts writes the same layout). */
 export const PRETTIER_OPTIONS = { parser: 'babel', printWidth: 100, singleQuote: true } as const;
@@ -28,7 +29,7 @@ export function standaloneModule(r: CompiledRule): string {
   const {
     constants,
     expressions: [spec, ir],
-  } = javaScriptData([alertSpec(r.rule), r.ir]);
+  } = javaScriptData([alertSpec(r.rule), portableIr(r.ir)]);
   return moduleText(r, constants, `export const id = ${escapeSeparators(JSON.stringify(r.rule.id))};`, `export const spec = ${spec};`, `export const ir = ${ir};`);
 }
 
@@ -38,7 +39,8 @@ export function standaloneModule(r: CompiledRule): string {
  */
 export function formattedModule(r: CompiledRule): string | undefined {
   const spec = alertSpec(r.rule);
-  const { constants, names } = shareData([spec, r.ir]);
+  const ir = portableIr(r.ir);
+  const { constants, names } = shareData([spec, ir]);
   const statements: string[] = [];
   for (const c of constants) {
     const text = layoutStatement(`const ${c.name} = `, c.value, names);
@@ -47,7 +49,7 @@ export function formattedModule(r: CompiledRule): string | undefined {
   }
   const id = layoutStatement('export const id = ', r.rule.id, names);
   const specText = layoutStatement('export const spec = ', spec, names);
-  const irText = layoutStatement('export const ir = ', r.ir, names);
+  const irText = layoutStatement('export const ir = ', ir, names);
   if (id === undefined || specText === undefined || irText === undefined) return undefined;
   return moduleText(r, statements, id, specText, irText);
 }

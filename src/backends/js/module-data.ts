@@ -1,24 +1,23 @@
 /**
- * Data (the IR, alert settings) as JavaScript source for the standalone modules: JSON, except
- * that an object or array the data holds more than once is written once, as a constant, and named
- * where it recurs. The IR shares column objects between the schemas of its operators, so a rule
- * over an 86-column table was 40 KB of repeated columns as plain JSON; written this way the text
- * is a fraction of that, faster to produce and to format, and the module rebuilds the same
- * sharing. Spans (source positions) are left out. Only for JSON-like data: no cycles (the IR has
- * none), functions and undefined are dropped as JSON.stringify drops them.
+ * Data (the IR in its portable form, alert settings) as JavaScript source for the standalone
+ * modules: JSON, except that an object or array the data holds more than once is written once, as
+ * a constant, and named where it recurs (the module rebuilds the same sharing). Every key is
+ * written: what the module leaves out of the IR (spans, derived schemas) ir/portable.ts leaves
+ * out, by the IR's structure, so that a dynamic literal's own keys (`span` among them) survive.
+ * Only for JSON-like data: no cycles, functions and undefined are dropped as JSON.stringify drops them.
  */
 
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
 export const skipped = (x: unknown) => x === undefined || typeof x === 'function' || typeof x === 'symbol';
 
-/** Whether a property is written: not `span` (source positions), not a skipped value. */
-export const isWritten = (key: string, value: unknown) => key !== 'span' && !skipped(value);
+/** Whether a property is written: not a skipped value. */
+export const isWritten = (value: unknown) => !skipped(value);
 
 /** The properties written for an object. */
 export function writtenKeys(v: object): string[] {
   const keys = Object.keys(v);
   const out: string[] = [];
-  for (const k of keys) if (isWritten(k, (v as Record<string, unknown>)[k])) out.push(k);
+  for (const k of keys) if (isWritten((v as Record<string, unknown>)[k])) out.push(k);
   return out;
 }
 
@@ -41,7 +40,7 @@ export function shareData(roots: readonly unknown[], prefix = 'd'): SharedData {
     uses.set(v, n);
     if (n > 1) return;
     if (Array.isArray(v)) v.forEach(count);
-    else for (const k in v) if (k !== 'span') count((v as Record<string, unknown>)[k]); // plain objects: own keys only
+    else for (const k in v) count((v as Record<string, unknown>)[k]); // plain objects: own keys only
     order.push(v);
   };
   roots.forEach(count);

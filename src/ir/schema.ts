@@ -1,0 +1,65 @@
+/**
+ * The columns a tabular operator outputs, as a function of its input's columns and the operator
+ * itself. One definition for the binder (which computes every operator's schema as it binds) and
+ * for the runtime (which derives them again when it loads a standalone module, since modules
+ * carry only the source tables' columns: see portable.ts).
+ */
+import type { Column, Schema, TabularOp } from './types.js';
+
+/** An operator before its output schema is known. Nested pipelines (join's right side) have theirs. */
+export type OpWithoutSchema = TabularOp extends infer O ? (O extends TabularOp ? Omit<O, 'schema'> : never) : never;
+
+/** `schema` with column `c` in place of the column of the same name, or appended. */
+export function replaceOrAppend(schema: Schema, c: Column): Column[] {
+  const i = schema.findIndex((x) => x.name === c.name);
+  if (i < 0) return [...schema, c];
+  const copy = [...schema];
+  copy[i] = c;
+  return copy;
+}
+
+const named = (columns: readonly { readonly name: string; readonly expr: { readonly type: Column['type'] } }[]): Column[] =>
+  columns.map((c) => ({ name: c.name, type: c.expr.type }));
+
+export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
+  switch (op.op) {
+    case 'where':
+    case 'sort':
+    case 'top':
+    case 'take':
+      return input;
+    case 'extend':
+      // Each column replaces an input column of its name or is appended, in order.
+      return op.columns.reduce<Schema>((s, c) => replaceOrAppend(s, { name: c.name, type: c.expr.type }), input);
+    case 'project':
+    case 'distinct':
+      return named(op.columns);
+    case 'project-away':
+    case 'project-keep': {
+      const names = new Set(op.names);
+      return input.filter((c) => names.has(c.name) === (op.op === 'project-keep'));
+    }
+    case 'project-reorder': {
+      const first = op.names.map((n) => input.find((c) => c.name === n)!);
+      return [...first, ...input.filter((c) => !op.names.includes(c.name))];
+    }
+    case 'project-rename':
+      return input.map((c) => {
+        const r = op.renames.find((x) => x.from === c.name);
+        return r ? { name: r.to, type: c.type } : c;
+      });
+    case 'summarize':
+      return [...named(op.by), ...op.aggregates.flatMap((a) => a.outputs)];
+    case 'count':
+      return [{ name: 'Count', type: 'long' }];
+    case 'join':
+      if (op.kind === 'leftsemi' || op.kind === 'leftanti') return input;
+      if (op.kind === 'rightsemi' || op.kind === 'rightanti') return op.right.schema;
+      return [...input, ...op.right.schema.map((c, i) => ({ name: op.rightNames[i]!, type: c.type }))];
+    case 'mv-expand': {
+      let schema = op.columns.reduce<Schema>((s, c) => replaceOrAppend(s, { name: c.name, type: c.type }), input);
+      if (op.itemIndex !== undefined) schema = replaceOrAppend(schema, { name: op.itemIndex, type: 'long' });
+      return schema;
+    }
+  }
+}
