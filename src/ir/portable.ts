@@ -23,62 +23,70 @@ export interface PortableIr {
 type AsWritten<T> = T;
 const NO_SPAN = undefined as unknown as { start: number; end: number };
 
-// ---- IR -> portable ----
+// ---- Where the expressions and pipelines are (both directions walk the IR the same way) ----
 
-function expr(e: ScalarExpr): unknown {
+type Mapper = { readonly expr: (e: ScalarExpr) => ScalarExpr; readonly tabular: (t: Tabular) => Tabular };
+
+// Spans become undefined, which the module writer leaves out as JSON.stringify does.
+
+/** `e` without its span, with the expressions and pipelines inside it mapped. */
+function mapExpr(e: ScalarExpr, m: Mapper): ScalarExpr {
   switch (e.kind) {
-    case 'literal':
-      return { kind: e.kind, type: e.type, value: e.value };
-    case 'column':
-    case 'letRef':
-      return { kind: e.kind, name: e.name, type: e.type };
     case 'call':
-      return { kind: e.kind, fn: e.fn, args: e.args.map(expr), type: e.type };
+      return { ...e, args: e.args.map(m.expr), span: NO_SPAN };
     case 'member':
-      return { kind: e.kind, target: expr(e.target), key: typeof e.key === 'object' ? expr(e.key) : e.key, bracket: e.bracket, type: e.type };
+      return { ...e, target: m.expr(e.target), key: typeof e.key === 'object' ? m.expr(e.key) : e.key, span: NO_SPAN };
     case 'subquery':
-      return { kind: e.kind, query: tabular(e.query), type: e.type };
+      return { ...e, query: m.tabular(e.query), span: NO_SPAN };
+    default:
+      return { ...e, span: NO_SPAN };
   }
 }
 
-const namedExpr = <N extends NamedExpr>(c: N) => ({ ...c, expr: expr(c.expr) });
-const sortKey = (k: SortKey) => ({ ...k, expr: expr(k.expr) });
-function aggregate(a: Aggregate): unknown {
-  const { span: _span, ...rest } = a;
-  return { ...rest, args: rest.args.map(expr) };
-}
-
-function op(o: TabularOp): unknown {
-  const { span: _span, schema: _schema, ...rest } = o;
+/** `o` without its span and schema, with the expressions and pipelines inside it mapped. */
+function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
+  const { schema: _schema, ...withoutSchema } = o as TabularOp;
+  const rest = { ...withoutSchema, span: NO_SPAN } as OpWithoutSchema;
+  const named = <N extends NamedExpr>(c: N): N => ({ ...c, expr: m.expr(c.expr) });
+  const sortKey = (k: SortKey): SortKey => ({ ...k, expr: m.expr(k.expr) });
+  const aggregate = (a: Aggregate): Aggregate => ({ ...a, args: a.args.map(m.expr), span: NO_SPAN });
   switch (rest.op) {
     case 'where':
-      return { ...rest, predicate: expr(rest.predicate) };
+      return { ...rest, predicate: m.expr(rest.predicate) };
     case 'extend':
     case 'project':
     case 'distinct':
-      return { ...rest, columns: rest.columns.map(namedExpr) };
+      return { ...rest, columns: rest.columns.map(named) };
     case 'mv-expand':
-      return { ...rest, columns: rest.columns.map(namedExpr) };
+      return { ...rest, columns: rest.columns.map(named) };
     case 'summarize':
-      return { ...rest, aggregates: rest.aggregates.map(aggregate), by: rest.by.map(namedExpr) };
+      return { ...rest, aggregates: rest.aggregates.map(aggregate), by: rest.by.map(named) };
     case 'sort':
       return { ...rest, keys: rest.keys.map(sortKey) };
     case 'top':
-      return { ...rest, count: expr(rest.count), key: sortKey(rest.key) };
+      return { ...rest, count: m.expr(rest.count), key: sortKey(rest.key) };
     case 'take':
-      return { ...rest, count: expr(rest.count) };
+      return { ...rest, count: m.expr(rest.count) };
     case 'join':
-      return { ...rest, right: tabular(rest.right) };
+      return { ...rest, right: m.tabular(rest.right) };
     default:
       return rest;
   }
 }
 
+// ---- IR -> portable ----
+
+const toPortable: Mapper = {
+  expr: (e) => mapExpr(e, toPortable),
+  tabular: (t) => tabular(t) as Tabular,
+};
+const expr = toPortable.expr;
+
 function tabular(t: Tabular): unknown {
   const s = t.source;
   // A table's columns are the one schema that cannot be derived.
   const source = s.kind === 'table' ? { kind: s.kind, table: s.table, schema: s.schema.map((c) => ({ name: c.name, type: c.type })) } : { kind: s.kind, name: s.name };
-  return { source, ops: t.ops.map(op) };
+  return { source, ops: t.ops.map((o) => mapOp(o, toPortable)) };
 }
 
 export function portableIr(ir: QueryIR): PortableIr {
@@ -122,51 +130,15 @@ class Restorer {
     }
     let schema: Schema = source.schema;
     const ops = t.ops.map((o): TabularOp => {
-      const bound = this.op(o);
+      const bound = mapOp(o, this.mapper);
       schema = outputSchema(bound, schema);
       return { ...bound, schema } as TabularOp;
     });
     return { source, ops, schema };
   }
 
-  private op(o: AsWritten<TabularOp>): OpWithoutSchema {
-    // Only expressions holding a subquery, and join's right side, hold pipelines to restore.
-    switch (o.op) {
-      case 'where':
-        return { ...o, predicate: this.expr(o.predicate) };
-      case 'extend':
-      case 'project':
-      case 'distinct':
-        return { ...o, columns: o.columns.map((c) => ({ ...c, expr: this.expr(c.expr) })) };
-      case 'mv-expand':
-        return { ...o, columns: o.columns.map((c) => ({ ...c, expr: this.expr(c.expr) })) };
-      case 'summarize':
-        return { ...o, aggregates: o.aggregates.map((a) => ({ ...a, args: a.args.map((x) => this.expr(x)) })), by: o.by.map((c) => ({ ...c, expr: this.expr(c.expr) })) };
-      case 'sort':
-        return { ...o, keys: o.keys.map((k) => ({ ...k, expr: this.expr(k.expr) })) };
-      case 'top':
-        return { ...o, count: this.expr(o.count), key: { ...o.key, expr: this.expr(o.key.expr) } };
-      case 'take':
-        return { ...o, count: this.expr(o.count) };
-      case 'join':
-        return { ...o, right: this.tabular(o.right) };
-      default:
-        return o;
-    }
-  }
-
-  private expr(e: ScalarExpr): ScalarExpr {
-    switch (e.kind) {
-      case 'call':
-        return { ...e, args: e.args.map((a) => this.expr(a)) };
-      case 'member':
-        return { ...e, target: this.expr(e.target), key: typeof e.key === 'object' ? this.expr(e.key) : e.key };
-      case 'subquery':
-        return { ...e, query: this.tabular(e.query) };
-      default:
-        return e;
-    }
-  }
+  private readonly mapper: Mapper = { expr: (e) => mapExpr(e, this.mapper), tabular: (t) => this.tabular(t) };
+  private readonly expr = this.mapper.expr;
 }
 
 /** The IR of a module, with every schema derived again from its source tables' columns. */
