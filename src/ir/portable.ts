@@ -84,8 +84,9 @@ const expr = toPortable.expr;
 
 function tabular(t: Tabular): unknown {
   const s = t.source;
-  // A table's columns are the one schema that cannot be derived.
-  const source = s.kind === 'table' ? { kind: s.kind, table: s.table, schema: s.schema.map((c) => ({ name: c.name, type: c.type })) } : { kind: s.kind, name: s.name };
+  // A table's columns are the one schema that cannot be derived. They are the catalog's own
+  // (frozen, name and type only), kept as they are: their module layout is made once per table.
+  const source = s.kind === 'table' ? { kind: s.kind, table: s.table, schema: s.schema } : { kind: s.kind, name: s.name };
   return { source, ops: t.ops.map((o) => mapOp(o, toPortable)) };
 }
 

@@ -40,10 +40,11 @@ export function parseTableFile(text: string, file: string): TableSchema {
   const columns = Object.entries(j.columns).map(([name, type]) => {
     const t = (type === 'double' ? 'real' : type) as ScalarType;
     if (!TYPES.has(t)) throw new Error(`${file}: column ${name} has unknown type '${type}'`);
-    // Frozen: every rule over the table shares these objects (the binder's source schemas).
     return Object.freeze({ name, type: t });
   });
-  return { name: j.name, columns, source: j.source };
+  // Frozen, the list and its columns: every rule over the table shares these objects (the binder's
+  // source schemas, written as they are into modules, whose layout is made once per table).
+  return { name: j.name, columns: Object.freeze(columns), source: j.source };
 }
 
 let defaultCatalog: TableCatalog | undefined;

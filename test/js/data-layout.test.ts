@@ -102,6 +102,36 @@ describe('module layout: the text prettier would write, without prettier', () =>
     );
   });
 
+  it('is prettier’s output when deeply frozen lists (laid out once, their broken text kept by indentation) recur at other depths', async () => {
+    const leaf = fc.record({ name: text, type: fc.constantFrom('string', 'long') });
+    await fc.assert(
+      fc.asyncProperty(fc.array(leaf, { minLength: 1, maxLength: 12 }), fc.nat(4), fc.boolean(), async (leaves, depth, alsoLoose) => {
+        // A table's columns as the catalog holds them: the list and every column frozen.
+        const list = Object.freeze(leaves.map((l) => Object.freeze(l)));
+        let deep: unknown = { schema: list };
+        for (let i = 0; i < depth; i++) deep = { [`key${i}`]: deep, n: i };
+        // The list at the top, then nested; a second data that also holds one column on its own
+        // (named as a constant: the list laid out before must then name it too).
+        const datas = [[list], [deep], [{ schema: list, other: alsoLoose ? list[0] : 1 }]];
+        for (const roots of datas) {
+          const direct = directLayout(roots);
+          if (direct !== undefined) expect(direct).toBe(await prettierLayout(roots));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('does not reuse a frozen list laid out whole where this data names an object inside it', () => {
+    const list = Object.freeze([Object.freeze({ name: 'a', type: 'string' }), Object.freeze({ name: 'b', type: 'long' })]);
+    // Laid out once whole...
+    expect(directLayout([{ schema: list }])).toContain("{ name: 'a', type: 'string' }");
+    // ...then in data holding its first column twice: the column is a constant, named in the list.
+    const named = directLayout([{ schema: list, again: list[0] }])!;
+    expect(named).toContain("const d0 = { name: 'a', type: 'string' };");
+    expect(named).toMatch(/schema: \[d0, \{ name: 'b', type: 'long' \}\]/);
+  });
+
   it('fills arrays of numbers to the last column prettier would', async () => {
     const numbers = fc.array(fc.oneof(fc.integer({ min: -99, max: 999 }), fc.double({ noNaN: true, noDefaultInfinity: true })), { minLength: 20, maxLength: 80 });
     await fc.assert(

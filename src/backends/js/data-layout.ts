@@ -96,6 +96,8 @@ type Laid =
   | { readonly kind: 'object'; readonly width: number; readonly mustBreak: boolean; readonly entries: Entry[]; readonly flat: string | undefined }
   | { readonly kind: 'array'; readonly width: number; readonly mustBreak: boolean; readonly items: Laid[]; readonly numbers: boolean; readonly flat: string | undefined };
 
+type Collection = Exclude<Laid, { kind: 'atom' }>;
+
 interface Entry {
   readonly key: string;
   readonly keyWidth: number;
@@ -139,13 +141,23 @@ type Names = (v: object) => string | undefined;
 const lineOf = (l: Laid): string => (l.kind === 'atom' ? l.text : l.flat!);
 
 /**
- * Frozen objects of scalars only (the table catalog's columns, which every rule over a table
- * shares) lay out the same wherever they occur: each is laid out once per process.
+ * Deeply frozen values (the table catalog's column lists, which every rule over a table shares)
+ * lay out the same wherever they occur: each is laid out once per process, and once broken over
+ * lines its text depends only on its indentation, so that is kept too (by indentation).
  */
-const frozenLeaves = new WeakMap<object, Laid>();
+const frozenLaid = new WeakMap<object, Laid>();
+const brokenTexts = new WeakMap<Laid, string[]>();
+
+function remember(v: object, l: Laid): void {
+  frozenLaid.set(v, l);
+  brokenTexts.set(l, []);
+}
+
+/** Whether `x`, laid out as `l`, is a scalar or a deeply frozen value laid out once for all. */
+const laidForGood = (x: unknown, l: Laid) => x === null || typeof x !== 'object' || frozenLaid.get(x) === l;
 
 /** Widths are summed, not measured on joined text, so measuring is linear in the data. */
-function measure(v: unknown, names: Names): Laid {
+function measure(v: unknown, names: Names, reuse: boolean): Laid {
   if (v === null) return NULL;
   switch (typeof v) {
     case 'boolean':
@@ -161,9 +173,10 @@ function measure(v: unknown, names: Names): Laid {
   }
   const name = names(v);
   if (name !== undefined) return nameAtom(name);
-  const frozen = Object.isFrozen(v);
-  if (frozen) {
-    const known = frozenLeaves.get(v);
+  // A name given to an object inside makes the layout this data's own: `deep` is then false.
+  let deep = Object.isFrozen(v);
+  if (deep && reuse) {
+    const known = frozenLaid.get(v);
     if (known !== undefined) return known;
   }
   if (Array.isArray(v)) {
@@ -172,7 +185,8 @@ function measure(v: unknown, names: Names): Laid {
     let mustBreak = false;
     let numbers = v.length > 0;
     for (const x of v as unknown[]) {
-      const i = skipped(x) ? NULL : measure(x, names);
+      const i = skipped(x) ? NULL : measure(x, names, reuse);
+      if (deep && !laidForGood(x, i)) deep = false;
       items.push(i);
       w += i.width;
       if (i.kind !== 'atom') {
@@ -188,19 +202,20 @@ function measure(v: unknown, names: Names): Laid {
       for (let i = 0; i < items.length; i++) flat += (i ? ', ' : '') + lineOf(items[i]!);
       flat += ']';
     }
-    return { kind: 'array', width: w, items, numbers, mustBreak, flat };
+    const laid: Laid = { kind: 'array', width: w, items, numbers, mustBreak, flat };
+    if (deep) remember(v, laid);
+    return laid;
   }
   const entries: Entry[] = [];
   let w = 2; // `{ k: v, k: v }`: 4 for the braces, 2 per entry for `, `, less the one not written
   let mustBreak = false;
-  let leaf = true;
   // for-in: the data's objects are plain (no inherited enumerable keys), and it allocates no key array.
   for (const k in v) {
     const x = (v as Record<string, unknown>)[k];
     if (!isWritten(x)) continue;
     const key = cachedKeyText(k);
-    const value = measure(x, names);
-    if (x !== null && typeof x === 'object') leaf = false;
+    const value = measure(x, names, reuse);
+    if (deep && !laidForGood(x, value)) deep = false;
     const keyWidth = key.length; // keyText declines keys outside ASCII: the length is the width
     w += keyWidth + 2 + value.width + 2;
     if (value.kind !== 'atom' && value.mustBreak) mustBreak = true;
@@ -214,7 +229,7 @@ function measure(v: unknown, names: Names): Laid {
     flat += ' }';
   }
   const laid: Laid = { kind: 'object', width: w, entries, mustBreak, flat };
-  if (frozen && leaf) frozenLeaves.set(v, laid);
+  if (deep) remember(v, laid);
   return laid;
 }
 
@@ -242,6 +257,23 @@ class Printer {
       this.out += l.flat!;
       return;
     }
+    const texts = brokenTexts.get(l);
+    if (texts !== undefined) {
+      this.out += texts[indent] ??= this.brokenText(l, indent);
+      return;
+    }
+    this.broken(l, indent);
+  }
+
+  /** The text of a deeply frozen value broken over lines at this indentation, for brokenTexts. */
+  private brokenText(l: Collection, indent: number): string {
+    const printer = new Printer();
+    printer.broken(l, indent);
+    return printer.out;
+  }
+
+  /** A collection broken over lines: one entry per line (numbers filled). */
+  private broken(l: Collection, indent: number): void {
     const inner = indent + 2;
     const pad = spaces(inner);
     if (l.kind === 'object') {
@@ -320,8 +352,12 @@ class Printer {
  */
 export function layoutStatement(head: string, value: unknown, constantNames?: ReadonlyMap<object, string>): string | undefined {
   const names: Names = (v) => (v === value ? undefined : constantNames?.get(v));
+  // A layout made once for a frozen value writes all of it; where this data names a frozen object
+  // (one it holds twice), that object may be inside such a value and must appear by its name.
+  let reuse = true;
+  if (constantNames) for (const o of constantNames.keys()) if (o !== value && Object.isFrozen(o)) reuse = false;
   try {
-    const l = measure(value, names);
+    const l = measure(value, names, reuse);
     const col = width(head);
     if (l.kind === 'atom' && l.isString && col + l.width + 1 > PRINT_WIDTH) return `${head.trimEnd()}\n  ${l.text};`;
     const printer = keepShape(new Printer());
