@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileKqlRegex } from '../../src/semantics/regex.js';
 import * as S from '../../src/semantics/strings.js';
-import { formatDatetimeIso, toDatetime } from '../../src/semantics/values.js';
+import { datetimeOutputText, formatDatetimeIso, toDatetime } from '../../src/semantics/values.js';
 
 // The evaluator's precompiled fast paths must agree with the plain definitions they replace.
 const text = fc.stringMatching(/^[a-zA-Z0-9 ./_:-]{0,12}$/);
@@ -62,6 +62,31 @@ describe('fast paths agree with the definitions', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("an event's datetime text reaches result rows as the round trip through ms would print it", () => {
+    const viaMs = (s: string) => {
+      const ms = toDatetime(s);
+      return ms === null ? null : formatDatetimeIso(ms, true);
+    };
+    const two = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((n) => String(n).padStart(2, '0'));
+    // Fields beyond their ranges (hour 24 is one Date.parse accepts), both separators, 0-9
+    // fraction digits, with and without the Z.
+    const text = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), two(0, 13), two(0, 32), fc.constantFrom('T', ' ', 't'), two(0, 25), two(0, 61), two(0, 61), fc.stringMatching(/^(\.[0-9]{0,9})?$/), fc.constantFrom('Z', '', 'z', '+00:00'))
+      .map(([y, mo, d, sep, h, mi, sec, frac, zone]) => `${String(y).padStart(4, '0')}-${mo}-${d}${sep}${h}:${mi}:${sec}${frac}${zone}`);
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(datetimeOutputText(s)).toBe(viaMs(s));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ['2025-02-28T20:41:02.614Z', '2025-02-28T20:41:02.000Z', '2025-02-28T20:41:02.0001234Z', '2024-02-29T23:59:59.999Z', '2025-02-29T10:00:00.000Z', '2025-02-28T24:00:00.000Z', '0000-01-01T00:00:00.001Z', '']) {
+      expect(datetimeOutputText(s)).toBe(viaMs(s));
+    }
+    expect(datetimeOutputText('2025-02-28T20:41:02.614Z')).toBe('2025-02-28T20:41:02.6140000Z');
+    expect(datetimeOutputText('2025-02-28T20:41:02.0009Z')).toBe('2025-02-28T20:41:02Z');
+    expect(datetimeOutputText('2025-02-29T10:00:00.000Z')).toBe(null);
   });
 
   it('regexes compile once per pattern', () => {

@@ -7,7 +7,7 @@
  */
 import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import { outputValue } from './output.js';
-import { coerce, member, type Value } from '../../semantics/values.js';
+import { coerce, datetimeOutputText, member, type Value } from '../../semantics/values.js';
 import type { Impl } from '../../catalog/types.js';
 
 export type Accessor = (r: { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] }) => Value;
@@ -177,16 +177,25 @@ export function generateRowBuilder(
     const key = c.name === '__proto__' ? `[${JSON.stringify(c.name)}]` : JSON.stringify(c.name);
     const raw = c.source && 'raw' in c.source ? c.source.raw : undefined;
     const read = raw !== undefined ? rawRead('r.e', raw, c.type, 'x') : c.source && 'slot' in c.source ? `r.v[${c.source.slot}]` : `G[${G.push(c.get) - 1}](r)`;
-    // Raw reads are converted already (never undefined); others may be undefined (-> null).
-    const value = c.type === 'datetime' || c.type === 'timespan' ? `O(${read}, ${JSON.stringify(c.type)})` : raw !== undefined ? read : `N(${read})`;
+    // Raw reads are converted already (never undefined); others may be undefined (-> null). An
+    // event's datetime text goes to the row's text without the round trip through ms (D).
+    const value =
+      raw !== undefined && c.type === 'datetime'
+        ? `(typeof (x = r.e[${JSON.stringify(raw)}]) === 'string' ? D(x) : O(${read}, "datetime"))`
+        : c.type === 'datetime' || c.type === 'timespan'
+          ? `O(${read}, ${JSON.stringify(c.type)})`
+          : raw !== undefined
+            ? read
+            : `N(${read})`;
     return `${key}: ${value}`;
   });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- structure only, see generateAccessor
-  const factory = new Function('G', 'C', 'O', 'N', `"use strict";\nreturn function row(r) {\nlet x;\nreturn {${fields.join(', ')}};\n};`) as (
+  const factory = new Function('G', 'C', 'O', 'N', 'D', `"use strict";\nreturn function row(r) {\nlet x;\nreturn {${fields.join(', ')}};\n};`) as (
     g: Accessor[],
     c: typeof coerce,
     o: typeof outputValue,
     n: (v: Value) => Value,
+    d: typeof datetimeOutputText,
   ) => (r: { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] }) => Record<string, unknown>;
-  return factory(G, coerce, outputValue, (v) => (v === undefined ? null : v));
+  return factory(G, coerce, outputValue, (v) => (v === undefined ? null : v), datetimeOutputText);
 }
