@@ -190,8 +190,8 @@ export function toDatetime(v: Value): number | null {
  * An event's datetime text as result rows show it: the same string as
  * formatDatetimeIso(toDatetime(s), true), read off the text itself when it is the canonical UTC
  * form with millisecond digits or more (`2025-02-28T20:41:02.614Z`, as Sentinel exports it). The
- * round trip through ms costs twice the parse and allocates the printed text in pieces, for every
- * datetime of every output row.
+ * round trip through ms (parse, then print) costs about twice the parse alone and allocates the
+ * printed text in pieces, for every datetime of every output row.
  */
 export function datetimeOutputText(s: string): string | null {
   if (s.length >= 24 && s.charCodeAt(10) === 84 /* T */) {
