@@ -59,9 +59,14 @@ const ALREADY: Record<ScalarType, (v: string) => string> = {
  * Object.prototype members (those go through an own-property accessor).
  */
 export function rawRead(event: string, name: string, type: ScalarType, tmp: string): string {
+  return rawConversion(`(${tmp} = ${event}[${JSON.stringify(name)}])`, tmp, type);
+}
+
+/** Code converting a raw value to `type`; `first` gives the value and leaves it in `tmp`. */
+function rawConversion(first: string, tmp: string, type: ScalarType): string {
   // A missing value (events often lack most of a table's columns) is "" for strings, else null.
   const missing = type === 'string' ? "''" : 'null';
-  return `((${tmp} = ${event}[${JSON.stringify(name)}]) === undefined || ${tmp} === null ? ${missing} : ${ALREADY[type](tmp)} ? ${tmp} : C(${tmp}, ${JSON.stringify(type)}))`;
+  return `(${first} === undefined || ${tmp} === null ? ${missing} : ${ALREADY[type](tmp)} ? ${tmp} : C(${tmp}, ${JSON.stringify(type)}))`;
 }
 
 /**
@@ -181,7 +186,7 @@ export function generateRowBuilder(
     // event's datetime text goes to the row's text without the round trip through ms (D).
     const value =
       raw !== undefined && c.type === 'datetime'
-        ? `(typeof (x = r.e[${JSON.stringify(raw)}]) === 'string' ? D(x) : O(${read}, "datetime"))`
+        ? `(typeof (x = r.e[${JSON.stringify(raw)}]) === 'string' ? D(x) : O(${rawConversion('x', 'x', c.type)}, "datetime"))`
         : c.type === 'datetime' || c.type === 'timespan'
           ? `O(${read}, ${JSON.stringify(c.type)})`
           : raw !== undefined
