@@ -59,7 +59,7 @@ export function checkReplaceable(outDir: string, target: string): void {
   const named = outDir === target ? outDir : `${outDir} (${target})`;
   let entries: string[];
   try {
-    if (!lstatSync(target).isDirectory()) throw new OutputRefusedError(`will not replace ${named}: it is a file, not a folder; ${HOW}`);
+    if (!lstatSync(target).isDirectory()) throw new OutputRefusedError(`will not replace ${named}: it is not a folder; ${HOW}`);
     entries = readdirSync(target);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
