@@ -176,6 +176,7 @@ function deadBuildFolders(target: string, kind: 'tmp' | 'old'): string[] {
  * between its renames, and the (latest) old output is put back. An output folder of detc's beside
  * old ones: the swap was done and only their removal was missing. Any other old folder is left
  * alone: it may be the only copy of an output, and nothing here knows it is not wanted.
+ * Safe without the lock: a live build's folders are never touched, and each step is one rename.
  */
 function recoverSwap(target: string): void {
   const olds = deadBuildFolders(target, 'old');
