@@ -49,61 +49,34 @@ export interface BuildResult {
   readonly ok: boolean;
 }
 
-/**
- * Where a build's artifacts go as they are made. A promise means "wait before making more" (a
- * writer thread that is behind).
- */
-export type ArtifactSink = (a: Artifact) => void | Promise<void>;
+/** Where a build's artifacts go as they are made. */
+export type ArtifactSink = (a: Artifact) => void;
 
 /** One rule file through the front end and (if it found no error) every backend, as a build records it. */
-export interface RuleRecord {
+interface RuleRecord {
   readonly result: RuleFileResult;
   /** For a rule the front end accepted: what the duplicate check needs. */
-  readonly identity?: { readonly id: string; readonly stem: string; readonly idAt: Pick<Diagnostic, 'start' | 'end'> };
+  readonly identity?: { readonly id: string; readonly idAt: Pick<Diagnostic, 'start' | 'end'> };
   /** Per backend, in target order (empty when the backends did not run). */
   readonly outputs: readonly { readonly diagnostics: Diagnostic[]; readonly paths: string[]; readonly summary?: unknown }[];
-}
-
-/** The backends for these targets (they keep no state between rules). */
-export function createBackends(targets: readonly Target[], options: BuildOptions, tables: TableCatalog): Backend[] {
-  return targets.map((t) => BACKENDS[t]({ ...options, tables }));
 }
 
 /**
  * One rule file: the front end, then every backend unless `backendsToo` is false or the front end
  * found errors. Artifacts go to `onArtifact` as they are made; the record keeps their paths.
  */
-async function compileRuleFile(file: string, backends: readonly Backend[], tables: TableCatalog, onArtifact: ArtifactSink, backendsToo = true): Promise<RuleRecord> {
+async function compileRuleFile(file: string, backends: readonly Backend[], tables: TableCatalog, onArtifact: ArtifactSink, backendsToo: boolean): Promise<RuleRecord> {
   const r = checkRuleFile(file, { tables });
   const result: RuleFileResult = { file: r.file, text: r.text, diagnostics: r.diagnostics };
   if (!backendsToo || hasErrors(r.diagnostics)) return { result, outputs: [] };
-  const compiled: CompiledRule = { rule: r.rule!, ir: r.ir!, stem: stemOf(r.file) };
+  const compiled: CompiledRule = { rule: r.rule!, ir: r.ir!, stem: basename(r.file, extname(r.file)) };
   const outputs: RuleRecord['outputs'][number][] = [];
   for (const b of backends) {
     const out: BackendOutput = await b.rule(compiled);
-    const paths: string[] = [];
-    for (const a of out.artifacts) {
-      paths.push(a.path);
-      const writing = onArtifact(a);
-      if (writing) await writing; // the writer thread is behind: wait rather than queue without bound
-    }
-    outputs.push({ diagnostics: out.diagnostics, paths, summary: out.summary });
+    for (const a of out.artifacts) onArtifact(a);
+    outputs.push({ diagnostics: out.diagnostics, paths: out.artifacts.map((a) => a.path), summary: out.summary });
   }
-  return { result, identity: { id: compiled.rule.id, stem: compiled.stem, idAt: positionOf(compiled.rule.source, ['id']) }, outputs };
-}
-
-/**
- * Rule files in order, on this thread; the backends stop at the first front-end error (`seen`
- * carries that across calls: a thread compiling batches passes the same one).
- */
-export async function compileRuleFiles(files: readonly string[], backends: readonly Backend[], tables: TableCatalog, onArtifact: ArtifactSink, seen = { frontEndError: false }): Promise<RuleRecord[]> {
-  const records: RuleRecord[] = [];
-  for (const file of files) {
-    const record = await compileRuleFile(file, backends, tables, onArtifact, !seen.frontEndError);
-    if (hasErrors(record.result.diagnostics)) seen.frontEndError = true;
-    records.push(record);
-  }
-  return records;
+  return { result, identity: { id: compiled.rule.id, idAt: positionOf(compiled.rule.source, ['id']) }, outputs };
 }
 
 /**
@@ -117,58 +90,71 @@ export async function compileRuleFiles(files: readonly string[], backends: reado
  */
 export async function buildRules(files: readonly string[], targets: readonly Target[], options: BuildOptions = {}, onArtifact?: ArtifactSink): Promise<BuildResult> {
   const tables = options.tables ?? loadTables();
-  const backends = createBackends(targets, options, tables);
+  const backends = targets.map((t) => BACKENDS[t]({ ...options, tables }));
   const artifacts: Artifact[] = [];
   const write = onArtifact ?? ((a: Artifact) => void artifacts.push(a));
-  const records = await compileRuleFiles(files, backends, tables, write);
-  return assembleBuild(records, backends, write, onArtifact ? [] : artifacts);
-}
-
-/**
- * The build's result from its rules' records, in file order (however many threads made them):
- * duplicate ids, every diagnostic and path in rule order, then what covers all rules (finish).
- */
-export async function assembleBuild(records: readonly RuleRecord[], backends: readonly Backend[], onArtifact: ArtifactSink, artifacts: Artifact[]): Promise<BuildResult> {
+  const records: RuleRecord[] = [];
+  let frontEndError = false;
+  for (const file of files) {
+    const record = await compileRuleFile(file, backends, tables, write, !frontEndError);
+    frontEndError ||= hasErrors(record.result.diagnostics);
+    records.push(record);
+  }
   const results = records.map((r) => r.result);
-  if (results.some((r) => hasErrors(r.diagnostics))) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
+  if (frontEndError) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
   const diagnostics: Diagnostic[] = [];
   const paths: string[] = [];
   const duplicate = duplicateCheck();
   for (const r of records) {
-    diagnostics.push(...duplicate(r.result.file, r.identity!));
-    for (const o of r.outputs) {
-      diagnostics.push(...o.diagnostics);
-      paths.push(...o.paths);
-    }
+    const rulePaths = r.outputs.flatMap((o) => o.paths);
+    diagnostics.push(...duplicate(r.result.file, r.identity!, rulePaths));
+    for (const o of r.outputs) diagnostics.push(...o.diagnostics);
+    paths.push(...rulePaths);
   }
   for (let i = 0; i < backends.length; i++) {
     const out = backends[i]!.finish(records.map((r) => r.outputs[i]?.summary));
     diagnostics.push(...out.diagnostics);
     for (const a of out.artifacts) {
+      diagnostics.push(...duplicate(undefined, undefined, [a.path]));
       paths.push(a.path);
-      await onArtifact(a);
+      write(a);
     }
   }
-  return { results, diagnostics, artifacts, paths, ok: !hasErrors(diagnostics) };
+  return { results, diagnostics, artifacts: onArtifact ? [] : artifacts, paths, ok: !hasErrors(diagnostics) };
 }
 
-/** Two rules with one id, or one artifact name, would overwrite each other in Sentinel or dist/. */
-function duplicateCheck(): (file: string, r: NonNullable<RuleRecord['identity']>) => Diagnostic[] {
+/**
+ * Two rules with one id would overwrite each other in Sentinel; two artifacts with one path in the
+ * output folder. Paths are compared as a case-insensitive file system (Windows, macOS) would:
+ * `A.yaml` and `a.yaml`, or `x.yaml` in two folders, make the same files there. `file` is
+ * undefined for what covers all rules (their backend's `finish`).
+ */
+function duplicateCheck(): (file: string | undefined, rule: RuleRecord['identity'], paths: readonly string[]) => Diagnostic[] {
   const byId = new Map<string, string>();
-  const byStem = new Map<string, string>();
-  return (file, r) => {
+  const byPath = new Map<string, string | undefined>();
+  return (file, rule, paths) => {
     const out: Diagnostic[] = [];
-    const id = r.id.toLowerCase();
-    const other = byId.get(id);
-    if (other !== undefined) out.push(makeDiagnostic('DuplicateRuleId', [`rule id ${r.id}`, other], { file, ...r.idAt }));
-    byId.set(id, file);
-    const sameStem = byStem.get(r.stem);
-    if (sameStem !== undefined) out.push(makeDiagnostic('DuplicateRuleId', [`file name '${r.stem}'`, sameStem], { file, start: { line: 1, col: 1 }, hint: 'artifacts are named after the rule file; rename one of them' }));
-    byStem.set(r.stem, file);
+    if (file !== undefined && rule !== undefined) {
+      const id = rule.id.toLowerCase();
+      const other = byId.get(id);
+      if (other !== undefined) out.push(makeDiagnostic('DuplicateRuleId', [`rule id ${rule.id}`, other], { file, ...rule.idAt }));
+      byId.set(id, file);
+    }
+    const reported = new Set<string | undefined>();
+    for (const path of paths) {
+      const key = path.normalize('NFC').toLowerCase();
+      if (!byPath.has(key)) {
+        byPath.set(key, file);
+        continue;
+      }
+      const other = byPath.get(key);
+      if (reported.has(other)) continue; // one diagnostic for two rule files, however many of their files collide
+      reported.add(other);
+      const hint = 'artifacts are named after the rule file, and names that differ only in case are one file on Windows and macOS; rename one of the rule files';
+      // What covers all rules comes last: its collision is reported on the rule it collides with.
+      if (file === undefined) out.push(makeDiagnostic('DuplicateRuleId', [`output file ${path}`, 'the output made from all rules'], { file: other, start: { line: 1, col: 1 }, hint }));
+      else out.push(makeDiagnostic('DuplicateRuleId', [`output file ${path}`, other ?? 'the output made from all rules'], { file, start: { line: 1, col: 1 }, hint }));
+    }
     return out;
   };
-}
-
-function stemOf(file: string): string {
-  return basename(file, extname(file));
 }

@@ -1,7 +1,4 @@
-/**
- * Writing one artifact file, and the error a build reports when it cannot: shared by the build's
- * own thread (output.ts) and its writer thread (writer-thread.ts).
- */
+/** Writing one artifact file, and the error a build reports when it cannot (used by output.ts). */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Artifact } from '../backends/types.js';

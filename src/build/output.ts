@@ -1,15 +1,16 @@
 /**
- * All-or-nothing output: artifacts are written to a temporary folder beside the target and
- * renamed into place only when everything succeeded; a lock folder keeps two builds into the same
- * place from interleaving. A failed or interrupted build leaves the previous output intact.
+ * All-or-nothing output: artifacts are written to a staging folder beside the target and renamed
+ * into place only when everything succeeded; a lock folder keeps two builds into the same place
+ * from interleaving. A failed or interrupted build leaves the previous output intact, and the
+ * next build finishes what an interrupted swap left (see `recoverSwap`).
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Artifact } from '../backends/types.js';
 import { isFileSystemError, OutputError, outputError, writeArtifactFile } from './files.js';
-import { WriterThread } from './writer-thread.js';
+import { checkOutputPlace, checkReplaceable, isDetcOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT, OutputRefusedError, realPath } from './output-folder.js';
 
-export { OutputError };
+export { OutputError, OutputRefusedError };
 
 export class OutputLockedError extends Error {}
 
@@ -23,7 +24,7 @@ function writing<T>(outDir: string, f: () => T): T {
 }
 
 function lockPath(outDir: string): string {
-  return `${resolve(outDir)}.lock`;
+  return `${realPath(outDir)}.lock`;
 }
 
 function isAlive(pid: number): boolean {
@@ -63,12 +64,6 @@ export async function acquireLock(outDir: string, timeoutMs = 30_000): Promise<(
   }
 }
 
-/** A build's staging folder, and the output folder as the user named it (for messages). */
-export interface StagingFolder {
-  readonly folder: string;
-  readonly outDir: string;
-}
-
 /** Where an artifact goes in a staging folder; refuses paths that lead out of it. */
 function stagedPath(folder: string, a: Artifact): string {
   const path = resolve(folder, a.path);
@@ -76,20 +71,17 @@ function stagedPath(folder: string, a: Artifact): string {
   return path;
 }
 
-/** Write an artifact into a staging folder; `made` remembers the folders made (one mkdir each). */
-export function writeStaged({ folder, outDir }: StagingFolder, a: Artifact, made: Set<string>): void {
-  const path = stagedPath(folder, a);
-  writing(outDir, () => writeArtifactFile(path, a.content, made));
-}
-
 /**
- * An output folder being written: artifacts go to a temporary folder beside it as they are made,
+ * An output folder being written: artifacts go to a staging folder beside it as they are made,
  * and `commit` puts that folder in its place. `discard` (always call it, in a finally) removes
- * what a build that did not commit had written. With `writerScript`, a thread writes the files
- * (writer-thread.ts); `commit` waits for it, and `discard` stops it before removing anything.
+ * what a build that did not commit had written.
+ *
+ * The output folder must be one a build may replace (output-folder.ts): checked when the build
+ * starts, so a refusal comes before any compiling, and again at commit. `inputs` are the build's
+ * rule files and folders, which the output may not be, hold or sit in.
  */
 export class StagedOutput {
-  /** The folder as the user named it (for messages), and resolved. */
+  /** The folder as the user named it (for messages), and resolved (symbolic links too). */
   private readonly outDir: string;
   private readonly target: string;
   private readonly tmp: string;
@@ -97,47 +89,45 @@ export class StagedOutput {
   /** The highest parent folder of the output that this build made (removed if it does not commit). */
   private readonly madeParent: string | undefined;
   private committed = false;
-  private readonly writer: WriterThread | undefined;
-  private writerDone = false;
 
-  constructor(outDir: string, { writerScript }: { writerScript?: string } = {}) {
+  constructor(outDir: string, { inputs = [] }: { inputs?: readonly string[] } = {}) {
     this.outDir = outDir;
-    this.target = resolve(outDir);
+    this.target = writing(outDir, () => realPath(outDir));
+    writing(outDir, () => checkOutputPlace(outDir, this.target, inputs));
     this.tmp = `${this.target}.tmp-${process.pid}-${Date.now()}`;
     this.madeParent = writing(outDir, () => {
       const made = mkdirSync(dirname(this.target), { recursive: true });
-      removeLeftovers(this.target);
+      recoverSwap(this.target);
+      checkReplaceable(outDir, this.target);
+      removeDeadStaging(this.target);
       mkdirSync(this.tmp);
+      writeFileSync(join(this.tmp, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
       return made;
     });
-    // Started once the staging folder exists: a folder that cannot be made fails before any thread.
-    this.writer = writerScript !== undefined ? new WriterThread(writerScript, outDir) : undefined;
   }
 
-  /** Write an artifact, or queue it for the writer thread (a promise: wait, the thread is behind). */
-  write(a: Artifact): void | Promise<void> {
-    if (!this.writer) return writeStaged(this.staging, a, this.folders);
-    return this.writer.write(stagedPath(this.tmp, a), a.content);
+  /** Write an artifact into the staging folder. */
+  write(a: Artifact): void {
+    const path = stagedPath(this.tmp, a);
+    writing(this.outDir, () => writeArtifactFile(path, a.content, this.folders));
   }
 
-  /** Where artifacts go until commit, for other threads of the build to write there too. */
-  get staging(): StagingFolder {
-    return { folder: this.tmp, outDir: this.outDir };
-  }
-
-  /** Everything written (the writer thread, if any, has finished): nothing more may be written. */
-  async written(): Promise<void> {
-    await this.writer?.finish();
-    this.writerDone = true;
-  }
-
-  /** Replace the output folder with what was written; call `written` first. */
+  /** Replace the output folder with what was written (hold the output's lock: acquireLock). */
   commit(): void {
-    if (this.writer && !this.writerDone) throw new Error('StagedOutput.commit: the writer thread has not finished (await written() first)');
-    writing(this.outDir, () => this.swap());
+    writing(this.outDir, () => {
+      recoverSwap(this.target);
+      // The folder may have changed since the build started.
+      checkReplaceable(this.outDir, this.target);
+      this.swap();
+    });
     this.committed = true;
   }
 
+  /**
+   * Two renames: the output aside (as `<out>.old-<pid>-<time>`), the staging folder into its
+   * place; then the old output goes. A build killed between the renames leaves no output folder,
+   * only the old one, which the next build puts back (recoverSwap).
+   */
   private swap(): void {
     const old = `${this.target}.old-${process.pid}-${Date.now()}`;
     let hadOld = true;
@@ -156,14 +146,7 @@ export class StagedOutput {
     if (hadOld) rmSync(old, { recursive: true, force: true });
   }
 
-  /** Synchronous without a writer thread; with one, a promise (the thread stops first). */
-  discard(): void | Promise<void> {
-    // The writer thread must have stopped, or it could write into the folder being removed.
-    if (this.writer) return this.writer.stop().then(() => this.removeStaging());
-    this.removeStaging();
-  }
-
-  private removeStaging(): void {
+  discard(): void {
     rmSync(this.tmp, { recursive: true, force: true });
     if (this.committed || this.madeParent === undefined) return;
     // Parent folders made for an output that was not written go too, if nothing else is in them.
@@ -177,26 +160,49 @@ export class StagedOutput {
   }
 }
 
-/**
- * Staging (and old-output) folders beside `target` whose build is gone: a build that was killed
- * (Ctrl-C, a cancelled CI job) had no chance to remove its own.
- */
-function removeLeftovers(target: string): void {
-  const prefix = `${basename(target)}.`;
+/** `<out>.<kind>-<pid>-<time>` folders beside `target` whose build is gone (killed: Ctrl-C, a cancelled CI job), oldest first. */
+function deadBuildFolders(target: string, kind: 'tmp' | 'old'): string[] {
+  const prefix = `${basename(target)}.${kind}-`;
+  const found: { path: string; time: number }[] = [];
   for (const name of readdirSync(dirname(target))) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = /^(?:tmp|old)-(\d+)-\d+$/.exec(name.slice(prefix.length))?.[1];
-    if (pid !== undefined && !isAlive(Number(pid))) rmSync(join(dirname(target), name), { recursive: true, force: true });
+    const [, pid, time] = name.startsWith(prefix) ? (/^(\d+)-(\d+)$/.exec(name.slice(prefix.length)) ?? []) : [];
+    if (pid !== undefined && !isAlive(Number(pid))) found.push({ path: join(dirname(target), name), time: Number(time) });
   }
+  return found.sort((a, b) => a.time - b.time).map((f) => f.path);
+}
+
+/**
+ * Finish what a killed build's swap left. No output folder beside an old one: the build died
+ * between its renames, and the (latest) old output is put back. An output folder of detc's beside
+ * old ones: the swap was done and only their removal was missing. Any other old folder is left
+ * alone: it may be the only copy of an output, and nothing here knows it is not wanted.
+ * Safe without the lock: a live build's folders are never touched, and each step is one rename.
+ */
+function recoverSwap(target: string): void {
+  const olds = deadBuildFolders(target, 'old');
+  if (olds.length === 0) return;
+  if (!existsSync(target)) {
+    try {
+      renameSync(olds.at(-1)!, target);
+    } catch (e) {
+      // Another build starting now put it back first.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  } else if (isDetcOutput(target)) for (const old of olds) rmSync(old, { recursive: true, force: true });
+}
+
+/** Staging folders of builds that were killed: never anything but a build's own partial output. */
+function removeDeadStaging(target: string): void {
+  for (const folder of deadBuildFolders(target, 'tmp')) rmSync(folder, { recursive: true, force: true });
 }
 
 /** Replace `outDir` with exactly these artifacts. Throws (leaving `outDir` untouched) on failure. */
 export function writeAtomically(outDir: string, artifacts: readonly Artifact[]): void {
   const staged = new StagedOutput(outDir);
   try {
-    for (const a of artifacts) void staged.write(a); // no writer thread: written at once
+    for (const a of artifacts) staged.write(a);
     staged.commit();
   } finally {
-    void staged.discard();
+    staged.discard();
   }
 }

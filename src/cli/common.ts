@@ -7,10 +7,10 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { UsageError } from './args.js';
 import type { CliIO } from './io.js';
 
-/** The CLI's entry point, which its worker threads run too (bin/detc.js: build threads, NDJSON readers). */
+/** The CLI's entry point, which its worker threads run too (bin/detc.js: `detc run`'s NDJSON readers). */
 export const CLI_SCRIPT = join(PACKAGE_ROOT, 'bin', 'detc.js');
 
-/** `--workers N` (worker threads of `run`, `build`, `check`): undefined when not given. */
+/** `--workers N` (reader threads of `detc run`): undefined when not given. */
 export function workersOption(option: string | boolean | undefined): number | undefined {
   if (option === undefined) return undefined;
   const n = Number(option);
@@ -18,9 +18,14 @@ export function workersOption(option: string | boolean | undefined): number | un
   return n;
 }
 
+/** The rule files and folders a command reads: the ones given, or rules/. */
+export function rulePaths(positionals: readonly string[]): readonly string[] {
+  return positionals.length ? positionals : ['rules'];
+}
+
 /** Rule files under the given paths (default rules/); undefined, after a message, if one is missing. */
 export function ruleFiles(paths: readonly string[], io: CliIO): string[] | undefined {
-  const { files, missing } = findRuleFiles(paths.length ? paths : ['rules']);
+  const { files, missing } = findRuleFiles(rulePaths(paths));
   if (missing.length) {
     io.err(`detc: no such file or folder: ${missing.join(', ')}`);
     return undefined;

@@ -3,37 +3,33 @@
  * diagnostic and an exit code, never a stack trace.
  */
 import { resolve } from 'node:path';
-import { workerData } from 'node:worker_threads';
 import { ndjsonWorker } from '../backends/js/ndjson-parallel.js';
-import { buildRulesOnThreads, buildThread, type BuildThreadInput } from '../build/parallel.js';
+import { COMBINED_ARM_TEMPLATE } from '../backends/kql/index.js';
 import { DEFAULT_MAPPINGS_DIR, MappingError } from '../backends/aql/mapping.js';
 import { StrictEventsError } from '../backends/js/events.js';
 import type { Artifact } from '../backends/types.js';
 import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target } from '../build/build.js';
-import { acquireLock, OutputError, OutputLockedError, StagedOutput } from '../build/output.js';
-import { writerThreadMain } from '../build/writer-thread.js';
+import { acquireLock, OutputError, OutputLockedError, OutputRefusedError, StagedOutput } from '../build/output.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
-import { CLI_SCRIPT, ruleFiles, workersOption } from './common.js';
+import { rulePaths, ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
 import { processIO, type CliIO } from './io.js';
 
-/** bin/detc.js runs this in a worker thread: a build thread or a build's writer thread (their workerData says so), or an NDJSON reader thread of `detc run`. */
+/** bin/detc.js runs this in a worker thread: an NDJSON reader thread of `detc run`. */
 export function threadMain(): void {
-  const kind = (workerData as { kind?: string } | undefined)?.kind;
-  if (kind === 'build') buildThread(workerData as BuildThreadInput);
-  else if (kind === 'write') writerThreadMain();
-  else ndjsonWorker();
+  ndjsonWorker();
 }
 
 const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL and JavaScript
 
 usage:
-  detc check [paths...] [--target T]... [--format text|json] [--no-kusto] [--workers N]
+  detc check [paths...] [--target T]... [--format text|json] [--no-kusto]
       validate, parse and bind rules and compile them for the targets, writing nothing
-  detc build [paths...] [--target T]... [--out dist] [--no-kusto] [--workers N]
-      compile rules into the output folder; all or nothing
+  detc build [paths...] [--target T]... [--out dist] [--no-kusto]
+      compile rules into the output folder; all or nothing. The folder is replaced as a whole,
+      so it must be missing, empty or an earlier build's output (it has a .detc-output file)
   detc test [paths...]
       run the sample-event tests in the rules' tests: sections
   detc run <rule> --events <file|-> [--now <ISO date>] [--no-window] [--format table|ndjson|json] [--strict] [--parse-all] [--workers N]
@@ -76,6 +72,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       io.err(`detc ${command}: ${e.message} (--strict stops at the first bad line)`);
       return 1;
     }
+    if (e instanceof OutputRefusedError) {
+      io.err(`detc ${command}: ${e.message}`);
+      return 2;
+    }
     if (e instanceof OutputLockedError || e instanceof OutputError) {
       io.err(`detc ${command}: ${e.message}`);
       return 1;
@@ -88,13 +88,14 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 async function compile(argv: readonly string[], io: CliIO, write: boolean): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['no-kusto'],
-    values: ['format', 'target', 'out', 'allow-approximation', 'qradar-mappings', 'workers'],
+    values: ['format', 'target', 'out', 'allow-approximation', 'qradar-mappings'],
     repeatable: ['target', 'allow-approximation', 'qradar-mappings'],
   });
   const format = String(args.options.get('format') ?? 'text');
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
   const targets = parseTargets(args);
-  const files = ruleFiles(args.positionals, io);
+  const inputs = rulePaths(args.positionals);
+  const files = ruleFiles(inputs, io);
   if (!files) return 2;
   const options: BuildOptions = {
     skipKusto: args.options.has('no-kusto'),
@@ -106,30 +107,15 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
     },
   };
   const out = String(args.options.get('out') ?? 'dist');
-  const threads = workerThreads(args.options.get('workers'), files.length);
   // A build writes each artifact to a staging folder as it is made; only a build that succeeds
-  // puts the folder in place of `out`.
-  const staged = write ? new StagedOutput(out, { writerScript: files.length >= WRITER_THREAD_MIN_RULES ? CLI_SCRIPT : undefined }) : undefined;
+  // puts the folder in place of `out`. A folder it may not replace is refused before compiling.
+  const staged = write ? new StagedOutput(out, { inputs }) : undefined;
   try {
-    const onArtifact = staged ? (a: Artifact) => staged.write(a) : () => {};
-    const result = threads > 0 ? await buildRulesOnThreads(files, targets, options, { threads, script: CLI_SCRIPT, staging: staged?.staging, onArtifact }) : await buildRules(files, targets, options, staged && onArtifact);
+    const result = await buildRules(files, targets, options, staged && ((a: Artifact) => staged.write(a)));
     return await finishBuild(result, { io, format, out, targets, staged });
   } finally {
-    await staged?.discard();
+    staged?.discard();
   }
-}
-
-/**
- * Rule files from which a build's artifacts are written by a thread of their own (writer-thread.ts).
- * The thread takes about 50 ms to start (it loads the CLI's script); `detc build --no-kusto` with
- * and without it, alternating, 5 runs each: 12 rules 404 against 352 ms, 48 rules 571 against 513,
- * 100 rules 724 against 711, 200 rules 919 against 1,071, 1,000 rules 2,146 against 2,985.
- */
-export const WRITER_THREAD_MIN_RULES = 150;
-
-/** Worker threads for a check or build: `--workers N`; none by default (src/build/parallel.ts says why). */
-function workerThreads(option: string | boolean | undefined, files: number): number {
-  return Math.min(workersOption(option) ?? 0, Math.max(0, files - 1));
 }
 
 /** Report a check or build; a build that succeeded replaces the output folder with its staging folder. */
@@ -151,7 +137,6 @@ async function finishBuild(
     if (format === 'text') io.out(summary('checked', perFile, diagnostics));
     return 0;
   }
-  await staged.written();
   const release = await acquireLock(out);
   try {
     staged.commit();
@@ -170,7 +155,7 @@ function artifactSummary(result: BuildResult, targets: readonly Target[]): strin
   const count = (suffix: string) => result.paths.filter((p) => p.endsWith(suffix)).length;
   const skipped = result.diagnostics.filter((d) => d.code === 'DTC5003').length;
   const lines: string[] = [];
-  if (targets.includes('kql')) lines.push(`kql: ${count('.kql')} queries, ${count('.yaml')} Sentinel rule files, ${count('.json') - count('.ariel.json') - count('report.json')} ARM templates (one per rule and all-rules.json)`);
+  if (targets.includes('kql')) lines.push(`kql: ${count('.kql')} queries, ${count('.yaml')} Sentinel rule files, ${count('.json') - count('.ariel.json') - count('report.json')} ARM templates (one per rule and ${COMBINED_ARM_TEMPLATE})`);
   if (targets.includes('aql')) lines.push(`aql: ${count('.aql')} QRadar queries with Ariel API bodies${skipped ? `; ${skipped} rule${skipped === 1 ? '' : 's'} not meant for QRadar (see the warnings)` : ''}`);
   if (targets.includes('js')) lines.push(`js:  ${count('.mjs')} evaluator modules`);
   return lines;

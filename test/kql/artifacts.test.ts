@@ -79,13 +79,13 @@ describe('detc build', () => {
     const rules = readdirSync('rules').filter((f) => f.endsWith('.yaml'));
     expect(readdirSync(join(out, 'kql')).sort()).toEqual(rules.map((f) => f.replace('.yaml', '.kql')).sort());
     expect(readdirSync(join(out, 'sentinel')).sort()).toEqual(rules.sort());
-    const combinedText = readFileSync(join(out, 'arm', 'all-rules.json'), 'utf8');
+    const combinedText = readFileSync(join(out, 'arm', 'combined', 'all-rules.json'), 'utf8');
     const combined = JSON.parse(combinedText) as { resources: unknown[] };
     expect(combined.resources).toHaveLength(rules.length);
     // Written piece by piece, in JSON.stringify's layout.
     expect(combinedText).toBe(`${JSON.stringify(combined, null, 2)}\n`);
     // all-rules.json is spliced from the rules' resource texts: each rule's template holds the same resource.
-    for (const f of readdirSync(join(out, 'arm')).filter((f) => f !== 'all-rules.json')) {
+    for (const f of readdirSync(join(out, 'arm')).filter((f) => f.endsWith('.json'))) {
       const one = JSON.parse(readFileSync(join(out, 'arm', f), 'utf8')) as { resources: unknown[] };
       expect(combined.resources).toContainEqual(one.resources[0]);
     }
@@ -155,7 +155,7 @@ describe('detc build', () => {
     expect(result.ok).toBe(false);
     const dups = result.diagnostics.filter((d) => d.code === 'DTC1014').map((d) => [d.file, d.message, d.start?.line]);
     expect(dups).toEqual([
-      [files[2], expect.stringContaining(`file name 'b'`), 1],
+      [files[2], `output file kql/b.kql is also used by ${files[1]}`, 1],
       [files[3], expect.stringContaining(files[0]!), text.split('\n').findIndex((l) => l.startsWith('id:')) + 1],
     ]);
     rmSync(dir, { recursive: true, force: true });
@@ -182,7 +182,7 @@ describe('detc build', () => {
     writeFileSync(join(dir, 'file'), 'in the way');
     const io = capture();
     expect(await main(['build', 'rules/third_party_integrated_apps.yaml', '--no-kusto', '--out', join(dir, 'file', 'dist')], io)).toBe(1);
-    expect(io.stderr).toMatch(/^detc build: cannot write the output folder \S+: a file is in the way \((EEXIST|ENOTDIR) mkdir \S+\)\n$/);
+    expect(io.stderr).toMatch(/^detc build: cannot write the output folder \S+: a file is in the way \((EEXIST|ENOTDIR) \w+ \S+\)\n$/);
     expect(io.stderr).toContain(join(dir, 'file', 'dist'));
     expect(io.stderr).not.toMatch(/\n\s+at /);
     rmSync(dir, { recursive: true, force: true });
@@ -203,6 +203,6 @@ describe('detc build', () => {
     expect(result.paths.filter((p) => p.includes(`/${stems[0]!}.`)).map((p) => p.split('/')[0])).toEqual(expect.arrayContaining(['kql', 'sentinel', 'arm', 'aql', 'js']));
     expect(lastOfFirst).toBeLessThan(firstOfSecond);
     // What covers all rules comes last.
-    expect(result.paths.slice(-2)).toEqual(['arm/all-rules.json', 'aql/report.json']);
+    expect(result.paths.slice(-2)).toEqual(['arm/combined/all-rules.json', 'aql/report.json']);
   });
 });

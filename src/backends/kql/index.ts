@@ -22,6 +22,9 @@ export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diag
   });
 }
 
+/** The ARM template of all rules (a rule named all-rules.yaml makes arm/all-rules.json). */
+export const COMBINED_ARM_TEMPLATE = 'arm/combined/all-rules.json';
+
 /** With `artifacts` false, only the diagnostics (emitted KQL checked by Kusto.Language). */
 export function createKqlBackend(tables: TableCatalog, validate = true, artifacts = true): Backend {
   return {
@@ -43,7 +46,8 @@ export function createKqlBackend(tables: TableCatalog, validate = true, artifact
     },
     finish(summaries) {
       const resources = summaries.filter((s): s is string => typeof s === 'string');
-      return { artifacts: resources.length ? [{ path: 'arm/all-rules.json', content: armTemplatePieces(resources) }] : [], diagnostics: [] };
+      // In a folder of its own: rule templates are arm/<rule file name>.json, so no rule can make this path.
+      return { artifacts: resources.length ? [{ path: COMBINED_ARM_TEMPLATE, content: armTemplatePieces(resources) }] : [], diagnostics: [] };
     },
   };
 }
