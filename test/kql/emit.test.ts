@@ -5,7 +5,7 @@ import { emitKql } from '../../src/backends/kql/emit.js';
 import { kustoDiagnostics, kustoStringLiteralValue } from '../../src/backends/kql/kusto.js';
 import { kqlName, kqlString } from '../../src/backends/kql/literals.js';
 import { checkRuleFile, checkRuleText, findRuleFiles } from '../../src/compile.js';
-import { loadTables } from '../../src/ir/tables.js';
+import { loadTables, TableCatalog } from '../../src/ir/tables.js';
 import { ruleYaml } from '../helpers.js';
 import { hostileString } from '../hostile-text.js';
 import { bind } from '../js/helpers.js';
@@ -101,5 +101,27 @@ describe('KQL string literals survive any content (property)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('names that are special in JavaScript are ordinary names to the Kusto check', () => {
+  it("extend ['__proto__'] = 1 | project ['__proto__'] passes, as ['constructor'] does", () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'a__proto__b']) {
+      const kql = emitKql(bindText(`SigninLogs | extend ['${name}'] = 1 | project ['${name}']`));
+      expect(kustoDiagnostics(kql, tables)).toEqual([]);
+    }
+    expect(kustoDiagnostics('let __proto__ = 1; print __proto__', tables)).toEqual([]);
+  });
+
+  it('a real mistake with __proto__ is still reported, with its name and offsets', () => {
+    const query = 'print x = 1 | project __proto__';
+    const ds = kustoDiagnostics(query, tables);
+    expect(ds.map((d) => [d.code, query.slice(d.start, d.end)])).toEqual([['KS142', '__proto__']]);
+    expect(ds[0]!.message).toContain("'__proto__'");
+  });
+
+  it('a schema column named __proto__ (or with quotes and backslashes) is known to the check', () => {
+    const catalog = new TableCatalog([{ name: 'H', columns: [{ name: '__proto__', type: 'string' }, { name: "it's \\ odd", type: 'long' }] }]);
+    expect(kustoDiagnostics("H | where __proto__ == 'x' and ['it\\'s \\\\ odd'] > 1", catalog)).toEqual([]);
   });
 });
