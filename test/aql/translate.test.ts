@@ -114,6 +114,18 @@ describe('honesty about gaps', () => {
     expect(t.errors[0]!.message).toMatch(/^column LocationDetails has no QRadar equivalent \(.*SigninLogs\.yaml: no QRadar property carries the sign-in location record\)$/);
   });
 
+  it('a column named like an Object member (constructor) is looked up as a name, not through the prototype', async () => {
+    const { TableCatalog, loadTables } = await import('../../src/ir/tables.js');
+    const { bindQuery } = await import('../../src/ir/binder.js');
+    const { parseQuery } = await import('../../src/query/parser.js');
+    const columns = [...loadTables().get('SigninLogs')!.columns, { name: 'constructor', type: 'string' as const }];
+    const query = 'SigninLogs | where constructor == "a"';
+    const ir = bindQuery(parseQuery(query).ast, new TableCatalog([{ name: 'SigninLogs', columns }]), query).ir!;
+    const t = translateToAql(ir, mappings.get('SigninLogs'), new Set(), 3_600_000);
+    expect(t.aql).toBeUndefined();
+    expect(t.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^column constructor is not in the QRadar mapping .*SigninLogs\.yaml$/)]);
+  });
+
   it('a table without a mapping cannot be compiled', () => {
     const r = checkRuleFile('rules/third_party_integrated_apps.yaml');
     const t = translateToAql(r.ir!, undefined, new Set(), r.rule!.queryPeriodMs);

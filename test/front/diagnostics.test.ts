@@ -130,6 +130,12 @@ describe('diagnostics point at the file, line and column', () => {
     expect(locations(r2)).toEqual(['9:14 DTC2002', '11:11 DTC3002']);
   });
 
+  it('names of Object members are not type names: constructor(1) and typeof(__proto__) are errors', () => {
+    expect(locations(check(ruleYaml('SigninLogs\n| extend x = constructor(1)')))).toEqual(['10:16 DTC3003']);
+    const r = check(ruleYaml('SigninLogs\n| extend d = dynamic([1])\n| mv-expand d to typeof(__proto__)'));
+    expect(r.diagnostics.map((d) => d.message)).toEqual(["unknown type '__proto__' in to typeof(...)"]);
+  });
+
   it('a query in a quoted single-line scalar maps columns exactly', () => {
     const text = ruleYaml('X').replace('query: |\n  X', 'query: "SigninLogs | where Nope == 1"');
     expect(locations(check(text))).toEqual(['8:28 DTC3002']);

@@ -92,7 +92,7 @@ function sourceColumns(m: TableMapping, schema: Schema): ReadonlyMap<string, Col
   if (columns) return columns;
   const made = new Map<string, ColumnOut>();
   for (const c of schema) {
-    const cm = m.columns[c.name];
+    const cm = columnMapping(m, c.name);
     if (!cm) made.set(c.name, { missing: `column ${c.name} is not in the QRadar mapping ${m.file}` });
     else if (cm.none !== undefined) made.set(c.name, { missing: `column ${c.name} has no QRadar equivalent (${m.file}: ${cm.none})` });
     else made.set(c.name, val(cm.aql!, c.type, { column: cm, isTime: cm.kind === 'time' }));
@@ -192,10 +192,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'member': {
           // A mapping may name a path inside a dynamic column: `InitiatedBy.user.userPrincipalName`.
           const path = memberPath(e);
-          const cm = path !== undefined && !aggregated ? m.columns[path] : undefined;
+          const cm = path !== undefined && !aggregated ? columnMapping(m, path) : undefined;
           if (cm?.aql) return val(cm.aql, 'string', { column: cm, isTime: cm.kind === 'time' });
           if (cm?.none) return fail(`${path} has no QRadar equivalent (${m.file}: ${cm.none})`, e.span);
-          if (!m.columns[memberRoot(e)]?.aql) expr(e.target); // a column without a property is the clearer message
+          if (!columnMapping(m, memberRoot(e))?.aql) expr(e.target); // a column without a property is the clearer message
           return fail(`member access ${path ?? ''} has no AQL equivalent${path ? ` (no mapping for ${path} in ${m.file})` : ''}`, e.span);
         }
         case 'subquery':
@@ -628,6 +628,11 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     if (e instanceof AqlUnwritable) return { errors: [{ message: e.message, span: opSpan }], approximations, notes };
     throw e;
   }
+}
+
+/** A column's mapping, own keys only: a column named `constructor` is not Object's constructor. */
+function columnMapping(m: TableMapping, name: string): ColumnMapping | undefined {
+  return Object.hasOwn(m.columns, name) ? m.columns[name] : undefined;
 }
 
 function memberRoot(e: ScalarExpr): string {
