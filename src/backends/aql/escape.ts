@@ -21,7 +21,8 @@ export class AqlUnwritable {
 
   get message(): string {
     const c = UNWRITABLE.exec(this.text)![0].charCodeAt(0);
-    return `the ${this.what} ${JSON.stringify(this.text)} holds the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which AQL cannot write: its quoted ${this.what}s have no escape sequences (backslash is a literal character). Remove the character, or skip QRadar for this rule (targets: qradar: skip: "reason")`;
+    const shown = this.text.length > 60 ? `${this.text.slice(0, 60)}...` : this.text;
+    return `the ${this.what} ${JSON.stringify(shown)} holds the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which AQL cannot write: its quoted ${this.what}s have no escape sequences (backslash is a literal character). Remove the character, or skip QRadar for this rule (targets: qradar: skip: "reason")`;
   }
 }
 
