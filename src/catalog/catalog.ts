@@ -672,9 +672,13 @@ export const allEntries: readonly CatalogEntry[] = ENTRIES;
 /** Names users may call as functions (not operators). */
 export const functionNames = (): string[] => ENTRIES.filter((e) => e.kind === 'aggregate' || 'call' in e.kql).map((e) => e.name);
 
-/** Typed literal constructors `long(5)`, `datetime(null)`, ... are conversions of a constant. */
-export const TYPE_NAMES: Record<string, ScalarType> = {
+/**
+ * Typed literal constructors `long(5)`, `datetime(null)`, ... are conversions of a constant. Looked
+ * up with names from the rule, so without a prototype: `constructor(1)` or `typeof(__proto__)` must
+ * find nothing rather than Object's members.
+ */
+export const TYPE_NAMES: Readonly<Record<string, ScalarType>> = Object.assign(Object.create(null) as Record<string, ScalarType>, {
   bool: 'bool', boolean: 'bool', int: 'int', long: 'long', real: 'real', double: 'real', decimal: 'decimal',
   string: 'string', timespan: 'timespan', time: 'timespan', guid: 'guid', datetime: 'datetime', date: 'datetime',
-};
+} satisfies Record<string, ScalarType>);
 export { coerce };

@@ -18,7 +18,11 @@ function escapeChar(c: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** `text` with every control, separator and bidi character shown as an escape (`\x1b`, `\n`, `\u202e`). */
-export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE, escapeChar);
+/**
+ * `text` with every control, separator and bidi character shown as an escape (`\x1b`, `\n`, `\u202e`).
+ * With `keepTabs`, a tab stays a tab (harmless on a terminal): a code frame's caret line copies the
+ * source line's tabs so that the caret stays under the column it points at.
+ */
+export function terminalSafe(text: string, { keepTabs = false }: { keepTabs?: boolean } = {}): string {
+  return text.replace(UNSAFE, (c) => (keepTabs && c === '\t' ? c : escapeChar(c)));
 }

@@ -3,12 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAqlBackend } from '../../src/backends/aql/index.js';
 import { runBackend } from '../../src/backends/types.js';
-import { aqlString } from '../../src/backends/aql/escape.js';
+import { aqlString, AqlUnwritable } from '../../src/backends/aql/escape.js';
 import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { lastClause, translateToAql } from '../../src/backends/aql/translate.js';
 import { checkRuleFile, checkRuleText } from '../../src/compile.js';
+import { kqlName, kqlString } from '../../src/backends/kql/literals.js';
 import { ruleYaml } from '../helpers.js';
+import { hostileString } from '../hostile-text.js';
 
 const mappings = loadMappings();
 
@@ -112,6 +114,18 @@ describe('honesty about gaps', () => {
     expect(t.errors[0]!.message).toMatch(/^column LocationDetails has no QRadar equivalent \(.*SigninLogs\.yaml: no QRadar property carries the sign-in location record\)$/);
   });
 
+  it('a column named like an Object member (constructor) is looked up as a name, not through the prototype', async () => {
+    const { TableCatalog, loadTables } = await import('../../src/ir/tables.js');
+    const { bindQuery } = await import('../../src/ir/binder.js');
+    const { parseQuery } = await import('../../src/query/parser.js');
+    const columns = [...loadTables().get('SigninLogs')!.columns, { name: 'constructor', type: 'string' as const }];
+    const query = 'SigninLogs | where constructor == "a"';
+    const ir = bindQuery(parseQuery(query).ast, new TableCatalog([{ name: 'SigninLogs', columns }]), query).ir!;
+    const t = translateToAql(ir, mappings.get('SigninLogs'), new Set(), 3_600_000);
+    expect(t.aql).toBeUndefined();
+    expect(t.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^column constructor is not in the QRadar mapping .*SigninLogs\.yaml$/)]);
+  });
+
   it('a table without a mapping cannot be compiled', () => {
     const r = checkRuleFile('rules/third_party_integrated_apps.yaml');
     const t = translateToAql(r.ir!, undefined, new Set(), r.rule!.queryPeriodMs);
@@ -125,6 +139,45 @@ describe('honesty about gaps', () => {
     });
     const out = await runBackend(createAqlBackend(), rules);
     expect(out.diagnostics.map((d) => [d.code, d.severity])).toEqual([['DTC5003', 'warning'], ...Array(5).fill(['DTC5002', 'warning'])]);
+  });
+});
+
+describe('rule text AQL cannot write', () => {
+  it('a string with NUL, CR or LF is refused at its location in the rule, with no artifact', async () => {
+    for (const [bad, code] of [['a\nb', '000A'], ['a\rb', '000D'], ['a\u0000b', '0000'], ['\u001b[2J', '001B']] as const) {
+      const text = ruleYaml(`SigninLogs\n| where AppDisplayName == "ok"\n| where UserPrincipalName == ${kqlString(bad)}`);
+      const r = checkRuleText('rules/bad.yaml', text);
+      expect(r.diagnostics).toEqual([]);
+      const out = await runBackend(createAqlBackend(), [{ rule: r.rule!, ir: r.ir!, stem: 'bad' }]);
+      expect(out.artifacts.filter((a) => a.path.endsWith('.aql'))).toEqual([]);
+      expect(out.diagnostics).toHaveLength(1);
+      const d = out.diagnostics[0]!;
+      expect([d.code, d.severity, d.file]).toEqual(['DTC5001', 'error', 'rules/bad.yaml']);
+      // Query line 3, column 30: the literal (query lines start at file line 9, column 3).
+      expect(d.start).toEqual({ line: 11, col: 32 });
+      expect(d.message).toContain(`U+${code}`);
+      expect(d.message).toContain('no escape sequences');
+    }
+  });
+
+  it('a column alias with a line break is refused at its operator', () => {
+    const r = checkRuleText('r.yaml', ruleYaml(`SigninLogs\n| project ${kqlName('a\nb')} = UserPrincipalName`));
+    expect(r.diagnostics).toEqual([]);
+    const t = translateToAql(r.ir!, mappings.get('SigninLogs'), new Set(), r.rule!.queryPeriodMs);
+    expect(t.aql).toBeUndefined();
+    expect(t.errors[0]!.message).toMatch(/^the name "a\\nb" holds the control character U\+000A/);
+    expect(r.rule!.queryMap(t.errors[0]!.span!.start)).toEqual({ line: 10, col: 5 }); // at `project`
+  });
+
+  it('rule text in the approximation comment shows controls as escapes and cannot close the comment', () => {
+    const name = 'apps\r\n*/ SELECT \u0000\u2028';
+    const r = checkRuleText('r.yaml', ruleYaml(`SigninLogs\n| summarize ${kqlName(name)} = make_set(AppDisplayName), n = count() by UserPrincipalName`));
+    expect(r.diagnostics).toEqual([]);
+    const t = translateToAql(r.ir!, mappings.get('SigninLogs'), new Set(['drop-list-aggregates']), r.rule!.queryPeriodMs);
+    expect(t.errors).toEqual([]);
+    expect(checkAqlSyntax(t.aql!)).toEqual([]);
+    expect(t.aql).toContain('left out apps\\r\\n* / SELECT \\x00\\u2028 (make_set');
+    expect(t.aql).not.toMatch(/[\u0000\r\u2028]/);
   });
 });
 
@@ -148,9 +201,15 @@ describe('user mappings', () => {
 });
 
 describe('AQL strings and grammar', () => {
-  it('any string literal survives escaping: the grammar reads it as one literal with the same value', () => {
+  it('any string literal survives escaping: the grammar reads it as one literal with the same value, or it is refused', () => {
+    // Weighted toward quotes, backslashes and controls: a literal that does not double quotes, or
+    // that treats backslash as an escape, fails here (checked by introducing each bug).
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (s) => {
+      fc.property(hostileString(), (s) => {
+        if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(s)) {
+          expect(() => aqlString(s)).toThrow(AqlUnwritable);
+          return;
+        }
         const q = `SELECT username FROM events WHERE username = ${aqlString(s)} LAST 1 HOURS`;
         expect(checkAqlSyntax(q)).toEqual([]);
         const lit = q.slice(q.indexOf("= '") + 2, q.lastIndexOf("' LAST") + 1);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../../src/diagnostics/format.js';
 import { check, locations, ruleYaml } from '../helpers.js';
 
 /**
@@ -128,8 +130,56 @@ describe('diagnostics point at the file, line and column', () => {
     expect(locations(r2)).toEqual(['9:14 DTC2002', '11:11 DTC3002']);
   });
 
+  it('names of Object members are not type names: constructor(1) and typeof(__proto__) are errors', () => {
+    expect(locations(check(ruleYaml('SigninLogs\n| extend x = constructor(1)')))).toEqual(['10:16 DTC3003']);
+    const r = check(ruleYaml('SigninLogs\n| extend d = dynamic([1])\n| mv-expand d to typeof(__proto__)'));
+    expect(r.diagnostics.map((d) => d.message)).toEqual(["unknown type '__proto__' in to typeof(...)"]);
+  });
+
   it('a query in a quoted single-line scalar maps columns exactly', () => {
     const text = ruleYaml('X').replace('query: |\n  X', 'query: "SigninLogs | where Nope == 1"');
     expect(locations(check(text))).toEqual(['8:28 DTC3002']);
+  });
+});
+
+/** detc's own color codes (SGR sequences); any other ESC in the output came from the rule. */
+const PAINT = /\x1b\[[0-9;]*m/g;
+
+describe('diagnostics on the terminal show rule text as escapes, never as terminal commands', () => {
+  it('a column named with an ESC sequence: message and code frame show it escaped, colors survive', () => {
+    const text = ruleYaml("SigninLogs\n| where ['\\u001b[2J\\u001b]0;pwned\\u0007'] == 1");
+    const r = check(text);
+    expect(locations(r)).toEqual(['10:11 DTC3002']);
+    // The rule text holds the escape as `\u001b`; the diagnostic's message holds the real ESC.
+    expect(r.diagnostics[0]!.message).toContain('\x1b[2J');
+    for (const color of [false, true]) {
+      const shown = formatDiagnostic(r.diagnostics[0]!, text, color);
+      expect(shown.replace(PAINT, '')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+      expect(shown).toContain("unknown column '\\x1b[2J\\x1b]0;pwned\\x07'");
+      if (color) expect(shown.match(PAINT)!.length).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('file name, message and hint with CR, LF, ESC and separators stay on their own line', () => {
+    const d: Diagnostic = { code: 'DTC3002', severity: 'warning', message: "unknown column 'a\r\nalert 99: forged'", file: 'r\n\x1b[31mx\u2028.yaml', start: { line: 1, col: 1 }, hint: 'use \x9b2J\u202e' };
+    const shown = formatDiagnostic(d, undefined, true);
+    expect(shown.split('\n')).toHaveLength(2); // the message line and the hint line
+    expect(shown).toContain('r\\n\\x1b[31mx\\u2028.yaml:1:1: ');
+    expect(shown).toContain("'a\\r\\nalert 99: forged'");
+    expect(shown).toContain('use \\x9b2J\\u202e');
+    expect(shown.replace(PAINT, '')).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u202e]/);
+  });
+
+  it('the caret stays under its column when the line before it holds tabs and escaped characters', () => {
+    const source = 'first\x1b line\n\tab\x1bcd\u202e\tX = 1\n';
+    const col = source.split('\n')[1]!.indexOf('X') + 1;
+    const d: Diagnostic = { code: 'DTC3002', severity: 'error', message: 'm', file: 'f.yaml', start: { line: 2, col }, end: { line: 2, col: col + 1 } };
+    const [, before, line, caret] = formatDiagnostic(d, source).split('\n');
+    expect(before).toContain('first\\x1b line');
+    expect(line).toBe('  2 | \tab\\x1bcd\\u202e\tX = 1');
+    // Tabs copied, every other character one space per shown character: the caret is under X.
+    expect(caret!.indexOf('^')).toBe(line!.indexOf('X'));
+    const gutter = line!.indexOf('| ') + 2;
+    expect(caret!.slice(gutter, caret!.indexOf('^')).replace(/ /g, '')).toBe('\t\t');
   });
 });

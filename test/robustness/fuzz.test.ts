@@ -11,11 +11,14 @@ import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { compileQuery } from '../../src/backends/js/compile.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
+import { kqlName, kqlString } from '../../src/backends/kql/literals.js';
 import { checkRuleText, type FrontEndResult } from '../../src/compile.js';
+import { formatDiagnostic } from '../../src/diagnostics/format.js';
 import { bindQuery } from '../../src/ir/binder.js';
 import { loadTables } from '../../src/ir/tables.js';
 import { parseQuery } from '../../src/query/parser.js';
 import { ruleYaml } from '../helpers.js';
+import { hostileFileName, hostileString } from '../hostile-text.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 export const fuzzStats = { cases: 0, compiled: 0 };
@@ -34,7 +37,17 @@ const TOKENS = [
   'pack(', 'bag_pack("k",', 'array_slice(',
 ];
 
-const soup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 30 }).map((ts) => ts.join(' '));
+// Tokens, and now and then a string literal or a quoted name holding quotes, backslashes, controls.
+const soup = fc
+  .array(
+    fc.oneof(
+      { weight: 10, arbitrary: fc.constantFrom(...TOKENS) },
+      { weight: 1, arbitrary: hostileString(3).map(kqlString) },
+      { weight: 1, arbitrary: hostileString(3).map((n) => kqlName(`c${n}`)) },
+    ),
+    { maxLength: 30 },
+  )
+  .map((ts) => ts.join(' '));
 
 const queries: string[] = [];
 for (const dir of ['rules']) {
@@ -57,7 +70,7 @@ try {
 
 /** A mutation of a text: delete, insert, duplicate or replace a random range. */
 const mutated = (base: fc.Arbitrary<string>) =>
-  fc.tuple(base, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom('del', 'ins', 'dup', 'rep'), fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 4 }))), { minLength: 1, maxLength: 4 })).map(([text, edits]) => {
+  fc.tuple(base, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom('del', 'ins', 'dup', 'rep'), fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 4 }), hostileString(2))), { minLength: 1, maxLength: 4 })).map(([text, edits]) => {
     let t = text;
     for (const [pos, len, op, ins] of edits) {
       const i = t.length ? pos % t.length : 0;
@@ -72,13 +85,21 @@ const mutated = (base: fc.Arbitrary<string>) =>
 const tables = loadTables();
 const mappings = loadMappings();
 
-/** The invariant: no exception; diagnostics located inside the file; compiled rules survive every backend. */
+/** detc's own color codes: the only escape sequences a diagnostic on the terminal may hold. */
+const PAINT = /\x1b\[[0-9;]*m/g;
+
+/**
+ * The invariant: no exception; diagnostics located inside the file and printable on a terminal
+ * without any control character from the input; compiled rules survive every backend.
+ */
 function holds(file: string, text: string): FrontEndResult {
   fuzzStats.cases++;
   const r = checkRuleText(file, text);
   const lines = text.split(/\r?\n/).length;
   for (const d of r.diagnostics) {
     expect(d.code).toMatch(/^DTC\d{4}$/);
+    // Lines of the output are separated by LF; a tab is kept in code frames; nothing else.
+    expect(formatDiagnostic(d, text, true).replace(PAINT, '')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     if (d.code !== 'DTC1016') {
       expect(d.start, d.message).toBeDefined();
       expect(d.start!.line).toBeGreaterThanOrEqual(1);
@@ -104,7 +125,7 @@ function holds(file: string, text: string): FrontEndResult {
 
 describe('front-end fuzzing', () => {
   it('token soup queries', () => {
-    fc.assert(fc.property(soup, (q) => void holds('q.yaml', ruleYaml(q))), { numRuns: RUNS });
+    fc.assert(fc.property(hostileFileName(), soup, (file, q) => void holds(file, ruleYaml(q))), { numRuns: RUNS });
   });
 
   it('mutated real queries', () => {

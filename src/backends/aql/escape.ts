@@ -3,14 +3,40 @@
  * Java regular expressions for MATCHES/IMATCHES.
  */
 
+/**
+ * Characters no AQL string or quoted name can carry. IBM documents quoted strings ('...' for
+ * values, "..." for names) and no escape sequence in them; a backslash is a literal character
+ * (stix-shifter issues #362, #370). So a control character could only be written raw, and a raw
+ * NUL, CR or LF in a query is not something QRadar documents to accept: detc refuses them (a tab
+ * is ordinary whitespace and stays). Regexes (MATCHES) write them as regex escapes (`\n`, `\x00`).
+ */
+const UNWRITABLE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** Thrown by aqlString/aqlAlias for text that AQL cannot hold; the translator reports it at the rule's location. */
+export class AqlUnwritable {
+  constructor(
+    readonly text: string,
+    readonly what: 'string' | 'name',
+  ) {}
+
+  get message(): string {
+    const c = UNWRITABLE.exec(this.text)![0].charCodeAt(0);
+    const shown = this.text.length > 60 ? `${this.text.slice(0, 60)}...` : this.text;
+    return `the ${this.what} ${JSON.stringify(shown)} holds the control character U+${c.toString(16).toUpperCase().padStart(4, '0')}, which AQL cannot write: its quoted ${this.what}s have no escape sequences (backslash is a literal character). Remove the character, or skip QRadar for this rule (targets: qradar: skip: "reason")`;
+  }
+}
+
 /** A string literal: `'it''s'`. */
 export function aqlString(s: string): string {
+  if (UNWRITABLE.test(s)) throw new AqlUnwritable(s, 'string');
   return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** An alias: plain when it is a simple identifier, otherwise double-quoted. */
 export function aqlAlias(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !AQL_RESERVED.has(name.toUpperCase()) ? name : `"${name.replace(/"/g, '""')}"`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !AQL_RESERVED.has(name.toUpperCase())) return name;
+  if (UNWRITABLE.test(name)) throw new AqlUnwritable(name, 'name');
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 const AQL_RESERVED = new Set([

@@ -10,7 +10,8 @@ import type { Span } from '../../query/ast.js';
 import type { Aggregate, QueryIR, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
-import { anywhere, aqlAlias, aqlString, likeSafe, regexEscape, termRegex } from './escape.js';
+import { terminalSafe } from '../../diagnostics/terminal.js';
+import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
 import type { ColumnMapping, TableMapping } from './mapping.js';
 
 /** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
@@ -76,6 +77,8 @@ const paren = (o: Out, min: number) => (o.prec < min ? `(${o.text})` : o.text);
 interface SelectItem {
   readonly alias: string;
   readonly text: string;
+  /** The operator that named the column (where a name AQL cannot write is reported). */
+  readonly span?: Span;
 }
 
 type ColumnOut = Out | { missing: string };
@@ -89,7 +92,7 @@ function sourceColumns(m: TableMapping, schema: Schema): ReadonlyMap<string, Col
   if (columns) return columns;
   const made = new Map<string, ColumnOut>();
   for (const c of schema) {
-    const cm = m.columns[c.name];
+    const cm = columnMapping(m, c.name);
     if (!cm) made.set(c.name, { missing: `column ${c.name} is not in the QRadar mapping ${m.file}` });
     else if (cm.none !== undefined) made.set(c.name, { missing: `column ${c.name} has no QRadar equivalent (${m.file}: ${cm.none})` });
     else made.set(c.name, val(cm.aql!, c.type, { column: cm, isTime: cm.kind === 'time' }));
@@ -105,6 +108,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
   const fail = (message: string, span?: Span): never => {
     throw new Unsupported(message, span);
   };
+  let opSpan: Span | undefined;
   try {
     if (ir.lets.some((l) => l.kind === 'tabular')) fail('tabular let statements have no AQL equivalent (AQL is one SELECT)', ir.lets.find((l) => l.kind === 'tabular')!.span);
     const source = ir.body.source;
@@ -165,7 +169,17 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
       }
     };
 
+    // Text AQL cannot write (aqlString/aqlAlias throw) is reported at the innermost expression, else
+    // at the operator being translated (opSpan), else at the query.
     const expr = (e: ScalarExpr): Out => {
+      try {
+        return exprText(e);
+      } catch (x) {
+        if (x instanceof AqlUnwritable) return fail(x.message, e.span);
+        throw x;
+      }
+    };
+    const exprText = (e: ScalarExpr): Out => {
       switch (e.kind) {
         case 'literal':
           return literal(e.value, e.type, e.span);
@@ -178,10 +192,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'member': {
           // A mapping may name a path inside a dynamic column: `InitiatedBy.user.userPrincipalName`.
           const path = memberPath(e);
-          const cm = path !== undefined && !aggregated ? m.columns[path] : undefined;
+          const cm = path !== undefined && !aggregated ? columnMapping(m, path) : undefined;
           if (cm?.aql) return val(cm.aql, 'string', { column: cm, isTime: cm.kind === 'time' });
           if (cm?.none) return fail(`${path} has no QRadar equivalent (${m.file}: ${cm.none})`, e.span);
-          if (!m.columns[memberRoot(e)]?.aql) expr(e.target); // a column without a property is the clearer message
+          if (!columnMapping(m, memberRoot(e))?.aql) expr(e.target); // a column without a property is the clearer message
           return fail(`member access ${path ?? ''} has no AQL equivalent${path ? ` (no mapping for ${path} in ${m.file})` : ''}`, e.span);
         }
         case 'subquery':
@@ -432,6 +446,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     };
 
     for (const op of ir.body.ops) {
+      opSpan = op.span;
       switch (op.op) {
         case 'where': {
           for (const c of conjuncts(op.predicate)) {
@@ -454,7 +469,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             }
             // After summarize an extend is a SELECT column.
             const t = inSelect(() => valueOnly(expr(c.expr), c.expr.span));
-            select = [...(select ?? []).filter((s) => s.alias !== c.name), { alias: c.name, text: t.text }];
+            select = [...(select ?? []).filter((s) => s.alias !== c.name), { alias: c.name, text: t.text, span: op.span }];
             definitions.set(c.name, t.text);
             env.set(c.name, val(aqlAlias(c.name), t.type, { aggregate: t.text }));
           }
@@ -468,7 +483,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           for (const b of op.by) {
             const t = valueOnly(expr(b.expr), b.expr.span);
             const isPlain = b.expr.kind === 'column';
-            items.push({ alias: b.name, text: t.text });
+            items.push({ alias: b.name, text: t.text, span: op.span });
             definitions.set(b.name, t.text);
             // Expressions (time buckets) are grouped through their SELECT alias, as IBM recommends.
             groupBy.push(isPlain ? t.text : aqlAlias(b.name));
@@ -484,7 +499,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
               next.set(out.name, { missing: `${out.name} was left out (drop-list-aggregates)` });
               continue;
             }
-            items.push({ alias: out.name, text });
+            items.push({ alias: out.name, text, span: op.span });
             definitions.set(out.name, text);
             next.set(out.name, val(aqlAlias(out.name), out.type, { aggregate: text }));
           }
@@ -509,7 +524,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
               }
             }
             const t = inSelect(() => valueOnly(expr(c.expr), c.expr.span));
-            items.push({ alias: c.name, text: t.text });
+            items.push({ alias: c.name, text: t.text, span: op.span });
             if (aggregated) {
               definitions.set(c.name, t.text);
               next.set(c.name, val(aqlAlias(c.name), t.type, { aggregate: t.text, isTime: t.isTime }));
@@ -535,7 +550,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             const v = env.get(r.from)!;
             env.delete(r.from);
             env.set(r.to, v);
-            if (select) select = select.map((s) => (s.alias === r.from ? { alias: r.to, text: s.text } : s));
+            if (select) select = select.map((s) => (s.alias === r.from ? { alias: r.to, text: s.text, span: op.span } : s));
           }
           break;
         case 'sort':
@@ -579,13 +594,23 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     }
     if (windowMs === undefined) fail('the rule has no queryPeriod and the query no TimeGenerated > ago(...) filter: AQL needs a time range (LAST ...)');
 
+    opSpan = undefined;
+
     const lines: string[] = [];
+    // The comment holds rule text (column names): controls are shown as escapes (terminalSafe's
+    // spelling), and `*/` cannot end the comment early.
     const comment = [
       ...describeApproximations(approximations).map((a) => `approximation ${a}`),
       ...[...new Set(notes)].map((n) => `note: ${n}`),
-    ].map((l) => l.replace(/\*\//g, '* /'));
+    ].map((l) => terminalSafe(l).replace(/\*\//g, '* /'));
     lines.push(comment.length ? `SELECT /* detc:\n${comment.map((l) => `   ${l}`).join('\n')}\n*/` : 'SELECT');
-    lines.push(select.map((s) => `    ${s.text === aqlAlias(s.alias) ? s.text : `${s.text} AS ${aqlAlias(s.alias)}`}`).join(',\n'));
+    const selectItem = (s: SelectItem) => {
+      opSpan = s.span;
+      const alias = aqlAlias(s.alias);
+      return `    ${s.text === alias ? s.text : `${s.text} AS ${alias}`}`;
+    };
+    lines.push(select.map(selectItem).join(',\n'));
+    opSpan = undefined;
     lines.push(`FROM ${m.source}`);
     const sourceConds = [
       `devicetype IN (${m.logSourceTypes.map((t) => t.id).join(', ')})`,
@@ -600,8 +625,14 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     return { aql: `${lines.join('\n')}\n`, errors, approximations, notes: [...new Set(notes)] };
   } catch (e) {
     if (e instanceof Unsupported) return { errors: [{ message: e.message, span: e.span }], approximations, notes };
+    if (e instanceof AqlUnwritable) return { errors: [{ message: e.message, span: opSpan }], approximations, notes };
     throw e;
   }
+}
+
+/** A column's mapping, own keys only: a column named `constructor` is not Object's constructor. */
+function columnMapping(m: TableMapping, name: string): ColumnMapping | undefined {
+  return Object.hasOwn(m.columns, name) ? m.columns[name] : undefined;
 }
 
 function memberRoot(e: ScalarExpr): string {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { TableCatalog } from '../../ir/tables.js';
-import type { KustoDiagnostic } from './kusto.js';
+import { KUSTO_CHECK_REVISION, type KustoDiagnostic } from './kusto.js';
 
 const FILE = join(process.cwd(), 'node_modules', '.cache', 'detc', 'kusto.json');
 let entries: Record<string, KustoDiagnostic[]> | undefined;
@@ -56,14 +56,14 @@ function keyOf(query: string, tables: TableCatalog): string {
     f = createHash('sha256').update(JSON.stringify(tables.all().map((t) => [t.name, t.columns]))).digest('hex');
     fingerprints.set(tables, f);
   }
-  return createHash('sha256').update(`${version()}\0${f}\0${query}`).digest('hex');
+  return createHash('sha256').update(`${version()}\0${KUSTO_CHECK_REVISION}\0${f}\0${query}`).digest('hex');
 }
 
 export function cachedKustoDiagnostics(query: string, tables: TableCatalog, analyse: () => KustoDiagnostic[]): KustoDiagnostic[] {
   if (process.env.DETC_NO_CACHE) return analyse();
   const key = keyOf(query, tables);
   const cache = load();
-  const hit = cache[key];
+  const hit = Object.hasOwn(cache, key) ? cache[key] : undefined;
   if (hit) return hit;
   const result = analyse();
   cache[key] = result;

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { TableCatalog } from '../../ir/tables.js';
+import { kqlName } from './literals.js';
 
 export interface KustoDiagnostic {
   readonly code: string;
@@ -30,21 +31,54 @@ function library(): any {
   return kusto;
 }
 
-const cache = new WeakMap<TableCatalog, KustoGlobals>();
+/**
+ * Raised whenever the way detc asks Kusto.Language changes its verdicts (kusto-cache.ts keys on
+ * it, so verdicts cached before a fix are not reused). 2: the `__proto__` stand-in below.
+ */
+export const KUSTO_CHECK_REVISION = 2;
 
-/** Kusto's database symbols for our table schemas (cached per catalog). */
-function globalsFor(tables: TableCatalog): unknown {
-  let g = cache.get(tables);
+/**
+ * Kusto.Language's JavaScript build keeps names as keys of plain objects, where `__proto__` is the
+ * prototype accessor rather than a key: a column, alias or let named `__proto__` is then "not
+ * known" (KS142) although the query is valid Kusto (`constructor` and the like are unaffected).
+ * So the text is checked with a stand-in name of the same length in its place (offsets stay
+ * right), one that occurs nowhere in the query or the schemas, and messages name `__proto__` again.
+ */
+const PROTO = '__proto__';
+function standInFor(query: string, tables: TableCatalog): string {
+  const names = columnNames(tables);
+  if (!query.includes(PROTO) && !names.includes(PROTO)) return PROTO;
+  for (let i = 0; ; i++) {
+    const candidate = `_p${i.toString(36).padStart(5, '0')}__`;
+    if (!query.includes(candidate) && !names.includes(candidate)) return candidate;
+  }
+}
+
+/** Every column name of the catalog, one per line (searched for `__proto__` and stand-ins). */
+const namesCache = new WeakMap<TableCatalog, string>();
+function columnNames(tables: TableCatalog): string {
+  let names = namesCache.get(tables);
+  if (names === undefined) namesCache.set(tables, (names = tables.all().flatMap((t) => t.columns.map((c) => c.name)).join('\n')));
+  return names;
+}
+
+const cache = new WeakMap<TableCatalog, Map<string, KustoGlobals>>();
+
+/** Kusto's database symbols for our table schemas, `__proto__` written as `standIn` (cached per catalog). */
+function globalsFor(tables: TableCatalog, standIn: string): unknown {
+  let byStandIn = cache.get(tables);
+  if (!byStandIn) cache.set(tables, (byStandIn = new Map()));
+  let g = byStandIn.get(standIn);
   if (!g) {
     const K = library();
     const S = K.Symbols;
     const symbols = tables.all().map((t) => {
-      const cols = t.columns.map((c) => `['${c.name.replace(/'/g, "\\'")}']:${c.type}`).join(', ');
+      const cols = t.columns.map((c) => `${kqlName(c.name.replaceAll(PROTO, standIn))}:${c.type}`).join(', ');
       return new S.TableSymbol.$ctor7(t.name, `(${cols})`, null);
     });
     const db = new S.DatabaseSymbol.$ctor3('detc', null, symbols, false);
     g = { globals: K.GlobalState.Default.WithDatabase(db) };
-    cache.set(tables, g);
+    byStandIn.set(standIn, g);
   }
   return g.globals;
 }
@@ -52,12 +86,13 @@ function globalsFor(tables: TableCatalog): unknown {
 /** Parse and analyse a query against the schemas; all of Kusto's diagnostics. */
 export function kustoDiagnostics(query: string, tables: TableCatalog): KustoDiagnostic[] {
   const K = library();
-  const code = K.KustoCode.ParseAndAnalyze(query, globalsFor(tables));
+  const standIn = standInFor(query, tables);
+  const code = K.KustoCode.ParseAndAnalyze(query.replaceAll(PROTO, standIn), globalsFor(tables, standIn));
   const list = (globalThis as any).Bridge.toArray(code.GetDiagnostics()) as any[];
   return list.map((d) => ({
     code: String(d.Code),
     severity: d.Severity === 'Error' ? 'error' : 'warning',
-    message: String(d.Message),
+    message: String(d.Message).replaceAll(standIn, PROTO),
     start: Number(d.Start),
     end: Number(d.End),
   }));
