@@ -16,7 +16,7 @@ import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { formattedModule, standaloneModule } from '../../src/backends/js/index.js';
 import { createAqlBackend } from '../../src/backends/aql/index.js';
-import { createKqlBackend } from '../../src/backends/kql/index.js';
+import { COMBINED_ARM_TEMPLATE, createKqlBackend } from '../../src/backends/kql/index.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
 import { artifactText, runBackend, type CompiledRule } from '../../src/backends/types.js';
 import { sentinelYaml } from '../../src/backends/kql/sentinel.js';
@@ -185,7 +185,7 @@ describe('no injection through rule file names: KQL, ARM JSON, AQL and Ariel JSO
         const c = compiledFrom(file, name, description);
         const out = await runBackend(createKqlBackend(tables, false), [c]);
         const arm = out.artifacts.filter((a) => a.path.startsWith('arm/'));
-        expect(arm.map((a) => a.path)).toEqual([`arm/${c.stem}.json`, 'arm/all-rules.json']);
+        expect(arm.map((a) => a.path)).toEqual([`arm/${c.stem}.json`, COMBINED_ARM_TEMPLATE]);
         for (const a of arm) {
           const props = (JSON.parse(artifactText(a)) as { resources: { properties: Record<string, unknown> }[] }).resources[0]!.properties;
           expect([props.displayName, props.description, props.query]).toEqual([name, description, emitKql(c.ir)]);
