@@ -12,7 +12,6 @@ import { compileKqlRegex } from '../semantics/regex.js';
 import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { isNumeric } from './types.js';
-import { keepShape } from '../kept-shapes.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import type {
   Aggregate, Column, JoinKind, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp,
@@ -50,7 +49,7 @@ export interface BindResult {
 
 /** `failedLets`: let names whose statements did not parse (references are not reported again). */
 export function bindQuery(ast: A.QueryAst, tables: TableCatalog, queryText: string, failedLets: readonly string[] = [], bodyFailed = false): BindResult {
-  const binder = keepShape(new Binder(tables, queryText));
+  const binder = new Binder(tables, queryText);
   binder.bodyFailed = bodyFailed;
   for (const name of failedLets) binder.markFailed(name);
   return binder.bind(ast);
@@ -741,7 +740,6 @@ class Namer {
   private columns = 0;
   constructor(existing: readonly string[]) {
     this.used = new Set(existing);
-    keepShape(this); // made for every extend, project, join and summarize (see kept-shapes.ts)
   }
   unique(name: string, allowReplace: boolean): string {
     if (allowReplace || !this.used.has(name)) return name;

@@ -1,11 +1,20 @@
 /**
- * Reading a rule file: YAML with positions kept, so every later diagnostic can point at the file's
- * line and column, including positions inside the `query` block scalar.
+ * Reading a rule file with the `yaml` library, positions kept (its `LineCounter` and node ranges),
+ * so every later diagnostic can point at the file's line and column, including positions inside
+ * the `query` block scalar.
  */
-import type { Document, Node } from 'yaml';
-import { yamlLibrary } from '../lazy.js';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
-import { lineStarts, locate, positionAt, readSimpleYaml, type YamlNodeIndex, type YamlNodeInfo } from './yaml-fast.js';
+
+/** One node's place in the text, as the `yaml` library reports it. */
+export interface YamlNodeInfo {
+  /** Start, end of the value, end including what trails it on its line. */
+  readonly range: readonly [number, number, number];
+  /** The key's start and end, for a mapping entry's value. */
+  readonly keyRange?: readonly [number, number];
+  /** The scalar's style (PLAIN, QUOTE_DOUBLE, BLOCK_LITERAL, ...) or MAP, SEQ, FLOW_MAP, FLOW_SEQ. */
+  readonly type: string;
+}
 
 export interface RuleSource {
   /** Path as the user gave it. */
@@ -24,19 +33,12 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** Aliased nodes a rule file may expand to: plenty for sharing a list, far too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
 export function loadRuleText(file: string, text: string): LoadResult {
-  // The common shape of a rule file is read by the fast reader; anything else by the library.
-  const fast = readSimpleYaml(text);
-  if (fast) {
-    const linePos = (offset: number) => {
-      const { line, col } = locate(fast.lineStarts, offset);
-      return { line: line + 1, col: col + 1 };
-    };
-    const source: RuleSource = { file, text, data: fast.data, nodeAt: (path) => positionAt(fast.positions, path), linePos };
-    return { source, diagnostics: [] };
-  }
-  const { LineCounter, parseDocument } = yamlLibrary();
   const lines = new LineCounter();
+  // uniqueKeys: a duplicate key is an error, not a silent overwrite.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
@@ -55,16 +57,11 @@ export function loadRuleText(file: string, text: string): LoadResult {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [makeDiagnostic('SchemaViolation', ['a rule file must be a YAML mapping (id: ..., name: ..., query: ...)'], { file, start: { line: 1, col: 1 } })] };
   }
-  const nodes = indexDocument(doc);
-  return { source: { file, text, data, nodeAt: (path) => nodes.get(JSON.stringify(path)), linePos: (o) => lines.linePos(o) }, diagnostics };
+  return { source: { file, text, data, nodeAt: (path) => nodeAt(doc, path), linePos: (o) => lines.linePos(o) }, diagnostics };
 }
 
-/** Aliased nodes a rule file may expand to: plenty for sharing a list, far too few for an alias bomb. */
-const MAX_ALIAS_COUNT = 100;
-
 /** Why converting the document failed: the first alias without an anchor before it, or too much aliasing. */
-function aliasDiagnostic(file: string, doc: Document, lines: { linePos(offset: number): Position }): Diagnostic {
-  const { isAlias, visit } = yamlLibrary();
+function aliasDiagnostic(file: string, doc: Document, lines: LineCounter): Diagnostic {
   let unresolved: { source: string; offset: number } | undefined;
   let firstAlias: number | undefined;
   visit(doc, {
@@ -83,27 +80,23 @@ function aliasDiagnostic(file: string, doc: Document, lines: { linePos(offset: n
   return makeDiagnostic('YamlSyntax', [`aliases expand to more than ${MAX_ALIAS_COUNT} nodes; detc refuses such documents (a YAML alias bomb)`], { file, start: firstAlias === undefined ? { line: 1, col: 1 } : lines.linePos(firstAlias) });
 }
 
-/** The positions of a document's nodes, by path, as the fast reader gives them. */
-export function indexDocument(doc: Document): YamlNodeIndex {
-  const { isMap, isScalar, isSeq } = yamlLibrary();
-  const nodes: YamlNodeIndex = new Map();
-  const walk = (n: Node | null, path: (string | number)[], keyRange?: readonly [number, number]) => {
-    if (!n?.range) return;
-    const base = { range: [n.range[0], n.range[1], n.range[2]] as const, ...(keyRange ? { keyRange } : {}) };
-    if (isMap(n)) {
-      nodes.set(JSON.stringify(path), { ...base, type: n.flow ? 'FLOW_MAP' : 'MAP' });
-      for (const it of n.items) {
-        const k = it.key as Node | null;
-        if (!isScalar(k) || !k.range) continue;
-        walk(it.value as Node | null, [...path, String(k.value)], [k.range[0], k.range[1]]);
-      }
-    } else if (isSeq(n)) {
-      nodes.set(JSON.stringify(path), { ...base, type: n.flow ? 'FLOW_SEQ' : 'SEQ' });
-      n.items.forEach((x, i) => walk(x as Node | null, [...path, i]));
-    } else if (isScalar(n)) nodes.set(JSON.stringify(path), { ...base, type: n.type as YamlNodeInfo['type'] });
-  };
-  walk(doc.contents as Node | null, []);
-  return nodes;
+/** The node at `path` in the document (mapping keys as their string value, sequence indexes), with its key's range. */
+export function nodeAt(doc: Document, path: readonly (string | number)[]): YamlNodeInfo | undefined {
+  let node = doc.contents as Node | null;
+  let keyRange: readonly [number, number] | undefined;
+  for (const step of path) {
+    keyRange = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
+      const key = pair?.key as Node | undefined;
+      if (key?.range) keyRange = [key.range[0], key.range[1]];
+      node = (pair?.value as Node | null | undefined) ?? null;
+    } else if (isSeq(node) && typeof step === 'number') node = (node.items[step] as Node | undefined) ?? null;
+    else return undefined;
+  }
+  if (!node?.range) return undefined;
+  const type = isMap(node) ? (node.flow ? 'FLOW_MAP' : 'MAP') : isSeq(node) ? (node.flow ? 'FLOW_SEQ' : 'SEQ') : isScalar(node) ? String(node.type) : 'ALIAS';
+  return { range: [node.range[0], node.range[1], node.range[2]], type, ...(keyRange ? { keyRange } : {}) };
 }
 
 /** Start/end positions of the value at `path` (or of its key), or of its nearest existing parent. */
@@ -128,13 +121,15 @@ export function queryMap(src: RuleSource, path: readonly (string | number)[] = [
   let value: unknown = src.data;
   for (const k of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[k] : undefined;
   if (!node || typeof value !== 'string') return () => ({ line: 1, col: 1 });
+  const text = value;
   const start = src.linePos(node.range[0]);
-  const valueLines = lineStarts(value);
   if (node.type === 'BLOCK_LITERAL') {
     const indent = blockIndent(src.text, node.range[0]);
     return (offset) => {
-      const { line, col } = locate(valueLines, offset);
-      return { line: start.line + 1 + line, col: indent + col + 1 };
+      // Line k of a literal block's value is line k + 1 after its header, `indent` further right.
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length - 1;
+      return { line: start.line + 1 + line, col: indent + offset - (before.lastIndexOf('\n') + 1) + 1 };
     };
   }
   if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'PLAIN') && !value.includes('\n')) {
@@ -168,5 +163,3 @@ function parentIndent(text: string, offset: number): number {
   const lineStart = text.lastIndexOf('\n', offset) + 1;
   return /^ */.exec(text.slice(lineStart))![0].length;
 }
-
-

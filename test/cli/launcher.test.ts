@@ -1,19 +1,30 @@
 // bin/detc.js runs the bundled CLI (build/detc.cjs, made by `npm run build`, which `npm test` runs
-// first) through V8's code cache. The cache may only change speed, never what a command does.
+// first). It writes nothing beside itself, loads Kusto.Language only when KQL is validated, and the
+// package ships the code without source maps or cache files.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 const buildDir = join(root, 'build');
-const hash = () => createHash('sha1').update(readFileSync(join(buildDir, 'detc.cjs'), 'utf8')).digest('hex').slice(0, 16);
-const cacheFile = () => join(buildDir, `detc.cjs.${hash()}.v8cache`);
+const RULE = 'rules/third_party_integrated_apps.yaml';
+let dir: string;
+let loadedList: string;
 
-function detc(...args: string[]): { status: number; output: string } {
+beforeAll(() => {
+  expect(existsSync(join(buildDir, 'detc.cjs')), 'build/detc.cjs is missing: run npm run build').toBe(true);
+  dir = mkdtempSync(join(tmpdir(), 'detc-launcher-'));
+  // Preloaded into the CLI's process: at exit, writes the files of every CommonJS module it loaded.
+  loadedList = join(dir, 'loaded.json');
+  writeFileSync(join(dir, 'record-loaded.cjs'), `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedList)}, JSON.stringify(Object.keys(require.cache))));\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function detc(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): { status: number; output: string } {
   try {
-    const output = execFileSync(process.execPath, [join(root, 'bin/detc.js'), ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync(process.execPath, [...(options.nodeArgs ?? []), join(root, 'bin/detc.js'), ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     return { status: 0, output };
   } catch (e) {
     const err = e as { status: number; stdout: string; stderr: string };
@@ -21,32 +32,38 @@ function detc(...args: string[]): { status: number; output: string } {
   }
 }
 
-describe('the detc command (bin/detc.js) and its code cache', () => {
-  beforeAll(() => {
-    expect(existsSync(join(buildDir, 'detc.cjs')), 'build/detc.cjs is missing: run npm run build').toBe(true);
+/** The CommonJS modules a run of the CLI loaded. */
+function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): string[] {
+  detc(args, { env, nodeArgs: ['--require', join(dir, 'record-loaded.cjs')] });
+  return JSON.parse(readFileSync(loadedList, 'utf8')) as string[];
+}
+
+describe('the detc command (bin/detc.js)', () => {
+  it('checks rules with the usual results and exit codes, and writes no file into build/', () => {
+    const before = readdirSync(buildDir).sort();
+    const r = detc(['check', '--no-kusto', RULE, 'test/fixtures/seed002_as_written.yaml']);
+    expect(r.status).toBe(1); // seed 002's schema bug, reported as usual
+    expect(r.output).toMatch(/seed002_as_written\.yaml:57:53: error DTC3006/);
+    expect(r.output).toContain('checked 2 rules');
+    expect(detc(['check', '--no-kusto', 'rules/application_access_token_entra.yaml'])).toMatchObject({ status: 0 });
+    expect(readdirSync(buildDir).sort()).toEqual(before);
   });
 
-  it('writes the cache on the first run and gives the same results with it, without it and with a corrupt one', () => {
-    for (const f of readdirSync(buildDir)) if (f.endsWith('.v8cache')) rmSync(join(buildDir, f));
-    const args = ['check', '--no-kusto', 'rules/third_party_integrated_apps.yaml', 'test/fixtures/seed002_as_written.yaml'];
-    const first = detc(...args);
-    expect(first.status).toBe(1); // seed 002's schema bug, reported as usual
-    expect(first.output).toMatch(/seed002_as_written\.yaml:57:53: error DTC3006/);
-    expect(first.output).toContain('checked 2 rules');
-    expect(existsSync(cacheFile())).toBe(true);
-
-    expect(detc(...args)).toEqual(first);
-
-    // A cache V8 rejects is ignored and replaced.
-    const garbage = Buffer.alloc(4096, 7);
-    writeFileSync(cacheFile(), garbage);
-    expect(detc(...args)).toEqual(first);
-    expect(readFileSync(cacheFile()).equals(garbage)).toBe(false);
+  it('loads Kusto.Language only when KQL is validated', () => {
+    const kusto = (files: string[]) => files.some((f) => f.includes('@kusto'));
+    const withoutKusto = loadedBy(['check', '--no-kusto', RULE]);
+    expect(withoutKusto.some((f) => f.endsWith('detc.cjs'))).toBe(true); // the list is the CLI's
+    expect(kusto(withoutKusto)).toBe(false);
+    // DETC_NO_CACHE: no verdict cached from an earlier run, so the library must load.
+    expect(kusto(loadedBy(['check', RULE], { DETC_NO_CACHE: '1' }))).toBe(true);
   });
 
-  it('exits 0 on a valid rule through the cached path', () => {
-    const r = detc('check', '--no-kusto', 'rules/application_access_token_entra.yaml');
-    expect(r.status).toBe(0);
-    expect(r.output).toContain('1 ok, 0 with errors');
+  it('is packaged without source maps or V8 cache files', () => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ files: { path: string }[] }];
+    const files = pack.files.map((f) => f.path);
+    expect(files).toContain('build/detc.cjs');
+    expect(files).toContain('build/index.js');
+    expect(files).toContain('build/index.d.ts');
+    expect(files.filter((f) => f.endsWith('.map') || f.includes('v8cache'))).toEqual([]);
   });
 });

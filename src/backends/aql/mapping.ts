@@ -7,8 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../paths.js';
 import { schemaValidator } from '../../schema-validators.js';
-import { readSimpleYaml } from '../../rule/yaml-fast.js';
-import { yamlLibrary } from '../../lazy.js';
+import { parse } from 'yaml';
 
 export interface ColumnMapping {
   readonly aql?: string;
@@ -37,8 +36,7 @@ export function parseMapping(text: string, file: string): TableMapping {
   const validate = schemaValidator('qradar-mapping');
   let data: unknown;
   try {
-    // The fast reader takes the usual shape of these files; the library everything else.
-    data = readSimpleYaml(text)?.data ?? yamlLibrary().parse(text);
+    data = parse(text);
   } catch (e) {
     throw new MappingError(`${file}: YAML syntax error: ${(e as Error).message.split('\n')[0]}`);
   }

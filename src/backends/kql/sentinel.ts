@@ -2,12 +2,11 @@
  * Deployable Sentinel artifacts: the analytic rule YAML (Azure-Sentinel repository format) and ARM
  * templates for Microsoft.SecurityInsights/alertRules.
  */
-import { yamlLibrary } from '../../lazy.js';
+import { stringify } from 'yaml';
 import { parseRuleDuration, toIsoDuration } from '../../rule/duration.js';
 import type { Rule } from '../../rule/types.js';
-import { writeYaml } from './sentinel-yaml.js';
 
-/** The `yaml` library's options for Sentinel files (sentinel-yaml.ts writes the same text). */
+/** Sentinel files as the Azure-Sentinel repository writes them: long lines kept whole, the query as a `|` block. */
 export const SENTINEL_YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
 
 /** Keys that are detc's own and never reach Sentinel. */
@@ -20,7 +19,7 @@ export function sentinelYaml(rule: Rule, kql: string): string {
     if ((DETC_KEYS as readonly string[]).includes(k)) continue;
     out[k] = k === 'query' ? kql : rule.raw[k];
   }
-  return writeYaml(out) ?? yamlLibrary().stringify(out, SENTINEL_YAML_OPTIONS);
+  return stringify(out, SENTINEL_YAML_OPTIONS);
 }
 
 export const ARM_API_VERSION = '2023-02-01';
