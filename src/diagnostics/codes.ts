@@ -35,6 +35,8 @@ export const Facts = {
   TechniqueFormat: fact('DTC1012', 'error', "'{0}' is not an ATT&CK technique id (T1234 or T1234.001)"),
   NoQuery: fact('DTC1013', 'error', 'rule has no query'),
   DuplicateRuleId: fact('DTC1014', 'error', '{0} is also used by {1}'),
+  EmptyKey: fact('DTC1017', 'warning', "'{0}' is empty; read as if it were absent (Sentinel accepts an empty optional key; delete the line or give it a value)"),
+  LowerCaseKey: fact('DTC1018', 'warning', "'{0}' is read as '{1}' (Sentinel's repository accepts both spellings; '{1}' is the documented one)"),
   FileTooLarge: fact('DTC1016', 'error', 'rule file is {0} bytes; a rule file may be at most {1} bytes (a Sentinel query is at most 10,000 characters)'),
 
   // Query syntax

@@ -27,12 +27,55 @@ function schemaKeys(): string[] {
   return knownKeys;
 }
 
+/**
+ * Optional keys that Sentinel and its repository's CI accept with no value (`entityMappings:` on
+ * a line of its own, as real rules have them): read as absent, with a warning. Required keys
+ * (id, name, query...) stay errors when empty.
+ */
+const EMPTY_ALLOWED = ['description', 'entityMappings', 'relevantTechniques', 'tactics', 'customDetails', 'alertDetailsOverride', 'eventGroupingSettings', 'incidentConfiguration', 'requiredDataConnectors', 'metadata', 'tags', 'status', 'suppressionDuration', 'suppressionEnabled', 'version'];
+const EMPTY_ALLOWED_IN_OVERRIDE = ['alertDisplayNameFormat', 'alertDescriptionFormat', 'alertTacticsColumnName', 'alertSeverityColumnName', 'alertDynamicProperties'];
+
+/**
+ * The rule's values as detc reads them: empty optional keys dropped, and a data connector's
+ * `datatypes` read as `dataTypes`. The rule file's own values (`rule.raw`) stay as written, so
+ * the Sentinel YAML keeps them unchanged.
+ */
+function lenientView(data: Record<string, unknown>, report: (fact: FactName, args: string[], path: (string | number)[]) => void): Record<string, unknown> {
+  const view: Record<string, unknown> = { ...data };
+  for (const key of EMPTY_ALLOWED) {
+    if (Object.hasOwn(view, key) && view[key] === null) {
+      report('EmptyKey', [key], [key]);
+      delete view[key];
+    }
+  }
+  const ado = view.alertDetailsOverride;
+  if (ado !== null && typeof ado === 'object' && !Array.isArray(ado)) {
+    const kept: Record<string, unknown> = { ...(ado as Record<string, unknown>) };
+    for (const key of EMPTY_ALLOWED_IN_OVERRIDE) {
+      if (Object.hasOwn(kept, key) && kept[key] === null) {
+        report('EmptyKey', [`alertDetailsOverride.${key}`], ['alertDetailsOverride', key]);
+        delete kept[key];
+      }
+    }
+    view.alertDetailsOverride = kept;
+  }
+  if (Array.isArray(view.requiredDataConnectors)) {
+    view.requiredDataConnectors = view.requiredDataConnectors.map((c: unknown, i) => {
+      if (c === null || typeof c !== 'object' || Array.isArray(c) || !Object.hasOwn(c, 'datatypes') || Object.hasOwn(c, 'dataTypes')) return c;
+      report('LowerCaseKey', ['datatypes', 'dataTypes'], ['requiredDataConnectors', i, 'datatypes']);
+      const { datatypes, ...rest } = c as Record<string, unknown>;
+      return { ...rest, dataTypes: datatypes };
+    });
+  }
+  return view;
+}
+
 export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagnostic[] } {
-  const data = src.data as Record<string, unknown>;
   const diagnostics: Diagnostic[] = [];
   const at = (path: (string | number)[], key = false) => ({ file: src.file, ...positionOf(src, path, key) });
   const report = (fact: FactName, args: (string | number)[], path: (string | number)[], extra: { hint?: string; key?: boolean } = {}) =>
     diagnostics.push(makeDiagnostic(fact, args, { ...at(path, extra.key), hint: extra.hint }));
+  const data = lenientView(src.data as Record<string, unknown>, (fact, args, path) => report(fact, args, path, { key: true }));
 
   const validate = schemaValidator('rule');
   const knownKeys = schemaKeys();
@@ -125,7 +168,7 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
     customDetails: (data.customDetails as Record<string, string> | undefined) ?? {},
     alertDetailsOverride: ado as Rule['alertDetailsOverride'],
     aggregationKind: ((data.eventGroupingSettings as { aggregationKind?: string } | undefined)?.aggregationKind as Rule['aggregationKind']) ?? 'SingleAlert',
-    raw: data,
+    raw: src.data as Record<string, unknown>,
   };
   return { rule, diagnostics };
 }

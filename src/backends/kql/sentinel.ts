@@ -50,7 +50,7 @@ export function armProperties(rule: Rule, kql: string): Record<string, unknown> 
   props.techniques = [...new Set(rule.techniques.map((t) => t.split('.')[0]!))];
   if (rule.entityMappings.length) props.entityMappings = rule.entityMappings;
   if (Object.keys(rule.customDetails).length) props.customDetails = rule.customDetails;
-  if (raw.alertDetailsOverride) props.alertDetailsOverride = raw.alertDetailsOverride;
+  if (rule.alertDetailsOverride) props.alertDetailsOverride = rule.alertDetailsOverride;
   if (raw.eventGroupingSettings) props.eventGroupingSettings = raw.eventGroupingSettings;
   if (raw.incidentConfiguration) props.incidentConfiguration = raw.incidentConfiguration;
   props.alertRuleTemplateName = rule.id;
