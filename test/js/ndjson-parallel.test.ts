@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery, type RunOptions } from '../../src/backends/js/compile.js';
+import { windowAdmission } from '../../src/backends/js/event-time.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../../src/backends/js/events.js';
 import { ReaderThreads, streamEventsInParallel } from '../../src/backends/js/ndjson-parallel.js';
 import { main } from '../../src/cli/main.js';
@@ -32,6 +33,10 @@ interface Outcome {
   events: number;
   skipped: number;
   bad: BadLine[];
+  /** Events without a usable TimeGenerated, with their lines and reasons. */
+  unplaced: { line?: number; element?: number; detail?: string }[];
+  outsideWindow: number;
+  invalidUtf8: number[];
   rows: Record<string, unknown>[];
 }
 
@@ -48,7 +53,7 @@ async function read(ruleFile: string, file: string, how: How): Promise<Outcome> 
   const query = compileQuery(r.ir!);
   const run: RunOptions = { now: NOW, windowMs: r.rule!.queryPeriodMs };
   const session = query.open(run);
-  const out: Outcome = { events: 0, skipped: 0, bad: [], rows: [] };
+  const out: Outcome = { events: 0, skipped: 0, bad: [], unplaced: [], outsideWindow: 0, invalidUtf8: [], rows: [] };
   const handlers: StreamHandlers = {
     onEvent: (e) => {
       out.events++;
@@ -58,6 +63,13 @@ async function read(ruleFile: string, file: string, how: How): Promise<Outcome> 
       if (how.strict) throw new StrictEventsError(b, file);
       out.bad.push(b);
     },
+    admit: windowAdmission(r.ir!, run),
+    onDrop: (d) => {
+      if (d.reason === 'outsideWindow') out.outsideWindow++;
+      else if (how.strict) throw new StrictEventsError({ line: d.line!, message: d.detail! }, file);
+      else out.unplaced.push({ line: d.line, element: d.element, detail: d.detail });
+    },
+    onInvalidUtf8: (line) => void out.invalidUtf8.push(line),
     mayMatch: how.parseAll ? undefined : query.rawTextFilter,
     onSkipped: () => void out.skipped++,
     onDropped: (n) => void (out.events += n),
