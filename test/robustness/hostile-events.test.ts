@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../src/backends/js/compile.js';
 import { parseEventsText } from '../../src/backends/js/events.js';
+import { main } from '../../src/cli/main.js';
 import { checkRuleFile } from '../../src/compile.js';
+import { capture, ruleYaml } from '../helpers.js';
 import { rows } from '../js/helpers.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
@@ -50,5 +55,36 @@ describe('hostile events', () => {
     const out = rows('T | extend p = parse_json(s) | project v = tostring(p["__proto__"].x), k = tostring(p.constructor)', [{ s: '{"__proto__":{"x":"own"}}' }]);
     expect(out).toEqual([{ v: 'own', k: '' }]);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
+
+describe('hostile event text on a terminal (detc run)', () => {
+  it('escapes control characters from events in table output and in warnings, so nothing is cleared, retitled or forged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-tty-'));
+    try {
+      const rule = join(dir, 'r.yaml');
+      writeFileSync(rule, ruleYaml('AADNonInteractiveUserSignInLogs\n| project TimeGenerated, UserPrincipalName'));
+      const hostile = 'x\u001b[2J\u001b]0;owned\u0007\r\nalert 99: forged [High]\u202e';
+      const events = join(dir, 'e.ndjson');
+      writeFileSync(
+        events,
+        [
+          JSON.stringify({ TimeGenerated: '2025-03-01T11:00:00Z', UserPrincipalName: hostile }),
+          // A raw ESC inside a JSON string is invalid JSON; the parser's message quotes the line.
+          `{"TimeGenerated": "2025-03-01T11:00:00Z", "UserPrincipalName": "\u001b[2J"}`,
+          JSON.stringify({ TimeGenerated: hostile, UserPrincipalName: 'y' }),
+        ].join('\n'),
+      );
+      const io = capture();
+      expect(await main(['run', rule, '--events', events, '--now', '2025-03-01T12:00:00Z', '--format', 'table'], io)).toBe(0);
+      const all = io.stdout + io.stderr;
+      expect(all).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(io.stdout.split('\n').filter((l) => l.startsWith('alert '))).toEqual(['alert 1: test rule [Medium]']);
+      expect(io.stdout).toContain('  x\\x1b[2J\\x1b]0;owned\\x07\\r\\nalert 99: f…'); // cut at 40 characters
+      expect(io.stderr).toContain(':2: skipped: invalid JSON');
+      expect(io.stderr).toContain(':3: dropped: TimeGenerated "x\\u001b[2J');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
