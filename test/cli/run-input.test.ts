@@ -169,12 +169,18 @@ describe('detc run reads every JSON shape of events', () => {
     const broken = file('broken.json', '{\n  "TimeGenerated": "2025-03-01T11:00:00Z",\n  "UserPrincipalName": "a",\n}\n');
     const b = await run(rule, '--events', broken, '--now', NOW);
     expect(b.code).toBe(1);
-    expect(b.stderr).toContain(`${broken}:4: skipped: invalid JSON document: Expected double-quoted property name in JSON at line 4, column 1`);
+    expect(b.stderr).toContain(`${broken}:4: skipped: invalid JSON document: Expected double-quoted property name at line 4, column 1`);
   });
 
   it('parseEventsText opens records wrappers and documents as the CLI does', () => {
     expect(parseEventsText('{"records": [{"a": 1}, 2, {"a": 3}]}')).toEqual({ events: [{ a: 1 }, { a: 3 }], bad: [{ line: 1, message: 'element 1 of "records" is not a JSON object' }] });
     expect(parseEventsText('\n\n{\n  "a": 1\n}\n')).toEqual({ events: [{ a: 1 }], bad: [] });
+    // Pretty-printed documents one after another, as `jq .` prints an NDJSON file.
+    expect(parseEventsText('{\n  "a": 1\n}\n{\n  "b": [2,\n 3]\n}\n\n{\n  "c": \n}\n')).toEqual({
+      events: [{ a: 1 }, { b: [2, 3] }],
+      bad: [{ line: 11, message: "invalid JSON document: Unexpected token '}' at line 11, column 1" }],
+    });
+    expect(parseEventsText('[\n  {"a": 1},\n  {"a": 2},,\n]').bad).toEqual([{ line: 3, message: "invalid JSON document: Unexpected token ',' at line 3, column 12" }]);
     // An event that merely has a records field among others is an event.
     expect(parseEventsText('{"records": [1], "b": 2}').events).toEqual([{ records: [1], b: 2 }]);
   });

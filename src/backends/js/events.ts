@@ -113,16 +113,43 @@ export function eachEventOf(value: unknown, line: number, onEvent: (event: objec
   });
 }
 
-/** A JSON.parse error of a whole document, with line and column instead of a character position. */
+/**
+ * Where JSON.parse fails in `text`: the position its message gives, else (V8's "Unexpected token"
+ * messages quote the text instead) the shortest prefix that fails other than by ending early,
+ * found by bisection. Only an error path pays for it.
+ */
+function errorPosition(text: string, message: string): number {
+  const at = /at position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  const failsInside = (k: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, k));
+      return false;
+    } catch (e) {
+      const m = (e as Error).message;
+      if (m.includes('end of JSON input')) return false;
+      const p = /at position (\d+)/.exec(m);
+      return p === null || Number(p[1]) < k;
+    }
+  };
+  let lo = 1;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsInside(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return hi - 1;
+}
+
+/** A JSON.parse error of a whole document, with line and column instead of a position or a quote of the text. */
 function documentError(e: unknown, text: string, firstLine: number): BadLine {
   const message = (e as Error).message;
-  const at = /at position (\d+)/.exec(message);
-  if (!at) return { line: firstLine, message: `invalid JSON document: ${message}` };
-  const position = Number(at[1]);
+  const position = errorPosition(text, message);
   const before = text.slice(0, position);
-  const newline = before.lastIndexOf('\n');
   const line = firstLine + (before.match(/\n/g)?.length ?? 0);
-  return { line, message: `invalid JSON document: ${message.slice(0, at.index).trim()} at line ${line}, column ${position - newline}` };
+  const what = message.replace(/(, (\.\.\.)?".*" is not valid JSON| in JSON at position \d+.*)$/s, '');
+  return { line, message: `invalid JSON document: ${what} at line ${line}, column ${position - before.lastIndexOf('\n')}` };
 }
 
 /**
@@ -252,14 +279,31 @@ class EventLines {
     if (this.shape !== 'document') return;
     const text = this.document.join('\n');
     this.document = [];
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      this.h.onBad(documentError(e, text, this.documentLine));
-      return;
+    // Several documents one after the other (`jq .` prints a stream so) are read one by one.
+    let from = 0;
+    let line = this.documentLine;
+    while (from < text.length) {
+      const rest = from === 0 ? text : text.slice(from);
+      let value: unknown;
+      let end = rest.length;
+      try {
+        value = JSON.parse(rest);
+      } catch (e) {
+        const next = /non-whitespace character after JSON at position (\d+)/.exec((e as Error).message);
+        if (!next) {
+          this.h.onBad(documentError(e, rest, line));
+          return;
+        }
+        end = Number(next[1]);
+        value = JSON.parse(rest.slice(0, end));
+      }
+      const at = line;
+      eachEventOf(value, at, (e, element) => this.event(e, at, element), (b) => this.h.onBad(b));
+      from += end;
+      line += rest.slice(0, end).split('\n').length - 1;
+      // The next document starts on the line of its first character.
+      while (from < text.length && text.charCodeAt(from) <= 32) if (text.charCodeAt(from++) === 10) line++;
     }
-    eachEventOf(value, this.documentLine, (e, element) => this.event(e, this.documentLine, element), (b) => this.h.onBad(b));
   }
 }
 
