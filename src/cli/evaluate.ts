@@ -117,7 +117,8 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
   const session = query.open(runOptions);
   const admit = windowAdmission(r.ir, runOptions);
   const strict = run.args.options.has('strict');
-  const report = new InputReport(run.eventsPath === '-' ? 'stdin' : run.eventsPath, admit && [run.now - runOptions.windowMs!, run.now], (text) => io.err(terminalSafe(text)));
+  const source = run.eventsPath === '-' ? 'stdin' : run.eventsPath;
+  const report = new InputReport(source, admit && [run.now - runOptions.windowMs!, run.now], (text) => io.err(terminalSafe(text)));
   let bytes = 0;
   let lastProgress = Date.now();
   const progress = io.isTTY && run.eventsPath !== '-';
@@ -130,17 +131,19 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
       session.push(e);
     },
     onBad: (b) => {
-      if (strict) throw new StrictEventsError(b, run.eventsPath);
+      if (strict) throw new StrictEventsError({ line: b.line, message: terminalSafe(b.message) }, terminalSafe(source));
       report.bad(b);
     },
     onInvalidUtf8: (line) => {
-      const p = report.invalidUtf8(line);
-      if (strict) throw new StrictEventsError(p, run.eventsPath);
+      if (strict) throw new StrictEventsError({ line, message: 'not valid UTF-8' }, terminalSafe(source));
+      report.invalidUtf8(line);
     },
     admit,
     onDrop: (d) => {
-      const p = report.drop(d);
-      if (strict && p) throw new StrictEventsError({ line: p.line, message: `dropped: ${p.message}` }, run.eventsPath);
+      if (strict && d.reason !== 'outsideWindow') {
+        throw new StrictEventsError({ line: d.line ?? 0, message: terminalSafe(`${d.element === undefined ? '' : `element ${d.element}: `}dropped: ${d.detail}`) }, terminalSafe(source));
+      }
+      report.drop(d);
     },
     onBytes: progress
       ? (n) => {
@@ -168,14 +171,16 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
   for (const line of report.more()) io.err(terminalSafe(line));
   if (report.unusable) {
     // Nothing could be evaluated: 0 alerts would say "no detection", which the input cannot tell.
-    io.err(terminalSafe(`detc run: no usable events in ${run.eventsPath}: ${report.summary()}. Give NDJSON (one JSON object per line), a JSON array, or one JSON document (an event or {"records": [...]})${admit ? ', with TimeGenerated as ISO 8601 text or a number of milliseconds since 1970' : ''}.`));
+    const error = `no usable events in ${source}: ${report.summary()}. Give NDJSON (one JSON object per line), a JSON array, or JSON documents (events or {"records": [...]})${admit ? ', with TimeGenerated as ISO 8601 text or a number of milliseconds since 1970' : ''}.`;
+    if (run.format === 'json') io.out(JSON.stringify({ error, input: report }, null, 2));
+    io.err(terminalSafe(`detc run: ${error}`));
     return 1;
   }
   const result = session.end();
   // NDJSON is written as the alerts are made, a thousand per write, none kept: on large results
   // keeping them all cost more in garbage collection than making them.
   const alertCount = run.format === 'ndjson' ? writeNdjson(eachAlert(alertSpec(r.rule), result), io) : printRun(alertsFor(alertSpec(r.rule), result), run.format, io, report);
-  io.err(terminalSafe(`${run.eventsPath}: ${report.summary()}; ${result.rows.length} result rows, ${alertCount} alert(s)`));
+  io.err(terminalSafe(`${source}: ${report.summary()}; ${result.rows.length} result rows, ${alertCount} alert(s)`));
   return 0;
 }
 

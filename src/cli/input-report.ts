@@ -18,6 +18,7 @@ export interface InputProblem {
   readonly message: string;
 }
 
+const iso = (ms: number) => formatDatetimeIso(ms, true);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export class InputReport {
@@ -26,6 +27,8 @@ export class InputReport {
   /** Lines not parsed: they cannot pass the rule's first filters. */
   notParsed = 0;
   readonly dropped: Record<DropReason, number> = { missing: 0, notADate: 0, outsideWindow: 0 };
+  /** The earliest and latest TimeGenerated of the events outside the window. */
+  private outside: [number, number] | undefined;
   badLines = 0;
   invalidUtf8Lines = 0;
   /** The first problems of each kind, in the order met. */
@@ -67,7 +70,10 @@ export class InputReport {
 
   drop(d: Drop & { readonly element?: number }): InputProblem | undefined {
     this.dropped[d.reason]++;
-    if (d.reason === 'outsideWindow') return undefined;
+    if (d.reason === 'outsideWindow') {
+      if (d.ms !== undefined) this.outside = this.outside ? [Math.min(this.outside[0], d.ms), Math.max(this.outside[1], d.ms)] : [d.ms, d.ms];
+      return undefined;
+    }
     return this.note({ line: d.line ?? 0, element: d.element, kind: 'dropped', message: d.detail ?? d.reason });
   }
 
@@ -94,14 +100,16 @@ export class InputReport {
   }
 
   /**
-   * `read 10 events: 7 kept, 3 dropped (2 TimeGenerated missing, 1 TimeGenerated not a date)`,
+   * `read 10 events: 7 kept, 3 dropped (1 TimeGenerated missing or null, 1 TimeGenerated not a date,
+   * 1 outside the window [2025-03-01T11:00:00Z, 2025-03-01T12:00:00Z]: TimeGenerated 1970-01-01T00:00:12.345Z)`,
    * then the lines not parsed, bad lines and lines not valid UTF-8 when there are any.
    */
   summary(): string {
     const reasons = [
       this.dropped.missing && `${this.dropped.missing} TimeGenerated missing or null`,
       this.dropped.notADate && `${this.dropped.notADate} TimeGenerated not a date`,
-      this.dropped.outsideWindow && `${this.dropped.outsideWindow} outside the window${this.window ? ` ${formatDatetimeIso(this.window[0], true)} to ${formatDatetimeIso(this.window[1], true)}` : ''}`,
+      this.dropped.outsideWindow &&
+        `${this.dropped.outsideWindow} outside the window${this.window ? ` [${iso(this.window[0])}, ${iso(this.window[1])}]` : ''}${this.outside ? `: TimeGenerated ${this.outside[0] === this.outside[1] ? iso(this.outside[0]) : `${iso(this.outside[0])} to ${iso(this.outside[1])}`}` : ''}`,
     ].filter(Boolean);
     let text = `read ${plural(this.read, 'event')}: ${this.kept} kept`;
     if (this.notParsed) text += `, ${this.notParsed} not parsed (they cannot pass the rule's first filters)`;
@@ -118,7 +126,8 @@ export class InputReport {
       kept: this.kept,
       notParsed: this.notParsed,
       dropped: { ...this.dropped, total: this.droppedTotal },
-      window: this.window && { start: formatDatetimeIso(this.window[0], true), end: formatDatetimeIso(this.window[1], true) },
+      window: this.window && { start: iso(this.window[0]), end: iso(this.window[1]) },
+      outsideWindowTimes: this.outside && { earliest: iso(this.outside[0]), latest: iso(this.outside[1]) },
       badLines: this.badLines,
       invalidUtf8Lines: this.invalidUtf8Lines,
       problems: this.problems,

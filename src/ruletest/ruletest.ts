@@ -13,6 +13,7 @@ import { compileQuery, type CompiledQuery } from '../backends/js/compile.js';
 import { windowAdmission } from '../backends/js/event-time.js';
 import { readEventsFile } from '../backends/js/events.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { terminalSafe } from '../diagnostics/terminal.js';
 import type { QueryIR } from '../ir/types.js';
 import { positionOf } from '../rule/load.js';
 import type { Rule } from '../rule/types.js';
@@ -51,13 +52,14 @@ export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = com
     // smaller: a test expecting no alert would otherwise pass on events the rule never saw.
     const admit = windowAdmission(ir, options);
     const unplaced = (where: string, detail: string | undefined) =>
-      diagnostics.push(makeDiagnostic('BadEvents', [`${where}: ${detail}; the rule's window (queryPeriod before 'now') needs TimeGenerated as ISO 8601 text or a number of milliseconds since 1970 (or set window: false)`], at(i, 'events')));
+      diagnostics.push(makeDiagnostic('BadEvents', [`${where}: ${terminalSafe(detail ?? '')}; the rule's window (queryPeriod before 'now') needs TimeGenerated as ISO 8601 text or a number of milliseconds since 1970 (or set window: false)`], at(i, 'events')));
     let events: unknown[];
     if (typeof t.events === 'string') {
       const path = resolve(dirname(rule.source.file), t.events);
       try {
         const read = readEventsFile(path, admit);
-        for (const b of read.bad) diagnostics.push(makeDiagnostic('BadEvents', [`${t.events}:${b.line}: ${b.message}`], at(i, 'events')));
+        // Messages quote event text: shown escaped, as everything from events on a terminal.
+        for (const b of read.bad) diagnostics.push(makeDiagnostic('BadEvents', [`${t.events}:${b.line}: ${terminalSafe(b.message)}`], at(i, 'events')));
         for (const line of read.invalidUtf8) diagnostics.push(makeDiagnostic('BadEvents', [`${t.events}:${line}: not valid UTF-8 (save the file as UTF-8)`], at(i, 'events')));
         for (const d of read.drops) if (d.reason !== 'outsideWindow') unplaced(`${t.events}:${d.line}${d.element === undefined ? '' : ` (element ${d.element})`}`, d.detail);
         if (read.events.length + read.drops.length === 0 && read.bad.length === 0) diagnostics.push(makeDiagnostic('BadEvents', [`${t.events} holds no events`], at(i, 'events')));

@@ -40,10 +40,10 @@ describe('detc run', () => {
     const alerts = io.stdout.trim().split('\n').map((l) => JSON.parse(l) as { displayName: string });
     expect(alerts).toHaveLength(5);
     // Lines that cannot pass the rule's first filters are counted but not parsed.
-    expect(io.stderr).toMatch(/read 151 events: \d+ kept, \d+ not parsed \(they cannot pass the rule's first filters\), 3 dropped \(3 outside the window 2025-02-28T12:00:00Z to 2025-03-01T12:00:00Z\); 5 result rows, 5 alert\(s\)/);
+    expect(io.stderr).toMatch(/read 151 events: \d+ kept, \d+ not parsed \(they cannot pass the rule's first filters\), 3 dropped \(3 outside the window \[2025-02-28T12:00:00Z, 2025-03-01T12:00:00Z\]: TimeGenerated 2025-02-26T10:00:00Z to 2025-02-26T10:02:00Z\); 5 result rows, 5 alert\(s\)/);
     const all = capture();
     expect(await main(['run', RULE, '--events', 'examples/aad_noninteractive_signins.ndjson', '--now', '2025-03-01T12:00:00Z', '--parse-all'], all)).toBe(0);
-    expect(all.stderr).toContain('read 151 events: 148 kept, 3 dropped (3 outside the window 2025-02-28T12:00:00Z to 2025-03-01T12:00:00Z); 5 result rows, 5 alert(s)');
+    expect(all.stderr).toContain('read 151 events: 148 kept, 3 dropped (3 outside the window [2025-02-28T12:00:00Z, 2025-03-01T12:00:00Z]: TimeGenerated 2025-02-26T10:00:00Z to 2025-02-26T10:02:00Z); 5 result rows, 5 alert(s)');
     expect(all.stdout).toBe(io.stdout);
   });
 

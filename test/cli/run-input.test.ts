@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEventsText } from '../../src/backends/js/events.js';
 import { main } from '../../src/cli/main.js';
+import { toMillis } from '../../src/runtime.js';
 import { parseClock, readTimestamp } from '../../src/semantics/time.js';
 import { capture, ruleYaml } from '../helpers.js';
 
@@ -64,6 +65,8 @@ describe('the timestamp rule', () => {
       expect(parseClock('2025-03-01T12:00:00')).toBe(Date.UTC(2025, 2, 1, 12));
       expect(parseClock('2025-03-01T12:00:00Z')).toBe(Date.UTC(2025, 2, 1, 12));
       expect(parseClock('yesterday')).toBeUndefined();
+      // The runtime that built modules load reads its `now` by the same rule.
+      expect(toMillis('2025-03-01T12:00:00')).toBe(Date.UTC(2025, 2, 1, 12));
     } finally {
       if (tz === undefined) delete process.env.TZ;
       else process.env.TZ = tz;
@@ -95,7 +98,7 @@ describe('detc run: events dropped by the window are counted, with reasons', () 
     expect(r.stderr).toContain(`${path}:5: dropped: TimeGenerated "1740828600000" is a string of digits`);
     expect(r.stderr).toContain(`${path}:7: dropped: TimeGenerated is missing (there is "timeGenerated": column names are case-sensitive)`);
     expect(r.stderr).toContain(
-      'read 9 events: 3 kept, 6 dropped (3 TimeGenerated missing or null, 2 TimeGenerated not a date, 1 outside the window 2025-03-01T11:00:00Z to 2025-03-01T12:00:00Z); 3 result rows',
+      'read 9 events: 3 kept, 6 dropped (3 TimeGenerated missing or null, 2 TimeGenerated not a date, 1 outside the window [2025-03-01T11:00:00Z, 2025-03-01T12:00:00Z]: TimeGenerated 1970-01-01T00:00:12.3450000Z); 3 result rows',
     );
   });
 
@@ -115,7 +118,7 @@ describe('detc run: events dropped by the window are counted, with reasons', () 
     process.env.TZ = 'Asia/Tokyo';
     try {
       const r = await run(rule, '--events', file('times.ndjson', lines.join('\n')), '--now', '2025-03-01T12:00:00');
-      expect(r.stderr).toContain('outside the window 2025-03-01T11:00:00Z to 2025-03-01T12:00:00Z');
+      expect(r.stderr).toContain('outside the window [2025-03-01T11:00:00Z, 2025-03-01T12:00:00Z]');
       expect(r.stderr).toContain('3 kept');
     } finally {
       if (tz === undefined) delete process.env.TZ;
@@ -131,6 +134,9 @@ describe('detc run: events dropped by the window are counted, with reasons', () 
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`detc run: no usable events in ${noTime}: read 2 events: 0 kept, 2 dropped (2 TimeGenerated missing or null)`);
     expect(r.stdout).toBe('');
+    const json = await run(rule, '--events', noTime, '--now', NOW, '--format', 'json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: expect.stringContaining('no usable events'), input: { read: 2, kept: 0, dropped: { missing: 2 } } });
     // Without --now there is no window: the same events are all evaluated.
     expect((await run(rule, '--events', noTime)).code).toBe(0);
     const garbage = file('garbage.txt', 'this is not json\nnor is this\n');

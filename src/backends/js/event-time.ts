@@ -15,6 +15,8 @@ export interface Drop {
   readonly line?: number;
   /** What was wrong, for missing and notADate. */
   readonly detail?: string;
+  /** The event's TimeGenerated, for outsideWindow (a number of seconds read as milliseconds shows as 1970). */
+  readonly ms?: number;
 }
 
 /** Whether the query reads a table with a TimeGenerated datetime column (the window applies to its events). */
@@ -52,6 +54,6 @@ export function windowAdmission(ir: QueryIR, run: RunOptions): ((event: object) 
     if (value === null) return { reason: 'missing', detail: 'TimeGenerated is null' };
     const t = readTimestamp(value);
     if ('problem' in t) return { reason: 'notADate', detail: `TimeGenerated ${shown(value)} is ${t.problem}` };
-    return t.ms < start || t.ms > run.now ? { reason: 'outsideWindow' } : undefined;
+    return t.ms < start || t.ms > run.now ? { reason: 'outsideWindow', ms: t.ms } : undefined;
   };
 }

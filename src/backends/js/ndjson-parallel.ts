@@ -74,8 +74,8 @@ interface SegmentResult {
   readonly bad: BadLine[];
   /** Events without a usable TimeGenerated in a windowed run, numbered within the segment. */
   readonly drops: SegmentDrop[];
-  /** Events outside the window (only counted). */
-  readonly outsideWindow: number;
+  /** The TimeGenerated of each event outside the window. */
+  readonly outsideWindow: number[];
   /** Lines that are not valid UTF-8, numbered within the segment. */
   readonly invalidUtf8: number[];
 }
@@ -213,7 +213,7 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
     if (r.kept) for (const event of JSON.parse(r.kept) as unknown[]) h.onEvent(event);
     if (r.values.length) options.replay!(sharedStrings(r.values, pool));
     for (let i = 0; i < r.skipped; i++) h.onSkipped?.();
-    for (let i = 0; i < r.outsideWindow; i++) h.onDrop?.({ reason: 'outsideWindow' });
+    for (const ms of r.outsideWindow) h.onDrop?.({ reason: 'outsideWindow', ms });
     if (r.dropped) h.onDropped?.(r.dropped);
     lineBase += r.lines;
   };
@@ -338,12 +338,12 @@ function readSegment(fd: number, size: number, { segment, start, end }: SegmentR
   let lines = 0;
   let dropped = 0;
   let skipped = 0;
-  let outsideWindow = 0;
+  const outsideWindow: number[] = [];
   /** An event of line `lines`; `text` is its JSON when it is the whole line. */
   const event = (e: object, text: string | undefined, element?: number) => {
     const drop = admit?.(e);
     if (drop) {
-      if (drop.reason === 'outsideWindow') outsideWindow++;
+      if (drop.reason === 'outsideWindow') outsideWindow.push(drop.ms!);
       else drops.push({ ...drop, line: lines, element });
     } else if (inputs) {
       inputs(e, values);
