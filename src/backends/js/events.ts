@@ -261,7 +261,12 @@ class EventLines {
     }
     const r = readLine(raw, n, this.h.mayMatch);
     if (r === SKIPPED) this.h.onSkipped?.();
-    else if (r.bad) this.h.onBad(r.bad);
+    else if (r.bad && raw.trimStart().startsWith('{') && opensDocument(raw.trim())) {
+      // Pretty-printed documents after compact ones (`jq .` prints {} compactly): read on as documents.
+      this.shape = 'document';
+      this.documentLine = n;
+      this.document.push(raw);
+    } else if (r.bad) this.h.onBad(r.bad);
     else if (r.event) {
       const records = recordsOf(r.event);
       if (records) eachEventOf(r.event, n, (e, element) => this.event(e, n, element), (b) => this.h.onBad(b));
@@ -277,7 +282,8 @@ class EventLines {
 
   end(): void {
     if (this.shape !== 'document') return;
-    const text = this.document.join('\n');
+    const lines = this.document;
+    const text = lines.join('\n');
     this.document = [];
     // Several documents one after the other (`jq .` prints a stream so) are read one by one.
     let from = 0;
@@ -291,6 +297,8 @@ class EventLines {
       } catch (e) {
         const next = /non-whitespace character after JSON at position (\d+)/.exec((e as Error).message);
         if (!next) {
+          // A broken first document may be NDJSON whose first line was cut off ({"a": 1,).
+          if (from === 0 && this.asNdjson(lines)) return;
           this.h.onBad(documentError(e, rest, line));
           return;
         }
@@ -304,6 +312,21 @@ class EventLines {
       // The next document starts on the line of its first character.
       while (from < text.length && text.charCodeAt(from) <= 32) if (text.charCodeAt(from++) === 10) line++;
     }
+  }
+
+  /** The lines of what looked like a document read as NDJSON, if that gives any event at all. */
+  private asNdjson(lines: readonly string[]): boolean {
+    const parsed = lines.map((t, k) => parseEventLine(t, this.documentLine + k, false));
+    if (!parsed.some((r) => r.event)) return false;
+    parsed.forEach((r, k) => {
+      const n = this.documentLine + k;
+      if (r.bad) this.h.onBad(r.bad);
+      else if (r.event) {
+        if (recordsOf(r.event)) eachEventOf(r.event, n, (e, element) => this.event(e, n, element), (b) => this.h.onBad(b));
+        else this.event(r.event, n);
+      }
+    });
+    return true;
   }
 }
 
