@@ -5,6 +5,7 @@
 import { alertsFor, type AlertSpec, type RuleRun } from './backends/js/alerts.js';
 import { compileQuery, type CompiledQuery, type EventInput } from './backends/js/compile.js';
 import { restoreIr, type PortableIr } from './ir/portable.js';
+import { CLOCK_FORM, parseClock } from './semantics/time.js';
 
 export interface RunnableRule {
   readonly spec: AlertSpec;
@@ -17,8 +18,9 @@ export interface RunnableRule {
 }
 
 export function toMillis(now: Date | string | number): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : Date.parse(now);
-  if (Number.isNaN(ms)) throw new TypeError(`not a date: ${String(now)}`);
+  // Text follows the CLI's rule (semantics/time.ts): ISO 8601, UTC when it has no zone.
+  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : parseClock(now) ?? NaN;
+  if (Number.isNaN(ms)) throw new TypeError(`not a date: ${String(now)} (give ${CLOCK_FORM})`);
   return ms;
 }
 

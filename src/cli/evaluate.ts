@@ -3,15 +3,19 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { alertsFor, alertSpec, eachAlert, type Alert, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery } from '../backends/js/compile.js';
-import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../backends/js/events.js';
+import { windowAdmission } from '../backends/js/event-time.js';
+import { StrictEventsError, streamEvents, type StreamHandlers } from '../backends/js/events.js';
 import { ReaderThreads, streamEventsInParallel } from '../backends/js/ndjson-parallel.js';
 import { checkRuleFile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
+import { terminalSafe } from '../diagnostics/terminal.js';
 import { runRuleTests } from '../ruletest/ruletest.js';
+import { CLOCK_FORM, parseClock } from '../semantics/time.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
 import { checkPaths, CLI_SCRIPT, printDiagnostics, workersOption } from './common.js';
+import { InputReport } from './input-report.js';
 
 /** Below this size a file is read on the main thread: starting threads would cost more. */
 const PARALLEL_MIN_BYTES = 32 << 20;
@@ -52,12 +56,12 @@ export function ruleTests(argv: readonly string[], io: CliIO): number {
     if (!r.rule || !r.ir || hasErrors(r.diagnostics)) continue;
     const { results: tests, diagnostics } = runRuleTests(r.rule, r.ir);
     if (tests.length === 0 && diagnostics.length === 0) continue;
-    io.out(r.file);
+    io.out(terminalSafe(r.file));
     for (const d of diagnostics) io.out(formatDiagnostic(d, r.text, io.color));
     if (hasErrors(diagnostics)) broken++;
     for (const t of tests) {
-      io.out(`  ${mark(t.passed)} ${t.name}`);
-      for (const f of t.failures) io.out(`      ${f}`);
+      io.out(`  ${mark(t.passed)} ${terminalSafe(t.name)}`);
+      for (const f of t.failures) io.out(`      ${terminalSafe(f)}`);
       if (t.passed) passed++;
       else failed++;
     }
@@ -75,8 +79,8 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   const format = String(args.options.get('format') ?? (io.isTTY ? 'table' : 'ndjson'));
   if (!['table', 'ndjson', 'json'].includes(format)) throw new UsageError(`--format must be table, ndjson or json, got '${format}'`);
   const nowText = args.options.get('now');
-  const now = typeof nowText === 'string' ? Date.parse(nowText) : Date.now();
-  if (Number.isNaN(now)) throw new UsageError(`--now must be an ISO 8601 date, got '${String(nowText)}'`);
+  const now = typeof nowText === 'string' ? parseClock(nowText) : Date.now();
+  if (now === undefined) throw new UsageError(`--now must be ${CLOCK_FORM}, got '${terminalSafe(String(nowText))}'`);
 
   // Reader threads start first: their start-up overlaps the rule's compilation. They are stopped
   // however the run ends (the parallel read stops those it takes over itself).
@@ -111,53 +115,72 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
   const windowed = run.clockGiven && !run.args.options.has('no-window');
   const runOptions = { now: run.now, windowMs: windowed ? r.rule.queryPeriodMs : undefined };
   const session = query.open(runOptions);
-  const bad: BadLine[] = [];
-  let events = 0;
+  const admit = windowAdmission(r.ir, runOptions);
+  const strict = run.args.options.has('strict');
+  const source = run.eventsPath === '-' ? 'stdin' : run.eventsPath;
+  const report = new InputReport(source, admit && [run.now - runOptions.windowMs!, run.now], (text) => io.err(terminalSafe(text)));
   let bytes = 0;
   let lastProgress = Date.now();
   const progress = io.isTTY && run.eventsPath !== '-';
   // Lines that cannot pass the rule's first filters are skipped unparsed, unless every line must
   // be checked (--strict, --parse-all).
-  const parseAll = run.args.options.has('strict') || run.args.options.has('parse-all');
-  let skipped = 0;
+  const parseAll = strict || run.args.options.has('parse-all');
   const handlers: StreamHandlers = {
     onEvent: (e) => {
-      events++;
+      report.kept++;
       session.push(e);
     },
     onBad: (b) => {
-      if (run.args.options.has('strict')) throw new StrictEventsError(b, run.eventsPath);
-      bad.push(b);
-      if (bad.length <= 20) io.err(`${run.eventsPath}:${b.line}: skipped: ${b.message}`);
+      if (strict) throw new StrictEventsError({ line: b.line, message: terminalSafe(b.message) }, terminalSafe(source));
+      report.bad(b);
+    },
+    onInvalidUtf8: (line) => {
+      if (strict) throw new StrictEventsError({ line, message: 'not valid UTF-8' }, terminalSafe(source));
+      report.invalidUtf8(line);
+    },
+    admit,
+    onDrop: (d) => {
+      if (strict && d.reason !== 'outsideWindow') {
+        throw new StrictEventsError({ line: d.line ?? 0, message: terminalSafe(`${d.element === undefined ? '' : `element ${d.element}: `}dropped: ${d.detail}`) }, terminalSafe(source));
+      }
+      report.drop(d);
     },
     onBytes: progress
       ? (n) => {
           bytes += n;
           if (Date.now() - lastProgress > 500) {
             lastProgress = Date.now();
-            process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${events + skipped} events`);
+            process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${report.read} events`);
           }
         }
       : undefined,
     mayMatch: parseAll ? undefined : query.rawTextFilter,
-    onSkipped: () => void skipped++,
-    onDropped: (n) => void (events += n),
+    onSkipped: () => void report.notParsed++,
+    onDropped: (n) => void (report.kept += n),
   };
   try {
     if (threads.workers.length > 0) await streamEventsInParallel(run.eventsPath, handlers, { threads, ir: r.ir, run: runOptions, parseAll, replay: session.replay });
     else await streamEvents(run.eventsPath, handlers);
   } catch (e) {
     const reason = fileProblem(e, run.eventsPath);
-    if (reason) throw new UsageError(`cannot read the events file ${run.eventsPath}: ${reason}`);
+    if (reason) throw new UsageError(`cannot read the events file ${terminalSafe(run.eventsPath)}: ${reason}`);
     throw e;
+  } finally {
+    if (progress) process.stderr.write('\r\x1b[K');
   }
-  if (progress) process.stderr.write('\r\x1b[K');
-  if (bad.length > 20) io.err(`${run.eventsPath}: ${bad.length - 20} more bad lines skipped`);
+  for (const line of report.more()) io.err(terminalSafe(line));
+  if (report.unusable) {
+    // Nothing could be evaluated: 0 alerts would say "no detection", which the input cannot tell.
+    const error = `no usable events in ${source}: ${report.summary()}. Give NDJSON (one JSON object per line), a JSON array, or JSON documents (events or {"records": [...]})${admit ? ', with TimeGenerated as ISO 8601 text or a number of milliseconds since 1970' : ''}.`;
+    if (run.format === 'json') io.out(JSON.stringify({ error, input: report }, null, 2));
+    io.err(terminalSafe(`detc run: ${error}`));
+    return 1;
+  }
   const result = session.end();
   // NDJSON is written as the alerts are made, a thousand per write, none kept: on large results
   // keeping them all cost more in garbage collection than making them.
-  const alertCount = run.format === 'ndjson' ? writeNdjson(eachAlert(alertSpec(r.rule), result), io) : printRun(alertsFor(alertSpec(r.rule), result), run.format, io);
-  io.err(`${events + skipped} events${skipped ? ` (${skipped} not parsed: they cannot pass the rule's first filters)` : ''}, ${result.rows.length} result rows, ${alertCount} alert(s)${bad.length ? `, ${bad.length} bad line(s) skipped` : ''}`);
+  const alertCount = run.format === 'ndjson' ? writeNdjson(eachAlert(alertSpec(r.rule), result), io) : printRun(alertsFor(alertSpec(r.rule), result), run.format, io, report);
+  io.err(terminalSafe(`${source}: ${report.summary()}; ${result.rows.length} result rows, ${alertCount} alert(s)`));
   return 0;
 }
 
@@ -178,14 +201,16 @@ function writeNdjson(alerts: Iterable<Alert>, io: CliIO): number {
 }
 
 /** The run as JSON or as text; how many alerts. */
-function printRun(run: RuleRun, format: string, io: CliIO): number {
+function printRun(run: RuleRun, format: string, io: CliIO, input: InputReport): number {
   if (format === 'json') {
-    io.out(JSON.stringify({ triggered: run.triggered, alerts: run.alerts }, null, 2));
+    io.out(JSON.stringify({ triggered: run.triggered, alerts: run.alerts, input }, null, 2));
     return run.alerts.length;
   }
+  // Values come from events and the rule: each is shown with its control characters escaped, so
+  // none can move the cursor, retitle the terminal or start a line of its own.
   for (const [i, a] of run.alerts.entries()) {
-    io.out(`alert ${i + 1}: ${a.displayName} [${a.severity}]`);
-    for (const e of a.entities) io.out(`  ${e.entityType}: ${Object.entries(e).filter(([k]) => k !== 'entityType').map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
+    io.out(`alert ${i + 1}: ${terminalSafe(String(a.displayName))} [${terminalSafe(String(a.severity))}]`);
+    for (const e of a.entities) io.out(`  ${terminalSafe(String(e.entityType))}: ${Object.entries(e).filter(([k]) => k !== 'entityType').map(([k, v]) => terminalSafe(`${k}=${String(v)}`)).join(', ')}`);
     io.out(table(a.rows));
   }
   if (run.alerts.length === 0) io.out('no alerts');
@@ -197,10 +222,10 @@ function table(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '';
   const cols = Object.keys(rows[0]!);
   const cell = (v: unknown) => {
-    const s = typeof v === 'string' ? v : JSON.stringify(v) ?? '';
+    const s = terminalSafe(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
     return s.length > 40 ? `${s.slice(0, 39)}…` : s;
   };
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const widths = cols.map((c) => Math.max(terminalSafe(c).length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => '  ' + vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+  return [line(cols.map(terminalSafe)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
 }

@@ -10,11 +10,14 @@
 import { dirname, resolve } from 'node:path';
 import { alertsFor, alertSpec, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery, type CompiledQuery } from '../backends/js/compile.js';
+import { windowAdmission } from '../backends/js/event-time.js';
 import { readEventsFile } from '../backends/js/events.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { terminalSafe } from '../diagnostics/terminal.js';
 import type { QueryIR } from '../ir/types.js';
 import { positionOf } from '../rule/load.js';
 import type { Rule } from '../rule/types.js';
+import { CLOCK_FORM, parseClock } from '../semantics/time.js';
 
 export interface RuleTestResult {
   readonly name: string;
@@ -39,28 +42,43 @@ export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = com
   const at = (i: number, key?: string) => ({ file: rule.source.file, ...positionOf(rule.source, key ? ['tests', i, key] : ['tests', i]) });
   specs.forEach((t, i) => {
     const name = typeof t.name === 'string' ? t.name : `test ${i + 1}`;
-    const now = typeof t.now === 'string' ? Date.parse(t.now) : typeof t.now === 'number' ? t.now : NaN;
-    if (Number.isNaN(now)) {
-      diagnostics.push(makeDiagnostic('TestFailed', [`${name}: 'now' must be an ISO 8601 date, e.g. 2025-03-01T12:00:00Z`], at(i, 'now')));
+    const now = typeof t.now === 'string' ? parseClock(t.now) : typeof t.now === 'number' && Number.isFinite(t.now) ? t.now : undefined;
+    if (now === undefined) {
+      diagnostics.push(makeDiagnostic('TestFailed', [`${name}: 'now' must be ${CLOCK_FORM} (or a number of milliseconds since 1970)`], at(i, 'now')));
       return;
     }
+    const options = { now, windowMs: t.window === false ? undefined : rule.queryPeriodMs };
+    // Events the window cannot place (no usable TimeGenerated) make the test broken, not quietly
+    // smaller: a test expecting no alert would otherwise pass on events the rule never saw.
+    const admit = windowAdmission(ir, options);
+    const unplaced = (where: string, detail: string | undefined) =>
+      diagnostics.push(makeDiagnostic('BadEvents', [`${where}: ${terminalSafe(detail ?? '')}; the rule's window (queryPeriod before 'now') needs TimeGenerated as ISO 8601 text or a number of milliseconds since 1970 (or set window: false)`], at(i, 'events')));
     let events: unknown[];
     if (typeof t.events === 'string') {
       const path = resolve(dirname(rule.source.file), t.events);
       try {
-        const read = readEventsFile(path);
-        for (const b of read.bad) diagnostics.push(makeDiagnostic('BadEvents', [`${t.events}:${b.line}: ${b.message}`], at(i, 'events')));
+        const read = readEventsFile(path, admit);
+        // Messages quote event text: shown escaped, as everything from events on a terminal.
+        for (const b of read.bad) diagnostics.push(makeDiagnostic('BadEvents', [`${t.events}:${b.line}: ${terminalSafe(b.message)}`], at(i, 'events')));
+        for (const line of read.invalidUtf8) diagnostics.push(makeDiagnostic('BadEvents', [`${t.events}:${line}: not valid UTF-8 (save the file as UTF-8)`], at(i, 'events')));
+        for (const d of read.drops) if (d.reason !== 'outsideWindow') unplaced(`${t.events}:${d.line}${d.element === undefined ? '' : ` (element ${d.element})`}`, d.detail);
+        if (read.events.length + read.drops.length === 0 && read.bad.length === 0) diagnostics.push(makeDiagnostic('BadEvents', [`${t.events} holds no events`], at(i, 'events')));
         events = read.events;
       } catch (e) {
         diagnostics.push(makeDiagnostic('BadEvents', [`cannot read events file ${t.events}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], at(i, 'events')));
         return;
       }
-    } else if (Array.isArray(t.events)) events = t.events;
-    else {
+    } else if (Array.isArray(t.events)) {
+      events = t.events.filter((e: unknown, k) => {
+        const drop = e !== null && typeof e === 'object' && !Array.isArray(e) ? admit?.(e) : undefined;
+        if (drop && drop.reason !== 'outsideWindow') unplaced(`event ${k + 1}`, drop.detail);
+        return drop === undefined;
+      });
+    } else {
       diagnostics.push(makeDiagnostic('TestFailed', [`${name}: 'events' must be a file path or a list of events`], at(i)));
       return;
     }
-    const run = alertsFor(alertSpec(rule), query.run(events, { now, windowMs: t.window === false ? undefined : rule.queryPeriodMs }));
+    const run = alertsFor(alertSpec(rule), query.run(events, options));
     const failures = check(t.expect ?? {}, run);
     results.push({ name, passed: failures.length === 0, failures, run });
   });

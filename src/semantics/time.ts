@@ -1,4 +1,5 @@
 /** KQL datetime/timespan functions over ms values. */
+import { toDatetime } from './values.js';
 
 /** `bin(v, size)`: round down to a multiple of size; null for null or non-positive size. */
 export function bin(v: number | null, size: number | null): number | null {
@@ -66,3 +67,40 @@ export function formatDatetime(ms: number | null, format: string): string {
     }
   });
 }
+
+/**
+ * The one rule for timestamps read from outside a query: an event's TimeGenerated and a run's clock
+ * (`--now`, a rule test's `now`). Kusto keeps every datetime in UTC and recommends ISO 8601 text
+ * (https://learn.microsoft.com/azure/kusto/query/scalar-data-types/datetime), so:
+ *   - ISO 8601 text: a date, optionally a time (T or a space, minutes, seconds, a fraction) and a
+ *     zone (Z or +hh:mm / -hh:mm); text without a zone is UTC, as in Kusto, never machine time.
+ *   - a JSON number: milliseconds since 1970 (as JavaScript and most JSON exports count). Only
+ *     milliseconds: guessing seconds from the magnitude would misread some values without a word;
+ *     the reason given for a dropped event prints the instant a number was read as instead.
+ *   - anything else, digit strings ("1740828600000") included, is not a timestamp.
+ */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:\d{2})?$/i;
+
+export type Timestamp = { readonly ms: number } | { readonly problem: string };
+
+/** A value as a timestamp under the rule above, or why it is not one. */
+export function readTimestamp(value: unknown): Timestamp {
+  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= MAX_MS ? { ms: value } : { problem: 'a number out of the range of dates' };
+  if (typeof value !== 'string') return { problem: value === null ? 'null' : `a JSON ${Array.isArray(value) ? 'array' : typeof value}, not ISO 8601 text or a number of milliseconds` };
+  if (/^\d+$/.test(value)) return { problem: 'a string of digits (milliseconds since 1970 must be a JSON number)' };
+  if (!ISO_8601.test(value)) return { problem: 'not ISO 8601 text such as 2025-03-01T12:00:00Z' };
+  // The evaluator's own conversion, so that the window here and in the query agree to the ms.
+  const ms = toDatetime(value);
+  return ms === null ? { problem: 'not a valid date (a day or time out of range)' } : { ms };
+}
+
+/** JavaScript dates reach ±8.64e15 ms; Kusto's years 1-9999 lie within. */
+const MAX_MS = 8.64e15;
+
+/** A clock given as text (`--now`, a rule test's `now`) in ms, or undefined when it is not ISO 8601. */
+export function parseClock(text: string): number | undefined {
+  const t = readTimestamp(text.trim());
+  return 'ms' in t ? t.ms : undefined;
+}
+
+export const CLOCK_FORM = 'an ISO 8601 date such as 2025-03-01T12:00:00Z (read as UTC when it has no zone)';

@@ -40,10 +40,10 @@ describe('detc run', () => {
     const alerts = io.stdout.trim().split('\n').map((l) => JSON.parse(l) as { displayName: string });
     expect(alerts).toHaveLength(5);
     // Lines that cannot pass the rule's first filters are counted but not parsed.
-    expect(io.stderr).toMatch(/151 events \(\d+ not parsed: they cannot pass the rule's first filters\), 5 result rows, 5 alert\(s\)/);
+    expect(io.stderr).toMatch(/read 151 events: \d+ kept, \d+ not parsed \(they cannot pass the rule's first filters\), 3 dropped \(3 outside the window \[2025-02-28T12:00:00Z, 2025-03-01T12:00:00Z\]: TimeGenerated 2025-02-26T10:00:00Z to 2025-02-26T10:02:00Z\); 5 result rows, 5 alert\(s\)/);
     const all = capture();
     expect(await main(['run', RULE, '--events', 'examples/aad_noninteractive_signins.ndjson', '--now', '2025-03-01T12:00:00Z', '--parse-all'], all)).toBe(0);
-    expect(all.stderr).toContain('151 events, 5 result rows, 5 alert(s)');
+    expect(all.stderr).toContain('read 151 events: 148 kept, 3 dropped (3 outside the window [2025-02-28T12:00:00Z, 2025-03-01T12:00:00Z]: TimeGenerated 2025-02-26T10:00:00Z to 2025-02-26T10:02:00Z); 5 result rows, 5 alert(s)');
     expect(all.stdout).toBe(io.stdout);
   });
 
@@ -56,7 +56,7 @@ describe('detc run', () => {
     expect(await main(['run', RULE, '--events', file, '--now', '2025-03-01T12:00:00Z'], io)).toBe(0);
     expect(io.stderr).toContain(`${file}:2: skipped: invalid JSON`);
     expect(io.stderr).toContain(`${file}:3: skipped: not a JSON object`);
-    expect(io.stderr).toMatch(/151 events \(\d+ not parsed[^)]*\), 5 result rows, 5 alert\(s\), 2 bad line\(s\) skipped/);
+    expect(io.stderr).toMatch(/read 151 events: \d+ kept, \d+ not parsed[^)]*\), 3 dropped \([^)]*\); 2 bad lines skipped; 5 result rows, 5 alert\(s\)/);
     const strict = capture();
     expect(await main(['run', RULE, '--events', file, '--strict'], strict)).toBe(1);
     expect(strict.stderr).toContain(`${file}:2: invalid JSON`);
@@ -79,7 +79,7 @@ describe('detc run', () => {
   });
 
   it('reads a JSON array too', () => {
-    expect(parseEventsText('[{"a":1},{"a":2}, 3]')).toEqual({ events: [{ a: 1 }, { a: 2 }], bad: [{ line: 3, message: 'element 2 of the JSON array is not an object' }] });
+    expect(parseEventsText('[{"a":1},{"a":2}, 3]')).toEqual({ events: [{ a: 1 }, { a: 2 }], bad: [{ line: 1, message: 'element 2 of the JSON array is not a JSON object' }] });
   });
 });
 

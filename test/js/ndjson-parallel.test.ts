@@ -3,13 +3,14 @@
 // same counts as the sequential reader. The worker threads run the built CLI entry point
 // (bin/detc.js over build/detc.cjs), which `npm test` builds first.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery, type RunOptions } from '../../src/backends/js/compile.js';
+import { windowAdmission } from '../../src/backends/js/event-time.js';
 import { StrictEventsError, streamEvents, type BadLine, type StreamHandlers } from '../../src/backends/js/events.js';
-import { ReaderThreads, streamEventsInParallel } from '../../src/backends/js/ndjson-parallel.js';
+import { ReaderThreads, segmentBytes, streamEventsInParallel, type SegmentReadStats } from '../../src/backends/js/ndjson-parallel.js';
 import { main } from '../../src/cli/main.js';
 import { checkRuleFile } from '../../src/compile.js';
 import { capture } from '../helpers.js';
@@ -32,6 +33,10 @@ interface Outcome {
   events: number;
   skipped: number;
   bad: BadLine[];
+  /** Events without a usable TimeGenerated, with their lines and reasons. */
+  unplaced: { line?: number; element?: number; detail?: string }[];
+  outsideWindow: number;
+  invalidUtf8: number[];
   rows: Record<string, unknown>[];
 }
 
@@ -48,7 +53,7 @@ async function read(ruleFile: string, file: string, how: How): Promise<Outcome> 
   const query = compileQuery(r.ir!);
   const run: RunOptions = { now: NOW, windowMs: r.rule!.queryPeriodMs };
   const session = query.open(run);
-  const out: Outcome = { events: 0, skipped: 0, bad: [], rows: [] };
+  const out: Outcome = { events: 0, skipped: 0, bad: [], unplaced: [], outsideWindow: 0, invalidUtf8: [], rows: [] };
   const handlers: StreamHandlers = {
     onEvent: (e) => {
       out.events++;
@@ -58,6 +63,13 @@ async function read(ruleFile: string, file: string, how: How): Promise<Outcome> 
       if (how.strict) throw new StrictEventsError(b, file);
       out.bad.push(b);
     },
+    admit: windowAdmission(r.ir!, run),
+    onDrop: (d) => {
+      if (d.reason === 'outsideWindow') out.outsideWindow++;
+      else if (how.strict) throw new StrictEventsError({ line: d.line!, message: d.detail! }, file);
+      else out.unplaced.push({ line: d.line, element: d.element, detail: d.detail });
+    },
+    onInvalidUtf8: (line) => void out.invalidUtf8.push(line),
     mayMatch: how.parseAll ? undefined : query.rawTextFilter,
     onSkipped: () => void out.skipped++,
     onDropped: (n) => void (out.events += n),
@@ -107,6 +119,58 @@ describe('parallel NDJSON reading', () => {
     }
     // Without the prefilter as well.
     expect(await read(rule, file, { segmentBytes: 997, parseAll: true })).toEqual(await read(rule, file, { parseAll: true }));
+  });
+
+  it('reports the same dropped events, invalid UTF-8 lines and opened records wrappers as the sequential reader', async () => {
+    const lines = readFileSync(join(root, 'examples/aad_noninteractive_signins.ndjson'), 'utf8').trim().split('\n');
+    const records = JSON.stringify({ records: lines.slice(20, 30).map((l) => JSON.parse(l) as unknown) });
+    const noTime = lines[31]!.replace('"TimeGenerated"', '"timeGenerated"');
+    const garbage = lines[32]!.replace(/"TimeGenerated":"[^"]*"/, '"TimeGenerated":"garbage"');
+    const latin1 = Buffer.from(`${lines[33]!.replace(/}$/, ',"Note":"caf\xe9"}')}\n`, 'latin1');
+    const file = join(dir, 'dropped.ndjson');
+    writeFileSync(file, Buffer.concat([Buffer.from(`${awkwardSignins()}\r\n${records}\n${noTime}\n${garbage}\n`), latin1, Buffer.from(lines.slice(34).join('\n'))]));
+    const rule = join(root, 'rules/application_access_token_entra.yaml');
+    const sequential = await read(rule, file, { parseAll: true });
+    expect(sequential.unplaced.map((u) => u.detail)).toEqual(['TimeGenerated is missing (there is "timeGenerated": column names are case-sensitive)', 'TimeGenerated "garbage" is not ISO 8601 text such as 2025-03-01T12:00:00Z']);
+    expect(sequential.invalidUtf8).toHaveLength(1);
+    for (const segmentBytes of [61, 4096]) {
+      expect(await read(rule, file, { segmentBytes, parseAll: true }), `segments of ${segmentBytes} bytes`).toEqual(sequential);
+      expect(await read(rule, file, { segmentBytes, parseAll: true, values: true }), `segments of ${segmentBytes} bytes, summarize inputs`).toEqual(sequential);
+    }
+    expect(await read(rule, file, { segmentBytes: 500 })).toEqual(await read(rule, file, {}));
+    // --strict stops at the same place: the first bad line or unplaced event in file order.
+    const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e as StrictEventsError).bad);
+    const first = await failure(read(rule, file, { strict: true, parseAll: true }));
+    expect(first).toEqual({ line: 2, message: expect.stringContaining('invalid JSON') });
+    writeFileSync(file, readFileSync(file, 'latin1').replace('{not json', '{"not":"json"}').replace(/\n42\r/, '\n{}\r'), 'latin1');
+    const unplaced = await failure(read(rule, file, { strict: true, parseAll: true }));
+    expect(unplaced).toEqual({ line: 2, message: 'TimeGenerated is missing' });
+    expect(await failure(read(rule, file, { strict: true, parseAll: true, segmentBytes: 2000 }))).toEqual(unplaced);
+  });
+
+  it('reads a line much longer than a segment in work linear in its length', () => {
+    // The segment that owns a long line reads on to its end: each byte is searched for \n once
+    // and copied once, however long the line (it was read in 64 KB steps, each copying all before).
+    const work = (lineBytes: number): SegmentReadStats & { ok: boolean } => {
+      const long = JSON.stringify({ TimeGenerated: '2025-03-01T11:00:00Z', UserAgent: 'x'.repeat(lineBytes) });
+      const file = join(dir, `long-${lineBytes}.ndjson`);
+      writeFileSync(file, `{"a":1}\n${long}\n{"b":2}\n`);
+      const fd = openSync(file, 'r');
+      try {
+        const stats: SegmentReadStats = { scanned: 0, copied: 0 };
+        const bytes = segmentBytes(fd, statSync(file).size, 1, 1 + 65_536, stats);
+        return { ...stats, ok: bytes.toString() === `${long}\n` };
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const small = work(2 << 20);
+    const large = work(8 << 20);
+    expect([small.ok, large.ok]).toEqual([true, true]);
+    for (const [w, n] of [[small, 2 << 20], [large, 8 << 20]] as const) {
+      expect(w.copied).toBeLessThanOrEqual(n + 200);
+      expect(w.scanned).toBeLessThanOrEqual(n + 3 * 65_536);
+    }
   });
 
   it('keeps file order where the result depends on it (take, first-seen order of groups)', async () => {

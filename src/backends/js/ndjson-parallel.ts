@@ -13,13 +13,13 @@
  * Memory stays bounded: a worker has at most two segments in flight, and no segment is handed out
  * further than a few segments ahead of the next one the main thread needs.
  */
-import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parentPort, Worker } from 'node:worker_threads';
 import type { QueryIR } from '../../ir/types.js';
 import type { Value } from '../../semantics/values.js';
 import { compileQuery, type RunOptions } from './compile.js';
-import { eachLine, readLine, SKIPPED, streamEvents, withoutCR, type BadLine, type StreamHandlers } from './events.js';
+import { windowAdmission, type Drop } from './event-time.js';
+import { decodeLines, opensDocument, readLine, recordsOf, eachEventOf, SKIPPED, streamEvents, type BadLine, type StreamHandlers } from './events.js';
 
 export interface ParallelReadOptions {
   /**
@@ -72,7 +72,15 @@ interface SegmentResult {
   readonly skipped: number;
   /** Bad lines, numbered within the segment. */
   readonly bad: BadLine[];
+  /** Events without a usable TimeGenerated in a windowed run, numbered within the segment. */
+  readonly drops: SegmentDrop[];
+  /** The TimeGenerated of each event outside the window. */
+  readonly outsideWindow: number[];
+  /** Lines that are not valid UTF-8, numbered within the segment. */
+  readonly invalidUtf8: number[];
 }
+
+type SegmentDrop = Drop & { readonly line: number; readonly element?: number };
 
 /**
  * Just under 1 MB: Node decodes latin1 text of more than about 1,031,000 bytes into an external
@@ -82,13 +90,18 @@ const DEFAULT_SEGMENT_BYTES = 960 * 1024;
 const IN_FLIGHT_PER_WORKER = 2;
 const TAIL_BYTES = 1 << 16;
 
-/** Whether the file is NDJSON as far as a parallel read is concerned (a JSON array is read whole). */
+/**
+ * Whether the file is NDJSON as far as a parallel read is concerned: its first line with data
+ * does not open a JSON document (an array or a pretty-printed object is read whole). A first line
+ * longer than the head read here is an NDJSON line: lines that open documents are short.
+ */
 function startsAsNdjson(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(4096);
     const text = head.toString('utf8', 0, readSync(fd, head, 0, head.length, 0)).replace(/^\ufeff/, '').trimStart();
-    return text.length > 0 && !text.startsWith('[');
+    const firstLine = text.slice(0, (text.indexOf('\n') + 1 || text.length + 1) - 1).trim();
+    return firstLine.length > 0 && !opensDocument(firstLine);
   } finally {
     closeSync(fd);
   }
@@ -196,10 +209,11 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
   const pool = new Map<string, string>();
   const use = (r: SegmentResult) => {
     h.onBytes?.(r.bytes);
-    for (const b of r.bad) h.onBad({ line: lineBase + b.line, message: b.message });
+    reportProblems(r, lineBase, h);
     if (r.kept) for (const event of JSON.parse(r.kept) as unknown[]) h.onEvent(event);
     if (r.values.length) options.replay!(sharedStrings(r.values, pool));
     for (let i = 0; i < r.skipped; i++) h.onSkipped?.();
+    for (const ms of r.outsideWindow) h.onDrop?.({ reason: 'outsideWindow', ms });
     if (r.dropped) h.onDropped?.(r.dropped);
     lineBase += r.lines;
   };
@@ -242,30 +256,47 @@ function readAt(fd: number, position: number, length: number): Buffer {
   return n < length ? buffer.subarray(0, n) : buffer;
 }
 
+/** Work done finding a segment's end, for tests that check it stays linear in the line's length. */
+export interface SegmentReadStats {
+  /** Bytes searched for \n. */
+  scanned: number;
+  /** Bytes copied to join the pieces of a line. */
+  copied: number;
+}
+
 /**
- * The text of the lines that start in [start, end): from just after the first \n at or after
+ * The bytes of the lines that start in [start, end): from just after the first \n at or after
  * start - 1 (or from 0), through the \n that ends the last of them, which may lie beyond `end`.
- * Cutting at \n bytes never splits a UTF-8 character.
+ * Cutting at \n bytes never splits a UTF-8 character. A line that goes on past the tail read
+ * with the segment is read in pieces that double in size, each searched once, and joined once.
  */
-function segmentText(fd: number, size: number, start: number, end: number): string {
+export function segmentBytes(fd: number, size: number, start: number, end: number, stats?: SegmentReadStats): Buffer {
   const from = start === 0 ? 0 : start - 1;
   // A little is read past the end, where the last line usually ends.
-  let bytes = readAt(fd, from, Math.min(size, end + TAIL_BYTES) - from);
+  const bytes = readAt(fd, from, Math.min(size, end + TAIL_BYTES) - from);
   const first = start === 0 ? 0 : bytes.indexOf(10) + 1;
-  if (start > 0 && (first === 0 || first >= end - from)) return ''; // no line starts here
+  if (start > 0 && (first === 0 || first >= end - from)) return Buffer.alloc(0); // no line starts here
+  if (stats) stats.scanned += bytes.length;
   let stop = bytes.indexOf(10, end - from - 1);
-  while (stop < 0 && from + bytes.length < size) {
+  if (stop >= 0) return bytes.subarray(first, stop + 1);
+  const pieces = [bytes.subarray(first)];
+  let length = pieces[0]!.length;
+  for (let position = from + bytes.length, want = TAIL_BYTES; stop < 0 && position < size; want = Math.min(want * 2, MAX_PIECE_BYTES)) {
     // A line longer than the tail: read on to its end.
-    const more = readAt(fd, from + bytes.length, TAIL_BYTES);
+    const more = readAt(fd, position, Math.min(want, size - position));
+    if (more.length === 0) break;
+    position += more.length;
+    if (stats) stats.scanned += more.length;
     stop = more.indexOf(10);
-    if (stop >= 0) stop += bytes.length;
-    bytes = Buffer.concat([bytes, more]);
+    pieces.push(stop < 0 ? more : more.subarray(0, stop + 1));
+    length += pieces[pieces.length - 1]!.length;
   }
-  const lines = bytes.subarray(first, stop < 0 ? bytes.length : stop + 1);
-  // ASCII text (most logs) decodes as latin1, a plain copy, about three times faster than UTF-8.
-  // Segments stay under the size where Node makes such strings external (see DEFAULT_SEGMENT_BYTES).
-  return lines.toString(isAscii(lines) ? 'latin1' : 'utf8');
+  if (stats) stats.copied += length;
+  return Buffer.concat(pieces, length);
 }
+
+/** The largest piece read at once while looking for the end of a long line. */
+const MAX_PIECE_BYTES = 16 << 20;
 
 /**
  * The worker thread's side: takes what to read from the first message, then answers segment
@@ -285,40 +316,65 @@ function segmentReader(input: WorkerInput): (request: SegmentRequest) => Segment
   // With summarize inputs the filters run inside `inputs`; the event filter is not needed then.
   const inputs = input.summarize ? query.summarizeInputs!(input.run) : undefined;
   const passes = inputs ? undefined : query.eventFilter?.(input.run);
+  const admit = windowAdmission(input.ir, input.run);
   const fd = openSync(input.path, 'r');
   const size = statSync(input.path).size;
-  return (request) => readSegment(fd, size, request, mayMatch, passes, inputs);
+  return (request) => readSegment(fd, size, request, { mayMatch, passes, inputs, admit });
 }
 
-function readSegment(
-  fd: number,
-  size: number,
-  { segment, start, end }: SegmentRequest,
-  mayMatch: ((line: string) => boolean) | undefined,
-  passes: ((event: unknown) => boolean) | undefined,
-  inputs: ((event: unknown, out: Value[]) => void) | undefined,
-): SegmentResult {
-  const text = segmentText(fd, size, start, end);
+interface SegmentWork {
+  readonly mayMatch: ((line: string) => boolean) | undefined;
+  readonly passes: ((event: unknown) => boolean) | undefined;
+  readonly inputs: ((event: unknown, out: Value[]) => void) | undefined;
+  readonly admit: ((event: object) => Drop | undefined) | undefined;
+}
+
+function readSegment(fd: number, size: number, { segment, start, end }: SegmentRequest, { mayMatch, passes, inputs, admit }: SegmentWork): SegmentResult {
   const kept: string[] = [];
   const values: Value[] = [];
   const bad: BadLine[] = [];
+  const drops: SegmentDrop[] = [];
+  const invalidUtf8: number[] = [];
   let lines = 0;
   let dropped = 0;
   let skipped = 0;
-  const line = (t: string) => {
+  const outsideWindow: number[] = [];
+  /** An event of line `lines`; `text` is its JSON when it is the whole line. */
+  const event = (e: object, text: string | undefined, element?: number) => {
+    const drop = admit?.(e);
+    if (drop) {
+      if (drop.reason === 'outsideWindow') outsideWindow.push(drop.ms!);
+      else drops.push({ ...drop, line: lines, element });
+    } else if (inputs) {
+      inputs(e, values);
+      dropped++; // as an event: what the main thread gets are its values
+    } else if (passes && !passes(e)) dropped++;
+    else kept.push(text ?? JSON.stringify(e)); // as parsed: trim() removes blanks JSON.parse would refuse
+  };
+  decodeLines(segmentBytes(fd, size, start, end), (t, invalid) => {
     lines++;
+    if (invalid) invalidUtf8.push(lines);
     const r = readLine(t, lines, mayMatch, start === 0 && lines === 1);
     if (r === SKIPPED) skipped++;
     else if (r.bad) bad.push(r.bad);
     else if (r.event) {
-      if (inputs) {
-        inputs(r.event, values);
-        dropped++; // as an event: what the main thread gets are its values
-      } else if (passes && !passes(r.event)) dropped++;
-      else kept.push(r.text!); // as parsed: trim() removes blanks JSON.parse would refuse
+      if (recordsOf(r.event)) eachEventOf(r.event, lines, (e, element) => event(e, undefined, element), (b) => bad.push(b));
+      else event(r.event, r.text);
     }
-  };
-  const rest = eachLine(text, line);
-  if (rest < text.length) line(withoutCR(text.slice(rest)));
-  return { segment, lines, bytes: end - start, kept: kept.length ? `[${kept.join(',')}]` : '', values, dropped, skipped, bad };
+  });
+  return { segment, lines, bytes: end - start, kept: kept.length ? `[${kept.join(',')}]` : '', values, dropped, skipped, bad, drops, outsideWindow, invalidUtf8 };
+}
+
+/**
+ * A segment's invalid UTF-8 lines, bad lines and dropped events, in line order as the sequential
+ * reader reports them (a strict run stops at the first).
+ */
+function reportProblems(r: SegmentResult, lineBase: number, h: StreamHandlers): void {
+  const problems: { line: number; report: () => void }[] = [];
+  for (const line of r.invalidUtf8) problems.push({ line, report: () => h.onInvalidUtf8?.(lineBase + line) });
+  for (const b of r.bad) problems.push({ line: b.line, report: () => h.onBad({ line: lineBase + b.line, message: b.message }) });
+  for (const d of r.drops) problems.push({ line: d.line, report: () => h.onDrop?.({ ...d, line: lineBase + d.line }) });
+  // A stable sort: a line's encoding is reported before what is wrong with its JSON.
+  if (r.bad.length + r.drops.length + r.invalidUtf8.length > 1) problems.sort((a, b) => a.line - b.line);
+  for (const p of problems) p.report();
 }
