@@ -227,5 +227,5 @@ function table(rows: Record<string, unknown>[]): string {
   };
   const widths = cols.map((c) => Math.max(terminalSafe(c).length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => '  ' + vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  return [line(cols.map(terminalSafe)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+  return [line(cols.map((c) => terminalSafe(c))), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
 }
