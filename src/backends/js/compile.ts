@@ -12,7 +12,7 @@ import { planAggregates } from './aggregates.js';
 import { generateRowBuilder } from './codegen.js';
 import { compileExpressions } from './expressions.js';
 import { fusePrefix, FusedRunState } from './fuse.js';
-import type { GroupTable } from './groups.js';
+import { GroupTable } from './groups.js';
 import { compileOperator } from './operators.js';
 import { closureRowBuilder } from './output.js';
 import { constantLets, rawTextFilter } from './prefilter.js';
@@ -68,6 +68,33 @@ export interface Session {
   end(): ResultTable;
 }
 
+/**
+ * One idle instance of each class a run creates on the hot path, kept for the life of the module.
+ * V8 reaches the map (hidden class) of such an instance from its class only through map
+ * transitions, which do not keep it alive: once a full GC collected the last run's instances, the
+ * next run's got a new map, and the query's optimised code, which checked the old one, was thrown
+ * away (`node --trace-deopt`: "weak objects"), so every run after a collection started again in the
+ * interpreter. Measured without them (a gc() before each run, as `npm run bench` does): the pure
+ * filter fell from 1.2-1.5x hand-written JS to 0.5-0.8x, with 136 such deoptimisations instead of 7.
+ */
+export const KEPT_INSTANCES: readonly object[] = [
+  new Collect<Row>([], (r) => r),
+  // Fields as a run sets them: the clock a non-integer number, the window and groups not yet set.
+  new FusedRunState(undefined, 0.5, IDLE_SINK, undefined),
+  new Link<undefined>({ init: () => undefined, push: () => {}, end: () => {} }, IDLE_SINK, undefined),
+  ...keptGroupTables(),
+];
+
+/** Group tables with a group made by each kind of lookup (their group objects are kept too). */
+function keptGroupTables(): GroupTable[] {
+  const tables = Array.from({ length: 4 }, () => new GroupTable(() => []));
+  tables[0]!.get0();
+  tables[1]!.get1('');
+  tables[2]!.get2('', 0);
+  tables[3]!.getN(['', 0, '']);
+  return tables;
+}
+
 /** Operators that map each row to at most one row and look at no other row. */
 const ROW_WISE = new Set<TabularOp['op']>(['where', 'extend', 'project', 'project-away', 'project-keep', 'project-reorder', 'project-rename']);
 
@@ -106,7 +133,14 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   });
   /** A tabular expression's rows in the current run (cached: a tabular let is evaluated once), and their layout. */
   const rowsOf = (t: Tabular) => ({ rows: evaluate(t), layout: compiledPipeline(t).layout });
-  const aggregatesOf = (o: Extract<TabularOp, { op: 'summarize' }>) => planAggregates(o.aggregates, x.aggregateSite);
+  // An idle object of each shape this query's runs create per group or row (accumulators, output
+  // rows), kept with the query for the reason given at KEPT_INSTANCES.
+  const keptInstances: object[] = [];
+  const aggregatesOf = (o: Extract<TabularOp, { op: 'summarize' }>) => {
+    const plan = planAggregates(o.aggregates, x.aggregateSite);
+    for (const s of plan.states) keptInstances.push(s.create());
+    return plan;
+  };
 
   /** A pipeline's chain into a sink, for one run. */
   interface Connection {
@@ -148,7 +182,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     let layout: Layout = fused ? { columns: fused.columns, width: fused.width } : sourceLayout;
     const steps: Step<any>[] = [];
     for (let k = fused?.count ?? 0; k < t.ops.length; k++) {
-      const compiled = compileOperator(t.ops[k]!, layout, stop, t.ops[k + 1], { x, rowsOf });
+      const compiled = compileOperator(t.ops[k]!, layout, stop, t.ops[k + 1], { x, rowsOf, aggregatesOf });
       if (compiled.step) steps.push(compiled.step);
       layout = compiled.layout;
     }
@@ -245,6 +279,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   const letOrder: Let[] = ir.lets.filter((l) => l.kind === 'scalar' && !constants.has(l.name));
   const letGetters = letOrder.map((l) => ({ name: l.name, get: x.expr((l as Extract<Let, { kind: 'scalar' }>).value, { columns: [], width: 0 }) }));
   const buildRow = options.mode === 'closures' ? closureRowBuilder(main.layout) : generateRowBuilder(main.layout.columns);
+  keptInstances.push(buildRow({ e: {}, v: [] }));
   /** Collects output rows as plain objects. */
   const collector = (rows: Record<string, unknown>[]): Sink => new Collect(rows, buildRow);
 

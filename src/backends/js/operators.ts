@@ -6,7 +6,7 @@
 import type { SortKey, Tabular, TabularOp } from '../../ir/types.js';
 import { sortCompare } from '../../semantics/compare.js';
 import { castElement, expansionElements } from '../../semantics/values.js';
-import { planAggregates } from './aggregates.js';
+import type { AggregatePlan } from './aggregates.js';
 import type { Expressions } from './expressions.js';
 import { groupKey } from './groups.js';
 import { joinStep } from './join.js';
@@ -17,6 +17,8 @@ export interface OperatorScope {
   readonly x: Expressions;
   /** A tabular expression's rows in the current run, and their layout (a join's right side). */
   rowsOf(t: Tabular): { rows: Row[]; layout: Layout };
+  /** A summarize's aggregates, planned with the query's call sites. */
+  aggregatesOf(o: Extract<TabularOp, { op: 'summarize' }>): AggregatePlan;
 }
 
 /** An operator's step (none for a pure renaming) and the new layout; `stop` ends the input early (take). */
@@ -71,8 +73,7 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
       return { layout: { columns, width: layout.width }, step: undefined };
     }
     case 'summarize': {
-      const plan = planAggregates(o.aggregates, x.aggregateSite);
-      return { layout: computedLayout(o.schema), step: summarizeStep(o, layout, after, plan, x) };
+      return { layout: computedLayout(o.schema), step: summarizeStep(o, layout, after, scope.aggregatesOf(o), x) };
     }
     case 'sort': {
       const cmp = sortComparator(o.keys, layout, x);
