@@ -94,3 +94,22 @@ export class GroupTable {
     return s;
   }
 }
+
+/**
+ * The key of a list of values as one string (distinct rows, join keys): kinds kept apart ("1" vs
+ * 1), strings length-prefixed so no two different lists share a key, objects by their JSON.
+ */
+export function groupKey(values: readonly Value[]): string {
+  let key = '';
+  for (const v of values) key += groupKey1(v);
+  return key;
+}
+
+function groupKey1(v: Value): string {
+  if (typeof v === 'string') return `s${v.length}:${v}`;
+  if (typeof v === 'number') return `n${v};`;
+  if (v === null || v === undefined) return 'z;';
+  if (typeof v === 'boolean') return v ? 't;' : 'f;';
+  const j = jsonText(v);
+  return `j${j.length}:${j}`;
+}
