@@ -9,6 +9,7 @@ import type { RunContext } from '../../catalog/types.js';
 import type { Value } from '../../semantics/values.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
 import { planAggregates } from './aggregates.js';
+import { RunBudget, type EvaluationLimits } from './limits.js';
 import { generateRowBuilder } from './codegen.js';
 import { compileExpressions } from './expressions.js';
 import { fusePrefix, FusedRunState } from './fuse.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   readonly now: number;
   /** Only events whose TimeGenerated lies in [now - window, now] are seen (Sentinel's queryPeriod). */
   readonly windowMs?: number;
+  /** Bounds on groups and produced rows (limits.ts); defaults when absent. */
+  readonly limits?: Partial<EvaluationLimits>;
 }
 
 export interface ResultTable {
@@ -104,6 +107,7 @@ interface RunState {
   options: RunOptions;
   letValues: Map<string, Value>;
   tabularCache: Map<Tabular, Row[]>;
+  budget: RunBudget;
 }
 
 export interface CompileOptions {
@@ -115,6 +119,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   const run: RunContext = { now: 0 };
   let state: RunState | undefined;
   const current = () => state!;
+  const budget = () => current().budget;
 
   // Scalar lets with a literal value are compile-time constants (lists precompile into sets).
   const constants = constantLets(ir);
@@ -182,13 +187,13 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     let layout: Layout = fused ? { columns: fused.columns, width: fused.width } : sourceLayout;
     const steps: Step<any>[] = [];
     for (let k = fused?.count ?? 0; k < t.ops.length; k++) {
-      const compiled = compileOperator(t.ops[k]!, layout, stop, t.ops[k + 1], { x, rowsOf, aggregatesOf });
+      const compiled = compileOperator(t.ops[k]!, layout, stop, t.ops[k + 1], { x, rowsOf, aggregatesOf, budget });
       if (compiled.step) steps.push(compiled.step);
       layout = compiled.layout;
     }
     // A fused summarize's groups reach the rest of the chain at the end of input.
     const fusedSummarize = fused?.summarize && (t.ops[fused.count - 1] as Extract<TabularOp, { op: 'summarize' }>);
-    const flush = fused?.summarize && groupsStep(fused.summarize.plan, fused.summarize.keyCount, () => {}, earlyWhere(fusedSummarize!, fused.summarize.plan, t.ops[fused.count], x));
+    const flush = fused?.summarize && groupsStep(fused.summarize.plan, fused.summarize.keyCount, () => budget().limits.maxGroups, () => {}, earlyWhere(fusedSummarize!, fused.summarize.plan, t.ops[fused.count], x));
     const timeGenerated = t.source.kind === 'table' ? sourceLayout.columns.find((c) => c.name === 'TimeGenerated' && c.type === 'datetime')?.get : undefined;
     return {
       layout,
@@ -285,7 +290,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
 
   const begin = (input: EventInput, options: RunOptions) => {
     run.now = options.now;
-    state = { input, options, letValues: new Map(), tabularCache: new Map() };
+    state = { input, options, letValues: new Map(), tabularCache: new Map(), budget: new RunBudget(options.limits) };
     for (const l of letGetters) state.letValues.set(l.name, l.get({ e: null, v: NO_VALUES }));
   };
 

@@ -6,6 +6,7 @@
 import type { Tabular, TabularOp } from '../../ir/types.js';
 import type { Value } from '../../semantics/values.js';
 import { groupKey } from './groups.js';
+import type { RunBudget } from './limits.js';
 import type { Accessor, Layout, Row, Step } from './rows.js';
 
 /** A join's run: the right side (computed on first use) and what the left side has met. */
@@ -21,7 +22,7 @@ interface JoinRight {
 }
 
 /** `rowsOf`: a tabular expression's rows in the current run, and their layout. */
-export function joinStep(o: Extract<TabularOp, { op: 'join' }>, layout: Layout, rowsOf: (t: Tabular) => { rows: Row[]; layout: Layout }): Step<JoinState> {
+export function joinStep(o: Extract<TabularOp, { op: 'join' }>, layout: Layout, rowsOf: (t: Tabular) => { rows: Row[]; layout: Layout }, budget: () => RunBudget): Step<JoinState> {
   const leftGet = layout.columns.map((c) => c.get);
   const leftKey = o.keys.map((k) => layout.columns.find((c) => c.name === k.left)!.get);
   const keyOf = (values: Value[]): string | undefined => (values.some((v) => v === null || v === undefined) ? undefined : groupKey(values));
@@ -68,6 +69,7 @@ export function joinStep(o: Extract<TabularOp, { op: 'join' }>, layout: Layout, 
       }
       const left = leftGet.map((g) => g(r));
       if (hits) {
+        budget().addRows(hits.length, 'join');
         for (const i of hits) {
           s.matched.add(i);
           next.push({ e: null, v: [...left, ...rightValues(right, i)] });

@@ -12,6 +12,7 @@ import { groupKey } from './groups.js';
 import { joinStep } from './join.js';
 import { buffered, computedLayout, mapStep, NO_VALUES, type Accessor, type Layout, type Row, type Step } from './rows.js';
 import { summarizeStep } from './summarize.js';
+import { EvaluationLimitError, type RunBudget } from './limits.js';
 
 export interface OperatorScope {
   readonly x: Expressions;
@@ -19,6 +20,8 @@ export interface OperatorScope {
   rowsOf(t: Tabular): { rows: Row[]; layout: Layout };
   /** A summarize's aggregates, planned with the query's call sites. */
   aggregatesOf(o: Extract<TabularOp, { op: 'summarize' }>): AggregatePlan;
+  /** The current run's row budget and limits (limits.ts). */
+  budget(): RunBudget;
 }
 
 /** An operator's step (none for a pure renaming) and the new layout; `stop` ends the input early (take). */
@@ -73,7 +76,7 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
       return { layout: { columns, width: layout.width }, step: undefined };
     }
     case 'summarize': {
-      return { layout: computedLayout(o.schema), step: summarizeStep(o, layout, after, scope.aggregatesOf(o), x) };
+      return { layout: computedLayout(o.schema), step: summarizeStep(o, layout, after, scope.aggregatesOf(o), x, () => scope.budget().limits.maxGroups) };
     }
     case 'sort': {
       const cmp = sortComparator(o.keys, layout, x);
@@ -108,6 +111,8 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
           const v = getters.map((g) => g(r));
           const key = groupKey(v);
           if (!seen.has(key)) {
+            const { maxGroups } = scope.budget().limits;
+            if (seen.size >= maxGroups) throw new EvaluationLimitError('maxGroups', maxGroups, 'the number of rows of a distinct');
             seen.add(key);
             next.push({ e: null, v });
           }
@@ -117,7 +122,7 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
       return { layout: computedLayout(o.schema), step };
     }
     case 'join':
-      return { layout: computedLayout(o.schema), step: joinStep(o, layout, scope.rowsOf) };
+      return { layout: computedLayout(o.schema), step: joinStep(o, layout, scope.rowsOf, scope.budget) };
     case 'mv-expand': {
       // Expanded values (and the item index) go to fresh slots, as extend does; each input row
       // becomes as many rows as its longest expansion, shorter ones padded with null.
@@ -142,6 +147,7 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
         step: mapStep((r, next) => {
           const lists = getters.map((g) => expansionElements(g(r), kind));
           const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
+          scope.budget().addRows(n, 'mv-expand');
           for (let i = 0; i < n; i++) {
             const v = r.v.slice();
             lists.forEach((l, k) => v.push(castElement(i < l.length ? l[i] : null, types[k]!)));

@@ -26,12 +26,13 @@ export interface EarlyWhere {
 }
 
 /** The step of a summarize over rows of `layout`, with its aggregates planned as `plan`. */
-export function summarizeStep(o: Summarize, layout: Layout, after: TabularOp | undefined, plan: AggregatePlan, x: Expressions): Step<GroupTable> {
+export function summarizeStep(o: Summarize, layout: Layout, after: TabularOp | undefined, plan: AggregatePlan, x: Expressions, maxGroups: () => number): Step<GroupTable> {
   const keys = o.by.map((b) => x.expr(b.expr, layout));
   const args = plan.states.map((s) => s.args.map((a) => x.expr(a, layout)));
   return groupsStep(
     plan,
     o.by.length,
+    maxGroups,
     (r, _next, table) => {
       const g = keys.length === 1 ? table.get1(keys[0]!(r)) : keys.length === 2 ? table.get2(keys[0]!(r), keys[1]!(r)) : table.getN(keys.map((k) => k(r)));
       for (let i = 0; i < args.length; i++) {
@@ -64,10 +65,11 @@ export function earlyWhere(o: Summarize, plan: AggregatePlan, after: TabularOp |
 }
 
 /** A summarize's groups as a step: filled by `push`, flushed down the chain at the end. */
-export function groupsStep(plan: AggregatePlan, keyCount: number, push: Step<GroupTable>['push'], early?: EarlyWhere): Step<GroupTable> {
+/** `maxGroups`: the current run's limit (limits.ts). */
+export function groupsStep(plan: AggregatePlan, keyCount: number, maxGroups: () => number, push: Step<GroupTable>['push'], early?: EarlyWhere): Step<GroupTable> {
   // One function for every run's table: the group lookups inline it (see Link).
   const accumulators = () => plan.states.map((s) => s.create());
-  return { init: () => new GroupTable(accumulators), push, end: (next, table) => flushGroups(table, keyCount, plan, next, early) };
+  return { init: () => new GroupTable(accumulators, maxGroups()), push, end: (next, table) => flushGroups(table, keyCount, plan, next, early) };
 }
 
 /** A summarize's rows, then the end of its input. */
