@@ -36,6 +36,6 @@ export class RunBudget {
   /** `n` more rows made by `operator`. */
   addRows(n: number, operator: string): void {
     this.rows += n;
-    if (this.rows > this.limits.maxRows) throw new EvaluationLimitError('maxRows', this.limits.maxRows, `the rows made by mv-expand and join (at ${operator})`);
+    if (this.rows > this.limits.maxRows) throw new EvaluationLimitError('maxRows', this.limits.maxRows, `the number of rows made by mv-expand and join (at ${operator})`);
   }
 }
