@@ -13,8 +13,9 @@ import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
+import { unionSchema } from './union.js';
 import type {
-  Aggregate, Column, JoinKind, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp,
+  Aggregate, Column, JoinKind, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, UnionLeg, UnionSource,
 } from './types.js';
 
 /** A problem located in the query text. The rule layer maps the span to file:line:col. */
@@ -119,7 +120,7 @@ class Binder {
 
   /** A pipe is tabular if it has operators or its source names a table/tabular let. */
   private isTabularSource(e: A.Expr, row: Schema): boolean {
-    if (e.kind === 'unsupportedSource') return true;
+    if (e.kind === 'unsupportedSource' || e.kind === 'union') return true;
     if (e.kind === 'paren') return e.inner.ops.length > 0 || this.isTabularSource(e.inner.source, row);
     if (e.kind !== 'name' || row.some((c) => c.name === e.name)) return false;
     const l = this.lets.get(e.name);
@@ -150,16 +151,25 @@ class Binder {
   }
 
   private tabular(p: A.PipeExpr): Tabular | undefined {
-    const source = this.bindSource(p.source);
-    if (!source) {
+    const first = this.bindSource(p.source);
+    if (!first) {
       // Still report unsupported operators further down the pipe.
       for (const op of p.ops) if (op.op === 'unsupported') this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
       return undefined;
     }
+    let source: Source = first;
     let schema: Schema = source.schema;
-    const ops: TabularOp[] = [];
+    let ops: TabularOp[] = [];
     for (const [i, op] of p.ops.entries()) {
-      const bound = this.op(op, schema);
+      // `T | ... | union U` is `union (T | ...), U`: the pipe so far becomes the first leg.
+      const union = op.op === 'union' ? this.bindUnion(op, op.span, { query: { source, ops, schema }, label: this.legLabel(source, ops, 0) }) : undefined;
+      if (union) {
+        source = union;
+        schema = union.schema;
+        ops = [];
+        continue;
+      }
+      const bound = op.op === 'union' ? undefined : this.op(op, schema);
       if (!bound) {
         // Later operators would see a wrong schema and report follow-on errors; only name the
         // unsupported operators after this point, which are independent problems.
@@ -178,6 +188,7 @@ class Binder {
       return undefined;
     }
     if (e.kind === 'paren' && e.inner.ops.length === 0) return this.bindSource(e.inner.source);
+    if (e.kind === 'union') return this.bindUnion(e, e.span);
     if (e.kind === 'call' && this.lets.get(e.name)?.kind === 'failed') return undefined; // already reported
     if (e.kind !== 'name') {
       this.report('NotTabular', ['expected a table name or a tabular let before |'], e.span);
@@ -291,10 +302,89 @@ class Binder {
         return this.mvExpand(op, input);
       case 'join':
         return this.join(op, input);
+      case 'union': // bound in tabular(), as a source
+        return undefined;
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  // ---- union (issue 27) ----
+
+  /** A union's legs resolved (wildcards against the catalog's table names) and its schema. */
+  private bindUnion(spec: A.UnionSpec, span: A.Span, input?: UnionLeg): UnionSource | undefined {
+    const kindName = spec.unionKind?.name ?? 'outer';
+    if (kindName !== 'inner' && kindName !== 'outer') {
+      this.report('TypeMismatch', [`union kind must be inner or outer, not '${kindName}'`], spec.unionKind!.span);
+      return undefined;
+    }
+    const legs: UnionLeg[] = input ? [input] : [];
+    const unresolved: string[] = [];
+    let ok = true;
+    for (const leg of spec.legs) {
+      const index = legs.length;
+      if (leg.kind === 'query') {
+        const bound = this.bindPipe(leg.query, []);
+        if (!bound) ok = false;
+        else if (!('source' in bound)) {
+          this.report('NotTabular', ['a union leg must be a table or a tabular expression'], leg.span);
+          ok = false;
+        } else legs.push({ query: bound, label: this.legLabel(bound.source, bound.ops, index) });
+        continue;
+      }
+      const { name, span: at } = leg.name;
+      if (name.includes('*')) {
+        const re = wildcardRegex(name);
+        const matches = this.tables.names().filter((n) => re.test(n));
+        if (matches.length === 0 && !spec.isFuzzy) {
+          this.report('UnknownTable', [name, ' (no table matches this pattern)', this.tables.names().join(', ')], at);
+          ok = false;
+        }
+        for (const table of matches) legs.push({ query: this.tableQuery(table, at), label: table, pattern: name });
+        if (matches.length === 0) unresolved.push(name);
+        continue;
+      }
+      const l = this.lets.get(name);
+      if (l?.kind === 'failed') ok = false;
+      else if (l?.kind === 'tabular') legs.push({ query: { source: { kind: 'letTable', name, span: at, schema: l.schema }, ops: [], schema: l.schema }, label: name });
+      else if (this.tables.get(name)) legs.push({ query: this.tableQuery(name, at), label: name });
+      else if (spec.isFuzzy) unresolved.push(name); // isfuzzy: a table that does not exist is left out
+      else {
+        this.reportUnknownSource({ kind: 'name', name, span: at });
+        ok = false;
+      }
+    }
+    if (!ok) return undefined;
+    if (legs.length === 0) {
+      this.report('UnknownTable', [unresolved.join(', '), ' (isfuzzy=true leaves out missing tables, but none of these exists)', this.tables.names().join(', ')], span);
+      return undefined;
+    }
+    const withSource = spec.withSource?.name;
+    return {
+      kind: 'union',
+      unionKind: kindName,
+      withSource,
+      isFuzzy: spec.isFuzzy === true,
+      hints: spec.hints,
+      legs,
+      unresolved,
+      span,
+      schema: unionSchema(kindName, legs.map((x) => x.query.schema), withSource),
+    };
+  }
+
+  private tableQuery(name: string, span: A.Span): Tabular {
+    const t = this.tables.get(name)!;
+    this.tablesUsed.add(t.name);
+    return { source: { kind: 'table', table: t.name, span, schema: t.columns }, ops: [], schema: t.columns };
+  }
+
+  /** The `withsource=` value of a leg: a table's or let's name, else `union_arg<index>`. */
+  private legLabel(source: Source, ops: readonly TabularOp[], index: number): string {
+    if (ops.length === 0 && source.kind === 'table') return source.table;
+    if (ops.length === 0 && source.kind === 'letTable') return source.name;
+    return `union_arg${index}`;
   }
 
   private join(op: Extract<A.TabularOp, { op: 'join' }>, input: Schema): OpWithoutSchema | undefined {
@@ -396,7 +486,7 @@ class Binder {
     const out: string[] = [];
     for (const r of refs) {
       if (r.name.includes('*')) {
-        const re = new RegExp(`^${r.name.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+        const re = wildcardRegex(r.name);
         const matches = input.filter((c) => re.test(c.name)).map((c) => c.name);
         if (matches.length === 0) {
           this.report('UnknownColumn', [r.name, ' (no column matches this pattern)'], r.span);
@@ -591,6 +681,9 @@ class Binder {
       case 'unsupportedSource':
         this.report('UnsupportedOperator', [e.name, ''], e.span);
         return undefined;
+      case 'union':
+        this.report('NotTabular', ['a union is a table; a scalar is expected here'], e.span);
+        return undefined;
     }
   }
 
@@ -693,6 +786,11 @@ class Binder {
     }
     return { kind: 'subquery', query: b, type: b.schema[0]!.type, span: item.span };
   }
+}
+
+/** `Security*`, `*_CL`: a whole-name match where each `*` stands for any characters. */
+function wildcardRegex(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
 function regexProblem(pattern: string): string | undefined {

@@ -8,6 +8,7 @@
  * Literal values are copied as they are: a dynamic literal may hold keys named `span` or `schema`.
  */
 import { outputSchema, type OpWithoutSchema } from './schema.js';
+import { unionSchema } from './union.js';
 import type { Aggregate, Column, Let, NamedExpr, QueryIR, ScalarExpr, Schema, SortKey, Source, Tabular, TabularOp } from './types.js';
 
 /** A QueryIR in its portable form: JSON-like data, read only by `restoreIr`. */
@@ -86,7 +87,12 @@ function tabular(t: Tabular): unknown {
   const s = t.source;
   // A table's columns are the one schema that cannot be derived. They are the catalog's own
   // (frozen, name and type only), kept as they are: their module layout is made once per table.
-  const source = s.kind === 'table' ? { kind: s.kind, table: s.table, schema: s.schema } : { kind: s.kind, name: s.name };
+  const source =
+    s.kind === 'table'
+      ? { kind: s.kind, table: s.table, schema: s.schema }
+      : s.kind === 'union'
+        ? { ...s, span: NO_SPAN, schema: undefined, legs: s.legs.map((l) => ({ ...l, query: tabular(l.query) })) }
+        : { kind: s.kind, name: s.name };
   return { source, ops: t.ops.map((o) => mapOp(o, toPortable)) };
 }
 
@@ -124,6 +130,9 @@ class Restorer {
     if (s.kind === 'table') {
       if (!Array.isArray(s.schema)) throw new TypeError(`the module's source table ${s.table} has no columns: rebuild the module`);
       source = { kind: 'table', table: s.table, schema: s.schema as Column[], span: NO_SPAN };
+    } else if (s.kind === 'union') {
+      const legs = s.legs.map((l) => ({ ...l, query: this.tabular(l.query) }));
+      source = { ...s, legs, span: NO_SPAN, schema: unionSchema(s.unionKind, legs.map((l) => l.query.schema), s.withSource) };
     } else {
       const schema = this.letSchemas.get(s.name);
       if (!schema) throw new TypeError(`the module's query reads '${s.name}', which is not a tabular let before it: rebuild the module`);

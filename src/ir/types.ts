@@ -97,7 +97,34 @@ export type TabularOp =
 
 export type Source =
   | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema }
-  | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema };
+  | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema }
+  | UnionSource;
+
+/** A leg of a union: its rows, and the value its rows get in the `withsource=` column. */
+export interface UnionLeg {
+  readonly query: Tabular;
+  readonly label: string;
+  /** The `Prefix*` pattern this leg was matched by, kept so the KQL output keeps the pattern. */
+  readonly pattern?: string;
+}
+
+/**
+ * `union` as a source (`T | union U` binds as `union T, U` followed by the rest of the pipe).
+ * Its schema: for kind=outer every column of every leg, a name with several types once per type
+ * as `Name_type`, in order of first appearance; for kind=inner the columns all legs share.
+ */
+export interface UnionSource {
+  readonly kind: 'union';
+  readonly unionKind: 'inner' | 'outer';
+  readonly withSource?: string;
+  readonly isFuzzy: boolean;
+  readonly hints: readonly string[];
+  readonly legs: readonly UnionLeg[];
+  /** Names isfuzzy=true left out (no such table): kept in the KQL output, where they may exist. */
+  readonly unresolved: readonly string[];
+  readonly span: Span;
+  readonly schema: Schema;
+}
 
 export type JoinKind = 'innerunique' | 'inner' | 'leftouter' | 'rightouter' | 'fullouter' | 'leftanti' | 'rightanti' | 'leftsemi' | 'rightsemi';
 

@@ -39,7 +39,8 @@ export type Expr =
   | UnaryExpr
   | ParenExpr
   | StarExpr
-  | UnsupportedSource;
+  | UnsupportedSource
+  | UnionSource;
 
 export type LiteralValue =
   | { readonly type: 'string'; readonly value: string }
@@ -114,6 +115,26 @@ export interface UnsupportedSource {
   readonly span: Span;
 }
 
+// ---- union (issue 27) ----
+
+/** One leg of a union: a table name or `Prefix*` pattern, or a parenthesised tabular expression. */
+export type UnionLeg = { readonly kind: 'name'; readonly name: NameRef } | { readonly kind: 'query'; readonly query: PipeExpr; readonly span: Span };
+
+/** `union [kind=inner|outer] [withsource=Name] [isfuzzy=true] Leg, Leg, ...` (source or operator). */
+export interface UnionSpec {
+  readonly unionKind?: NameRef;
+  readonly withSource?: NameRef;
+  readonly isFuzzy?: boolean;
+  /** `hint.concurrency=N`, `hint.spread=N`: kept as written (text) for the KQL output. */
+  readonly hints: readonly string[];
+  readonly legs: readonly UnionLeg[];
+}
+
+export interface UnionSource extends UnionSpec {
+  readonly kind: 'union';
+  readonly span: Span;
+}
+
 /** `Name = expr` or a bare `expr` in extend/project/summarize. */
 export interface Assignment {
   readonly name?: string;
@@ -178,4 +199,5 @@ export type TabularOp =
       readonly limit?: Expr;
       readonly span: Span;
     }
+  | ({ readonly op: 'union'; readonly span: Span } & UnionSpec)
   | { readonly op: 'unsupported'; readonly name: string; readonly nameSpan: Span; readonly span: Span };

@@ -8,7 +8,7 @@ import { EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type TokenType, t
 import * as T from './lexer.js';
 import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
-  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, PipeExpr, QueryAst, SortKey, Span, TabularOp,
+  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, PipeExpr, QueryAst, SortKey, Span, TabularOp, UnionLeg, UnionSpec,
 } from './ast.js';
 import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
 
@@ -25,7 +25,7 @@ const span = (a: IToken, b: IToken = a): Span => ({ start: a.startOffset, end: t
 const join = (a: { span: Span }, b: { span: Span }): Span => ({ start: a.span.start, end: b.span.end });
 
 /** Sources detc does not compile yet that may start a tabular expression. */
-const UNSUPPORTED_SOURCES = new Set(['union', 'datatable', 'print', 'range', 'search', 'find', 'externaldata', 'evaluate', 'view']);
+const UNSUPPORTED_SOURCES = new Set(['datatable', 'print', 'range', 'search', 'find', 'externaldata', 'evaluate', 'view']);
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, actual }) => `expected ${T.tokenLabel(expected)} but found ${describe(actual)}`,
@@ -99,6 +99,14 @@ class KqlParser extends EmbeddedActionsParser {
 
   private pipeExpr = this.RULE('pipeExpr', (): PipeExpr => {
     const source = this.OR((this.sourceAlts ??= [
+      {
+        GATE: () => this.LA(1).image === 'union' && this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType !== T.Pipe,
+        ALT: () => {
+          const kw = this.CONSUME1(T.Identifier);
+          const spec = this.SUBRULE(this.unionSpec);
+          return this.ACTION((): Expr => ({ kind: 'union' as const, ...spec.spec, span: { start: kw.startOffset, end: spec.end } }));
+        },
+      },
       {
         GATE: () => UNSUPPORTED_SOURCES.has(this.LA(1).image) && this.LA(2).tokenType !== T.Pipe,
         ALT: () => {
@@ -253,6 +261,14 @@ class KqlParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.mvExpand) },
       { ALT: () => this.SUBRULE(this.joinOp) },
       {
+        GATE: () => this.LA(1).image === 'union' && this.LA(1).tokenType === T.Identifier,
+        ALT: () => {
+          const kw = this.CONSUME1(T.Identifier);
+          const spec = this.SUBRULE1(this.unionSpec);
+          return this.ACTION(() => ({ op: 'union' as const, ...spec.spec, span: { start: kw.startOffset, end: spec.end } }));
+        },
+      },
+      {
         ALT: () => {
           const kw = this.OR5([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.OtherHyphenOp) }]);
           const last = this.SUBRULE1(this.skipOperands);
@@ -260,6 +276,59 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
     ]));
+  });
+
+  // ---- union (issue 27) ----
+
+  /** After `union`: `[kind=inner|outer] [withsource=Name] [isfuzzy=true|false] [hint.x=y] Leg, ...`. */
+  private unionSpec = this.RULE('unionSpec', (): { spec: UnionSpec; end: number } => {
+    let unionKind: NameRef | undefined;
+    let withSource: NameRef | undefined;
+    let isFuzzy: boolean | undefined;
+    const hints: string[] = [];
+    this.MANY({
+      GATE: () => (['kind', 'withsource', 'isfuzzy'].includes(this.LA(1).image) && this.LA(2).tokenType === T.Assign) || (this.LA(1).image === 'hint' && this.LA(2).tokenType === T.Dot),
+      DEF: () => {
+        const option = this.CONSUME(T.Name);
+        let hint: IToken | undefined;
+        this.OPTION(() => {
+          this.CONSUME(T.Dot);
+          hint = this.CONSUME1(T.Name);
+        });
+        this.CONSUME(T.Assign);
+        const value = this.CONSUME(T.AnyToken);
+        this.ACTION(() => {
+          const v = { name: value.image, span: span(value) };
+          if (hint) hints.push(`hint.${hint.image}=${value.image}`);
+          else if (option.image === 'kind') unionKind = v;
+          else if (option.image === 'withsource') withSource = v;
+          else if (value.tokenType === T.True || value.tokenType === T.False) isFuzzy = value.tokenType === T.True;
+          else this.problems.push({ kind: 'syntax', message: `isfuzzy must be true or false, not '${value.image}'`, span: span(value) });
+        });
+      },
+    });
+    const legs: UnionLeg[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const leg = this.OR([
+          {
+            ALT: () => {
+              const open = this.CONSUME(T.LParen);
+              const query = this.SUBRULE(this.pipeExpr);
+              const close = this.CONSUME(T.RParen);
+              return this.ACTION((): UnionLeg => ({ kind: 'query', query, span: span(open, close) }));
+            },
+          },
+          { ALT: () => { const name = this.SUBRULE(this.namePattern); return this.ACTION((): UnionLeg => ({ kind: 'name', name })); } },
+        ]);
+        this.ACTION(() => legs.push(leg));
+      },
+    });
+    return this.ACTION(() => {
+      const last = legs[legs.length - 1]!;
+      return { spec: { unionKind, withSource, isFuzzy, hints, legs }, end: last.kind === 'name' ? last.name.span.end : last.span.end };
+    });
   });
 
   /** `join [kind=K] [hint.x=y] (Right | ...) on Key, $left.A == $right.B` */

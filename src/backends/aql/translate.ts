@@ -112,6 +112,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
   try {
     if (ir.lets.some((l) => l.kind === 'tabular')) fail('tabular let statements have no AQL equivalent (AQL is one SELECT)', ir.lets.find((l) => l.kind === 'tabular')!.span);
     const source = ir.body.source;
+    if (source.kind !== 'table' && source.kind !== 'letTable') fail(`${source.kind} has no AQL equivalent: an AQL rule is one SELECT over one log source; write one rule per table`, source.span);
     if (source.kind !== 'table') fail('the query must read a table directly', source.span);
     const table = (source as { table: string }).table;
     if (!mapping) fail(`table ${table} has no QRadar mapping (targets/qradar/${table}.yaml): it has no known QRadar log source`, source.span);

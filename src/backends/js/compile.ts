@@ -17,8 +17,9 @@ import { GroupTable } from './groups.js';
 import { compileOperator } from './operators.js';
 import { closureRowBuilder } from './output.js';
 import { constantLets, rawTextFilter } from './prefilter.js';
-import { Collect, IDLE_SINK, Link, NO_VALUES, type Layout, type Row, type Sink, type Step } from './rows.js';
+import { Collect, computedLayout, IDLE_SINK, Link, NO_VALUES, type Layout, type Row, type Sink, type Step } from './rows.js';
 import { eventsFor, sourceColumn, type EventInput } from './source.js';
+import { computedSourceRows } from './sources.js';
 import { earlyWhere, groupsStep } from './summarize.js';
 
 export type { EventInput } from './source.js';
@@ -174,7 +175,9 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     const sourceLayout: Layout =
       t.source.kind === 'table'
         ? { columns: t.source.schema.map((c) => sourceColumn(c)), width: 0 }
-        : compiledPipeline(tabularLets.get(t.source.name)!).layout;
+        : t.source.kind === 'letTable'
+          ? compiledPipeline(tabularLets.get(t.source.name)!).layout
+          : computedLayout(t.source.schema);
     const halt = { stopped: false };
     const stop = () => {
       halt.stopped = true;
@@ -243,6 +246,11 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     const { head, feed, stopped, drive } = p.connect(sink);
     if (p.source.kind === 'letTable') {
       for (const r of evaluate(tabularLets.get(p.source.name)!)) {
+        if (stopped()) break;
+        head.push(r);
+      }
+    } else if (p.source.kind !== 'table') {
+      for (const r of computedSourceRows(p.source, { rowsOf })) {
         if (stopped()) break;
         head.push(r);
       }

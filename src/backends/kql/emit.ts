@@ -4,7 +4,7 @@
  * output and emitting again gives the same text (tested).
  */
 import { scalarEntry } from '../../catalog/catalog.js';
-import type { Aggregate, Let, NamedExpr, QueryIR, ScalarExpr, SortKey, Tabular, TabularOp } from '../../ir/types.js';
+import type { Aggregate, Let, NamedExpr, QueryIR, ScalarExpr, SortKey, Source, Tabular, TabularOp, UnionSource } from '../../ir/types.js';
 import { kqlDatetime, kqlDynamicValue, kqlName, kqlReal, kqlString, kqlTimespan } from './literals.js';
 
 const MAX_LINE = 100;
@@ -46,14 +46,48 @@ function wrapItems(items: string[], indent: string): string {
 
 /** A pipeline; `indent` is put before continuation lines (used inside lets). */
 export function emitTabular(t: Tabular, indent: string): string {
-  const source = t.source.kind === 'table' ? kqlName(t.source.table) : kqlName(t.source.name);
+  const source = emitSource(t.source);
   return [source, ...t.ops.map((op) => emitOp(op, indent))].join(`\n${indent}`);
 }
 
 /** Single-line form for a pipeline nested in an expression (`x in (T | project c)`). */
 function inlineTabular(t: Tabular): string {
-  const source = t.source.kind === 'table' ? kqlName(t.source.table) : kqlName(t.source.name);
+  const source = emitSource(t.source);
   return [source, ...t.ops.map((op) => emitOp(op, '', true))].join(' ');
+}
+
+function emitSource(s: Source): string {
+  switch (s.kind) {
+    case 'table':
+      return kqlName(s.table);
+    case 'letTable':
+      return kqlName(s.name);
+    case 'union':
+      return emitUnion(s);
+  }
+}
+
+// ---- union (issue 27) ----
+
+/** `union kind=... withsource=... isfuzzy=true Leg, ...`; a wildcard's tables as the pattern written. */
+function emitUnion(u: UnionSource): string {
+  const options = [
+    ...(u.unionKind === 'inner' ? ['kind=inner'] : []),
+    ...(u.withSource !== undefined ? [`withsource=${kqlName(u.withSource)}`] : []),
+    ...(u.isFuzzy ? ['isfuzzy=true'] : []),
+    ...u.hints,
+  ];
+  const legs: string[] = [];
+  for (const leg of u.legs) {
+    if (leg.pattern !== undefined) {
+      if (!legs.includes(leg.pattern)) legs.push(leg.pattern);
+      continue;
+    }
+    const q = leg.query;
+    legs.push(q.ops.length === 0 && q.source.kind !== 'union' ? emitSource(q.source) : `(${inlineTabular(q)})`);
+  }
+  legs.push(...u.unresolved.map((n) => (n.includes('*') ? n : kqlName(n))));
+  return ['union', ...options, legs.join(', ')].join(' ');
 }
 
 function emitOp(op: TabularOp, indent: string, inline = false): string {

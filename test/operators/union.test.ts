@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { translateToAql } from '../../src/backends/aql/translate.js';
+import { bindOp, checkSchemaAndKql, problemOf, runOp, schemaOf } from './helpers.js';
+
+// https://learn.microsoft.com/kusto/query/union-operator
+describe('union', () => {
+  it.each([
+    'union A, B',
+    'union withsource=S A, B',
+    'A | union B',
+    'A | where y > 1 | union withsource=Src (B | where z > 1.5) | where isnotnull(z)',
+    'union Security*',
+    'union withsource=T Security* | summarize count() by T',
+    'let L = A | project x; union L, B',
+    'union isfuzzy=true A, B',
+    'union hint.concurrency=2 A, B',
+    'union (A | project TimeGenerated), (B | extend TimeGenerated = now())',
+  ])('%s: schema as Kusto.Language computes it; KQL accepted and round-trips', (q) => {
+    checkSchemaAndKql(q);
+  });
+
+  it('kind=inner keeps the columns every leg has (the documented rule; Kusto.Language reports the outer columns)', () => {
+    expect(schemaOf(bindOp('union kind=inner SecurityEvent, SecurityAlert'))).toEqual(['Computer:string', 'TimeGenerated:datetime']);
+    expect(schemaOf(bindOp('union kind=inner A, B'))).toEqual([]);
+  });
+
+  it('isfuzzy=true leaves out tables that do not exist and keeps them in the KQL', () => {
+    const ir = bindOp('union isfuzzy=true A, Missing_CL');
+    expect(schemaOf(ir)).toEqual(['x:string', 'y:long', 'TimeGenerated:datetime']);
+    expect(ir.body.source.kind === 'union' && ir.body.source.unresolved).toEqual(['Missing_CL']);
+    expect(problemOf('union A, Missing_CL')).toMatch(/^UnknownTable: Missing_CL/);
+    expect(problemOf('union isfuzzy=true Missing_CL')).toMatch(/UnknownTable.*none of these exists/);
+  });
+
+  it('a wildcard matches the catalog names; none matching is an error naming the pattern', () => {
+    const ir = bindOp('union Security*');
+    expect(ir.body.source.kind === 'union' && ir.body.source.legs.map((l) => l.label)).toEqual(['SecurityAlert', 'SecurityEvent']);
+    expect(problemOf('union Nothing*')).toMatch(/UnknownTable: Nothing\* .*no table matches this pattern/);
+    expect(problemOf('union kind=left A, B')).toMatch(/union kind must be inner or outer/);
+  });
+
+  it('JS: rows of every leg, typed columns split by type, nulls where a leg lacks a column, withsource labels', () => {
+    const out = runOp('union withsource=Src A, (B | where z > 1.5)', {
+      A: [{ x: 'a', y: 1, TimeGenerated: '2025-03-01T10:00:00Z' }],
+      B: [{ y: 'b', z: 2.5 }, { y: 'dropped', z: 1 }],
+    });
+    expect(out).toEqual([
+      { Src: 'A', x: 'a', y_long: 1, y_string: null, TimeGenerated: '2025-03-01T10:00:00Z', z: null },
+      { Src: 'union_arg1', x: null, y_long: null, y_string: 'b', TimeGenerated: null, z: 2.5 },
+    ]);
+  });
+
+  it('JS: the documented example, union of two tables then a count per source', () => {
+    // The page's example unions tables with a common column and counts rows (here by withsource).
+    const out = runOp('union withsource=Table Security* | summarize n = count() by Table | sort by Table asc', {
+      SecurityEvent: [{ Computer: 'h1' }, { Computer: 'h2' }],
+      SecurityAlert: [{ AlertName: 'x', Computer: 'h1' }],
+    });
+    expect(out).toEqual([{ Table: 'SecurityAlert', n: 1 }, { Table: 'SecurityEvent', n: 2 }]);
+  });
+
+  it('JS: the piped form reads its input first, then the other legs', () => {
+    const out = runOp('A | where y > 1 | union (A | where y == 0) | project y', { A: [{ y: 0 }, { y: 5 }] });
+    expect(out).toEqual([{ y: 5 }, { y: 0 }]);
+  });
+
+  it('AQL: an explicit error naming union', () => {
+    const t = translateToAql(bindOp('union A, B'), undefined, new Set(), undefined);
+    expect(t.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^union has no AQL equivalent/)]);
+  });
+});
