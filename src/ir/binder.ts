@@ -15,7 +15,7 @@ import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
 import type {
-  Aggregate, Column, JoinKind, Let, NamedExpr, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, UnionLeg, UnionSource,
+  Aggregate, Column, JoinKind, Let, NamedExpr, ParseItem, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, UnionLeg, UnionSource,
 } from './types.js';
 
 /** A problem located in the query text. The rule layer maps the span to file:line:col. */
@@ -304,10 +304,59 @@ class Binder {
         return this.join(op, input);
       case 'union': // bound in tabular(), as a source
         return undefined;
+      case 'parse':
+      case 'parse-where':
+        return this.parse(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  // ---- parse, parse-where (issue 27) ----
+
+  private parse(op: Extract<A.TabularOp, { op: 'parse' | 'parse-where' }>, input: Schema): OpWithoutSchema | undefined {
+    const kind = op.kind?.name ?? 'simple';
+    if (kind !== 'simple' && kind !== 'regex' && kind !== 'relaxed') {
+      this.report('TypeMismatch', [`${op.op} kind must be simple, regex or relaxed, not '${kind}'`], op.kind!.span);
+      return undefined;
+    }
+    if (op.flags && (kind !== 'regex' || !/^[Umsi]+$/.test(op.flags.name))) {
+      this.report('TypeMismatch', [kind !== 'regex' ? 'flags= is only for kind=regex' : `regex flags are U, m, s and i, not '${op.flags.name}'`], op.flags.span);
+      return undefined;
+    }
+    const expr = this.expr(op.expr, input);
+    if (!expr) return undefined;
+    const pattern: ParseItem[] = [];
+    const names = new Set(input.map((c) => c.name));
+    for (const item of op.pattern) {
+      if (item.kind === 'star') pattern.push({ kind: 'star' });
+      else if (item.kind === 'text') {
+        const problem = kind === 'regex' ? regexProblem(item.text) : undefined;
+        if (problem) {
+          this.report('BadRegex', [JSON.stringify(item.text), problem], item.span);
+          return undefined;
+        }
+        pattern.push({ kind: 'text', text: item.text });
+      } else {
+        const type = item.type ? (item.type.name === 'dynamic' ? 'dynamic' : TYPE_NAMES[item.type.name]) : 'string';
+        if (!type) {
+          this.report('TypeMismatch', [`unknown type '${item.type!.name}' for parse column ${item.name.name}`], item.type!.span);
+          return undefined;
+        }
+        if (names.has(item.name.name)) {
+          this.report('TypeMismatch', [`${op.op} would add column '${item.name.name}', which already exists; give the parsed value another name`], item.name.span);
+          return undefined;
+        }
+        names.add(item.name.name);
+        pattern.push({ kind: 'column', name: item.name.name, type, explicitType: item.type !== undefined });
+      }
+    }
+    if (!pattern.some((p) => p.kind === 'column')) {
+      this.report('TypeMismatch', [`the ${op.op} pattern names no column to extract`], op.span);
+      return undefined;
+    }
+    return { op: op.op, kind, flags: op.flags?.name, expr, pattern, span: op.span };
   }
 
   // ---- union (issue 27) ----

@@ -68,6 +68,9 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
       return { ...rest, count: m.expr(rest.count), key: sortKey(rest.key) };
     case 'take':
       return { ...rest, count: m.expr(rest.count) };
+    case 'parse':
+    case 'parse-where':
+      return { ...rest, expr: m.expr(rest.expr) };
     case 'join':
       return { ...rest, right: m.tabular(rest.right) };
     default:

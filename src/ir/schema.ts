@@ -56,6 +56,9 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
       if (op.kind === 'leftsemi' || op.kind === 'leftanti') return input;
       if (op.kind === 'rightsemi' || op.kind === 'rightanti') return op.right.schema;
       return [...input, ...op.right.schema.map((c, i) => ({ name: op.rightNames[i]!, type: c.type }))];
+    case 'parse':
+    case 'parse-where':
+      return [...input, ...op.pattern.flatMap((p) => (p.kind === 'column' ? [{ name: p.name, type: p.type }] : []))];
     case 'mv-expand': {
       let schema = op.columns.reduce<Schema>((s, c) => replaceOrAppend(s, { name: c.name, type: c.type }), input);
       if (op.itemIndex !== undefined) schema = replaceOrAppend(schema, { name: op.itemIndex, type: 'long' });

@@ -93,7 +93,19 @@ export type TabularOp =
       readonly columns: readonly (NamedExpr & { readonly type: ScalarType; readonly explicitType: boolean })[];
       /** Rows per input row at most (mvexpand: 128 unless given). */
       readonly limit?: number;
+    })
+  | (OpBase & {
+      /** parse-where drops the rows that do not match; parse keeps them with null columns. */
+      readonly op: 'parse' | 'parse-where';
+      readonly kind: 'simple' | 'regex' | 'relaxed';
+      /** Regex flags (kind=regex): U, m, s, i. */
+      readonly flags?: string;
+      readonly expr: ScalarExpr;
+      readonly pattern: readonly ParseItem[];
     });
+
+/** An element of a bound parse pattern; `text` is a plain string (simple, relaxed) or a regex (regex). */
+export type ParseItem = { readonly kind: 'star' } | { readonly kind: 'text'; readonly text: string } | { readonly kind: 'column'; readonly name: string; readonly type: ScalarType; readonly explicitType: boolean };
 
 export type Source =
   | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema }

@@ -135,6 +135,12 @@ export interface UnionSource extends UnionSpec {
   readonly span: Span;
 }
 
+/** An element of a parse pattern: `*`, a string constant, or `Column[:type]`. */
+export type ParsePatternItem =
+  | { readonly kind: 'star'; readonly span: Span }
+  | { readonly kind: 'text'; readonly text: string; readonly span: Span }
+  | { readonly kind: 'column'; readonly name: NameRef; readonly type?: NameRef; readonly span: Span };
+
 /** `Name = expr` or a bare `expr` in extend/project/summarize. */
 export interface Assignment {
   readonly name?: string;
@@ -200,4 +206,13 @@ export type TabularOp =
       readonly span: Span;
     }
   | ({ readonly op: 'union'; readonly span: Span } & UnionSpec)
+  | {
+      /** `parse` or `parse-where` (which drops the rows that do not match). */
+      readonly op: 'parse' | 'parse-where';
+      readonly kind?: NameRef;
+      readonly flags?: NameRef;
+      readonly expr: Expr;
+      readonly pattern: readonly ParsePatternItem[];
+      readonly span: Span;
+    }
   | { readonly op: 'unsupported'; readonly name: string; readonly nameSpan: Span; readonly span: Span };

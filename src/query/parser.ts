@@ -8,7 +8,7 @@ import { EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type TokenType, t
 import * as T from './lexer.js';
 import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
-  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, PipeExpr, QueryAst, SortKey, Span, TabularOp, UnionLeg, UnionSpec,
+  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, UnionLeg, UnionSpec,
 } from './ast.js';
 import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
 
@@ -261,6 +261,10 @@ class KqlParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.mvExpand) },
       { ALT: () => this.SUBRULE(this.joinOp) },
       {
+        GATE: () => this.LA(1).image === 'parse' || this.LA(1).image === 'parse-where',
+        ALT: () => this.SUBRULE(this.parseOp),
+      },
+      {
         GATE: () => this.LA(1).image === 'union' && this.LA(1).tokenType === T.Identifier,
         ALT: () => {
           const kw = this.CONSUME1(T.Identifier);
@@ -329,6 +333,60 @@ class KqlParser extends EmbeddedActionsParser {
       const last = legs[legs.length - 1]!;
       return { spec: { unionKind, withSource, isFuzzy, hints, legs }, end: last.kind === 'name' ? last.name.span.end : last.span.end };
     });
+  });
+
+  // ---- parse, parse-where (issue 27) ----
+
+  /** `parse[-where] [kind=simple|regex|relaxed] [flags=F] Expr with [*] "text" Column[:type] [*] ...` */
+  private parseOp = this.RULE('parseOp', (): TabularOp => {
+    const kw = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.OtherHyphenOp) }]);
+    let kind: NameRef | undefined;
+    let flags: NameRef | undefined;
+    this.MANY({
+      GATE: () => (this.LA(1).image === 'kind' || this.LA(1).image === 'flags') && this.LA(2).tokenType === T.Assign,
+      DEF: () => {
+        const option = this.CONSUME(T.Name);
+        this.CONSUME(T.Assign);
+        const value = this.SUBRULE(this.nameRef);
+        this.ACTION(() => {
+          if (option.image === 'kind') kind = value;
+          else flags = value;
+        });
+      },
+    });
+    const expr = this.SUBRULE(this.expr);
+    const w = this.CONSUME1(T.Name);
+    this.ACTION(() => {
+      if (w.image !== 'with') this.problems.push({ kind: 'syntax', message: `expected 'with' and the pattern after the parsed expression, found '${w.image}'`, span: span(w) });
+    });
+    const pattern: ParsePatternItem[] = [];
+    this.AT_LEAST_ONE(() => {
+      const item = this.OR1([
+        { ALT: () => { const t = this.CONSUME(T.Star); return this.ACTION((): ParsePatternItem => ({ kind: 'star', span: span(t) })); } },
+        { ALT: () => { const t = this.CONSUME(T.StringLit); return this.ACTION((): ParsePatternItem => ({ kind: 'text', text: decodeStringToken(t.image), span: span(t) })); } },
+        {
+          ALT: () => {
+            const name = this.SUBRULE1(this.nameRef);
+            let type: NameRef | undefined;
+            this.OPTION(() => {
+              this.CONSUME(T.Colon);
+              const t = this.OR2([{ ALT: () => this.CONSUME2(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
+              this.ACTION(() => { type = { name: t.image, span: span(t) }; });
+            });
+            return this.ACTION((): ParsePatternItem => ({ kind: 'column', name, type, span: { start: name.span.start, end: type ? type.span.end : name.span.end } }));
+          },
+        },
+      ]);
+      this.ACTION(() => pattern.push(item));
+    });
+    return this.ACTION(() => ({
+      op: kw.image === 'parse-where' ? ('parse-where' as const) : ('parse' as const),
+      kind,
+      flags,
+      expr,
+      pattern,
+      span: { start: kw.startOffset, end: pattern[pattern.length - 1]!.span.end },
+    }));
   });
 
   /** `join [kind=K] [hint.x=y] (Right | ...) on Key, $left.A == $right.B` */

@@ -11,6 +11,7 @@ import type { Expressions } from './expressions.js';
 import { groupKey } from './groups.js';
 import { joinStep } from './join.js';
 import { buffered, computedLayout, mapStep, NO_VALUES, type Accessor, type Layout, type Row, type Step } from './rows.js';
+import { parseStep } from './parse.js';
 import { summarizeStep } from './summarize.js';
 import { EvaluationLimitError, type RunBudget } from './limits.js';
 
@@ -157,6 +158,9 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
         }),
       };
     }
+    case 'parse':
+    case 'parse-where':
+      return parseStep(o, layout, x);
     case 'count': {
       const step: Step<{ n: number }> = {
         init: () => ({ n: 0 }),

@@ -134,6 +134,12 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       const inner = indent + INDENT;
       return `| join kind=${op.kind} (\n${inner}${emitTabular(op.right, inner)}\n${inner}) on ${keys}`;
     }
+    case 'parse':
+    case 'parse-where': {
+      const options = `${op.kind !== 'simple' ? `kind=${op.kind} ` : ''}${op.flags !== undefined ? `flags=${op.flags} ` : ''}`;
+      const pattern = op.pattern.map((p) => (p.kind === 'star' ? '*' : p.kind === 'text' ? kqlString(p.text) : `${kqlName(p.name)}${p.explicitType ? `:${p.type}` : ''}`));
+      return `| ${op.op} ${options}${expr(op.expr)} with ${pattern.join(' ')}`;
+    }
     case 'mv-expand': {
       const options = `${op.kind === 'array' ? 'kind=array ' : ''}${op.itemIndex !== undefined ? `with_itemindex=${kqlName(op.itemIndex)} ` : ''}`;
       const items = op.columns.map((c) => {
