@@ -120,7 +120,7 @@ class Binder {
 
   /** A pipe is tabular if it has operators or its source names a table/tabular let. */
   private isTabularSource(e: A.Expr, row: Schema): boolean {
-    if (e.kind === 'unsupportedSource' || e.kind === 'union') return true;
+    if (e.kind === 'unsupportedSource' || e.kind === 'union' || e.kind === 'datatable' || e.kind === 'print' || e.kind === 'range') return true;
     if (e.kind === 'paren') return e.inner.ops.length > 0 || this.isTabularSource(e.inner.source, row);
     if (e.kind !== 'name' || row.some((c) => c.name === e.name)) return false;
     const l = this.lets.get(e.name);
@@ -189,6 +189,9 @@ class Binder {
     }
     if (e.kind === 'paren' && e.inner.ops.length === 0) return this.bindSource(e.inner.source);
     if (e.kind === 'union') return this.bindUnion(e, e.span);
+    if (e.kind === 'datatable') return this.bindDatatable(e);
+    if (e.kind === 'print') return this.bindPrint(e);
+    if (e.kind === 'range') return this.bindRange(e);
     if (e.kind === 'call' && this.lets.get(e.name)?.kind === 'failed') return undefined; // already reported
     if (e.kind !== 'name') {
       this.report('NotTabular', ['expected a table name or a tabular let before |'], e.span);
@@ -311,6 +314,68 @@ class Binder {
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  // ---- datatable, print, range (issue 27) ----
+
+  private bindDatatable(e: A.DatatableSource): Source | undefined {
+    const schema: Column[] = [];
+    for (const c of e.columns) {
+      const type = c.type.name === 'dynamic' ? 'dynamic' : TYPE_NAMES[c.type.name];
+      if (!type) {
+        this.report('TypeMismatch', [`unknown type '${c.type.name}' for datatable column ${c.name.name}`], c.type.span);
+        return undefined;
+      }
+      if (schema.some((x) => x.name === c.name.name)) {
+        this.report('TypeMismatch', [`datatable names column '${c.name.name}' twice`], c.name.span);
+        return undefined;
+      }
+      schema.push({ name: c.name.name, type });
+    }
+    if (e.values.length % schema.length !== 0) {
+      this.report('TypeMismatch', [`datatable has ${schema.length} columns but ${e.values.length} values, not a whole number of rows`], e.span);
+      return undefined;
+    }
+    const values: ScalarExpr[] = [];
+    for (const [i, v] of e.values.entries()) {
+      const bound = this.expr(v, []);
+      if (!bound) return undefined;
+      if (bound.kind !== 'literal') {
+        this.report('ConstantRequired', ['a datatable value'], v.span);
+        return undefined;
+      }
+      const type = schema[i % schema.length]!.type;
+      values.push({ ...bound, type, value: bound.value === null ? null : coerce(bound.value, type) });
+    }
+    return { kind: 'datatable', values, span: e.span, schema };
+  }
+
+  /** print: one row; an unnamed value is `print_<position>`, as Kusto names it. */
+  private bindPrint(e: A.PrintSource): Source | undefined {
+    const columns: NamedExpr[] = [];
+    for (const [i, item] of e.items.entries()) {
+      if (this.rejectTuple(item)) return undefined;
+      const bound = this.expr(item.expr, []);
+      if (!bound) return undefined;
+      columns.push({ name: item.name ?? `print_${i}`, expr: bound, explicitName: item.name !== undefined });
+    }
+    return { kind: 'print', columns, span: e.span, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
+  }
+
+  /** range: the column has the type of `from`; `step` is a number, or a timespan for datetime/timespan. */
+  private bindRange(e: A.RangeSource): Source | undefined {
+    const from = this.expr(e.from, []);
+    const to = this.expr(e.to, []);
+    const step = this.expr(e.step, []);
+    if (!from || !to || !step) return undefined;
+    const timeLike = from.type === 'datetime' || from.type === 'timespan';
+    const ok = timeLike ? to.type === from.type && step.type === 'timespan' : isNumeric(from.type) && isNumeric(to.type) && isNumeric(step.type);
+    if (!ok) {
+      this.report('TypeMismatch', [`range needs numbers, or datetimes/timespans with a timespan step; got from ${from.type} to ${to.type} step ${step.type}`], e.span);
+      return undefined;
+    }
+    const type = timeLike ? from.type : [from, to, step].some((x) => x.type === 'real' || x.type === 'decimal') ? 'real' : from.type;
+    return { kind: 'range', from, to, step, span: e.span, schema: [{ name: e.name.name, type }] };
   }
 
   // ---- parse, parse-where (issue 27) ----
@@ -731,7 +796,10 @@ class Binder {
         this.report('UnsupportedOperator', [e.name, ''], e.span);
         return undefined;
       case 'union':
-        this.report('NotTabular', ['a union is a table; a scalar is expected here'], e.span);
+      case 'datatable':
+      case 'print':
+      case 'range':
+        this.report('NotTabular', [`${e.kind} makes a table; a scalar is expected here`], e.span);
         return undefined;
     }
   }

@@ -78,6 +78,18 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
   }
 }
 
+/** datatable, print, range: their expressions mapped; their schema kept (it is declared or constant). */
+function mapComputedSource(s: Extract<Source, { kind: 'datatable' | 'print' | 'range' }>, m: Mapper): Source {
+  switch (s.kind) {
+    case 'datatable':
+      return { ...s, values: s.values.map(m.expr), span: NO_SPAN };
+    case 'print':
+      return { ...s, columns: s.columns.map((c) => ({ ...c, expr: m.expr(c.expr) })), span: NO_SPAN };
+    case 'range':
+      return { ...s, from: m.expr(s.from), to: m.expr(s.to), step: m.expr(s.step), span: NO_SPAN };
+  }
+}
+
 // ---- IR -> portable ----
 
 const toPortable: Mapper = {
@@ -95,7 +107,9 @@ function tabular(t: Tabular): unknown {
       ? { kind: s.kind, table: s.table, schema: s.schema }
       : s.kind === 'union'
         ? { ...s, span: NO_SPAN, schema: undefined, legs: s.legs.map((l) => ({ ...l, query: tabular(l.query) })) }
-        : { kind: s.kind, name: s.name };
+        : s.kind === 'letTable'
+          ? { kind: s.kind, name: s.name }
+          : mapComputedSource(s, toPortable);
   return { source, ops: t.ops.map((o) => mapOp(o, toPortable)) };
 }
 
@@ -136,6 +150,8 @@ class Restorer {
     } else if (s.kind === 'union') {
       const legs = s.legs.map((l) => ({ ...l, query: this.tabular(l.query) }));
       source = { ...s, legs, span: NO_SPAN, schema: unionSchema(s.unionKind, legs.map((l) => l.query.schema), s.withSource) };
+    } else if (s.kind !== 'letTable') {
+      source = mapComputedSource(s, this.mapper);
     } else {
       const schema = this.letSchemas.get(s.name);
       if (!schema) throw new TypeError(`the module's query reads '${s.name}', which is not a tabular let before it: rebuild the module`);

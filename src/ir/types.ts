@@ -110,7 +110,13 @@ export type ParseItem = { readonly kind: 'star' } | { readonly kind: 'text'; rea
 export type Source =
   | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema }
   | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema }
-  | UnionSource;
+  | UnionSource
+  /** `datatable(...)[...]`: `values` row by row, literals of the columns' types. */
+  | { readonly kind: 'datatable'; readonly values: readonly ScalarExpr[]; readonly span: Span; readonly schema: Schema }
+  /** `print`: one row of constant expressions. */
+  | { readonly kind: 'print'; readonly columns: readonly NamedExpr[]; readonly span: Span; readonly schema: Schema }
+  /** `range Name from a to b step s`: a, a+s, ... while <= b (>= b for a negative step). */
+  | { readonly kind: 'range'; readonly from: ScalarExpr; readonly to: ScalarExpr; readonly step: ScalarExpr; readonly span: Span; readonly schema: Schema };
 
 /** A leg of a union: its rows, and the value its rows get in the `withsource=` column. */
 export interface UnionLeg {

@@ -40,7 +40,10 @@ export type Expr =
   | ParenExpr
   | StarExpr
   | UnsupportedSource
-  | UnionSource;
+  | UnionSource
+  | DatatableSource
+  | PrintSource
+  | RangeSource;
 
 export type LiteralValue =
   | { readonly type: 'string'; readonly value: string }
@@ -132,6 +135,31 @@ export interface UnionSpec {
 
 export interface UnionSource extends UnionSpec {
   readonly kind: 'union';
+  readonly span: Span;
+}
+
+// ---- datatable, print, range (issue 27) ----
+
+/** `datatable(Name:type, ...) [v1, v2, ...]`: the values row by row. */
+export interface DatatableSource {
+  readonly kind: 'datatable';
+  readonly columns: readonly { readonly name: NameRef; readonly type: NameRef }[];
+  readonly values: readonly Expr[];
+  readonly span: Span;
+}
+/** `print [Name =] expr, ...`: one row. */
+export interface PrintSource {
+  readonly kind: 'print';
+  readonly items: readonly Assignment[];
+  readonly span: Span;
+}
+/** `range Name from a to b step s`. */
+export interface RangeSource {
+  readonly kind: 'range';
+  readonly name: NameRef;
+  readonly from: Expr;
+  readonly to: Expr;
+  readonly step: Expr;
   readonly span: Span;
 }
 

@@ -25,7 +25,7 @@ const span = (a: IToken, b: IToken = a): Span => ({ start: a.startOffset, end: t
 const join = (a: { span: Span }, b: { span: Span }): Span => ({ start: a.span.start, end: b.span.end });
 
 /** Sources detc does not compile yet that may start a tabular expression. */
-const UNSUPPORTED_SOURCES = new Set(['datatable', 'print', 'range', 'search', 'find', 'externaldata', 'evaluate', 'view']);
+const UNSUPPORTED_SOURCES = new Set(['search', 'find', 'externaldata', 'evaluate', 'view']);
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, actual }) => `expected ${T.tokenLabel(expected)} but found ${describe(actual)}`,
@@ -107,6 +107,12 @@ class KqlParser extends EmbeddedActionsParser {
           return this.ACTION((): Expr => ({ kind: 'union' as const, ...spec.spec, span: { start: kw.startOffset, end: spec.end } }));
         },
       },
+      { GATE: () => this.LA(1).image === 'datatable' && this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.datatableSource) },
+      {
+        GATE: () => this.LA(1).image === 'print' && this.LA(1).tokenType === T.Identifier && ![T.Pipe, T.RParen, T.Comma, T.Dot, T.Semicolon, EOF].includes(this.LA(2).tokenType),
+        ALT: () => this.SUBRULE(this.printSource),
+      },
+      { GATE: () => this.LA(1).image === 'range' && this.LA(3).image === 'from', ALT: () => this.SUBRULE(this.rangeSource) },
       {
         GATE: () => UNSUPPORTED_SOURCES.has(this.LA(1).image) && this.LA(2).tokenType !== T.Pipe,
         ALT: () => {
@@ -333,6 +339,54 @@ class KqlParser extends EmbeddedActionsParser {
       const last = legs[legs.length - 1]!;
       return { spec: { unionKind, withSource, isFuzzy, hints, legs }, end: last.kind === 'name' ? last.name.span.end : last.span.end };
     });
+  });
+
+  // ---- datatable, print, range (issue 27) ----
+
+  private datatableSource = this.RULE('datatableSource', (): Expr => {
+    const kw = this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    const columns: { name: NameRef; type: NameRef }[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const name = this.SUBRULE(this.nameRef);
+        this.CONSUME(T.Colon);
+        const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
+        this.ACTION(() => columns.push({ name, type: { name: t.image, span: span(t) } }));
+      },
+    });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.LBracket);
+    const values: Expr[] = [];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const v = this.SUBRULE(this.expr); this.ACTION(() => values.push(v)); } });
+    // Kusto allows a trailing comma after the last value.
+    this.OPTION(() => this.CONSUME1(T.Comma));
+    const close = this.CONSUME(T.RBracket);
+    return this.ACTION((): Expr => ({ kind: 'datatable', columns, values, span: span(kw, close) }));
+  });
+
+  private printSource = this.RULE('printSource', (): Expr => {
+    const kw = this.CONSUME(T.Identifier);
+    const items = this.SUBRULE(this.assignments);
+    return this.ACTION((): Expr => ({ kind: 'print', items, span: { start: kw.startOffset, end: endOf(items, kw) } }));
+  });
+
+  private rangeSource = this.RULE('rangeSource', (): Expr => {
+    const kw = this.CONSUME(T.Identifier);
+    const name = this.SUBRULE(this.nameRef);
+    this.CONSUME1(T.Identifier); // from (checked by the gate)
+    const from = this.SUBRULE(this.expr);
+    const to = this.CONSUME2(T.Name);
+    const toValue = this.SUBRULE1(this.expr);
+    const stepWord = this.CONSUME3(T.Name);
+    const step = this.SUBRULE2(this.expr);
+    this.ACTION(() => {
+      for (const [t, word] of [[to, 'to'], [stepWord, 'step']] as const) {
+        if (t.image !== word) this.problems.push({ kind: 'syntax', message: `expected '${word}' in range Name from A to B step S, found '${t.image}'`, span: span(t) });
+      }
+    });
+    return this.ACTION((): Expr => ({ kind: 'range', name, from, to: toValue, step, span: { start: kw.startOffset, end: step.span.end } }));
   });
 
   // ---- parse, parse-where (issue 27) ----

@@ -250,7 +250,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         head.push(r);
       }
     } else if (p.source.kind !== 'table') {
-      for (const r of computedSourceRows(p.source, { rowsOf })) {
+      for (const r of computedSourceRows(p.source, { rowsOf, x, budget: budget() })) {
         if (stopped()) break;
         head.push(r);
       }

@@ -2,23 +2,58 @@
  * Sources that are not a table's events nor a tabular let: their rows are made at the start of a
  * run, in the layout `computedLayout(source.schema)` (one slot per column).
  */
-import type { Source, Tabular, UnionSource } from '../../ir/types.js';
+import type { ScalarExpr, Source, Tabular, UnionSource } from '../../ir/types.js';
 import { unionColumnSources } from '../../ir/union.js';
 import type { Value } from '../../semantics/values.js';
-import type { Accessor, Layout, Row } from './rows.js';
+import type { Expressions } from './expressions.js';
+import type { RunBudget } from './limits.js';
+import { NO_VALUES, type Accessor, type Layout, type Row } from './rows.js';
 
 export type ComputedSource = Exclude<Source, { kind: 'table' } | { kind: 'letTable' }>;
 
 export interface SourceScope {
   /** A tabular expression's rows in the current run, and their layout. */
   rowsOf(t: Tabular): { rows: Row[]; layout: Layout };
+  readonly x: Expressions;
+  readonly budget: RunBudget;
 }
+
+/** A constant expression's value (print, range bounds). */
+const constant = (e: ScalarExpr, x: Expressions): Value => x.expr(e, { columns: [], width: 0 })({ e: null, v: NO_VALUES });
 
 export function computedSourceRows(s: ComputedSource, scope: SourceScope): Row[] {
   switch (s.kind) {
     case 'union':
       return unionRows(s, scope);
+    case 'datatable': {
+      const width = s.schema.length;
+      const rows: Row[] = [];
+      for (let i = 0; i < s.values.length; i += width) rows.push({ e: null, v: s.values.slice(i, i + width).map((v) => (v.kind === 'literal' ? v.value : null)) });
+      return rows;
+    }
+    case 'print':
+      return [{ e: null, v: s.columns.map((c) => constant(c.expr, scope.x)) }];
+    case 'range':
+      return rangeRows(constant(s.from, scope.x), constant(s.to, scope.x), constant(s.step, scope.x), scope.budget);
   }
+}
+
+/**
+ * range (https://learn.microsoft.com/kusto/query/range-operator): from, from + step, ... up to and
+ * including `to`. Datetimes and timespans are milliseconds here, so they step as numbers. A null
+ * bound or a zero step makes no rows; the rows count against the run's row limit.
+ */
+function rangeRows(from: Value, to: Value, step: Value, budget: RunBudget): Row[] {
+  if (typeof from !== 'number' || typeof to !== 'number' || typeof step !== 'number' || step === 0) return [];
+  const rows: Row[] = [];
+  // from + i * step rather than a running sum, so real steps do not accumulate rounding.
+  for (let i = 0; ; i++) {
+    const v = from + i * step;
+    if (step > 0 ? v > to : v < to) break;
+    budget.addRows(1, 'range');
+    rows.push({ e: null, v: [v] });
+  }
+  return rows;
 }
 
 /**

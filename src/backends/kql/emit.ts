@@ -64,6 +64,16 @@ function emitSource(s: Source): string {
       return kqlName(s.name);
     case 'union':
       return emitUnion(s);
+    case 'datatable': {
+      const width = s.schema.length;
+      const rows: string[] = [];
+      for (let i = 0; i < s.values.length; i += width) rows.push(s.values.slice(i, i + width).map((v) => expr(v)).join(', '));
+      return `datatable(${s.schema.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')}) [${rows.join(', ')}]`;
+    }
+    case 'print':
+      return `print ${s.columns.map(named).join(', ')}`;
+    case 'range':
+      return `range ${kqlName(s.schema[0]!.name)} from ${expr(s.from)} to ${expr(s.to)} step ${expr(s.step)}`;
   }
 }
 
@@ -84,7 +94,8 @@ function emitUnion(u: UnionSource): string {
       continue;
     }
     const q = leg.query;
-    legs.push(q.ops.length === 0 && q.source.kind !== 'union' ? emitSource(q.source) : `(${inlineTabular(q)})`);
+    const named = q.source.kind === 'table' || q.source.kind === 'letTable';
+    legs.push(q.ops.length === 0 && named ? emitSource(q.source) : `(${inlineTabular(q)})`);
   }
   legs.push(...u.unresolved.map((n) => (n.includes('*') ? n : kqlName(n))));
   return ['union', ...options, legs.join(', ')].join(' ');
