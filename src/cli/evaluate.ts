@@ -6,6 +6,7 @@ import { compileQuery } from '../backends/js/compile.js';
 import { windowAdmission } from '../backends/js/event-time.js';
 import { StrictEventsError, streamEvents, type StreamHandlers } from '../backends/js/events.js';
 import { ReaderThreads, streamEventsInParallel } from '../backends/js/ndjson-parallel.js';
+import { ExternalDataError } from '../backends/js/externaldata.js';
 import { DEFAULT_LIMITS, EvaluationLimitError, type EvaluationLimits } from '../backends/js/limits.js';
 import { checkRuleFile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
@@ -90,7 +91,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   try {
     return await runRule({ ruleFile, eventsPath, format, now, clockGiven: typeof nowText === 'string', args, limits }, threads, io);
   } catch (e) {
-    if (!(e instanceof EvaluationLimitError)) throw e;
+    if (!(e instanceof EvaluationLimitError || e instanceof ExternalDataError)) throw e;
     io.err(`detc run: ${e.message}`);
     return 1;
   } finally {

@@ -120,7 +120,7 @@ class Binder {
 
   /** A pipe is tabular if it has operators or its source names a table/tabular let. */
   private isTabularSource(e: A.Expr, row: Schema): boolean {
-    if (e.kind === 'unsupportedSource' || e.kind === 'union' || e.kind === 'datatable' || e.kind === 'print' || e.kind === 'range') return true;
+    if (e.kind === 'unsupportedSource' || e.kind === 'union' || e.kind === 'datatable' || e.kind === 'print' || e.kind === 'range' || e.kind === 'externaldata') return true;
     if (e.kind === 'paren') return e.inner.ops.length > 0 || this.isTabularSource(e.inner.source, row);
     if (e.kind !== 'name' || row.some((c) => c.name === e.name)) return false;
     const l = this.lets.get(e.name);
@@ -192,6 +192,7 @@ class Binder {
     if (e.kind === 'datatable') return this.bindDatatable(e);
     if (e.kind === 'print') return this.bindPrint(e);
     if (e.kind === 'range') return this.bindRange(e);
+    if (e.kind === 'externaldata') return this.bindExternalData(e);
     if (e.kind === 'call' && this.lets.get(e.name)?.kind === 'failed') return undefined; // already reported
     if (e.kind !== 'name') {
       this.report('NotTabular', ['expected a table name or a tabular let before |'], e.span);
@@ -318,20 +319,34 @@ class Binder {
 
   // ---- datatable, print, range (issue 27) ----
 
-  private bindDatatable(e: A.DatatableSource): Source | undefined {
+  /** `(Name:type, ...)` of datatable and externaldata. */
+  private declaredSchema(columns: A.DatatableSource['columns'], what: string): Column[] | undefined {
     const schema: Column[] = [];
-    for (const c of e.columns) {
+    for (const c of columns) {
       const type = c.type.name === 'dynamic' ? 'dynamic' : TYPE_NAMES[c.type.name];
       if (!type) {
-        this.report('TypeMismatch', [`unknown type '${c.type.name}' for datatable column ${c.name.name}`], c.type.span);
+        this.report('TypeMismatch', [`unknown type '${c.type.name}' for ${what} column ${c.name.name}`], c.type.span);
         return undefined;
       }
       if (schema.some((x) => x.name === c.name.name)) {
-        this.report('TypeMismatch', [`datatable names column '${c.name.name}' twice`], c.name.span);
+        this.report('TypeMismatch', [`${what} names column '${c.name.name}' twice`], c.name.span);
         return undefined;
       }
       schema.push({ name: c.name.name, type });
     }
+    return schema;
+  }
+
+  private bindExternalData(e: A.ExternalDataSource): Source | undefined {
+    const schema = this.declaredSchema(e.columns, 'externaldata');
+    if (!schema) return undefined;
+    const properties = e.properties.map((p) => ({ name: p.name.name, value: p.value }));
+    return { kind: 'externaldata', urls: e.urls.map((u) => u.url), properties, span: e.span, schema };
+  }
+
+  private bindDatatable(e: A.DatatableSource): Source | undefined {
+    const schema = this.declaredSchema(e.columns, 'datatable');
+    if (!schema) return undefined;
     if (e.values.length % schema.length !== 0) {
       this.report('TypeMismatch', [`datatable has ${schema.length} columns but ${e.values.length} values, not a whole number of rows`], e.span);
       return undefined;
@@ -799,6 +814,7 @@ class Binder {
       case 'datatable':
       case 'print':
       case 'range':
+      case 'externaldata':
         this.report('NotTabular', [`${e.kind} makes a table; a scalar is expected here`], e.span);
         return undefined;
     }

@@ -78,9 +78,11 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
   }
 }
 
-/** datatable, print, range: their expressions mapped; their schema kept (it is declared or constant). */
-function mapComputedSource(s: Extract<Source, { kind: 'datatable' | 'print' | 'range' }>, m: Mapper): Source {
+/** datatable, print, range, externaldata: their expressions mapped; their schema kept (it is declared or constant). */
+function mapComputedSource(s: Extract<Source, { kind: 'datatable' | 'print' | 'range' | 'externaldata' }>, m: Mapper): Source {
   switch (s.kind) {
+    case 'externaldata':
+      return { ...s, span: NO_SPAN };
     case 'datatable':
       return { ...s, values: s.values.map(m.expr), span: NO_SPAN };
     case 'print':

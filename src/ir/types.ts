@@ -116,7 +116,16 @@ export type Source =
   /** `print`: one row of constant expressions. */
   | { readonly kind: 'print'; readonly columns: readonly NamedExpr[]; readonly span: Span; readonly schema: Schema }
   /** `range Name from a to b step s`: a, a+s, ... while <= b (>= b for a negative step). */
-  | { readonly kind: 'range'; readonly from: ScalarExpr; readonly to: ScalarExpr; readonly step: ScalarExpr; readonly span: Span; readonly schema: Schema };
+  | { readonly kind: 'range'; readonly from: ScalarExpr; readonly to: ScalarExpr; readonly step: ScalarExpr; readonly span: Span; readonly schema: Schema }
+  /** `externaldata`: rows read from URLs (the JS evaluator reads local copies the user names). */
+  | {
+      readonly kind: 'externaldata';
+      readonly urls: readonly string[];
+      /** `with (...)` as written: format, ignoreFirstRecord, ... */
+      readonly properties: readonly { readonly name: string; readonly value: string | number | boolean }[];
+      readonly span: Span;
+      readonly schema: Schema;
+    };
 
 /** A leg of a union: its rows, and the value its rows get in the `withsource=` column. */
 export interface UnionLeg {

@@ -43,7 +43,8 @@ export type Expr =
   | UnionSource
   | DatatableSource
   | PrintSource
-  | RangeSource;
+  | RangeSource
+  | ExternalDataSource;
 
 export type LiteralValue =
   | { readonly type: 'string'; readonly value: string }
@@ -160,6 +161,15 @@ export interface RangeSource {
   readonly from: Expr;
   readonly to: Expr;
   readonly step: Expr;
+  readonly span: Span;
+}
+
+/** `externaldata(Name:type, ...) ["url", ...] [with (name = value, ...)]`. */
+export interface ExternalDataSource {
+  readonly kind: 'externaldata';
+  readonly columns: readonly { readonly name: NameRef; readonly type: NameRef }[];
+  readonly urls: readonly { readonly url: string; readonly span: Span }[];
+  readonly properties: readonly { readonly name: NameRef; readonly value: string | number | boolean; readonly span: Span }[];
   readonly span: Span;
 }
 

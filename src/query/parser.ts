@@ -25,7 +25,7 @@ const span = (a: IToken, b: IToken = a): Span => ({ start: a.startOffset, end: t
 const join = (a: { span: Span }, b: { span: Span }): Span => ({ start: a.span.start, end: b.span.end });
 
 /** Sources detc does not compile yet that may start a tabular expression. */
-const UNSUPPORTED_SOURCES = new Set(['search', 'find', 'externaldata', 'evaluate', 'view']);
+const UNSUPPORTED_SOURCES = new Set(['search', 'find', 'evaluate', 'view']);
 
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, actual }) => `expected ${T.tokenLabel(expected)} but found ${describe(actual)}`,
@@ -108,6 +108,7 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
       { GATE: () => this.LA(1).image === 'datatable' && this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.datatableSource) },
+      { GATE: () => this.LA(1).image === 'externaldata' && this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.externalDataSource) },
       {
         GATE: () => this.LA(1).image === 'print' && this.LA(1).tokenType === T.Identifier && ![T.Pipe, T.RParen, T.Comma, T.Dot, T.Semicolon, EOF].includes(this.LA(2).tokenType),
         ALT: () => this.SUBRULE(this.printSource),
@@ -345,6 +346,17 @@ class KqlParser extends EmbeddedActionsParser {
 
   private datatableSource = this.RULE('datatableSource', (): Expr => {
     const kw = this.CONSUME(T.Identifier);
+    const columns = this.SUBRULE(this.columnDecls);
+    this.CONSUME(T.LBracket);
+    const values: Expr[] = [];
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const v = this.SUBRULE(this.expr); this.ACTION(() => values.push(v)); } });
+    // Kusto allows a trailing comma after the last value.
+    this.OPTION(() => this.CONSUME1(T.Comma));
+    const close = this.CONSUME(T.RBracket);
+    return this.ACTION((): Expr => ({ kind: 'datatable', columns, values, span: span(kw, close) }));
+  });
+
+  private columnDecls = this.RULE('columnDecls', (): { name: NameRef; type: NameRef }[] => {
     this.CONSUME(T.LParen);
     const columns: { name: NameRef; type: NameRef }[] = [];
     this.AT_LEAST_ONE_SEP({
@@ -357,13 +369,39 @@ class KqlParser extends EmbeddedActionsParser {
       },
     });
     this.CONSUME(T.RParen);
+    return columns;
+  });
+
+  private externalDataSource = this.RULE('externalDataSource', (): Expr => {
+    const kw = this.CONSUME(T.Identifier);
+    const columns = this.SUBRULE(this.columnDecls);
     this.CONSUME(T.LBracket);
-    const values: Expr[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const v = this.SUBRULE(this.expr); this.ACTION(() => values.push(v)); } });
-    // Kusto allows a trailing comma after the last value.
-    this.OPTION(() => this.CONSUME1(T.Comma));
-    const close = this.CONSUME(T.RBracket);
-    return this.ACTION((): Expr => ({ kind: 'datatable', columns, values, span: span(kw, close) }));
+    const urls: { url: string; span: Span }[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const u = this.CONSUME(T.StringLit); this.ACTION(() => urls.push({ url: decodeStringToken(u.image), span: span(u) })); } });
+    let end = this.CONSUME(T.RBracket);
+    const properties: { name: NameRef; value: string | number | boolean; span: Span }[] = [];
+    this.OPTION({
+      GATE: () => this.LA(1).image === 'with' && this.LA(2).tokenType === T.LParen,
+      DEF: () => {
+        this.CONSUME1(T.Identifier);
+        this.CONSUME1(T.LParen);
+        this.MANY_SEP({
+          SEP: T.Comma,
+          DEF: () => {
+            const name = this.SUBRULE(this.nameRef);
+            this.CONSUME(T.Assign);
+            const v = this.CONSUME(T.AnyToken);
+            this.ACTION(() => {
+              const value = v.tokenType === T.StringLit ? decodeStringToken(v.image) : v.tokenType === T.True ? true : v.tokenType === T.False ? false : v.tokenType === T.LongLit ? Number(v.image) : v.image;
+              properties.push({ name, value, span: { start: name.span.start, end: tokenEnd(v) } });
+            });
+          },
+        });
+        const close = this.CONSUME1(T.RParen);
+        this.ACTION(() => { end = close; });
+      },
+    });
+    return this.ACTION((): Expr => ({ kind: 'externaldata', columns, urls, properties, span: span(kw, end) }));
   });
 
   private printSource = this.RULE('printSource', (): Expr => {

@@ -12,6 +12,7 @@ import { alertsFor, alertSpec, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery, type CompiledQuery } from '../backends/js/compile.js';
 import { windowAdmission } from '../backends/js/event-time.js';
 import { readEventsFile } from '../backends/js/events.js';
+import { ExternalDataError } from '../backends/js/externaldata.js';
 import { EvaluationLimitError } from '../backends/js/limits.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
@@ -84,7 +85,7 @@ export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = com
       run = alertsFor(alertSpec(rule), query.run(events, options));
     } catch (e) {
       // A limit reached on the test's events is a failed test with its reason, not a crash.
-      if (!(e instanceof EvaluationLimitError)) throw e;
+      if (!(e instanceof EvaluationLimitError || e instanceof ExternalDataError)) throw e;
       results.push({ name, passed: false, failures: [e.message] });
       return;
     }

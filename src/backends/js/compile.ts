@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly windowMs?: number;
   /** Bounds on groups and produced rows (limits.ts); defaults when absent. */
   readonly limits?: Partial<EvaluationLimits>;
+  /** externaldata URL -> local file path: detc never downloads (externaldata.ts). */
+  readonly externalData?: Readonly<Record<string, string>>;
 }
 
 export interface ResultTable {
@@ -250,7 +252,7 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
         head.push(r);
       }
     } else if (p.source.kind !== 'table') {
-      for (const r of computedSourceRows(p.source, { rowsOf, x, budget: budget() })) {
+      for (const r of computedSourceRows(p.source, { rowsOf, x, budget: budget(), externalData: current().options.externalData })) {
         if (stopped()) break;
         head.push(r);
       }

@@ -6,6 +6,7 @@ import type { ScalarExpr, Source, Tabular, UnionSource } from '../../ir/types.js
 import { unionColumnSources } from '../../ir/union.js';
 import type { Value } from '../../semantics/values.js';
 import type { Expressions } from './expressions.js';
+import { externalDataRows } from './externaldata.js';
 import type { RunBudget } from './limits.js';
 import { NO_VALUES, type Accessor, type Layout, type Row } from './rows.js';
 
@@ -16,6 +17,8 @@ export interface SourceScope {
   rowsOf(t: Tabular): { rows: Row[]; layout: Layout };
   readonly x: Expressions;
   readonly budget: RunBudget;
+  /** URL -> local file, for externaldata (RunOptions.externalData). */
+  readonly externalData?: Readonly<Record<string, string>>;
 }
 
 /** A constant expression's value (print, range bounds). */
@@ -33,6 +36,8 @@ export function computedSourceRows(s: ComputedSource, scope: SourceScope): Row[]
     }
     case 'print':
       return [{ e: null, v: s.columns.map((c) => constant(c.expr, scope.x)) }];
+    case 'externaldata':
+      return externalDataRows(s, scope.externalData);
     case 'range':
       return rangeRows(constant(s.from, scope.x), constant(s.to, scope.x), constant(s.step, scope.x), scope.budget);
   }

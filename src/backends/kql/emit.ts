@@ -72,6 +72,10 @@ function emitSource(s: Source): string {
     }
     case 'print':
       return `print ${s.columns.map(named).join(', ')}`;
+    case 'externaldata': {
+      const props = s.properties.map((p) => `${kqlName(p.name)}=${typeof p.value === 'string' ? kqlString(p.value) : String(p.value)}`);
+      return `externaldata(${s.schema.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')}) [${s.urls.map(kqlString).join(', ')}]${props.length ? ` with (${props.join(', ')})` : ''}`;
+    }
     case 'range':
       return `range ${kqlName(s.schema[0]!.name)} from ${expr(s.from)} to ${expr(s.to)} step ${expr(s.step)}`;
   }
