@@ -60,6 +60,8 @@ class Binder {
   private readonly problems: QueryProblem[] = [];
   private readonly lets = new Map<string, LetBinding>();
   private readonly tablesUsed = new Set<string>();
+  /** Tabular lets made by `as Name` (issue 27), placed before the statement that wrote them. */
+  private readonly hoisted: Let[] = [];
 
   constructor(private readonly tables: TableCatalog, private readonly text: string) {}
 
@@ -87,6 +89,7 @@ class Binder {
         this.lets.set(stmt.name, { kind: 'failed' });
         continue;
       }
+      lets.push(...this.hoisted.splice(0)); // `as` names made while binding this statement come first
       if ('source' in bound) {
         lets.push({ kind: 'tabular', name: stmt.name, value: bound, materialized, span: stmt.span });
         this.lets.set(stmt.name, { kind: 'tabular', schema: bound.schema });
@@ -107,6 +110,7 @@ class Binder {
       return { problems: this.problems };
     }
     if (!body || this.problems.some((p) => p.fact !== 'DuplicateLet')) return { problems: this.problems };
+    lets.push(...this.hoisted.splice(0));
     return { ir: { lets, body, tables: [...this.tablesUsed] }, problems: this.problems };
   }
 
@@ -169,7 +173,14 @@ class Binder {
         ops = [];
         continue;
       }
-      const bound = op.op === 'union' ? undefined : this.op(op, schema);
+      // `T | ... | as X | ...` is `let X = T | ...; X | ...`: X is a name for the rest of the query.
+      const named = op.op === 'as' ? this.bindAs(op, { source, ops, schema }) : undefined;
+      if (named) {
+        source = named;
+        ops = [];
+        continue;
+      }
+      const bound = op.op === 'union' || op.op === 'as' ? undefined : this.op(op, schema);
       if (!bound) {
         // Later operators would see a wrong schema and report follow-on errors; only name the
         // unsupported operators after this point, which are independent problems.
@@ -178,6 +189,13 @@ class Binder {
       }
       schema = outputSchema(bound, schema);
       ops.push({ ...bound, schema } as TabularOp);
+      if (bound.op === 'join' && bound.lookup) {
+        // lookup does not repeat the right side's key columns: a project-away of them follows.
+        const rightKeys = bound.keys.map((k) => bound.rightNames[bound.right.schema.findIndex((c) => c.name === k.right)]!);
+        const away: OpWithoutSchema = { op: 'project-away', names: [...new Set(rightKeys)], span: bound.span };
+        schema = outputSchema(away, schema);
+        ops.push({ ...away, schema } as TabularOp);
+      }
     }
     return { source, ops, schema };
   }
@@ -307,6 +325,7 @@ class Binder {
       case 'join':
         return this.join(op, input);
       case 'union': // bound in tabular(), as a source
+      case 'as': // bound in tabular(), as a let
         return undefined;
       case 'parse':
       case 'parse-where':
@@ -439,6 +458,20 @@ class Binder {
     return { op: op.op, kind, flags: op.flags?.name, expr, pattern, span: op.span };
   }
 
+  // ---- as (issue 27) ----
+
+  private bindAs(op: Extract<A.TabularOp, { op: 'as' }>, value: Tabular): Source | undefined {
+    const name = op.name.name;
+    if (this.lets.has(name)) {
+      this.report('DuplicateLet', [name], op.name.span);
+      return undefined;
+    }
+    const materialized = op.hints.includes('hint.materialized=true');
+    this.hoisted.push({ kind: 'tabular', name, value, materialized, span: op.span });
+    this.lets.set(name, { kind: 'tabular', schema: value.schema });
+    return { kind: 'letTable', name, span: op.name.span, schema: value.schema };
+  }
+
   // ---- union (issue 27) ----
 
   /** A union's legs resolved (wildcards against the catalog's table names) and its schema. */
@@ -522,7 +555,11 @@ class Binder {
       leftanti: 'leftanti', anti: 'leftanti', leftantisemi: 'leftanti', rightanti: 'rightanti', rightantisemi: 'rightanti',
       leftsemi: 'leftsemi', rightsemi: 'rightsemi',
     };
-    const kind = op.kind ? kinds[op.kind.name] : 'innerunique';
+    const kind = op.lookup ? (op.kind ? ({ leftouter: 'leftouter', inner: 'inner' } as const)[op.kind.name as 'inner'] : 'leftouter') : op.kind ? kinds[op.kind.name] : 'innerunique';
+    if (!kind && op.lookup) {
+      this.report('TypeMismatch', [`lookup kind must be leftouter or inner, not '${op.kind!.name}'`], op.kind!.span);
+      return undefined;
+    }
     if (!kind) {
       this.report('TypeMismatch', [`unknown join kind '${op.kind!.name}'${didYouMean(op.kind!.name, Object.keys(kinds))}`], op.kind!.span);
       return undefined;
@@ -568,7 +605,7 @@ class Binder {
       names.take(n);
       return n;
     });
-    return { op: 'join', kind, right, keys, rightNames, span: op.span };
+    return { op: 'join', kind, right, keys, rightNames, span: op.span, ...(op.hints?.length ? { hints: op.hints } : {}), ...(op.lookup ? { lookup: true } : {}) };
   }
 
   private mvExpand(op: Extract<A.TabularOp, { op: 'mv-expand' }>, input: Schema): OpWithoutSchema | undefined {

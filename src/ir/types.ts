@@ -82,6 +82,10 @@ export type TabularOp =
       readonly keys: readonly { readonly left: string; readonly right: string }[];
       /** Output names of the right side's columns (clashes get 1, 2, ... as in Kusto). */
       readonly rightNames: readonly string[];
+      /** `hint.strategy=broadcast`, `hint.shufflekey=K`, ... as written: kept in KQL, ignored by JS and AQL. */
+      readonly hints?: readonly string[];
+      /** Written as `lookup` (issue 27): the KQL output writes it so; a project-away of the right keys follows in the IR. */
+      readonly lookup?: boolean;
     })
   | (OpBase & {
       readonly op: 'mv-expand';

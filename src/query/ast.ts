@@ -227,6 +227,10 @@ export type TabularOp =
   | {
       readonly op: 'join';
       readonly kind?: NameRef;
+      /** Written `lookup` (issue 27): right key columns are not repeated; kinds leftouter (default) and inner. */
+      readonly lookup?: boolean;
+      /** `hint.strategy=broadcast`, ... as written, kept for the KQL output. */
+      readonly hints?: readonly string[];
       /** The right side: a parenthesised pipeline or a table/let name. */
       readonly right: PipeExpr;
       /** `Column` or `$left.A == $right.B` conditions (several may be joined with `and`). */
@@ -244,6 +248,8 @@ export type TabularOp =
       readonly span: Span;
     }
   | ({ readonly op: 'union'; readonly span: Span } & UnionSpec)
+  /** `as [hint.materialized=true] Name`: names the pipe so far for the rest of the query. */
+  | { readonly op: 'as'; readonly name: NameRef; readonly hints: readonly string[]; readonly span: Span }
   | {
       /** `parse` or `parse-where` (which drops the rows that do not match). */
       readonly op: 'parse' | 'parse-where';

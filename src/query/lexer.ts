@@ -101,7 +101,7 @@ export const NotIn = createToken({ name: 'NotIn', pattern: /!in(?![A-Za-z0-9_])/
 /** String operators with a plain expression on the right: `has`, `contains_cs`, `has_any`, ... */
 export const WordOp = keyword(
   'WordOp',
-  /hasprefix_cs|hasprefix|hassuffix_cs|hassuffix|has_cs|has|contains_cs|contains|startswith_cs|startswith|endswith_cs|endswith/,
+  /hasprefix_cs|hasprefix|hassuffix_cs|hassuffix|has_cs|has|contains_cs|containscs|contains|startswith_cs|startswith|endswith_cs|endswith/,
   false,
 );
 export const HasAny = keyword('HasAny', /has_any/, false);

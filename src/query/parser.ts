@@ -266,7 +266,8 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.mvExpand) },
-      { ALT: () => this.SUBRULE(this.joinOp) },
+      { GATE: () => this.LA(1).tokenType === T.Join || (this.LA(1).image === 'lookup' && this.LA(1).tokenType === T.Identifier), ALT: () => this.SUBRULE(this.joinOp) },
+      { GATE: () => this.LA(1).image === 'as' && this.LA(1).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.asOp) },
       {
         GATE: () => this.LA(1).image === 'parse' || this.LA(1).image === 'parse-where',
         ALT: () => this.SUBRULE(this.parseOp),
@@ -427,6 +428,27 @@ class KqlParser extends EmbeddedActionsParser {
     return this.ACTION((): Expr => ({ kind: 'range', name, from, to: toValue, step, span: { start: kw.startOffset, end: step.span.end } }));
   });
 
+  // ---- as (issue 27) ----
+
+  /** `as [hint.materialized=true] Name` */
+  private asOp = this.RULE('asOp', (): TabularOp => {
+    const kw = this.CONSUME(T.Identifier);
+    const hints: string[] = [];
+    this.MANY({
+      GATE: () => this.LA(1).image === 'hint' && this.LA(2).tokenType === T.Dot,
+      DEF: () => {
+        this.CONSUME(T.Name);
+        this.CONSUME(T.Dot);
+        const h = this.CONSUME1(T.Name);
+        this.CONSUME(T.Assign);
+        const v = this.CONSUME(T.AnyToken);
+        this.ACTION(() => hints.push(`hint.${h.image}=${v.image}`));
+      },
+    });
+    const name = this.SUBRULE(this.nameRef);
+    return this.ACTION(() => ({ op: 'as' as const, name, hints, span: { start: kw.startOffset, end: name.span.end } }));
+  });
+
   // ---- parse, parse-where (issue 27) ----
 
   /** `parse[-where] [kind=simple|regex|relaxed] [flags=F] Expr with [*] "text" Column[:type] [*] ...` */
@@ -483,20 +505,24 @@ class KqlParser extends EmbeddedActionsParser {
 
   /** `join [kind=K] [hint.x=y] (Right | ...) on Key, $left.A == $right.B` */
   private joinOp = this.RULE('joinOp', (): TabularOp => {
-    const kw = this.CONSUME(T.Join);
+    const kw = this.OR2([{ ALT: () => this.CONSUME(T.Join) }, { ALT: () => this.CONSUME(T.Identifier) }]); // join, or lookup (gated in tabularOp)
     let kind: NameRef | undefined;
+    const hints: string[] = [];
     this.MANY({
       GATE: () => (this.LA(1).image === 'kind' && this.LA(2).tokenType === T.Assign) || (this.LA(1).image === 'hint' && this.LA(2).tokenType === T.Dot),
       DEF: () => {
         const option = this.CONSUME(T.Name);
+        let hint: IToken | undefined;
         this.OPTION(() => {
           this.CONSUME(T.Dot);
-          this.CONSUME1(T.Name);
+          hint = this.CONSUME1(T.Name);
         });
         this.CONSUME(T.Assign);
-        const value = this.SUBRULE(this.nameRef);
+        const token = this.CONSUME(T.AnyToken);
         this.ACTION(() => {
-          if (option.image === 'kind') kind = value;
+          const value = { name: token.image, span: span(token) };
+          if (hint) hints.push(`hint.${hint.image}=${token.image}`);
+          else if (option.image === 'kind') kind = value;
         });
       },
     });
@@ -522,7 +548,7 @@ class KqlParser extends EmbeddedActionsParser {
     });
     const keys: Expr[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const k = this.SUBRULE(this.expr); this.ACTION(() => keys.push(k)); } });
-    return this.ACTION(() => ({ op: 'join' as const, kind, right, keys, span: { start: kw.startOffset, end: keys[keys.length - 1]!.span.end } }));
+    return this.ACTION(() => ({ op: 'join' as const, kind, lookup: kw.tokenType !== T.Join, hints, right, keys, span: { start: kw.startOffset, end: keys[keys.length - 1]!.span.end } }));
   });
 
   /** `mv-expand [kind=bag|array] [with_itemindex=Name] [Name =] Expr [to typeof(T)], ... [limit N]` */
@@ -738,7 +764,8 @@ class KqlParser extends EmbeddedActionsParser {
         ALT: () => {
           const op = this.CONSUME(T.CompareOp);
           const right = this.SUBRULE1(this.addExpr);
-          return this.ACTION(() => ({ op: op.tokenType === T.NotEq ? '!=' : op.tokenType === T.GtEq ? '>=' : op.image, opSpan: span(op), right, end: right.span.end }));
+          // `containscs` is the older spelling of contains_cs.
+          return this.ACTION(() => ({ op: op.tokenType === T.NotEq ? '!=' : op.tokenType === T.GtEq ? '>=' : op.image === 'containscs' ? 'contains_cs' : op.image, opSpan: span(op), right, end: right.span.end }));
         },
       },
       {

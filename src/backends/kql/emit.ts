@@ -47,13 +47,18 @@ function wrapItems(items: string[], indent: string): string {
 /** A pipeline; `indent` is put before continuation lines (used inside lets). */
 export function emitTabular(t: Tabular, indent: string): string {
   const source = emitSource(t.source);
-  return [source, ...t.ops.map((op) => emitOp(op, indent))].join(`\n${indent}`);
+  return [source, ...visibleOps(t.ops).map((op) => emitOp(op, indent))].join(`\n${indent}`);
 }
 
 /** Single-line form for a pipeline nested in an expression (`x in (T | project c)`). */
 function inlineTabular(t: Tabular): string {
   const source = emitSource(t.source);
-  return [source, ...t.ops.map((op) => emitOp(op, '', true))].join(' ');
+  return [source, ...visibleOps(t.ops).map((op) => emitOp(op, '', true))].join(' ');
+}
+
+/** The operators as written: the project-away the binder adds after a lookup is part of the lookup. */
+function visibleOps(ops: readonly TabularOp[]): TabularOp[] {
+  return ops.filter((op, i) => !(op.op === 'project-away' && i > 0 && ops[i - 1]!.op === 'join' && (ops[i - 1] as Extract<TabularOp, { op: 'join' }>).lookup));
 }
 
 function emitSource(s: Source): string {
@@ -144,10 +149,11 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return '| count';
     case 'join': {
       const keys = op.keys.map((k) => (k.left === k.right ? kqlName(k.left) : `$left.${kqlName(k.left)} == $right.${kqlName(k.right)}`)).join(', ');
-      const one = `| join kind=${op.kind} (${inlineTabular(op.right)}) on ${keys}`;
+      const head = `${op.lookup ? 'lookup' : 'join'} kind=${op.kind}${op.hints?.length ? ` ${op.hints.join(' ')}` : ''}`;
+      const one = `| ${head} (${inlineTabular(op.right)}) on ${keys}`;
       if (inline || indent.length + one.length <= MAX_LINE) return one;
       const inner = indent + INDENT;
-      return `| join kind=${op.kind} (\n${inner}${emitTabular(op.right, inner)}\n${inner}) on ${keys}`;
+      return `| ${head} (\n${inner}${emitTabular(op.right, inner)}\n${inner}) on ${keys}`;
     }
     case 'parse':
     case 'parse-where': {
