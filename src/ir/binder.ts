@@ -161,6 +161,12 @@ class Binder {
       for (const op of p.ops) if (op.op === 'unsupported') this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
       return undefined;
     }
+    return this.tabularFrom(first, p.ops);
+  }
+
+  /** The operators `ops` bound on the rows of `first`. */
+  private tabularFrom(first: Source, pipeOps: readonly A.TabularOp[]): Tabular | undefined {
+    const p = { ops: pipeOps };
     let source: Source = first;
     let schema: Schema = source.schema;
     let ops: TabularOp[] = [];
@@ -330,6 +336,8 @@ class Binder {
       case 'parse':
       case 'parse-where':
         return this.parse(op, input);
+      case 'mv-apply':
+        return this.mvApply(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
@@ -456,6 +464,18 @@ class Binder {
       return undefined;
     }
     return { op: op.op, kind, flags: op.flags?.name, expr, pattern, span: op.span };
+  }
+
+  // ---- mv-apply (issue 27) ----
+
+  /** The expansion as mv-expand binds it; the subquery bound on its rows (all input columns and the expanded ones). */
+  private mvApply(op: Extract<A.TabularOp, { op: 'mv-apply' }>, input: Schema): OpWithoutSchema | undefined {
+    const bound = this.mvExpand(op.expand, input);
+    if (!bound || bound.op !== 'mv-expand') return undefined;
+    const expandSchema = outputSchema(bound, input);
+    const expand = { ...bound, schema: expandSchema };
+    const subquery = this.tabularFrom({ kind: 'mvApplyRows', span: op.span, schema: expandSchema }, op.ops);
+    return subquery && { op: 'mv-apply', expand, subquery, span: op.span };
   }
 
   // ---- as (issue 27) ----

@@ -71,6 +71,9 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
     case 'parse':
     case 'parse-where':
       return { ...rest, expr: m.expr(rest.expr) };
+    case 'mv-apply':
+      // The expansion keeps its schema: it is the subquery's source schema, kept there too.
+      return { ...rest, expand: { ...rest.expand, span: NO_SPAN, columns: rest.expand.columns.map(named) }, subquery: m.tabular(rest.subquery) };
     case 'join':
       return { ...rest, right: m.tabular(rest.right) };
     default:
@@ -79,8 +82,9 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
 }
 
 /** datatable, print, range, externaldata: their expressions mapped; their schema kept (it is declared or constant). */
-function mapComputedSource(s: Extract<Source, { kind: 'datatable' | 'print' | 'range' | 'externaldata' }>, m: Mapper): Source {
+function mapComputedSource(s: Extract<Source, { kind: 'datatable' | 'print' | 'range' | 'externaldata' | 'mvApplyRows' }>, m: Mapper): Source {
   switch (s.kind) {
+    case 'mvApplyRows':
     case 'externaldata':
       return { ...s, span: NO_SPAN };
     case 'datatable':

@@ -56,6 +56,11 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
       if (op.kind === 'leftsemi' || op.kind === 'leftanti') return input;
       if (op.kind === 'rightsemi' || op.kind === 'rightanti') return op.right.schema;
       return [...input, ...op.right.schema.map((c, i) => ({ name: op.rightNames[i]!, type: c.type }))];
+    case 'mv-apply': {
+      // The input's columns (those the subquery outputs take its values and types), then its new ones.
+      const out = op.subquery.schema;
+      return [...input.map((c) => out.find((o) => o.name === c.name) ?? c), ...out.filter((o) => !input.some((c) => c.name === o.name))];
+    }
     case 'parse':
     case 'parse-where':
       return [...input, ...op.pattern.flatMap((p) => (p.kind === 'column' ? [{ name: p.name, type: p.type }] : []))];

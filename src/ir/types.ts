@@ -99,6 +99,15 @@ export type TabularOp =
       readonly limit?: number;
     })
   | (OpBase & {
+      /**
+       * mv-apply (issue 27): each input row is expanded as `expand` does, `subquery` runs on those
+       * rows (its source is `mvApplyRows`), and each row it outputs keeps the input row's other columns.
+       */
+      readonly op: 'mv-apply';
+      readonly expand: Extract<TabularOp, { op: 'mv-expand' }>;
+      readonly subquery: Tabular;
+    })
+  | (OpBase & {
       /** parse-where drops the rows that do not match; parse keeps them with null columns. */
       readonly op: 'parse' | 'parse-where';
       readonly kind: 'simple' | 'regex' | 'relaxed';
@@ -121,6 +130,8 @@ export type Source =
   | { readonly kind: 'print'; readonly columns: readonly NamedExpr[]; readonly span: Span; readonly schema: Schema }
   /** `range Name from a to b step s`: a, a+s, ... while <= b (>= b for a negative step). */
   | { readonly kind: 'range'; readonly from: ScalarExpr; readonly to: ScalarExpr; readonly step: ScalarExpr; readonly span: Span; readonly schema: Schema }
+  /** The rows an mv-apply's subquery runs on (one input row, expanded). */
+  | { readonly kind: 'mvApplyRows'; readonly span: Span; readonly schema: Schema }
   /** `externaldata`: rows read from URLs (the JS evaluator reads local copies the user names). */
   | {
       readonly kind: 'externaldata';

@@ -259,4 +259,6 @@ export type TabularOp =
       readonly pattern: readonly ParsePatternItem[];
       readonly span: Span;
     }
+  /** `mv-apply Items on (subquery)` (issue 27): the items as mv-expand's; the subquery's operators. */
+  | { readonly op: 'mv-apply'; readonly expand: Extract<TabularOp, { op: 'mv-expand' }>; readonly ops: readonly TabularOp[]; readonly span: Span }
   | { readonly op: 'unsupported'; readonly name: string; readonly nameSpan: Span; readonly span: Span };

@@ -265,7 +265,7 @@ class KqlParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ op: 'count' as const, span: span(kw) }));
         },
       },
-      { ALT: () => this.SUBRULE(this.mvExpand) },
+      { GATE: () => this.LA(1).tokenType !== T.OtherHyphenOp || this.LA(1).image === 'mv-apply', ALT: () => this.SUBRULE(this.mvExpand) },
       { GATE: () => this.LA(1).tokenType === T.Join || (this.LA(1).image === 'lookup' && this.LA(1).tokenType === T.Identifier), ALT: () => this.SUBRULE(this.joinOp) },
       { GATE: () => this.LA(1).image === 'as' && this.LA(1).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.asOp) },
       {
@@ -553,7 +553,8 @@ class KqlParser extends EmbeddedActionsParser {
 
   /** `mv-expand [kind=bag|array] [with_itemindex=Name] [Name =] Expr [to typeof(T)], ... [limit N]` */
   private mvExpand = this.RULE('mvExpand', (): TabularOp => {
-    const kw = this.OR([{ ALT: () => this.CONSUME(T.MvExpand) }, { ALT: () => this.CONSUME(T.MvExpandLegacy) }]);
+    // mv-apply (issue 27) shares mv-expand's options and items, then takes `on (subquery)`.
+    const kw = this.OR([{ ALT: () => this.CONSUME(T.MvExpand) }, { ALT: () => this.CONSUME(T.MvExpandLegacy) }, { ALT: () => this.CONSUME(T.OtherHyphenOp) }]);
     let kind: 'bag' | 'array' | undefined;
     let itemIndex: NameRef | undefined;
     this.MANY({
@@ -606,15 +607,32 @@ class KqlParser extends EmbeddedActionsParser {
       this.CONSUME(T.Limit);
       limit = this.SUBRULE1(this.expr);
     });
-    return this.ACTION(() => ({
-      op: 'mv-expand' as const,
-      legacy: kw.tokenType === T.MvExpandLegacy,
-      kind,
-      itemIndex,
-      items,
-      limit,
-      span: { start: kw.startOffset, end: limit ? limit.span.end : items[items.length - 1]!.span.end },
-    }));
+    const apply = kw.tokenType === T.OtherHyphenOp ? this.SUBRULE(this.mvApplySubquery) : undefined;
+    return this.ACTION(() => {
+      const expand = {
+        op: 'mv-expand' as const,
+        legacy: kw.tokenType === T.MvExpandLegacy,
+        kind,
+        itemIndex,
+        items,
+        limit,
+        span: { start: kw.startOffset, end: limit ? limit.span.end : items[items.length - 1]!.span.end },
+      };
+      return apply ? { op: 'mv-apply' as const, expand, ops: apply.ops, span: { start: kw.startOffset, end: apply.end } } : expand;
+    });
+  });
+
+  /** `on (op | op ...)`: mv-apply's subquery, a pipe without a source. */
+  private mvApplySubquery = this.RULE('mvApplySubquery', (): { ops: TabularOp[]; end: number } => {
+    const on = this.CONSUME(T.Name);
+    this.ACTION(() => {
+      if (on.image !== 'on') this.problems.push({ kind: 'syntax', message: `expected 'on (subquery)' after the mv-apply items, found '${on.image}'`, span: span(on) });
+    });
+    this.CONSUME(T.LParen);
+    const ops: TabularOp[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Pipe, DEF: () => { const op = this.SUBRULE(this.tabularOp); this.ACTION(() => ops.push(op)); } });
+    const close = this.CONSUME(T.RParen);
+    return this.ACTION(() => ({ ops, end: tokenEnd(close) }));
   });
 
   private assignments = this.RULE('assignments', (): Assignment[] => {

@@ -11,6 +11,7 @@ import type { Expressions } from './expressions.js';
 import { groupKey } from './groups.js';
 import { joinStep } from './join.js';
 import { buffered, computedLayout, mapStep, NO_VALUES, type Accessor, type Layout, type Row, type Step } from './rows.js';
+import { mvApplyStep } from './mv-apply.js';
 import { parseStep } from './parse.js';
 import { summarizeStep } from './summarize.js';
 import { EvaluationLimitError, type RunBudget } from './limits.js';
@@ -161,6 +162,9 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
     case 'parse':
     case 'parse-where':
       return parseStep(o, layout, x);
+    case 'mv-apply':
+      // The subquery's take must not end the outer input: it gets a stop of its own that does nothing.
+      return mvApplyStep(o, layout, (op, l, next) => compileOperator(op, l, () => {}, next, scope));
     case 'count': {
       const step: Step<{ n: number }> = {
         init: () => ({ n: 0 }),

@@ -38,6 +38,9 @@ export function computedSourceRows(s: ComputedSource, scope: SourceScope): Row[]
       return [{ e: null, v: s.columns.map((c) => constant(c.expr, scope.x)) }];
     case 'externaldata':
       return externalDataRows(s, scope.externalData);
+    case 'mvApplyRows':
+      // Its rows come from the mv-apply step (mv-apply.ts), never from a run of its own.
+      throw new Error('an mv-apply subquery is run by its operator');
     case 'range':
       return rangeRows(constant(s.from, scope.x), constant(s.to, scope.x), constant(s.step, scope.x), scope.budget);
   }

@@ -81,6 +81,8 @@ function emitSource(s: Source): string {
       const props = s.properties.map((p) => `${kqlName(p.name)}=${typeof p.value === 'string' ? kqlString(p.value) : String(p.value)}`);
       return `externaldata(${s.schema.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')}) [${s.urls.map(kqlString).join(', ')}]${props.length ? ` with (${props.join(', ')})` : ''}`;
     }
+    case 'mvApplyRows':
+      return '';
     case 'range':
       return `range ${kqlName(s.schema[0]!.name)} from ${expr(s.from)} to ${expr(s.to)} step ${expr(s.step)}`;
   }
@@ -161,16 +163,25 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       const pattern = op.pattern.map((p) => (p.kind === 'star' ? '*' : p.kind === 'text' ? kqlString(p.text) : `${kqlName(p.name)}${p.explicitType ? `:${p.type}` : ''}`));
       return `| ${op.op} ${options}${expr(op.expr)} with ${pattern.join(' ')}`;
     }
-    case 'mv-expand': {
-      const options = `${op.kind === 'array' ? 'kind=array ' : ''}${op.itemIndex !== undefined ? `with_itemindex=${kqlName(op.itemIndex)} ` : ''}`;
-      const items = op.columns.map((c) => {
-        const plain = c.expr.kind === 'column' && c.expr.name === c.name;
-        return `${plain ? kqlName(c.name) : `${kqlName(c.name)} = ${expr(c.expr)}`}${c.explicitType ? ` to typeof(${c.type})` : ''}`;
-      });
-      // The legacy mvexpand's implicit limit of 128 is written out, so the meaning stays the same.
-      return `| mv-expand ${options}${items.join(', ')}${op.limit !== undefined ? ` limit ${op.limit}` : ''}`;
+    case 'mv-expand':
+      return `| mv-expand ${mvExpandBody(op)}`;
+    case 'mv-apply': {
+      // The subquery on one line: its operators without their leading '| '.
+      const sub = visibleOps(op.subquery.ops).map((o) => emitOp(o, '', true).slice(2));
+      return `| mv-apply ${mvExpandBody(op.expand)} on (${sub.join(' | ')})`;
     }
   }
+}
+
+/** mv-expand's (and mv-apply's) options, items and limit. */
+function mvExpandBody(op: Extract<TabularOp, { op: 'mv-expand' }>): string {
+  const options = `${op.kind === 'array' ? 'kind=array ' : ''}${op.itemIndex !== undefined ? `with_itemindex=${kqlName(op.itemIndex)} ` : ''}`;
+  const items = op.columns.map((c) => {
+    const plain = c.expr.kind === 'column' && c.expr.name === c.name;
+    return `${plain ? kqlName(c.name) : `${kqlName(c.name)} = ${expr(c.expr)}`}${c.explicitType ? ` to typeof(${c.type})` : ''}`;
+  });
+  // The legacy mvexpand's implicit limit of 128 is written out, so the meaning stays the same.
+  return `${options}${items.join(', ')}${op.limit !== undefined ? ` limit ${op.limit}` : ''}`;
 }
 
 /** Re-indent the continuation lines of a multi-line item (a long case()). */
