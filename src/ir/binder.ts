@@ -14,6 +14,7 @@ import type { TableCatalog } from './tables.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
+import { WINDOW_FUNCTIONS } from './window.js';
 import type {
   Aggregate, Column, JoinKind, Let, NamedExpr, ParseItem, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, UnionLeg, UnionSource,
 } from './types.js';
@@ -60,6 +61,9 @@ class Binder {
   private readonly problems: QueryProblem[] = [];
   private readonly lets = new Map<string, LetBinding>();
   private readonly tablesUsed = new Set<string>();
+  /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
+  private serializedInput = false;
+  private windowAllowed = false;
   /** Tabular lets made by `as Name` (issue 27), placed before the statement that wrote them. */
   private readonly hoisted: Let[] = [];
 
@@ -168,6 +172,7 @@ class Binder {
   private tabularFrom(first: Source, pipeOps: readonly A.TabularOp[]): Tabular | undefined {
     const p = { ops: pipeOps };
     let source: Source = first;
+    let serialized = first.kind === 'range';
     let schema: Schema = source.schema;
     let ops: TabularOp[] = [];
     for (const [i, op] of p.ops.entries()) {
@@ -177,6 +182,7 @@ class Binder {
         source = union;
         schema = union.schema;
         ops = [];
+        serialized = false;
         continue;
       }
       // `T | ... | as X | ...` is `let X = T | ...; X | ...`: X is a name for the rest of the query.
@@ -186,7 +192,9 @@ class Binder {
         ops = [];
         continue;
       }
+      this.serializedInput = serialized;
       const bound = op.op === 'union' || op.op === 'as' ? undefined : this.op(op, schema);
+      serialized = SERIALIZING.has(op.op) || (serialized && KEEPS_ORDER.has(op.op));
       if (!bound) {
         // Later operators would see a wrong schema and report follow-on errors; only name the
         // unsupported operators after this point, which are independent problems.
@@ -250,19 +258,27 @@ class Binder {
         }
         return { op: 'where', predicate, span };
       }
-      case 'extend': {
-        let schema: Schema = input;
-        const columns: NamedExpr[] = [];
-        const names = new Namer(input.map((c) => c.name));
-        for (const item of op.items) {
-          if (this.rejectTuple(item)) return undefined;
-          const e = this.expr(item.expr, schema);
-          if (!e) return undefined;
-          const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), true);
-          columns.push({ name, expr: e, explicitName: item.name !== undefined });
-          schema = replaceOrAppend(schema, { name, type: e.type });
+      case 'extend':
+      case 'serialize': {
+        // Window functions (issue 27) are allowed here when the input is serialized.
+        const saved = this.windowAllowed;
+        this.windowAllowed = this.serializedInput || op.op === 'serialize';
+        try {
+          let schema: Schema = input;
+          const columns: NamedExpr[] = [];
+          const names = new Namer(input.map((c) => c.name));
+          for (const item of op.items) {
+            if (this.rejectTuple(item)) return undefined;
+            const e = this.expr(item.expr, schema);
+            if (!e) return undefined;
+            const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), true);
+            columns.push({ name, expr: e, explicitName: item.name !== undefined });
+            schema = replaceOrAppend(schema, { name, type: e.type });
+          }
+          return { op: op.op, columns, span };
+        } finally {
+          this.windowAllowed = saved;
         }
-        return { op: 'extend', columns, span };
       }
       case 'project': {
         const columns: NamedExpr[] = [];
@@ -476,6 +492,47 @@ class Binder {
     const expand = { ...bound, schema: expandSchema };
     const subquery = this.tabularFrom({ kind: 'mvApplyRows', span: op.span, schema: expandSchema }, op.ops);
     return subquery && { op: 'mv-apply', expand, subquery, span: op.span };
+  }
+
+  // ---- window functions (issue 27) ----
+
+  /** row_number([start [, restart]]), prev/next(expr [, offset [, default]]), row_cumsum(expr [, restart]). */
+  private windowCall(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
+    if (!this.windowAllowed) {
+      this.report('TypeMismatch', [`${e.name}() needs serialized rows: use it in extend or serialize, after serialize, sort or top`], e.nameSpan);
+      return undefined;
+    }
+    const arity: Record<string, readonly [number, number]> = { row_number: [0, 2], prev: [1, 3], next: [1, 3], row_cumsum: [1, 2] };
+    if (!this.checkArity(e, { name: e.name, arity: arity[e.name]! })) return undefined;
+    const args: ScalarExpr[] = [];
+    for (const a of e.args) {
+      const bound = this.bindPipe(a, row);
+      if (!bound) return undefined;
+      if ('source' in bound) {
+        this.report('NotTabular', [`${e.name} takes scalar arguments, not a table`], a.span);
+        return undefined;
+      }
+      args.push(bound);
+    }
+    const bad = (what: string, i: number): undefined => {
+      this.report('TypeMismatch', [`${e.name}'s ${what}`], e.args[i]!.span);
+      return undefined;
+    };
+    const isLong = (x: ScalarExpr) => x.type === 'long' || x.type === 'int';
+    let type: ScalarType;
+    if (e.name === 'row_number') {
+      if (args[0] && (!isLong(args[0]) || args[0].kind !== 'literal')) return bad('start must be a constant whole number', 0);
+      if (args[1] && args[1].type !== 'bool') return bad('restart condition must be bool', 1);
+      type = 'long';
+    } else if (e.name === 'row_cumsum') {
+      if (!isNumeric(args[0]!.type)) return bad(`term must be a number, not ${args[0]!.type}`, 0);
+      if (args[1] && args[1].type !== 'bool') return bad('restart condition must be bool', 1);
+      type = args[0]!.type;
+    } else {
+      if (args[1] && (!isLong(args[1]) || args[1].kind !== 'literal')) return bad('offset must be a constant whole number', 1);
+      type = args[0]!.type;
+    }
+    return { kind: 'call', fn: e.name, args, type, span: e.span };
   }
 
   // ---- as (issue 27) ----
@@ -889,6 +946,7 @@ class Binder {
 
   private call(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
     if (this.lets.get(e.name)?.kind === 'failed') return undefined; // a let function already reported
+    if (WINDOW_FUNCTIONS.has(e.name)) return this.windowCall(e, row);
     const typeName = TYPE_NAMES[e.name];
     if (typeName && e.args.length === 1) return this.typedLiteral(e, typeName, row);
     const entry = lookup(e.name);
@@ -977,6 +1035,10 @@ class Binder {
     return { kind: 'subquery', query: b, type: b.schema[0]!.type, span: item.span };
   }
 }
+
+/** Operators whose output is serialized, and those that keep serialized input so (issue 27). */
+const SERIALIZING = new Set<A.TabularOp['op']>(['serialize', 'sort', 'top']);
+const KEEPS_ORDER = new Set<A.TabularOp['op']>(['where', 'extend', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'take', 'parse', 'parse-where', 'mv-expand', 'as']);
 
 /** `Security*`, `*_CL`: a whole-name match where each `*` stands for any characters. */
 function wildcardRegex(pattern: string): RegExp {

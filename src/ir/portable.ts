@@ -55,6 +55,7 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
     case 'where':
       return { ...rest, predicate: m.expr(rest.predicate) };
     case 'extend':
+    case 'serialize':
     case 'project':
     case 'distinct':
       return { ...rest, columns: rest.columns.map(named) };

@@ -29,6 +29,7 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
     case 'take':
       return input;
     case 'extend':
+    case 'serialize':
       // Each column replaces an input column of its name or is appended, in order.
       return op.columns.reduce<Schema>((s, c) => replaceOrAppend(s, { name: c.name, type: c.expr.type }), input);
     case 'project':

@@ -63,6 +63,8 @@ interface OpBase {
 export type TabularOp =
   | (OpBase & { readonly op: 'where'; readonly predicate: ScalarExpr })
   | (OpBase & { readonly op: 'extend'; readonly columns: readonly NamedExpr[] })
+  /** `serialize [Name = expr, ...]` (issue 27): rows keep their order; columns as extend's. */
+  | (OpBase & { readonly op: 'serialize'; readonly columns: readonly NamedExpr[] })
   | (OpBase & { readonly op: 'project'; readonly columns: readonly NamedExpr[] })
   | (OpBase & { readonly op: 'project-away'; readonly names: readonly string[] })
   | (OpBase & { readonly op: 'project-keep'; readonly names: readonly string[] })

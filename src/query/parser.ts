@@ -268,6 +268,7 @@ class KqlParser extends EmbeddedActionsParser {
       { GATE: () => this.LA(1).tokenType !== T.OtherHyphenOp || this.LA(1).image === 'mv-apply', ALT: () => this.SUBRULE(this.mvExpand) },
       { GATE: () => this.LA(1).tokenType === T.Join || (this.LA(1).image === 'lookup' && this.LA(1).tokenType === T.Identifier), ALT: () => this.SUBRULE(this.joinOp) },
       { GATE: () => this.LA(1).image === 'as' && this.LA(1).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.asOp) },
+      { GATE: () => this.LA(1).image === 'serialize' && this.LA(1).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.serializeOp) },
       {
         GATE: () => this.LA(1).image === 'parse' || this.LA(1).image === 'parse-where',
         ALT: () => this.SUBRULE(this.parseOp),
@@ -426,6 +427,18 @@ class KqlParser extends EmbeddedActionsParser {
       }
     });
     return this.ACTION((): Expr => ({ kind: 'range', name, from, to: toValue, step, span: { start: kw.startOffset, end: step.span.end } }));
+  });
+
+  // ---- serialize (issue 27) ----
+
+  private serializeOp = this.RULE('serializeOp', (): TabularOp => {
+    const kw = this.CONSUME(T.Identifier);
+    let items: Assignment[] = [];
+    this.OPTION({
+      GATE: () => this.LA(1).tokenType !== T.Pipe && this.LA(1).tokenType !== T.RParen && this.LA(1).tokenType !== EOF,
+      DEF: () => { items = this.SUBRULE(this.assignments); },
+    });
+    return this.ACTION(() => ({ op: 'serialize' as const, items, span: { start: kw.startOffset, end: endOf(items, kw) } }));
   });
 
   // ---- as (issue 27) ----

@@ -13,6 +13,8 @@ import { joinStep } from './join.js';
 import { buffered, computedLayout, mapStep, NO_VALUES, type Accessor, type Layout, type Row, type Step } from './rows.js';
 import { mvApplyStep } from './mv-apply.js';
 import { parseStep } from './parse.js';
+import { windowExtendStep } from './window.js';
+import { containsWindowCall } from '../../ir/window.js';
 import { summarizeStep } from './summarize.js';
 import { EvaluationLimitError, type RunBudget } from './limits.js';
 
@@ -34,7 +36,12 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
       const pred = x.expr(o.predicate, layout);
       return { layout, step: mapStep((r, next) => (pred(r) === true ? next.push(r) : undefined)) };
     }
+    case 'serialize':
+      // Rows already flow in order: serialize alone changes nothing here.
+      if (o.columns.length === 0) return { layout, step: undefined };
+      return windowExtendStep(o, layout, x);
     case 'extend': {
+      if (o.columns.some((c) => containsWindowCall(c.expr))) return windowExtendStep(o, layout, x);
       // New values go to fresh slots after the row's existing ones; a column extended again is
       // re-pointed at its new slot. Later items of one extend see the earlier ones.
       const width = layout.width;

@@ -5,6 +5,7 @@
  */
 import { scalarEntry } from '../../catalog/catalog.js';
 import type { Aggregate, Let, NamedExpr, QueryIR, ScalarExpr, SortKey, Source, Tabular, TabularOp, UnionSource } from '../../ir/types.js';
+import { WINDOW_FUNCTIONS } from '../../ir/window.js';
 import { kqlDatetime, kqlDynamicValue, kqlName, kqlReal, kqlString, kqlTimespan } from './literals.js';
 
 const MAX_LINE = 100;
@@ -126,6 +127,8 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return `| where ${expr(op.predicate)}`;
     case 'extend':
       return items('extend', op.columns.map(named));
+    case 'serialize':
+      return op.columns.length ? items('serialize', op.columns.map(named)) : '| serialize';
     case 'project':
       return items('project', op.columns.map(named));
     case 'project-away':
@@ -253,6 +256,7 @@ function exprWithPrecedence(e: ScalarExpr): [string, number] {
 }
 
 function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
+  if (WINDOW_FUNCTIONS.has(e.fn)) return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
   const entry = scalarEntry(e.fn);
   const k = entry.kql;
   if ('infix' in k) {
