@@ -806,6 +806,7 @@ class Binder {
     if (!this.checkArity(e, entry)) return undefined;
     const multi = entry.multiOutput === true;
     const args: ScalarExpr[] = [];
+    let star: { at: number; count: number } | undefined;
     for (const a of e.args) {
       if (a.ops.length === 0 && a.source.kind === 'star') {
         if (!multi && !(entry.name === 'count' && e.args.length === 1)) {
@@ -814,7 +815,9 @@ class Binder {
         }
         if (entry.name === 'count') break; // count(*) == count()
         const taken = new Set([...by.map((b) => b.name), ...args.map((x) => (x.kind === 'column' ? x.name : ''))]);
+        const at = args.length;
         for (const c of input) if (!taken.has(c.name)) args.push(col(c, a.span));
+        star = { at, count: args.length - at };
         continue;
       }
       const bound = this.bindPipe(a, input);
@@ -840,7 +843,7 @@ class Binder {
         type: x.type,
       }));
       outputs.forEach((o) => names.take(o.name));
-      return { fn: entry.name, args, outputs, explicitName: item.name !== undefined || item.tuple !== undefined, span: e.span };
+      return { fn: entry.name, args, outputs, explicitName: item.name !== undefined || item.tuple !== undefined, ...(star ? { star } : {}), span: e.span };
     }
     const name = item.name ?? names.unique(aggregateName(entry, args) ?? names.nextColumn(), false);
     names.take(name);

@@ -42,6 +42,8 @@ export interface Aggregate {
   /** Output columns; one for most aggregates, several for arg_max/arg_min/take_any. */
   readonly outputs: readonly Column[];
   readonly explicitName: boolean;
+  /** `arg_max(T, *)`: the args from `at` (`count` of them) are the expansion of `*`, written back as `*`. */
+  readonly star?: { readonly at: number; readonly count: number };
   readonly span: Span;
 }
 

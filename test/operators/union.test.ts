@@ -64,6 +64,11 @@ describe('union', () => {
     expect(out).toEqual([{ y: 5 }, { y: 0 }]);
   });
 
+  it('KQL keeps arg_min(T, *) as written (a union\'s expansion can exceed the argument limit)', () => {
+    const kql = checkSchemaAndKql('union A, B | summarize arg_min(TimeGenerated, *) by x');
+    expect(kql).toBe('union A, B\n| summarize arg_min(TimeGenerated, *) by x\n');
+  });
+
   it('AQL: an explicit error naming union', () => {
     const t = translateToAql(bindOp('union A, B'), undefined, new Set(), undefined);
     expect(t.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^union has no AQL equivalent/)]);

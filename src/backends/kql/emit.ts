@@ -198,7 +198,9 @@ function named(n: NamedExpr): string {
 }
 
 function aggregate(a: Aggregate): string {
-  const call = `${a.fn}(${a.args.map((x) => expr(x)).join(', ')})`;
+  // A `*` stays `*`: its expansion can be long (a union's columns) and means the same on re-binding.
+  const args = a.star ? [...a.args.slice(0, a.star.at).map((x) => expr(x)), '*', ...a.args.slice(a.star.at + a.star.count).map((x) => expr(x))] : a.args.map((x) => expr(x));
+  const call = `${a.fn}(${args.join(', ')})`;
   if (!a.explicitName) return call;
   if (a.outputs.length > 1) return `(${a.outputs.map((o) => kqlName(o.name)).join(', ')}) = ${call}`;
   return `${kqlName(a.outputs[0]!.name)} = ${call}`;
