@@ -66,7 +66,7 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       summary: [stem, { approximations: describeApproximations(t.approximations), notes: t.notes }],
       artifacts: [
         { path: `aql/${stem}.aql`, content: t.aql },
-        { path: `aql/${stem}.ariel.json`, content: `${JSON.stringify({ query_expression: t.aql.trimEnd() }, null, 2)}\n` },
+        { path: `aql/${stem}.ariel.json`, content: arielSearchRequest(t.aql.trimEnd()) },
       ],
       diagnostics,
     };
@@ -77,4 +77,16 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     return { artifacts: Object.keys(report).length ? [{ path: 'aql/report.json', content: `${JSON.stringify(report, null, 2)}\n` }] : [], diagnostics: [] };
   };
   return { rule, finish };
+}
+
+/**
+ * The Ariel search request for a query. QRadar's `POST /api/ariel/searches` takes the AQL as the
+ * query parameter `query_expression` (IBM QRadar API reference, 12.0, "POST /ariel/searches":
+ * parameter type "query", MIME text/plain), not in a body: the file gives the method, path, the
+ * parameter and the URL with it encoded, ready for `curl -X POST "https://<console>$url"`.
+ */
+export function arielSearchRequest(aql: string): string {
+  const path = '/api/ariel/searches';
+  const url = `${path}?${new URLSearchParams({ query_expression: aql }).toString()}`;
+  return `${JSON.stringify({ method: 'POST', path, query: { query_expression: aql }, url }, null, 2)}\n`;
 }
