@@ -77,7 +77,7 @@ export const Facts = {
   // Workspace: the config file and the user's table files
   ConfigInvalid: fact('DTC7001', 'error', '{0}'),
   TableFileInvalid: fact('DTC7002', 'error', '{0}'),
-  TableRedefined: fact('DTC7003', 'warning', '{0}'),
+  TableWarning: fact('DTC7003', 'warning', '{0}'),
 } as const;
 
 export type FactName = keyof typeof Facts;

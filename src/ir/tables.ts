@@ -55,7 +55,7 @@ export class TableCatalog {
   }
   /** What an unknown-table message says after the name: what detc knows and how to add a table. */
   unknownTableAdvice(): string {
-    return `detc knows the ${this.names().length} tables of its built-in Log Analytics catalog and your declared ones; declare a workspace table (a _CL table, say) with --tables FILE|DIR or under tables: in detc.config.yaml (detc's table JSON, Sentinel's CustomTables JSON, or \`T | getschema\` as CSV or JSON)`;
+    return `detc knows ${this.names().length} tables (every documented Log Analytics table and those you declare); declare a workspace table, such as a _CL table, with --tables FILE|DIR or under tables: in detc.config.yaml (detc's table JSON, Sentinel's CustomTables JSON, or \`T | getschema\` output as CSV or JSON)`;
   }
 }
 

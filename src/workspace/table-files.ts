@@ -11,7 +11,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
+import { hasErrors, makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import type { TableSchema } from '../ir/tables.js';
 import type { Column, ScalarType } from '../ir/types.js';
 import { readCsv } from './csv.js';
@@ -127,29 +127,41 @@ interface RawColumn {
   readonly namePath?: PathStep[];
 }
 
-/** A table from its written columns: names must be strings, once each; types known. */
+/**
+ * A table from its written columns: names must be strings and types known. A column written twice
+ * (35 times in Sentinel's own files) is read once; with two different types, the first is used
+ * and the second is a warning.
+ */
 function tableOf(source: YamlSource, name: string, raw: readonly RawColumn[], origin: string): TableFilesResult {
   const diagnostics: Diagnostic[] = [];
-  const columns: Column[] = [];
-  const seen = new Set<string>();
+  const columns = new Map<string, Column>();
   for (const c of raw) {
     if (typeof c.name !== 'string' || !c.name.trim()) {
       diagnostics.push(source.problem('TableFileInvalid', 'a column needs a name (a string)', c.namePath ?? c.path));
       continue;
     }
-    const columnName = c.name.trim();
-    const type = columnType(c.type);
-    if (!type) diagnostics.push(source.problem('TableFileInvalid', `column ${columnName} has an unknown type ${JSON.stringify(c.type)}`, c.path, 'use a KQL type: string, int, long, real, decimal, bool, datetime, timespan, dynamic or guid'));
-    else if (seen.has(columnName)) diagnostics.push(source.problem('TableFileInvalid', `column ${columnName} is declared twice`, c.namePath ?? c.path));
-    else {
-      seen.add(columnName);
-      columns.push({ name: columnName, type });
-    }
+    const column = { name: c.name.trim(), type: columnType(c.type) };
+    if (!column.type) diagnostics.push(source.problem('TableFileInvalid', `column ${column.name} has an unknown type ${JSON.stringify(c.type)}`, c.path, TYPES_HINT));
+    else addColumn(columns, column as Column, () => source.at(c.path), diagnostics, source.file);
   }
-  if (diagnostics.length) return { tables: [], diagnostics };
-  if (columns.length === 0) return { tables: [], diagnostics: [source.problem('TableFileInvalid', `table ${name} has no columns`, [])] };
-  return { tables: [{ name, columns, source: origin }], diagnostics: [] };
+  return finish(name, [...columns.values()], origin, diagnostics);
 }
+
+/** Add a column unless it is there already; a second, different type for it is a warning. */
+function addColumn(columns: Map<string, Column>, c: Column, at: () => { start: Position; end: Position }, diagnostics: Diagnostic[], file: string): void {
+  const first = columns.get(c.name);
+  if (!first) columns.set(c.name, c);
+  else if (first.type !== c.type) diagnostics.push(makeDiagnostic('TableWarning', [`column ${c.name} is declared again as ${c.type}; its first type, ${first.type}, is used`], { file, ...at() }));
+}
+
+/** The table, unless there were errors (warnings are kept either way). */
+function finish(name: string, columns: Column[], origin: string, diagnostics: Diagnostic[]): TableFilesResult {
+  if (hasErrors(diagnostics)) return { tables: [], diagnostics };
+  if (columns.length === 0) return { tables: [], diagnostics: [...diagnostics, makeDiagnostic('TableFileInvalid', [`table ${name} has no columns`], { file: origin })] };
+  return { tables: [{ name, columns, source: origin }], diagnostics };
+}
+
+const TYPES_HINT = 'use a KQL type: string, int, long, real, decimal, bool, datetime, timespan, dynamic or guid';
 
 /** `T | getschema` output: its table is named by the file. */
 function tableNameFromFile(file: string): string | undefined {
@@ -168,8 +180,7 @@ function getschemaRows(file: string, rows: readonly unknown[], at: (row: number,
   const name = tableNameFromFile(file);
   if (!name) return { tables: [], diagnostics: [badFileName(file)] };
   const diagnostics: Diagnostic[] = [];
-  const columns: Column[] = [];
-  const seen = new Set<string>();
+  const columns = new Map<string, Column>();
   rows.forEach((row, i) => {
     const problem = (message: string, key?: string, hint?: string) => diagnostics.push(makeDiagnostic('TableFileInvalid', [message], { file, ...at(i, key), hint }));
     if (!isRecord(row) || typeof row.ColumnName !== 'string' || !row.ColumnName.trim()) {
@@ -178,16 +189,10 @@ function getschemaRows(file: string, rows: readonly unknown[], at: (row: number,
     const key = 'ColumnType' in row ? 'ColumnType' : 'DataType';
     const type = columnType(row[key]);
     const columnName = row.ColumnName.trim();
-    if (!type) problem(`column ${columnName} has an unknown ${key} ${JSON.stringify(row[key])}`, key);
-    else if (seen.has(columnName)) problem(`column ${columnName} is declared twice`, 'ColumnName');
-    else {
-      seen.add(columnName);
-      columns.push({ name: columnName, type });
-    }
+    if (!type) problem(`column ${columnName} has an unknown ${key} ${JSON.stringify(row[key])}`, key, TYPES_HINT);
+    else addColumn(columns, { name: columnName, type }, () => at(i, key), diagnostics, file);
   });
-  if (diagnostics.length) return { tables: [], diagnostics };
-  if (columns.length === 0) return { tables: [], diagnostics: [makeDiagnostic('TableFileInvalid', [`table ${name} has no columns`], { file })] };
-  return { tables: [{ name, columns, source: file }], diagnostics: [] };
+  return finish(name, [...columns.values()], file, diagnostics);
 }
 
 /** getschema output exported as CSV: a header row naming the columns, then one row per column. */

@@ -51,9 +51,9 @@ function userTables(tables: readonly TableSchema[], builtIn: TableCatalog, diagn
   for (const t of tables) {
     const earlier = byName.get(t.name);
     if (earlier) {
-      diagnostics.push(makeDiagnostic('TableRedefined', [`table ${t.name} is declared again here; this one is used, not the one in ${earlier.source}`], { file: fileOf(t) }));
+      diagnostics.push(makeDiagnostic('TableWarning', [`table ${t.name} is declared again here; this one is used, not the one in ${earlier.source}`], { file: fileOf(t) }));
     } else if (builtIn.has(t.name)) {
-      diagnostics.push(makeDiagnostic('TableRedefined', [`table ${t.name} replaces detc's built-in table of that name (${t.columns.length} columns here)`], { file: fileOf(t) }));
+      diagnostics.push(makeDiagnostic('TableWarning', [`table ${t.name} replaces detc's built-in table of that name (${t.columns.length} columns here)`], { file: fileOf(t) }));
     }
     byName.set(t.name, t);
   }
