@@ -100,7 +100,7 @@ async function inWorkspace(command: string, argv: readonly string[], io: CliIO, 
   const ws = loadWorkspace({ tablePaths, noConfig });
   for (const d of ws.diagnostics) io.err(formatDiagnostic(d, undefined, io.color));
   if (hasErrors(ws.diagnostics)) {
-    io.err(`detc ${command}: stopped by the errors in ${ws.config ? 'the config or table files' : 'the files'} above${ws.config ? ' (--no-config ignores detc.config.yaml)' : ''}`);
+    io.err(`detc ${command}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);
     return 2;
   }
   const previous = useWorkspaceTables(ws.tables);

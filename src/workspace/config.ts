@@ -83,11 +83,11 @@ function schemaProblems(source: YamlSource, errors: readonly ErrorObject[]): Dia
     });
     const where = path.length ? path.join('.') : 'the config';
     let message: string;
-    let at = path;
+    let position = source.at(path);
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       message = `unknown key '${key}'${didYouMean(key, known)}; the keys are ${known.join(', ')}`;
-      at = [...path, key];
+      position = source.keyAt([...path, key]);
     } else if (e.keyword === 'enum') {
       message = `${where} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}, got ${JSON.stringify(valueAt(source.value, path))}`;
     } else if (e.keyword === 'type' && path.length === 0) {
@@ -97,7 +97,7 @@ function schemaProblems(source: YamlSource, errors: readonly ErrorObject[]): Dia
     } else message = `${where} ${e.message ?? 'is not valid'}`;
     if (seen.has(message)) continue;
     seen.add(message);
-    out.push(source.problem('ConfigInvalid', message, at));
+    out.push(makeDiagnostic('ConfigInvalid', [message], { file: source.file, ...position }));
   }
   return out;
 }

@@ -22,6 +22,9 @@ export interface WorkspaceOptions {
 }
 
 export interface Workspace {
+  /** The config file found (even when it has errors), unless --no-config. */
+  readonly configFile?: string;
+  /** Its settings, when it has no errors. */
   readonly config?: WorkspaceConfig;
   readonly tables: TableCatalog;
   /** Problems in the config and table files (errors stop the command). */
@@ -39,10 +42,10 @@ export function loadWorkspace(options: WorkspaceOptions = {}): Workspace {
   }
   const paths = [...(config?.tables ?? []), ...(options.tablePaths ?? []).map((path) => ({ path }))];
   const builtIn = builtInTables();
-  if (paths.length === 0) return { config, tables: builtIn, diagnostics };
+  if (paths.length === 0) return { configFile, config, tables: builtIn, diagnostics };
   const read = readTablePaths(paths);
   diagnostics.push(...read.diagnostics);
-  return { config, tables: builtIn.with(userTables(read.tables, builtIn, diagnostics)), diagnostics };
+  return { configFile, config, tables: builtIn.with(userTables(read.tables, builtIn, diagnostics)), diagnostics };
 }
 
 /** The user's tables by name, the later of two declarations winning; warnings for what they replace. */

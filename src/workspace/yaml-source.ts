@@ -18,6 +18,8 @@ export interface YamlSource {
   readonly value: unknown;
   /** Where the value at a path is (the closest enclosing node that exists), 1-based. */
   at(path: readonly PathStep[]): { start: Position; end: Position };
+  /** Where the key of a mapping entry is written (for messages about the key itself). */
+  keyAt(path: readonly PathStep[]): { start: Position; end: Position };
   /** A diagnostic at a path of the document. */
   problem(fact: FactName, message: string, path: readonly PathStep[], hint?: string): Diagnostic;
 }
@@ -46,11 +48,18 @@ export function readYamlSource(file: string, rawText: string, fact: FactName): {
     }
     return { start: { line: 1, col: 1 }, end: { line: 1, col: 1 } };
   };
+  const keyAt = (path: readonly PathStep[]) => {
+    const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+    const items = (parent as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items ?? [];
+    const key = items.find((p) => p.key && (p.key.value ?? p.key) === path[path.length - 1])?.key;
+    return key?.range ? { start: pos(key.range[0]), end: pos(key.range[1]) } : at(path);
+  };
   const source: YamlSource = {
     file,
     text,
     value: doc.toJS({ maxAliasCount: 100 }) as unknown,
     at,
+    keyAt,
     problem: (f, message, path, hint) => makeDiagnostic(f, [message], { file, ...at(path), hint }),
   };
   return { source, diagnostics: [] };
