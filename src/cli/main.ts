@@ -45,7 +45,7 @@ workspace (every command): --tables FILE|DIR (repeatable) declares your own tabl
 QRadar options: --allow-approximation NAME (drop-list-aggregates, drop-unmapped-columns),
   --qradar-mappings FILE|DIR (your own mapping files; each overrides the bundled mapping of its table).
 
-Exit codes: 0 ok, 1 errors in rules, 2 usage error.`;
+Exit codes: 0 ok, 1 errors in rules, 2 usage error (or an error in detc.config.yaml or a table file).`;
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;

@@ -7,6 +7,7 @@
  * but a stand-in schema from Sentinel's CI folder may not be); when two of the user's files declare
  * one table, the later one wins, with a warning naming both.
  */
+import { existsSync } from 'node:fs';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { builtInTables, withStandardColumns, type TableCatalog, type TableSchema } from '../ir/tables.js';
 import { findConfigFile, readConfigFile, type WorkspaceConfig } from './config.js';
@@ -39,6 +40,11 @@ export function loadWorkspace(options: WorkspaceOptions = {}): Workspace {
     const r = readConfigFile(configFile);
     diagnostics.push(...r.diagnostics);
     config = r.config;
+    // Other path lists are read by their own commands; a missing path is reported here, where its
+    // place in the config file is known.
+    for (const p of config?.qradarMappings ?? []) {
+      if (!existsSync(p.path)) diagnostics.push(makeDiagnostic('ConfigInvalid', [`no such file or folder: ${p.path}`], p.namedAt));
+    }
   }
   const paths = [...(config?.tables ?? []), ...(options.tablePaths ?? []).map((path) => ({ path }))];
   const builtIn = builtInTables();

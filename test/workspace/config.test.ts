@@ -117,6 +117,17 @@ describe('the command line in a project with detc.config.yaml', () => {
     expect(ignored.stdout).toContain("unknown table 'MyApp_CL'");
   });
 
+  it("the config's qradarMappings are used, relative to the config file", () => {
+    const mapping = 'table: Syslog\nsource: events\nlogSourceTypes:\n  - id: 11\n    name: Linux OS\ncolumns:\n  TimeGenerated: { aql: starttime, kind: time }\n  Computer: { aql: hostname }\n  SyslogMessage: { aql: UTF8(payload) }\n';
+    const syslogRule = ruleYaml('Syslog\n| where SyslogMessage has "Failed password"\n| project TimeGenerated, Computer');
+    const p = project('cli-qradar', { 'detc.config.yaml': 'targets: [aql]\nqradarMappings: [mappings]\n', 'mappings/Syslog.yaml': mapping, 'rules/syslog.yaml': syslogRule });
+    const withMapping = detc(join(p, 'rules'), 'check', 'syslog.yaml');
+    expect(withMapping.stdout + withMapping.stderr).toContain('1 ok, 0 with errors');
+    const without = detc(join(p, 'rules'), 'check', 'syslog.yaml', '--no-config', '--target', 'aql');
+    expect(without.status).toBe(1);
+    expect(without.stdout).toContain('table Syslog has no QRadar mapping');
+  });
+
   it('an error in the config stops every command with exit 2 and file:line:col', () => {
     const bad = project('cli-bad', { 'detc.config.yaml': 'tables:\n  - schemas\ntarget: [kql]\n', 'rules/r.yaml': rule });
     for (const command of ['check', 'build', 'test']) {
@@ -130,5 +141,9 @@ describe('the command line in a project with detc.config.yaml', () => {
     const r = detc(missing, 'check', 'rules/r.yaml');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${join(missing, 'detc.config.yaml')}:2:5: error DTC7002: cannot read the table path ${join(missing, 'nowhere')}: ENOENT`);
+    const mappings = project('cli-mappings', { 'detc.config.yaml': 'targets: [aql]\nqradarMappings:\n  - qradar/\n', 'rules/r.yaml': rule });
+    const m = detc(mappings, 'check', 'rules/r.yaml');
+    expect(m.status).toBe(2);
+    expect(m.stderr).toContain(`${join(mappings, 'detc.config.yaml')}:3:5: error DTC7001: no such file or folder: ${join(mappings, 'qradar')}`);
   });
 });
