@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +142,25 @@ describe('every documented Log Analytics table is built in', () => {
     // AKSAudit's generated entry differs from the seed: the seed's is what detc uses.
     const generated = new LogAnalyticsTables().get('AKSAudit')!.columns.map((c) => c.name);
     expect(generated).not.toEqual(tables.get('AKSAudit')!.columns.map((c) => c.name));
+  });
+});
+
+describe('the generated catalog file', () => {
+  const committed = readFileSync(join(TARGETS_DIR, 'tables', 'log-analytics.tsv'), 'utf8');
+
+  it('is what the script makes from the shared list of documented tables', () => {
+    const source = /^# Source: (.*)$/m.exec(committed)![1]!;
+    const out = join(dir, 'regenerated.tsv');
+    const shared = join(__dirname, '..', '..', '..', 'shared', 'schemas', 'log-analytics', 'tables.tsv');
+    const r = spawnSync(process.execPath, ['scripts/generate-table-catalog.mjs', shared, '--source', source, '--out', out], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(committed);
+    expect(r.stdout).toContain('898 tables');
+  });
+
+  it('leaves out exactly the standard columns, which detc adds', () => {
+    const columns = new Set(committed.split('\n').filter((l) => l && !l.startsWith('#')).flatMap((l) => l.split('\t').slice(1).map((c) => c.split(':')[0])));
+    for (const c of STANDARD_COLUMNS) expect(columns.has(c.name), c.name).toBe(false);
   });
 });
 
