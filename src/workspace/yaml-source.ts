@@ -4,10 +4,9 @@
  * which is what makes the real-world table files readable: trailing commas are allowed in flow
  * collections, and a byte order mark is dropped.
  */
-import type { Document, LineCounter } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { FactName } from '../diagnostics/codes.js';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
-import { yamlLibrary } from '../lazy.js';
 
 export type PathStep = string | number;
 
@@ -26,9 +25,8 @@ export interface YamlSource {
 
 /** Parse `text`; syntax errors come back as diagnostics with their line and column. */
 export function readYamlSource(file: string, rawText: string, fact: FactName): { source?: YamlSource; diagnostics: Diagnostic[] } {
-  const { parseDocument, LineCounter: Counter } = yamlLibrary();
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
-  const lines: LineCounter = new Counter();
+  const lines = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const pos = (offset: number): Position => {
     const p = lines.linePos(offset);
