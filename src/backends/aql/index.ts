@@ -17,6 +17,12 @@ export interface AqlOptions {
   readonly allow?: readonly string[];
   /** Mapping folders (default targets/qradar). */
   readonly mappingDirs?: readonly string[];
+  /**
+   * AQL was asked for by name (`--target aql`, or `targets: [aql]` in the config): a rule over a
+   * table with no QRadar mapping is then an error. Otherwise (the default targets, `all`) such a
+   * rule is a Sentinel rule that is not for QRadar: a warning, and no AQL for it.
+   */
+  readonly required?: boolean;
 }
 
 interface QradarRuleOptions {
@@ -53,7 +59,13 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     }
     const allowed = new Set([...ruleAllowed, ...(options.allow ?? [])]);
     const table = ir.body.source.kind === 'table' ? ir.body.source.table : '';
-    const t = translateToAql(ir, mappingOf(table), allowed, rule.queryPeriodMs);
+    const mapping = mappingOf(table);
+    if (!mapping && table && !options.required) {
+      const reason = `table ${table} has no QRadar mapping (targets/qradar/${table}.yaml, or --qradar-mappings); ask for --target aql to make this an error`;
+      diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(ir.body.source.span)));
+      return { ...none, summary: [stem, { skipped: reason }] };
+    }
+    const t = translateToAql(ir, mapping, allowed, rule.queryPeriodMs);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
     for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));
