@@ -70,6 +70,13 @@ export function tablesReferenced(query: string, tables: TableCatalog): TableSche
     const t = tables.get(name);
     if (t) found.set(name, t);
   }
+  // `union Security*` names its tables by a pattern: the tables it matches (a bare `*` is no pattern).
+  let names: readonly string[] | undefined;
+  for (const m of query.matchAll(/[A-Za-z0-9_]*\*[A-Za-z0-9_*]*/g)) {
+    if (!/[A-Za-z0-9_]/.test(m[0])) continue;
+    const re = new RegExp(`^${m[0].split('*').join('[A-Za-z0-9_]*')}$`);
+    for (const name of (names ??= tables.names())) if (!found.has(name) && re.test(name)) found.set(name, tables.get(name)!);
+  }
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
