@@ -351,9 +351,20 @@ class KqlParser extends EmbeddedActionsParser {
     const columns = this.SUBRULE(this.columnDecls);
     this.CONSUME(T.LBracket);
     const values: Expr[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => { const v = this.SUBRULE(this.expr); this.ACTION(() => values.push(v)); } });
-    // Kusto allows a trailing comma after the last value.
-    this.OPTION(() => this.CONSUME1(T.Comma));
+    // Values separated by commas; Kusto allows a trailing comma after the last one.
+    this.OPTION(() => {
+      const first = this.SUBRULE(this.expr);
+      this.ACTION(() => values.push(first));
+      this.MANY({
+        GATE: () => this.LA(1).tokenType === T.Comma && this.LA(2).tokenType !== T.RBracket,
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          const v = this.SUBRULE1(this.expr);
+          this.ACTION(() => values.push(v));
+        },
+      });
+      this.OPTION1(() => this.CONSUME1(T.Comma));
+    });
     const close = this.CONSUME(T.RBracket);
     return this.ACTION((): Expr => ({ kind: 'datatable', columns, values, span: span(kw, close) }));
   });

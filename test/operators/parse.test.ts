@@ -25,12 +25,16 @@ describe('parse, parse-where', () => {
     expect(out).toEqual([{ resourceName: 'PipelineScheduler', totalSlices: 27, sliceNumber: 23, lockTime: '02/17/2016 08:40:01', releaseTime: '2016-02-17T08:40:01Z', previousLockTime: '2016-02-17T08:39:01Z' }]);
   });
 
-  it('kind=regex: constants are regular expressions (the page: * is .*?, string (.*?), long a signed integer)', () => {
+  it('kind=regex: constants are regular expressions (the page: * is .*?, a string column greedy .* unless flags=U, long a signed integer)', () => {
     expect(parseRegex('regex', undefined, [{ kind: 'star' }, { kind: 'text', text: 'a\\d' }, { kind: 'column', name: 'v', type: 'string', explicitType: false }, { kind: 'text', text: ',' }, { kind: 'column', name: 'n', type: 'long', explicitType: true }])).toBe(
-      '^.*?(?:a\\d)(.*?)(?:,)([-+]?\\d+)$',
+      '^.*?(?:a\\d)(.*)(?:,)([-+]?\\d+)$',
     );
     const out = runOp('A | parse kind=regex flags=i x with * "user[=:]" user "," n:long | project user, n', { A: [{ x: 'x USER=bob,42' }, { x: 'nothing' }] });
     expect(out).toEqual([{ user: 'bob', n: 42 }, { user: '', n: null }]);
+    // The page: greedy by default, flags=U makes the column stop at the first ','.
+    const events = { A: [{ x: 'resourceName=P, total=27, slice=23' }] };
+    expect(runOp('A | parse kind=regex x with * "resourceName=" r \',\' * | project r', events)).toEqual([{ r: 'P, total=27' }]);
+    expect(runOp('A | parse kind=regex flags=U x with * "resourceName=" r \',\' * | project r', events)).toEqual([{ r: 'P' }]);
   });
 
   it('strict (simple) fails the whole match on a bad typed value; relaxed nulls only that column', () => {

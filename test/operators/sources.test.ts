@@ -7,6 +7,8 @@ import { bindOp, checkSchemaAndKql, NOW, problemOf, runOp } from './helpers.js';
 describe('datatable, print, range as query sources', () => {
   it.each([
     'datatable(a:long, b:string) [1, "x", 2, "y"]',
+    'datatable(a:long, b:string) [1, "x", 2, "y",]',
+    'datatable(a:long) []',
     'datatable(a:long, b:real, c:dynamic, d:datetime, e:bool) [1, 2, dynamic({"a":1}), datetime(2025-01-01), true, long(null), 1.5, dynamic(null), datetime(null), bool(null)]',
     'let v = 3; print v, strlen("a"), c = 2, 1 + 1',
     'print x = dynamic([1, 2]) | mv-expand x',

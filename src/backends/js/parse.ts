@@ -1,8 +1,8 @@
 /**
  * parse and parse-where (https://learn.microsoft.com/kusto/query/parse-operator,
  * https://learn.microsoft.com/kusto/query/parse-where-operator). The pattern becomes one regular
- * expression, as the page describes for kind=regex: `*` is `.*?`, a string column `(.*?)`, a long
- * column a signed integer; constants are literal text (simple, relaxed) or regular expressions
+ * expression, as the page describes for kind=regex: `*` is `.*?`, a string column `(.*)` (greedy;
+ * `(.*?)` in simple and relaxed), a long column a signed integer; constants are literal text (simple, relaxed) or regular expressions
  * (regex). detc's choices where the page is silent: the match starts at the start of the text,
  * and a column that ends the pattern takes the rest of the text. simple and regex are strict (a
  * typed column that does not convert fails the whole match); relaxed gives that column null.
@@ -30,7 +30,9 @@ export function parseRegex(kind: 'simple' | 'regex' | 'relaxed', flags: string |
     if (p.kind === 'text') return kind === 'regex' ? `(?:${p.text})` : escapeRegex(p.text);
     const last = i === pattern.length - 1;
     const typed = kind !== 'relaxed' ? NUMBER[p.type] : undefined;
-    return `${typed ?? (last ? '(.*)' : '(.*?)')}${last ? '$' : ''}`;
+    // kind=regex: a column is greedy (`.*`) unless flags=U (the page's resourceName example takes
+    // up to the last ','); simple and relaxed take up to the first occurrence of what follows.
+    return `${typed ?? (last || kind === 'regex' ? '(.*)' : '(.*?)')}${last ? '$' : ''}`;
   });
   return `${flags ? `(?${flags})` : ''}^${parts.join('')}`;
 }
