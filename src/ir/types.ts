@@ -3,8 +3,8 @@
  * backend. Names are resolved, types known, every tabular operator carries its output schema, and
  * every node keeps its span (offsets in the query text) so backends can point at the source.
  *
- * Extension points (not compiled yet): join/union/lookup add source kinds with sub-pipelines,
- * mv-expand/mv-apply/parse add operators to `TabularOp`, materialize a `TabularLet` flag.
+ * Sources beyond tables and lets (union, datatable, print, range, externaldata, mv-apply's rows)
+ * carry their own schema; lookup binds as a join and a project-away, `as` as a tabular let.
  */
 import type { Span } from '../query/ast.js';
 

@@ -27,6 +27,9 @@ const join = (a: { span: Span }, b: { span: Span }): Span => ({ start: a.span.st
 /** Sources detc does not compile yet that may start a tabular expression. */
 const UNSUPPORTED_SOURCES = new Set(['search', 'find', 'evaluate', 'view']);
 
+/** Tokens after which `print` is a column's name, not the print statement. */
+const NOT_AFTER_PRINT = [T.Pipe, T.RParen, T.RBracket, T.Comma, T.Dot, T.Semicolon, EOF, T.CompareOp, T.ListOp, T.BetweenOp, T.MulOp, T.Plus, T.Assign, T.And, T.Or, T.Matches];
+
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected, actual }) => `expected ${T.tokenLabel(expected)} but found ${describe(actual)}`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describe(firstRedundant)}`,
@@ -100,7 +103,8 @@ class KqlParser extends EmbeddedActionsParser {
   private pipeExpr = this.RULE('pipeExpr', (): PipeExpr => {
     const source = this.OR((this.sourceAlts ??= [
       {
-        GATE: () => this.LA(1).image === 'union' && this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType !== T.Pipe,
+        // `union` then an option or a leg (a name, `(`, `['name']`); otherwise `union` is a column's name.
+        GATE: () => this.LA(1).image === 'union' && this.LA(1).tokenType === T.Identifier && (T.tokenMatcher(this.LA(2), T.Name) || this.LA(2).tokenType === T.LParen || this.LA(2).tokenType === T.LBracket),
         ALT: () => {
           const kw = this.CONSUME1(T.Identifier);
           const spec = this.SUBRULE(this.unionSpec);
@@ -110,7 +114,8 @@ class KqlParser extends EmbeddedActionsParser {
       { GATE: () => this.LA(1).image === 'datatable' && this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.datatableSource) },
       { GATE: () => this.LA(1).image === 'externaldata' && this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.externalDataSource) },
       {
-        GATE: () => this.LA(1).image === 'print' && this.LA(1).tokenType === T.Identifier && ![T.Pipe, T.RParen, T.Comma, T.Dot, T.Semicolon, EOF].includes(this.LA(2).tokenType),
+        // `print` then an expression; followed by an operator or a closing token, `print` is a column's name.
+        GATE: () => this.LA(1).image === 'print' && this.LA(1).tokenType === T.Identifier && !NOT_AFTER_PRINT.some((t) => T.tokenMatcher(this.LA(2), t)),
         ALT: () => this.SUBRULE(this.printSource),
       },
       { GATE: () => this.LA(1).image === 'range' && this.LA(3).image === 'from', ALT: () => this.SUBRULE(this.rangeSource) },

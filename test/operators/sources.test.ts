@@ -62,3 +62,14 @@ describe('datatable, print, range as query sources', () => {
     }
   });
 });
+
+describe('source keywords that are also column names', () => {
+  it('print, union and range as names in expressions stay names', () => {
+    const tables = { SecurityEvent: [{ Computer: 'h', EventID: 1 }] };
+    expect(problemOf('SecurityEvent | extend x = tostring(print)')).toMatch(/UnknownColumn: print/);
+    expect(problemOf('SecurityEvent | extend x = iff(print > 1, 1, 2)')).toMatch(/UnknownColumn: print/);
+    expect(problemOf('SecurityEvent | extend x = tostring(union)')).toMatch(/UnknownColumn: union/);
+    expect(problemOf('SecurityEvent | extend x = range + 1')).toMatch(/UnknownColumn: range/);
+    expect(runOp('SecurityEvent | project Computer', tables)).toEqual([{ Computer: 'h' }]);
+  });
+});
