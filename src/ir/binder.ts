@@ -354,6 +354,8 @@ class Binder {
         return this.parse(op, input);
       case 'mv-apply':
         return this.mvApply(op, input);
+      case 'getschema':
+        return { op: 'getschema', span };
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;

@@ -53,6 +53,13 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
       return [...named(op.by), ...op.aggregates.flatMap((a) => a.outputs)];
     case 'count':
       return [{ name: 'Count', type: 'long' }];
+    case 'getschema':
+      return [
+        { name: 'ColumnName', type: 'string' },
+        { name: 'ColumnOrdinal', type: 'long' },
+        { name: 'DataType', type: 'string' },
+        { name: 'ColumnType', type: 'string' },
+      ];
     case 'join':
       if (op.kind === 'leftsemi' || op.kind === 'leftanti') return input;
       if (op.kind === 'rightsemi' || op.kind === 'rightanti') return op.right.schema;

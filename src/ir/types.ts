@@ -78,6 +78,8 @@ export type TabularOp =
   | (OpBase & { readonly op: 'take'; readonly count: ScalarExpr })
   | (OpBase & { readonly op: 'distinct'; readonly columns: readonly NamedExpr[] })
   | (OpBase & { readonly op: 'count' })
+  /** getschema (issue 27): one row per input column (ColumnName, ColumnOrdinal, DataType, ColumnType). */
+  | (OpBase & { readonly op: 'getschema' })
   | (OpBase & {
       readonly op: 'join';
       readonly kind: JoinKind;

@@ -248,6 +248,8 @@ export type TabularOp =
       readonly span: Span;
     }
   | ({ readonly op: 'union'; readonly span: Span } & UnionSpec)
+  /** `getschema` (issue 27): the input's columns as rows. */
+  | { readonly op: 'getschema'; readonly span: Span }
   /** `serialize [Name = expr, ...]` (issue 27). */
   | { readonly op: 'serialize'; readonly items: readonly Assignment[]; readonly span: Span }
   /** `as [hint.materialized=true] Name`: names the pipe so far for the rest of the query. */

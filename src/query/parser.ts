@@ -275,6 +275,13 @@ class KqlParser extends EmbeddedActionsParser {
       { GATE: () => this.LA(1).image === 'as' && this.LA(1).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.asOp) },
       { GATE: () => this.LA(1).image === 'serialize' && this.LA(1).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.serializeOp) },
       {
+        GATE: () => this.LA(1).image === 'getschema' && this.LA(1).tokenType === T.Identifier,
+        ALT: () => {
+          const kw = this.CONSUME3(T.Identifier);
+          return this.ACTION(() => ({ op: 'getschema' as const, span: span(kw) }));
+        },
+      },
+      {
         GATE: () => this.LA(1).image === 'parse' || this.LA(1).image === 'parse-where',
         ALT: () => this.SUBRULE(this.parseOp),
       },
@@ -893,6 +900,17 @@ class KqlParser extends EmbeddedActionsParser {
     let target = this.SUBRULE(this.primary);
     this.MANY(() => {
       const suffix = this.OR((this.suffixAlts ??= [
+        {
+          // `x.[0]`, `x.[i]` (issue 27): an index written after a dot (`x.['key']` is a member, below).
+          GATE: () => this.LA(2).tokenType === T.LBracket && this.LA(3).tokenType !== T.StringLit,
+          ALT: () => {
+            this.CONSUME1(T.Dot);
+            this.CONSUME1(T.LBracket);
+            const index = this.SUBRULE1(this.expr);
+            const close = this.CONSUME1(T.RBracket);
+            return this.ACTION((): Suffix => ({ kind: 'index', index, close }));
+          },
+        },
         {
           ALT: () => {
             this.CONSUME(T.Dot);

@@ -3,7 +3,7 @@
  * operators map each row; sort and top hold rows until the end of input; summarize and join have
  * modules of their own.
  */
-import type { SortKey, Tabular, TabularOp } from '../../ir/types.js';
+import type { ScalarType, SortKey, Tabular, TabularOp } from '../../ir/types.js';
 import { sortCompare } from '../../semantics/compare.js';
 import { castElement, expansionElements } from '../../semantics/values.js';
 import type { AggregatePlan } from './aggregates.js';
@@ -172,6 +172,14 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
     case 'mv-apply':
       // The subquery's take must not end the outer input: it gets a stop of its own that does nothing.
       return mvApplyStep(o, layout, (op, l, next) => compileOperator(op, l, () => {}, next, scope));
+    case 'getschema': {
+      // One row per input column, whatever the rows (https://learn.microsoft.com/kusto/query/getschema-operator).
+      const rows = layout.columns.map((c, i) => ({ e: null, v: [c.name, i, DOTNET_TYPES[c.type], c.type] }));
+      return {
+        layout: computedLayout(o.schema),
+        step: { init: () => undefined, push: () => {}, end: (next) => { for (const r of rows) next.push(r); next.end(); } },
+      };
+    }
     case 'count': {
       const step: Step<{ n: number }> = {
         init: () => ({ n: 0 }),
@@ -185,6 +193,12 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
     }
   }
 }
+
+/** getschema's DataType: the .NET type Kusto stores a column type as. */
+const DOTNET_TYPES: Record<ScalarType, string> = {
+  string: 'System.String', long: 'System.Int64', int: 'System.Int32', real: 'System.Double', decimal: 'System.Data.SqlTypes.SqlDecimal',
+  bool: 'System.SByte', datetime: 'System.DateTime', timespan: 'System.TimeSpan', dynamic: 'System.Object', guid: 'System.Guid',
+};
 
 function sortComparator(keys: readonly SortKey[], layout: Layout, x: Expressions): (a: Row, b: Row) => number {
   const parts = keys.map((k) => ({ get: x.expr(k.expr, layout), desc: k.direction === 'desc', nullsFirst: k.nulls === 'first' }));

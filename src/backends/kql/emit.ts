@@ -152,6 +152,8 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return `| distinct ${op.columns.map(named).join(', ')}`;
     case 'count':
       return '| count';
+    case 'getschema':
+      return '| getschema';
     case 'join': {
       const keys = op.keys.map((k) => (k.left === k.right ? kqlName(k.left) : `$left.${kqlName(k.left)} == $right.${kqlName(k.right)}`)).join(', ');
       const head = `${op.lookup ? 'lookup' : 'join'} kind=${op.kind}${op.hints?.length ? ` ${op.hints.join(' ')}` : ''}`;
