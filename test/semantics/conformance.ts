@@ -86,7 +86,7 @@ const DATETIME_TEXT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?$/;
 /** A cell's text in a form where equal values are equal strings. */
 function canonical(cell: unknown, isSet: boolean): string {
   const s = typeof cell === 'string' ? cell : '';
-  if (s === '(null)') return '';
+  if (s === '(null)') return 'text:';
   if (DATETIME_TEXT.test(s)) {
     const ms = Date.parse(s.endsWith('Z') ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`);
     if (!Number.isNaN(ms)) return `datetime:${formatDatetimeIso(ms)}`;
