@@ -690,7 +690,7 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'trim_start', arity: [2, 2], type: returns('string'), kql: { call: 'trim_start' }, doc: 'remove a regex match at the start', js: () => (re, s) => { const r = compileKqlRegex(text(re)); return r.ok ? r.regex.trimStart(text(s)) : text(s); } }),
   scalar({ name: 'trim_end', arity: [2, 2], type: returns('string'), kql: { call: 'trim_end' }, doc: 'remove a regex match at the end', js: () => (re, s) => { const r = compileKqlRegex(text(re)); return r.ok ? r.regex.trimEnd(text(s)) : text(s); } }),
   scalar({ name: 'strcat_delim', arity: [3, 64], type: returns('string'), kql: { call: 'strcat_delim' }, doc: 'arguments as text joined by a delimiter', js: (site) => (d, ...args) => args.map((a, i) => toKqlString(a, site.types[i + 1])).join(text(d)) }),
-  scalar({ name: 'strcmp', arity: [2, 2], type: returns('int'), kql: { call: 'strcmp' }, doc: '-1, 0 or 1 by ordinal comparison', js: () => (a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0) }),
+  scalar({ name: 'strcmp', arity: [2, 2], type: returns('long'), kql: { call: 'strcmp' }, doc: '-1, 0 or 1 by ordinal comparison', js: () => (a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0) }),
   scalar({ name: 'reverse', arity: [1, 1], type: returns('string'), kql: { call: 'reverse' }, doc: 'characters in reverse order', js: (site) => (v) => [...toKqlString(v, site.types[0])].reverse().join('') }),
   scalar({
     name: 'countof', arity: [2, 3], type: returns('long'), kql: { call: 'countof' }, doc: 'occurrences of a substring (or of a regex with "regex")',
@@ -792,7 +792,7 @@ const ENTRIES: CatalogEntry[] = [
     },
   }),
   scalar({
-    name: 'indexof', arity: [2, 5], type: returns('int'), kql: { call: 'indexof' }, doc: 'position of the nth occurrence of a substring within a range (-1 if absent)',
+    name: 'indexof', arity: [2, 5], type: returns('long'), kql: { call: 'indexof' }, doc: 'position of the nth occurrence of a substring within a range (-1 if absent)',
     js: (site) => (s, lookup, start, length, occurrence) => {
       const [from, len, nth] = [toLong(start ?? 0), toLong(length ?? -1), toLong(occurrence ?? 1)];
       if (from === null || len === null || nth === null || nth < 1) return null;
@@ -841,9 +841,9 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'ipv4_is_in_range', arity: [2, 2], type: returns('bool'), kql: { call: 'ipv4_is_in_range' }, doc: 'address in a CIDR range', js: () => (ip, r) => IP.ipv4InRange(text(ip), text(r)) }),
   scalar({ name: 'ipv4_is_in_any_range', arity: [2, 64], type: returns('bool'), kql: { call: 'ipv4_is_in_any_range' }, doc: 'address in any of several CIDR ranges (strings or arrays of them)', js: () => (ip, ...ranges) => IP.ipv4InAnyRange(text(ip), flatten(ranges.map(dynamicArg)).map(text)) }),
   scalar({ name: 'ipv4_is_match', arity: [2, 3], type: returns('bool'), kql: { call: 'ipv4_is_match' }, doc: 'two addresses equal under the smaller prefix', js: () => (a, b, p) => IP.ipv4IsMatch(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
-  scalar({ name: 'ipv4_compare', arity: [2, 3], type: returns('int'), kql: { call: 'ipv4_compare' }, doc: '-1, 0 or 1 under the smaller prefix', js: () => (a, b, p) => IP.ipv4Compare(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'ipv4_compare', arity: [2, 3], type: returns('long'), kql: { call: 'ipv4_compare' }, doc: '-1, 0 or 1 under the smaller prefix', js: () => (a, b, p) => IP.ipv4Compare(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
   scalar({ name: 'ipv6_is_match', arity: [2, 3], type: returns('bool'), kql: { call: 'ipv6_is_match' }, doc: 'two IPv6 (or IPv4) addresses equal under the smaller prefix', js: () => (a, b, p) => IP.ipv6IsMatch(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
-  scalar({ name: 'ipv6_compare', arity: [2, 3], type: returns('int'), kql: { call: 'ipv6_compare' }, doc: '-1, 0 or 1 for IPv6 (or IPv4) addresses under the smaller prefix', js: () => (a, b, p) => IP.ipv6Compare(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'ipv6_compare', arity: [2, 3], type: returns('long'), kql: { call: 'ipv6_compare' }, doc: '-1, 0 or 1 for IPv6 (or IPv4) addresses under the smaller prefix', js: () => (a, b, p) => IP.ipv6Compare(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
   scalar({ name: 'has_ipv4', arity: [2, 2], type: returns('bool'), kql: { call: 'has_ipv4' }, doc: 'text holds an IPv4 address (delimited)', js: () => (s, ip) => IP.hasIpv4(text(s), text(ip)) }),
   scalar({ name: 'has_ipv4_prefix', arity: [2, 2], type: returns('bool'), kql: { call: 'has_ipv4_prefix' }, doc: 'text holds an IPv4 address with a prefix', js: () => (s, p) => IP.hasIpv4Prefix(text(s), [text(p)]) }),
   scalar({ name: 'has_any_ipv4_prefix', arity: [2, 64], type: returns('bool'), kql: { call: 'has_any_ipv4_prefix' }, doc: 'text holds an IPv4 address with any of several prefixes', js: () => (s, ...ps) => IP.hasIpv4Prefix(text(s), flatten(ps.map(dynamicArg)).map(text)) }),
@@ -893,7 +893,11 @@ const ENTRIES: CatalogEntry[] = [
   // keeps the winning row. Their js accumulator tracks the best key.
   aggregate({ name: 'arg_max', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_max' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the largest key', js: () => argBest(1), multiOutput: true }),
   aggregate({ name: 'arg_min', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_min' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the smallest key', js: () => argBest(-1), multiOutput: true }),
-  aggregate({ name: 'any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'any' }, columnPrefix: '', namedByArg: true, doc: 'deprecated name of take_any', js: () => argBest(0), multiOutput: true }),
+  // The deprecated any(x) names its column any_x, unlike take_any (Kusto.Language); one argument here.
+  aggregate({
+    name: 'any', arity: [1, 1], type: ([t]) => t!, kql: { call: 'any' }, columnPrefix: 'any', namedByArg: true, doc: 'deprecated form of take_any (one argument)',
+    js: () => () => { const best = argBest(0)(); return { add: best.add, result: () => (best.result() as Value[])[0] ?? null }; },
+  }),
   aggregate({ name: 'take_any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'take_any' }, columnPrefix: '', namedByArg: true, doc: 'an arbitrary row\'s values (first non-empty)', js: () => argBest(0), multiOutput: true }),
 ];
 
