@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['@kusto/language-service-next', 'prettier', 're2js'],
+  external: ['@kusto/language-service-next', 're2js'],
   // The modules locate the package (targets/, schema/, build/validators/) from their own URL.
   define: { 'import.meta.url': '__detc_bundle_url' },
   banner: { js: "const __detc_bundle_url = require('node:url').pathToFileURL(__filename).href;" },

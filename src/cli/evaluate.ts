@@ -6,6 +6,7 @@ import { compileQuery } from '../backends/js/compile.js';
 import { windowAdmission } from '../backends/js/event-time.js';
 import { StrictEventsError, streamEvents, type StreamHandlers } from '../backends/js/events.js';
 import { ReaderThreads, streamEventsInParallel } from '../backends/js/ndjson-parallel.js';
+import { DEFAULT_LIMITS, EvaluationLimitError, type EvaluationLimits } from '../backends/js/limits.js';
 import { checkRuleFile } from '../compile.js';
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
@@ -71,7 +72,7 @@ export function ruleTests(argv: readonly string[], io: CliIO): number {
 }
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format', 'workers'] });
+  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format', 'workers', 'max-groups', 'max-rows'] });
   const [ruleFile, ...extra] = args.positionals;
   if (!ruleFile || extra.length) throw new UsageError('give exactly one rule file: detc run <rule> --events <file|->');
   const eventsPath = args.options.get('events');
@@ -84,9 +85,14 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
 
   // Reader threads start first: their start-up overlaps the rule's compilation. They are stopped
   // however the run ends (the parallel read stops those it takes over itself).
+  const limits = { maxGroups: positiveCount(args, 'max-groups', DEFAULT_LIMITS.maxGroups), maxRows: positiveCount(args, 'max-rows', DEFAULT_LIMITS.maxRows) };
   const threads = new ReaderThreads(readerThreads(args.options.get('workers'), eventsPath), CLI_SCRIPT);
   try {
-    return await runRule({ ruleFile, eventsPath, format, now, clockGiven: typeof nowText === 'string', args }, threads, io);
+    return await runRule({ ruleFile, eventsPath, format, now, clockGiven: typeof nowText === 'string', args, limits }, threads, io);
+  } catch (e) {
+    if (!(e instanceof EvaluationLimitError)) throw e;
+    io.err(`detc run: ${e.message}`);
+    return 1;
   } finally {
     await threads.stop();
   }
@@ -100,6 +106,16 @@ interface RunRequest {
   /** --now was given: Sentinel's schedule window applies. */
   readonly clockGiven: boolean;
   readonly args: ParsedArgs;
+  readonly limits: EvaluationLimits;
+}
+
+/** A whole number of at least 1 given as --NAME, or the default. */
+function positiveCount(args: ParsedArgs, name: string, fallback: number): number {
+  const text = args.options.get(name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got '${terminalSafe(String(text))}'`);
+  return n;
 }
 
 /** The rule checked, compiled and run over the events, with the reader threads started for it. */
@@ -113,7 +129,7 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
   // Sentinel's schedule window (queryPeriod before --now) applies when a clock is given; without
   // one, every event in the file is seen and ago()/now() use the current time.
   const windowed = run.clockGiven && !run.args.options.has('no-window');
-  const runOptions = { now: run.now, windowMs: windowed ? r.rule.queryPeriodMs : undefined };
+  const runOptions = { now: run.now, windowMs: windowed ? r.rule.queryPeriodMs : undefined, limits: run.limits };
   const session = query.open(runOptions);
   const admit = windowAdmission(r.ir, runOptions);
   const strict = run.args.options.has('strict');

@@ -12,6 +12,7 @@ import { alertsFor, alertSpec, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery, type CompiledQuery } from '../backends/js/compile.js';
 import { windowAdmission } from '../backends/js/event-time.js';
 import { readEventsFile } from '../backends/js/events.js';
+import { EvaluationLimitError } from '../backends/js/limits.js';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
 import type { QueryIR } from '../ir/types.js';
@@ -78,7 +79,15 @@ export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = com
       diagnostics.push(makeDiagnostic('TestFailed', [`${name}: 'events' must be a file path or a list of events`], at(i)));
       return;
     }
-    const run = alertsFor(alertSpec(rule), query.run(events, options));
+    let run: RuleRun;
+    try {
+      run = alertsFor(alertSpec(rule), query.run(events, options));
+    } catch (e) {
+      // A limit reached on the test's events is a failed test with its reason, not a crash.
+      if (!(e instanceof EvaluationLimitError)) throw e;
+      results.push({ name, passed: false, failures: [e.message] });
+      return;
+    }
     const failures = check(t.expect ?? {}, run);
     results.push({ name, passed: failures.length === 0, failures, run });
   });

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
-import { formattedModule, standaloneModule } from '../../src/backends/js/index.js';
+import { standaloneModule } from '../../src/backends/js/index.js';
 import { createAqlBackend } from '../../src/backends/aql/index.js';
 import { COMBINED_ARM_TEMPLATE, createKqlBackend } from '../../src/backends/kql/index.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
@@ -124,9 +124,9 @@ describe('no injection through rule strings', () => {
         const r = checkRuleText('j.yaml', yaml);
         expect(r.diagnostics).toEqual([]);
         const file = join(dir, `m${i++}.mjs`);
-        // The module as `detc build` writes it (detc's own layout), or the unformatted text where that declines.
+        // The module as `detc build` writes it.
         const compiled = { rule: r.rule!, ir: r.ir!, stem: 'm' };
-        writeFileSync(file, formattedModule(compiled) ?? standaloneModule(compiled));
+        writeFileSync(file, standaloneModule(compiled));
         const mod = (await import(pathToFileURL(file).href)) as { spec: { description: string }; default: { run(e: object[], o: object): { result: { rows: object[] } } } };
         expect(mod.spec.description).toBe(description);
         const out = mod.default.run([{ UserPrincipalName: value, TimeGenerated: '2025-03-01T11:30:00Z' }, { UserPrincipalName: `${value}x`, TimeGenerated: '2025-03-01T11:30:00Z' }], { now: '2025-03-01T12:00:00Z' });
@@ -245,7 +245,7 @@ describe('no injection through rule file names: Sentinel YAML and the JS module 
       fc.asyncProperty(fileCases, async ([file, name, description]) => {
         const c = compiledFrom(file, name, description);
         const path = join(dir, `f${i++}.mjs`);
-        writeFileSync(path, formattedModule(c) ?? standaloneModule(c));
+        writeFileSync(path, standaloneModule(c));
         const g = globalThis as { __detcInjected?: unknown };
         delete g.__detcInjected;
         const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown> & { spec: { description: string } };

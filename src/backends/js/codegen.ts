@@ -9,14 +9,7 @@ import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import { outputValue } from './output.js';
 import { coerce, datetimeOutputText, member, type Value } from '../../semantics/values.js';
 import type { Impl } from '../../catalog/types.js';
-
-export type Accessor = (r: { readonly e: Readonly<Record<string, unknown>> | null; readonly v: readonly Value[] }) => Value;
-
-/**
- * Where a column's value comes from at this point of the pipeline: a computed slot, the raw event
- * (read inline; not for names that are Object.prototype members), or an accessor.
- */
-export type ColumnSource = { readonly slot: number } | { readonly raw: string; readonly type: ScalarType } | { readonly get: Accessor };
+import type { Accessor, ColumnSource } from './rows.js';
 
 export interface CodegenContext {
   column(name: string): ColumnSource;

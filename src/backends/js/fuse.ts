@@ -7,19 +7,16 @@
  */
 import type { Column, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { coerce, type Value } from '../../semantics/values.js';
-import { ExpressionCode, rawRead, type Accessor, type CodegenContext, type ColumnSource } from './codegen.js';
+import { ExpressionCode, rawRead, type CodegenContext } from './codegen.js';
 import type { Impl } from '../../catalog/types.js';
 import type { GroupTable } from './groups.js';
-import type { Row, Sink } from './compile.js';
+import type { Accessor, LayoutColumn, Row, Sink } from './rows.js';
+import { sourceColumn } from './source.js';
 import type { AggregatePlan } from './aggregates.js';
-
-export type LayoutColumn = Column & { readonly get: Accessor; readonly source?: ColumnSource };
 
 /**
  * What changes from run to run, set before each run: the schedule window (undefined: none), the
- * query clock, where surviving rows go, and the groups a fused summarize fills. A class with an
- * instance kept for good (KEPT_SHAPES in compile.ts), not an object literal per run: the fused
- * code checks this object's map, and a literal's map lived only as long as the run's object.
+ * query clock, where surviving rows go, and the groups a fused summarize fills.
  */
 export class FusedRunState {
   constructor(
@@ -67,13 +64,12 @@ const FUSABLE = new Set(['where', 'extend', 'project', 'project-away', 'project-
 
 /**
  * The fused prefix of `ops` over a table with `schema`, or undefined when the first operator is
- * not a streaming one. `sourceColumn` gives the layout entry of an untouched source column.
+ * not a streaming one. `planAggregates` plans a summarize's aggregates with the query's call sites.
  */
 export function fusePrefix(
   schema: Schema,
   ops: readonly TabularOp[],
   ctx: Omit<CodegenContext, 'column'>,
-  sourceColumn: (c: Column) => LayoutColumn,
   planAggregates: (o: Extract<TabularOp, { op: 'summarize' }>) => AggregatePlan,
 ): FusedPrefix | undefined {
   let count = 0;

@@ -7,6 +7,7 @@
  */
 import type { Accumulator } from '../../catalog/types.js';
 import { jsonText, type Value } from '../../semantics/values.js';
+import { DEFAULT_LIMITS, EvaluationLimitError } from './limits.js';
 
 export interface Group {
   /** The key values as the rows had them (null for missing). */
@@ -21,13 +22,22 @@ export class GroupTable {
   private single: Group | undefined;
   private readonly objectKeys = new Map<string, symbol>();
 
-  constructor(private readonly create: () => Accumulator[]) {}
+  /** `maxGroups`: more groups than this is an EvaluationLimitError (see limits.ts). */
+  constructor(
+    private readonly create: () => Accumulator[],
+    private readonly maxGroups = DEFAULT_LIMITS.maxGroups,
+  ) {}
+
+  private add(g: Group): void {
+    if (this.groups.length >= this.maxGroups) throw new EvaluationLimitError('maxGroups', this.maxGroups, 'the number of groups of a summarize');
+    this.groups.push(g);
+  }
 
   /** The group of a summarize without `by`. */
   get0(): Group {
     if (!this.single) {
       this.single = { keys: [], accs: this.create() };
-      this.groups.push(this.single);
+      this.add(this.single);
     }
     return this.single;
   }
@@ -38,7 +48,7 @@ export class GroupTable {
     if (g === undefined) {
       g = { keys: [k ?? null], accs: this.create() };
       this.root.set(key, g);
-      this.groups.push(g);
+      this.add(g);
     }
     return g;
   }
@@ -55,7 +65,7 @@ export class GroupTable {
     if (g === undefined) {
       g = { keys: [a ?? null, b ?? null], accs: this.create() };
       inner.set(kb, g);
-      this.groups.push(g);
+      this.add(g);
     }
     return g;
   }
@@ -77,7 +87,7 @@ export class GroupTable {
     if (g === undefined) {
       g = { keys: keys.map((k) => k ?? null), accs: this.create() };
       level.set(last, g);
-      this.groups.push(g);
+      this.add(g);
     }
     return g;
   }
@@ -93,4 +103,23 @@ export class GroupTable {
     }
     return s;
   }
+}
+
+/**
+ * The key of a list of values as one string (distinct rows, join keys): kinds kept apart ("1" vs
+ * 1), strings length-prefixed so no two different lists share a key, objects by their JSON.
+ */
+export function groupKey(values: readonly Value[]): string {
+  let key = '';
+  for (const v of values) key += groupKey1(v);
+  return key;
+}
+
+function groupKey1(v: Value): string {
+  if (typeof v === 'string') return `s${v.length}:${v}`;
+  if (typeof v === 'number') return `n${v};`;
+  if (v === null || v === undefined) return 'z;';
+  if (typeof v === 'boolean') return v ? 't;' : 'f;';
+  const j = jsonText(v);
+  return `j${j.length}:${j}`;
 }
