@@ -4,7 +4,12 @@
  * over the same table.
  */
 import { describe, expect, it } from 'vitest';
+import { loadMappings } from '../../src/backends/aql/mapping.js';
+import { translateToAql } from '../../src/backends/aql/translate.js';
+import { emitKql } from '../../src/backends/kql/emit.js';
 import { allEntries } from '../../src/catalog/catalog.js';
+import { checkRuleText } from '../../src/compile.js';
+import { ruleYaml } from '../helpers.js';
 import { bind, testTables } from '../js/helpers.js';
 import { kustoResultColumns } from './kusto-types.js';
 
@@ -49,10 +54,14 @@ const AGGREGATE_CALLS: Record<string, string[]> = {
   arg_max: ['arg_max(t, s)'], arg_min: ['arg_min(n, s, r)'], take_any: ['take_any(s)'], any: ['any(n)'],
 };
 
+/** detc's schema equals Kusto's for the query, and for the KQL detc emits from it. */
 function check(query: string): void {
-  const detc = bind(query).body.schema.map((c) => `${c.name}:${c.type}`);
-  const kusto = kustoResultColumns(query, testTables);
-  expect('error' in kusto ? kusto.error : kusto.columns.map((c) => `${c.name}:${c.type}`)).toEqual(detc);
+  const ir = bind(query);
+  const detc = ir.body.schema.map((c) => `${c.name}:${c.type}`);
+  for (const text of [query, emitKql(ir)]) {
+    const kusto = kustoResultColumns(text, testTables);
+    expect('error' in kusto ? kusto.error : kusto.columns.map((c) => `${c.name}:${c.type}`)).toEqual(detc);
+  }
 }
 
 describe('catalog types agree with Kusto.Language', () => {
@@ -71,4 +80,17 @@ describe('catalog types agree with Kusto.Language', () => {
       for (const c of calls) check(`T | summarize ${c} by s2`);
     });
   }
+});
+
+describe('AQL', () => {
+  it('a function AQL has no counterpart for is refused by name, not translated into something else', () => {
+    const mapping = loadMappings().get('SigninLogs');
+    for (const call of ['extract_all("(a)", UserPrincipalName)', 'set_union(pack_array(UserPrincipalName), pack_array(AppDisplayName))', 'ipv4_is_in_any_range(IPAddress, "10.0.0.0/8")', 'datetime_part("year", TimeGenerated)']) {
+      const r = checkRuleText('r.yaml', ruleYaml(`SigninLogs | where isnotempty(tostring(${call}))`));
+      expect(r.diagnostics).toEqual([]);
+      const t = translateToAql(r.ir!, mapping, new Set(), r.rule!.queryPeriodMs);
+      expect(t.aql).toBeUndefined();
+      expect(t.errors.map((e) => e.message).join('\n')).toContain(`${call.slice(0, call.indexOf('('))}() has no AQL translation`);
+    }
+  });
 });
