@@ -713,6 +713,10 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'parse_url', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_url' }, doc: 'the parts of an absolute URL', js: () => (v) => URL.parseUrl(text(v)) }),
   scalar({ name: 'parse_urlquery', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_urlquery' }, doc: 'the parameters of a URL query', js: () => (v) => URL.parseUrlQuery(text(v)) }),
   scalar({ name: 'parse_path', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_path' }, doc: 'the parts of a file path', js: () => (v) => URL.parsePath(text(v)) }),
+  // The binder resolves the column (it knows the row's schema) and passes it, or the default, as the second argument.
+  ...['column_ifexists', 'columnifexists'].map((name) => scalar({
+    name, arity: [2, 2], type: ([, t]) => t!, kql: { call: name }, doc: 'a column if the table has it, else a default value', js: () => (_name, v) => v,
+  })),
   scalar({ name: 'isempty', arity: [1, 1], type: returns('bool'), kql: { call: 'isempty' }, doc: 'null or ""', js: () => (v) => v === null || v === undefined || v === '' } ),
   scalar({ name: 'isnotempty', arity: [1, 1], type: returns('bool'), kql: { call: 'isnotempty' }, doc: 'not null and not ""', js: () => (v) => !(v === null || v === undefined || v === '') }),
   scalar({ name: 'isnull', arity: [1, 1], type: returns('bool'), kql: { call: 'isnull' }, doc: 'null (a string is never null)', js: () => (v) => v === null || v === undefined }),

@@ -618,6 +618,7 @@ class Binder {
       return undefined;
     }
     if (!this.checkArity(e, entry)) return undefined;
+    if (entry.name === 'column_ifexists' || entry.name === 'columnifexists') return this.columnIfExists(e, entry.name, row);
     const args: ScalarExpr[] = [];
     for (const a of e.args) {
       const bound = this.bindPipe(a, row);
@@ -633,6 +634,32 @@ class Binder {
       return undefined;
     }
     return this.typed(entry.name, args, e.span);
+  }
+
+  /**
+   * `column_ifexists("Name", default)`: its type is the column's when the row has it, else the
+   * default's, so it is resolved here. Bound as the call with the column in place of the default
+   * when the column exists (the emitted KQL then names the column, which Kusto accepts only if the
+   * workspace has it too: a schema difference shows at deployment, not as silently other rows).
+   */
+  private columnIfExists(e: A.CallExpr, fn: string, row: Schema): ScalarExpr | undefined {
+    const name = this.bindPipe(e.args[0]!, row);
+    if (!name || 'source' in name || name.kind !== 'literal' || typeof name.value !== 'string') {
+      if (name) this.report('ConstantRequired', [`${fn}'s first argument (the column name)`], e.args[0]!.span);
+      return undefined;
+    }
+    const column = row.find((c) => c.name === name.value);
+    let value: ScalarExpr | undefined;
+    if (column) value = col(column, e.args[1]!.span);
+    else {
+      const bound = this.bindPipe(e.args[1]!, row);
+      if (!bound || 'source' in bound) {
+        if (bound) this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], e.args[1]!.span);
+        return undefined;
+      }
+      value = bound;
+    }
+    return this.typed(fn, [name, value], e.span);
   }
 
   /** `long(5)`, `datetime(null)`, `timespan(1d)`, `bool(true)`. */

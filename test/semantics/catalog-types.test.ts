@@ -42,7 +42,8 @@ const SCALAR_CALLS: Record<string, string[]> = {
   ipv4_is_private: ['ipv4_is_private(s)'], ipv4_is_in_range: ['ipv4_is_in_range(s, "10.0.0.0/8")'], ipv4_is_in_any_range: ['ipv4_is_in_any_range(s, "10.0.0.0/8", "1.0.0.0/8")'],
   ipv4_is_match: ['ipv4_is_match(s, s2)', 'ipv4_is_match(s, s2, 24)'], ipv4_compare: ['ipv4_compare(s, s2)'], ipv6_is_match: ['ipv6_is_match(s, s2)'], ipv6_compare: ['ipv6_compare(s, s2, 64)'],
   has_ipv4: ['has_ipv4(s, "1.2.3.4")'], has_ipv4_prefix: ['has_ipv4_prefix(s, "10.")'], has_any_ipv4_prefix: ['has_any_ipv4_prefix(s, "10.", "192.168.")'],
-  has_any_ipv4: ['has_any_ipv4(s, "1.2.3.4", "5.6.7.8")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
+  has_any_ipv4: ['has_any_ipv4(s, "1.2.3.4", "5.6.7.8")'],
+  column_ifexists: ['column_ifexists("n", 0)', 'column_ifexists("Missing", "")', 'column_ifexists("Missing", now())'], columnifexists: ['columnifexists("s", "")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
 };
 
 const AGGREGATE_CALLS: Record<string, string[]> = {

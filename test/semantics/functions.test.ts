@@ -92,6 +92,14 @@ describe('string functions', () => {
   });
 });
 
+describe('column_ifexists', () => {
+  // https://learn.microsoft.com/kusto/query/column-ifexists-function
+  it('is the column when the table has it, else the default, typed accordingly', () => {
+    expect(rows('T | project a = column_ifexists("n", 0), b = column_ifexists("Missing", "none"), c = columnifexists("s", "")', [{ n: 5, s: 'x' }])).toEqual([{ a: 5, b: 'none', c: 'x' }]);
+    expect(rows('T | project v = column_ifexists("Missing", datetime(2021-01-01))', [{}])).toEqual([{ v: '2021-01-01T00:00:00Z' }]);
+  });
+});
+
 describe('IP functions', () => {
   it('ipv6_compare and ipv6_is_match, IPv4 addresses included', () => {
     expect(value("ipv6_compare('::ffff:7f00:1', '127.0.0.1')")).toBe(0);
