@@ -10,7 +10,7 @@ import * as S from '../semantics/strings.js';
 import * as D from '../semantics/dynamic.js';
 import { dynamicElement, newBag, setKeyValue } from '../semantics/dynamic.js';
 import * as IP from '../semantics/ip.js';
-import { bin, datetimeAdd, datetimeDiff, datetimeDiffSubMs, datetimePart, formatDatetime, startOf } from '../semantics/time.js';
+import { bin, datetimeAdd, datetimeDiff, datetimeDiffSubMs, datetimePart, formatDatetime, formatTimespanWith, localToUtc, startOf, utcToLocal } from '../semantics/time.js';
 import * as URL from '../semantics/urls.js';
 import {
   coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
@@ -608,6 +608,9 @@ const ENTRIES: CatalogEntry[] = [
       return datetimePart('month', ms) === mo ? ms : null; // 2017-02-30 is no date
     },
   }),
+  scalar({ name: 'format_timespan', arity: [2, 2], type: returns('string'), kql: { call: 'format_timespan' }, doc: 'timespan as text with a format', js: () => (v, f) => formatTimespanWith(toTimespan(v), text(f)) }),
+  scalar({ name: 'datetime_utc_to_local', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_utc_to_local' }, doc: 'UTC to the wall-clock time of an IANA time zone', js: () => (v, tz) => utcToLocal(toDatetime(v), text(tz)) }),
+  scalar({ name: 'datetime_local_to_utc', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_local_to_utc' }, doc: 'wall-clock time of an IANA time zone to UTC', js: () => (v, tz) => localToUtc(toDatetime(v), text(tz)) }),
   ...([['unixtime_seconds_todatetime', 1000], ['unixtime_milliseconds_todatetime', 1], ['unixtime_microseconds_todatetime', 0.001], ['unixtime_nanoseconds_todatetime', 0.000001]] as const).map(([name, ms]) =>
     scalar({ name, arity: [1, 1], type: returns('datetime'), kql: { call: name }, doc: 'a datetime from a Unix time', js: () => (v) => { const n = toNumber(v); return n === null ? null : n * ms; } })),
   scalar({ name: 'datetime_diff', arity: [3, 3], type: returns('long'), kql: { call: 'datetime_diff' }, doc: 'calendar difference in a unit', js: () => (p, a, b) => {

@@ -213,3 +213,64 @@ export function startOf(period: 'day' | 'week' | 'month' | 'year', ms: number | 
       return utcDate(civil(ms)[0] + n, 1, 1);
   }
 }
+
+/**
+ * `format_timespan(ts, format)` (https://learn.microsoft.com/kusto/query/format-timespan-function):
+ * d..dddddddd days, h/hh or H/HH hours of the day, m/mm minutes, s/ss seconds, f/F fractions (F
+ * drops trailing zeros); other characters are copied.
+ */
+export function formatTimespanWith(ms: number | null, format: string): string {
+  if (ms === null) return '';
+  const abs = Math.abs(ms);
+  const days = Math.floor(abs / DAY_MS);
+  const inDay = abs - days * DAY_MS;
+  const hours = Math.floor(inDay / 3_600_000);
+  const minutes = Math.floor(inDay / 60_000) % 60;
+  const seconds = Math.floor(inDay / 1000) % 60;
+  const fraction = String(Math.round((inDay - Math.floor(inDay / 1000) * 1000) * 10_000)).padStart(7, '0');
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  const text = format.replace(/d{1,8}|[hH]{1,2}|m{1,2}|s{1,2}|f{1,7}|F{1,7}/g, (tok) => {
+    switch (tok[0]) {
+      case 'd': return pad(days, tok.length);
+      case 'h':
+      case 'H': return pad(hours, tok.length);
+      case 'm': return pad(minutes, tok.length);
+      case 's': return pad(seconds, tok.length);
+      case 'f': return fraction.slice(0, tok.length);
+      default: return fraction.slice(0, tok.length).replace(/0+$/, '');
+    }
+  });
+  return ms < 0 ? `-${text}` : text;
+}
+
+/** Offset of a time zone from UTC at an instant, in ms; undefined for an unknown zone. */
+function zoneOffset(ms: number, timeZone: string): number | undefined {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(ms));
+  } catch {
+    return undefined;
+  }
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = utcDate(get('year'), get('month'), get('day')) + get('hour') * 3_600_000 + get('minute') * 60_000 + get('second') * 1000;
+  return wall - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/**
+ * `datetime_utc_to_local(dt, tz)` (https://learn.microsoft.com/kusto/query/datetime-utc-to-local-function):
+ * the wall-clock time in an IANA time zone; null for an unknown zone.
+ */
+export function utcToLocal(ms: number | null, timeZone: string): number | null {
+  if (ms === null) return null;
+  const offset = zoneOffset(ms, timeZone);
+  return offset === undefined ? null : ms + offset;
+}
+
+/** `datetime_local_to_utc(dt, tz)`: the inverse (a wall time in a daylight-saving gap or overlap takes the offset before it). */
+export function localToUtc(ms: number | null, timeZone: string): number | null {
+  if (ms === null) return null;
+  const first = zoneOffset(ms, timeZone);
+  if (first === undefined) return null;
+  const second = zoneOffset(ms - first, timeZone)!;
+  return ms - second;
+}

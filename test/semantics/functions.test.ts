@@ -32,6 +32,21 @@ describe('datetime functions', () => {
     expect(value('startofday(datetime(2017-01-01 10:10:17), -1)')).toBe('2016-12-31T00:00:00Z');
   });
 
+  it('format_timespan', () => {
+    expect(value("format_timespan(totimespan('29.09:00:05.12345'), 'dd:hh:mm:ss [ffff]')")).toBe('29:09:00:05 [1234]');
+    expect(value("format_timespan(totimespan('29.09:00:05.12345'), 'ddd:h:m:s [fffffff]')")).toBe('029:9:0:5 [1234500]');
+    expect(value("format_timespan(totimespan('29.09:00:05.12345'), 'ddddd:HH:mm:ss.FFFFFFF')")).toBe('00029:09:00:05.12345');
+  });
+
+  it('datetime_utc_to_local and back, across a daylight-saving change; an unknown zone is null', () => {
+    // https://learn.microsoft.com/kusto/query/datetime-utc-to-local-function
+    expect(value("datetime_utc_to_local(datetime(2022-11-07T14:00:00Z), 'Europe/Paris')")).toBe('2022-11-07T15:00:00Z');
+    expect(value("datetime_utc_to_local(datetime(2022-07-07T14:00:00Z), 'Europe/Paris')")).toBe('2022-07-07T16:00:00Z');
+    expect(value("datetime_utc_to_local(datetime(2022-11-07T14:00:00Z), 'America/New_York')")).toBe('2022-11-07T09:00:00Z');
+    expect(value("datetime_local_to_utc(datetime(2022-07-07T16:00:00Z), 'Europe/Paris')")).toBe('2022-07-07T14:00:00Z');
+    expect(value("datetime_utc_to_local(datetime(2022-07-07T14:00:00Z), 'Not/AZone')")).toBe(null);
+  });
+
   it('make_datetime and unixtime_*_todatetime', () => {
     expect(value('make_datetime(2017, 10, 1, 12, 10)')).toBe('2017-10-01T12:10:00Z');
     expect(value('make_datetime(2017, 2, 30)')).toBe(null);
