@@ -41,10 +41,22 @@ export function loadCases(): ConformanceCase[] {
   return (JSON.parse(readFileSync(CASES_FILE, 'utf8')) as { cases: ConformanceCase[] }).cases;
 }
 
-export function runCase(c: ConformanceCase): Outcome {
-  const tables = new TableCatalog(
+export function caseTables(c: ConformanceCase): TableCatalog {
+  return new TableCatalog(
     Object.entries(c.tables).map(([name, cols]) => ({ name, columns: Object.entries(cols).map(([n, t]) => ({ name: n, type: t as ScalarType })) })),
   );
+}
+
+/** detc's output schema for the case's query (`name:type` each), or undefined when detc refuses it. */
+export function caseSchema(c: ConformanceCase): string[] | undefined {
+  const parsed = parseQuery(c.query);
+  if (parsed.problems.length) return undefined;
+  const bound = bindQuery(parsed.ast, caseTables(c), c.query);
+  return bound.ir && !bound.problems.length ? bound.ir.body.schema.map((col) => `${col.name}:${col.type}`) : undefined;
+}
+
+export function runCase(c: ConformanceCase): Outcome {
+  const tables = caseTables(c);
   const parsed = parseQuery(c.query);
   if (parsed.problems.length) return { kind: 'unsupported', detail: parsed.problems.map((p) => p.message).join('; ') };
   const bound = bindQuery(parsed.ast, tables, c.query);
