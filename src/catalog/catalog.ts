@@ -509,6 +509,51 @@ function extremum(name: 'min' | 'max'): AggregateEntry {
   });
 }
 
+/** minif / maxif: the extreme of the values whose predicate is true. */
+function extremumIf(name: 'minif' | 'maxif', sign: number): AggregateEntry {
+  return aggregate({
+    name, arity: [2, 2], type: ([t]) => t!, kql: { call: name }, columnPrefix: name, namedByArg: true, doc: `${sign > 0 ? 'max' : 'min'}imum where a predicate is true`,
+    js: () => accumulate<Value>(() => null, (best, v, p) => {
+      if (p !== true || !present(v)) return best;
+      return best === null || (kqlCompare(v, best) ?? 0) * sign > 0 ? v : best;
+    }, (s) => s),
+  });
+}
+
+/**
+ * stdev / variance (sample: divided by n - 1) and stdevp / variancep (population: by n), with
+ * their _if forms (https://learn.microsoft.com/kusto/query/stdev-aggregation-function). Welford's
+ * method, for accuracy on large values.
+ */
+function spread(name: string, withPredicate: boolean): AggregateEntry {
+  const population = name.replace(/if$/, '').endsWith('p');
+  const root = name.startsWith('stdev');
+  return aggregate({
+    name, arity: withPredicate ? [2, 2] : [1, 1], type: returns('real'), kql: { call: name }, columnPrefix: name, namedByArg: true,
+    doc: `${root ? 'standard deviation' : 'variance'} (${population ? 'population' : 'sample'})${withPredicate ? ' where a predicate is true' : ''}`,
+    js: () => accumulate(() => ({ n: 0, mean: 0, m2: 0 }), (s, v, p) => {
+      const x = withPredicate && p !== true ? null : toNumber(v);
+      if (x === null) return s;
+      const n = s.n + 1;
+      const delta = x - s.mean;
+      const mean = s.mean + delta / n;
+      return { n, mean, m2: s.m2 + delta * (x - mean) };
+    }, (s) => {
+      const divisor = population ? s.n : s.n - 1;
+      if (divisor <= 0) return s.n === 1 ? 0 : null;
+      const variance = s.m2 / divisor;
+      return root ? Math.sqrt(variance) : variance;
+    }),
+  });
+}
+
+const MATH_FUNCTIONS: readonly [string, (x: number) => number, string][] = [
+  ['sqrt', Math.sqrt, 'square root'], ['exp', Math.exp, 'e to the power'], ['exp2', (x) => 2 ** x, '2 to the power'], ['exp10', (x) => 10 ** x, '10 to the power'],
+  ['log', Math.log, 'natural logarithm'], ['log2', Math.log2, 'base-2 logarithm'], ['log10', Math.log10, 'base-10 logarithm'],
+];
+const realOf = (name: string): TypeRule => ([t]) => (isNumeric(t!) ? 'real' : fail(`${name} needs a number, got ${t}`));
+const sameNumeric = (name: string): TypeRule => ([t]) => (isNumeric(t!) ? (t === 'int' ? 'long' : t!) : fail(`${name} needs a number, got ${t}`));
+
 const sumType: TypeRule = ([t]) => (t === 'int' || t === 'long' ? 'long' : t === 'timespan' ? 'timespan' : isNumeric(t!) || t === 'dynamic' ? 'real' : fail(`sum needs a number, got ${t}`));
 
 const ENTRIES: CatalogEntry[] = [
@@ -575,6 +620,28 @@ const ENTRIES: CatalogEntry[] = [
   arithmetic('%', (a, b) => { const d = Math.abs(b); return ((a % d) + d) % d; }),
   scalar({ name: 'negate', arity: [1, 1], type: ([t]) => (isNumeric(t!) || t === 'timespan' || t === 'dynamic' ? t! : fail(`cannot negate ${t}`)), kql: { prefix: '-' }, doc: 'unary minus', js: () => (a) => { const n = toNumber(a); return n === null ? null : -n; } }),
 
+  // Math
+  ...MATH_FUNCTIONS.map(([name, f, doc]) => scalar({ name, arity: [1, 1], type: realOf(name), kql: { call: name }, doc, js: () => (v) => { const n = toNumber(v); return n === null ? null : f(n); } })),
+  scalar({ name: 'abs', arity: [1, 1], type: sameNumeric('abs'), kql: { call: 'abs' }, doc: 'absolute value', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.abs(n); } }),
+  scalar({ name: 'sign', arity: [1, 1], type: realOf('sign'), kql: { call: 'sign' }, doc: '-1, 0 or 1', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.sign(n); } }),
+  scalar({ name: 'ceiling', arity: [1, 1], type: sameNumeric('ceiling'), kql: { call: 'ceiling' }, doc: 'smallest whole number not below', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.ceil(n); } }),
+  scalar({ name: 'pow', arity: [2, 2], type: returns('real'), kql: { call: 'pow' }, doc: 'power', js: () => (a, b) => { const x = toNumber(a); const y = toNumber(b); return x === null || y === null ? null : x ** y; } }),
+  scalar({
+    name: 'round', arity: [1, 2], type: ([t]) => (isNumeric(t!) ? (t === 'int' || t === 'long' ? 'long' : 'real') : fail(`round needs a number, got ${t}`)), kql: { call: 'round' }, doc: 'rounded to a number of decimals, halves away from zero',
+    js: () => (v, p) => {
+      const n = toNumber(v);
+      const digits = p === undefined ? 0 : toLong(p);
+      if (n === null || digits === null) return null;
+      const scale = 10 ** digits;
+      // 15 significant digits first, so 2.15 * 10 (21.499999999999996) rounds as 21.5 does.
+      return (Math.sign(n) * Math.round(Number((Math.abs(n) * scale).toPrecision(15)))) / scale;
+    },
+  }),
+  ...(['isnan', 'isinf', 'isfinite'] as const).map((name) => scalar({
+    name, arity: [1, 1], type: returns('bool'), kql: { call: name }, doc: name === 'isnan' ? 'not a number' : name === 'isinf' ? 'infinite' : 'neither infinite nor NaN',
+    js: () => (v) => { const n = typeof v === 'number' ? v : toNumber(v); return n === null ? null : name === 'isnan' ? Number.isNaN(n) : name === 'isinf' ? Math.abs(n) === Infinity : Number.isFinite(n); },
+  })),
+
   // Time
   scalar({ name: 'ago', arity: [1, 1], type: ([t]) => (t === 'timespan' ? 'datetime' : fail(`ago needs a timespan, got ${t}`)), kql: { call: 'ago' }, doc: 'now minus a timespan (query clock)', js: (site) => (d) => { const ms = toTimespan(d); return ms === null ? null : site.run.now - ms; } }),
   scalar({ name: 'now', arity: [0, 1], type: returns('datetime'), kql: { call: 'now' }, doc: 'the query clock (plus an optional offset)', js: (site) => (d) => site.run.now + (toTimespan(d) ?? 0) }),
@@ -607,6 +674,13 @@ const ENTRIES: CatalogEntry[] = [
       const ms = base! + (d! - 1) * 86_400_000 + h! * 3_600_000 + mi! * 60_000 + Math.round(sec! * 1000);
       return datetimePart('month', ms) === mo ? ms : null; // 2017-02-30 is no date
     },
+  }),
+  ...([['dayofmonth', 'day'], ['dayofyear', 'dayofyear'], ['hourofday', 'hour'], ['monthofyear', 'month'], ['getmonth', 'month'], ['weekofyear', 'week_of_year'], ['week_of_year', 'week_of_year']] as const).map(([name, part]) =>
+    scalar({ name, arity: [1, 1], type: returns('int'), kql: { call: name }, doc: `datetime_part("${part}", ...)`, js: () => (v) => datetimePart(part, toDatetime(v)) })),
+  scalar({ name: 'getyear', arity: [1, 1], type: returns('int'), kql: { call: 'getyear' }, doc: 'the year', js: () => (v) => datetimePart('year', toDatetime(v)) }),
+  scalar({
+    name: 'dayofweek', arity: [1, 1], type: returns('timespan'), kql: { call: 'dayofweek' }, doc: 'days since the preceding Sunday, as a timespan',
+    js: () => (v) => { const ms = toDatetime(v); return ms === null ? null : (ms - startOf('week', ms)!) - ((ms - startOf('week', ms)!) % 86_400_000); },
   }),
   scalar({ name: 'format_timespan', arity: [2, 2], type: returns('string'), kql: { call: 'format_timespan' }, doc: 'timespan as text with a format', js: () => (v, f) => formatTimespanWith(toTimespan(v), text(f)) }),
   scalar({ name: 'datetime_utc_to_local', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_utc_to_local' }, doc: 'UTC to the wall-clock time of an IANA time zone', js: () => (v, tz) => utcToLocal(toDatetime(v), text(tz)) }),
@@ -707,6 +781,21 @@ const ENTRIES: CatalogEntry[] = [
       return n;
     },
   }),
+  scalar({
+    name: 'tohex', arity: [1, 2], type: returns('string'), kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: 64-bit two\'s complement)',
+    js: () => (v, width) => {
+      const n = toLong(v);
+      if (n === null) return null;
+      const hex = (n < 0 ? BigInt.asUintN(64, BigInt(n)) : BigInt(n)).toString(16);
+      return hex.padStart(width === undefined ? 0 : (toLong(width) ?? 0), '0');
+    },
+  }),
+  scalar({ name: 'string_size', arity: [1, 1], type: returns('long'), kql: { call: 'string_size' }, doc: 'size in bytes (UTF-8)', js: () => (v) => Buffer.byteLength(text(v), 'utf8') }),
+  scalar({ name: 'isascii', arity: [1, 1], type: returns('bool'), kql: { call: 'isascii' }, doc: 'only ASCII characters', js: () => (v) => /^[\x00-\x7f]*$/.test(text(v)) }),
+  scalar({
+    name: 'strrep', arity: [2, 3], type: returns('string'), kql: { call: 'strrep' }, doc: 'a value repeated as text, optionally with a delimiter',
+    js: (site) => (v, n, d) => { const k = toLong(n); return k === null || k < 0 ? null : Array<string>(k).fill(toKqlString(v, site.types[0])).join(d === undefined ? '' : text(d)); },
+  }),
   scalar({ name: 'url_decode', arity: [1, 1], type: returns('string'), kql: { call: 'url_decode' }, doc: 'percent-decoding (null when invalid)', js: () => (v) => URL.urlDecode(text(v)) }),
   scalar({ name: 'url_encode', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode' }, doc: 'percent-encoding', js: () => (v) => encodeURIComponent(text(v)) }),
   scalar({ name: 'base64_encode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_tostring' }, doc: 'UTF-8 text as base64', js: () => (v) => Buffer.from(text(v), 'utf8').toString('base64') }),
@@ -786,6 +875,20 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'bag_keys', arity: [1, 1], type: returns('dynamic'), kql: { call: 'bag_keys' }, doc: 'the keys of a property bag', js: () => (v) => D.bagKeys(v) }),
   scalar({ name: 'bag_merge', arity: [2, 64], type: returns('dynamic'), kql: { call: 'bag_merge' }, doc: 'property bags merged (the first bag with a key wins)', js: () => (...bags) => D.bagMerge(bags) }),
   scalar({ name: 'bag_remove_keys', arity: [2, 2], type: returns('dynamic'), kql: { call: 'bag_remove_keys' }, doc: 'a property bag without some keys', js: () => (b, keys) => D.bagRemoveKeys(b, keys) }),
+  scalar({
+    name: 'repeat', arity: [2, 2], type: returns('dynamic'), kql: { call: 'repeat' }, doc: 'an array of a value repeated',
+    js: (site) => (v, n) => { const k = toLong(n); return k === null ? null : Array<Value>(Math.max(0, k)).fill(dynamicElement(v, site.types[0])); },
+  }),
+  scalar({ name: 'bag_has_key', arity: [2, 2], type: returns('bool'), kql: { call: 'bag_has_key' }, doc: 'a property bag has a key', js: () => (b, k) => { const bag = D.asBag(b); return bag === null ? null : Object.prototype.hasOwnProperty.call(bag, text(k)); } }),
+  scalar({
+    name: 'zip', arity: [2, 16], type: returns('dynamic'), kql: { call: 'zip' }, doc: 'arrays merged element-wise (shorter ones padded with null)',
+    js: () => (...arrays) => {
+      const parsed = arrays.map(D.asArray);
+      if (parsed.some((a) => a === null)) return null;
+      const length = Math.max(...parsed.map((a) => a!.length));
+      return Array.from({ length }, (_, i) => parsed.map((a) => a![i] ?? null));
+    },
+  }),
   scalar({ name: 'pack_array', arity: [1, 128], type: returns('dynamic'), kql: { call: 'pack_array' }, doc: 'an array of the arguments', js: (site) => (...args) => args.map((a, i) => dynamicElement(a, site.types[i])) }),
   scalar({
     name: 'array_slice', arity: [3, 3], type: returns('dynamic'), kql: { call: 'array_slice' }, doc: 'elements start..end (inclusive; negative counts from the end)',
@@ -855,6 +958,11 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'has_ipv4_prefix', arity: [2, 2], type: returns('bool'), kql: { call: 'has_ipv4_prefix' }, doc: 'text holds an IPv4 address with a prefix', js: () => (s, p) => IP.hasIpv4Prefix(text(s), [text(p)]) }),
   scalar({ name: 'has_any_ipv4_prefix', arity: [2, 64], type: returns('bool'), kql: { call: 'has_any_ipv4_prefix' }, doc: 'text holds an IPv4 address with any of several prefixes', js: () => (s, ...ps) => IP.hasIpv4Prefix(text(s), flatten(ps.map(dynamicArg)).map(text)) }),
   scalar({ name: 'has_any_ipv4', arity: [2, 64], type: returns('bool'), kql: { call: 'has_any_ipv4' }, doc: 'text holds any of several IPv4 addresses', js: () => (s, ...ips) => flatten(ips.map(dynamicArg)).some((ip) => IP.hasIpv4(text(s), text(ip)) === true) }),
+  scalar({ name: 'ipv6_is_in_range', arity: [2, 2], type: returns('bool'), kql: { call: 'ipv6_is_in_range' }, doc: 'IPv6 (or IPv4) address in a prefix range', js: () => (ip, r) => IP.ipv6InRange(text(ip), text(r)) }),
+  scalar({ name: 'ipv6_is_in_any_range', arity: [2, 64], type: returns('bool'), kql: { call: 'ipv6_is_in_any_range' }, doc: 'IPv6 (or IPv4) address in any of several ranges', js: () => (ip, ...ranges) => IP.ipv6InAnyRange(text(ip), flatten(ranges.map(dynamicArg)).map(text)) }),
+  scalar({ name: 'format_ipv4', arity: [1, 2], type: returns('string'), kql: { call: 'format_ipv4' }, doc: 'an address (text or number) masked to a prefix, as text', js: () => (ip, p) => IP.formatIpv4(typeof ip === 'number' ? ip : text(ip), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'format_ipv4_mask', arity: [1, 2], type: returns('string'), kql: { call: 'format_ipv4_mask' }, doc: 'an address masked to a prefix, as a.b.c.d/n', js: () => (ip, p) => IP.formatIpv4Mask(typeof ip === 'number' ? ip : text(ip), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'ipv4_netmask_suffix', arity: [1, 1], type: returns('long'), kql: { call: 'ipv4_netmask_suffix' }, doc: 'the prefix length of an address (32 without one)', js: () => (ip) => IP.ipv4NetmaskSuffix(text(ip)) }),
   scalar({ name: 'parse_ipv4', arity: [1, 1], type: returns('long'), kql: { call: 'parse_ipv4' }, doc: 'an IPv4 address (with an optional /prefix) as a number', js: () => (v) => IP.parseIpv4Number(text(v)) }),
 
   // Aggregates
@@ -880,6 +988,21 @@ const ENTRIES: CatalogEntry[] = [
   aggregate({
     name: 'count_distinct', arity: [1, 1], type: returns('long'), kql: { call: 'count_distinct' }, columnPrefix: 'count_distinct', namedByArg: true, doc: 'exact number of distinct values',
     js: () => distinctValues({ limit: Infinity, withPredicate: false, countOnly: true }),
+  }),
+  aggregate({
+    name: 'count_distinctif', arity: [2, 2], type: returns('long'), kql: { call: 'count_distinctif' }, columnPrefix: 'count_distinctif', namedByArg: true, doc: 'exact number of distinct values where a predicate is true',
+    js: () => distinctValues({ limit: Infinity, withPredicate: true, countOnly: true }),
+  }),
+  aggregate({
+    name: 'avgif', arity: [2, 2], type: ([t]) => (t === 'timespan' ? 'timespan' : 'real'), kql: { call: 'avgif' }, columnPrefix: 'avgif', namedByArg: true, doc: 'average where a predicate is true',
+    js: () => accumulate(() => [0, 0] as [number, number], (s, v, p) => { const n = p === true ? toNumber(v) : null; return n === null ? s : ([s[0] + n, s[1] + 1] as [number, number]); }, (s) => (s[1] ? s[0] / s[1] : NaN)),
+  }),
+  extremumIf('minif', -1),
+  extremumIf('maxif', 1),
+  ...['stdev', 'stdevif', 'stdevp', 'variance', 'varianceif', 'variancep', 'variancepif'].map((name) => spread(name, name.endsWith('if'))),
+  aggregate({
+    name: 'make_list_with_nulls', arity: [1, 2], type: returns('dynamic'), kql: { call: 'make_list_with_nulls' }, columnPrefix: 'list', namedByArg: true, doc: 'values as an array, nulls included',
+    js: (site) => { const limit = sizeLimit(site, 1); const type = site.types[0]; return accumulate<Value[]>(() => [], (l, v) => { if (l.length < limit) l.push(v === undefined ? null : dynamicElement(v, type)); return l; }, (l) => l); },
   }),
   setAggregate('make_set', false),
   setAggregate('make_set_if', true),

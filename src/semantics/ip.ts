@@ -161,3 +161,43 @@ export function parseIpv4Number(s: string): number | null {
   const a = parseIpv4Net(s);
   return a === null ? null : (a.address & mask4(a.bits)) >>> 0;
 }
+
+/** `ipv6_is_in_range(ip, range)`: the address within the prefix of the range. */
+export function ipv6InRange(ip: string, range: string): boolean | null {
+  const a = parseIpv6Net(ip);
+  const r = parseIpv6Net(range);
+  if (a === null || r === null) return null;
+  const mask = mask6(r.bits);
+  return (a.address & mask) === (r.address & mask);
+}
+
+/** `ipv6_is_in_any_range(ip, ranges...)`. */
+export function ipv6InAnyRange(ip: string, ranges: readonly string[]): boolean | null {
+  if (parseIpv6Net(ip) === null) return null;
+  return ranges.some((r) => ipv6InRange(ip, r) === true);
+}
+
+const dotted = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+
+/**
+ * `format_ipv4(ip [, prefix])` (https://learn.microsoft.com/kusto/query/format-ipv4-function): the
+ * address masked to its prefix, as dotted text; "" when invalid. A number is read as the address.
+ */
+export function formatIpv4(ip: string | number, prefix?: number | null): string {
+  const a = typeof ip === 'number' ? (Number.isInteger(ip) && ip >= 0 && ip <= 0xffffffff ? { address: ip, bits: 32 } : null) : parseIpv4Net(ip);
+  if (a === null || prefix === null || (prefix !== undefined && !(prefix >= 0 && prefix <= 32))) return '';
+  return dotted((a.address & mask4(Math.min(a.bits, prefix ?? 32))) >>> 0);
+}
+
+/** `format_ipv4_mask(ip [, prefix])`: the masked address with its prefix, `a.b.c.d/n`. */
+export function formatIpv4Mask(ip: string | number, prefix?: number | null): string {
+  const text = formatIpv4(ip, prefix);
+  if (text === '') return '';
+  const bits = typeof ip === 'number' ? 32 : parseIpv4Net(ip)!.bits;
+  return `${text}/${Math.min(bits, prefix ?? 32)}`;
+}
+
+/** `ipv4_netmask_suffix(ip)`: the prefix length (32 without one); null when invalid. */
+export function ipv4NetmaskSuffix(ip: string): number | null {
+  return parseIpv4Net(ip)?.bits ?? null;
+}

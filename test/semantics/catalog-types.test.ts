@@ -44,6 +44,15 @@ const SCALAR_CALLS: Record<string, string[]> = {
   ipv4_is_match: ['ipv4_is_match(s, s2)', 'ipv4_is_match(s, s2, 24)'], ipv4_compare: ['ipv4_compare(s, s2)'], ipv6_is_match: ['ipv6_is_match(s, s2)'], ipv6_compare: ['ipv6_compare(s, s2, 64)'],
   has_ipv4: ['has_ipv4(s, "1.2.3.4")'], has_ipv4_prefix: ['has_ipv4_prefix(s, "10.")'], has_any_ipv4_prefix: ['has_any_ipv4_prefix(s, "10.", "192.168.")'],
   has_any_ipv4: ['has_any_ipv4(s, "1.2.3.4", "5.6.7.8")'],
+  sqrt: ['sqrt(n)'], exp: ['exp(r)'], exp2: ['exp2(n)'], exp10: ['exp10(n)'], log: ['log(r)'], log2: ['log2(n)'], log10: ['log10(r)'],
+  abs: ['abs(n)', 'abs(r)', 'abs(toint(s))'], sign: ['sign(n)', 'sign(r)'], ceiling: ['ceiling(r)', 'ceiling(n)'], pow: ['pow(n, 2)'], round: ['round(r)', 'round(r, 2)', 'round(n)'],
+  isnan: ['isnan(r)'], isinf: ['isinf(r)'], isfinite: ['isfinite(r)'],
+  dayofmonth: ['dayofmonth(t)'], dayofyear: ['dayofyear(t)'], hourofday: ['hourofday(t)'], monthofyear: ['monthofyear(t)'], getmonth: ['getmonth(t)'],
+  weekofyear: ['weekofyear(t)'], week_of_year: ['week_of_year(t)'], getyear: ['getyear(t)'], dayofweek: ['dayofweek(t)'],
+  tohex: ['tohex(n)', 'tohex(n, 8)'], string_size: ['string_size(s)'], isascii: ['isascii(s)'], strrep: ['strrep(s, 3)', 'strrep(n, 2, ",")'],
+  repeat: ['repeat(s, 3)'], bag_has_key: ['bag_has_key(d, "a")'], zip: ['zip(d, d)'],
+  ipv6_is_in_range: ['ipv6_is_in_range(s, "fe80::/64")'], ipv6_is_in_any_range: ['ipv6_is_in_any_range(s, "fe80::/64", "::1")'],
+  format_ipv4: ['format_ipv4(s)', 'format_ipv4(n, 24)'], format_ipv4_mask: ['format_ipv4_mask(s, 24)'], ipv4_netmask_suffix: ['ipv4_netmask_suffix(s)'],
   column_ifexists: ['column_ifexists("n", 0)', 'column_ifexists("Missing", "")', 'column_ifexists("Missing", now())'], columnifexists: ['columnifexists("s", "")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
 };
 
@@ -51,6 +60,9 @@ const AGGREGATE_CALLS: Record<string, string[]> = {
   count: ['count()'], // countif(b) of a plain column: Kusto names it countif_b, detc countif_ (the binder's naming; not checked here).
   countif: ['countif(n > 1)'], dcount: ['dcount(s)'], dcountif: ['dcountif(s, b)'], count_distinct: ['count_distinct(s)'],
   make_set: ['make_set(s)', 'make_set(s, 10)'], make_set_if: ['make_set_if(s, b)'], make_list: ['make_list(t)'], make_list_if: ['make_list_if(n, b, 5)'],
+  count_distinctif: ['count_distinctif(s, b)'], avgif: ['avgif(n, b)', 'avgif(ts, b)'], minif: ['minif(t, b)'], maxif: ['maxif(n, b)'],
+  stdev: ['stdev(n)'], stdevif: ['stdevif(r, b)'], stdevp: ['stdevp(n)'], variance: ['variance(r)'], varianceif: ['varianceif(n, b)'],
+  variancep: ['variancep(n)'], variancepif: ['variancepif(n, b)'], make_list_with_nulls: ['make_list_with_nulls(s)'],
   makeset: ['makeset(s)'], makelist: ['makelist(s)'], make_bag: ['make_bag(d)'], make_bag_if: ['make_bag_if(d, b)'],
   min: ['min(t)', 'min(n)'], max: ['max(r)'], sum: ['sum(n)', 'sum(r)', 'sum(ts)'], sumif: ['sumif(n, b)'], avg: ['avg(n)', 'avg(ts)'],
   arg_max: ['arg_max(t, s)'], arg_min: ['arg_min(n, s, r)'], take_any: ['take_any(s)'], any: ['any(n)'],

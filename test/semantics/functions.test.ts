@@ -186,3 +186,44 @@ describe('aggregates', () => {
     expect(rows('T | summarize any(s)', [{ s: 'a' }])).toEqual([{ any_s: 'a' }]);
   });
 });
+
+describe('math, date parts, hex and more', () => {
+  it('round halves away from zero, with negative precision too', () => {
+    // https://learn.microsoft.com/kusto/query/round-function
+    expect([value('round(2.98765, 3)'), value('round(2.15, 1)'), value('round(2.15)'), value('round(-50.55, -2)'), value('round(21.5, -1)')]).toEqual([2.988, 2.2, 2, -100, 20]);
+  });
+
+  it('tohex: two\'s complement for negative numbers, optional minimum width', () => {
+    expect([value('tohex(256)'), value('tohex(-256)'), value('tohex(255, 4)')]).toEqual(['100', 'ffffffffffffff00', '00ff']);
+  });
+
+  it('dayofweek is the timespan since the preceding Sunday', () => {
+    expect(value('dayofweek(datetime(1947-11-30 10:00:05))')).toBe('00:00:00');
+    expect(value('dayofweek(datetime(1970-05-11))')).toBe('1.00:00:00');
+    expect([value('hourofday(datetime(2015-12-14 18:54))'), value('monthofyear(datetime(2015-12-14))'), value('dayofyear(datetime(2015-12-14))')]).toEqual([18, 12, 348]);
+  });
+
+  it('stdev and variance: sample and population', () => {
+    const events = [1, 2, 3, 4, 5].map((n) => ({ n }));
+    const [r] = rows('T | summarize s = stdev(n), v = variance(n), sp = stdevp(n), vp = variancep(n), vi = varianceif(n, n > 2)', events) as [Record<string, number>];
+    expect(r.s).toBeCloseTo(1.58113883008419, 12);
+    expect([r.v, r.vp, r.vi]).toEqual([2.5, 2, 1]);
+    expect(r.sp).toBeCloseTo(Math.SQRT2, 12);
+  });
+
+  it('format_ipv4, format_ipv4_mask, ipv4_netmask_suffix, ipv6_is_in_range', () => {
+    expect([value("format_ipv4('192.168.1.255', 24)"), value('format_ipv4(3232236031, 24)'), value("format_ipv4('192.168.1.1', 33)")]).toEqual(['192.168.1.0', '192.168.1.0', '']);
+    expect([value("format_ipv4_mask('192.168.1.255', 24)"), value("format_ipv4_mask('192.168.1.255/24')")]).toEqual(['192.168.1.0/24', '192.168.1.0/24']);
+    expect([value("ipv4_netmask_suffix('192.168.1.1/24')"), value("ipv4_netmask_suffix('192.168.1.1')")]).toEqual([24, 32]);
+    expect(value("ipv6_is_in_range('a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112')")).toBe(true);
+    expect(value("ipv6_is_in_range('a5e:f127:8a9d:146d:e102:b5d3:c756:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112')")).toBe(false);
+  });
+
+  it('zip, repeat, strrep, string_size, isascii', () => {
+    expect(value('zip(dynamic([1, 3, 5]), dynamic([2, 4, 6]))')).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(value('zip(dynamic([1]), dynamic([2, 3]))')).toEqual([[1, 2], [null, 3]]);
+    expect(value('repeat(1, 3)')).toEqual([1, 1, 1]);
+    expect([value('strrep("ABC", 2)'), value('strrep(1.5, 3, " ")')]).toEqual(['ABCABC', '1.5 1.5 1.5']);
+    expect([value('string_size("⒦⒰⒮⒯⒪")'), value('isascii("Kusto")'), value('isascii("Kustö")')]).toEqual([15, true, false]);
+  });
+});
