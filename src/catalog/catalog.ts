@@ -480,6 +480,33 @@ function nthIndexOf(hay: string, needle: string, start: number, length: number, 
   }
 }
 
+/**
+ * parse_csv (https://learn.microsoft.com/kusto/query/parse-csv-function): the fields of the first
+ * record; a quoted field may hold commas, line breaks and "" for a quote.
+ */
+function csvFields(s: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') break;
+    else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
 /** base64 to UTF-8 text; null when the input is not base64 or the bytes are not UTF-8. */
 function decodeBase64Text(s: string): string | null {
   const clean = s.trim();
@@ -796,6 +823,7 @@ const ENTRIES: CatalogEntry[] = [
     name: 'strrep', arity: [2, 3], type: returns('string'), kql: { call: 'strrep' }, doc: 'a value repeated as text, optionally with a delimiter',
     js: (site) => (v, n, d) => { const k = toLong(n); return k === null || k < 0 ? null : Array<string>(k).fill(toKqlString(v, site.types[0])).join(d === undefined ? '' : text(d)); },
   }),
+  scalar({ name: 'parse_csv', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_csv' }, doc: 'the fields of the first CSV record (quotes and "" escapes)', js: () => (v) => csvFields(text(v)) }),
   scalar({ name: 'url_decode', arity: [1, 1], type: returns('string'), kql: { call: 'url_decode' }, doc: 'percent-decoding (null when invalid)', js: () => (v) => URL.urlDecode(text(v)) }),
   scalar({ name: 'url_encode', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode' }, doc: 'percent-encoding', js: () => (v) => encodeURIComponent(text(v)) }),
   scalar({ name: 'base64_encode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_tostring' }, doc: 'UTF-8 text as base64', js: () => (v) => Buffer.from(text(v), 'utf8').toString('base64') }),
@@ -963,6 +991,7 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'format_ipv4', arity: [1, 2], type: returns('string'), kql: { call: 'format_ipv4' }, doc: 'an address (text or number) masked to a prefix, as text', js: () => (ip, p) => IP.formatIpv4(typeof ip === 'number' ? ip : text(ip), p === undefined ? undefined : toLong(p)) }),
   scalar({ name: 'format_ipv4_mask', arity: [1, 2], type: returns('string'), kql: { call: 'format_ipv4_mask' }, doc: 'an address masked to a prefix, as a.b.c.d/n', js: () => (ip, p) => IP.formatIpv4Mask(typeof ip === 'number' ? ip : text(ip), p === undefined ? undefined : toLong(p)) }),
   scalar({ name: 'ipv4_netmask_suffix', arity: [1, 1], type: returns('long'), kql: { call: 'ipv4_netmask_suffix' }, doc: 'the prefix length of an address (32 without one)', js: () => (ip) => IP.ipv4NetmaskSuffix(text(ip)) }),
+  scalar({ name: 'parse_ipv6', arity: [1, 1], type: returns('string'), kql: { call: 'parse_ipv6' }, doc: 'an IPv6 (or IPv4) address in canonical form', js: () => (v) => IP.parseIpv6Text(text(v)) }),
   scalar({ name: 'parse_ipv4', arity: [1, 1], type: returns('long'), kql: { call: 'parse_ipv4' }, doc: 'an IPv4 address (with an optional /prefix) as a number', js: () => (v) => IP.parseIpv4Number(text(v)) }),
 
   // Aggregates
@@ -1023,6 +1052,10 @@ const ENTRIES: CatalogEntry[] = [
   // keeps the winning row. Their js accumulator tracks the best key.
   aggregate({ name: 'arg_max', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_max' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the largest key', js: () => argBest(1), multiOutput: true }),
   aggregate({ name: 'arg_min', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_min' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the smallest key', js: () => argBest(-1), multiOutput: true }),
+  aggregate({
+    name: 'anyif', arity: [2, 2], type: ([t]) => t!, kql: { call: 'anyif' }, columnPrefix: 'anyif', namedByArg: true, doc: 'a value of a row where a predicate is true (deprecated form of take_anyif)',
+    js: () => accumulate<Value>(() => undefined, (found, v, p) => (found === undefined && p === true && present(v) && v !== '' ? v : found), (found) => found ?? null),
+  }),
   // The deprecated any(x) names its column any_x, unlike take_any (Kusto.Language); one argument here.
   aggregate({
     name: 'any', arity: [1, 1], type: ([t]) => t!, kql: { call: 'any' }, columnPrefix: 'any', namedByArg: true, doc: 'deprecated form of take_any (one argument)',

@@ -201,3 +201,14 @@ export function formatIpv4Mask(ip: string | number, prefix?: number | null): str
 export function ipv4NetmaskSuffix(ip: string): number | null {
   return parseIpv4Net(ip)?.bits ?? null;
 }
+
+/**
+ * `parse_ipv6(ip)` (https://learn.microsoft.com/kusto/query/parse-ipv6-function): the canonical
+ * form, eight groups of four hex digits, masked to the prefix; IPv4 as `::ffff:a.b.c.d`; null when invalid.
+ */
+export function parseIpv6Text(s: string): string | null {
+  const a = parseIpv6Net(s);
+  if (a === null) return null;
+  const hex = (a.address & mask6(a.bits)).toString(16).padStart(32, '0');
+  return hex.match(/.{4}/g)!.join(':');
+}

@@ -50,7 +50,7 @@ const SCALAR_CALLS: Record<string, string[]> = {
   dayofmonth: ['dayofmonth(t)'], dayofyear: ['dayofyear(t)'], hourofday: ['hourofday(t)'], monthofyear: ['monthofyear(t)'], getmonth: ['getmonth(t)'],
   weekofyear: ['weekofyear(t)'], week_of_year: ['week_of_year(t)'], getyear: ['getyear(t)'], dayofweek: ['dayofweek(t)'],
   tohex: ['tohex(n)', 'tohex(n, 8)'], string_size: ['string_size(s)'], isascii: ['isascii(s)'], strrep: ['strrep(s, 3)', 'strrep(n, 2, ",")'],
-  repeat: ['repeat(s, 3)'], bag_has_key: ['bag_has_key(d, "a")'], zip: ['zip(d, d)'],
+  repeat: ['repeat(s, 3)'], parse_csv: ['parse_csv(s)'], parse_ipv6: ['parse_ipv6(s)'], bag_has_key: ['bag_has_key(d, "a")'], zip: ['zip(d, d)'],
   ipv6_is_in_range: ['ipv6_is_in_range(s, "fe80::/64")'], ipv6_is_in_any_range: ['ipv6_is_in_any_range(s, "fe80::/64", "::1")'],
   format_ipv4: ['format_ipv4(s)', 'format_ipv4(n, 24)'], format_ipv4_mask: ['format_ipv4_mask(s, 24)'], ipv4_netmask_suffix: ['ipv4_netmask_suffix(s)'],
   column_ifexists: ['column_ifexists("n", 0)', 'column_ifexists("Missing", "")', 'column_ifexists("Missing", now())'], columnifexists: ['columnifexists("s", "")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
@@ -63,7 +63,7 @@ const AGGREGATE_CALLS: Record<string, string[]> = {
   count_distinctif: ['count_distinctif(s, b)'], avgif: ['avgif(n, b)', 'avgif(ts, b)'], minif: ['minif(t, b)'], maxif: ['maxif(n, b)'],
   stdev: ['stdev(n)'], stdevif: ['stdevif(r, b)'], stdevp: ['stdevp(n)'], variance: ['variance(r)'], varianceif: ['varianceif(n, b)'],
   variancep: ['variancep(n)'], variancepif: ['variancepif(n, b)'], make_list_with_nulls: ['make_list_with_nulls(s)'],
-  makeset: ['makeset(s)'], makelist: ['makelist(s)'], make_bag: ['make_bag(d)'], make_bag_if: ['make_bag_if(d, b)'],
+  anyif: ['anyif(s, b)'], makeset: ['makeset(s)'], makelist: ['makelist(s)'], make_bag: ['make_bag(d)'], make_bag_if: ['make_bag_if(d, b)'],
   min: ['min(t)', 'min(n)'], max: ['max(r)'], sum: ['sum(n)', 'sum(r)', 'sum(ts)'], sumif: ['sumif(n, b)'], avg: ['avg(n)', 'avg(ts)'],
   arg_max: ['arg_max(t, s)'], arg_min: ['arg_min(n, s, r)'], take_any: ['take_any(s)'], any: ['any(n)'],
 };

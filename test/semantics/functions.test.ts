@@ -219,6 +219,18 @@ describe('math, date parts, hex and more', () => {
     expect(value("ipv6_is_in_range('a5e:f127:8a9d:146d:e102:b5d3:c756:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112')")).toBe(false);
   });
 
+  it('parse_csv and parse_ipv6', () => {
+    expect(value(`parse_csv('aa,"b,b,b",cc,"Escaping quotes: ""Title""","line1\\nline2"')`)).toEqual(['aa', 'b,b,b', 'cc', 'Escaping quotes: "Title"', 'line1\nline2']);
+    expect(value('parse_csv("record1,a,b,c\\nrecord2,x,y,z")')).toEqual(['record1', 'a', 'b', 'c']);
+    expect(value("parse_ipv6('127.0.0.1')")).toBe('0000:0000:0000:0000:0000:ffff:7f00:0001');
+    expect(value("parse_ipv6('fe80::85d:e82c:9446:7994/120')")).toBe('fe80:0000:0000:0000:085d:e82c:9446:7900');
+    expect(value("parse_ipv6('not::an::address')")).toBe(null);
+  });
+
+  it('anyif takes a value of a row whose predicate is true', () => {
+    expect(rows('T | summarize anyif(s, n > 1)', [{ s: 'a', n: 1 }, { s: 'b', n: 2 }])).toEqual([{ anyif_s: 'b' }]);
+  });
+
   it('zip, repeat, strrep, string_size, isascii', () => {
     expect(value('zip(dynamic([1, 3, 5]), dynamic([2, 4, 6]))')).toEqual([[1, 2], [3, 4], [5, 6]]);
     expect(value('zip(dynamic([1]), dynamic([2, 3]))')).toEqual([[1, 2], [null, 3]]);
