@@ -4,6 +4,7 @@
  * over the same table.
  */
 import { describe, expect, it } from 'vitest';
+import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
@@ -99,12 +100,26 @@ describe('catalog types agree with Kusto.Language', () => {
 describe('AQL', () => {
   it('a function AQL has no counterpart for is refused by name, not translated into something else', () => {
     const mapping = loadMappings().get('SigninLogs');
-    for (const call of ['extract_all("(a)", UserPrincipalName)', 'set_union(pack_array(UserPrincipalName), pack_array(AppDisplayName))', 'ipv4_is_in_any_range(IPAddress, "10.0.0.0/8")', 'datetime_part("year", TimeGenerated)']) {
+    for (const call of ['extract_all("(a)", UserPrincipalName)', 'set_union(pack_array(UserPrincipalName), pack_array(AppDisplayName))', 'datetime_part("year", TimeGenerated)']) {
       const r = checkRuleText('r.yaml', ruleYaml(`SigninLogs | where isnotempty(tostring(${call}))`));
       expect(r.diagnostics).toEqual([]);
       const t = translateToAql(r.ir!, mapping, new Set(), r.rule!.queryPeriodMs);
       expect(t.aql).toBeUndefined();
       expect(t.errors.map((e) => e.message).join('\n')).toContain(`${call.slice(0, call.indexOf('('))}() has no AQL translation`);
     }
+  });
+
+  it('ipv4_is_in_range and ipv4_is_in_any_range on an IP field are INCIDR tests of the networks', () => {
+    const mapping = loadMappings().get('SigninLogs');
+    const aqlOf = (where: string) => {
+      const r = checkRuleText('r.yaml', ruleYaml(`SigninLogs | where ${where}`));
+      expect(r.diagnostics).toEqual([]);
+      const t = translateToAql(r.ir!, mapping, new Set(), r.rule!.queryPeriodMs);
+      if (t.aql) expect(checkAqlSyntax(t.aql)).toEqual([]);
+      return t;
+    };
+    expect(aqlOf('ipv4_is_in_range(IPAddress, "10.1.2.3/8")').aql).toContain("INCIDR('10.0.0.0/8', sourceip)");
+    expect(aqlOf('ipv4_is_in_any_range(IPAddress, "10.0.0.0/8", "192.168.1.7")').aql).toContain("(INCIDR('10.0.0.0/8', sourceip) OR INCIDR('192.168.1.7/32', sourceip))");
+    expect(aqlOf('ipv4_is_in_range(IPAddress, "not a range")').errors.map((e) => e.message).join()).toContain('needs IPv4 ranges');
   });
 });

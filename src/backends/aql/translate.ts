@@ -11,6 +11,7 @@ import type { Aggregate, QueryIR, ScalarExpr, ScalarType, Schema, TabularOp } fr
 import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
+import { formatIpv4Mask } from '../../semantics/ip.js';
 import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
 import type { ColumnMapping, TableMapping } from './mapping.js';
 
@@ -351,6 +352,16 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           const isText = x.type === 'string';
           if (e.fn === 'isempty') return cond(isText ? `(${x.text} IS NULL OR ${textOf(x)} = '')` : `${x.text} IS NULL`, isText ? 4 : 3);
           return cond(isText ? `(${x.text} IS NOT NULL AND ${textOf(x)} <> '')` : `${x.text} IS NOT NULL`, isText ? 4 : 3);
+        }
+        case 'ipv4_is_in_range':
+        case 'ipv4_is_in_any_range': {
+          // INCIDR('cidr', field) (IBM-QUOTE in AQL-FACTS) on an IP field; the ranges as network/prefix.
+          const x = valueOnly(expr(a[0]!), e.span);
+          if (x.column?.kind !== 'ip') return fail(`${e.fn}() is written as INCIDR, which needs an IP field; the address here is not one`, e.span);
+          const ranges = listConsts(a.slice(1), e.span).map((v) => formatIpv4Mask(toKqlString(v)));
+          if (ranges.some((r) => r === '')) return fail(`${e.fn}() needs IPv4 ranges such as '10.0.0.0/8' for AQL`, e.span);
+          const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${x.text})`);
+          return tests.length === 1 ? cond(tests[0]!, 3) : cond(`(${tests.join(' OR ')})`, 4);
         }
         case 'tolower':
           return val(`LOWER(${textOf(valueOnly(expr(a[0]!), e.span))})`, 'string');
