@@ -122,4 +122,12 @@ describe('AQL', () => {
     expect(aqlOf('ipv4_is_in_any_range(IPAddress, "10.0.0.0/8", "192.168.1.7")').aql).toContain("(INCIDR('10.0.0.0/8', sourceip) OR INCIDR('192.168.1.7/32', sourceip))");
     expect(aqlOf('ipv4_is_in_range(IPAddress, "not a range")').errors.map((e) => e.message).join()).toContain('needs IPv4 ranges');
   });
+
+  it('between a datetime and a timespan ends at their sum', () => {
+    const r = checkRuleText('r.yaml', ruleYaml('SigninLogs | where TimeGenerated between (datetime(2021-01-01) .. 1d)'));
+    expect(r.diagnostics).toEqual([]);
+    const t = translateToAql(r.ir!, loadMappings().get('SigninLogs'), new Set(), r.rule!.queryPeriodMs);
+    const start = Date.parse('2021-01-01T00:00:00Z');
+    expect(t.aql).toContain(`BETWEEN ${start} AND ${start + 86_400_000}`);
+  });
 });

@@ -312,7 +312,15 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'between':
         case '!between': {
           const x = valueOnly(expr(a[0]!), e.span);
-          const positive = `${x.text} BETWEEN ${expr(a[1]!).text} AND ${expr(a[2]!).text}`;
+          let upper = expr(a[2]!).text;
+          if (a[1]!.type === 'datetime' && a[2]!.type === 'timespan') {
+            // `datetime .. timespan` is the datetime to the datetime plus the timespan (KQL's between).
+            const lo = constantOf(a[1]!);
+            const span = constantOf(a[2]!);
+            if (typeof lo !== 'number' || typeof span !== 'number') return fail('between a datetime and a timespan needs constants for AQL', e.span);
+            upper = String(lo + span);
+          }
+          const positive = `${x.text} BETWEEN ${expr(a[1]!).text} AND ${upper}`;
           return e.fn === 'between' ? cond(positive, 3) : negate(x.text, positive);
         }
         case 'in':
