@@ -756,15 +756,17 @@ const ENTRIES: CatalogEntry[] = [
     return r.ok ? r.regex.trim(text(s)) : text(s);
   } }),
   scalar({ name: 'replace_string', arity: [3, 3], type: returns('string'), kql: { call: 'replace_string' }, doc: 'replace every occurrence', js: () => (s, a, b) => (text(a) === '' ? text(s) : text(s).split(text(a)).join(text(b))) }),
-  scalar({ name: 'extract', arity: [3, 4], type: returns('string'), kql: { call: 'extract' }, doc: 'a capture group of a regex match ("" when none)', js: (site) => {
+  scalar({ name: 'extract', arity: [3, 4], type: (args) => args[3] ?? 'string', kql: { call: 'extract' }, doc: 'a capture group of a regex match ("" when none), converted to typeof(T) when given', js: (site) => {
     const fixed = typeof site.consts[0] === 'string' ? compileKqlRegex(site.consts[0]) : undefined;
+    const type = site.types[3];
     return (re, g, s) => {
       const r = fixed ?? compileKqlRegex(text(re));
-      if (!r.ok) return '';
-      const m = r.regex.exec(text(s));
-      return m?.[toLong(g) ?? 0] ?? '';
+      const found = r.ok ? (r.regex.exec(text(s))?.[toLong(g) ?? 0] ?? '') : '';
+      return type === undefined || type === 'string' ? found : coerce(found, type);
     };
   } }),
+  // typeof(T) as an argument: the binder gives the call type T; it has no value.
+  scalar({ name: 'typeof', arity: [1, 1], type: returns('dynamic'), kql: { call: 'typeof' }, doc: 'a type, as the last argument of extract, extract_json and mv-expand', js: () => () => null }),
   scalar({
     name: 'extract_all', arity: [2, 3], type: returns('dynamic'), kql: { call: 'extract_all' }, doc: 'every match of a regex: its capture groups (an array of arrays with several groups); null when none',
     js: (site) => {
@@ -941,20 +943,20 @@ const ENTRIES: CatalogEntry[] = [
     },
   }),
   scalar({
-    name: 'extractjson', arity: [2, 3], type: (args) => (args.length === 3 ? 'dynamic' : 'string'), kql: { call: 'extractjson' }, doc: 'the value at a JSONPath ($.a.b[0]) in JSON text, as text',
+    name: 'extractjson', arity: [2, 3], type: (args) => args[2] ?? 'string', kql: { call: 'extractjson' }, doc: 'the value at a JSONPath ($.a.b[0]) in JSON text, as text or as typeof(T)',
     js: (site) => {
       const path = typeof site.consts[0] === 'string' ? parseJsonPath(site.consts[0]) : undefined;
+      const type = site.types[2];
       return (p, json) => {
         const steps = path ?? parseJsonPath(text(p));
-        if (!steps) return '';
-        let v: Value = parseJson(text(json));
-        for (const step of steps) v = member(v, step);
-        return toKqlString(v);
+        let v: Value = steps ? parseJson(text(json)) : null;
+        for (const step of steps ?? []) v = member(v, step);
+        return type === undefined || type === 'string' ? toKqlString(v) : type === 'dynamic' ? v : coerce(v, type);
       };
     },
   }),
   scalar({
-    name: 'extract_json', arity: [2, 3], type: (args) => (args.length === 3 ? 'dynamic' : 'string'), kql: { call: 'extract_json' }, doc: 'same as extractjson',
+    name: 'extract_json', arity: [2, 3], type: (args) => args[2] ?? 'string', kql: { call: 'extract_json' }, doc: 'same as extractjson',
     js: (site) => scalarEntry('extractjson').js(site),
   }),
   scalar({

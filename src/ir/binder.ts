@@ -619,6 +619,7 @@ class Binder {
     }
     if (!this.checkArity(e, entry)) return undefined;
     if (entry.name === 'column_ifexists' || entry.name === 'columnifexists') return this.columnIfExists(e, entry.name, row);
+    if (entry.name === 'typeof') return this.typeOf(e);
     const args: ScalarExpr[] = [];
     for (const a of e.args) {
       const bound = this.bindPipe(a, row);
@@ -660,6 +661,20 @@ class Binder {
       value = bound;
     }
     return this.typed(fn, [name, value], e.span);
+  }
+
+  /**
+   * `typeof(T)`, the argument that gives extract/extract_json their result type: a call without
+   * arguments whose type is T (the catalog's type rules see types only).
+   */
+  private typeOf(e: A.CallExpr): ScalarExpr | undefined {
+    const arg = e.args[0]!;
+    const type = arg.ops.length === 0 && arg.source.kind === 'name' ? TYPE_NAMES[arg.source.name] : undefined;
+    if (!type) {
+      this.report('TypeMismatch', [`typeof needs a type name (string, long, int, real, bool, datetime, timespan, guid, dynamic)`], arg.span);
+      return undefined;
+    }
+    return { kind: 'call', fn: 'typeof', args: [], type, span: e.span };
   }
 
   /** `long(5)`, `datetime(null)`, `timespan(1d)`, `bool(true)`. */

@@ -66,6 +66,16 @@ describe('string functions', () => {
     expect(value('extract_all(@"(\\d+)", "none here")')).toBe(null);
   });
 
+  it('extract and extract_json with typeof(T) convert the match', () => {
+    // https://learn.microsoft.com/kusto/query/extract-function, .../extract-json-function
+    expect(value('extract(@"-(\\d{2})-", 1, "15-12-2024", typeof(int))')).toBe(12);
+    expect(value('extract(@"-(\\d{2})-", 1, "no date", typeof(int))')).toBe(null);
+    expect(value('extract(@"at (.*)", 1, "at 2021-01-01", typeof(datetime))')).toBe('2021-01-01T00:00:00Z');
+    expect(value(`extract_json("$.age", '{"name": "John", "age": 30}', typeof(long))`)).toBe(30);
+    expect(value(`extract_json("$.name", '{"name": "John", "age": 30}', typeof(string))`)).toBe('John');
+    expect(value(`extractjson("$.ok", '{"ok": true}', typeof(bool))`)).toBe(true);
+  });
+
   it('trim_start and trim_end', () => {
     expect(value('trim_start(@"[^\\w]+", "-  Te st1// $")')).toBe('Te st1// $');
     expect(value('trim_end(@"[^\\w]+", "-  Te st1// $")')).toBe('-  Te st1');

@@ -181,6 +181,8 @@ function exprWithPrecedence(e: ScalarExpr): [string, number] {
 }
 
 function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
+  // typeof(T) has no arguments in the IR: its type is the T written.
+  if (e.fn === 'typeof') return [`typeof(${e.type})`, PREC_ATOM];
   const entry = scalarEntry(e.fn);
   const k = entry.kql;
   if ('infix' in k) {
