@@ -765,6 +765,15 @@ const ENTRIES: CatalogEntry[] = [
       return type === undefined || type === 'string' ? found : coerce(found, type);
     };
   } }),
+  // toscalar(T | ...): the binder passes the table as a subquery, whose value is its first column
+  // (a scalar argument is bound as itself, without the call).
+  scalar({
+    name: 'toscalar', arity: [1, 1], type: ([t]) => t!, kql: { call: 'toscalar' }, doc: 'the first value of a one-row table expression',
+    js: (site) => {
+      const none = site.types[0] === 'string' ? '' : null; // strings are never null
+      return (column) => (Array.isArray(column) && column.length ? (column[0] ?? none) : none);
+    },
+  }),
   // typeof(T) as an argument: the binder gives the call type T; it has no value.
   scalar({ name: 'typeof', arity: [1, 1], type: returns('dynamic'), kql: { call: 'typeof' }, doc: 'a type, as the last argument of extract, extract_json and mv-expand', js: () => () => null }),
   scalar({

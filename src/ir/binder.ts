@@ -620,6 +620,7 @@ class Binder {
     if (!this.checkArity(e, entry)) return undefined;
     if (entry.name === 'column_ifexists' || entry.name === 'columnifexists') return this.columnIfExists(e, entry.name, row);
     if (entry.name === 'typeof') return this.typeOf(e);
+    if (entry.name === 'toscalar') return this.toScalar(e, row);
     const args: ScalarExpr[] = [];
     for (const a of e.args) {
       const bound = this.bindPipe(a, row);
@@ -661,6 +662,18 @@ class Binder {
       value = bound;
     }
     return this.typed(fn, [name, value], e.span);
+  }
+
+  /** `toscalar(T | ...)`: the first column of the table's first row; of a scalar, the scalar itself. */
+  private toScalar(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
+    const bound = this.bindPipe(e.args[0]!, row);
+    if (!bound) return undefined;
+    if (!('source' in bound)) return bound;
+    if (bound.schema.length === 0) {
+      this.report('NotTabular', ['the table given to toscalar has no columns'], e.args[0]!.span);
+      return undefined;
+    }
+    return this.typed('toscalar', [{ kind: 'subquery', query: bound, type: bound.schema[0]!.type, span: e.args[0]!.span }], e.span);
   }
 
   /**

@@ -29,6 +29,7 @@ const SCALAR_CALLS: Record<string, string[]> = {
   split: ['split(s, ",")', 'split(s, ",", 1)'], trim: ['trim(" ", s)'], trim_start: ['trim_start(" ", s)'], trim_end: ['trim_end(" ", s)'],
   replace_string: ['replace_string(s, "a", "b")'], replace_regex: ['replace_regex(s, "a", "b")'], replace: ['replace("a", "b", s)'],
   extract: ['extract("a(b)", 1, s)', 'extract("a(b)", 1, s, typeof(long))', 'extract("a(b)", 1, s, typeof(datetime))'],
+  toscalar: ['toscalar(T | summarize count())', 'toscalar(T | summarize max(t))'],
   typeof: ['extract("a(b)", 1, s, typeof(real))', 'extract_json("$.a", j, typeof(int))', 'extractjson("$.a", j, typeof(bool))'], extract_all: ['extract_all("(a)", s)', 'extract_all("(a)(b)", dynamic([1]), s)'],
   isempty: ['isempty(s)'], isnotempty: ['isnotempty(n)'], isnull: ['isnull(n)'], isnotnull: ['isnotnull(n)'],
   strcat_delim: ['strcat_delim("-", s, n)'], strcmp: ['strcmp(s, s2)'], reverse: ['reverse(s)'], countof: ['countof(s, "a")', 'countof(s, "a", "regex")'],

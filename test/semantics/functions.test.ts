@@ -117,6 +117,19 @@ describe('string functions', () => {
   });
 });
 
+describe('toscalar', () => {
+  // https://learn.microsoft.com/kusto/query/toscalar-function
+  it('is the first column of the first row of a table expression; for no rows null ("" for a string)', () => {
+    const events = [{ s: 'a', n: 1 }, { s: 'b', n: 5 }, { s: 'a', n: 3 }];
+    expect(rows('let top = toscalar(T | summarize max(n)); T | where n == top | project s', events)).toEqual([{ s: 'b' }]);
+    expect(rows('T | extend total = toscalar(T | summarize sum(n)) | project s, share = n * 100 / total', events)).toEqual([
+      { s: 'a', share: 11 }, { s: 'b', share: 55 }, { s: 'a', share: 33 },
+    ]);
+    expect(rows('T | extend none = toscalar(T | where n > 100 | project n) | take 1 | project none', events)).toEqual([{ none: null }]);
+    expect(rows('T | extend none = toscalar(T | where n > 100 | project s) | take 1 | project none', events)).toEqual([{ none: '' }]);
+  });
+});
+
 describe('column_ifexists', () => {
   // https://learn.microsoft.com/kusto/query/column-ifexists-function
   it('is the column when the table has it, else the default, typed accordingly', () => {
