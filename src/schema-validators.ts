@@ -13,10 +13,13 @@ import { PACKAGE_ROOT } from './paths.js';
 
 const cache = new Map<string, ValidateFunction>();
 
+/** The schemas in schema/ (each precompiled by scripts/precompile-schemas.mjs). */
+export type SchemaName = 'rule' | 'qradar-mapping' | 'detc-config';
+
 /** ajv's options for both schemas, here and in the build step that precompiles them. */
 export const AJV_OPTIONS = { allErrors: true, strict: false, unicode: false, logger: false } as const;
 
-export function schemaValidator(name: 'rule' | 'qradar-mapping'): ValidateFunction {
+export function schemaValidator(name: SchemaName): ValidateFunction {
   let v = cache.get(name);
   if (v) return v;
   const schema = schemaPath(name);
@@ -33,6 +36,6 @@ export function schemaValidator(name: 'rule' | 'qradar-mapping'): ValidateFuncti
   return v;
 }
 
-export function schemaPath(name: 'rule' | 'qradar-mapping'): string {
+export function schemaPath(name: SchemaName): string {
   return join(PACKAGE_ROOT, 'schema', `${name}.schema.json`);
 }

@@ -35,3 +35,34 @@ export function parseArgs(argv: readonly string[], spec: { flags: string[]; valu
   }
   return { positionals, options, lists };
 }
+
+/** The workspace options every command takes, and the arguments left for the command itself. */
+export interface WorkspaceArgs {
+  readonly rest: string[];
+  /** --tables PATH, in order (repeatable). */
+  readonly tablePaths: string[];
+  /** --no-config: ignore detc.config.yaml. */
+  readonly noConfig: boolean;
+}
+
+/** Take `--tables PATH` / `--tables=PATH` and `--no-config` out of a command's arguments (not after `--`). */
+export function takeWorkspaceArgs(argv: readonly string[]): WorkspaceArgs {
+  const rest: string[] = [];
+  const tablePaths: string[] = [];
+  let noConfig = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--no-config') noConfig = true;
+    else if (a === '--tables') {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError('--tables needs a value: a table file or a folder of them');
+      tablePaths.push(v);
+    } else if (a.startsWith('--tables=')) tablePaths.push(a.slice('--tables='.length));
+    else rest.push(a);
+  }
+  return { rest, tablePaths, noConfig };
+}

@@ -12,7 +12,9 @@ import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target }
 import { acquireLock, OutputError, OutputLockedError, OutputRefusedError, StagedOutput } from '../build/output.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
-import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { useWorkspaceTables } from '../ir/tables.js';
+import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
+import { parseArgs, takeWorkspaceArgs, UsageError, type ParsedArgs } from './args.js';
 import { rulePaths, ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
 import { processIO, type CliIO } from './io.js';
@@ -35,24 +37,28 @@ usage:
   detc run <rule> --events <file|-> [--now <ISO date>] [--no-window] [--format table|ndjson|json] [--strict] [--parse-all] [--workers N]
       evaluate a rule on events (NDJSON or a JSON array) and print its alerts
 
-targets (T): ${TARGETS.join(', ')} or all (the default). Paths default to rules/.
+targets (T): ${TARGETS.join(', ')} or all (the default, unless detc.config.yaml sets targets:). Paths default to rules/.
+workspace (every command): --tables FILE|DIR (repeatable) declares your own tables: detc's table JSON,
+  Sentinel's CustomTables JSON, or \`T | getschema\` output as CSV or JSON (the file named after the table).
+  detc.config.yaml (or .yml), found from the current folder upwards to the repository's root, declares
+  tables:, qradarMappings: and targets: once for a rules repository; --no-config ignores it.
 QRadar options: --allow-approximation NAME (drop-list-aggregates, drop-unmapped-columns),
   --qradar-mappings FILE|DIR (your own mapping files; each overrides the bundled mapping of its table).
 
-Exit codes: 0 ok, 1 errors in rules, 2 usage error.`;
+Exit codes: 0 ok, 1 errors in rules, 2 usage error (or an error in detc.config.yaml or a table file).`;
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
-        return await compile(rest, io, false);
+        return await inWorkspace(command, rest, io, (args, ws) => compile(args, io, false, ws));
       case 'build':
-        return await compile(rest, io, true);
+        return await inWorkspace(command, rest, io, (args, ws) => compile(args, io, true, ws));
       case 'test':
-        return ruleTests(rest, io);
+        return await inWorkspace(command, rest, io, (args) => ruleTests(args, io));
       case 'run':
-        return await runCommand(rest, io);
+        return await inWorkspace(command, rest, io, (args) => runCommand(args, io));
       case undefined:
       case 'help':
       case '--help':
@@ -84,8 +90,29 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
+/**
+ * Run a command in its workspace (the config file's and --tables' tables over the built-in ones):
+ * its tables are what rules are checked against for the length of the command. Problems in the
+ * config or table files are printed first; errors among them stop the command (exit 2).
+ */
+async function inWorkspace(command: string, argv: readonly string[], io: CliIO, run: (argv: string[], ws: Workspace) => number | Promise<number>): Promise<number> {
+  const { rest, tablePaths, noConfig } = takeWorkspaceArgs(argv);
+  const ws = loadWorkspace({ tablePaths, noConfig });
+  for (const d of ws.diagnostics) io.err(formatDiagnostic(d, undefined, io.color));
+  if (hasErrors(ws.diagnostics)) {
+    io.err(`detc ${command}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);
+    return 2;
+  }
+  const previous = useWorkspaceTables(ws.tables);
+  try {
+    return await run(rest, ws);
+  } finally {
+    useWorkspaceTables(previous);
+  }
+}
+
 /** `check` (write nothing) and `build` (write all or nothing). */
-async function compile(argv: readonly string[], io: CliIO, write: boolean): Promise<number> {
+async function compile(argv: readonly string[], io: CliIO, write: boolean, ws: Workspace): Promise<number> {
   const args = parseArgs(argv, {
     flags: ['no-kusto'],
     values: ['format', 'target', 'out', 'allow-approximation', 'qradar-mappings'],
@@ -93,17 +120,21 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean): Prom
   });
   const format = String(args.options.get('format') ?? 'text');
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-  const targets = parseTargets(args);
+  const targets = parseTargets(args, ws.config?.targets);
   const inputs = rulePaths(args.positionals);
   const files = ruleFiles(inputs, io);
   if (!files) return 2;
+  // The config's mapping paths first, then --qradar-mappings: later files override earlier ones.
+  const mappings = [...(ws.config?.qradarMappings.map((p) => p.path) ?? []), ...(args.lists.get('qradar-mappings') ?? [])];
   const options: BuildOptions = {
+    tables: ws.tables,
     skipKusto: args.options.has('no-kusto'),
     artifacts: write,
     aql: {
       allow: args.lists.get('allow-approximation') ?? [],
+      required: aqlRequested(args, ws.config?.targets),
       // The user's mapping folders override the bundled files table by table.
-      mappingDirs: args.lists.has('qradar-mappings') ? [DEFAULT_MAPPINGS_DIR, ...args.lists.get('qradar-mappings')!] : undefined,
+      mappingDirs: mappings.length ? [DEFAULT_MAPPINGS_DIR, ...mappings] : undefined,
     },
   };
   const out = String(args.options.get('out') ?? 'dist');
@@ -168,12 +199,17 @@ function byFile(result: BuildResult): { file: string; text?: string; diagnostics
   return result.results.map((r) => ({ file: r.file, text: r.text, diagnostics: [...r.diagnostics, ...(backend.get(r.file) ?? [])] }));
 }
 
-/** `--target kql --target aql`, `--target kql,aql` or `--target all` (the default). */
-function parseTargets(args: ParsedArgs): Target[] {
-  const given = (args.lists.get('target') ?? []).flatMap((t) => t.split(','));
+/** `--target kql --target aql`, `--target kql,aql` or `--target all`; else the config's targets, else all. */
+function parseTargets(args: ParsedArgs, configTargets: readonly string[] = []): Target[] {
+  const given = (args.lists.get('target') ?? [...configTargets]).flatMap((t) => t.split(','));
   if (given.length === 0 || given.includes('all')) return [...TARGETS];
   for (const t of given) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${t}' (targets: ${TARGETS.join(', ')}, all)`);
   return [...new Set(given)] as Target[];
+}
+
+/** AQL named as a target (not only through `all` or the default): a table without a QRadar mapping is then an error. */
+function aqlRequested(args: ParsedArgs, configTargets: readonly string[] = []): boolean {
+  return (args.lists.get('target') ?? [...configTargets]).flatMap((t) => t.split(',')).includes('aql');
 }
 
 function summary(verb: string, results: readonly { diagnostics: Diagnostic[] }[], diagnostics: readonly Diagnostic[]): string {

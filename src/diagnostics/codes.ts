@@ -4,6 +4,7 @@
  *   DTC1xxx rule file (YAML, schema, metadata)   DTC2xxx query syntax
  *   DTC3xxx binding (names, types)               DTC4xxx KQL backend / Kusto.Language
  *   DTC5xxx AQL backend                          DTC6xxx evaluator and rule tests
+ *   DTC7xxx workspace (detc.config.yaml, table files)
  */
 export type Severity = 'error' | 'warning';
 
@@ -47,7 +48,7 @@ export const Facts = {
   TooDeep: fact('DTC2005', 'error', '{0}'),
 
   // Binding
-  UnknownTable: fact('DTC3001', 'error', "unknown table '{0}'{1}; known tables: {2}"),
+  UnknownTable: fact('DTC3001', 'error', "unknown table '{0}'{1}; {2}"),
   UnknownColumn: fact('DTC3002', 'error', "unknown column '{0}'{1}"),
   UnknownFunction: fact('DTC3003', 'error', "unknown function '{0}'{1}"),
   WrongArgCount: fact('DTC3004', 'error', "{0} expects {1} argument(s), got {2}"),
@@ -74,6 +75,11 @@ export const Facts = {
   // Evaluator / tests
   TestFailed: fact('DTC6001', 'error', '{0}'),
   BadEvents: fact('DTC6002', 'error', '{0}'),
+
+  // Workspace: the config file and the user's table files
+  ConfigInvalid: fact('DTC7001', 'error', '{0}'),
+  TableFileInvalid: fact('DTC7002', 'error', '{0}'),
+  TableWarning: fact('DTC7003', 'warning', '{0}'),
 } as const;
 
 export type FactName = keyof typeof Facts;

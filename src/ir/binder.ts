@@ -146,7 +146,7 @@ class Binder {
 
   private reportUnknownSource(e: A.NameExpr): void {
     const names = [...this.tables.names(), ...[...this.lets.keys()]];
-    this.report('UnknownTable', [e.name, didYouMean(e.name, names), this.tables.names().join(', ')], e.span);
+    this.report('UnknownTable', [e.name, didYouMean(e.name, names), this.tables.unknownTableAdvice()], e.span);
   }
 
   private tabular(p: A.PipeExpr): Tabular | undefined {

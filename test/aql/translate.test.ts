@@ -246,3 +246,16 @@ describe('AQL strings and grammar', () => {
     expect(text).toBe(readFileSync('test/golden/application_access_token_entra.aql', 'utf8'));
   });
 });
+
+describe('the Ariel search request', () => {
+  // IBM QRadar API reference 12.0, POST /ariel/searches: query_expression is a query parameter.
+  it('carries the AQL as the query_expression URL parameter, not as a body', async () => {
+    const { arielSearchRequest } = await import('../../src/backends/aql/index.js');
+    const aql = "SELECT username FROM events WHERE username = 'a&b=c %' LAST 1 HOURS";
+    const request = JSON.parse(arielSearchRequest(aql)) as Record<string, unknown>;
+    expect(request).toMatchObject({ method: 'POST', path: '/api/ariel/searches', query: { query_expression: aql } });
+    const url = new URL(request.url as string, 'https://qradar.invalid');
+    expect([url.pathname, url.searchParams.get('query_expression'), [...url.searchParams.keys()]]).toEqual(['/api/ariel/searches', aql, ['query_expression']]);
+    expect(request).not.toHaveProperty('query_expression');
+  });
+});

@@ -88,10 +88,10 @@ describe('diagnostics point at the file, line and column', () => {
     expect(r.diagnostics[0]!.message).toBe("unsupported operator 'mv-apply'");
   });
 
-  it('an unknown table names the known ones', () => {
+  it('an unknown table suggests the closest one and says how to declare a table', () => {
     const r = check(ruleYaml('SignInLogs\n| take 5'));
     expect(locations(r)).toEqual(['9:3 DTC3001']);
-    expect(r.diagnostics[0]!.message).toMatch(/^unknown table 'SignInLogs' \(did you mean 'SigninLogs'\?\); known tables: AADNonInteractiveUserSignInLogs, /);
+    expect(r.diagnostics[0]!.message).toMatch(/^unknown table 'SignInLogs' \(did you mean 'SigninLogs'\?\); detc knows \d+ tables .* --tables FILE\|DIR or under tables: in detc.config.yaml/);
   });
 
   it('an unknown column suggests the closest one', () => {

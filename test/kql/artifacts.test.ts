@@ -57,6 +57,18 @@ describe('Sentinel artifacts', () => {
     });
   });
 
+  // alertRuleTemplateName: "The Name of the alert rule template used to create this rule"
+  // (learn.microsoft.com/azure/templates/microsoft.securityinsights/alertrules). A rule of one's
+  // own has none; the rule's id is not a gallery template.
+  it('ARM names a gallery template only when the rule says it was made from one', () => {
+    const r = checkRuleFile('rules/application_access_token_entra.yaml');
+    const own = armProperties(r.rule!, 'KQL');
+    expect(own).not.toHaveProperty('alertRuleTemplateName');
+    expect(own).not.toHaveProperty('templateVersion');
+    const fromTemplate = { ...r.rule!, raw: { ...r.rule!.raw, alertRuleTemplateName: '0a3f4f4f-46ad-4562-acd6-f17730a5aef4', version: '1.0.2' } };
+    expect(armProperties(fromTemplate, 'KQL')).toMatchObject({ alertRuleTemplateName: '0a3f4f4f-46ad-4562-acd6-f17730a5aef4', templateVersion: '1.0.2' });
+  });
+
   it('Sentinel YAML keeps the rule, replaces the query and drops detc keys', () => {
     const r = checkRuleFile('rules/application_access_token_entra.yaml');
     const out = parse(sentinelYaml(r.rule!, 'NEW QUERY\n')) as Record<string, unknown>;

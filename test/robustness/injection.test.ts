@@ -205,7 +205,9 @@ describe('no injection through rule file names: KQL, ARM JSON, AQL and Ariel JSO
         const aqlText = text('.aql');
         expect(checkAqlSyntax(aqlText)).toEqual([]);
         expect(aqlText).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/);
-        expect((JSON.parse(text('.ariel.json')) as { query_expression: string }).query_expression).toBe(aqlText.trimEnd());
+        const request = JSON.parse(text('.ariel.json')) as { query: { query_expression: string }; url: string };
+        expect(request.query.query_expression).toBe(aqlText.trimEnd());
+        expect(new URL(request.url, 'https://qradar.invalid').searchParams.get('query_expression')).toBe(aqlText.trimEnd());
         expect(Object.keys(JSON.parse(text('report.json')) as object)).toEqual([c.stem]);
       }),
       { numRuns: FILE_RUNS },

@@ -17,6 +17,12 @@ export interface AqlOptions {
   readonly allow?: readonly string[];
   /** Mapping folders (default targets/qradar). */
   readonly mappingDirs?: readonly string[];
+  /**
+   * AQL was asked for by name (`--target aql`, or `targets: [aql]` in the config): a rule over a
+   * table with no QRadar mapping is then an error. Otherwise (the default targets, `all`) such a
+   * rule is a Sentinel rule that is not for QRadar: a warning, and no AQL for it.
+   */
+  readonly required?: boolean;
 }
 
 interface QradarRuleOptions {
@@ -53,7 +59,13 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     }
     const allowed = new Set([...ruleAllowed, ...(options.allow ?? [])]);
     const table = ir.body.source.kind === 'table' ? ir.body.source.table : '';
-    const t = translateToAql(ir, mappingOf(table), allowed, rule.queryPeriodMs);
+    const mapping = mappingOf(table);
+    if (!mapping && table && !options.required) {
+      const reason = `table ${table} has no QRadar mapping (targets/qradar/${table}.yaml, or --qradar-mappings); ask for --target aql to make this an error`;
+      diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(ir.body.source.span)));
+      return { ...none, summary: [stem, { skipped: reason }] };
+    }
+    const t = translateToAql(ir, mapping, allowed, rule.queryPeriodMs);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
     for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));
@@ -66,7 +78,7 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       summary: [stem, { approximations: describeApproximations(t.approximations), notes: t.notes }],
       artifacts: [
         { path: `aql/${stem}.aql`, content: t.aql },
-        { path: `aql/${stem}.ariel.json`, content: `${JSON.stringify({ query_expression: t.aql.trimEnd() }, null, 2)}\n` },
+        { path: `aql/${stem}.ariel.json`, content: arielSearchRequest(t.aql.trimEnd()) },
       ],
       diagnostics,
     };
@@ -77,4 +89,16 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     return { artifacts: Object.keys(report).length ? [{ path: 'aql/report.json', content: `${JSON.stringify(report, null, 2)}\n` }] : [], diagnostics: [] };
   };
   return { rule, finish };
+}
+
+/**
+ * The Ariel search request for a query. QRadar's `POST /api/ariel/searches` takes the AQL as the
+ * query parameter `query_expression` (IBM QRadar API reference, 12.0, "POST /ariel/searches":
+ * parameter type "query", MIME text/plain), not in a body: the file gives the method, path, the
+ * parameter and the URL with it encoded, ready for `curl -X POST "https://<console>$url"`.
+ */
+export function arielSearchRequest(aql: string): string {
+  const path = '/api/ariel/searches';
+  const url = `${path}?${new URLSearchParams({ query_expression: aql }).toString()}`;
+  return `${JSON.stringify({ method: 'POST', path, query: { query_expression: aql }, url }, null, 2)}\n`;
 }

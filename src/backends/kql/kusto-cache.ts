@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { TableCatalog } from '../../ir/tables.js';
-import { KUSTO_CHECK_REVISION, type KustoDiagnostic } from './kusto.js';
+import { KUSTO_CHECK_REVISION, tablesReferenced, type KustoDiagnostic } from './kusto.js';
 
 const FILE = join(process.cwd(), 'node_modules', '.cache', 'detc', 'kusto.json');
 let entries: Record<string, KustoDiagnostic[]> | undefined;
@@ -49,14 +49,15 @@ function fileStamp(): string | undefined {
 }
 const changedSinceSeen = () => fileStamp() !== seen;
 
-const fingerprints = new WeakMap<TableCatalog, string>();
+/** The schemas a verdict depends on: those of the tables the query names (as Kusto is given them). */
+const fingerprints = new WeakMap<object, string>();
 function keyOf(query: string, tables: TableCatalog): string {
-  let f = fingerprints.get(tables);
-  if (!f) {
-    f = createHash('sha256').update(JSON.stringify(tables.all().map((t) => [t.name, t.columns]))).digest('hex');
-    fingerprints.set(tables, f);
-  }
-  return createHash('sha256').update(`${version()}\0${KUSTO_CHECK_REVISION}\0${f}\0${query}`).digest('hex');
+  const schemas = tablesReferenced(query, tables).map((t) => {
+    let f = fingerprints.get(t);
+    if (!f) fingerprints.set(t, (f = JSON.stringify([t.name, t.columns])));
+    return f;
+  });
+  return createHash('sha256').update(`${version()}\0${KUSTO_CHECK_REVISION}\0${schemas.join('\0')}\0${query}`).digest('hex');
 }
 
 export function cachedKustoDiagnostics(query: string, tables: TableCatalog, analyse: () => KustoDiagnostic[]): KustoDiagnostic[] {

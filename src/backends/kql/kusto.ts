@@ -3,7 +3,7 @@
  * KQL detc emits. The library is large (~1 s to load), so it is loaded on first use only.
  */
 import { createRequire } from 'node:module';
-import type { TableCatalog } from '../../ir/tables.js';
+import type { TableCatalog, TableSchema } from '../../ir/tables.js';
 import { kqlName } from './literals.js';
 
 export interface KustoDiagnostic {
@@ -45,8 +45,8 @@ export const KUSTO_CHECK_REVISION = 2;
  * right), one that occurs nowhere in the query or the schemas, and messages name `__proto__` again.
  */
 const PROTO = '__proto__';
-function standInFor(query: string, tables: TableCatalog): string {
-  const names = columnNames(tables);
+function standInFor(query: string, tables: readonly TableSchema[]): string {
+  const names = tables.flatMap((t) => t.columns.map((c) => c.name)).join('\n');
   if (!query.includes(PROTO) && !names.includes(PROTO)) return PROTO;
   for (let i = 0; ; i++) {
     const candidate = `_p${i.toString(36).padStart(5, '0')}__`;
@@ -54,40 +54,54 @@ function standInFor(query: string, tables: TableCatalog): string {
   }
 }
 
-/** Every column name of the catalog, one per line (searched for `__proto__` and stand-ins). */
-const namesCache = new WeakMap<TableCatalog, string>();
-function columnNames(tables: TableCatalog): string {
-  let names = namesCache.get(tables);
-  if (names === undefined) namesCache.set(tables, (names = tables.all().flatMap((t) => t.columns.map((c) => c.name)).join('\n')));
-  return names;
+/** A name as KQL writes it: an identifier, or quoted in brackets (`['My-Table']`). */
+const NAMES = /[A-Za-z_][A-Za-z0-9_]*|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]/g;
+
+/**
+ * The catalog's tables that a query may read: every table named by a word of its text. Kusto is
+ * given these, not the whole catalog (about 900 tables, most of which no rule reads): a table the
+ * query names is among them, and the others cannot change Kusto's verdict on it.
+ */
+export function tablesReferenced(query: string, tables: TableCatalog): TableSchema[] {
+  const found = new Map<string, TableSchema>();
+  for (const m of query.matchAll(NAMES)) {
+    const name = m[1] ?? m[2] ?? m[0];
+    if (found.has(name)) continue;
+    const t = tables.get(name);
+    if (t) found.set(name, t);
+  }
+  return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** Per catalog, Kusto's global state for a set of its tables, by their names and the stand-in. */
 const cache = new WeakMap<TableCatalog, Map<string, KustoGlobals>>();
 
-/** Kusto's database symbols for our table schemas, `__proto__` written as `standIn` (cached per catalog). */
-function globalsFor(tables: TableCatalog, standIn: string): unknown {
-  let byStandIn = cache.get(tables);
-  if (!byStandIn) cache.set(tables, (byStandIn = new Map()));
-  let g = byStandIn.get(standIn);
+/** Kusto's database symbols for some table schemas, `__proto__` written as `standIn` (cached per catalog). */
+function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], standIn: string): unknown {
+  let byKey = cache.get(catalog);
+  if (!byKey) cache.set(catalog, (byKey = new Map()));
+  const key = `${standIn}\0${tables.map((t) => t.name).join('\0')}`;
+  let g = byKey.get(key);
   if (!g) {
     const K = library();
     const S = K.Symbols;
-    const symbols = tables.all().map((t) => {
+    const symbols = tables.map((t) => {
       const cols = t.columns.map((c) => `${kqlName(c.name.replaceAll(PROTO, standIn))}:${c.type}`).join(', ');
       return new S.TableSymbol.$ctor7(t.name, `(${cols})`, null);
     });
     const db = new S.DatabaseSymbol.$ctor3('detc', null, symbols, false);
     g = { globals: K.GlobalState.Default.WithDatabase(db) };
-    byStandIn.set(standIn, g);
+    byKey.set(key, g);
   }
   return g.globals;
 }
 
 /** Parse and analyse a query against the schemas; all of Kusto's diagnostics. */
-export function kustoDiagnostics(query: string, tables: TableCatalog): KustoDiagnostic[] {
+export function kustoDiagnostics(query: string, catalog: TableCatalog): KustoDiagnostic[] {
   const K = library();
+  const tables = tablesReferenced(query, catalog);
   const standIn = standInFor(query, tables);
-  const code = K.KustoCode.ParseAndAnalyze(query.replaceAll(PROTO, standIn), globalsFor(tables, standIn));
+  const code = K.KustoCode.ParseAndAnalyze(query.replaceAll(PROTO, standIn), globalsFor(catalog, tables, standIn));
   const list = (globalThis as any).Bridge.toArray(code.GetDiagnostics()) as any[];
   return list.map((d) => ({
     code: String(d.Code),

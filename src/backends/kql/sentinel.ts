@@ -53,8 +53,12 @@ export function armProperties(rule: Rule, kql: string): Record<string, unknown> 
   if (rule.alertDetailsOverride) props.alertDetailsOverride = rule.alertDetailsOverride;
   if (raw.eventGroupingSettings) props.eventGroupingSettings = raw.eventGroupingSettings;
   if (raw.incidentConfiguration) props.incidentConfiguration = raw.incidentConfiguration;
-  props.alertRuleTemplateName = rule.id;
-  if (typeof raw.version === 'string') props.templateVersion = raw.version;
+  // A rule made from a gallery template names it (alertRuleTemplateName); otherwise there is no
+  // template to link to, and claiming the rule's own id as one links it to nothing.
+  if (typeof raw.alertRuleTemplateName === 'string') {
+    props.alertRuleTemplateName = raw.alertRuleTemplateName;
+    if (typeof raw.version === 'string') props.templateVersion = raw.version;
+  }
   return props;
 }
 

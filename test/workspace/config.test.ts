@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_SCRIPT } from '../../src/cli/common.js';
+import { findConfigFile, readConfigFile } from '../../src/workspace/config.js';
+import { ruleYaml } from '../helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'detc-config-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const FIXTURES = join(__dirname, 'fixtures', 'tables');
+
+/** Write files under a new folder of the temporary root; the folder's path. */
+function project(name: string, files: Record<string, string>): string {
+  const dir = join(root, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+/** `line:col message` of a config file's diagnostics. */
+function configProblems(text: string, name = 'detc.config.yaml'): string[] {
+  const dir = project(`problems-${Math.random().toString(36).slice(2)}`, { [name]: text });
+  const r = readConfigFile(join(dir, name));
+  expect(r.config).toBeUndefined();
+  return r.diagnostics.map((d) => `${d.start!.line}:${d.start!.col} ${d.message}`);
+}
+
+describe('finding detc.config.yaml', () => {
+  it('from the current folder upwards, .yaml or .yml', () => {
+    const dir = project('upwards', { 'detc.config.yaml': 'tables: []\n', 'rules/deep/x.txt': '' });
+    expect(findConfigFile(join(dir, 'rules', 'deep'))).toBe(join(dir, 'detc.config.yaml'));
+    const yml = project('yml', { 'detc.config.yml': '{}\n', 'rules/x.txt': '' });
+    expect(findConfigFile(join(yml, 'rules'))).toBe(join(yml, 'detc.config.yml'));
+  });
+
+  it('the nearest one wins', () => {
+    const dir = project('nearest', { 'detc.config.yaml': '{}\n', 'inner/detc.config.yaml': '{}\n', 'inner/rules/x.txt': '' });
+    expect(findConfigFile(join(dir, 'inner', 'rules'))).toBe(join(dir, 'inner', 'detc.config.yaml'));
+  });
+
+  it("stops at a repository's root (a .git folder, or a .git file as in a worktree)", () => {
+    const dir = project('repo', { 'detc.config.yaml': '{}\n', 'repo/.git/HEAD': '', 'repo/rules/x.txt': '', 'worktree/.git': 'gitdir: elsewhere\n', 'worktree/rules/x.txt': '' });
+    expect(findConfigFile(join(dir, 'repo', 'rules'))).toBeUndefined();
+    expect(findConfigFile(join(dir, 'worktree', 'rules'))).toBeUndefined();
+    // ...but a config at the repository's root is found.
+    writeFileSync(join(dir, 'repo', 'detc.config.yaml'), '{}\n');
+    expect(findConfigFile(join(dir, 'repo', 'rules'))).toBe(join(dir, 'repo', 'detc.config.yaml'));
+  });
+});
+
+describe('reading detc.config.yaml', () => {
+  it('resolves paths against the config file, keeps where each is written', () => {
+    const dir = project('paths', { 'detc.config.yaml': '# workspace\ntables:\n  - schemas/tables\n  - /abs/t.csv\nqradarMappings: [qradar]\ntargets: [kql, js]\n' });
+    const { config, diagnostics } = readConfigFile(join(dir, 'detc.config.yaml'));
+    expect(diagnostics).toEqual([]);
+    expect(config!.tables.map((t) => [t.path, t.namedAt.start.line, t.namedAt.start.col])).toEqual([[join(dir, 'schemas', 'tables'), 3, 5], ['/abs/t.csv', 4, 5]]);
+    expect(config!.qradarMappings.map((p) => p.path)).toEqual([join(dir, 'qradar')]);
+    expect(config!.targets).toEqual(['kql', 'js']);
+  });
+
+  it('an empty file is an empty config', () => {
+    const dir = project('empty', { 'detc.config.yaml': '' });
+    expect(readConfigFile(join(dir, 'detc.config.yaml'))).toEqual({ config: { file: join(dir, 'detc.config.yaml'), tables: [], qradarMappings: [], targets: undefined }, diagnostics: [] });
+  });
+
+  it('an unknown key is an error at the key, with "did you mean"', () => {
+    expect(configProblems('targets: [kql]\ntabels:\n  - t\n')).toEqual(["2:1 unknown key 'tabels' (did you mean 'tables'?); the keys are tables, qradarMappings, targets"]);
+  });
+
+  it('YAML syntax errors have the line and column', () => {
+    const [p] = configProblems('tables:\n  - a\n - b\n');
+    expect(p).toMatch(/^3:\d+ syntax error: /);
+  });
+
+  it('wrong values are errors at the value', () => {
+    expect(configProblems('targets: [kql, qradar]\n')).toEqual(['1:16 targets.1 must be one of kql, aql, js, all, got "qradar"']);
+    expect(configProblems('tables: rules/tables\n')).toEqual(['1:9 tables must be array (a list: one "- item" per line)']);
+    expect(configProblems('- tables\n')).toEqual(['1:1 the config must be a mapping of keys (tables, qradarMappings, targets)']);
+  });
+});
+
+describe('the command line in a project with detc.config.yaml', () => {
+  const rule = ruleYaml('MyApp_CL\n| where Success_b == false\n| summarize Failures = count() by UserName_s');
+  const dir = project('cli', {
+    'detc.config.yaml': 'tables:\n  - schemas\ntargets: [kql]\n',
+    'rules/myapp.yaml': rule,
+    'rules/both.yaml': ruleYaml('MyApp_CL\n| join kind=inner (Contoso_CL | project UserName_s = Account_s) on UserName_s'),
+  });
+  mkdirSync(join(dir, 'schemas'));
+  copyFileSync(join(FIXTURES, 'MyApp_CL.csv'), join(dir, 'schemas', 'MyApp_CL.csv'));
+  const detc = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [CLI_SCRIPT, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  it("finds the config from a subfolder: its tables are known and its targets are the default", () => {
+    const r = detc(join(dir, 'rules'), 'check', 'myapp.yaml', '--no-kusto');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('checked 1 rule: 1 ok, 0 with errors (0 errors, 0 warnings)');
+    expect(r.status).toBe(0);
+    // targets: [kql] is the default: a build writes KQL only.
+    const built = detc(dir, 'build', 'rules/myapp.yaml', '--no-kusto', '--out', join(root, 'cli-out'));
+    expect(built.status).toBe(0);
+    expect(built.stdout).toMatch(/for kql: /);
+  });
+
+  it('--tables adds to the config\'s tables; --no-config ignores the config', () => {
+    const without = detc(dir, 'check', 'rules/both.yaml', '--no-kusto');
+    expect(without.status).toBe(1);
+    expect(without.stdout).toContain("unknown table 'Contoso_CL'");
+    const added = detc(dir, 'check', 'rules/both.yaml', '--no-kusto', '--tables', join(FIXTURES, 'Contoso_CL.json'));
+    expect(added.stdout).toContain('1 ok, 0 with errors');
+    expect(added.status).toBe(0);
+    const ignored = detc(dir, 'check', 'rules/myapp.yaml', '--no-kusto', '--no-config', '--target', 'kql');
+    expect(ignored.status).toBe(1);
+    expect(ignored.stdout).toContain("unknown table 'MyApp_CL'");
+  });
+
+  it("the config's qradarMappings are used, relative to the config file", () => {
+    const mapping = 'table: Syslog\nsource: events\nlogSourceTypes:\n  - id: 11\n    name: Linux OS\ncolumns:\n  TimeGenerated: { aql: starttime, kind: time }\n  Computer: { aql: hostname }\n  SyslogMessage: { aql: UTF8(payload) }\n';
+    const syslogRule = ruleYaml('Syslog\n| where SyslogMessage has "Failed password"\n| project TimeGenerated, Computer');
+    const p = project('cli-qradar', { 'detc.config.yaml': 'targets: [aql]\nqradarMappings: [mappings]\n', 'mappings/Syslog.yaml': mapping, 'rules/syslog.yaml': syslogRule });
+    const withMapping = detc(join(p, 'rules'), 'check', 'syslog.yaml');
+    expect(withMapping.stdout + withMapping.stderr).toContain('1 ok, 0 with errors');
+    const without = detc(join(p, 'rules'), 'check', 'syslog.yaml', '--no-config', '--target', 'aql');
+    expect(without.status).toBe(1);
+    expect(without.stdout).toContain('table Syslog has no QRadar mapping');
+  });
+
+  it('an error in the config stops every command with exit 2 and file:line:col', () => {
+    const bad = project('cli-bad', { 'detc.config.yaml': 'tables:\n  - schemas\ntarget: [kql]\n', 'rules/r.yaml': rule });
+    for (const command of ['check', 'build', 'test']) {
+      const r = detc(bad, command, 'rules/r.yaml');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${join(bad, 'detc.config.yaml')}:3:1: error DTC7001: unknown key 'target' (did you mean 'targets'?)`);
+      expect(r.stderr).toContain(`--no-config ignores ${join(bad, 'detc.config.yaml')}`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const missing = project('cli-missing', { 'detc.config.yaml': 'tables:\n  - nowhere\n', 'rules/r.yaml': rule });
+    const r = detc(missing, 'check', 'rules/r.yaml');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${join(missing, 'detc.config.yaml')}:2:5: error DTC7002: cannot read the table path ${join(missing, 'nowhere')}: ENOENT`);
+    const mappings = project('cli-mappings', { 'detc.config.yaml': 'targets: [aql]\nqradarMappings:\n  - qradar/\n', 'rules/r.yaml': rule });
+    const m = detc(mappings, 'check', 'rules/r.yaml');
+    expect(m.status).toBe(2);
+    expect(m.stderr).toContain(`${join(mappings, 'detc.config.yaml')}:3:5: error DTC7001: no such file or folder: ${join(mappings, 'qradar')}`);
+  });
+});
