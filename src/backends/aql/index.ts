@@ -10,6 +10,7 @@ import type { Rule } from '../../rule/types.js';
 import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
+import { inlineFunctionBody } from '../../ir/functions.js';
 import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
 
 export interface AqlOptions {
@@ -52,8 +53,10 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       return none;
     }
     const allowed = new Set([...ruleAllowed, ...(options.allow ?? [])]);
-    const table = ir.body.source.kind === 'table' ? ir.body.source.table : '';
-    const t = translateToAql(ir, mappingOf(table), allowed, rule.queryPeriodMs);
+    // A workspace function's body goes into the query where it makes one pipeline (AQL has no functions).
+    const query = inlineFunctionBody(ir);
+    const table = query.body.source.kind === 'table' ? query.body.source.table : '';
+    const t = translateToAql(query, mappingOf(table), allowed, rule.queryPeriodMs);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
     for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));

@@ -8,6 +8,7 @@ import type { Column, Let, QueryIR, Schema, Tabular, TabularOp } from '../../ir/
 import type { RunContext } from '../../catalog/types.js';
 import type { Value } from '../../semantics/values.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
+import { functionOutputs, readFunctionsFromEvents, tableSources } from '../../ir/functions.js';
 import { planAggregates } from './aggregates.js';
 import { RunBudget, type EvaluationLimits } from './limits.js';
 import { generateRowBuilder } from './codegen.js';
@@ -115,7 +116,51 @@ export interface CompileOptions {
   readonly mode?: 'codegen' | 'closures';
 }
 
+/**
+ * The evaluator of a query. A query that calls workspace functions reads a function's output from
+ * events keyed by the function's name when the input has them (and runs its body over the
+ * underlying tables' events otherwise); a watchlist's items come with the query.
+ */
 export function compileQuery(ir: QueryIR, options: CompileOptions = {}): CompiledQuery {
+  const outputs = functionOutputs(ir);
+  const sources = tableSources(ir);
+  const watchlists = [...sources].filter(([, rows]) => rows !== undefined) as [string, readonly unknown[]][];
+  if (outputs.length === 0 && watchlists.length === 0) return compileQueryOnce(ir, options);
+  const plain = compileQueryOnce(ir, options);
+  const variants = new Map<string, CompiledQuery>();
+  const keyed = (input: EventInput) => (isEventStream(input) ? [] : outputs.filter((n) => Object.prototype.hasOwnProperty.call(input, n)));
+  const variant = (names: string[]): CompiledQuery => {
+    const key = [...new Set(names)].sort().join('\0');
+    let q = variants.get(key);
+    if (!q) variants.set(key, (q = compileQueryOnce(readFunctionsFromEvents(ir, new Set(names)), options)));
+    return q;
+  };
+  /** The input with the watchlists' items under their sources' names (a single stream feeds every other table). */
+  const withWatchlists = (input: EventInput): EventInput => {
+    if (watchlists.length === 0) return input;
+    const out: Record<string, Iterable<unknown>> = Object.create(null);
+    if (isEventStream(input)) for (const name of [...sources.keys(), ...outputs]) out[name] = input;
+    else Object.assign(out, input);
+    for (const [name, rows] of watchlists) out[name] = rows;
+    return out;
+  };
+  if (watchlists.length === 0) return { ...plain, run: (input, o) => (keyed(input).length ? variant(keyed(input)) : plain).run(input, o) };
+  return {
+    schema: plain.schema,
+    run: (input, o) => {
+      const names = keyed(input);
+      return (names.length ? variant(names) : plain).run(withWatchlists(input), o);
+    },
+    open(o) {
+      const events: unknown[] = [];
+      return { push: (e) => void events.push(e), end: () => this.run(events, o) };
+    },
+  };
+}
+
+const isEventStream = (input: EventInput): input is Iterable<unknown> => typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function';
+
+function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
   const run: RunContext = { now: 0 };
   let state: RunState | undefined;
   const current = () => state!;
