@@ -10,7 +10,7 @@ import { functionNames, lookup, TYPE_NAMES } from '../catalog/catalog.js';
 import type { AggregateEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import { coerce } from '../semantics/values.js';
-import type { TableCatalog } from './tables.js';
+import { isScalarType, type TableCatalog } from './tables.js';
 import { parseQuery } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import { FUNCTION_ADVICE, functionsOf, relocate, standInTable, WATCHLIST_ADVICE, watchlistsOf, type FunctionParam } from './functions.js';
@@ -737,7 +737,7 @@ class Binder {
   private defineLocalFunction(stmt: A.LetStmt, f: A.FunctionLiteral): void {
     const params: FunctionParam[] = [];
     for (const p of f.params) {
-      const type = p.type === 'tabular' ? 'tabular' : TYPE_NAMES[p.type];
+      const type = p.type === 'tabular' ? 'tabular' : p.type === 'double' ? 'real' : isScalarType(p.type) ? p.type : undefined;
       if (!type) {
         this.report('TypeMismatch', [`parameter ${p.name} of ${stmt.name} has unknown type '${p.type}'`], stmt.nameSpan);
         this.lets.set(stmt.name, { kind: 'failed' });
@@ -850,7 +850,9 @@ class Binder {
   /** Bind a function's body with `args` for its parameters; its problems are reported here. */
   private bindFunctionBody(e: A.CallExpr | A.NameExpr, body: string, args: Map<string, ScalarExpr>, local: LocalFunction | undefined, scalar = false, canFallBack = false): (BindResult & { scalar?: ScalarExpr }) | { fallback: string } | undefined {
     const parsed = parseQuery(body);
-    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], params: args, localFunctions: local ? this.scope.localFunctions : new Map() };
+    // A user-defined function also sees the parameters of the function it is declared in.
+    const params = local && this.scope.params ? new Map([...this.scope.params, ...args]) : args;
+    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], params, localFunctions: local ? this.scope.localFunctions : new Map() };
     const binder = new Binder(this.tables, body, scope);
     // A user-defined function sees the query's lets declared before it.
     if (local) for (const [k, v] of local.lets) binder.lets.set(k, v);

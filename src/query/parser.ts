@@ -833,8 +833,8 @@ export function parseQuery(text: string): ParseResult {
       fail();
       continue;
     }
-    if (first.tokenType === T.Let && isLetFunction(stmt)) {
-      const f = letFunction(stmt, text);
+    if (first.tokenType === T.Let && isLetFunction(withoutView(stmt))) {
+      const f = letFunction(withoutView(stmt), text);
       if ('problem' in f) {
         problems.push(f.problem);
         fail();
@@ -911,6 +911,11 @@ function isLetFunction(stmt: IToken[]): boolean {
 // ---- User-defined functions and query parameters -------------------------------------------
 
 type Problem = { problem: SyntaxProblem };
+
+/** `let f = view () {...}` declares a function like `let f = () {...}` (view only changes what union * sees). */
+function withoutView(stmt: IToken[]): IToken[] {
+  return stmt[3]?.image === 'view' && stmt[4]?.tokenType === T.LParen ? [...stmt.slice(0, 3), ...stmt.slice(4)] : stmt;
+}
 
 /** Parameters `(name:type [= default], ...)` from tokens[open] (a `(`); `end` is the index after `)`. */
 function parameterList(tokens: IToken[], open: number, text: string): { params: { name: string; type: string; default?: string; defaultTokens?: IToken[] }[]; end: number } | Problem {
