@@ -730,7 +730,7 @@ class Binder {
 
   /** Whether `name` is a function that returns a table (a workspace function or a tabular local one). */
   private isTabularFunction(name: string): boolean {
-    if (name === '_GetWatchlist' || functionsOf(this.tables).has(name)) return true;
+    if (name === '_GetWatchlist' || name === 'table' || functionsOf(this.tables).has(name)) return true;
     return this.scope.localFunctions.get(name)?.tabular === true;
   }
 
@@ -808,6 +808,7 @@ class Binder {
   /** A workspace function, user-defined function or watchlist as a query source. */
   private functionSource(e: A.CallExpr | A.NameExpr): Source | undefined {
     if (e.name === '_GetWatchlist') return this.watchlistSource(e);
+    if (e.name === 'table' && e.kind === 'call') return this.tableByName(e);
     const local = this.scope.localFunctions.get(e.name);
     const ws = functionsOf(this.tables).get(e.name);
     if (!local && !ws) {
@@ -890,6 +891,17 @@ class Binder {
       return undefined;
     }
     return relocate(bound.scalar, e.span, new Map());
+  }
+
+  /** `table('Name')`: the table a constant string names (in functions: `table(tableName)` with the name passed in). */
+  private tableByName(e: A.CallExpr): Source | undefined {
+    const arg = e.args.length === 1 ? this.bindPipe(e.args[0]!, []) : undefined;
+    if (!arg || 'source' in arg || arg.kind !== 'literal' || typeof arg.value !== 'string') {
+      if (!arg || !('source' in arg) || e.args.length !== 1) this.report('FunctionInvalid', ["table() takes one argument, a constant string naming a table: table('SigninLogs')"], e.span);
+      return undefined;
+    }
+    const name = arg.value;
+    return this.bindSource({ kind: 'name', name, span: e.span });
   }
 
   /** `_GetWatchlist('alias')`: the watchlist's items, from the workspace's <alias>.csv. */

@@ -117,9 +117,11 @@ export interface CompileOptions {
 }
 
 /**
- * The evaluator of a query. A query that calls workspace functions reads a function's output from
- * events keyed by the function's name when the input has them (and runs its body over the
- * underlying tables' events otherwise); a watchlist's items come with the query.
+ * The evaluator of a query. A query that calls workspace functions takes a function's output from
+ * the input when the input has it: events keyed by the function's name, or, in a single stream of
+ * events, those whose `Type` (the table column Log Analytics gives every row) is the function's
+ * name; otherwise the function's body runs over the underlying tables' events. A watchlist's
+ * items come with the query.
  */
 export function compileQuery(ir: QueryIR, options: CompileOptions = {}): CompiledQuery {
   const outputs = functionOutputs(ir);
@@ -128,28 +130,38 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
   if (outputs.length === 0 && watchlists.length === 0) return compileQueryOnce(ir, options);
   const plain = compileQueryOnce(ir, options);
   const variants = new Map<string, CompiledQuery>();
-  const keyed = (input: EventInput) => (isEventStream(input) ? [] : outputs.filter((n) => Object.prototype.hasOwnProperty.call(input, n)));
-  const variant = (names: string[]): CompiledQuery => {
-    const key = [...new Set(names)].sort().join('\0');
+  const variant = (names: readonly string[]): CompiledQuery => {
+    if (names.length === 0) return plain;
+    const key = [...names].sort().join('\0');
     let q = variants.get(key);
     if (!q) variants.set(key, (q = compileQueryOnce(readFunctionsFromEvents(ir, new Set(names)), options)));
     return q;
   };
-  /** The input with the watchlists' items under their sources' names (a single stream feeds every other table). */
-  const withWatchlists = (input: EventInput): EventInput => {
-    if (watchlists.length === 0) return input;
-    const out: Record<string, Iterable<unknown>> = Object.create(null);
-    if (isEventStream(input)) for (const name of [...sources.keys(), ...outputs]) out[name] = input;
-    else Object.assign(out, input);
-    for (const [name, rows] of watchlists) out[name] = rows;
-    return out;
+  const tableNames = [...sources.keys()];
+  /** The query to run and its input: function outputs and watchlist items placed under their names. */
+  const prepare = (input: EventInput): [CompiledQuery, EventInput] => {
+    const keyed: Record<string, Iterable<unknown>> = Object.create(null);
+    let given: string[];
+    if (isEventStream(input)) {
+      const events = [...input];
+      const typeOf = (e: unknown) => (e !== null && typeof e === 'object' ? (e as { Type?: unknown }).Type : undefined);
+      given = outputs.filter((n) => events.some((e) => typeOf(e) === n));
+      const own = new Set(given);
+      const rest = given.length ? events.filter((e) => !own.has(typeOf(e) as string)) : events;
+      for (const name of tableNames) keyed[name] = rest;
+      for (const name of given) keyed[name] = events.filter((e) => typeOf(e) === name);
+    } else {
+      given = outputs.filter((n) => Object.prototype.hasOwnProperty.call(input, n));
+      Object.assign(keyed, input);
+    }
+    for (const [name, rows] of watchlists) keyed[name] = rows;
+    return [variant(given), keyed];
   };
-  if (watchlists.length === 0) return { ...plain, run: (input, o) => (keyed(input).length ? variant(keyed(input)) : plain).run(input, o) };
   return {
     schema: plain.schema,
     run: (input, o) => {
-      const names = keyed(input);
-      return (names.length ? variant(names) : plain).run(withWatchlists(input), o);
+      const [query, events] = prepare(input);
+      return query.run(events, o);
     },
     open(o) {
       const events: unknown[] = [];
