@@ -17,6 +17,7 @@ import type { TableCatalog } from '../../src/ir/tables.js';
 import { readFunctionFile } from '../../src/workspace/function-files.js';
 import { readWatchlistFile } from '../../src/workspace/watchlists.js';
 import { loadWorkspace } from '../../src/workspace/workspace.js';
+import { portableIr, restoreIr } from '../../src/ir/portable.js';
 import { capture, ruleYaml } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'detc-functions-'));
@@ -196,6 +197,13 @@ describe('targets', () => {
     // In one stream, events whose Type is the function's name are its output; the others its tables'.
     expect(run(q, [...duoEvents, { Type: 'DuoEvents', User: 'kim', Result: 'denied' }])).toEqual([{ User: 'kim' }]);
     expect(run(q, duoEvents)).toEqual([{ User: 'bob' }, { User: 'amy' }]);
+  });
+
+  it("a built JS module keeps the watchlist's items and reads a function's output from events of its name", () => {
+    const viaModule = (query: string, input: Parameters<ReturnType<typeof compileQuery>['run']>[0]) =>
+      compileQuery(restoreIr(JSON.parse(JSON.stringify(portableIr(compiled(query)))))).run(input, { now: NOW }).rows;
+    expect(viaModule("_GetWatchlist('HighValueAssets') | project Owner", [])).toEqual([{ Owner: 'it' }, { Owner: 'web team' }]);
+    expect(viaModule('DuoEvents | project User', { DuoEvents: [{ User: 'zed' }] })).toEqual([{ User: 'zed' }]);
   });
 
   it('AQL inlines a body that translates, and names the function where it cannot', async () => {
