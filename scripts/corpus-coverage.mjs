@@ -9,7 +9,8 @@
  *
  * Defaults: the shared corpus next to this repository (../shared). Run `npm run build` first
  * (`npm run coverage:corpus` does). Stages, by diagnostic code: load DTC1xxx, parse DTC2xxx, bind
- * DTC3xxx, then KQL DTC4xxx, AQL DTC5xxx and JS (DTC6xxx or an internal error) of the rules that bind.
+ * DTC3xxx (and DTC1010, mapped columns checked against the bound query), then KQL DTC4xxx, AQL
+ * DTC5xxx and JS (DTC6xxx or an internal error) of the rules that bind.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -30,7 +31,8 @@ const { values } = parseArgs({
 });
 
 const STAGES = ['load', 'parse', 'bind', 'KQL', 'AQL', 'JS'];
-const stageOf = (code) => ({ 1: 'load', 2: 'parse', 3: 'bind', 4: 'KQL', 5: 'AQL', 6: 'JS' })[code?.[3]] ?? 'JS';
+// DTC1010 (a mapped column the query does not output) is checked against the bound query's columns.
+const stageOf = (code) => (code === 'DTC1010' ? 'bind' : ({ 1: 'load', 2: 'parse', 3: 'bind', 4: 'KQL', 5: 'AQL', 6: 'JS' })[code?.[3]] ?? 'JS');
 
 /** A failure reason without the rule-specific tail: the message up to its first `;`, names kept. */
 const reasonOf = (d) => `${d.code} ${d.message.split(/; |\(emitted KQL/)[0].trim()}`;
@@ -97,7 +99,7 @@ export async function measureParsers({ tables, functions }) {
   return { parsers: files.length, bind: bound, topReasons: top.map(([reason, count]) => ({ count, reason })) };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const options = { rules: values.rules, tables: values.tables, functions: values.functions };
   try {
     const corpus = measure(options);

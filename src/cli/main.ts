@@ -135,6 +135,7 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean, ws: W
     artifacts: write,
     aql: {
       allow: args.lists.get('allow-approximation') ?? [],
+      required: aqlRequested(args, ws.config?.targets),
       // The user's mapping folders override the bundled files table by table.
       mappingDirs: mappings.length ? [DEFAULT_MAPPINGS_DIR, ...mappings] : undefined,
     },
@@ -207,6 +208,11 @@ function parseTargets(args: ParsedArgs, configTargets: readonly string[] = []): 
   if (given.length === 0 || given.includes('all')) return [...TARGETS];
   for (const t of given) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${t}' (targets: ${TARGETS.join(', ')}, all)`);
   return [...new Set(given)] as Target[];
+}
+
+/** AQL named as a target (not only through `all` or the default): a table without a QRadar mapping is then an error. */
+function aqlRequested(args: ParsedArgs, configTargets: readonly string[] = []): boolean {
+  return (args.lists.get('target') ?? [...configTargets]).flatMap((t) => t.split(',')).includes('aql');
 }
 
 function summary(verb: string, results: readonly { diagnostics: Diagnostic[] }[], diagnostics: readonly Diagnostic[]): string {

@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { capture } from '../helpers.js';
+import { capture, ruleYaml } from '../helpers.js';
 
 
 describe('detc check', () => {
@@ -33,5 +36,24 @@ describe('detc check', () => {
     const io2 = capture();
     expect(await main(['check', 'no/such/path'], io2)).toBe(2);
     expect(io2.stderr).toContain('no such file or folder: no/such/path');
+  });
+});
+
+describe('a Sentinel rule over a table QRadar has no mapping for', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'detc-unmapped-'));
+  const rule = join(dir, 'security_event.yaml');
+  writeFileSync(rule, ruleYaml('SecurityEvent | where EventID == 4625 | project Account, Computer'));
+
+  it('is a warning with the default targets: checked for KQL and JS, not compiled to AQL', async () => {
+    const io = capture();
+    expect(await main(['check', rule, '--no-kusto'], io)).toBe(0);
+    expect(io.stdout).toContain('warning DTC5003: not compiled to QRadar AQL: table SecurityEvent has no QRadar mapping');
+    expect(io.stdout).toContain('ask for --target aql to make this an error');
+  });
+
+  it('is an error when AQL is asked for by name', async () => {
+    const io = capture();
+    expect(await main(['check', rule, '--no-kusto', '--target', 'aql'], io)).toBe(1);
+    expect(io.stdout).toContain('error DTC5001: QRadar AQL: table SecurityEvent has no QRadar mapping');
   });
 });

@@ -16,7 +16,7 @@ const options = {
 };
 
 /** Rules (of 158) that get through each stage; parser bodies (of 242) that bind. */
-const FLOORS = { load: 149, parse: 88, bind: 75, KQL: 75, AQL: 75, JS: 75 };
+const FLOORS = { load: 150, parse: 89, bind: 78, KQL: 78, AQL: 78, JS: 78 };
 const PARSER_FLOOR = 22;
 
 describe('corpus coverage', () => {

@@ -18,6 +18,12 @@ export interface AqlOptions {
   readonly allow?: readonly string[];
   /** Mapping folders (default targets/qradar). */
   readonly mappingDirs?: readonly string[];
+  /**
+   * AQL was asked for by name (`--target aql`, or `targets: [aql]` in the config): a rule over a
+   * table with no QRadar mapping is then an error. Otherwise (the default targets, `all`) such a
+   * rule is a Sentinel rule that is not for QRadar: a warning, and no AQL for it.
+   */
+  readonly required?: boolean;
 }
 
 interface QradarRuleOptions {
@@ -55,8 +61,20 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     const allowed = new Set([...ruleAllowed, ...(options.allow ?? [])]);
     // A workspace function's body goes into the query where it makes one pipeline (AQL has no functions).
     const query = inlineFunctionBody(ir);
-    const table = query.body.source.kind === 'table' ? query.body.source.table : '';
-    const t = translateToAql(query, mappingOf(table), allowed, rule.queryPeriodMs);
+    const table = query.body.source.kind === 'table' && query.body.source.call === undefined ? query.body.source.table : '';
+    const mapping = mappingOf(table);
+    const fn = query.lets.find((l) => l.fromFunction)?.fromFunction ?? query.body.source.call?.replace(/\(.*/s, '');
+    if (fn && !options.required) {
+      const reason = `workspace function ${fn} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); ask for --target aql to make this an error`;
+      diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
+      return { ...none, summary: [stem, { skipped: reason }] };
+    }
+    if (!mapping && table && !options.required) {
+      const reason = `table ${table} has no QRadar mapping (targets/qradar/${table}.yaml, or --qradar-mappings); ask for --target aql to make this an error`;
+      diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
+      return { ...none, summary: [stem, { skipped: reason }] };
+    }
+    const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
     for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));
