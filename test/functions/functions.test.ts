@@ -223,6 +223,10 @@ describe('targets', () => {
     const sigRule = write('aql/b.yaml', ruleYaml('_Im_Vendor | project Actor'));
     expect(await main(['check', sigRule, '--target', 'aql', '--no-config', '--functions', join(dir, 'functions')], refused)).toBe(1);
     expect(refused.stdout).toContain('workspace function _Im_Vendor cannot be inlined into AQL');
+    // Not asked for by name, AQL skips the rule with a warning naming the function.
+    const skipped = capture();
+    expect(await main(['check', sigRule, '--no-kusto', '--no-config', '--functions', join(dir, 'functions')], skipped), skipped.stdout).toBe(0);
+    expect(skipped.stdout).toContain('warning DTC5003: not compiled to QRadar AQL: workspace function _Im_Vendor cannot be inlined into AQL');
   });
 });
 
