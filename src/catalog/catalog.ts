@@ -856,7 +856,7 @@ const ENTRIES: CatalogEntry[] = [
   // Conditionals
   scalar({
     name: 'iff', arity: [3, 3], lazy: true, kql: { call: 'iff' }, doc: 'if-then-else (null condition -> else)',
-    type: ([, a, b]) => (a === b || b === 'dynamic' ? a! : isNumeric(a!) && isNumeric(b!) ? 'real' : fail(`iff branches have different types: ${a} and ${b}`)),
+    type: ([, a, b]) => (a === b || b === 'dynamic' || a === 'dynamic' ? a! : isNumeric(a!) && isNumeric(b!) ? 'real' : fail(`iff branches have different types: ${a} and ${b}`)),
     js: () => (c, a, b) => (c === true ? a : b),
   }),
   scalar({

@@ -95,9 +95,15 @@ export type TabularOp =
       readonly limit?: number;
     });
 
+/**
+ * `call`: a workspace function or watchlist call as the query wrote it (`CiscoDuo`,
+ * `_Im_Dns(starttime=ago(1d))`), which KQL output keeps. A signature-only function or a watchlist
+ * is a `table` source named by the function (watchlist: by the call); `rows` are a watchlist's items.
+ * A function with a body is a `letTable` source of the let holding its bound body (see functions.ts).
+ */
 export type Source =
-  | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema }
-  | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema };
+  | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema; readonly call?: string; readonly rows?: readonly Readonly<Record<string, unknown>>[] }
+  | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema; readonly call?: string };
 
 export type JoinKind = 'innerunique' | 'inner' | 'leftouter' | 'rightouter' | 'fullouter' | 'leftanti' | 'rightanti' | 'leftsemi' | 'rightsemi';
 
@@ -108,12 +114,19 @@ export interface Tabular {
   readonly schema: Schema;
 }
 
+/**
+ * `fromFunction`: a let made from a workspace or user-defined function's body (KQL output leaves it
+ * out: it writes the call). `functionOutput`: this let is that function's output, which the JS
+ * evaluator takes from events keyed by the function's name when the input has them.
+ */
 export type Let =
-  | { readonly kind: 'scalar'; readonly name: string; readonly value: ScalarExpr; readonly span: Span }
+  | { readonly kind: 'scalar'; readonly name: string; readonly value: ScalarExpr; readonly span: Span; readonly fromFunction?: string }
   | {
       readonly kind: 'tabular';
       readonly name: string;
       readonly value: Tabular;
+      readonly fromFunction?: string;
+      readonly functionOutput?: string;
       /** Written `materialize(...)`: evaluated once. (detc evaluates every tabular let once anyway.) */
       readonly materialized?: boolean;
       readonly span: Span;

@@ -111,6 +111,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
   };
   let opSpan: Span | undefined;
   try {
+    const fn = ir.lets.find((l) => l.fromFunction) ?? (ir.body.source.call !== undefined ? { fromFunction: ir.body.source.call.replace(/\(.*/s, ''), span: ir.body.source.span } : undefined);
+    if (fn) fail(`workspace function ${fn.fromFunction} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); give the rule a QRadar query of its own or skip it for QRadar`, fn.span);
     if (ir.lets.some((l) => l.kind === 'tabular')) fail('tabular let statements have no AQL equivalent (AQL is one SELECT)', ir.lets.find((l) => l.kind === 'tabular')!.span);
     const source = ir.body.source;
     if (source.kind !== 'table') fail('the query must read a table directly', source.span);

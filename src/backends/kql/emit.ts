@@ -11,7 +11,8 @@ const MAX_LINE = 100;
 const INDENT = '    ';
 
 export function emitKql(ir: QueryIR): string {
-  const lines = [...ir.lets.map(emitLet), emitTabular(ir.body, '')];
+  // A workspace function's body is in the workspace: the output keeps its call, not its lets.
+  const lines = [...ir.lets.filter((l) => !l.fromFunction).map(emitLet), emitTabular(ir.body, '')];
   return `${lines.join('\n')}\n`;
 }
 
@@ -46,13 +47,13 @@ function wrapItems(items: string[], indent: string): string {
 
 /** A pipeline; `indent` is put before continuation lines (used inside lets). */
 export function emitTabular(t: Tabular, indent: string): string {
-  const source = t.source.kind === 'table' ? kqlName(t.source.table) : kqlName(t.source.name);
+  const source = t.source.call ?? (t.source.kind === 'table' ? kqlName(t.source.table) : kqlName(t.source.name));
   return [source, ...t.ops.map((op) => emitOp(op, indent))].join(`\n${indent}`);
 }
 
 /** Single-line form for a pipeline nested in an expression (`x in (T | project c)`). */
 function inlineTabular(t: Tabular): string {
-  const source = t.source.kind === 'table' ? kqlName(t.source.table) : kqlName(t.source.name);
+  const source = t.source.call ?? (t.source.kind === 'table' ? kqlName(t.source.table) : kqlName(t.source.name));
   return [source, ...t.ops.map((op) => emitOp(op, '', true))].join(' ');
 }
 
