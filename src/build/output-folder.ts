@@ -49,7 +49,7 @@ export function checkOutputPlace(outDir: string, target: string, inputs: readonl
   if (isWithin(target, cwd)) throw new OutputRefusedError(`will not replace ${named}: it ${target === cwd ? 'is' : 'holds'} the current folder; choose another --out`);
   for (const input of inputs) {
     const real = realPath(input);
-    if (isWithin(target, real)) throw new OutputRefusedError(`will not replace ${named}: it ${target === real ? 'is' : 'holds'} the rules' input ${input}; choose another --out`);
+    if (isWithin(target, real)) throw new OutputRefusedError(`will not replace ${named}: ${target === real ? 'it is the rule input' : 'it holds the rule input'} '${input}' of this build; choose another --out`);
     if (isDirectory(real) && isWithin(real, target)) throw new OutputRefusedError(`will not write into ${named}: it is inside the input folder ${input}, and the next build would read its YAML files as rules; choose an --out outside ${input}`);
   }
 }

@@ -2,12 +2,16 @@
  * The catalog: every KQL operator, scalar function and aggregate detc understands.
  * Semantics references: KQL-SEMANTICS (cited) and docs/SEMANTICS.md.
  */
+import { createHash } from 'node:crypto';
 import { isNumeric, type ScalarType } from '../ir/types.js';
 import { kqlCompare, kqlEquals, kqlNotEquals } from '../semantics/compare.js';
-import { ipv4InRange, ipv4IsPrivate } from '../semantics/ip.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import * as S from '../semantics/strings.js';
-import { bin, datetimeDiff, formatDatetime, startOfDay } from '../semantics/time.js';
+import * as D from '../semantics/dynamic.js';
+import { dynamicElement, newBag, setKeyValue } from '../semantics/dynamic.js';
+import * as IP from '../semantics/ip.js';
+import { bin, datetimeAdd, datetimeDiff, datetimeDiffSubMs, datetimePart, formatDatetime, formatTimespanWith, localToUtc, startOf, utcToLocal } from '../semantics/time.js';
+import * as URL from '../semantics/urls.js';
 import {
   coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
 } from '../semantics/values.js';
@@ -124,6 +128,15 @@ function hasListOperator(name: 'has_any' | 'has_all'): ScalarEntry {
   });
 }
 
+/**
+ * The upper end of a `between` range: `datetime .. timespan` means from the datetime to the datetime
+ * plus the timespan (https://learn.microsoft.com/kusto/query/between-operator).
+ */
+function rangeEnd(site: CallSite): (lo: Value, hi: Value) => Value {
+  if (site.types[1] !== 'datetime' || site.types[2] !== 'timespan') return (_lo, hi) => hi;
+  return (lo, hi) => (typeof lo === 'number' && typeof hi === 'number' ? lo + hi : null);
+}
+
 function arithmeticType(op: string): TypeRule {
   return ([a, b]) => {
     if (a === 'dynamic' || b === 'dynamic') return 'dynamic';
@@ -194,11 +207,9 @@ function parseJsonPath(path: string): (string | number)[] | undefined {
 }
 
 /** pack(): keys become own properties (a key "__proto__" is data, never a prototype). */
-function bag(args: readonly Value[]): Record<string, Value> {
-  const out: Record<string, Value> = {};
-  for (let i = 0; i + 1 < args.length; i += 2) {
-    Object.defineProperty(out, toKqlString(args[i]), { value: args[i + 1] ?? null, enumerable: true, writable: true, configurable: true });
-  }
+function bag(args: readonly Value[], types: readonly ScalarType[]): Record<string, Value> {
+  const out = newBag();
+  for (let i = 0; i + 1 < args.length; i += 2) setKeyValue(out, toKqlString(args[i]), dynamicElement(args[i + 1] ?? null, types[i + 1]));
   return out;
 }
 
@@ -227,11 +238,11 @@ function accumulate<S>(init: () => S, add: (s: S, a: Value, b: Value, c: Value) 
 /** make_set / make_list (and their _if forms): values in first-seen order, up to a limit. */
 class ListAccumulator implements Accumulator {
   private readonly out: Value[] = [];
-  constructor(private readonly limit: number, private readonly withPredicate: boolean) {}
+  constructor(private readonly limit: number, private readonly withPredicate: boolean, private readonly elementType?: ScalarType) {}
   add(v?: Value, p?: Value): void {
     if (this.withPredicate && p !== true) return;
     if (!counted(v) || this.out.length >= this.limit) return;
-    this.out.push(v);
+    this.out.push(dynamicElement(v, this.elementType));
   }
   result(): Value {
     return this.out;
@@ -253,10 +264,21 @@ export class DistinctValues implements Accumulator {
   private more: Value[] | Set<Value> | undefined;
   /** JSON of the objects added; created on the first object (most sets only see strings). */
   private objectKeys: Set<string> | undefined;
+  private sawEmpty = false;
   constructor(private readonly options: DistinctOptions) {}
   add(v?: Value, p?: Value): void {
     if (this.options.withPredicate && p !== true) return;
-    if (!counted(v) || this.count() >= this.options.limit) return;
+    if (this.options.flatten && Array.isArray(v)) {
+      for (const x of v) this.addValue(x);
+      return;
+    }
+    this.addValue(v);
+  }
+  private addValue(v: Value): void {
+    if (!present(v)) return;
+    // dcount counts "" (Kusto skips only nulls); make_set lists it not (kept apart, see first()).
+    if (v === '') return void (this.sawEmpty = true);
+    if (this.stored() >= this.options.limit) return;
     if (typeof v === 'object' && v !== null) {
       const j = jsonText(v);
       this.objectKeys ??= new Set();
@@ -280,15 +302,22 @@ export class DistinctValues implements Accumulator {
     } else more.add(v);
   }
   result(): Value {
-    return this.options.countOnly ? this.count() : this.first(Infinity);
+    if (this.options.countOnly) return this.count();
+    const values = this.first(Infinity);
+    const type = this.options.elementType;
+    return type === 'datetime' || type === 'timespan' ? values.map((x) => dynamicElement(x, type)) : values;
   }
-  /** How many distinct values were kept. */
+  /** How many distinct values were seen (dcount: "" included, nulls not). */
   count(): number {
+    return this.stored() + (this.sawEmpty ? 1 : 0);
+  }
+  /** How many distinct values other than "" were kept. */
+  private stored(): number {
     const more = this.more;
     if (more === undefined) return this.firstValue === undefined ? 0 : 1;
     return Array.isArray(more) ? 1 + more.length : more.size;
   }
-  /** The first `limit` distinct values, in first-seen order. */
+  /** The first `limit` distinct values other than "", in first-seen order (make_set's view). */
   first(limit: number): Value[] {
     const more = this.more;
     const out: Value[] = [];
@@ -311,6 +340,10 @@ export interface DistinctOptions {
   readonly limit: number;
   readonly withPredicate: boolean;
   readonly countOnly: boolean;
+  /** make_set of a dynamic value: an array adds its elements (Kusto's make_set flattens one level). */
+  readonly flatten?: boolean;
+  /** The argument's type: datetimes and timespans are listed as their text, as Kusto's dynamic holds them. */
+  readonly elementType?: ScalarType;
 }
 
 /** Values after the first kept in an array (searched linearly) before a Set replaces it. */
@@ -334,29 +367,155 @@ class Counter implements Accumulator {
 }
 
 const present = (v: Value) => v !== null && v !== undefined;
-/** make_set / dcount ignore nulls; detc also ignores "" (Kusto leaves it undocumented). */
+/** make_list / make_set ignore nulls; detc also leaves out "" (Kusto leaves it undocumented). */
 const counted = (v: Value) => present(v) && v !== '';
 
-/** make_set / make_list's optional size limit (Kusto's default and maximum: 1,048,576). */
+/** make_list / make_bag's optional size limit (Kusto's default and maximum: 1,048,576). */
 const sizeLimit = (site: CallSite, index: number): number => toNumber(site.consts[index]) ?? 1_048_576;
 
-function setAggregate(name: string, withPredicate: boolean): AggregateEntry {
+/**
+ * make_set / make_list and their _if forms; makeset / makelist are their deprecated names, whose
+ * default size limit is 128 (https://learn.microsoft.com/kusto/query/make-set-aggregation-function).
+ */
+function setAggregate(name: string, withPredicate: boolean, kind: 'set' | 'list' = name.startsWith('make_set') ? 'set' : 'list', defaultLimit = 1_048_576): AggregateEntry {
   const limitIndex = withPredicate ? 2 : 1;
+  const limitOf = (site: CallSite) => toNumber(site.consts[limitIndex]) ?? defaultLimit;
   return aggregate({
     name,
     arity: withPredicate ? [2, 3] : [1, 2],
     type: returns('dynamic'),
     kql: { call: name },
-    columnPrefix: name.startsWith('make_set') ? 'set' : 'list',
+    columnPrefix: kind,
     namedByArg: true,
-    doc: name.startsWith('make_set') ? 'distinct values as an array (optional size limit)' : 'values as an array (optional size limit)',
-    ...(name === 'make_set' ? { distinct: { result: 'values' as const, limit: (site: CallSite) => sizeLimit(site, limitIndex) } } : {}),
+    doc: kind === 'set' ? 'distinct values as an array (an array adds its elements; optional size limit)' : 'values as an array (optional size limit)',
+    ...(name === 'make_set' ? { distinct: { result: 'values' as const, limit: limitOf } } : {}),
     js: (site) => {
-      const limit = sizeLimit(site, limitIndex);
-      if (name.startsWith('make_set')) return distinctValues({ limit, withPredicate, countOnly: false });
-      return () => new ListAccumulator(limit, withPredicate);
+      const limit = limitOf(site);
+      const elementType = site.types[0];
+      if (kind === 'set') return distinctValues({ limit, withPredicate, countOnly: false, flatten: elementType === 'dynamic', elementType });
+      return () => new ListAccumulator(limit, withPredicate, elementType);
     },
   });
+}
+
+/** make_bag: keys of the rows' property bags; a key seen before keeps its first value. */
+class BagAccumulator implements Accumulator {
+  private readonly out = newBag();
+  private size = 0;
+  constructor(private readonly limit: number, private readonly withPredicate: boolean) {}
+  add(v?: Value, p?: Value): void {
+    if (this.withPredicate && p !== true) return;
+    const bag = D.asBag(v);
+    if (!bag) return;
+    for (const [k, x] of Object.entries(bag)) {
+      if (this.size >= this.limit || Object.prototype.hasOwnProperty.call(this.out, k)) continue;
+      setKeyValue(this.out, k, x);
+      this.size++;
+    }
+  }
+  result(): Value {
+    return this.out;
+  }
+}
+
+/**
+ * max_of / min_of (https://learn.microsoft.com/kusto/query/max-of-function): nulls are ignored;
+ * null only when every argument is null.
+ */
+function extremeOf(name: string, sign: number): ScalarEntry {
+  return scalar({
+    name, arity: [2, 64], kql: { call: name }, doc: `the ${sign > 0 ? 'largest' : 'smallest'} argument (nulls ignored)`,
+    type: (args) => {
+      if (args.every((t) => t === args[0])) return args[0]!;
+      if (args.every(isNumeric)) return args.some((t) => t === 'real' || t === 'decimal') ? 'real' : 'long';
+      return fail(`${name} arguments have different types: ${[...new Set(args)].join(', ')}`);
+    },
+    js: () => (...args) => {
+      let best: Value = null;
+      for (const v of args) {
+        if (!present(v)) continue;
+        if (best === null) best = v;
+        else if ((kqlCompare(v, best) ?? 0) * sign > 0) best = v;
+      }
+      return best;
+    },
+  });
+}
+
+/** replace_regex(text, regex, rewrite); the deprecated replace(regex, rewrite, text) with `textIndex` 0. */
+function replaceRegex(site: CallSite, textIndex: 0 | 1): Impl {
+  const reIndex = textIndex === 1 ? 1 : 0;
+  const fixed = typeof site.consts[reIndex] === 'string' ? compileKqlRegex(site.consts[reIndex]) : undefined;
+  return (...args) => {
+    const [source, re, rewrite] = textIndex === 1 ? [args[0], args[1], args[2]] : [args[2], args[0], args[1]];
+    const r = fixed ?? compileKqlRegex(text(re));
+    const s = text(source);
+    if (!r.ok) return s;
+    const template = text(rewrite);
+    let out = '';
+    let last = 0;
+    for (const m of r.regex.all(s)) {
+      out += s.slice(last, m.start) + template.replace(/\\(\d)/g, (_, g: string) => m.groups[Number(g)] ?? '');
+      last = m.end;
+    }
+    return out + s.slice(last);
+  };
+}
+
+/**
+ * indexof(source, lookup, start, length, occurrence)
+ * (https://learn.microsoft.com/kusto/query/indexof-function): a negative start counts from the
+ * end; each search looks at `length` characters from where it starts (-1: to the end); the
+ * occurrences do not overlap.
+ */
+function nthIndexOf(hay: string, needle: string, start: number, length: number, nth: number, find: (window: string, at: number) => { start: number; end: number } | undefined): number {
+  let at = start < 0 ? Math.max(0, hay.length + start) : start;
+  if (at > hay.length) return -1;
+  for (let k = 1; ; k++) {
+    const window = length < 0 ? hay : hay.slice(0, at + length);
+    const m = needle === '' ? { start: at, end: at + 1 } : find(window, at);
+    if (m === undefined) return -1;
+    if (k === nth) return m.start;
+    at = m.end;
+  }
+}
+
+/**
+ * parse_csv (https://learn.microsoft.com/kusto/query/parse-csv-function): the fields of the first
+ * record; a quoted field may hold commas, line breaks and "" for a quote.
+ */
+function csvFields(s: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') break;
+    else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** base64 to UTF-8 text; null when the input is not base64 or the bytes are not UTF-8. */
+function decodeBase64Text(s: string): string | null {
+  const clean = s.trim();
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return null;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(clean, 'base64'));
+  } catch {
+    return null;
+  }
 }
 
 function extremum(name: 'min' | 'max'): AggregateEntry {
@@ -376,6 +535,51 @@ function extremum(name: 'min' | 'max'): AggregateEntry {
     }, (s) => s),
   });
 }
+
+/** minif / maxif: the extreme of the values whose predicate is true. */
+function extremumIf(name: 'minif' | 'maxif', sign: number): AggregateEntry {
+  return aggregate({
+    name, arity: [2, 2], type: ([t]) => t!, kql: { call: name }, columnPrefix: name, namedByArg: true, doc: `${sign > 0 ? 'max' : 'min'}imum where a predicate is true`,
+    js: () => accumulate<Value>(() => null, (best, v, p) => {
+      if (p !== true || !present(v)) return best;
+      return best === null || (kqlCompare(v, best) ?? 0) * sign > 0 ? v : best;
+    }, (s) => s),
+  });
+}
+
+/**
+ * stdev / variance (sample: divided by n - 1) and stdevp / variancep (population: by n), with
+ * their _if forms (https://learn.microsoft.com/kusto/query/stdev-aggregation-function). Welford's
+ * method, for accuracy on large values.
+ */
+function spread(name: string, withPredicate: boolean): AggregateEntry {
+  const population = name.replace(/if$/, '').endsWith('p');
+  const root = name.startsWith('stdev');
+  return aggregate({
+    name, arity: withPredicate ? [2, 2] : [1, 1], type: returns('real'), kql: { call: name }, columnPrefix: name, namedByArg: true,
+    doc: `${root ? 'standard deviation' : 'variance'} (${population ? 'population' : 'sample'})${withPredicate ? ' where a predicate is true' : ''}`,
+    js: () => accumulate(() => ({ n: 0, mean: 0, m2: 0 }), (s, v, p) => {
+      const x = withPredicate && p !== true ? null : toNumber(v);
+      if (x === null) return s;
+      const n = s.n + 1;
+      const delta = x - s.mean;
+      const mean = s.mean + delta / n;
+      return { n, mean, m2: s.m2 + delta * (x - mean) };
+    }, (s) => {
+      const divisor = population ? s.n : s.n - 1;
+      if (divisor <= 0) return s.n === 1 ? 0 : null;
+      const variance = s.m2 / divisor;
+      return root ? Math.sqrt(variance) : variance;
+    }),
+  });
+}
+
+const MATH_FUNCTIONS: readonly [string, (x: number) => number, string][] = [
+  ['sqrt', Math.sqrt, 'square root'], ['exp', Math.exp, 'e to the power'], ['exp2', (x) => 2 ** x, '2 to the power'], ['exp10', (x) => 10 ** x, '10 to the power'],
+  ['log', Math.log, 'natural logarithm'], ['log2', Math.log2, 'base-2 logarithm'], ['log10', Math.log10, 'base-10 logarithm'],
+];
+const realOf = (name: string): TypeRule => ([t]) => (isNumeric(t!) ? 'real' : fail(`${name} needs a number, got ${t}`));
+const sameNumeric = (name: string): TypeRule => ([t]) => (isNumeric(t!) ? (t === 'int' ? 'long' : t!) : fail(`${name} needs a number, got ${t}`));
 
 const sumType: TypeRule = ([t]) => (t === 'int' || t === 'long' ? 'long' : t === 'timespan' ? 'timespan' : isNumeric(t!) || t === 'dynamic' ? 'real' : fail(`sum needs a number, got ${t}`));
 
@@ -415,12 +619,12 @@ const ENTRIES: CatalogEntry[] = [
   scalar({
     name: 'between', arity: [3, 3], kql: { infix: 'between' }, doc: 'inclusive range test',
     type: (args) => (args.every(isTemporalOrNumber) ? 'bool' : fail(`between needs numbers, datetimes or timespans, got ${args.join(', ')}`)),
-    js: () => (x, lo, hi) => { const a = kqlCompare(x, lo); const b = kqlCompare(x, hi); return a === null || b === null ? null : a >= 0 && b <= 0; },
+    js: (site) => { const upper = rangeEnd(site); return (x, lo, hi) => { const a = kqlCompare(x, lo); const b = kqlCompare(x, upper(lo, hi)); return a === null || b === null ? null : a >= 0 && b <= 0; }; },
   }),
   scalar({
     name: '!between', arity: [3, 3], kql: { infix: '!between' }, doc: 'outside an inclusive range',
     type: (args) => (args.every(isTemporalOrNumber) ? 'bool' : fail(`!between needs numbers, datetimes or timespans, got ${args.join(', ')}`)),
-    js: () => (x, lo, hi) => { const a = kqlCompare(x, lo); const b = kqlCompare(x, hi); return a === null || b === null ? null : a < 0 || b > 0; },
+    js: (site) => { const upper = rangeEnd(site); return (x, lo, hi) => { const a = kqlCompare(x, lo); const b = kqlCompare(x, upper(lo, hi)); return a === null || b === null ? null : a < 0 || b > 0; }; },
   }),
   scalar({
     name: 'matches regex', arity: [2, 2], type: stringOp('matches regex'), kql: { infix: 'matches regex' }, doc: 'contains a match of a regular expression (RE2/Rust syntax)',
@@ -438,8 +642,32 @@ const ENTRIES: CatalogEntry[] = [
   arithmetic('-', (a, b) => a - b),
   arithmetic('*', (a, b) => a * b),
   arithmetic('/', (a, b, int) => (int ? (b === 0 ? NaN : Math.trunc(a / b)) : a / b)),
-  arithmetic('%', (a, b) => ((a % b) + b) % b),
+  // Kusto's modulo is never negative: 0 <= N % D < abs(D), whatever the signs
+  // (https://learn.microsoft.com/kusto/query/numerical-operators, "Note on the modulo operator").
+  arithmetic('%', (a, b) => { const d = Math.abs(b); return ((a % d) + d) % d; }),
   scalar({ name: 'negate', arity: [1, 1], type: ([t]) => (isNumeric(t!) || t === 'timespan' || t === 'dynamic' ? t! : fail(`cannot negate ${t}`)), kql: { prefix: '-' }, doc: 'unary minus', js: () => (a) => { const n = toNumber(a); return n === null ? null : -n; } }),
+
+  // Math
+  ...MATH_FUNCTIONS.map(([name, f, doc]) => scalar({ name, arity: [1, 1], type: realOf(name), kql: { call: name }, doc, js: () => (v) => { const n = toNumber(v); return n === null ? null : f(n); } })),
+  scalar({ name: 'abs', arity: [1, 1], type: sameNumeric('abs'), kql: { call: 'abs' }, doc: 'absolute value', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.abs(n); } }),
+  scalar({ name: 'sign', arity: [1, 1], type: realOf('sign'), kql: { call: 'sign' }, doc: '-1, 0 or 1', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.sign(n); } }),
+  scalar({ name: 'ceiling', arity: [1, 1], type: sameNumeric('ceiling'), kql: { call: 'ceiling' }, doc: 'smallest whole number not below', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.ceil(n); } }),
+  scalar({ name: 'pow', arity: [2, 2], type: returns('real'), kql: { call: 'pow' }, doc: 'power', js: () => (a, b) => { const x = toNumber(a); const y = toNumber(b); return x === null || y === null ? null : x ** y; } }),
+  scalar({
+    name: 'round', arity: [1, 2], type: ([t]) => (isNumeric(t!) ? (t === 'int' || t === 'long' ? 'long' : 'real') : fail(`round needs a number, got ${t}`)), kql: { call: 'round' }, doc: 'rounded to a number of decimals, halves away from zero',
+    js: () => (v, p) => {
+      const n = toNumber(v);
+      const digits = p === undefined ? 0 : toLong(p);
+      if (n === null || digits === null) return null;
+      const scale = 10 ** digits;
+      // 15 significant digits first, so 2.15 * 10 (21.499999999999996) rounds as 21.5 does.
+      return (Math.sign(n) * Math.round(Number((Math.abs(n) * scale).toPrecision(15)))) / scale;
+    },
+  }),
+  ...(['isnan', 'isinf', 'isfinite'] as const).map((name) => scalar({
+    name, arity: [1, 1], type: returns('bool'), kql: { call: name }, doc: name === 'isnan' ? 'not a number' : name === 'isinf' ? 'infinite' : 'neither infinite nor NaN',
+    js: () => (v) => { const n = typeof v === 'number' ? v : toNumber(v); return n === null ? null : name === 'isnan' ? Number.isNaN(n) : name === 'isinf' ? Math.abs(n) === Infinity : Number.isFinite(n); },
+  })),
 
   // Time
   scalar({ name: 'ago', arity: [1, 1], type: ([t]) => (t === 'timespan' ? 'datetime' : fail(`ago needs a timespan, got ${t}`)), kql: { call: 'ago' }, doc: 'now minus a timespan (query clock)', js: (site) => (d) => { const ms = toTimespan(d); return ms === null ? null : site.run.now - ms; } }),
@@ -454,12 +682,49 @@ const ENTRIES: CatalogEntry[] = [
     type: ([a, b]) => (a === 'datetime' && b === 'timespan' ? 'datetime' : a === 'timespan' && b === 'timespan' ? 'timespan' : isNumeric(a!) && isNumeric(b!) ? a! : fail(`floor is not defined for ${a} and ${b}`)),
     js: () => (v, size) => bin(toNumber(v), toNumber(size)),
   }),
-  scalar({ name: 'startofday', arity: [1, 1], passesName: true, type: returns('datetime'), kql: { call: 'startofday' }, doc: 'midnight UTC of a datetime', js: () => (v) => startOfDay(toDatetime(v)) }),
-  scalar({ name: 'datetime_diff', arity: [3, 3], type: returns('long'), kql: { call: 'datetime_diff' }, doc: 'calendar difference in a unit', js: () => (p, a, b) => datetimeDiff(text(p), toDatetime(a), toDatetime(b)) }),
+  ...(['day', 'week', 'month', 'year'] as const).map((period) => scalar({
+    name: `startof${period}`, arity: [1, 2], passesName: true, kql: { call: `startof${period}` },
+    doc: `start of the ${period} (UTC${period === 'week' ? ', weeks start on Sunday' : ''}), optionally offset by whole ${period}s`,
+    type: ([t, o]) => (t === 'datetime' && (o === undefined || isNumeric(o)) ? 'datetime' : fail(`startof${period} needs a datetime and an optional whole number of ${period}s`)),
+    js: () => (v, offset) => startOf(period, toDatetime(v), offset === undefined ? 0 : toLong(offset)),
+  })),
+  scalar({ name: 'datetime_part', arity: [2, 2], type: returns('int'), kql: { call: 'datetime_part' }, doc: 'a part of a datetime (year ... nanosecond, week_of_year as ISO 8601)', js: () => (p, v) => datetimePart(text(p), toDatetime(v)) }),
+  scalar({ name: 'datetime_add', arity: [3, 3], type: returns('datetime'), kql: { call: 'datetime_add' }, doc: 'a datetime plus a number of calendar units', js: () => (p, n, v) => datetimeAdd(text(p), toLong(n), toDatetime(v)) }),
+  scalar({
+    name: 'make_datetime', arity: [3, 7], type: returns('datetime'), kql: { call: 'make_datetime' }, doc: 'a datetime from year, month, day [, hour, minute, second]',
+    js: () => (...parts) => {
+      const [y, mo, d, h = 0, mi = 0] = parts.slice(0, 5).map((x) => (x === undefined ? 0 : toLong(x)));
+      const sec = parts[5] === undefined ? 0 : toNumber(parts[5]);
+      if ([y, mo, d, h, mi, sec].some((x) => x === null)) return null;
+      const base = datetimeAdd('month', mo! - 1, datetimeAdd('year', y! - 1970, 0));
+      if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || !(sec! >= 0 && sec! < 60)) return null;
+      const ms = base! + (d! - 1) * 86_400_000 + h! * 3_600_000 + mi! * 60_000 + Math.round(sec! * 1000);
+      return datetimePart('month', ms) === mo ? ms : null; // 2017-02-30 is no date
+    },
+  }),
+  ...([['dayofmonth', 'day'], ['dayofyear', 'dayofyear'], ['hourofday', 'hour'], ['monthofyear', 'month'], ['getmonth', 'month'], ['weekofyear', 'week_of_year'], ['week_of_year', 'week_of_year']] as const).map(([name, part]) =>
+    scalar({ name, arity: [1, 1], type: returns('int'), kql: { call: name }, doc: `datetime_part("${part}", ...)`, js: () => (v) => datetimePart(part, toDatetime(v)) })),
+  scalar({ name: 'getyear', arity: [1, 1], type: returns('int'), kql: { call: 'getyear' }, doc: 'the year', js: () => (v) => datetimePart('year', toDatetime(v)) }),
+  scalar({
+    name: 'dayofweek', arity: [1, 1], type: returns('timespan'), kql: { call: 'dayofweek' }, doc: 'days since the preceding Sunday, as a timespan',
+    js: () => (v) => { const ms = toDatetime(v); return ms === null ? null : (ms - startOf('week', ms)!) - ((ms - startOf('week', ms)!) % 86_400_000); },
+  }),
+  scalar({ name: 'format_timespan', arity: [2, 2], type: returns('string'), kql: { call: 'format_timespan' }, doc: 'timespan as text with a format', js: () => (v, f) => formatTimespanWith(toTimespan(v), text(f)) }),
+  scalar({ name: 'datetime_utc_to_local', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_utc_to_local' }, doc: 'UTC to the wall-clock time of an IANA time zone', js: () => (v, tz) => utcToLocal(toDatetime(v), text(tz)) }),
+  scalar({ name: 'datetime_local_to_utc', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_local_to_utc' }, doc: 'wall-clock time of an IANA time zone to UTC', js: () => (v, tz) => localToUtc(toDatetime(v), text(tz)) }),
+  ...([['unixtime_seconds_todatetime', 1000], ['unixtime_milliseconds_todatetime', 1], ['unixtime_microseconds_todatetime', 0.001], ['unixtime_nanoseconds_todatetime', 0.000001]] as const).map(([name, ms]) =>
+    scalar({ name, arity: [1, 1], type: returns('datetime'), kql: { call: name }, doc: 'a datetime from a Unix time', js: () => (v) => { const n = toNumber(v); return n === null ? null : n * ms; } })),
+  scalar({ name: 'datetime_diff', arity: [3, 3], type: returns('long'), kql: { call: 'datetime_diff' }, doc: 'calendar difference in a unit', js: () => (p, a, b) => {
+    const x = toDatetime(a);
+    const y = toDatetime(b);
+    if (x === null || y === null) return null;
+    return datetimeDiffSubMs(text(p), x, y) ?? datetimeDiff(text(p), x, y);
+  } }),
   scalar({ name: 'format_datetime', arity: [2, 2], type: returns('string'), kql: { call: 'format_datetime' }, doc: 'datetime as text with a format', js: () => (v, f) => formatDatetime(toDatetime(v), text(f)) }),
 
   // Conversions
-  conversion('tostring', 'string', (v) => toKqlString(v), 'value as text (null -> "")', true),
+  // A datetime or timespan prints as Kusto's text (https://learn.microsoft.com/kusto/query/tostring-function).
+  scalar({ name: 'tostring', arity: [1, 1], type: returns('string'), kql: { call: 'tostring' }, doc: 'value as text (null -> "")', passesName: true, js: (site) => (v) => toKqlString(v, site.types[0]) }),
   conversion('toint', 'int', (v) => toLong(v), 'to int'),
   conversion('tolong', 'long', (v) => toLong(v), 'to long'),
   conversion('toreal', 'real', (v) => toNumber(v), 'to real'),
@@ -491,15 +756,98 @@ const ENTRIES: CatalogEntry[] = [
     return r.ok ? r.regex.trim(text(s)) : text(s);
   } }),
   scalar({ name: 'replace_string', arity: [3, 3], type: returns('string'), kql: { call: 'replace_string' }, doc: 'replace every occurrence', js: () => (s, a, b) => (text(a) === '' ? text(s) : text(s).split(text(a)).join(text(b))) }),
-  scalar({ name: 'extract', arity: [3, 4], type: returns('string'), kql: { call: 'extract' }, doc: 'a capture group of a regex match ("" when none)', js: (site) => {
+  scalar({ name: 'extract', arity: [3, 4], type: (args) => args[3] ?? 'string', kql: { call: 'extract' }, doc: 'a capture group of a regex match ("" when none), converted to typeof(T) when given', js: (site) => {
     const fixed = typeof site.consts[0] === 'string' ? compileKqlRegex(site.consts[0]) : undefined;
+    const type = site.types[3];
     return (re, g, s) => {
       const r = fixed ?? compileKqlRegex(text(re));
-      if (!r.ok) return '';
-      const m = r.regex.exec(text(s));
-      return m?.[toLong(g) ?? 0] ?? '';
+      const found = r.ok ? (r.regex.exec(text(s))?.[toLong(g) ?? 0] ?? '') : '';
+      return type === undefined || type === 'string' ? found : coerce(found, type);
     };
   } }),
+  // toscalar(T | ...): the binder passes the table as a subquery, whose value is its first column
+  // (a scalar argument is bound as itself, without the call).
+  scalar({
+    name: 'toscalar', arity: [1, 1], type: ([t]) => t!, kql: { call: 'toscalar' }, doc: 'the first value of a one-row table expression',
+    js: (site) => {
+      const none = site.types[0] === 'string' ? '' : null; // strings are never null
+      return (column) => (Array.isArray(column) && column.length ? (column[0] ?? none) : none);
+    },
+  }),
+  // typeof(T) as an argument: the binder gives the call type T; it has no value.
+  scalar({ name: 'typeof', arity: [1, 1], type: returns('dynamic'), kql: { call: 'typeof' }, doc: 'a type, as the last argument of extract, extract_json and mv-expand', js: () => () => null }),
+  scalar({
+    name: 'extract_all', arity: [2, 3], type: returns('dynamic'), kql: { call: 'extract_all' }, doc: 'every match of a regex: its capture groups (an array of arrays with several groups); null when none',
+    js: (site) => {
+      const fixed = typeof site.consts[0] === 'string' ? compileKqlRegex(site.consts[0]) : undefined;
+      return (re, a, b) => {
+        const r = fixed ?? compileKqlRegex(text(re));
+        if (!r.ok) return null;
+        const source = text(b === undefined ? a : b);
+        const names = r.regex.groupNames();
+        const all = Array.from({ length: names.length - 1 }, (_, i) => i + 1);
+        const wanted = b === undefined ? all : (D.asArray(a) ?? []).map((g) => (typeof g === 'string' ? names.indexOf(g) : toLong(g) ?? -1));
+        if (wanted.length === 0 || wanted.some((g) => g < 1 || g >= names.length)) return null;
+        const matches = r.regex.all(source);
+        if (matches.length === 0) return null;
+        return matches.map((m) => (wanted.length === 1 ? (m.groups[wanted[0]!] ?? '') : wanted.map((g) => m.groups[g] ?? '')));
+      };
+    },
+  }),
+  scalar({
+    name: 'replace_regex', arity: [3, 3], type: returns('string'), kql: { call: 'replace_regex' }, doc: 'replace every regex match; \\1 in the rewrite is a capture group',
+    js: (site) => replaceRegex(site, 1),
+  }),
+  scalar({
+    name: 'replace', arity: [3, 3], type: returns('string'), kql: { call: 'replace' }, doc: 'deprecated form of replace_regex(text, regex, rewrite) with the text last',
+    js: (site) => replaceRegex(site, 0),
+  }),
+  scalar({ name: 'trim_start', arity: [2, 2], type: returns('string'), kql: { call: 'trim_start' }, doc: 'remove a regex match at the start', js: () => (re, s) => { const r = compileKqlRegex(text(re)); return r.ok ? r.regex.trimStart(text(s)) : text(s); } }),
+  scalar({ name: 'trim_end', arity: [2, 2], type: returns('string'), kql: { call: 'trim_end' }, doc: 'remove a regex match at the end', js: () => (re, s) => { const r = compileKqlRegex(text(re)); return r.ok ? r.regex.trimEnd(text(s)) : text(s); } }),
+  scalar({ name: 'strcat_delim', arity: [3, 64], type: returns('string'), kql: { call: 'strcat_delim' }, doc: 'arguments as text joined by a delimiter', js: (site) => (d, ...args) => args.map((a, i) => toKqlString(a, site.types[i + 1])).join(text(d)) }),
+  scalar({ name: 'strcmp', arity: [2, 2], type: returns('long'), kql: { call: 'strcmp' }, doc: '-1, 0 or 1 by ordinal comparison', js: () => (a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0) }),
+  scalar({ name: 'reverse', arity: [1, 1], type: returns('string'), kql: { call: 'reverse' }, doc: 'characters in reverse order', js: (site) => (v) => [...toKqlString(v, site.types[0])].reverse().join('') }),
+  scalar({
+    name: 'countof', arity: [2, 3], type: returns('long'), kql: { call: 'countof' }, doc: 'occurrences of a substring (or of a regex with "regex")',
+    js: () => (s, lookup, kind) => {
+      const hay = text(s);
+      const needle = text(lookup);
+      if (kind !== undefined && text(kind) === 'regex') { const r = compileKqlRegex(needle); return r.ok ? r.regex.all(hay).length : null; }
+      if (needle === '') return 0;
+      let n = 0;
+      for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) n++; // overlapping, as documented ("aaa" has "aa" twice)
+      return n;
+    },
+  }),
+  scalar({
+    name: 'tohex', arity: [1, 2], type: returns('string'), kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: 64-bit two\'s complement)',
+    js: () => (v, width) => {
+      const n = toLong(v);
+      if (n === null) return null;
+      const hex = (n < 0 ? BigInt.asUintN(64, BigInt(n)) : BigInt(n)).toString(16);
+      return hex.padStart(width === undefined ? 0 : (toLong(width) ?? 0), '0');
+    },
+  }),
+  scalar({ name: 'string_size', arity: [1, 1], type: returns('long'), kql: { call: 'string_size' }, doc: 'size in bytes (UTF-8)', js: () => (v) => Buffer.byteLength(text(v), 'utf8') }),
+  scalar({ name: 'isascii', arity: [1, 1], type: returns('bool'), kql: { call: 'isascii' }, doc: 'only ASCII characters', js: () => (v) => /^[\x00-\x7f]*$/.test(text(v)) }),
+  scalar({
+    name: 'strrep', arity: [2, 3], type: returns('string'), kql: { call: 'strrep' }, doc: 'a value repeated as text, optionally with a delimiter',
+    js: (site) => (v, n, d) => { const k = toLong(n); return k === null || k < 0 ? null : Array<string>(k).fill(toKqlString(v, site.types[0])).join(d === undefined ? '' : text(d)); },
+  }),
+  scalar({ name: 'parse_csv', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_csv' }, doc: 'the fields of the first CSV record (quotes and "" escapes)', js: () => (v) => csvFields(text(v)) }),
+  scalar({ name: 'url_decode', arity: [1, 1], type: returns('string'), kql: { call: 'url_decode' }, doc: 'percent-decoding (null when invalid)', js: () => (v) => URL.urlDecode(text(v)) }),
+  scalar({ name: 'url_encode', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode' }, doc: 'percent-encoding', js: () => (v) => encodeURIComponent(text(v)) }),
+  scalar({ name: 'base64_encode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_tostring' }, doc: 'UTF-8 text as base64', js: () => (v) => Buffer.from(text(v), 'utf8').toString('base64') }),
+  scalar({ name: 'base64_decode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_decode_tostring' }, doc: 'base64 to UTF-8 text (null when not base64 or not UTF-8)', js: () => (v) => decodeBase64Text(text(v)) }),
+  scalar({ name: 'hash_sha256', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha256' }, doc: 'SHA-256 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha256').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
+  scalar({ name: 'hash_md5', arity: [1, 1], type: returns('string'), kql: { call: 'hash_md5' }, doc: 'MD5 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('md5').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
+  scalar({ name: 'parse_url', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_url' }, doc: 'the parts of an absolute URL', js: () => (v) => URL.parseUrl(text(v)) }),
+  scalar({ name: 'parse_urlquery', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_urlquery' }, doc: 'the parameters of a URL query', js: () => (v) => URL.parseUrlQuery(text(v)) }),
+  scalar({ name: 'parse_path', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_path' }, doc: 'the parts of a file path', js: () => (v) => URL.parsePath(text(v)) }),
+  // The binder resolves the column (it knows the row's schema) and passes it, or the default, as the second argument.
+  ...['column_ifexists', 'columnifexists'].map((name) => scalar({
+    name, arity: [2, 2], type: ([, t]) => t!, kql: { call: name }, doc: 'a column if the table has it, else a default value', js: () => (_name, v) => v,
+  })),
   scalar({ name: 'isempty', arity: [1, 1], type: returns('bool'), kql: { call: 'isempty' }, doc: 'null or ""', js: () => (v) => v === null || v === undefined || v === '' } ),
   scalar({ name: 'isnotempty', arity: [1, 1], type: returns('bool'), kql: { call: 'isnotempty' }, doc: 'not null and not ""', js: () => (v) => !(v === null || v === undefined || v === '') }),
   scalar({ name: 'isnull', arity: [1, 1], type: returns('bool'), kql: { call: 'isnull' }, doc: 'null (a string is never null)', js: () => (v) => v === null || v === undefined }),
@@ -508,7 +856,7 @@ const ENTRIES: CatalogEntry[] = [
   // Conditionals
   scalar({
     name: 'iff', arity: [3, 3], lazy: true, kql: { call: 'iff' }, doc: 'if-then-else (null condition -> else)',
-    type: ([, a, b]) => (a === b || b === 'dynamic' ? a! : isNumeric(a!) && isNumeric(b!) ? 'real' : fail(`iff branches have different types: ${a} and ${b}`)),
+    type: ([, a, b]) => (a === b || b === 'dynamic' || a === 'dynamic' ? a! : isNumeric(a!) && isNumeric(b!) ? 'real' : fail(`iff branches have different types: ${a} and ${b}`)),
     js: () => (c, a, b) => (c === true ? a : b),
   }),
   scalar({
@@ -534,6 +882,9 @@ const ENTRIES: CatalogEntry[] = [
     js: () => (...args) => args.find((a) => a !== null && a !== undefined && a !== '') ?? (typeof args[0] === 'string' ? '' : null),
   }),
 
+  extremeOf('max_of', 1),
+  extremeOf('min_of', -1),
+
   // Dynamic
   scalar({ name: 'array_length', arity: [1, 1], type: returns('long'), kql: { call: 'array_length' }, doc: 'array length (null for non-arrays)', js: () => (v) => { const d = dynamicArg(v); return Array.isArray(d) ? d.length : null; } }),
   scalar({ name: 'set_has_element', arity: [2, 2], type: returns('bool'), kql: { call: 'set_has_element' }, doc: 'array contains a value', js: () => (arr, v) => { const d = dynamicArg(arr); return Array.isArray(d) ? d.some((x) => kqlEquals(x, v) === true) : null; } }),
@@ -541,14 +892,43 @@ const ENTRIES: CatalogEntry[] = [
   scalar({
     name: 'pack', arity: [2, 128], kql: { call: 'pack' }, doc: 'a property bag from key, value pairs',
     type: (args) => (args.length % 2 === 0 ? 'dynamic' : fail('pack needs key, value pairs')),
-    js: () => (...args) => bag(args),
+    js: (site) => (...args) => bag(args, site.types),
   }),
   scalar({
     name: 'bag_pack', arity: [2, 128], kql: { call: 'bag_pack' }, doc: 'same as pack',
     type: (args) => (args.length % 2 === 0 ? 'dynamic' : fail('bag_pack needs key, value pairs')),
-    js: () => (...args) => bag(args),
+    js: (site) => (...args) => bag(args, site.types),
   }),
-  scalar({ name: 'pack_array', arity: [1, 128], type: returns('dynamic'), kql: { call: 'pack_array' }, doc: 'an array of the arguments', js: () => (...args) => args.map((a) => (a === undefined ? null : a)) }),
+  scalar({ name: 'set_union', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_union' }, doc: 'distinct values of all arrays', js: () => (...a) => D.setUnion(a) }),
+  scalar({ name: 'set_intersect', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_intersect' }, doc: 'distinct values in every array', js: () => (...a) => D.setIntersect(a) }),
+  scalar({ name: 'set_difference', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_difference' }, doc: 'distinct values of the first array in none of the others', js: () => (...a) => D.setDifference(a) }),
+  scalar({ name: 'array_concat', arity: [1, 64], type: returns('dynamic'), kql: { call: 'array_concat' }, doc: 'arrays joined into one', js: () => (...a) => D.arrayConcat(a) }),
+  scalar({
+    name: 'array_index_of', arity: [2, 5], type: returns('long'), kql: { call: 'array_index_of' }, doc: 'position of a value in an array (-1 if absent)',
+    js: (site) => (arr, v, start, length, occurrence) => D.arrayIndexOf(arr, dynamicElement(v, site.types[1]), toLong(start ?? 0) ?? 0, toLong(length ?? -1) ?? -1, toLong(occurrence ?? 1) ?? 1),
+  }),
+  scalar({ name: 'array_sort_asc', arity: [1, 2], type: returns('dynamic'), kql: { call: 'array_sort_asc' }, doc: 'an array sorted ascending (nulls last unless false is given)', js: () => (arr, nullsLast) => D.arraySort(arr, false, nullsLast !== false) }),
+  scalar({ name: 'array_sort_desc', arity: [1, 2], type: returns('dynamic'), kql: { call: 'array_sort_desc' }, doc: 'an array sorted descending (nulls last unless false is given)', js: () => (arr, nullsLast) => D.arraySort(arr, true, nullsLast !== false) }),
+  scalar({ name: 'array_reverse', arity: [1, 1], type: returns('dynamic'), kql: { call: 'array_reverse' }, doc: 'an array in reverse order', js: () => (arr) => { const a = D.asArray(arr); return a === null ? null : [...a].reverse(); } }),
+  scalar({ name: 'array_sum', arity: [1, 1], type: returns('real'), kql: { call: 'array_sum' }, doc: 'sum of an array of numbers', js: () => (arr) => D.arraySum(arr) }),
+  scalar({ name: 'bag_keys', arity: [1, 1], type: returns('dynamic'), kql: { call: 'bag_keys' }, doc: 'the keys of a property bag', js: () => (v) => D.bagKeys(v) }),
+  scalar({ name: 'bag_merge', arity: [2, 64], type: returns('dynamic'), kql: { call: 'bag_merge' }, doc: 'property bags merged (the first bag with a key wins)', js: () => (...bags) => D.bagMerge(bags) }),
+  scalar({ name: 'bag_remove_keys', arity: [2, 2], type: returns('dynamic'), kql: { call: 'bag_remove_keys' }, doc: 'a property bag without some keys', js: () => (b, keys) => D.bagRemoveKeys(b, keys) }),
+  scalar({
+    name: 'repeat', arity: [2, 2], type: returns('dynamic'), kql: { call: 'repeat' }, doc: 'an array of a value repeated',
+    js: (site) => (v, n) => { const k = toLong(n); return k === null ? null : Array<Value>(Math.max(0, k)).fill(dynamicElement(v, site.types[0])); },
+  }),
+  scalar({ name: 'bag_has_key', arity: [2, 2], type: returns('bool'), kql: { call: 'bag_has_key' }, doc: 'a property bag has a key', js: () => (b, k) => { const bag = D.asBag(b); return bag === null ? null : Object.prototype.hasOwnProperty.call(bag, text(k)); } }),
+  scalar({
+    name: 'zip', arity: [2, 16], type: returns('dynamic'), kql: { call: 'zip' }, doc: 'arrays merged element-wise (shorter ones padded with null)',
+    js: () => (...arrays) => {
+      const parsed = arrays.map(D.asArray);
+      if (parsed.some((a) => a === null)) return null;
+      const length = Math.max(...parsed.map((a) => a!.length));
+      return Array.from({ length }, (_, i) => parsed.map((a) => a![i] ?? null));
+    },
+  }),
+  scalar({ name: 'pack_array', arity: [1, 128], type: returns('dynamic'), kql: { call: 'pack_array' }, doc: 'an array of the arguments', js: (site) => (...args) => args.map((a, i) => dynamicElement(a, site.types[i])) }),
   scalar({
     name: 'array_slice', arity: [3, 3], type: returns('dynamic'), kql: { call: 'array_slice' }, doc: 'elements start..end (inclusive; negative counts from the end)',
     js: () => (arr, start, end) => {
@@ -561,43 +941,69 @@ const ENTRIES: CatalogEntry[] = [
     },
   }),
   scalar({
-    name: 'indexof', arity: [2, 3], type: returns('long'), kql: { call: 'indexof' }, doc: 'position of a substring (-1 if absent)',
-    js: () => (s, lookup, start) => {
-      const from = start === undefined ? 0 : toLong(start);
-      return from === null ? null : text(s).indexOf(text(lookup), from < 0 ? Math.max(0, text(s).length + from) : from);
+    name: 'indexof', arity: [2, 5], type: returns('long'), kql: { call: 'indexof' }, doc: 'position of the nth occurrence of a substring within a range (-1 if absent)',
+    js: (site) => (s, lookup, start, length, occurrence) => {
+      const [from, len, nth] = [toLong(start ?? 0), toLong(length ?? -1), toLong(occurrence ?? 1)];
+      if (from === null || len === null || nth === null || nth < 1) return null;
+      return nthIndexOf(toKqlString(s, site.types[0]), toKqlString(lookup, site.types[1]), from, len, nth, (hay, at) => {
+        const i = hay.indexOf(toKqlString(lookup, site.types[1]), at);
+        return i < 0 ? undefined : { start: i, end: i + Math.max(1, toKqlString(lookup, site.types[1]).length) };
+      });
     },
   }),
   scalar({
-    name: 'extractjson', arity: [2, 3], type: (args) => (args.length === 3 ? 'dynamic' : 'string'), kql: { call: 'extractjson' }, doc: 'the value at a JSONPath ($.a.b[0]) in JSON text, as text',
+    name: 'extractjson', arity: [2, 3], type: (args) => args[2] ?? 'string', kql: { call: 'extractjson' }, doc: 'the value at a JSONPath ($.a.b[0]) in JSON text, as text or as typeof(T)',
     js: (site) => {
       const path = typeof site.consts[0] === 'string' ? parseJsonPath(site.consts[0]) : undefined;
+      const type = site.types[2];
       return (p, json) => {
         const steps = path ?? parseJsonPath(text(p));
-        if (!steps) return '';
-        let v: Value = parseJson(text(json));
-        for (const step of steps) v = member(v, step);
-        return toKqlString(v);
+        let v: Value = steps ? parseJson(text(json)) : null;
+        for (const step of steps ?? []) v = member(v, step);
+        return type === undefined || type === 'string' ? toKqlString(v) : type === 'dynamic' ? v : coerce(v, type);
       };
     },
   }),
   scalar({
-    name: 'indexof_regex', arity: [2, 3], type: returns('long'), kql: { call: 'indexof_regex' }, doc: 'position of the first regex match (-1 if none)',
+    name: 'extract_json', arity: [2, 3], type: (args) => args[2] ?? 'string', kql: { call: 'extract_json' }, doc: 'same as extractjson',
+    js: (site) => scalarEntry('extractjson').js(site),
+  }),
+  scalar({
+    name: 'indexof_regex', arity: [2, 5], type: returns('long'), kql: { call: 'indexof_regex' }, doc: 'position of the nth regex match within a range (-1 if none; null for a negative start)',
     js: (site) => {
       const fixed = typeof site.consts[1] === 'string' ? compileKqlRegex(site.consts[1]) : undefined;
-      return (s, re, start) => {
+      return (s, re, start, length, occurrence) => {
         const r = fixed ?? compileKqlRegex(text(re));
-        if (!r.ok) return null;
-        const from = start === undefined ? 0 : (toLong(start) ?? 0);
-        const i = r.regex.indexOf(text(s).slice(Math.max(0, from)));
-        return i < 0 ? -1 : i + Math.max(0, from);
+        const [from, len, nth] = [toLong(start ?? 0), toLong(length ?? -1), toLong(occurrence ?? 1)];
+        if (!r.ok || from === null || from < 0 || len === null || nth === null || nth < 1) return null;
+        const hay = text(s);
+        const window = hay.slice(from, len < 0 ? undefined : from + len);
+        const m = r.regex.all(window)[nth - 1];
+        return m === undefined ? -1 : m.start + from;
       };
     },
   }),
   scalar({ name: 'strcat_array', arity: [2, 2], type: returns('string'), kql: { call: 'strcat_array' }, doc: 'array elements joined with a delimiter', js: () => (arr, d) => { const a = dynamicArg(arr); return Array.isArray(a) ? a.map((x) => toKqlString(x)).join(text(d)) : ''; } }),
 
   // Network
-  scalar({ name: 'ipv4_is_private', arity: [1, 1], type: returns('bool'), kql: { call: 'ipv4_is_private' }, doc: 'RFC 1918 address', js: () => (ip) => ipv4IsPrivate(text(ip)) }),
-  scalar({ name: 'ipv4_is_in_range', arity: [2, 2], type: returns('bool'), kql: { call: 'ipv4_is_in_range' }, doc: 'address in a CIDR range', js: () => (ip, r) => ipv4InRange(text(ip), text(r)) }),
+  scalar({ name: 'ipv4_is_private', arity: [1, 1], type: returns('bool'), kql: { call: 'ipv4_is_private' }, doc: 'RFC 1918 address (with a /prefix: the whole network)', js: () => (ip) => IP.ipv4IsPrivate(text(ip)) }),
+  scalar({ name: 'ipv4_is_in_range', arity: [2, 2], type: returns('bool'), kql: { call: 'ipv4_is_in_range' }, doc: 'address in a CIDR range', js: () => (ip, r) => IP.ipv4InRange(text(ip), text(r)) }),
+  scalar({ name: 'ipv4_is_in_any_range', arity: [2, 64], type: returns('bool'), kql: { call: 'ipv4_is_in_any_range' }, doc: 'address in any of several CIDR ranges (strings or arrays of them)', js: () => (ip, ...ranges) => IP.ipv4InAnyRange(text(ip), flatten(ranges.map(dynamicArg)).map(text)) }),
+  scalar({ name: 'ipv4_is_match', arity: [2, 3], type: returns('bool'), kql: { call: 'ipv4_is_match' }, doc: 'two addresses equal under the smaller prefix', js: () => (a, b, p) => IP.ipv4IsMatch(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'ipv4_compare', arity: [2, 3], type: returns('long'), kql: { call: 'ipv4_compare' }, doc: '-1, 0 or 1 under the smaller prefix', js: () => (a, b, p) => IP.ipv4Compare(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'ipv6_is_match', arity: [2, 3], type: returns('bool'), kql: { call: 'ipv6_is_match' }, doc: 'two IPv6 (or IPv4) addresses equal under the smaller prefix', js: () => (a, b, p) => IP.ipv6IsMatch(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'ipv6_compare', arity: [2, 3], type: returns('long'), kql: { call: 'ipv6_compare' }, doc: '-1, 0 or 1 for IPv6 (or IPv4) addresses under the smaller prefix', js: () => (a, b, p) => IP.ipv6Compare(text(a), text(b), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'has_ipv4', arity: [2, 2], type: returns('bool'), kql: { call: 'has_ipv4' }, doc: 'text holds an IPv4 address (delimited)', js: () => (s, ip) => IP.hasIpv4(text(s), text(ip)) }),
+  scalar({ name: 'has_ipv4_prefix', arity: [2, 2], type: returns('bool'), kql: { call: 'has_ipv4_prefix' }, doc: 'text holds an IPv4 address with a prefix', js: () => (s, p) => IP.hasIpv4Prefix(text(s), [text(p)]) }),
+  scalar({ name: 'has_any_ipv4_prefix', arity: [2, 64], type: returns('bool'), kql: { call: 'has_any_ipv4_prefix' }, doc: 'text holds an IPv4 address with any of several prefixes', js: () => (s, ...ps) => IP.hasIpv4Prefix(text(s), flatten(ps.map(dynamicArg)).map(text)) }),
+  scalar({ name: 'has_any_ipv4', arity: [2, 64], type: returns('bool'), kql: { call: 'has_any_ipv4' }, doc: 'text holds any of several IPv4 addresses', js: () => (s, ...ips) => flatten(ips.map(dynamicArg)).some((ip) => IP.hasIpv4(text(s), text(ip)) === true) }),
+  scalar({ name: 'ipv6_is_in_range', arity: [2, 2], type: returns('bool'), kql: { call: 'ipv6_is_in_range' }, doc: 'IPv6 (or IPv4) address in a prefix range', js: () => (ip, r) => IP.ipv6InRange(text(ip), text(r)) }),
+  scalar({ name: 'ipv6_is_in_any_range', arity: [2, 64], type: returns('bool'), kql: { call: 'ipv6_is_in_any_range' }, doc: 'IPv6 (or IPv4) address in any of several ranges', js: () => (ip, ...ranges) => IP.ipv6InAnyRange(text(ip), flatten(ranges.map(dynamicArg)).map(text)) }),
+  scalar({ name: 'format_ipv4', arity: [1, 2], type: returns('string'), kql: { call: 'format_ipv4' }, doc: 'an address (text or number) masked to a prefix, as text', js: () => (ip, p) => IP.formatIpv4(typeof ip === 'number' ? ip : text(ip), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'format_ipv4_mask', arity: [1, 2], type: returns('string'), kql: { call: 'format_ipv4_mask' }, doc: 'an address masked to a prefix, as a.b.c.d/n', js: () => (ip, p) => IP.formatIpv4Mask(typeof ip === 'number' ? ip : text(ip), p === undefined ? undefined : toLong(p)) }),
+  scalar({ name: 'ipv4_netmask_suffix', arity: [1, 1], type: returns('long'), kql: { call: 'ipv4_netmask_suffix' }, doc: 'the prefix length of an address (32 without one)', js: () => (ip) => IP.ipv4NetmaskSuffix(text(ip)) }),
+  scalar({ name: 'parse_ipv6', arity: [1, 1], type: returns('string'), kql: { call: 'parse_ipv6' }, doc: 'an IPv6 (or IPv4) address in canonical form', js: () => (v) => IP.parseIpv6Text(text(v)) }),
+  scalar({ name: 'parse_ipv4', arity: [1, 1], type: returns('long'), kql: { call: 'parse_ipv4' }, doc: 'an IPv4 address (with an optional /prefix) as a number', js: () => (v) => IP.parseIpv4Number(text(v)) }),
 
   // Aggregates
   aggregate({ name: 'count', arity: [0, 1], type: returns('long'), kql: { call: 'count' }, columnPrefix: 'count', namedByArg: true, doc: 'number of rows', js: () => () => new Counter() }),
@@ -611,22 +1017,61 @@ const ENTRIES: CatalogEntry[] = [
     name: 'dcountif', arity: [2, 3], type: returns('long'), kql: { call: 'dcountif' }, columnPrefix: 'dcountif', namedByArg: true, doc: 'distinct values where a predicate is true',
     js: () => distinctValues({ limit: Infinity, withPredicate: true, countOnly: true }),
   }),
+  aggregate({
+    name: 'make_bag', arity: [1, 2], type: returns('dynamic'), kql: { call: 'make_bag' }, columnPrefix: 'bag', namedByArg: true, doc: 'property bags merged (the first value of a key wins)',
+    js: (site) => () => new BagAccumulator(sizeLimit(site, 1), false),
+  }),
+  aggregate({
+    name: 'make_bag_if', arity: [2, 3], type: returns('dynamic'), kql: { call: 'make_bag_if' }, columnPrefix: 'bag', namedByArg: true, doc: 'make_bag of the rows where a predicate is true',
+    js: (site) => () => new BagAccumulator(sizeLimit(site, 2), true),
+  }),
+  aggregate({
+    name: 'count_distinct', arity: [1, 1], type: returns('long'), kql: { call: 'count_distinct' }, columnPrefix: 'count_distinct', namedByArg: true, doc: 'exact number of distinct values',
+    js: () => distinctValues({ limit: Infinity, withPredicate: false, countOnly: true }),
+  }),
+  aggregate({
+    name: 'count_distinctif', arity: [2, 2], type: returns('long'), kql: { call: 'count_distinctif' }, columnPrefix: 'count_distinctif', namedByArg: true, doc: 'exact number of distinct values where a predicate is true',
+    js: () => distinctValues({ limit: Infinity, withPredicate: true, countOnly: true }),
+  }),
+  aggregate({
+    name: 'avgif', arity: [2, 2], type: ([t]) => (t === 'timespan' ? 'timespan' : 'real'), kql: { call: 'avgif' }, columnPrefix: 'avgif', namedByArg: true, doc: 'average where a predicate is true',
+    js: () => accumulate(() => [0, 0] as [number, number], (s, v, p) => { const n = p === true ? toNumber(v) : null; return n === null ? s : ([s[0] + n, s[1] + 1] as [number, number]); }, (s) => (s[1] ? s[0] / s[1] : NaN)),
+  }),
+  extremumIf('minif', -1),
+  extremumIf('maxif', 1),
+  ...['stdev', 'stdevif', 'stdevp', 'variance', 'varianceif', 'variancep', 'variancepif'].map((name) => spread(name, name.endsWith('if'))),
+  aggregate({
+    name: 'make_list_with_nulls', arity: [1, 2], type: returns('dynamic'), kql: { call: 'make_list_with_nulls' }, columnPrefix: 'list', namedByArg: true, doc: 'values as an array, nulls included',
+    js: (site) => { const limit = sizeLimit(site, 1); const type = site.types[0]; return accumulate<Value[]>(() => [], (l, v) => { if (l.length < limit) l.push(v === undefined ? null : dynamicElement(v, type)); return l; }, (l) => l); },
+  }),
   setAggregate('make_set', false),
   setAggregate('make_set_if', true),
   setAggregate('make_list', false),
   setAggregate('make_list_if', true),
+  setAggregate('makeset', false, 'set', 128),
+  setAggregate('makelist', false, 'list', 128),
   extremum('min'),
   extremum('max'),
   aggregate({ name: 'sum', arity: [1, 1], type: sumType, kql: { call: 'sum' }, columnPrefix: 'sum', namedByArg: true, doc: 'sum (nulls ignored)', js: () => accumulate(() => 0, (s, v) => s + (toNumber(v) ?? 0), (s) => s) }),
   aggregate({ name: 'sumif', arity: [2, 2], type: sumType, kql: { call: 'sumif' }, columnPrefix: 'sumif', namedByArg: true, doc: 'sum where a predicate is true', js: () => accumulate(() => 0, (s, v, p) => s + (p === true ? (toNumber(v) ?? 0) : 0), (s) => s) }),
   aggregate({
-    name: 'avg', arity: [1, 1], type: returns('real'), kql: { call: 'avg' }, columnPrefix: 'avg', namedByArg: true, doc: 'average (nulls ignored)',
+    // The average of timespans is a timespan (https://learn.microsoft.com/kusto/query/avg-aggregation-function).
+    name: 'avg', arity: [1, 1], type: ([t]) => (t === 'timespan' ? 'timespan' : 'real'), kql: { call: 'avg' }, columnPrefix: 'avg', namedByArg: true, doc: 'average (nulls ignored)',
     js: () => accumulate(() => [0, 0] as [number, number], (s, v) => { const n = toNumber(v); return n === null ? s : ([s[0] + n, s[1] + 1] as [number, number]); }, (s) => (s[1] ? s[0] / s[1] : NaN)),
   }),
   // arg_max/arg_min/take_any produce several columns; the binder names them and the backend
   // keeps the winning row. Their js accumulator tracks the best key.
   aggregate({ name: 'arg_max', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_max' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the largest key', js: () => argBest(1), multiOutput: true }),
   aggregate({ name: 'arg_min', arity: [1, 64], type: ([t]) => t!, kql: { call: 'arg_min' }, columnPrefix: '', namedByArg: true, doc: 'columns of the row with the smallest key', js: () => argBest(-1), multiOutput: true }),
+  aggregate({
+    name: 'anyif', arity: [2, 2], type: ([t]) => t!, kql: { call: 'anyif' }, columnPrefix: 'anyif', namedByArg: true, doc: 'a value of a row where a predicate is true (deprecated form of take_anyif)',
+    js: () => accumulate<Value>(() => undefined, (found, v, p) => (found === undefined && p === true && present(v) && v !== '' ? v : found), (found) => found ?? null),
+  }),
+  // The deprecated any(x) names its column any_x, unlike take_any (Kusto.Language); one argument here.
+  aggregate({
+    name: 'any', arity: [1, 1], type: ([t]) => t!, kql: { call: 'any' }, columnPrefix: 'any', namedByArg: true, doc: 'deprecated form of take_any (one argument)',
+    js: () => () => { const best = argBest(0)(); return { add: best.add, result: () => (best.result() as Value[])[0] ?? null }; },
+  }),
   aggregate({ name: 'take_any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'take_any' }, columnPrefix: '', namedByArg: true, doc: 'an arbitrary row\'s values (first non-empty)', js: () => argBest(0), multiOutput: true }),
 ];
 

@@ -41,14 +41,25 @@ export interface WorkspaceArgs {
   readonly rest: string[];
   /** --tables PATH, in order (repeatable). */
   readonly tablePaths: string[];
+  /** --functions PATH, in order (repeatable). */
+  readonly functionPaths: string[];
+  /** --watchlists PATH, in order (repeatable). */
+  readonly watchlistPaths: string[];
   /** --no-config: ignore detc.config.yaml. */
   readonly noConfig: boolean;
 }
 
-/** Take `--tables PATH` / `--tables=PATH` and `--no-config` out of a command's arguments (not after `--`). */
+/** What each workspace option's value is, for its usage message. */
+const WORKSPACE_PATH_OPTIONS = {
+  tables: 'a table file or a folder of them',
+  functions: 'a function file (KQL body, ASIM or Sentinel YAML, signature JSON) or a folder of them',
+  watchlists: 'a folder of <alias>.csv watchlist files (or one such file)',
+} as const;
+
+/** Take `--tables|--functions|--watchlists PATH` (or `=PATH`) and `--no-config` out of a command's arguments (not after `--`). */
 export function takeWorkspaceArgs(argv: readonly string[]): WorkspaceArgs {
   const rest: string[] = [];
-  const tablePaths: string[] = [];
+  const lists: Record<keyof typeof WORKSPACE_PATH_OPTIONS, string[]> = { tables: [], functions: [], watchlists: [] };
   let noConfig = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -56,13 +67,14 @@ export function takeWorkspaceArgs(argv: readonly string[]): WorkspaceArgs {
       rest.push(...argv.slice(i));
       break;
     }
+    const [flag, inline] = a.startsWith('--') ? (a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined]) : ['', undefined];
     if (a === '--no-config') noConfig = true;
-    else if (a === '--tables') {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError('--tables needs a value: a table file or a folder of them');
-      tablePaths.push(v);
-    } else if (a.startsWith('--tables=')) tablePaths.push(a.slice('--tables='.length));
-    else rest.push(a);
+    else if (Object.hasOwn(WORKSPACE_PATH_OPTIONS, flag)) {
+      const key = flag as keyof typeof WORKSPACE_PATH_OPTIONS;
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`--${key} needs a value: ${WORKSPACE_PATH_OPTIONS[key]}`);
+      lists[key].push(v);
+    } else rest.push(a);
   }
-  return { rest, tablePaths, noConfig };
+  return { rest, tablePaths: lists.tables, functionPaths: lists.functions, watchlistPaths: lists.watchlists, noConfig };
 }

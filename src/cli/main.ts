@@ -40,8 +40,11 @@ usage:
 targets (T): ${TARGETS.join(', ')} or all (the default, unless detc.config.yaml sets targets:). Paths default to rules/.
 workspace (every command): --tables FILE|DIR (repeatable) declares your own tables: detc's table JSON,
   Sentinel's CustomTables JSON, or \`T | getschema\` output as CSV or JSON (the file named after the table).
+  --functions FILE|DIR (repeatable) declares workspace functions (parsers) rules call: KQL body files
+  (.kql/.txt/.csl, named by the file), ASIM parser YAML, Sentinel function YAML or signature-only JSON.
+  --watchlists DIR (repeatable) gives _GetWatchlist('alias') its items: <alias>.csv with a header row.
   detc.config.yaml (or .yml), found from the current folder upwards to the repository's root, declares
-  tables:, qradarMappings: and targets: once for a rules repository; --no-config ignores it.
+  tables:, functions:, watchlists:, qradarMappings: and targets: once for a rules repository; --no-config ignores it.
 QRadar options: --allow-approximation NAME (drop-list-aggregates, drop-unmapped-columns),
   --qradar-mappings FILE|DIR (your own mapping files; each overrides the bundled mapping of its table).
 
@@ -96,8 +99,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
  * config or table files are printed first; errors among them stop the command (exit 2).
  */
 async function inWorkspace(command: string, argv: readonly string[], io: CliIO, run: (argv: string[], ws: Workspace) => number | Promise<number>): Promise<number> {
-  const { rest, tablePaths, noConfig } = takeWorkspaceArgs(argv);
-  const ws = loadWorkspace({ tablePaths, noConfig });
+  const { rest, tablePaths, functionPaths, watchlistPaths, noConfig } = takeWorkspaceArgs(argv);
+  const ws = loadWorkspace({ tablePaths, functionPaths, watchlistPaths, noConfig });
   for (const d of ws.diagnostics) io.err(formatDiagnostic(d, undefined, io.color));
   if (hasErrors(ws.diagnostics)) {
     io.err(`detc ${command}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);

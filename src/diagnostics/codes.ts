@@ -61,6 +61,8 @@ export const Facts = {
   NotTabular: fact('DTC3011', 'error', '{0}'),
   BadRegex: fact('DTC3012', 'error', 'invalid regular expression {0}: {1}'),
   ConstantRequired: fact('DTC3013', 'error', '{0} must be a constant'),
+  FunctionInvalid: fact('DTC3014', 'error', '{0}'),
+  FunctionSignatureUsed: fact('DTC3015', 'warning', '{0}'),
 
   // KQL backend
   KustoDiagnostic: fact('DTC4001', 'error', 'Kusto.Language {0}: {1}'),
@@ -80,6 +82,8 @@ export const Facts = {
   ConfigInvalid: fact('DTC7001', 'error', '{0}'),
   TableFileInvalid: fact('DTC7002', 'error', '{0}'),
   TableWarning: fact('DTC7003', 'warning', '{0}'),
+  FunctionFileInvalid: fact('DTC7004', 'error', '{0}'),
+  WatchlistFileInvalid: fact('DTC7005', 'error', '{0}'),
 } as const;
 
 export type FactName = keyof typeof Facts;

@@ -10,7 +10,10 @@ import { functionNames, lookup, TYPE_NAMES } from '../catalog/catalog.js';
 import type { AggregateEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import { coerce } from '../semantics/values.js';
-import type { TableCatalog } from './tables.js';
+import { isScalarType, type TableCatalog } from './tables.js';
+import { parseQuery } from '../query/parser.js';
+import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import { FUNCTION_ADVICE, functionsOf, relocate, standInTable, WATCHLIST_ADVICE, watchlistsOf, type FunctionParam } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
@@ -41,6 +44,9 @@ const KNOWN_UNSUPPORTED = new Set([
   'has_any_ipv4', 'has_ipv4', 'make_datetime', 'todatetime', 'array_split', 'bag_remove_keys', 'bag_merge', 'treepath', 'tostring',
 ].filter((n) => lookup(n) === undefined));
 
+/** Problems that do not stop binding. */
+const WARNINGS = new Set<FactName>(['DuplicateLet', 'FunctionSignatureUsed']);
+
 /** A let whose value failed to bind is 'failed': references to it are not reported again. */
 type LetBinding = { kind: 'scalar'; type: ScalarType } | { kind: 'tabular'; schema: Schema } | { kind: 'failed' };
 
@@ -51,7 +57,7 @@ export interface BindResult {
 
 /** `failedLets`: let names whose statements did not parse (references are not reported again). */
 export function bindQuery(ast: A.QueryAst, tables: TableCatalog, queryText: string, failedLets: readonly string[] = [], bodyFailed = false): BindResult {
-  const binder = new Binder(tables, queryText);
+  const binder = new Binder(tables, queryText, { calls: { count: 0 }, stack: [], localFunctions: new Map() });
   binder.bodyFailed = bodyFailed;
   for (const name of failedLets) binder.markFailed(name);
   return binder.bind(ast);
@@ -64,10 +70,14 @@ class Binder {
   /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
   private serializedInput = false;
   private windowAllowed = false;
-  /** Tabular lets made by `as Name` (issue 27), placed before the statement that wrote them. */
-  private readonly hoisted: Let[] = [];
 
-  constructor(private readonly tables: TableCatalog, private readonly text: string) {}
+  constructor(private readonly tables: TableCatalog, private readonly text: string, private readonly scope: FunctionScope) {}
+
+  /** Lets made from the bodies of functions called by the statement being bound (see bindFunction), and by `as Name` (issue 27). */
+  private readonly hoisted: Let[] = [];
+  /** Set when binding a scalar user-defined function's body. */
+  acceptScalarBody = false;
+  scalarResult?: ScalarExpr;
 
   /** Set when the final expression did not parse: its absence is not reported again. */
   bodyFailed = false;
@@ -79,11 +89,16 @@ class Binder {
   bind(ast: A.QueryAst): BindResult {
     const lets: Let[] = [];
     for (const stmt of ast.lets) {
+      if (stmt.function) {
+        this.defineLocalFunction(stmt, stmt.function);
+        continue;
+      }
       if (this.lets.has(stmt.name)) this.report('DuplicateLet', [stmt.name], stmt.nameSpan);
       // `let T = materialize(<tabular>)`: the tabular expression, marked to be written back.
       const m = stmt.value.source;
       const materialized = stmt.value.ops.length === 0 && m.kind === 'call' && m.name === 'materialize' && m.args.length === 1;
       const bound = this.bindPipe(materialized ? (m as A.CallExpr).args[0]! : stmt.value, []);
+      lets.push(...this.hoisted.splice(0));
       if (materialized && bound && !('source' in bound)) {
         this.report('NotTabular', ['materialize() takes a tabular expression'], stmt.value.span);
         this.lets.set(stmt.name, { kind: 'failed' });
@@ -93,7 +108,6 @@ class Binder {
         this.lets.set(stmt.name, { kind: 'failed' });
         continue;
       }
-      lets.push(...this.hoisted.splice(0)); // `as` names made while binding this statement come first
       if ('source' in bound) {
         lets.push({ kind: 'tabular', name: stmt.name, value: bound, materialized, span: stmt.span });
         this.lets.set(stmt.name, { kind: 'tabular', schema: bound.schema });
@@ -109,12 +123,16 @@ class Binder {
       return { problems: this.problems };
     }
     const body = this.bindPipe(ast.body, []);
+    lets.push(...this.hoisted.splice(0));
+    if (body && !('source' in body) && this.acceptScalarBody) {
+      this.scalarResult = body;
+      return { problems: this.problems };
+    }
     if (body && !('source' in body)) {
       this.report('NotTabular', ['the query must end with a tabular expression (a table and operators), not a scalar'], ast.body.span);
       return { problems: this.problems };
     }
-    if (!body || this.problems.some((p) => p.fact !== 'DuplicateLet')) return { problems: this.problems };
-    lets.push(...this.hoisted.splice(0));
+    if (!body || this.problems.some((p) => !WARNINGS.has(p.fact))) return { problems: this.problems };
     return { ir: { lets, body, tables: [...this.tablesUsed] }, problems: this.problems };
   }
 
@@ -130,9 +148,10 @@ class Binder {
   private isTabularSource(e: A.Expr, row: Schema): boolean {
     if (e.kind === 'unsupportedSource' || e.kind === 'union' || e.kind === 'datatable' || e.kind === 'print' || e.kind === 'range' || e.kind === 'externaldata') return true;
     if (e.kind === 'paren') return e.inner.ops.length > 0 || this.isTabularSource(e.inner.source, row);
-    if (e.kind !== 'name' || row.some((c) => c.name === e.name)) return false;
+    if (e.kind === 'call') return this.isTabularFunction(e.name);
+    if (e.kind !== 'name' || row.some((c) => c.name === e.name) || this.scope.params?.has(e.name)) return false;
     const l = this.lets.get(e.name);
-    return l ? l.kind !== 'scalar' : this.tables.get(e.name) !== undefined;
+    return l ? l.kind !== 'scalar' : this.tables.get(e.name) !== undefined || this.isTabularFunction(e.name);
   }
 
   /** Bind a pipe as tabular (returns Tabular) or scalar (returns ScalarExpr). */
@@ -144,7 +163,7 @@ class Binder {
     }
     if (p.ops.length === 0 && !this.isTabularSource(p.source, row)) {
       const src = p.source;
-      if (src.kind === 'name' && row.length === 0 && !this.lets.has(src.name)) {
+      if (src.kind === 'name' && row.length === 0 && !this.lets.has(src.name) && !this.scope.params?.has(src.name)) {
         this.reportUnknownSource(src);
         return undefined;
       }
@@ -155,7 +174,7 @@ class Binder {
 
   private reportUnknownSource(e: A.NameExpr): void {
     const names = [...this.tables.names(), ...[...this.lets.keys()]];
-    this.report('UnknownTable', [e.name, didYouMean(e.name, names), this.tables.unknownTableAdvice()], e.span);
+    this.report('UnknownTable', [e.name, didYouMean(e.name, [...names, ...functionsOf(this.tables).keys()]), `${this.tables.unknownTableAdvice()}; ${FUNCTION_ADVICE}`], e.span);
   }
 
   private tabular(p: A.PipeExpr): Tabular | undefined {
@@ -226,6 +245,7 @@ class Binder {
     if (e.kind === 'range') return this.bindRange(e);
     if (e.kind === 'externaldata') return this.bindExternalData(e);
     if (e.kind === 'call' && this.lets.get(e.name)?.kind === 'failed') return undefined; // already reported
+    if (e.kind === 'call') return this.functionSource(e);
     if (e.kind !== 'name') {
       this.report('NotTabular', ['expected a table name or a tabular let before |'], e.span);
       return undefined;
@@ -238,6 +258,7 @@ class Binder {
       return undefined;
     }
     const t = this.tables.get(e.name);
+    if (!t && this.isTabularFunction(e.name)) return this.functionSource(e);
     if (!t) {
       this.reportUnknownSource(e);
       return undefined;
@@ -864,6 +885,10 @@ class Binder {
   }
 
   private reportUnknownFunction(e: A.CallExpr): void {
+    if (e.name === '_GetWatchlist' || functionsOf(this.tables).has(e.name)) {
+      this.report('NotTabular', [`${e.name}(...) is a tabular function: use it as a table (${e.name}(...) | ...), not as a scalar`], e.nameSpan);
+      return;
+    }
     if (KNOWN_UNSUPPORTED.has(e.name)) {
       this.report('UnknownFunction', [e.name, ' (a Kusto function detc does not compile yet)'], e.nameSpan);
       return;
@@ -879,6 +904,8 @@ class Binder {
       case 'name': {
         const c = row.find((x) => x.name === e.name);
         if (c) return { kind: 'column', name: c.name, type: c.type, span: e.span };
+        const param = this.scope.params?.get(e.name);
+        if (param) return param;
         const l = this.lets.get(e.name);
         if (l?.kind === 'scalar') return { kind: 'letRef', name: e.name, type: l.type, span: e.span };
         if (l?.kind === 'failed') return undefined; // already reported at the let
@@ -951,7 +978,8 @@ class Binder {
 
   private call(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
     if (this.lets.get(e.name)?.kind === 'failed') return undefined; // a let function already reported
-    if (WINDOW_FUNCTIONS.has(e.name)) return this.windowCall(e, row);
+    if (WINDOW_FUNCTIONS.has(e.name) && !this.scope.localFunctions.has(e.name)) return this.windowCall(e, row);
+    if (this.scope.localFunctions.has(e.name)) return this.scalarFunctionCall(e, row);
     const typeName = TYPE_NAMES[e.name];
     if (typeName && e.args.length === 1) return this.typedLiteral(e, typeName, row);
     const entry = lookup(e.name);
@@ -964,6 +992,9 @@ class Binder {
       return undefined;
     }
     if (!this.checkArity(e, entry)) return undefined;
+    if (entry.name === 'column_ifexists' || entry.name === 'columnifexists') return this.columnIfExists(e, entry.name, row);
+    if (entry.name === 'typeof') return this.typeOf(e);
+    if (entry.name === 'toscalar') return this.toScalar(e, row);
     const args: ScalarExpr[] = [];
     for (const a of e.args) {
       const bound = this.bindPipe(a, row);
@@ -979,6 +1010,58 @@ class Binder {
       return undefined;
     }
     return this.typed(entry.name, args, e.span);
+  }
+
+  /**
+   * `column_ifexists("Name", default)`: its type is the column's when the row has it, else the
+   * default's, so it is resolved here. Bound as the call with the column in place of the default
+   * when the column exists (the emitted KQL then names the column, which Kusto accepts only if the
+   * workspace has it too: a schema difference shows at deployment, not as silently other rows).
+   */
+  private columnIfExists(e: A.CallExpr, fn: string, row: Schema): ScalarExpr | undefined {
+    const name = this.bindPipe(e.args[0]!, row);
+    if (!name || 'source' in name || name.kind !== 'literal' || typeof name.value !== 'string') {
+      if (name) this.report('ConstantRequired', [`${fn}'s first argument (the column name)`], e.args[0]!.span);
+      return undefined;
+    }
+    const column = row.find((c) => c.name === name.value);
+    let value: ScalarExpr | undefined;
+    if (column) value = col(column, e.args[1]!.span);
+    else {
+      const bound = this.bindPipe(e.args[1]!, row);
+      if (!bound || 'source' in bound) {
+        if (bound) this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], e.args[1]!.span);
+        return undefined;
+      }
+      value = bound;
+    }
+    return this.typed(fn, [name, value], e.span);
+  }
+
+  /** `toscalar(T | ...)`: the first column of the table's first row; of a scalar, the scalar itself. */
+  private toScalar(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
+    const bound = this.bindPipe(e.args[0]!, row);
+    if (!bound) return undefined;
+    if (!('source' in bound)) return bound;
+    if (bound.schema.length === 0) {
+      this.report('NotTabular', ['the table given to toscalar has no columns'], e.args[0]!.span);
+      return undefined;
+    }
+    return this.typed('toscalar', [{ kind: 'subquery', query: bound, type: bound.schema[0]!.type, span: e.args[0]!.span }], e.span);
+  }
+
+  /**
+   * `typeof(T)`, the argument that gives extract/extract_json their result type: a call without
+   * arguments whose type is T (the catalog's type rules see types only).
+   */
+  private typeOf(e: A.CallExpr): ScalarExpr | undefined {
+    const arg = e.args[0]!;
+    const type = arg.ops.length === 0 && arg.source.kind === 'name' ? TYPE_NAMES[arg.source.name] : undefined;
+    if (!type) {
+      this.report('TypeMismatch', [`typeof needs a type name (string, long, int, real, bool, datetime, timespan, guid, dynamic)`], arg.span);
+      return undefined;
+    }
+    return { kind: 'call', fn: 'typeof', args: [], type, span: e.span };
   }
 
   /** `long(5)`, `datetime(null)`, `timespan(1d)`, `bool(true)`. */
@@ -1039,6 +1122,220 @@ class Binder {
     }
     return { kind: 'subquery', query: b, type: b.schema[0]!.type, span: item.span };
   }
+
+  // ---- Functions: workspace functions, user-defined functions (let f = (...) {...}), watchlists ----
+
+  /** Whether `name` is a function that returns a table (a workspace function or a tabular local one). */
+  private isTabularFunction(name: string): boolean {
+    if (name === '_GetWatchlist' || name === 'table' || functionsOf(this.tables).has(name)) return true;
+    return this.scope.localFunctions.get(name)?.tabular === true;
+  }
+
+  private defineLocalFunction(stmt: A.LetStmt, f: A.FunctionLiteral): void {
+    const params: FunctionParam[] = [];
+    for (const p of f.params) {
+      const type = p.type === 'tabular' ? 'tabular' : p.type === 'double' ? 'real' : isScalarType(p.type) ? p.type : undefined;
+      if (!type) {
+        this.report('TypeMismatch', [`parameter ${p.name} of ${stmt.name} has unknown type '${p.type}'`], stmt.nameSpan);
+        this.lets.set(stmt.name, { kind: 'failed' });
+        return;
+      }
+      params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
+    }
+    // Tabular when its body's last statement reads a table (its first word is a table, let or function).
+    const last = f.body.split(';').map((x) => x.trim()).filter(Boolean).pop() ?? '';
+    const first = /^\(*\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(last)?.[1] ?? '';
+    const tabular = last.includes('|') || this.isTabularSource({ kind: 'name', name: first, span: stmt.nameSpan }, []) || this.isTabularFunction(first);
+    this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, bodyOffset: f.bodyOffset, tabular, lets: this.lets });
+  }
+
+  /** The bound arguments of a call, by parameter (defaults filled in), or undefined after reporting. */
+  private callArguments(e: A.CallExpr | A.NameExpr, params: readonly FunctionParam[], row: Schema): Map<string, ScalarExpr> | undefined {
+    const args = e.kind === 'call' ? e.args : [];
+    const names = e.kind === 'call' ? e.argNames ?? [] : [];
+    const given = new Map<string, A.PipeExpr>();
+    for (const [i, a] of args.entries()) {
+      const named = names[i];
+      const param = named ? params.find((p) => p.name === named.name) : params[i];
+      if (!param) {
+        if (named) this.report('UnknownName', [named.name, ` (not a parameter of ${e.name}${didYouMean(named.name, params.map((p) => p.name))}; its parameters: ${params.map((p) => p.name).join(', ') || 'none'})`], named.span);
+        else this.report('WrongArgCount', [e.name, `at most ${params.length}`, args.length], e.span);
+        return undefined;
+      }
+      given.set(param.name, a);
+    }
+    const out = new Map<string, ScalarExpr>();
+    for (const p of params) {
+      if (p.type === 'tabular') {
+        this.report('FunctionInvalid', [`${e.name} takes a tabular parameter (${p.name}), which detc does not compile yet`], e.span);
+        return undefined;
+      }
+      const a = given.get(p.name);
+      let bound: Tabular | ScalarExpr | undefined;
+      if (a) bound = this.bindPipe(a, row);
+      else if (p.default !== undefined) bound = this.constantDefault(e, p);
+      else {
+        this.report('FunctionInvalid', [`${e.name} needs a value for its parameter ${p.name} (${p.type}), which has no default`], e.span);
+        return undefined;
+      }
+      if (!bound) return undefined;
+      if ('source' in bound) {
+        this.report('NotTabular', [`${e.name}'s parameter ${p.name} takes a scalar, not a table`], a?.span ?? e.span);
+        return undefined;
+      }
+      // A typed null or an argument of another type is taken as the parameter's type, as Kusto converts.
+      out.set(p.name, bound.kind === 'literal' && bound.value === null ? { ...bound, type: p.type } : bound);
+    }
+    return out;
+  }
+
+  /** A parameter's default (KQL text from the function's declaration), bound on its own. */
+  private constantDefault(e: A.CallExpr | A.NameExpr, p: FunctionParam): ScalarExpr | undefined {
+    const parsed = parseQuery(p.default!);
+    const binder = new Binder(this.tables, p.default!, { ...this.scope, params: undefined, localFunctions: new Map() });
+    binder.acceptScalarBody = true;
+    const r = parsed.problems.length ? undefined : (binder.bind(parsed.ast), binder.scalarResult);
+    if (!r || binder.problems.length) {
+      this.report('FunctionInvalid', [`the default of ${e.name}'s parameter ${p.name} (${p.default}) is not a constant detc can read`], e.span);
+      return undefined;
+    }
+    return relocate(r, e.span, new Map());
+  }
+
+  /** A workspace function, user-defined function or watchlist as a query source. */
+  private functionSource(e: A.CallExpr | A.NameExpr): Source | undefined {
+    if (e.name === '_GetWatchlist') return this.watchlistSource(e);
+    if (e.name === 'table' && e.kind === 'call') return this.tableByName(e);
+    const local = this.scope.localFunctions.get(e.name);
+    const ws = functionsOf(this.tables).get(e.name);
+    if (!local && !ws) {
+      if (e.kind === 'call') this.report('UnknownFunction', [e.name, `${didYouMean(e.name, [...functionsOf(this.tables).keys()])}; ${FUNCTION_ADVICE}`], e.nameSpan);
+      else this.reportUnknownSource(e);
+      return undefined;
+    }
+    const params = local?.params ?? ws!.params;
+    if (this.scope.stack.includes(e.name)) {
+      this.report('FunctionInvalid', [`function ${e.name} calls itself (${[...this.scope.stack, e.name].join(' -> ')}); Kusto does not allow recursive functions`], e.span);
+      return undefined;
+    }
+    const args = this.callArguments(e, params, []);
+    if (!args) return undefined;
+    const call = this.source(e.span);
+    if (!local && ws!.body === undefined) {
+      // Signature only: the declared columns; its rows are the events keyed by its name.
+      return { kind: 'table', table: e.name, span: e.span, schema: ws!.columns ?? [], call };
+    }
+    const body = local ? local.body : ws!.body!;
+    const stand = local ? undefined : ws!.columns ? { columns: ws!.columns, from: 'its signature' } : standInTable(this.tables, e.name) && { columns: standInTable(this.tables, e.name)!.columns, from: `the table ${e.name} (${standInTable(this.tables, e.name)!.source ?? 'declared'})` };
+    const bound = this.bindFunctionBody(e, body, args, local, false, stand !== undefined);
+    if (bound && 'fallback' in bound && stand) {
+      // The body uses what detc does not compile: its declared columns stand in for its output.
+      this.report('FunctionSignatureUsed', [`${bound.fallback}; the columns of ${stand.from} are used instead, and the JS evaluator reads its output from events keyed '${e.name}'`], e.span);
+      return { kind: 'table', table: e.name, span: e.span, schema: stand.columns, call };
+    }
+    if (!bound || !('ir' in bound) || !bound.ir) return undefined;
+    const n = ++this.scope.calls.count;
+    const resultName = `${e.name}#${n}`;
+    const renames = new Map(bound.ir.lets.map((l) => [l.name, `${resultName}.${l.name}`] as const));
+    const mark = local ? {} : { fromFunction: e.name };
+    for (const l of bound.ir.lets) this.hoisted.push({ ...relocate(l, e.span, renames), name: renames.get(l.name)!, ...mark });
+    const value = relocate(bound.ir.body, e.span, renames);
+    this.hoisted.push({ kind: 'tabular', name: resultName, value, span: e.span, ...mark, ...(local ? {} : { functionOutput: e.name }) });
+    for (const t of bound.ir.tables) this.tablesUsed.add(t);
+    return { kind: 'letTable', name: resultName, span: e.span, schema: value.schema, ...(local ? {} : { call }) };
+  }
+
+  /** Bind a function's body with `args` for its parameters; its problems are reported here. */
+  private bindFunctionBody(e: A.CallExpr | A.NameExpr, body: string, args: Map<string, ScalarExpr>, local: LocalFunction | undefined, scalar = false, canFallBack = false): (BindResult & { scalar?: ScalarExpr }) | { fallback: string } | undefined {
+    const parsed = parseQuery(body);
+    // A user-defined function also sees the parameters of the function it is declared in.
+    const params = local && this.scope.params ? new Map([...this.scope.params, ...args]) : args;
+    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], params, localFunctions: local ? this.scope.localFunctions : new Map() };
+    const binder = new Binder(this.tables, body, scope);
+    // A user-defined function sees the query's lets declared before it.
+    if (local) for (const [k, v] of local.lets) binder.lets.set(k, v);
+    binder.acceptScalarBody = scalar;
+    const result = binder.bind(parsed.ast);
+    const problems = [...parsed.problems.map((p) => ({ message: p.message, span: p.span })), ...result.problems.filter((p) => !WARNINGS.has(p.fact)).map((p) => ({ message: makeDiagnostic(p.fact, p.args).message, span: p.span }))];
+    if (problems.length === 0) return { ...result, scalar: binder.scalarResult };
+    const first = problems[0]!;
+    if (local) {
+      const at = { start: local.bodyOffset + first.span.start, end: local.bodyOffset + first.span.end };
+      this.report('FunctionInvalid', [`in the body of ${e.name}: ${first.message}`], at);
+    } else {
+      const ws = functionsOf(this.tables).get(e.name)!;
+      const line = (ws.bodyLine ?? 1) + body.slice(0, first.span.start).split('\n').length - 1;
+      const message = `workspace function ${e.name} (${ws.source}:${line}) does not compile: ${first.message}`;
+      if (canFallBack) return { fallback: message };
+      this.report('FunctionInvalid', [message], e.span);
+    }
+    return undefined;
+  }
+
+  /** A call of a scalar user-defined function: its body's expression with the arguments in place. */
+  private scalarFunctionCall(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
+    const local = this.scope.localFunctions.get(e.name)!;
+    if (local.tabular) {
+      this.report('NotTabular', [`${e.name} returns a table; use it as a query source, not as a scalar`], e.span);
+      return undefined;
+    }
+    const args = this.callArguments(e, local.params, row);
+    if (!args) return undefined;
+    const bound = this.bindFunctionBody(e, local.body, args, local, true);
+    if (!bound || 'fallback' in bound) return undefined;
+    if (!bound.scalar || (bound.ir?.lets.length ?? 0) > 0) {
+      this.report('FunctionInvalid', [`${e.name}'s body must be one scalar expression (lets inside a scalar function are not compiled yet)`], e.span);
+      return undefined;
+    }
+    return relocate(bound.scalar, e.span, new Map());
+  }
+
+  /** `table('Name')`: the table a constant string names (in functions: `table(tableName)` with the name passed in). */
+  private tableByName(e: A.CallExpr): Source | undefined {
+    const arg = e.args.length === 1 ? this.bindPipe(e.args[0]!, []) : undefined;
+    if (!arg || 'source' in arg || arg.kind !== 'literal' || typeof arg.value !== 'string') {
+      if (!arg || !('source' in arg) || e.args.length !== 1) this.report('FunctionInvalid', ["table() takes one argument, a constant string naming a table: table('SigninLogs')"], e.span);
+      return undefined;
+    }
+    const name = arg.value;
+    return this.bindSource({ kind: 'name', name, span: e.span });
+  }
+
+  /** `_GetWatchlist('alias')`: the watchlist's items, from the workspace's <alias>.csv. */
+  private watchlistSource(e: A.CallExpr | A.NameExpr): Source | undefined {
+    const arg = e.kind === 'call' && e.args.length === 1 && e.args[0]!.ops.length === 0 ? e.args[0]!.source : undefined;
+    if (!arg || arg.kind !== 'literal' || arg.literal.type !== 'string') {
+      this.report('FunctionInvalid', ["_GetWatchlist takes one argument, the watchlist's alias as a string literal: _GetWatchlist('Alias')"], e.span);
+      return undefined;
+    }
+    const alias = arg.literal.value as string;
+    const w = watchlistsOf(this.tables).get(alias);
+    if (!w) {
+      this.report('FunctionInvalid', [`unknown watchlist '${alias}'${didYouMean(alias, [...watchlistsOf(this.tables).keys()])}; ${WATCHLIST_ADVICE}`], arg.span);
+      return undefined;
+    }
+    const call = `_GetWatchlist(${JSON.stringify(alias).slice(1, -1).includes("'") ? JSON.stringify(alias) : `'${alias}'`})`;
+    return { kind: 'table', table: call, span: e.span, schema: w.columns, call, rows: w.rows };
+  }
+}
+
+/** What function bodies see: the call chain (for cycles), parameters, and user-defined functions. */
+interface FunctionScope {
+  /** Calls bound so far in the whole query (numbers the lets made from bodies). */
+  readonly calls: { count: number };
+  readonly stack: readonly string[];
+  readonly params?: ReadonlyMap<string, ScalarExpr>;
+  readonly localFunctions: Map<string, LocalFunction>;
+}
+
+interface LocalFunction {
+  readonly name: string;
+  readonly params: readonly FunctionParam[];
+  readonly body: string;
+  readonly bodyOffset: number;
+  readonly tabular: boolean;
+  /** The query's lets when it was declared (its body may use them). */
+  readonly lets: ReadonlyMap<string, LetBinding>;
 }
 
 /** Operators whose output is serialized, and those that keep serialized input so (issue 27). */

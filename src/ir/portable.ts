@@ -109,9 +109,10 @@ function tabular(t: Tabular): unknown {
   const s = t.source;
   // A table's columns are the one schema that cannot be derived. They are the catalog's own
   // (frozen, name and type only), kept as they are: their module layout is made once per table.
+  // A watchlist's items travel with the module (they are not events the caller has).
   const source =
     s.kind === 'table'
-      ? { kind: s.kind, table: s.table, schema: s.schema }
+      ? { kind: s.kind, table: s.table, schema: s.schema, ...(s.rows ? { rows: s.rows } : {}) }
       : s.kind === 'union'
         ? { ...s, span: NO_SPAN, schema: undefined, legs: s.legs.map((l) => ({ ...l, query: tabular(l.query) })) }
         : s.kind === 'letTable'
@@ -125,7 +126,7 @@ export function portableIr(ir: QueryIR): PortableIr {
     lets: ir.lets.map((l) =>
       l.kind === 'scalar'
         ? { kind: l.kind, name: l.name, value: expr(l.value) }
-        : { kind: l.kind, name: l.name, value: tabular(l.value), materialized: l.materialized },
+        : { kind: l.kind, name: l.name, value: tabular(l.value), materialized: l.materialized, ...(l.functionOutput ? { functionOutput: l.functionOutput } : {}) },
     ),
     body: tabular(ir.body),
     tables: ir.tables,
@@ -153,7 +154,7 @@ class Restorer {
     let source: Source;
     if (s.kind === 'table') {
       if (!Array.isArray(s.schema)) throw new TypeError(`the module's source table ${s.table} has no columns: rebuild the module`);
-      source = { kind: 'table', table: s.table, schema: s.schema as Column[], span: NO_SPAN };
+      source = { kind: 'table', table: s.table, schema: s.schema as Column[], span: NO_SPAN, ...(Array.isArray(s.rows) ? { rows: s.rows as Record<string, unknown>[] } : {}) };
     } else if (s.kind === 'union') {
       const legs = s.legs.map((l) => ({ ...l, query: this.tabular(l.query) }));
       source = { ...s, legs, span: NO_SPAN, schema: unionSchema(s.unionKind, legs.map((l) => l.query.schema), s.withSource) };

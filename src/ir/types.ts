@@ -126,9 +126,15 @@ export type TabularOp =
 /** An element of a bound parse pattern; `text` is a plain string (simple, relaxed) or a regex (regex). */
 export type ParseItem = { readonly kind: 'star' } | { readonly kind: 'text'; readonly text: string } | { readonly kind: 'column'; readonly name: string; readonly type: ScalarType; readonly explicitType: boolean };
 
+/**
+ * `call`: a workspace function or watchlist call as the query wrote it (`CiscoDuo`,
+ * `_Im_Dns(starttime=ago(1d))`), which KQL output keeps. A signature-only function or a watchlist
+ * is a `table` source named by the function (watchlist: by the call); `rows` are a watchlist's items.
+ * A function with a body is a `letTable` source of the let holding its bound body (see functions.ts).
+ */
 export type Source =
-  | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema }
-  | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema }
+  | { readonly kind: 'table'; readonly table: string; readonly span: Span; readonly schema: Schema; readonly call?: string; readonly rows?: readonly Readonly<Record<string, unknown>>[] }
+  | { readonly kind: 'letTable'; readonly name: string; readonly span: Span; readonly schema: Schema; readonly call?: string }
   | UnionSource
   /** `datatable(...)[...]`: `values` row by row, literals of the columns' types. */
   | { readonly kind: 'datatable'; readonly values: readonly ScalarExpr[]; readonly span: Span; readonly schema: Schema }
@@ -147,6 +153,9 @@ export type Source =
       readonly span: Span;
       readonly schema: Schema;
     };
+
+/** The function or watchlist call a table or let source was written as (other sources have none). */
+export const sourceCall = (s: Source): string | undefined => (s.kind === 'table' || s.kind === 'letTable' ? s.call : undefined);
 
 /** A leg of a union: its rows, and the value its rows get in the `withsource=` column. */
 export interface UnionLeg {
@@ -183,12 +192,19 @@ export interface Tabular {
   readonly schema: Schema;
 }
 
+/**
+ * `fromFunction`: a let made from a workspace or user-defined function's body (KQL output leaves it
+ * out: it writes the call). `functionOutput`: this let is that function's output, which the JS
+ * evaluator takes from events keyed by the function's name when the input has them.
+ */
 export type Let =
-  | { readonly kind: 'scalar'; readonly name: string; readonly value: ScalarExpr; readonly span: Span }
+  | { readonly kind: 'scalar'; readonly name: string; readonly value: ScalarExpr; readonly span: Span; readonly fromFunction?: string }
   | {
       readonly kind: 'tabular';
       readonly name: string;
       readonly value: Tabular;
+      readonly fromFunction?: string;
+      readonly functionOutput?: string;
       /** Written `materialize(...)`: evaluated once. (detc evaluates every tabular let once anyway.) */
       readonly materialized?: boolean;
       readonly span: Span;

@@ -19,6 +19,16 @@ export interface LetStmt {
   readonly nameSpan: Span;
   readonly value: PipeExpr;
   readonly span: Span;
+  /** `let f = (x:string, y:long = 5) { ... }`: a user-defined function (`value` is then just its name). */
+  readonly function?: FunctionLiteral;
+}
+
+/** A user-defined function's parameters and body, as written. */
+export interface FunctionLiteral {
+  readonly params: readonly { readonly name: string; readonly type: string; readonly default?: string }[];
+  /** The text between the braces, and where it starts in the query. */
+  readonly body: string;
+  readonly bodyOffset: number;
 }
 
 /** `expr | op | op ...`. With no operators it may still be a table name or a scalar. */
@@ -85,6 +95,8 @@ export interface CallExpr {
   readonly name: string;
   readonly nameSpan: Span;
   readonly args: PipeExpr[];
+  /** Names of named arguments (`f(x, name=value)`), by position; absent when none is named. */
+  readonly argNames?: (NameRef | undefined)[];
   readonly span: Span;
 }
 export interface BinaryExpr {

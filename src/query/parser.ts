@@ -4,7 +4,7 @@
  * the errors of the other statements. Operators detc does not compile yet are parsed loosely
  * (skipped to the next `|`) and reported by the binder with their location.
  */
-import { EmbeddedActionsParser, EOF, type IOrAlt, type IToken, type TokenType, type IParserErrorMessageProvider, type OrMethodOpts } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, tokenMatcher, type IOrAlt, type IToken, type TokenType, type IParserErrorMessageProvider, type OrMethodOpts } from 'chevrotain';
 import * as T from './lexer.js';
 import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
@@ -974,17 +974,22 @@ class KqlParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const name = this.CONSUME(T.Name);
-          let call: { args: PipeExpr[]; close: IToken } | undefined;
+          let call: { args: PipeExpr[]; argNames: (NameRef | undefined)[]; close: IToken } | undefined;
           this.OPTION(() => {
             this.CONSUME1(T.LParen);
             const args: PipeExpr[] = [];
-            this.MANY_SEP({ SEP: T.Comma, DEF: () => { const a = this.SUBRULE(this.pipeExpr); this.ACTION(() => args.push(a)); } });
+            const argNames: (NameRef | undefined)[] = [];
+            this.MANY_SEP({ SEP: T.Comma, DEF: () => {
+              const argName = this.SUBRULE(this.argumentName);
+              const a = this.SUBRULE(this.pipeExpr);
+              this.ACTION(() => { args.push(a); argNames.push(argName); });
+            } });
             const close = this.CONSUME1(T.RParen);
-            this.ACTION(() => { call = { args, close }; });
+            this.ACTION(() => { call = { args, argNames, close }; });
           });
           return this.ACTION((): Expr =>
             call
-              ? { kind: 'call', name: name.image, nameSpan: span(name), args: call.args, span: span(name, call.close) }
+              ? { kind: 'call', name: name.image, nameSpan: span(name), args: call.args, ...(call.argNames.some(Boolean) ? { argNames: call.argNames } : {}), span: span(name, call.close) }
               : { kind: 'name', name: name.image, span: span(name) },
           );
         },
@@ -1007,6 +1012,20 @@ class KqlParser extends EmbeddedActionsParser {
       },
       { ALT: () => { const t = this.CONSUME(T.Star); return this.ACTION(() => ({ kind: 'star' as const, span: span(t) })); } },
     ]));
+  });
+
+  /** `name =` before a named argument of a function call (`f(x, name=value)`); undefined when positional. */
+  private argumentName = this.RULE('argumentName', (): NameRef | undefined => {
+    let out: NameRef | undefined;
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Assign,
+      DEF: () => {
+        const n = this.CONSUME(T.Name);
+        this.CONSUME(T.Assign);
+        this.ACTION(() => { out = { name: n.image, span: span(n) }; });
+      },
+    });
+    return out;
   });
 
   private dynamicValue = this.RULE('dynamicValue', (): unknown => {
@@ -1125,9 +1144,20 @@ export function parseQuery(text: string): ParseResult {
       fail();
       continue;
     }
-    if (first.tokenType === T.Let && isLetFunction(stmt)) {
-      problems.push({ kind: 'unsupported', message: ': user-defined functions (let f = (...) {...}) are not compiled yet', span: span(first, stmt[1]!) });
-      fail();
+    if (first.tokenType === T.Let && isLetFunction(withoutView(stmt))) {
+      const f = letFunction(withoutView(stmt), text);
+      if ('problem' in f) {
+        problems.push(f.problem);
+        fail();
+      } else lets.push(f.stmt);
+      continue;
+    }
+    if (first.image === 'declare' && stmt[1]?.image === 'query_parameters') {
+      const declared = queryParameters(stmt, text);
+      if ('problem' in declared) {
+        problems.push(declared.problem);
+        bodyFailed = true;
+      } else lets.push(...declared.lets);
       continue;
     }
     const p = kqlParser();
@@ -1187,4 +1217,118 @@ function isLetFunction(stmt: IToken[]): boolean {
   const [, , eq, open, a, b] = stmt;
   if (eq?.tokenType !== T.Assign || open?.tokenType !== T.LParen) return false;
   return (a?.tokenType === T.RParen && b?.tokenType === T.LBrace) || b?.tokenType === T.Colon;
+}
+
+// ---- User-defined functions and query parameters -------------------------------------------
+
+type Problem = { problem: SyntaxProblem };
+
+/** `let f = view () {...}` declares a function like `let f = () {...}` (view only changes what union * sees). */
+function withoutView(stmt: IToken[]): IToken[] {
+  return stmt[3]?.image === 'view' && stmt[4]?.tokenType === T.LParen ? [...stmt.slice(0, 3), ...stmt.slice(4)] : stmt;
+}
+
+/** Parameters `(name:type [= default], ...)` from tokens[open] (a `(`); `end` is the index after `)`. */
+function parameterList(tokens: IToken[], open: number, text: string): { params: { name: string; type: string; default?: string; defaultTokens?: IToken[] }[]; end: number } | Problem {
+  const params: { name: string; type: string; default?: string; defaultTokens?: IToken[] }[] = [];
+  let i = open + 1;
+  const bad = (t: IToken | undefined, what: string): Problem => ({ problem: { kind: 'syntax', message: `${what} in the parameter list`, span: t ? span(t) : span(tokens[tokens.length - 1]!) } });
+  while (i < tokens.length && tokens[i]!.tokenType !== T.RParen) {
+    const name = tokens[i]!;
+    if (!tokenMatcher(name, T.Name)) return bad(name, `unexpected '${name.image}'`);
+    if (tokens[i + 1]?.tokenType !== T.Colon) return bad(tokens[i + 1], `expected ':' and a type after parameter '${name.image}'`);
+    i += 2;
+    // A type: a name, or a tabular schema in parentheses such as (*) or (a:string).
+    let type = '';
+    if (tokens[i]?.tokenType === T.LParen) {
+      const close = matching(tokens, i);
+      if (close < 0) return bad(tokens[i], 'unclosed (');
+      type = 'tabular';
+      i = close + 1;
+    } else if (tokens[i]) type = tokens[i++]!.image;
+    else return bad(undefined, 'expected a type');
+    let dflt: string | undefined;
+    let defaultTokens: IToken[] | undefined;
+    if (tokens[i]?.tokenType === T.Assign) {
+      const start = ++i;
+      for (let depth = 0; i < tokens.length; i++) {
+        const tt = tokens[i]!.tokenType;
+        if (depth === 0 && (tt === T.Comma || tt === T.RParen)) break;
+        if (tt === T.LParen || tt === T.LBracket || tt === T.LBrace) depth++;
+        else if (tt === T.RParen || tt === T.RBracket || tt === T.RBrace) depth--;
+      }
+      if (i === start) return bad(tokens[i], 'expected a default value');
+      defaultTokens = tokens.slice(start, i);
+      dflt = text.slice(defaultTokens[0]!.startOffset, tokenEnd(defaultTokens[defaultTokens.length - 1]!));
+    }
+    params.push({ name: name.image, type, default: dflt, defaultTokens });
+    if (tokens[i]?.tokenType === T.Comma) i++;
+    else if (tokens[i]?.tokenType !== T.RParen) return bad(tokens[i], `unexpected '${tokens[i]?.image ?? 'end of query'}'`);
+  }
+  if (i >= tokens.length) return bad(undefined, 'expected )');
+  return { params, end: i + 1 };
+}
+
+/** Index of the bracket closing the one at tokens[open], or -1. */
+function matching(tokens: IToken[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    const tt = tokens[i]!.tokenType;
+    if (tt === T.LParen || tt === T.LBracket || tt === T.LBrace) depth++;
+    else if ((tt === T.RParen || tt === T.RBracket || tt === T.RBrace) && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** `let f = (params) { body }`: the body is kept as text and bound at each call (binder.ts). */
+function letFunction(stmt: IToken[], text: string): { stmt: LetStmt } | Problem {
+  const [kw, name] = stmt as [IToken, IToken];
+  const list = parameterList(stmt, 3, text);
+  if ('problem' in list) return list;
+  const open = stmt[list.end];
+  if (open?.tokenType !== T.LBrace) return { problem: { kind: 'syntax', message: "expected '{' and the function's body after its parameters", span: span(open ?? stmt[stmt.length - 1]!) } };
+  const close = matching(stmt, list.end);
+  if (close < 0 || close !== stmt.length - 1) {
+    const at = close < 0 ? open : stmt[close + 1]!;
+    return { problem: { kind: 'syntax', message: close < 0 ? "the function's body has no closing '}'" : `unexpected '${at.image}' after the function's body (missing ';'?)`, span: span(at) } };
+  }
+  const bodyOffset = tokenEnd(open);
+  const nameRef = { name: name.image, span: span(name) };
+  return {
+    stmt: {
+      kind: 'let',
+      name: name.image,
+      nameSpan: nameRef.span,
+      value: { kind: 'pipe', source: { kind: 'name', name: name.image, span: nameRef.span }, ops: [], span: nameRef.span },
+      span: span(kw, stmt[close]!),
+      function: { params: list.params.map(({ name: n, type, default: d }) => ({ name: n, type, ...(d !== undefined ? { default: d } : {}) })), body: text.slice(bodyOffset, stmt[close]!.startOffset), bodyOffset },
+    },
+  };
+}
+
+/**
+ * `declare query_parameters(name:type [= default], ...)`: each parameter is a scalar let of its
+ * default (a parameter without one is null of its type: detc has no caller to supply it).
+ */
+function queryParameters(stmt: IToken[], text: string): { lets: LetStmt[] } | Problem {
+  if (stmt[2]?.tokenType !== T.LParen) return { problem: { kind: 'syntax', message: "expected '(' after query_parameters", span: span(stmt[2] ?? stmt[1]!) } };
+  const list = parameterList(stmt, 2, text);
+  if ('problem' in list) return list;
+  const lets: LetStmt[] = [];
+  for (const param of list.params) {
+    const at = { start: stmt[0]!.startOffset, end: tokenEnd(stmt[list.end - 1]!) };
+    let value: PipeExpr;
+    if (param.defaultTokens) {
+      const p = kqlParser();
+      p.input = param.defaultTokens;
+      p.problems = [];
+      value = p.pipeOnly();
+      if (p.errors.length) return { problem: { kind: 'syntax', message: `${p.errors[0]!.message} (default of ${param.name})`, span: span(param.defaultTokens[0]!) } };
+    } else {
+      const nul: PipeExpr = { kind: 'pipe', source: { kind: 'name', name: 'null', span: at }, ops: [], span: at };
+      value = { kind: 'pipe', source: { kind: 'call', name: param.type, nameSpan: at, args: [nul], span: at }, ops: [], span: at };
+    }
+    lets.push({ kind: 'let', name: param.name, nameSpan: at, value, span: at });
+  }
+  return { lets };
 }

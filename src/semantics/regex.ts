@@ -13,8 +13,22 @@ export interface KqlRegex {
   exec(s: string): (string | null)[] | null;
   /** Remove leading and trailing runs of matches (`trim`). */
   trim(s: string): string;
+  /** Remove a leading run of matches (`trim_start`). */
+  trimStart(s: string): string;
+  /** Remove a trailing run of matches (`trim_end`). */
+  trimEnd(s: string): string;
   /** Index of the first match, or -1. */
   indexOf(s: string): number;
+  /** Every non-overlapping match, left to right: its position and groups (index 0 = whole match). */
+  all(s: string): RegexMatch[];
+  /** Names of the groups, by group index (undefined for unnamed groups). */
+  groupNames(): (string | undefined)[];
+}
+
+export interface RegexMatch {
+  readonly start: number;
+  readonly end: number;
+  readonly groups: (string | null)[];
 }
 
 export type RegexResult = { ok: true; regex: KqlRegex } | { ok: false; error: string };
@@ -54,6 +68,14 @@ function compile(pattern: string): RegexResult {
   } catch (e) {
     return { ok: false, error: String((e as Error).message).replace(/^error parsing regexp: /, '') };
   }
+  const trimStart = (s: string): string => {
+    const l = lead.matcher(s);
+    return l.find() && l.start() === 0 ? s.slice(l.end()) : s;
+  };
+  const trimEnd = (s: string): string => {
+    const t = tail.matcher(s);
+    return t.find() ? s.slice(0, t.start()) : s;
+  };
   return {
     ok: true,
     regex: {
@@ -69,14 +91,27 @@ function compile(pattern: string): RegexResult {
         const m = re.matcher(s);
         return m.find() ? m.start() : -1;
       },
-      trim: (s) => {
-        let out = s;
-        const l = lead.matcher(out);
-        if (l.find() && l.start() === 0) out = out.slice(l.end());
-        const t = tail.matcher(out);
-        if (t.find()) out = out.slice(0, t.start());
+      all: (s) => {
+        const m = re.matcher(s);
+        const out: RegexMatch[] = [];
+        while (m.find()) {
+          const groups: (string | null)[] = [];
+          for (let i = 0; i <= m.groupCount(); i++) groups.push(m.group(i));
+          out.push({ start: m.start(), end: m.end(), groups });
+          // An empty match would be found again at the same place.
+          if (m.end() === m.start() && m.end() >= s.length) break;
+        }
         return out;
       },
+      groupNames: () => {
+        const names: (string | undefined)[] = [undefined];
+        names.length = re.groupCount() + 1;
+        for (const [name, index] of Object.entries(re.namedGroups())) names[index] = name;
+        return names;
+      },
+      trim: (s) => trimEnd(trimStart(s)),
+      trimStart,
+      trimEnd,
     },
   };
 }

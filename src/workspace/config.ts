@@ -5,8 +5,8 @@
  * or at the file system's root. Validated against schema/detc-config.schema.json; paths in it are
  * relative to the file.
  *
- * Keys that list paths are declared in PATH_LISTS: adding one (functions, watchlists) is an entry
- * there, one in WorkspaceConfig and its property in the schema.
+ * Keys that list paths are declared in PATH_LISTS: adding one is an entry there, one in
+ * WorkspaceConfig and its property in the schema.
  */
 import type { ErrorObject } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,13 +26,15 @@ export interface ConfigPath {
 export interface WorkspaceConfig {
   readonly file: string;
   readonly tables: readonly ConfigPath[];
+  readonly functions: readonly ConfigPath[];
+  readonly watchlists: readonly ConfigPath[];
   readonly qradarMappings: readonly ConfigPath[];
   /** Default targets (undefined: not set). */
   readonly targets?: readonly string[];
 }
 
 /** Config keys whose values are lists of paths relative to the config file. */
-const PATH_LISTS = ['tables', 'qradarMappings'] as const satisfies readonly (keyof WorkspaceConfig)[];
+const PATH_LISTS = ['tables', 'functions', 'watchlists', 'qradarMappings'] as const satisfies readonly (keyof WorkspaceConfig)[];
 /** Every key the schema allows (for "did you mean"). */
 const CONFIG_KEYS: readonly string[] = [...PATH_LISTS, 'targets'];
 
@@ -67,7 +69,9 @@ export function readConfigFile(file: string): { config?: WorkspaceConfig; diagno
   const base = dirname(file);
   const paths = (key: (typeof PATH_LISTS)[number]): ConfigPath[] =>
     (data[key] ?? []).map((p, i) => ({ path: resolve(base, p), namedAt: { file, ...source.at([key, i]) } }));
-  const config: WorkspaceConfig = { file, tables: paths('tables'), qradarMappings: paths('qradarMappings'), targets: data.targets };
+  const config: WorkspaceConfig = {
+    file, tables: paths('tables'), functions: paths('functions'), watchlists: paths('watchlists'), qradarMappings: paths('qradarMappings'), targets: data.targets,
+  };
   return { config, diagnostics: [] };
 }
 

@@ -11,13 +11,20 @@ import { existsSync } from 'node:fs';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { builtInTables, withStandardColumns, type TableCatalog, type TableSchema } from '../ir/tables.js';
 import { findConfigFile, readConfigFile, type WorkspaceConfig } from './config.js';
+import { withFunctions, type WorkspaceFunction } from '../ir/functions.js';
+import { readFunctionPaths } from './function-files.js';
 import { readTablePaths } from './table-files.js';
+import { readWatchlistPaths } from './watchlists.js';
 
 export interface WorkspaceOptions {
   /** Where the config search starts (default: the current folder). */
   readonly cwd?: string;
   /** --tables paths, after the config's. */
   readonly tablePaths?: readonly string[];
+  /** --functions paths, after the config's. */
+  readonly functionPaths?: readonly string[];
+  /** --watchlists paths, after the config's. */
+  readonly watchlistPaths?: readonly string[];
   /** --no-config: ignore any config file. */
   readonly noConfig?: boolean;
 }
@@ -48,10 +55,47 @@ export function loadWorkspace(options: WorkspaceOptions = {}): Workspace {
   }
   const paths = [...(config?.tables ?? []), ...(options.tablePaths ?? []).map((path) => ({ path }))];
   const builtIn = builtInTables();
-  if (paths.length === 0) return { configFile, config, tables: builtIn, diagnostics };
-  const read = readTablePaths(paths);
-  diagnostics.push(...read.diagnostics);
-  return { configFile, config, tables: builtIn.with(userTables(read.tables, builtIn, diagnostics)), diagnostics };
+  let tables = builtIn;
+  if (paths.length) {
+    const read = readTablePaths(paths);
+    diagnostics.push(...read.diagnostics);
+    tables = builtIn.with(userTables(read.tables, builtIn, diagnostics));
+  }
+  const functionPaths = [...(config?.functions ?? []), ...(options.functionPaths ?? []).map((path) => ({ path }))];
+  const watchlistPaths = [...(config?.watchlists ?? []), ...(options.watchlistPaths ?? []).map((path) => ({ path }))];
+  if (functionPaths.length || watchlistPaths.length) {
+    const fns = readFunctionPaths(functionPaths);
+    const wls = readWatchlistPaths(watchlistPaths);
+    diagnostics.push(...fns.diagnostics, ...wls.diagnostics);
+    tables = withFunctions(tables, byName(mergeSignatures(fns.functions), (f) => f.name, 'function', diagnostics), byName(wls.watchlists, (w) => w.alias, 'watchlist', diagnostics));
+  }
+  return { configFile, config, tables, diagnostics };
+}
+
+/**
+ * A function declared with a body in one file and by its signature in another (an ASIM parser and
+ * Sentinel's CustomFunctions JSON): one function with both; the signature's columns stand in for
+ * the body's output where the body does not compile.
+ */
+function mergeSignatures(functions: readonly WorkspaceFunction[]): WorkspaceFunction[] {
+  const withBody = new Map(functions.filter((f) => f.body !== undefined).map((f) => [f.name, f]));
+  const signatures = new Map(functions.filter((f) => f.body === undefined).map((f) => [f.name, f]));
+  return functions.flatMap((f) => {
+    if (f.body === undefined) return withBody.has(f.name) ? [] : [f];
+    const sig = signatures.get(f.name);
+    return [sig ? { ...f, columns: sig.columns } : f];
+  });
+}
+
+/** Definitions by name, the later of two winning, with a warning naming both files. */
+function byName<T extends { source: string }>(items: readonly T[], nameOf: (x: T) => string, what: string, diagnostics: Diagnostic[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const x of items) {
+    const earlier = out.get(nameOf(x));
+    if (earlier && earlier.source !== x.source) diagnostics.push(makeDiagnostic('TableWarning', [`${what} ${nameOf(x)} is declared again here; this one is used, not the one in ${earlier.source}`], { file: x.source }));
+    out.set(nameOf(x), x);
+  }
+  return out;
 }
 
 /** The user's tables by name, the later of two declarations winning; warnings for what they replace. */

@@ -165,7 +165,8 @@ export function referenceRun(ir: QueryIR, events: object[], now: number, windowM
               out.push(m);
             }
           }
-          rows = out.map((m) => new Map(op.schema.map((c) => [c.name, m.get(c.name) ?? null])));
+          // The side an outer join did not match: null, but "" for strings (never null in Kusto).
+          rows = out.map((m) => new Map(op.schema.map((c) => [c.name, m.get(c.name) ?? (c.type === 'string' ? '' : null)])));
           break;
         }
         case 'mv-expand': {

@@ -249,9 +249,10 @@ describe('join', () => {
     expect(q('inner')).toEqual([{ s: 'a', n: 1, s1: 'a', m: 2 }, { s: 'a', n: 2, s1: 'a', m: 2 }, { s: 'b', n: 3, s1: 'b', m: 3 }]);
   });
 
-  it('outer joins fill the missing side with nulls; semi and anti keep one side', () => {
-    expect(rows('T | where n == 4 | project s | join kind=leftouter (T | where n == 1 | project s, m = n) on s', events)).toEqual([{ s: 'c', s1: null, m: null }]);
-    expect(q('rightouter').slice(-2)).toEqual([{ s: null, n: null, s1: 'c', m: 4 }, { s: null, n: null, s1: '', m: 5 }]);
+  it('outer joins fill the missing side with nulls ("" for strings); semi and anti keep one side', () => {
+    // The unmatched right side's string column is "" (strings are never null in Kusto), the long null.
+    expect(rows('T | where n == 4 | project s | join kind=leftouter (T | where n == 1 | project s, m = n) on s', events)).toEqual([{ s: 'c', s1: '', m: null }]);
+    expect(q('rightouter').slice(-2)).toEqual([{ s: '', n: null, s1: 'c', m: 4 }, { s: '', n: null, s1: '', m: 5 }]);
     expect(q('leftsemi')).toEqual([{ s: 'a', n: 1 }, { s: 'a', n: 2 }, { s: 'b', n: 3 }]);
     expect(q('leftanti')).toEqual([]);
     expect(q('rightanti')).toEqual([{ s: 'c', m: 4 }, { s: '', m: 5 }]);

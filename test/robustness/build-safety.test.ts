@@ -128,9 +128,9 @@ describe('detc build --out: only a folder detc wrote, or an empty or missing one
     const before = fileTree(project);
     const build = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/detc.js'), 'build', '--no-kusto', ...args], { cwd: project, encoding: 'utf8' });
     const refusals: [string[], RegExp][] = [
-      [['--out', 'rules'], /will not replace rules \(\S+\): it is the rules' input rules; choose another --out/],
-      [['--out', link], /will not replace \S+link \(\S+rules\): it is the rules' input rules/],
-      [['rules/r.yaml', '--out', 'rules'], /it holds the rules' input rules\/r\.yaml/],
+      [['--out', 'rules'], /will not replace rules \(\S+\): it is the rule input 'rules' of this build; choose another --out/],
+      [['--out', link], /will not replace \S+link \(\S+rules\): it is the rule input 'rules'/],
+      [['rules/r.yaml', '--out', 'rules'], /it holds the rule input 'rules\/r\.yaml'/],
       [['--out', '.'], /will not replace \. \(\S+\): it is the current folder; choose another --out/],
       [['--out', '..'], /will not replace \.\. \(\S+\): it holds the current folder/],
       [['--out', project], /it is the current folder/],

@@ -64,11 +64,11 @@ describe('reading detc.config.yaml', () => {
 
   it('an empty file is an empty config', () => {
     const dir = project('empty', { 'detc.config.yaml': '' });
-    expect(readConfigFile(join(dir, 'detc.config.yaml'))).toEqual({ config: { file: join(dir, 'detc.config.yaml'), tables: [], qradarMappings: [], targets: undefined }, diagnostics: [] });
+    expect(readConfigFile(join(dir, 'detc.config.yaml'))).toEqual({ config: { file: join(dir, 'detc.config.yaml'), tables: [], functions: [], watchlists: [], qradarMappings: [], targets: undefined }, diagnostics: [] });
   });
 
   it('an unknown key is an error at the key, with "did you mean"', () => {
-    expect(configProblems('targets: [kql]\ntabels:\n  - t\n')).toEqual(["2:1 unknown key 'tabels' (did you mean 'tables'?); the keys are tables, qradarMappings, targets"]);
+    expect(configProblems('targets: [kql]\ntabels:\n  - t\n')).toEqual(["2:1 unknown key 'tabels' (did you mean 'tables'?); the keys are tables, functions, watchlists, qradarMappings, targets"]);
   });
 
   it('YAML syntax errors have the line and column', () => {
@@ -79,7 +79,7 @@ describe('reading detc.config.yaml', () => {
   it('wrong values are errors at the value', () => {
     expect(configProblems('targets: [kql, qradar]\n')).toEqual(['1:16 targets.1 must be one of kql, aql, js, all, got "qradar"']);
     expect(configProblems('tables: rules/tables\n')).toEqual(['1:9 tables must be array (a list: one "- item" per line)']);
-    expect(configProblems('- tables\n')).toEqual(['1:1 the config must be a mapping of keys (tables, qradarMappings, targets)']);
+    expect(configProblems('- tables\n')).toEqual(['1:1 the config must be a mapping of keys (tables, functions, watchlists, qradarMappings, targets)']);
   });
 });
 
@@ -126,6 +126,23 @@ describe('the command line in a project with detc.config.yaml', () => {
     const without = detc(join(p, 'rules'), 'check', 'syslog.yaml', '--no-config', '--target', 'aql');
     expect(without.status).toBe(1);
     expect(without.stdout).toContain('table Syslog has no QRadar mapping');
+  });
+
+  it("the config's functions and watchlists are used, relative to the config file; --functions/--watchlists add more", () => {
+    const p = project('cli-functions', {
+      'detc.config.yaml': 'targets: [kql, js]\nfunctions: [parsers]\nwatchlists: [watchlists]\n',
+      'parsers/FailedSsh.kql': '// alias as FailedSsh\nSyslog\n| where SyslogMessage has "Failed password"\n',
+      'watchlists/Servers.csv': 'Computer\nweb1\n',
+      'rules/ssh.yaml': ruleYaml("FailedSsh\n| where Computer in ((_GetWatchlist('Servers') | project SearchKey))\n| project Computer", 'tests:\n  - name: a server\n    now: 2025-03-01T12:00:00Z\n    events: [{TimeGenerated: 2025-03-01T11:00:00Z, Computer: web1, SyslogMessage: Failed password for root}, {TimeGenerated: 2025-03-01T11:00:00Z, Computer: pc2, SyslogMessage: Failed password}]\n    expect:\n      rows: [{Computer: web1}]\n'),
+    });
+    const checked = detc(join(p, 'rules'), 'check', 'ssh.yaml', '--no-kusto');
+    expect(checked.stdout + checked.stderr).toContain('1 ok, 0 with errors (0 errors, 0 warnings)');
+    const tested = detc(join(p, 'rules'), 'test', 'ssh.yaml');
+    expect(tested.stdout + tested.stderr).toContain('1 passed, 0 failed');
+    const without = detc(join(p, 'rules'), 'check', 'ssh.yaml', '--no-kusto', '--no-config', '--target', 'kql');
+    expect(without.stdout).toContain("unknown table 'FailedSsh'");
+    const added = detc(join(p, 'rules'), 'check', 'ssh.yaml', '--no-kusto', '--no-config', '--target', 'kql', '--functions', join(p, 'parsers'), '--watchlists', join(p, 'watchlists'));
+    expect(added.stdout).toContain('1 ok, 0 with errors');
   });
 
   it('an error in the config stops every command with exit 2 and file:line:col', () => {

@@ -259,7 +259,8 @@ class AqlParser extends EmbeddedActionsParser {
       },
       {
         ALT: () => {
-          this.CONSUME(Ident);
+          const name = this.CONSUME(Ident);
+          let isCall = false;
           // A function's arguments may be either kind (IF-like functions take conditions).
           this.OPTION(() => {
             this.CONSUME1(LP);
@@ -272,8 +273,9 @@ class AqlParser extends EmbeddedActionsParser {
                 ]),
             });
             this.CONSUME1(RP);
+            isCall = true;
           });
-          return 'value' as const;
+          return isCall && CONDITION_FUNCTIONS.has(name.image?.toUpperCase()) ? ('cond' as const) : ('value' as const);
         },
       },
       {
@@ -287,6 +289,9 @@ class AqlParser extends EmbeddedActionsParser {
     ])),
   );
 }
+
+/** Functions whose value is a condition (true/false), usable where AND/OR/WHERE need one. */
+const CONDITION_FUNCTIONS = new Set(['INCIDR']);
 
 let lexer: Lexer | undefined;
 let parser: AqlParser | undefined;

@@ -10,6 +10,8 @@ import type { Rule } from '../../rule/types.js';
 import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
+import { inlineFunctionBody } from '../../ir/functions.js';
+import { sourceCall } from '../../ir/types.js';
 import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
 
 export interface AqlOptions {
@@ -58,14 +60,22 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       return none;
     }
     const allowed = new Set([...ruleAllowed, ...(options.allow ?? [])]);
-    const table = ir.body.source.kind === 'table' ? ir.body.source.table : '';
+    // A workspace function's body goes into the query where it makes one pipeline (AQL has no functions).
+    const query = inlineFunctionBody(ir);
+    const table = query.body.source.kind === 'table' && query.body.source.call === undefined ? query.body.source.table : '';
     const mapping = mappingOf(table);
-    if (!mapping && table && !options.required) {
-      const reason = `table ${table} has no QRadar mapping (targets/qradar/${table}.yaml, or --qradar-mappings); ask for --target aql to make this an error`;
-      diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(ir.body.source.span)));
+    const fn = query.lets.find((l) => l.fromFunction)?.fromFunction ?? sourceCall(query.body.source)?.replace(/\(.*/s, '');
+    if (fn && !options.required) {
+      const reason = `workspace function ${fn} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); ask for --target aql to make this an error`;
+      diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
       return { ...none, summary: [stem, { skipped: reason }] };
     }
-    const t = translateToAql(ir, mapping, allowed, rule.queryPeriodMs);
+    if (!mapping && table && !options.required) {
+      const reason = `table ${table} has no QRadar mapping (targets/qradar/${table}.yaml, or --qradar-mappings); ask for --target aql to make this an error`;
+      diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
+      return { ...none, summary: [stem, { skipped: reason }] };
+    }
+    const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
     for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));

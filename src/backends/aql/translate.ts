@@ -8,9 +8,11 @@
 import { parseQuery } from '../../query/parser.js';
 import type { Span } from '../../query/ast.js';
 import type { Aggregate, QueryIR, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
+import { sourceCall } from '../../ir/types.js';
 import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
+import { formatIpv4Mask } from '../../semantics/ip.js';
 import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
 import type { ColumnMapping, TableMapping } from './mapping.js';
 
@@ -110,6 +112,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
   };
   let opSpan: Span | undefined;
   try {
+    const fn = ir.lets.find((l) => l.fromFunction) ?? (sourceCall(ir.body.source) !== undefined ? { fromFunction: sourceCall(ir.body.source)!.replace(/\(.*/s, ''), span: ir.body.source.span } : undefined);
+    if (fn) fail(`workspace function ${fn.fromFunction} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); give the rule a QRadar query of its own or skip it for QRadar`, fn.span);
     if (ir.lets.some((l) => l.kind === 'tabular')) fail('tabular let statements have no AQL equivalent (AQL is one SELECT)', ir.lets.find((l) => l.kind === 'tabular')!.span);
     const source = ir.body.source;
     if (source.kind !== 'table' && source.kind !== 'letTable') fail(`${source.kind} has no AQL equivalent: an AQL rule is one SELECT over one log source; write one rule per table`, source.span);
@@ -312,7 +316,15 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'between':
         case '!between': {
           const x = valueOnly(expr(a[0]!), e.span);
-          const positive = `${x.text} BETWEEN ${expr(a[1]!).text} AND ${expr(a[2]!).text}`;
+          let upper = expr(a[2]!).text;
+          if (a[1]!.type === 'datetime' && a[2]!.type === 'timespan') {
+            // `datetime .. timespan` is the datetime to the datetime plus the timespan (KQL's between).
+            const lo = constantOf(a[1]!);
+            const span = constantOf(a[2]!);
+            if (typeof lo !== 'number' || typeof span !== 'number') return fail('between a datetime and a timespan needs constants for AQL', e.span);
+            upper = String(lo + span);
+          }
+          const positive = `${x.text} BETWEEN ${expr(a[1]!).text} AND ${upper}`;
           return e.fn === 'between' ? cond(positive, 3) : negate(x.text, positive);
         }
         case 'in':
@@ -352,6 +364,16 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           const isText = x.type === 'string';
           if (e.fn === 'isempty') return cond(isText ? `(${x.text} IS NULL OR ${textOf(x)} = '')` : `${x.text} IS NULL`, isText ? 4 : 3);
           return cond(isText ? `(${x.text} IS NOT NULL AND ${textOf(x)} <> '')` : `${x.text} IS NOT NULL`, isText ? 4 : 3);
+        }
+        case 'ipv4_is_in_range':
+        case 'ipv4_is_in_any_range': {
+          // INCIDR('cidr', field) (IBM-QUOTE in AQL-FACTS) on an IP field; the ranges as network/prefix.
+          const x = valueOnly(expr(a[0]!), e.span);
+          if (x.column?.kind !== 'ip') return fail(`${e.fn}() is written as INCIDR, which needs an IP field; the address here is not one`, e.span);
+          const ranges = listConsts(a.slice(1), e.span).map((v) => formatIpv4Mask(toKqlString(v)));
+          if (ranges.some((r) => r === '')) return fail(`${e.fn}() needs IPv4 ranges such as '10.0.0.0/8' for AQL`, e.span);
+          const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${x.text})`);
+          return tests.length === 1 ? cond(tests[0]!, 3) : cond(`(${tests.join(' OR ')})`, 4);
         }
         case 'tolower':
           return val(`LOWER(${textOf(valueOnly(expr(a[0]!), e.span))})`, 'string');

@@ -7,7 +7,7 @@
  */
 import { aggregateEntry, distinctValues, type DistinctValues } from '../../catalog/catalog.js';
 import type { Accumulator, CallSite } from '../../catalog/types.js';
-import type { Aggregate, ScalarExpr } from '../../ir/types.js';
+import type { Aggregate, ScalarExpr, ScalarType } from '../../ir/types.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
 import type { Value } from '../../semantics/values.js';
 
@@ -33,6 +33,12 @@ export interface AggregatePlan {
 
 const result = (acc: Accumulator): Value => acc.result();
 
+/**
+ * make_set of these types keeps its own set: a dynamic array adds its elements (dcount counts the
+ * array as one value), and datetimes and timespans are listed as their text.
+ */
+const OWN_SET_TYPES = new Set<ScalarType>(['dynamic', 'datetime', 'timespan']);
+
 export function planAggregates(aggregates: readonly Aggregate[], site: (a: Aggregate) => CallSite): AggregatePlan {
   const states: AggregateState[] = [];
   const outputs: AggregateOutput[] = [];
@@ -43,7 +49,7 @@ export function planAggregates(aggregates: readonly Aggregate[], site: (a: Aggre
   for (const a of aggregates) {
     const entry = aggregateEntry(a.fn);
     const s = site(a);
-    if (!entry.distinct) {
+    if (!entry.distinct || (entry.distinct.result === 'values' && OWN_SET_TYPES.has(a.args[0]!.type))) {
       states.push({ create: entry.js(s), args: a.args });
       outputs.push({ state: states.length - 1, read: result, outputs: a.outputs.length, multi: entry.multiOutput === true });
       continue;

@@ -8,6 +8,7 @@ import type { Column, Let, QueryIR, Schema, Tabular, TabularOp } from '../../ir/
 import type { RunContext } from '../../catalog/types.js';
 import type { Value } from '../../semantics/values.js';
 import { jsonWithoutSpans } from '../../ir/json.js';
+import { functionOutputs, readFunctionsFromEvents, tableSources } from '../../ir/functions.js';
 import { planAggregates } from './aggregates.js';
 import { RunBudget, type EvaluationLimits } from './limits.js';
 import { generateRowBuilder } from './codegen.js';
@@ -118,7 +119,63 @@ export interface CompileOptions {
   readonly mode?: 'codegen' | 'closures';
 }
 
+/**
+ * The evaluator of a query. A query that calls workspace functions takes a function's output from
+ * the input when the input has it: events keyed by the function's name, or, in a single stream of
+ * events, those whose `Type` (the table column Log Analytics gives every row) is the function's
+ * name; otherwise the function's body runs over the underlying tables' events. A watchlist's
+ * items come with the query.
+ */
 export function compileQuery(ir: QueryIR, options: CompileOptions = {}): CompiledQuery {
+  const outputs = functionOutputs(ir);
+  const sources = tableSources(ir);
+  const watchlists = [...sources].filter(([, rows]) => rows !== undefined) as [string, readonly unknown[]][];
+  if (outputs.length === 0 && watchlists.length === 0) return compileQueryOnce(ir, options);
+  const plain = compileQueryOnce(ir, options);
+  const variants = new Map<string, CompiledQuery>();
+  const variant = (names: readonly string[]): CompiledQuery => {
+    if (names.length === 0) return plain;
+    const key = [...names].sort().join('\0');
+    let q = variants.get(key);
+    if (!q) variants.set(key, (q = compileQueryOnce(readFunctionsFromEvents(ir, new Set(names)), options)));
+    return q;
+  };
+  const tableNames = [...sources.keys()];
+  /** The query to run and its input: function outputs and watchlist items placed under their names. */
+  const prepare = (input: EventInput): [CompiledQuery, EventInput] => {
+    const keyed: Record<string, Iterable<unknown>> = Object.create(null);
+    let given: string[];
+    if (isEventStream(input)) {
+      const events = [...input];
+      const typeOf = (e: unknown) => (e !== null && typeof e === 'object' ? (e as { Type?: unknown }).Type : undefined);
+      given = outputs.filter((n) => events.some((e) => typeOf(e) === n));
+      const own = new Set(given);
+      const rest = given.length ? events.filter((e) => !own.has(typeOf(e) as string)) : events;
+      for (const name of tableNames) keyed[name] = rest;
+      for (const name of given) keyed[name] = events.filter((e) => typeOf(e) === name);
+    } else {
+      given = outputs.filter((n) => Object.prototype.hasOwnProperty.call(input, n));
+      Object.assign(keyed, input);
+    }
+    for (const [name, rows] of watchlists) keyed[name] = rows;
+    return [variant(given), keyed];
+  };
+  return {
+    schema: plain.schema,
+    run: (input, o) => {
+      const [query, events] = prepare(input);
+      return query.run(events, o);
+    },
+    open(o) {
+      const events: unknown[] = [];
+      return { push: (e) => void events.push(e), end: () => this.run(events, o) };
+    },
+  };
+}
+
+const isEventStream = (input: EventInput): input is Iterable<unknown> => typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function';
+
+function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
   const run: RunContext = { now: 0 };
   let state: RunState | undefined;
   const current = () => state!;

@@ -19,14 +19,23 @@ interface JoinRight {
   readonly rows: Row[];
   readonly get: Accessor[];
   readonly index: Map<string, number[]>;
+  /** The values of an unmatched row's right side. */
+  readonly missing: Value[];
 }
+
+/**
+ * The columns of the side an outer join did not match: null, but "" for strings, which are never
+ * null in Kusto (https://learn.microsoft.com/kusto/query/join-leftouter: the unmatched row's
+ * string columns are empty).
+ */
+const missingValues = (layout: Layout): Value[] => layout.columns.map((c) => (c.type === 'string' ? '' : null));
 
 /** `rowsOf`: a tabular expression's rows in the current run, and their layout. */
 export function joinStep(o: Extract<TabularOp, { op: 'join' }>, layout: Layout, rowsOf: (t: Tabular) => { rows: Row[]; layout: Layout }, budget: () => RunBudget): Step<JoinState> {
   const leftGet = layout.columns.map((c) => c.get);
   const leftKey = o.keys.map((k) => layout.columns.find((c) => c.name === k.left)!.get);
   const keyOf = (values: Value[]): string | undefined => (values.some((v) => v === null || v === undefined) ? undefined : groupKey(values));
-  const leftNulls = leftGet.map(() => null);
+  const leftMissing = missingValues(layout);
   /** The right side's rows, getters and key index, computed on the run's first left row. */
   const prepare = (s: JoinState): JoinRight => {
     if (s.right) return s.right;
@@ -41,7 +50,7 @@ export function joinStep(o: Extract<TabularOp, { op: 'join' }>, layout: Layout, 
       if (list) list.push(i);
       else index.set(k, [i]);
     });
-    s.right = { rows, get, index };
+    s.right = { rows, get, index, missing: missingValues(rl) };
     return s.right;
   };
   const rightValues = (right: JoinRight, i: number) => right.get.map((g) => g(right.rows[i]!));
@@ -74,7 +83,7 @@ export function joinStep(o: Extract<TabularOp, { op: 'join' }>, layout: Layout, 
           s.matched.add(i);
           next.push({ e: null, v: [...left, ...rightValues(right, i)] });
         }
-      } else if (o.kind === 'leftouter' || o.kind === 'fullouter') next.push({ e: null, v: [...left, ...right.get.map(() => null)] });
+      } else if (o.kind === 'leftouter' || o.kind === 'fullouter') next.push({ e: null, v: [...left, ...right.missing] });
     },
     end: (next, s) => {
       const right = prepare(s);
@@ -82,7 +91,7 @@ export function joinStep(o: Extract<TabularOp, { op: 'join' }>, layout: Layout, 
         const hit = s.matched.has(i);
         if (o.kind === 'rightsemi' && hit) next.push({ e: null, v: rightValues(right, i) });
         else if (o.kind === 'rightanti' && !hit) next.push({ e: null, v: rightValues(right, i) });
-        else if ((o.kind === 'rightouter' || o.kind === 'fullouter') && !hit) next.push({ e: null, v: [...leftNulls, ...rightValues(right, i)] });
+        else if ((o.kind === 'rightouter' || o.kind === 'fullouter') && !hit) next.push({ e: null, v: [...leftMissing, ...rightValues(right, i)] });
       });
       next.end();
     },

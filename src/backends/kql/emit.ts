@@ -12,7 +12,8 @@ const MAX_LINE = 100;
 const INDENT = '    ';
 
 export function emitKql(ir: QueryIR): string {
-  const lines = [...ir.lets.map(emitLet), emitTabular(ir.body, '')];
+  // A workspace function's body is in the workspace: the output keeps its call, not its lets.
+  const lines = [...ir.lets.filter((l) => !l.fromFunction).map(emitLet), emitTabular(ir.body, '')];
   return `${lines.join('\n')}\n`;
 }
 
@@ -65,9 +66,9 @@ function visibleOps(ops: readonly TabularOp[]): TabularOp[] {
 function emitSource(s: Source): string {
   switch (s.kind) {
     case 'table':
-      return kqlName(s.table);
+      return s.call ?? kqlName(s.table);
     case 'letTable':
-      return kqlName(s.name);
+      return s.call ?? kqlName(s.name);
     case 'union':
       return emitUnion(s);
     case 'datatable': {
@@ -261,6 +262,8 @@ function exprWithPrecedence(e: ScalarExpr): [string, number] {
 
 function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
   if (WINDOW_FUNCTIONS.has(e.fn)) return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
+  // typeof(T) has no arguments in the IR: its type is the T written.
+  if (e.fn === 'typeof') return [`typeof(${e.type})`, PREC_ATOM];
   const entry = scalarEntry(e.fn);
   const k = entry.kql;
   if ('infix' in k) {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { TableCatalog } from '../../ir/tables.js';
-import { KUSTO_CHECK_REVISION, tablesReferenced, type KustoDiagnostic } from './kusto.js';
+import { KUSTO_CHECK_REVISION, tablesReferenced, withFunctionBodies, type KustoDiagnostic } from './kusto.js';
 
 const FILE = join(process.cwd(), 'node_modules', '.cache', 'detc', 'kusto.json');
 let entries: Record<string, KustoDiagnostic[]> | undefined;
@@ -57,7 +57,8 @@ function keyOf(query: string, tables: TableCatalog): string {
     if (!f) fingerprints.set(t, (f = JSON.stringify([t.name, t.columns])));
     return f;
   });
-  return createHash('sha256').update(`${version()}\0${KUSTO_CHECK_REVISION}\0${schemas.join('\0')}\0${query}`).digest('hex');
+  // The workspace functions' bodies are part of what Kusto analyses.
+  return createHash('sha256').update(`${version()}\0${KUSTO_CHECK_REVISION}\0${schemas.join('\0')}\0${withFunctionBodies(query, tables)}`).digest('hex');
 }
 
 export function cachedKustoDiagnostics(query: string, tables: TableCatalog, analyse: () => KustoDiagnostic[]): KustoDiagnostic[] {

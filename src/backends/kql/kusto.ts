@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { TableCatalog, TableSchema } from '../../ir/tables.js';
+import { functionsOf, watchlistsOf } from '../../ir/functions.js';
 import { kqlName } from './literals.js';
 
 export interface KustoDiagnostic {
@@ -64,7 +65,7 @@ const NAMES = /[A-Za-z_][A-Za-z0-9_]*|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^
  */
 export function tablesReferenced(query: string, tables: TableCatalog): TableSchema[] {
   const found = new Map<string, TableSchema>();
-  for (const m of query.matchAll(NAMES)) {
+  for (const m of withFunctionBodies(query, tables).matchAll(NAMES)) {
     const name = m[1] ?? m[2] ?? m[0];
     if (found.has(name)) continue;
     const t = tables.get(name);
@@ -80,14 +81,32 @@ export function tablesReferenced(query: string, tables: TableCatalog): TableSche
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** The query and the bodies of the workspace functions it names, and theirs in turn (the text Kusto analyses). */
+export function withFunctionBodies(query: string, tables: TableCatalog): string {
+  const functions = functionsOf(tables);
+  if (functions.size === 0) return query;
+  const texts = [query];
+  const seen = new Set<string>();
+  for (let i = 0; i < texts.length; i++) {
+    for (const m of texts[i]!.matchAll(NAMES)) {
+      const f = functions.get(m[0]);
+      if (f && !seen.has(f.name)) {
+        seen.add(f.name);
+        texts.push(`${f.name}(${f.params.map((p) => `${p.name}:${p.type}=${p.default ?? ''}`).join(',')}){${f.body ?? JSON.stringify(f.columns)}}`);
+      }
+    }
+  }
+  return texts.join('\n');
+}
+
 /** Per catalog, Kusto's global state for a set of its tables, by their names and the stand-in. */
 const cache = new WeakMap<TableCatalog, Map<string, KustoGlobals>>();
 
 /** Kusto's database symbols for some table schemas, `__proto__` written as `standIn` (cached per catalog). */
-function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], standIn: string): unknown {
+function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], standIn: string, names: readonly string[]): unknown {
   let byKey = cache.get(catalog);
   if (!byKey) cache.set(catalog, (byKey = new Map()));
-  const key = `${standIn}\0${tables.map((t) => t.name).join('\0')}`;
+  const key = `${standIn}\0${tables.map((t) => t.name).join('\0')}\0${names.join('\0')}`;
   let g = byKey.get(key);
   if (!g) {
     const K = library();
@@ -96,6 +115,7 @@ function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], stand
       const cols = t.columns.map((c) => `${kqlName(c.name.replaceAll(PROTO, standIn))}:${c.type}`).join(', ');
       return new S.TableSymbol.$ctor7(t.name, `(${cols})`, null);
     });
+    symbols.push(...functionSymbols(catalog, key));
     const db = new S.DatabaseSymbol.$ctor3('detc', null, symbols, false);
     g = { globals: K.GlobalState.Default.WithDatabase(db) };
     byKey.set(key, g);
@@ -103,12 +123,39 @@ function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], stand
   return g.globals;
 }
 
+/**
+ * The workspace's functions a query names, as Kusto database functions: with their body (Kusto
+ * checks the body against the tables it is given, so a signature stands in for it: a body that
+ * reads a table this check does not include would be an error of the function, not the rule).
+ * A watchlist rule gets _GetWatchlist with the watchlist's columns.
+ */
+function functionSymbols(catalog: TableCatalog, key: string): unknown[] {
+  const S = library().Symbols;
+  const words = new Set(key.split('\0'));
+  const out: unknown[] = [];
+  for (const [name, f] of functionsOf(catalog)) {
+    if (!words.has(name)) continue;
+    const params = f.params.map((p) => `${p.name}:${p.type === 'tabular' ? '(*)' : p.type}${p.default !== undefined ? `=${p.default}` : ''}`).join(', ');
+    const columns = (f.columns ?? []).map((c) => `${kqlName(c.name)}:${c.type}`).join(', ');
+    const body = f.body !== undefined ? `{\n${f.body}\n}` : `{ datatable(${columns})[] }`;
+    out.push(new S.FunctionSymbol.$ctor16(name, `(${params})`, body, null));
+  }
+  if (words.has('_GetWatchlist')) {
+    const all = new Map<string, string>();
+    for (const w of watchlistsOf(catalog).values()) for (const c of w.columns) all.set(c.name, c.type);
+    const columns = [...all].map(([n, t]) => `${kqlName(n)}:${t}`).join(', ');
+    out.push(new S.FunctionSymbol.$ctor16('_GetWatchlist', '(watchlistAlias:string)', `{ datatable(${columns})[] }`, null));
+  }
+  return out;
+}
+
 /** Parse and analyse a query against the schemas; all of Kusto's diagnostics. */
 export function kustoDiagnostics(query: string, catalog: TableCatalog): KustoDiagnostic[] {
   const K = library();
   const tables = tablesReferenced(query, catalog);
   const standIn = standInFor(query, tables);
-  const code = K.KustoCode.ParseAndAnalyze(query.replaceAll(PROTO, standIn), globalsFor(catalog, tables, standIn));
+  const names = [...new Set([...withFunctionBodies(query, catalog).matchAll(NAMES)].map((m) => m[0]))].filter((n) => functionsOf(catalog).has(n) || n === '_GetWatchlist').sort();
+  const code = K.KustoCode.ParseAndAnalyze(query.replaceAll(PROTO, standIn), globalsFor(catalog, tables, standIn, names));
   const list = (globalThis as any).Bridge.toArray(code.GetDiagnostics()) as any[];
   return list.map((d) => ({
     code: String(d.Code),

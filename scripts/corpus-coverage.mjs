@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * How much of a corpus of real Sentinel rules detc handles, measured with detc itself:
+ * `detc check` (every target, Kusto.Language included) over the rules, given the workspace's
+ * tables and parser functions, then per stage the rules that get through it and the most common
+ * first failures; and every parser function on its own (its body parsed and bound).
+ *
+ *   node scripts/corpus-coverage.mjs [--rules DIR] [--tables DIR] [--functions DIR] [--json]
+ *
+ * Defaults: the shared corpus next to this repository (../shared). Run `npm run build` first
+ * (`npm run coverage:corpus` does). Stages, by diagnostic code: load DTC1xxx, parse DTC2xxx, bind
+ * DTC3xxx (and DTC1010, mapped columns checked against the bound query), then KQL DTC4xxx, AQL
+ * DTC5xxx and JS (DTC6xxx or an internal error) of the rules that bind.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = resolve(root, '..', 'shared');
+
+const { values } = parseArgs({
+  options: {
+    rules: { type: 'string', default: join(shared, 'corpus', 'sentinel') },
+    tables: { type: 'string', default: join(shared, 'schemas', 'sentinel-validation', 'CustomTables') },
+    functions: { type: 'string', multiple: true, default: [join(shared, 'corpus', 'sentinel-parsers'), join(shared, 'schemas', 'sentinel-validation', 'CustomFunctions')] },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const STAGES = ['load', 'parse', 'bind', 'KQL', 'AQL', 'JS'];
+// DTC1010 (a mapped column the query does not output) is checked against the bound query's columns.
+const stageOf = (code) => (code === 'DTC1010' ? 'bind' : ({ 1: 'load', 2: 'parse', 3: 'bind', 4: 'KQL', 5: 'AQL', 6: 'JS' })[code?.[3]] ?? 'JS');
+
+/** A failure reason without the rule-specific tail: the message up to its first `;`, names kept. */
+const reasonOf = (d) => `${d.code} ${d.message.split(/; |\(emitted KQL/)[0].trim()}`;
+
+export function measure({ rules, tables, functions }) {
+  for (const p of [rules, tables, ...functions]) if (!existsSync(p)) throw new Error(`no such folder: ${p}`);
+  const workspace = ['--no-config', '--tables', tables, ...functions.flatMap((f) => ['--functions', f])];
+  const run = spawnSync(process.execPath, [join(root, 'bin', 'detc.js'), 'check', rules, ...workspace, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`detc check did not report JSON (exit ${run.status}): ${run.stderr.slice(0, 2000)}`);
+  }
+  const errorsByFile = new Map(report.rules.map((r) => [r.file, []]));
+  for (const d of report.diagnostics) if (d.severity === 'error' && errorsByFile.has(d.file)) errorsByFile.get(d.file).push(d);
+  const passed = Object.fromEntries(STAGES.map((s) => [s, 0]));
+  const firstFailures = new Map();
+  for (const errors of errorsByFile.values()) {
+    const failed = new Set(errors.map((d) => stageOf(d.code)));
+    const front = ['load', 'parse', 'bind'];
+    const frontFailure = front.find((s) => failed.has(s));
+    front.forEach((s, i) => { if (!front.slice(0, i + 1).some((x) => failed.has(x))) passed[s]++; });
+    if (!frontFailure) for (const s of ['KQL', 'AQL', 'JS']) if (!failed.has(s)) passed[s]++;
+    const first = [...errors].sort((a, b) => STAGES.indexOf(stageOf(a.code)) - STAGES.indexOf(stageOf(b.code)))[0];
+    if (first) firstFailures.set(reasonOf(first), (firstFailures.get(reasonOf(first)) ?? 0) + 1);
+  }
+  const top = [...firstFailures].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 15);
+  return { rules: errorsByFile.size, passed, topFirstFailures: top.map(([reason, count]) => ({ count, reason })), workspaceWarnings: run.stderr.split('\n').filter(Boolean).length };
+}
+
+/** Every parser function in `dirs` on its own: called with its defaults, its body parsed and bound. */
+export async function measureParsers({ tables, functions }) {
+  const lib = (p) => import(pathToFileURL(join(root, 'build', p)).href);
+  const { loadWorkspace } = await lib('workspace/workspace.js');
+  const { parseQuery } = await lib('query/parser.js');
+  const { bindQuery } = await lib('ir/binder.js');
+  const { functionsOf } = await lib('ir/functions.js');
+  const { readFunctionFile } = await lib('workspace/function-files.js');
+  const parserDir = functions[0];
+  const ws = loadWorkspace({ noConfig: true, tablePaths: [tables], functionPaths: functions });
+  // One function per parser file (a file may give it several names: ParserName, EquivalentBuiltInParser, an alias).
+  const files = readdirSync(parserDir).filter((f) => !/\.(tsv|md)$/i.test(f)).sort();
+  let bound = 0;
+  const reasons = new Map();
+  for (const file of files) {
+    const declared = readFunctionFile(join(parserDir, file)).functions[0];
+    const f = declared && functionsOf(ws.tables).get(declared.name);
+    let problem = f ? undefined : { fact: 'FunctionFileInvalid', args: ['the file declares no function'] };
+    if (f) {
+      const query = f.params.length ? `${f.name}()` : f.name;
+      const r = bindQuery(parseQuery(query).ast, ws.tables, query);
+      // The body itself must bind: a signature standing in for it does not count.
+      problem = r.ir ? r.problems.find((p) => p.fact !== 'DuplicateLet') : r.problems[0] ?? { fact: 'none', args: ['no result'] };
+    }
+    if (!problem) bound++;
+    else {
+      const text = String(problem.args[0] ?? problem.fact);
+      const reason = text.replace(/^workspace function \S+ \([^)]*\) does not compile: /, '').replace(/^in the body of \S+: /, '').split(/;/)[0];
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+  }
+  const top = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+  return { parsers: files.length, bind: bound, topReasons: top.map(([reason, count]) => ({ count, reason })) };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const options = { rules: values.rules, tables: values.tables, functions: values.functions };
+  try {
+    const corpus = measure(options);
+    const parsers = await measureParsers(options);
+    if (values.json) {
+      console.log(JSON.stringify({ corpus, parsers }, null, 2));
+    } else {
+      const pct = (n, of) => `${n}/${of} (${((100 * n) / of).toFixed(1)}%)`;
+      console.log(`rules in ${options.rules}: ${corpus.rules}`);
+      for (const s of STAGES) console.log(`  ${s.padEnd(5)} ${pct(corpus.passed[s], corpus.rules)}`);
+      console.log('top first failures:');
+      for (const f of corpus.topFirstFailures) console.log(`  ${String(f.count).padStart(4)}  ${f.reason}`);
+      console.log(`parser functions in ${options.functions[0]}: ${parsers.parsers}; bodies that bind: ${pct(parsers.bind, parsers.parsers)}`);
+      console.log('top reasons a body does not bind:');
+      for (const r of parsers.topReasons) console.log(`  ${String(r.count).padStart(4)}  ${r.reason}`);
+    }
+  } catch (e) {
+    console.error(`corpus-coverage: ${e.message}`);
+    process.exit(2);
+  }
+}

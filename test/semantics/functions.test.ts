@@ -1,0 +1,264 @@
+/**
+ * Functions added for issue 28, each checked against the examples on its Microsoft documentation
+ * page (https://learn.microsoft.com/kusto/query/<name>-function unless noted). Expected values are
+ * the documented ones.
+ */
+import { describe, expect, it } from 'vitest';
+import { rows, value } from '../js/helpers.js';
+
+const GUID = '"82b8be2d-dfa7-4bd1-8f63-24ad26d31449"';
+
+describe('datetime functions', () => {
+  it('datetime_part: every part, week_of_year as ISO 8601', () => {
+    const parts = ['year', 'quarter', 'month', 'week_of_year', 'day', 'dayOfYear', 'hour', 'minute', 'second', 'millisecond', 'microsecond', 'nanosecond'];
+    expect(parts.map((p) => value(`datetime_part("${p}", datetime(2017-10-30 01:02:03.765))`))).toEqual([2017, 4, 10, 44, 30, 303, 1, 2, 3, 765, 765000, 765000000]);
+    // ISO weeks: 2021-01-03 (a Sunday) is in week 53 of 2020; 2024-12-30 in week 1 of 2025.
+    expect(value('datetime_part("week_of_year", datetime(2021-01-03))')).toBe(53);
+    expect(value('datetime_part("week_of_year", datetime(2024-12-30))')).toBe(1);
+  });
+
+  it('datetime_add: calendar units clamp the day to the month, fixed units add', () => {
+    expect(value("datetime_add('month', 1, datetime(2024-01-31))")).toBe('2024-02-29T00:00:00Z');
+    expect(value("datetime_add('year', 1, datetime(2024-02-29 10:00))")).toBe('2025-02-28T10:00:00Z');
+    expect(value("datetime_add('month', -15, make_datetime(2017, 1, 1))")).toBe('2015-10-01T00:00:00Z');
+    expect(value("datetime_add('hour', -2, datetime(2017-01-01))")).toBe('2016-12-31T22:00:00Z');
+  });
+
+  it('startofday/week/month/year with offsets', () => {
+    expect(value('startofmonth(datetime(2017-01-01 10:10:17), -1)')).toBe('2016-12-01T00:00:00Z');
+    expect(value('startofmonth(datetime(2017-01-31 10:10:17), 1)')).toBe('2017-02-01T00:00:00Z');
+    expect(value('startofyear(datetime(2017-01-01 10:10:17), 1)')).toBe('2018-01-01T00:00:00Z');
+    expect(value('startofweek(datetime(2017-01-07 23:59:59))')).toBe('2017-01-01T00:00:00Z'); // weeks start on Sunday
+    expect(value('startofday(datetime(2017-01-01 10:10:17), -1)')).toBe('2016-12-31T00:00:00Z');
+  });
+
+  it('format_timespan', () => {
+    expect(value("format_timespan(totimespan('29.09:00:05.12345'), 'dd:hh:mm:ss [ffff]')")).toBe('29:09:00:05 [1234]');
+    expect(value("format_timespan(totimespan('29.09:00:05.12345'), 'ddd:h:m:s [fffffff]')")).toBe('029:9:0:5 [1234500]');
+    expect(value("format_timespan(totimespan('29.09:00:05.12345'), 'ddddd:HH:mm:ss.FFFFFFF')")).toBe('00029:09:00:05.12345');
+  });
+
+  it('datetime_utc_to_local and back, across a daylight-saving change; an unknown zone is null', () => {
+    // https://learn.microsoft.com/kusto/query/datetime-utc-to-local-function
+    expect(value("datetime_utc_to_local(datetime(2022-11-07T14:00:00Z), 'Europe/Paris')")).toBe('2022-11-07T15:00:00Z');
+    expect(value("datetime_utc_to_local(datetime(2022-07-07T14:00:00Z), 'Europe/Paris')")).toBe('2022-07-07T16:00:00Z');
+    expect(value("datetime_utc_to_local(datetime(2022-11-07T14:00:00Z), 'America/New_York')")).toBe('2022-11-07T09:00:00Z');
+    expect(value("datetime_local_to_utc(datetime(2022-07-07T16:00:00Z), 'Europe/Paris')")).toBe('2022-07-07T14:00:00Z');
+    expect(value("datetime_utc_to_local(datetime(2022-07-07T14:00:00Z), 'Not/AZone')")).toBe(null);
+  });
+
+  it('make_datetime and unixtime_*_todatetime', () => {
+    expect(value('make_datetime(2017, 10, 1, 12, 10)')).toBe('2017-10-01T12:10:00Z');
+    expect(value('make_datetime(2017, 2, 30)')).toBe(null);
+    expect(value('unixtime_seconds_todatetime(1546300800)')).toBe('2019-01-01T00:00:00Z');
+    expect(value('unixtime_milliseconds_todatetime(1546300800123)')).toBe('2019-01-01T00:00:00.1230000Z');
+  });
+});
+
+describe('string functions', () => {
+  it('extract_all: one group, several groups, chosen groups by number and by name, no match', () => {
+    expect(value('extract_all(@"(\\d+)", "a set of numbers: 123, 567 and 789")')).toEqual(['123', '567', '789']);
+    expect(value(`extract_all(@"(\\w)(\\w+)(\\w)", ${GUID})`)).toEqual([['8', '2b8be2', 'd'], ['d', 'fa', '7'], ['4', 'bd', '1'], ['8', 'f6', '3'], ['2', '4ad26d3144', '9']]);
+    expect(value(`extract_all(@"(\\w)(\\w+)(\\w)", dynamic([1, 3]), ${GUID})`)).toEqual([['8', 'd'], ['d', '7'], ['4', '1'], ['8', '3'], ['2', '9']]);
+    expect(value(`extract_all(@"(?P<first>\\w)(?P<middle>\\w+)(?P<last>\\w)", dynamic(['first', 2, 'last']), ${GUID})`)).toEqual([
+      ['8', '2b8be2', 'd'], ['d', 'fa', '7'], ['4', 'bd', '1'], ['8', 'f6', '3'], ['2', '4ad26d3144', '9'],
+    ]);
+    expect(value('extract_all(@"(\\d+)", "none here")')).toBe(null);
+  });
+
+  it('extract and extract_json with typeof(T) convert the match', () => {
+    // https://learn.microsoft.com/kusto/query/extract-function, .../extract-json-function
+    expect(value('extract(@"-(\\d{2})-", 1, "15-12-2024", typeof(int))')).toBe(12);
+    expect(value('extract(@"-(\\d{2})-", 1, "no date", typeof(int))')).toBe(null);
+    expect(value('extract(@"at (.*)", 1, "at 2021-01-01", typeof(datetime))')).toBe('2021-01-01T00:00:00Z');
+    expect(value(`extract_json("$.age", '{"name": "John", "age": 30}', typeof(long))`)).toBe(30);
+    expect(value(`extract_json("$.name", '{"name": "John", "age": 30}', typeof(string))`)).toBe('John');
+    expect(value(`extractjson("$.ok", '{"ok": true}', typeof(bool))`)).toBe(true);
+  });
+
+  it('trim_start and trim_end', () => {
+    expect(value('trim_start(@"[^\\w]+", "-  Te st1// $")')).toBe('Te st1// $');
+    expect(value('trim_end(@"[^\\w]+", "-  Te st1// $")')).toBe('-  Te st1');
+  });
+
+  it('replace_regex with a capture group; replace is its deprecated form with the text last', () => {
+    expect(value('replace_regex("Number was: 1", @"was: (\\d+)", @"is: \\1")')).toBe('Number is: 1');
+    expect(value('replace(@"was: (\\d+)", @"is: \\1", "Number was: 1 and was: 22")')).toBe('Number is: 1 and is: 22');
+  });
+
+  it('countof counts overlapping substrings, non-overlapping regex matches', () => {
+    expect([value('countof("aaa", "a")'), value('countof("aaaa", "aa")'), value('countof("ababa", "ab", "normal")'), value('countof("ababa", "aba")'), value('countof("ababa", "aba", "regex")')]).toEqual([3, 3, 2, 2, 1]);
+  });
+
+  it('strcat_delim, strcmp, reverse', () => {
+    expect(value("strcat_delim('-', 1, '2', 'A', 1s)")).toBe('1-2-A-00:00:01');
+    expect([value('strcmp("ABC", "ABC")'), value('strcmp("abc", "ABC")'), value('strcmp("ABC", "abc")')]).toEqual([0, 1, -1]);
+    expect(value('reverse("ABCD")')).toBe('DCBA');
+  });
+
+  it('url_decode, base64_decode_tostring, hash_sha256', () => {
+    expect(value("url_decode('https%3a%2f%2fwww.bing.com%2f')")).toBe('https://www.bing.com/');
+    expect(value('base64_decode_tostring("S3VzdG8=")')).toBe('Kusto');
+    // The page's example of base64 of bytes that are not UTF-8: null.
+    expect(value('base64_decode_tostring("U3RyaW5n0KHR0tGA0L7Rh9C60LA=")')).toBe(null);
+    expect(value('base64_decode_tostring("not base64!")')).toBe(null);
+    expect(value('hash_sha256("World")')).toBe('78ae647dc5544d227130a0682a51e30bc7777fbb6d8a8f17007463a3ecd1d524');
+  });
+
+  it('parse_url, parse_urlquery, parse_path', () => {
+    expect(value('parse_url("scheme://username:password@host:1234/this/is/a/path?k1=v1&k2=v2#fragment")')).toEqual({
+      Scheme: 'scheme', Host: 'host', Port: '1234', Path: '/this/is/a/path', Username: 'username', Password: 'password', 'Query Parameters': { k1: 'v1', k2: 'v2' }, Fragment: 'fragment',
+    });
+    expect(value('parse_urlquery("k1=v1&k2=v2&k3=v3")')).toEqual({ 'Query Parameters': { k1: 'v1', k2: 'v2', k3: 'v3' } });
+    expect(value('parse_path(@"C:\\temp\\file.txt")')).toEqual({
+      Scheme: '', RootPath: 'C:', DirectoryPath: 'C:\\temp', DirectoryName: 'temp', Filename: 'file.txt', Extension: 'txt', AlternateDataStreamName: '',
+    });
+    expect(value('parse_path("/usr/lib/temp/file.txt")')).toMatchObject({ DirectoryPath: '/usr/lib/temp', DirectoryName: 'temp', Filename: 'file.txt', Extension: 'txt' });
+  });
+});
+
+describe('toscalar', () => {
+  // https://learn.microsoft.com/kusto/query/toscalar-function
+  it('is the first column of the first row of a table expression; for no rows null ("" for a string)', () => {
+    const events = [{ s: 'a', n: 1 }, { s: 'b', n: 5 }, { s: 'a', n: 3 }];
+    expect(rows('let top = toscalar(T | summarize max(n)); T | where n == top | project s', events)).toEqual([{ s: 'b' }]);
+    expect(rows('T | extend total = toscalar(T | summarize sum(n)) | project s, share = n * 100 / total', events)).toEqual([
+      { s: 'a', share: 11 }, { s: 'b', share: 55 }, { s: 'a', share: 33 },
+    ]);
+    expect(rows('T | extend none = toscalar(T | where n > 100 | project n) | take 1 | project none', events)).toEqual([{ none: null }]);
+    expect(rows('T | extend none = toscalar(T | where n > 100 | project s) | take 1 | project none', events)).toEqual([{ none: '' }]);
+  });
+});
+
+describe('column_ifexists', () => {
+  // https://learn.microsoft.com/kusto/query/column-ifexists-function
+  it('is the column when the table has it, else the default, typed accordingly', () => {
+    expect(rows('T | project a = column_ifexists("n", 0), b = column_ifexists("Missing", "none"), c = columnifexists("s", "")', [{ n: 5, s: 'x' }])).toEqual([{ a: 5, b: 'none', c: 'x' }]);
+    expect(rows('T | project v = column_ifexists("Missing", datetime(2021-01-01))', [{}])).toEqual([{ v: '2021-01-01T00:00:00Z' }]);
+  });
+});
+
+describe('IP functions', () => {
+  it('ipv6_compare and ipv6_is_match, IPv4 addresses included', () => {
+    expect(value("ipv6_compare('::ffff:7f00:1', '127.0.0.1')")).toBe(0);
+    expect(value("ipv6_compare('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995')")).toBe(-1);
+    expect(value("ipv6_compare('fe80::85d:e82c:9446:7994/127', 'fe80::85d:e82c:9446:7995/127')")).toBe(0);
+    expect(value("ipv6_compare('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995', 127)")).toBe(0);
+    expect(value("ipv6_is_match('::ffff:7f00:1', '127.0.0.1')")).toBe(true);
+    expect(value("ipv6_is_match('fe80::85d:e82c:9446:7994', 'fe80::85d:e82c:9446:7995')")).toBe(false);
+    expect(value("ipv6_is_match('not an address', '::1')")).toBe(null);
+  });
+
+  it('ipv4_compare with prefixes', () => {
+    expect(value("ipv4_compare('192.168.1.1', '192.168.1.255')")).toBe(-1);
+    expect(value("ipv4_compare('192.168.1.1/24', '192.168.1.255/24')")).toBe(0);
+    expect(value("ipv4_compare('192.168.1.1', '192.168.1.255', 24)")).toBe(0);
+  });
+
+  it('has_ipv4, has_ipv4_prefix, has_any_ipv4_prefix: addresses delimited by non-alphanumerics', () => {
+    // https://learn.microsoft.com/kusto/query/has-ipv4-function
+    expect(value("has_ipv4('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.0.1')")).toBe(true);
+    expect(value("has_ipv4('05:04:54 127.0.0.256 GET /favicon.ico 404', '127.0.0.256')")).toBe(null);
+    expect(value("has_ipv4('05:04:54127.0.0.1 GET /favicon.ico 404', '127.0.0.1')")).toBe(false);
+    // https://learn.microsoft.com/kusto/query/has-ipv4-prefix-function
+    expect(value("has_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.')")).toBe(true);
+    expect(value("has_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0')")).toBe(false);
+    expect(value("has_any_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', dynamic(['127.0.', '192.168.']))")).toBe(true);
+    expect(value("has_any_ipv4_prefix('05:04:54 10.1.0.1 GET', '127.0.', '192.168.')")).toBe(false);
+  });
+});
+
+describe('dynamic and set functions', () => {
+  it('set_union, set_intersect, set_difference keep distinct values in first-seen order', () => {
+    expect(value('set_union(dynamic([1, 2, 3]), dynamic([3, 4]), dynamic([1, 5]))')).toEqual([1, 2, 3, 4, 5]);
+    expect(value('set_intersect(dynamic([1, 2, 3]), dynamic([3, 2, 4]))')).toEqual([2, 3]);
+    expect(value('set_difference(dynamic([1, 2, 3, 3]), dynamic([2]), dynamic([5]))')).toEqual([1, 3]);
+  });
+
+  it('bag_merge (first bag wins), bag_keys, bag_remove_keys', () => {
+    expect(value("bag_merge(dynamic({'A1':12, 'B1':2, 'C1':3}), dynamic({'A2':81, 'B2':82, 'A1':1}))")).toEqual({ A1: 12, B1: 2, C1: 3, A2: 81, B2: 82 });
+    expect(value("bag_keys(dynamic({'a':1, 'b':{'c':2}}))")).toEqual(['a', 'b']);
+    expect(value("bag_remove_keys(dynamic({'a':1, 'b':2, 'c':3}), dynamic(['a', 'c']))")).toEqual({ b: 2 });
+  });
+
+  it('array_index_of, array_sort_asc/desc (nulls last unless false), array_reverse, array_sum, array_concat', () => {
+    expect(value('array_index_of(dynamic(["this", "is", "an", "example"]), "example")')).toBe(3);
+    expect(value('array_index_of(dynamic(["this", "is", "an", "example"]), "is", 2)')).toBe(-1);
+    expect(value('array_sort_asc(dynamic([null, "blue", "yellow", "green", null]))')).toEqual(['blue', 'green', 'yellow', null, null]);
+    expect(value('array_sort_asc(dynamic([null, "blue", "yellow", "green", null]), false)')).toEqual([null, null, 'blue', 'green', 'yellow']);
+    expect(value('array_sort_desc(dynamic([3, 1, 2]))')).toEqual([3, 2, 1]);
+    expect(value('array_reverse(dynamic([1, "b", 3]))')).toEqual([3, 'b', 1]);
+    expect(value('array_sum(dynamic([1, 2, 3.5]))')).toBe(6.5);
+    expect(value('array_concat(dynamic([1]), dynamic([2, 3]))')).toEqual([1, 2, 3]);
+  });
+});
+
+describe('aggregates', () => {
+  it('make_bag merges the rows\' bags; the first value of a key wins', () => {
+    const events = [{ d: { a: 1 } }, { d: { b: 2, a: 9 } }, { d: 'not a bag' }];
+    expect(rows('T | summarize b = make_bag(d)', events)).toEqual([{ b: { a: 1, b: 2 } }]);
+  });
+
+  it('makeset and makelist are the deprecated names, with a default limit of 128', () => {
+    const events = Array.from({ length: 200 }, (_, i) => ({ s: `v${i}` }));
+    const [r] = rows('T | summarize a = makeset(s), b = makelist(s), c = make_set(s)', events) as [{ a: unknown[]; b: unknown[]; c: unknown[] }];
+    expect([r.a.length, r.b.length, r.c.length]).toEqual([128, 128, 200]);
+  });
+
+  it('any(x) is take_any with the column named any_x', () => {
+    expect(rows('T | summarize any(s)', [{ s: 'a' }])).toEqual([{ any_s: 'a' }]);
+  });
+});
+
+describe('math, date parts, hex and more', () => {
+  it('round halves away from zero, with negative precision too', () => {
+    // https://learn.microsoft.com/kusto/query/round-function
+    expect([value('round(2.98765, 3)'), value('round(2.15, 1)'), value('round(2.15)'), value('round(-50.55, -2)'), value('round(21.5, -1)')]).toEqual([2.988, 2.2, 2, -100, 20]);
+  });
+
+  it('tohex: two\'s complement for negative numbers, optional minimum width', () => {
+    expect([value('tohex(256)'), value('tohex(-256)'), value('tohex(255, 4)')]).toEqual(['100', 'ffffffffffffff00', '00ff']);
+  });
+
+  it('dayofweek is the timespan since the preceding Sunday', () => {
+    expect(value('dayofweek(datetime(1947-11-30 10:00:05))')).toBe('00:00:00');
+    expect(value('dayofweek(datetime(1970-05-11))')).toBe('1.00:00:00');
+    expect([value('hourofday(datetime(2015-12-14 18:54))'), value('monthofyear(datetime(2015-12-14))'), value('dayofyear(datetime(2015-12-14))')]).toEqual([18, 12, 348]);
+  });
+
+  it('stdev and variance: sample and population', () => {
+    const events = [1, 2, 3, 4, 5].map((n) => ({ n }));
+    const [r] = rows('T | summarize s = stdev(n), v = variance(n), sp = stdevp(n), vp = variancep(n), vi = varianceif(n, n > 2)', events) as [Record<string, number>];
+    expect(r.s).toBeCloseTo(1.58113883008419, 12);
+    expect([r.v, r.vp, r.vi]).toEqual([2.5, 2, 1]);
+    expect(r.sp).toBeCloseTo(Math.SQRT2, 12);
+  });
+
+  it('format_ipv4, format_ipv4_mask, ipv4_netmask_suffix, ipv6_is_in_range', () => {
+    expect([value("format_ipv4('192.168.1.255', 24)"), value('format_ipv4(3232236031, 24)'), value("format_ipv4('192.168.1.1', 33)")]).toEqual(['192.168.1.0', '192.168.1.0', '']);
+    expect([value("format_ipv4_mask('192.168.1.255', 24)"), value("format_ipv4_mask('192.168.1.255/24')")]).toEqual(['192.168.1.0/24', '192.168.1.0/24']);
+    expect([value("ipv4_netmask_suffix('192.168.1.1/24')"), value("ipv4_netmask_suffix('192.168.1.1')")]).toEqual([24, 32]);
+    expect(value("ipv6_is_in_range('a5e:f127:8a9d:146d:e102:b5d3:c755:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112')")).toBe(true);
+    expect(value("ipv6_is_in_range('a5e:f127:8a9d:146d:e102:b5d3:c756:abcd', 'a5e:f127:8a9d:146d:e102:b5d3:c755:0000/112')")).toBe(false);
+  });
+
+  it('parse_csv and parse_ipv6', () => {
+    expect(value(`parse_csv('aa,"b,b,b",cc,"Escaping quotes: ""Title""","line1\\nline2"')`)).toEqual(['aa', 'b,b,b', 'cc', 'Escaping quotes: "Title"', 'line1\nline2']);
+    expect(value('parse_csv("record1,a,b,c\\nrecord2,x,y,z")')).toEqual(['record1', 'a', 'b', 'c']);
+    expect(value("parse_ipv6('127.0.0.1')")).toBe('0000:0000:0000:0000:0000:ffff:7f00:0001');
+    expect(value("parse_ipv6('fe80::85d:e82c:9446:7994/120')")).toBe('fe80:0000:0000:0000:085d:e82c:9446:7900');
+    expect(value("parse_ipv6('not::an::address')")).toBe(null);
+  });
+
+  it('anyif takes a value of a row whose predicate is true', () => {
+    expect(rows('T | summarize anyif(s, n > 1)', [{ s: 'a', n: 1 }, { s: 'b', n: 2 }])).toEqual([{ anyif_s: 'b' }]);
+  });
+
+  it('zip, repeat, strrep, string_size, isascii', () => {
+    expect(value('zip(dynamic([1, 3, 5]), dynamic([2, 4, 6]))')).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(value('zip(dynamic([1]), dynamic([2, 3]))')).toEqual([[1, 2], [null, 3]]);
+    expect(value('repeat(1, 3)')).toEqual([1, 1, 1]);
+    expect([value('strrep("ABC", 2)'), value('strrep(1.5, 3, " ")')]).toEqual(['ABCABC', '1.5 1.5 1.5']);
+    expect([value('string_size("⒦⒰⒮⒯⒪")'), value('isascii("Kusto")'), value('isascii("Kustö")')]).toEqual([15, true, false]);
+  });
+});
