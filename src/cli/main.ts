@@ -34,8 +34,10 @@ usage:
       so it must be missing, empty or an earlier build's output (it has a .detc-output file)
   detc test [paths...]
       run the sample-event tests in the rules' tests: sections
-  detc run <rule> --events <file|-> [--now <ISO date>] [--no-window] [--format table|ndjson|json] [--strict] [--parse-all] [--workers N]
-      evaluate a rule on events (NDJSON or a JSON array) and print its alerts
+  detc run <rule> --events <file|-> [--now <ISO 8601 date, UTC without a zone>] [--no-window] [--format table|ndjson|json]
+           [--strict] [--parse-all] [--workers N] [--max-groups N] [--max-rows N]
+      evaluate a rule on events (NDJSON, a JSON array, or JSON documents such as {"records": [...]})
+      and print its alerts; every dropped event is counted with its reason on stderr
 
 targets (T): ${TARGETS.join(', ')} or all (the default, unless detc.config.yaml sets targets:). Paths default to rules/.
 workspace (every command): --tables FILE|DIR (repeatable) declares your own tables: detc's table JSON,
@@ -78,7 +80,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       return 2;
     }
     if (e instanceof StrictEventsError) {
-      io.err(`detc ${command}: ${e.message} (--strict stops at the first bad line)`);
+      io.err(`detc ${command}: ${e.message} (--strict stops at the first bad line or unusable event)`);
       return 1;
     }
     if (e instanceof OutputRefusedError) {

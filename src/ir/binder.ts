@@ -4,7 +4,7 @@
  * each operator's output schema. Problems are collected, never thrown.
  */
 import type * as A from '../query/ast.js';
-import type { FactName } from '../diagnostics/codes.js';
+import { Facts, type FactName } from '../diagnostics/codes.js';
 import { closest, didYouMean } from '../diagnostics/diagnostic.js';
 import { functionNames, lookup, TYPE_NAMES } from '../catalog/catalog.js';
 import type { AggregateEntry } from '../catalog/types.js';
@@ -13,7 +13,7 @@ import { coerce } from '../semantics/values.js';
 import { isScalarType, type TableCatalog } from './tables.js';
 import { parseQuery } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { FUNCTION_ADVICE, functionsOf, relocate, standInTable, WATCHLIST_ADVICE, watchlistsOf, type FunctionParam } from './functions.js';
+import { FUNCTION_ADVICE, functionsOf, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
@@ -45,7 +45,8 @@ const KNOWN_UNSUPPORTED = new Set([
 ].filter((n) => lookup(n) === undefined));
 
 /** Problems that do not stop binding. */
-const WARNINGS = new Set<FactName>(['DuplicateLet', 'FunctionSignatureUsed']);
+/** A problem that leaves the query compilable (a warning in codes.ts). */
+const isWarning = (p: { fact: FactName }): boolean => Facts[p.fact].severity === 'warning';
 
 /** A let whose value failed to bind is 'failed': references to it are not reported again. */
 type LetBinding = { kind: 'scalar'; type: ScalarType } | { kind: 'tabular'; schema: Schema } | { kind: 'failed' };
@@ -132,7 +133,7 @@ class Binder {
       this.report('NotTabular', ['the query must end with a tabular expression (a table and operators), not a scalar'], ast.body.span);
       return { problems: this.problems };
     }
-    if (!body || this.problems.some((p) => !WARNINGS.has(p.fact))) return { problems: this.problems };
+    if (!body || this.problems.some((p) => !isWarning(p))) return { problems: this.problems };
     return { ir: { lets, body, tables: [...this.tablesUsed] }, problems: this.problems };
   }
 
@@ -1256,7 +1257,7 @@ class Binder {
     if (local) for (const [k, v] of local.lets) binder.lets.set(k, v);
     binder.acceptScalarBody = scalar;
     const result = binder.bind(parsed.ast);
-    const problems = [...parsed.problems.map((p) => ({ message: p.message, span: p.span })), ...result.problems.filter((p) => !WARNINGS.has(p.fact)).map((p) => ({ message: makeDiagnostic(p.fact, p.args).message, span: p.span }))];
+    const problems = [...parsed.problems.map((p) => ({ message: p.message, span: p.span })), ...result.problems.filter((p) => !isWarning(p)).map((p) => ({ message: makeDiagnostic(p.fact, p.args).message, span: p.span }))];
     if (problems.length === 0) return { ...result, scalar: binder.scalarResult };
     const first = problems[0]!;
     if (local) {
@@ -1309,10 +1310,11 @@ class Binder {
       return undefined;
     }
     const alias = arg.literal.value as string;
-    const w = watchlistsOf(this.tables).get(alias);
+    let w: Pick<Watchlist, 'columns' | 'rows'> | undefined = watchlistsOf(this.tables).get(alias);
     if (!w) {
-      this.report('FunctionInvalid', [`unknown watchlist '${alias}'${didYouMean(alias, [...watchlistsOf(this.tables).keys()])}; ${WATCHLIST_ADVICE}`], arg.span);
-      return undefined;
+      // _GetWatchlist reads the workspace's Watchlist table by alias: an alias it lacks gives no rows.
+      this.report('UnknownWatchlist', [alias, didYouMean(alias, [...watchlistsOf(this.tables).keys()]), WATCHLIST_ADVICE], arg.span);
+      w = { columns: WATCHLIST_COLUMNS, rows: [] };
     }
     const call = `_GetWatchlist(${JSON.stringify(alias).slice(1, -1).includes("'") ? JSON.stringify(alias) : `'${alias}'`})`;
     return { kind: 'table', table: call, span: e.span, schema: w.columns, call, rows: w.rows };

@@ -280,8 +280,15 @@ describe('watchlists', () => {
     expect(run("_GetWatchlist('HighValueAssets') | project SearchKey", [])).toEqual([{ SearchKey: 'dc1' }, { SearchKey: 'web,1' }]);
   });
 
-  it('an unknown watchlist says how to give one; a malformed CSV names file and line', () => {
-    expect(check("_GetWatchlist('Nope') | take 1").diagnostics[0]!.message).toMatch(/^unknown watchlist 'Nope'; give watchlists as <alias>\.csv files with --watchlists DIR/);
+  // Sentinel's _GetWatchlist reads the workspace's Watchlist table by alias, so an alias the
+  // workspace lacks gives an empty table with the standard columns: a warning here, not an error
+  // (ASIM's unifying parsers read _GetWatchlist('ASimDisabledParsers'), which most workspaces lack).
+  it('an unknown watchlist is an empty watchlist with a warning that says how to give one; a malformed CSV names file and line', () => {
+    const unknown = check("_GetWatchlist('Nope') | project SearchKey, _DTItemId");
+    expect(unknown.diagnostics.map((d) => [d.code, d.severity])).toEqual([['DTC3016', 'warning']]);
+    expect(unknown.diagnostics[0]!.message).toMatch(/^watchlist 'Nope' is not given: read as an empty watchlist, .*give watchlists as <alias>\.csv files with --watchlists DIR/);
+    expect(run("_GetWatchlist('Nope') | project SearchKey", [])).toEqual([]);
+    expect(check("_GetWatchlist('Nope') | project Hostname").diagnostics.some((d) => d.code === 'DTC3002' && d.severity === 'error')).toBe(true);
     const bad = write('badwl/Bad.csv', 'a,b\n1,2,3\n');
     const r = readWatchlistFile(bad);
     expect('diagnostic' in r && r.diagnostic).toMatchObject({ code: 'DTC7005', file: bad, start: { line: 2 } });

@@ -43,13 +43,15 @@ async function checkBuildTest(file: string, extra: string[] = []): Promise<{ che
 }
 
 describe("Sentinel's parsers as workspace functions", () => {
-  it('CiscoDuo (no parentheses): its body uses functions detc lacks, so its declared schema stands in; runs from events of its name', async () => {
+  // Sentinel's CiscoDuo_CL validation schema names the column 'surfaced_auth_isotimestamp_t [UTC]'
+  // (real-world messy data), so the parser body's surfaced_auth_isotimestamp_t does not bind.
+  it('CiscoDuo (no parentheses): its body does not bind against the shared _CL schema, so its declared schema stands in; runs from events of its name', async () => {
     const file = rule('duo', 'CiscoDuo\n| where EventResult =~ "denied"\n| project DstUserName, EventResult', [
       { name: 'normalized events', events: [{ TimeGenerated: '2025-03-01T11:00:00Z', Type: 'CiscoDuo', DstUserName: 'bob', EventResult: 'DENIED' }, { TimeGenerated: '2025-03-01T11:00:00Z', Type: 'CiscoDuo', DstUserName: 'amy', EventResult: 'success' }], rows: [{ DstUserName: 'bob' }] },
     ]);
     const r = await checkBuildTest(file);
     expect(r.check).toContain('warning DTC3015: workspace function CiscoDuo');
-    expect(r.check).toContain("unknown function 'unixtime_seconds_todatetime'");
+    expect(r.check).toContain("does not compile: unknown column 'surfaced_auth_isotimestamp_t'");
     expect(r.kql.split('\n')[0]).toBe('CiscoDuo');
     expect(r.test).toContain('1 passed, 0 failed');
   });
