@@ -378,6 +378,8 @@ class Binder {
         return this.mvApply(op, input);
       case 'getschema':
         return { op: 'getschema', span };
+      case 'make-series':
+        return this.makeSeries(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
@@ -504,6 +506,60 @@ class Binder {
       return undefined;
     }
     return { op: op.op, kind, flags: op.flags?.name, expr, pattern, span: op.span };
+  }
+
+  // ---- make-series (issue 27) ----
+
+  private makeSeries(op: Extract<A.TabularOp, { op: 'make-series' }>, input: Schema): OpWithoutSchema | undefined {
+    const grouped = this.summarize({ op: 'summarize', aggregates: op.aggregates.map((a) => a.item), by: [...op.by], span: op.span }, input);
+    if (!grouped || grouped.op !== 'summarize') return undefined;
+    const multi = grouped.aggregates.find((a) => a.outputs.length > 1);
+    if (multi) {
+      this.report('TypeMismatch', [`${multi.fn} has several output columns; make-series takes aggregates with one`], multi.span);
+      return undefined;
+    }
+    const defaults: (ScalarExpr | undefined)[] = [];
+    for (const a of op.aggregates) {
+      const d = a.default && this.expr(a.default, []);
+      if (a.default && (!d || d.kind !== 'literal')) {
+        if (d) this.report('ConstantRequired', ['a make-series default'], a.default.span);
+        return undefined;
+      }
+      defaults.push(d);
+    }
+    const axis = this.expr(op.axis, input);
+    const step = this.expr(op.step, input);
+    const from = op.from && this.expr(op.from, input);
+    const to = op.to && this.expr(op.to, input);
+    if (!axis || !step || (op.from && !from) || (op.to && !to)) return undefined;
+    const axisName = deriveName(axis);
+    if (axisName === undefined) {
+      this.report('TypeMismatch', ['the make-series axis must be a column (on TimeGenerated)'], op.axis.span);
+      return undefined;
+    }
+    const timeAxis = axis.type === 'datetime';
+    const stepOk = timeAxis ? step.type === 'timespan' : isNumeric(axis.type) && isNumeric(step.type);
+    const boundsOk = [from, to].every((b) => !b || b.type === axis.type || (!timeAxis && isNumeric(b.type)));
+    if (!stepOk || !boundsOk) {
+      this.report('TypeMismatch', [`make-series needs a datetime axis with a timespan step, or a numeric axis and step; got axis ${axis.type}, step ${step.type}`], op.axis.span);
+      return undefined;
+    }
+    if (op.kind && op.kind.name !== 'nonempty') {
+      this.report('TypeMismatch', [`make-series kind must be nonempty, not '${op.kind.name}'`], op.kind.span);
+      return undefined;
+    }
+    return {
+      op: 'make-series',
+      ...(op.kind ? { kind: op.kind.name } : {}),
+      aggregates: grouped.aggregates,
+      defaults,
+      axis: { name: axisName, expr: axis, explicitName: false },
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      step,
+      by: grouped.by,
+      span: op.span,
+    };
   }
 
   // ---- mv-apply (issue 27) ----

@@ -72,6 +72,17 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
     case 'parse':
     case 'parse-where':
       return { ...rest, expr: m.expr(rest.expr) };
+    case 'make-series':
+      return {
+        ...rest,
+        aggregates: rest.aggregates.map(aggregate),
+        defaults: rest.defaults.map((d) => d && m.expr(d)),
+        axis: named(rest.axis),
+        ...(rest.from ? { from: m.expr(rest.from) } : {}),
+        ...(rest.to ? { to: m.expr(rest.to) } : {}),
+        step: m.expr(rest.step),
+        by: rest.by.map(named),
+      };
     case 'mv-apply':
       // The expansion keeps its schema: it is the subquery's source schema, kept there too.
       return { ...rest, expand: { ...rest.expand, span: NO_SPAN, columns: rest.expand.columns.map(named) }, subquery: m.tabular(rest.subquery) };

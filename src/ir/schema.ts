@@ -53,6 +53,8 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
       return [...named(op.by), ...op.aggregates.flatMap((a) => a.outputs)];
     case 'count':
       return [{ name: 'Count', type: 'long' }];
+    case 'make-series':
+      return [...named(op.by), ...op.aggregates.flatMap((a) => a.outputs.map((o) => ({ name: o.name, type: 'dynamic' as const }))), { name: op.axis.name, type: 'dynamic' }];
     case 'getschema':
       return [
         { name: 'ColumnName', type: 'string' },

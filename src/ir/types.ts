@@ -78,6 +78,21 @@ export type TabularOp =
   | (OpBase & { readonly op: 'take'; readonly count: ScalarExpr })
   | (OpBase & { readonly op: 'distinct'; readonly columns: readonly NamedExpr[] })
   | (OpBase & { readonly op: 'count' })
+  /**
+   * make-series (issue 27): per group of `by`, each aggregate over the bins start, start + step, ...
+   * of `axis` as a dynamic array (`defaults` where a bin has no rows), and the bins as the axis column.
+   */
+  | (OpBase & {
+      readonly op: 'make-series';
+      readonly kind?: string;
+      readonly aggregates: readonly Aggregate[];
+      readonly defaults: readonly (ScalarExpr | undefined)[];
+      readonly axis: NamedExpr;
+      readonly from?: ScalarExpr;
+      readonly to?: ScalarExpr;
+      readonly step: ScalarExpr;
+      readonly by: readonly NamedExpr[];
+    })
   /** getschema (issue 27): one row per input column (ColumnName, ColumnOrdinal, DataType, ColumnType). */
   | (OpBase & { readonly op: 'getschema' })
   | (OpBase & {

@@ -260,6 +260,18 @@ export type TabularOp =
       readonly span: Span;
     }
   | ({ readonly op: 'union'; readonly span: Span } & UnionSpec)
+  /** `make-series Aggregates on Axis [from A] [to B] step S [by ...]` (issue 27). */
+  | {
+      readonly op: 'make-series';
+      readonly kind?: NameRef;
+      readonly aggregates: readonly { readonly item: Assignment; readonly default?: Expr }[];
+      readonly axis: Expr;
+      readonly from?: Expr;
+      readonly to?: Expr;
+      readonly step: Expr;
+      readonly by: readonly Assignment[];
+      readonly span: Span;
+    }
   /** `getschema` (issue 27): the input's columns as rows. */
   | { readonly op: 'getschema'; readonly span: Span }
   /** `serialize [Name = expr, ...]` (issue 27). */

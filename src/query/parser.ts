@@ -274,6 +274,7 @@ class KqlParser extends EmbeddedActionsParser {
       { GATE: () => this.LA(1).tokenType === T.Join || (this.LA(1).image === 'lookup' && this.LA(1).tokenType === T.Identifier), ALT: () => this.SUBRULE(this.joinOp) },
       { GATE: () => this.LA(1).image === 'as' && this.LA(1).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.asOp) },
       { GATE: () => this.LA(1).image === 'serialize' && this.LA(1).tokenType === T.Identifier, ALT: () => this.SUBRULE(this.serializeOp) },
+      { GATE: () => this.LA(1).image === 'make-series', ALT: () => this.SUBRULE(this.makeSeriesOp) },
       {
         GATE: () => this.LA(1).image === 'getschema' && this.LA(1).tokenType === T.Identifier,
         ALT: () => {
@@ -450,6 +451,56 @@ class KqlParser extends EmbeddedActionsParser {
       }
     });
     return this.ACTION((): Expr => ({ kind: 'range', name, from, to: toValue, step, span: { start: kw.startOffset, end: step.span.end } }));
+  });
+
+  // ---- make-series (issue 27) ----
+
+  private makeSeriesOp = this.RULE('makeSeriesOp', (): TabularOp => {
+    const kw = this.CONSUME(T.OtherHyphenOp);
+    let kind: NameRef | undefined;
+    this.MANY({
+      GATE: () => this.LA(1).image === 'kind' && this.LA(2).tokenType === T.Assign,
+      DEF: () => {
+        this.CONSUME(T.Name);
+        this.CONSUME(T.Assign);
+        const v = this.SUBRULE(this.nameRef);
+        this.ACTION(() => { kind = v; });
+      },
+    });
+    const aggregates: { item: Assignment; default?: Expr }[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const item = this.SUBRULE(this.assignment);
+        let dflt: Expr | undefined;
+        this.OPTION({
+          GATE: () => this.LA(1).image === 'default' && this.LA(2).tokenType === T.Assign,
+          DEF: () => {
+            this.CONSUME1(T.Name);
+            this.CONSUME1(T.Assign);
+            dflt = this.SUBRULE(this.expr);
+          },
+        });
+        this.ACTION(() => aggregates.push({ item, default: dflt }));
+      },
+    });
+    const word = (expected: string, t: IToken) => this.ACTION(() => {
+      if (t.image !== expected) this.problems.push({ kind: 'syntax', message: `expected '${expected}' in make-series ... on Axis [from A] [to B] step S, found '${t.image}'`, span: span(t) });
+    });
+    word('on', this.CONSUME2(T.Name));
+    const axis = this.SUBRULE1(this.expr);
+    let from: Expr | undefined;
+    let to: Expr | undefined;
+    this.OPTION1({ GATE: () => this.LA(1).image === 'from', DEF: () => { this.CONSUME3(T.Name); from = this.SUBRULE2(this.expr); } });
+    this.OPTION2({ GATE: () => this.LA(1).image === 'to', DEF: () => { this.CONSUME4(T.Name); to = this.SUBRULE3(this.expr); } });
+    word('step', this.CONSUME5(T.Name));
+    const step = this.SUBRULE4(this.expr);
+    let by: Assignment[] = [];
+    this.OPTION3(() => {
+      this.CONSUME(T.By);
+      by = this.SUBRULE(this.assignments);
+    });
+    return this.ACTION(() => ({ op: 'make-series' as const, kind, aggregates, axis, from, to, step, by, span: { start: kw.startOffset, end: endOf(by.length ? by : [step], kw) } }));
   });
 
   // ---- serialize (issue 27) ----

@@ -23,6 +23,7 @@ describe('the new sources and operators in a JS module (portable IR)', () => {
     'A | lookup (A | project x, w = y + 10) on x | project x, w',
     'A | as T | join kind=inner (T | project x, v = y) on x | project x, v',
     'A | getschema',
+    'A | make-series s = sum(y) default = -1 on TimeGenerated step 1h by x',
   ])('%s', (q) => {
     const ir = bindOp(q);
     const portable = JSON.parse(JSON.stringify(portableIr(ir))) as PortableIr;

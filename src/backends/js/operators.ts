@@ -11,6 +11,7 @@ import type { Expressions } from './expressions.js';
 import { groupKey } from './groups.js';
 import { joinStep } from './join.js';
 import { buffered, computedLayout, mapStep, NO_VALUES, type Accessor, type Layout, type Row, type Step } from './rows.js';
+import { makeSeriesStep } from './make-series.js';
 import { mvApplyStep } from './mv-apply.js';
 import { parseStep } from './parse.js';
 import { windowExtendStep } from './window.js';
@@ -172,6 +173,8 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
     case 'mv-apply':
       // The subquery's take must not end the outer input: it gets a stop of its own that does nothing.
       return mvApplyStep(o, layout, (op, l, next) => compileOperator(op, l, () => {}, next, scope));
+    case 'make-series':
+      return makeSeriesStep(o, layout, x, scope.budget);
     case 'getschema': {
       // One row per input column, whatever the rows (https://learn.microsoft.com/kusto/query/getschema-operator).
       const rows = layout.columns.map((c, i) => ({ e: null, v: [c.name, i, DOTNET_TYPES[c.type], c.type] }));

@@ -155,6 +155,12 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return '| count';
     case 'getschema':
       return '| getschema';
+    case 'make-series': {
+      const aggs = op.aggregates.map((a, i) => `${aggregate(a)}${op.defaults[i] ? ` default = ${expr(op.defaults[i]!)}` : ''}`);
+      const range = `${op.from ? ` from ${expr(op.from)}` : ''}${op.to ? ` to ${expr(op.to)}` : ''} step ${expr(op.step)}`;
+      const by = op.by.length ? ` by ${op.by.map(named).join(', ')}` : '';
+      return `| make-series ${op.kind ? `kind=${op.kind} ` : ''}${aggs.join(', ')} on ${expr(op.axis.expr)}${range}${by}`;
+    }
     case 'join': {
       const keys = op.keys.map((k) => (k.left === k.right ? kqlName(k.left) : `$left.${kqlName(k.left)} == $right.${kqlName(k.right)}`)).join(', ');
       const head = `${op.lookup ? 'lookup' : 'join'} kind=${op.kind}${op.hints?.length ? ` ${op.hints.join(' ')}` : ''}`;
