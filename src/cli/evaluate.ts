@@ -1,5 +1,6 @@
 /** `detc test` and `detc run`: the evaluator from the command line. */
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { alertsFor, alertSpec, eachAlert, type Alert, type RuleRun } from '../backends/js/alerts.js';
 import { compileQuery } from '../backends/js/compile.js';
@@ -45,8 +46,25 @@ function fileProblem(e: unknown, path: string): string | undefined {
   return known[err.code] ?? err.message;
 }
 
+/**
+ * `--externaldata URL=FILE` (repeatable): the local copy of a URL that `externaldata` reads; detc
+ * never downloads. A relative FILE is relative to the current folder.
+ */
+function externalDataFiles(args: ParsedArgs): Record<string, string> | undefined {
+  const given = args.lists.get('externaldata');
+  if (!given) return undefined;
+  const files: Record<string, string> = Object.create(null);
+  for (const pair of given) {
+    const at = pair.lastIndexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--externaldata takes URL=FILE (the local copy of a URL that externaldata reads), got '${terminalSafe(pair)}'`);
+    files[pair.slice(0, at)] = resolve(pair.slice(at + 1));
+  }
+  return files;
+}
+
 export function ruleTests(argv: readonly string[], io: CliIO): number {
-  const args = parseArgs(argv, { flags: [], values: [] });
+  const args = parseArgs(argv, { flags: [], values: ['externaldata'], repeatable: ['externaldata'] });
+  const externalData = externalDataFiles(args);
   const results = checkPaths(args.positionals, io);
   if (!results) return 2;
   printDiagnostics(results, io);
@@ -56,7 +74,7 @@ export function ruleTests(argv: readonly string[], io: CliIO): number {
   const mark = (ok: boolean) => (io.color ? (ok ? '\x1b[32m✓\x1b[0m' : '\x1b[31m✗\x1b[0m') : ok ? '✓' : '✗');
   for (const r of results) {
     if (!r.rule || !r.ir || hasErrors(r.diagnostics)) continue;
-    const { results: tests, diagnostics } = runRuleTests(r.rule, r.ir);
+    const { results: tests, diagnostics } = runRuleTests(r.rule, r.ir, undefined, externalData);
     if (tests.length === 0 && diagnostics.length === 0) continue;
     io.out(terminalSafe(r.file));
     for (const d of diagnostics) io.out(formatDiagnostic(d, r.text, io.color));
@@ -73,7 +91,7 @@ export function ruleTests(argv: readonly string[], io: CliIO): number {
 }
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format', 'workers', 'max-groups', 'max-rows'] });
+  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format', 'workers', 'max-groups', 'max-rows', 'externaldata'], repeatable: ['externaldata'] });
   const [ruleFile, ...extra] = args.positionals;
   if (!ruleFile || extra.length) throw new UsageError('give exactly one rule file: detc run <rule> --events <file|->');
   const eventsPath = args.options.get('events');
@@ -130,7 +148,7 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
   // Sentinel's schedule window (queryPeriod before --now) applies when a clock is given; without
   // one, every event in the file is seen and ago()/now() use the current time.
   const windowed = run.clockGiven && !run.args.options.has('no-window');
-  const runOptions = { now: run.now, windowMs: windowed ? r.rule.queryPeriodMs : undefined, limits: run.limits };
+  const runOptions = { now: run.now, windowMs: windowed ? r.rule.queryPeriodMs : undefined, limits: run.limits, externalData: externalDataFiles(run.args) };
   const session = query.open(runOptions);
   const admit = windowAdmission(r.ir, runOptions);
   const strict = run.args.options.has('strict');

@@ -32,10 +32,10 @@ usage:
   detc build [paths...] [--target T]... [--out dist] [--no-kusto]
       compile rules into the output folder; all or nothing. The folder is replaced as a whole,
       so it must be missing, empty or an earlier build's output (it has a .detc-output file)
-  detc test [paths...]
+  detc test [paths...] [--externaldata URL=FILE]...
       run the sample-event tests in the rules' tests: sections
   detc run <rule> --events <file|-> [--now <ISO 8601 date, UTC without a zone>] [--no-window] [--format table|ndjson|json]
-           [--strict] [--parse-all] [--workers N] [--max-groups N] [--max-rows N]
+           [--strict] [--parse-all] [--workers N] [--max-groups N] [--max-rows N] [--externaldata URL=FILE]...
       evaluate a rule on events (NDJSON, a JSON array, or JSON documents such as {"records": [...]})
       and print its alerts; every dropped event is counted with its reason on stderr
 

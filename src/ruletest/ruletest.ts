@@ -37,7 +37,8 @@ interface TestSpec {
   expect?: { alerts?: unknown; rows?: unknown; absent?: unknown; rowCount?: unknown };
 }
 
-export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = compileQuery(ir)): { results: RuleTestResult[]; diagnostics: Diagnostic[] } {
+/** `externalData`: local copies of the URLs `externaldata` reads (URL -> file). */
+export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = compileQuery(ir), externalData?: Readonly<Record<string, string>>): { results: RuleTestResult[]; diagnostics: Diagnostic[] } {
   const specs = (rule.raw.tests as TestSpec[] | undefined) ?? [];
   const results: RuleTestResult[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -49,7 +50,7 @@ export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = com
       diagnostics.push(makeDiagnostic('TestFailed', [`${name}: 'now' must be ${CLOCK_FORM} (or a number of milliseconds since 1970)`], at(i, 'now')));
       return;
     }
-    const options = { now, windowMs: t.window === false ? undefined : rule.queryPeriodMs };
+    const options = { now, windowMs: t.window === false ? undefined : rule.queryPeriodMs, externalData };
     // Events the window cannot place (no usable TimeGenerated) make the test broken, not quietly
     // smaller: a test expecting no alert would otherwise pass on events the rule never saw.
     const admit = windowAdmission(ir, options);

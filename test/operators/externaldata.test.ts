@@ -49,3 +49,38 @@ describe('externaldata', () => {
     expect(translateToAql(bindOp(`externaldata(a:string) ["${URL}"]`), undefined, new Set(), undefined).errors[0]!.message).toMatch(/^externaldata has no AQL equivalent/);
   });
 });
+
+describe('externaldata through the CLI: --externaldata URL=FILE', async () => {
+  const { main } = await import('../../src/cli/main.js');
+  const { capture, ruleYaml } = await import('../helpers.js');
+  const feed = 'https://example.org/feeds/bad-ips.txt';
+  const rule = join(dir, 'feed.yaml');
+  writeFileSync(
+    rule,
+    ruleYaml(`SigninLogs\n| where IPAddress in ((externaldata(ip:string) ["${feed}"] with (format="txt")))\n| project UserPrincipalName, IPAddress`,
+      `tests:\n  - name: the feed's address alerts\n    now: 2025-03-01T12:00:00Z\n    events:\n      - { TimeGenerated: 2025-03-01T11:00:00Z, UserPrincipalName: bob, IPAddress: 10.0.0.2 }\n      - { TimeGenerated: 2025-03-01T11:00:00Z, UserPrincipalName: amy, IPAddress: 10.9.9.9 }\n    expect:\n      alerts: 1\n      rows: [{ UserPrincipalName: bob }]\n`),
+  );
+  const events = join(dir, 'signins.ndjson');
+  writeFileSync(events, '{"TimeGenerated":"2025-03-01T11:00:00Z","UserPrincipalName":"bob","IPAddress":"10.0.0.2"}\n');
+
+  it('detc test and detc run read the local copy', async () => {
+    const tested = capture();
+    expect(await main(['test', rule, '--no-config', '--externaldata', `${feed}=${lines}`], tested)).toBe(0);
+    expect(tested.stdout).toContain('1 passed, 0 failed');
+    const ran = capture();
+    expect(await main(['run', rule, '--no-config', '--events', events, '--format', 'ndjson', '--externaldata', `${feed}=${lines}`], ran)).toBe(0);
+    expect(ran.stdout).toContain('"UserPrincipalName":"bob"');
+  });
+
+  it('without it: a failed test and a run error that name the flag; a malformed pair is a usage error', async () => {
+    const tested = capture();
+    expect(await main(['test', rule, '--no-config'], tested)).toBe(1);
+    expect(tested.stdout).toContain('externaldata needs a local copy: --externaldata URL=FILE');
+    const ran = capture();
+    expect(await main(['run', rule, '--no-config', '--events', events], ran)).toBe(1);
+    expect(ran.stderr).toContain('externaldata needs a local copy');
+    const bad = capture();
+    expect(await main(['run', rule, '--no-config', '--events', events, '--externaldata', feed], bad)).toBe(2);
+    expect(bad.stderr).toContain('--externaldata takes URL=FILE');
+  });
+});
