@@ -50,7 +50,8 @@ export interface BuildResult {
 }
 
 /** Where a build's artifacts go as they are made. */
-export type ArtifactSink = (a: Artifact) => void;
+/** Takes an artifact; a promise returned means "wait for it before the next" (a build's writes in flight). */
+export type ArtifactSink = (a: Artifact) => void | Promise<void>;
 
 /** One rule file through the front end and (if it found no error) every backend, as a build records it. */
 interface RuleRecord {
@@ -73,7 +74,7 @@ async function compileRuleFile(file: string, backends: readonly Backend[], table
   const outputs: RuleRecord['outputs'][number][] = [];
   for (const b of backends) {
     const out: BackendOutput = await b.rule(compiled);
-    for (const a of out.artifacts) onArtifact(a);
+    for (const a of out.artifacts) await onArtifact(a);
     outputs.push({ diagnostics: out.diagnostics, paths: out.artifacts.map((a) => a.path), summary: out.summary });
   }
   return { result, identity: { id: compiled.rule.id, idAt: positionOf(compiled.rule.source, ['id']) }, outputs };
@@ -117,7 +118,7 @@ export async function buildRules(files: readonly string[], targets: readonly Tar
     for (const a of out.artifacts) {
       diagnostics.push(...duplicate(undefined, undefined, [a.path]));
       paths.push(a.path);
-      write(a);
+      await write(a);
     }
   }
   return { results, diagnostics, artifacts: onArtifact ? [] : artifacts, paths, ok: !hasErrors(diagnostics) };

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Artifact } from '../backends/types.js';
-import { isFileSystemError, OutputError, outputError, writeArtifactFile } from './files.js';
+import { isFileSystemError, OutputError, outputError, writeArtifactFile, writeArtifactFileLater } from './files.js';
 import { checkOutputPlace, checkReplaceable, isDetcOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT, OutputRefusedError, realPath } from './output-folder.js';
 
 export { OutputError, OutputRefusedError };
@@ -80,6 +80,9 @@ function stagedPath(folder: string, a: Artifact): string {
  * starts, so a refusal comes before any compiling, and again at commit. `inputs` are the build's
  * rule files and folders, which the output may not be, hold or sit in.
  */
+/** Files a build writes at once at most: enough to keep the I/O threads busy, few enough to hold. */
+const MAX_PENDING_WRITES = 64;
+
 export class StagedOutput {
   /** The folder as the user named it (for messages), and resolved (symbolic links too). */
   private readonly outDir: string;
@@ -110,6 +113,40 @@ export class StagedOutput {
   write(a: Artifact): void {
     const path = stagedPath(this.tmp, a);
     writing(this.outDir, () => writeArtifactFile(path, a.content, this.folders));
+  }
+
+  /** Writes in flight (writeLater), and the first that failed. */
+  private readonly pending = new Set<Promise<void>>();
+  private failed: unknown;
+
+  /**
+   * Start writing an artifact and return; at most MAX_PENDING_WRITES files are in flight, so when
+   * that many are, the returned promise settles once one is done (await it before the next).
+   * `settle` waits for all of them and reports the first failure.
+   */
+  writeLater(a: Artifact): Promise<void> | undefined {
+    const path = stagedPath(this.tmp, a);
+    const p: Promise<void> = writing(this.outDir, () => writeArtifactFileLater(path, a.content, this.folders)).then(
+      () => void this.pending.delete(p),
+      (e: unknown) => {
+        this.pending.delete(p);
+        this.failed ??= e;
+      },
+    );
+    this.pending.add(p);
+    return this.pending.size >= MAX_PENDING_WRITES ? Promise.race(this.pending) : undefined;
+  }
+
+  /** Every write started has finished; throws the first failure as an OutputError. */
+  async settle(): Promise<void> {
+    while (this.pending.size) await Promise.all(this.pending);
+    if (this.failed !== undefined) throw isFileSystemError(this.failed) ? outputError(this.outDir, this.failed) : this.failed;
+  }
+
+  /** `discard` once every write started has finished (whether or not it failed). */
+  async close(): Promise<void> {
+    await this.settle().catch(() => {});
+    this.discard();
   }
 
   /** Replace the output folder with what was written (hold the output's lock: acquireLock). */

@@ -147,10 +147,10 @@ async function compile(argv: readonly string[], io: CliIO, write: boolean, ws: W
   // puts the folder in place of `out`. A folder it may not replace is refused before compiling.
   const staged = write ? new StagedOutput(out, { inputs }) : undefined;
   try {
-    const result = await buildRules(files, targets, options, staged && ((a: Artifact) => staged.write(a)));
+    const result = await buildRules(files, targets, options, staged && ((a: Artifact) => staged.writeLater(a)));
     return await finishBuild(result, { io, format, out, targets, staged });
   } finally {
-    staged?.discard();
+    await staged?.close();
   }
 }
 
@@ -173,6 +173,7 @@ async function finishBuild(
     if (format === 'text') io.out(summary('checked', perFile, diagnostics));
     return 0;
   }
+  await staged.settle();
   const release = await acquireLock(out);
   try {
     staged.commit();
