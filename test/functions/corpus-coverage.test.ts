@@ -16,8 +16,8 @@ const options = {
 };
 
 /** Rules (of 158) that get through each stage; parser bodies (of 242) that bind. */
-const FLOORS = { load: 150, parse: 89, bind: 78, KQL: 78, AQL: 78, JS: 78 };
-const PARSER_FLOOR = 22;
+const FLOORS = { load: 150, parse: 141, bind: 129, KQL: 129, AQL: 129, JS: 129 };
+const PARSER_FLOOR = 115;
 
 describe('corpus coverage', () => {
   it('no stage falls below its floor', () => {
