@@ -2,6 +2,7 @@
  * The catalog: every KQL operator, scalar function and aggregate detc understands.
  * Semantics references: KQL-SEMANTICS (cited) and docs/SEMANTICS.md.
  */
+import { CsvProblem, csvRecords } from '../semantics/csv.js';
 import { createHash } from 'node:crypto';
 import { isNumeric, type ScalarType } from '../ir/types.js';
 import { kqlCompare, kqlEquals, kqlNotEquals } from '../semantics/compare.js';
@@ -485,26 +486,15 @@ function nthIndexOf(hay: string, needle: string, start: number, length: number, 
  * record; a quoted field may hold commas, line breaks and "" for a quote.
  */
 function csvFields(s: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') break;
-    else field += c;
+  const firstLine = s.split(/\r?\n/, 1)[0]!;
+  try {
+    // The first record (quoted fields may span lines).
+    return csvRecords(s)[0]?.cells ?? [''];
+  } catch (e) {
+    if (!(e instanceof CsvProblem)) throw e;
+    // Not well-formed CSV: the first line's comma-separated pieces, as written.
+    return firstLine.split(',');
   }
-  fields.push(field);
-  return fields;
 }
 
 /** base64 to UTF-8 text; null when the input is not base64 or the bytes are not UTF-8. */

@@ -1,72 +1,34 @@
 /**
- * CSV as the Log Analytics portal and Kusto tools export it (RFC 4180: comma-separated, fields
- * quoted with "..." where needed, "" for a quote inside, CRLF or LF line ends, maybe a byte order
- * mark). Small enough not to need a dependency; it keeps each row's line and each cell's column
- * for messages.
+ * CSV files of the workspace (getschema exports, watchlists), as rows with the line each starts
+ * on and the column of each cell, for messages. Reading is `csvRecords` (the csv-parse library).
  */
 import type { Position } from '../diagnostics/diagnostic.js';
+import { CsvProblem, csvRecords } from '../semantics/csv.js';
 
 export interface CsvRow {
   /** 1-based line the row starts on. */
   readonly line: number;
   readonly cells: string[];
-  /** 0-based column of each cell on that line. */
+  /** 0-based column of each cell on that line (found in the row's text). */
   readonly starts: number[];
 }
 
 export type CsvResult = { readonly ok: true; readonly rows: CsvRow[] } | { readonly ok: false; readonly error: string; readonly at: Position };
 
-export function readCsv(raw: string): CsvResult {
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  const rows: CsvRow[] = [];
-  let line = 1;
-  let lineStart = 0;
-  let i = 0;
-  while (i < text.length) {
-    const row: CsvRow = { line, cells: [], starts: [] };
-    for (;;) {
-      row.starts.push(i - lineStart);
-      let cell = '';
-      if (text[i] === '"') {
-        const open = { line, col: i - lineStart + 1 };
-        i++;
-        for (;;) {
-          if (i >= text.length) return { ok: false, error: 'a quoted field is not closed (a " is missing)', at: open };
-          const c = text[i]!;
-          if (c === '"' && text[i + 1] === '"') {
-            cell += '"';
-            i += 2;
-          } else if (c === '"') {
-            i++;
-            break;
-          } else {
-            if (c === '\n') {
-              line++;
-              lineStart = i + 1;
-            }
-            cell += c;
-            i++;
-          }
-        }
-        if (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          return { ok: false, error: 'text after a closing quote: a field must end at the quote', at: { line, col: i - lineStart + 1 } };
-        }
-      } else {
-        while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') cell += text[i++];
-      }
-      row.cells.push(cell);
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      break;
-    }
-    if (text[i] === '\r') i++;
-    if (text[i] === '\n') i++;
-    line++;
-    lineStart = i;
-    // Blank lines (a trailing newline, an empty last line) are not rows.
-    if (!(row.cells.length === 1 && row.cells[0] === '')) rows.push(row);
+export function readCsv(text: string): CsvResult {
+  try {
+    const rows = csvRecords(text).map((r) => {
+      let from = 0;
+      const starts = r.cells.map((c) => {
+        const at = Math.max(r.raw.indexOf(c, from), from);
+        from = at + c.length;
+        return at;
+      });
+      return { line: r.line, cells: r.cells, starts };
+    });
+    return { ok: true, rows };
+  } catch (e) {
+    if (!(e instanceof CsvProblem)) throw e;
+    return { ok: false, error: e.message, at: { line: e.line, col: 1 } };
   }
-  return { ok: true, rows };
 }

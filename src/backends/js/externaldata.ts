@@ -6,6 +6,7 @@
  * column name). `ignoreFirstRecord=true` skips each file's first record. Values convert to the
  * declared column types as event values do.
  */
+import { CsvProblem, csvRecords } from '../../semantics/csv.js';
 import { readFileSync } from 'node:fs';
 import type { Source } from '../../ir/types.js';
 import { coerce, type Value } from '../../semantics/values.js';
@@ -55,35 +56,11 @@ function recordsOf(text: string, format: string, names: readonly string[], url: 
   }
   const delimiter = DELIMITERS[format];
   if (delimiter === undefined) throw new ExternalDataError(`externaldata: format '${format}' is not read by detc's evaluator (csv, tsv, psv, scsv, txt, raw, json, multijson are)`);
-  return delimitedRecords(text, delimiter);
+  try {
+    return csvRecords(text, delimiter).map((r) => r.cells);
+  } catch (e) {
+    if (e instanceof CsvProblem) throw new ExternalDataError(`externaldata: line ${e.line} of the local copy of ${url} is not ${format}: ${e.message}`);
+    throw e;
+  }
 }
 
-/** RFC 4180 records: fields in double quotes may hold delimiters, newlines and doubled quotes. */
-function delimitedRecords(text: string, delimiter: string): string[][] {
-  const records: string[][] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      records.push(fields);
-      fields = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || fields.length) records.push([...fields, field]);
-  return records;
-}
