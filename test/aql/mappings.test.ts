@@ -148,6 +148,23 @@ describe('QRadar mappings for the tables real rules read', () => {
     for (const rw of m.rewrites ?? []) for (const id of rw.aql.match(/\d+/g)!) expect(ids.has(Number(id)), `${rw.kql}: ${id}`).toBe(true);
   });
 
+  it('CommonSecurityLog: =~, in and in~ over vendors use the same rewrites; a vendor without one stays a property test', () => {
+    const where = (q: string) => {
+      const t = compile('CommonSecurityLog', `CommonSecurityLog | where ${q}`);
+      expect(t.errors).toEqual([]);
+      return t.aql!.split('\n    AND ').slice(1).join(' AND ').replace(/\nLAST[^]*$/, '');
+    };
+    expect(where('DeviceVendor =~ "fortinet"')).toBe('(devicetype = 73)');
+    expect(where('DeviceVendor !~ "FORTINET"')).toBe('NOT (devicetype = 73)');
+    expect(where('DeviceVendor in ("Fortinet", "Palo Alto Networks")')).toBe('((devicetype = 73) OR (devicetype = 206))');
+    expect(where('DeviceVendor in~ ("zscaler")')).toBe('(devicetype = 331)');
+    expect(where('DeviceVendor !in ("Fortinet", "Check Point")')).toBe('(NOT ((devicetype = 73) OR (devicetype = 3)))');
+    // `in` is case-sensitive in KQL: a differently cased vendor has no rewrite.
+    expect(where('DeviceVendor in ("fortinet")')).toBe("LOGSOURCETYPENAME(devicetype) IN ('fortinet')");
+    // One value without a rewrite: the whole list is a property test, not a partial rewrite.
+    expect(where('DeviceVendor in~ ("Fortinet", "Acme")')).toBe("(LOGSOURCETYPENAME(devicetype) ILIKE 'Fortinet' OR LOGSOURCETYPENAME(devicetype) ILIKE 'Acme')");
+  });
+
   it.each([
     ['SecurityEvent', 'SecurityEvent | where EventData has "x"', /^column EventData has no QRadar equivalent \(.*SecurityEvent\.yaml: /],
     ['SecurityEvent', 'SecurityEvent | where Keywords == "x"', /^column Keywords is not in the QRadar mapping .*SecurityEvent\.yaml$/],

@@ -139,6 +139,15 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     let env = new Map(sourceColumns(m, source.schema));
     const rewrites = rewritesOf(m);
 
+    /** The mapping rewrite for `column == value` (`=~` when ci), noted for the reader of the AQL. */
+    const rewriteOf = (subject: ScalarExpr, value: unknown, ci: boolean) => {
+      if (subject.kind !== 'column' || value === undefined) return undefined;
+      const same = (p: unknown) => (ci && typeof p === 'string' && typeof value === 'string' ? p.toLowerCase() === value.toLowerCase() : kqlEquals(value, p) === true && kqlEquals(p, value) === true);
+      const rw = rewrites.find((r) => r.pattern.column === subject.name && same(r.pattern.value));
+      if (rw) notes.push(`${rw.kql} is written as ${rw.aql} (mapping rewrite${rw.note ? `: ${rw.note}` : ''})`);
+      return rw;
+    };
+
     const where: string[] = [];
     const having: string[] = [];
     let groupBy: string[] = [];
@@ -335,6 +344,12 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           const items = listConsts(a.slice(1), e.span);
           if (items.length === 0) return fail('an empty list has no AQL IN form', e.span);
           const ci = e.fn.endsWith('~');
+          // Values the mapping rewrites (CommonSecurityLog's vendors are log source types): all or none.
+          const rewritten = items.map((v) => rewriteOf(a[0]!, v, ci));
+          if (rewritten.every((r) => r !== undefined)) {
+            const any = rewritten.map((r) => `(${r.aql})`).join(' OR ');
+            return e.fn.startsWith('!') ? cond(`NOT (${any})`, 3) : cond(items.length > 1 ? `(${any})` : any, 4);
+          }
           let positive: string;
           if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
           else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
@@ -418,6 +433,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         }
         default: {
           if (STRING_OPS.has(e.fn.replace(/^!/, ''))) {
+            const rw = e.fn === '=~' || e.fn === '!~' ? rewriteOf(a[0]!, constantOf(a[1]!), true) : undefined;
+            if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
             const subject = valueOnly(expr(a[0]!), e.span);
             return stringOp(e.fn, subject, stringConst(a[1]!, `the right side of ${e.fn}`));
           }
