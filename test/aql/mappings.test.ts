@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
-import { loadMappings, parseMapping, type TableMapping } from '../../src/backends/aql/mapping.js';
+import { loadMappings, MappingError, parseMapping, type TableMapping } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
@@ -197,9 +197,9 @@ describe('QRadar mappings for the tables real rules read', () => {
     }
   });
 
-  it('a rewrite that is not `Column == constant` is refused naming the mapping file', () => {
-    const m = parseMapping('table: CommonSecurityLog\nsource: events\nlogSourceTypes: [{ id: 367, name: Universal CEF }]\ncolumns: {}\nrewrites: [{ kql: "DeviceVendor has \\"x\\"", aql: "devicetype = 1" }]\n', 'custom/CommonSecurityLog.yaml');
-    const r = checkRuleText('r.yaml', ruleYaml('CommonSecurityLog | where DeviceVendor == "x"'));
-    expect(() => translateToAql(r.ir!, m, new Set(), r.rule!.queryPeriodMs)).toThrow(/^custom\/CommonSecurityLog\.yaml: rewrite 'DeviceVendor has "x"' must have the form Column == constant$/);
+  it('a rewrite that is not `Column == constant` is refused when the mapping is read, naming the file and entry', () => {
+    const text = 'table: CommonSecurityLog\nsource: events\nlogSourceTypes: [{ id: 367, name: Universal CEF }]\ncolumns: {}\nrewrites: [{ kql: "DeviceVendor has \\"x\\"", aql: "devicetype = 1" }]\n';
+    expect(() => parseMapping(text, 'custom/CommonSecurityLog.yaml')).toThrow(MappingError);
+    expect(() => parseMapping(text, 'custom/CommonSecurityLog.yaml')).toThrow(/^custom\/CommonSecurityLog\.yaml: \/rewrites\/0\/kql: rewrite 'DeviceVendor has "x"' must have the form Column == constant/);
   });
 });

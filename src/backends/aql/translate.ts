@@ -5,7 +5,6 @@
  * Anything AQL cannot say exactly is an error at its location, unless the rule (or the build)
  * allows a named approximation, which is then written into the query as a comment.
  */
-import { parseQuery } from '../../query/parser.js';
 import type { Span } from '../../query/ast.js';
 import type { Aggregate, QueryIR, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { sourceCall } from '../../ir/types.js';
@@ -14,7 +13,7 @@ import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
-import type { ColumnMapping, TableMapping } from './mapping.js';
+import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 
 /** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
 export const APPROXIMATIONS = {
@@ -708,11 +707,6 @@ export function lastClause(ms: number): string {
   return `LAST ${minutes} MINUTES`;
 }
 
-interface RewritePattern {
-  readonly fn: string;
-  readonly column: string;
-  readonly value: unknown;
-}
 
 const parsedRewrites = new WeakMap<TableMapping, { kql: string; aql: string; note?: string; pattern: RewritePattern }[]>();
 /** A mapping's rewrites with their patterns, parsed once per mapping. */
@@ -723,17 +717,6 @@ function rewritesOf(m: TableMapping) {
     parsedRewrites.set(m, r);
   }
   return r;
-}
-
-/** A mapping rewrite's `kql` is a comparison `Column == constant`, parsed with the KQL parser. */
-function rewritePattern(kql: string, file: string): RewritePattern {
-  const parsed = parseQuery(`T | where ${kql}`);
-  const op = parsed.ast.body?.ops[0];
-  const p = op?.op === 'where' ? op.predicate : undefined;
-  if (parsed.problems.length || !p || p.kind !== 'binary' || Array.isArray(p.right) || p.left.kind !== 'name' || (p.right as { kind: string }).kind !== 'literal' || p.op !== '==') {
-    throw new Error(`${file}: rewrite '${kql}' must have the form Column == constant`);
-  }
-  return { fn: '==', column: p.left.name, value: (p.right as { literal: { value: unknown } }).literal.value };
 }
 
 function matchesRewrite(p: RewritePattern, e: Extract<ScalarExpr, { kind: 'call' }>, constantOf: (e: ScalarExpr) => unknown): boolean {
