@@ -41,19 +41,19 @@ describe('detc check', () => {
 
 describe('a Sentinel rule over a table QRadar has no mapping for', () => {
   const dir = mkdtempSync(join(tmpdir(), 'detc-unmapped-'));
-  const rule = join(dir, 'security_event.yaml');
-  writeFileSync(rule, ruleYaml('SecurityEvent | where EventID == 4625 | project Account, Computer'));
+  const rule = join(dir, 'heartbeat.yaml');
+  writeFileSync(rule, ruleYaml('Heartbeat | where Computer == "web1" | project Computer, OSType'));
 
   it('is a warning with the default targets: checked for KQL and JS, not compiled to AQL', async () => {
     const io = capture();
     expect(await main(['check', rule, '--no-kusto'], io)).toBe(0);
-    expect(io.stdout).toContain('warning DTC5003: not compiled to QRadar AQL: table SecurityEvent has no QRadar mapping');
+    expect(io.stdout).toContain('warning DTC5003: not compiled to QRadar AQL: table Heartbeat has no QRadar mapping');
     expect(io.stdout).toContain('ask for --target aql to make this an error');
   });
 
   it('is an error when AQL is asked for by name', async () => {
     const io = capture();
     expect(await main(['check', rule, '--no-kusto', '--target', 'aql'], io)).toBe(1);
-    expect(io.stdout).toContain('error DTC5001: QRadar AQL: table SecurityEvent has no QRadar mapping');
+    expect(io.stdout).toContain('error DTC5001: QRadar AQL: table Heartbeat has no QRadar mapping');
   });
 });

@@ -118,14 +118,15 @@ describe('the command line in a project with detc.config.yaml', () => {
   });
 
   it("the config's qradarMappings are used, relative to the config file", () => {
-    const mapping = 'table: Syslog\nsource: events\nlogSourceTypes:\n  - id: 11\n    name: Linux OS\ncolumns:\n  TimeGenerated: { aql: starttime, kind: time }\n  Computer: { aql: hostname }\n  SyslogMessage: { aql: UTF8(payload) }\n';
-    const syslogRule = ruleYaml('Syslog\n| where SyslogMessage has "Failed password"\n| project TimeGenerated, Computer');
-    const p = project('cli-qradar', { 'detc.config.yaml': 'targets: [aql]\nqradarMappings: [mappings]\n', 'mappings/Syslog.yaml': mapping, 'rules/syslog.yaml': syslogRule });
-    const withMapping = detc(join(p, 'rules'), 'check', 'syslog.yaml');
+    // Heartbeat: a table with no bundled mapping, so only the config's file maps it.
+    const mapping = 'table: Heartbeat\nsource: events\nlogSourceTypes:\n  - id: 11\n    name: Linux OS\ncolumns:\n  TimeGenerated: { aql: starttime, kind: time }\n  Computer: { aql: hostname }\n  OSType: { aql: \'"OS Type"\' }\n';
+    const heartbeatRule = ruleYaml('Heartbeat\n| where OSType == "Linux"\n| project TimeGenerated, Computer');
+    const p = project('cli-qradar', { 'detc.config.yaml': 'targets: [aql]\nqradarMappings: [mappings]\n', 'mappings/Heartbeat.yaml': mapping, 'rules/heartbeat.yaml': heartbeatRule });
+    const withMapping = detc(join(p, 'rules'), 'check', 'heartbeat.yaml');
     expect(withMapping.stdout + withMapping.stderr).toContain('1 ok, 0 with errors');
-    const without = detc(join(p, 'rules'), 'check', 'syslog.yaml', '--no-config', '--target', 'aql');
+    const without = detc(join(p, 'rules'), 'check', 'heartbeat.yaml', '--no-config', '--target', 'aql');
     expect(without.status).toBe(1);
-    expect(without.stdout).toContain('table Syslog has no QRadar mapping');
+    expect(without.stdout).toContain('table Heartbeat has no QRadar mapping');
   });
 
   it("the config's functions and watchlists are used, relative to the config file; --functions/--watchlists add more", () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../paths.js';
 import { schemaValidator } from '../../schema-validators.js';
 import { parse } from 'yaml';
+import { parseQuery } from '../../query/parser.js';
 
 export interface ColumnMapping {
   readonly aql?: string;
@@ -44,7 +45,28 @@ export function parseMapping(text: string, file: string): TableMapping {
     const e = validate.errors![0]!;
     throw new MappingError(`${file}: ${e.instancePath || 'mapping'} ${e.message} (see schema/qradar-mapping.schema.json)`);
   }
-  return { ...(data as Omit<TableMapping, 'file'>), file };
+  const mapping = { ...(data as Omit<TableMapping, 'file'>), file };
+  // A malformed rewrite is the mapping file's error, found when it is read, not mid-translation.
+  mapping.rewrites?.forEach((r, i) => rewritePattern(r.kql, `${file}: /rewrites/${i}/kql`));
+  return mapping;
+}
+
+/** A rewrite's KQL side: the column and constant it matches. */
+export interface RewritePattern {
+  readonly fn: '==';
+  readonly column: string;
+  readonly value: unknown;
+}
+
+/** A mapping rewrite's `kql` is a comparison `Column == constant`, parsed with the KQL parser. */
+export function rewritePattern(kql: string, where: string): RewritePattern {
+  const parsed = parseQuery(`T | where ${kql}`);
+  const op = parsed.ast.body?.ops[0];
+  const p = op?.op === 'where' ? op.predicate : undefined;
+  if (parsed.problems.length || !p || p.kind !== 'binary' || Array.isArray(p.right) || p.left.kind !== 'name' || (p.right as { kind: string }).kind !== 'literal' || p.op !== '==') {
+    throw new MappingError(`${where}: rewrite '${kql}' must have the form Column == constant, e.g. DeviceVendor == "Fortinet"`);
+  }
+  return { fn: '==', column: p.left.name, value: (p.right as { literal: { value: unknown } }).literal.value };
 }
 
 /**

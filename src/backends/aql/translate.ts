@@ -5,7 +5,6 @@
  * Anything AQL cannot say exactly is an error at its location, unless the rule (or the build)
  * allows a named approximation, which is then written into the query as a comment.
  */
-import { parseQuery } from '../../query/parser.js';
 import type { Span } from '../../query/ast.js';
 import type { Aggregate, QueryIR, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { sourceCall } from '../../ir/types.js';
@@ -14,7 +13,7 @@ import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
-import type { ColumnMapping, TableMapping } from './mapping.js';
+import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 
 /** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
 export const APPROXIMATIONS = {
@@ -138,6 +137,15 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     // Columns of the source table (a copy: the operators below change it).
     let env = new Map(sourceColumns(m, source.schema));
     const rewrites = rewritesOf(m);
+
+    /** The mapping rewrite for `column == value` (`=~` when ci), noted for the reader of the AQL. */
+    const rewriteOf = (subject: ScalarExpr, value: unknown, ci: boolean) => {
+      if (subject.kind !== 'column' || value === undefined) return undefined;
+      const same = (p: unknown) => (ci && typeof p === 'string' && typeof value === 'string' ? p.toLowerCase() === value.toLowerCase() : kqlEquals(value, p) === true && kqlEquals(p, value) === true);
+      const rw = rewrites.find((r) => r.pattern.column === subject.name && same(r.pattern.value));
+      if (rw) notes.push(`${rw.kql} is written as ${rw.aql} (mapping rewrite${rw.note ? `: ${rw.note}` : ''})`);
+      return rw;
+    };
 
     const where: string[] = [];
     const having: string[] = [];
@@ -335,6 +343,12 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           const items = listConsts(a.slice(1), e.span);
           if (items.length === 0) return fail('an empty list has no AQL IN form', e.span);
           const ci = e.fn.endsWith('~');
+          // Values the mapping rewrites (CommonSecurityLog's vendors are log source types): all or none.
+          const rewritten = items.map((v) => rewriteOf(a[0]!, v, ci));
+          if (rewritten.every((r) => r !== undefined)) {
+            const any = rewritten.map((r) => `(${r.aql})`).join(' OR ');
+            return e.fn.startsWith('!') ? cond(`NOT (${any})`, 3) : cond(items.length > 1 ? `(${any})` : any, 4);
+          }
           let positive: string;
           if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
           else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
@@ -418,6 +432,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         }
         default: {
           if (STRING_OPS.has(e.fn.replace(/^!/, ''))) {
+            const rw = e.fn === '=~' || e.fn === '!~' ? rewriteOf(a[0]!, constantOf(a[1]!), true) : undefined;
+            if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
             const subject = valueOnly(expr(a[0]!), e.span);
             return stringOp(e.fn, subject, stringConst(a[1]!, `the right side of ${e.fn}`));
           }
@@ -691,11 +707,6 @@ export function lastClause(ms: number): string {
   return `LAST ${minutes} MINUTES`;
 }
 
-interface RewritePattern {
-  readonly fn: string;
-  readonly column: string;
-  readonly value: unknown;
-}
 
 const parsedRewrites = new WeakMap<TableMapping, { kql: string; aql: string; note?: string; pattern: RewritePattern }[]>();
 /** A mapping's rewrites with their patterns, parsed once per mapping. */
@@ -706,17 +717,6 @@ function rewritesOf(m: TableMapping) {
     parsedRewrites.set(m, r);
   }
   return r;
-}
-
-/** A mapping rewrite's `kql` is a comparison `Column == constant`, parsed with the KQL parser. */
-function rewritePattern(kql: string, file: string): RewritePattern {
-  const parsed = parseQuery(`T | where ${kql}`);
-  const op = parsed.ast.body?.ops[0];
-  const p = op?.op === 'where' ? op.predicate : undefined;
-  if (parsed.problems.length || !p || p.kind !== 'binary' || Array.isArray(p.right) || p.left.kind !== 'name' || (p.right as { kind: string }).kind !== 'literal' || p.op !== '==') {
-    throw new Error(`${file}: rewrite '${kql}' must have the form Column == constant`);
-  }
-  return { fn: '==', column: p.left.name, value: (p.right as { literal: { value: unknown } }).literal.value };
 }
 
 function matchesRewrite(p: RewritePattern, e: Extract<ScalarExpr, { kind: 'call' }>, constantOf: (e: ScalarExpr) => unknown): boolean {
