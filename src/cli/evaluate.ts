@@ -15,7 +15,7 @@ import { formatDiagnostic } from '../diagnostics/format.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
 import { runRuleTests } from '../ruletest/ruletest.js';
 import { CLOCK_FORM, parseClock } from '../semantics/time.js';
-import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { UsageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
 import { checkPaths, CLI_SCRIPT, printDiagnostics, workersOption } from './common.js';
 import { InputReport } from './input-report.js';
@@ -62,8 +62,7 @@ function externalDataFiles(args: ParsedArgs): Record<string, string> | undefined
   return files;
 }
 
-export function ruleTests(argv: readonly string[], io: CliIO): number {
-  const args = parseArgs(argv, { flags: [], values: ['externaldata'], repeatable: ['externaldata'] });
+export function ruleTests(args: ParsedArgs, io: CliIO): number {
   const externalData = externalDataFiles(args);
   const results = checkPaths(args.positionals, io);
   if (!results) return 2;
@@ -90,8 +89,7 @@ export function ruleTests(argv: readonly string[], io: CliIO): number {
   return failed || broken ? 1 : 0;
 }
 
-export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format', 'workers', 'max-groups', 'max-rows', 'externaldata'], repeatable: ['externaldata'] });
+export async function runCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const [ruleFile, ...extra] = args.positionals;
   if (!ruleFile || extra.length) throw new UsageError('give exactly one rule file: detc run <rule> --events <file|->');
   const eventsPath = args.options.get('events');

@@ -14,8 +14,9 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { useWorkspaceTables } from '../ir/tables.js';
 import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
-import { parseArgs, takeWorkspaceArgs, UsageError, type ParsedArgs } from './args.js';
-import { rulePaths, ruleFiles } from './common.js';
+import { commandHelp, parseCommandArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
+import { BUILD, CHECK, RUN, TEST } from './commands.js';
+import { detcVersion, rulePaths, ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -27,6 +28,7 @@ export function threadMain(): void {
 const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL and JavaScript
 
 usage:
+  detc --version | detc <command> --help (the command's options)
   detc check [paths...] [--target T]... [--format text|json] [--no-kusto]
       validate, parse and bind rules and compile them for the targets, writing nothing
   detc build [paths...] [--target T]... [--out dist] [--no-kusto]
@@ -57,13 +59,17 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   try {
     switch (command) {
       case 'check':
-        return await inWorkspace(command, rest, io, (args, ws) => compile(args, io, false, ws));
+        return await inWorkspace(CHECK, rest, io, (args, ws) => compile(args, io, false, ws));
       case 'build':
-        return await inWorkspace(command, rest, io, (args, ws) => compile(args, io, true, ws));
+        return await inWorkspace(BUILD, rest, io, (args, ws) => compile(args, io, true, ws));
       case 'test':
-        return await inWorkspace(command, rest, io, (args) => ruleTests(args, io));
+        return await inWorkspace(TEST, rest, io, (args) => ruleTests(args, io));
       case 'run':
-        return await inWorkspace(command, rest, io, (args) => runCommand(args, io));
+        return await inWorkspace(RUN, rest, io, (args) => runCommand(args, io));
+      case '--version':
+      case 'version':
+        io.out(`detc ${detcVersion()}`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -100,29 +106,29 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
  * its tables are what rules are checked against for the length of the command. Problems in the
  * config or table files are printed first; errors among them stop the command (exit 2).
  */
-async function inWorkspace(command: string, argv: readonly string[], io: CliIO, run: (argv: string[], ws: Workspace) => number | Promise<number>): Promise<number> {
-  const { rest, tablePaths, functionPaths, watchlistPaths, noConfig } = takeWorkspaceArgs(argv);
-  const ws = loadWorkspace({ tablePaths, functionPaths, watchlistPaths, noConfig });
+async function inWorkspace(command: CommandSpec, argv: readonly string[], io: CliIO, run: (args: ParsedArgs, ws: Workspace) => number | Promise<number>): Promise<number> {
+  const args = parseCommandArgs(command, argv);
+  if (args.options.has('help')) {
+    io.out(commandHelp(command));
+    return 0;
+  }
+  const list = (name: string) => args.lists.get(name) ?? [];
+  const ws = loadWorkspace({ tablePaths: list('tables'), functionPaths: list('functions'), watchlistPaths: list('watchlists'), noConfig: args.options.has('no-config') });
   for (const d of ws.diagnostics) io.err(formatDiagnostic(d, undefined, io.color));
   if (hasErrors(ws.diagnostics)) {
-    io.err(`detc ${command}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);
+    io.err(`detc ${command.name}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);
     return 2;
   }
   const previous = useWorkspaceTables(ws.tables);
   try {
-    return await run(rest, ws);
+    return await run(args, ws);
   } finally {
     useWorkspaceTables(previous);
   }
 }
 
 /** `check` (write nothing) and `build` (write all or nothing). */
-async function compile(argv: readonly string[], io: CliIO, write: boolean, ws: Workspace): Promise<number> {
-  const args = parseArgs(argv, {
-    flags: ['no-kusto'],
-    values: ['format', 'target', 'out', 'allow-approximation', 'qradar-mappings'],
-    repeatable: ['target', 'allow-approximation', 'qradar-mappings'],
-  });
+async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspace): Promise<number> {
   const format = String(args.options.get('format') ?? 'text');
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
   const targets = parseTargets(args, ws.config?.targets);
