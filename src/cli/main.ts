@@ -18,6 +18,7 @@ import { commandHelp, parseCommandArgs, UsageError, type CommandSpec, type Parse
 import { BUILD, CHECK, RUN, TEST } from './commands.js';
 import { detcVersion, rulePaths, ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
+import { sarifLog } from './sarif.js';
 import { processIO, type CliIO } from './io.js';
 
 /** bin/detc.js runs this in a worker thread: an NDJSON reader thread of `detc run`. */
@@ -130,7 +131,8 @@ async function inWorkspace(command: CommandSpec, argv: readonly string[], io: Cl
 /** `check` (write nothing) and `build` (write all or nothing). */
 async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspace): Promise<number> {
   const format = String(args.options.get('format') ?? 'text');
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
+  const formats = write ? ['text', 'json'] : ['text', 'json', 'sarif'];
+  if (!formats.includes(format)) throw new UsageError(`--format must be ${formats.join(', ').replace(/, (\w+)$/, ' or $1')}, got '${format}'`);
   const targets = parseTargets(args, ws.config?.targets);
   const inputs = rulePaths(args.positionals);
   const files = ruleFiles(inputs, io);
@@ -168,7 +170,10 @@ async function finishBuild(
   const write = staged !== undefined;
   const perFile = byFile(result);
   const diagnostics = perFile.flatMap((r) => r.diagnostics);
-  if (format === 'json') {
+  if (format === 'sarif') {
+    // Front-end diagnostics are located by the rule file they were found in.
+    io.out(JSON.stringify(sarifLog(perFile.flatMap((r) => r.diagnostics.map((d) => ({ ...d, file: d.file ?? r.file }))), detcVersion()), null, 2));
+  } else if (format === 'json') {
     io.out(JSON.stringify({ rules: perFile.map((r) => ({ file: r.file, ok: !hasErrors(r.diagnostics) })), diagnostics: diagnostics.map(diagnosticToJson) }, null, 2));
   } else for (const r of perFile) for (const d of r.diagnostics) io.out(formatDiagnostic(d, r.text, io.color) + '\n');
   if (!result.ok) {
