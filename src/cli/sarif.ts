@@ -25,7 +25,8 @@ export function sarifLog(diagnostics: readonly Diagnostic[], version: string, ba
     const fact = FACT_BY_CODE.get(code);
     return {
       id: code,
-      ...(fact ? { name: fact.name, shortDescription: { text: fact.template.replace(/\{\d+\}/g, '…') } } : {}),
+      // The code's name in words ("SchemaViolation": "Schema violation"): its template may be only placeholders.
+      ...(fact ? { name: fact.name, shortDescription: { text: fact.name.replace(/(?<=[a-z0-9])([A-Z])/g, (c) => ` ${c.toLowerCase()}`) } } : {}),
       defaultConfiguration: { level: fact?.severity ?? 'error' },
     };
   });

@@ -23,7 +23,7 @@ function sarifValidator() {
 interface SarifLog {
   version: string;
   runs: {
-    tool: { driver: { name: string; version: string; rules: { id: string; defaultConfiguration: { level: string } }[] } };
+    tool: { driver: { name: string; version: string; rules: { id: string; name: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }[] } };
     results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[];
   }[];
 }
@@ -48,6 +48,7 @@ describe('detc check --format sarif', () => {
     // The text output underlines 15 characters from 57:53 (`make_set(...)`'s argument): the same span.
     expect(error.locations[0]!.physicalLocation.region).toEqual({ startLine: 57, startColumn: 53, endLine: 57, endColumn: 68 });
     for (const r of results) expect(tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+    expect(tool.driver.rules.find((r) => r.id === 'DTC3006')).toMatchObject({ name: 'MemberOfNonDynamic', shortDescription: { text: 'Member of non dynamic' } });
     expect(new Set(tool.driver.rules.map((r) => r.id))).toEqual(new Set(results.map((r) => r.ruleId)));
   });
 
