@@ -15,7 +15,8 @@ import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { useWorkspaceTables } from '../ir/tables.js';
 import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
 import { commandHelp, parseCommandArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
-import { BUILD, CHECK, RUN, TEST } from './commands.js';
+import { BUILD, CHECK, COMMANDS, RUN, TEST } from './commands.js';
+import { didYouMean } from '../diagnostics/diagnostic.js';
 import { detcVersion, rulePaths, ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
 import { sarifLog } from './sarif.js';
@@ -30,12 +31,12 @@ const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL a
 
 usage:
   detc --version | detc <command> --help (the command's options)
-  detc check [paths...] [--target T]... [--format text|json] [--no-kusto]
+  detc check [paths...] [--target T]... [--format text|json|sarif] [--no-kusto]
       validate, parse and bind rules and compile them for the targets, writing nothing
   detc build [paths...] [--target T]... [--out dist] [--no-kusto]
       compile rules into the output folder; all or nothing. The folder is replaced as a whole,
       so it must be missing, empty or an earlier build's output (it has a .detc-output file)
-  detc test [paths...] [--externaldata URL=FILE]...
+  detc test [paths...] [--format text|json|junit] [--externaldata URL=FILE]...
       run the sample-event tests in the rules' tests: sections
   detc run <rule> --events <file|-> [--now <ISO 8601 date, UTC without a zone>] [--no-window] [--format table|ndjson|json]
            [--strict] [--parse-all] [--workers N] [--max-groups N] [--max-rows N] [--externaldata URL=FILE]...
@@ -78,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.err(`detc: unknown command '${command}'\n\n${USAGE}`);
+        io.err(`detc: unknown command '${command}'${didYouMean(command, COMMANDS.map((c) => c.name))}\n\n${USAGE}`);
         return 2;
     }
   } catch (e) {

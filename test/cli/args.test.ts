@@ -43,6 +43,12 @@ describe('unknown and malformed options', () => {
     expect(short.stderr).toContain('unknown option -x;');
   });
 
+  it('an unknown command is a usage error with a did-you-mean and the usage', async () => {
+    const io = capture();
+    expect(await main(['chek', 'rules'], io)).toBe(2);
+    expect(io.stderr).toMatch(/^detc: unknown command 'chek' \(did you mean 'check'\?\)\n\nusage:/);
+  });
+
   it('an option of another command is unknown here', async () => {
     const io = capture();
     expect(await main(['test', '--no-kusto'], io)).toBe(2);
