@@ -46,7 +46,7 @@ describe('unknown and malformed options', () => {
   it('an unknown command is a usage error with a did-you-mean and the usage', async () => {
     const io = capture();
     expect(await main(['chek', 'rules'], io)).toBe(2);
-    expect(io.stderr).toMatch(/^detc: unknown command 'chek' \(did you mean 'check'\?\)\n\nusage:/);
+    expect(io.stderr).toMatch(/^detc: unknown command 'chek' \(did you mean 'check'\?\)\n\ndetc: compile/);
   });
 
   it('an option of another command is unknown here', async () => {
