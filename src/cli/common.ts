@@ -2,6 +2,7 @@
 import { checkRuleFile, findRuleFiles, type FrontEndResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
 import { UsageError } from './args.js';
@@ -40,4 +41,9 @@ export function checkPaths(paths: readonly string[], io: CliIO): FrontEndResult[
 
 export function printDiagnostics(results: readonly { text?: string; diagnostics: readonly Diagnostic[] }[], io: CliIO): void {
   for (const r of results) for (const d of r.diagnostics) io.out(formatDiagnostic(d, r.text, io.color) + '\n');
+}
+
+/** detc's version, from its package.json. */
+export function detcVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }

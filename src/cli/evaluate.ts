@@ -10,15 +10,16 @@ import { ReaderThreads, streamEventsInParallel } from '../backends/js/ndjson-par
 import { ExternalDataError } from '../backends/js/externaldata.js';
 import { DEFAULT_LIMITS, EvaluationLimitError, type EvaluationLimits } from '../backends/js/limits.js';
 import { checkRuleFile } from '../compile.js';
-import { hasErrors } from '../diagnostics/diagnostic.js';
-import { formatDiagnostic } from '../diagnostics/format.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
 import { runRuleTests } from '../ruletest/ruletest.js';
 import { CLOCK_FORM, parseClock } from '../semantics/time.js';
-import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { UsageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
 import { checkPaths, CLI_SCRIPT, printDiagnostics, workersOption } from './common.js';
 import { InputReport } from './input-report.js';
+import { junitReport, type RuleFileTests } from './junit.js';
 
 /** Below this size a file is read on the main thread: starting threads would cost more. */
 const PARALLEL_MIN_BYTES = 32 << 20;
@@ -62,36 +63,50 @@ function externalDataFiles(args: ParsedArgs): Record<string, string> | undefined
   return files;
 }
 
-export function ruleTests(argv: readonly string[], io: CliIO): number {
-  const args = parseArgs(argv, { flags: [], values: ['externaldata'], repeatable: ['externaldata'] });
+/**
+ * `detc test`: each rule file's sample-event tests. As text (the default), diagnostics and results
+ * go to stdout as before; with --format json or junit, stdout is the report alone and the
+ * diagnostics are printed on stderr.
+ */
+export function ruleTests(args: ParsedArgs, io: CliIO): number {
+  const format = String(args.options.get('format') ?? 'text');
+  if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, got '${terminalSafe(format)}'`);
   const externalData = externalDataFiles(args);
   const results = checkPaths(args.positionals, io);
   if (!results) return 2;
-  printDiagnostics(results, io);
-  let passed = 0;
-  let failed = 0;
-  let broken = results.filter((r) => hasErrors(r.diagnostics)).length;
+  const report = format === 'text' ? io : { ...io, out: io.err };
+  printDiagnostics(results, report);
+  const files: (RuleFileTests & { diagnostics: Diagnostic[] })[] = [];
   const mark = (ok: boolean) => (io.color ? (ok ? '\x1b[32m✓\x1b[0m' : '\x1b[31m✗\x1b[0m') : ok ? '✓' : '✗');
   for (const r of results) {
-    if (!r.rule || !r.ir || hasErrors(r.diagnostics)) continue;
+    if (!r.rule || !r.ir || hasErrors(r.diagnostics)) {
+      files.push({ file: r.file, tests: [], errors: r.diagnostics.filter((d) => d.severity === 'error'), diagnostics: r.diagnostics });
+      continue;
+    }
     const { results: tests, diagnostics } = runRuleTests(r.rule, r.ir, undefined, externalData);
+    files.push({ file: r.file, tests, errors: diagnostics.filter((d) => d.severity === 'error'), diagnostics: [...r.diagnostics, ...diagnostics] });
     if (tests.length === 0 && diagnostics.length === 0) continue;
-    io.out(terminalSafe(r.file));
-    for (const d of diagnostics) io.out(formatDiagnostic(d, r.text, io.color));
-    if (hasErrors(diagnostics)) broken++;
+    report.out(terminalSafe(r.file));
+    for (const d of diagnostics) report.out(formatDiagnostic(d, r.text, io.color));
     for (const t of tests) {
-      io.out(`  ${mark(t.passed)} ${terminalSafe(t.name)}`);
-      for (const f of t.failures) io.out(`      ${terminalSafe(f)}`);
-      if (t.passed) passed++;
-      else failed++;
+      report.out(`  ${mark(t.passed)} ${terminalSafe(t.name)}`);
+      for (const f of t.failures) report.out(`      ${terminalSafe(f)}`);
     }
   }
-  io.out(`${passed} passed, ${failed} failed${broken ? ` (${broken} rule file(s) with errors)` : ''}`);
+  const passed = files.reduce((n, f) => n + f.tests.filter((t) => t.passed).length, 0);
+  const failed = files.reduce((n, f) => n + f.tests.filter((t) => !t.passed).length, 0);
+  const broken = files.filter((f) => f.errors.length > 0).length;
+  const summary = `${passed} passed, ${failed} failed${broken ? ` (${broken} rule file(s) with errors)` : ''}`;
+  if (format === 'junit') io.out(junitReport(files));
+  if (format === 'json') {
+    const json = files.map((f) => ({ file: f.file, ok: f.errors.length === 0 && f.tests.every((t) => t.passed), tests: f.tests.map(({ name, passed, failures }) => ({ name, passed, failures })), diagnostics: f.diagnostics.map(diagnosticToJson) }));
+    io.out(JSON.stringify({ passed, failed, broken, files: json }, null, 2));
+  }
+  report.out(summary);
   return failed || broken ? 1 : 0;
 }
 
-export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { flags: ['strict', 'no-window', 'parse-all'], values: ['events', 'now', 'format', 'workers', 'max-groups', 'max-rows', 'externaldata'], repeatable: ['externaldata'] });
+export async function runCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const [ruleFile, ...extra] = args.positionals;
   if (!ruleFile || extra.length) throw new UsageError('give exactly one rule file: detc run <rule> --events <file|->');
   const eventsPath = args.options.get('events');

@@ -14,9 +14,12 @@ import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { useWorkspaceTables } from '../ir/tables.js';
 import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
-import { parseArgs, takeWorkspaceArgs, UsageError, type ParsedArgs } from './args.js';
-import { rulePaths, ruleFiles } from './common.js';
+import { commandHelp, parseCommandArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
+import { BUILD, CHECK, COMMANDS, RUN, TEST } from './commands.js';
+import { didYouMean } from '../diagnostics/diagnostic.js';
+import { detcVersion, rulePaths, ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
+import { sarifLog } from './sarif.js';
 import { processIO, type CliIO } from './io.js';
 
 /** bin/detc.js runs this in a worker thread: an NDJSON reader thread of `detc run`. */
@@ -27,12 +30,13 @@ export function threadMain(): void {
 const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL and JavaScript
 
 usage:
-  detc check [paths...] [--target T]... [--format text|json] [--no-kusto]
+  detc --version | detc <command> --help (the command's options)
+  detc check [paths...] [--target T]... [--format text|json|sarif] [--no-kusto]
       validate, parse and bind rules and compile them for the targets, writing nothing
   detc build [paths...] [--target T]... [--out dist] [--no-kusto]
       compile rules into the output folder; all or nothing. The folder is replaced as a whole,
       so it must be missing, empty or an earlier build's output (it has a .detc-output file)
-  detc test [paths...] [--externaldata URL=FILE]...
+  detc test [paths...] [--format text|json|junit] [--externaldata URL=FILE]...
       run the sample-event tests in the rules' tests: sections
   detc run <rule> --events <file|-> [--now <ISO 8601 date, UTC without a zone>] [--no-window] [--format table|ndjson|json]
            [--strict] [--parse-all] [--workers N] [--max-groups N] [--max-rows N] [--externaldata URL=FILE]...
@@ -57,13 +61,17 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   try {
     switch (command) {
       case 'check':
-        return await inWorkspace(command, rest, io, (args, ws) => compile(args, io, false, ws));
+        return await inWorkspace(CHECK, rest, io, (args, ws) => compile(args, io, false, ws));
       case 'build':
-        return await inWorkspace(command, rest, io, (args, ws) => compile(args, io, true, ws));
+        return await inWorkspace(BUILD, rest, io, (args, ws) => compile(args, io, true, ws));
       case 'test':
-        return await inWorkspace(command, rest, io, (args) => ruleTests(args, io));
+        return await inWorkspace(TEST, rest, io, (args) => ruleTests(args, io));
       case 'run':
-        return await inWorkspace(command, rest, io, (args) => runCommand(args, io));
+        return await inWorkspace(RUN, rest, io, (args) => runCommand(args, io));
+      case '--version':
+      case 'version':
+        io.out(`detc ${detcVersion()}`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -71,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.err(`detc: unknown command '${command}'\n\n${USAGE}`);
+        io.err(`detc: unknown command '${command}'${didYouMean(command, COMMANDS.map((c) => c.name))}\n\n${USAGE}`);
         return 2;
     }
   } catch (e) {
@@ -100,31 +108,32 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
  * its tables are what rules are checked against for the length of the command. Problems in the
  * config or table files are printed first; errors among them stop the command (exit 2).
  */
-async function inWorkspace(command: string, argv: readonly string[], io: CliIO, run: (argv: string[], ws: Workspace) => number | Promise<number>): Promise<number> {
-  const { rest, tablePaths, functionPaths, watchlistPaths, noConfig } = takeWorkspaceArgs(argv);
-  const ws = loadWorkspace({ tablePaths, functionPaths, watchlistPaths, noConfig });
+async function inWorkspace(command: CommandSpec, argv: readonly string[], io: CliIO, run: (args: ParsedArgs, ws: Workspace) => number | Promise<number>): Promise<number> {
+  const args = parseCommandArgs(command, argv);
+  if (args.options.has('help')) {
+    io.out(commandHelp(command));
+    return 0;
+  }
+  const list = (name: string) => args.lists.get(name) ?? [];
+  const ws = loadWorkspace({ tablePaths: list('tables'), functionPaths: list('functions'), watchlistPaths: list('watchlists'), noConfig: args.options.has('no-config') });
   for (const d of ws.diagnostics) io.err(formatDiagnostic(d, undefined, io.color));
   if (hasErrors(ws.diagnostics)) {
-    io.err(`detc ${command}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);
+    io.err(`detc ${command.name}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);
     return 2;
   }
   const previous = useWorkspaceTables(ws.tables);
   try {
-    return await run(rest, ws);
+    return await run(args, ws);
   } finally {
     useWorkspaceTables(previous);
   }
 }
 
 /** `check` (write nothing) and `build` (write all or nothing). */
-async function compile(argv: readonly string[], io: CliIO, write: boolean, ws: Workspace): Promise<number> {
-  const args = parseArgs(argv, {
-    flags: ['no-kusto'],
-    values: ['format', 'target', 'out', 'allow-approximation', 'qradar-mappings'],
-    repeatable: ['target', 'allow-approximation', 'qradar-mappings'],
-  });
+async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspace): Promise<number> {
   const format = String(args.options.get('format') ?? 'text');
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
+  const formats = write ? ['text', 'json'] : ['text', 'json', 'sarif'];
+  if (!formats.includes(format)) throw new UsageError(`--format must be ${formats.join(', ').replace(/, (\w+)$/, ' or $1')}, got '${format}'`);
   const targets = parseTargets(args, ws.config?.targets);
   const inputs = rulePaths(args.positionals);
   const files = ruleFiles(inputs, io);
@@ -162,7 +171,10 @@ async function finishBuild(
   const write = staged !== undefined;
   const perFile = byFile(result);
   const diagnostics = perFile.flatMap((r) => r.diagnostics);
-  if (format === 'json') {
+  if (format === 'sarif') {
+    // Front-end diagnostics are located by the rule file they were found in.
+    io.out(JSON.stringify(sarifLog(perFile.flatMap((r) => r.diagnostics.map((d) => ({ ...d, file: d.file ?? r.file }))), detcVersion()), null, 2));
+  } else if (format === 'json') {
     io.out(JSON.stringify({ rules: perFile.map((r) => ({ file: r.file, ok: !hasErrors(r.diagnostics) })), diagnostics: diagnostics.map(diagnosticToJson) }, null, 2));
   } else for (const r of perFile) for (const d of r.diagnostics) io.out(formatDiagnostic(d, r.text, io.color) + '\n');
   if (!result.ok) {

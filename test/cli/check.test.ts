@@ -32,7 +32,7 @@ describe('detc check', () => {
   it('usage errors exit 2 with a message, not a stack trace', async () => {
     const io = capture();
     expect(await main(['check', '--frobnicate'], io)).toBe(2);
-    expect(io.stderr).toBe('detc check: unknown option --frobnicate\n');
+    expect(io.stderr).toBe('detc check: unknown option --frobnicate; detc check --help lists its options\n');
     const io2 = capture();
     expect(await main(['check', 'no/such/path'], io2)).toBe(2);
     expect(io2.stderr).toContain('no such file or folder: no/such/path');
