@@ -55,7 +55,7 @@ describe('detc check --format sarif', () => {
   it('a warning is level warning, and a clean check is a valid log with no results (exit 0)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'detc-sarif-'));
     const rule = join(dir, 'security event.yaml');
-    writeFileSync(rule, ruleYaml('SecurityEvent | where EventID == 4625 | project Account, Computer'));
+    writeFileSync(rule, ruleYaml('Heartbeat | where OSType == "Linux" | project Computer, OSType'));
     const io = capture();
     expect(await main(['check', '--no-config', '--no-kusto', '--format=sarif', rule], io)).toBe(0);
     const log = JSON.parse(io.stdout) as SarifLog;
