@@ -290,12 +290,14 @@ class Binder {
           const columns: NamedExpr[] = [];
           const names = new Namer(input.map((c) => c.name));
           for (const item of op.items) {
-            if (this.rejectTuple(item)) return undefined;
             const e = this.expr(item.expr, schema);
             if (!e) return undefined;
-            const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), true);
-            columns.push({ name, expr: e, explicitName: item.name !== undefined });
-            schema = replaceOrAppend(schema, { name, type: e.type });
+            const parts = this.outputColumns(item, e, names, true);
+            if (!parts) return undefined;
+            for (const c of parts) {
+              columns.push(c);
+              schema = replaceOrAppend(schema, { name: c.name, type: c.expr.type });
+            }
           }
           return { op: op.op, columns, span };
         } finally {
@@ -306,12 +308,11 @@ class Binder {
         const columns: NamedExpr[] = [];
         const names = new Namer([]);
         for (const item of op.items) {
-          if (this.rejectTuple(item)) return undefined;
           const e = this.expr(item.expr, input);
           if (!e) return undefined;
-          const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), false);
-          names.take(name);
-          columns.push({ name, expr: e, explicitName: item.name !== undefined });
+          const parts = this.outputColumns(item, e, names, false);
+          if (!parts) return undefined;
+          columns.push(...parts);
         }
         return { op: 'project', columns, span };
       }
@@ -824,11 +825,37 @@ class Binder {
     return ok ? out : undefined;
   }
 
-  /** `(a, b) = expr` is only meaningful for aggregates with several outputs. */
+  /** `(a, b) = expr` is only meaningful for functions and aggregates with several outputs. */
   private rejectTuple(item: A.Assignment): boolean {
     if (!item.tuple) return false;
-    this.report('UnsupportedOperator', ['(a, b) = ...', ': tuple assignment is only compiled for arg_max/arg_min/take_any in summarize'], item.span);
+    this.report('UnsupportedOperator', ['(a, b) = ...', ': tuple assignment needs a function with several results (series_stats, series_fit_line, series_decompose_anomalies; arg_max/arg_min/take_any in summarize)'], item.span);
     return true;
+  }
+
+  /**
+   * The columns an extend/project item makes: one, or one per result of a function with several
+   * (`(a, b) = series_fit_line(y)`); results not named are `<fn>_<arg>_<suffix>`, as Kusto names them.
+   */
+  private outputColumns(item: A.Assignment, e: ScalarExpr, names: Namer, allowReplace: boolean): NamedExpr[] | undefined {
+    const entry = e.kind === 'call' && e.output === 0 ? lookup(e.fn) : undefined;
+    const outputs = entry?.kind === 'scalar' ? entry.outputs : undefined;
+    if (!outputs || e.kind !== 'call') {
+      if (this.rejectTuple(item)) return undefined;
+      const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), allowReplace);
+      names.take(name);
+      return [{ name, expr: e, explicitName: item.name !== undefined }];
+    }
+    const given = item.tuple?.map((t) => t.name) ?? (item.name !== undefined ? [item.name] : []);
+    if (given.length > outputs.length) {
+      this.report('TypeMismatch', [`${e.fn} has ${outputs.length} results but ${given.length} names are given`], item.span);
+      return undefined;
+    }
+    const base = `${e.fn}_${(e.args[0] && deriveName(e.args[0])) ?? ''}`;
+    return outputs.map((o, i) => {
+      const name = given[i] ?? names.unique(`${base}_${o.suffix}`, allowReplace);
+      names.take(name);
+      return { name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined };
+    });
   }
 
   private sortKeys(keys: readonly A.SortKey[], input: Schema): SortKey[] | undefined {
@@ -1141,7 +1168,7 @@ class Binder {
       this.report('TypeMismatch', [t.error], span);
       return undefined;
     }
-    return { kind: 'call', fn, args, type: t, span };
+    return { kind: 'call', fn, args, type: t, span, ...(entry.kind === 'scalar' && entry.outputs ? { output: 0 } : {}) };
   }
 
   private binary(e: A.BinaryExpr, row: Schema): ScalarExpr | undefined {

@@ -22,7 +22,18 @@ export type ScalarExpr =
   /** Reference to a scalar `let`. */
   | { readonly kind: 'letRef'; readonly name: string; readonly type: ScalarType; readonly span: Span }
   /** A function or operator from the catalog (`==`, `has`, `in~`, `bin`, `tostring`, ...). */
-  | { readonly kind: 'call'; readonly fn: string; readonly args: readonly ScalarExpr[]; readonly type: ScalarType; readonly span: Span }
+  | {
+      readonly kind: 'call';
+      readonly fn: string;
+      readonly args: readonly ScalarExpr[];
+      readonly type: ScalarType;
+      readonly span: Span;
+      /**
+       * Which result of a function with several (series_stats, series_fit_line, ...): `(a, b) = f(x)`
+       * binds as consecutive columns with outputs 0, 1, ... of one call (same span).
+       */
+      readonly output?: number;
+    }
   /** `d.key`, `d["key"]`, `d[0]` on a dynamic value. */
   | { readonly kind: 'member'; readonly target: ScalarExpr; readonly key: string | number | ScalarExpr; readonly bracket: boolean; readonly type: 'dynamic'; readonly span: Span }
   /** The first column of a tabular expression used as a list (`x in (T)`). */
