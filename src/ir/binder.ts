@@ -44,6 +44,9 @@ const KNOWN_UNSUPPORTED = new Set([
   'has_any_ipv4', 'has_ipv4', 'make_datetime', 'todatetime', 'array_split', 'bag_remove_keys', 'bag_merge', 'treepath', 'tostring',
 ].filter((n) => lookup(n) === undefined));
 
+/** evaluate plugins whose output columns come from the data (Kusto.Language leaves their schema open). */
+const DATA_SHAPED_PLUGINS = new Set(['bag_unpack', 'pivot']);
+
 /** Problems that do not stop binding. */
 /** A problem that leaves the query compilable (a warning in codes.ts). */
 const isWarning = (p: { fact: FactName }): boolean => Facts[p.fact].severity === 'warning';
@@ -379,12 +382,37 @@ class Binder {
         return this.mvApply(op, input);
       case 'getschema':
         return { op: 'getschema', span };
+      case 'evaluate':
+        return this.evaluate(op);
       case 'make-series':
         return this.makeSeries(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  // ---- evaluate (issue 27) ----
+
+  /** Plugins detc binds: narrow. The others are named in an explicit error, with why when it is known. */
+  private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>): OpWithoutSchema | undefined {
+    const call = op.plugin;
+    if (call.kind !== 'call') {
+      this.report('UnsupportedOperator', ['evaluate', ': evaluate needs a plugin call such as narrow()'], call.span);
+      return undefined;
+    }
+    if (call.name === 'narrow') {
+      if (call.args.length > 0) {
+        this.report('TypeMismatch', ['narrow() takes no arguments'], call.span);
+        return undefined;
+      }
+      return { op: 'evaluate', plugin: 'narrow', span: op.span };
+    }
+    const why = DATA_SHAPED_PLUGINS.has(call.name)
+      ? ': its output columns depend on the values in the data, and detc binds queries whose columns are known; project the values you need instead (e.g. tostring(Bag.Key))'
+      : '';
+    this.report('UnsupportedOperator', [`evaluate ${call.name}`, why], call.nameSpan);
+    return undefined;
   }
 
   // ---- datatable, print, range (issue 27) ----

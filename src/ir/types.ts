@@ -106,6 +106,8 @@ export type TabularOp =
     })
   /** getschema (issue 27): one row per input column (ColumnName, ColumnOrdinal, DataType, ColumnType). */
   | (OpBase & { readonly op: 'getschema' })
+  /** `evaluate narrow()` (issue 27): one row (Row, Column, Value as string) per input row and column. */
+  | (OpBase & { readonly op: 'evaluate'; readonly plugin: 'narrow' })
   | (OpBase & {
       readonly op: 'join';
       readonly kind: JoinKind;

@@ -274,6 +274,8 @@ export type TabularOp =
     }
   /** `getschema` (issue 27): the input's columns as rows. */
   | { readonly op: 'getschema'; readonly span: Span }
+  /** `evaluate plugin(args)` (issue 27): the plugin call as written. */
+  | { readonly op: 'evaluate'; readonly plugin: Expr; readonly span: Span }
   /** `serialize [Name = expr, ...]` (issue 27). */
   | { readonly op: 'serialize'; readonly items: readonly Assignment[]; readonly span: Span }
   /** `as [hint.materialized=true] Name`: names the pipe so far for the rest of the query. */

@@ -283,6 +283,14 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
       {
+        GATE: () => this.LA(1).image === 'evaluate' && this.LA(1).tokenType === T.Identifier,
+        ALT: () => {
+          const kw = this.CONSUME4(T.Identifier);
+          const plugin = this.SUBRULE4(this.expr);
+          return this.ACTION(() => ({ op: 'evaluate' as const, plugin, span: { start: kw.startOffset, end: plugin.span.end } }));
+        },
+      },
+      {
         GATE: () => this.LA(1).image === 'parse' || this.LA(1).image === 'parse-where',
         ALT: () => this.SUBRULE(this.parseOp),
       },

@@ -14,6 +14,7 @@ import { buffered, computedLayout, mapStep, NO_VALUES, type Accessor, type Layou
 import { makeSeriesStep } from './make-series.js';
 import { mvApplyStep } from './mv-apply.js';
 import { parseStep } from './parse.js';
+import { narrowStep } from './evaluate.js';
 import { windowExtendStep } from './window.js';
 import { containsWindowCall } from '../../ir/window.js';
 import { summarizeStep } from './summarize.js';
@@ -175,6 +176,8 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
       return mvApplyStep(o, layout, (op, l, next) => compileOperator(op, l, () => {}, next, scope));
     case 'make-series':
       return makeSeriesStep(o, layout, x, scope.budget);
+    case 'evaluate':
+      return narrowStep(layout, o.schema);
     case 'getschema': {
       // One row per input column, whatever the rows (https://learn.microsoft.com/kusto/query/getschema-operator).
       const rows = layout.columns.map((c, i) => ({ e: null, v: [c.name, i, DOTNET_TYPES[c.type], c.type] }));

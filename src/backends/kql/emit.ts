@@ -155,6 +155,8 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return '| count';
     case 'getschema':
       return '| getschema';
+    case 'evaluate':
+      return `| evaluate ${op.plugin}()`;
     case 'make-series': {
       const aggs = op.aggregates.map((a, i) => `${aggregate(a)}${op.defaults[i] ? ` default = ${expr(op.defaults[i]!)}` : ''}`);
       const range = `${op.from ? ` from ${expr(op.from)}` : ''}${op.to ? ` to ${expr(op.to)}` : ''} step ${expr(op.step)}`;
