@@ -44,6 +44,9 @@ const KNOWN_UNSUPPORTED = new Set([
   'has_any_ipv4', 'has_ipv4', 'make_datetime', 'todatetime', 'array_split', 'bag_remove_keys', 'bag_merge', 'treepath', 'tostring',
 ].filter((n) => lookup(n) === undefined));
 
+/** parse-kv's `with (...)` options and the type of their value. */
+const PARSE_KV_OPTIONS: Readonly<Record<string, 'string' | 'boolean'>> = { pair_delimiter: 'string', kv_delimiter: 'string', quote: 'string', escape: 'string', greedy: 'boolean', regex: 'string' };
+
 /** evaluate plugins whose output columns come from the data (Kusto.Language leaves their schema open). */
 const DATA_SHAPED_PLUGINS = new Set(['bag_unpack', 'pivot']);
 
@@ -384,12 +387,48 @@ class Binder {
         return { op: 'getschema', span };
       case 'evaluate':
         return this.evaluate(op);
+      case 'parse-kv':
+        return this.parseKv(op, input);
       case 'make-series':
         return this.makeSeries(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  // ---- parse-kv (issue 27) ----
+
+  private parseKv(op: Extract<A.TabularOp, { op: 'parse-kv' }>, input: Schema): OpWithoutSchema | undefined {
+    const e = this.expr(op.expr, input);
+    if (!e) return undefined;
+    const columns = this.declaredSchema(op.columns, 'parse-kv');
+    if (!columns) return undefined;
+    const clash = op.columns.find((c) => input.some((x) => x.name === c.name.name));
+    if (clash) {
+      this.report('TypeMismatch', [`parse-kv key '${clash.name.name}' is already a column; rename the column first (project-rename)`], clash.name.span);
+      return undefined;
+    }
+    for (const p of op.properties) {
+      const type = PARSE_KV_OPTIONS[p.name.name];
+      if (!type) {
+        this.report('TypeMismatch', [`parse-kv has no option '${p.name.name}'; its options: ${Object.keys(PARSE_KV_OPTIONS).join(', ')}`], p.name.span);
+        return undefined;
+      }
+      if (typeof p.value !== type) {
+        this.report('TypeMismatch', [`parse-kv option ${p.name.name} must be a ${type === 'string' ? 'string' : 'bool'} constant`], p.span);
+        return undefined;
+      }
+      if (p.name.name === 'regex') {
+        const compiled = compileKqlRegex(p.value as string);
+        if (!compiled.ok) {
+          this.report('TypeMismatch', [`parse-kv regex does not compile: ${compiled.error}`], p.span);
+          return undefined;
+        }
+      }
+    }
+    const options = op.properties.map((p) => ({ name: p.name.name, value: p.value }));
+    return { op: 'parse-kv', expr: e, columns, options, span: op.span };
   }
 
   // ---- evaluate (issue 27) ----

@@ -71,6 +71,7 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
       return { ...rest, count: m.expr(rest.count) };
     case 'parse':
     case 'parse-where':
+    case 'parse-kv':
       return { ...rest, expr: m.expr(rest.expr) };
     case 'make-series':
       return {

@@ -106,6 +106,16 @@ export type TabularOp =
     })
   /** getschema (issue 27): one row per input column (ColumnName, ColumnOrdinal, DataType, ColumnType). */
   | (OpBase & { readonly op: 'getschema' })
+  /**
+   * parse-kv (issue 27): the declared keys' values from `expr`'s text as new columns. `options` as
+   * written (pair_delimiter, kv_delimiter, quote, escape, greedy, regex), kept for the KQL output.
+   */
+  | (OpBase & {
+      readonly op: 'parse-kv';
+      readonly expr: ScalarExpr;
+      readonly columns: readonly Column[];
+      readonly options: readonly { readonly name: string; readonly value: string | number | boolean }[];
+    })
   /** `evaluate narrow()` (issue 27): one row (Row, Column, Value as string) per input row and column. */
   | (OpBase & { readonly op: 'evaluate'; readonly plugin: 'narrow' })
   | (OpBase & {

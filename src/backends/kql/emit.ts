@@ -155,6 +155,11 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return '| count';
     case 'getschema':
       return '| getschema';
+    case 'parse-kv': {
+      const columns = op.columns.map((c) => `${kqlName(c.name)}: ${c.type}`).join(', ');
+      const options = op.options.map((o) => `${o.name}=${typeof o.value === 'string' ? kqlString(o.value) : String(o.value)}`);
+      return `| parse-kv ${expr(op.expr)} as (${columns})${options.length ? ` with (${options.join(', ')})` : ''}`;
+    }
     case 'evaluate':
       return `| evaluate ${op.plugin}()`;
     case 'make-series': {
