@@ -19,7 +19,7 @@ import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js
 import { unionSchema } from './union.js';
 import { WINDOW_FUNCTIONS } from './window.js';
 import type {
-  Aggregate, Column, JoinKind, Let, NamedExpr, ParseItem, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, UnionLeg, UnionSource,
+  Aggregate, Column, JoinKind, Let, NamedExpr, ParseItem, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, TopNestedLevel, UnionLeg, UnionSource,
 } from './types.js';
 
 /** A problem located in the query text. The rule layer maps the span to file:line:col. */
@@ -389,12 +389,53 @@ class Binder {
         return this.evaluate(op);
       case 'parse-kv':
         return this.parseKv(op, input);
+      case 'top-nested':
+        return this.topNested(op, input);
       case 'make-series':
         return this.makeSeries(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  // ---- top-nested (issue 27) ----
+
+  private topNested(op: Extract<A.TabularOp, { op: 'top-nested' }>, input: Schema): OpWithoutSchema | undefined {
+    const levels: TopNestedLevel[] = [];
+    const names = new Namer([]);
+    for (const l of op.levels) {
+      const count = l.count && this.expr(l.count, input);
+      if (l.count && !count) return undefined;
+      if (count && (count.kind !== 'literal' || (count.type !== 'long' && count.type !== 'int'))) {
+        this.report('ConstantRequired', ['top-nested\'s count (a whole number)'], l.count!.span);
+        return undefined;
+      }
+      const ofExpr = this.expr(l.of.expr, input);
+      if (!ofExpr) return undefined;
+      if (this.rejectTuple(l.of)) return undefined;
+      const ofName = l.of.name ?? names.unique(deriveName(ofExpr) ?? names.nextColumn(), false);
+      names.take(ofName);
+      const others = l.others && this.expr(l.others, input);
+      if (l.others && !others) return undefined;
+      const a = this.aggregate(l.aggregate, input, [], names);
+      if (!a) return undefined;
+      if (a.outputs.length !== 1) {
+        this.report('TypeMismatch', [`top-nested needs an aggregate with one output, not ${a.fn}`], l.aggregate.span);
+        return undefined;
+      }
+      const outName = l.aggregate.name ?? names.unique(`aggregated_${ofName}`, false);
+      names.take(outName);
+      levels.push({
+        ...(count ? { count } : {}),
+        of: { name: ofName, expr: ofExpr, explicitName: l.of.name !== undefined },
+        ...(others ? { others } : {}),
+        aggregate: { ...a, outputs: [{ name: outName, type: a.outputs[0]!.type }] },
+        direction: l.direction ?? 'desc',
+        explicitDirection: l.direction !== undefined,
+      });
+    }
+    return { op: 'top-nested', levels, span: op.span };
   }
 
   // ---- parse-kv (issue 27) ----

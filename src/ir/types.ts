@@ -116,6 +116,12 @@ export type TabularOp =
       readonly columns: readonly Column[];
       readonly options: readonly { readonly name: string; readonly value: string | number | boolean }[];
     })
+  /**
+   * top-nested (issue 27): level 1 keeps the `count` values of `of` with the highest (lowest: asc)
+   * aggregate over all rows; each further level does so within the rows of each kept value above.
+   * One output row per path: each level's value and aggregate.
+   */
+  | (OpBase & { readonly op: 'top-nested'; readonly levels: readonly TopNestedLevel[] })
   /** `evaluate narrow()` (issue 27): one row (Row, Column, Value as string) per input row and column. */
   | (OpBase & { readonly op: 'evaluate'; readonly plugin: 'narrow' })
   | (OpBase & {
@@ -160,6 +166,18 @@ export type TabularOp =
       readonly expr: ScalarExpr;
       readonly pattern: readonly ParseItem[];
     });
+
+export interface TopNestedLevel {
+  /** A constant; absent: every value. */
+  readonly count?: ScalarExpr;
+  readonly of: NamedExpr;
+  /** `with others = V`: a row for the values not kept (KQL only; the JS evaluator refuses it). */
+  readonly others?: ScalarExpr;
+  /** One output; its name `aggregated_<of>` unless written. */
+  readonly aggregate: Aggregate;
+  readonly direction: 'asc' | 'desc';
+  readonly explicitDirection: boolean;
+}
 
 /** An element of a bound parse pattern; `text` is a plain string (simple, relaxed) or a regex (regex). */
 export type ParseItem = { readonly kind: 'star' } | { readonly kind: 'text'; readonly text: string } | { readonly kind: 'column'; readonly name: string; readonly type: ScalarType; readonly explicitType: boolean };

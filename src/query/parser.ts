@@ -8,7 +8,7 @@ import { EmbeddedActionsParser, EOF, tokenMatcher, type IOrAlt, type IToken, typ
 import * as T from './lexer.js';
 import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
-  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, UnionLeg, UnionSpec, WithProperty,
+  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, TopNestedLevel, UnionLeg, UnionSpec, WithProperty,
 } from './ast.js';
 import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
 
@@ -283,6 +283,7 @@ class KqlParser extends EmbeddedActionsParser {
         },
       },
       { GATE: () => this.LA(1).image === 'parse-kv', ALT: () => this.SUBRULE(this.parseKvOp) },
+      { GATE: () => this.LA(1).image === 'top-nested', ALT: () => this.SUBRULE(this.topNestedOp) },
       {
         GATE: () => this.LA(1).image === 'evaluate' && this.LA(1).tokenType === T.Identifier,
         ALT: () => {
@@ -444,6 +445,43 @@ class KqlParser extends EmbeddedActionsParser {
       },
     });
     return result;
+  });
+
+  /** Levels of top-nested, each written with its own `top-nested` keyword, separated by commas. */
+  private topNestedOp = this.RULE('topNestedOp', (): TabularOp => {
+    const levels: TopNestedLevel[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const l = this.SUBRULE(this.topNestedLevel); this.ACTION(() => levels.push(l)); } });
+    return this.ACTION((): TabularOp => ({ op: 'top-nested', levels, span: { start: levels[0]!.span.start, end: levels[levels.length - 1]!.span.end } }));
+  });
+
+  private topNestedLevel = this.RULE('topNestedLevel', (): TopNestedLevel => {
+    const kw = this.CONSUME(T.OtherHyphenOp);
+    const word = (expected: string, t: IToken) => this.ACTION(() => {
+      if (kw.image !== 'top-nested' || t.image !== expected) this.problems.push({ kind: 'syntax', message: `expected '${expected}' in top-nested [N] of [Name =] Expr [with others = V] by [Name =] Aggregate [asc|desc], found '${t.image}'`, span: span(t) });
+    });
+    let count: Expr | undefined;
+    this.OPTION({ GATE: () => this.LA(1).image !== 'of', DEF: () => { count = this.SUBRULE(this.expr); } });
+    word('of', this.CONSUME(T.Name));
+    const of = this.SUBRULE(this.assignment);
+    let others: Expr | undefined;
+    this.OPTION1({
+      GATE: () => this.LA(1).image === 'with',
+      DEF: () => {
+        this.CONSUME1(T.Identifier);
+        word('others', this.CONSUME1(T.Name));
+        this.CONSUME(T.Assign);
+        others = this.SUBRULE1(this.expr);
+      },
+    });
+    this.CONSUME(T.By);
+    const aggregate = this.SUBRULE1(this.assignment);
+    let direction: 'asc' | 'desc' | undefined;
+    let end: number | undefined;
+    this.OPTION2(() => {
+      const d = this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]);
+      this.ACTION(() => { direction = d.tokenType === T.Asc ? 'asc' : 'desc'; end = tokenEnd(d); });
+    });
+    return this.ACTION((): TopNestedLevel => ({ count, of, others, aggregate, direction, span: { start: kw.startOffset, end: end ?? aggregate.span.end } }));
   });
 
   /** `parse-kv Expr as (Key:type, ...) [with (pair_delimiter=..., kv_delimiter=..., quote=..., escape=..., greedy=..., regex=...)]`. */

@@ -155,6 +155,10 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return '| count';
     case 'getschema':
       return '| getschema';
+    case 'top-nested':
+      return `| ${op.levels
+        .map((l) => `top-nested ${l.count ? `${expr(l.count)} ` : ''}of ${named(l.of)}${l.others ? ` with others = ${expr(l.others)}` : ''} by ${aggregate(l.aggregate)}${l.explicitDirection ? ` ${l.direction}` : ''}`)
+        .join(', ')}`;
     case 'parse-kv': {
       const columns = op.columns.map((c) => `${kqlName(c.name)}: ${c.type}`).join(', ');
       const options = op.options.map((o) => `${o.name}=${typeof o.value === 'string' ? kqlString(o.value) : String(o.value)}`);
