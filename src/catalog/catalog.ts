@@ -16,6 +16,7 @@ import * as URL from '../semantics/urls.js';
 import {
   coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
 } from '../semantics/values.js';
+import { SERIES_ENTRIES } from './series.js';
 import type { Accumulator, AggregateEntry, CallSite, CatalogEntry, Impl, ScalarEntry, TypeRule } from './types.js';
 
 const INF = Number.POSITIVE_INFINITY;
@@ -1087,6 +1088,8 @@ function argBest(sign: number) {
     };
   };
 }
+
+ENTRIES.push(...SERIES_ENTRIES);
 
 const BY_NAME = new Map(ENTRIES.map((e) => [e.name, e] as const));
 

@@ -50,6 +50,11 @@ export interface ScalarEntry extends EntryBase {
   readonly js: (site: CallSite) => Impl;
   /** Arguments evaluated lazily by the backend (and/or/iff/case short-circuit). */
   readonly lazy?: boolean;
+  /**
+   * Functions with several results (series_stats, series_fit_line, ...): `js` returns their array,
+   * `type` the first one's type. Unnamed outputs are `<fn>_<arg>_<suffix>`, as Kusto names them.
+   */
+  readonly outputs?: readonly { readonly suffix: string; readonly type: ScalarType }[];
 }
 
 export interface AggregateEntry extends EntryBase {

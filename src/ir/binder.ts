@@ -19,7 +19,7 @@ import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js
 import { unionSchema } from './union.js';
 import { WINDOW_FUNCTIONS } from './window.js';
 import type {
-  Aggregate, Column, JoinKind, Let, NamedExpr, ParseItem, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, UnionLeg, UnionSource,
+  Aggregate, Column, JoinKind, Let, NamedExpr, ParseItem, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, TopNestedLevel, UnionLeg, UnionSource,
 } from './types.js';
 
 /** A problem located in the query text. The rule layer maps the span to file:line:col. */
@@ -43,6 +43,12 @@ const KNOWN_UNSUPPORTED = new Set([
   'extractjson', 'indexof_regex', 'pack_array', 'count_distinct', 'ingestion_time', 'ipv4_is_in_any_range', 'ipv6_is_in_any_range',
   'has_any_ipv4', 'has_ipv4', 'make_datetime', 'todatetime', 'array_split', 'bag_remove_keys', 'bag_merge', 'treepath', 'tostring',
 ].filter((n) => lookup(n) === undefined));
+
+/** parse-kv's `with (...)` options and the type of their value. */
+const PARSE_KV_OPTIONS: Readonly<Record<string, 'string' | 'boolean'>> = { pair_delimiter: 'string', kv_delimiter: 'string', quote: 'string', escape: 'string', greedy: 'boolean', regex: 'string' };
+
+/** evaluate plugins whose output columns come from the data (Kusto.Language leaves their schema open). */
+const DATA_SHAPED_PLUGINS = new Set(['bag_unpack', 'pivot']);
 
 /** Problems that do not stop binding. */
 /** A problem that leaves the query compilable (a warning in codes.ts). */
@@ -290,12 +296,14 @@ class Binder {
           const columns: NamedExpr[] = [];
           const names = new Namer(input.map((c) => c.name));
           for (const item of op.items) {
-            if (this.rejectTuple(item)) return undefined;
             const e = this.expr(item.expr, schema);
             if (!e) return undefined;
-            const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), true);
-            columns.push({ name, expr: e, explicitName: item.name !== undefined });
-            schema = replaceOrAppend(schema, { name, type: e.type });
+            const parts = this.outputColumns(item, e, names, true);
+            if (!parts) return undefined;
+            for (const c of parts) {
+              columns.push(c);
+              schema = replaceOrAppend(schema, { name: c.name, type: c.expr.type });
+            }
           }
           return { op: op.op, columns, span };
         } finally {
@@ -306,12 +314,11 @@ class Binder {
         const columns: NamedExpr[] = [];
         const names = new Namer([]);
         for (const item of op.items) {
-          if (this.rejectTuple(item)) return undefined;
           const e = this.expr(item.expr, input);
           if (!e) return undefined;
-          const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), false);
-          names.take(name);
-          columns.push({ name, expr: e, explicitName: item.name !== undefined });
+          const parts = this.outputColumns(item, e, names, false);
+          if (!parts) return undefined;
+          columns.push(...parts);
         }
         return { op: 'project', columns, span };
       }
@@ -378,12 +385,114 @@ class Binder {
         return this.mvApply(op, input);
       case 'getschema':
         return { op: 'getschema', span };
+      case 'evaluate':
+        return this.evaluate(op);
+      case 'parse-kv':
+        return this.parseKv(op, input);
+      case 'top-nested':
+        return this.topNested(op, input);
       case 'make-series':
         return this.makeSeries(op, input);
       case 'unsupported':
         this.report('UnsupportedOperator', [op.name, ''], op.nameSpan);
         return undefined;
     }
+  }
+
+  // ---- top-nested (issue 27) ----
+
+  private topNested(op: Extract<A.TabularOp, { op: 'top-nested' }>, input: Schema): OpWithoutSchema | undefined {
+    const levels: TopNestedLevel[] = [];
+    const names = new Namer([]);
+    for (const l of op.levels) {
+      const count = l.count && this.expr(l.count, input);
+      if (l.count && !count) return undefined;
+      if (count && (count.kind !== 'literal' || (count.type !== 'long' && count.type !== 'int'))) {
+        this.report('ConstantRequired', ['top-nested\'s count (a whole number)'], l.count!.span);
+        return undefined;
+      }
+      const ofExpr = this.expr(l.of.expr, input);
+      if (!ofExpr) return undefined;
+      if (this.rejectTuple(l.of)) return undefined;
+      const ofName = l.of.name ?? names.unique(deriveName(ofExpr) ?? names.nextColumn(), false);
+      names.take(ofName);
+      const others = l.others && this.expr(l.others, input);
+      if (l.others && !others) return undefined;
+      const a = this.aggregate(l.aggregate, input, [], names);
+      if (!a) return undefined;
+      if (a.outputs.length !== 1) {
+        this.report('TypeMismatch', [`top-nested needs an aggregate with one output, not ${a.fn}`], l.aggregate.span);
+        return undefined;
+      }
+      const outName = l.aggregate.name ?? names.unique(`aggregated_${ofName}`, false);
+      names.take(outName);
+      levels.push({
+        ...(count ? { count } : {}),
+        of: { name: ofName, expr: ofExpr, explicitName: l.of.name !== undefined },
+        ...(others ? { others } : {}),
+        aggregate: { ...a, outputs: [{ name: outName, type: a.outputs[0]!.type }] },
+        direction: l.direction ?? 'desc',
+        explicitDirection: l.direction !== undefined,
+      });
+    }
+    return { op: 'top-nested', levels, span: op.span };
+  }
+
+  // ---- parse-kv (issue 27) ----
+
+  private parseKv(op: Extract<A.TabularOp, { op: 'parse-kv' }>, input: Schema): OpWithoutSchema | undefined {
+    const e = this.expr(op.expr, input);
+    if (!e) return undefined;
+    const columns = this.declaredSchema(op.columns, 'parse-kv');
+    if (!columns) return undefined;
+    const clash = op.columns.find((c) => input.some((x) => x.name === c.name.name));
+    if (clash) {
+      this.report('TypeMismatch', [`parse-kv key '${clash.name.name}' is already a column; rename the column first (project-rename)`], clash.name.span);
+      return undefined;
+    }
+    for (const p of op.properties) {
+      const type = PARSE_KV_OPTIONS[p.name.name];
+      if (!type) {
+        this.report('TypeMismatch', [`parse-kv has no option '${p.name.name}'; its options: ${Object.keys(PARSE_KV_OPTIONS).join(', ')}`], p.name.span);
+        return undefined;
+      }
+      if (typeof p.value !== type) {
+        this.report('TypeMismatch', [`parse-kv option ${p.name.name} must be a ${type === 'string' ? 'string' : 'bool'} constant`], p.span);
+        return undefined;
+      }
+      if (p.name.name === 'regex') {
+        const compiled = compileKqlRegex(p.value as string);
+        if (!compiled.ok) {
+          this.report('TypeMismatch', [`parse-kv regex does not compile: ${compiled.error}`], p.span);
+          return undefined;
+        }
+      }
+    }
+    const options = op.properties.map((p) => ({ name: p.name.name, value: p.value }));
+    return { op: 'parse-kv', expr: e, columns, options, span: op.span };
+  }
+
+  // ---- evaluate (issue 27) ----
+
+  /** Plugins detc binds: narrow. The others are named in an explicit error, with why when it is known. */
+  private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>): OpWithoutSchema | undefined {
+    const call = op.plugin;
+    if (call.kind !== 'call') {
+      this.report('UnsupportedOperator', ['evaluate', ': evaluate needs a plugin call such as narrow()'], call.span);
+      return undefined;
+    }
+    if (call.name === 'narrow') {
+      if (call.args.length > 0) {
+        this.report('TypeMismatch', ['narrow() takes no arguments'], call.span);
+        return undefined;
+      }
+      return { op: 'evaluate', plugin: 'narrow', span: op.span };
+    }
+    const why = DATA_SHAPED_PLUGINS.has(call.name)
+      ? ': its output columns depend on the values in the data, and detc binds queries whose columns are known; project the values you need instead (e.g. tostring(Bag.Key))'
+      : '';
+    this.report('UnsupportedOperator', [`evaluate ${call.name}`, why], call.nameSpan);
+    return undefined;
   }
 
   // ---- datatable, print, range (issue 27) ----
@@ -824,11 +933,37 @@ class Binder {
     return ok ? out : undefined;
   }
 
-  /** `(a, b) = expr` is only meaningful for aggregates with several outputs. */
+  /** `(a, b) = expr` is only meaningful for functions and aggregates with several outputs. */
   private rejectTuple(item: A.Assignment): boolean {
     if (!item.tuple) return false;
-    this.report('UnsupportedOperator', ['(a, b) = ...', ': tuple assignment is only compiled for arg_max/arg_min/take_any in summarize'], item.span);
+    this.report('UnsupportedOperator', ['(a, b) = ...', ': tuple assignment needs a function with several results (series_stats, series_fit_line, series_decompose_anomalies; arg_max/arg_min/take_any in summarize)'], item.span);
     return true;
+  }
+
+  /**
+   * The columns an extend/project item makes: one, or one per result of a function with several
+   * (`(a, b) = series_fit_line(y)`); results not named are `<fn>_<arg>_<suffix>`, as Kusto names them.
+   */
+  private outputColumns(item: A.Assignment, e: ScalarExpr, names: Namer, allowReplace: boolean): NamedExpr[] | undefined {
+    const entry = e.kind === 'call' && e.output === 0 ? lookup(e.fn) : undefined;
+    const outputs = entry?.kind === 'scalar' ? entry.outputs : undefined;
+    if (!outputs || e.kind !== 'call') {
+      if (this.rejectTuple(item)) return undefined;
+      const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), allowReplace);
+      names.take(name);
+      return [{ name, expr: e, explicitName: item.name !== undefined }];
+    }
+    const given = item.tuple?.map((t) => t.name) ?? (item.name !== undefined ? [item.name] : []);
+    if (given.length > outputs.length) {
+      this.report('TypeMismatch', [`${e.fn} has ${outputs.length} results but ${given.length} names are given`], item.span);
+      return undefined;
+    }
+    const base = `${e.fn}_${(e.args[0] && deriveName(e.args[0])) ?? ''}`;
+    return outputs.map((o, i) => {
+      const name = given[i] ?? names.unique(`${base}_${o.suffix}`, allowReplace);
+      names.take(name);
+      return { name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined };
+    });
   }
 
   private sortKeys(keys: readonly A.SortKey[], input: Schema): SortKey[] | undefined {
@@ -1141,7 +1276,7 @@ class Binder {
       this.report('TypeMismatch', [t.error], span);
       return undefined;
     }
-    return { kind: 'call', fn, args, type: t, span };
+    return { kind: 'call', fn, args, type: t, span, ...(entry.kind === 'scalar' && entry.outputs ? { output: 0 } : {}) };
   }
 
   private binary(e: A.BinaryExpr, row: Schema): ScalarExpr | undefined {

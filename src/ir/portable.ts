@@ -71,6 +71,7 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
       return { ...rest, count: m.expr(rest.count) };
     case 'parse':
     case 'parse-where':
+    case 'parse-kv':
       return { ...rest, expr: m.expr(rest.expr) };
     case 'make-series':
       return {
@@ -88,6 +89,17 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
       return { ...rest, expand: { ...rest.expand, span: NO_SPAN, columns: rest.expand.columns.map(named) }, subquery: m.tabular(rest.subquery) };
     case 'join':
       return { ...rest, right: m.tabular(rest.right) };
+    case 'top-nested':
+      return {
+        ...rest,
+        levels: rest.levels.map((l) => ({
+          ...l,
+          of: named(l.of),
+          aggregate: aggregate(l.aggregate),
+          ...(l.count ? { count: m.expr(l.count) } : {}),
+          ...(l.others ? { others: m.expr(l.others) } : {}),
+        })),
+      };
     default:
       return rest;
   }

@@ -55,6 +55,12 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
       return [{ name: 'Count', type: 'long' }];
     case 'make-series':
       return [...named(op.by), ...op.aggregates.flatMap((a) => a.outputs.map((o) => ({ name: o.name, type: 'dynamic' as const }))), { name: op.axis.name, type: 'dynamic' }];
+    case 'top-nested':
+      return op.levels.flatMap((l) => [{ name: l.of.name, type: l.of.expr.type }, l.aggregate.outputs[0]!]);
+    case 'parse-kv':
+      return [...input, ...op.columns];
+    case 'evaluate':
+      return [{ name: 'Row', type: 'long' }, { name: 'Column', type: 'string' }, { name: 'Value', type: 'string' }];
     case 'getschema':
       return [
         { name: 'ColumnName', type: 'string' },

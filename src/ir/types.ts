@@ -22,7 +22,18 @@ export type ScalarExpr =
   /** Reference to a scalar `let`. */
   | { readonly kind: 'letRef'; readonly name: string; readonly type: ScalarType; readonly span: Span }
   /** A function or operator from the catalog (`==`, `has`, `in~`, `bin`, `tostring`, ...). */
-  | { readonly kind: 'call'; readonly fn: string; readonly args: readonly ScalarExpr[]; readonly type: ScalarType; readonly span: Span }
+  | {
+      readonly kind: 'call';
+      readonly fn: string;
+      readonly args: readonly ScalarExpr[];
+      readonly type: ScalarType;
+      readonly span: Span;
+      /**
+       * Which result of a function with several (series_stats, series_fit_line, ...): `(a, b) = f(x)`
+       * binds as consecutive columns with outputs 0, 1, ... of one call (same span).
+       */
+      readonly output?: number;
+    }
   /** `d.key`, `d["key"]`, `d[0]` on a dynamic value. */
   | { readonly kind: 'member'; readonly target: ScalarExpr; readonly key: string | number | ScalarExpr; readonly bracket: boolean; readonly type: 'dynamic'; readonly span: Span }
   /** The first column of a tabular expression used as a list (`x in (T)`). */
@@ -95,6 +106,24 @@ export type TabularOp =
     })
   /** getschema (issue 27): one row per input column (ColumnName, ColumnOrdinal, DataType, ColumnType). */
   | (OpBase & { readonly op: 'getschema' })
+  /**
+   * parse-kv (issue 27): the declared keys' values from `expr`'s text as new columns. `options` as
+   * written (pair_delimiter, kv_delimiter, quote, escape, greedy, regex), kept for the KQL output.
+   */
+  | (OpBase & {
+      readonly op: 'parse-kv';
+      readonly expr: ScalarExpr;
+      readonly columns: readonly Column[];
+      readonly options: readonly { readonly name: string; readonly value: string | number | boolean }[];
+    })
+  /**
+   * top-nested (issue 27): level 1 keeps the `count` values of `of` with the highest (lowest: asc)
+   * aggregate over all rows; each further level does so within the rows of each kept value above.
+   * One output row per path: each level's value and aggregate.
+   */
+  | (OpBase & { readonly op: 'top-nested'; readonly levels: readonly TopNestedLevel[] })
+  /** `evaluate narrow()` (issue 27): one row (Row, Column, Value as string) per input row and column. */
+  | (OpBase & { readonly op: 'evaluate'; readonly plugin: 'narrow' })
   | (OpBase & {
       readonly op: 'join';
       readonly kind: JoinKind;
@@ -137,6 +166,18 @@ export type TabularOp =
       readonly expr: ScalarExpr;
       readonly pattern: readonly ParseItem[];
     });
+
+export interface TopNestedLevel {
+  /** A constant; absent: every value. */
+  readonly count?: ScalarExpr;
+  readonly of: NamedExpr;
+  /** `with others = V`: a row for the values not kept (KQL only; the JS evaluator refuses it). */
+  readonly others?: ScalarExpr;
+  /** One output; its name `aggregated_<of>` unless written. */
+  readonly aggregate: Aggregate;
+  readonly direction: 'asc' | 'desc';
+  readonly explicitDirection: boolean;
+}
 
 /** An element of a bound parse pattern; `text` is a plain string (simple, relaxed) or a regex (regex). */
 export type ParseItem = { readonly kind: 'star' } | { readonly kind: 'text'; readonly text: string } | { readonly kind: 'column'; readonly name: string; readonly type: ScalarType; readonly explicitType: boolean };

@@ -176,12 +176,28 @@ export interface RangeSource {
   readonly span: Span;
 }
 
+export interface TopNestedLevel {
+  readonly count?: Expr;
+  readonly of: Assignment;
+  readonly others?: Expr;
+  readonly aggregate: Assignment;
+  readonly direction?: 'asc' | 'desc';
+  readonly span: Span;
+}
+
+/** A `with (name = value, ...)` property of externaldata or parse-kv. */
+export interface WithProperty {
+  readonly name: NameRef;
+  readonly value: string | number | boolean;
+  readonly span: Span;
+}
+
 /** `externaldata(Name:type, ...) ["url", ...] [with (name = value, ...)]`. */
 export interface ExternalDataSource {
   readonly kind: 'externaldata';
   readonly columns: readonly { readonly name: NameRef; readonly type: NameRef }[];
   readonly urls: readonly { readonly url: string; readonly span: Span }[];
-  readonly properties: readonly { readonly name: NameRef; readonly value: string | number | boolean; readonly span: Span }[];
+  readonly properties: readonly WithProperty[];
   readonly span: Span;
 }
 
@@ -274,6 +290,12 @@ export type TabularOp =
     }
   /** `getschema` (issue 27): the input's columns as rows. */
   | { readonly op: 'getschema'; readonly span: Span }
+  /** `top-nested [N] of [Name =] Expr [with others = V] by [Name =] Aggregate [asc|desc], top-nested ...` (issue 27). */
+  | { readonly op: 'top-nested'; readonly levels: readonly TopNestedLevel[]; readonly span: Span }
+  /** `parse-kv Expr as (Key:type, ...) with (...)` (issue 27). */
+  | { readonly op: 'parse-kv'; readonly expr: Expr; readonly columns: readonly { readonly name: NameRef; readonly type: NameRef }[]; readonly properties: readonly WithProperty[]; readonly span: Span }
+  /** `evaluate plugin(args)` (issue 27): the plugin call as written. */
+  | { readonly op: 'evaluate'; readonly plugin: Expr; readonly span: Span }
   /** `serialize [Name = expr, ...]` (issue 27). */
   | { readonly op: 'serialize'; readonly items: readonly Assignment[]; readonly span: Span }
   /** `as [hint.materialized=true] Name`: names the pipe so far for the rest of the query. */

@@ -8,7 +8,7 @@ import { EmbeddedActionsParser, EOF, tokenMatcher, type IOrAlt, type IToken, typ
 import * as T from './lexer.js';
 import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
-  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, UnionLeg, UnionSpec,
+  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, TopNestedLevel, UnionLeg, UnionSpec, WithProperty,
 } from './ast.js';
 import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
 
@@ -282,6 +282,16 @@ class KqlParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ op: 'getschema' as const, span: span(kw) }));
         },
       },
+      { GATE: () => this.LA(1).image === 'parse-kv', ALT: () => this.SUBRULE(this.parseKvOp) },
+      { GATE: () => this.LA(1).image === 'top-nested', ALT: () => this.SUBRULE(this.topNestedOp) },
+      {
+        GATE: () => this.LA(1).image === 'evaluate' && this.LA(1).tokenType === T.Identifier,
+        ALT: () => {
+          const kw = this.CONSUME4(T.Identifier);
+          const plugin = this.SUBRULE4(this.expr);
+          return this.ACTION(() => ({ op: 'evaluate' as const, plugin, span: { start: kw.startOffset, end: plugin.span.end } }));
+        },
+      },
       {
         GATE: () => this.LA(1).image === 'parse' || this.LA(1).image === 'parse-where',
         ALT: () => this.SUBRULE(this.parseOp),
@@ -404,11 +414,18 @@ class KqlParser extends EmbeddedActionsParser {
     this.CONSUME(T.LBracket);
     const urls: { url: string; span: Span }[] = [];
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const u = this.CONSUME(T.StringLit); this.ACTION(() => urls.push({ url: decodeStringToken(u.image), span: span(u) })); } });
-    let end = this.CONSUME(T.RBracket);
-    const properties: { name: NameRef; value: string | number | boolean; span: Span }[] = [];
+    const close = this.CONSUME(T.RBracket);
+    const withClause = this.SUBRULE(this.withProperties);
+    return this.ACTION((): Expr => ({ kind: 'externaldata', columns, urls, properties: withClause?.properties ?? [], span: { start: kw.startOffset, end: withClause?.end ?? tokenEnd(close) } }));
+  });
+
+  /** An optional `with (name = value, ...)` of constants (externaldata, parse-kv). */
+  private withProperties = this.RULE('withProperties', (): { properties: WithProperty[]; end: number } | undefined => {
+    let result: { properties: WithProperty[]; end: number } | undefined;
     this.OPTION({
       GATE: () => this.LA(1).image === 'with' && this.LA(2).tokenType === T.LParen,
       DEF: () => {
+        const properties: WithProperty[] = [];
         this.CONSUME1(T.Identifier);
         this.CONSUME1(T.LParen);
         this.MANY_SEP({
@@ -424,10 +441,60 @@ class KqlParser extends EmbeddedActionsParser {
           },
         });
         const close = this.CONSUME1(T.RParen);
-        this.ACTION(() => { end = close; });
+        this.ACTION(() => { result = { properties, end: tokenEnd(close) }; });
       },
     });
-    return this.ACTION((): Expr => ({ kind: 'externaldata', columns, urls, properties, span: span(kw, end) }));
+    return result;
+  });
+
+  /** Levels of top-nested, each written with its own `top-nested` keyword, separated by commas. */
+  private topNestedOp = this.RULE('topNestedOp', (): TabularOp => {
+    const levels: TopNestedLevel[] = [];
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => { const l = this.SUBRULE(this.topNestedLevel); this.ACTION(() => levels.push(l)); } });
+    return this.ACTION((): TabularOp => ({ op: 'top-nested', levels, span: { start: levels[0]!.span.start, end: levels[levels.length - 1]!.span.end } }));
+  });
+
+  private topNestedLevel = this.RULE('topNestedLevel', (): TopNestedLevel => {
+    const kw = this.CONSUME(T.OtherHyphenOp);
+    const word = (expected: string, t: IToken) => this.ACTION(() => {
+      if (kw.image !== 'top-nested' || t.image !== expected) this.problems.push({ kind: 'syntax', message: `expected '${expected}' in top-nested [N] of [Name =] Expr [with others = V] by [Name =] Aggregate [asc|desc], found '${t.image}'`, span: span(t) });
+    });
+    let count: Expr | undefined;
+    this.OPTION({ GATE: () => this.LA(1).image !== 'of', DEF: () => { count = this.SUBRULE(this.expr); } });
+    word('of', this.CONSUME(T.Name));
+    const of = this.SUBRULE(this.assignment);
+    let others: Expr | undefined;
+    this.OPTION1({
+      GATE: () => this.LA(1).image === 'with',
+      DEF: () => {
+        this.CONSUME1(T.Identifier);
+        word('others', this.CONSUME1(T.Name));
+        this.CONSUME(T.Assign);
+        others = this.SUBRULE1(this.expr);
+      },
+    });
+    this.CONSUME(T.By);
+    const aggregate = this.SUBRULE1(this.assignment);
+    let direction: 'asc' | 'desc' | undefined;
+    let end: number | undefined;
+    this.OPTION2(() => {
+      const d = this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]);
+      this.ACTION(() => { direction = d.tokenType === T.Asc ? 'asc' : 'desc'; end = tokenEnd(d); });
+    });
+    return this.ACTION((): TopNestedLevel => ({ count, of, others, aggregate, direction, span: { start: kw.startOffset, end: end ?? aggregate.span.end } }));
+  });
+
+  /** `parse-kv Expr as (Key:type, ...) [with (pair_delimiter=..., kv_delimiter=..., quote=..., escape=..., greedy=..., regex=...)]`. */
+  private parseKvOp = this.RULE('parseKvOp', (): TabularOp => {
+    const kw = this.CONSUME(T.OtherHyphenOp);
+    const e = this.SUBRULE(this.expr);
+    const as = this.CONSUME(T.Name);
+    this.ACTION(() => {
+      if (as.image !== 'as') this.problems.push({ kind: 'syntax', message: `expected 'as' in parse-kv Expr as (Key:type, ...) [with (...)], found '${as.image}'`, span: span(as) });
+    });
+    const columns = this.SUBRULE(this.columnDecls);
+    const withClause = this.SUBRULE(this.withProperties);
+    return this.ACTION((): TabularOp => ({ op: 'parse-kv', expr: e, columns, properties: withClause?.properties ?? [], span: { start: kw.startOffset, end: withClause?.end ?? e.span.end } }));
   });
 
   private printSource = this.RULE('printSource', (): Expr => {

@@ -83,9 +83,9 @@ describe('diagnostics point at the file, line and column', () => {
   });
 
   it('an unsupported operator, at its name', () => {
-    const r = check(ruleYaml('SigninLogs\n| top-nested 3 of AppDisplayName by count()\n| take 5'));
+    const r = check(ruleYaml('SigninLogs\n| top-hitters 3 of AppDisplayName\n| take 5'));
     expect(locations(r)).toEqual(['10:5 DTC2003']);
-    expect(r.diagnostics[0]!.message).toBe("unsupported operator 'top-nested'");
+    expect(r.diagnostics[0]!.message).toBe("unsupported operator 'top-hitters'");
   });
 
   it('an unknown table suggests the closest one and says how to declare a table', () => {

@@ -116,13 +116,13 @@ describe('KQL parser', () => {
   });
 
   it('keeps going after an unsupported operator and records where it is', () => {
-    const q = 'T | top-nested 3 of x by count() | where y == 2';
+    const q = 'T | top-hitters 3 of x | where y == 2';
     const r = parseQuery(q);
     expect(r.problems).toEqual([]);
     const ops = r.ast.body!.ops;
     expect(ops.map((o) => o.op)).toEqual(['unsupported', 'where']);
     const apply = ops[0]!;
-    expect(apply.op === 'unsupported' && q.slice(apply.nameSpan.start, apply.nameSpan.end)).toBe('top-nested');
+    expect(apply.op === 'unsupported' && q.slice(apply.nameSpan.start, apply.nameSpan.end)).toBe('top-hitters');
   });
 
   it('parses join with its kind, a parenthesised right side and keys', () => {

@@ -56,6 +56,9 @@ const SCALAR_CALLS: Record<string, string[]> = {
   repeat: ['repeat(s, 3)'], parse_csv: ['parse_csv(s)'], parse_ipv6: ['parse_ipv6(s)'], bag_has_key: ['bag_has_key(d, "a")'], zip: ['zip(d, d)'],
   ipv6_is_in_range: ['ipv6_is_in_range(s, "fe80::/64")'], ipv6_is_in_any_range: ['ipv6_is_in_any_range(s, "fe80::/64", "::1")'],
   format_ipv4: ['format_ipv4(s)', 'format_ipv4(n, 24)'], format_ipv4_mask: ['format_ipv4_mask(s, 24)'], ipv4_netmask_suffix: ['ipv4_netmask_suffix(s)'],
+  series_stats: ['series_stats(d)', 'series_stats(d, true)'], series_stats_dynamic: ['series_stats_dynamic(d)'], series_fit_line: ['series_fit_line(d)'],
+  series_fit_line_dynamic: ['series_fit_line_dynamic(d)'], series_fill_forward: ['series_fill_forward(d)'], series_fill_backward: ['series_fill_backward(d, 0)'],
+  series_fill_const: ['series_fill_const(d, 0)'], series_fill_linear: ['series_fill_linear(d)'], series_decompose_anomalies: ["series_decompose_anomalies(d, 1.5, -1, 'linefit')"],
   column_ifexists: ['column_ifexists("n", 0)', 'column_ifexists("Missing", "")', 'column_ifexists("Missing", now())'], columnifexists: ['columnifexists("s", "")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
 };
 

@@ -5,6 +5,7 @@
  */
 import { scalarEntry } from '../../catalog/catalog.js';
 import type { CallSite, RunContext } from '../../catalog/types.js';
+import { outputImpl } from './outputs.js';
 import type { Aggregate, ScalarExpr, Tabular } from '../../ir/types.js';
 import { everyNode } from '../../ir/walk.js';
 import { member, type Value } from '../../semantics/values.js';
@@ -93,7 +94,7 @@ export function compileExpressions(scope: ExpressionScope): Expressions {
         const v = constantOf(x);
         return v === undefined ? undefined : { value: v };
       },
-      impl: (x: Extract<ScalarExpr, { kind: 'call' }>) => scalarEntry(x.fn).js(site(x.args)),
+      impl: (x: Extract<ScalarExpr, { kind: 'call' }>) => outputImpl(scalarEntry(x.fn).js(site(x.args)), x),
       closure: (x: ScalarExpr) => closureExpr(x, layout),
       perValue: rememberedPerValue,
     };
@@ -171,7 +172,7 @@ export function compileExpressions(scope: ExpressionScope): Expressions {
           return args[args.length - 1]!(r);
         };
     }
-    const impl = scalarEntry(e.fn).js(site(e.args));
+    const impl = outputImpl(scalarEntry(e.fn).js(site(e.args)), e);
     switch (args.length) {
       case 0:
         return () => impl();

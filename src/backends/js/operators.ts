@@ -14,6 +14,9 @@ import { buffered, computedLayout, mapStep, NO_VALUES, type Accessor, type Layou
 import { makeSeriesStep } from './make-series.js';
 import { mvApplyStep } from './mv-apply.js';
 import { parseStep } from './parse.js';
+import { narrowStep } from './evaluate.js';
+import { parseKvStep } from './parse-kv.js';
+import { topNestedStep } from './top-nested.js';
 import { windowExtendStep } from './window.js';
 import { containsWindowCall } from '../../ir/window.js';
 import { summarizeStep } from './summarize.js';
@@ -175,6 +178,12 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
       return mvApplyStep(o, layout, (op, l, next) => compileOperator(op, l, () => {}, next, scope));
     case 'make-series':
       return makeSeriesStep(o, layout, x, scope.budget);
+    case 'evaluate':
+      return narrowStep(layout, o.schema);
+    case 'parse-kv':
+      return parseKvStep(o, layout, x);
+    case 'top-nested':
+      return topNestedStep(o, layout, x);
     case 'getschema': {
       // One row per input column, whatever the rows (https://learn.microsoft.com/kusto/query/getschema-operator).
       const rows = layout.columns.map((c, i) => ({ e: null, v: [c.name, i, DOTNET_TYPES[c.type], c.type] }));

@@ -127,11 +127,11 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
     case 'where':
       return `| where ${expr(op.predicate)}`;
     case 'extend':
-      return items('extend', op.columns.map(named));
+      return items('extend', namedItems(op.columns));
     case 'serialize':
       return op.columns.length ? items('serialize', op.columns.map(named)) : '| serialize';
     case 'project':
-      return items('project', op.columns.map(named));
+      return items('project', namedItems(op.columns));
     case 'project-away':
     case 'project-keep':
     case 'project-reorder':
@@ -155,6 +155,17 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       return '| count';
     case 'getschema':
       return '| getschema';
+    case 'top-nested':
+      return `| ${op.levels
+        .map((l) => `top-nested ${l.count ? `${expr(l.count)} ` : ''}of ${named(l.of)}${l.others ? ` with others = ${expr(l.others)}` : ''} by ${aggregate(l.aggregate)}${l.explicitDirection ? ` ${l.direction}` : ''}`)
+        .join(', ')}`;
+    case 'parse-kv': {
+      const columns = op.columns.map((c) => `${kqlName(c.name)}: ${c.type}`).join(', ');
+      const options = op.options.map((o) => `${o.name}=${typeof o.value === 'string' ? kqlString(o.value) : String(o.value)}`);
+      return `| parse-kv ${expr(op.expr)} as (${columns})${options.length ? ` with (${options.join(', ')})` : ''}`;
+    }
+    case 'evaluate':
+      return `| evaluate ${op.plugin}()`;
     case 'make-series': {
       const aggs = op.aggregates.map((a, i) => `${aggregate(a)}${op.defaults[i] ? ` default = ${expr(op.defaults[i]!)}` : ''}`);
       const range = `${op.from ? ` from ${expr(op.from)}` : ''}${op.to ? ` to ${expr(op.to)}` : ''} step ${expr(op.step)}`;
@@ -200,6 +211,31 @@ function mvExpandBody(op: Extract<TabularOp, { op: 'mv-expand' }>): string {
 function indentContinuation(text: string, indent: string): string {
   return text.replace(/\n/g, `\n${indent}`);
 }
+
+/**
+ * Items as written: the columns of one call's several results (`output` 0, 1, ... of one span) are
+ * one item, `(a, b) = f(x)` for the names the user gave, `a = f(x)` for one, `f(x)` for none.
+ */
+function namedItems(columns: readonly NamedExpr[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    const e = columns[i]!.expr;
+    if (e.kind !== 'call' || e.output !== 0) {
+      out.push(named(columns[i]!));
+      continue;
+    }
+    let end = i + 1;
+    while (end < columns.length && isNextOutput(columns[end]!.expr, e, end - i)) end++;
+    const given = columns.slice(i, end).filter((c) => c.explicitName).map((c) => kqlName(c.name));
+    const call = expr(e);
+    out.push(given.length > 1 ? `(${given.join(', ')}) = ${call}` : given.length === 1 ? `${given[0]} = ${call}` : call);
+    i = end - 1;
+  }
+  return out;
+}
+
+const isNextOutput = (x: ScalarExpr, first: Extract<ScalarExpr, { kind: 'call' }>, index: number): boolean =>
+  x.kind === 'call' && x.output === index && x.fn === first.fn && x.span.start === first.span.start && x.span.end === first.span.end;
 
 function named(n: NamedExpr): string {
   const e = expr(n.expr);
