@@ -349,6 +349,15 @@ class KqlParser extends EmbeddedActionsParser {
       DEF: () => {
         const leg = this.OR([
           {
+            // A function call as a leg (`vimDnsCiscoUmbrella(starttime, ...)`, as ASIM's unifying parsers write them).
+            GATE: () => T.tokenMatcher(this.LA(1), T.Name) && this.LA(2).tokenType === T.LParen,
+            IGNORE_AMBIGUITIES: true,
+            ALT: () => {
+              const call = this.SUBRULE(this.primary);
+              return this.ACTION((): UnionLeg => ({ kind: 'query', query: { kind: 'pipe', source: call, ops: [], span: call.span }, span: call.span }));
+            },
+          },
+          {
             ALT: () => {
               const open = this.CONSUME(T.LParen);
               const query = this.SUBRULE(this.pipeExpr);

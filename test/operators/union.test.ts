@@ -4,6 +4,13 @@ import { bindOp, checkSchemaAndKql, problemOf, runOp, schemaOf } from './helpers
 
 // https://learn.microsoft.com/kusto/query/union-operator
 describe('union', () => {
+  // ASIM's unifying parsers write their legs as calls: union isfuzzy=true vimDnsA(starttime, ...), vimDnsB(...).
+  it('a leg that calls a function: schema as Kusto.Language computes it, KQL accepted, rows of both calls', () => {
+    const q = "let f = (v:string) { A | where x == v }; union isfuzzy=true f('1'), f ('2') | project x";
+    checkSchemaAndKql(q);
+    expect(runOp(q, { A: [{ x: '1' }, { x: '2' }, { x: '3' }] })).toEqual([{ x: '1' }, { x: '2' }]);
+  });
+
   it.each([
     'union A, B',
     'union withsource=S A, B',
