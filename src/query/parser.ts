@@ -314,6 +314,19 @@ class KqlParser extends EmbeddedActionsParser {
     ]));
   });
 
+  /** An operator's option: `name=value` or `hint.name=value` (join, lookup, union). */
+  private operatorOption = this.RULE('operatorOption', (): { option: IToken; hint?: IToken; value: IToken } => {
+    const option = this.CONSUME(T.Name);
+    let hint: IToken | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.Dot);
+      hint = this.CONSUME1(T.Name);
+    });
+    this.CONSUME(T.Assign);
+    const value = this.CONSUME(T.AnyToken);
+    return { option, hint, value };
+  });
+
   // ---- union (issue 27) ----
 
   /** After `union`: `[kind=inner|outer] [withsource=Name] [isfuzzy=true|false] [hint.x=y] Leg, ...`. */
@@ -325,14 +338,7 @@ class KqlParser extends EmbeddedActionsParser {
     this.MANY({
       GATE: () => (['kind', 'withsource', 'isfuzzy'].includes(this.LA(1).image) && this.LA(2).tokenType === T.Assign) || (this.LA(1).image === 'hint' && this.LA(2).tokenType === T.Dot),
       DEF: () => {
-        const option = this.CONSUME(T.Name);
-        let hint: IToken | undefined;
-        this.OPTION(() => {
-          this.CONSUME(T.Dot);
-          hint = this.CONSUME1(T.Name);
-        });
-        this.CONSUME(T.Assign);
-        const value = this.CONSUME(T.AnyToken);
+        const { option, hint, value } = this.SUBRULE(this.operatorOption);
         this.ACTION(() => {
           const v = { name: value.image, span: span(value) };
           if (hint) hints.push(`hint.${hint.image}=${value.image}`);
@@ -674,14 +680,7 @@ class KqlParser extends EmbeddedActionsParser {
     this.MANY({
       GATE: () => (this.LA(1).image === 'kind' && this.LA(2).tokenType === T.Assign) || (this.LA(1).image === 'hint' && this.LA(2).tokenType === T.Dot),
       DEF: () => {
-        const option = this.CONSUME(T.Name);
-        let hint: IToken | undefined;
-        this.OPTION(() => {
-          this.CONSUME(T.Dot);
-          hint = this.CONSUME1(T.Name);
-        });
-        this.CONSUME(T.Assign);
-        const token = this.CONSUME(T.AnyToken);
+        const { option, hint, value: token } = this.SUBRULE(this.operatorOption);
         this.ACTION(() => {
           const value = { name: token.image, span: span(token) };
           if (hint) hints.push(`hint.${hint.image}=${token.image}`);
