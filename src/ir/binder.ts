@@ -693,16 +693,8 @@ class Binder {
     }
     const arity: Record<string, readonly [number, number]> = { row_number: [0, 2], prev: [1, 3], next: [1, 3], row_cumsum: [1, 2] };
     if (!this.checkArity(e, { name: e.name, arity: arity[e.name]! })) return undefined;
-    const args: ScalarExpr[] = [];
-    for (const a of e.args) {
-      const bound = this.bindPipe(a, row);
-      if (!bound) return undefined;
-      if ('source' in bound) {
-        this.report('NotTabular', [`${e.name} takes scalar arguments, not a table`], a.span);
-        return undefined;
-      }
-      args.push(bound);
-    }
+    const args = this.scalarArgs(e, row);
+    if (!args) return undefined;
     const bad = (what: string, i: number): undefined => {
       this.report('TypeMismatch', [`${e.name}'s ${what}`], e.args[i]!.span);
       return undefined;
@@ -1065,6 +1057,21 @@ class Binder {
     return { fn: entry.name, args, outputs: [{ name, type: t }], explicitName: item.name !== undefined, span: e.span };
   }
 
+  /** A call's arguments bound as scalars (a table argument is an error). */
+  private scalarArgs(e: A.CallExpr, row: Schema): ScalarExpr[] | undefined {
+    const args: ScalarExpr[] = [];
+    for (const a of e.args) {
+      const bound = this.bindPipe(a, row);
+      if (!bound) return undefined;
+      if ('source' in bound) {
+        this.report('NotTabular', [`${e.name} takes scalar arguments, not a table`], a.span);
+        return undefined;
+      }
+      args.push(bound);
+    }
+    return args;
+  }
+
   private checkArity(e: A.CallExpr, entry: { name: string; arity: readonly [number, number] }): boolean {
     const [min, max] = entry.arity;
     const n = e.args.length;
@@ -1187,16 +1194,8 @@ class Binder {
     if (entry.name === 'column_ifexists' || entry.name === 'columnifexists') return this.columnIfExists(e, entry.name, row);
     if (entry.name === 'typeof') return this.typeOf(e);
     if (entry.name === 'toscalar') return this.toScalar(e, row);
-    const args: ScalarExpr[] = [];
-    for (const a of e.args) {
-      const bound = this.bindPipe(a, row);
-      if (!bound) return undefined;
-      if ('source' in bound) {
-        this.report('NotTabular', [`${e.name} takes scalar arguments, not a table`], a.span);
-        return undefined;
-      }
-      args.push(bound);
-    }
+    const args = this.scalarArgs(e, row);
+    if (!args) return undefined;
     if (e.name === 'datetime_diff' && !(args[0]!.kind === 'literal' && typeof args[0]!.value === 'string')) {
       this.report('ConstantRequired', ["datetime_diff's first argument (the unit)"], e.args[0]!.span);
       return undefined;
