@@ -2,11 +2,10 @@
  * Shared checks for the operator tests: the output schema Kusto.Language computes for a query
  * (the authority the binder's schema is compared with), and the KQL round trip.
  */
-import { createRequire } from 'node:module';
 import { expect } from 'vitest';
 import { compileQuery, type RunOptions } from '../../src/backends/js/compile.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
-import { kustoDiagnostics } from '../../src/backends/kql/kusto.js';
+import { kustoDiagnostics, kustoLanguage } from '../../src/backends/kql/kusto.js';
 import { kqlName } from '../../src/backends/kql/literals.js';
 import { bindQuery } from '../../src/ir/binder.js';
 import { TableCatalog } from '../../src/ir/tables.js';
@@ -27,10 +26,7 @@ export const opTables = new TableCatalog([
 /* eslint-disable @typescript-eslint/no-explicit-any -- the bridge library has no usable types */
 let globals: any;
 function kusto(): { K: any; globals: any } {
-  const require = createRequire(import.meta.url);
-  require('@kusto/language-service-next/bridge.js');
-  require('@kusto/language-service-next/Kusto.Language.Bridge.js');
-  const K = (globalThis as any).Kusto.Language;
+  const K = kustoLanguage();
   if (!globals) {
     const symbols = opTables.all().map((t) => new K.Symbols.TableSymbol.$ctor7(t.name, `(${t.columns.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')})`, null));
     globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.$ctor3('detc', null, symbols, false));

@@ -1,18 +1,9 @@
 /** Kusto.Language (Microsoft's parser and type checker) as the authority on result types. */
-import { createRequire } from 'node:module';
+import { kustoLanguage } from '../../src/backends/kql/kusto.js';
 import type { TableCatalog } from '../../src/ir/tables.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the bridge library has no usable types */
-let kusto: any;
-function library(): any {
-  if (!kusto) {
-    const require = createRequire(import.meta.url);
-    require('@kusto/language-service-next/bridge.js');
-    require('@kusto/language-service-next/Kusto.Language.Bridge.js');
-    kusto = (globalThis as any).Kusto.Language;
-  }
-  return kusto;
-}
+const library = (): any => kustoLanguage();
 
 /** Kusto's type names as detc's (Kusto calls real "real" but reads double too). */
 const DETC_TYPE: Record<string, string> = { double: 'real' };

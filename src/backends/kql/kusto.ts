@@ -22,7 +22,8 @@ interface KustoGlobals {
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the bridge library has no usable types */
 let kusto: any;
-function library(): any {
+/** Kusto.Language (its JavaScript bridge), loaded on first use: only validation needs it. */
+export function kustoLanguage(): any {
   if (!kusto) {
     const require = createRequire(import.meta.url);
     require('@kusto/language-service-next/bridge.js');
@@ -109,7 +110,7 @@ function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], stand
   const key = `${standIn}\0${tables.map((t) => t.name).join('\0')}\0${names.join('\0')}`;
   let g = byKey.get(key);
   if (!g) {
-    const K = library();
+    const K = kustoLanguage();
     const S = K.Symbols;
     const symbols = tables.map((t) => {
       const cols = t.columns.map((c) => `${kqlName(c.name.replaceAll(PROTO, standIn))}:${c.type}`).join(', ');
@@ -130,7 +131,7 @@ function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], stand
  * A watchlist rule gets _GetWatchlist with the watchlist's columns.
  */
 function functionSymbols(catalog: TableCatalog, key: string): unknown[] {
-  const S = library().Symbols;
+  const S = kustoLanguage().Symbols;
   const words = new Set(key.split('\0'));
   const out: unknown[] = [];
   for (const [name, f] of functionsOf(catalog)) {
@@ -151,7 +152,7 @@ function functionSymbols(catalog: TableCatalog, key: string): unknown[] {
 
 /** Parse and analyse a query against the schemas; all of Kusto's diagnostics. */
 export function kustoDiagnostics(query: string, catalog: TableCatalog): KustoDiagnostic[] {
-  const K = library();
+  const K = kustoLanguage();
   const tables = tablesReferenced(query, catalog);
   const standIn = standInFor(query, tables);
   const names = [...new Set([...withFunctionBodies(query, catalog).matchAll(NAMES)].map((m) => m[0]))].filter((n) => functionsOf(catalog).has(n) || n === '_GetWatchlist').sort();
@@ -171,7 +172,7 @@ export function kustoDiagnostics(query: string, catalog: TableCatalog): KustoDia
  * read the text as exactly one error-free string literal (used by the emitter's property tests).
  */
 export function kustoStringLiteralValue(literal: string): string | undefined {
-  const K = library();
+  const K = kustoLanguage();
   const code = K.KustoCode.Parse(`print ${literal}`);
   if ((globalThis as any).Bridge.toArray(code.GetDiagnostics()).length) return undefined;
   const strings: any[] = [];
