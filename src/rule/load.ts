@@ -46,18 +46,27 @@ export function loadRuleText(file: string, text: string): LoadResult {
     diagnostics.push(makeDiagnostic('YamlSyntax', [e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')], { file, start }));
   }
   if (diagnostics.length) return { diagnostics };
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    // The library reports an alias without an anchor, and an alias bomb, only while converting.
-    if (!(e instanceof ReferenceError)) throw e;
-    return { diagnostics: [aliasDiagnostic(file, doc, lines)] };
-  }
+  const converted = yamlData(file, doc, lines);
+  if ('diagnostic' in converted) return { diagnostics: [converted.diagnostic] };
+  const data = converted.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [makeDiagnostic('SchemaViolation', ['a rule file must be a YAML mapping (id: ..., name: ..., query: ...)'], { file, start: { line: 1, col: 1 } })] };
   }
   return { source: { file, text, data, nodeAt: (path) => nodeAt(doc, path), linePos: (o) => lines.linePos(o) }, diagnostics };
+}
+
+/**
+ * The document's plain value, aliases expanded up to MAX_ALIAS_COUNT nodes. The library reports an
+ * alias without an anchor, and an alias bomb, only while converting (as a ReferenceError): those
+ * come back as a diagnostic at the alias. Every YAML file detc reads goes through here.
+ */
+export function yamlData(file: string, doc: Document, lines: LineCounter): { data: unknown } | { diagnostic: Diagnostic } {
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    return { diagnostic: aliasDiagnostic(file, doc, lines) };
+  }
 }
 
 /** Why converting the document failed: the first alias without an anchor before it, or too much aliasing. */

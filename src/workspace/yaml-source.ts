@@ -5,6 +5,7 @@
  * collections, and a byte order mark is dropped.
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { nodeAt, yamlData } from '../rule/load.js';
 import type { FactName } from '../diagnostics/codes.js';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 
@@ -39,23 +40,24 @@ export function readYamlSource(file: string, rawText: string, fact: FactName): {
       ),
     };
   }
+  // The same path walk as rule files' positions (rule/load.ts).
   const at = (path: readonly PathStep[]) => {
     for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return { start: pos(node.range[0]), end: pos(node.range[1]) };
+      const node = nodeAt(doc, path.slice(0, n));
+      if (node) return { start: pos(node.range[0]), end: pos(node.range[1]) };
     }
     return { start: { line: 1, col: 1 }, end: { line: 1, col: 1 } };
   };
   const keyAt = (path: readonly PathStep[]) => {
-    const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
-    const items = (parent as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items ?? [];
-    const key = items.find((p) => p.key && (p.key.value ?? p.key) === path[path.length - 1])?.key;
-    return key?.range ? { start: pos(key.range[0]), end: pos(key.range[1]) } : at(path);
+    const key = nodeAt(doc, path)?.keyRange;
+    return key ? { start: pos(key[0]), end: pos(key[1]) } : at(path);
   };
+  const converted = yamlData(file, doc, lines);
+  if ('diagnostic' in converted) return { diagnostics: [converted.diagnostic] };
   const source: YamlSource = {
     file,
     text,
-    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    value: converted.data,
     at,
     keyAt,
     problem: (f, message, path, hint) => makeDiagnostic(f, [message], { file, ...at(path), hint }),

@@ -76,6 +76,15 @@ describe('reading detc.config.yaml', () => {
     expect(p).toMatch(/^3:\d+ syntax error: /);
   });
 
+  // A config or table file is read like a rule file: an alias bomb is refused at its first alias
+  // (it threw a ReferenceError out of the command before).
+  it('an alias bomb or an alias without its anchor is a diagnostic at the alias, not an exception', () => {
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 8; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    expect(configProblems(bomb)).toEqual(["2:10 YAML syntax error: aliases expand to more than 100 nodes; detc refuses such documents (a YAML alias bomb)"]);
+    expect(configProblems('tables: [*t]\n')).toEqual(['1:10 YAML syntax error: alias *t has no anchor &t before it (an anchor must be set before its alias; for a literal asterisk, quote the value)']);
+  });
+
   it('wrong values are errors at the value', () => {
     expect(configProblems('targets: [kql, qradar]\n')).toEqual(['1:16 targets.1 must be one of kql, aql, js, all, got "qradar"']);
     expect(configProblems('tables: rules/tables\n')).toEqual(['1:9 tables must be array (a list: one "- item" per line)']);
