@@ -11,12 +11,12 @@
  *     (`Name`, `Type`, `IsRequired`), `FunctionResultColumns` (`Name`, `Type`).
  * A folder stands for the files directly in it. Problems are diagnostics with file and position.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FunctionParam, WorkspaceFunction } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
-import { columnType, type TablePath } from './table-files.js';
+import { columnType, filesOf, type TablePath } from './table-files.js';
 import { readYamlSource, type PathStep, type YamlSource } from './yaml-source.js';
 
 export interface FunctionFilesResult {
@@ -31,20 +31,11 @@ const FORMATS_HINT = 'a function file is a KQL body (.kql, .txt, .csl or no exte
 /** The function files named by `paths` (files, or folders of them), read in order. */
 export function readFunctionPaths(paths: readonly TablePath[]): FunctionFilesResult {
   const functions: WorkspaceFunction[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const p of paths) {
-    let files: string[];
-    try {
-      files = statSync(p.path).isDirectory() ? readdirSync(p.path).filter((f) => isFunctionFile(join(p.path, f))).sort().map((f) => join(p.path, f)) : [p.path];
-    } catch (e) {
-      diagnostics.push(makeDiagnostic('FunctionFileInvalid', [`cannot read the functions path ${p.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { ...p.namedAt, file: p.namedAt?.file ?? p.path }));
-      continue;
-    }
-    for (const file of files) {
-      const r = readFunctionFile(file);
-      functions.push(...r.functions);
-      diagnostics.push(...r.diagnostics);
-    }
+  const { files, diagnostics } = filesOf(paths, isFunctionFile, 'FunctionFileInvalid', 'functions');
+  for (const file of files) {
+    const r = readFunctionFile(file);
+    functions.push(...r.functions);
+    diagnostics.push(...r.diagnostics);
   }
   return { functions, diagnostics };
 }

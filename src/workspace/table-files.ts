@@ -11,6 +11,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import type { FactName } from '../diagnostics/codes.js';
 import { hasErrors, makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import type { TableSchema } from '../ir/tables.js';
 import type { Column, ScalarType } from '../ir/types.js';
@@ -49,24 +50,31 @@ export function columnType(written: unknown): ScalarType | undefined {
 /** The table files named by `paths` (files, or folders of .json/.csv files), read in order. */
 export function readTablePaths(paths: readonly TablePath[]): TableFilesResult {
   const tables: TableSchema[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const p of paths) {
-    let files: string[];
-    try {
-      files = statSync(p.path).isDirectory()
-        ? readdirSync(p.path).filter((f) => TABLE_FILE_EXTENSIONS.includes(extname(f).toLowerCase())).sort().map((f) => join(p.path, f))
-        : [p.path];
-    } catch (e) {
-      diagnostics.push(makeDiagnostic('TableFileInvalid', [`cannot read the table path ${p.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { ...p.namedAt, file: p.namedAt?.file ?? p.path }));
-      continue;
-    }
-    for (const file of files) {
-      const r = readTableFile(file);
-      tables.push(...r.tables);
-      diagnostics.push(...r.diagnostics);
-    }
+  const { files, diagnostics } = filesOf(paths, (f) => TABLE_FILE_EXTENSIONS.includes(extname(f).toLowerCase()), 'TableFileInvalid', 'table');
+  for (const file of files) {
+    const r = readTableFile(file);
+    tables.push(...r.tables);
+    diagnostics.push(...r.diagnostics);
   }
   return { tables, diagnostics };
+}
+
+/**
+ * The files `paths` name, in order: a file as it is, a folder's files that `accept` takes (sorted
+ * by name). A path that cannot be read is a diagnostic at the place that named it. Shared by the
+ * table, function and watchlist readers.
+ */
+export function filesOf(paths: readonly TablePath[], accept: (file: string) => boolean, fact: FactName, what: string): { files: string[]; diagnostics: Diagnostic[] } {
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const p of paths) {
+    try {
+      files.push(...(statSync(p.path).isDirectory() ? readdirSync(p.path).map((f) => join(p.path, f)).filter(accept).sort() : [p.path]));
+    } catch (e) {
+      diagnostics.push(makeDiagnostic(fact, [`cannot read the ${what} path ${p.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { ...p.namedAt, file: p.namedAt?.file ?? p.path }));
+    }
+  }
+  return { files, diagnostics };
 }
 
 /** One table file, in whichever of the formats it is. */

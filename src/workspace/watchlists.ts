@@ -5,30 +5,21 @@
  * LastUpdatedTimeUTC, SearchKey (the value of the watchlist's search key column: here the CSV's
  * `SearchKey` column if it has one, else its first column) and WatchlistItem (the item as a bag).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { WATCHLIST_COLUMNS, type Watchlist } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
 import { readCsv } from './csv.js';
-import type { TablePath } from './table-files.js';
+import { filesOf, type TablePath } from './table-files.js';
 
 export function readWatchlistPaths(paths: readonly TablePath[]): { watchlists: Watchlist[]; diagnostics: Diagnostic[] } {
   const watchlists: Watchlist[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const p of paths) {
-    let files: string[];
-    try {
-      files = statSync(p.path).isDirectory() ? readdirSync(p.path).filter((f) => extname(f).toLowerCase() === '.csv').sort().map((f) => join(p.path, f)) : [p.path];
-    } catch (e) {
-      diagnostics.push(makeDiagnostic('WatchlistFileInvalid', [`cannot read the watchlists path ${p.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { ...p.namedAt, file: p.namedAt?.file ?? p.path }));
-      continue;
-    }
-    for (const file of files) {
-      const r = readWatchlistFile(file);
-      if ('watchlist' in r) watchlists.push(r.watchlist);
-      else diagnostics.push(r.diagnostic);
-    }
+  const { files, diagnostics } = filesOf(paths, (f) => extname(f).toLowerCase() === '.csv', 'WatchlistFileInvalid', 'watchlists');
+  for (const file of files) {
+    const r = readWatchlistFile(file);
+    if ('watchlist' in r) watchlists.push(r.watchlist);
+    else diagnostics.push(r.diagnostic);
   }
   return { watchlists, diagnostics };
 }
