@@ -1119,4 +1119,7 @@ export const TYPE_NAMES: Readonly<Record<string, ScalarType>> = Object.assign(Ob
   bool: 'bool', boolean: 'bool', int: 'int', long: 'long', real: 'real', double: 'real', decimal: 'decimal',
   string: 'string', timespan: 'timespan', time: 'timespan', guid: 'guid', datetime: 'datetime', date: 'datetime',
 } satisfies Record<string, ScalarType>);
+
+/** The type a declaration names (`x:long`, `(a:boolean)`, `typeof(dynamic)`...): TYPE_NAMES, plus dynamic. */
+export const typeNamed = (name: string): ScalarType | undefined => (name === 'dynamic' ? 'dynamic' : TYPE_NAMES[name]);
 export { coerce };

@@ -6,11 +6,11 @@
 import type * as A from '../query/ast.js';
 import { Facts, type FactName } from '../diagnostics/codes.js';
 import { closest, didYouMean } from '../diagnostics/diagnostic.js';
-import { functionNames, lookup, TYPE_NAMES } from '../catalog/catalog.js';
+import { functionNames, lookup, TYPE_NAMES, typeNamed } from '../catalog/catalog.js';
 import type { AggregateEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import { coerce } from '../semantics/values.js';
-import { isScalarType, type TableCatalog } from './tables.js';
+import type { TableCatalog } from './tables.js';
 import { parseQuery } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import { FUNCTION_ADVICE, functionsOf, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
@@ -50,7 +50,6 @@ const PARSE_KV_OPTIONS: Readonly<Record<string, 'string' | 'boolean'>> = { pair_
 /** evaluate plugins whose output columns come from the data (Kusto.Language leaves their schema open). */
 const DATA_SHAPED_PLUGINS = new Set(['bag_unpack', 'pivot']);
 
-/** Problems that do not stop binding. */
 /** A problem that leaves the query compilable (a warning in codes.ts). */
 const isWarning = (p: { fact: FactName }): boolean => Facts[p.fact].severity === 'warning';
 
@@ -501,7 +500,7 @@ class Binder {
   private declaredSchema(columns: A.DatatableSource['columns'], what: string): Column[] | undefined {
     const schema: Column[] = [];
     for (const c of columns) {
-      const type = c.type.name === 'dynamic' ? 'dynamic' : TYPE_NAMES[c.type.name];
+      const type = typeNamed(c.type.name);
       if (!type) {
         this.report('TypeMismatch', [`unknown type '${c.type.name}' for ${what} column ${c.name.name}`], c.type.span);
         return undefined;
@@ -597,7 +596,7 @@ class Binder {
         }
         pattern.push({ kind: 'text', text: item.text });
       } else {
-        const type = item.type ? (item.type.name === 'dynamic' ? 'dynamic' : TYPE_NAMES[item.type.name]) : 'string';
+        const type = item.type ? typeNamed(item.type.name) : 'string';
         if (!type) {
           this.report('TypeMismatch', [`unknown type '${item.type!.name}' for parse column ${item.name.name}`], item.type!.span);
           return undefined;
@@ -1325,7 +1324,7 @@ class Binder {
   private defineLocalFunction(stmt: A.LetStmt, f: A.FunctionLiteral): void {
     const params: FunctionParam[] = [];
     for (const p of f.params) {
-      const type = p.type === 'tabular' ? 'tabular' : p.type === 'double' ? 'real' : isScalarType(p.type) ? p.type : undefined;
+      const type = p.type === 'tabular' ? 'tabular' : typeNamed(p.type);
       if (!type) {
         this.report('TypeMismatch', [`parameter ${p.name} of ${stmt.name} has unknown type '${p.type}'`], stmt.nameSpan);
         this.lets.set(stmt.name, { kind: 'failed' });
@@ -1417,7 +1416,7 @@ class Binder {
       return { kind: 'table', table: e.name, span: e.span, schema: ws!.columns ?? [], call };
     }
     const body = local ? local.body : ws!.body!;
-    const stand = local ? undefined : ws!.columns ? { columns: ws!.columns, from: 'its signature' } : standInTable(this.tables, e.name) && { columns: standInTable(this.tables, e.name)!.columns, from: `the table ${e.name} (${standInTable(this.tables, e.name)!.source ?? 'declared'})` };
+    const stand = local ? undefined : ws!.columns ? { columns: ws!.columns, from: 'its signature' } : standInFor(standInTable(this.tables, e.name), e.name);
     const bound = this.bindFunctionBody(e, body, args, local, false, stand !== undefined);
     if (bound && 'fallback' in bound && stand) {
       // The body uses what detc does not compile: its declared columns stand in for its output.
@@ -1598,4 +1597,9 @@ class Namer {
     while (this.used.has(name));
     return name;
   }
+}
+
+/** The columns a same-name table gives a workspace function whose body does not compile. */
+function standInFor(table: { columns: readonly Column[]; source?: string } | undefined, name: string): { columns: readonly Column[]; from: string } | undefined {
+  return table && { columns: table.columns, from: `the table ${name} (${table.source ?? 'declared'})` };
 }

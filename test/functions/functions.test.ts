@@ -254,6 +254,13 @@ describe('user-defined functions, named arguments and query parameters', () => {
     expect(d[0]!.start).toEqual({ line: 9, col: 39 });
   });
 
+  // Parameter types are named as anywhere else in KQL: boolean, date and double are bool, datetime and real.
+  it('parameter types take the same names as columns and datatable (boolean, date, double)', () => {
+    const q = 'let f = (strict:boolean, since:date, w:double) { Duo_CL | where strict and TimeGenerated > since | extend weight = w };\nf(true, datetime(2025-01-01), 0.5) | project user_s, weight';
+    expect(check(q).diagnostics).toEqual([]);
+    expect(check('let f = (x:strng) { Duo_CL };\nf("a")').diagnostics[0]!.message).toBe("parameter x of f has unknown type 'strng'");
+  });
+
   it("table(name) inside a function reads the table its argument names", () => {
     const q = 'let f = (t:string) { table(t) | where result_s == "denied" };\nf("Duo_CL") | project user_s';
     expect(run(q, { Duo_CL: duoEvents })).toEqual([{ user_s: 'bob' }, { user_s: 'amy' }]);
