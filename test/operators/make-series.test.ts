@@ -37,6 +37,14 @@ describe('make-series', () => {
     expect((out[0]!.TimeGenerated as string[]).map((t) => t.slice(11, 16))).toEqual(['00:00', '01:00', '02:00']);
   });
 
+  it('without from/to, bins span a large input (200,000 rows: no argument spread of every row)', () => {
+    const base = Date.parse('2025-03-01T00:00:00Z');
+    const events = Array.from({ length: 200_000 }, (_, i) => ({ x: 'a', y: 1, TimeGenerated: new Date(base + (i % 48) * 3_600_000).toISOString() }));
+    const out = runOp('A | make-series n = count() on TimeGenerated step 1h by x', { A: events });
+    expect((out[0]!.n as number[]).length).toBe(48);
+    expect((out[0]!.n as number[]).reduce((a, b) => a + b, 0)).toBe(200_000);
+  });
+
   it('clear errors', () => {
     expect(problemOf('A | make-series count() on x step 1h')).toMatch(/datetime axis with a timespan step/);
     expect(problemOf('A | make-series arg_max(y, x) on TimeGenerated step 1h')).toMatch(/several output columns/);

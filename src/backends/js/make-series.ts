@@ -6,7 +6,8 @@
  * (0 unless given). Datetimes in the arrays are ISO 8601 text, as in any dynamic value detc outputs.
  */
 import type { TabularOp } from '../../ir/types.js';
-import { formatDatetimeIso, formatTimespan, type Value } from '../../semantics/values.js';
+import { dynamicElement } from '../../semantics/dynamic.js';
+import type { Value } from '../../semantics/values.js';
 import type { Accumulator } from '../../catalog/types.js';
 import { planAggregates } from './aggregates.js';
 import type { Expressions } from './expressions.js';
@@ -24,8 +25,6 @@ export function makeSeriesStep(o: MakeSeries, layout: Layout, x: Expressions, bu
   const constant = (e: MakeSeries['step'] | undefined): Value => (e ? x.expr(e, { columns: [], width: 0 })({ e: null, v: NO_VALUES }) : null);
   const defaults = o.defaults.map((d) => (d ? constant(d) : 0));
   const timeAxis = o.axis.expr.type === 'datetime';
-  const show = (v: Value, type: string): Value =>
-    typeof v === 'number' && type === 'datetime' ? formatDatetimeIso(v) : typeof v === 'number' && type === 'timespan' ? formatTimespan(v) : v;
   return {
     layout: computedLayout(o.schema),
     step: {
@@ -38,8 +37,15 @@ export function makeSeriesStep(o: MakeSeries, layout: Layout, x: Expressions, bu
         const axisValues = rows.map((r) => axis(r));
         const present = axisValues.filter((v): v is number => typeof v === 'number');
         if (!(step > 0) || (present.length === 0 && (typeof from !== 'number' || typeof to !== 'number'))) return next.end();
-        const start = typeof from === 'number' ? from : Math.floor(Math.min(...present) / step) * step;
-        const end = typeof to === 'number' ? to : Math.floor(Math.max(...present) / step) * step + step;
+        // A loop, not Math.min(...present): spreading one argument per row overflows the stack on large inputs.
+        let low = Infinity;
+        let high = -Infinity;
+        for (const v of present) {
+          if (v < low) low = v;
+          if (v > high) high = v;
+        }
+        const start = typeof from === 'number' ? from : Math.floor(low / step) * step;
+        const end = typeof to === 'number' ? to : Math.floor(high / step) * step + step;
         const bins = Math.max(0, Math.ceil((end - start) / step));
         const { maxGroups, maxRows } = budget().limits;
         if (bins > maxRows) throw new EvaluationLimitError('maxRows', maxRows, 'the number of bins of a make-series');
@@ -59,12 +65,12 @@ export function makeSeriesStep(o: MakeSeries, layout: Layout, x: Expressions, bu
           if (!accs) g.cells.set(bin, (accs = plan.states.map((s) => s.create())));
           accs.forEach((acc, k) => acc.add(...argGetters[k]!.map((get) => get(r))));
         });
-        const axisArray = Array.from({ length: bins }, (_, k) => show(start + k * step, timeAxis ? 'datetime' : 'number'));
+        const axisArray = Array.from({ length: bins }, (_, k) => dynamicElement(start + k * step, timeAxis ? 'datetime' : undefined));
         for (const g of groups.values()) {
           const series = plan.outputs.map((out, k) =>
             Array.from({ length: bins }, (_, bin) => {
               const accs = g.cells.get(bin);
-              return accs ? show(out.read(accs[out.state]!), o.aggregates[k]!.outputs[0]!.type) : defaults[k];
+              return accs ? dynamicElement(out.read(accs[out.state]!), o.aggregates[k]!.outputs[0]!.type) : defaults[k];
             }),
           );
           next.push({ e: null, v: [...g.keys, ...series, axisArray] });
