@@ -89,3 +89,19 @@ describe('functions with several results: tuple assignment (issue 27)', () => {
     expect(problemOf(`${SERIES} | extend series_stats(x)`)).toMatch(/series_stats needs a dynamic array/);
   });
 });
+
+describe('a function with several results runs once per row', () => {
+  it('the results of one call share its memo (outputImpl): one run per row, not one per result', async () => {
+    const { outputImpl } = await import('../../src/backends/js/outputs.js');
+    let runs = 0;
+    const impl = (y: unknown) => {
+      runs++;
+      return [y, 2 * (y as number), 3 * (y as number)];
+    };
+    const args = [{ kind: 'column', name: 'y', type: 'long', span: { start: 0, end: 1 } }] as const;
+    const call = (output: number) => ({ kind: 'call', fn: 'f', args, type: 'long', output, span: { start: 0, end: 1 } }) as never;
+    const parts = [0, 1, 2].map((i) => outputImpl(impl as never, call(i)));
+    for (const y of [1, 2, 3]) expect(parts.map((p) => p(y))).toEqual([y, 2 * y, 3 * y]);
+    expect(runs).toBe(3);
+  });
+});
