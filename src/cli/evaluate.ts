@@ -112,7 +112,7 @@ export async function runCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const eventsPath = args.options.get('events');
   if (typeof eventsPath !== 'string') throw new UsageError('--events <file|-> is required');
   const format = String(args.options.get('format') ?? (io.isTTY ? 'table' : 'ndjson'));
-  if (!['table', 'ndjson', 'json'].includes(format)) throw new UsageError(`--format must be table, ndjson or json, got '${format}'`);
+  if (!['table', 'ndjson', 'json'].includes(format)) throw new UsageError(`--format must be table, ndjson or json, got '${terminalSafe(format)}'`);
   const nowText = args.options.get('now');
   const now = typeof nowText === 'string' ? parseClock(nowText) : Date.now();
   if (now === undefined) throw new UsageError(`--now must be ${CLOCK_FORM}, got '${terminalSafe(String(nowText))}'`);

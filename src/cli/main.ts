@@ -10,13 +10,13 @@ import { StrictEventsError } from '../backends/js/events.js';
 import type { Artifact } from '../backends/types.js';
 import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target } from '../build/build.js';
 import { acquireLock, OutputError, OutputLockedError, OutputRefusedError, StagedOutput } from '../build/output.js';
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
+import { terminalSafe } from '../diagnostics/terminal.js';
 import { useWorkspaceTables } from '../ir/tables.js';
 import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
 import { commandHelp, parseCommandArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
 import { BUILD, CHECK, COMMANDS, RUN, TEST } from './commands.js';
-import { didYouMean } from '../diagnostics/diagnostic.js';
 import { detcVersion, rulePaths, ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
 import { sarifLog } from './sarif.js';
@@ -134,7 +134,7 @@ async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspac
   const format = String(args.options.get('format') ?? 'text');
   const formats = write ? ['text', 'json'] : ['text', 'json', 'sarif'];
   if (!formats.includes(format)) throw new UsageError(`--format must be ${formats.join(', ').replace(/, (\w+)$/, ' or $1')}, got '${format}'`);
-  const targets = parseTargets(args, ws.config?.targets);
+  const { targets, aqlNamed } = parseTargets(args, ws.config?.targets);
   const inputs = rulePaths(args.positionals);
   const files = ruleFiles(inputs, io);
   if (!files) return 2;
@@ -146,7 +146,7 @@ async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspac
     artifacts: write,
     aql: {
       allow: args.lists.get('allow-approximation') ?? [],
-      required: aqlRequested(args, ws.config?.targets),
+      required: aqlNamed,
       // The user's mapping folders override the bundled files table by table.
       mappingDirs: mappings.length ? [DEFAULT_MAPPINGS_DIR, ...mappings] : undefined,
     },
@@ -218,16 +218,16 @@ function byFile(result: BuildResult): { file: string; text?: string; diagnostics
 }
 
 /** `--target kql --target aql`, `--target kql,aql` or `--target all`; else the config's targets, else all. */
-function parseTargets(args: ParsedArgs, configTargets: readonly string[] = []): Target[] {
+/**
+ * The targets, and whether AQL was named (not only through `all` or the default): a table without
+ * a QRadar mapping is then an error.
+ */
+function parseTargets(args: ParsedArgs, configTargets: readonly string[] = []): { targets: Target[]; aqlNamed: boolean } {
   const given = (args.lists.get('target') ?? [...configTargets]).flatMap((t) => t.split(','));
-  if (given.length === 0 || given.includes('all')) return [...TARGETS];
-  for (const t of given) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${t}' (targets: ${TARGETS.join(', ')}, all)`);
-  return [...new Set(given)] as Target[];
-}
-
-/** AQL named as a target (not only through `all` or the default): a table without a QRadar mapping is then an error. */
-function aqlRequested(args: ParsedArgs, configTargets: readonly string[] = []): boolean {
-  return (args.lists.get('target') ?? [...configTargets]).flatMap((t) => t.split(',')).includes('aql');
+  const aqlNamed = given.includes('aql');
+  if (given.length === 0 || given.includes('all')) return { targets: [...TARGETS], aqlNamed };
+  for (const t of given) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${terminalSafe(t)}' (targets: ${TARGETS.join(', ')}, all)`);
+  return { targets: [...new Set(given)] as Target[], aqlNamed };
 }
 
 function summary(verb: string, results: readonly { diagnostics: Diagnostic[] }[], diagnostics: readonly Diagnostic[]): string {
