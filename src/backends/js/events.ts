@@ -267,11 +267,8 @@ class EventLines {
       this.documentLine = n;
       this.document.push(raw);
     } else if (r.bad) this.h.onBad(r.bad);
-    else if (r.event) {
-      const records = recordsOf(r.event);
-      if (records) eachEventOf(r.event, n, (e, element) => this.event(e, n, element), (b) => this.h.onBad(b));
-      else this.event(r.event, n);
-    }
+    // An event, or a {"records": [...]} wrapper of events.
+    else if (r.event) eachEventOf(r.event, n, (e, element) => this.event(e, n, element), (b) => this.h.onBad(b));
   };
 
   private event(e: object, line: number, element?: number): void {
@@ -321,10 +318,7 @@ class EventLines {
     parsed.forEach((r, k) => {
       const n = this.documentLine + k;
       if (r.bad) this.h.onBad(r.bad);
-      else if (r.event) {
-        if (recordsOf(r.event)) eachEventOf(r.event, n, (e, element) => this.event(e, n, element), (b) => this.h.onBad(b));
-        else this.event(r.event, n);
-      }
+      else if (r.event) eachEventOf(r.event, n, (e, element) => this.event(e, n, element), (b) => this.h.onBad(b));
     });
     return true;
   }
