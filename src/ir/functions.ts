@@ -9,7 +9,7 @@
  */
 import type { Span } from '../query/ast.js';
 import { TableCatalog, type TableSchema, type TableSource } from './tables.js';
-import type { Column, Let, QueryIR, ScalarType, Tabular } from './types.js';
+import { sourceCall, type Column, type Let, type QueryIR, type ScalarType, type Tabular } from './types.js';
 
 export interface FunctionParam {
   readonly name: string;
@@ -153,6 +153,17 @@ export function tableSources(ir: QueryIR): Map<string, readonly unknown[] | unde
  * into it (`F | op2` where F is `T | op1` becomes `T | op1 | op2`), while that gives one pipeline.
  * What cannot be merged stays: the backend then names the function in its error.
  */
+/**
+ * The workspace function a query still reads after inlineFunctionBody (a let made from a body, or
+ * a source that is a call), and where: what AQL, which has no functions, names in its message.
+ */
+export function functionReadBy(ir: QueryIR): { name: string; span: Span } | undefined {
+  const fromBody = ir.lets.find((l) => l.fromFunction);
+  if (fromBody) return { name: fromBody.fromFunction!, span: fromBody.span };
+  const call = sourceCall(ir.body.source);
+  return call === undefined ? undefined : { name: call.replace(/\(.*/s, ''), span: ir.body.source.span };
+}
+
 export function inlineFunctionBody(ir: QueryIR): QueryIR {
   const byName = new Map(ir.lets.flatMap((l) => (l.kind === 'tabular' && l.fromFunction ? [[l.name, l] as const] : [])));
   let body: Tabular = ir.body;

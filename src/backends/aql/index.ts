@@ -10,8 +10,7 @@ import type { Rule } from '../../rule/types.js';
 import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
-import { inlineFunctionBody } from '../../ir/functions.js';
-import { sourceCall } from '../../ir/types.js';
+import { functionReadBy, inlineFunctionBody } from '../../ir/functions.js';
 import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
 
 export interface AqlOptions {
@@ -64,7 +63,7 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     const query = inlineFunctionBody(ir);
     const table = query.body.source.kind === 'table' && query.body.source.call === undefined ? query.body.source.table : '';
     const mapping = mappingOf(table);
-    const fn = query.lets.find((l) => l.fromFunction)?.fromFunction ?? sourceCall(query.body.source)?.replace(/\(.*/s, '');
+    const fn = functionReadBy(query)?.name;
     if (fn && !options.required) {
       const reason = `workspace function ${fn} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); ask for --target aql to make this an error`;
       diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));

@@ -7,7 +7,7 @@
  */
 import type { Span } from '../../query/ast.js';
 import type { Aggregate, QueryIR, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
-import { sourceCall } from '../../ir/types.js';
+import { functionReadBy } from '../../ir/functions.js';
 import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
@@ -111,8 +111,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
   };
   let opSpan: Span | undefined;
   try {
-    const fn = ir.lets.find((l) => l.fromFunction) ?? (sourceCall(ir.body.source) !== undefined ? { fromFunction: sourceCall(ir.body.source)!.replace(/\(.*/s, ''), span: ir.body.source.span } : undefined);
-    if (fn) fail(`workspace function ${fn.fromFunction} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); give the rule a QRadar query of its own or skip it for QRadar`, fn.span);
+    const fn = functionReadBy(ir);
+    if (fn) fail(`workspace function ${fn.name} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); give the rule a QRadar query of its own or skip it for QRadar`, fn.span);
     if (ir.lets.some((l) => l.kind === 'tabular')) fail('tabular let statements have no AQL equivalent (AQL is one SELECT)', ir.lets.find((l) => l.kind === 'tabular')!.span);
     const source = ir.body.source;
     if (source.kind !== 'table' && source.kind !== 'letTable') fail(`${source.kind} has no AQL equivalent: an AQL rule is one SELECT over one log source; write one rule per table`, source.span);
