@@ -12,7 +12,7 @@ export { emitKql };
 
 /** Kusto.Language's diagnostics on emitted KQL, as detc diagnostics at the rule's query. */
 export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diagnostic[] {
-  return cachedKustoDiagnostics(kql, tables, () => kustoDiagnostics(kql, tables)).map((d) => {
+  return cachedKustoDiagnostics(kql, tables, (inputs) => kustoDiagnostics(kql, tables, inputs)).map((d) => {
     const line = kql.slice(0, d.start).split('\n').length;
     const text = kql.split('\n')[line - 1]!.trim();
     return makeDiagnostic('KustoDiagnostic', [d.code, `${d.message} (emitted KQL line ${line}: ${text})`], {

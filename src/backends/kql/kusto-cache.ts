@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { TableCatalog } from '../../ir/tables.js';
-import { KUSTO_CHECK_REVISION, tablesReferenced, withFunctionBodies, type KustoDiagnostic } from './kusto.js';
+import { KUSTO_CHECK_REVISION, kustoInputs, type KustoDiagnostic, type KustoInputs } from './kusto.js';
 
 const FILE = join(process.cwd(), 'node_modules', '.cache', 'detc', 'kusto.json');
 let entries: Record<string, KustoDiagnostic[]> | undefined;
@@ -51,23 +51,25 @@ const changedSinceSeen = () => fileStamp() !== seen;
 
 /** The schemas a verdict depends on: those of the tables the query names (as Kusto is given them). */
 const fingerprints = new WeakMap<object, string>();
-function keyOf(query: string, tables: TableCatalog): string {
-  const schemas = tablesReferenced(query, tables).map((t) => {
+function keyOf(inputs: KustoInputs): string {
+  const schemas = inputs.tables.map((t) => {
     let f = fingerprints.get(t);
     if (!f) fingerprints.set(t, (f = JSON.stringify([t.name, t.columns])));
     return f;
   });
   // The workspace functions' bodies are part of what Kusto analyses.
-  return createHash('sha256').update(`${version()}\0${KUSTO_CHECK_REVISION}\0${schemas.join('\0')}\0${withFunctionBodies(query, tables)}`).digest('hex');
+  return createHash('sha256').update(`${version()}\0${KUSTO_CHECK_REVISION}\0${schemas.join('\0')}\0${inputs.text}`).digest('hex');
 }
 
-export function cachedKustoDiagnostics(query: string, tables: TableCatalog, analyse: () => KustoDiagnostic[]): KustoDiagnostic[] {
-  if (process.env.DETC_NO_CACHE) return analyse();
-  const key = keyOf(query, tables);
+/** Kusto's verdict on `query`, from the cache or from `analyse`, which is given the query's inputs. */
+export function cachedKustoDiagnostics(query: string, tables: TableCatalog, analyse: (inputs: KustoInputs) => KustoDiagnostic[]): KustoDiagnostic[] {
+  const inputs = kustoInputs(query, tables);
+  if (process.env.DETC_NO_CACHE) return analyse(inputs);
+  const key = keyOf(inputs);
   const cache = load();
   const hit = Object.hasOwn(cache, key) ? cache[key] : undefined;
   if (hit) return hit;
-  const result = analyse();
+  const result = analyse(inputs);
   cache[key] = result;
   try {
     mkdirSync(dirname(FILE), { recursive: true });

@@ -64,9 +64,9 @@ const NAMES = /[A-Za-z_][A-Za-z0-9_]*|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^
  * given these, not the whole catalog (about 900 tables, most of which no rule reads): a table the
  * query names is among them, and the others cannot change Kusto's verdict on it.
  */
-export function tablesReferenced(query: string, tables: TableCatalog): TableSchema[] {
+export function tablesReferenced(query: string, tables: TableCatalog, text = withFunctionBodies(query, tables)): TableSchema[] {
   const found = new Map<string, TableSchema>();
-  for (const m of withFunctionBodies(query, tables).matchAll(NAMES)) {
+  for (const m of text.matchAll(NAMES)) {
     const name = m[1] ?? m[2] ?? m[0];
     if (found.has(name)) continue;
     const t = tables.get(name);
@@ -80,6 +80,23 @@ export function tablesReferenced(query: string, tables: TableCatalog): TableSche
     for (const name of (names ??= tables.names())) if (!found.has(name) && re.test(name)) found.set(name, tables.get(name)!);
   }
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * What Kusto is given for a query, worked out once per check (the verdict cache keys on it too):
+ * the query with the bodies of the functions it names, the tables it reads, and those functions.
+ */
+export interface KustoInputs {
+  readonly text: string;
+  readonly tables: readonly TableSchema[];
+  readonly functionNames: readonly string[];
+}
+
+export function kustoInputs(query: string, catalog: TableCatalog): KustoInputs {
+  const text = withFunctionBodies(query, catalog);
+  const functions = functionsOf(catalog);
+  const functionNames = [...new Set([...text.matchAll(NAMES)].map((m) => m[0]))].filter((n) => functions.has(n) || n === '_GetWatchlist').sort();
+  return { text, tables: tablesReferenced(query, catalog, text), functionNames };
 }
 
 /** The query and the bodies of the workspace functions it names, and theirs in turn (the text Kusto analyses). */
@@ -116,7 +133,7 @@ function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], stand
       const cols = t.columns.map((c) => `${kqlName(c.name.replaceAll(PROTO, standIn))}:${c.type}`).join(', ');
       return new S.TableSymbol.$ctor7(t.name, `(${cols})`, null);
     });
-    symbols.push(...functionSymbols(catalog, key));
+    symbols.push(...functionSymbols(catalog, names));
     const db = new S.DatabaseSymbol.$ctor3('detc', null, symbols, false);
     g = { globals: K.GlobalState.Default.WithDatabase(db) };
     byKey.set(key, g);
@@ -130,9 +147,9 @@ function globalsFor(catalog: TableCatalog, tables: readonly TableSchema[], stand
  * reads a table this check does not include would be an error of the function, not the rule).
  * A watchlist rule gets _GetWatchlist with the watchlist's columns.
  */
-function functionSymbols(catalog: TableCatalog, key: string): unknown[] {
+function functionSymbols(catalog: TableCatalog, names: readonly string[]): unknown[] {
   const S = kustoLanguage().Symbols;
-  const words = new Set(key.split('\0'));
+  const words = new Set(names);
   const out: unknown[] = [];
   for (const [name, f] of functionsOf(catalog)) {
     if (!words.has(name)) continue;
@@ -151,11 +168,9 @@ function functionSymbols(catalog: TableCatalog, key: string): unknown[] {
 }
 
 /** Parse and analyse a query against the schemas; all of Kusto's diagnostics. */
-export function kustoDiagnostics(query: string, catalog: TableCatalog): KustoDiagnostic[] {
+export function kustoDiagnostics(query: string, catalog: TableCatalog, { tables, functionNames: names }: KustoInputs = kustoInputs(query, catalog)): KustoDiagnostic[] {
   const K = kustoLanguage();
-  const tables = tablesReferenced(query, catalog);
   const standIn = standInFor(query, tables);
-  const names = [...new Set([...withFunctionBodies(query, catalog).matchAll(NAMES)].map((m) => m[0]))].filter((n) => functionsOf(catalog).has(n) || n === '_GetWatchlist').sort();
   const code = K.KustoCode.ParseAndAnalyze(query.replaceAll(PROTO, standIn), globalsFor(catalog, tables, standIn, names));
   const list = (globalThis as any).Bridge.toArray(code.GetDiagnostics()) as any[];
   return list.map((d) => ({
