@@ -11,7 +11,7 @@ import * as S from '../semantics/strings.js';
 import * as D from '../semantics/dynamic.js';
 import { dynamicElement, newBag, setKeyValue } from '../semantics/dynamic.js';
 import * as IP from '../semantics/ip.js';
-import { bin, datetimeAdd, datetimeDiff, datetimeDiffSubMs, datetimePart, formatDatetime, formatTimespanWith, localToUtc, startOf, utcToLocal } from '../semantics/time.js';
+import { bin, datetimeAdd, datetimeDiff, datetimePart, formatDatetime, formatTimespanWith, localToUtc, startOf, utcToLocal } from '../semantics/time.js';
 import * as URL from '../semantics/urls.js';
 import {
   coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
@@ -709,7 +709,7 @@ const ENTRIES: CatalogEntry[] = [
     const x = toDatetime(a);
     const y = toDatetime(b);
     if (x === null || y === null) return null;
-    return datetimeDiffSubMs(text(p), x, y) ?? datetimeDiff(text(p), x, y);
+    return datetimeDiff(text(p), x, y);
   } }),
   scalar({ name: 'format_datetime', arity: [2, 2], type: returns('string'), kql: { call: 'format_datetime' }, doc: 'datetime as text with a format', js: () => (v, f) => formatDatetime(toDatetime(v), text(f)) }),
 

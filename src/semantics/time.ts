@@ -7,11 +7,6 @@ export function bin(v: number | null, size: number | null): number | null {
   return Math.floor(v / size) * size;
 }
 
-export function startOfDay(ms: number | null): number | null {
-  if (ms === null) return null;
-  return Math.floor(ms / 86_400_000) * 86_400_000;
-}
-
 const PART_MS: Record<string, number> = {
   week: 7 * 86_400_000, day: 86_400_000, hour: 3_600_000, minute: 60_000, second: 1000, millisecond: 1,
 };
@@ -30,6 +25,8 @@ export function datetimeDiff(part: string, a: number | null, b: number | null): 
     const sow = (ms: number) => Math.floor((ms / 86_400_000 + 4) / 7); // 1970-01-01 was a Thursday
     return sow(a) - sow(b);
   }
+  const subMs = SUB_MS_PER_MS[p];
+  if (subMs !== undefined) return Math.round((a - b) * subMs);
   const unit = PART_MS[p];
   if (unit === undefined) return null;
   return Math.floor(a / unit) - Math.floor(b / unit);
@@ -112,11 +109,6 @@ export const CLOCK_FORM = 'an ISO 8601 date such as 2025-03-01T12:00:00Z (read a
  */
 const SUB_MS_PER_MS: Record<string, number> = { microsecond: 1000, nanosecond: 1_000_000 };
 
-/** `datetime_diff` for sub-millisecond units, or undefined for other units. */
-export function datetimeDiffSubMs(part: string, a: number, b: number): number | undefined {
-  const k = SUB_MS_PER_MS[part.toLowerCase()];
-  return k === undefined ? undefined : Math.round((a - b) * k);
-}
 
 const DAY_MS = 86_400_000;
 
