@@ -9,6 +9,7 @@ import { closest, didYouMean } from '../diagnostics/diagnostic.js';
 import { functionNames, lookup, TYPE_NAMES, typeNamed } from '../catalog/catalog.js';
 import type { AggregateEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
+import { wildcardRegExp } from '../semantics/strings.js';
 import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery } from '../query/parser.js';
@@ -754,7 +755,7 @@ class Binder {
       }
       const { name, span: at } = leg.name;
       if (name.includes('*')) {
-        const re = wildcardRegex(name);
+        const re = wildcardRegExp(name);
         const matches = this.tables.names().filter((n) => re.test(n));
         if (matches.length === 0 && !spec.isFuzzy) {
           this.report('UnknownTable', [name, ' (no table matches this pattern)', this.tables.names().join(', ')], at);
@@ -909,7 +910,7 @@ class Binder {
     const out: string[] = [];
     for (const r of refs) {
       if (r.name.includes('*')) {
-        const re = wildcardRegex(r.name);
+        const re = wildcardRegExp(r.name);
         const matches = input.filter((c) => re.test(c.name)).map((c) => c.name);
         if (matches.length === 0) {
           this.report('UnknownColumn', [r.name, ' (no column matches this pattern)'], r.span);
@@ -1532,11 +1533,6 @@ interface LocalFunction {
 /** Operators whose output is serialized, and those that keep serialized input so (issue 27). */
 const SERIALIZING = new Set<A.TabularOp['op']>(['serialize', 'sort', 'top']);
 const KEEPS_ORDER = new Set<A.TabularOp['op']>(['where', 'extend', 'project', 'project-away', 'project-keep', 'project-rename', 'project-reorder', 'take', 'parse', 'parse-where', 'mv-expand', 'as']);
-
-/** `Security*`, `*_CL`: a whole-name match where each `*` stands for any characters. */
-function wildcardRegex(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-}
 
 function regexProblem(pattern: string): string | undefined {
   const r = compileKqlRegex(pattern);

@@ -66,7 +66,10 @@ export const endsWith = (h: string, n: string, cs: boolean): boolean => (cs ? h.
 export const equalsCi = (a: string, b: string): boolean => a === b || a.toLowerCase() === b.toLowerCase();
 
 /** Escape a literal for a JS RegExp in `u` mode. */
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** A KQL name pattern (`Security*`, `Src*Addr`) as an anchored regular expression: `*` is any text. */
+export const wildcardRegExp = (pattern: string): RegExp => new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
 
 /** The needle as a term-bounded regex source (same model as hasTerm). */
 function termSource(needle: string): string {

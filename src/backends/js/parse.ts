@@ -10,6 +10,7 @@
  */
 import type { ParseItem, ScalarType, TabularOp } from '../../ir/types.js';
 import { compileKqlRegex, type KqlRegex } from '../../semantics/regex.js';
+import { escapeRegExp } from '../../semantics/strings.js';
 import { coerce, toKqlString, type Value } from '../../semantics/values.js';
 import type { Expressions } from './expressions.js';
 import { mapStep, type Layout, type Row, type Step } from './rows.js';
@@ -21,13 +22,12 @@ const NUMBER: Partial<Record<ScalarType, string>> = {
   decimal: '([-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?)',
 };
 
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The pattern as one regular expression; one capture group per column, in order. */
 export function parseRegex(kind: 'simple' | 'regex' | 'relaxed', flags: string | undefined, pattern: readonly ParseItem[]): string {
   const parts = pattern.map((p, i) => {
     if (p.kind === 'star') return '.*?';
-    if (p.kind === 'text') return kind === 'regex' ? `(?:${p.text})` : escapeRegex(p.text);
+    if (p.kind === 'text') return kind === 'regex' ? `(?:${p.text})` : escapeRegExp(p.text);
     const last = i === pattern.length - 1;
     const typed = kind !== 'relaxed' ? NUMBER[p.type] : undefined;
     // kind=regex: a column is greedy (`.*`) unless flags=U (the page's resourceName example takes

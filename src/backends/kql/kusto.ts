@@ -2,6 +2,7 @@
  * Microsoft's Kusto.Language (the parser behind Sentinel, compiled to JS) as the oracle for every
  * KQL detc emits. The library is large (~1 s to load), so it is loaded on first use only.
  */
+import { wildcardRegExp } from '../../semantics/strings.js';
 import { createRequire } from 'node:module';
 import type { TableCatalog, TableSchema } from '../../ir/tables.js';
 import { functionsOf, watchlistsOf } from '../../ir/functions.js';
@@ -76,7 +77,7 @@ export function tablesReferenced(query: string, tables: TableCatalog, text = wit
   let names: readonly string[] | undefined;
   for (const m of query.matchAll(/[A-Za-z0-9_]*\*[A-Za-z0-9_*]*/g)) {
     if (!/[A-Za-z0-9_]/.test(m[0])) continue;
-    const re = new RegExp(`^${m[0].split('*').join('[A-Za-z0-9_]*')}$`);
+    const re = wildcardRegExp(m[0]);
     for (const name of (names ??= tables.names())) if (!found.has(name) && re.test(name)) found.set(name, tables.get(name)!);
   }
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
