@@ -487,14 +487,13 @@ function nthIndexOf(hay: string, needle: string, start: number, length: number, 
  * record; a quoted field may hold commas, line breaks and "" for a quote.
  */
 function csvFields(s: string): string[] {
-  const firstLine = s.split(/\r?\n/, 1)[0]!;
   try {
     // The first record (quoted fields may span lines).
     return csvRecords(s)[0]?.cells ?? [''];
   } catch (e) {
     if (!(e instanceof CsvProblem)) throw e;
     // Not well-formed CSV: the first line's comma-separated pieces, as written.
-    return firstLine.split(',');
+    return s.split(/\r?\n/, 1)[0]!.split(',');
   }
 }
 
@@ -936,9 +935,10 @@ const ENTRIES: CatalogEntry[] = [
     js: (site) => (s, lookup, start, length, occurrence) => {
       const [from, len, nth] = [toLong(start ?? 0), toLong(length ?? -1), toLong(occurrence ?? 1)];
       if (from === null || len === null || nth === null || nth < 1) return null;
-      return nthIndexOf(toKqlString(s, site.types[0]), toKqlString(lookup, site.types[1]), from, len, nth, (hay, at) => {
-        const i = hay.indexOf(toKqlString(lookup, site.types[1]), at);
-        return i < 0 ? undefined : { start: i, end: i + Math.max(1, toKqlString(lookup, site.types[1]).length) };
+      const needle = toKqlString(lookup, site.types[1]);
+      return nthIndexOf(toKqlString(s, site.types[0]), needle, from, len, nth, (hay, at) => {
+        const i = hay.indexOf(needle, at);
+        return i < 0 ? undefined : { start: i, end: i + Math.max(1, needle.length) };
       });
     },
   }),
