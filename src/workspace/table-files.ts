@@ -148,11 +148,21 @@ function tableOf(source: YamlSource, name: string, raw: readonly RawColumn[], or
       diagnostics.push(source.problem('TableFileInvalid', 'a column needs a name (a string)', c.namePath ?? c.path));
       continue;
     }
-    const column = { name: c.name.trim(), type: columnType(c.type) };
+    const column = { name: columnName(c.name), type: columnType(c.type) };
     if (!column.type) diagnostics.push(source.problem('TableFileInvalid', `column ${column.name} has an unknown type ${JSON.stringify(c.type)}`, c.path, TYPES_HINT));
     else addColumn(columns, column as Column, () => source.at(c.path), diagnostics, source.file);
   }
   return finish(name, [...columns.values()], origin, diagnostics);
+}
+
+/**
+ * A column's name as written, without the suffix the Log Analytics portal shows after a datetime
+ * column's name in its results and CSV exports (`TimeGenerated [UTC]`, or `[Local Time]`): a schema
+ * copied from there has it (Sentinel's CiscoDuo_CL, DigitalGuardian), but no workspace column can
+ * (custom-log column names are letters, digits and underscores), and queries name the column without it.
+ */
+function columnName(written: string): string {
+  return written.trim().replace(/\s+\[(?:UTC|Local Time)\]$/, '');
 }
 
 /** Add a column unless it is there already; a second, different type for it is a warning. */

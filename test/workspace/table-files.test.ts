@@ -54,6 +54,16 @@ describe("Sentinel's KQL-validation table files, as they are in the Azure-Sentin
     expect([t.name, t.columns.TimeGenerated, t.columns.TenantId]).toEqual(['AADServicePrincipalSignInLogs', 'datetime', 'string']);
   });
 
+  it("reads a column copied with the portal's datetime suffix ('surfaced_auth_isotimestamp_t [UTC]') by its name, as queries write it", () => {
+    // Custom-log column names are letters, digits and underscores; ' [UTC]' / ' [Local Time]' is how the
+    // Log Analytics portal labels a datetime column in its results and CSV export, not part of the name.
+    const t = one(join(SENTINEL, 'CiscoDuo_CL.json'));
+    expect([t.columns.surfaced_auth_isotimestamp_t, t.columns.isotimestamp_t]).toEqual(['string', 'string']);
+    expect(Object.keys(t.columns).filter((n) => n.includes('['))).toEqual([]);
+    const local = one(write('Portal_CL.json', '{"Name": "Portal_CL", "Properties": [{"Name": "TimeGenerated [UTC]", "Type": "DateTime"}, {"Name": "Seen_t [Local Time]", "Type": "DateTime"}, {"Name": "Note_s", "Type": "String"}]}'));
+    expect(local.columns).toEqual({ TimeGenerated: 'datetime', Seen_t: 'datetime', Note_s: 'string' });
+  });
+
   it('reads the whole folder without an error; tables it shares with the built-in catalog are warnings', () => {
     const ws = loadWorkspace({ tablePaths: [SENTINEL], noConfig: true });
     expect(ws.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d))).toEqual([]);
