@@ -12,9 +12,9 @@ import { compileKqlRegex } from '../semantics/regex.js';
 import { wildcardRegExp } from '../semantics/strings.js';
 import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
-import { parseQuery } from '../query/parser.js';
+import { parseQuery, type ParseResult } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { FUNCTION_ADVICE, functionsOf, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
+import { FUNCTION_ADVICE, functionsOf, parsedBody, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
@@ -29,6 +29,8 @@ export interface QueryProblem {
   readonly args: readonly (string | number)[];
   readonly span: A.Span;
   readonly hint?: string;
+  /** A workspace function's body does not compile: the call does not resolve (isfuzzy=true unions leave such legs out). */
+  readonly unresolvedFunction?: boolean;
 }
 
 /** Functions Kusto has that detc does not compile yet: a clearer message than "unknown". */
@@ -744,16 +746,21 @@ class Binder {
     let ok = true;
     for (const leg of spec.legs) {
       const index = legs.length;
-      if (leg.kind === 'query') {
-        const bound = this.bindPipe(leg.query, []);
-        if (!bound) ok = false;
+      // A leg naming a workspace function without parentheses is a call of it, not a table.
+      const query = leg.kind === 'query' ? leg.query : functionsOf(this.tables).has(leg.name.name) && !this.lets.has(leg.name.name) ? functionLeg(leg.name) : undefined;
+      if (query) {
+        const before = this.problems.length;
+        const bound = this.bindPipe(query, []);
+        const legSpan = leg.kind === 'query' ? leg.span : leg.name.span;
+        if (!bound && spec.isFuzzy && this.leaveOutUnresolvedLeg(before, query)) unresolved.push(this.source(legSpan));
+        else if (!bound) ok = false;
         else if (!('source' in bound)) {
-          this.report('NotTabular', ['a union leg must be a table or a tabular expression'], leg.span);
+          this.report('NotTabular', ['a union leg must be a table or a tabular expression'], legSpan);
           ok = false;
         } else legs.push({ query: bound, label: this.legLabel(bound.source, bound.ops, index) });
         continue;
       }
-      const { name, span: at } = leg.name;
+      const { name, span: at } = (leg as Extract<A.UnionLeg, { kind: 'name' }>).name;
       if (name.includes('*')) {
         const re = wildcardRegExp(name);
         const matches = this.tables.names().filter((n) => re.test(n));
@@ -792,6 +799,21 @@ class Binder {
       span,
       schema: unionSchema(kindName, legs.map((x) => x.query.schema), withSource),
     };
+  }
+
+  /**
+   * isfuzzy=true: a leg whose workspace function does not resolve (its body does not compile) is
+   * left out with a warning, as Kusto leaves out legs that fail to resolve
+   * (https://learn.microsoft.com/kusto/query/union-operator: "any resolution failure yields a
+   * warning"). Only such failures: the leg's other errors are the query's own.
+   */
+  private leaveOutUnresolvedLeg(before: number, leg: A.PipeExpr): boolean {
+    const errors = this.problems.slice(before).filter((p) => !isWarning(p));
+    if (errors.length === 0 || !errors.every((p) => p.unresolvedFunction)) return false;
+    this.problems.splice(before, this.problems.length - before, ...this.problems.slice(before).filter(isWarning));
+    const name = leg.source.kind === 'call' || leg.source.kind === 'name' ? leg.source.name : this.source(leg.span);
+    this.report('UnionLegLeftOut', [`union isfuzzy=true leaves out its leg ${name}, as Kusto leaves out a leg that does not resolve: ${makeDiagnostic(errors[0]!.fact, errors[0]!.args).message}`], leg.span);
+    return true;
   }
 
   private tableQuery(name: string, span: A.Span): Tabular {
@@ -1333,11 +1355,16 @@ class Binder {
       }
       params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
     }
-    // Tabular when its body's last statement reads a table (its first word is a table, let or function).
-    const last = f.body.split(';').map((x) => x.trim()).filter(Boolean).pop() ?? '';
-    const first = /^\(*\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(last)?.[1] ?? '';
-    const tabular = last.includes('|') || this.isTabularSource({ kind: 'name', name: first, span: stmt.nameSpan }, []) || this.isTabularFunction(first);
-    this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, bodyOffset: f.bodyOffset, tabular, lets: this.lets });
+    const parsed = parseQuery(f.body);
+    this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, parsed, bodyOffset: f.bodyOffset, tabular: this.endsTabular(parsed.ast), lets: this.lets });
+  }
+
+  /** Whether a function body's result is a table: its final expression read with its own lets in scope. */
+  private endsTabular(ast: A.QueryAst): boolean {
+    const tabularLets = new Set<string>();
+    const tabular = (p: A.PipeExpr) => p.ops.length > 0 || (p.source.kind === 'name' && tabularLets.has(p.source.name)) || this.isTabularSource(p.source, []);
+    for (const l of ast.lets) if (!l.function && tabular(l.value)) tabularLets.add(l.name);
+    return ast.body !== undefined && tabular(ast.body);
   }
 
   /** The bound arguments of a call, by parameter (defaults filled in), or undefined after reporting. */
@@ -1416,7 +1443,7 @@ class Binder {
       // Signature only: the declared columns; its rows are the events keyed by its name.
       return { kind: 'table', table: e.name, span: e.span, schema: ws!.columns ?? [], call };
     }
-    const body = local ? local.body : ws!.body!;
+    const body = local ? local.parsed : parsedBody(ws!);
     const stand = local ? undefined : ws!.columns ? { columns: ws!.columns, from: 'its signature' } : standInFor(standInTable(this.tables, e.name), e.name);
     const bound = this.bindFunctionBody(e, body, args, local, false, stand !== undefined);
     if (bound && 'fallback' in bound && stand) {
@@ -1437,8 +1464,8 @@ class Binder {
   }
 
   /** Bind a function's body with `args` for its parameters; its problems are reported here. */
-  private bindFunctionBody(e: A.CallExpr | A.NameExpr, body: string, args: Map<string, ScalarExpr>, local: LocalFunction | undefined, scalar = false, canFallBack = false): (BindResult & { scalar?: ScalarExpr }) | { fallback: string } | undefined {
-    const parsed = parseQuery(body);
+  private bindFunctionBody(e: A.CallExpr | A.NameExpr, parsed: ParseResult, args: Map<string, ScalarExpr>, local: LocalFunction | undefined, scalar = false, canFallBack = false): (BindResult & { scalar?: ScalarExpr }) | { fallback: string } | undefined {
+    const body = local ? local.body : functionsOf(this.tables).get(e.name)!.body!;
     // A user-defined function also sees the parameters of the function it is declared in.
     const params = local && this.scope.params ? new Map([...this.scope.params, ...args]) : args;
     const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], params, localFunctions: local ? this.scope.localFunctions : new Map() };
@@ -1448,7 +1475,11 @@ class Binder {
     binder.acceptScalarBody = scalar;
     const result = binder.bind(parsed.ast);
     const problems = [...parsed.problems.map((p) => ({ message: p.message, span: p.span })), ...result.problems.filter((p) => !isWarning(p)).map((p) => ({ message: makeDiagnostic(p.fact, p.args).message, span: p.span }))];
-    if (problems.length === 0) return { ...result, scalar: binder.scalarResult };
+    if (problems.length === 0) {
+      // Legs a union in the body left out are the caller's to know about too.
+      for (const p of result.problems) if (p.fact === 'UnionLegLeftOut') this.report(p.fact, [`in the body of ${e.name}: ${p.args[0]}`], e.span);
+      return { ...result, scalar: binder.scalarResult };
+    }
     const first = problems[0]!;
     if (local) {
       const at = { start: local.bodyOffset + first.span.start, end: local.bodyOffset + first.span.end };
@@ -1458,7 +1489,7 @@ class Binder {
       const line = (ws.bodyLine ?? 1) + body.slice(0, first.span.start).split('\n').length - 1;
       const message = `workspace function ${e.name} (${ws.source}:${line}) does not compile: ${first.message}`;
       if (canFallBack) return { fallback: message };
-      this.report('FunctionInvalid', [message], e.span);
+      this.problems.push({ fact: 'FunctionInvalid', args: [message], span: e.span, unresolvedFunction: true });
     }
     return undefined;
   }
@@ -1472,7 +1503,7 @@ class Binder {
     }
     const args = this.callArguments(e, local.params, row);
     if (!args) return undefined;
-    const bound = this.bindFunctionBody(e, local.body, args, local, true);
+    const bound = this.bindFunctionBody(e, local.parsed, args, local, true);
     if (!bound || 'fallback' in bound) return undefined;
     if (!bound.scalar || (bound.ir?.lets.length ?? 0) > 0) {
       this.report('FunctionInvalid', [`${e.name}'s body must be one scalar expression (lets inside a scalar function are not compiled yet)`], e.span);
@@ -1524,6 +1555,8 @@ interface LocalFunction {
   readonly name: string;
   readonly params: readonly FunctionParam[];
   readonly body: string;
+  /** The body parsed once, when the function is declared. */
+  readonly parsed: ParseResult;
   readonly bodyOffset: number;
   readonly tabular: boolean;
   /** The query's lets when it was declared (its body may use them). */
@@ -1598,4 +1631,9 @@ class Namer {
 /** The columns a same-name table gives a workspace function whose body does not compile. */
 function standInFor(table: { columns: readonly Column[]; source?: string } | undefined, name: string): { columns: readonly Column[]; from: string } | undefined {
   return table && { columns: table.columns, from: `the table ${name} (${table.source ?? 'declared'})` };
+}
+
+/** A union leg naming a workspace function without parentheses, as the pipe that calls it. */
+function functionLeg(name: A.NameRef): A.PipeExpr {
+  return { kind: 'pipe', source: { kind: 'name', name: name.name, span: name.span }, ops: [], span: name.span };
 }

@@ -8,6 +8,7 @@
  * a watchlist, is a table source with the declared columns.
  */
 import type { Span } from '../query/ast.js';
+import { parseQuery, type ParseResult } from '../query/parser.js';
 import { TableCatalog, type TableSchema, type TableSource } from './tables.js';
 import { sourceCall, type Column, type Let, type QueryIR, type ScalarType, type Tabular } from './types.js';
 
@@ -69,6 +70,14 @@ export class WorkspaceCatalog extends TableCatalog {
   override with(tables: Iterable<TableSchema>): TableCatalog {
     return new WorkspaceCatalog(tables, this, this.functions, this.watchlists);
   }
+}
+
+const parsedBodies = new WeakMap<WorkspaceFunction, ParseResult>();
+/** A function's body parsed, once per function however often it is called. */
+export function parsedBody(f: WorkspaceFunction): ParseResult {
+  let parsed = parsedBodies.get(f);
+  if (!parsed) parsedBodies.set(f, (parsed = parseQuery(f.body ?? '')));
+  return parsed;
 }
 
 /** `catalog` with functions and watchlists (its tables unchanged). */

@@ -110,7 +110,8 @@ function emitUnion(u: UnionSource): string {
     const named = q.source.kind === 'table' || q.source.kind === 'letTable';
     legs.push(q.ops.length === 0 && named ? emitSource(q.source) : `(${inlineTabular(q)})`);
   }
-  legs.push(...u.unresolved.map((n) => (n.includes('*') ? n : kqlName(n))));
+  // A pattern, or a call left out (as written), is KQL text already.
+  legs.push(...u.unresolved.map((n) => (/[*(]/.test(n) ? n : kqlName(n))));
   return ['union', ...options, legs.join(', ')].join(' ');
 }
 

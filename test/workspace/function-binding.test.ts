@@ -1,0 +1,106 @@
+/**
+ * How calls of workspace functions bind where unions and user-defined functions meet them, as the
+ * ASIM unifying parsers (`_Im_Dns`: `union isfuzzy=true vimDnsEmpty, vimDnsX(...), ...`) use them.
+ * Kusto's rule for fuzzy unions (https://learn.microsoft.com/kusto/query/union-operator, isfuzzy):
+ * "the set of union sources is reduced to the set of table references that exist and are
+ * accessible ... any resolution failure yields a warning ... but won't prevent the query
+ * execution. If no resolutions were successful, the query returns an error".
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileQuery } from '../../src/backends/js/compile.js';
+import { emitKql } from '../../src/backends/kql/emit.js';
+import { checkRuleText, type FrontEndResult } from '../../src/compile.js';
+import type { TableCatalog } from '../../src/ir/tables.js';
+import { loadWorkspace } from '../../src/workspace/workspace.js';
+import { ruleYaml } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'detc-function-binding-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (path: string, text: string): void => {
+  const file = join(dir, path);
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, text);
+};
+
+let tables: TableCatalog;
+beforeAll(() => {
+  write('tables/Good_CL.json', JSON.stringify({ Name: 'Good_CL', Properties: [{ Name: 'user_s', Type: 'String' }] }));
+  write('functions/vGood.kql', 'Good_CL\n| project TimeGenerated, User = user_s, Source = "good"\n');
+  // A body with Microsoft's own kind of mistake: a named argument its callee does not declare.
+  write('functions/vTypo.kql', 'let parser = (starttime:datetime=datetime(null)) { Good_CL | where isnull(starttime) or TimeGenerated >= starttime | project TimeGenerated, User = user_s, Source = "typo" };\nparser(startime=datetime(null))\n');
+  write('functions/vEmpty.kql', 'datatable(TimeGenerated:datetime, User:string, Source:string)[]\n');
+  const ws = loadWorkspace({ noConfig: true, tablePaths: [join(dir, 'tables')], functionPaths: [join(dir, 'functions')] });
+  expect(ws.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  tables = ws.tables;
+});
+
+const check = (query: string): FrontEndResult => checkRuleText('rule.yaml', ruleYaml(query), { tables });
+const messages = (r: FrontEndResult) => r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`);
+
+describe('union isfuzzy=true over workspace functions', () => {
+  it('leaves out a leg whose function body does not compile, with a warning naming the function, its file and line, and the error', () => {
+    const r = check('union isfuzzy=true vGood, vTypo()\n| project User, Source');
+    expect(r.ir).toBeDefined();
+    expect(messages(r)).toEqual([
+      expect.stringMatching(/^warning DTC3017 union isfuzzy=true leaves out its leg vTypo, as Kusto leaves out a leg that does not resolve: workspace function vTypo \(.*vTypo\.kql:2\) does not compile: unknown name 'startime' \(not a parameter of parser \(did you mean 'starttime'\?\)/),
+    ]);
+    // KQL keeps the leg as written: the workspace may well resolve it.
+    expect(emitKql(r.ir!).split('\n')[0]).toBe('union isfuzzy=true vGood, vTypo()');
+    const rows = compileQuery(r.ir!).run({ Good_CL: [{ TimeGenerated: '2025-03-01T11:00:00Z', user_s: 'bob' }] }, { now: Date.parse('2025-03-01T12:00:00Z') }).rows;
+    expect(rows).toEqual([{ User: 'bob', Source: 'good' }]);
+  });
+
+  it('without isfuzzy, the same leg is an error', () => {
+    const r = check('union vGood, vTypo()\n| project User');
+    expect(r.ir).toBeUndefined();
+    expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3014 workspace function vTypo \(.*vTypo\.kql:2\) does not compile: unknown name 'startime'/)]);
+  });
+
+  it("a fuzzy leg's other errors are the query's own: still errors", () => {
+    const r = check('union isfuzzy=true vGood, (vGood | where NoSuchColumn == 1)\n| project User');
+    expect(r.ir).toBeUndefined();
+    expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3002 unknown column 'NoSuchColumn'/)]);
+  });
+
+  it('reports the left-out leg of a union inside a function body at the call of that function', () => {
+    write('more/vAll.kql', 'union isfuzzy=true vEmpty, vGood, vTypo()\n');
+    const ws = loadWorkspace({ noConfig: true, tablePaths: [join(dir, 'tables')], functionPaths: [join(dir, 'functions'), join(dir, 'more')] });
+    const r = checkRuleText('rule.yaml', ruleYaml('vAll\n| project User'), { tables: ws.tables });
+    expect(r.ir).toBeDefined();
+    expect(messages(r)).toEqual([expect.stringMatching(/^warning DTC3017 in the body of vAll: union isfuzzy=true leaves out its leg vTypo, .* unknown name 'startime'/)]);
+  });
+});
+
+describe('a union leg naming a workspace function without parentheses', () => {
+  it('is a call of the function (its rows and columns), not an unknown table', () => {
+    const r = check('union vEmpty, vGood\n| project User, Source');
+    expect(messages(r)).toEqual([]);
+    expect(r.ir!.body.schema.map((c) => c.name)).toEqual(['User', 'Source']);
+    const rows = compileQuery(r.ir!).run({ Good_CL: [{ TimeGenerated: '2025-03-01T11:00:00Z', user_s: 'amy' }] }, { now: Date.parse('2025-03-01T12:00:00Z') }).rows;
+    expect(rows).toEqual([{ User: 'amy', Source: 'good' }]);
+  });
+
+  it('in a fuzzy union, is not silently left out as a missing table', () => {
+    const r = check('union isfuzzy=true vEmpty\n| project User, Source');
+    expect(messages(r)).toEqual([]);
+    expect(r.ir!.body.schema.map((c) => c.name)).toEqual(['User', 'Source']);
+  });
+});
+
+describe('user-defined functions: tabular or scalar from the parsed body', () => {
+  it('a body whose last statement is a union (no pipe) after lets returns a table', () => {
+    const r = check('let Generic = (n:long = 1) {\n  let x = n;\n  union isfuzzy=true vEmpty, vGood\n};\nGeneric(2)\n| project User');
+    expect(messages(r)).toEqual([]);
+    expect(r.ir!.body.schema.map((c) => c.name)).toEqual(['User']);
+  });
+
+  it('a body ending in an inner tabular let returns a table; one ending in an expression is scalar', () => {
+    const r = check('let lastUsers = () { let t = vGood | where User != ""; t };\nlet twice = (n:long) { n * 2 };\nlastUsers\n| extend k = twice(3)\n| project User, k');
+    expect(messages(r)).toEqual([]);
+    expect(r.ir!.body.schema).toEqual([{ name: 'User', type: 'string' }, { name: 'k', type: 'long' }]);
+  });
+});
