@@ -747,7 +747,7 @@ class Binder {
     for (const leg of spec.legs) {
       const index = legs.length;
       // A leg naming a workspace function without parentheses is a call of it, not a table.
-      const query = leg.kind === 'query' ? leg.query : functionsOf(this.tables).has(leg.name.name) && !this.lets.has(leg.name.name) ? functionLeg(leg.name) : undefined;
+      const query = leg.kind === 'query' ? leg.query : this.namesFunction(leg.name.name) ? functionLeg(leg.name) : undefined;
       if (query) {
         const before = this.problems.length;
         const bound = this.bindPipe(query, []);
@@ -801,9 +801,14 @@ class Binder {
     };
   }
 
+  /** Whether a union leg's name is a function (Kusto calls one without parameters when named without parentheses). */
+  private namesFunction(name: string): boolean {
+    return !this.lets.has(name) && (this.scope.localFunctions.has(name) || functionsOf(this.tables).has(name));
+  }
+
   /**
-   * isfuzzy=true: a leg whose workspace function does not resolve (its body does not compile) is
-   * left out with a warning, as Kusto leaves out legs that fail to resolve
+   * isfuzzy=true: a leg whose function does not resolve (a workspace function whose body does not
+   * compile, or a function reading a table the workspace lacks) is left out with a warning, as Kusto leaves out legs that fail to resolve
    * (https://learn.microsoft.com/kusto/query/union-operator: "any resolution failure yields a
    * warning"). Only such failures: the leg's other errors are the query's own.
    */
@@ -1468,7 +1473,7 @@ class Binder {
     const body = local ? local.body : functionsOf(this.tables).get(e.name)!.body!;
     // A user-defined function also sees the parameters of the function it is declared in.
     const params = local && this.scope.params ? new Map([...this.scope.params, ...args]) : args;
-    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], params, localFunctions: local ? this.scope.localFunctions : new Map() };
+    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], params, localFunctions: local ? this.scope.localFunctions : new Map(), inWorkspaceFunction: !local || this.scope.inWorkspaceFunction };
     const binder = new Binder(this.tables, body, scope);
     // A user-defined function sees the query's lets declared before it.
     if (local) for (const [k, v] of local.lets) binder.lets.set(k, v);
@@ -1483,7 +1488,11 @@ class Binder {
     const first = problems[0]!;
     if (local) {
       const at = { start: local.bodyOffset + first.span.start, end: local.bodyOffset + first.span.end };
-      this.report('FunctionInvalid', [`in the body of ${e.name}: ${first.message}`], at);
+      // In a workspace function's body, a table it reads that the workspace lacks (or a workspace
+      // function that does not compile) leaves it unresolved. Not in the rule's own query: its KQL
+      // output inlines the functions it defines, so a leg left out could not be kept there.
+      const unresolved = this.scope.inWorkspaceFunction && parsed.problems.length === 0 && result.problems.every((p) => isWarning(p) || p.fact === 'UnknownTable' || p.unresolvedFunction);
+      this.problems.push({ fact: 'FunctionInvalid', args: [`in the body of ${e.name}: ${first.message}`], span: at, ...(unresolved ? { unresolvedFunction: true } : {}) });
     } else {
       const ws = functionsOf(this.tables).get(e.name)!;
       const line = (ws.bodyLine ?? 1) + body.slice(0, first.span.start).split('\n').length - 1;
@@ -1549,6 +1558,8 @@ interface FunctionScope {
   readonly stack: readonly string[];
   readonly params?: ReadonlyMap<string, ScalarExpr>;
   readonly localFunctions: Map<string, LocalFunction>;
+  /** Binding a workspace function's body (whose text the KQL output does not repeat: it keeps the call). */
+  readonly inWorkspaceFunction?: boolean;
 }
 
 interface LocalFunction {

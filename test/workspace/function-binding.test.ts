@@ -104,3 +104,32 @@ describe('user-defined functions: tabular or scalar from the parsed body', () =>
     expect(r.ir!.body.schema).toEqual([{ name: 'User', type: 'string' }, { name: 'k', type: 'long' }]);
   });
 });
+
+describe('union legs naming user-defined functions (the view pattern of Sentinel parsers)', () => {
+  it('a function named without parentheses is called, as Kusto.Language accepts', () => {
+    const r = check('let good = () { vGood | where User != "" };\nlet other = view () { print User = "p", Source = "print" };\nunion good, other\n| project User, Source');
+    expect(messages(r)).toEqual([]);
+    const rows = compileQuery(r.ir!).run({ Good_CL: [{ TimeGenerated: '2025-03-01T11:00:00Z', user_s: 'amy' }] }, { now: Date.parse('2025-03-01T12:00:00Z') }).rows;
+    expect(rows).toEqual([{ User: 'amy', Source: 'good' }, { User: 'p', Source: 'print' }]);
+  });
+
+  it("in a workspace function's fuzzy union, one reading a table the workspace lacks is left out with a warning", () => {
+    write('views/vViews.kql', 'let missing = () { Missing_CL | project User = user_s };\nlet good = () { vGood };\nunion isfuzzy=true missing, good\n');
+    const ws = loadWorkspace({ noConfig: true, tablePaths: [join(dir, 'tables')], functionPaths: [join(dir, 'functions'), join(dir, 'views')] });
+    const r = checkRuleText('rule.yaml', ruleYaml('vViews\n| project User'), { tables: ws.tables });
+    expect(messages(r)).toEqual([expect.stringMatching(/^warning DTC3017 in the body of vViews: union isfuzzy=true leaves out its leg missing, as Kusto leaves out a leg that does not resolve: in the body of missing: unknown table 'Missing_CL'/)]);
+    expect(emitKql(r.ir!).split('\n')[0]).toBe('vViews');
+  });
+
+  it("in the rule's own fuzzy union, the same leg is an error: its KQL inlines the functions it defines, so it could not keep the leg", () => {
+    const r = check('let missing = () { Missing_CL | project User = user_s };\nlet good = () { vGood };\nunion isfuzzy=true missing, good\n| project User');
+    expect(r.ir).toBeUndefined();
+    expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3014 in the body of missing: unknown table 'Missing_CL'/)]);
+  });
+
+  it("in a fuzzy union, one whose body has another error is the query's error", () => {
+    const r = check('let broken = () { vGood | where NoSuchColumn == 1 };\nlet good = () { vGood };\nunion isfuzzy=true broken, good\n| project User');
+    expect(r.ir).toBeUndefined();
+    expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3014 in the body of broken: unknown column 'NoSuchColumn'/)]);
+  });
+});
