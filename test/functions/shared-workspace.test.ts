@@ -126,6 +126,19 @@ describe("Sentinel's parsers as workspace functions", () => {
     expect(r.test).toContain('1 passed, 0 failed');
   });
 
+  it('CiscoDuo filtered by a _GetWatchlist: runs from raw CiscoDuo_CL events and from events of its name, the watchlist from its CSV', async () => {
+    const wl = mkdtempSync(join(dir, 'wl-'));
+    writeFileSync(join(wl, 'DuoVIPs.csv'), 'User,Title\nbob,CFO\n');
+    const file = rule('duovip', "let vips = _GetWatchlist('DuoVIPs') | project SearchKey;\nCiscoDuo\n| where DstUserName in (vips)\n| project DstUserName, EventResult", [
+      { name: 'raw custom-log events', events: [{ TimeGenerated: '2025-03-01T11:00:00Z', result_s: 'DENIED', username_s: 'bob' }, { TimeGenerated: '2025-03-01T11:00:00Z', result_s: 'DENIED', username_s: 'amy' }], rows: [{ DstUserName: 'bob', EventResult: 'DENIED' }] },
+      { name: 'normalized events', events: [{ TimeGenerated: '2025-03-01T11:00:00Z', Type: 'CiscoDuo', DstUserName: 'bob', EventResult: 'SUCCESS' }, { TimeGenerated: '2025-03-01T11:00:00Z', Type: 'CiscoDuo', DstUserName: 'eve', EventResult: 'SUCCESS' }], rows: [{ DstUserName: 'bob', EventResult: 'SUCCESS' }] },
+    ]);
+    const r = await checkBuildTest(file, ['--watchlists', wl]);
+    expect(r.check).toContain('1 ok, 0 with errors (0 errors, 0 warnings)');
+    expect(r.kql).toContain("let vips = _GetWatchlist('DuoVIPs')");
+    expect(r.test).toContain('2 passed, 0 failed');
+  });
+
   it('_GetWatchlist with a watchlist folder: checks, KQL keeps the call, JS reads the CSV', async () => {
     const wl = mkdtempSync(join(dir, 'wl-'));
     writeFileSync(join(wl, 'VIPUsers.csv'), 'UserPrincipalName,Team\nceo@contoso.com,board\n');
