@@ -1,6 +1,7 @@
 /** Shared by the CLI commands: the front end over paths, and printing diagnostics. */
 import { checkRuleFile, findRuleFiles, type FrontEndResult } from '../compile.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { TableCatalog } from '../ir/tables.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,8 +36,8 @@ export function ruleFiles(paths: readonly string[], io: CliIO): string[] | undef
 }
 
 /** Front end over files and folders; undefined (after a message) when a path does not exist. */
-export function checkPaths(paths: readonly string[], io: CliIO): FrontEndResult[] | undefined {
-  return ruleFiles(paths, io)?.map((f) => checkRuleFile(f));
+export function checkPaths(paths: readonly string[], io: CliIO, tables: TableCatalog): FrontEndResult[] | undefined {
+  return ruleFiles(paths, io)?.map((f) => checkRuleFile(f, { tables }));
 }
 
 export function printDiagnostics(results: readonly { text?: string; diagnostics: readonly Diagnostic[] }[], io: CliIO): void {

@@ -11,6 +11,7 @@ import { ExternalDataError } from '../backends/js/externaldata.js';
 import { DEFAULT_LIMITS, EvaluationLimitError, type EvaluationLimits } from '../backends/js/limits.js';
 import { checkRuleFile } from '../compile.js';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { TableCatalog } from '../ir/tables.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
 import { runRuleTests } from '../ruletest/ruletest.js';
@@ -68,11 +69,11 @@ function externalDataFiles(args: ParsedArgs): Record<string, string> | undefined
  * go to stdout as before; with --format json or junit, stdout is the report alone and the
  * diagnostics are printed on stderr.
  */
-export function ruleTests(args: ParsedArgs, io: CliIO): number {
+export function ruleTests(args: ParsedArgs, io: CliIO, tables: TableCatalog): number {
   const format = String(args.options.get('format') ?? 'text');
   if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, got '${terminalSafe(format)}'`);
   const externalData = externalDataFiles(args);
-  const results = checkPaths(args.positionals, io);
+  const results = checkPaths(args.positionals, io, tables);
   if (!results) return 2;
   const report = format === 'text' ? io : { ...io, out: io.err };
   printDiagnostics(results, report);
@@ -106,7 +107,7 @@ export function ruleTests(args: ParsedArgs, io: CliIO): number {
   return failed || broken ? 1 : 0;
 }
 
-export async function runCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+export async function runCommand(args: ParsedArgs, io: CliIO, tables: TableCatalog): Promise<number> {
   const [ruleFile, ...extra] = args.positionals;
   if (!ruleFile || extra.length) throw new UsageError('give exactly one rule file: detc run <rule> --events <file|->');
   const eventsPath = args.options.get('events');
@@ -122,7 +123,7 @@ export async function runCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   const limits = { maxGroups: positiveCount(args, 'max-groups', DEFAULT_LIMITS.maxGroups), maxRows: positiveCount(args, 'max-rows', DEFAULT_LIMITS.maxRows) };
   const threads = new ReaderThreads(readerThreads(args.options.get('workers'), eventsPath), CLI_SCRIPT);
   try {
-    return await runRule({ ruleFile, eventsPath, format, now, clockGiven: typeof nowText === 'string', args, limits }, threads, io);
+    return await runRule({ ruleFile, tables, eventsPath, format, now, clockGiven: typeof nowText === 'string', args, limits }, threads, io);
   } catch (e) {
     if (!(e instanceof EvaluationLimitError || e instanceof ExternalDataError)) throw e;
     io.err(`detc run: ${e.message}`);
@@ -134,6 +135,8 @@ export async function runCommand(args: ParsedArgs, io: CliIO): Promise<number> {
 
 interface RunRequest {
   readonly ruleFile: string;
+  /** The workspace's tables and functions the rule is checked against. */
+  readonly tables: TableCatalog;
   readonly eventsPath: string;
   readonly format: string;
   readonly now: number;
@@ -154,7 +157,7 @@ function positiveCount(args: ParsedArgs, name: string, fallback: number): number
 
 /** The rule checked, compiled and run over the events, with the reader threads started for it. */
 async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Promise<number> {
-  const r = checkRuleFile(run.ruleFile);
+  const r = checkRuleFile(run.ruleFile, { tables: run.tables });
   if (!r.rule || !r.ir || hasErrors(r.diagnostics)) {
     printDiagnostics([r], io);
     return 1;

@@ -13,7 +13,6 @@ import { acquireLock, OutputError, OutputLockedError, OutputRefusedError, Staged
 import { didYouMean, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
-import { useWorkspaceTables } from '../ir/tables.js';
 import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
 import { commandHelp, parseCommandArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
 import { BUILD, CHECK, COMMANDS, RUN, TEST } from './commands.js';
@@ -65,9 +64,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case 'build':
         return await inWorkspace(BUILD, rest, io, (args, ws) => compile(args, io, true, ws));
       case 'test':
-        return await inWorkspace(TEST, rest, io, (args) => ruleTests(args, io));
+        return await inWorkspace(TEST, rest, io, (args, ws) => ruleTests(args, io, ws.tables));
       case 'run':
-        return await inWorkspace(RUN, rest, io, (args) => runCommand(args, io));
+        return await inWorkspace(RUN, rest, io, (args, ws) => runCommand(args, io, ws.tables));
       case '--version':
       case 'version':
         io.out(`detc ${detcVersion()}`);
@@ -121,12 +120,7 @@ async function inWorkspace(command: CommandSpec, argv: readonly string[], io: Cl
     io.err(`detc ${command.name}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);
     return 2;
   }
-  const previous = useWorkspaceTables(ws.tables);
-  try {
-    return await run(args, ws);
-  } finally {
-    useWorkspaceTables(previous);
-  }
+  return await run(args, ws);
 }
 
 /** `check` (write nothing) and `build` (write all or nothing). */

@@ -151,44 +151,21 @@ export class LogAnalyticsTables implements TableSource {
   }
 }
 
-/** The seed tables (targets/tables/*.json) and any extra folders of detc-format table files. */
-function readTableDirs(dirs: readonly string[]): TableSchema[] {
-  const tables: TableSchema[] = [];
-  for (const dir of dirs) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-      const path = join(dir, f);
-      const t = parseTableFile(readFileSync(path, 'utf8'), path);
-      tables.push({ ...t, columns: withStandardColumns(t.columns) });
-    }
-  }
-  return tables;
+/** The seed tables (targets/tables/*.json), in detc's own format. */
+function seedTables(): TableSchema[] {
+  const dir = join(TARGETS_DIR, 'tables');
+  return readdirSync(dir).filter((n) => n.endsWith('.json')).sort().map((f) => {
+    const t = parseTableFile(readFileSync(join(dir, f), 'utf8'), join(dir, f));
+    return { ...t, columns: withStandardColumns(t.columns) };
+  });
 }
 
 let builtIn: TableCatalog | undefined;
-/** Tables a command set for this process (the CLI's workspace); loadTables() returns them. */
-let workspaceTables: TableCatalog | undefined;
-
-/** detc's built-in tables: the seed tables over the generated Log Analytics list. */
-export function builtInTables(): TableCatalog {
-  return (builtIn ??= new TableCatalog(readTableDirs([join(TARGETS_DIR, 'tables')]), new LogAnalyticsTables()));
-}
 
 /**
- * The tables rules are checked against: the workspace's, when the command line set one (see
- * useWorkspaceTables), else the built-in ones; extra folders of detc-format files go over them.
+ * detc's built-in tables: the seed tables over the generated Log Analytics list. A workspace's
+ * tables (src/workspace/) go over these, and reach the front end as FrontEndOptions.tables.
  */
-export function loadTables(extraDirs: readonly string[] = []): TableCatalog {
-  const base = workspaceTables ?? builtInTables();
-  return extraDirs.length === 0 ? base : base.with(readTableDirs(extraDirs));
-}
-
-/**
- * Make `tables` what loadTables() returns (undefined: the built-in ones again). The command line
- * sets its workspace's tables here for the length of a command, so that every command (check,
- * build, test, run) sees them without each passing them along; returns the previous setting.
- */
-export function useWorkspaceTables(tables: TableCatalog | undefined): TableCatalog | undefined {
-  const previous = workspaceTables;
-  workspaceTables = tables;
-  return previous;
+export function loadTables(): TableCatalog {
+  return (builtIn ??= new TableCatalog(seedTables(), new LogAnalyticsTables()));
 }

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { builtInTables, withStandardColumns, type TableCatalog, type TableSchema } from '../ir/tables.js';
+import { loadTables, withStandardColumns, type TableCatalog } from '../ir/tables.js';
 import { findConfigFile, readConfigFile, type WorkspaceConfig } from './config.js';
 import { withFunctions, type WorkspaceFunction } from '../ir/functions.js';
 import { readFunctionPaths } from './function-files.js';
@@ -54,12 +54,17 @@ export function loadWorkspace(options: WorkspaceOptions = {}): Workspace {
     }
   }
   const paths = [...(config?.tables ?? []), ...(options.tablePaths ?? []).map((path) => ({ path }))];
-  const builtIn = builtInTables();
+  const builtIn = loadTables();
   let tables = builtIn;
   if (paths.length) {
     const read = readTablePaths(paths);
     diagnostics.push(...read.diagnostics);
-    tables = builtIn.with(userTables(read.tables, builtIn, diagnostics));
+    const declared = byName(read.tables, (t) => t.name, 'table', diagnostics);
+    for (const t of declared.values()) {
+      if (builtIn.has(t.name)) diagnostics.push(makeDiagnostic('TableWarning', [`table ${t.name} replaces detc's built-in table of that name (${t.columns.length} columns here)`], { file: t.source }));
+    }
+    // Workspace tables have Log Analytics' standard columns too, whatever their file lists.
+    tables = builtIn.with([...declared.values()].map((t) => ({ ...t, columns: withStandardColumns(t.columns) })));
   }
   const functionPaths = [...(config?.functions ?? []), ...(options.functionPaths ?? []).map((path) => ({ path }))];
   const watchlistPaths = [...(config?.watchlists ?? []), ...(options.watchlistPaths ?? []).map((path) => ({ path }))];
@@ -88,7 +93,7 @@ function mergeSignatures(functions: readonly WorkspaceFunction[]): WorkspaceFunc
 }
 
 /** Definitions by name, the later of two winning, with a warning naming both files. */
-function byName<T extends { source: string }>(items: readonly T[], nameOf: (x: T) => string, what: string, diagnostics: Diagnostic[]): Map<string, T> {
+function byName<T extends { source?: string }>(items: readonly T[], nameOf: (x: T) => string, what: string, diagnostics: Diagnostic[]): Map<string, T> {
   const out = new Map<string, T>();
   for (const x of items) {
     const earlier = out.get(nameOf(x));
@@ -97,22 +102,3 @@ function byName<T extends { source: string }>(items: readonly T[], nameOf: (x: T
   }
   return out;
 }
-
-/** The user's tables by name, the later of two declarations winning; warnings for what they replace. */
-function userTables(tables: readonly TableSchema[], builtIn: TableCatalog, diagnostics: Diagnostic[]): TableSchema[] {
-  const byName = new Map<string, TableSchema>();
-  for (const t of tables) {
-    const earlier = byName.get(t.name);
-    if (earlier) {
-      diagnostics.push(makeDiagnostic('TableWarning', [`table ${t.name} is declared again here; this one is used, not the one in ${earlier.source}`], { file: fileOf(t) }));
-    } else if (builtIn.has(t.name)) {
-      diagnostics.push(makeDiagnostic('TableWarning', [`table ${t.name} replaces detc's built-in table of that name (${t.columns.length} columns here)`], { file: fileOf(t) }));
-    }
-    byName.set(t.name, t);
-  }
-  // Workspace tables have Log Analytics' standard columns too, whatever their file lists.
-  return [...byName.values()].map((t) => ({ ...t, columns: withStandardColumns(t.columns) }));
-}
-
-/** The file a user table came from. */
-const fileOf = (t: TableSchema) => t.source;

@@ -149,6 +149,9 @@ describe('the command line in a project with detc.config.yaml', () => {
     expect(checked.stdout + checked.stderr).toContain('1 ok, 0 with errors (0 errors, 0 warnings)');
     const tested = detc(join(p, 'rules'), 'test', 'ssh.yaml');
     expect(tested.stdout + tested.stderr).toContain('1 passed, 0 failed');
+    writeFileSync(join(p, 'events.ndjson'), '{"TimeGenerated":"2025-03-01T11:00:00Z","Computer":"web1","SyslogMessage":"Failed password"}\n{"TimeGenerated":"2025-03-01T11:00:00Z","Computer":"pc2","SyslogMessage":"Failed password"}\n');
+    const ran = detc(join(p, 'rules'), 'run', 'ssh.yaml', '--events', join(p, 'events.ndjson'), '--format', 'ndjson');
+    expect([ran.status, ran.stdout.trim().split('\n').map((l) => JSON.parse(l).rows)]).toEqual([0, [[{ Computer: 'web1' }]]]);
     const without = detc(join(p, 'rules'), 'check', 'ssh.yaml', '--no-kusto', '--no-config', '--target', 'kql');
     expect(without.stdout).toContain("unknown table 'FailedSsh'");
     const added = detc(join(p, 'rules'), 'check', 'ssh.yaml', '--no-kusto', '--no-config', '--target', 'kql', '--functions', join(p, 'parsers'), '--watchlists', join(p, 'watchlists'));
