@@ -89,7 +89,7 @@ describe("Sentinel's parsers as workspace functions", () => {
   // files (vimDnsInfobloxNIOS passes `startime=`, a typo Kusto.Language rejects too: KS196, "The argument
   // name does not refer to a declared parameter"); Kusto leaves out a fuzzy union's legs that do not
   // resolve, with a warning, and so does detc: the other legs run.
-  it('_Im_Dns(starttime=ago(1d)): runs from raw ASimDnsActivityLogs events through the union of parsers (legs that do not compile left out, with a warning), and from events of its name', async () => {
+  it('_Im_Dns(starttime=ago(1d)): runs from raw Cisco_Umbrella_dns_CL and ASimDnsActivityLogs events through the union of parsers (legs that do not compile left out, with a warning), and from events of its name', async () => {
     const file = rule('imdns', '_Im_Dns(starttime=ago(1d))\n| where EventResult == "Failure"\n| project Dvc, DnsQuery, EventResultDetails, EventProduct', [
       {
         name: 'raw events, one too old for starttime',
@@ -97,8 +97,10 @@ describe("Sentinel's parsers as workspace functions", () => {
           { TimeGenerated: '2025-03-01T11:00:00Z', Type: 'ASimDnsActivityLogs', DvcHostname: 'dns1', DnsQuery: 'evil.example', EventType: 'Query', EventResult: 'Failure', EventResultDetails: 'NXDOMAIN' },
           { TimeGenerated: '2025-02-27T11:00:00Z', Type: 'ASimDnsActivityLogs', DvcHostname: 'dns1', DnsQuery: 'old.example', EventType: 'Query', EventResult: 'Failure', EventResultDetails: 'NXDOMAIN' },
           { TimeGenerated: '2025-03-01T11:00:00Z', Type: 'ASimDnsActivityLogs', DvcHostname: 'dns1', DnsQuery: 'fine.example', EventType: 'Query', EventResult: 'Success', EventResultDetails: 'NOERROR' },
+          { TimeGenerated: '2025-03-01T11:30:00Z', Type: 'Cisco_Umbrella_dns_CL', Domain_s: 'bad.example.', ResponseCode_s: 'NXDOMAIN', QueryType_s: '1 (A)' },
+          { TimeGenerated: '2025-03-01T11:30:00Z', Type: 'Cisco_Umbrella_dns_CL', Domain_s: 'good.example.', ResponseCode_s: 'NOERROR', QueryType_s: '1 (A)' },
         ],
-        rows: [{ Dvc: 'dns1', DnsQuery: 'evil.example', EventResultDetails: 'NXDOMAIN' }],
+        rows: [{ Dvc: 'CiscoUmbrella', DnsQuery: 'bad.example', EventResultDetails: 'NXDOMAIN', EventProduct: 'Umbrella' }, { Dvc: 'dns1', DnsQuery: 'evil.example', EventResultDetails: 'NXDOMAIN' }],
       },
       { name: 'normalized events', events: [{ TimeGenerated: '2025-03-01T11:00:00Z', Type: '_Im_Dns', Dvc: 'dns1', EventResult: 'Failure', EventResultDetails: 'NXDOMAIN' }], rows: [{ Dvc: 'dns1', EventResultDetails: 'NXDOMAIN' }] },
     ]);
