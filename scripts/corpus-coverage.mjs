@@ -64,7 +64,7 @@ export function measure({ rules, tables, functions }) {
   return { rules: errorsByFile.size, passed, topFirstFailures: top.map(([reason, count]) => ({ count, reason })), workspaceWarnings: run.stderr.split('\n').filter(Boolean).length };
 }
 
-/** Every parser function in `dirs` on its own: called with its defaults, its body parsed and bound. */
+/** Every parser function in `dirs` on its own: called with its defaults (or typed nulls), its body parsed and bound. */
 export async function measureParsers({ tables, functions }) {
   const lib = (p) => import(pathToFileURL(join(root, 'build', p)).href);
   const { loadWorkspace } = await lib('workspace/workspace.js');
@@ -84,7 +84,9 @@ export async function measureParsers({ tables, functions }) {
     const f = declared && functionsOf(ws.tables).get(declared.name);
     let problem = f ? undefined : { fact: 'FunctionFileInvalid', args: ['the file declares no function'] };
     if (f) {
-      const query = f.params.length ? `${f.name}()` : f.name;
+      // Called with its defaults; a parameter without one gets a null of its type.
+      const required = f.params.filter((p) => p.default === undefined && p.type !== 'tabular');
+      const query = f.params.length ? `${f.name}(${required.map((p) => `${p.name}=${p.type}(null)`).join(', ')})` : f.name;
       const r = bindQuery(parseQuery(query).ast, ws.tables, query);
       // The body itself must bind: a signature standing in for it does not count. A body binds with
       // the legs a fuzzy union leaves out (DTC3017), as in Kusto; those are counted apart.

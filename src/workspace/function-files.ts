@@ -16,6 +16,8 @@ import { basename, extname } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FunctionParam, WorkspaceFunction } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
+import { typeNamed } from '../catalog/catalog.js';
+import { parseQuery } from '../query/parser.js';
 import { columnType, filesOf, type TablePath } from './table-files.js';
 import { readYamlSource, type PathStep, type YamlSource } from './yaml-source.js';
 
@@ -71,7 +73,31 @@ function kqlBodyFile(file: string, text: string): WorkspaceFunction[] {
   const names = new Set([name]);
   const comments = /^(?:\s*\/\/[^\n]*\n)*/.exec(text)![0];
   for (const m of comments.matchAll(/\balias as ([A-Za-z_][A-Za-z0-9_]*)/gi)) names.add(m[1]!);
-  return [...names].map((n) => ({ name: n, params: [], body: text, source: file, bodyLine: 1 }));
+  const declared = declaredFunction(text);
+  if (declared) names.add(declared.name);
+  const definition = declared ?? { params: [], body: text, bodyLine: 1 };
+  return [...names].map((n) => ({ name: n, params: definition.params, body: definition.body, source: file, bodyLine: definition.bodyLine }));
+}
+
+/**
+ * A file that only declares one function, `let Name = (params) { body };` (Microsoft's Defender
+ * functions, AssignedIPAddresses, which its solution deploys as that function): the function it
+ * declares, named also by its let. As a body, such a text has no result (Kusto.Language: no final
+ * tabular expression).
+ */
+function declaredFunction(text: string): { name: string; params: FunctionParam[]; body: string; bodyLine: number } | undefined {
+  // Parsed only when it may be one: a body with a result rarely ends with a brace.
+  if (!/\}\s*;?\s*$/.test(text)) return undefined;
+  const { ast, problems } = parseQuery(text);
+  const only = ast.lets.length === 1 && !ast.body && problems.length === 0 ? ast.lets[0]!.function : undefined;
+  if (!only) return undefined;
+  const params: FunctionParam[] = [];
+  for (const p of only.params) {
+    const type = p.type === 'tabular' ? 'tabular' : typeNamed(p.type);
+    if (!type) return undefined;
+    params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
+  }
+  return { name: ast.lets[0]!.name, params, body: only.body, bodyLine: text.slice(0, only.bodyOffset).split('\n').length };
 }
 
 function structuredFunctionFile(file: string, text: string): FunctionFilesResult {

@@ -133,3 +133,22 @@ describe('union legs naming user-defined functions (the view pattern of Sentinel
     expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3014 in the body of broken: unknown column 'NoSuchColumn'/)]);
   });
 });
+
+describe('a function file that only declares its function (let Name = (params) { body };)', () => {
+  it('is read as that function, by the let name and the file name, with its parameters and defaults', () => {
+    write('declared/Assigned.txt', '// Deployed by its solution as UsersOf.\nlet UsersOf = (source:string, n:long = 1) {\n  vGood\n  | where Source == source\n  | take n\n};\n');
+    const ws = loadWorkspace({ noConfig: true, tablePaths: [join(dir, 'tables')], functionPaths: [join(dir, 'functions'), join(dir, 'declared')] });
+    expect(ws.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    for (const query of ['UsersOf("good")\n| project User', 'Assigned("good", 5)\n| project User']) {
+      const r = checkRuleText('rule.yaml', ruleYaml(query), { tables: ws.tables });
+      expect(messages(r)).toEqual([]);
+      const rows = compileQuery(r.ir!).run({ Good_CL: [{ TimeGenerated: '2025-03-01T11:00:00Z', user_s: 'amy' }, { TimeGenerated: '2025-03-01T11:00:00Z', user_s: 'bob' }] }, { now: Date.parse('2025-03-01T12:00:00Z') }).rows;
+      expect(rows.length).toBe(query.startsWith('UsersOf') ? 1 : 2);
+    }
+    // A problem in the body is reported at its line in the file.
+    write('declared2/Broken.txt', 'let Broken = () {\n  vGood\n  | where NoSuch == 1\n};\n');
+    const broken = loadWorkspace({ noConfig: true, tablePaths: [join(dir, 'tables')], functionPaths: [join(dir, 'functions'), join(dir, 'declared2')] });
+    const r = checkRuleText('rule.yaml', ruleYaml('Broken()'), { tables: broken.tables });
+    expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3014 workspace function Broken \(.*Broken\.txt:3\) does not compile: unknown column 'NoSuch'/)]);
+  });
+});
