@@ -22,6 +22,8 @@ export interface BuildOptions {
    * artifact text (no Sentinel YAML/ARM, no formatted modules), which is most of a cold check's backend time.
    */
   readonly artifacts?: boolean;
+  /** Called after each rule file with how many are done (the CLI's progress). */
+  readonly onRuleDone?: (done: number, total: number) => void;
 }
 
 const BACKENDS: Record<Target, (o: BuildOptions & { tables: TableCatalog }) => Backend> = {
@@ -100,6 +102,7 @@ export async function buildRules(files: readonly string[], targets: readonly Tar
     const record = await compileRuleFile(file, backends, tables, write, !frontEndError);
     frontEndError ||= hasErrors(record.result.diagnostics);
     records.push(record);
+    options.onRuleDone?.(records.length, files.length);
   }
   const results = records.map((r) => r.result);
   if (frontEndError) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
