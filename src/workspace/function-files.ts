@@ -17,7 +17,7 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FunctionParam, WorkspaceFunction } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
 import { columnType, filesOf, type TablePath } from './table-files.js';
-import { readYamlSource, type PathStep, type YamlSource } from './yaml-source.js';
+import { readYamlSource, type PathStep, type YamlSource } from '../rule/yaml.js';
 
 export interface FunctionFilesResult {
   readonly functions: WorkspaceFunction[];

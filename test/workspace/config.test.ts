@@ -86,9 +86,9 @@ describe('reading detc.config.yaml', () => {
   });
 
   it('wrong values are errors at the value', () => {
-    expect(configProblems('targets: [kql, qradar]\n')).toEqual(['1:16 targets.1 must be one of kql, aql, js, all, got "qradar"']);
-    expect(configProblems('tables: rules/tables\n')).toEqual(['1:9 tables must be array (a list: one "- item" per line)']);
-    expect(configProblems('- tables\n')).toEqual(['1:1 the config must be a mapping of keys (tables, functions, watchlists, qradarMappings, targets)']);
+    expect(configProblems('targets: [kql, qradar]\n')).toEqual(['1:16 targets.1 must be one of kql, aql, js, all (got "qradar")']);
+    expect(configProblems('tables: rules/tables\n')).toEqual(['1:9 tables must be a list (got a string); one "- item" per line']);
+    expect(configProblems('- tables\n')).toEqual(['1:1 the config must be a mapping (got a list); the keys are tables, functions, watchlists, qradarMappings, targets']);
   });
 });
 
