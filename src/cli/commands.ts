@@ -14,6 +14,8 @@ const WORKSPACE_OPTIONS: readonly OptionSpec[] = [
 const COMPILE_OPTIONS: readonly OptionSpec[] = [
   { name: 'target', value: 'T', repeatable: true, help: `${TARGETS.join(', ')} or all; a comma-separated list also works (default: detc.config.yaml's targets:, else all; a rule whose table has no QRadar mapping is then a warning, an error only with --target aql)` },
   { name: 'no-kusto', help: "skip the check by Microsoft's Kusto language service" },
+  { name: 'cache', value: 'DIR', help: "where Kusto's verdicts are cached (default: $XDG_CACHE_HOME/detc, else ~/.cache/detc; ~/Library/Caches/detc on macOS, %LOCALAPPDATA%\\detc\\Cache on Windows)" },
+  { name: 'no-cache', help: "cache no Kusto verdict (as DETC_NO_CACHE=1): nothing is written outside --out" },
   { name: 'allow-approximation', value: 'NAME', repeatable: true, help: 'QRadar: allow an approximation (drop-list-aggregates, drop-unmapped-columns)' },
   { name: 'qradar-mappings', value: 'FILE|DIR', repeatable: true, help: 'QRadar: your own mapping files; each overrides the bundled mapping of its table' },
 ];
@@ -31,7 +33,7 @@ const EXTERNAL_DATA: OptionSpec = { name: 'externaldata', value: 'URL=FILE', rep
 export const CHECK: CommandSpec = {
   name: 'check',
   synopsis: '[paths...] [options]',
-  summary: 'Validate, parse and bind rules (default: rules/) and compile them for the targets, writing nothing.',
+  summary: "Validate, parse and bind rules (default: rules/) and compile them for the targets, writing nothing in the project\n(only Kusto's verdict cache, in the user's cache folder: see --cache).",
   options: [REPORT_FORMAT, ...COMPILE_OPTIONS, ...WORKSPACE_OPTIONS],
 };
 

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { ndjsonWorker } from '../backends/js/ndjson-parallel.js';
 import { COMBINED_ARM_TEMPLATE } from '../backends/kql/index.js';
+import { useKustoCache } from '../backends/kql/kusto-cache.js';
 import { DEFAULT_MAPPINGS_DIR, MappingError } from '../backends/aql/mapping.js';
 import { StrictEventsError } from '../backends/js/events.js';
 import type { Artifact } from '../backends/types.js';
@@ -125,12 +126,15 @@ async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspac
   // A build writes each artifact to a staging folder as it is made; only a build that succeeds
   // puts the folder in place of `out`. A folder it may not replace is refused before compiling.
   const staged = write ? new StagedOutput(out, { inputs }) : undefined;
+  const cache = args.options.get('cache');
+  useKustoCache(args.options.has('no-cache') ? false : typeof cache === 'string' ? cache : undefined);
   try {
     const result = await buildRules(files, targets, options, staged && ((a: Artifact) => staged.writeLater(a)));
     meter.end();
     return await finishBuild(result, { io, format, out, targets, staged });
   } finally {
     meter.end();
+    useKustoCache(undefined);
     await staged?.close();
   }
 }
