@@ -183,7 +183,7 @@ function artifactSummary(result: BuildResult, targets: readonly Target[]): strin
   const lines: string[] = [];
   if (targets.includes('kql')) lines.push(`kql: ${count('.kql')} queries, ${count('.yaml')} Sentinel rule files, ${count('.json') - count('.ariel.json') - count('report.json')} ARM templates (one per rule and ${COMBINED_ARM_TEMPLATE})`);
   if (targets.includes('aql')) lines.push(`aql: ${count('.aql')} QRadar queries with Ariel API bodies${skipped ? `; ${skipped} rule${skipped === 1 ? '' : 's'} not meant for QRadar (see the warnings)` : ''}`);
-  if (targets.includes('js')) lines.push(`js:  ${count('.mjs')} evaluator modules`);
+  if (targets.includes('js')) lines.push(`js:  ${count('.mjs')} evaluator modules with their type declarations (.d.mts)`);
   return lines;
 }
 
