@@ -59,3 +59,18 @@ describe('a Sentinel rule over a table QRadar has no mapping for', () => {
     expect(io.stderr).toContain('error DTC5001: QRadar AQL: table Heartbeat has no QRadar mapping');
   });
 });
+
+describe('check of a folder with a rule that fails the front end', () => {
+  it('still checks every other rule in every backend and reports all of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'detc-check-all-'));
+    // Sorted first, so the backends would have stopped before the others.
+    writeFileSync(join(dir, 'a_broken.yaml'), ruleYaml('SigninLogs | where NoSuchColumn == 1'));
+    writeFileSync(join(dir, 'b_heartbeat.yaml'), ruleYaml('Heartbeat | where Computer == "web1" | project Computer, OSType').replace('11111111-2222-3333-4444-555555555555', '11111111-2222-3333-4444-555555555556'));
+    const io = capture();
+    expect(await main(['check', '--no-config', '--no-kusto', '--target', 'aql', dir], io)).toBe(1);
+    expect(io.stderr).toMatch(/a_broken\.yaml:\d+:\d+: error DTC3\d{3}: .*NoSuchColumn/);
+    // The second rule's backend error, which the first rule's error used to hide.
+    expect(io.stderr).toMatch(/b_heartbeat\.yaml:\d+:\d+: error DTC5001: QRadar AQL: table Heartbeat has no QRadar mapping/);
+    expect(io.stdout).toBe('checked 2 rules: 0 ok, 2 with errors (2 errors, 0 warnings)\n');
+  });
+});
