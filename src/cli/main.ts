@@ -162,6 +162,8 @@ async function finishBuild(
   }
   if (!staged) {
     say(summary('checked', perFile, diagnostics));
+    const skipped = skippedForAql(result);
+    if (skipped) say(`  ${skipped} not compiled to QRadar AQL (see the warnings): --target kql,js (or targets: in detc.config.yaml) leaves QRadar out; --target aql makes them errors`);
     return 0;
   }
   await staged.settle();
@@ -179,12 +181,18 @@ async function finishBuild(
 /** One line per target: what was written, and how many rules a target skipped. */
 function artifactSummary(result: BuildResult, targets: readonly Target[]): string[] {
   const count = (suffix: string) => result.paths.filter((p) => p.endsWith(suffix)).length;
-  const skipped = result.diagnostics.filter((d) => d.code === 'DTC5003').length;
+  const skipped = skippedForAql(result);
   const lines: string[] = [];
   if (targets.includes('kql')) lines.push(`kql: ${count('.kql')} queries, ${count('.yaml')} Sentinel rule files, ${count('.json') - count('.ariel.json') - count('report.json')} ARM templates (one per rule and ${COMBINED_ARM_TEMPLATE})`);
-  if (targets.includes('aql')) lines.push(`aql: ${count('.aql')} QRadar queries with Ariel API bodies${skipped ? `; ${skipped} rule${skipped === 1 ? '' : 's'} not meant for QRadar (see the warnings)` : ''}`);
+  if (targets.includes('aql')) lines.push(`aql: ${count('.aql')} QRadar queries with Ariel API bodies${skipped ? `; ${skipped} not meant for QRadar (see the warnings)` : ''}`);
   if (targets.includes('js')) lines.push(`js:  ${count('.mjs')} evaluator modules with their type declarations (.d.mts)`);
   return lines;
+}
+
+/** How many rules the AQL backend left out (a warning each): `1 rule`, `2 rules`, or '' for none. */
+function skippedForAql(result: BuildResult): string {
+  const n = result.diagnostics.filter((d) => d.code === 'DTC5003').length;
+  return n ? `${n} rule${n === 1 ? '' : 's'}` : '';
 }
 
 /** Front-end and backend diagnostics, grouped by rule file (backend ones carry their file). */

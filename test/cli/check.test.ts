@@ -51,6 +51,10 @@ describe('a Sentinel rule over a table QRadar has no mapping for', () => {
     expect(await main(['check', rule, '--no-kusto'], io)).toBe(0);
     expect(io.stderr).toContain('warning DTC5003: not compiled to QRadar AQL: table Heartbeat has no QRadar mapping');
     expect(io.stderr).toContain('ask for --target aql to make this an error');
+    // The result says how to choose targets.
+    expect(io.stdout).toBe(
+      'checked 1 rule: 1 ok, 0 with errors (0 errors, 1 warning)\n  1 rule not compiled to QRadar AQL (see the warnings): --target kql,js (or targets: in detc.config.yaml) leaves QRadar out; --target aql makes them errors\n',
+    );
   });
 
   it('is an error when AQL is asked for by name', async () => {
