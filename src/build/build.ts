@@ -22,6 +22,8 @@ export interface BuildOptions {
    * artifact text (no Sentinel YAML/ARM, no formatted modules), which is most of a cold check's backend time.
    */
   readonly artifacts?: boolean;
+  /** Called after each rule file with how many are done (the CLI's progress). */
+  readonly onRuleDone?: (done: number, total: number) => void;
 }
 
 const BACKENDS: Record<Target, (o: BuildOptions & { tables: TableCatalog }) => Backend> = {
@@ -87,7 +89,8 @@ async function compileRuleFile(file: string, backends: readonly Backend[], table
  * front end, so a rule's IR is garbage once its artifacts are made (a build of 1,000 rules kept
  * 34 MB of front-end results alive, and the collector copied them). If any rule has front-end
  * errors the build fails as if no backend had run: no artifacts, no backend diagnostics (the
- * backends stop at the first such rule; what they made before goes nowhere).
+ * backends stop at the first such rule; what they made before goes nowhere). A check
+ * (`artifacts: false`) runs the backends on every rule the front end accepted and reports them all.
  */
 export async function buildRules(files: readonly string[], targets: readonly Target[], options: BuildOptions = {}, onArtifact?: ArtifactSink): Promise<BuildResult> {
   const tables = options.tables ?? loadTables();
@@ -96,19 +99,22 @@ export async function buildRules(files: readonly string[], targets: readonly Tar
   const write = onArtifact ?? ((a: Artifact) => void artifacts.push(a));
   const records: RuleRecord[] = [];
   let frontEndError = false;
+  // A check (no artifacts) goes on through every rule that can be checked, to report them all.
+  const checkAll = options.artifacts === false;
   for (const file of files) {
-    const record = await compileRuleFile(file, backends, tables, write, !frontEndError);
+    const record = await compileRuleFile(file, backends, tables, write, checkAll || !frontEndError);
     frontEndError ||= hasErrors(record.result.diagnostics);
     records.push(record);
+    options.onRuleDone?.(records.length, files.length);
   }
   const results = records.map((r) => r.result);
-  if (frontEndError) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
+  if (frontEndError && !checkAll) return { results, diagnostics: [], artifacts: [], paths: [], ok: false };
   const diagnostics: Diagnostic[] = [];
   const paths: string[] = [];
   const duplicate = duplicateCheck();
   for (const r of records) {
     const rulePaths = r.outputs.flatMap((o) => o.paths);
-    diagnostics.push(...duplicate(r.result.file, r.identity!, rulePaths));
+    diagnostics.push(...duplicate(r.result.file, r.identity, rulePaths));
     for (const o of r.outputs) diagnostics.push(...o.diagnostics);
     paths.push(...rulePaths);
   }
@@ -121,7 +127,7 @@ export async function buildRules(files: readonly string[], targets: readonly Tar
       await write(a);
     }
   }
-  return { results, diagnostics, artifacts: onArtifact ? [] : artifacts, paths, ok: !hasErrors(diagnostics) };
+  return { results, diagnostics, artifacts: onArtifact ? [] : artifacts, paths, ok: !frontEndError && !hasErrors(diagnostics) };
 }
 
 /**

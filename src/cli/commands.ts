@@ -12,19 +12,29 @@ const WORKSPACE_OPTIONS: readonly OptionSpec[] = [
 ];
 
 const COMPILE_OPTIONS: readonly OptionSpec[] = [
-  { name: 'target', value: 'T', repeatable: true, help: `${TARGETS.join(', ')} or all; a comma-separated list also works (default: detc.config.yaml's targets:, else all)` },
+  { name: 'target', value: 'T', repeatable: true, help: `${TARGETS.join(', ')} or all; a comma-separated list also works (default: detc.config.yaml's targets:, else all; a rule whose table has no QRadar mapping is then a warning, an error only with --target aql)` },
   { name: 'no-kusto', help: "skip the check by Microsoft's Kusto language service" },
+  { name: 'cache', value: 'DIR', help: "where Kusto's verdicts are cached (default: $XDG_CACHE_HOME/detc, else ~/.cache/detc; ~/Library/Caches/detc on macOS, %LOCALAPPDATA%\\detc\\Cache on Windows)" },
+  { name: 'no-cache', help: "cache no Kusto verdict (as DETC_NO_CACHE=1): nothing is written outside --out" },
   { name: 'allow-approximation', value: 'NAME', repeatable: true, help: 'QRadar: allow an approximation (drop-list-aggregates, drop-unmapped-columns)' },
   { name: 'qradar-mappings', value: 'FILE|DIR', repeatable: true, help: 'QRadar: your own mapping files; each overrides the bundled mapping of its table' },
 ];
+
+/** check's and test's reports: stdout holds the report alone; diagnostics (as text) and progress go to stderr. */
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
+const REPORT_FORMAT: OptionSpec = {
+  name: 'format',
+  value: REPORT_FORMATS.join('|'),
+  help: 'the report on stdout (sarif: SARIF 2.1.0 for code scanning; junit: JUnit XML for CI test reports); diagnostics go to stderr',
+};
 
 const EXTERNAL_DATA: OptionSpec = { name: 'externaldata', value: 'URL=FILE', repeatable: true, help: 'the local copy of a URL that externaldata reads (detc never downloads)' };
 
 export const CHECK: CommandSpec = {
   name: 'check',
   synopsis: '[paths...] [options]',
-  summary: 'Validate, parse and bind rules (default: rules/) and compile them for the targets, writing nothing.',
-  options: [{ name: 'format', value: 'text|json|sarif', help: 'how diagnostics are printed (sarif: SARIF 2.1.0 for code scanning)' }, ...COMPILE_OPTIONS, ...WORKSPACE_OPTIONS],
+  summary: "Validate, parse and bind rules (default: rules/) and compile them for the targets, writing nothing in the project\n(only Kusto's verdict cache, in the user's cache folder: see --cache).",
+  options: [REPORT_FORMAT, ...COMPILE_OPTIONS, ...WORKSPACE_OPTIONS],
 };
 
 export const BUILD: CommandSpec = {
@@ -39,7 +49,7 @@ export const TEST: CommandSpec = {
   name: 'test',
   synopsis: '[paths...] [options]',
   summary: "Run the sample-event tests in the rules' tests: sections (default: rules/).",
-  options: [{ name: 'format', value: 'text|json|junit', help: 'how results are printed (junit: JUnit XML for CI test reports)' }, EXTERNAL_DATA, ...WORKSPACE_OPTIONS],
+  options: [REPORT_FORMAT, EXTERNAL_DATA, ...WORKSPACE_OPTIONS],
 };
 
 export const RUN: CommandSpec = {
@@ -63,3 +73,21 @@ export const RUN: CommandSpec = {
 };
 
 export const COMMANDS: readonly CommandSpec[] = [CHECK, BUILD, TEST, RUN];
+
+/** `detc --help`: the commands from their specs; each command's --help lists its options. */
+export function usage(): string {
+  const commands = COMMANDS.map((c) => `  detc ${c.name} ${c.synopsis}\n      ${c.summary.replace(/\n/g, '\n      ')}`);
+  return `detc: compile Sentinel-style detection rules to KQL, QRadar AQL and JavaScript
+
+usage:
+${commands.join('\n')}
+  detc --version
+  detc <command> --help       the command's options
+
+Paths default to rules/. detc.config.yaml (or .yml), found from the current folder upwards to the
+repository's root, declares tables:, functions:, watchlists:, qradarMappings: and targets: once for
+a rules repository; --no-config ignores it. Results go to stdout; diagnostics, and progress when
+stderr is a terminal, to stderr.
+
+Exit codes: 0 ok, 1 errors in rules, 2 usage error (or an error in detc.config.yaml or a table file).`;
+}

@@ -1,8 +1,5 @@
-/** Shared by the CLI commands: the front end over paths, and printing diagnostics. */
-import { checkRuleFile, findRuleFiles, type FrontEndResult } from '../compile.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { TableCatalog } from '../ir/tables.js';
-import { formatDiagnostic } from '../diagnostics/format.js';
+/** Shared by the CLI commands: the rule files of the paths given, options and detc's version. */
+import { findRuleFiles } from '../compile.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -33,15 +30,6 @@ export function ruleFiles(paths: readonly string[], io: CliIO): string[] | undef
     return undefined;
   }
   return files;
-}
-
-/** Front end over files and folders; undefined (after a message) when a path does not exist. */
-export function checkPaths(paths: readonly string[], io: CliIO, tables: TableCatalog): FrontEndResult[] | undefined {
-  return ruleFiles(paths, io)?.map((f) => checkRuleFile(f, { tables }));
-}
-
-export function printDiagnostics(results: readonly { text?: string; diagnostics: readonly Diagnostic[] }[], io: CliIO): void {
-  for (const r of results) for (const d of r.diagnostics) io.out(formatDiagnostic(d, r.text, io.color) + '\n');
 }
 
 /** detc's version, from its package.json. */

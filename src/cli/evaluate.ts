@@ -10,20 +10,29 @@ import { ReaderThreads, streamEventsInParallel } from '../backends/js/ndjson-par
 import { ExternalDataError } from '../backends/js/externaldata.js';
 import { DEFAULT_LIMITS, EvaluationLimitError, type EvaluationLimits } from '../backends/js/limits.js';
 import { checkRuleFile } from '../compile.js';
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { TableCatalog } from '../ir/tables.js';
-import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
+import { hasErrors } from '../diagnostics/diagnostic.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
-import { runRuleTests } from '../ruletest/ruletest.js';
+import { runRuleTests, type RuleTestResult } from '../ruletest/ruletest.js';
 import { CLOCK_FORM, parseClock } from '../semantics/time.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { CliIO } from './io.js';
-import { checkPaths, CLI_SCRIPT, printDiagnostics, workersOption } from './common.js';
+import { CLI_SCRIPT, ruleFiles, workersOption } from './common.js';
+import { progress } from './progress.js';
+import { diagnosticsJson, machineReport, printDiagnostics, reportFormat, type FileReport } from './report.js';
 import { InputReport } from './input-report.js';
-import { junitReport, type RuleFileTests } from './junit.js';
 
 /** Below this size a file is read on the main thread: starting threads would cost more. */
 const PARALLEL_MIN_BYTES = 32 << 20;
+
+/** The size of a file in MB (0 if it cannot be read: the reader reports why). */
+function fileMegabytes(path: string): number {
+  try {
+    return statSync(path).size / 1e6;
+  } catch {
+    return 0;
+  }
+}
 
 /** --workers N, or by default one per core (at most 4) for NDJSON files of 32 MB and more. */
 function readerThreads(option: string | boolean | undefined, eventsPath: string): number {
@@ -58,52 +67,51 @@ function externalDataFiles(args: ParsedArgs): Record<string, string> | undefined
   const files: Record<string, string> = Object.create(null);
   for (const pair of given) {
     const at = pair.lastIndexOf('=');
-    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--externaldata takes URL=FILE (the local copy of a URL that externaldata reads), got '${terminalSafe(pair)}'`);
+    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--externaldata takes URL=FILE (the local copy of a URL that externaldata reads), got '${pair}'`);
     files[pair.slice(0, at)] = resolve(pair.slice(at + 1));
   }
   return files;
 }
 
 /**
- * `detc test`: each rule file's sample-event tests. As text (the default), diagnostics and results
- * go to stdout as before; with --format json or junit, stdout is the report alone and the
- * diagnostics are printed on stderr.
+ * `detc test`: each rule file's sample-event tests. The report (as text: a line per test and the
+ * totals; or --format json, sarif, junit) goes to stdout, the diagnostics to stderr.
  */
 export function ruleTests(args: ParsedArgs, io: CliIO, tables: TableCatalog): number {
-  const format = String(args.options.get('format') ?? 'text');
-  if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit, got '${terminalSafe(format)}'`);
+  const format = reportFormat(args.options.get('format'));
   const externalData = externalDataFiles(args);
-  const results = checkPaths(args.positionals, io, tables);
-  if (!results) return 2;
-  const report = format === 'text' ? io : { ...io, out: io.err };
-  printDiagnostics(results, report);
-  const files: (RuleFileTests & { diagnostics: Diagnostic[] })[] = [];
-  const mark = (ok: boolean) => (io.color ? (ok ? '\x1b[32m✓\x1b[0m' : '\x1b[31m✗\x1b[0m') : ok ? '✓' : '✗');
-  for (const r of results) {
-    if (!r.rule || !r.ir || hasErrors(r.diagnostics)) {
-      files.push({ file: r.file, tests: [], errors: r.diagnostics.filter((d) => d.severity === 'error'), diagnostics: r.diagnostics });
-      continue;
-    }
-    const { results: tests, diagnostics } = runRuleTests(r.rule, r.ir, undefined, externalData);
-    files.push({ file: r.file, tests, errors: diagnostics.filter((d) => d.severity === 'error'), diagnostics: [...r.diagnostics, ...diagnostics] });
-    if (tests.length === 0 && diagnostics.length === 0) continue;
-    report.out(terminalSafe(r.file));
-    for (const d of diagnostics) report.out(formatDiagnostic(d, r.text, io.color));
-    for (const t of tests) {
-      report.out(`  ${mark(t.passed)} ${terminalSafe(t.name)}`);
-      for (const f of t.failures) report.out(`      ${terminalSafe(f)}`);
+  const files = ruleFiles(args.positionals, io);
+  if (!files) return 2;
+  const meter = progress(io, files.length, 'rules');
+  const reports: (FileReport & { tests: RuleTestResult[] })[] = files.map((file, i) => {
+    const r = checkRuleFile(file, { tables });
+    const ran = r.rule && r.ir && !hasErrors(r.diagnostics) ? runRuleTests(r.rule, r.ir, undefined, externalData) : { results: [], diagnostics: [] };
+    meter.update(i + 1);
+    return { file: r.file, text: r.text, diagnostics: [...r.diagnostics, ...ran.diagnostics], tests: ran.results };
+  });
+  meter.end();
+  printDiagnostics(reports, io);
+  const broken = reports.filter((f) => hasErrors(f.diagnostics)).length;
+  const all = reports.flatMap((f) => f.tests);
+  const passed = all.filter((t) => t.passed).length;
+  const failed = all.length - passed;
+  const json = () => ({
+    passed,
+    failed,
+    broken,
+    files: reports.map((f) => ({ file: f.file, ok: !hasErrors(f.diagnostics) && f.tests.every((t) => t.passed), tests: f.tests.map(({ name, passed, failures }) => ({ name, passed, failures })), diagnostics: diagnosticsJson(f) })),
+  });
+  const report = machineReport(format, reports, 'test', json);
+  if (report !== undefined) io.out(report);
+  else {
+    const mark = (ok: boolean) => (io.color ? (ok ? '\x1b[32m✓\x1b[0m' : '\x1b[31m✗\x1b[0m') : ok ? '✓' : '✗');
+    for (const f of reports.filter((f) => f.tests.length)) {
+      io.out(terminalSafe(f.file));
+      for (const t of f.tests) io.out([`  ${mark(t.passed)} ${terminalSafe(t.name)}`, ...t.failures.map((line) => `      ${terminalSafe(line)}`)].join('\n'));
     }
   }
-  const passed = files.reduce((n, f) => n + f.tests.filter((t) => t.passed).length, 0);
-  const failed = files.reduce((n, f) => n + f.tests.filter((t) => !t.passed).length, 0);
-  const broken = files.filter((f) => f.errors.length > 0).length;
-  const summary = `${passed} passed, ${failed} failed${broken ? ` (${broken} rule file(s) with errors)` : ''}`;
-  if (format === 'junit') io.out(junitReport(files));
-  if (format === 'json') {
-    const json = files.map((f) => ({ file: f.file, ok: f.errors.length === 0 && f.tests.every((t) => t.passed), tests: f.tests.map(({ name, passed, failures }) => ({ name, passed, failures })), diagnostics: f.diagnostics.map(diagnosticToJson) }));
-    io.out(JSON.stringify({ passed, failed, broken, files: json }, null, 2));
-  }
-  report.out(summary);
+  // The summary is the text report; beside a document on stdout it goes to stderr.
+  (report === undefined ? io.out : io.err)(`${passed} passed, ${failed} failed${broken ? ` (${broken} rule file(s) with errors)` : ''}`);
   return failed || broken ? 1 : 0;
 }
 
@@ -113,10 +121,10 @@ export async function runCommand(args: ParsedArgs, io: CliIO, tables: TableCatal
   const eventsPath = args.options.get('events');
   if (typeof eventsPath !== 'string') throw new UsageError('--events <file|-> is required');
   const format = String(args.options.get('format') ?? (io.isTTY ? 'table' : 'ndjson'));
-  if (!['table', 'ndjson', 'json'].includes(format)) throw new UsageError(`--format must be table, ndjson or json, got '${terminalSafe(format)}'`);
+  if (!['table', 'ndjson', 'json'].includes(format)) throw new UsageError(`--format must be table, ndjson or json, got '${format}'`);
   const nowText = args.options.get('now');
   const now = typeof nowText === 'string' ? parseClock(nowText) : Date.now();
-  if (now === undefined) throw new UsageError(`--now must be ${CLOCK_FORM}, got '${terminalSafe(String(nowText))}'`);
+  if (now === undefined) throw new UsageError(`--now must be ${CLOCK_FORM}, got '${String(nowText)}'`);
 
   // Reader threads start first: their start-up overlaps the rule's compilation. They are stopped
   // however the run ends (the parallel read stops those it takes over itself).
@@ -151,7 +159,7 @@ function positiveCount(args: ParsedArgs, name: string, fallback: number): number
   const text = args.options.get(name);
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (typeof text !== 'string' || !/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got '${terminalSafe(String(text))}'`);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got '${String(text)}'`);
   return n;
 }
 
@@ -171,10 +179,11 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
   const admit = windowAdmission(r.ir, runOptions);
   const strict = run.args.options.has('strict');
   const source = run.eventsPath === '-' ? 'stdin' : run.eventsPath;
-  const report = new InputReport(source, admit && [run.now - runOptions.windowMs!, run.now], (text) => io.err(terminalSafe(text)));
+  // What goes to stderr quotes event text and file names: escaped here, once.
+  const say = (text: string) => io.err(terminalSafe(text));
+  const report = new InputReport(source, admit && [run.now - runOptions.windowMs!, run.now], say);
   let bytes = 0;
-  let lastProgress = Date.now();
-  const progress = io.isTTY && run.eventsPath !== '-';
+  const meter = progress(io, run.eventsPath === '-' ? 0 : fileMegabytes(run.eventsPath), 'MB');
   // Lines that cannot pass the rule's first filters are skipped unparsed, unless every line must
   // be checked (--strict, --parse-all).
   const parseAll = strict || run.args.options.has('parse-all');
@@ -184,29 +193,24 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
       session.push(e);
     },
     onBad: (b) => {
-      if (strict) throw new StrictEventsError({ line: b.line, message: terminalSafe(b.message) }, terminalSafe(source));
+      if (strict) throw new StrictEventsError({ line: b.line, message: b.message }, source);
       report.bad(b);
     },
     onInvalidUtf8: (line) => {
-      if (strict) throw new StrictEventsError({ line, message: 'not valid UTF-8' }, terminalSafe(source));
+      if (strict) throw new StrictEventsError({ line, message: 'not valid UTF-8' }, source);
       report.invalidUtf8(line);
     },
     admit,
     onDrop: (d) => {
       if (strict && d.reason !== 'outsideWindow') {
-        throw new StrictEventsError({ line: d.line ?? 0, message: terminalSafe(`${d.element === undefined ? '' : `element ${d.element}: `}dropped: ${d.detail}`) }, terminalSafe(source));
+        throw new StrictEventsError({ line: d.line ?? 0, message: `${d.element === undefined ? '' : `element ${d.element}: `}dropped: ${d.detail}` }, source);
       }
       report.drop(d);
     },
-    onBytes: progress
-      ? (n) => {
-          bytes += n;
-          if (Date.now() - lastProgress > 500) {
-            lastProgress = Date.now();
-            process.stderr.write(`\r${(bytes / 1e6).toFixed(1)} MB, ${report.read} events`);
-          }
-        }
-      : undefined,
+    onBytes: (n) => {
+      bytes += n;
+      meter.update(bytes / 1e6);
+    },
     mayMatch: parseAll ? undefined : query.rawTextFilter,
     onSkipped: () => void report.notParsed++,
     onDropped: (n) => void (report.kept += n),
@@ -216,24 +220,24 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
     else await streamEvents(run.eventsPath, handlers);
   } catch (e) {
     const reason = fileProblem(e, run.eventsPath);
-    if (reason) throw new UsageError(`cannot read the events file ${terminalSafe(run.eventsPath)}: ${reason}`);
+    if (reason) throw new UsageError(`cannot read the events file ${run.eventsPath}: ${reason}`);
     throw e;
   } finally {
-    if (progress) process.stderr.write('\r\x1b[K');
+    meter.end();
   }
-  for (const line of report.more()) io.err(terminalSafe(line));
+  for (const line of report.more()) say(line);
   if (report.unusable) {
     // Nothing could be evaluated: 0 alerts would say "no detection", which the input cannot tell.
     const error = `no usable events in ${source}: ${report.summary()}. Give NDJSON (one JSON object per line), a JSON array, or JSON documents (events or {"records": [...]})${admit ? ', with TimeGenerated as ISO 8601 text or a number of milliseconds since 1970' : ''}.`;
     if (run.format === 'json') io.out(JSON.stringify({ error, input: report }, null, 2));
-    io.err(terminalSafe(`detc run: ${error}`));
+    say(`detc run: ${error}`);
     return 1;
   }
   const result = session.end();
   // NDJSON is written as the alerts are made, a thousand per write, none kept: on large results
   // keeping them all cost more in garbage collection than making them.
   const alertCount = run.format === 'ndjson' ? writeNdjson(eachAlert(alertSpec(r.rule), result), io) : printRun(alertsFor(alertSpec(r.rule), result), run.format, io, report);
-  io.err(terminalSafe(`${source}: ${report.summary()}; ${result.rows.length} result rows, ${alertCount} alert(s)`));
+  say(`${source}: ${report.summary()}; ${result.rows.length} result rows, ${alertCount} alert(s)`);
   return 0;
 }
 

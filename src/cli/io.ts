@@ -3,7 +3,12 @@ export interface CliIO {
   out(text: string): void;
   err(text: string): void;
   readonly color: boolean;
+  /** stdout is a terminal (`detc run` prints a table there). */
   readonly isTTY: boolean;
+  /** stderr is a terminal: progress is shown there. */
+  readonly errIsTTY?: boolean;
+  /** Replace the status line on stderr (no line break; '' clears it). */
+  status?(text: string): void;
 }
 
 export const processIO: CliIO = {
@@ -11,4 +16,6 @@ export const processIO: CliIO = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
   isTTY: Boolean(process.stdout.isTTY),
+  errIsTTY: Boolean(process.stderr.isTTY),
+  status: (t) => process.stderr.write(`\r${t}\x1b[K`),
 };

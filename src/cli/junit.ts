@@ -30,13 +30,13 @@ const attrs = (values: Record<string, string | number>) =>
     .map(([k, v]) => ` ${k}="${xmlEscape(String(v), { attribute: true })}"`)
     .join('');
 
-const diagnosticLine = (d: Diagnostic) => `${d.file ?? ''}${d.start ? `:${d.start.line}:${d.start.col}` : ''}: ${d.severity} ${d.code}: ${d.message}`;
+export const diagnosticLine = (d: Diagnostic) => `${d.file ?? ''}${d.start ? `:${d.start.line}:${d.start.col}` : ''}: ${d.severity} ${d.code}: ${d.message}`;
 
-export function junitReport(files: readonly RuleFileTests[]): string {
+export function junitReport(files: readonly RuleFileTests[], name = 'detc test'): string {
   const suites = files.filter((f) => f.tests.length > 0 || f.errors.length > 0);
   const count = (f: RuleFileTests) => ({ tests: f.tests.length + (f.errors.length ? 1 : 0), failures: f.tests.filter((t) => !t.passed).length, errors: f.errors.length ? 1 : 0 });
   const totals = suites.map(count).reduce((a, c) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors }), { tests: 0, failures: 0, errors: 0 });
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs({ name: 'detc test', ...totals })}>`];
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs({ name, ...totals })}>`];
   for (const f of suites) {
     lines.push(`  <testsuite${attrs({ name: f.file, ...count(f) })}>`);
     if (f.errors.length) {

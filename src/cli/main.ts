@@ -5,55 +5,28 @@
 import { resolve } from 'node:path';
 import { ndjsonWorker } from '../backends/js/ndjson-parallel.js';
 import { COMBINED_ARM_TEMPLATE } from '../backends/kql/index.js';
+import { useKustoCache } from '../backends/kql/kusto-cache.js';
 import { DEFAULT_MAPPINGS_DIR, MappingError } from '../backends/aql/mapping.js';
 import { StrictEventsError } from '../backends/js/events.js';
 import type { Artifact } from '../backends/types.js';
 import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target } from '../build/build.js';
 import { acquireLock, OutputError, OutputLockedError, OutputRefusedError, StagedOutput } from '../build/output.js';
 import { didYouMean, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
+import { formatDiagnostic } from '../diagnostics/format.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
 import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
 import { commandHelp, parseCommandArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
-import { BUILD, CHECK, COMMANDS, RUN, TEST } from './commands.js';
+import { BUILD, CHECK, COMMANDS, RUN, TEST, usage } from './commands.js';
 import { detcVersion, rulePaths, ruleFiles } from './common.js';
 import { runCommand, ruleTests } from './evaluate.js';
-import { sarifLog } from './sarif.js';
+import { progress } from './progress.js';
+import { diagnosticsJson, machineReport, printDiagnostics, reportFormat, type ReportFormat } from './report.js';
 import { processIO, type CliIO } from './io.js';
 
 /** bin/detc.js runs this in a worker thread: an NDJSON reader thread of `detc run`. */
 export function threadMain(): void {
   ndjsonWorker();
 }
-
-const USAGE = `detc: compile Sentinel-style detection rules to KQL, QRadar AQL and JavaScript
-
-usage:
-  detc --version | detc <command> --help (the command's options)
-  detc check [paths...] [--target T]... [--format text|json|sarif] [--no-kusto]
-      validate, parse and bind rules and compile them for the targets, writing nothing
-  detc build [paths...] [--target T]... [--out dist] [--no-kusto]
-      compile rules into the output folder; all or nothing. The folder is replaced as a whole,
-      so it must be missing, empty or an earlier build's output (it has a .detc-output file)
-  detc test [paths...] [--format text|json|junit] [--externaldata URL=FILE]...
-      run the sample-event tests in the rules' tests: sections
-  detc run <rule> --events <file|-> [--now <ISO 8601 date, UTC without a zone>] [--no-window] [--format table|ndjson|json]
-           [--strict] [--parse-all] [--workers N] [--max-groups N] [--max-rows N] [--externaldata URL=FILE]...
-      evaluate a rule on events (NDJSON, a JSON array, or JSON documents such as {"records": [...]})
-      and print its alerts; every dropped event is counted with its reason on stderr
-
-targets (T): ${TARGETS.join(', ')} or all (the default, unless detc.config.yaml sets targets:). Paths default to rules/.
-workspace (every command): --tables FILE|DIR (repeatable) declares your own tables: detc's table JSON,
-  Sentinel's CustomTables JSON, or \`T | getschema\` output as CSV or JSON (the file named after the table).
-  --functions FILE|DIR (repeatable) declares workspace functions (parsers) rules call: KQL body files
-  (.kql/.txt/.csl, named by the file), ASIM parser YAML, Sentinel function YAML or signature-only JSON.
-  --watchlists DIR (repeatable) gives _GetWatchlist('alias') its items: <alias>.csv with a header row.
-  detc.config.yaml (or .yml), found from the current folder upwards to the repository's root, declares
-  tables:, functions:, watchlists:, qradarMappings: and targets: once for a rules repository; --no-config ignores it.
-QRadar options: --allow-approximation NAME (drop-list-aggregates, drop-unmapped-columns),
-  --qradar-mappings FILE|DIR (your own mapping files; each overrides the bundled mapping of its table).
-
-Exit codes: 0 ok, 1 errors in rules, 2 usage error (or an error in detc.config.yaml or a table file).`;
 
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -75,27 +48,25 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       case 'help':
       case '--help':
       case '-h':
-        io.out(USAGE);
+        io.out(usage());
         return command === undefined ? 2 : 0;
       default:
-        io.err(`detc: unknown command '${command}'${didYouMean(command, COMMANDS.map((c) => c.name))}\n\n${USAGE}`);
+        io.err(`detc: unknown command '${terminalSafe(command)}'${didYouMean(command, COMMANDS.map((c) => c.name))}\n\n${usage()}`);
         return 2;
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof MappingError) {
-      io.err(`detc ${command}: ${e.message}`);
+    // Messages quote what the user gave (options, paths, event text): escaped here, once.
+    const say = (text: string) => io.err(`detc ${command}: ${terminalSafe(text)}`);
+    if (e instanceof UsageError || e instanceof MappingError || e instanceof OutputRefusedError) {
+      say(e.message);
       return 2;
     }
     if (e instanceof StrictEventsError) {
-      io.err(`detc ${command}: ${e.message} (--strict stops at the first bad line or unusable event)`);
+      say(`${e.message} (--strict stops at the first bad line or unusable event)`);
       return 1;
     }
-    if (e instanceof OutputRefusedError) {
-      io.err(`detc ${command}: ${e.message}`);
-      return 2;
-    }
     if (e instanceof OutputLockedError || e instanceof OutputError) {
-      io.err(`detc ${command}: ${e.message}`);
+      say(e.message);
       return 1;
     }
     throw e;
@@ -125,17 +96,17 @@ async function inWorkspace(command: CommandSpec, argv: readonly string[], io: Cl
 
 /** `check` (write nothing) and `build` (write all or nothing). */
 async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspace): Promise<number> {
-  const format = String(args.options.get('format') ?? 'text');
-  const formats = write ? ['text', 'json'] : ['text', 'json', 'sarif'];
-  if (!formats.includes(format)) throw new UsageError(`--format must be ${formats.join(', ').replace(/, (\w+)$/, ' or $1')}, got '${format}'`);
+  const format = reportFormat(args.options.get('format'), write ? ['text', 'json'] : undefined);
   const { targets, aqlNamed } = parseTargets(args, ws.config?.targets);
   const inputs = rulePaths(args.positionals);
   const files = ruleFiles(inputs, io);
   if (!files) return 2;
   // The config's mapping paths first, then --qradar-mappings: later files override earlier ones.
   const mappings = [...(ws.config?.qradarMappings.map((p) => p.path) ?? []), ...(args.lists.get('qradar-mappings') ?? [])];
+  const meter = progress(io, files.length, 'rules');
   const options: BuildOptions = {
     tables: ws.tables,
+    onRuleDone: (done) => meter.update(done),
     skipKusto: args.options.has('no-kusto'),
     artifacts: write,
     aql: {
@@ -149,34 +120,44 @@ async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspac
   // A build writes each artifact to a staging folder as it is made; only a build that succeeds
   // puts the folder in place of `out`. A folder it may not replace is refused before compiling.
   const staged = write ? new StagedOutput(out, { inputs }) : undefined;
+  const cache = args.options.get('cache');
+  useKustoCache(args.options.has('no-cache') ? false : typeof cache === 'string' ? cache : undefined);
   try {
     const result = await buildRules(files, targets, options, staged && ((a: Artifact) => staged.writeLater(a)));
+    meter.end();
     return await finishBuild(result, { io, format, out, targets, staged });
   } finally {
+    meter.end();
+    useKustoCache(undefined);
     await staged?.close();
   }
 }
 
-/** Report a check or build; a build that succeeded replaces the output folder with its staging folder. */
+/**
+ * Report a check or build: the diagnostics on stderr, the report (the summary, or the --format
+ * document) on stdout; a build that succeeded replaces the output folder with its staging folder.
+ */
 async function finishBuild(
   result: BuildResult,
-  { io, format, out, targets, staged }: { io: CliIO; format: string; out: string; targets: readonly Target[]; staged?: StagedOutput },
+  { io, format, out, targets, staged }: { io: CliIO; format: ReportFormat; out: string; targets: readonly Target[]; staged?: StagedOutput },
 ): Promise<number> {
   const write = staged !== undefined;
   const perFile = byFile(result);
   const diagnostics = perFile.flatMap((r) => r.diagnostics);
-  if (format === 'sarif') {
-    // Front-end diagnostics are located by the rule file they were found in.
-    io.out(JSON.stringify(sarifLog(perFile.flatMap((r) => r.diagnostics.map((d) => ({ ...d, file: d.file ?? r.file }))), detcVersion()), null, 2));
-  } else if (format === 'json') {
-    io.out(JSON.stringify({ rules: perFile.map((r) => ({ file: r.file, ok: !hasErrors(r.diagnostics) })), diagnostics: diagnostics.map(diagnosticToJson) }, null, 2));
-  } else for (const r of perFile) for (const d of r.diagnostics) io.out(formatDiagnostic(d, r.text, io.color) + '\n');
+  printDiagnostics(perFile, io);
+  const json = () => ({ rules: perFile.map((r) => ({ file: r.file, ok: !hasErrors(r.diagnostics) })), diagnostics: perFile.flatMap(diagnosticsJson) });
+  const report = machineReport(format, perFile, 'check', json);
+  if (report !== undefined) io.out(report);
+  // The summary is the text report; beside a document on stdout it goes to stderr.
+  const say = report === undefined ? io.out : io.err;
   if (!result.ok) {
-    if (format === 'text') io.out(`${summary(write ? 'build failed:' : 'checked', perFile, diagnostics)}${write ? `; nothing was written to ${out}` : ''}`);
+    say(`${summary(write ? 'build failed:' : 'checked', perFile, diagnostics)}${write ? `; nothing was written to ${out}` : ''}`);
     return 1;
   }
   if (!staged) {
-    if (format === 'text') io.out(summary('checked', perFile, diagnostics));
+    say(summary('checked', perFile, diagnostics));
+    const skipped = skippedForAql(result);
+    if (skipped) say(`  ${skipped} not compiled to QRadar AQL (see the warnings): --target kql,js (or targets: in detc.config.yaml) leaves QRadar out; --target aql makes them errors`);
     return 0;
   }
   await staged.settle();
@@ -186,22 +167,26 @@ async function finishBuild(
   } finally {
     release();
   }
-  if (format === 'text') {
-    io.out(`${summary('built', perFile, diagnostics)} for ${targets.join(', ')}: ${result.paths.length} files in ${resolve(out)}`);
-    for (const line of artifactSummary(result, targets)) io.out(`  ${line}`);
-  }
+  say(`${summary('built', perFile, diagnostics)} for ${targets.join(', ')}: ${result.paths.length} files in ${resolve(out)}`);
+  for (const line of artifactSummary(result, targets)) say(`  ${line}`);
   return 0;
 }
 
 /** One line per target: what was written, and how many rules a target skipped. */
 function artifactSummary(result: BuildResult, targets: readonly Target[]): string[] {
   const count = (suffix: string) => result.paths.filter((p) => p.endsWith(suffix)).length;
-  const skipped = result.diagnostics.filter((d) => d.code === 'DTC5003').length;
+  const skipped = skippedForAql(result);
   const lines: string[] = [];
   if (targets.includes('kql')) lines.push(`kql: ${count('.kql')} queries, ${count('.yaml')} Sentinel rule files, ${count('.json') - count('.ariel.json') - count('report.json')} ARM templates (one per rule and ${COMBINED_ARM_TEMPLATE})`);
-  if (targets.includes('aql')) lines.push(`aql: ${count('.aql')} QRadar queries with Ariel API bodies${skipped ? `; ${skipped} rule${skipped === 1 ? '' : 's'} not meant for QRadar (see the warnings)` : ''}`);
-  if (targets.includes('js')) lines.push(`js:  ${count('.mjs')} evaluator modules`);
+  if (targets.includes('aql')) lines.push(`aql: ${count('.aql')} QRadar queries with Ariel API bodies${skipped ? `; ${skipped} not meant for QRadar (see the warnings)` : ''}`);
+  if (targets.includes('js')) lines.push(`js:  ${count('.mjs')} evaluator modules with their type declarations (.d.mts)`);
   return lines;
+}
+
+/** How many rules the AQL backend left out (a warning each): `1 rule`, `2 rules`, or '' for none. */
+function skippedForAql(result: BuildResult): string {
+  const n = result.diagnostics.filter((d) => d.code === 'DTC5003').length;
+  return n ? `${n} rule${n === 1 ? '' : 's'}` : '';
 }
 
 /** Front-end and backend diagnostics, grouped by rule file (backend ones carry their file). */
@@ -220,7 +205,7 @@ function parseTargets(args: ParsedArgs, configTargets: readonly string[] = []): 
   const given = (args.lists.get('target') ?? [...configTargets]).flatMap((t) => t.split(','));
   const aqlNamed = given.includes('aql');
   if (given.length === 0 || given.includes('all')) return { targets: [...TARGETS], aqlNamed };
-  for (const t of given) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${terminalSafe(t)}' (targets: ${TARGETS.join(', ')}, all)`);
+  for (const t of given) if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${t}' (targets: ${TARGETS.join(', ')}, all)`);
   return { targets: [...new Set(given)] as Target[], aqlNamed };
 }
 

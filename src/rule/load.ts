@@ -1,31 +1,16 @@
 /**
- * Reading a rule file with the `yaml` library, positions kept (its `LineCounter` and node ranges),
- * so every later diagnostic can point at the file's line and column, including positions inside
- * the `query` block scalar.
+ * A rule file read through the one YAML reader (yaml.ts), positions kept, so every later
+ * diagnostic can point at the file's line and column, including positions inside the `query`
+ * block scalar.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
+import { readYamlSource, type PathStep, type Span, type YamlSource } from './yaml.js';
 
-/** One node's place in the text, as the `yaml` library reports it. */
-export interface YamlNodeInfo {
-  /** Start, end of the value, end including what trails it on its line. */
-  readonly range: readonly [number, number, number];
-  /** The key's start and end, for a mapping entry's value. */
-  readonly keyRange?: readonly [number, number];
-  /** The scalar's style (PLAIN, QUOTE_DOUBLE, BLOCK_LITERAL, ...) or MAP, SEQ, FLOW_MAP, FLOW_SEQ. */
-  readonly type: string;
-}
+export type { YamlNodeInfo } from './yaml.js';
 
-export interface RuleSource {
-  /** Path as the user gave it. */
-  readonly file: string;
-  readonly text: string;
-  /** The plain JS value of the document. */
+export interface RuleSource extends YamlSource {
+  /** The plain JS value of the document: a mapping. */
   readonly data: unknown;
-  /** The position of the node at a path (keys and sequence indexes), if there is one. */
-  readonly nodeAt: (path: readonly (string | number)[]) => YamlNodeInfo | undefined;
-  /** Line and column (1-based) of an offset in `text`. */
-  readonly linePos: (offset: number) => Position;
 }
 
 export interface LoadResult {
@@ -33,89 +18,19 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Aliased nodes a rule file may expand to: plenty for sharing a list, far too few for an alias bomb. */
-const MAX_ALIAS_COUNT = 100;
-
 export function loadRuleText(file: string, text: string): LoadResult {
-  const lines = new LineCounter();
-  // uniqueKeys: a duplicate key is an error, not a silent overwrite.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
-  const diagnostics: Diagnostic[] = [];
-  for (const e of doc.errors) {
-    const start = lines.linePos(e.pos[0]);
-    diagnostics.push(makeDiagnostic('YamlSyntax', [e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')], { file, start }));
-  }
-  if (diagnostics.length) return { diagnostics };
-  const converted = yamlData(file, doc, lines);
-  if ('diagnostic' in converted) return { diagnostics: [converted.diagnostic] };
-  const data = converted.data;
+  const { source, diagnostics } = readYamlSource(file, text, 'YamlSyntax');
+  if (!source) return { diagnostics };
+  const data = source.value;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [makeDiagnostic('SchemaViolation', ['a rule file must be a YAML mapping (id: ..., name: ..., query: ...)'], { file, start: { line: 1, col: 1 } })] };
   }
-  return { source: { file, text, data, nodeAt: (path) => nodeAt(doc, path), linePos: (o) => lines.linePos(o) }, diagnostics };
-}
-
-/**
- * The document's plain value, aliases expanded up to MAX_ALIAS_COUNT nodes. The library reports an
- * alias without an anchor, and an alias bomb, only while converting (as a ReferenceError): those
- * come back as a diagnostic at the alias. Every YAML file detc reads goes through here.
- */
-export function yamlData(file: string, doc: Document, lines: LineCounter): { data: unknown } | { diagnostic: Diagnostic } {
-  try {
-    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
-  } catch (e) {
-    if (!(e instanceof ReferenceError)) throw e;
-    return { diagnostic: aliasDiagnostic(file, doc, lines) };
-  }
-}
-
-/** Why converting the document failed: the first alias without an anchor before it, or too much aliasing. */
-function aliasDiagnostic(file: string, doc: Document, lines: LineCounter): Diagnostic {
-  let unresolved: { source: string; offset: number } | undefined;
-  let firstAlias: number | undefined;
-  visit(doc, {
-    Alias(_key, alias) {
-      firstAlias ??= alias.range?.[0];
-      if (isAlias(alias) && !alias.resolve(doc)) {
-        unresolved = { source: alias.source, offset: alias.range?.[0] ?? 0 };
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  if (unresolved) {
-    return makeDiagnostic('YamlSyntax', [`alias *${unresolved.source} has no anchor &${unresolved.source} before it (an anchor must be set before its alias; for a literal asterisk, quote the value)`], { file, start: lines.linePos(unresolved.offset) });
-  }
-  return makeDiagnostic('YamlSyntax', [`aliases expand to more than ${MAX_ALIAS_COUNT} nodes; detc refuses such documents (a YAML alias bomb)`], { file, start: firstAlias === undefined ? { line: 1, col: 1 } : lines.linePos(firstAlias) });
-}
-
-/** The node at `path` in the document (mapping keys as their string value, sequence indexes), with its key's range. */
-export function nodeAt(doc: Document, path: readonly (string | number)[]): YamlNodeInfo | undefined {
-  let node = doc.contents as Node | null;
-  let keyRange: readonly [number, number] | undefined;
-  for (const step of path) {
-    keyRange = undefined;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
-      const key = pair?.key as Node | undefined;
-      if (key?.range) keyRange = [key.range[0], key.range[1]];
-      node = (pair?.value as Node | null | undefined) ?? null;
-    } else if (isSeq(node) && typeof step === 'number') node = (node.items[step] as Node | undefined) ?? null;
-    else return undefined;
-  }
-  if (!node?.range) return undefined;
-  const type = isMap(node) ? (node.flow ? 'FLOW_MAP' : 'MAP') : isSeq(node) ? (node.flow ? 'FLOW_SEQ' : 'SEQ') : isScalar(node) ? String(node.type) : 'ALIAS';
-  return { range: [node.range[0], node.range[1], node.range[2]], type, ...(keyRange ? { keyRange } : {}) };
+  return { source: { ...source, data }, diagnostics };
 }
 
 /** Start/end positions of the value at `path` (or of its key), or of its nearest existing parent. */
-export function positionOf(src: RuleSource, path: readonly (string | number)[], key = false): { start: Position; end?: Position } {
-  for (let p = [...path]; ; p = p.slice(0, -1)) {
-    const node = src.nodeAt(p);
-    const range = key && p.length === path.length ? node?.keyRange : node?.range;
-    if (range) return { start: src.linePos(range[0]), end: src.linePos(range[1]) };
-    if (p.length === 0) return { start: { line: 1, col: 1 } };
-  }
+export function positionOf(src: YamlSource, path: readonly PathStep[], key = false): Span {
+  return key ? src.keyAt(path) : src.at(path);
 }
 
 /**

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
-import type { ErrorObject } from 'ajv';
 import { schemaValidator } from '../schema-validators.js';
 import { closest, didYouMean, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { schemaProblems } from './schema-problems.js';
 import type { FactName } from '../diagnostics/codes.js';
 import { describeDuration, parseRuleDuration } from './duration.js';
 import { ENTITY_IDENTIFIERS } from './entities.js';
@@ -79,7 +79,7 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
 
   const validate = schemaValidator('rule');
   const knownKeys = schemaKeys();
-  if (!validate(data)) for (const e of validate.errors ?? []) diagnostics.push(schemaDiagnostic(e, src, data));
+  if (!validate(data)) diagnostics.push(...schemaProblems(validate.errors ?? [], src, { schema: 'rule', fact: 'SchemaViolation', root: 'rule', value: data }));
 
   for (const key of Object.keys(data)) {
     if (!knownKeys.includes(key) && !PASS_THROUGH_KEYS.has(key)) report('UnknownKey', [key, didYouMean(key, knownKeys)], [key], { key: true });
@@ -92,9 +92,9 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
   for (const key of ['queryFrequency', 'queryPeriod'] as const) {
     const v = data[key];
     if (typeof v !== 'string') continue;
+    // Its form is the schema's (a pattern): an unreadable value was reported there.
     const ms = parseRuleDuration(v);
-    if (ms === undefined) report('BadDuration', [key, v], [key]);
-    else if (ms < 5 * 60_000 || ms > 14 * 86_400_000) report('DurationRange', [key, describeDuration(ms)], [key]);
+    if (ms !== undefined && (ms < 5 * 60_000 || ms > 14 * 86_400_000)) report('DurationRange', [key, describeDuration(ms)], [key]);
     durations[key] = ms;
   }
   const freq = durations.queryFrequency;
@@ -109,11 +109,8 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
     }
   }
 
-  // Techniques.
+  // Technique ids: their form is the schema's (a pattern).
   const techniques = Array.isArray(data.relevantTechniques) ? data.relevantTechniques : [];
-  techniques.forEach((t, i) => {
-    if (typeof t === 'string' && !/^T\d{4}(\.\d{3})?$/.test(t)) report('TechniqueFormat', [t], ['relevantTechniques', i]);
-  });
 
   // Entity identifiers valid for their type.
   const mappings = Array.isArray(data.entityMappings) ? data.entityMappings : [];
@@ -176,49 +173,3 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
 const TRIGGER_SHORT: Record<string, TriggerOperator> = {
   gt: 'gt', lt: 'lt', eq: 'eq', ne: 'ne', GreaterThan: 'gt', LessThan: 'lt', Equal: 'eq', NotEqual: 'ne',
 };
-
-/** An ajv error as a diagnostic at the offending YAML node, in words a rule author uses. */
-function schemaDiagnostic(e: ErrorObject, src: RuleSource, data: unknown): Diagnostic {
-  const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
-  const where = path.length ? path.join('.') : 'rule';
-  const value = path.reduce<unknown>((v, k) => (v as Record<string | number, unknown> | undefined)?.[k], data);
-  const p = e.params as Record<string, unknown>;
-  let message: string;
-  let hint: string | undefined;
-  switch (e.keyword) {
-    case 'required':
-      message = `${where} is missing '${String(p.missingProperty)}'`;
-      break;
-    case 'enum': {
-      const allowed = (p.allowedValues as string[]).filter((v) => !/^(scheduled|nrt|Nrt)$/.test(v));
-      message = `${where} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`;
-      const c = typeof value === 'string' ? closest(value, allowed) : undefined;
-      if (c) hint = `did you mean '${c}'?`;
-      break;
-    }
-    case 'pattern':
-      message = path[0] === 'id' ? `id must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), got ${JSON.stringify(value)}`
-        : path[0] === 'version' ? `version must be X.Y.Z, got ${JSON.stringify(value)}`
-        : `${where} ${JSON.stringify(value)} must match ${String(p.pattern)}`;
-      break;
-    case 'type':
-      message = `${where} must be ${p.type === 'array' ? 'a list' : p.type === 'object' ? 'a mapping' : `a ${String(p.type)}`} (got ${value === null || value === undefined ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value})`;
-      break;
-    case 'additionalProperties':
-      message = `${where} has an unknown key '${String(p.additionalProperty)}'`;
-      path.push(String(p.additionalProperty));
-      break;
-    case 'minItems':
-    case 'maxItems':
-    case 'minLength':
-    case 'maxLength':
-    case 'minimum':
-    case 'maximum':
-    case 'maxProperties':
-      message = `${where} ${e.message ?? 'is out of range'}`;
-      break;
-    default:
-      message = `${where} ${e.message ?? 'is invalid'}`;
-  }
-  return makeDiagnostic('SchemaViolation', [message], { file: src.file, ...positionOf(src, path, e.keyword === 'additionalProperties'), hint });
-}

@@ -14,7 +14,7 @@ import { windowAdmission } from '../backends/js/event-time.js';
 import { readEventsFile } from '../backends/js/events.js';
 import { ExternalDataError } from '../backends/js/externaldata.js';
 import { EvaluationLimitError } from '../backends/js/limits.js';
-import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
 import type { QueryIR } from '../ir/types.js';
 import { positionOf } from '../rule/load.js';
@@ -27,6 +27,8 @@ export interface RuleTestResult {
   /** What differed, one line each. */
   readonly failures: string[];
   readonly run?: RuleRun;
+  /** Where the test is written in the rule file (for reports that point at it: SARIF). */
+  readonly at: { readonly file: string; readonly start: Position; readonly end?: Position };
 }
 
 interface TestSpec {
@@ -87,11 +89,11 @@ export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = com
     } catch (e) {
       // A limit reached on the test's events is a failed test with its reason, not a crash.
       if (!(e instanceof EvaluationLimitError || e instanceof ExternalDataError)) throw e;
-      results.push({ name, passed: false, failures: [e.message] });
+      results.push({ name, passed: false, failures: [e.message], at: at(i) });
       return;
     }
     const failures = check(t.expect ?? {}, run);
-    results.push({ name, passed: failures.length === 0, failures, run });
+    results.push({ name, passed: failures.length === 0, failures, run, at: at(i) });
   });
   return { results, diagnostics };
 }

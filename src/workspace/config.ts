@@ -8,12 +8,12 @@
  * Keys that list paths are declared in PATH_LISTS: adding one is an entry there, one in
  * WorkspaceConfig and its property in the schema.
  */
-import type { ErrorObject } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { didYouMean, makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
+import { schemaProblems } from '../rule/schema-problems.js';
 import { schemaValidator } from '../schema-validators.js';
-import { readYamlSource, type PathStep, type YamlSource } from './yaml-source.js';
+import { readYamlSource } from '../rule/yaml.js';
 
 export const CONFIG_FILE_NAMES = ['detc.config.yaml', 'detc.config.yml'] as const;
 
@@ -35,8 +35,6 @@ export interface WorkspaceConfig {
 
 /** Config keys whose values are lists of paths relative to the config file. */
 const PATH_LISTS = ['tables', 'functions', 'watchlists', 'qradarMappings'] as const satisfies readonly (keyof WorkspaceConfig)[];
-/** Every key the schema allows (for "did you mean"). */
-const CONFIG_KEYS: readonly string[] = [...PATH_LISTS, 'targets'];
 
 /** The config file that applies in `cwd`: the nearest one upwards, within the repository. */
 export function findConfigFile(cwd: string): string | undefined {
@@ -64,7 +62,7 @@ export function readConfigFile(file: string): { config?: WorkspaceConfig; diagno
   // An empty file is an empty config.
   const value = source.value ?? {};
   const validate = schemaValidator('detc-config');
-  if (!validate(value)) return { diagnostics: schemaProblems(source, validate.errors ?? []) };
+  if (!validate(value)) return { diagnostics: schemaProblems(validate.errors ?? [], source, { schema: 'detc-config', fact: 'ConfigInvalid', root: 'the config', value }) };
   const data = value as Partial<Record<(typeof PATH_LISTS)[number], string[]>> & { targets?: string[] };
   const base = dirname(file);
   const paths = (key: (typeof PATH_LISTS)[number]): ConfigPath[] =>
@@ -73,41 +71,4 @@ export function readConfigFile(file: string): { config?: WorkspaceConfig; diagno
     file, tables: paths('tables'), functions: paths('functions'), watchlists: paths('watchlists'), qradarMappings: paths('qradarMappings'), targets: data.targets,
   };
   return { config, diagnostics: [] };
-}
-
-/** ajv's errors as diagnostics at the offending node, worded for a person editing the file. */
-function schemaProblems(source: YamlSource, errors: readonly ErrorObject[]): Diagnostic[] {
-  const known = CONFIG_KEYS;
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const e of errors) {
-    const path: PathStep[] = e.instancePath.split('/').slice(1).map((s) => {
-      const step = s.replaceAll('~1', '/').replaceAll('~0', '~');
-      return /^\d+$/.test(step) ? Number(step) : step;
-    });
-    const where = path.length ? path.join('.') : 'the config';
-    let message: string;
-    let position = source.at(path);
-    if (e.keyword === 'additionalProperties') {
-      const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      message = `unknown key '${key}'${didYouMean(key, known)}; the keys are ${known.join(', ')}`;
-      position = source.keyAt([...path, key]);
-    } else if (e.keyword === 'enum') {
-      message = `${where} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}, got ${JSON.stringify(valueAt(source.value, path))}`;
-    } else if (e.keyword === 'type' && path.length === 0) {
-      message = `the config must be a mapping of keys (${known.join(', ')})`;
-    } else if (e.keyword === 'type') {
-      message = `${where} ${e.message ?? 'has the wrong type'}${path.length === 1 ? ' (a list: one "- item" per line)' : ''}`;
-    } else message = `${where} ${e.message ?? 'is not valid'}`;
-    if (seen.has(message)) continue;
-    seen.add(message);
-    out.push(makeDiagnostic('ConfigInvalid', [message], { file: source.file, ...position }));
-  }
-  return out;
-}
-
-function valueAt(value: unknown, path: readonly PathStep[]): unknown {
-  let v = value;
-  for (const step of path) v = (v as Record<string | number, unknown> | undefined)?.[step];
-  return v;
 }

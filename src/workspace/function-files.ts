@@ -19,7 +19,7 @@ import type { Column } from '../ir/types.js';
 import { typeNamed } from '../catalog/catalog.js';
 import { parseQuery } from '../query/parser.js';
 import { columnType, filesOf, type TablePath } from './table-files.js';
-import { readYamlSource, type PathStep, type YamlSource } from './yaml-source.js';
+import { readYamlSource, type PathStep, type YamlSource } from '../rule/yaml.js';
 
 export interface FunctionFilesResult {
   readonly functions: WorkspaceFunction[];

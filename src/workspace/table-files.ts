@@ -16,7 +16,7 @@ import { hasErrors, makeDiagnostic, type Diagnostic, type Position } from '../di
 import type { TableSchema } from '../ir/tables.js';
 import type { Column, ScalarType } from '../ir/types.js';
 import { readCsv } from './csv.js';
-import { readYamlSource, type PathStep, type YamlSource } from './yaml-source.js';
+import { readYamlSource, type PathStep, type YamlSource } from '../rule/yaml.js';
 
 /** A path to read, and where it was named (a config file's entry), for messages about it. */
 export interface TablePath {

@@ -69,7 +69,7 @@ describe('detc run', () => {
     const bad = mkdtempSync(join(tmpdir(), 'detc-'));
     writeFileSync(join(bad, 'r.yaml'), readFileSync(RULE, 'utf8').replace('| where ResultType == 0', '| where ResultTyp == 0'));
     const ruleError = detc(join(bad, 'r.yaml'), '--events', 'examples/aad_noninteractive_signins.ndjson');
-    expect([ruleError.status, ruleError.stdout]).toEqual([1, expect.stringContaining("unknown column 'ResultTyp'")]);
+    expect([ruleError.status, ruleError.stderr]).toEqual([1, expect.stringContaining("unknown column 'ResultTyp'")]);
     const missingFile = detc(RULE, '--events', join(bad, 'none.ndjson'));
     expect([missingFile.status, missingFile.stderr]).toEqual([2, expect.stringContaining('cannot read the events file')]);
     // A file smaller than one segment is read on the main thread; the threads are stopped unused.

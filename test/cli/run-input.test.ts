@@ -211,7 +211,7 @@ describe('detc test: events a rule test cannot place in its window break the tes
     writeFileSync(tested, ruleYaml('AADNonInteractiveUserSignInLogs\n| project TimeGenerated, UserPrincipalName', 'tests:\n  - name: nothing fires\n    now: 2025-03-01T12:00:00\n    events: export.json\n    expect:\n      alerts: 0\n'));
     const io = capture();
     expect(await main(['test', tested], io)).toBe(1);
-    expect(io.stdout).toContain('export.json:1 (element 0): TimeGenerated is missing (there is "timeGenerated": column names are case-sensitive)');
-    expect(io.stdout).toContain('export.json:1 (element 1): TimeGenerated "garbage" is not ISO 8601 text');
+    expect(io.stderr).toContain('export.json:1 (element 0): TimeGenerated is missing (there is "timeGenerated": column names are case-sensitive)');
+    expect(io.stderr).toContain('export.json:1 (element 1): TimeGenerated "garbage" is not ISO 8601 text');
   });
 });

@@ -90,6 +90,6 @@ describe('detc test --format json', () => {
     expect(io.stdout).toContain('1 passed, 1 failed');
     const bad = capture();
     expect(await main(['test', '--no-config', '--format', 'xml', good], bad)).toBe(2);
-    expect(bad.stderr).toContain("--format must be text, json or junit, got 'xml'");
+    expect(bad.stderr).toContain("--format must be text, json, sarif or junit, got 'xml'");
   });
 });

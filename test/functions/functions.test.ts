@@ -222,11 +222,11 @@ describe('targets', () => {
     const refused = capture();
     const sigRule = write('aql/b.yaml', ruleYaml('_Im_Vendor | project Actor'));
     expect(await main(['check', sigRule, '--target', 'aql', '--no-config', '--functions', join(dir, 'functions')], refused)).toBe(1);
-    expect(refused.stdout).toContain('workspace function _Im_Vendor cannot be inlined into AQL');
+    expect(refused.stderr).toContain('workspace function _Im_Vendor cannot be inlined into AQL');
     // Not asked for by name, AQL skips the rule with a warning naming the function.
     const skipped = capture();
     expect(await main(['check', sigRule, '--no-kusto', '--no-config', '--functions', join(dir, 'functions')], skipped), skipped.stdout).toBe(0);
-    expect(skipped.stdout).toContain('warning DTC5003: not compiled to QRadar AQL: workspace function _Im_Vendor cannot be inlined into AQL');
+    expect(skipped.stderr).toContain('warning DTC5003: not compiled to QRadar AQL: workspace function _Im_Vendor cannot be inlined into AQL');
   });
 });
 
@@ -305,6 +305,6 @@ describe('watchlists', () => {
     const rule = write('wl/r.yaml', ruleYaml("_GetWatchlist('HighValueAssets') | project Hostname"));
     const io = capture();
     expect(await main(['check', rule, '--target', 'aql', '--no-config', '--watchlists', join(dir, 'watchlists')], io)).toBe(1);
-    expect(io.stdout).toContain("workspace function _GetWatchlist cannot be inlined into AQL");
+    expect(io.stderr).toContain("workspace function _GetWatchlist cannot be inlined into AQL");
   });
 });

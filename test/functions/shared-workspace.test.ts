@@ -32,14 +32,14 @@ function rule(name: string, query: string, tests: { name: string; events: object
 async function checkBuildTest(file: string, extra: string[] = []): Promise<{ check: string; kql: string; test: string }> {
   const checked = capture();
   const code = await main(['check', file, '--target', 'kql', '--target', 'js', ...WORKSPACE, ...extra], checked);
-  expect(code, checked.stdout).toBe(0);
+  expect(code, checked.stderr).toBe(0);
   const out = join(dir, `out-${file.split('/').pop()}`);
   const built = capture();
-  expect(await main(['build', file, '--target', 'kql', '--out', out, ...WORKSPACE, ...extra], built), built.stdout).toBe(0);
+  expect(await main(['build', file, '--target', 'kql', '--out', out, ...WORKSPACE, ...extra], built), built.stderr).toBe(0);
   const tested = capture();
   const testCode = await main(['test', file, ...WORKSPACE, ...extra], tested);
-  expect(testCode, tested.stdout).toBe(0);
-  return { check: checked.stdout, kql: readFileSync(join(out, 'kql', file.split('/').pop()!.replace('.yaml', '.kql')), 'utf8'), test: tested.stdout };
+  expect(testCode, tested.stdout + tested.stderr).toBe(0);
+  return { check: checked.stderr + checked.stdout, kql: readFileSync(join(out, 'kql', file.split('/').pop()!.replace('.yaml', '.kql')), 'utf8'), test: tested.stdout + tested.stderr };
 }
 
 describe("Sentinel's parsers as workspace functions", () => {

@@ -182,7 +182,7 @@ describe('detc build', () => {
     writeFileSync(join(dir, 'zz_no_aql.yaml'), ruleYaml('SigninLogs | extend Domain = split(UserPrincipalName, "@")[1] | project Domain'));
     const io = capture();
     expect(await main(['build', 'rules', join(dir, 'zz_no_aql.yaml'), '--out', out], io)).toBe(1);
-    expect(io.stdout).toMatch(/zz_no_aql\.yaml:\d+:\d+: error DTC5001/);
+    expect(io.stderr).toMatch(/zz_no_aql\.yaml:\d+:\d+: error DTC5001/);
     expect(io.stdout).toContain(`nothing was written to ${out}`);
     expect(readdirSync(join(out, 'js')).sort()).toEqual(before);
     expect(readdirSync(dir).sort()).toEqual(['dist', 'zz_no_aql.yaml']); // no staging folder left

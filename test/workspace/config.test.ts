@@ -86,9 +86,9 @@ describe('reading detc.config.yaml', () => {
   });
 
   it('wrong values are errors at the value', () => {
-    expect(configProblems('targets: [kql, qradar]\n')).toEqual(['1:16 targets.1 must be one of kql, aql, js, all, got "qradar"']);
-    expect(configProblems('tables: rules/tables\n')).toEqual(['1:9 tables must be array (a list: one "- item" per line)']);
-    expect(configProblems('- tables\n')).toEqual(['1:1 the config must be a mapping of keys (tables, functions, watchlists, qradarMappings, targets)']);
+    expect(configProblems('targets: [kql, qradar]\n')).toEqual(['1:16 targets.1 must be one of kql, aql, js, all (got "qradar")']);
+    expect(configProblems('tables: rules/tables\n')).toEqual(['1:9 tables must be a list (got a string); one "- item" per line']);
+    expect(configProblems('- tables\n')).toEqual(['1:1 the config must be a mapping (got a list); the keys are tables, functions, watchlists, qradarMappings, targets']);
   });
 });
 
@@ -117,13 +117,13 @@ describe('the command line in a project with detc.config.yaml', () => {
   it('--tables adds to the config\'s tables; --no-config ignores the config', () => {
     const without = detc(dir, 'check', 'rules/both.yaml', '--no-kusto');
     expect(without.status).toBe(1);
-    expect(without.stdout).toContain("unknown table 'Contoso_CL'");
+    expect(without.stderr).toContain("unknown table 'Contoso_CL'");
     const added = detc(dir, 'check', 'rules/both.yaml', '--no-kusto', '--tables', join(FIXTURES, 'Contoso_CL.json'));
     expect(added.stdout).toContain('1 ok, 0 with errors');
     expect(added.status).toBe(0);
     const ignored = detc(dir, 'check', 'rules/myapp.yaml', '--no-kusto', '--no-config', '--target', 'kql');
     expect(ignored.status).toBe(1);
-    expect(ignored.stdout).toContain("unknown table 'MyApp_CL'");
+    expect(ignored.stderr).toContain("unknown table 'MyApp_CL'");
   });
 
   it("the config's qradarMappings are used, relative to the config file", () => {
@@ -135,7 +135,7 @@ describe('the command line in a project with detc.config.yaml', () => {
     expect(withMapping.stdout + withMapping.stderr).toContain('1 ok, 0 with errors');
     const without = detc(join(p, 'rules'), 'check', 'heartbeat.yaml', '--no-config', '--target', 'aql');
     expect(without.status).toBe(1);
-    expect(without.stdout).toContain('table Heartbeat has no QRadar mapping');
+    expect(without.stderr).toContain('table Heartbeat has no QRadar mapping');
   });
 
   it("the config's functions and watchlists are used, relative to the config file; --functions/--watchlists add more", () => {
@@ -153,7 +153,7 @@ describe('the command line in a project with detc.config.yaml', () => {
     const ran = detc(join(p, 'rules'), 'run', 'ssh.yaml', '--events', join(p, 'events.ndjson'), '--format', 'ndjson');
     expect([ran.status, ran.stdout.trim().split('\n').map((l) => JSON.parse(l).rows)]).toEqual([0, [[{ Computer: 'web1' }]]]);
     const without = detc(join(p, 'rules'), 'check', 'ssh.yaml', '--no-kusto', '--no-config', '--target', 'kql');
-    expect(without.stdout).toContain("unknown table 'FailedSsh'");
+    expect(without.stderr).toContain("unknown table 'FailedSsh'");
     const added = detc(join(p, 'rules'), 'check', 'ssh.yaml', '--no-kusto', '--no-config', '--target', 'kql', '--functions', join(p, 'parsers'), '--watchlists', join(p, 'watchlists'));
     expect(added.stdout).toContain('1 ok, 0 with errors');
   });

@@ -166,7 +166,7 @@ describe('--tables on the command line', () => {
     const rule = write('myapp.yaml', ruleYaml('MyApp_CL\n| where Success_b == false\n| summarize Failures = count() by UserName_s', tests));
     const unknown = capture();
     expect(await main(['check', rule, '--target', 'kql', '--no-config'], unknown)).toBe(1);
-    expect(unknown.stdout).toContain("unknown table 'MyApp_CL'");
+    expect(unknown.stderr).toContain("unknown table 'MyApp_CL'");
     for (const path of [join(FIXTURES, 'MyApp_CL.csv'), FIXTURES]) {
       const io = capture();
       expect(await main(['check', rule, '--target', 'kql', '--tables', path, '--no-config'], io), io.stdout + io.stderr).toBe(0);

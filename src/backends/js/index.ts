@@ -5,6 +5,7 @@
  */
 import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { alertSpec } from './alerts.js';
+import { declarationPath, moduleDeclaration } from './declaration.js';
 import { jsonLiteral } from './json-literal.js';
 import { portableIr } from '../../ir/portable.js';
 
@@ -52,7 +53,7 @@ export function standaloneModule(r: CompiledRule): string {
 export function createJsBackend(artifacts = true): Backend {
   const none: BackendOutput = { artifacts: [], diagnostics: [] };
   return {
-    rule: (r) => (artifacts ? { artifacts: [{ path: `js/${r.stem}.mjs`, content: standaloneModule(r) }], diagnostics: [] } : none),
+    rule: (r) => (artifacts ? { artifacts: [{ path: `js/${r.stem}.mjs`, content: standaloneModule(r) }, { path: declarationPath(r.stem), content: moduleDeclaration(r) }], diagnostics: [] } : none),
     finish: () => none,
   };
 }
