@@ -1115,12 +1115,18 @@ class Binder {
     }
     if (!multi && this.rejectTuple(item)) return undefined;
     if (multi) {
-      if (item.tuple && item.tuple.length !== args.length) {
-        this.report('TypeMismatch', [`${entry.name} here outputs ${args.length} columns but ${item.tuple.length} names are given`], item.span);
+      const given = entry.outputsOf?.(deriveName(args[0]!), args[0]!.type, args.map((x) => (x.kind === 'literal' ? x.value : undefined)));
+      if (typeof given === 'string') {
+        this.report('TypeMismatch', [given], e.span);
         return undefined;
       }
-      const outputs = args.map((x, i) => ({
-        name: item.tuple?.[i]?.name ?? (i === 0 && item.name !== undefined ? item.name : names.unique(deriveName(x) ?? names.nextColumn(), false)),
+      const columns = given ?? args.map((x) => ({ name: deriveName(x), type: x.type }));
+      if (item.tuple && item.tuple.length !== columns.length) {
+        this.report('TypeMismatch', [`${entry.name} here outputs ${columns.length} columns but ${item.tuple.length} names are given`], item.span);
+        return undefined;
+      }
+      const outputs = columns.map((x, i) => ({
+        name: item.tuple?.[i]?.name ?? (i === 0 && item.name !== undefined ? item.name : names.unique(x.name ?? names.nextColumn(), false)),
         type: x.type,
       }));
       outputs.forEach((o) => names.take(o.name));
@@ -1268,6 +1274,11 @@ class Binder {
     if (entry.name === 'column_ifexists' || entry.name === 'columnifexists') return this.columnIfExists(e, entry.name, row);
     if (entry.name === 'typeof') return this.typeOf(e);
     if (entry.name === 'toscalar') return this.toScalar(e, row);
+    // The row's _TimeReceived (a standard column) stands for the hidden ingestion time (catalog: ingestion_time).
+    if (entry.name === 'ingestion_time') {
+      const received = row.find((c) => c.name === '_TimeReceived' && c.type === 'datetime');
+      return this.typed('ingestion_time', [received ? col(received, e.span) : { kind: 'literal', type: 'datetime', value: null, span: e.span }], e.span);
+    }
     const args = this.scalarArgs(e, row);
     if (!args) return undefined;
     if (e.name === 'datetime_diff' && !(args[0]!.kind === 'literal' && typeof args[0]!.value === 'string')) {
@@ -1633,6 +1644,7 @@ export function deriveName(e: ScalarExpr): string | undefined {
     }
     case 'call': {
       const entry = lookup(e.fn);
+      if (entry?.kind === 'scalar' && entry.columnName) return entry.columnName;
       return entry?.kind === 'scalar' && entry.passesName && e.args[0] ? deriveName(e.args[0]) : undefined;
     }
     default:

@@ -342,6 +342,8 @@ function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
   if (WINDOW_FUNCTIONS.has(e.fn)) return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
   // typeof(T) has no arguments in the IR: its type is the T written.
   if (e.fn === 'typeof') return [`typeof(${e.type})`, PREC_ATOM];
+  // ingestion_time()'s argument is the binder's (the column that stands for it in the evaluator).
+  if (e.fn === 'ingestion_time') return ['ingestion_time()', PREC_ATOM];
   // An aggregate inside a summarize item's value (written back by summarizeValueItems).
   if (lookup(e.fn)?.kind === 'aggregate') return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
   const entry = scalarEntry(e.fn);
@@ -379,11 +381,14 @@ function literal(type: string, v: unknown): string {
     case 'string':
       return kqlString(String(v));
     case 'long':
-    case 'int':
       return String(v);
+    // A bare number is a long in KQL: an int keeps its type through int(...).
+    case 'int':
+      return `int(${String(v)})`;
     case 'real':
-    case 'decimal':
       return kqlReal(v as number);
+    case 'decimal':
+      return `decimal(${kqlReal(v as number)})`;
     case 'bool':
       return v ? 'true' : 'false';
     case 'timespan':
