@@ -3,6 +3,7 @@
  * Semantics references: KQL-SEMANTICS (cited) and docs/SEMANTICS.md.
  */
 import { CsvProblem, csvRecords } from '../semantics/csv.js';
+import { xxhash64 } from '../semantics/hash.js';
 import { createHash } from 'node:crypto';
 import { isNumeric, type ScalarType } from '../ir/types.js';
 import { kqlCompare, kqlEquals, kqlNotEquals } from '../semantics/compare.js';
@@ -573,6 +574,22 @@ const sameNumeric = (name: string): TypeRule => ([t]) => (isNumeric(t!) ? (t ===
 
 const sumType: TypeRule = ([t]) => (t === 'int' || t === 'long' ? 'long' : t === 'timespan' ? 'timespan' : isNumeric(t!) || t === 'dynamic' ? 'real' : fail(`sum needs a number, got ${t}`));
 
+/** Numeric types from narrowest to widest: arguments of mixed numeric types give the widest. */
+const NUMERIC_WIDTH: readonly ScalarType[] = ['int', 'long', 'real', 'decimal'];
+
+/**
+ * coalesce's type, as Kusto.Language gives it: the arguments' common type; numbers of different
+ * types widen (int and long: long; with real: real; with decimal: decimal). Any other mix is an
+ * error there (KS232, or KS141 when one argument is dynamic).
+ */
+const coalesceType: TypeRule = (args) => {
+  if (args.every((t) => t === args[0])) return args[0]!;
+  if (args.every(isNumeric)) return NUMERIC_WIDTH[Math.max(...args.map((t) => NUMERIC_WIDTH.indexOf(t)))]!;
+  const types = [...new Set(args)].join(', ');
+  if (args.includes('dynamic')) return fail(`coalesce arguments have different types: ${types}; Kusto needs them all dynamic here: convert the others with todynamic(...), or the dynamic ones with tostring(...) or another to* function`);
+  return fail(`coalesce arguments have different types: ${types}; Kusto finds no common type: convert them to one (tostring(...), tolong(...), ...)`);
+};
+
 const ENTRIES: CatalogEntry[] = [
   // Logic (short-circuit, null rules of KQL)
   scalar({ name: 'and', arity: [2, 2], type: returns('bool'), kql: { infix: 'and' }, lazy: true, doc: 'logical and (false and null = false)', js: () => (a, b) => (a === false || b === false ? false : a === true && b === true ? true : null) }),
@@ -678,6 +695,22 @@ const ENTRIES: CatalogEntry[] = [
     type: ([t, o]) => (t === 'datetime' && (o === undefined || isNumeric(o)) ? 'datetime' : fail(`startof${period} needs a datetime and an optional whole number of ${period}s`)),
     js: () => (v, offset) => startOf(period, toDatetime(v), offset === undefined ? 0 : toLong(offset)),
   })),
+  // endof*: the last moment of the period, the next period's start less one millisecond (the
+  // smallest step of detc's datetimes; Kusto's is one 100 ns tick: see docs/SEMANTICS.md).
+  ...(['day', 'week', 'month', 'year'] as const).map((period) => scalar({
+    name: `endof${period}`, arity: [1, 2], kql: { call: `endof${period}` },
+    doc: `end of the ${period} (UTC, to the millisecond${period === 'week' ? ', weeks end on Saturday' : ''}), optionally offset by whole ${period}s`,
+    type: ([t, o]) => (t === 'datetime' && (o === undefined || isNumeric(o)) ? 'datetime' : fail(`endof${period} needs a datetime and an optional whole number of ${period}s`)),
+    js: () => (v, offset) => {
+      const next = startOf(period, toDatetime(v), offset === undefined ? 1 : (toLong(offset) ?? Number.NaN) + 1);
+      return next === null || Number.isNaN(next) ? null : next - 1;
+    },
+  })),
+  // The binder passes the row's _TimeReceived (or a null datetime) as the argument.
+  scalar({
+    name: 'ingestion_time', arity: [0, 0], type: returns('datetime'), kql: { call: 'ingestion_time' }, columnName: '$IngestionTime',
+    doc: "when the record was ingested: the event's _TimeReceived in the evaluator (null without one)", js: () => (received) => received ?? null,
+  }),
   scalar({ name: 'datetime_part', arity: [2, 2], type: returns('int'), kql: { call: 'datetime_part' }, doc: 'a part of a datetime (year ... nanosecond, week_of_year as ISO 8601)', js: () => (p, v) => datetimePart(text(p), toDatetime(v)) }),
   scalar({ name: 'datetime_add', arity: [3, 3], type: returns('datetime'), kql: { call: 'datetime_add' }, doc: 'a datetime plus a number of calendar units', js: () => (p, n, v) => datetimeAdd(text(p), toLong(n), toDatetime(v)) }),
   scalar({
@@ -831,6 +864,17 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'base64_decode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_decode_tostring' }, doc: 'base64 to UTF-8 text (null when not base64 or not UTF-8)', js: () => (v) => decodeBase64Text(text(v)) }),
   scalar({ name: 'hash_sha256', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha256' }, doc: 'SHA-256 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha256').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   scalar({ name: 'hash_md5', arity: [1, 1], type: returns('string'), kql: { call: 'hash_md5' }, doc: 'MD5 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('md5').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
+  scalar({ name: 'hash_sha1', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha1' }, doc: 'SHA-1 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha1').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
+  ...['hash', 'hash_xxhash64'].map((name) => scalar({
+    name, arity: [1, 2], kql: { call: name }, doc: 'XXH64 of a string (UTF-8) or datetime (ticks), optionally modulo a number (beyond 2^53 the nearest double: detc holds longs as doubles)',
+    type: ([t, m]) => ((t === 'string' || t === 'datetime') && (m === undefined || m === 'int' || m === 'long') ? 'long'
+      : fail(`${name}() of ${t}${m && m !== 'int' && m !== 'long' ? ` with a ${m} modulo` : ''}: detc knows the bytes Kusto hashes for strings and datetimes only (the documented examples); hash tostring(...) of the value, with a whole-number modulo`)),
+    js: (site) => (v, m) => {
+      const mod = m === undefined ? undefined : toLong(m);
+      if (v === null || v === undefined || mod === null || (mod !== undefined && mod <= 0)) return null;
+      return xxhash64(v as string | number, site.types[0] as 'string' | 'datetime', mod);
+    },
+  })),
   scalar({ name: 'parse_url', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_url' }, doc: 'the parts of an absolute URL', js: () => (v) => URL.parseUrl(text(v)) }),
   scalar({ name: 'parse_urlquery', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_urlquery' }, doc: 'the parameters of a URL query', js: () => (v) => URL.parseUrlQuery(text(v)) }),
   scalar({ name: 'parse_path', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_path' }, doc: 'the parts of a file path', js: () => (v) => URL.parsePath(text(v)) }),
@@ -868,7 +912,7 @@ const ENTRIES: CatalogEntry[] = [
   }),
   scalar({
     name: 'coalesce', arity: [1, 64], kql: { call: 'coalesce' }, doc: 'first non-null (non-empty for strings) argument',
-    type: (args) => (args.every((t) => t === args[0]) ? args[0]! : fail(`coalesce arguments have different types: ${[...new Set(args)].join(', ')}`)),
+    type: coalesceType,
     js: () => (...args) => args.find((a) => a !== null && a !== undefined && a !== '') ?? (typeof args[0] === 'string' ? '' : null),
   }),
 
@@ -1063,8 +1107,66 @@ const ENTRIES: CatalogEntry[] = [
     name: 'any', arity: [1, 1], type: ([t]) => t!, kql: { call: 'any' }, columnPrefix: 'any', namedByArg: true, doc: 'deprecated form of take_any (one argument)',
     js: () => () => { const best = argBest(0)(); return { add: best.add, result: () => (best.result() as Value[])[0] ?? null }; },
   }),
+  percentileAggregate('percentile'),
+  percentileAggregate('percentiles'),
+  aggregate({
+    name: 'percentiles_array', arity: [2, 64], kql: { call: 'percentiles_array' }, columnPrefix: 'percentiles', namedByArg: true, doc: 'nearest-rank percentiles as an array (exact; Kusto estimates)',
+    type: ([t, ...ps]) => (isRankable(t!) && ps.every((p) => isNumeric(p) || p === 'dynamic') ? 'dynamic' : fail(`percentiles_array needs numbers, datetimes or timespans and numeric percentiles, got ${t}`)),
+    js: (site) => {
+      const asked = flatten(site.consts.slice(1).map((c) => dynamicArg(c ?? null))).map((p) => toNumber(p));
+      const type = site.types[0];
+      return () => new RankAccumulator((sorted) => asked.map((p) => dynamicElement(nearestRank(sorted, p), type)));
+    },
+  }),
   aggregate({ name: 'take_any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'take_any' }, columnPrefix: '', namedByArg: true, doc: 'an arbitrary row\'s values (first non-empty)', js: () => argBest(0), multiOutput: true }),
 ];
+
+const isRankable = (t: ScalarType) => isNumeric(t) || t === 'datetime' || t === 'timespan';
+
+/**
+ * The nearest-rank percentile p (0..100) of ascending values: the value at rank ceil(p/100 * n),
+ * the smallest for p = 0 (https://learn.microsoft.com/kusto/query/percentiles-aggregation-function:
+ * Kusto estimates this value with T-Digest; detc computes it exactly). Null when there are none.
+ */
+function nearestRank(sorted: readonly number[], p: number | null): number | null {
+  if (sorted.length === 0 || p === null || !(p >= 0 && p <= 100)) return null;
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
+}
+
+/** Keeps the non-null values; the result is `finish` of them in ascending order. */
+class RankAccumulator implements Accumulator {
+  private readonly values: number[] = [];
+  constructor(private readonly finish: (sorted: number[]) => Value) {}
+  add(v?: Value): void {
+    const n = typeof v === 'number' ? v : toNumber(v);
+    if (n !== null && !Number.isNaN(n)) this.values.push(n);
+  }
+  result(): Value {
+    return this.finish(this.values.sort((a, b) => a - b));
+  }
+}
+
+/**
+ * percentile(x, p) and percentiles(x, p1, p2, ...): one column per percentile, named
+ * percentile_<x>_<p> (a decimal point as `_`), of x's type (int as long), as Kusto.Language names
+ * and types them. The percentiles must be constants.
+ */
+function percentileAggregate(name: 'percentile' | 'percentiles'): AggregateEntry {
+  return aggregate({
+    name, arity: name === 'percentile' ? [2, 2] : [2, 64], kql: { call: name }, columnPrefix: 'percentile', namedByArg: true, multiOutput: true,
+    doc: `nearest-rank percentile${name === 'percentiles' ? 's, one column each' : ''} (exact; Kusto estimates with T-Digest)`,
+    type: ([t, ...ps]) => (isRankable(t!) && ps.every(isNumeric) ? (t === 'int' ? 'long' : t!) : fail(`${name} needs a number, datetime or timespan and numeric percentiles, got ${[t, ...ps].join(', ')}`)),
+    outputsOf: (of, type, consts) => {
+      const ps = consts.slice(1);
+      if (ps.some((p) => typeof p !== 'number')) return `${name}'s percentiles must be constant numbers (50, 95, 99.5)`;
+      return ps.map((p) => ({ name: `percentile_${of ?? ''}_${String(p).replace('.', '_')}`, type: type === 'int' ? 'long' : type }));
+    },
+    js: (site) => {
+      const asked = site.consts.slice(1).map((p) => toNumber(p ?? null));
+      return () => new RankAccumulator((sorted) => asked.map((p) => nearestRank(sorted, p)));
+    },
+  });
+}
 
 /**
  * Accumulator for arg_max (sign 1), arg_min (-1) and take_any (0): add(key, ...values); the

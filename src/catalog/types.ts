@@ -46,6 +46,8 @@ export interface ScalarEntry extends EntryBase {
   readonly kql: { readonly call: string } | { readonly infix: string } | { readonly prefix: string } | { readonly list: string };
   /** The output column takes its first argument's name (bin, tostring, ...). */
   readonly passesName?: boolean;
+  /** The output column's name when the query gives none (ingestion_time(): `$IngestionTime`, as Kusto names it). */
+  readonly columnName?: string;
   /** JS semantics, specialised for a call site. */
   readonly js: (site: CallSite) => Impl;
   /** Arguments evaluated lazily by the backend (and/or/iff/case short-circuit). */
@@ -67,6 +69,12 @@ export interface AggregateEntry extends EntryBase {
   readonly js: (site: CallSite) => () => Accumulator;
   /** arg_max, arg_min, take_any: `*` or several arguments, one output column each (the accumulator's result is their array). */
   readonly multiOutput?: true;
+  /**
+   * Output columns that are not one per argument (percentiles: one per percentile asked), from the
+   * first argument's name and type and the constant values of the arguments; an error text when
+   * the arguments do not allow them. The accumulator's result is their array.
+   */
+  readonly outputsOf?: (name: string | undefined, type: ScalarType, consts: readonly (Value | undefined)[]) => readonly { name: string; type: ScalarType }[] | string;
   /**
    * Set when the aggregate (without predicate) is a view of the distinct non-empty values of its
    * first argument, in first-seen order: their number (dcount) or the first `limit` of them

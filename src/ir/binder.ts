@@ -19,6 +19,7 @@ import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
 import { WINDOW_FUNCTIONS } from './window.js';
+import { aggregateCalls, hiddenPrefix, namesOutsideAggregates, replaceAggregateCalls, withoutParens, type IsAggregateCall } from './aggregate-values.js';
 import type {
   Aggregate, Column, JoinKind, Let, NamedExpr, ParseItem, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, TopNestedLevel, UnionLeg, UnionSource,
 } from './types.js';
@@ -79,6 +80,8 @@ class Binder {
   /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
   private serializedInput = false;
   private windowAllowed = false;
+  /** An operator bound with the one that follows it in the IR (a summarize's aggregate values). */
+  private readonly followUps = new WeakMap<OpWithoutSchema, OpWithoutSchema>();
 
   constructor(private readonly tables: TableCatalog, private readonly text: string, private readonly scope: FunctionScope) {}
 
@@ -231,6 +234,11 @@ class Binder {
       }
       schema = outputSchema(bound, schema);
       ops.push({ ...bound, schema } as TabularOp);
+      const followUp = this.followUps.get(bound);
+      if (followUp) {
+        schema = outputSchema(followUp, schema);
+        ops.push({ ...followUp, schema } as TabularOp);
+      }
       if (bound.op === 'join' && bound.lookup) {
         // lookup does not repeat the right side's key columns: a project-away of them follows.
         const rightKeys = bound.keys.map((k) => bound.rightNames[bound.right.schema.findIndex((c) => c.name === k.right)]!);
@@ -340,7 +348,7 @@ class Binder {
         return { op: 'project-rename', renames, span };
       }
       case 'summarize':
-        return this.summarize(op, input);
+        return this.summarize(op, input, true);
       case 'sort': {
         const keys = this.sortKeys(op.keys, input);
         return keys && { op: 'sort', keys, span };
@@ -1001,7 +1009,8 @@ class Binder {
     return out;
   }
 
-  private summarize(op: Extract<A.TabularOp, { op: 'summarize' }>, input: Schema): OpWithoutSchema | undefined {
+  /** `allowValues`: items may compute on aggregates (`X = 100 * count()`; see aggregate-values.ts). */
+  private summarize(op: Extract<A.TabularOp, { op: 'summarize' }>, input: Schema, allowValues = false): OpWithoutSchema | undefined {
     const names = new Namer([]);
     const by: NamedExpr[] = [];
     for (const item of op.by) {
@@ -1016,13 +1025,78 @@ class Binder {
       names.take(name);
       by.push({ name, expr: e, explicitName: item.name !== undefined });
     }
+    const isAggregate = (c: A.CallExpr) => !this.scope.localFunctions.has(c.name) && lookup(c.name)?.kind === 'aggregate';
+    const isValue = (item: A.Assignment) => {
+      const e = withoutParens(item.expr);
+      return !(e.kind === 'call' && isAggregate(e)) && aggregateCalls(e, isAggregate).length > 0;
+    };
+    if (allowValues && op.aggregates.some(isValue)) return this.summarizeValues(op, input, by, names, isAggregate);
     const aggregates: Aggregate[] = [];
     for (const item of op.aggregates) {
-      const a = this.aggregate(item, input, by, names);
+      const a = this.aggregate({ ...item, expr: withoutParens(item.expr) }, input, by, names);
       if (!a) return undefined;
       aggregates.push(a);
     }
     return { op: 'summarize', aggregates, by, span: op.span };
+  }
+
+  /**
+   * A summarize with items that compute on aggregates: their aggregates become hidden columns of
+   * the summarize, and a project (marked ofSummarize, appended by tabularFrom) computes the items.
+   */
+  private summarizeValues(op: Extract<A.TabularOp, { op: 'summarize' }>, input: Schema, by: NamedExpr[], names: Namer, isAggregate: IsAggregateCall): OpWithoutSchema | undefined {
+    const written = op.aggregates.flatMap((i) => [i.name ?? '', ...(i.tuple ?? []).map((t) => t.name)]);
+    const prefix = hiddenPrefix([...input.map((c) => c.name), ...by.map((b) => b.name), ...written]);
+    const aggregates: Aggregate[] = [];
+    const columns: NamedExpr[] = by.map((b) => ({ name: b.name, expr: { kind: 'column', name: b.name, type: b.expr.type, span: b.expr.span }, explicitName: false }));
+    // Hidden column -> the name Kusto gives the aggregate (`tostring(count())` is named count_).
+    const defaultNames = new Map<string, string | undefined>();
+    for (const item of op.aggregates) {
+      const e = withoutParens(item.expr);
+      const plain = e.kind === 'call' && isAggregate(e);
+      if (plain || aggregateCalls(e, isAggregate).length === 0) {
+        const a = this.aggregate({ ...item, expr: e }, input, by, names);
+        if (!a) return undefined;
+        aggregates.push(a);
+        for (const o of a.outputs) columns.push({ name: o.name, expr: { kind: 'column', name: o.name, type: o.type, span: a.span }, explicitName: false });
+        continue;
+      }
+      if (this.rejectTuple(item)) return undefined;
+      const bare = namesOutsideAggregates(e, isAggregate).find((n) => input.some((c) => c.name === n.name));
+      if (bare) {
+        this.report('NotAnAggregate', [bare.name], bare.span, `a column is read inside summarize through an aggregate (take_any(${bare.name}), max(${bare.name}), ...) or grouped with by`);
+        return undefined;
+      }
+      const hidden: Column[] = [];
+      let failed = false;
+      const rewritten = replaceAggregateCalls(e, isAggregate, (call) => {
+        const name = `${prefix}${aggregates.length}`;
+        const a = failed ? undefined : this.aggregate({ name, expr: call, span: call.span }, input, by, new Namer([]));
+        if (a && a.outputs.length > 1) this.report('TypeMismatch', [`${call.name} has several output columns and cannot be used inside an expression; give it its own summarize item`], call.span);
+        if (!a || a.outputs.length > 1) {
+          failed = true;
+          return call;
+        }
+        aggregates.push(a);
+        hidden.push(a.outputs[0]!);
+        defaultNames.set(name, aggregateName(lookup(call.name) as AggregateEntry, a.args));
+        return { kind: 'name', name, span: call.span };
+      });
+      if (failed) return undefined;
+      const value = this.expr(rewritten, hidden);
+      if (!value) return undefined;
+      const valueName = (x: ScalarExpr): string | undefined => {
+        if (x.kind === 'column') return defaultNames.get(x.name);
+        const entry = x.kind === 'call' ? lookup(x.fn) : undefined;
+        return x.kind === 'call' && entry?.kind === 'scalar' && entry.passesName && x.args[0] ? valueName(x.args[0]) : undefined;
+      };
+      const name = item.name ?? names.unique(valueName(value) ?? names.nextColumn(), false);
+      names.take(name);
+      columns.push({ name, expr: value, explicitName: item.name !== undefined });
+    }
+    const summarize: OpWithoutSchema = { op: 'summarize', aggregates, by, span: op.span };
+    this.followUps.set(summarize, { op: 'project', columns, ofSummarize: true, span: op.span });
+    return summarize;
   }
 
   private aggregate(item: A.Assignment, input: Schema, by: readonly NamedExpr[], names: Namer): Aggregate | undefined {
@@ -1068,12 +1142,18 @@ class Binder {
     }
     if (!multi && this.rejectTuple(item)) return undefined;
     if (multi) {
-      if (item.tuple && item.tuple.length !== args.length) {
-        this.report('TypeMismatch', [`${entry.name} here outputs ${args.length} columns but ${item.tuple.length} names are given`], item.span);
+      const given = entry.outputsOf?.(deriveName(args[0]!), args[0]!.type, args.map((x) => (x.kind === 'literal' ? x.value : undefined)));
+      if (typeof given === 'string') {
+        this.report('TypeMismatch', [given], e.span);
         return undefined;
       }
-      const outputs = args.map((x, i) => ({
-        name: item.tuple?.[i]?.name ?? (i === 0 && item.name !== undefined ? item.name : names.unique(deriveName(x) ?? names.nextColumn(), false)),
+      const columns = given ?? args.map((x) => ({ name: deriveName(x), type: x.type }));
+      if (item.tuple && item.tuple.length !== columns.length) {
+        this.report('TypeMismatch', [`${entry.name} here outputs ${columns.length} columns but ${item.tuple.length} names are given`], item.span);
+        return undefined;
+      }
+      const outputs = columns.map((x, i) => ({
+        name: item.tuple?.[i]?.name ?? (i === 0 && item.name !== undefined ? item.name : names.unique(x.name ?? names.nextColumn(), false)),
         type: x.type,
       }));
       outputs.forEach((o) => names.take(o.name));
@@ -1221,6 +1301,11 @@ class Binder {
     if (entry.name === 'column_ifexists' || entry.name === 'columnifexists') return this.columnIfExists(e, entry.name, row);
     if (entry.name === 'typeof') return this.typeOf(e);
     if (entry.name === 'toscalar') return this.toScalar(e, row);
+    // The row's _TimeReceived (a standard column) stands for the hidden ingestion time (catalog: ingestion_time).
+    if (entry.name === 'ingestion_time') {
+      const received = row.find((c) => c.name === '_TimeReceived' && c.type === 'datetime');
+      return this.typed('ingestion_time', [received ? col(received, e.span) : { kind: 'literal', type: 'datetime', value: null, span: e.span }], e.span);
+    }
     const args = this.scalarArgs(e, row);
     if (!args) return undefined;
     if (e.name === 'datetime_diff' && !(args[0]!.kind === 'literal' && typeof args[0]!.value === 'string')) {
@@ -1603,6 +1688,7 @@ export function deriveName(e: ScalarExpr): string | undefined {
     }
     case 'call': {
       const entry = lookup(e.fn);
+      if (entry?.kind === 'scalar' && entry.columnName) return entry.columnName;
       return entry?.kind === 'scalar' && entry.passesName && e.args[0] ? deriveName(e.args[0]) : undefined;
     }
     default:

@@ -78,7 +78,11 @@ export type TabularOp =
   | (OpBase & { readonly op: 'extend'; readonly columns: readonly NamedExpr[] })
   /** `serialize [Name = expr, ...]` (issue 27): rows keep their order; columns as extend's. */
   | (OpBase & { readonly op: 'serialize'; readonly columns: readonly NamedExpr[] })
-  | (OpBase & { readonly op: 'project'; readonly columns: readonly NamedExpr[] })
+  /**
+   * `ofSummarize`: made by the binder right after a summarize whose items compute on aggregates
+   * (`X = 100 * count()`), from its hidden aggregate columns; the KQL output writes the two as one.
+   */
+  | (OpBase & { readonly op: 'project'; readonly columns: readonly NamedExpr[]; readonly ofSummarize?: true })
   | (OpBase & { readonly op: 'project-away'; readonly names: readonly string[] })
   | (OpBase & { readonly op: 'project-keep'; readonly names: readonly string[] })
   | (OpBase & { readonly op: 'project-reorder'; readonly names: readonly string[] })

@@ -16,7 +16,7 @@ const options = {
 };
 
 /** Rules (of 158) that get through each stage; parser bodies (of 242) that bind. */
-const FLOORS = { load: 150, parse: 147, bind: 136, KQL: 136, AQL: 136, JS: 136 };
+const FLOORS = { load: 150, parse: 147, bind: 140, KQL: 140, AQL: 140, JS: 140 };
 const PARSER_FLOOR = 149;
 
 describe('corpus coverage', () => {

@@ -85,3 +85,23 @@ describe('fast evaluator vs reference interpreter (property)', () => {
     expect(runsWithRows).toBeGreaterThan(30);
   });
 });
+
+describe('the reference semantics are its own, from the documentation', () => {
+  it('the reference imports nothing from the catalog', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const file of ['reference.ts', 'reference-values.ts']) expect(readFileSync(new URL(file, import.meta.url), 'utf8')).not.toMatch(/^import .*catalog/m);
+  });
+
+  it('documented values: has terms, between ends, three-valued logic, in~, make_set order and limit', async () => {
+    const { aggregateFunction, scalarFunction } = await import('./reference-values.js');
+    const f = (fn: string, ...args: unknown[]) => scalarFunction(fn, [], NOW)(...args);
+    // https://learn.microsoft.com/kusto/query/has-operator: whole terms, case-insensitive.
+    expect([f('has', 'curl/8.4.0', 'CURL/'), f('has', 'libcurl/7', 'curl/'), f('has', 'North America', 'amer')]).toEqual([true, false, false]);
+    // https://learn.microsoft.com/kusto/query/between-operator: both ends included.
+    expect([f('between', 0, 0, 10), f('between', 10, 0, 10), f('between', 11, 0, 10), f('between', null, 0, 10)]).toEqual([true, true, false, null]);
+    // https://learn.microsoft.com/kusto/query/logical-operators: false and null is false, true or null is true.
+    expect([f('and', false, null), f('and', true, null), f('or', true, null), f('or', false, null)]).toEqual([false, null, true, null]);
+    expect([f('in~', 'ABC', ['x', 'abc']), f('!in~', 'ABC', ['abc']), f('in', 'ABC', 'abc')]).toEqual([true, false, false]);
+    expect(aggregateFunction('make_set', [undefined, 2])([['b'], [null], ['a'], ['b'], ['c']])).toEqual(['b', 'a']);
+  });
+});

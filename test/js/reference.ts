@@ -1,18 +1,27 @@
 /**
  * A deliberately simple reference interpreter of the IR, for differential testing of the fast
  * evaluator: whole tables as arrays of Maps, every column converted up front, no slots, no
- * streaming. It shares only the catalog's per-value semantics with the evaluator.
+ * streaming. Its operators, functions, aggregates and sort order are its own, written from the
+ * documentation (reference-values.ts), not the catalog's; so a difference is either plumbing
+ * (streaming, grouping, joins) or what an operator computes. It still shares with the evaluator
+ * how an event's field becomes a column's value (coerce), dynamic member access, mv-expand's
+ * elements and the output's text of a value: those are checked by their own tests, not here.
  */
-import { aggregateEntry, scalarEntry } from '../../src/catalog/catalog.js';
 import type { QueryIR, ScalarExpr, Tabular } from '../../src/ir/types.js';
 import { outputValue } from '../../src/backends/js/output.js';
-import { sortCompare } from '../../src/semantics/compare.js';
 import { castElement, coerce, expansionElements, member } from '../../src/semantics/values.js';
+import { aggregateFunction, order, scalarFunction } from './reference-values.js';
+
+/** Sort order (sort-operator): nulls (and NaN) first or last as asked, the others ascending or descending. */
+function sortCompare(a: unknown, b: unknown, desc: boolean, nullsFirst: boolean): number {
+  const missing = (v: unknown) => v === null || v === undefined || Number.isNaN(v);
+  if (missing(a) || missing(b)) return missing(a) && missing(b) ? 0 : missing(a) === nullsFirst ? -1 : 1;
+  return desc ? -order(a, b) : order(a, b);
+}
 
 type Row = Map<string, unknown>;
 
 export function referenceRun(ir: QueryIR, events: object[], now: number, windowMs?: number): Record<string, unknown>[] {
-  const run = { now };
   const lets = new Map<string, unknown>();
   const tables = new Map<string, Row[]>();
 
@@ -31,11 +40,8 @@ export function referenceRun(ir: QueryIR, events: object[], now: number, windowM
         const first = e.query.schema[0]!.name;
         return t.map((r) => r.get(first));
       }
-      case 'call': {
-        const args = e.args.map((a) => scalar(a, row));
-        const consts = e.args.map((a) => (a.kind === 'literal' ? a.value : undefined));
-        return scalarEntry(e.fn).js({ types: e.args.map((a) => a.type), consts, run })(...args);
-      }
+      case 'call':
+        return scalarFunction(e.fn, e.args.map((a) => a.type), now)(...e.args.map((a) => scalar(a, row)));
     }
   };
 
@@ -85,9 +91,7 @@ export function referenceRun(ir: QueryIR, events: object[], now: number, windowM
             const out: Row = new Map();
             op.by.forEach((b) => out.set(b.name, members.length ? scalar(b.expr, members[0]!) : null));
             for (const a of op.aggregates) {
-              const acc = aggregateEntry(a.fn).js({ types: a.args.map((x) => x.type), consts: a.args.map((x) => (x.kind === 'literal' ? x.value : undefined)), run })();
-              for (const m of members) acc.add(...a.args.map((x) => scalar(x, m)));
-              const result = acc.result();
+              const result = aggregateFunction(a.fn, a.args.map((x) => (x.kind === 'literal' ? x.value : undefined)))(members.map((m) => a.args.map((x) => scalar(x, m))));
               if (a.outputs.length > 1 || ['arg_max', 'arg_min', 'take_any'].includes(a.fn)) a.outputs.forEach((o, i) => out.set(o.name, (result as unknown[])[i] ?? null));
               else out.set(a.outputs[0]!.name, result);
             }

@@ -18,6 +18,7 @@ import { kustoResultColumns } from './kusto-types.js';
 const SCALAR_CALLS: Record<string, string[]> = {
   ago: ['ago(1d)'], now: ['now()', 'now(-1h)'], bin: ['bin(t, 1h)', 'bin(n, 5)', 'bin(r, 0.5)', 'bin(ts, 1m)'], floor: ['floor(t, 1d)'],
   startofday: ['startofday(t)', 'startofday(t, -1)'], startofweek: ['startofweek(t)', 'startofweek(t, 2)'], startofmonth: ['startofmonth(t)'], startofyear: ['startofyear(t, 1)'],
+  endofday: ['endofday(t)', 'endofday(t, -1)'], endofweek: ['endofweek(t, 1)'], endofmonth: ['endofmonth(t)'], endofyear: ['endofyear(t, 2)'], ingestion_time: ['ingestion_time()'],
   datetime_diff: ["datetime_diff('day', t, now())"], datetime_part: ["datetime_part('year', t)"], datetime_add: ["datetime_add('month', 2, t)"],
   format_datetime: ["format_datetime(t, 'yyyy-MM-dd')"], format_timespan: ["format_timespan(ts, 'hh:mm')"],
   datetime_utc_to_local: ["datetime_utc_to_local(t, 'Europe/Paris')"], datetime_local_to_utc: ["datetime_local_to_utc(t, 'Europe/Paris')"], make_datetime: ['make_datetime(2020, 1, 2)', 'make_datetime(2020, 1, 2, 3, 4, 5.5)'],
@@ -34,8 +35,9 @@ const SCALAR_CALLS: Record<string, string[]> = {
   isempty: ['isempty(s)'], isnotempty: ['isnotempty(n)'], isnull: ['isnull(n)'], isnotnull: ['isnotnull(n)'],
   strcat_delim: ['strcat_delim("-", s, n)'], strcmp: ['strcmp(s, s2)'], reverse: ['reverse(s)'], countof: ['countof(s, "a")', 'countof(s, "a", "regex")'],
   url_decode: ['url_decode(s)'], url_encode: ['url_encode(s)'], base64_encode_tostring: ['base64_encode_tostring(s)'], base64_decode_tostring: ['base64_decode_tostring(s)'],
-  hash_sha256: ['hash_sha256(s)'], hash_md5: ['hash_md5(s)'], parse_url: ['parse_url(s)'], parse_urlquery: ['parse_urlquery(s)'], parse_path: ['parse_path(s)'],
-  iff: ['iff(b, 1, 2)', 'iff(b, s, s2)'], iif: ['iif(b, r, 2.0)'], case: ['case(b, 1, 2)'], coalesce: ['coalesce(s, s2)', 'coalesce(n, 1)'],
+  hash_sha256: ['hash_sha256(s)'], hash_md5: ['hash_md5(s)'], hash_sha1: ['hash_sha1(s)'],
+  hash: ['hash(s)', 'hash(s, 100)', 'hash(t)'], hash_xxhash64: ['hash_xxhash64(s, 7)'], parse_url: ['parse_url(s)'], parse_urlquery: ['parse_urlquery(s)'], parse_path: ['parse_path(s)'],
+  iff: ['iff(b, 1, 2)', 'iff(b, s, s2)'], iif: ['iif(b, r, 2.0)'], case: ['case(b, 1, 2)'], coalesce: ['coalesce(s, s2)', 'coalesce(n, 1)', 'coalesce(toint(s), n)', 'coalesce(int(null), int(1))', 'coalesce(r, toint(s), n)', 'coalesce(decimal(1.5), r)', 'coalesce(d, todynamic(s))'],
   max_of: ['max_of(n, 2)', 'max_of(t, now())', 'max_of(r, 1.5)'], min_of: ['min_of(n, 2)', 'min_of(s, s2)'],
   array_length: ['array_length(d)'], set_has_element: ['set_has_element(d, 1)'], pack: ['pack("a", n)'], bag_pack: ['bag_pack("a", n)'], pack_array: ['pack_array(n, s)'],
   set_union: ['set_union(d, d)'], set_intersect: ['set_intersect(d, d)'], set_difference: ['set_difference(d, d)'], array_concat: ['array_concat(d, d)'],
@@ -71,6 +73,7 @@ const AGGREGATE_CALLS: Record<string, string[]> = {
   variancep: ['variancep(n)'], variancepif: ['variancepif(n, b)'], make_list_with_nulls: ['make_list_with_nulls(s)'],
   anyif: ['anyif(s, b)'], makeset: ['makeset(s)'], makelist: ['makelist(s)'], make_bag: ['make_bag(d)'], make_bag_if: ['make_bag_if(d, b)'],
   min: ['min(t)', 'min(n)'], max: ['max(r)'], sum: ['sum(n)', 'sum(r)', 'sum(ts)'], sumif: ['sumif(n, b)'], avg: ['avg(n)', 'avg(ts)'],
+  percentile: ['percentile(n, 50)', 'percentile(t, 99.5)', 'percentile(n + 1, 5)'], percentiles: ['percentiles(r, 5, 50)', 'percentiles(ts, 10)'], percentiles_array: ['percentiles_array(n, 50, 90)'],
   arg_max: ['arg_max(t, s)'], arg_min: ['arg_min(n, s, r)'], take_any: ['take_any(s)'], any: ['any(n)'],
 };
 

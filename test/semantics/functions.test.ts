@@ -262,3 +262,83 @@ describe('math, date parts, hex and more', () => {
     expect([value('string_size("⒦⒰⒮⒯⒪")'), value('isascii("Kusto")'), value('isascii("Kustö")')]).toEqual([15, true, false]);
   });
 });
+
+describe('functions that stopped real rules (issue 28, part 2)', () => {
+  it('hash / hash_xxhash64: the page examples; exact with a modulo, the nearest double without', () => {
+    // https://learn.microsoft.com/kusto/query/hash-function and .../hash-xxhash64-function
+    expect(value('hash("World", 100)')).toBe(51);
+    expect(value('hash_xxhash64("World", 100)')).toBe(51);
+    // 1846988464401551951 and 1380966698541616202 are beyond 2^53: a JavaScript number holds the nearest double.
+    expect(value('hash("World")')).toBe(Number(1846988464401551951n));
+    expect(value('hash_xxhash64(datetime("2015-01-01"))')).toBe(Number(1380966698541616202n));
+    // With a modulo the remainder is of the exact 64-bit value (1380966698541616202 % 1000 = 202).
+    expect(value('hash(datetime(2015-01-01), 1000)')).toBe(202);
+    expect(value('hash(s, 100)', { s: 'World' })).toBe(51);
+    expect([value('hash("World", 0)'), value('hash(s, n)', { s: 'x' })]).toEqual([null, null]);
+  });
+
+  it('hash of a type whose bytes are undocumented is refused with what to do', async () => {
+    const { bindQuery } = await import('../../src/ir/binder.js');
+    const { parseQuery } = await import('../../src/query/parser.js');
+    const { testTables } = await import('../js/helpers.js');
+    const q = 'T | project hash(n)';
+    expect(bindQuery(parseQuery(q).ast, testTables, q).problems.map((p) => p.args[0])).toEqual([
+      'hash() of long: detc knows the bytes Kusto hashes for strings and datetimes only (the documented examples); hash tostring(...) of the value, with a whole-number modulo',
+    ]);
+  });
+
+  it('hash_sha1 (https://learn.microsoft.com/kusto/query/hash-sha1-function)', () => {
+    // SHA-1 of the UTF-8 bytes, lower-case hex: the page hashes "World"; the value is SHA-1's.
+    expect(value('hash_sha1("World")')).toBe('70c07ec18ef89c5309bbb0937f3a6342411e1fdd');
+    expect(value('hash_sha1(s)', {})).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709'); // "" (a missing string)
+  });
+
+  it('endofday/week/month/year with offsets: the pages\' examples, to the millisecond', () => {
+    // https://learn.microsoft.com/kusto/query/endofday-function (and endofweek, endofmonth, endofyear):
+    // the pages give 23:59:59.9999999; detc's datetimes stop at the millisecond, so .999.
+    const at = 'datetime(2017-01-01 10:10:17)';
+    expect([-1, 0, 1].map((o) => value(`endofday(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9990000Z', '2017-01-01T23:59:59.9990000Z', '2017-01-02T23:59:59.9990000Z']);
+    expect([-1, 0, 1].map((o) => value(`endofweek(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9990000Z', '2017-01-07T23:59:59.9990000Z', '2017-01-14T23:59:59.9990000Z']);
+    expect([-1, 0, 1].map((o) => value(`endofmonth(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9990000Z', '2017-01-31T23:59:59.9990000Z', '2017-02-28T23:59:59.9990000Z']);
+    expect([-1, 0, 1].map((o) => value(`endofyear(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9990000Z', '2017-12-31T23:59:59.9990000Z', '2018-12-31T23:59:59.9990000Z']);
+    // Every datetime detc holds compares with it as with Kusto's: the last millisecond is in, the next day is out.
+    expect(value(`datetime(2017-01-01 23:59:59.999) <= endofday(${at})`)).toBe(true);
+    expect(value(`datetime(2017-01-02) <= endofday(${at})`)).toBe(false);
+    expect(value('endofday(t)', {})).toBe(null);
+  });
+
+  it("ingestion_time(): the event's _TimeReceived, null without one; named $IngestionTime", async () => {
+    const { checkRuleText } = await import('../../src/compile.js');
+    const { ruleYaml } = await import('../helpers.js');
+    const { compileQuery } = await import('../../src/backends/js/compile.js');
+    const { emitKql } = await import('../../src/backends/kql/emit.js');
+    const r = checkRuleText('r.yaml', ruleYaml('SigninLogs | where ingestion_time() > ago(1d) | extend ingestion_time() | project Id, $IngestionTime'));
+    expect(r.diagnostics).toEqual([]);
+    expect(emitKql(r.ir!)).toBe("SigninLogs\n| where ingestion_time() > ago(1d)\n| extend ingestion_time()\n| project Id, ['$IngestionTime']\n");
+    const now = Date.parse('2025-03-01T12:00:00Z');
+    const events = [
+      { Id: 'recent', _TimeReceived: '2025-03-01T11:00:00Z' },
+      { Id: 'old', _TimeReceived: '2025-02-20T11:00:00Z' },
+      { Id: 'none' },
+    ];
+    expect(compileQuery(r.ir!).run(events, { now }).rows).toEqual([{ Id: 'recent', $IngestionTime: '2025-03-01T11:00:00Z' }]);
+  });
+
+  it('percentile / percentiles / percentiles_array: the exact nearest-rank value (Kusto estimates it)', () => {
+    // https://learn.microsoft.com/kusto/query/percentiles-aggregation-function: "an estimate for the
+    // specified nearest-rank percentile": the value at rank ceil(p/100 * n) of the sorted values.
+    const events = [7, 3, 10, 1, 9, 2, 8, 4, 6, 5].map((n) => ({ n, s: 'a' }));
+    expect(rows('T | summarize percentiles(n, 0, 5, 25, 50, 95, 100)', events)).toEqual([
+      { percentile_n_0: 1, percentile_n_5: 1, percentile_n_25: 3, percentile_n_50: 5, percentile_n_95: 10, percentile_n_100: 10 },
+    ]);
+    expect(rows('T | summarize percentile(n, 99.5), (p10, p90) = percentiles(n, 10, 90)', [...events, { n: null }])).toEqual([{ percentile_n_99_5: 10, p10: 1, p90: 9 }]);
+    expect(rows('T | summarize percentiles_array(n, 50, 90)', events)).toEqual([{ percentiles_n: [5, 9] }]);
+    expect(rows('T | summarize percentile(n, 50)', [])).toEqual([{ percentile_n_50: null }]);
+    expect(rows('T | summarize percentile(t, 50)', [{ t: '2024-01-01T00:00:00Z' }, { t: '2024-01-03T00:00:00Z' }, { t: '2024-01-02T00:00:00Z' }])).toEqual([{ percentile_t_50: '2024-01-02T00:00:00Z' }]);
+  });
+
+  it('coalesce of numbers of different types widens, as Kusto.Language types it (https://learn.microsoft.com/kusto/query/coalesce-function)', () => {
+    expect(value('coalesce(toint(s), n)', { n: 5 })).toBe(5);
+    expect(value('coalesce(int(null), 2.5)')).toBe(2.5);
+  });
+});

@@ -3,7 +3,7 @@
  * starting with `| `. Long operator lines break into one item per line. Emitting, parsing the
  * output and emitting again gives the same text (tested).
  */
-import { scalarEntry } from '../../catalog/catalog.js';
+import { lookup, scalarEntry } from '../../catalog/catalog.js';
 import type { Aggregate, Let, NamedExpr, QueryIR, ScalarExpr, SortKey, Source, Tabular, TabularOp, UnionSource } from '../../ir/types.js';
 import { WINDOW_FUNCTIONS } from '../../ir/window.js';
 import { kqlDatetime, kqlDynamicValue, kqlName, kqlReal, kqlString, kqlTimespan } from './literals.js';
@@ -58,9 +58,43 @@ function inlineTabular(t: Tabular): string {
   return [source, ...visibleOps(t.ops).map((op) => emitOp(op, '', true))].join(' ');
 }
 
-/** The operators as written: the project-away the binder adds after a lookup is part of the lookup. */
-function visibleOps(ops: readonly TabularOp[]): TabularOp[] {
-  return ops.filter((op, i) => !(op.op === 'project-away' && i > 0 && ops[i - 1]!.op === 'join' && (ops[i - 1] as Extract<TabularOp, { op: 'join' }>).lookup));
+type Summarize = Extract<TabularOp, { op: 'summarize' }>;
+/** A summarize with the project of its aggregate values (ir/aggregate-values.ts): one operator as written. */
+type SummarizeValues = { readonly op: 'summarize-values'; readonly summarize: Summarize; readonly project: Extract<TabularOp, { op: 'project' }> };
+
+/**
+ * The operators as written: the project-away the binder adds after a lookup is part of the lookup,
+ * and the project it adds after a summarize with aggregate values is part of the summarize.
+ */
+function visibleOps(ops: readonly TabularOp[]): (TabularOp | SummarizeValues)[] {
+  const out: (TabularOp | SummarizeValues)[] = [];
+  for (const [i, op] of ops.entries()) {
+    if (op.op === 'project-away' && i > 0 && ops[i - 1]!.op === 'join' && (ops[i - 1] as Extract<TabularOp, { op: 'join' }>).lookup) continue;
+    const before = out[out.length - 1];
+    if (op.op === 'project' && op.ofSummarize && before?.op === 'summarize') out[out.length - 1] = { op: 'summarize-values', summarize: before, project: op };
+    else out.push(op);
+  }
+  return out;
+}
+
+/** The items of a summarize with aggregate values: each hidden aggregate column written as its call again. */
+function summarizeValueItems({ summarize, project }: SummarizeValues): string[] {
+  const byOutput = new Map(summarize.aggregates.flatMap((a) => a.outputs.map((o) => [o.name, a] as const)));
+  const written = new Set<Aggregate>();
+  const items: string[] = [];
+  const inline = (e: ScalarExpr): ScalarExpr => {
+    const a = e.kind === 'column' ? byOutput.get(e.name) : undefined;
+    if (a) return { kind: 'call', fn: a.fn, args: a.args, type: e.type, span: a.span };
+    return e.kind === 'call' ? { ...e, args: e.args.map(inline) } : e.kind === 'member' && typeof e.key === 'object' ? { ...e, target: inline(e.target), key: inline(e.key) } : e.kind === 'member' ? { ...e, target: inline(e.target) } : e;
+  };
+  for (const c of project.columns.slice(summarize.by.length)) {
+    const a = c.expr.kind === 'column' && c.expr.name === c.name ? byOutput.get(c.name) : undefined;
+    if (a) {
+      if (!written.has(a)) items.push(aggregate(a));
+      written.add(a);
+    } else items.push(c.explicitName ? `${kqlName(c.name)} = ${expr(inline(c.expr))}` : expr(inline(c.expr)));
+  }
+  return items;
 }
 
 function emitSource(s: Source): string {
@@ -115,7 +149,7 @@ function emitUnion(u: UnionSource): string {
   return ['union', ...options, legs.join(', ')].join(' ');
 }
 
-function emitOp(op: TabularOp, indent: string, inline = false): string {
+function emitOp(op: TabularOp | SummarizeValues, indent: string, inline = false): string {
   const items = (keyword: string, parts: string[], tail?: string): string => {
     const one = `| ${keyword} ${parts.join(', ')}${tail ? ` ${tail}` : ''}`;
     if (inline || indent.length + one.length <= MAX_LINE || parts.length < 2) return one;
@@ -144,6 +178,8 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       if (op.aggregates.length === 0) return `| summarize ${by ?? ''}`.trimEnd();
       return items('summarize', op.aggregates.map(aggregate), by);
     }
+    case 'summarize-values':
+      return items('summarize', summarizeValueItems(op), op.summarize.by.length ? `by ${op.summarize.by.map(named).join(', ')}` : undefined);
     case 'sort':
       return `| sort by ${op.keys.map(sortKey).join(', ')}`;
     case 'top':
@@ -307,6 +343,10 @@ function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
   if (WINDOW_FUNCTIONS.has(e.fn)) return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
   // typeof(T) has no arguments in the IR: its type is the T written.
   if (e.fn === 'typeof') return [`typeof(${e.type})`, PREC_ATOM];
+  // ingestion_time()'s argument is the binder's (the column that stands for it in the evaluator).
+  if (e.fn === 'ingestion_time') return ['ingestion_time()', PREC_ATOM];
+  // An aggregate inside a summarize item's value (written back by summarizeValueItems).
+  if (lookup(e.fn)?.kind === 'aggregate') return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
   const entry = scalarEntry(e.fn);
   const k = entry.kql;
   if ('infix' in k) {
@@ -342,11 +382,14 @@ function literal(type: string, v: unknown): string {
     case 'string':
       return kqlString(String(v));
     case 'long':
-    case 'int':
       return String(v);
+    // A bare number is a long in KQL: an int keeps its type through int(...).
+    case 'int':
+      return `int(${String(v)})`;
     case 'real':
-    case 'decimal':
       return kqlReal(v as number);
+    case 'decimal':
+      return `decimal(${kqlReal(v as number)})`;
     case 'bool':
       return v ? 'true' : 'false';
     case 'timespan':
