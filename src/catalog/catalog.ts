@@ -737,7 +737,7 @@ const ENTRIES: CatalogEntry[] = [
     return n === null ? '' : chars.slice(from, from + Math.max(0, n)).join('');
   } }),
   scalar({ name: 'strcat', arity: [1, 64], type: returns('string'), kql: { call: 'strcat' }, doc: 'concatenate as text', js: (site) => (...args) => args.map((a, i) => toKqlString(a, site.types[i])).join('') }),
-  scalar({ name: 'split', arity: [2, 3], type: (a) => (a.length === 3 ? 'dynamic' : 'dynamic'), kql: { call: 'split' }, doc: 'split into an array', js: () => (s, d, i) => {
+  scalar({ name: 'split', arity: [2, 3], passesName: true, type: (a) => (a.length === 3 ? 'dynamic' : 'dynamic'), kql: { call: 'split' }, doc: 'split into an array', js: () => (s, d, i) => {
     const parts = text(s).split(text(d));
     return i === undefined ? parts : member(parts, toLong(i) ?? 0) === null ? [] : [member(parts, toLong(i) ?? 0)];
   } }),

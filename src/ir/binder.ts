@@ -48,8 +48,8 @@ const KNOWN_UNSUPPORTED = new Set([
 /** parse-kv's `with (...)` options and the type of their value. */
 const PARSE_KV_OPTIONS: Readonly<Record<string, 'string' | 'boolean'>> = { pair_delimiter: 'string', kv_delimiter: 'string', quote: 'string', escape: 'string', greedy: 'boolean', regex: 'string' };
 
-/** evaluate plugins whose output columns come from the data (Kusto.Language leaves their schema open). */
-const DATA_SHAPED_PLUGINS = new Set(['bag_unpack', 'pivot']);
+/** evaluate plugins whose output columns come from the data (Kusto.Language leaves their schema open), not bound yet. */
+const DATA_SHAPED_PLUGINS = new Set(['pivot']);
 
 /** A problem that leaves the query compilable (a warning in codes.ts). */
 const isWarning = (p: { fact: FactName }): boolean => Facts[p.fact].severity === 'warning';
@@ -74,6 +74,10 @@ class Binder {
   private readonly problems: QueryProblem[] = [];
   private readonly lets = new Map<string, LetBinding>();
   private readonly tablesUsed = new Set<string>();
+  /** The rows the operator being bound reads, when they have columns named by the data (after bag_unpack; issue 27). */
+  private openRow: OpenRow | undefined;
+  /** Per bag_unpack: the unpacked names the rest of the pipe uses, found by a first pass over it (see tabularFrom). */
+  private readonly unpackSeeds = new Map<A.TabularOp, readonly string[]>();
   /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
   private serializedInput = false;
   private windowAllowed = false;
@@ -194,9 +198,29 @@ class Binder {
     return this.tabularFrom(first, p.ops);
   }
 
-  /** The operators `ops` bound on the rows of `first`. */
+  /**
+   * The operators `ops` bound on the rows of `first`. After evaluate bag_unpack the rows have columns
+   * named by the data: the names later operators use are its unpacked columns, so a first pass
+   * collects them and a second binds again with them in bag_unpack's output (where Kusto puts them).
+   */
   private tabularFrom(first: Source, pipeOps: readonly A.TabularOp[]): Tabular | undefined {
+    for (let pass = 0; ; pass++) {
+      const mark = { problems: this.problems.length, hoisted: this.hoisted.length, lets: new Map(this.lets) };
+      const opened: { op: A.TabularOp; row: OpenRow; seeded: number }[] = [];
+      const result = this.tabularPass(first, pipeOps, opened);
+      const grown = opened.filter((o) => o.row.names.length > o.seeded);
+      if (grown.length === 0 || pass >= 4) return result;
+      for (const o of grown) this.unpackSeeds.set(o.op, o.row.names);
+      this.problems.length = mark.problems;
+      this.hoisted.length = mark.hoisted;
+      this.lets.clear();
+      for (const [k, v] of mark.lets) this.lets.set(k, v);
+    }
+  }
+
+  private tabularPass(first: Source, pipeOps: readonly A.TabularOp[], opened: { op: A.TabularOp; row: OpenRow; seeded: number }[]): Tabular | undefined {
     const p = { ops: pipeOps };
+    let open: OpenRow | undefined;
     let source: Source = first;
     let serialized = first.kind === 'range';
     let schema: Schema = source.schema;
@@ -209,6 +233,7 @@ class Binder {
         schema = union.schema;
         ops = [];
         serialized = false;
+        open = undefined;
         continue;
       }
       // `T | ... | as X | ...` is `let X = T | ...; X | ...`: X is a name for the rest of the query.
@@ -219,7 +244,14 @@ class Binder {
         continue;
       }
       this.serializedInput = serialized;
+      const savedOpen = this.openRow;
+      this.openRow = open;
       const bound = op.op === 'union' || op.op === 'as' ? undefined : this.op(op, schema);
+      this.openRow = savedOpen;
+      if (bound?.op === 'evaluate' && bound.plugin === 'bag_unpack' && !bound.declared) {
+        open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name) };
+        opened.push({ op, row: open, seeded: open.names.length });
+      } else if (!KEEPS_OPEN.has(op.op)) open = undefined;
       serialized = SERIALIZING.has(op.op) || (serialized && KEEPS_ORDER.has(op.op));
       if (!bound) {
         // Later operators would see a wrong schema and report follow-on errors; only name the
@@ -237,7 +269,7 @@ class Binder {
         ops.push({ ...away, schema } as TabularOp);
       }
     }
-    return { source, ops, schema };
+    return { source, ops, schema, ...(open ? { open: true as const } : {}) };
   }
 
   private bindSource(e: A.Expr): Source | undefined {
@@ -386,7 +418,7 @@ class Binder {
       case 'getschema':
         return { op: 'getschema', span };
       case 'evaluate':
-        return this.evaluate(op);
+        return this.evaluate(op, input);
       case 'parse-kv':
         return this.parseKv(op, input);
       case 'top-nested':
@@ -474,13 +506,18 @@ class Binder {
 
   // ---- evaluate (issue 27) ----
 
-  /** Plugins detc binds: narrow. The others are named in an explicit error, with why when it is known. */
-  private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>): OpWithoutSchema | undefined {
+  /** Plugins detc binds: narrow, bag_unpack. The others are named in an explicit error, with why when it is known. */
+  private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>, input: Schema): OpWithoutSchema | undefined {
     const call = op.plugin;
     if (call.kind !== 'call') {
       this.report('UnsupportedOperator', ['evaluate', ': evaluate needs a plugin call such as narrow()'], call.span);
       return undefined;
     }
+    if (op.outputSchema && call.name !== 'bag_unpack') {
+      this.report('TypeMismatch', [`an output schema (: (...)) is for bag_unpack, not ${call.name}`], op.outputSchema.span);
+      return undefined;
+    }
+    if (call.name === 'bag_unpack') return this.bagUnpack(op, call, input);
     if (call.name === 'narrow') {
       if (call.args.length > 0) {
         this.report('TypeMismatch', ['narrow() takes no arguments'], call.span);
@@ -493,6 +530,82 @@ class Binder {
       : '';
     this.report('UnsupportedOperator', [`evaluate ${call.name}`, why], call.nameSpan);
     return undefined;
+  }
+
+  /**
+   * `bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties]) [: (...)]`
+   * (https://learn.microsoft.com/kusto/query/bag-unpack-plugin): arguments by position or by name.
+   */
+  private bagUnpack(op: Extract<A.TabularOp, { op: 'evaluate' }>, call: A.CallExpr, input: Schema): OpWithoutSchema | undefined {
+    const PARAMS = ['column', 'OutputColumnPrefix', 'columnsConflict', 'ignoredProperties'];
+    const given = new Map<string, { expr: ScalarExpr; span: A.Span }>();
+    const args: { name?: string; expr: ScalarExpr }[] = [];
+    for (const [i, arg] of call.args.entries()) {
+      const named = call.argNames?.[i];
+      const param = named ? PARAMS.find((p) => p.toLowerCase() === named.name.toLowerCase()) : PARAMS[i];
+      if (!param || given.has(param)) {
+        const what = named ? `has no parameter '${named.name}'` : 'takes at most 4 arguments';
+        this.report('TypeMismatch', [`bag_unpack ${what}; its parameters: ${PARAMS.join(', ')}`], (named ?? arg).span);
+        return undefined;
+      }
+      const bound = this.bindPipe(arg, input);
+      if (!bound) return undefined;
+      if ('source' in bound) {
+        this.report('NotTabular', ['bag_unpack takes scalar arguments, not a table'], arg.span);
+        return undefined;
+      }
+      given.set(param, { expr: bound, span: arg.span });
+      args.push({ ...(named ? { name: named.name } : {}), expr: bound });
+    }
+    const column = given.get('column');
+    if (!column || column.expr.kind !== 'column' || column.expr.type !== 'dynamic') {
+      this.report('TypeMismatch', ['bag_unpack needs a dynamic column of its input first: bag_unpack(Column)'], column?.span ?? call.span);
+      return undefined;
+    }
+    const constant = (param: string, type: ScalarType): unknown => {
+      const a = given.get(param);
+      if (!a) return undefined;
+      if (a.expr.kind !== 'literal' || a.expr.type !== type) {
+        this.report('ConstantRequired', [`bag_unpack's ${param} (a ${type} constant)`], a.span);
+        return null;
+      }
+      return a.expr.value;
+    };
+    const prefix = constant('OutputColumnPrefix', 'string');
+    const conflict = constant('columnsConflict', 'string') ?? 'error';
+    const ignored = constant('ignoredProperties', 'dynamic') ?? [];
+    if (prefix === null || conflict === null || ignored === null) return undefined;
+    if (conflict !== 'error' && conflict !== 'replace_source' && conflict !== 'keep_source') {
+      this.report('TypeMismatch', [`bag_unpack's columnsConflict is 'error', 'replace_source' or 'keep_source', not '${String(conflict)}'`], given.get('columnsConflict')!.span);
+      return undefined;
+    }
+    if (!Array.isArray(ignored) || ignored.some((x) => typeof x !== 'string')) {
+      this.report('TypeMismatch', ["bag_unpack's ignoredProperties is an array of property names: dynamic(['a', 'b'])"], given.get('ignoredProperties')!.span);
+      return undefined;
+    }
+    const declared = op.outputSchema && this.declaredSchema(op.outputSchema.columns, 'bag_unpack');
+    if (op.outputSchema && !declared) return undefined;
+    const seeds = this.unpackSeeds.get(op) ?? [];
+    return {
+      op: 'evaluate',
+      plugin: 'bag_unpack',
+      column: column.expr.name,
+      prefix: (prefix as string | undefined) ?? '',
+      conflict,
+      ignored: ignored as string[],
+      args,
+      ...(declared ? { declared: { wildcard: op.outputSchema!.wildcard, columns: declared } } : {}),
+      unpacked: declared ? [] : seeds.map((name) => ({ name, type: 'dynamic' as const })),
+      span: op.span,
+    };
+  }
+
+  /** A name the rows after bag_unpack may have: an unpacked property (prefixed, not ignored), recorded as used. */
+  private unpackedName(name: string): boolean {
+    const open = this.openRow;
+    if (!open || !name.startsWith(open.prefix) || open.ignored.includes(name.slice(open.prefix.length))) return false;
+    if (!open.names.includes(name)) open.names.push(name);
+    return true;
   }
 
   // ---- datatable, print, range (issue 27) ----
@@ -868,6 +981,7 @@ class Binder {
 
   private mvExpand(op: Extract<A.TabularOp, { op: 'mv-expand' }>, input: Schema): OpWithoutSchema | undefined {
     const columns: (NamedExpr & { type: ScalarType; explicitType: boolean })[] = [];
+    let unnamed = 0;
     for (const item of op.items) {
       const e = this.expr(item.expr, input);
       if (!e) return undefined;
@@ -875,11 +989,8 @@ class Binder {
         this.report('TypeMismatch', [`mv-expand needs a dynamic array or property bag, got ${e.type}`], item.expr.span);
         return undefined;
       }
-      const name = item.name ?? deriveName(e);
-      if (name === undefined) {
-        this.report('TypeMismatch', ['name the expanded expression: mv-expand Name = expression'], item.expr.span);
-        return undefined;
-      }
+      // Unnamed and without a name of its own: Column1, Column2, ... (replacing a column so named, as Kusto.Language does).
+      const name = item.name ?? deriveName(e) ?? `Column${++unnamed}`;
       let type: ScalarType = 'dynamic';
       if (item.toType) {
         const t = TYPE_NAMES[item.toType.name];
@@ -917,7 +1028,7 @@ class Binder {
           ok = false;
         }
         out.push(...matches.filter((m) => !out.includes(m)));
-      } else if (!input.some((c) => c.name === r.name)) {
+      } else if (!input.some((c) => c.name === r.name) && !this.unpackedName(r.name)) {
         this.report('UnknownColumn', [r.name, didYouMean(r.name, input.map((c) => c.name))], r.span);
         ok = false;
       } else if (!out.includes(r.name)) out.push(r.name);
@@ -981,7 +1092,8 @@ class Binder {
       if (this.rejectTuple(item)) return undefined;
       const e = this.expr(item.expr, input);
       if (!e) return undefined;
-      if (e.type === 'dynamic') {
+      // An unpacked column (bag_unpack) has its properties' type in Kusto, dynamic only when they differ.
+      if (e.type === 'dynamic' && !(e.kind === 'column' && this.openRow?.names.includes(e.name))) {
         this.report('TypeMismatch', ['cannot group by a dynamic value; convert it first (e.g. tostring(...))'], item.expr.span);
         return undefined;
       }
@@ -1112,6 +1224,7 @@ class Binder {
           this.report('NotTabular', [`'${e.name}' is a table; a scalar is expected here`], e.span);
           return undefined;
         }
+        if (this.unpackedName(e.name)) return { kind: 'column', name: e.name, type: 'dynamic', span: e.span };
         const candidates = [...row.map((x) => x.name), ...[...this.lets.entries()].filter(([, v]) => v.kind === 'scalar').map(([k]) => k)];
         const suggestion = closest(e.name, candidates);
         this.report('UnknownColumn', [e.name, suggestion && suggestion !== e.name ? ` (did you mean '${suggestion}'?)` : ''], e.span);
@@ -1529,6 +1642,16 @@ interface LocalFunction {
   /** The query's lets when it was declared (its body may use them). */
   readonly lets: ReadonlyMap<string, LetBinding>;
 }
+
+/** What the binder knows of rows after bag_unpack: its prefix and ignored properties, and the unpacked names used so far. */
+interface OpenRow {
+  readonly prefix: string;
+  readonly ignored: readonly string[];
+  readonly names: string[];
+}
+
+/** Operators whose output keeps the input's unnamed (unpacked) columns; the others' columns are all named. */
+const KEEPS_OPEN = new Set<A.TabularOp['op']>(['where', 'extend', 'serialize', 'sort', 'top', 'take', 'project-away', 'project-rename', 'project-reorder', 'parse', 'parse-where', 'parse-kv', 'mv-expand', 'as']);
 
 /** Operators whose output is serialized, and those that keep serialized input so (issue 27). */
 const SERIALIZING = new Set<A.TabularOp['op']>(['serialize', 'sort', 'top']);

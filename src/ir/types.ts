@@ -124,6 +124,11 @@ export type TabularOp =
   | (OpBase & { readonly op: 'top-nested'; readonly levels: readonly TopNestedLevel[] })
   /** `evaluate narrow()` (issue 27): one row (Row, Column, Value as string) per input row and column. */
   | (OpBase & { readonly op: 'evaluate'; readonly plugin: 'narrow' })
+  /**
+   * `evaluate bag_unpack(Column [, Prefix] [, columnsConflict=...] [, ignoredProperties=...]) [: (...)]`
+   * (issue 27): the bag's top-level properties as columns (see bag-unpack.ts).
+   */
+  | (OpBase & BagUnpack)
   | (OpBase & {
       readonly op: 'join';
       readonly kind: JoinKind;
@@ -246,6 +251,28 @@ export interface Tabular {
   readonly ops: readonly TabularOp[];
   /** Output schema of the whole pipeline. */
   readonly schema: Schema;
+  /**
+   * The rows may have columns beyond `schema`, named by the data (after evaluate bag_unpack without
+   * an output schema, as Kusto.Language marks such a schema open). Only columns the query names are in `schema`.
+   */
+  readonly open?: true;
+}
+
+/** evaluate bag_unpack's options as bound (issue 27). */
+export interface BagUnpack {
+  readonly op: 'evaluate';
+  readonly plugin: 'bag_unpack';
+  /** The dynamic column unpacked (it leaves the output). */
+  readonly column: string;
+  readonly prefix: string;
+  readonly conflict: 'error' | 'replace_source' | 'keep_source';
+  readonly ignored: readonly string[];
+  /** The arguments as written (for the KQL output). */
+  readonly args: readonly { readonly name?: string; readonly expr: ScalarExpr }[];
+  /** `: ([*,] Name:type, ...)` as written: the output is exactly these (after the input's columns with `*`). */
+  readonly declared?: { readonly wildcard: boolean; readonly columns: readonly Column[] };
+  /** Without `declared`: the unpacked columns the query names later (Prefix + property), in order of first use. */
+  readonly unpacked: readonly Column[];
 }
 
 /**

@@ -90,6 +90,12 @@ export interface IndexExpr {
   readonly index: Expr;
   readonly span: Span;
 }
+/** An evaluate plugin's declared output schema: `(* , Name:type, ...)`. */
+export interface OutputSchemaDecl {
+  readonly wildcard: boolean;
+  readonly columns: readonly { readonly name: NameRef; readonly type: NameRef }[];
+  readonly span: Span;
+}
 export interface CallExpr {
   readonly kind: 'call';
   readonly name: string;
@@ -294,8 +300,11 @@ export type TabularOp =
   | { readonly op: 'top-nested'; readonly levels: readonly TopNestedLevel[]; readonly span: Span }
   /** `parse-kv Expr as (Key:type, ...) with (...)` (issue 27). */
   | { readonly op: 'parse-kv'; readonly expr: Expr; readonly columns: readonly { readonly name: NameRef; readonly type: NameRef }[]; readonly properties: readonly WithProperty[]; readonly span: Span }
-  /** `evaluate plugin(args)` (issue 27): the plugin call as written. */
-  | { readonly op: 'evaluate'; readonly plugin: Expr; readonly span: Span }
+  /**
+   * `evaluate plugin(args) [: (Name:type, ...)]` (issue 27): the plugin call as written, and the
+   * output schema when given (`*` first: the input's columns too).
+   */
+  | { readonly op: 'evaluate'; readonly plugin: Expr; readonly outputSchema?: OutputSchemaDecl; readonly span: Span }
   /** `serialize [Name = expr, ...]` (issue 27). */
   | { readonly op: 'serialize'; readonly items: readonly Assignment[]; readonly span: Span }
   /** `as [hint.materialized=true] Name`: names the pipe so far for the rest of the query. */

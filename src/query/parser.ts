@@ -8,7 +8,7 @@ import { EmbeddedActionsParser, EOF, tokenMatcher, type IOrAlt, type IToken, typ
 import * as T from './lexer.js';
 import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
-  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, TopNestedLevel, UnionLeg, UnionSpec, WithProperty,
+  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, OutputSchemaDecl, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, TopNestedLevel, UnionLeg, UnionSpec, WithProperty,
 } from './ast.js';
 import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
 
@@ -289,7 +289,8 @@ class KqlParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME4(T.Identifier);
           const plugin = this.SUBRULE4(this.expr);
-          return this.ACTION(() => ({ op: 'evaluate' as const, plugin, span: { start: kw.startOffset, end: plugin.span.end } }));
+          const outputSchema = this.OPTION9(() => this.SUBRULE(this.outputSchemaDecl));
+          return this.ACTION(() => ({ op: 'evaluate' as const, plugin, ...(outputSchema ? { outputSchema } : {}), span: { start: kw.startOffset, end: outputSchema?.span.end ?? plugin.span.end } }));
         },
       },
       {
@@ -421,6 +422,30 @@ class KqlParser extends EmbeddedActionsParser {
     });
     this.CONSUME(T.RParen);
     return columns;
+  });
+
+  /** `: ([*,] Name:type, ...)` after an evaluate plugin call (bag_unpack's OutputSchema). */
+  private outputSchemaDecl = this.RULE('outputSchemaDecl', (): OutputSchemaDecl => {
+    const colon = this.CONSUME(T.Colon);
+    this.CONSUME(T.LParen);
+    let wildcard = false;
+    const columns: { name: NameRef; type: NameRef }[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.Star);
+      wildcard = true;
+      this.OPTION1(() => this.CONSUME(T.Comma));
+    });
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const name = this.SUBRULE(this.nameRef);
+        this.CONSUME1(T.Colon);
+        const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
+        this.ACTION(() => columns.push({ name, type: { name: t.image, span: span(t) } }));
+      },
+    });
+    const close = this.CONSUME(T.RParen);
+    return this.ACTION((): OutputSchemaDecl => ({ wildcard, columns, span: span(colon, close) }));
   });
 
   private externalDataSource = this.RULE('externalDataSource', (): Expr => {

@@ -164,8 +164,13 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       const options = op.options.map((o) => `${o.name}=${typeof o.value === 'string' ? kqlString(o.value) : String(o.value)}`);
       return `| parse-kv ${expr(op.expr)} as (${columns})${options.length ? ` with (${options.join(', ')})` : ''}`;
     }
-    case 'evaluate':
-      return `| evaluate ${op.plugin}()`;
+    case 'evaluate': {
+      if (op.plugin === 'narrow') return '| evaluate narrow()';
+      // As written: the arguments (named ones by their name) and the output schema if given.
+      const args = op.args.map((a) => `${a.name ? `${a.name}=` : ''}${expr(a.expr)}`).join(', ');
+      const declared = op.declared && `(${[...(op.declared.wildcard ? ['*'] : []), ...op.declared.columns.map((c) => `${kqlName(c.name)}:${c.type}`)].join(', ')})`;
+      return `| evaluate ${op.plugin}(${args})${declared ? ` : ${declared}` : ''}`;
+    }
     case 'make-series': {
       const aggs = op.aggregates.map((a, i) => `${aggregate(a)}${op.defaults[i] ? ` default = ${expr(op.defaults[i]!)}` : ''}`);
       const range = `${op.from ? ` from ${expr(op.from)}` : ''}${op.to ? ` to ${expr(op.to)}` : ''} step ${expr(op.step)}`;
