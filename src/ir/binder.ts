@@ -14,6 +14,7 @@ import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import { kqlName } from '../backends/kql/literals.js';
 import { FUNCTION_ADVICE, functionsOf, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
@@ -236,6 +237,17 @@ class Binder {
         open = undefined;
         continue;
       }
+      // `T | ... | invoke f(a)`: f's body with the pipe so far as its first (tabular) parameter.
+      if (op.op === 'invoke') {
+        const invoked = this.bindInvoke(op, { source, ops, schema });
+        if (!invoked) return undefined;
+        source = invoked;
+        schema = invoked.schema;
+        ops = [];
+        serialized = false;
+        open = undefined;
+        continue;
+      }
       // `T | ... | as X | ...` is `let X = T | ...; X | ...`: X is a name for the rest of the query.
       const named = op.op === 'as' ? this.bindAs(op, { source, ops, schema }) : undefined;
       if (named) {
@@ -409,6 +421,7 @@ class Binder {
         return this.join(op, input);
       case 'union': // bound in tabular(), as a source
       case 'as': // bound in tabular(), as a let
+      case 'invoke': // bound in tabular(), as a function call
         return undefined;
       case 'parse':
       case 'parse-where':
@@ -1549,8 +1562,59 @@ class Binder {
     return { kind: 'letTable', name: resultName, span: e.span, schema: value.schema, ...(local ? {} : { call }) };
   }
 
-  /** Bind a function's body with `args` for its parameters; its problems are reported here. */
-  private bindFunctionBody(e: A.CallExpr | A.NameExpr, body: string, args: Map<string, ScalarExpr>, local: LocalFunction | undefined, scalar = false, canFallBack = false): (BindResult & { scalar?: ScalarExpr }) | { fallback: string } | undefined {
+  /**
+   * `T | invoke f(args)` (https://learn.microsoft.com/kusto/query/invoke-operator): the piped table is
+   * f's first parameter, which must be tabular. The pipe so far becomes a let (`f#N.T`) the body
+   * reads; the body binds with that table's columns, so its output has them as Kusto.Language's does.
+   */
+  private bindInvoke(op: Extract<A.TabularOp, { op: 'invoke' }>, input: Tabular): Source | undefined {
+    const e = op.call;
+    if (e.kind !== 'call') {
+      this.report('TypeMismatch', ['invoke needs a function call with its argument list: T | invoke f() or T | invoke f(arg, ...)'], e.span);
+      return undefined;
+    }
+    const local = this.scope.localFunctions.get(e.name);
+    const ws = functionsOf(this.tables).get(e.name);
+    if (!local && !ws) {
+      this.report('UnknownFunction', [e.name, `${didYouMean(e.name, [...this.scope.localFunctions.keys(), ...functionsOf(this.tables).keys()])}; invoke calls a function declared with let f = (T:(*), ...) {...} or a workspace function`], e.nameSpan);
+      return undefined;
+    }
+    const params = local?.params ?? ws!.params;
+    const table = params[0];
+    if (!table || table.type !== 'tabular') {
+      this.report('FunctionInvalid', [`invoke passes the table to ${e.name}'s first parameter, which must be tabular (T:(*)); ${e.name} has ${table ? `${table.name}:${table.type} first` : 'no parameters'}`], e.nameSpan);
+      return undefined;
+    }
+    const body = local ? local.body : ws!.body;
+    if (body === undefined) {
+      this.report('FunctionInvalid', [`${e.name} is declared without a body (signature only), so detc cannot bind what invoke returns; declare its body with --functions`], e.nameSpan);
+      return undefined;
+    }
+    if (this.scope.stack.includes(e.name)) {
+      this.report('FunctionInvalid', [`function ${e.name} calls itself (${[...this.scope.stack, e.name].join(' -> ')}); Kusto does not allow recursive functions`], e.span);
+      return undefined;
+    }
+    const args = this.callArguments(e, params.slice(1), []);
+    if (!args) return undefined;
+    const resultName = `${e.name}#${++this.scope.calls.count}`;
+    const inputName = `${resultName}.${table.name}`;
+    const bound = this.bindFunctionBody(e, body, args, local, false, false, new Map([[table.name, input.schema]]));
+    if (!bound || !('ir' in bound) || !bound.ir) return undefined;
+    // The input is a let of the query (written in the KQL output); the body's lets are named after the call.
+    this.hoisted.push({ kind: 'tabular', name: inputName, value: input, span: op.span });
+    const renames = new Map([...bound.ir.lets.map((l) => [l.name, `${resultName}.${l.name}`] as const), [table.name, inputName]]);
+    const mark = local ? {} : { fromFunction: e.name };
+    for (const l of bound.ir.lets) this.hoisted.push({ ...relocate(l, e.span, renames), name: renames.get(l.name)!, ...mark });
+    const value = relocate(bound.ir.body, e.span, renames);
+    this.hoisted.push({ kind: 'tabular', name: resultName, value, span: e.span, ...mark });
+    for (const t of bound.ir.tables) this.tablesUsed.add(t);
+    // A workspace function's body stays in the workspace: the KQL output invokes it on the input let.
+    const call = local ? undefined : `${kqlName(inputName)} | invoke ${this.source(e.span)}`;
+    return { kind: 'letTable', name: resultName, span: e.span, schema: value.schema, ...(call ? { call } : {}) };
+  }
+
+  /** Bind a function's body with `args` for its parameters (and `tables` for its tabular ones); its problems are reported here. */
+  private bindFunctionBody(e: A.CallExpr | A.NameExpr, body: string, args: Map<string, ScalarExpr>, local: LocalFunction | undefined, scalar = false, canFallBack = false, tables?: ReadonlyMap<string, Schema>): (BindResult & { scalar?: ScalarExpr }) | { fallback: string } | undefined {
     const parsed = parseQuery(body);
     // A user-defined function also sees the parameters of the function it is declared in.
     const params = local && this.scope.params ? new Map([...this.scope.params, ...args]) : args;
@@ -1558,6 +1622,7 @@ class Binder {
     const binder = new Binder(this.tables, body, scope);
     // A user-defined function sees the query's lets declared before it.
     if (local) for (const [k, v] of local.lets) binder.lets.set(k, v);
+    for (const [k, schema] of tables ?? []) binder.lets.set(k, { kind: 'tabular', schema });
     binder.acceptScalarBody = scalar;
     const result = binder.bind(parsed.ast);
     const problems = [...parsed.problems.map((p) => ({ message: p.message, span: p.span })), ...result.problems.filter((p) => !isWarning(p)).map((p) => ({ message: makeDiagnostic(p.fact, p.args).message, span: p.span }))];

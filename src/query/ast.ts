@@ -309,6 +309,8 @@ export type TabularOp =
   | { readonly op: 'serialize'; readonly items: readonly Assignment[]; readonly span: Span }
   /** `as [hint.materialized=true] Name`: names the pipe so far for the rest of the query. */
   | { readonly op: 'as'; readonly name: NameRef; readonly hints: readonly string[]; readonly span: Span }
+  /** `invoke f(args)` (issue 27): f called with the piped table as its first (tabular) parameter. */
+  | { readonly op: 'invoke'; readonly call: Expr; readonly span: Span }
   | {
       /** `parse` or `parse-where` (which drops the rows that do not match). */
       readonly op: 'parse' | 'parse-where';

@@ -285,6 +285,14 @@ class KqlParser extends EmbeddedActionsParser {
       { GATE: () => this.LA(1).image === 'parse-kv', ALT: () => this.SUBRULE(this.parseKvOp) },
       { GATE: () => this.LA(1).image === 'top-nested', ALT: () => this.SUBRULE(this.topNestedOp) },
       {
+        GATE: () => this.LA(1).image === 'invoke' && this.LA(1).tokenType === T.Identifier,
+        ALT: () => {
+          const kw = this.CONSUME5(T.Identifier);
+          const call = this.SUBRULE5(this.expr);
+          return this.ACTION(() => ({ op: 'invoke' as const, call, span: { start: kw.startOffset, end: call.span.end } }));
+        },
+      },
+      {
         GATE: () => this.LA(1).image === 'evaluate' && this.LA(1).tokenType === T.Identifier,
         ALT: () => {
           const kw = this.CONSUME4(T.Identifier);
