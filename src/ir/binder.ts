@@ -1343,6 +1343,17 @@ class Binder {
     }
     const column = row.find((c) => c.name === name.value);
     let value: ScalarExpr | undefined;
+    if (column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value)) {
+      // After bag_unpack the column exists when the data has the property: the call keeps its default and
+      // reads the unpacked column as a third argument (the KQL output writes the two written ones).
+      const dflt = this.bindPipe(e.args[1]!, row);
+      if (!dflt || 'source' in dflt) {
+        if (dflt) this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], e.args[1]!.span);
+        return undefined;
+      }
+      const unpacked: ScalarExpr = { kind: 'column', name: name.value, type: 'dynamic', span: e.args[0]!.span };
+      return { kind: 'call', fn, args: [name, dflt, unpacked], type: dflt.type, span: e.span };
+    }
     if (column) value = col(column, e.args[1]!.span);
     else {
       const bound = this.bindPipe(e.args[1]!, row);

@@ -106,3 +106,26 @@ describe('evaluate bag_unpack (issue 27)', () => {
     expect(t.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/^evaluate bag_unpack has no AQL equivalent/));
   });
 });
+
+// https://learn.microsoft.com/kusto/query/column-ifexists-function: the column if the table has it,
+// else the default. After bag_unpack the table has a column when some row's bag has the property.
+describe('column_ifexists after bag_unpack (issue 27)', () => {
+  const events = {
+    A: [
+      { x: '{"ForwardTo":"a@x.com"}', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' },
+      { x: '{"Other":1}', y: 2, TimeGenerated: '2025-03-01T00:20:00Z' },
+    ],
+  };
+  const q = `${BAG} | evaluate bag_unpack(d) | project y, f = column_ifexists("ForwardTo", "none"), r = column_ifexists("RedirectTo", "none")`;
+
+  it('reads the unpacked column when some row has the property (null in the others), else the default', () => {
+    expect(runOp(q, events)).toEqual([{ y: 1, f: 'a@x.com', r: 'none' }, { y: 2, f: null, r: 'none' }]);
+  });
+
+  it('the KQL writes the call as given, which Kusto.Language accepts', () => {
+    const kql = emitKql(bindOp(q));
+    expect(kql).toContain('f = column_ifexists("ForwardTo", "none"), r = column_ifexists("RedirectTo", "none")');
+    expect(kustoDiagnostics(kql, opTables).filter((d) => d.severity === 'error')).toEqual([]);
+    expect(emitKql(bindOp(kql))).toBe(kql);
+  });
+});

@@ -9,11 +9,13 @@
  *
  * Kusto's output has a column per property found in the data; detc's schema has the unpacked
  * columns the query names (or those of the declared output schema), so only those are produced.
+ * A named column that no row's bag has does not exist in Kusto: its value is undefined here, which
+ * column_ifexists reads as absent (its default) and everything else as null.
  */
 import type { BagUnpack, Schema } from '../../ir/types.js';
 import { castElement, type Value } from '../../semantics/values.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
-import { buffered, computedLayout, mapStep, type Layout, type Row, type Step } from './rows.js';
+import { buffered, computedLayout, type Layout, type Row, type Step } from './rows.js';
 
 const own = Object.prototype.hasOwnProperty;
 
@@ -32,14 +34,6 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
     return ignored.has(key) ? undefined : key;
   };
   const inputNames = new Set(layout.columns.filter((c) => c !== bag).map((c) => c.name));
-  /** Input columns a property may collide with: by their name. */
-  const conflicting = (props: Readonly<Record<string, unknown>>): string | undefined => {
-    for (const key of Object.keys(props)) {
-      if (ignored.has(key)) continue;
-      if (inputNames.has(o.prefix + key)) return o.prefix + key;
-    }
-    return undefined;
-  };
   // Each output column: from the input (by accessor) or from the bag (by property, converted to its type).
   const plan = o.schema.map((c) => {
     const declaredHere = o.declared?.columns.some((d) => d.name === c.name) ?? false;
@@ -47,41 +41,38 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
     const input = layout.columns.find((x) => x.name === c.name && x !== bag);
     return { name: c.name, type: c.type, key: unpacked ? propertyOf(c.name) : undefined, input: unpacked ? undefined : input, fromBag: unpacked };
   });
-  const valuesOf = (r: Row, replaced: ReadonlySet<string>): Value[] => {
+  /** A row's values; `present`: the properties some row's bag has (a column no bag has does not exist: undefined). */
+  const valuesOf = (r: Row, replaced: ReadonlySet<string>, present: ReadonlySet<string>): Value[] => {
     const props = propertiesOf(bag.get(r));
     return plan.map((p) => {
       if (p.fromBag || replaced.has(p.name)) {
         const key = p.fromBag ? p.key : propertyOf(p.name);
+        if (!o.declared && p.fromBag && (key === undefined || !present.has(key))) return undefined;
         const v = key !== undefined && props && own.call(props, key) ? (props[key] as Value) : null;
         return castElement(v, p.type);
       }
       return p.input!.get(r);
     });
   };
-  const out = computedLayout(o.schema);
-  if (o.conflict === 'keep_source') return { layout: out, step: mapStep((r, next) => next.push({ e: null, v: valuesOf(r, NONE) })) };
-  if (o.conflict === 'error') {
-    const step = mapStep((r, next) => {
-      const props = propertiesOf(bag.get(r));
-      const clash = props && conflicting(props);
-      if (clash !== undefined) {
-        throw new NotEvaluatedError(`evaluate bag_unpack: property '${clash}' of ${o.column} is also an input column, which fails the query in Kusto (columnsConflict='error', the default); give columnsConflict='replace_source' or 'keep_source', or a prefix`);
-      }
-      next.push({ e: null, v: valuesOf(r, NONE) });
-    });
-    return { layout: out, step };
-  }
-  // replace_source: an input column is replaced when any row's bag has its property, so all rows are seen first.
+  // Which columns exist depends on every row's bag (as Kusto's output schema does): all rows are seen first.
   const step = buffered((rows) => {
+    const present = new Set<string>();
     const replaced = new Set<string>();
     for (const r of rows) {
       const props = propertiesOf(bag.get(r));
       if (!props) continue;
-      for (const key of Object.keys(props)) if (!ignored.has(key) && inputNames.has(o.prefix + key)) replaced.add(o.prefix + key);
+      for (const key of Object.keys(props)) {
+        if (ignored.has(key)) continue;
+        present.add(key);
+        if (!inputNames.has(o.prefix + key)) continue;
+        if (o.conflict === 'error') {
+          throw new NotEvaluatedError(`evaluate bag_unpack: property '${o.prefix + key}' of ${o.column} is also an input column, which fails the query in Kusto (columnsConflict='error', the default); give columnsConflict='replace_source' or 'keep_source', or a prefix`);
+        }
+        if (o.conflict === 'replace_source') replaced.add(o.prefix + key);
+      }
     }
-    return rows.map((r) => ({ e: null, v: valuesOf(r, replaced) }));
+    return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present) }));
   });
-  return { layout: out, step };
+  return { layout: computedLayout(o.schema), step };
 }
 
-const NONE: ReadonlySet<string> = new Set();

@@ -311,6 +311,8 @@ function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
   if (WINDOW_FUNCTIONS.has(e.fn)) return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
   // typeof(T) has no arguments in the IR: its type is the T written.
   if (e.fn === 'typeof') return [`typeof(${e.type})`, PREC_ATOM];
+  // column_ifexists after bag_unpack has the unpacked column as a third argument (binder.ts): written as the two given.
+  if ((e.fn === 'column_ifexists' || e.fn === 'columnifexists') && e.args.length === 3) return [`${e.fn}(${expr(e.args[0]!)}, ${expr(e.args[1]!)})`, PREC_ATOM];
   const entry = scalarEntry(e.fn);
   const k = entry.kql;
   if ('infix' in k) {
