@@ -129,3 +129,22 @@ describe('column_ifexists after bag_unpack (issue 27)', () => {
     expect(emitKql(bindOp(kql))).toBe(kql);
   });
 });
+
+describe('entity mappings after bag_unpack (issue 27)', () => {
+  const mapping = (column: string) => `entityMappings:\n  - entityType: Account\n    fieldMappings:\n      - identifier: Name\n        columnName: ${column}\n`;
+
+  it('a mapped column the query does not name is a warning while the rows may have it (open schema), an error once every column is named', () => {
+    const open = checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail) | where browser == "Edge"', mapping('operatingSystem')));
+    expect(open.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['DTC1019 warning']);
+    expect(open.diagnostics[0]!.message).toMatch(/column 'operatingSystem' mapped by entity Account.Name is not a column the query names; after evaluate bag_unpack .* \| project-reorder operatingSystem/);
+    expect(open.ir).toBeDefined();
+    const closed = checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail) | project browser', mapping('operatingSystem')));
+    expect(closed.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['DTC1010 error']);
+  });
+
+  it('a mapped column the query names after bag_unpack is an output column', () => {
+    const named = checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail) | project-reorder operatingSystem', mapping('operatingSystem')));
+    expect(named.diagnostics).toEqual([]);
+    expect(named.ir!.body.schema[0]).toEqual({ name: 'operatingSystem', type: 'dynamic' });
+  });
+});
