@@ -49,9 +49,6 @@ const KNOWN_UNSUPPORTED = new Set([
 /** parse-kv's `with (...)` options and the type of their value. */
 const PARSE_KV_OPTIONS: Readonly<Record<string, 'string' | 'boolean'>> = { pair_delimiter: 'string', kv_delimiter: 'string', quote: 'string', escape: 'string', greedy: 'boolean', regex: 'string' };
 
-/** evaluate plugins whose output columns come from the data (Kusto.Language leaves their schema open), not bound yet. */
-const DATA_SHAPED_PLUGINS = new Set(['pivot']);
-
 /** A problem that leaves the query compilable (a warning in codes.ts). */
 const isWarning = (p: { fact: FactName }): boolean => Facts[p.fact].severity === 'warning';
 
@@ -262,6 +259,9 @@ class Binder {
       this.openRow = savedOpen;
       if (bound?.op === 'evaluate' && bound.plugin === 'bag_unpack' && !bound.declared) {
         open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name) };
+        opened.push({ op, row: open, seeded: open.names.length });
+      } else if (bound?.op === 'evaluate' && bound.plugin === 'pivot') {
+        open = { prefix: '', ignored: [], names: bound.pivoted.map((c) => c.name) };
         opened.push({ op, row: open, seeded: open.names.length });
       } else if (!KEEPS_OPEN.has(op.op)) open = undefined;
       serialized = SERIALIZING.has(op.op) || (serialized && KEEPS_ORDER.has(op.op));
@@ -519,7 +519,7 @@ class Binder {
 
   // ---- evaluate (issue 27) ----
 
-  /** Plugins detc binds: narrow, bag_unpack. The others are named in an explicit error, with why when it is known. */
+  /** Plugins detc binds: narrow, bag_unpack, pivot. The others are named in an explicit error, with why when it is known. */
   private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>, input: Schema): OpWithoutSchema | undefined {
     const call = op.plugin;
     if (call.kind !== 'call') {
@@ -531,6 +531,7 @@ class Binder {
       return undefined;
     }
     if (call.name === 'bag_unpack') return this.bagUnpack(op, call, input);
+    if (call.name === 'pivot') return this.pivot(op, call, input);
     if (call.name === 'narrow') {
       if (call.args.length > 0) {
         this.report('TypeMismatch', ['narrow() takes no arguments'], call.span);
@@ -538,10 +539,7 @@ class Binder {
       }
       return { op: 'evaluate', plugin: 'narrow', span: op.span };
     }
-    const why = DATA_SHAPED_PLUGINS.has(call.name)
-      ? ': its output columns depend on the values in the data, and detc binds queries whose columns are known; project the values you need instead (e.g. tostring(Bag.Key))'
-      : '';
-    this.report('UnsupportedOperator', [`evaluate ${call.name}`, why], call.nameSpan);
+    this.report('UnsupportedOperator', [`evaluate ${call.name}`, ''], call.nameSpan);
     return undefined;
   }
 
@@ -611,6 +609,56 @@ class Binder {
       unpacked: declared ? [] : seeds.map((name) => ({ name, type: 'dynamic' as const })),
       span: op.span,
     };
+  }
+
+  /**
+   * `pivot(Column [, Aggregate] [, By, ...])` (https://learn.microsoft.com/kusto/query/pivot-plugin):
+   * groups by the By columns (default: the input's columns but Column and those the aggregate reads),
+   * one column per value of Column holding the aggregate (default count()) of the group's rows with it.
+   */
+  private pivot(op: Extract<A.TabularOp, { op: 'evaluate' }>, call: A.CallExpr, input: Schema): OpWithoutSchema | undefined {
+    const usage = 'pivot(Column [, Aggregate] [, Column1, ...]), e.g. pivot(State, sum(Deaths), EventType)';
+    if (call.args.length === 0 || call.argNames?.some((n) => n !== undefined)) {
+      this.report('TypeMismatch', [`pivot takes ${usage}`], call.span);
+      return undefined;
+    }
+    const columnOf = (a: A.PipeExpr): string | undefined => {
+      const bound = this.bindPipe(a, input);
+      if (bound && !('source' in bound) && bound.kind === 'column') return bound.name;
+      if (bound) this.report('TypeMismatch', [`pivot's ${a === call.args[0] ? 'first argument' : 'grouping arguments'} must be columns of its input: ${usage}`], a.span);
+      return undefined;
+    };
+    const column = columnOf(call.args[0]!);
+    if (column === undefined) return undefined;
+    const second = call.args[1];
+    const isAggregate = second && second.ops.length === 0 && second.source.kind === 'call' && lookup(second.source.name)?.kind === 'aggregate';
+    let aggregate: Aggregate | undefined;
+    if (isAggregate) {
+      aggregate = this.aggregate({ expr: second.source, span: second.span } as A.Assignment, input, [], new Namer([]));
+      if (!aggregate) return undefined;
+      if (aggregate.outputs.length !== 1) {
+        this.report('TypeMismatch', [`pivot needs an aggregate with one result, not ${aggregate.fn}`], second.span);
+        return undefined;
+      }
+    }
+    const by: string[] = [];
+    for (const a of call.args.slice(isAggregate ? 2 : 1)) {
+      const name = columnOf(a);
+      if (name === undefined) return undefined;
+      if (!by.includes(name)) by.push(name);
+    }
+    const read = new Set<string>([column]);
+    const visit = (e: ScalarExpr): void => {
+      if (e.kind === 'column') read.add(e.name);
+      else if (e.kind === 'call') e.args.forEach(visit);
+      else if (e.kind === 'member') visit(e.target);
+    };
+    aggregate?.args.forEach(visit);
+    const explicitBy = by.length > 0;
+    const groups = explicitBy ? by : input.filter((c) => !read.has(c.name)).map((c) => c.name);
+    const type = aggregate?.outputs[0]!.type ?? 'long';
+    const pivoted = (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
+    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, span: op.span };
   }
 
   /** A name the rows after bag_unpack may have: an unpacked property (prefixed, not ignored), recorded as used. */

@@ -129,6 +129,8 @@ export type TabularOp =
    * (issue 27): the bag's top-level properties as columns (see bag-unpack.ts).
    */
   | (OpBase & BagUnpack)
+  /** `evaluate pivot(Column [, Aggregate] [, By, ...])` (issue 27): one column per value of Column (see pivot.ts). */
+  | (OpBase & Pivot)
   | (OpBase & {
       readonly op: 'join';
       readonly kind: JoinKind;
@@ -256,6 +258,21 @@ export interface Tabular {
    * an output schema, as Kusto.Language marks such a schema open). Only columns the query names are in `schema`.
    */
   readonly open?: true;
+}
+
+/** evaluate pivot as bound (issue 27). */
+export interface Pivot {
+  readonly op: 'evaluate';
+  readonly plugin: 'pivot';
+  /** The column whose values become columns. */
+  readonly column: string;
+  /** The aggregate as written (absent: count(), the default). */
+  readonly aggregate?: Aggregate;
+  /** The rows' groups: as written, or (`explicitBy` false) the input's other columns. */
+  readonly by: readonly string[];
+  readonly explicitBy: boolean;
+  /** The value columns the query names later (Kusto's schema after pivot is open), of the aggregate's type. */
+  readonly pivoted: readonly Column[];
 }
 
 /** evaluate bag_unpack's options as bound (issue 27). */

@@ -16,6 +16,7 @@ import { mvApplyStep } from './mv-apply.js';
 import { parseStep } from './parse.js';
 import { narrowStep } from './evaluate.js';
 import { bagUnpackStep } from './bag-unpack.js';
+import { pivotStep } from './pivot.js';
 import { parseKvStep } from './parse-kv.js';
 import { topNestedStep } from './top-nested.js';
 import { windowExtendStep } from './window.js';
@@ -180,6 +181,7 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
     case 'make-series':
       return makeSeriesStep(o, layout, x, scope.budget);
     case 'evaluate':
+      if (o.plugin === 'pivot') return pivotStep(o, layout, x, scope.budget);
       return o.plugin === 'bag_unpack' ? bagUnpackStep(o, layout) : narrowStep(layout, o.schema);
     case 'parse-kv':
       return parseKvStep(o, layout, x);

@@ -166,6 +166,10 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
     }
     case 'evaluate': {
       if (op.plugin === 'narrow') return '| evaluate narrow()';
+      if (op.plugin === 'pivot') {
+        const args = [kqlName(op.column), ...(op.aggregate ? [aggregate(op.aggregate)] : []), ...(op.explicitBy ? op.by.map(kqlName) : [])];
+        return `| evaluate pivot(${args.join(', ')})`;
+      }
       // As written: the arguments (named ones by their name) and the output schema if given.
       const args = op.args.map((a) => `${a.name ? `${a.name}=` : ''}${expr(a.expr)}`).join(', ');
       const declared = op.declared && `(${[...(op.declared.wildcard ? ['*'] : []), ...op.declared.columns.map((c) => `${kqlName(c.name)}:${c.type}`)].join(', ')})`;
