@@ -532,6 +532,7 @@ class Binder {
     }
     if (call.name === 'bag_unpack') return this.bagUnpack(op, call, input);
     if (call.name === 'pivot') return this.pivot(op, call, input);
+    if (call.name === 'ipv4_lookup') return this.ipv4Lookup(op, call, input);
     if (call.name === 'narrow') {
       if (call.args.length > 0) {
         this.report('TypeMismatch', ['narrow() takes no arguments'], call.span);
@@ -659,6 +660,74 @@ class Binder {
     const type = aggregate?.outputs[0]!.type ?? 'long';
     const pivoted = (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
     return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, span: op.span };
+  }
+
+  /**
+   * `ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, ExtraKey, ...] [, return_unmatched])`
+   * (https://learn.microsoft.com/kusto/query/ipv4-lookup-plugin): the input's columns, then the lookup
+   * table's (less the extra keys; a clashing name gets 1, 2, ... as in join), as Kusto.Language computes.
+   */
+  private ipv4Lookup(op: Extract<A.TabularOp, { op: 'evaluate' }>, call: A.CallExpr, input: Schema): OpWithoutSchema | undefined {
+    const usage = 'ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, ExtraKey, ...] [, return_unmatched])';
+    const named = call.argNames?.findIndex((n) => n !== undefined) ?? -1;
+    if (named >= 0 && (call.argNames![named]!.name !== 'return_unmatched' || named !== call.args.length - 1)) {
+      this.report('TypeMismatch', [`ipv4_lookup's only named argument is return_unmatched, given last: ${usage}`], call.argNames![named]!.span);
+      return undefined;
+    }
+    if (call.args.length < 3) {
+      this.report('TypeMismatch', [`ipv4_lookup takes ${usage}`], call.span);
+      return undefined;
+    }
+    const right = this.bindPipe(call.args[0]!, []);
+    if (!right) return undefined;
+    if (!('source' in right)) {
+      this.report('NotTabular', [`ipv4_lookup's first argument is the lookup table: ${usage}`], call.args[0]!.span);
+      return undefined;
+    }
+    // The last argument is return_unmatched when it is a bool (by position or by name).
+    let args = call.args.slice(1);
+    let returnUnmatched = false;
+    let explicitUnmatched = false;
+    const last = args[args.length - 1]!;
+    const lastBound = args.length > 2 ? this.bindPipe(last, input) : undefined;
+    if (lastBound && !('source' in lastBound) && lastBound.type === 'bool') {
+      if (lastBound.kind !== 'literal') {
+        this.report('ConstantRequired', ["ipv4_lookup's return_unmatched (true or false)"], last.span);
+        return undefined;
+      }
+      returnUnmatched = lastBound.value === true;
+      explicitUnmatched = true;
+      args = args.slice(0, -1);
+    }
+    const columnIn = (a: A.PipeExpr, schema: Schema, side: string): Column | undefined => {
+      const name = a.ops.length === 0 && a.source.kind === 'name' ? a.source.name : undefined;
+      const c = name === undefined ? undefined : schema.find((x) => x.name === name);
+      if (!c) this.report('UnknownColumn', [name ?? this.source(a.span), ` (ipv4_lookup needs a column of ${side} here: ${usage})`], a.span);
+      return c;
+    };
+    const source = columnIn(args[0]!, input, 'its input');
+    const lookup = columnIn(args[1]!, right.schema, 'the lookup table');
+    if (!source || !lookup) return undefined;
+    for (const [c, a] of [[source, args[0]!], [lookup, args[1]!]] as const) {
+      if (c.type !== 'string') {
+        this.report('TypeMismatch', [`ipv4_lookup's keys are IPv4 strings; ${c.name} is ${c.type}`], a.span);
+        return undefined;
+      }
+    }
+    const extraKeys: string[] = [];
+    for (const a of args.slice(2)) {
+      const l = columnIn(a, input, 'its input and the lookup table');
+      const r = l && columnIn(a, right.schema, 'its input and the lookup table');
+      if (!l || !r) return undefined;
+      extraKeys.push(l.name);
+    }
+    const names = new Namer(input.map((c) => c.name));
+    const rightColumns = right.schema.filter((c) => !extraKeys.includes(c.name)).map((c) => {
+      const name = names.unique(c.name, false);
+      names.take(name);
+      return { from: c.name, name };
+    });
+    return { op: 'evaluate', plugin: 'ipv4_lookup', right, sourceKey: source.name, lookupKey: lookup.name, extraKeys, returnUnmatched, explicitUnmatched, rightColumns, span: op.span };
   }
 
   /** A name the rows after bag_unpack may have: an unpacked property (prefixed, not ignored), recorded as used. */

@@ -90,6 +90,7 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
     case 'join':
       return { ...rest, right: m.tabular(rest.right) };
     case 'evaluate':
+      if (rest.plugin === 'ipv4_lookup') return { ...rest, right: m.tabular(rest.right) };
       if (rest.plugin === 'pivot') return rest.aggregate ? { ...rest, aggregate: aggregate(rest.aggregate) } : rest;
       return rest.plugin === 'bag_unpack' ? { ...rest, args: rest.args.map((a) => ({ ...a, expr: m.expr(a.expr) })) } : rest;
     case 'top-nested':

@@ -131,6 +131,8 @@ export type TabularOp =
   | (OpBase & BagUnpack)
   /** `evaluate pivot(Column [, Aggregate] [, By, ...])` (issue 27): one column per value of Column (see pivot.ts). */
   | (OpBase & Pivot)
+  /** `evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, ExtraKey, ...] [, return_unmatched])` (issue 27). */
+  | (OpBase & Ipv4Lookup)
   | (OpBase & {
       readonly op: 'join';
       readonly kind: JoinKind;
@@ -258,6 +260,23 @@ export interface Tabular {
    * an output schema, as Kusto.Language marks such a schema open). Only columns the query names are in `schema`.
    */
   readonly open?: true;
+}
+
+/** evaluate ipv4_lookup as bound (issue 27): a join whose key matches an address to a range (see ipv4-lookup.ts). */
+export interface Ipv4Lookup {
+  readonly op: 'evaluate';
+  readonly plugin: 'ipv4_lookup';
+  readonly right: Tabular;
+  /** The input's column with the address, the lookup table's with the address or range (IP-prefix notation). */
+  readonly sourceKey: string;
+  readonly lookupKey: string;
+  /** Further columns both sides have, matched by equality; the lookup table's copy is not repeated in the output. */
+  readonly extraKeys: readonly string[];
+  /** Keep input rows no range matches (the lookup table's columns empty); written when given. */
+  readonly returnUnmatched: boolean;
+  readonly explicitUnmatched: boolean;
+  /** The lookup table's columns in the output (all but the extra keys), by their output name (clashes get 1, 2, ... as join's). */
+  readonly rightColumns: readonly { readonly from: string; readonly name: string }[];
 }
 
 /** evaluate pivot as bound (issue 27). */

@@ -17,6 +17,7 @@ import { parseStep } from './parse.js';
 import { narrowStep } from './evaluate.js';
 import { bagUnpackStep } from './bag-unpack.js';
 import { pivotStep } from './pivot.js';
+import { ipv4LookupStep } from './ipv4-lookup.js';
 import { parseKvStep } from './parse-kv.js';
 import { topNestedStep } from './top-nested.js';
 import { windowExtendStep } from './window.js';
@@ -182,6 +183,7 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
       return makeSeriesStep(o, layout, x, scope.budget);
     case 'evaluate':
       if (o.plugin === 'pivot') return pivotStep(o, layout, x, scope.budget);
+      if (o.plugin === 'ipv4_lookup') return ipv4LookupStep(o, layout, scope.rowsOf, scope.budget);
       return o.plugin === 'bag_unpack' ? bagUnpackStep(o, layout) : narrowStep(layout, o.schema);
     case 'parse-kv':
       return parseKvStep(o, layout, x);

@@ -166,6 +166,12 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
     }
     case 'evaluate': {
       if (op.plugin === 'narrow') return '| evaluate narrow()';
+      if (op.plugin === 'ipv4_lookup') {
+        const plain = op.right.ops.length === 0 && (op.right.source.kind === 'table' || op.right.source.kind === 'letTable');
+        const table = plain ? inlineTabular(op.right) : `(${inlineTabular(op.right)})`;
+        const args = [table, kqlName(op.sourceKey), kqlName(op.lookupKey), ...op.extraKeys.map(kqlName), ...(op.explicitUnmatched ? [String(op.returnUnmatched)] : [])];
+        return `| evaluate ipv4_lookup(${args.join(', ')})`;
+      }
       if (op.plugin === 'pivot') {
         const args = [kqlName(op.column), ...(op.aggregate ? [aggregate(op.aggregate)] : []), ...(op.explicitBy ? op.by.map(kqlName) : [])];
         return `| evaluate pivot(${args.join(', ')})`;
