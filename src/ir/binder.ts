@@ -909,6 +909,7 @@ class Binder {
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
       step,
+      ...(op.inRange ? { inRange: true as const } : {}),
       by: grouped.by,
       span: op.span,
     };

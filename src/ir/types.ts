@@ -102,6 +102,11 @@ export type TabularOp =
       readonly from?: ScalarExpr;
       readonly to?: ScalarExpr;
       readonly step: ScalarExpr;
+      /**
+       * Written `on Axis in range(from, to, step)`: the bins are bin(from, step) to bin(to, step), `to`
+       * included (https://learn.microsoft.com/kusto/query/make-series-operator, alternate syntax).
+       */
+      readonly inRange?: true;
       readonly by: readonly NamedExpr[];
     })
   /** getschema (issue 27): one row per input column (ColumnName, ColumnOrdinal, DataType, ColumnType). */

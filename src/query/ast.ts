@@ -282,7 +282,10 @@ export type TabularOp =
       readonly span: Span;
     }
   | ({ readonly op: 'union'; readonly span: Span } & UnionSpec)
-  /** `make-series Aggregates on Axis [from A] [to B] step S [by ...]` (issue 27). */
+  /**
+   * `make-series Aggregates on Axis [from A] [to B] step S [by ...]` (issue 27), or the alternate
+   * `on Axis in range(Start, Stop, Step)` (`inRange`: from Start, to Stop, step Step).
+   */
   | {
       readonly op: 'make-series';
       readonly kind?: NameRef;
@@ -291,6 +294,7 @@ export type TabularOp =
       readonly from?: Expr;
       readonly to?: Expr;
       readonly step: Expr;
+      readonly inRange?: true;
       readonly by: readonly Assignment[];
       readonly span: Span;
     }

@@ -603,19 +603,45 @@ class KqlParser extends EmbeddedActionsParser {
       if (t.image !== expected) this.problems.push({ kind: 'syntax', message: `expected '${expected}' in make-series ... on Axis [from A] [to B] step S, found '${t.image}'`, span: span(t) });
     });
     word('on', this.CONSUME2(T.Name));
-    const axis = this.SUBRULE1(this.expr);
+    let axis!: Expr;
     let from: Expr | undefined;
     let to: Expr | undefined;
-    this.OPTION1({ GATE: () => this.LA(1).image === 'from', DEF: () => { this.CONSUME3(T.Name); from = this.SUBRULE2(this.expr); } });
-    this.OPTION2({ GATE: () => this.LA(1).image === 'to', DEF: () => { this.CONSUME4(T.Name); to = this.SUBRULE3(this.expr); } });
-    word('step', this.CONSUME5(T.Name));
-    const step = this.SUBRULE4(this.expr);
+    let step!: Expr;
+    let inRange = false;
+    this.OR([
+      {
+        // `on Axis in range(Start, Stop, Step)`: the axis is read below `in`, which would otherwise take it.
+        GATE: () => this.LA(2).image === 'in' && this.LA(3).image === 'range' && this.LA(4).tokenType === T.LParen,
+        ALT: () => {
+          axis = this.SUBRULE(this.addExpr);
+          this.CONSUME(T.In);
+          this.CONSUME6(T.Name);
+          this.CONSUME(T.LParen);
+          from = this.SUBRULE5(this.expr);
+          this.CONSUME(T.Comma);
+          to = this.SUBRULE6(this.expr);
+          this.CONSUME1(T.Comma);
+          step = this.SUBRULE7(this.expr);
+          this.CONSUME(T.RParen);
+          inRange = true;
+        },
+      },
+      {
+        ALT: () => {
+          axis = this.SUBRULE1(this.expr);
+          this.OPTION1({ GATE: () => this.LA(1).image === 'from', DEF: () => { this.CONSUME3(T.Name); from = this.SUBRULE2(this.expr); } });
+          this.OPTION2({ GATE: () => this.LA(1).image === 'to', DEF: () => { this.CONSUME4(T.Name); to = this.SUBRULE3(this.expr); } });
+          word('step', this.CONSUME5(T.Name));
+          step = this.SUBRULE4(this.expr);
+        },
+      },
+    ]);
     let by: Assignment[] = [];
     this.OPTION3(() => {
       this.CONSUME(T.By);
       by = this.SUBRULE(this.assignments);
     });
-    return this.ACTION(() => ({ op: 'make-series' as const, kind, aggregates, axis, from, to, step, by, span: { start: kw.startOffset, end: endOf(by.length ? by : [step], kw) } }));
+    return this.ACTION(() => ({ op: 'make-series' as const, kind, aggregates, axis, from, to, step, ...(inRange ? { inRange: true as const } : {}), by, span: { start: kw.startOffset, end: endOf(by.length ? by : [step], kw) } }));
   });
 
   // ---- serialize (issue 27) ----

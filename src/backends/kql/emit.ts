@@ -183,7 +183,9 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
     }
     case 'make-series': {
       const aggs = op.aggregates.map((a, i) => `${aggregate(a)}${op.defaults[i] ? ` default = ${expr(op.defaults[i]!)}` : ''}`);
-      const range = `${op.from ? ` from ${expr(op.from)}` : ''}${op.to ? ` to ${expr(op.to)}` : ''} step ${expr(op.step)}`;
+      const range = op.inRange
+        ? ` in range(${expr(op.from!)}, ${expr(op.to!)}, ${expr(op.step)})`
+        : `${op.from ? ` from ${expr(op.from)}` : ''}${op.to ? ` to ${expr(op.to)}` : ''} step ${expr(op.step)}`;
       const by = op.by.length ? ` by ${op.by.map(named).join(', ')}` : '';
       return `| make-series ${op.kind ? `kind=${op.kind} ` : ''}${aggs.join(', ')} on ${expr(op.axis.expr)}${range}${by}`;
     }
