@@ -80,17 +80,22 @@ function queryPhases(
   for (const p of bound.problems) diagnostics.push(makeDiagnostic(p.fact, p.args, { ...at(p.span), hint: p.hint }));
   if (!bound.ir || parsed.problems.length) return { file, text, rule, diagnostics };
 
-  diagnostics.push(...checkOutputColumns(rule, bound.ir.body.schema));
+  diagnostics.push(...checkOutputColumns(rule, bound.ir.body.schema, bound.ir.body.open === true));
   return { file, text, rule, ir: bound.ir, diagnostics };
 }
 
 /** Entity mappings, custom details and alert overrides must name columns the query outputs. */
-function checkOutputColumns(rule: Rule, schema: Schema): Diagnostic[] {
+function checkOutputColumns(rule: Rule, schema: Schema, open: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const names = schema.map((c) => c.name);
   const has = (n: string) => names.includes(n);
+  // After bag_unpack (an open schema) a column the query does not name may still come from the data: a warning.
   const report = (column: string, by: string, path: (string | number)[]) =>
-    out.push(makeDiagnostic('MappedColumnMissing', [column, by, `${didYouMean(column, names)}; output columns: ${names.join(', ')}`], { file: rule.source.file, ...positionOf(rule.source, path) }));
+    out.push(
+      open
+        ? makeDiagnostic('MappedColumnUnpacked', [column, by], { file: rule.source.file, ...positionOf(rule.source, path) })
+        : makeDiagnostic('MappedColumnMissing', [column, by, `${didYouMean(column, names)}; output columns: ${names.join(', ')}`], { file: rule.source.file, ...positionOf(rule.source, path) }),
+    );
   rule.entityMappings.forEach((m, i) =>
     m.fieldMappings.forEach((f, j) => {
       if (typeof f.columnName === 'string' && !has(f.columnName)) report(f.columnName, `entity ${m.entityType}.${f.identifier}`, ['entityMappings', i, 'fieldMappings', j, 'columnName']);

@@ -15,7 +15,7 @@ import * as IP from '../semantics/ip.js';
 import { bin, datetimeAdd, datetimeDiff, datetimePart, formatDatetime, formatTimespanWith, localToUtc, startOf, utcToLocal } from '../semantics/time.js';
 import * as URL from '../semantics/urls.js';
 import {
-  coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
+  castElement, coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
 } from '../semantics/values.js';
 import { SERIES_ENTRIES } from './series.js';
 import type { Accumulator, AggregateEntry, CallSite, CatalogEntry, Impl, ScalarEntry, TypeRule } from './types.js';
@@ -770,7 +770,7 @@ const ENTRIES: CatalogEntry[] = [
     return n === null ? '' : chars.slice(from, from + Math.max(0, n)).join('');
   } }),
   scalar({ name: 'strcat', arity: [1, 64], type: returns('string'), kql: { call: 'strcat' }, doc: 'concatenate as text', js: (site) => (...args) => args.map((a, i) => toKqlString(a, site.types[i])).join('') }),
-  scalar({ name: 'split', arity: [2, 3], type: (a) => (a.length === 3 ? 'dynamic' : 'dynamic'), kql: { call: 'split' }, doc: 'split into an array', js: () => (s, d, i) => {
+  scalar({ name: 'split', arity: [2, 3], passesName: true, type: (a) => (a.length === 3 ? 'dynamic' : 'dynamic'), kql: { call: 'split' }, doc: 'split into an array', js: () => (s, d, i) => {
     const parts = text(s).split(text(d));
     return i === undefined ? parts : member(parts, toLong(i) ?? 0) === null ? [] : [member(parts, toLong(i) ?? 0)];
   } }),
@@ -879,8 +879,10 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'parse_urlquery', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_urlquery' }, doc: 'the parameters of a URL query', js: () => (v) => URL.parseUrlQuery(text(v)) }),
   scalar({ name: 'parse_path', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_path' }, doc: 'the parts of a file path', js: () => (v) => URL.parsePath(text(v)) }),
   // The binder resolves the column (it knows the row's schema) and passes it, or the default, as the second argument.
+  // After bag_unpack it passes the unpacked column third: undefined when no row has it (then the default).
   ...['column_ifexists', 'columnifexists'].map((name) => scalar({
-    name, arity: [2, 2], type: ([, t]) => t!, kql: { call: name }, doc: 'a column if the table has it, else a default value', js: () => (_name, v) => v,
+    name, arity: [2, 2], type: ([, t]) => t!, kql: { call: name }, doc: 'a column if the table has it, else a default value',
+    js: (site) => (_name, v, unpacked) => (unpacked === undefined ? v : castElement(unpacked, site.types[1]!)),
   })),
   scalar({ name: 'isempty', arity: [1, 1], type: returns('bool'), kql: { call: 'isempty' }, doc: 'null or ""', js: () => (v) => v === null || v === undefined || v === '' } ),
   scalar({ name: 'isnotempty', arity: [1, 1], type: returns('bool'), kql: { call: 'isnotempty' }, doc: 'not null and not ""', js: () => (v) => !(v === null || v === undefined || v === '') }),

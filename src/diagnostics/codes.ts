@@ -32,6 +32,7 @@ export const Facts = {
   BadIdentifier: fact('DTC1008', 'error', "'{0}' is not an identifier of entity type {1}{2}"),
   MissingStrongIdentifier: fact('DTC1009', 'warning', 'entity {0} has none of its identifying fields ({1}); Sentinel may not create the entity'),
   MappedColumnMissing: fact('DTC1010', 'error', "column '{0}' mapped by {1} is not an output column of the query{2}"),
+  MappedColumnUnpacked: fact('DTC1019', 'warning', "column '{0}' mapped by {1} is not a column the query names; after evaluate bag_unpack the rows also have the columns the data gives, so it may exist, but detc cannot check it and its JS evaluator does not output it: name it after bag_unpack (e.g. | project-reorder {0}) or declare bag_unpack's output schema"),
   TooManyPlaceholders: fact('DTC1011', 'error', '{0} has {1} {{column}} placeholders; Sentinel allows at most 3'),
   TechniqueFormat: fact('DTC1012', 'error', "'{0}' is not an ATT&CK technique id (T1234 or T1234.001)"),
   NoQuery: fact('DTC1013', 'error', 'rule has no query'),

@@ -14,6 +14,7 @@ import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import { kqlName } from '../backends/kql/literals.js';
 import { FUNCTION_ADVICE, functionsOf, parsedBody, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
@@ -51,9 +52,6 @@ const KNOWN_UNSUPPORTED = new Set([
 /** parse-kv's `with (...)` options and the type of their value. */
 const PARSE_KV_OPTIONS: Readonly<Record<string, 'string' | 'boolean'>> = { pair_delimiter: 'string', kv_delimiter: 'string', quote: 'string', escape: 'string', greedy: 'boolean', regex: 'string' };
 
-/** evaluate plugins whose output columns come from the data (Kusto.Language leaves their schema open). */
-const DATA_SHAPED_PLUGINS = new Set(['bag_unpack', 'pivot']);
-
 /** A problem that leaves the query compilable (a warning in codes.ts). */
 const isWarning = (p: { fact: FactName }): boolean => Facts[p.fact].severity === 'warning';
 
@@ -77,6 +75,10 @@ class Binder {
   private readonly problems: QueryProblem[] = [];
   private readonly lets = new Map<string, LetBinding>();
   private readonly tablesUsed = new Set<string>();
+  /** The rows the operator being bound reads, when they have columns named by the data (after bag_unpack; issue 27). */
+  private openRow: OpenRow | undefined;
+  /** Per bag_unpack: the unpacked names the rest of the pipe uses, found by a first pass over it (see tabularFrom). */
+  private readonly unpackSeeds = new Map<A.TabularOp, readonly string[]>();
   /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
   private serializedInput = false;
   private windowAllowed = false;
@@ -199,9 +201,29 @@ class Binder {
     return this.tabularFrom(first, p.ops);
   }
 
-  /** The operators `ops` bound on the rows of `first`. */
+  /**
+   * The operators `ops` bound on the rows of `first`. After evaluate bag_unpack the rows have columns
+   * named by the data: the names later operators use are its unpacked columns, so a first pass
+   * collects them and a second binds again with them in bag_unpack's output (where Kusto puts them).
+   */
   private tabularFrom(first: Source, pipeOps: readonly A.TabularOp[]): Tabular | undefined {
+    for (let pass = 0; ; pass++) {
+      const mark = { problems: this.problems.length, hoisted: this.hoisted.length, lets: new Map(this.lets) };
+      const opened: { op: A.TabularOp; row: OpenRow; seeded: number }[] = [];
+      const result = this.tabularPass(first, pipeOps, opened);
+      const grown = opened.filter((o) => o.row.names.length > o.seeded);
+      if (grown.length === 0 || pass >= 4) return result;
+      for (const o of grown) this.unpackSeeds.set(o.op, o.row.names);
+      this.problems.length = mark.problems;
+      this.hoisted.length = mark.hoisted;
+      this.lets.clear();
+      for (const [k, v] of mark.lets) this.lets.set(k, v);
+    }
+  }
+
+  private tabularPass(first: Source, pipeOps: readonly A.TabularOp[], opened: { op: A.TabularOp; row: OpenRow; seeded: number }[]): Tabular | undefined {
     const p = { ops: pipeOps };
+    let open: OpenRow | undefined;
     let source: Source = first;
     let serialized = first.kind === 'range';
     let schema: Schema = source.schema;
@@ -214,6 +236,18 @@ class Binder {
         schema = union.schema;
         ops = [];
         serialized = false;
+        open = undefined;
+        continue;
+      }
+      // `T | ... | invoke f(a)`: f's body with the pipe so far as its first (tabular) parameter.
+      if (op.op === 'invoke') {
+        const invoked = this.bindInvoke(op, { source, ops, schema });
+        if (!invoked) return undefined;
+        source = invoked;
+        schema = invoked.schema;
+        ops = [];
+        serialized = false;
+        open = undefined;
         continue;
       }
       // `T | ... | as X | ...` is `let X = T | ...; X | ...`: X is a name for the rest of the query.
@@ -224,7 +258,17 @@ class Binder {
         continue;
       }
       this.serializedInput = serialized;
+      const savedOpen = this.openRow;
+      this.openRow = open;
       const bound = op.op === 'union' || op.op === 'as' ? undefined : this.op(op, schema);
+      this.openRow = savedOpen;
+      if (bound?.op === 'evaluate' && bound.plugin === 'bag_unpack' && !bound.declared) {
+        open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name) };
+        opened.push({ op, row: open, seeded: open.names.length });
+      } else if (bound?.op === 'evaluate' && bound.plugin === 'pivot') {
+        open = { prefix: '', ignored: [], names: bound.pivoted.map((c) => c.name) };
+        opened.push({ op, row: open, seeded: open.names.length });
+      } else if (!KEEPS_OPEN.has(op.op)) open = undefined;
       serialized = SERIALIZING.has(op.op) || (serialized && KEEPS_ORDER.has(op.op));
       if (!bound) {
         // Later operators would see a wrong schema and report follow-on errors; only name the
@@ -247,7 +291,7 @@ class Binder {
         ops.push({ ...away, schema } as TabularOp);
       }
     }
-    return { source, ops, schema };
+    return { source, ops, schema, ...(open ? { open: true as const } : {}) };
   }
 
   private bindSource(e: A.Expr): Source | undefined {
@@ -387,6 +431,7 @@ class Binder {
         return this.join(op, input);
       case 'union': // bound in tabular(), as a source
       case 'as': // bound in tabular(), as a let
+      case 'invoke': // bound in tabular(), as a function call
         return undefined;
       case 'parse':
       case 'parse-where':
@@ -396,7 +441,7 @@ class Binder {
       case 'getschema':
         return { op: 'getschema', span };
       case 'evaluate':
-        return this.evaluate(op);
+        return this.evaluate(op, input);
       case 'parse-kv':
         return this.parseKv(op, input);
       case 'top-nested':
@@ -484,13 +529,20 @@ class Binder {
 
   // ---- evaluate (issue 27) ----
 
-  /** Plugins detc binds: narrow. The others are named in an explicit error, with why when it is known. */
-  private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>): OpWithoutSchema | undefined {
+  /** Plugins detc binds: narrow, bag_unpack, pivot. The others are named in an explicit error, with why when it is known. */
+  private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>, input: Schema): OpWithoutSchema | undefined {
     const call = op.plugin;
     if (call.kind !== 'call') {
       this.report('UnsupportedOperator', ['evaluate', ': evaluate needs a plugin call such as narrow()'], call.span);
       return undefined;
     }
+    if (op.outputSchema && call.name !== 'bag_unpack') {
+      this.report('TypeMismatch', [`an output schema (: (...)) is for bag_unpack, not ${call.name}`], op.outputSchema.span);
+      return undefined;
+    }
+    if (call.name === 'bag_unpack') return this.bagUnpack(op, call, input);
+    if (call.name === 'pivot') return this.pivot(op, call, input);
+    if (call.name === 'ipv4_lookup') return this.ipv4Lookup(op, call, input);
     if (call.name === 'narrow') {
       if (call.args.length > 0) {
         this.report('TypeMismatch', ['narrow() takes no arguments'], call.span);
@@ -498,11 +550,202 @@ class Binder {
       }
       return { op: 'evaluate', plugin: 'narrow', span: op.span };
     }
-    const why = DATA_SHAPED_PLUGINS.has(call.name)
-      ? ': its output columns depend on the values in the data, and detc binds queries whose columns are known; project the values you need instead (e.g. tostring(Bag.Key))'
-      : '';
-    this.report('UnsupportedOperator', [`evaluate ${call.name}`, why], call.nameSpan);
+    this.report('UnsupportedOperator', [`evaluate ${call.name}`, ''], call.nameSpan);
     return undefined;
+  }
+
+  /**
+   * `bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties]) [: (...)]`
+   * (https://learn.microsoft.com/kusto/query/bag-unpack-plugin): arguments by position or by name.
+   */
+  private bagUnpack(op: Extract<A.TabularOp, { op: 'evaluate' }>, call: A.CallExpr, input: Schema): OpWithoutSchema | undefined {
+    const PARAMS = ['column', 'OutputColumnPrefix', 'columnsConflict', 'ignoredProperties'];
+    const given = new Map<string, { expr: ScalarExpr; span: A.Span }>();
+    const args: { name?: string; expr: ScalarExpr }[] = [];
+    for (const [i, arg] of call.args.entries()) {
+      const named = call.argNames?.[i];
+      const param = named ? PARAMS.find((p) => p.toLowerCase() === named.name.toLowerCase()) : PARAMS[i];
+      if (!param || given.has(param)) {
+        const what = named ? `has no parameter '${named.name}'` : 'takes at most 4 arguments';
+        this.report('TypeMismatch', [`bag_unpack ${what}; its parameters: ${PARAMS.join(', ')}`], (named ?? arg).span);
+        return undefined;
+      }
+      const bound = this.bindPipe(arg, input);
+      if (!bound) return undefined;
+      if ('source' in bound) {
+        this.report('NotTabular', ['bag_unpack takes scalar arguments, not a table'], arg.span);
+        return undefined;
+      }
+      given.set(param, { expr: bound, span: arg.span });
+      args.push({ ...(named ? { name: named.name } : {}), expr: bound });
+    }
+    const column = given.get('column');
+    if (!column || column.expr.kind !== 'column' || column.expr.type !== 'dynamic') {
+      this.report('TypeMismatch', ['bag_unpack needs a dynamic column of its input first: bag_unpack(Column)'], column?.span ?? call.span);
+      return undefined;
+    }
+    const constant = (param: string, type: ScalarType): unknown => {
+      const a = given.get(param);
+      if (!a) return undefined;
+      if (a.expr.kind !== 'literal' || a.expr.type !== type) {
+        this.report('ConstantRequired', [`bag_unpack's ${param} (a ${type} constant)`], a.span);
+        return null;
+      }
+      return a.expr.value;
+    };
+    const prefix = constant('OutputColumnPrefix', 'string');
+    const conflict = constant('columnsConflict', 'string') ?? 'error';
+    const ignored = constant('ignoredProperties', 'dynamic') ?? [];
+    if (prefix === null || conflict === null || ignored === null) return undefined;
+    if (conflict !== 'error' && conflict !== 'replace_source' && conflict !== 'keep_source') {
+      this.report('TypeMismatch', [`bag_unpack's columnsConflict is 'error', 'replace_source' or 'keep_source', not '${String(conflict)}'`], given.get('columnsConflict')!.span);
+      return undefined;
+    }
+    if (!Array.isArray(ignored) || ignored.some((x) => typeof x !== 'string')) {
+      this.report('TypeMismatch', ["bag_unpack's ignoredProperties is an array of property names: dynamic(['a', 'b'])"], given.get('ignoredProperties')!.span);
+      return undefined;
+    }
+    const declared = op.outputSchema && this.declaredSchema(op.outputSchema.columns, 'bag_unpack');
+    if (op.outputSchema && !declared) return undefined;
+    const seeds = this.unpackSeeds.get(op) ?? [];
+    return {
+      op: 'evaluate',
+      plugin: 'bag_unpack',
+      column: column.expr.name,
+      prefix: (prefix as string | undefined) ?? '',
+      conflict,
+      ignored: ignored as string[],
+      args,
+      ...(declared ? { declared: { wildcard: op.outputSchema!.wildcard, columns: declared } } : {}),
+      unpacked: declared ? [] : seeds.map((name) => ({ name, type: 'dynamic' as const })),
+      span: op.span,
+    };
+  }
+
+  /**
+   * `pivot(Column [, Aggregate] [, By, ...])` (https://learn.microsoft.com/kusto/query/pivot-plugin):
+   * groups by the By columns (default: the input's columns but Column and those the aggregate reads),
+   * one column per value of Column holding the aggregate (default count()) of the group's rows with it.
+   */
+  private pivot(op: Extract<A.TabularOp, { op: 'evaluate' }>, call: A.CallExpr, input: Schema): OpWithoutSchema | undefined {
+    const usage = 'pivot(Column [, Aggregate] [, Column1, ...]), e.g. pivot(State, sum(Deaths), EventType)';
+    if (call.args.length === 0 || call.argNames?.some((n) => n !== undefined)) {
+      this.report('TypeMismatch', [`pivot takes ${usage}`], call.span);
+      return undefined;
+    }
+    const columnOf = (a: A.PipeExpr): string | undefined => {
+      const bound = this.bindPipe(a, input);
+      if (bound && !('source' in bound) && bound.kind === 'column') return bound.name;
+      if (bound) this.report('TypeMismatch', [`pivot's ${a === call.args[0] ? 'first argument' : 'grouping arguments'} must be columns of its input: ${usage}`], a.span);
+      return undefined;
+    };
+    const column = columnOf(call.args[0]!);
+    if (column === undefined) return undefined;
+    const second = call.args[1];
+    const isAggregate = second && second.ops.length === 0 && second.source.kind === 'call' && lookup(second.source.name)?.kind === 'aggregate';
+    let aggregate: Aggregate | undefined;
+    if (isAggregate) {
+      aggregate = this.aggregate({ expr: second.source, span: second.span } as A.Assignment, input, [], new Namer([]));
+      if (!aggregate) return undefined;
+      if (aggregate.outputs.length !== 1) {
+        this.report('TypeMismatch', [`pivot needs an aggregate with one result, not ${aggregate.fn}`], second.span);
+        return undefined;
+      }
+    }
+    const by: string[] = [];
+    for (const a of call.args.slice(isAggregate ? 2 : 1)) {
+      const name = columnOf(a);
+      if (name === undefined) return undefined;
+      if (!by.includes(name)) by.push(name);
+    }
+    const read = new Set<string>([column]);
+    const visit = (e: ScalarExpr): void => {
+      if (e.kind === 'column') read.add(e.name);
+      else if (e.kind === 'call') e.args.forEach(visit);
+      else if (e.kind === 'member') visit(e.target);
+    };
+    aggregate?.args.forEach(visit);
+    const explicitBy = by.length > 0;
+    const groups = explicitBy ? by : input.filter((c) => !read.has(c.name)).map((c) => c.name);
+    const type = aggregate?.outputs[0]!.type ?? 'long';
+    const pivoted = (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
+    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, span: op.span };
+  }
+
+  /**
+   * `ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, ExtraKey, ...] [, return_unmatched])`
+   * (https://learn.microsoft.com/kusto/query/ipv4-lookup-plugin): the input's columns, then the lookup
+   * table's (less the extra keys; a clashing name gets 1, 2, ... as in join), as Kusto.Language computes.
+   */
+  private ipv4Lookup(op: Extract<A.TabularOp, { op: 'evaluate' }>, call: A.CallExpr, input: Schema): OpWithoutSchema | undefined {
+    const usage = 'ipv4_lookup(LookupTable, SourceIPv4Key, IPv4LookupKey [, ExtraKey, ...] [, return_unmatched])';
+    const named = call.argNames?.findIndex((n) => n !== undefined) ?? -1;
+    if (named >= 0 && (call.argNames![named]!.name !== 'return_unmatched' || named !== call.args.length - 1)) {
+      this.report('TypeMismatch', [`ipv4_lookup's only named argument is return_unmatched, given last: ${usage}`], call.argNames![named]!.span);
+      return undefined;
+    }
+    if (call.args.length < 3) {
+      this.report('TypeMismatch', [`ipv4_lookup takes ${usage}`], call.span);
+      return undefined;
+    }
+    const right = this.bindPipe(call.args[0]!, []);
+    if (!right) return undefined;
+    if (!('source' in right)) {
+      this.report('NotTabular', [`ipv4_lookup's first argument is the lookup table: ${usage}`], call.args[0]!.span);
+      return undefined;
+    }
+    // The last argument is return_unmatched when it is a bool (by position or by name).
+    let args = call.args.slice(1);
+    let returnUnmatched = false;
+    let explicitUnmatched = false;
+    const last = args[args.length - 1]!;
+    const lastBound = args.length > 2 ? this.bindPipe(last, input) : undefined;
+    if (lastBound && !('source' in lastBound) && lastBound.type === 'bool') {
+      if (lastBound.kind !== 'literal') {
+        this.report('ConstantRequired', ["ipv4_lookup's return_unmatched (true or false)"], last.span);
+        return undefined;
+      }
+      returnUnmatched = lastBound.value === true;
+      explicitUnmatched = true;
+      args = args.slice(0, -1);
+    }
+    const columnIn = (a: A.PipeExpr, schema: Schema, side: string): Column | undefined => {
+      const name = a.ops.length === 0 && a.source.kind === 'name' ? a.source.name : undefined;
+      const c = name === undefined ? undefined : schema.find((x) => x.name === name);
+      if (!c) this.report('UnknownColumn', [name ?? this.source(a.span), ` (ipv4_lookup needs a column of ${side} here: ${usage})`], a.span);
+      return c;
+    };
+    const source = columnIn(args[0]!, input, 'its input');
+    const lookup = columnIn(args[1]!, right.schema, 'the lookup table');
+    if (!source || !lookup) return undefined;
+    for (const [c, a] of [[source, args[0]!], [lookup, args[1]!]] as const) {
+      if (c.type !== 'string') {
+        this.report('TypeMismatch', [`ipv4_lookup's keys are IPv4 strings; ${c.name} is ${c.type}`], a.span);
+        return undefined;
+      }
+    }
+    const extraKeys: string[] = [];
+    for (const a of args.slice(2)) {
+      const l = columnIn(a, input, 'its input and the lookup table');
+      const r = l && columnIn(a, right.schema, 'its input and the lookup table');
+      if (!l || !r) return undefined;
+      extraKeys.push(l.name);
+    }
+    const names = new Namer(input.map((c) => c.name));
+    const rightColumns = right.schema.filter((c) => !extraKeys.includes(c.name)).map((c) => {
+      const name = names.unique(c.name, false);
+      names.take(name);
+      return { from: c.name, name };
+    });
+    return { op: 'evaluate', plugin: 'ipv4_lookup', right, sourceKey: source.name, lookupKey: lookup.name, extraKeys, returnUnmatched, explicitUnmatched, rightColumns, span: op.span };
+  }
+
+  /** A name the rows after bag_unpack may have: an unpacked property (prefixed, not ignored), recorded as used. */
+  private unpackedName(name: string): boolean {
+    const open = this.openRow;
+    if (!open || !name.startsWith(open.prefix) || open.ignored.includes(name.slice(open.prefix.length))) return false;
+    if (!open.names.includes(name)) open.names.push(name);
+    return true;
   }
 
   // ---- datatable, print, range (issue 27) ----
@@ -676,6 +919,7 @@ class Binder {
       ...(from ? { from } : {}),
       ...(to ? { to } : {}),
       step,
+      ...(op.inRange ? { inRange: true as const } : {}),
       by: grouped.by,
       span: op.span,
     };
@@ -903,6 +1147,7 @@ class Binder {
 
   private mvExpand(op: Extract<A.TabularOp, { op: 'mv-expand' }>, input: Schema): OpWithoutSchema | undefined {
     const columns: (NamedExpr & { type: ScalarType; explicitType: boolean })[] = [];
+    let unnamed = 0;
     for (const item of op.items) {
       const e = this.expr(item.expr, input);
       if (!e) return undefined;
@@ -910,11 +1155,8 @@ class Binder {
         this.report('TypeMismatch', [`mv-expand needs a dynamic array or property bag, got ${e.type}`], item.expr.span);
         return undefined;
       }
-      const name = item.name ?? deriveName(e);
-      if (name === undefined) {
-        this.report('TypeMismatch', ['name the expanded expression: mv-expand Name = expression'], item.expr.span);
-        return undefined;
-      }
+      // Unnamed and without a name of its own: Column1, Column2, ... (replacing a column so named, as Kusto.Language does).
+      const name = item.name ?? deriveName(e) ?? `Column${++unnamed}`;
       let type: ScalarType = 'dynamic';
       if (item.toType) {
         const t = TYPE_NAMES[item.toType.name];
@@ -952,7 +1194,7 @@ class Binder {
           ok = false;
         }
         out.push(...matches.filter((m) => !out.includes(m)));
-      } else if (!input.some((c) => c.name === r.name)) {
+      } else if (!input.some((c) => c.name === r.name) && !this.unpackedName(r.name)) {
         this.report('UnknownColumn', [r.name, didYouMean(r.name, input.map((c) => c.name))], r.span);
         ok = false;
       } else if (!out.includes(r.name)) out.push(r.name);
@@ -1017,7 +1259,8 @@ class Binder {
       if (this.rejectTuple(item)) return undefined;
       const e = this.expr(item.expr, input);
       if (!e) return undefined;
-      if (e.type === 'dynamic') {
+      // An unpacked column (bag_unpack) has its properties' type in Kusto, dynamic only when they differ.
+      if (e.type === 'dynamic' && !(e.kind === 'column' && this.openRow?.names.includes(e.name))) {
         this.report('TypeMismatch', ['cannot group by a dynamic value; convert it first (e.g. tostring(...))'], item.expr.span);
         return undefined;
       }
@@ -1219,6 +1462,7 @@ class Binder {
           this.report('NotTabular', [`'${e.name}' is a table; a scalar is expected here`], e.span);
           return undefined;
         }
+        if (this.unpackedName(e.name)) return { kind: 'column', name: e.name, type: 'dynamic', span: e.span };
         const candidates = [...row.map((x) => x.name), ...[...this.lets.entries()].filter(([, v]) => v.kind === 'scalar').map(([k]) => k)];
         const suggestion = closest(e.name, candidates);
         this.report('UnknownColumn', [e.name, suggestion && suggestion !== e.name ? ` (did you mean '${suggestion}'?)` : ''], e.span);
@@ -1329,6 +1573,17 @@ class Binder {
     }
     const column = row.find((c) => c.name === name.value);
     let value: ScalarExpr | undefined;
+    if (column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value)) {
+      // After bag_unpack the column exists when the data has the property: the call keeps its default and
+      // reads the unpacked column as a third argument (the KQL output writes the two written ones).
+      const dflt = this.bindPipe(e.args[1]!, row);
+      if (!dflt || 'source' in dflt) {
+        if (dflt) this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], e.args[1]!.span);
+        return undefined;
+      }
+      const unpacked: ScalarExpr = { kind: 'column', name: name.value, type: 'dynamic', span: e.args[0]!.span };
+      return { kind: 'call', fn, args: [name, dflt, unpacked], type: dflt.type, span: e.span };
+    }
     if (column) value = col(column, e.args[1]!.span);
     else {
       const bound = this.bindPipe(e.args[1]!, row);
@@ -1553,8 +1808,58 @@ class Binder {
     return { kind: 'letTable', name: resultName, span: e.span, schema: value.schema, ...(local ? {} : { call }) };
   }
 
-  /** Bind a function's body with `args` for its parameters; its problems are reported here. */
-  private bindFunctionBody(e: A.CallExpr | A.NameExpr, parsed: ParseResult, args: Map<string, ScalarExpr>, local: LocalFunction | undefined, scalar = false, canFallBack = false): (BindResult & { scalar?: ScalarExpr }) | { fallback: string } | undefined {
+  /**
+   * `T | invoke f(args)` (https://learn.microsoft.com/kusto/query/invoke-operator): the piped table is
+   * f's first parameter, which must be tabular. The pipe so far becomes a let (`f#N.T`) the body
+   * reads; the body binds with that table's columns, so its output has them as Kusto.Language's does.
+   */
+  private bindInvoke(op: Extract<A.TabularOp, { op: 'invoke' }>, input: Tabular): Source | undefined {
+    const e = op.call;
+    if (e.kind !== 'call') {
+      this.report('TypeMismatch', ['invoke needs a function call with its argument list: T | invoke f() or T | invoke f(arg, ...)'], e.span);
+      return undefined;
+    }
+    const local = this.scope.localFunctions.get(e.name);
+    const ws = functionsOf(this.tables).get(e.name);
+    if (!local && !ws) {
+      this.report('UnknownFunction', [e.name, `${didYouMean(e.name, [...this.scope.localFunctions.keys(), ...functionsOf(this.tables).keys()])}; invoke calls a function declared with let f = (T:(*), ...) {...} or a workspace function`], e.nameSpan);
+      return undefined;
+    }
+    const params = local?.params ?? ws!.params;
+    const table = params[0];
+    if (!table || table.type !== 'tabular') {
+      this.report('FunctionInvalid', [`invoke passes the table to ${e.name}'s first parameter, which must be tabular (T:(*)); ${e.name} has ${table ? `${table.name}:${table.type} first` : 'no parameters'}`], e.nameSpan);
+      return undefined;
+    }
+    if (!local && ws!.body === undefined) {
+      this.report('FunctionInvalid', [`${e.name} is declared without a body (signature only), so detc cannot bind what invoke returns; declare its body with --functions`], e.nameSpan);
+      return undefined;
+    }
+    if (this.scope.stack.includes(e.name)) {
+      this.report('FunctionInvalid', [`function ${e.name} calls itself (${[...this.scope.stack, e.name].join(' -> ')}); Kusto does not allow recursive functions`], e.span);
+      return undefined;
+    }
+    const args = this.callArguments(e, params.slice(1), []);
+    if (!args) return undefined;
+    const resultName = `${e.name}#${++this.scope.calls.count}`;
+    const inputName = `${resultName}.${table.name}`;
+    const bound = this.bindFunctionBody(e, local ? local.parsed : parsedBody(ws!), args, local, false, false, new Map([[table.name, input.schema]]));
+    if (!bound || !('ir' in bound) || !bound.ir) return undefined;
+    // The input is a let of the query (written in the KQL output); the body's lets are named after the call.
+    this.hoisted.push({ kind: 'tabular', name: inputName, value: input, span: op.span });
+    const renames = new Map([...bound.ir.lets.map((l) => [l.name, `${resultName}.${l.name}`] as const), [table.name, inputName]]);
+    const mark = local ? {} : { fromFunction: e.name };
+    for (const l of bound.ir.lets) this.hoisted.push({ ...relocate(l, e.span, renames), name: renames.get(l.name)!, ...mark });
+    const value = relocate(bound.ir.body, e.span, renames);
+    this.hoisted.push({ kind: 'tabular', name: resultName, value, span: e.span, ...mark });
+    for (const t of bound.ir.tables) this.tablesUsed.add(t);
+    // A workspace function's body stays in the workspace: the KQL output invokes it on the input let.
+    const call = local ? undefined : `${kqlName(inputName)} | invoke ${this.source(e.span)}`;
+    return { kind: 'letTable', name: resultName, span: e.span, schema: value.schema, ...(call ? { call } : {}) };
+  }
+
+  /** Bind a function's body with `args` for its parameters (and `tables` for its tabular ones); its problems are reported here. */
+  private bindFunctionBody(e: A.CallExpr | A.NameExpr, parsed: ParseResult, args: Map<string, ScalarExpr>, local: LocalFunction | undefined, scalar = false, canFallBack = false, tables?: ReadonlyMap<string, Schema>): (BindResult & { scalar?: ScalarExpr }) | { fallback: string } | undefined {
     const body = local ? local.body : functionsOf(this.tables).get(e.name)!.body!;
     // A user-defined function also sees the parameters of the function it is declared in.
     const params = local && this.scope.params ? new Map([...this.scope.params, ...args]) : args;
@@ -1562,6 +1867,7 @@ class Binder {
     const binder = new Binder(this.tables, body, scope);
     // A user-defined function sees the query's lets declared before it.
     if (local) for (const [k, v] of local.lets) binder.lets.set(k, v);
+    for (const [k, schema] of tables ?? []) binder.lets.set(k, { kind: 'tabular', schema });
     binder.acceptScalarBody = scalar;
     const result = binder.bind(parsed.ast);
     const problems = [...parsed.problems.map((p) => ({ message: p.message, span: p.span })), ...result.problems.filter((p) => !isWarning(p)).map((p) => ({ message: makeDiagnostic(p.fact, p.args).message, span: p.span }))];
@@ -1658,6 +1964,16 @@ interface LocalFunction {
   /** The query's lets when it was declared (its body may use them). */
   readonly lets: ReadonlyMap<string, LetBinding>;
 }
+
+/** What the binder knows of rows after bag_unpack: its prefix and ignored properties, and the unpacked names used so far. */
+interface OpenRow {
+  readonly prefix: string;
+  readonly ignored: readonly string[];
+  readonly names: string[];
+}
+
+/** Operators whose output keeps the input's unnamed (unpacked) columns; the others' columns are all named. */
+const KEEPS_OPEN = new Set<A.TabularOp['op']>(['where', 'extend', 'serialize', 'sort', 'top', 'take', 'project-away', 'project-rename', 'project-reorder', 'parse', 'parse-where', 'parse-kv', 'mv-expand', 'as']);
 
 /** Operators whose output is serialized, and those that keep serialized input so (issue 27). */
 const SERIALIZING = new Set<A.TabularOp['op']>(['serialize', 'sort', 'top']);

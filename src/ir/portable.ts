@@ -89,6 +89,10 @@ function mapOp(o: TabularOp | OpWithoutSchema, m: Mapper): OpWithoutSchema {
       return { ...rest, expand: { ...rest.expand, span: NO_SPAN, columns: rest.expand.columns.map(named) }, subquery: m.tabular(rest.subquery) };
     case 'join':
       return { ...rest, right: m.tabular(rest.right) };
+    case 'evaluate':
+      if (rest.plugin === 'ipv4_lookup') return { ...rest, right: m.tabular(rest.right) };
+      if (rest.plugin === 'pivot') return rest.aggregate ? { ...rest, aggregate: aggregate(rest.aggregate) } : rest;
+      return rest.plugin === 'bag_unpack' ? { ...rest, args: rest.args.map((a) => ({ ...a, expr: m.expr(a.expr) })) } : rest;
     case 'top-nested':
       return {
         ...rest,

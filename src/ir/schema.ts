@@ -4,7 +4,7 @@
  * for the runtime (which derives them again when it loads a standalone module, since modules
  * carry only the source tables' columns: see portable.ts).
  */
-import type { Column, Schema, TabularOp } from './types.js';
+import type { BagUnpack, Column, Schema, TabularOp } from './types.js';
 
 /** An operator before its output schema is known. Nested pipelines (join's right side) have theirs. */
 export type OpWithoutSchema = TabularOp extends infer O ? (O extends TabularOp ? Omit<O, 'schema'> : never) : never;
@@ -60,6 +60,9 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
     case 'parse-kv':
       return [...input, ...op.columns];
     case 'evaluate':
+      if (op.plugin === 'bag_unpack') return bagUnpackSchema(op, input);
+      if (op.plugin === 'ipv4_lookup') return [...input, ...op.rightColumns.map((c) => ({ name: c.name, type: op.right.schema.find((r) => r.name === c.from)!.type }))];
+      if (op.plugin === 'pivot') return [...op.by.map((n) => input.find((c) => c.name === n)!), ...op.pivoted];
       return [{ name: 'Row', type: 'long' }, { name: 'Column', type: 'string' }, { name: 'Value', type: 'string' }];
     case 'getschema':
       return [
@@ -86,4 +89,16 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
       return schema;
     }
   }
+}
+
+/**
+ * bag_unpack (https://learn.microsoft.com/kusto/query/bag-unpack-plugin): the input without the
+ * unpacked column, then the unpacked ones; with an output schema, exactly the declared columns
+ * (after the input's other columns with `*`, as Kusto.Language orders them).
+ */
+function bagUnpackSchema(op: BagUnpack, input: Schema): Schema {
+  const rest = input.filter((c) => c.name !== op.column);
+  if (!op.declared) return [...rest, ...op.unpacked];
+  const declared = op.declared.columns;
+  return op.declared.wildcard ? [...rest.filter((c) => !declared.some((d) => d.name === c.name)), ...declared] : declared;
 }

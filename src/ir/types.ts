@@ -106,6 +106,11 @@ export type TabularOp =
       readonly from?: ScalarExpr;
       readonly to?: ScalarExpr;
       readonly step: ScalarExpr;
+      /**
+       * Written `on Axis in range(from, to, step)`: the bins are bin(from, step) to bin(to, step), `to`
+       * included (https://learn.microsoft.com/kusto/query/make-series-operator, alternate syntax).
+       */
+      readonly inRange?: true;
       readonly by: readonly NamedExpr[];
     })
   /** getschema (issue 27): one row per input column (ColumnName, ColumnOrdinal, DataType, ColumnType). */
@@ -128,6 +133,15 @@ export type TabularOp =
   | (OpBase & { readonly op: 'top-nested'; readonly levels: readonly TopNestedLevel[] })
   /** `evaluate narrow()` (issue 27): one row (Row, Column, Value as string) per input row and column. */
   | (OpBase & { readonly op: 'evaluate'; readonly plugin: 'narrow' })
+  /**
+   * `evaluate bag_unpack(Column [, Prefix] [, columnsConflict=...] [, ignoredProperties=...]) [: (...)]`
+   * (issue 27): the bag's top-level properties as columns (see bag-unpack.ts).
+   */
+  | (OpBase & BagUnpack)
+  /** `evaluate pivot(Column [, Aggregate] [, By, ...])` (issue 27): one column per value of Column (see pivot.ts). */
+  | (OpBase & Pivot)
+  /** `evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, ExtraKey, ...] [, return_unmatched])` (issue 27). */
+  | (OpBase & Ipv4Lookup)
   | (OpBase & {
       readonly op: 'join';
       readonly kind: JoinKind;
@@ -250,6 +264,60 @@ export interface Tabular {
   readonly ops: readonly TabularOp[];
   /** Output schema of the whole pipeline. */
   readonly schema: Schema;
+  /**
+   * The rows may have columns beyond `schema`, named by the data (after evaluate bag_unpack without
+   * an output schema, as Kusto.Language marks such a schema open). Only columns the query names are in `schema`.
+   */
+  readonly open?: true;
+}
+
+/** evaluate ipv4_lookup as bound (issue 27): a join whose key matches an address to a range (see ipv4-lookup.ts). */
+export interface Ipv4Lookup {
+  readonly op: 'evaluate';
+  readonly plugin: 'ipv4_lookup';
+  readonly right: Tabular;
+  /** The input's column with the address, the lookup table's with the address or range (IP-prefix notation). */
+  readonly sourceKey: string;
+  readonly lookupKey: string;
+  /** Further columns both sides have, matched by equality; the lookup table's copy is not repeated in the output. */
+  readonly extraKeys: readonly string[];
+  /** Keep input rows no range matches (the lookup table's columns empty); written when given. */
+  readonly returnUnmatched: boolean;
+  readonly explicitUnmatched: boolean;
+  /** The lookup table's columns in the output (all but the extra keys), by their output name (clashes get 1, 2, ... as join's). */
+  readonly rightColumns: readonly { readonly from: string; readonly name: string }[];
+}
+
+/** evaluate pivot as bound (issue 27). */
+export interface Pivot {
+  readonly op: 'evaluate';
+  readonly plugin: 'pivot';
+  /** The column whose values become columns. */
+  readonly column: string;
+  /** The aggregate as written (absent: count(), the default). */
+  readonly aggregate?: Aggregate;
+  /** The rows' groups: as written, or (`explicitBy` false) the input's other columns. */
+  readonly by: readonly string[];
+  readonly explicitBy: boolean;
+  /** The value columns the query names later (Kusto's schema after pivot is open), of the aggregate's type. */
+  readonly pivoted: readonly Column[];
+}
+
+/** evaluate bag_unpack's options as bound (issue 27). */
+export interface BagUnpack {
+  readonly op: 'evaluate';
+  readonly plugin: 'bag_unpack';
+  /** The dynamic column unpacked (it leaves the output). */
+  readonly column: string;
+  readonly prefix: string;
+  readonly conflict: 'error' | 'replace_source' | 'keep_source';
+  readonly ignored: readonly string[];
+  /** The arguments as written (for the KQL output). */
+  readonly args: readonly { readonly name?: string; readonly expr: ScalarExpr }[];
+  /** `: ([*,] Name:type, ...)` as written: the output is exactly these (after the input's columns with `*`). */
+  readonly declared?: { readonly wildcard: boolean; readonly columns: readonly Column[] };
+  /** Without `declared`: the unpacked columns the query names later (Prefix + property), in order of first use. */
+  readonly unpacked: readonly Column[];
 }
 
 /**

@@ -90,6 +90,12 @@ export interface IndexExpr {
   readonly index: Expr;
   readonly span: Span;
 }
+/** An evaluate plugin's declared output schema: `(* , Name:type, ...)`. */
+export interface OutputSchemaDecl {
+  readonly wildcard: boolean;
+  readonly columns: readonly { readonly name: NameRef; readonly type: NameRef }[];
+  readonly span: Span;
+}
 export interface CallExpr {
   readonly kind: 'call';
   readonly name: string;
@@ -276,7 +282,10 @@ export type TabularOp =
       readonly span: Span;
     }
   | ({ readonly op: 'union'; readonly span: Span } & UnionSpec)
-  /** `make-series Aggregates on Axis [from A] [to B] step S [by ...]` (issue 27). */
+  /**
+   * `make-series Aggregates on Axis [from A] [to B] step S [by ...]` (issue 27), or the alternate
+   * `on Axis in range(Start, Stop, Step)` (`inRange`: from Start, to Stop, step Step).
+   */
   | {
       readonly op: 'make-series';
       readonly kind?: NameRef;
@@ -285,6 +294,7 @@ export type TabularOp =
       readonly from?: Expr;
       readonly to?: Expr;
       readonly step: Expr;
+      readonly inRange?: true;
       readonly by: readonly Assignment[];
       readonly span: Span;
     }
@@ -294,12 +304,17 @@ export type TabularOp =
   | { readonly op: 'top-nested'; readonly levels: readonly TopNestedLevel[]; readonly span: Span }
   /** `parse-kv Expr as (Key:type, ...) with (...)` (issue 27). */
   | { readonly op: 'parse-kv'; readonly expr: Expr; readonly columns: readonly { readonly name: NameRef; readonly type: NameRef }[]; readonly properties: readonly WithProperty[]; readonly span: Span }
-  /** `evaluate plugin(args)` (issue 27): the plugin call as written. */
-  | { readonly op: 'evaluate'; readonly plugin: Expr; readonly span: Span }
+  /**
+   * `evaluate plugin(args) [: (Name:type, ...)]` (issue 27): the plugin call as written, and the
+   * output schema when given (`*` first: the input's columns too).
+   */
+  | { readonly op: 'evaluate'; readonly plugin: Expr; readonly outputSchema?: OutputSchemaDecl; readonly span: Span }
   /** `serialize [Name = expr, ...]` (issue 27). */
   | { readonly op: 'serialize'; readonly items: readonly Assignment[]; readonly span: Span }
   /** `as [hint.materialized=true] Name`: names the pipe so far for the rest of the query. */
   | { readonly op: 'as'; readonly name: NameRef; readonly hints: readonly string[]; readonly span: Span }
+  /** `invoke f(args)` (issue 27): f called with the piped table as its first (tabular) parameter. */
+  | { readonly op: 'invoke'; readonly call: Expr; readonly span: Span }
   | {
       /** `parse` or `parse-where` (which drops the rows that do not match). */
       readonly op: 'parse' | 'parse-where';

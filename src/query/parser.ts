@@ -8,7 +8,7 @@ import { EmbeddedActionsParser, EOF, tokenMatcher, type IOrAlt, type IToken, typ
 import * as T from './lexer.js';
 import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
-  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, TopNestedLevel, UnionLeg, UnionSpec, WithProperty,
+  Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, OutputSchemaDecl, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, TopNestedLevel, UnionLeg, UnionSpec, WithProperty,
 } from './ast.js';
 import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
 
@@ -285,11 +285,20 @@ class KqlParser extends EmbeddedActionsParser {
       { GATE: () => this.LA(1).image === 'parse-kv', ALT: () => this.SUBRULE(this.parseKvOp) },
       { GATE: () => this.LA(1).image === 'top-nested', ALT: () => this.SUBRULE(this.topNestedOp) },
       {
+        GATE: () => this.LA(1).image === 'invoke' && this.LA(1).tokenType === T.Identifier,
+        ALT: () => {
+          const kw = this.CONSUME5(T.Identifier);
+          const call = this.SUBRULE5(this.expr);
+          return this.ACTION(() => ({ op: 'invoke' as const, call, span: { start: kw.startOffset, end: call.span.end } }));
+        },
+      },
+      {
         GATE: () => this.LA(1).image === 'evaluate' && this.LA(1).tokenType === T.Identifier,
         ALT: () => {
           const kw = this.CONSUME4(T.Identifier);
           const plugin = this.SUBRULE4(this.expr);
-          return this.ACTION(() => ({ op: 'evaluate' as const, plugin, span: { start: kw.startOffset, end: plugin.span.end } }));
+          const outputSchema = this.OPTION9(() => this.SUBRULE(this.outputSchemaDecl));
+          return this.ACTION(() => ({ op: 'evaluate' as const, plugin, ...(outputSchema ? { outputSchema } : {}), span: { start: kw.startOffset, end: outputSchema?.span.end ?? plugin.span.end } }));
         },
       },
       {
@@ -421,6 +430,30 @@ class KqlParser extends EmbeddedActionsParser {
     });
     this.CONSUME(T.RParen);
     return columns;
+  });
+
+  /** `: ([*,] Name:type, ...)` after an evaluate plugin call (bag_unpack's OutputSchema). */
+  private outputSchemaDecl = this.RULE('outputSchemaDecl', (): OutputSchemaDecl => {
+    const colon = this.CONSUME(T.Colon);
+    this.CONSUME(T.LParen);
+    let wildcard = false;
+    const columns: { name: NameRef; type: NameRef }[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.Star);
+      wildcard = true;
+      this.OPTION1(() => this.CONSUME(T.Comma));
+    });
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const name = this.SUBRULE(this.nameRef);
+        this.CONSUME1(T.Colon);
+        const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
+        this.ACTION(() => columns.push({ name, type: { name: t.image, span: span(t) } }));
+      },
+    });
+    const close = this.CONSUME(T.RParen);
+    return this.ACTION((): OutputSchemaDecl => ({ wildcard, columns, span: span(colon, close) }));
   });
 
   private externalDataSource = this.RULE('externalDataSource', (): Expr => {
@@ -570,19 +603,45 @@ class KqlParser extends EmbeddedActionsParser {
       if (t.image !== expected) this.problems.push({ kind: 'syntax', message: `expected '${expected}' in make-series ... on Axis [from A] [to B] step S, found '${t.image}'`, span: span(t) });
     });
     word('on', this.CONSUME2(T.Name));
-    const axis = this.SUBRULE1(this.expr);
+    let axis!: Expr;
     let from: Expr | undefined;
     let to: Expr | undefined;
-    this.OPTION1({ GATE: () => this.LA(1).image === 'from', DEF: () => { this.CONSUME3(T.Name); from = this.SUBRULE2(this.expr); } });
-    this.OPTION2({ GATE: () => this.LA(1).image === 'to', DEF: () => { this.CONSUME4(T.Name); to = this.SUBRULE3(this.expr); } });
-    word('step', this.CONSUME5(T.Name));
-    const step = this.SUBRULE4(this.expr);
+    let step!: Expr;
+    let inRange = false;
+    this.OR([
+      {
+        // `on Axis in range(Start, Stop, Step)`: the axis is read below `in`, which would otherwise take it.
+        GATE: () => this.LA(2).image === 'in' && this.LA(3).image === 'range' && this.LA(4).tokenType === T.LParen,
+        ALT: () => {
+          axis = this.SUBRULE(this.addExpr);
+          this.CONSUME(T.In);
+          this.CONSUME6(T.Name);
+          this.CONSUME(T.LParen);
+          from = this.SUBRULE5(this.expr);
+          this.CONSUME(T.Comma);
+          to = this.SUBRULE6(this.expr);
+          this.CONSUME1(T.Comma);
+          step = this.SUBRULE7(this.expr);
+          this.CONSUME(T.RParen);
+          inRange = true;
+        },
+      },
+      {
+        ALT: () => {
+          axis = this.SUBRULE1(this.expr);
+          this.OPTION1({ GATE: () => this.LA(1).image === 'from', DEF: () => { this.CONSUME3(T.Name); from = this.SUBRULE2(this.expr); } });
+          this.OPTION2({ GATE: () => this.LA(1).image === 'to', DEF: () => { this.CONSUME4(T.Name); to = this.SUBRULE3(this.expr); } });
+          word('step', this.CONSUME5(T.Name));
+          step = this.SUBRULE4(this.expr);
+        },
+      },
+    ]);
     let by: Assignment[] = [];
     this.OPTION3(() => {
       this.CONSUME(T.By);
       by = this.SUBRULE(this.assignments);
     });
-    return this.ACTION(() => ({ op: 'make-series' as const, kind, aggregates, axis, from, to, step, by, span: { start: kw.startOffset, end: endOf(by.length ? by : [step], kw) } }));
+    return this.ACTION(() => ({ op: 'make-series' as const, kind, aggregates, axis, from, to, step, ...(inRange ? { inRange: true as const } : {}), by, span: { start: kw.startOffset, end: endOf(by.length ? by : [step], kw) } }));
   });
 
   // ---- serialize (issue 27) ----

@@ -606,6 +606,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'take':
           limit = Math.min(limit ?? Infinity, countOf(op, constantOf, fail));
           break;
+        case 'evaluate':
+          // The plugins' columns and rows (bag_unpack's come from the data) have no AQL form.
+          fail(`evaluate ${op.plugin} has no AQL equivalent`, op.span);
+          break;
         default:
           fail(`${op.op} has no AQL translation yet`, op.span);
       }

@@ -456,8 +456,8 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
   };
 }
 
-/** Whether the query reads its input more than once (`x in (T | ...)` subqueries, join). */
+/** Whether the query reads its input more than once (`x in (T | ...)` subqueries, join, ipv4_lookup). */
 function readsInputAgain(ir: QueryIR): boolean {
   const text = jsonWithoutSpans(ir);
-  return text.includes('"kind":"subquery"') || text.includes('"op":"join"');
+  return text.includes('"kind":"subquery"') || text.includes('"op":"join"') || text.includes('"plugin":"ipv4_lookup"');
 }

@@ -7,6 +7,7 @@
  */
 import type { TabularOp } from '../../ir/types.js';
 import { dynamicElement } from '../../semantics/dynamic.js';
+import { bin } from '../../semantics/time.js';
 import type { Value } from '../../semantics/values.js';
 import type { Accumulator } from '../../catalog/types.js';
 import { planAggregates } from './aggregates.js';
@@ -44,8 +45,9 @@ export function makeSeriesStep(o: MakeSeries, layout: Layout, x: Expressions, bu
           if (v < low) low = v;
           if (v > high) high = v;
         }
-        const start = typeof from === 'number' ? from : Math.floor(low / step) * step;
-        const end = typeof to === 'number' ? to : Math.floor(high / step) * step + step;
+        // `in range(from, to, step)`: bins from bin(from, step) through bin(to, step), to included (bin, not bin_at).
+        const start = typeof from === 'number' ? (o.inRange ? bin(from, step)! : from) : Math.floor(low / step) * step;
+        const end = typeof to === 'number' ? (o.inRange ? bin(to, step)! + step : to) : Math.floor(high / step) * step + step;
         const bins = Math.max(0, Math.ceil((end - start) / step));
         const { maxGroups, maxRows } = budget().limits;
         if (bins > maxRows) throw new EvaluationLimitError('maxRows', maxRows, 'the number of bins of a make-series');

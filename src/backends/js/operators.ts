@@ -15,6 +15,9 @@ import { makeSeriesStep } from './make-series.js';
 import { mvApplyStep } from './mv-apply.js';
 import { parseStep } from './parse.js';
 import { narrowStep } from './evaluate.js';
+import { bagUnpackStep } from './bag-unpack.js';
+import { pivotStep } from './pivot.js';
+import { ipv4LookupStep } from './ipv4-lookup.js';
 import { parseKvStep } from './parse-kv.js';
 import { topNestedStep } from './top-nested.js';
 import { windowExtendStep } from './window.js';
@@ -179,7 +182,9 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
     case 'make-series':
       return makeSeriesStep(o, layout, x, scope.budget);
     case 'evaluate':
-      return narrowStep(layout, o.schema);
+      if (o.plugin === 'pivot') return pivotStep(o, layout, x, scope.budget);
+      if (o.plugin === 'ipv4_lookup') return ipv4LookupStep(o, layout, scope.rowsOf, scope.budget);
+      return o.plugin === 'bag_unpack' ? bagUnpackStep(o, layout) : narrowStep(layout, o.schema);
     case 'parse-kv':
       return parseKvStep(o, layout, x);
     case 'top-nested':

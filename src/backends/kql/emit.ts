@@ -201,11 +201,28 @@ function emitOp(op: TabularOp | SummarizeValues, indent: string, inline = false)
       const options = op.options.map((o) => `${o.name}=${typeof o.value === 'string' ? kqlString(o.value) : String(o.value)}`);
       return `| parse-kv ${expr(op.expr)} as (${columns})${options.length ? ` with (${options.join(', ')})` : ''}`;
     }
-    case 'evaluate':
-      return `| evaluate ${op.plugin}()`;
+    case 'evaluate': {
+      if (op.plugin === 'narrow') return '| evaluate narrow()';
+      if (op.plugin === 'ipv4_lookup') {
+        const plain = op.right.ops.length === 0 && (op.right.source.kind === 'table' || op.right.source.kind === 'letTable');
+        const table = plain ? inlineTabular(op.right) : `(${inlineTabular(op.right)})`;
+        const args = [table, kqlName(op.sourceKey), kqlName(op.lookupKey), ...op.extraKeys.map(kqlName), ...(op.explicitUnmatched ? [String(op.returnUnmatched)] : [])];
+        return `| evaluate ipv4_lookup(${args.join(', ')})`;
+      }
+      if (op.plugin === 'pivot') {
+        const args = [kqlName(op.column), ...(op.aggregate ? [aggregate(op.aggregate)] : []), ...(op.explicitBy ? op.by.map(kqlName) : [])];
+        return `| evaluate pivot(${args.join(', ')})`;
+      }
+      // As written: the arguments (named ones by their name) and the output schema if given.
+      const args = op.args.map((a) => `${a.name ? `${a.name}=` : ''}${expr(a.expr)}`).join(', ');
+      const declared = op.declared && `(${[...(op.declared.wildcard ? ['*'] : []), ...op.declared.columns.map((c) => `${kqlName(c.name)}:${c.type}`)].join(', ')})`;
+      return `| evaluate ${op.plugin}(${args})${declared ? ` : ${declared}` : ''}`;
+    }
     case 'make-series': {
       const aggs = op.aggregates.map((a, i) => `${aggregate(a)}${op.defaults[i] ? ` default = ${expr(op.defaults[i]!)}` : ''}`);
-      const range = `${op.from ? ` from ${expr(op.from)}` : ''}${op.to ? ` to ${expr(op.to)}` : ''} step ${expr(op.step)}`;
+      const range = op.inRange
+        ? ` in range(${expr(op.from!)}, ${expr(op.to!)}, ${expr(op.step)})`
+        : `${op.from ? ` from ${expr(op.from)}` : ''}${op.to ? ` to ${expr(op.to)}` : ''} step ${expr(op.step)}`;
       const by = op.by.length ? ` by ${op.by.map(named).join(', ')}` : '';
       return `| make-series ${op.kind ? `kind=${op.kind} ` : ''}${aggs.join(', ')} on ${expr(op.axis.expr)}${range}${by}`;
     }
@@ -347,6 +364,8 @@ function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
   if (e.fn === 'ingestion_time') return ['ingestion_time()', PREC_ATOM];
   // An aggregate inside a summarize item's value (written back by summarizeValueItems).
   if (lookup(e.fn)?.kind === 'aggregate') return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
+  // column_ifexists after bag_unpack has the unpacked column as a third argument (binder.ts): written as the two given.
+  if ((e.fn === 'column_ifexists' || e.fn === 'columnifexists') && e.args.length === 3) return [`${e.fn}(${expr(e.args[0]!)}, ${expr(e.args[1]!)})`, PREC_ATOM];
   const entry = scalarEntry(e.fn);
   const k = entry.kql;
   if ('infix' in k) {

@@ -1,0 +1,78 @@
+/**
+ * evaluate bag_unpack in the evaluator (issue 27), per
+ * https://learn.microsoft.com/kusto/query/bag-unpack-plugin: as many rows as the input; the
+ * unpacked column leaves; each top-level property of the bag becomes a column named
+ * OutputColumnPrefix + property (null in rows whose bag lacks it, or whose value is not a bag);
+ * ignoredProperties are skipped. A property named as an input column is a conflict: by default
+ * (columnsConflict='error') the query fails; 'replace_source' replaces the input column by the
+ * unpacked one (in every row, as the column is replaced); 'keep_source' keeps the input column.
+ *
+ * Kusto's output has a column per property found in the data; detc's schema has the unpacked
+ * columns the query names (or those of the declared output schema), so only those are produced.
+ * A named column that no row's bag has does not exist in Kusto: its value is undefined here, which
+ * column_ifexists reads as absent (its default) and everything else as null.
+ */
+import type { BagUnpack, Schema } from '../../ir/types.js';
+import { castElement, type Value } from '../../semantics/values.js';
+import { NotEvaluatedError } from '../../catalog/series.js';
+import { buffered, computedLayout, type Layout, type Row, type Step } from './rows.js';
+
+const own = Object.prototype.hasOwnProperty;
+
+/** The properties of a bag value (none for null, arrays and scalars). */
+function propertiesOf(v: Value): Readonly<Record<string, unknown>> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout): { step: Step<any>; layout: Layout } {
+  const bag = layout.columns.find((c) => c.name === o.column)!;
+  const ignored = new Set(o.ignored);
+  /** The property an output column name stands for, if it is one (prefix, not ignored). */
+  const propertyOf = (name: string): string | undefined => {
+    if (!name.startsWith(o.prefix)) return undefined;
+    const key = name.slice(o.prefix.length);
+    return ignored.has(key) ? undefined : key;
+  };
+  const inputNames = new Set(layout.columns.filter((c) => c !== bag).map((c) => c.name));
+  // Each output column: from the input (by accessor) or from the bag (by property, converted to its type).
+  const plan = o.schema.map((c) => {
+    const declaredHere = o.declared?.columns.some((d) => d.name === c.name) ?? false;
+    const unpacked = declaredHere || o.unpacked.some((u) => u.name === c.name);
+    const input = layout.columns.find((x) => x.name === c.name && x !== bag);
+    return { name: c.name, type: c.type, key: unpacked ? propertyOf(c.name) : undefined, input: unpacked ? undefined : input, fromBag: unpacked };
+  });
+  /** A row's values; `present`: the properties some row's bag has (a column no bag has does not exist: undefined). */
+  const valuesOf = (r: Row, replaced: ReadonlySet<string>, present: ReadonlySet<string>): Value[] => {
+    const props = propertiesOf(bag.get(r));
+    return plan.map((p) => {
+      if (p.fromBag || replaced.has(p.name)) {
+        const key = p.fromBag ? p.key : propertyOf(p.name);
+        if (!o.declared && p.fromBag && (key === undefined || !present.has(key))) return undefined;
+        const v = key !== undefined && props && own.call(props, key) ? (props[key] as Value) : null;
+        return castElement(v, p.type);
+      }
+      return p.input!.get(r);
+    });
+  };
+  // Which columns exist depends on every row's bag (as Kusto's output schema does): all rows are seen first.
+  const step = buffered((rows) => {
+    const present = new Set<string>();
+    const replaced = new Set<string>();
+    for (const r of rows) {
+      const props = propertiesOf(bag.get(r));
+      if (!props) continue;
+      for (const key of Object.keys(props)) {
+        if (ignored.has(key)) continue;
+        present.add(key);
+        if (!inputNames.has(o.prefix + key)) continue;
+        if (o.conflict === 'error') {
+          throw new NotEvaluatedError(`evaluate bag_unpack: property '${o.prefix + key}' of ${o.column} is also an input column, which fails the query in Kusto (columnsConflict='error', the default); give columnsConflict='replace_source' or 'keep_source', or a prefix`);
+        }
+        if (o.conflict === 'replace_source') replaced.add(o.prefix + key);
+      }
+    }
+    return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present) }));
+  });
+  return { layout: computedLayout(o.schema), step };
+}
+

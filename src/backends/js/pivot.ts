@@ -1,0 +1,61 @@
+/**
+ * evaluate pivot in the evaluator (issue 27), per https://learn.microsoft.com/kusto/query/pivot-plugin:
+ * one row per group of the `by` columns (in first-seen order); one column per distinct value of the
+ * pivot column (its text), holding the aggregate (default count()) over the group's rows with that
+ * value. A cell whose group has no such rows holds the aggregate of no rows (count: 0, as the page
+ * shows). Only the value columns the query names exist in detc's schema; one no row has does not
+ * exist in Kusto: its value is undefined here, as after bag_unpack (bag-unpack.ts).
+ */
+import type { Accumulator } from '../../catalog/types.js';
+import type { Aggregate, Pivot, Schema } from '../../ir/types.js';
+import { toKqlString, type Value } from '../../semantics/values.js';
+import { planAggregates } from './aggregates.js';
+import type { Expressions } from './expressions.js';
+import { groupKey } from './groups.js';
+import { EvaluationLimitError, type RunBudget } from './limits.js';
+import { computedLayout, type Layout, type Step } from './rows.js';
+
+interface Group {
+  readonly values: Value[];
+  readonly cells: Map<string, Accumulator>;
+}
+
+export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }, layout: Layout, x: Expressions, budget: () => RunBudget): { step: Step<any>; layout: Layout } {
+  const aggregate: Aggregate = o.aggregate ?? { fn: 'count', args: [], outputs: [{ name: 'count_', type: 'long' }], explicitName: false, span: o.span };
+  const plan = planAggregates([aggregate], x.aggregateSite);
+  const state = plan.states[0]!;
+  const read = plan.outputs[0]!.read;
+  const args = state.args.map((a) => x.expr(a, layout));
+  const by = o.by.map((n) => layout.columns.find((c) => c.name === n)!.get);
+  const pivot = layout.columns.find((c) => c.name === o.column)!;
+  const named = o.pivoted.map((c) => c.name);
+  const step: Step<{ groups: Map<string, Group>; present: Set<string> }> = {
+    init: () => ({ groups: new Map(), present: new Set() }),
+    push: (r, _next, s) => {
+      const values = by.map((g) => g(r));
+      const key = groupKey(values);
+      let group = s.groups.get(key);
+      if (!group) {
+        const { maxGroups } = budget().limits;
+        if (s.groups.size >= maxGroups) throw new EvaluationLimitError('maxGroups', maxGroups, 'the number of groups of a pivot');
+        s.groups.set(key, (group = { values, cells: new Map() }));
+      }
+      const name = toKqlString(pivot.get(r), pivot.type);
+      s.present.add(name);
+      let acc = group.cells.get(name);
+      if (!acc) group.cells.set(name, (acc = state.create()));
+      acc.add(...args.map((a) => a(r)));
+    },
+    end: (next, s) => {
+      for (const g of s.groups.values()) {
+        const cells = named.map((n) => {
+          if (!s.present.has(n)) return undefined;
+          return read(g.cells.get(n) ?? state.create());
+        });
+        next.push({ e: null, v: [...g.values, ...cells] });
+      }
+      next.end();
+    },
+  };
+  return { step, layout: computedLayout(o.schema) };
+}
