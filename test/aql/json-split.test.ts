@@ -52,6 +52,14 @@ describe('JSON payload fields as custom properties', () => {
     expect(plain.errors[0]!.message).toMatch(/^parse_json\(\) of a value that is not a JSON column of the mapping .* AQL has no JSON function$/);
   });
 
+  it('AuditLogs: a nested root (properties.targetResources) gives a nested keypath; mapped paths keep their normalized field', () => {
+    const t = aql('AuditLogs', 'AuditLogs | where tostring(TargetResources[0].type) =~ "User" | extend Who = tostring(iff(isnotempty(InitiatedBy.user.userPrincipalName), InitiatedBy.user.userPrincipalName, InitiatedBy.app.servicePrincipalName)) | project Who');
+    expect(t.errors).toEqual([]);
+    expect(t.aql).toContain(`"properties.targetResources[0].type" ILIKE 'User'`);
+    expect(t.aql).toContain(`    (IF (username IS NOT NULL AND username <> '') THEN username ELSE "properties.initiatedBy.app.servicePrincipalName") AS Who`);
+    expect(t.notes).toContain('custom property "properties.targetResources[0].type" must be defined in QRadar with the JSON expression /"properties"/"targetResources"[0]/"type"');
+  });
+
   it('extract_json with a key path reads the same property', () => {
     const t = aql('AWSCloudTrail', 'AWSCloudTrail | where extract_json("$.bucketName", RequestParameters) == "b" | project EventName');
     expect(t.aql).toContain(`"requestParameters.bucketName" = 'b'`);

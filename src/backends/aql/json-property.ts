@@ -10,7 +10,7 @@
  * the keypath the translation notes.
  */
 
-/** A place in a JSON payload: the payload's top-level field and the keys/indexes below it. */
+/** A place in a JSON payload: the payload's field (dotted when nested) and the keys/indexes below it. */
 export interface JsonPath {
   readonly root: string;
   readonly steps: readonly (string | number)[];
@@ -24,7 +24,8 @@ export function jsonPropertyName(p: JsonPath): string {
 /** The keypath that defines it: `/"requestParameters"/"policyName"`, `/"resources"[0]/"ARN"`. */
 export function jsonKeypath(p: JsonPath): string {
   const quote = (k: string) => `"${k.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  return [p.root, ...p.steps].map((s) => (typeof s === 'number' ? `[${s}]` : `/${quote(s)}`)).join('');
+  // A root may be nested (`properties.targetResources`: Azure Monitor records keep a log's fields under properties).
+  return [...p.root.split('.'), ...p.steps].map((s) => (typeof s === 'number' ? `[${s}]` : `/${quote(s)}`)).join('');
 }
 
 /** The note telling the reader which custom property the query reads. */

@@ -442,12 +442,13 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'todynamic': {
           const x = operand(expr(a[0]!), e.span);
           if (x.json) return { ...x, type: 'dynamic' };
-          if (x.jsonText) return fail(`${e.fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`, e.span);
+          if (x.jsonText) return fail(nestedJson(e.fn), e.span);
           return fail(`${e.fn}() of a value that is not a JSON column of the mapping (${m.file} marks JSON columns with json:) has no AQL equivalent: AQL has no JSON function`, e.span);
         }
         case 'extractjson':
         case 'extract_json': {
           const x = operand(expr(a[1]!), e.span);
+          if (x.jsonText) return fail(nestedJson(e.fn), e.span);
           const steps = jsonPathSteps(stringConst(a[0]!, `the path of ${e.fn}`));
           if (!x.json || steps === undefined) return fail(`${e.fn}() needs a JSON column of the mapping and a path of keys and indexes ($.a.b[0]) for AQL`, e.span);
           return json({ root: x.json.root, steps: [...x.json.steps, ...steps] }, 'string');
@@ -461,6 +462,9 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           const x = operand(expr(a[0]!), e.span);
           if (x.json) return x.json.steps.length ? val(x.text, 'string', { jsonText: true }) : { ...x, type: 'string' };
           if (x.type === 'string' || x.column?.kind === 'ip') return val(textOf(x), 'string', { column: x.column?.kind === 'ip' ? undefined : x.column });
+          // The only dynamic values this translation makes are custom properties read from JSON (and
+          // IF/CASE choices between them), whose QRadar value is already text.
+          if (x.type === 'dynamic') return val(x.text, 'string');
           return fail(`tostring of a ${x.type} has no AQL translation`, e.span);
         }
         case 'iff':
@@ -733,6 +737,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     throw e;
   }
 }
+
+const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
 
 /** A JSON place read through its custom property (named after the path, double-quoted). */
 function jsonValue(p: JsonPath, type: ScalarType): Out {
