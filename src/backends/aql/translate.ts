@@ -16,6 +16,9 @@ import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, te
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 import { jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
+import { aqlFunction } from './functions.js';
+import { aqlOperator } from './operators.js';
+import { throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 
 /** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
 export const APPROXIMATIONS = {
@@ -111,7 +114,61 @@ function sourceColumns(m: TableMapping, schema: Schema): ReadonlyMap<string, Col
   return columns;
 }
 
-export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, allowed: ReadonlySet<string>, queryPeriodMs: number | undefined): AqlTranslation {
+/**
+ * The query's AQL. A tabular let the query reads as its source is its pipeline (a let is a name);
+ * a union of tables is one query over their log sources when every leg's pipeline, with what
+ * follows the union, is written the same way (see union.ts). `mapping` is the mapping of the
+ * table the query reads, `mappingOf` finds the others (through lets and unions).
+ */
+export function translateToAql(
+  ir: QueryIR,
+  mapping: TableMapping | undefined,
+  allowed: ReadonlySet<string>,
+  queryPeriodMs: number | undefined,
+  mappingOf: (table: string) => TableMapping | undefined = () => undefined,
+): AqlTranslation {
+  const body = throughLets(ir.body, ir.lets);
+  if (body.source.kind !== 'union') {
+    const table = body.source.kind === 'table' ? body.source.table : undefined;
+    const m = body === ir.body ? mapping : table !== undefined ? mappingOf(table) : undefined;
+    return assemble([translateOne({ ...ir, body }, m ?? mapping, allowed, queryPeriodMs)]);
+  }
+  const legs = unionLegs(body, body.source, ir.lets);
+  if ('error' in legs) return { errors: [legs.error], approximations: [], notes: [] };
+  return assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
+}
+
+/** One pipeline's AQL: the text after `SELECT` with SOURCE_CONDITIONS where its log source conditions go. */
+interface OneTranslation {
+  readonly body?: string;
+  readonly source?: readonly string[];
+  readonly errors: AqlProblem[];
+  readonly approximations: ApproximationUse[];
+  readonly notes: string[];
+}
+
+const SOURCE_CONDITIONS = '\u0000source\u0000';
+
+/** The query from its pipelines' translations (one, or a union's legs, which must agree). */
+function assemble(parts: readonly OneTranslation[], unionSpan?: Span): AqlTranslation {
+  const failed = parts.find((p) => p.body === undefined);
+  if (failed) return { errors: failed.errors, approximations: failed.approximations, notes: failed.notes };
+  const approximations = parts.flatMap((p) => p.approximations).filter((a, i, all) => all.findIndex((b) => b.name === a.name && b.column === a.column) === i);
+  const notes = [...new Set(parts.flatMap((p) => p.notes))];
+  if (parts.some((p) => p.body !== parts[0]!.body)) {
+    return { errors: [{ message: UNION_DIFFERS, span: unionSpan }], approximations, notes };
+  }
+  const sources = parts.map((p) => p.source!.join(' AND '));
+  const source = parts.length === 1 ? parts[0]!.source!.join('\n    AND ') : `(${sources.map((s) => `(${s})`).join('\n    OR ')})`;
+  if (parts.length > 1) notes.push(`one query over the union's ${parts.length} log sources: each leg's pipeline is written the same way`);
+  // The comment holds rule text (column names): controls are shown as escapes (terminalSafe's
+  // spelling), and `*/` cannot end the comment early.
+  const comment = [...describeApproximations(approximations).map((a) => `approximation ${a}`), ...notes.map((n) => `note: ${n}`)].map((l) => terminalSafe(l).replace(/\*\//g, '* /'));
+  const head = comment.length ? `SELECT /* detc:\n${comment.map((l) => `   ${l}`).join('\n')}\n*/` : 'SELECT';
+  return { aql: `${head}\n${parts[0]!.body!.replace(SOURCE_CONDITIONS, source)}`, errors: [], approximations, notes };
+}
+
+function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: ReadonlySet<string>, queryPeriodMs: number | undefined): OneTranslation {
   const errors: AqlProblem[] = [];
   const approximations: ApproximationUse[] = [];
   const notes: string[] = [];
@@ -122,7 +179,6 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
   try {
     const fn = functionReadBy(ir);
     if (fn) fail(`workspace function ${fn.name} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); give the rule a QRadar query of its own or skip it for QRadar`, fn.span);
-    if (ir.lets.some((l) => l.kind === 'tabular')) fail('tabular let statements have no AQL equivalent (AQL is one SELECT)', ir.lets.find((l) => l.kind === 'tabular')!.span);
     const source = ir.body.source;
     if (source.kind !== 'table' && source.kind !== 'letTable') fail(`${source.kind} has no AQL equivalent: an AQL rule is one SELECT over one log source; write one rule per table`, source.span);
     if (source.kind !== 'table') fail('the query must read a table directly', source.span);
@@ -237,7 +293,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           return fail(`member access ${path ?? ''} has no AQL equivalent${path ? ` (no mapping for ${path} in ${m.file})` : ''}`, e.span);
         }
         case 'subquery':
-          return fail('a tabular subquery has no AQL equivalent', e.span);
+          return fail(SUBQUERY_LIST, e.span);
         case 'call':
           return call(e);
       }
@@ -265,6 +321,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
       const out: unknown[] = [];
       const walk = (v: unknown) => (Array.isArray(v) ? v.forEach(walk) : out.push(v));
       for (const i of items) {
+        if (i.kind === 'subquery') fail(SUBQUERY_LIST, i.span);
         const v = constantOf(i);
         if (v === undefined) fail('list items must be constants for AQL', span);
         walk(v);
@@ -328,7 +385,11 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
 
     const call = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
       const a = e.args;
+      const known = aqlFunction(e.fn);
+      if (known && 'none' in known) return fail(`${e.fn}() has no AQL equivalent: ${known.none}`, e.span);
       switch (e.fn) {
+        case 'split':
+          return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
         case 'and':
         case 'or': {
           const l = expr(a[0]!);
@@ -504,7 +565,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             const subject = operand(expr(a[0]!), e.span);
             return stringOp(e.fn, subject, stringConst(a[1]!, `the right side of ${e.fn}`));
           }
-          return fail(`${e.fn}() has no AQL translation`, e.span);
+          return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
         }
       }
     };
@@ -546,8 +607,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'make_list_if':
           if (allowed.has('drop-list-aggregates')) return undefined;
           return fail(`${agg.fn} has no AQL equivalent (the AQL reference lists no list aggregate); allow the approximation 'drop-list-aggregates' to leave ${agg.outputs[0]!.name} out`, agg.span);
-        default:
-          return fail(`${agg.fn} has no AQL equivalent`, agg.span);
+        default: {
+          const known = aqlFunction(agg.fn);
+          return fail(`${agg.fn} has no AQL equivalent${known && 'none' in known ? `: ${known.none}` : ''}`, agg.span);
+        }
       }
     };
 
@@ -580,13 +643,19 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             env.set(c.name, val(aqlAlias(c.name), t.type, { aggregate: t.text }));
           }
           break;
+        case 'distinct':
+        case 'count':
         case 'summarize': {
-          if (aggregated) fail('a second summarize has no AQL equivalent (AQL has one GROUP BY)', op.span);
+          // distinct is a GROUP BY of its columns; count a COUNT(*) of all rows.
+          if (aggregated) fail(`a ${op.op} after summarize, distinct or count has no AQL equivalent (AQL has one GROUP BY)`, op.span);
           aggregated = true;
+          const by = op.op === 'summarize' ? op.by : op.op === 'distinct' ? op.columns : [];
+          const aggregates: readonly Aggregate[] =
+            op.op === 'summarize' ? op.aggregates : op.op === 'count' ? [{ fn: 'count', args: [], outputs: op.schema, explicitName: true, span: op.span }] : [];
           const next = new Map<string, Out | { missing: string }>();
           const items: SelectItem[] = [];
           groupBy = [];
-          for (const b of op.by) {
+          for (const b of by) {
             const t = valueOnly(expr(b.expr), b.expr.span);
             const isPlain = b.expr.kind === 'column';
             items.push({ alias: b.name, text: t.text, span: op.span });
@@ -596,7 +665,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             next.set(b.name, val(aqlAlias(b.name), t.type, { aggregate: t.text, isTime: t.isTime, column: t.column }));
             if (t.isTime) notes.push(`${b.name} is a time bucket in milliseconds since the epoch (starttime), not a formatted date`);
           }
-          for (const agg of op.aggregates) {
+          for (const agg of aggregates) {
             const text = aggregate(agg);
             const out = agg.outputs[0]!;
             if (text === undefined) {
@@ -673,8 +742,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'take':
           limit = Math.min(limit ?? Infinity, countOf(op, constantOf, fail));
           break;
-        default:
-          fail(`${op.op} has no AQL translation yet`, op.span);
+        default: {
+          const known = aqlOperator(op.op);
+          fail(known && 'none' in known ? `${op.op} has no AQL equivalent: ${known.none}` : `${op.op} has no AQL translation (not in the AQL backend's operator table)`, op.span);
+        }
       }
     }
 
@@ -705,13 +776,6 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     const lines: string[] = [];
     const used = [select.map((s) => s.text), where, having, orderBy, groupBy].flat().join('\n');
     for (const [text, p] of jsonUses) if (used.includes(text)) notes.push(jsonPropertyNote(p));
-    // The comment holds rule text (column names): controls are shown as escapes (terminalSafe's
-    // spelling), and `*/` cannot end the comment early.
-    const comment = [
-      ...describeApproximations(approximations).map((a) => `approximation ${a}`),
-      ...[...new Set(notes)].map((n) => `note: ${n}`),
-    ].map((l) => terminalSafe(l).replace(/\*\//g, '* /'));
-    lines.push(comment.length ? `SELECT /* detc:\n${comment.map((l) => `   ${l}`).join('\n')}\n*/` : 'SELECT');
     const selectItem = (s: SelectItem) => {
       opSpan = s.span;
       const alias = aqlAlias(s.alias);
@@ -724,19 +788,21 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
       `devicetype IN (${m.logSourceTypes.map((t) => t.id).join(', ')})`,
       ...(m.conditions ?? []).map((c) => `(${c.aql})`),
     ];
-    lines.push(`WHERE ${[...sourceConds, ...where.map((w) => (/ OR /.test(w) && !/^\(.*\)$/.test(w) ? `(${w})` : w))].join('\n    AND ')}`);
+    lines.push(`WHERE ${[SOURCE_CONDITIONS, ...where.map((w) => (/ OR /.test(w) && !/^\(.*\)$/.test(w) ? `(${w})` : w))].join('\n    AND ')}`);
     if (groupBy.length) lines.push(`GROUP BY ${groupBy.join(', ')}`);
     if (having.length) lines.push(`HAVING ${having.map((h) => (having.length > 1 && / OR /.test(h) ? `(${h})` : h)).join(' AND ')}`);
     if (orderBy.length) lines.push(`ORDER BY ${orderBy.join(', ')}`);
     if (limit !== undefined) lines.push(`LIMIT ${limit}`);
     lines.push(lastClause(windowMs!));
-    return { aql: `${lines.join('\n')}\n`, errors, approximations, notes: [...new Set(notes)] };
+    return { body: `${lines.join('\n')}\n`, source: sourceConds, errors, approximations, notes: [...new Set(notes)] };
   } catch (e) {
     if (e instanceof Unsupported) return { errors: [{ message: e.message, span: e.span }], approximations, notes };
     if (e instanceof AqlUnwritable) return { errors: [{ message: e.message, span: opSpan }], approximations, notes };
     throw e;
   }
 }
+
+const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL reference has no sub-select; keep the list in a QRadar reference set and test it with REFERENCESETCONTAINS('set', value) in a QRadar query of the rule's own";
 
 const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
 
