@@ -95,3 +95,13 @@ describe('distinct, count and the operators AQL cannot express', () => {
     expect(aql('SigninLogs | join kind=inner (AADNonInteractiveUserSignInLogs) on UserPrincipalName').errors[0]!.message).toMatch(/^join has no AQL equivalent: an AQL query is one SELECT over events or flows/);
   });
 });
+
+describe('tables that are not QRadar events', () => {
+  it('ThreatIntelligenceIndicator is refused with what QRadar keeps instead (reference sets), as an error and as a skip', async () => {
+    const t = aql('ThreatIntelligenceIndicator | where isnotempty(NetworkIP) | project NetworkIP');
+    expect(t.errors[0]!.message).toMatch(/^ThreatIntelligenceIndicator has no QRadar log source: QRadar keeps threat indicators in reference sets .* REFERENCESETCONTAINS\('set', field\)$/);
+    const r = checkRuleText('r.yaml', ruleYaml('ThreatIntelligenceIndicator | project NetworkIP'));
+    const out = await createAqlBackend().rule({ rule: r.rule!, ir: r.ir!, stem: 'r' });
+    expect(out.diagnostics[0]!.message).toMatch(/^not compiled to QRadar AQL: ThreatIntelligenceIndicator has no QRadar log source: .*; ask for --target aql to make this an error$/);
+  });
+});

@@ -11,6 +11,7 @@ import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
 import { functionReadBy, inlineFunctionBody } from '../../ir/functions.js';
+import { unmappedReason } from './not-events.js';
 import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
 
 export interface AqlOptions {
@@ -72,7 +73,7 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     // Every table the query reads (through lets and unions too) needs a mapping.
     const unmapped = table && !mapping ? table : query.tables.find((t) => !mappingOf(t));
     if (unmapped && !options.required) {
-      const reason = `table ${unmapped} has no QRadar mapping (targets/qradar/${unmapped}.yaml, or --qradar-mappings); ask for --target aql to make this an error`;
+      const reason = `${unmappedReason(unmapped)}; ask for --target aql to make this an error`;
       diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
       return { ...none, summary: [stem, { skipped: reason }] };
     }

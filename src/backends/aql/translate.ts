@@ -18,6 +18,7 @@ import { jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from
 import { SPLIT_NOTE, splitPart } from './split.js';
 import { aqlFunction } from './functions.js';
 import { aqlOperator } from './operators.js';
+import { unmappedReason } from './not-events.js';
 import { throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 
 /** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
@@ -183,7 +184,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     if (source.kind !== 'table' && source.kind !== 'letTable') fail(`${source.kind} has no AQL equivalent: an AQL rule is one SELECT over one log source; write one rule per table`, source.span);
     if (source.kind !== 'table') fail('the query must read a table directly', source.span);
     const table = (source as { table: string }).table;
-    if (!mapping) fail(`table ${table} has no QRadar mapping (targets/qradar/${table}.yaml): it has no known QRadar log source`, source.span);
+    if (!mapping) fail(unmappedReason(table), source.span);
     const m = mapping!;
 
     const constants = new Map<string, unknown>();
