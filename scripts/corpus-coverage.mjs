@@ -11,6 +11,10 @@
  * (`npm run coverage:corpus` does). Stages, by diagnostic code: load DTC1xxx, parse DTC2xxx, bind
  * DTC3xxx (and DTC1010, mapped columns checked against the bound query), then KQL DTC4xxx, AQL
  * DTC5xxx and JS (DTC6xxx or an internal error) of the rules that bind.
+ *
+ * QRadar: of the rules that bind and whose tables all have a QRadar mapping (targets/qradar), how
+ * many compile to AQL (each rule on its own, as `--target aql` would), and the first construct
+ * that stops each of the rest.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -104,13 +108,58 @@ export async function measureParsers({ tables, functions }) {
   return { parsers: files.length, bind: bound, withLegsLeftOut, topReasons: top.map(([reason, count]) => ({ count, reason })) };
 }
 
+/**
+ * Each rule through the front end and the AQL backend on its own (a build stops its backends at
+ * the first rule with front-end errors, which a corpus always has): of the rules that bind and read
+ * only tables with a QRadar mapping, how many compile to AQL, and the first error of each other one.
+ */
+export async function measureAql({ rules, tables, functions }) {
+  const lib = (p) => import(pathToFileURL(join(root, 'build', p)).href);
+  const { loadWorkspace } = await lib('workspace/workspace.js');
+  const { checkRuleFile, findRuleFiles } = await lib('compile.js');
+  const { createAqlBackend } = await lib('backends/aql/index.js');
+  const { loadMappings } = await lib('backends/aql/mapping.js');
+  const ws = loadWorkspace({ noConfig: true, tablePaths: [tables], functionPaths: functions });
+  const mapped = loadMappings();
+  const backend = createAqlBackend({ required: true });
+  const { files } = findRuleFiles([rules]);
+  let bound = 0;
+  let allMapped = 0;
+  let compiled = 0;
+  const unmapped = new Map();
+  const stops = new Map();
+  const perRule = [];
+  for (const file of files) {
+    const r = checkRuleFile(file, { tables: ws.tables });
+    if (!r.ir || r.diagnostics.some((d) => d.severity === 'error')) continue;
+    bound++;
+    const missing = r.ir.tables.filter((t) => !mapped.has(t));
+    if (missing.length) {
+      for (const t of new Set(missing)) unmapped.set(t, (unmapped.get(t) ?? 0) + 1);
+      continue;
+    }
+    allMapped++;
+    const out = await backend.rule({ rule: r.rule, ir: r.ir, stem: file });
+    const error = out.diagnostics.find((d) => d.severity === 'error');
+    if (!error && out.artifacts.length) compiled++;
+    else {
+      const reason = error ? `${error.code} ${error.message.replace(/^QRadar AQL: /, '').split(/; |: (?=[A-Z])/)[0]}` : 'no AQL and no error';
+      stops.set(reason, (stops.get(reason) ?? 0) + 1);
+    }
+    perRule.push({ file, ok: !error, error: error?.message });
+  }
+  const top = (m, n) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([reason, count]) => ({ count, reason }));
+  return { rules: files.length, bound, allMapped, compiled, topStops: top(stops, 15), topUnmappedTables: top(unmapped, 10), perRule };
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const options = { rules: values.rules, tables: values.tables, functions: values.functions };
   try {
     const corpus = measure(options);
     const parsers = await measureParsers(options);
+    const aql = await measureAql(options);
     if (values.json) {
-      console.log(JSON.stringify({ corpus, parsers }, null, 2));
+      console.log(JSON.stringify({ corpus, parsers, aql }, null, 2));
     } else {
       const pct = (n, of) => `${n}/${of} (${((100 * n) / of).toFixed(1)}%)`;
       console.log(`rules in ${options.rules}: ${corpus.rules}`);
@@ -120,6 +169,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       console.log(`parser functions in ${options.functions[0]}: ${parsers.parsers}; bodies that bind: ${pct(parsers.bind, parsers.parsers)} (${parsers.withLegsLeftOut} of them with union isfuzzy=true legs left out)`);
       console.log('top reasons a body does not bind:');
       for (const r of parsers.topReasons) console.log(`  ${String(r.count).padStart(4)}  ${r.reason}`);
+      console.log(`QRadar: rules that bind: ${aql.bound}; of them reading only mapped tables: ${aql.allMapped}; compile to AQL: ${pct(aql.compiled, aql.allMapped)}`);
+      console.log('top first constructs that stop the rest:');
+      for (const r of aql.topStops) console.log(`  ${String(r.count).padStart(4)}  ${r.reason}`);
+      console.log('tables without a QRadar mapping (rules reading each):');
+      for (const r of aql.topUnmappedTables) console.log(`  ${String(r.count).padStart(4)}  ${r.reason}`);
     }
   } catch (e) {
     console.error(`corpus-coverage: ${e.message}`);

@@ -11,6 +11,7 @@ import type { Backend, BackendOutput, CompiledRule } from '../types.js';
 import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
 import { functionReadBy, inlineFunctionBody } from '../../ir/functions.js';
+import { unmappedReason } from './not-events.js';
 import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
 
 export interface AqlOptions {
@@ -69,12 +70,14 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
       return { ...none, summary: [stem, { skipped: reason }] };
     }
-    if (!mapping && table && !options.required) {
-      const reason = `table ${table} has no QRadar mapping (targets/qradar/${table}.yaml, or --qradar-mappings); ask for --target aql to make this an error`;
+    // Every table the query reads (through lets and unions too) needs a mapping.
+    const unmapped = table && !mapping ? table : query.tables.find((t) => !mappingOf(t));
+    if (unmapped && !options.required) {
+      const reason = `${unmappedReason(unmapped)}; ask for --target aql to make this an error`;
       diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
       return { ...none, summary: [stem, { skipped: reason }] };
     }
-    const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs);
+    const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs, mappingOf);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
     for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));

@@ -14,6 +14,8 @@ export interface ColumnMapping {
   readonly aql?: string;
   readonly kind?: 'text' | 'ip' | 'number' | 'time';
   readonly none?: string;
+  /** The column is a JSON document: this top-level field of the event's JSON (paths below it are custom properties). */
+  readonly json?: string;
   readonly note?: string;
 }
 

@@ -14,6 +14,12 @@ import { terminalSafe } from '../../diagnostics/terminal.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
+import { jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
+import { SPLIT_NOTE, splitPart } from './split.js';
+import { aqlFunction } from './functions.js';
+import { aqlOperator } from './operators.js';
+import { unmappedReason } from './not-events.js';
+import { throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 
 /** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
 export const APPROXIMATIONS = {
@@ -69,6 +75,12 @@ interface Out {
   /** For an aggregate alias: the aggregate expression, to inline where the alias is not selected. */
   readonly aggregate?: string;
   readonly isTime?: boolean;
+  /** A place in a JSON payload (a mapped JSON column, or a path below one): read through a custom property. */
+  readonly json?: JsonPath;
+  /** The text of a JSON value below a column's root: parse_json of it would parse a JSON string inside JSON. */
+  readonly jsonText?: boolean;
+  /** `IF c THEN a ELSE b`: its ELSE value would take in an operator written after it. */
+  readonly open?: boolean;
 }
 
 const val = (text: string, type: ScalarType, extra: Partial<Out> = {}): Out => ({ text, cond: false, prec: 4, type, ...extra });
@@ -96,13 +108,68 @@ function sourceColumns(m: TableMapping, schema: Schema): ReadonlyMap<string, Col
     const cm = columnMapping(m, c.name);
     if (!cm) made.set(c.name, { missing: `column ${c.name} is not in the QRadar mapping ${m.file}` });
     else if (cm.none !== undefined) made.set(c.name, { missing: `column ${c.name} has no QRadar equivalent (${m.file}: ${cm.none})` });
+    else if (cm.json !== undefined) made.set(c.name, jsonValue({ root: cm.json, steps: [] }, c.type));
     else made.set(c.name, val(cm.aql!, c.type, { column: cm, isTime: cm.kind === 'time' }));
   }
   bySchema.set(schema, (columns = made));
   return columns;
 }
 
-export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, allowed: ReadonlySet<string>, queryPeriodMs: number | undefined): AqlTranslation {
+/**
+ * The query's AQL. A tabular let the query reads as its source is its pipeline (a let is a name);
+ * a union of tables is one query over their log sources when every leg's pipeline, with what
+ * follows the union, is written the same way (see union.ts). `mapping` is the mapping of the
+ * table the query reads, `mappingOf` finds the others (through lets and unions).
+ */
+export function translateToAql(
+  ir: QueryIR,
+  mapping: TableMapping | undefined,
+  allowed: ReadonlySet<string>,
+  queryPeriodMs: number | undefined,
+  mappingOf: (table: string) => TableMapping | undefined = () => undefined,
+): AqlTranslation {
+  const body = throughLets(ir.body, ir.lets);
+  if (body.source.kind !== 'union') {
+    const table = body.source.kind === 'table' ? body.source.table : undefined;
+    const m = body === ir.body ? mapping : table !== undefined ? mappingOf(table) : undefined;
+    return assemble([translateOne({ ...ir, body }, m ?? mapping, allowed, queryPeriodMs)]);
+  }
+  const legs = unionLegs(body, body.source, ir.lets);
+  if ('error' in legs) return { errors: [legs.error], approximations: [], notes: [] };
+  return assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
+}
+
+/** One pipeline's AQL: the text after `SELECT` with SOURCE_CONDITIONS where its log source conditions go. */
+interface OneTranslation {
+  readonly body?: string;
+  readonly source?: readonly string[];
+  readonly errors: AqlProblem[];
+  readonly approximations: ApproximationUse[];
+  readonly notes: string[];
+}
+
+const SOURCE_CONDITIONS = '\u0000source\u0000';
+
+/** The query from its pipelines' translations (one, or a union's legs, which must agree). */
+function assemble(parts: readonly OneTranslation[], unionSpan?: Span): AqlTranslation {
+  const failed = parts.find((p) => p.body === undefined);
+  if (failed) return { errors: failed.errors, approximations: failed.approximations, notes: failed.notes };
+  const approximations = parts.flatMap((p) => p.approximations).filter((a, i, all) => all.findIndex((b) => b.name === a.name && b.column === a.column) === i);
+  const notes = [...new Set(parts.flatMap((p) => p.notes))];
+  if (parts.some((p) => p.body !== parts[0]!.body)) {
+    return { errors: [{ message: UNION_DIFFERS, span: unionSpan }], approximations, notes };
+  }
+  const sources = parts.map((p) => p.source!.join(' AND '));
+  const source = parts.length === 1 ? parts[0]!.source!.join('\n    AND ') : `(${sources.map((s) => `(${s})`).join('\n    OR ')})`;
+  if (parts.length > 1) notes.push(`one query over the union's ${parts.length} log sources: each leg's pipeline is written the same way`);
+  // The comment holds rule text (column names): controls are shown as escapes (terminalSafe's
+  // spelling), and `*/` cannot end the comment early.
+  const comment = [...describeApproximations(approximations).map((a) => `approximation ${a}`), ...notes.map((n) => `note: ${n}`)].map((l) => terminalSafe(l).replace(/\*\//g, '* /'));
+  const head = comment.length ? `SELECT /* detc:\n${comment.map((l) => `   ${l}`).join('\n')}\n*/` : 'SELECT';
+  return { aql: `${head}\n${parts[0]!.body!.replace(SOURCE_CONDITIONS, source)}`, errors: [], approximations, notes };
+}
+
+function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: ReadonlySet<string>, queryPeriodMs: number | undefined): OneTranslation {
   const errors: AqlProblem[] = [];
   const approximations: ApproximationUse[] = [];
   const notes: string[] = [];
@@ -113,12 +180,11 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
   try {
     const fn = functionReadBy(ir);
     if (fn) fail(`workspace function ${fn.name} cannot be inlined into AQL (its body is not one pipeline over a table, or it is only declared); give the rule a QRadar query of its own or skip it for QRadar`, fn.span);
-    if (ir.lets.some((l) => l.kind === 'tabular')) fail('tabular let statements have no AQL equivalent (AQL is one SELECT)', ir.lets.find((l) => l.kind === 'tabular')!.span);
     const source = ir.body.source;
     if (source.kind !== 'table' && source.kind !== 'letTable') fail(`${source.kind} has no AQL equivalent: an AQL rule is one SELECT over one log source; write one rule per table`, source.span);
     if (source.kind !== 'table') fail('the query must read a table directly', source.span);
     const table = (source as { table: string }).table;
-    if (!mapping) fail(`table ${table} has no QRadar mapping (targets/qradar/${table}.yaml): it has no known QRadar log source`, source.span);
+    if (!mapping) fail(unmappedReason(table), source.span);
     const m = mapping!;
 
     const constants = new Map<string, unknown>();
@@ -167,11 +233,19 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
       const e = env.get(name);
       if (!e) return fail(`column ${name} is not available here`, span);
       if ('missing' in e) return fail(e.missing, span);
+      if (e.json) jsonUses.set(e.text, e.json);
       if (e.aggregate !== undefined) {
         if (inlineAggregates) return { ...e, text: e.aggregate, prec: 0 };
         usedAliases.add(name);
       }
       return e;
+    };
+    // JSON places the query reads (custom properties), noted if their property is in the final text.
+    const jsonUses = new Map<string, JsonPath>();
+    const json = (p: JsonPath, type: ScalarType): Out => {
+      const o = jsonValue(p, type);
+      jsonUses.set(o.text, p);
+      return o;
     };
     const inSelect = <T>(f: () => T): T => {
       inlineAggregates = true;
@@ -208,11 +282,19 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           const cm = path !== undefined && !aggregated ? columnMapping(m, path) : undefined;
           if (cm?.aql) return val(cm.aql, 'string', { column: cm, isTime: cm.kind === 'time' });
           if (cm?.none) return fail(`${path} has no QRadar equivalent (${m.file}: ${cm.none})`, e.span);
-          if (!columnMapping(m, memberRoot(e))?.aql) expr(e.target); // a column without a property is the clearer message
+          const key = typeof e.key === 'object' ? constantOf(e.key) : e.key;
+          if (e.target.kind === 'call' && e.target.fn === 'split' && typeof key === 'number') return splitOf(e.target, key, false, e.span);
+          if (!columnMapping(m, memberRoot(e))?.aql) {
+            const target = expr(e.target); // a column without a property is the clearer message
+            if (target.json && (typeof key === 'string' || (typeof key === 'number' && Number.isInteger(key) && key >= 0))) {
+              return json({ root: target.json.root, steps: [...target.json.steps, key] }, 'dynamic');
+            }
+            if (target.json) return fail(`member access with the key ${JSON.stringify(key ?? null)} has no QRadar JSON keypath (keys and indexes from 0 only)`, e.span);
+          }
           return fail(`member access ${path ?? ''} has no AQL equivalent${path ? ` (no mapping for ${path} in ${m.file})` : ''}`, e.span);
         }
         case 'subquery':
-          return fail('a tabular subquery has no AQL equivalent', e.span);
+          return fail(SUBQUERY_LIST, e.span);
         case 'call':
           return call(e);
       }
@@ -229,6 +311,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     /** Text of a value operand, as text for string operators (STR() for IP columns). */
     const textOf = (o: Out): string => (o.column?.kind === 'ip' ? `STR(${o.text})` : o.text);
     const valueOnly = (o: Out, span: Span): Out => (o.cond ? fail('a condition cannot be used as a value in AQL', span) : o);
+    /** A value inside an operator: an IF ... ELSE value in parentheses, or its ELSE would take the operator in. */
+    const operand = (o: Out, span: Span): Out => (valueOnly(o, span).open ? { ...o, text: `(${o.text})`, open: false } : o);
     const stringConst = (e: ScalarExpr, what: string): string => {
       const v = constantOf(e);
       if (typeof v !== 'string') return fail(`${what} must be a constant string for AQL`, e.span);
@@ -238,6 +322,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
       const out: unknown[] = [];
       const walk = (v: unknown) => (Array.isArray(v) ? v.forEach(walk) : out.push(v));
       for (const i of items) {
+        if (i.kind === 'subquery') fail(SUBQUERY_LIST, i.span);
         const v = constantOf(i);
         if (v === undefined) fail('list items must be constants for AQL', span);
         walk(v);
@@ -247,6 +332,22 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
     const negate = (subject: string, positive: string) => cond(`(${subject} IS NULL OR NOT (${positive}))`, 4);
     const regexOp = (subject: Out, regex: string, cs: boolean) => cond(`${textOf(subject)} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(regex)}`, 3);
+
+    /** `split(s, d)[index]`, `split(s, d, i)[0]`. */
+    const splitOf = (call: Extract<ScalarExpr, { kind: 'call' }>, index: number, emptyIfMissing: boolean, span: Span): Out => {
+      const [subject, delimiter, nth] = call.args;
+      let part = index;
+      if (nth) {
+        const i = constantOf(nth);
+        if (typeof i !== 'number' || index !== 0) return fail('split(s, d, i)[k] needs a constant i and k = 0 for AQL', span);
+        part = i;
+      }
+      const s = textOf(operand(expr(subject!), span));
+      const r = splitPart(s, stringConst(delimiter!, 'the delimiter of split()'), part, emptyIfMissing);
+      if ('error' in r) return fail(r.error, span);
+      notes.push(SPLIT_NOTE);
+      return val(part > 0 ? `(${r.text})` : r.text, 'string');
+    };
 
     const stringOp = (fn: string, subject: Out, needle: string): Out => {
       const negated = fn.startsWith('!');
@@ -285,7 +386,11 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
 
     const call = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
       const a = e.args;
+      const known = aqlFunction(e.fn);
+      if (known && 'none' in known) return fail(`${e.fn}() has no AQL equivalent: ${known.none}`, e.span);
       switch (e.fn) {
+        case 'split':
+          return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
         case 'and':
         case 'or': {
           const l = expr(a[0]!);
@@ -305,8 +410,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             notes.push(`${rw.kql} is written as ${rw.aql} (mapping rewrite${rw.note ? `: ${rw.note}` : ''})`);
             return e.fn === '==' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
           }
-          const l = valueOnly(expr(a[0]!), e.span);
-          const r = valueOnly(expr(a[1]!), e.span);
+          const l = operand(expr(a[0]!), e.span);
+          const r = operand(expr(a[1]!), e.span);
           // A string compared with a number compares text (detc's KQL semantics): quote the number.
           const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
           const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
@@ -317,13 +422,13 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case '<=':
         case '>':
         case '>=': {
-          const l = valueOnly(expr(a[0]!), e.span);
-          const r = valueOnly(expr(a[1]!), e.span);
+          const l = operand(expr(a[0]!), e.span);
+          const r = operand(expr(a[1]!), e.span);
           return cond(`${l.text} ${e.fn} ${r.text}`, 3);
         }
         case 'between':
         case '!between': {
-          const x = valueOnly(expr(a[0]!), e.span);
+          const x = operand(expr(a[0]!), e.span);
           let upper = expr(a[2]!).text;
           if (a[1]!.type === 'datetime' && a[2]!.type === 'timespan') {
             // `datetime .. timespan` is the datetime to the datetime plus the timespan (KQL's between).
@@ -339,7 +444,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case '!in':
         case 'in~':
         case '!in~': {
-          const x = valueOnly(expr(a[0]!), e.span);
+          const x = operand(expr(a[0]!), e.span);
           const items = listConsts(a.slice(1), e.span);
           if (items.length === 0) return fail('an empty list has no AQL IN form', e.span);
           const ci = e.fn.endsWith('~');
@@ -358,13 +463,13 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         }
         case 'has_any':
         case 'has_all': {
-          const x = valueOnly(expr(a[0]!), e.span);
+          const x = operand(expr(a[0]!), e.span);
           const needles = listConsts(a.slice(1), e.span).map((v) => toKqlString(v));
           if (e.fn === 'has_any') return regexOp(x, anywhere(needles.map(termRegex).join('|')), false);
           return cond(needles.map((n) => regexOp(x, anywhere(termRegex(n)), false).text).join(' AND '), 2);
         }
         case 'matches regex': {
-          const x = valueOnly(expr(a[0]!), e.span);
+          const x = operand(expr(a[0]!), e.span);
           notes.push('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
           return regexOp(x, anywhere(stringConst(a[1]!, 'the regular expression')), true);
         }
@@ -372,7 +477,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'isnotempty':
         case 'isnull':
         case 'isnotnull': {
-          const x = valueOnly(expr(a[0]!), e.span);
+          const x = operand(expr(a[0]!), e.span);
           if (e.fn === 'isnull') return cond(`${x.text} IS NULL`, 3);
           if (e.fn === 'isnotnull') return cond(`${x.text} IS NOT NULL`, 3);
           const isText = x.type === 'string';
@@ -382,7 +487,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'ipv4_is_in_range':
         case 'ipv4_is_in_any_range': {
           // INCIDR('cidr', field) (IBM-QUOTE in AQL-FACTS) on an IP field; the ranges as network/prefix.
-          const x = valueOnly(expr(a[0]!), e.span);
+          const x = operand(expr(a[0]!), e.span);
           if (x.column?.kind !== 'ip') return fail(`${e.fn}() is written as INCIDR, which needs an IP field; the address here is not one`, e.span);
           const ranges = listConsts(a.slice(1), e.span).map((v) => formatIpv4Mask(toKqlString(v)));
           if (ranges.some((r) => r === '')) return fail(`${e.fn}() needs IPv4 ranges such as '10.0.0.0/8' for AQL`, e.span);
@@ -390,42 +495,66 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           return tests.length === 1 ? cond(tests[0]!, 3) : cond(`(${tests.join(' OR ')})`, 4);
         }
         case 'tolower':
-          return val(`LOWER(${textOf(valueOnly(expr(a[0]!), e.span))})`, 'string');
+          return val(`LOWER(${textOf(operand(expr(a[0]!), e.span))})`, 'string');
         case 'strlen':
-          return val(`STRLEN(${textOf(valueOnly(expr(a[0]!), e.span))})`, 'long');
+          return val(`STRLEN(${textOf(operand(expr(a[0]!), e.span))})`, 'long');
         case 'strcat':
-          return val(`CONCAT(${a.map((x) => textOf(valueOnly(expr(x), e.span))).join(', ')})`, 'string');
+          return val(`CONCAT(${a.map((x) => textOf(operand(expr(x), e.span))).join(', ')})`, 'string');
+        case 'parse_json':
+        case 'todynamic': {
+          const x = operand(expr(a[0]!), e.span);
+          if (x.json) return { ...x, type: 'dynamic' };
+          if (x.jsonText) return fail(nestedJson(e.fn), e.span);
+          return fail(`${e.fn}() of a value that is not a JSON column of the mapping (${m.file} marks JSON columns with json:) has no AQL equivalent: AQL has no JSON function`, e.span);
+        }
+        case 'extractjson':
+        case 'extract_json': {
+          const x = operand(expr(a[1]!), e.span);
+          if (x.jsonText) return fail(nestedJson(e.fn), e.span);
+          const steps = jsonPathSteps(stringConst(a[0]!, `the path of ${e.fn}`));
+          if (!x.json || steps === undefined) return fail(`${e.fn}() needs a JSON column of the mapping and a path of keys and indexes ($.a.b[0]) for AQL`, e.span);
+          return json({ root: x.json.root, steps: [...x.json.steps, ...steps] }, 'string');
+        }
         case 'tostring': {
-          const x = valueOnly(expr(a[0]!), e.span);
+          const inner = a[0]!;
+          if (inner.kind === 'member' && inner.target.kind === 'call' && inner.target.fn === 'split') {
+            const key = typeof inner.key === 'object' ? constantOf(inner.key) : inner.key;
+            if (typeof key === 'number') return splitOf(inner.target, key, true, inner.span);
+          }
+          const x = operand(expr(a[0]!), e.span);
+          if (x.json) return x.json.steps.length ? val(x.text, 'string', { jsonText: true }) : { ...x, type: 'string' };
           if (x.type === 'string' || x.column?.kind === 'ip') return val(textOf(x), 'string', { column: x.column?.kind === 'ip' ? undefined : x.column });
+          // The only dynamic values this translation makes are custom properties read from JSON (and
+          // IF/CASE choices between them), whose QRadar value is already text.
+          if (x.type === 'dynamic') return val(x.text, 'string');
           return fail(`tostring of a ${x.type} has no AQL translation`, e.span);
         }
         case 'iff':
         case 'iif': {
           const c = expr(a[0]!);
           if (!c.cond) fail('the condition of iff must be a condition', e.span);
-          return val(`IF ${c.text} THEN ${valueOnly(expr(a[1]!), e.span).text} ELSE ${valueOnly(expr(a[2]!), e.span).text}`, e.type, { prec: 0 });
+          return val(`IF ${c.text} THEN ${operand(expr(a[1]!), e.span).text} ELSE ${operand(expr(a[2]!), e.span).text}`, e.type, { prec: 0, open: true });
         }
         case 'case': {
           const parts: string[] = [];
-          for (let i = 0; i + 1 < a.length; i += 2) parts.push(`WHEN ${expr(a[i]!).text} THEN ${valueOnly(expr(a[i + 1]!), e.span).text}`);
+          for (let i = 0; i + 1 < a.length; i += 2) parts.push(`WHEN ${expr(a[i]!).text} THEN ${operand(expr(a[i + 1]!), e.span).text}`);
           notes.push('case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM\'s AQL reference');
-          return val(`CASE ${parts.join(' ')} ELSE ${valueOnly(expr(a[a.length - 1]!), e.span).text} END`, e.type);
+          return val(`CASE ${parts.join(' ')} ELSE ${operand(expr(a[a.length - 1]!), e.span).text} END`, e.type);
         }
         case '+':
         case '-':
         case '*':
         case '/':
         case '%': {
-          const l = valueOnly(expr(a[0]!), e.span);
-          const r = valueOnly(expr(a[1]!), e.span);
+          const l = operand(expr(a[0]!), e.span);
+          const r = operand(expr(a[1]!), e.span);
           return val(`(${l.text} ${e.fn} ${r.text})`, e.type);
         }
         case 'negate':
           return val(`-${paren(expr(a[0]!), 4)}`, e.type);
         case 'bin':
         case 'floor': {
-          const x = valueOnly(expr(a[0]!), e.span);
+          const x = operand(expr(a[0]!), e.span);
           const size = constantOf(a[1]!);
           if (typeof size !== 'number' || size <= 0) return fail('bin() needs a constant positive size for AQL', e.span);
           return val(`(${x.text} - ${x.text} % ${size})`, x.type, { isTime: x.isTime });
@@ -434,10 +563,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           if (STRING_OPS.has(e.fn.replace(/^!/, ''))) {
             const rw = e.fn === '=~' || e.fn === '!~' ? rewriteOf(a[0]!, constantOf(a[1]!), true) : undefined;
             if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
-            const subject = valueOnly(expr(a[0]!), e.span);
+            const subject = operand(expr(a[0]!), e.span);
             return stringOp(e.fn, subject, stringConst(a[1]!, `the right side of ${e.fn}`));
           }
-          return fail(`${e.fn}() has no AQL translation`, e.span);
+          return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
         }
       }
     };
@@ -479,8 +608,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
         case 'make_list_if':
           if (allowed.has('drop-list-aggregates')) return undefined;
           return fail(`${agg.fn} has no AQL equivalent (the AQL reference lists no list aggregate); allow the approximation 'drop-list-aggregates' to leave ${agg.outputs[0]!.name} out`, agg.span);
-        default:
-          return fail(`${agg.fn} has no AQL equivalent`, agg.span);
+        default: {
+          const known = aqlFunction(agg.fn);
+          return fail(`${agg.fn} has no AQL equivalent${known && 'none' in known ? `: ${known.none}` : ''}`, agg.span);
+        }
       }
     };
 
@@ -513,13 +644,19 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             env.set(c.name, val(aqlAlias(c.name), t.type, { aggregate: t.text }));
           }
           break;
+        case 'distinct':
+        case 'count':
         case 'summarize': {
-          if (aggregated) fail('a second summarize has no AQL equivalent (AQL has one GROUP BY)', op.span);
+          // distinct is a GROUP BY of its columns; count a COUNT(*) of all rows.
+          if (aggregated) fail(`a ${op.op} after summarize, distinct or count has no AQL equivalent (AQL has one GROUP BY)`, op.span);
           aggregated = true;
+          const by = op.op === 'summarize' ? op.by : op.op === 'distinct' ? op.columns : [];
+          const aggregates: readonly Aggregate[] =
+            op.op === 'summarize' ? op.aggregates : op.op === 'count' ? [{ fn: 'count', args: [], outputs: op.schema, explicitName: true, span: op.span }] : [];
           const next = new Map<string, Out | { missing: string }>();
           const items: SelectItem[] = [];
           groupBy = [];
-          for (const b of op.by) {
+          for (const b of by) {
             const t = valueOnly(expr(b.expr), b.expr.span);
             const isPlain = b.expr.kind === 'column';
             items.push({ alias: b.name, text: t.text, span: op.span });
@@ -529,7 +666,7 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
             next.set(b.name, val(aqlAlias(b.name), t.type, { aggregate: t.text, isTime: t.isTime, column: t.column }));
             if (t.isTime) notes.push(`${b.name} is a time bucket in milliseconds since the epoch (starttime), not a formatted date`);
           }
-          for (const agg of op.aggregates) {
+          for (const agg of aggregates) {
             const text = aggregate(agg);
             const out = agg.outputs[0]!;
             if (text === undefined) {
@@ -610,8 +747,10 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
           // The plugins' columns and rows (bag_unpack's come from the data) have no AQL form.
           fail(`evaluate ${op.plugin} has no AQL equivalent`, op.span);
           break;
-        default:
-          fail(`${op.op} has no AQL translation yet`, op.span);
+        default: {
+          const known = aqlOperator(op.op);
+          fail(known && 'none' in known ? `${op.op} has no AQL equivalent: ${known.none}` : `${op.op} has no AQL translation (not in the AQL backend's operator table)`, op.span);
+        }
       }
     }
 
@@ -640,13 +779,8 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
     opSpan = undefined;
 
     const lines: string[] = [];
-    // The comment holds rule text (column names): controls are shown as escapes (terminalSafe's
-    // spelling), and `*/` cannot end the comment early.
-    const comment = [
-      ...describeApproximations(approximations).map((a) => `approximation ${a}`),
-      ...[...new Set(notes)].map((n) => `note: ${n}`),
-    ].map((l) => terminalSafe(l).replace(/\*\//g, '* /'));
-    lines.push(comment.length ? `SELECT /* detc:\n${comment.map((l) => `   ${l}`).join('\n')}\n*/` : 'SELECT');
+    const used = [select.map((s) => s.text), where, having, orderBy, groupBy].flat().join('\n');
+    for (const [text, p] of jsonUses) if (used.includes(text)) notes.push(jsonPropertyNote(p));
     const selectItem = (s: SelectItem) => {
       opSpan = s.span;
       const alias = aqlAlias(s.alias);
@@ -659,18 +793,27 @@ export function translateToAql(ir: QueryIR, mapping: TableMapping | undefined, a
       `devicetype IN (${m.logSourceTypes.map((t) => t.id).join(', ')})`,
       ...(m.conditions ?? []).map((c) => `(${c.aql})`),
     ];
-    lines.push(`WHERE ${[...sourceConds, ...where.map((w) => (/ OR /.test(w) && !/^\(.*\)$/.test(w) ? `(${w})` : w))].join('\n    AND ')}`);
+    lines.push(`WHERE ${[SOURCE_CONDITIONS, ...where.map((w) => (/ OR /.test(w) && !/^\(.*\)$/.test(w) ? `(${w})` : w))].join('\n    AND ')}`);
     if (groupBy.length) lines.push(`GROUP BY ${groupBy.join(', ')}`);
     if (having.length) lines.push(`HAVING ${having.map((h) => (having.length > 1 && / OR /.test(h) ? `(${h})` : h)).join(' AND ')}`);
     if (orderBy.length) lines.push(`ORDER BY ${orderBy.join(', ')}`);
     if (limit !== undefined) lines.push(`LIMIT ${limit}`);
     lines.push(lastClause(windowMs!));
-    return { aql: `${lines.join('\n')}\n`, errors, approximations, notes: [...new Set(notes)] };
+    return { body: `${lines.join('\n')}\n`, source: sourceConds, errors, approximations, notes: [...new Set(notes)] };
   } catch (e) {
     if (e instanceof Unsupported) return { errors: [{ message: e.message, span: e.span }], approximations, notes };
     if (e instanceof AqlUnwritable) return { errors: [{ message: e.message, span: opSpan }], approximations, notes };
     throw e;
   }
+}
+
+const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL reference has no sub-select; keep the list in a QRadar reference set and test it with REFERENCESETCONTAINS('set', value) in a QRadar query of the rule's own";
+
+const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
+
+/** A JSON place read through its custom property (named after the path, double-quoted). */
+function jsonValue(p: JsonPath, type: ScalarType): Out {
+  return val(`"${jsonPropertyName(p).replace(/"/g, '""')}"`, type, { json: p });
 }
 
 /** A column's mapping, own keys only: a column named `constructor` is not Object's constructor. */

@@ -1,0 +1,48 @@
+/**
+ * `parse_json(Column).a.b[0]` in AQL. IBM's AQL function reference (QRadar 7.5/7.6, "AQL data
+ * calculation and formatting functions") has no JSON function; QRadar reads a field inside a JSON
+ * payload through a custom event property whose expression is a JSON keypath such as
+ * /"requestParameters"/"policyName" (IBM, "JSON keypath expressions",
+ * https://www.ibm.com/docs/en/qsip/7.5?topic=editor-json-keypath-expressions; "Configuring a custom
+ * property expression", https://www.ibm.com/docs/en/qsip/7.5?topic=expressions-configuring-custom-property-expression).
+ * A mapping marks such a column with `json: <top-level field of the payload>`; each path a rule
+ * reads below it becomes a custom property named after the path, which the user defines once with
+ * the keypath the translation notes.
+ */
+
+/** A place in a JSON payload: the payload's field (dotted when nested) and the keys/indexes below it. */
+export interface JsonPath {
+  readonly root: string;
+  readonly steps: readonly (string | number)[];
+}
+
+/** The custom property's name: `requestParameters.policyName`, `resources[0].ARN`. */
+export function jsonPropertyName(p: JsonPath): string {
+  return p.steps.reduce<string>((name, s) => (typeof s === 'number' ? `${name}[${s}]` : `${name}.${s}`), p.root);
+}
+
+/** The keypath that defines it: `/"requestParameters"/"policyName"`, `/"resources"[0]/"ARN"`. */
+export function jsonKeypath(p: JsonPath): string {
+  const quote = (k: string) => `"${k.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  // A root may be nested (`properties.targetResources`: Azure Monitor records keep a log's fields under properties).
+  return [...p.root.split('.'), ...p.steps].map((s) => (typeof s === 'number' ? `[${s}]` : `/${quote(s)}`)).join('');
+}
+
+/** The note telling the reader which custom property the query reads. */
+export function jsonPropertyNote(p: JsonPath): string {
+  return `custom property "${jsonPropertyName(p)}" must be defined in QRadar with the JSON expression ${jsonKeypath(p)}`;
+}
+
+/** `$.a.b[0]` (extract_json's path) as steps, when it is only keys and indexes. */
+export function jsonPathSteps(path: string): (string | number)[] | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const steps: (string | number)[] = [];
+  const re = /\.([A-Za-z_][\w-]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/y;
+  re.lastIndex = 1;
+  while (re.lastIndex < path.length) {
+    const m = re.exec(path);
+    if (!m) return undefined;
+    steps.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4])!);
+  }
+  return steps;
+}

@@ -1,0 +1,42 @@
+/**
+ * Tabular lets and unions, before translation. A let the query reads as its source is a name for
+ * its pipeline, so the pipeline takes its place. A union of tables becomes one AQL query over their
+ * log sources ((devicetype and conditions of one) OR (those of the other)) when each leg, followed
+ * by what comes after the union, is written the same way: the legs then select the same events'
+ * values, and the union is their rows together. Legs that aggregate or limit are refused: in one
+ * query their groups and limits would mix.
+ */
+import type { Span } from '../../query/ast.js';
+import type { Let, Tabular, UnionSource } from '../../ir/types.js';
+
+export const UNION_DIFFERS = "the union's legs are written differently in AQL (their tables map the columns or filters differently), so they cannot be one query; write one rule per table";
+
+/** Operators whose result depends on the rows they see together: a merged query would mix the legs' rows. */
+const MIXES_ROWS = new Set(['summarize', 'distinct', 'count', 'top', 'take', 'top-nested', 'make-series']);
+
+/** `t` with each tabular let it reads as its source replaced by the let's pipeline. */
+export function throughLets(t: Tabular, lets: readonly Let[]): Tabular {
+  let out = t;
+  for (let depth = 0; out.source.kind === 'letTable' && depth < 100; depth++) {
+    const name = out.source.name;
+    // A function's body (the let holds it) keeps its own handling: the backend inlines it first.
+    const l = lets.find((x): x is Extract<Let, { kind: 'tabular' }> => x.kind === 'tabular' && x.name === name && x.fromFunction === undefined && x.functionOutput === undefined);
+    if (!l) break;
+    out = { source: l.value.source, ops: [...l.value.ops, ...out.ops], schema: out.schema };
+  }
+  return out;
+}
+
+/** Each leg of the union as one pipeline over its table, followed by the operators after the union. */
+export function unionLegs(t: Tabular, u: UnionSource, lets: readonly Let[]): Tabular[] | { error: { message: string; span?: Span } } {
+  if (u.withSource) return { error: { message: `union withsource=${u.withSource} has no AQL equivalent: AQL has no column naming an event's log source type as a Sentinel table`, span: u.span } };
+  const legs: Tabular[] = [];
+  for (const leg of u.legs) {
+    const q = throughLets(leg.query, lets);
+    if (q.source.kind !== 'table') return { error: { message: `a union leg that reads ${q.source.kind === 'letTable' ? `the let ${q.source.name}` : `a ${q.source.kind}`} has no AQL equivalent: each leg must be a pipeline over a table`, span: leg.query.source.span } };
+    legs.push({ source: q.source, ops: [...q.ops, ...t.ops], schema: t.schema });
+  }
+  const mixing = legs.flatMap((l) => l.ops).find((op) => MIXES_ROWS.has(op.op));
+  if (legs.length > 1 && mixing) return { error: { message: `a union of legs with ${mixing.op} has no AQL equivalent: in one AQL query over all the legs' events, their ${mixing.op === 'take' || mixing.op === 'top' ? 'limits' : 'groups'} would mix`, span: mixing.span } };
+  return legs;
+}

@@ -1,0 +1,107 @@
+/**
+ * Tabular lets, unions of mapped tables, distinct and count in AQL; and the operators AQL cannot
+ * express, each an error naming the operator and why. Every emitted query parses with the AQL grammar.
+ */
+import { describe, expect, it } from 'vitest';
+import { createAqlBackend } from '../../src/backends/aql/index.js';
+import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
+import { loadMappings } from '../../src/backends/aql/mapping.js';
+import { translateToAql } from '../../src/backends/aql/translate.js';
+import { checkRuleText } from '../../src/compile.js';
+import { ruleYaml } from '../helpers.js';
+
+const mappings = loadMappings();
+const mappingOf = (t: string) => mappings.get(t);
+
+function aql(query: string) {
+  const r = checkRuleText('r.yaml', ruleYaml(query));
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const source = r.ir!.body.source;
+  const t = translateToAql(r.ir!, source.kind === 'table' ? mappings.get(source.table) : undefined, new Set(), r.rule!.queryPeriodMs, mappingOf);
+  if (t.aql) expect(checkAqlSyntax(t.aql)).toEqual([]);
+  return t;
+}
+
+describe('tabular lets', () => {
+  it('a let the query reads as its source is its pipeline: the same AQL as the query written inline', () => {
+    const viaLet = aql('let Failed = SigninLogs | where ResultType != 0;\nFailed | where UserAgent has "curl" | project UserPrincipalName');
+    const inline = aql('SigninLogs | where ResultType != 0 | where UserAgent has "curl" | project UserPrincipalName');
+    expect(viaLet.errors).toEqual([]);
+    expect(viaLet.aql).toBe(inline.aql);
+  });
+
+  it('a let used as an in (...) list is an error naming the sub-query', () => {
+    const t = aql('let Bad = SigninLogs | where ResultType == 50126 | project IPAddress;\nSigninLogs | where IPAddress in (Bad) | project UserPrincipalName');
+    expect(t.aql).toBeUndefined();
+    expect(t.errors[0]!.message).toMatch(/^in \(a tabular sub-query\) has no AQL equivalent: IBM's AQL reference has no sub-select; .*REFERENCESETCONTAINS/);
+  });
+});
+
+describe('union of mapped tables', () => {
+  it('one query over both log sources when each leg is written the same way', () => {
+    const t = aql('union SigninLogs, AADNonInteractiveUserSignInLogs | where UserAgent has "curl" | project UserPrincipalName, IPAddress');
+    expect(t.errors).toEqual([]);
+    expect(t.aql).toContain(
+      [
+        'SELECT /* detc:',
+        "   note: one query over the union's 2 log sources: each leg's pipeline is written the same way",
+        '*/',
+        '    username AS UserPrincipalName,',
+        '    sourceip AS IPAddress',
+        'FROM events',
+        `WHERE ((devicetype IN (445) AND ("Is Interactive" = 'true'))`,
+        `    OR (devicetype IN (445) AND ("Is Interactive" = 'false')))`,
+        `    AND "User Agent" IMATCHES '.*(?:(?<![\\p{L}\\p{N}])curl(?![\\p{L}\\p{N}])).*'`,
+        'LAST 1 HOURS',
+      ].join('\n'),
+    );
+  });
+
+  it('legs through lets (the aadFunc pattern of real rules) merge too', () => {
+    const t = aql('let f = (t:string) { table(t) | where UserAgent has "curl" };\nlet a = f("SigninLogs");\nlet b = f("AADNonInteractiveUserSignInLogs");\nunion a, b | project UserPrincipalName');
+    expect(t.errors).toEqual([]);
+    expect(t.aql).toContain(`    OR (devicetype IN (445) AND ("Is Interactive" = 'false')))`);
+  });
+
+  it('legs that aggregate, or tables that map differently, are errors naming why', () => {
+    const grouped = aql('union (SigninLogs | summarize n = count() by UserPrincipalName), (AADNonInteractiveUserSignInLogs | summarize n = count() by UserPrincipalName)');
+    expect(grouped.errors[0]!.message).toMatch(/^a union of legs with summarize has no AQL equivalent: in one AQL query over all the legs' events, their groups would mix$/);
+    const differ = aql('union AADNonInteractiveUserSignInLogs, OfficeActivity | project UserId');
+    expect(differ.errors[0]!.message).toMatch(/^the union's legs are written differently in AQL/);
+    const labelled = aql('union withsource=T SigninLogs, AADNonInteractiveUserSignInLogs | project T');
+    expect(labelled.errors[0]!.message).toMatch(/^union withsource=T has no AQL equivalent/);
+  });
+
+  it('the backend skips (not for --target aql) a rule whose union reads an unmapped table', async () => {
+    const r = checkRuleText('r.yaml', ruleYaml('union SigninLogs, SecurityAlert | project TimeGenerated'));
+    const out = await createAqlBackend().rule({ rule: r.rule!, ir: r.ir!, stem: 'r' });
+    expect(out.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([expect.stringMatching(/^DTC5003 not compiled to QRadar AQL: table SecurityAlert has no QRadar mapping/)]);
+  });
+});
+
+describe('distinct, count and the operators AQL cannot express', () => {
+  it('distinct is a GROUP BY of its columns; count a COUNT(*)', () => {
+    const d = aql('SigninLogs | distinct UserPrincipalName, AppDisplayName');
+    expect(d.aql).toContain('SELECT\n    username AS UserPrincipalName,\n    "Application" AS AppDisplayName\nFROM events');
+    expect(d.aql).toContain('GROUP BY username, "Application"\n');
+    const c = aql('SigninLogs | where UserAgent has "curl" | count');
+    expect(c.aql).toContain('SELECT\n    COUNT(*) AS "Count"\nFROM events');
+  });
+
+  it('mv-expand, mv-apply and join name the operator and the AQL limit', () => {
+    expect(aql('AuditLogs | mv-expand TargetResources | project TimeGenerated').errors[0]!.message).toBe(
+      'mv-expand has no AQL equivalent: AQL returns at most one row per event (or one per group): it cannot turn an array in an event into rows',
+    );
+    expect(aql('SigninLogs | join kind=inner (AADNonInteractiveUserSignInLogs) on UserPrincipalName').errors[0]!.message).toMatch(/^join has no AQL equivalent: an AQL query is one SELECT over events or flows/);
+  });
+});
+
+describe('tables that are not QRadar events', () => {
+  it('ThreatIntelligenceIndicator is refused with what QRadar keeps instead (reference sets), as an error and as a skip', async () => {
+    const t = aql('ThreatIntelligenceIndicator | where isnotempty(NetworkIP) | project NetworkIP');
+    expect(t.errors[0]!.message).toMatch(/^ThreatIntelligenceIndicator has no QRadar log source: QRadar keeps threat indicators in reference sets .* REFERENCESETCONTAINS\('set', field\)$/);
+    const r = checkRuleText('r.yaml', ruleYaml('ThreatIntelligenceIndicator | project NetworkIP'));
+    const out = await createAqlBackend().rule({ rule: r.rule!, ir: r.ir!, stem: 'r' });
+    expect(out.diagnostics[0]!.message).toMatch(/^not compiled to QRadar AQL: ThreatIntelligenceIndicator has no QRadar log source: .*; ask for --target aql to make this an error$/);
+  });
+});
