@@ -15,9 +15,12 @@ const options = {
   functions: [join(SHARED, 'corpus', 'sentinel-parsers'), join(SHARED, 'schemas', 'sentinel-validation', 'CustomFunctions')],
 };
 
-/** Rules (of 158) that get through each stage; parser bodies (of 242) that bind. */
-const FLOORS = { load: 150, parse: 147, bind: 140, KQL: 140, AQL: 140, JS: 140 };
-const PARSER_FLOOR = 149;
+/**
+ * Rules (of 158) that get through each stage; parser bodies (of 242) that bind. AQL counts the
+ * rules without an AQL error: a rule over a table without a QRadar mapping only warns.
+ */
+const FLOORS = { load: 150, parse: 148, bind: 141, KQL: 141, AQL: 31, JS: 141 };
+const PARSER_FLOOR = 168;
 
 describe('corpus coverage', () => {
   it('no stage falls below its floor', () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { compileQuery } from '../../src/backends/js/compile.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
@@ -43,9 +44,10 @@ describe('invoke (issue 27)', () => {
     expect(problemOf(`${F} A | invoke 1`)).toMatch(/invoke needs a function call/);
   });
 
-  it('AQL: an explicit error (invoke reads the piped table as a let, which AQL has no form for)', () => {
-    const t = translateToAql(bindOp(`${F} A | invoke f()`), undefined, new Set(), undefined);
-    expect(t.errors.map((e) => e.message)).toEqual(['tabular let statements have no AQL equivalent (AQL is one SELECT)']);
+  it('AQL: the piped table and the body as one pipeline (the body read as the let it is bound to)', () => {
+    const t = translateToAql(bindOp('let g = (T:(*), n:long = 2) { T | where EventID == 4625 | take n }; SecurityEvent | invoke g()'), loadMappings().get('SecurityEvent'), new Set(), 3_600_000);
+    expect(t.errors).toEqual([]);
+    expect(t.aql).toMatch(/WHERE[\s\S]*4625[\s\S]*LIMIT 2/);
   });
 
   describe('a workspace function', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { bindOp, checkSchemaAndKql, problemOf, runOp } from './helpers.js';
 
@@ -48,7 +49,7 @@ describe('evaluate ipv4_lookup (issue 27)', () => {
   });
 
   it('AQL: an explicit error naming the plugin', () => {
-    const t = translateToAql(bindOp(`${NETS} A | evaluate ipv4_lookup(Nets, x, network)`), undefined, new Set(), undefined);
-    expect(t.errors.map((e) => e.message)).toEqual(['tabular let statements have no AQL equivalent (AQL is one SELECT)']);
+    const t = translateToAql(bindOp(`${NETS} SecurityEvent | evaluate ipv4_lookup(Nets, Computer, network)`), loadMappings().get('SecurityEvent'), new Set(), undefined);
+    expect(t.errors.map((e) => e.message)).toEqual(['evaluate ipv4_lookup has no AQL equivalent']);
   });
 });

@@ -130,6 +130,6 @@ describe('aggregates as values: AQL', () => {
   it('a function AQL lacks is refused by name', () => {
     const t = aql('SigninLogs | summarize Rate = round(100.0 * countif(ResultType != "0") / count(), 2) by IPAddress');
     expect(t.aql).toBeUndefined();
-    expect(t.errors.map((e) => e.message)).toEqual(['round() has no AQL translation']);
+    expect(t.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^round\(\) has no AQL translation/)]);
   });
 });
