@@ -29,7 +29,7 @@ export interface QueryProblem {
   readonly args: readonly (string | number)[];
   readonly span: A.Span;
   readonly hint?: string;
-  /** A workspace function's body does not compile: the call does not resolve (isfuzzy=true unions leave such legs out). */
+  /** A called function does not resolve (see leaveOutUnresolvedLeg): isfuzzy=true unions leave such legs out. */
   readonly unresolvedFunction?: boolean;
 }
 
@@ -746,7 +746,7 @@ class Binder {
     let ok = true;
     for (const leg of spec.legs) {
       const index = legs.length;
-      // A leg naming a workspace function without parentheses is a call of it, not a table.
+      // A leg naming a function (workspace or user-defined) without parentheses is a call of it, not a table.
       const query = leg.kind === 'query' ? leg.query : this.namesFunction(leg.name.name) ? functionLeg(leg.name) : undefined;
       if (query) {
         const before = this.problems.length;
@@ -808,9 +808,9 @@ class Binder {
 
   /**
    * isfuzzy=true: a leg whose function does not resolve (a workspace function whose body does not
-   * compile, or a function reading a table the workspace lacks) is left out with a warning, as Kusto leaves out legs that fail to resolve
-   * (https://learn.microsoft.com/kusto/query/union-operator: "any resolution failure yields a
-   * warning"). Only such failures: the leg's other errors are the query's own.
+   * compile, or a function reading a table the workspace lacks) is left out with a warning, as Kusto
+   * leaves out legs that fail to resolve (https://learn.microsoft.com/kusto/query/union-operator:
+   * "any resolution failure yields a warning"). Only such failures: other errors are the query's own.
    */
   private leaveOutUnresolvedLeg(before: number, leg: A.PipeExpr): boolean {
     const errors = this.problems.slice(before).filter((p) => !isWarning(p));
@@ -1644,7 +1644,7 @@ function standInFor(table: { columns: readonly Column[]; source?: string } | und
   return table && { columns: table.columns, from: `the table ${name} (${table.source ?? 'declared'})` };
 }
 
-/** A union leg naming a workspace function without parentheses, as the pipe that calls it. */
+/** A union leg naming a function without parentheses, as the pipe that calls it. */
 function functionLeg(name: A.NameRef): A.PipeExpr {
   return { kind: 'pipe', source: { kind: 'name', name: name.name, span: name.span }, ops: [], span: name.span };
 }
