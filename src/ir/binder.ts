@@ -765,7 +765,7 @@ class Binder {
         const re = wildcardRegExp(name);
         const matches = this.tables.names().filter((n) => re.test(n));
         if (matches.length === 0 && !spec.isFuzzy) {
-          this.report('UnknownTable', [name, ' (no table matches this pattern)', this.tables.names().join(', ')], at);
+          this.report('UnknownTable', [name, ' (no table matches this pattern)', this.tables.unknownTableAdvice()], at);
           ok = false;
         }
         for (const table of matches) legs.push({ query: this.tableQuery(table, at), label: table, pattern: name });
@@ -784,7 +784,7 @@ class Binder {
     }
     if (!ok) return undefined;
     if (legs.length === 0) {
-      this.report('UnknownTable', [unresolved.join(', '), ' (isfuzzy=true leaves out missing tables, but none of these exists)', this.tables.names().join(', ')], span);
+      this.report('UnknownTable', [unresolved.join(', '), ' (isfuzzy=true leaves out missing tables and legs that do not resolve, but no leg is left)', this.tables.unknownTableAdvice()], span);
       return undefined;
     }
     const withSource = spec.withSource?.name;
@@ -1361,14 +1361,23 @@ class Binder {
       params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
     }
     const parsed = parseQuery(f.body);
-    this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, parsed, bodyOffset: f.bodyOffset, tabular: this.endsTabular(parsed.ast), lets: this.lets });
+    this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, parsed, bodyOffset: f.bodyOffset, tabular: this.endsTabular(parsed.ast, params), lets: this.lets });
   }
 
-  /** Whether a function body's result is a table: its final expression read with its own lets in scope. */
-  private endsTabular(ast: A.QueryAst): boolean {
-    const tabularLets = new Set<string>();
-    const tabular = (p: A.PipeExpr) => p.ops.length > 0 || (p.source.kind === 'name' && tabularLets.has(p.source.name)) || this.isTabularSource(p.source, []);
-    for (const l of ast.lets) if (!l.function && tabular(l.value)) tabularLets.add(l.name);
+  /**
+   * Whether a function body's result is a table: its final expression read with its parameters and
+   * own lets in scope. A bare name is a table unless it names a scalar (a table the workspace lacks
+   * is then reported as such, not as a scalar function used as a table).
+   */
+  private endsTabular(ast: A.QueryAst, params: readonly FunctionParam[]): boolean {
+    const scalars = new Set(params.map((p) => p.name));
+    const tabular = (p: A.PipeExpr): boolean => {
+      if (p.ops.length > 0) return true;
+      const s = p.source;
+      if (s.kind === 'name') return !scalars.has(s.name) && !this.scope.params?.has(s.name) && this.lets.get(s.name)?.kind !== 'scalar';
+      return this.isTabularSource(s, []);
+    };
+    for (const l of ast.lets) if (!l.function && !tabular(l.value)) scalars.add(l.name);
     return ast.body !== undefined && tabular(ast.body);
   }
 

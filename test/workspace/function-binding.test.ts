@@ -166,3 +166,15 @@ describe("Microsoft's own typo in vimDnsInfobloxNIOS (`parser(startime=starttime
     expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3014 workspace function vimDnsInfobloxNIOS \(.*ASimDns__vimDnsInfobloxNIOS\.yaml:189\) does not compile: unknown name 'startime' \(not a parameter of parser \(did you mean 'starttime'\?\)/)]);
   });
 });
+
+describe('a fuzzy union none of whose legs resolves', () => {
+  it('is an error that says so and how to declare a table, after a warning per leg (not a list of every known table)', () => {
+    write('none/vNone.kql', 'let a = () { MissingA_CL };\nlet b = () { MissingB_CL };\nunion isfuzzy=true a, b\n');
+    const ws = loadWorkspace({ noConfig: true, tablePaths: [join(dir, 'tables')], functionPaths: [join(dir, 'functions'), join(dir, 'none')] });
+    const r = checkRuleText('rule.yaml', ruleYaml('union isfuzzy=true Missing_CL, Missing2_CL'), { tables: ws.tables });
+    expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3001 unknown table 'Missing_CL, Missing2_CL' \(isfuzzy=true leaves out missing tables and legs that do not resolve, but no leg is left\); detc knows \d+ tables .*--tables FILE\|DIR/)]);
+    expect(messages(r)[0]!.length).toBeLessThan(600);
+    const body = checkRuleText('rule.yaml', ruleYaml('vNone()'), { tables: ws.tables });
+    expect(messages(body)).toEqual([expect.stringMatching(/^error DTC3014 workspace function vNone \(.*vNone\.kql:3\) does not compile: unknown table 'a, b' \(isfuzzy=true leaves out missing tables and legs that do not resolve, but no leg is left\)/)]);
+  });
+});
