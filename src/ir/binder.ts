@@ -31,7 +31,7 @@ export interface QueryProblem {
   readonly args: readonly (string | number)[];
   readonly span: A.Span;
   readonly hint?: string;
-  /** A workspace function's body does not compile: the call does not resolve (isfuzzy=true unions leave such legs out). */
+  /** A called function does not resolve (see leaveOutUnresolvedLeg): isfuzzy=true unions leave such legs out. */
   readonly unresolvedFunction?: boolean;
 }
 
@@ -998,7 +998,7 @@ class Binder {
     let ok = true;
     for (const leg of spec.legs) {
       const index = legs.length;
-      // A leg naming a workspace function without parentheses is a call of it, not a table.
+      // A leg naming a function (workspace or user-defined) without parentheses is a call of it, not a table.
       const query = leg.kind === 'query' ? leg.query : this.namesFunction(leg.name.name) ? functionLeg(leg.name) : undefined;
       if (query) {
         const before = this.problems.length;
@@ -1017,7 +1017,7 @@ class Binder {
         const re = wildcardRegExp(name);
         const matches = this.tables.names().filter((n) => re.test(n));
         if (matches.length === 0 && !spec.isFuzzy) {
-          this.report('UnknownTable', [name, ' (no table matches this pattern)', this.tables.names().join(', ')], at);
+          this.report('UnknownTable', [name, ' (no table matches this pattern)', this.tables.unknownTableAdvice()], at);
           ok = false;
         }
         for (const table of matches) legs.push({ query: this.tableQuery(table, at), label: table, pattern: name });
@@ -1036,7 +1036,7 @@ class Binder {
     }
     if (!ok) return undefined;
     if (legs.length === 0) {
-      this.report('UnknownTable', [unresolved.join(', '), ' (isfuzzy=true leaves out missing tables, but none of these exists)', this.tables.names().join(', ')], span);
+      this.report('UnknownTable', [unresolved.join(', '), ' (isfuzzy=true leaves out missing tables and legs that do not resolve, but no leg is left)', this.tables.unknownTableAdvice()], span);
       return undefined;
     }
     const withSource = spec.withSource?.name;
@@ -1060,9 +1060,9 @@ class Binder {
 
   /**
    * isfuzzy=true: a leg whose function does not resolve (a workspace function whose body does not
-   * compile, or a function reading a table the workspace lacks) is left out with a warning, as Kusto leaves out legs that fail to resolve
-   * (https://learn.microsoft.com/kusto/query/union-operator: "any resolution failure yields a
-   * warning"). Only such failures: the leg's other errors are the query's own.
+   * compile, or a function reading a table the workspace lacks) is left out with a warning, as Kusto
+   * leaves out legs that fail to resolve (https://learn.microsoft.com/kusto/query/union-operator:
+   * "any resolution failure yields a warning"). Only such failures: other errors are the query's own.
    */
   private leaveOutUnresolvedLeg(before: number, leg: A.PipeExpr): boolean {
     const errors = this.problems.slice(before).filter((p) => !isWarning(p));
@@ -1701,14 +1701,23 @@ class Binder {
       params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
     }
     const parsed = parseQuery(f.body);
-    this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, parsed, bodyOffset: f.bodyOffset, tabular: this.endsTabular(parsed.ast), lets: this.lets });
+    this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, parsed, bodyOffset: f.bodyOffset, tabular: this.endsTabular(parsed.ast, params), lets: this.lets });
   }
 
-  /** Whether a function body's result is a table: its final expression read with its own lets in scope. */
-  private endsTabular(ast: A.QueryAst): boolean {
-    const tabularLets = new Set<string>();
-    const tabular = (p: A.PipeExpr) => p.ops.length > 0 || (p.source.kind === 'name' && tabularLets.has(p.source.name)) || this.isTabularSource(p.source, []);
-    for (const l of ast.lets) if (!l.function && tabular(l.value)) tabularLets.add(l.name);
+  /**
+   * Whether a function body's result is a table: its final expression read with its parameters and
+   * own lets in scope. A bare name is a table unless it names a scalar (a table the workspace lacks
+   * is then reported as such, not as a scalar function used as a table).
+   */
+  private endsTabular(ast: A.QueryAst, params: readonly FunctionParam[]): boolean {
+    const scalars = new Set(params.map((p) => p.name));
+    const tabular = (p: A.PipeExpr): boolean => {
+      if (p.ops.length > 0) return true;
+      const s = p.source;
+      if (s.kind === 'name') return !scalars.has(s.name) && !this.scope.params?.has(s.name) && this.lets.get(s.name)?.kind !== 'scalar';
+      return this.isTabularSource(s, []);
+    };
+    for (const l of ast.lets) if (!l.function && !tabular(l.value)) scalars.add(l.name);
     return ast.body !== undefined && tabular(ast.body);
   }
 
@@ -2046,7 +2055,7 @@ function standInFor(table: { columns: readonly Column[]; source?: string } | und
   return table && { columns: table.columns, from: `the table ${name} (${table.source ?? 'declared'})` };
 }
 
-/** A union leg naming a workspace function without parentheses, as the pipe that calls it. */
+/** A union leg naming a function without parentheses, as the pipe that calls it. */
 function functionLeg(name: A.NameRef): A.PipeExpr {
   return { kind: 'pipe', source: { kind: 'name', name: name.name, span: name.span }, ops: [], span: name.span };
 }

@@ -63,8 +63,10 @@ const TYPES = new Set<ScalarType>(['string', 'long', 'int', 'real', 'decimal', '
 export const isScalarType = (t: string): t is ScalarType => TYPES.has(t as ScalarType);
 
 /**
- * Columns Log Analytics adds to every table (Microsoft's "standard columns"; _ItemId and
- * _TimeReceived are hidden ones, which a query may still name). Every built-in table has them.
+ * Columns Log Analytics adds to every table (Microsoft's "standard columns"). Every built-in table
+ * has them. _ItemId and _TimeReceived are hidden in Log Analytics (not shown in results unless a
+ * query names them); they are ordinary columns here, as in Kusto.Language, which has no hidden
+ * columns: a query may name them only if the table declares them, and then `*` includes them.
  */
 export const STANDARD_COLUMNS: readonly Column[] = Object.freeze(
   (

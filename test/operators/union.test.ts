@@ -37,7 +37,7 @@ describe('union', () => {
     expect(schemaOf(ir)).toEqual(['x:string', 'y:long', 'TimeGenerated:datetime']);
     expect(ir.body.source.kind === 'union' && ir.body.source.unresolved).toEqual(['Missing_CL']);
     expect(problemOf('union A, Missing_CL')).toMatch(/^UnknownTable: Missing_CL/);
-    expect(problemOf('union isfuzzy=true Missing_CL')).toMatch(/UnknownTable.*none of these exists/);
+    expect(problemOf('union isfuzzy=true Missing_CL')).toMatch(/UnknownTable.*but no leg is left/);
   });
 
   it('a wildcard matches the catalog names; none matching is an error naming the pattern', () => {

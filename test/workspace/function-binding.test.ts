@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery } from '../../src/backends/js/compile.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
+import { kustoDiagnostics } from '../../src/backends/kql/kusto.js';
+import { functionsOf } from '../../src/ir/functions.js';
 import { checkRuleText, type FrontEndResult } from '../../src/compile.js';
 import type { TableCatalog } from '../../src/ir/tables.js';
 import { loadWorkspace } from '../../src/workspace/workspace.js';
@@ -150,5 +152,29 @@ describe('a function file that only declares its function (let Name = (params) {
     const broken = loadWorkspace({ noConfig: true, tablePaths: [join(dir, 'tables')], functionPaths: [join(dir, 'functions'), join(dir, 'declared2')] });
     const r = checkRuleText('rule.yaml', ruleYaml('Broken()'), { tables: broken.tables });
     expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3014 workspace function Broken \(.*Broken\.txt:3\) does not compile: unknown column 'NoSuch'/)]);
+  });
+});
+
+describe("Microsoft's own typo in vimDnsInfobloxNIOS (`parser(startime=starttime, ...)`)", () => {
+  it('Kusto.Language rejects it too (KS196), so detc reports it where the parser is called directly, with the file, line and the fix', () => {
+    const file = join(__dirname, '..', '..', '..', 'shared', 'corpus', 'sentinel-parsers', 'ASimDns__vimDnsInfobloxNIOS.yaml');
+    const ws = loadWorkspace({ noConfig: true, functionPaths: [file] });
+    const f = [...(functionsOf(ws.tables).values())][0]!;
+    const kusto = kustoDiagnostics(f.body!, ws.tables).filter((d) => d.code === 'KS196');
+    expect(kusto.map((d) => [d.message, f.body!.slice(d.start, d.end)])).toEqual([['The argument name does not refer to a declared parameter.', 'startime']]);
+    const r = checkRuleText('rule.yaml', ruleYaml('vimDnsInfobloxNIOS(starttime=ago(1d))\n| project DnsQuery'), { tables: ws.tables });
+    expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3014 workspace function vimDnsInfobloxNIOS \(.*ASimDns__vimDnsInfobloxNIOS\.yaml:189\) does not compile: unknown name 'startime' \(not a parameter of parser \(did you mean 'starttime'\?\)/)]);
+  });
+});
+
+describe('a fuzzy union none of whose legs resolves', () => {
+  it('is an error that says so and how to declare a table, after a warning per leg (not a list of every known table)', () => {
+    write('none/vNone.kql', 'let a = () { MissingA_CL };\nlet b = () { MissingB_CL };\nunion isfuzzy=true a, b\n');
+    const ws = loadWorkspace({ noConfig: true, tablePaths: [join(dir, 'tables')], functionPaths: [join(dir, 'functions'), join(dir, 'none')] });
+    const r = checkRuleText('rule.yaml', ruleYaml('union isfuzzy=true Missing_CL, Missing2_CL'), { tables: ws.tables });
+    expect(messages(r)).toEqual([expect.stringMatching(/^error DTC3001 unknown table 'Missing_CL, Missing2_CL' \(isfuzzy=true leaves out missing tables and legs that do not resolve, but no leg is left\); detc knows \d+ tables .*--tables FILE\|DIR/)]);
+    expect(messages(r)[0]!.length).toBeLessThan(600);
+    const body = checkRuleText('rule.yaml', ruleYaml('vNone()'), { tables: ws.tables });
+    expect(messages(body)).toEqual([expect.stringMatching(/^error DTC3014 workspace function vNone \(.*vNone\.kql:3\) does not compile: unknown table 'a, b' \(isfuzzy=true leaves out missing tables and legs that do not resolve, but no leg is left\)/)]);
   });
 });
