@@ -15,8 +15,13 @@ const options = {
   functions: [join(SHARED, 'corpus', 'sentinel-parsers'), join(SHARED, 'schemas', 'sentinel-validation', 'CustomFunctions')],
 };
 
-/** Rules (of 158) that get through each stage; parser bodies (of 242) that bind. */
-const FLOORS = { load: 150, parse: 147, bind: 136, KQL: 136, AQL: 136, JS: 136 };
+/**
+ * Rules (of 158) that get through each stage; parser bodies (of 242) that bind. Measured again when
+ * `check` stopped hiding what follows a front-end error: until then the first rule with one
+ * stopped every backend for the rest of the folder, so no AQL error and no duplicate rule id
+ * (4 pairs of corpus rules share an id, DTC1014, counted at load) was ever reported.
+ */
+const FLOORS = { load: 146, parse: 143, bind: 132, KQL: 132, AQL: 3, JS: 132 };
 const PARSER_FLOOR = 120;
 
 describe('corpus coverage', () => {
