@@ -24,10 +24,10 @@ import { InputReport } from './input-report.js';
 /** Below this size a file is read on the main thread: starting threads would cost more. */
 const PARALLEL_MIN_BYTES = 32 << 20;
 
-/** The size of a file in MB (0 if it cannot be read: the reader reports why). */
-function fileMegabytes(path: string): number {
+/** The size of a file (0 if it cannot be read: the reader reports why). */
+function fileBytes(path: string): number {
   try {
-    return statSync(path).size / 1e6;
+    return statSync(path).size;
   } catch {
     return 0;
   }
@@ -180,7 +180,7 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
   const say = (text: string) => io.err(terminalSafe(text));
   const report = new InputReport(source, admit && [run.now - runOptions.windowMs!, run.now], say);
   let bytes = 0;
-  const meter = progress(io, run.eventsPath === '-' ? 0 : fileMegabytes(run.eventsPath), 'MB');
+  const meter = progress(io, run.eventsPath === '-' ? 0 : fileBytes(run.eventsPath), 'bytes');
   // Lines that cannot pass the rule's first filters are skipped unparsed, unless every line must
   // be checked (--strict, --parse-all).
   const parseAll = strict || run.args.options.has('parse-all');
@@ -206,7 +206,7 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
     },
     onBytes: (n) => {
       bytes += n;
-      meter.update(bytes / 1e6);
+      meter.update(bytes);
     },
     mayMatch: parseAll ? undefined : query.rawTextFilter,
     onSkipped: () => void report.notParsed++,

@@ -107,6 +107,12 @@ describe('progress', () => {
     meter.update(50);
     meter.end();
     expect(statuses).toEqual(['40% (20/50 rules, 20.0 rules/s)', '100% (50/50 rules, 25.0 rules/s)', '']);
+    const bytes = tty(true);
+    now = 0;
+    const read = progress(bytes.io, 30e6, 'bytes', () => now);
+    now = 2000;
+    read.update(12.5e6);
+    expect(bytes.statuses).toEqual(['41% (12.5 MB of 30.0 MB, 6.3 MB/s)']);
   });
 
   it('quiet when stderr is not a terminal, and a quick run prints no status at all', () => {
@@ -136,6 +142,22 @@ describe('progress', () => {
     expect(statuses.at(-1)).toBe('');
     expect(statuses.some((s) => /^100% \(6\/6 rules, [\d.]+ rules\/s\)$/.test(s))).toBe(true);
     expect(io.stdout, io.stderr).toBe('checked 6 rules: 6 ok, 0 with errors (0 errors, 0 warnings)\n');
+  });
+
+  it('run shows how much of the events file is read, with percent and rate, and keeps its alerts on stdout', async () => {
+    const { io, statuses } = tty(true);
+    let calls = 0;
+    const realNow = Date.now;
+    Date.now = () => (calls++) * 1000;
+    try {
+      const args = ['run', '--no-config', 'rules/cloud_app_integration_entra_audit.yaml', '--events', 'examples/entra_audit_app_consent.ndjson', '--now', '2025-03-01T12:00:00Z', '--format', 'ndjson'];
+      expect(await main(args, io), io.stderr).toBe(0);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(statuses.at(-1)).toBe('');
+    expect(statuses.some((s) => /^100% \(\d+ KB of \d+ KB, \d+ KB\/s\)$/.test(s)), statuses.join('|')).toBe(true);
+    expect(io.stdout.trim().split('\n')).toHaveLength(3); // the three alerts, nothing else
   });
 });
 
