@@ -14,7 +14,9 @@ export interface CliIO {
 export const processIO: CliIO = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  // Colour only when both streams are a terminal: diagnostics (stderr) and test marks (stdout)
+  // redirected to a file must not carry escape codes.
+  color: Boolean(process.stdout.isTTY && process.stderr.isTTY) && !process.env.NO_COLOR,
   isTTY: Boolean(process.stdout.isTTY),
   errIsTTY: Boolean(process.stderr.isTTY),
   status: (t) => process.stderr.write(`\r${t}\x1b[K`),
