@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectFreshBuild } from './built-cli.js';
 import { defaultCacheDir } from '../../src/backends/kql/kusto-cache.js';
 import { main } from '../../src/cli/main.js';
 import { capture } from '../helpers.js';
@@ -19,6 +20,7 @@ describe("the Kusto verdict cache is the user's, not the project's", () => {
   });
 
   it('detc check with the Kusto check writes nothing in the current folder; its verdicts go to ~/.cache/detc', () => {
+    expectFreshBuild();
     const project = mkdtempSync(join(tmpdir(), 'detc-cwd-'));
     const home = mkdtempSync(join(tmpdir(), 'detc-home-'));
     mkdirSync(join(project, 'rules'));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { expectFreshBuild } from './built-cli.js';
 import { sarifValidator } from './sarif-schema.js';
 
 interface Step {
@@ -35,6 +36,7 @@ describe('the CI example', () => {
   });
 
   it("its commands pass in a copy of a rules repository: valid SARIF 2.1.0, a JUnit report of every rule's tests, the build", () => {
+    expectFreshBuild();
     const repo = mkdtempSync(join(tmpdir(), 'detc-ci-'));
     // The bundled rules read their sample events from ../examples.
     cpSync('rules', join(repo, 'rules'), { recursive: true });
