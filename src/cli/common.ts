@@ -1,5 +1,5 @@
-/** Shared by the CLI commands: the rule files of the paths given, and the front end over them. */
-import { checkRuleFile, findRuleFiles, type FrontEndResult } from '../compile.js';
+/** Shared by the CLI commands: the rule files of the paths given, options, detc's version. */
+import { findRuleFiles } from '../compile.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -30,11 +30,6 @@ export function ruleFiles(paths: readonly string[], io: CliIO): string[] | undef
     return undefined;
   }
   return files;
-}
-
-/** Front end over files and folders; undefined (after a message) when a path does not exist. */
-export function checkPaths(paths: readonly string[], io: CliIO): FrontEndResult[] | undefined {
-  return ruleFiles(paths, io)?.map((f) => checkRuleFile(f));
 }
 
 /** detc's version, from its package.json. */

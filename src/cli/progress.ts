@@ -45,6 +45,7 @@ export function progress(io: CliIO, total: number, unit: string, clock: () => nu
     },
     end() {
       if (printed) status('');
+      printed = false;
     },
   };
 }
