@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { streamsIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { progress } from '../../src/cli/progress.js';
 import { capture, ruleYaml } from '../helpers.js';
@@ -171,6 +172,27 @@ describe('detc --help', () => {
       const [usageLine, , summaryLine] = help.stdout.split('\n');
       expect(io.stdout).toContain(usageLine!.replace('usage: ', ''));
       expect(io.stdout).toContain(summaryLine!);
+    }
+  });
+});
+
+describe('colour', () => {
+  const stream = (isTTY: boolean) => ({ isTTY, text: '', write(t: string) { this.text += t; } });
+
+  it('only when stdout and stderr are both terminals: diagnostics redirected to a file carry no escape codes', async () => {
+    const cases: [boolean, boolean, Record<string, string>, boolean][] = [
+      [true, true, {}, true],
+      [true, false, {}, false], // detc check 2> problems.txt
+      [false, true, {}, false],
+      [true, true, { NO_COLOR: '1' }, false],
+    ];
+    for (const [outTTY, errTTY, env, color] of cases) {
+      const out = stream(outTTY);
+      const err = stream(errTTY);
+      const io = streamsIO(out, err, env);
+      expect(io.color, JSON.stringify([outTTY, errTTY, env])).toBe(color);
+      expect(await main(['check', '--no-config', '--no-kusto', 'test/fixtures/seed002_as_written.yaml'], io)).toBe(1);
+      expect(err.text.includes('\x1b['), JSON.stringify([outTTY, errTTY, env])).toBe(color);
     }
   });
 });
