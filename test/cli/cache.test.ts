@@ -25,7 +25,7 @@ describe("the Kusto verdict cache is the user's, not the project's", () => {
     const home = mkdtempSync(join(tmpdir(), 'detc-home-'));
     mkdirSync(join(project, 'rules'));
     copyFileSync(RULE, join(project, 'rules', 'r.yaml'));
-    const env = { ...process.env, HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
     delete env.XDG_CACHE_HOME;
     delete env.DETC_NO_CACHE;
     const r = spawnSync(process.execPath, [resolve('bin/detc.js'), 'check', '--target', 'kql'], { cwd: project, env, encoding: 'utf8', timeout: 60_000 });
