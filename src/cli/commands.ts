@@ -15,7 +15,7 @@ const COMPILE_OPTIONS: readonly OptionSpec[] = [
   { name: 'target', value: 'T', repeatable: true, help: `${TARGETS.join(', ')} or all; a comma-separated list also works (default: detc.config.yaml's targets:, else all; a rule whose table has no QRadar mapping is then a warning, an error only with --target aql)` },
   { name: 'no-kusto', help: "skip the check by Microsoft's Kusto language service" },
   { name: 'cache', value: 'DIR', help: "where Kusto's verdicts are cached (default: $XDG_CACHE_HOME/detc, else ~/.cache/detc; ~/Library/Caches/detc on macOS, %LOCALAPPDATA%\\detc\\Cache on Windows)" },
-  { name: 'no-cache', help: "cache no Kusto verdict (as DETC_NO_CACHE=1): nothing is written outside --out" },
+  { name: 'no-cache', help: 'keep no Kusto verdict (as DETC_NO_CACHE=1): check then writes nothing at all, build only --out' },
   { name: 'allow-approximation', value: 'NAME', repeatable: true, help: 'QRadar: allow an approximation (drop-list-aggregates, drop-unmapped-columns)' },
   { name: 'qradar-mappings', value: 'FILE|DIR', repeatable: true, help: 'QRadar: your own mapping files; each overrides the bundled mapping of its table' },
 ];
@@ -42,7 +42,7 @@ export const BUILD: CommandSpec = {
   synopsis: '[paths...] [options]',
   summary:
     'Compile rules (default: rules/) into the output folder; all or nothing. The folder is replaced as a whole,\nso it must be missing, empty or an earlier build\'s output (it has a .detc-output file).',
-  options: [{ name: 'out', value: 'DIR', help: 'the output folder (default: dist)' }, { name: 'format', value: 'text|json', help: 'how diagnostics are printed' }, ...COMPILE_OPTIONS, ...WORKSPACE_OPTIONS],
+  options: [{ name: 'out', value: 'DIR', help: 'the output folder (default: dist)' }, { name: 'format', value: 'text|json', help: 'the report on stdout; diagnostics go to stderr' }, ...COMPILE_OPTIONS, ...WORKSPACE_OPTIONS],
 };
 
 export const TEST: CommandSpec = {

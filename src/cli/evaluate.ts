@@ -25,10 +25,10 @@ import { InputReport } from './input-report.js';
 /** Below this size a file is read on the main thread: starting threads would cost more. */
 const PARALLEL_MIN_BYTES = 32 << 20;
 
-/** The size of a file in MB (0 if it cannot be read: the reader reports why). */
-function fileMegabytes(path: string): number {
+/** The size of a file (0 if it cannot be read: the reader reports why). */
+function fileBytes(path: string): number {
   try {
-    return statSync(path).size / 1e6;
+    return statSync(path).size;
   } catch {
     return 0;
   }
@@ -106,8 +106,8 @@ export function ruleTests(args: ParsedArgs, io: CliIO, tables: TableCatalog): nu
   else {
     const mark = (ok: boolean) => (io.color ? (ok ? '\x1b[32m✓\x1b[0m' : '\x1b[31m✗\x1b[0m') : ok ? '✓' : '✗');
     for (const f of reports.filter((f) => f.tests.length)) {
-      io.out(terminalSafe(f.file));
-      for (const t of f.tests) io.out([`  ${mark(t.passed)} ${terminalSafe(t.name)}`, ...t.failures.map((line) => `      ${terminalSafe(line)}`)].join('\n'));
+      io.out(shown(f.file));
+      for (const t of f.tests) io.out([`  ${mark(t.passed)} ${shown(t.name)}`, ...t.failures.map((line) => `      ${shown(line)}`)].join('\n'));
     }
   }
   // The summary is the text report; beside a document on stdout it goes to stderr.
@@ -183,7 +183,7 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
   const say = (text: string) => io.err(terminalSafe(text));
   const report = new InputReport(source, admit && [run.now - runOptions.windowMs!, run.now], say);
   let bytes = 0;
-  const meter = progress(io, run.eventsPath === '-' ? 0 : fileMegabytes(run.eventsPath), 'MB');
+  const meter = progress(io, run.eventsPath === '-' ? 0 : fileBytes(run.eventsPath), 'bytes');
   // Lines that cannot pass the rule's first filters are skipped unparsed, unless every line must
   // be checked (--strict, --parse-all).
   const parseAll = strict || run.args.options.has('parse-all');
@@ -209,7 +209,7 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
     },
     onBytes: (n) => {
       bytes += n;
-      meter.update(bytes / 1e6);
+      meter.update(bytes);
     },
     mayMatch: parseAll ? undefined : query.rawTextFilter,
     onSkipped: () => void report.notParsed++,
@@ -263,26 +263,30 @@ function printRun(run: RuleRun, format: string, io: CliIO, input: InputReport): 
     io.out(JSON.stringify({ triggered: run.triggered, alerts: run.alerts, input }, null, 2));
     return run.alerts.length;
   }
-  // Values come from events and the rule: each is shown with its control characters escaped, so
-  // none can move the cursor, retitle the terminal or start a line of its own.
   for (const [i, a] of run.alerts.entries()) {
-    io.out(`alert ${i + 1}: ${terminalSafe(String(a.displayName))} [${terminalSafe(String(a.severity))}]`);
-    for (const e of a.entities) io.out(`  ${terminalSafe(String(e.entityType))}: ${Object.entries(e).filter(([k]) => k !== 'entityType').map(([k, v]) => terminalSafe(`${k}=${String(v)}`)).join(', ')}`);
+    io.out(`alert ${i + 1}: ${shown(a.displayName)} [${shown(a.severity)}]`);
+    for (const { entityType, ...ids } of a.entities) io.out(`  ${shown(entityType)}: ${Object.entries(ids).map(([k, v]) => `${shown(k)}=${shown(v)}`).join(', ')}`);
     io.out(table(a.rows));
   }
   if (run.alerts.length === 0) io.out('no alerts');
   return run.alerts.length;
 }
 
+/**
+ * A value from events or the rule as text for the terminal, its control characters escaped so
+ * that none can move the cursor, retitle the terminal or start a line of its own.
+ */
+const shown = (v: unknown): string => terminalSafe(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v));
+
 /** A plain text table of rows (values cut to 40 characters). */
 function table(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '';
   const cols = Object.keys(rows[0]!);
   const cell = (v: unknown) => {
-    const s = terminalSafe(typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+    const s = v === undefined ? '' : shown(v);
     return s.length > 40 ? `${s.slice(0, 39)}…` : s;
   };
-  const widths = cols.map((c) => Math.max(terminalSafe(c).length, ...rows.map((r) => cell(r[c]).length)));
+  const widths = cols.map((c) => Math.max(shown(c).length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => '  ' + vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
-  return [line(cols.map((c) => terminalSafe(c))), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+  return [line(cols.map(shown)), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
 }

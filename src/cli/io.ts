@@ -11,11 +11,25 @@ export interface CliIO {
   status?(text: string): void;
 }
 
-export const processIO: CliIO = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-  isTTY: Boolean(process.stdout.isTTY),
-  errIsTTY: Boolean(process.stderr.isTTY),
-  status: (t) => process.stderr.write(`\r${t}\x1b[K`),
-};
+/** What the CLI needs of a stream: process.stdout and process.stderr are ones. */
+interface Stream {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/** The CLI's output on two streams, each line ended. */
+export function streamsIO(stdout: Stream, stderr: Stream, env: NodeJS.ProcessEnv): CliIO {
+  const line = (t: string) => (t.endsWith('\n') ? t : `${t}\n`);
+  return {
+    out: (t) => stdout.write(line(t)),
+    err: (t) => stderr.write(line(t)),
+    // Colour only when both streams are a terminal: diagnostics (stderr) and test marks (stdout)
+    // redirected to a file must not carry escape codes.
+    color: Boolean(stdout.isTTY && stderr.isTTY) && !env.NO_COLOR,
+    isTTY: Boolean(stdout.isTTY),
+    errIsTTY: Boolean(stderr.isTTY),
+    status: (t) => stderr.write(`\r${t}\x1b[K`),
+  };
+}
+
+export const processIO: CliIO = streamsIO(process.stdout, process.stderr, process.env);

@@ -124,7 +124,7 @@ async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspac
   useKustoCache(args.options.has('no-cache') ? false : typeof cache === 'string' ? cache : undefined);
   try {
     const result = await buildRules(files, targets, options, staged && ((a: Artifact) => staged.writeLater(a)));
-    meter.end();
+    meter.end(); // before the report
     return await finishBuild(result, { io, format, out, targets, staged });
   } finally {
     meter.end();

@@ -29,9 +29,14 @@ function schemaJson(name: SchemaName): unknown {
   return schemas.get(name);
 }
 
-/** The keys the schema allows in the object whose `additionalProperties` an error points at. */
-function allowedKeys(name: SchemaName, schemaPointer: string): string[] {
-  const steps = schemaPointer.replace(/^#\//, '').split('/').slice(0, -1);
+/** The keys the schema names at its top level. */
+export const schemaKeys = (name: SchemaName): string[] => keysAt(name, []);
+
+/** The keys the schema allows in the object whose keyword an error's schemaPath (`#/.../additionalProperties`) names. */
+const keysOfError = (name: SchemaName, e: ErrorObject): string[] => keysAt(name, e.schemaPath.replace(/^#\//, '').split('/').slice(0, -1));
+
+/** The `properties` keys of the subschema at these steps of the schema. */
+function keysAt(name: SchemaName, steps: readonly string[]): string[] {
   let node = schemaJson(name) as Record<string, unknown> | undefined;
   for (const s of steps) node = node?.[s.replaceAll('~1', '/').replaceAll('~0', '~')] as Record<string, unknown> | undefined;
   return Object.keys((node?.properties as object | undefined) ?? {});
@@ -78,14 +83,14 @@ export function schemaProblems(errors: readonly ErrorObject[], source: YamlSourc
         break;
       }
       case 'type': {
-        const keys = p.type === 'object' ? allowedKeys(schema, e.schemaPath) : [];
+        const keys = p.type === 'object' ? keysOfError(schema, e) : [];
         const how = p.type === 'array' ? '; one "- item" per line' : keys.length ? `; the keys are ${keys.join(', ')}` : '';
         diagnostic = [fact, [`${where} must be ${describeType(p.type)} (got ${typeOf(found)})${how}`]];
         break;
       }
       case 'additionalProperties': {
         const key = String(p.additionalProperty);
-        const known = allowedKeys(schema, e.schemaPath);
+        const known = keysOfError(schema, e);
         const suggestion = didYouMean(key, known);
         diagnostic = [fact, [`unknown key '${key}'${path.length ? ` in ${where}` : ''}${suggestion}; the keys are ${known.join(', ')}`]];
         at = source.keyAt([...path, key]);

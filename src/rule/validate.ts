@@ -1,31 +1,19 @@
 /**
- * Rule metadata validation: the JSON Schema (schema/rule.schema.json, through ajv) for shape, then
- * the checks a schema cannot say well (durations and their ranges, identifiers per entity type,
- * technique ids), each with a message that says what was meant.
+ * Rule metadata validation: the JSON Schema (schema/rule.schema.json, through ajv) for shape and
+ * forms (durations, technique ids), then the checks a schema cannot say well (duration ranges,
+ * identifiers per entity type), each with a message that says what was meant.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../paths.js';
 import { schemaValidator } from '../schema-validators.js';
 import { closest, didYouMean, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { schemaProblems } from './schema-problems.js';
+import { schemaKeys, schemaProblems } from './schema-problems.js';
 import type { FactName } from '../diagnostics/codes.js';
 import { describeDuration, parseRuleDuration } from './duration.js';
 import { ENTITY_IDENTIFIERS } from './entities.js';
 import { positionOf, queryMap, type QueryMap, type RuleSource } from './load.js';
 import type { Rule, TriggerOperator } from './types.js';
 
-export const RULE_SCHEMA_PATH = join(PACKAGE_ROOT, 'schema', 'rule.schema.json');
-
 /** Top-level keys Sentinel's own files use that the schema does not describe but that are fine. */
 const PASS_THROUGH_KEYS = new Set(['threatAnalysisTechniques', 'threatAnalysisTactics', 'support', 'source', 'author', 'categories', 'enabled', 'alertRuleTemplateName', 'subTechniques', 'sentinelEntitiesMappings', 'templateVersion']);
-
-let knownKeys: string[] | undefined;
-/** Top-level keys the schema describes (for "unknown key" warnings). */
-function schemaKeys(): string[] {
-  knownKeys ??= Object.keys((JSON.parse(readFileSync(RULE_SCHEMA_PATH, 'utf8')) as { properties: object }).properties);
-  return knownKeys;
-}
 
 /**
  * Optional keys that Sentinel and its repository's CI accept with no value (`entityMappings:` on
@@ -78,7 +66,8 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
   const data = lenientView(src.data as Record<string, unknown>, (fact, args, path) => report(fact, args, path, { key: true }));
 
   const validate = schemaValidator('rule');
-  const knownKeys = schemaKeys();
+  // Top-level keys the schema names (others are warnings: Sentinel's files carry more).
+  const knownKeys = schemaKeys('rule');
   if (!validate(data)) diagnostics.push(...schemaProblems(validate.errors ?? [], src, { schema: 'rule', fact: 'SchemaViolation', root: 'rule', value: data }));
 
   for (const key of Object.keys(data)) {

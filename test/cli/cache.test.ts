@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectFreshBuild } from './built-cli.js';
 import { defaultCacheDir } from '../../src/backends/kql/kusto-cache.js';
 import { main } from '../../src/cli/main.js';
 import { capture } from '../helpers.js';
@@ -19,11 +20,12 @@ describe("the Kusto verdict cache is the user's, not the project's", () => {
   });
 
   it('detc check with the Kusto check writes nothing in the current folder; its verdicts go to ~/.cache/detc', () => {
+    expectFreshBuild();
     const project = mkdtempSync(join(tmpdir(), 'detc-cwd-'));
     const home = mkdtempSync(join(tmpdir(), 'detc-home-'));
     mkdirSync(join(project, 'rules'));
     copyFileSync(RULE, join(project, 'rules', 'r.yaml'));
-    const env = { ...process.env, HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
     delete env.XDG_CACHE_HOME;
     delete env.DETC_NO_CACHE;
     const r = spawnSync(process.execPath, [resolve('bin/detc.js'), 'check', '--target', 'kql'], { cwd: project, env, encoding: 'utf8', timeout: 60_000 });

@@ -1,11 +1,12 @@
-// docs/ci.md's workflow (examples/ci/github-actions.yml) run as CI would run it: its detc steps,
-// exactly as written, in a copy of a rules repository, with `detc` the package's bin/detc.js.
+// docs/ci.md's workflow (examples/ci/github-actions.yml) run as CI would run it: the install
+// step's `npm install --global` and the detc steps, exactly as written, in a copy of a rules repository.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { expectFreshBuild } from './built-cli.js';
 import { sarifValidator } from './sarif-schema.js';
 
 interface Step {
@@ -35,16 +36,22 @@ describe('the CI example', () => {
   });
 
   it("its commands pass in a copy of a rules repository: valid SARIF 2.1.0, a JUnit report of every rule's tests, the build", () => {
+    expectFreshBuild();
     const repo = mkdtempSync(join(tmpdir(), 'detc-ci-'));
     // The bundled rules read their sample events from ../examples.
     cpSync('rules', join(repo, 'rules'), { recursive: true });
     cpSync('examples', join(repo, 'examples'), { recursive: true, filter: (f) => !f.startsWith(join('examples', 'ci')) });
-    // `npm install --global` puts a `detc` command on the PATH: here a script that runs this package's.
-    const bin = join(repo, '.bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'detc'), `#!/bin/sh\nexec "${process.execPath}" "${resolve('bin/detc.js')}" "$@"\n`);
-    chmodSync(join(bin, 'detc'), 0o755);
-    const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}`, XDG_CACHE_HOME: join(repo, '.cache') };
+    // The install step's last line, as written, puts `detc` on the PATH; $RUNNER_TEMP/detc is this
+    // package (the lines before it clone and build it), the global prefix a temporary folder.
+    const install = steps.find((s) => s.name === 'Install detc')!.run!.trim().split('\n').at(-1)!;
+    expect(install).toBe('npm install --global --no-audit --no-fund "$RUNNER_TEMP/detc"');
+    const runnerTemp = join(repo, '.runner');
+    mkdirSync(runnerTemp);
+    symlinkSync(resolve('.'), join(runnerTemp, 'detc'), 'dir');
+    const prefix = join(repo, '.global');
+    const installed = spawnSync('sh', ['-e', '-c', install], { cwd: repo, env: { ...process.env, RUNNER_TEMP: runnerTemp, NPM_CONFIG_PREFIX: prefix }, encoding: 'utf8', timeout: 120_000 });
+    expect(installed.status, installed.stderr).toBe(0);
+    const env = { ...process.env, PATH: `${join(prefix, 'bin')}${delimiter}${process.env.PATH}`, XDG_CACHE_HOME: join(repo, '.cache') };
     for (const step of detcSteps) {
       const r = spawnSync('sh', ['-e', '-c', step.run!], { cwd: repo, env, encoding: 'utf8', timeout: 120_000 });
       expect(r.status, `${step.run}\n${r.stderr}`).toBe(0);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEventsText } from '../../src/backends/js/events.js';
 import { main } from '../../src/cli/main.js';
 import { capture } from '../helpers.js';
+import { expectFreshBuild } from './built-cli.js';
 
 
 const RULE = 'rules/application_access_token_entra.yaml';
@@ -65,6 +66,7 @@ describe('detc run', () => {
 
   it('reader threads, started before the rule is checked, never keep the process alive', () => {
     // Each command must end on its own (a thread left running would hang it until the timeout).
+    expectFreshBuild();
     const detc = (...args: string[]) => spawnSync(process.execPath, ['bin/detc.js', 'run', ...args, '--workers', '2', '--now', '2025-03-01T12:00:00Z'], { encoding: 'utf8', timeout: 20_000 });
     const bad = mkdtempSync(join(tmpdir(), 'detc-'));
     writeFileSync(join(bad, 'r.yaml'), readFileSync(RULE, 'utf8').replace('| where ResultType == 0', '| where ResultTyp == 0'));

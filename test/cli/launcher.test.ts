@@ -2,10 +2,11 @@
 // first). It writes nothing beside itself, loads Kusto.Language only when KQL is validated, and the
 // package ships the code without source maps or cache files.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFreshBuild } from './built-cli.js';
 
 const root = join(import.meta.dirname, '../..');
 const buildDir = join(root, 'build');
@@ -14,7 +15,7 @@ let dir: string;
 let loadedList: string;
 
 beforeAll(() => {
-  expect(existsSync(join(buildDir, 'detc.cjs')), 'build/detc.cjs is missing: run npm run build').toBe(true);
+  expectFreshBuild();
   dir = mkdtempSync(join(tmpdir(), 'detc-launcher-'));
   // Preloaded into the CLI's process: at exit, writes the files of every CommonJS module it loaded.
   loadedList = join(dir, 'loaded.json');

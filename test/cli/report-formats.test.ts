@@ -1,28 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { streamsIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { progress } from '../../src/cli/progress.js';
-import { capture, ruleYaml } from '../helpers.js';
+import { capture } from '../helpers.js';
+import { ruleFolder } from './rule-folder.js';
 import { sarifValidator } from './sarif-schema.js';
-
-/** A rule with a passing and a failing test, and a rule that does not bind. */
-function rules(): { dir: string; good: string; broken: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'detc-formats-'));
-  const good = join(dir, 'bob.yaml');
-  const event = '{ TimeGenerated: 2025-03-01T11:00:00Z, UserPrincipalName: bob }';
-  writeFileSync(
-    good,
-    ruleYaml(
-      'SigninLogs | where UserPrincipalName == "bob" | project UserPrincipalName',
-      `tests:\n  - name: bob alerts\n    now: 2025-03-01T12:00:00Z\n    events: [${event}]\n    expect: { alerts: 1 }\n  - name: quiet\n    now: 2025-03-01T12:00:00Z\n    events: [${event}]\n    expect: { alerts: 0 }\n`,
-    ),
-  );
-  const broken = join(dir, 'broken.yaml');
-  writeFileSync(broken, ruleYaml('SigninLogs | where NoSuchColumn == 1'));
-  return { dir, good, broken };
-}
 
 interface Sarif {
   runs: { results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
@@ -30,7 +12,7 @@ interface Sarif {
 
 describe('stdout holds the result, stderr the diagnostics', () => {
   it('check as text: the summary alone on stdout, the diagnostic with its code frame on stderr', async () => {
-    const { broken } = rules();
+    const { broken } = ruleFolder();
     const io = capture();
     expect(await main(['check', '--no-config', '--no-kusto', '--target', 'kql', broken], io)).toBe(1);
     expect(io.stdout).toBe('checked 1 rule: 0 ok, 1 with errors (1 error, 0 warnings)\n');
@@ -38,10 +20,10 @@ describe('stdout holds the result, stderr the diagnostics', () => {
   });
 
   it('test as text: a line per test and the totals on stdout; the broken rule\'s error on stderr only', async () => {
-    const { dir } = rules();
+    const { dir } = ruleFolder();
     const io = capture();
     expect(await main(['test', '--no-config', dir], io)).toBe(1);
-    expect(io.stdout).toContain('  ✓ bob alerts\n  ✗ quiet\n      expected 0 alert(s), got 1');
+    expect(io.stdout).toContain('  ✓ bob alerts\n  ✗ expects <none> & "quiet" \\x01 here\n      expected 0 alert(s), got 1');
     expect(io.stdout).toContain('1 passed, 1 failed (1 rule file(s) with errors)');
     expect(io.stdout).not.toContain('NoSuchColumn');
     expect(io.stderr).toContain('NoSuchColumn');
@@ -52,7 +34,7 @@ describe('--format sarif and junit for both check and test', () => {
   const validate = sarifValidator();
 
   it('test --format sarif: a valid SARIF 2.1.0 log with the failed test at its place in the rule file, and the broken rule\'s error', async () => {
-    const { dir } = rules();
+    const { dir } = ruleFolder();
     const io = capture();
     expect(await main(['test', '--no-config', '--format', 'sarif', dir], io)).toBe(1);
     const log = JSON.parse(io.stdout) as Sarif;
@@ -60,9 +42,9 @@ describe('--format sarif and junit for both check and test', () => {
     const results = log.runs[0]!.results;
     const failed = results.find((r) => r.ruleId === 'DTC6001')!;
     expect(failed.level).toBe('error');
-    expect(failed.message.text).toBe("test 'quiet' failed: expected 0 alert(s), got 1");
+    expect(failed.message.text).toBe('test \'expects <none> & "quiet" \u0001 here\' failed: expected 0 alert(s), got 1');
     expect(failed.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/bob\.yaml$/);
-    // ruleYaml's header is lines 1-8 and its query line 9: tests: is line 10, the second test (`- name: quiet`) line 15.
+    // ruleYaml's header is lines 1-8 and its query line 9: tests: is line 10, the second test line 15.
     expect(failed.locations[0]!.physicalLocation.region.startLine).toBe(15);
     expect(results.some((r) => r.ruleId.startsWith('DTC3') && r.message.text.includes('NoSuchColumn'))).toBe(true);
     expect(results.filter((r) => r.ruleId === 'DTC6001')).toHaveLength(1); // the passing test is no result
@@ -70,7 +52,7 @@ describe('--format sarif and junit for both check and test', () => {
   });
 
   it('check --format junit: a test case per rule file, failed by its errors, on stdout alone', async () => {
-    const { good, broken } = rules();
+    const { good, broken } = ruleFolder();
     const io = capture();
     expect(await main(['check', '--no-config', '--no-kusto', '--target', 'kql', '--format', 'junit', good, broken], io)).toBe(1);
     const xml = io.stdout;
@@ -107,6 +89,12 @@ describe('progress', () => {
     meter.update(50);
     meter.end();
     expect(statuses).toEqual(['40% (20/50 rules, 20.0 rules/s)', '100% (50/50 rules, 25.0 rules/s)', '']);
+    const bytes = tty(true);
+    now = 0;
+    const read = progress(bytes.io, 30e6, 'bytes', () => now);
+    now = 2000;
+    read.update(12.5e6);
+    expect(bytes.statuses).toEqual(['41% (12.5 MB of 30.0 MB, 6.3 MB/s)']);
   });
 
   it('quiet when stderr is not a terminal, and a quick run prints no status at all', () => {
@@ -122,20 +110,30 @@ describe('progress', () => {
     expect(quick.statuses).toEqual([]);
   });
 
+  /** Every call of Date.now a second later: each update is shown. */
+  const secondPerCall = () => {
+    let calls = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => calls++ * 1000);
+  };
+  afterEach(() => void vi.restoreAllMocks());
+
   it('check shows it on a terminal stderr and keeps stdout clean', async () => {
     const { io, statuses } = tty(true);
-    let calls = 0;
-    const realNow = Date.now;
-    // Each rule takes "a second": every update is shown.
-    Date.now = () => (calls++) * 1000;
-    try {
-      expect(await main(['check', '--no-config', '--no-kusto', '--target', 'js', 'rules'], io)).toBe(0);
-    } finally {
-      Date.now = realNow;
-    }
+    secondPerCall();
+    expect(await main(['check', '--no-config', '--no-kusto', '--target', 'js', 'rules'], io)).toBe(0);
     expect(statuses.at(-1)).toBe('');
     expect(statuses.some((s) => /^100% \(6\/6 rules, [\d.]+ rules\/s\)$/.test(s))).toBe(true);
     expect(io.stdout, io.stderr).toBe('checked 6 rules: 6 ok, 0 with errors (0 errors, 0 warnings)\n');
+  });
+
+  it('run shows how much of the events file is read, with percent and rate, and keeps its alerts on stdout', async () => {
+    const { io, statuses } = tty(true);
+    secondPerCall();
+    const args = ['run', '--no-config', 'rules/cloud_app_integration_entra_audit.yaml', '--events', 'examples/entra_audit_app_consent.ndjson', '--now', '2025-03-01T12:00:00Z', '--format', 'ndjson'];
+    expect(await main(args, io), io.stderr).toBe(0);
+    expect(statuses.at(-1)).toBe('');
+    expect(statuses.some((s) => /^100% \(\d+ KB of \d+ KB, \d+ KB\/s\)$/.test(s)), statuses.join('|')).toBe(true);
+    expect(io.stdout.trim().split('\n')).toHaveLength(3); // the three alerts, nothing else
   });
 });
 
@@ -149,6 +147,27 @@ describe('detc --help', () => {
       const [usageLine, , summaryLine] = help.stdout.split('\n');
       expect(io.stdout).toContain(usageLine!.replace('usage: ', ''));
       expect(io.stdout).toContain(summaryLine!);
+    }
+  });
+});
+
+describe('colour', () => {
+  const stream = (isTTY: boolean) => ({ isTTY, text: '', write(t: string) { this.text += t; } });
+
+  it('only when stdout and stderr are both terminals: diagnostics redirected to a file carry no escape codes', async () => {
+    const cases: [boolean, boolean, Record<string, string>, boolean][] = [
+      [true, true, {}, true],
+      [true, false, {}, false], // detc check 2> problems.txt
+      [false, true, {}, false],
+      [true, true, { NO_COLOR: '1' }, false],
+    ];
+    for (const [outTTY, errTTY, env, color] of cases) {
+      const out = stream(outTTY);
+      const err = stream(errTTY);
+      const io = streamsIO(out, err, env);
+      expect(io.color, JSON.stringify([outTTY, errTTY, env])).toBe(color);
+      expect(await main(['check', '--no-config', '--no-kusto', 'test/fixtures/seed002_as_written.yaml'], io)).toBe(1);
+      expect(err.text.includes('\x1b['), JSON.stringify([outTTY, errTTY, env])).toBe(color);
     }
   });
 });

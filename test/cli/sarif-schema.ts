@@ -12,6 +12,6 @@ export function sarifValidator() {
   const { $schema: _draft04, id, ...schema } = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
   const isUriReference = (s: string) => URL.canParse(s, 'file:///') && !/\s/.test(s);
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, formats: { uri: (s: string) => URL.canParse(s), 'uri-reference': isUriReference, 'date-time': (s: string) => !Number.isNaN(Date.parse(s)) } });
-  return ajv.compile({ $id: id, ...schema });
+  return ajv.compile({ $id: id as string, ...schema });
 }
 
