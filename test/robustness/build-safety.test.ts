@@ -29,9 +29,13 @@ describe('build output', () => {
     for (let i = 0; i < 300; i++) writeFileSync(join(rules, `r${i}.yaml`), text.replace(/^id: .*$/m, `id: ${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`));
     const out = join(dir, 'dist');
     const build = spawn(process.execPath, ['bin/detc.js', 'build', rules, '--no-kusto', '--out', out], { stdio: 'ignore' });
-    const ended = new Promise((r) => build.once('exit', r));
+    let exited = false;
+    const ended = new Promise((r) => build.once('exit', r)).then(() => (exited = true));
     const staging = () => readdirSync(dir).filter((n) => n.startsWith('dist.tmp-'));
-    while (staging().length === 0) await new Promise((r) => setTimeout(r, 5));
+    // Wait for the staging folder, but not past the build's own end (a build that fails early makes none).
+    const giveUp = Date.now() + 20_000;
+    while (staging().length === 0 && !exited && Date.now() < giveUp) await new Promise((r) => setTimeout(r, 5));
+    expect(exited, 'the build ended before it made its staging folder').toBe(false);
     build.kill('SIGKILL');
     await ended;
     expect(staging()).toHaveLength(1);
