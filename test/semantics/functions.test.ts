@@ -342,3 +342,14 @@ describe('functions that stopped real rules (issue 28, part 2)', () => {
     expect(value('coalesce(int(null), 2.5)')).toBe(2.5);
   });
 });
+
+describe('an aggregate of several outputs asked for one, wherever aggregates go', () => {
+  const events = [1, 2, 3, 4].map((n) => ({ n, s: n > 2 ? 'big' : 'small', t: '2024-01-01T00:00:00Z' }));
+  it('percentile and take_any in summarize, make-series and top-nested give the value, not a one-element array', () => {
+    expect(rows('T | summarize percentile(n, 50), take_any(s)', events)).toEqual([{ percentile_n_50: 2, s: 'small' }]);
+    expect(rows('T | make-series p = percentile(n, 100) default = 0 on t from datetime(2024-01-01) to datetime(2024-01-02) step 1d', events)).toEqual([
+      { p: [4], t: ['2024-01-01T00:00:00.0000000Z'] },
+    ]);
+    expect(rows('T | top-nested 1 of s by p = percentile(n, 100)', events)).toEqual([{ s: 'big', p: 4 }]);
+  });
+});
