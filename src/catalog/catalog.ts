@@ -1193,6 +1193,21 @@ function argBest(sign: number) {
 
 ENTRIES.push(...SERIES_ENTRIES);
 
+/**
+ * The predicate argument of the *if aggregates must be a bool, as Kusto.Language requires (KS107):
+ * `countif(Name)` of a string would otherwise count nothing, silently.
+ */
+const PREDICATE_ARGUMENT: Readonly<Record<string, number>> = {
+  countif: 0, dcountif: 1, sumif: 1, avgif: 1, minif: 1, maxif: 1, make_set_if: 1, make_list_if: 1, make_bag_if: 1,
+  count_distinctif: 1, anyif: 1, stdevif: 1, varianceif: 1, variancepif: 1,
+};
+for (const [i, e] of ENTRIES.entries()) {
+  const at = PREDICATE_ARGUMENT[e.name];
+  if (at === undefined || e.kind !== 'aggregate') continue;
+  const rule = e.type;
+  ENTRIES[i] = { ...e, type: (args) => (args[at] === 'bool' ? rule(args) : fail(`${e.name}'s predicate must be a bool (a comparison such as n > 5, or isnotempty(x)), got ${args[at]}`)) };
+}
+
 const BY_NAME = new Map(ENTRIES.map((e) => [e.name, e] as const));
 
 export function lookup(name: string): CatalogEntry | undefined {

@@ -105,6 +105,19 @@ describe('catalog types agree with Kusto.Language', () => {
   }
 });
 
+describe('the predicate of an *if aggregate is a bool, as Kusto.Language requires', () => {
+  it('a string, long or dynamic predicate is an error in both, naming the aggregate', async () => {
+    const { bindQuery } = await import('../../src/ir/binder.js');
+    const { parseQuery } = await import('../../src/query/parser.js');
+    for (const [call, type] of [['countif(s)', 'string'], ['dcountif(s, n)', 'long'], ['sumif(n, d)', 'dynamic'], ['make_set_if(s, s2)', 'string'], ['avgif(r, n)', 'long']] as const) {
+      const q = `T | summarize ${call}`;
+      expect('error' in kustoResultColumns(q, testTables), q).toBe(true);
+      const problems = bindQuery(parseQuery(q).ast, testTables, q).problems.map((p) => String(p.args[0]));
+      expect(problems, q).toEqual([`${call.slice(0, call.indexOf('('))}'s predicate must be a bool (a comparison such as n > 5, or isnotempty(x)), got ${type}`]);
+    }
+  });
+});
+
 describe('AQL', () => {
   it('a function AQL has no counterpart for is refused by name, not translated into something else', () => {
     const mapping = loadMappings().get('SigninLogs');
