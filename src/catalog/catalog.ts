@@ -776,6 +776,21 @@ const ENTRIES: CatalogEntry[] = [
     name: 'dayofweek', arity: [1, 1], type: returns('timespan'), kql: { call: 'dayofweek' }, doc: 'days since the preceding Sunday, as a timespan',
     js: () => (v) => { const ms = toDatetime(v); return ms === null ? null : (ms - startOf('week', ms)!) - ((ms - startOf('week', ms)!) % 86_400_000); },
   }),
+  scalar({
+    // https://learn.microsoft.com/kusto/query/make-timespan-function: (hour, minute), (hour, minute, second) or
+    // (day, hour, minute, second); an hour outside 0-23, a minute outside 0-59 or a second outside [0, 60) gives null.
+    // Kusto.Language takes whole numbers only (KS134), the page's own 55.123 seconds included.
+    name: 'make_timespan', arity: [2, 4], kql: { call: 'make_timespan' },
+    type: (args) => (args.every((t) => t === 'int' || t === 'long') ? 'timespan' : fail(`make_timespan needs whole numbers (int or long), got ${args.join(', ')}`)),
+    doc: 'a timespan from [day,] hour, minute [, second]',
+    js: () => (...parts) => {
+      const given = parts.filter((x) => x !== undefined).map((x) => toNumber(x));
+      const [d, h, m, sec] = given.length === 4 ? given : [0, given[0], given[1], given[2] ?? 0];
+      if ([d, h, m, sec].some((x) => x === null || x === undefined)) return null;
+      if (!Number.isInteger(d) || !Number.isInteger(h) || !Number.isInteger(m) || h! < 0 || h! > 23 || m! < 0 || m! > 59 || !(sec! >= 0 && sec! < 60)) return null;
+      return d! * 86_400_000 + h! * 3_600_000 + m! * 60_000 + Math.round(sec! * 1000);
+    },
+  }),
   scalar({ name: 'format_timespan', arity: [2, 2], type: returns('string'), kql: { call: 'format_timespan' }, doc: 'timespan as text with a format', js: () => (v, f) => formatTimespanWith(toTimespan(v), text(f)) }),
   scalar({ name: 'datetime_utc_to_local', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_utc_to_local' }, doc: 'UTC to the wall-clock time of an IANA time zone', js: () => (v, tz) => utcToLocal(toDatetime(v), text(tz)) }),
   scalar({ name: 'datetime_local_to_utc', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_local_to_utc' }, doc: 'wall-clock time of an IANA time zone to UTC', js: () => (v, tz) => localToUtc(toDatetime(v), text(tz)) }),

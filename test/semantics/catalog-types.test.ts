@@ -18,7 +18,7 @@ import { kustoResultColumns } from './kusto-types.js';
 const SCALAR_CALLS: Record<string, string[]> = {
   ago: ['ago(1d)'], now: ['now()', 'now(-1h)'], bin: ['bin(t, 1h)', 'bin(n, 5)', 'bin(r, 0.5)', 'bin(ts, 1m)'], floor: ['floor(t, 1d)'],
   startofday: ['startofday(t)', 'startofday(t, -1)'], startofweek: ['startofweek(t)', 'startofweek(t, 2)'], startofmonth: ['startofmonth(t)'], startofyear: ['startofyear(t, 1)'],
-  endofday: ['endofday(t)', 'endofday(t, -1)'], endofweek: ['endofweek(t, 1)'], endofmonth: ['endofmonth(t)'], endofyear: ['endofyear(t, 2)'], ingestion_time: ['ingestion_time()'],
+  endofday: ['endofday(t)', 'endofday(t, -1)'], endofweek: ['endofweek(t, 1)'], endofmonth: ['endofmonth(t)'], endofyear: ['endofyear(t, 2)'], ingestion_time: ['ingestion_time()'], make_timespan: ['make_timespan(1, 30)', 'make_timespan(n, 2, 3)', 'make_timespan(1, 12, 30, 55)'],
   bin_at: ['bin_at(t, 1h, t)', 'bin_at(n, 2, 1)', 'bin_at(ts, 1h, 30m)', 'bin_at(r, 0.5, 0.25)'], gettype: ['gettype(s)', 'gettype(d)', 'gettype(n + 1)'],
   todecimal: ['todecimal(s)'], toguid: ['toguid(s)'], binary_and: ['binary_and(n, 3)'], binary_or: ['binary_or(n, toint(s))'], binary_xor: ['binary_xor(n, n)'],
   binary_not: ['binary_not(n)'], binary_shift_left: ['binary_shift_left(n, 2)'], binary_shift_right: ['binary_shift_right(n, 1)'],

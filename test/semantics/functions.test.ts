@@ -379,6 +379,13 @@ describe('more of Kusto\'s scalar and aggregation families', () => {
     expect([value('binary_shift_left(1, 64)'), value('binary_and(n, 1)', {})]).toEqual([null, null]);
   });
 
+  it('make_timespan: the page\'s example and its ranges (https://learn.microsoft.com/kusto/query/make-timespan-function)', () => {
+    // The page's make_timespan(1,12,30,55.123) is refused by Kusto.Language (KS134: seconds must be whole), so by detc too.
+    expect(value('make_timespan(1,12,30,55)')).toBe('1.12:30:55');
+    expect([value('make_timespan(2, 30)'), value('make_timespan(2, 30, 15)')]).toEqual(['02:30:00', '02:30:15']);
+    expect([value('make_timespan(24, 0)'), value('make_timespan(1, 60)'), value('make_timespan(1, 1, 60)')]).toEqual([null, null, null]);
+  });
+
   it('todecimal, toguid (https://learn.microsoft.com/kusto/query/toguid-function): a GUID or null', () => {
     expect([value('todecimal("1.5")'), value('todecimal("x")')]).toEqual([1.5, null]);
     expect([value('toguid("0697405B-2A1C-4B2E-9D3C-1D2E3F4A5B6C")'), value('toguid("not a guid")')]).toEqual(['0697405b-2a1c-4b2e-9d3c-1d2e3f4a5b6c', null]);
