@@ -109,6 +109,23 @@ describe('catalog types agree with Kusto.Language', () => {
   }
 });
 
+describe('coalesce of different types: what Kusto.Language refuses, detc refuses, saying what to do', () => {
+  it('string with dynamic (KS141, 6 parser bodies), bool with long and datetime with string (KS232)', async () => {
+    const { bindQuery } = await import('../../src/ir/binder.js');
+    const { parseQuery } = await import('../../src/query/parser.js');
+    const cases: [string, string][] = [
+      ['coalesce(tostring(d.a), split(s, " ")[0])', 'coalesce arguments have different types: string, dynamic; Kusto needs them all dynamic here: convert the others with todynamic(...), or the dynamic ones with tostring(...) or another to* function'],
+      ['coalesce(b, n)', 'coalesce arguments have different types: bool, long; Kusto finds no common type: convert them to one (tostring(...), tolong(...), ...)'],
+      ['coalesce(t, s)', 'coalesce arguments have different types: datetime, string; Kusto finds no common type: convert them to one (tostring(...), tolong(...), ...)'],
+    ];
+    for (const [call, message] of cases) {
+      const q = `T | project v = ${call}`;
+      expect('error' in kustoResultColumns(q, testTables), q).toBe(true);
+      expect(bindQuery(parseQuery(q).ast, testTables, q).problems.map((p) => String(p.args[0])), q).toEqual([message]);
+    }
+  });
+});
+
 describe('the predicate of an *if aggregate is a bool, as Kusto.Language requires', () => {
   it('a string, long or dynamic predicate is an error in both, naming the aggregate', async () => {
     const { bindQuery } = await import('../../src/ir/binder.js');
