@@ -574,6 +574,39 @@ const sameNumeric = (name: string): TypeRule => ([t]) => (isNumeric(t!) ? (t ===
 
 const sumType: TypeRule = ([t]) => (t === 'int' || t === 'long' ? 'long' : t === 'timespan' ? 'timespan' : isNumeric(t!) || t === 'dynamic' ? 'real' : fail(`sum needs a number, got ${t}`));
 
+/**
+ * gettype (https://learn.microsoft.com/kusto/query/gettype-function): a typed value's type; a
+ * dynamic value's kind: "null", "bool", "int" (a whole number within 32 bits, as the page's
+ * parse_json('1')), "long", "real", "string", "array" or "dictionary".
+ */
+function runtimeType(v: Value, type: ScalarType): string {
+  if (type !== 'dynamic') return type;
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'dictionary';
+  if (typeof v === 'number') return !Number.isInteger(v) ? 'real' : Math.abs(v) < 2 ** 31 ? 'int' : 'long';
+  return typeof v === 'boolean' ? 'bool' : 'string';
+}
+
+/**
+ * binary_and/or/xor/not/shift_left/shift_right (https://learn.microsoft.com/kusto/query/binary-and-function
+ * and the pages beside it): bitwise on 64-bit two's complement longs; named as their first argument.
+ */
+const BINARY_FUNCTIONS: readonly ScalarEntry[] = ([
+  ['binary_and', (a: bigint, b: bigint) => a & b], ['binary_or', (a: bigint, b: bigint) => a | b], ['binary_xor', (a: bigint, b: bigint) => a ^ b],
+  ['binary_shift_left', (a: bigint, b: bigint) => (b < 0n || b > 63n ? undefined : a << b)], ['binary_shift_right', (a: bigint, b: bigint) => (b < 0n || b > 63n ? undefined : a >> b)],
+  ['binary_not', (a: bigint) => ~a],
+] as const).map(([name, f]) => scalar({
+  name, arity: name === 'binary_not' ? [1, 1] : [2, 2], passesName: true, kql: { call: name }, doc: `bitwise ${name.slice(7).replace('_', ' ')} of 64-bit whole numbers`,
+  type: (args) => (args.every((t) => t === 'int' || t === 'long') ? 'long' : fail(`${name} needs whole numbers (int or long), got ${args.join(', ')}`)),
+  js: () => (...args) => {
+    const xs = args.map((x) => toLong(x));
+    if (xs.some((x) => x === null)) return null;
+    const r = (f as (a: bigint, b: bigint) => bigint | undefined)(...(xs.map((x) => BigInt(x!)) as [bigint, bigint]));
+    return r === undefined ? null : Number(BigInt.asIntN(64, r));
+  },
+}));
+
 /** Numeric types from narrowest to widest: arguments of mixed numeric types give the widest. */
 const NUMERIC_WIDTH: readonly ScalarType[] = ['int', 'long', 'real', 'decimal'];
 
@@ -706,6 +739,17 @@ const ENTRIES: CatalogEntry[] = [
       return next === null || Number.isNaN(next) ? null : next - 1;
     },
   })),
+  scalar({
+    // https://learn.microsoft.com/kusto/query/bin-at-function
+    name: 'bin_at', arity: [3, 3], passesName: true, kql: { call: 'bin_at' }, doc: 'round down to a multiple of a size, bins aligned on a fixed point',
+    type: ([a, b, c]) => ((a === 'datetime' && b === 'timespan' && c === 'datetime') || (a === 'timespan' && b === 'timespan' && c === 'timespan') || (isNumeric(a!) && isNumeric(b!) && isNumeric(c!))
+      ? (a === 'int' ? 'long' : a!) : fail(`bin_at is not defined for ${a}, ${b} and ${c}: the value and the fixed point of one kind, and a size`)),
+    js: () => (v, size, at) => {
+      const [x, d, o] = [toNumber(v), toNumber(size), toNumber(at)];
+      const binned = x === null || o === null ? null : bin(x - o, d);
+      return binned === null || o === null ? null : binned + o;
+    },
+  }),
   // The binder passes the row's _TimeReceived (or a null datetime) as the argument.
   scalar({
     name: 'ingestion_time', arity: [0, 0], type: returns('datetime'), kql: { call: 'ingestion_time' }, columnName: '$IngestionTime',
@@ -732,6 +776,21 @@ const ENTRIES: CatalogEntry[] = [
     name: 'dayofweek', arity: [1, 1], type: returns('timespan'), kql: { call: 'dayofweek' }, doc: 'days since the preceding Sunday, as a timespan',
     js: () => (v) => { const ms = toDatetime(v); return ms === null ? null : (ms - startOf('week', ms)!) - ((ms - startOf('week', ms)!) % 86_400_000); },
   }),
+  scalar({
+    // https://learn.microsoft.com/kusto/query/make-timespan-function: (hour, minute), (hour, minute, second) or
+    // (day, hour, minute, second); an hour outside 0-23, a minute outside 0-59 or a second outside [0, 60) gives null.
+    // Kusto.Language takes whole numbers only (KS134), the page's own 55.123 seconds included.
+    name: 'make_timespan', arity: [2, 4], kql: { call: 'make_timespan' },
+    type: (args) => (args.every((t) => t === 'int' || t === 'long') ? 'timespan' : fail(`make_timespan needs whole numbers (int or long), got ${args.join(', ')}`)),
+    doc: 'a timespan from [day,] hour, minute [, second]',
+    js: () => (...parts) => {
+      const given = parts.filter((x) => x !== undefined).map((x) => toNumber(x));
+      const [d, h, m, sec] = given.length === 4 ? given : [0, given[0], given[1], given[2] ?? 0];
+      if ([d, h, m, sec].some((x) => x === null || x === undefined)) return null;
+      if (!Number.isInteger(d) || !Number.isInteger(h) || !Number.isInteger(m) || h! < 0 || h! > 23 || m! < 0 || m! > 59 || !(sec! >= 0 && sec! < 60)) return null;
+      return d! * 86_400_000 + h! * 3_600_000 + m! * 60_000 + Math.round(sec! * 1000);
+    },
+  }),
   scalar({ name: 'format_timespan', arity: [2, 2], type: returns('string'), kql: { call: 'format_timespan' }, doc: 'timespan as text with a format', js: () => (v, f) => formatTimespanWith(toTimespan(v), text(f)) }),
   scalar({ name: 'datetime_utc_to_local', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_utc_to_local' }, doc: 'UTC to the wall-clock time of an IANA time zone', js: () => (v, tz) => utcToLocal(toDatetime(v), text(tz)) }),
   scalar({ name: 'datetime_local_to_utc', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_local_to_utc' }, doc: 'wall-clock time of an IANA time zone to UTC', js: () => (v, tz) => localToUtc(toDatetime(v), text(tz)) }),
@@ -755,6 +814,11 @@ const ENTRIES: CatalogEntry[] = [
   conversion('tobool', 'bool', (v) => toBool(v), 'to bool'),
   conversion('toboolean', 'bool', (v) => toBool(v), 'to bool'),
   conversion('todatetime', 'datetime', (v) => toDatetime(v), 'to datetime'),
+  conversion('todecimal', 'decimal', (v) => toNumber(v), 'to decimal (held as a double in detc)', true),
+  // https://learn.microsoft.com/kusto/query/toguid-function: a GUID's text, or null.
+  conversion('toguid', 'guid', (v) => { const t = typeof v === 'string' ? v.trim() : ''; return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t) ? t.toLowerCase() : null; }, 'to guid (null when not a GUID)', true),
+  scalar({ name: 'gettype', arity: [1, 1], type: returns('string'), kql: { call: 'gettype' }, namePrefix: 'type_', doc: 'the runtime type of a value (of a dynamic one: its JSON kind)', js: (site) => (v) => runtimeType(v, site.types[0]!) }),
+  ...BINARY_FUNCTIONS,
   conversion('totimespan', 'timespan', (v) => toTimespan(v), 'to timespan'),
   conversion('parse_json', 'dynamic', parseJson, 'JSON text to dynamic (invalid JSON stays a string)', true),
   conversion('todynamic', 'dynamic', parseJson, 'same as parse_json', true),
@@ -1120,6 +1184,15 @@ const ENTRIES: CatalogEntry[] = [
       return () => new RankAccumulator((sorted) => asked.map((p) => dynamicElement(nearestRank(sorted, p), type)));
     },
   }),
+  aggregate({
+    // https://learn.microsoft.com/kusto/query/take-anyif-aggregation-function: named as its argument, as take_any.
+    name: 'take_anyif', arity: [2, 2], type: ([t]) => t!, kql: { call: 'take_anyif' }, columnPrefix: '', namedByArg: true, multiOutput: true, doc: 'a value of a row where a predicate is true',
+    outputsOf: (of, type) => [{ name: of, type }],
+    js: (site) => {
+      const none = site.types[0] === 'string' ? '' : null; // strings are never null
+      return accumulate<Value>(() => undefined, (found, v, p) => (found === undefined && p === true && present(v) && v !== '' ? v : found), (found) => [found ?? none]);
+    },
+  }),
   aggregate({ name: 'take_any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'take_any' }, columnPrefix: '', namedByArg: true, doc: 'an arbitrary row\'s values (first non-empty)', js: () => argBest(0), multiOutput: true }),
 ];
 
@@ -1194,6 +1267,21 @@ function argBest(sign: number) {
 }
 
 ENTRIES.push(...SERIES_ENTRIES);
+
+/**
+ * The predicate argument of the *if aggregates must be a bool, as Kusto.Language requires (KS107):
+ * `countif(Name)` of a string would otherwise count nothing, silently.
+ */
+const PREDICATE_ARGUMENT: Readonly<Record<string, number>> = {
+  countif: 0, dcountif: 1, sumif: 1, avgif: 1, minif: 1, maxif: 1, make_set_if: 1, make_list_if: 1, make_bag_if: 1,
+  count_distinctif: 1, anyif: 1, stdevif: 1, varianceif: 1, variancepif: 1,
+};
+for (const [i, e] of ENTRIES.entries()) {
+  const at = PREDICATE_ARGUMENT[e.name];
+  if (at === undefined || e.kind !== 'aggregate') continue;
+  const rule = e.type;
+  ENTRIES[i] = { ...e, type: (args) => (args[at] === 'bool' ? rule(args) : fail(`${e.name}'s predicate must be a bool (a comparison such as n > 5, or isnotempty(x)), got ${args[at]}`)) };
+}
 
 const BY_NAME = new Map(ENTRIES.map((e) => [e.name, e] as const));
 

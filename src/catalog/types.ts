@@ -48,6 +48,8 @@ export interface ScalarEntry extends EntryBase {
   readonly passesName?: boolean;
   /** The output column's name when the query gives none (ingestion_time(): `$IngestionTime`, as Kusto names it). */
   readonly columnName?: string;
+  /** Or a prefix to the first argument's name (gettype(x): `type_x`). */
+  readonly namePrefix?: string;
   /** JS semantics, specialised for a call site. */
   readonly js: (site: CallSite) => Impl;
   /** Arguments evaluated lazily by the backend (and/or/iff/case short-circuit). */
@@ -74,7 +76,7 @@ export interface AggregateEntry extends EntryBase {
    * first argument's name and type and the constant values of the arguments; an error text when
    * the arguments do not allow them. The accumulator's result is their array.
    */
-  readonly outputsOf?: (name: string | undefined, type: ScalarType, consts: readonly (Value | undefined)[]) => readonly { name: string; type: ScalarType }[] | string;
+  readonly outputsOf?: (name: string | undefined, type: ScalarType, consts: readonly (Value | undefined)[]) => readonly { name: string | undefined; type: ScalarType }[] | string;
   /**
    * Set when the aggregate (without predicate) is a view of the distinct non-empty values of its
    * first argument, in first-seen order: their number (dcount) or the first `limit` of them

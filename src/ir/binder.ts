@@ -2014,6 +2014,10 @@ export function deriveName(e: ScalarExpr): string | undefined {
     case 'call': {
       const entry = lookup(e.fn);
       if (entry?.kind === 'scalar' && entry.columnName) return entry.columnName;
+      if (entry?.kind === 'scalar' && entry.namePrefix) {
+        const of = e.args[0] && deriveName(e.args[0]);
+        return of === undefined ? undefined : entry.namePrefix + of;
+      }
       return entry?.kind === 'scalar' && entry.passesName && e.args[0] ? deriveName(e.args[0]) : undefined;
     }
     default:

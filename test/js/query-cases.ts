@@ -50,5 +50,7 @@ export const QUERIES = [
   // Parsing one string column into a scalar is computed once per distinct value (rememberedPerValue).
   'T | extend k = tostring(parse_json(j).k), m = toint(parse_json(j).n) + 1, p = extract("([a-z]+)/", 1, s) | where isnotempty(p) or k == "x" | project s, j, k, m, p',
   'T | where n > 0 | summarize ks = make_set(tostring(parse_json(j).k)), c = count() by w = tostring(split(s, "/")[0])',
+  // Aggregates used as values: hidden aggregate columns and the project after them (aggregate-values.ts).
+  'T | summarize Rate = 100 * countif(n > 2) / count(), Spread = max(n) - min(n), c = count() by s2 | where Rate > 20',
 ];
 

@@ -94,6 +94,9 @@ export function scalarFunction(fn: string, types: readonly ScalarType[], now: nu
     case 'between': return (x, lo, hi) => (isNull(x) || isNull(lo) || isNull(hi) ? null : order(x, lo) >= 0 && order(x, hi) <= 0);
     case '+': return (a, b) => arithmetic(a, b, (x, y) => x + y);
     case '*': return (a, b) => arithmetic(a, b, (x, y) => x * y);
+    case '-': return (a, b) => arithmetic(a, b, (x, y) => x - y);
+    // A whole number divided by a whole number is whole, rounded toward zero.
+    case '/': return (a, b) => arithmetic(a, b, (x, y) => (types.every((t) => t === 'long' || t === 'int') ? Math.trunc(x / y) : x / y));
     case 'has': return (h, n) => has(text(h), text(n));
     case 'has_any': return (h, ...ns) => listOf(ns).some((n) => has(text(h), text(n)));
     // in-operator: case-sensitive equality with any item; in~ ignores case; a null value is in no list.

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { triggers, type AlertSpec } from '../../src/backends/js/alerts.js';
-import { keeps } from '../js/helpers.js';
+import { keeps, rows } from '../js/helpers.js';
 
 describe('comparisons at equal values', () => {
   // https://learn.microsoft.com/kusto/query/numerical-operators
@@ -44,6 +44,28 @@ describe('case folding', () => {
       ['s hasprefix "AB"', true], ['s hasprefix_cs "AB"', false], ['s hassuffix "BC"', true], ['s hassuffix_cs "BC"', false],
     ];
     for (const [predicate, expected] of cases) expect([predicate, keeps(predicate, { s: 'abc' })]).toEqual([predicate, expected]);
+  });
+});
+
+describe('case folding when the right side is a column (no constant to fold once)', () => {
+  // https://learn.microsoft.com/kusto/query/datatypes-string-operators: the same rules as above.
+  it('=~, in~, has, contains, startswith, endswith fold case; ==, in, the _cs forms do not', () => {
+    const cases: [string, boolean][] = [
+      ['s =~ s2', true], ['s !~ s2', false], ['s == s2', false], ['s in~ (s2)', true], ['s !in~ (s2)', false], ['s in (s2)', false],
+      ['s has s2', true], ['s has_cs s2', false], ['s contains s2', true], ['s contains_cs s2', false],
+      ['s startswith s2', true], ['s startswith_cs s2', false], ['s endswith s2', true], ['s endswith_cs s2', false],
+      ['s hasprefix s2', true], ['s hasprefix_cs s2', false], ['s hassuffix s2', true], ['s hassuffix_cs s2', false],
+    ];
+    for (const [predicate, expected] of cases) expect([predicate, keeps(predicate, { s: 'abc', s2: 'ABC' })]).toEqual([predicate, expected]);
+    // And the _cs forms do match when the case is the same.
+    expect(['has_cs', 'contains_cs', 'startswith_cs', 'endswith_cs'].map((op) => keeps(`s ${op} s2`, { s: 'abc', s2: 'abc' }))).toEqual([true, true, true, true]);
+  });
+
+  it('strings order ordinally (upper case before lower case) in sort, min and max', () => {
+    // Kusto leaves string collation undocumented; detc compares ordinally (docs/SEMANTICS.md).
+    const events = ['b', 'B', 'a', 'A'].map((s) => ({ s }));
+    expect(rows('T | sort by s asc | project s', events).map((r) => r.s)).toEqual(['A', 'B', 'a', 'b']);
+    expect(rows('T | summarize min(s), max(s)', events)).toEqual([{ min_s: 'A', max_s: 'b' }]);
   });
 });
 

@@ -18,7 +18,10 @@ import { kustoResultColumns } from './kusto-types.js';
 const SCALAR_CALLS: Record<string, string[]> = {
   ago: ['ago(1d)'], now: ['now()', 'now(-1h)'], bin: ['bin(t, 1h)', 'bin(n, 5)', 'bin(r, 0.5)', 'bin(ts, 1m)'], floor: ['floor(t, 1d)'],
   startofday: ['startofday(t)', 'startofday(t, -1)'], startofweek: ['startofweek(t)', 'startofweek(t, 2)'], startofmonth: ['startofmonth(t)'], startofyear: ['startofyear(t, 1)'],
-  endofday: ['endofday(t)', 'endofday(t, -1)'], endofweek: ['endofweek(t, 1)'], endofmonth: ['endofmonth(t)'], endofyear: ['endofyear(t, 2)'], ingestion_time: ['ingestion_time()'],
+  endofday: ['endofday(t)', 'endofday(t, -1)'], endofweek: ['endofweek(t, 1)'], endofmonth: ['endofmonth(t)'], endofyear: ['endofyear(t, 2)'], ingestion_time: ['ingestion_time()'], make_timespan: ['make_timespan(1, 30)', 'make_timespan(n, 2, 3)', 'make_timespan(1, 12, 30, 55)'],
+  bin_at: ['bin_at(t, 1h, t)', 'bin_at(n, 2, 1)', 'bin_at(ts, 1h, 30m)', 'bin_at(r, 0.5, 0.25)'], gettype: ['gettype(s)', 'gettype(d)', 'gettype(n + 1)'],
+  todecimal: ['todecimal(s)'], toguid: ['toguid(s)'], binary_and: ['binary_and(n, 3)'], binary_or: ['binary_or(n, toint(s))'], binary_xor: ['binary_xor(n, n)'],
+  binary_not: ['binary_not(n)'], binary_shift_left: ['binary_shift_left(n, 2)'], binary_shift_right: ['binary_shift_right(n, 1)'],
   datetime_diff: ["datetime_diff('day', t, now())"], datetime_part: ["datetime_part('year', t)"], datetime_add: ["datetime_add('month', 2, t)"],
   format_datetime: ["format_datetime(t, 'yyyy-MM-dd')"], format_timespan: ["format_timespan(ts, 'hh:mm')"],
   datetime_utc_to_local: ["datetime_utc_to_local(t, 'Europe/Paris')"], datetime_local_to_utc: ["datetime_local_to_utc(t, 'Europe/Paris')"], make_datetime: ['make_datetime(2020, 1, 2)', 'make_datetime(2020, 1, 2, 3, 4, 5.5)'],
@@ -74,6 +77,7 @@ const AGGREGATE_CALLS: Record<string, string[]> = {
   anyif: ['anyif(s, b)'], makeset: ['makeset(s)'], makelist: ['makelist(s)'], make_bag: ['make_bag(d)'], make_bag_if: ['make_bag_if(d, b)'],
   min: ['min(t)', 'min(n)'], max: ['max(r)'], sum: ['sum(n)', 'sum(r)', 'sum(ts)'], sumif: ['sumif(n, b)'], avg: ['avg(n)', 'avg(ts)'],
   percentile: ['percentile(n, 50)', 'percentile(t, 99.5)', 'percentile(n + 1, 5)'], percentiles: ['percentiles(r, 5, 50)', 'percentiles(ts, 10)'], percentiles_array: ['percentiles_array(n, 50, 90)'],
+  take_anyif: ['take_anyif(s, b)', 'take_anyif(n + 1, b)'],
   arg_max: ['arg_max(t, s)'], arg_min: ['arg_min(n, s, r)'], take_any: ['take_any(s)'], any: ['any(n)'],
 };
 
@@ -103,6 +107,36 @@ describe('catalog types agree with Kusto.Language', () => {
       for (const c of calls) check(`T | summarize ${c} by s2`);
     });
   }
+});
+
+describe('coalesce of different types: what Kusto.Language refuses, detc refuses, saying what to do', () => {
+  it('string with dynamic (KS141, 6 parser bodies), bool with long and datetime with string (KS232)', async () => {
+    const { bindQuery } = await import('../../src/ir/binder.js');
+    const { parseQuery } = await import('../../src/query/parser.js');
+    const cases: [string, string][] = [
+      ['coalesce(tostring(d.a), split(s, " ")[0])', 'coalesce arguments have different types: string, dynamic; Kusto needs them all dynamic here: convert the others with todynamic(...), or the dynamic ones with tostring(...) or another to* function'],
+      ['coalesce(b, n)', 'coalesce arguments have different types: bool, long; Kusto finds no common type: convert them to one (tostring(...), tolong(...), ...)'],
+      ['coalesce(t, s)', 'coalesce arguments have different types: datetime, string; Kusto finds no common type: convert them to one (tostring(...), tolong(...), ...)'],
+    ];
+    for (const [call, message] of cases) {
+      const q = `T | project v = ${call}`;
+      expect('error' in kustoResultColumns(q, testTables), q).toBe(true);
+      expect(bindQuery(parseQuery(q).ast, testTables, q).problems.map((p) => String(p.args[0])), q).toEqual([message]);
+    }
+  });
+});
+
+describe('the predicate of an *if aggregate is a bool, as Kusto.Language requires', () => {
+  it('a string, long or dynamic predicate is an error in both, naming the aggregate', async () => {
+    const { bindQuery } = await import('../../src/ir/binder.js');
+    const { parseQuery } = await import('../../src/query/parser.js');
+    for (const [call, type] of [['countif(s)', 'string'], ['dcountif(s, n)', 'long'], ['sumif(n, d)', 'dynamic'], ['make_set_if(s, s2)', 'string'], ['avgif(r, n)', 'long']] as const) {
+      const q = `T | summarize ${call}`;
+      expect('error' in kustoResultColumns(q, testTables), q).toBe(true);
+      const problems = bindQuery(parseQuery(q).ast, testTables, q).problems.map((p) => String(p.args[0]));
+      expect(problems, q).toEqual([`${call.slice(0, call.indexOf('('))}'s predicate must be a bool (a comparison such as n > 5, or isnotempty(x)), got ${type}`]);
+    }
+  });
 });
 
 describe('AQL', () => {

@@ -32,6 +32,7 @@ export interface AggregatePlan {
 }
 
 const result = (acc: Accumulator): Value => acc.result();
+const firstResult = (acc: Accumulator): Value => (acc.result() as Value[])[0] ?? null;
 
 /**
  * make_set of these types keeps its own set: a dynamic array adds its elements (dcount counts the
@@ -51,7 +52,9 @@ export function planAggregates(aggregates: readonly Aggregate[], site: (a: Aggre
     const s = site(a);
     if (!entry.distinct || (entry.distinct.result === 'values' && OWN_SET_TYPES.has(a.args[0]!.type))) {
       states.push({ create: entry.js(s), args: a.args });
-      outputs.push({ state: states.length - 1, read: result, outputs: a.outputs.length, multi: entry.multiOutput === true });
+      // An aggregate of several outputs asked for one (percentile(x, 50), take_any(x)) is read as a plain one.
+      const single = entry.multiOutput === true && a.outputs.length === 1;
+      outputs.push({ state: states.length - 1, read: single ? firstResult : result, outputs: a.outputs.length, multi: entry.multiOutput === true && !single });
       continue;
     }
     const limit = entry.distinct.limit(s);

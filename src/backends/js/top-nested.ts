@@ -18,9 +18,12 @@ type TopNested = Extract<TabularOp, { op: 'top-nested' }>;
 export function topNestedStep(o: TopNested, layout: Layout, x: Expressions): { step: Step<Row[]>; layout: Layout } {
   const levels = o.levels.map((l) => {
     const a = l.aggregate;
-    const create = aggregateEntry(a.fn).js(x.aggregateSite(a));
+    const entry = aggregateEntry(a.fn);
+    const create = entry.js(x.aggregateSite(a));
+    // An aggregate of several outputs (percentile, take_any) gives its one output as an array.
+    const read = entry.multiOutput ? (acc: ReturnType<typeof create>) => (acc.result() as Value[])[0] ?? null : (acc: ReturnType<typeof create>) => acc.result();
     const count = l.count ? Number(x.expr(l.count, layout)({ e: null, v: NO_VALUES })) : Infinity;
-    return { of: x.expr(l.of.expr, layout), args: a.args.map((e) => x.expr(e, layout)), create, count, desc: l.direction === 'desc' };
+    return { of: x.expr(l.of.expr, layout), args: a.args.map((e) => x.expr(e, layout)), create, read, count, desc: l.direction === 'desc' };
   });
 
   /** The output rows under one kept path (`prefix`: its values and aggregates so far). */
@@ -39,7 +42,7 @@ export function topNestedStep(o: TopNested, layout: Layout, x: Expressions): { s
       g.rows.push(r);
       g.acc.add(...level.args.map((arg) => arg(r)));
     }
-    const ranked = [...groups.values()].map((g) => ({ ...g, result: g.acc.result() }));
+    const ranked = [...groups.values()].map((g) => ({ ...g, result: level.read(g.acc) }));
     ranked.sort((a, b) => sortCompare(a.result, b.result, level.desc, false));
     for (const g of ranked.slice(0, level.count)) expand(g.rows, depth + 1, [...prefix, g.value, g.result], out);
   };
