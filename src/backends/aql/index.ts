@@ -36,6 +36,13 @@ function ruleOptions(rule: Rule): QradarRuleOptions {
   return ((rule.raw.targets as { qradar?: QradarRuleOptions } | undefined)?.qradar ?? {}) as QradarRuleOptions;
 }
 
+/**
+ * An NRT rule has no queryPeriod: Sentinel runs it every minute over the events ingested in the
+ * minute before (Microsoft, "Detect threats quickly with near-real-time (NRT) analytics rules",
+ * https://learn.microsoft.com/azure/sentinel/near-real-time-rules), so its AQL reads the last minute.
+ */
+export const NRT_WINDOW_MS = 60_000;
+
 export function createAqlBackend(options: AqlOptions = {}): Backend {
   // Mappings the user names are read (and their errors reported) up front; the bundled ones only
   // when a rule needs one (a cold `detc check` of a rule QRadar skips reads none).
@@ -77,10 +84,10 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
       return { ...none, summary: [stem, { skipped: reason }] };
     }
-    const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs, mappingOf);
+    const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs ?? (rule.kind === 'NRT' ? NRT_WINDOW_MS : undefined), mappingOf);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
-    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));
+    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.name === 'first-array-element' ? `${a.column} reads the first element only` : `${a.column} is left out`} (${APPROXIMATIONS[a.name]})`], where(a.span)));
     const syntax = checkAqlSyntax(t.aql);
     if (syntax.length) {
       diagnostics.push(makeDiagnostic('AqlSyntax', [syntax[0]!], where()));

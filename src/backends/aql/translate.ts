@@ -25,6 +25,8 @@ import { throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 export const APPROXIMATIONS = {
   'drop-list-aggregates': 'make_set/make_list columns are left out: the AQL reference has no list aggregate',
   'drop-unmapped-columns': 'output columns with no QRadar property are left out of SELECT',
+  'first-array-element':
+    'mv-expand/mv-apply over a JSON array of the event read its first element only: AQL returns one row per event, so an event whose wanted element is not the first is missed',
 } as const;
 export type Approximation = keyof typeof APPROXIMATIONS;
 
@@ -192,6 +194,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     for (const l of ir.lets) {
       if (l.kind !== 'scalar') continue;
       if (l.value.kind === 'literal') constants.set(l.name, l.value.value);
+      // pack_array of constants is a constant list (`x has_any (L)`, `x in (L)`).
+      else if (l.value.kind === 'call' && l.value.fn === 'pack_array' && l.value.args.every((x) => x.kind === 'literal')) constants.set(l.name, l.value.args.map((x) => (x as { value: unknown }).value));
       else scalarLets.set(l.name, l.value);
     }
     const constantOf = (e: ScalarExpr): unknown => {
@@ -494,6 +498,15 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${x.text})`);
           return tests.length === 1 ? cond(tests[0]!, 3) : cond(`(${tests.join(' OR ')})`, 4);
         }
+        case 'trim':
+        case 'trim_start':
+        case 'trim_end': {
+          // Runs of matches at the start and/or end removed, as KQL's trim; REPLACEALL as for split.
+          const re = `(?:${stringConst(a[0]!, `the regular expression of ${e.fn}()`)})+`;
+          const ends = e.fn === 'trim' ? `^${re}|${re}$` : e.fn === 'trim_start' ? `^${re}` : `${re}$`;
+          notes.push(`${e.fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
+          return val(`REPLACEALL(${aqlString(`(?s)${ends}`)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
+        }
         case 'tolower':
           return val(`LOWER(${textOf(operand(expr(a[0]!), e.span))})`, 'string');
         case 'strlen':
@@ -615,9 +628,34 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       }
     };
 
-    for (const op of ir.body.ops) {
+    /** mv-expand of a JSON array, approximated (when allowed) by its first element. */
+    const expandFirst = (op: Extract<TabularOp, { op: 'mv-expand' }>, what: string) => {
+      const reason = (aqlOperator(op.op) as { none: string }).none;
+      if (!allowed.has('first-array-element')) fail(`${what} has no AQL equivalent: ${reason}; allow the approximation 'first-array-element' to read the first element only`, op.span);
+      for (const c of op.columns) {
+        const t = expr(c.expr);
+        if (!t.json) fail(`${what} of ${c.name}, which is not a JSON array of the event, has no AQL equivalent: ${reason}`, c.expr.span);
+        env.set(c.name, json({ root: t.json!.root, steps: [...t.json!.steps, 0] }, 'dynamic'));
+        approximations.push({ name: 'first-array-element', column: c.name, span: op.span });
+      }
+      if (op.itemIndex) env.set(op.itemIndex, val('0', 'long'));
+    };
+
+    const applyOp = (op: TabularOp): void => {
       opSpan = op.span;
       switch (op.op) {
+        case 'mv-expand':
+          expandFirst(op, 'mv-expand');
+          break;
+        case 'mv-apply': {
+          // Its sub-query runs on the expanded rows; with one (first) element per event, its
+          // filters and columns apply to the event's row itself.
+          expandFirst(op.expand, 'mv-apply');
+          const other = op.subquery.ops.find((o) => o.op !== 'where' && o.op !== 'extend');
+          if (other) fail(`mv-apply with ${other.op} in its sub-query has no AQL equivalent (only where and extend apply to the event's own row)`, other.span);
+          for (const o of op.subquery.ops) applyOp(o);
+          break;
+        }
         case 'where': {
           for (const c of conjuncts(op.predicate)) {
             const w = aggregated ? undefined : windowOf(c);
@@ -748,7 +786,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           fail(known && 'none' in known ? `${op.op} has no AQL equivalent: ${known.none}` : `${op.op} has no AQL translation (not in the AQL backend's operator table)`, op.span);
         }
       }
-    }
+    };
+    for (const op of ir.body.ops) applyOp(op);
 
     // Final SELECT: the summarize/project items, or the mapped columns of the output schema.
     if (!select) {
@@ -821,11 +860,14 @@ function memberRoot(e: ScalarExpr): string {
   return e.kind === 'member' ? memberRoot(e.target) : e.kind === 'column' ? e.name : '';
 }
 
+/** What an approximation did to its columns. */
+export const approximationVerb = (name: Approximation): string => (name === 'first-array-element' ? 'first element only of' : 'left out');
+
 /** One line per approximation kind: `drop-list-aggregates: left out Resources, Apps (why)`. */
 export function describeApproximations(uses: readonly ApproximationUse[]): string[] {
   const byName = new Map<Approximation, string[]>();
   for (const u of uses) byName.set(u.name, [...(byName.get(u.name) ?? []), u.column]);
-  return [...byName].map(([name, columns]) => `${name}: left out ${columns.join(', ')} (${APPROXIMATIONS[name]})`);
+  return [...byName].map(([name, columns]) => `${name}: ${approximationVerb(name)} ${columns.join(', ')} (${APPROXIMATIONS[name]})`);
 }
 
 /** `A.b.c` / `A[0].b` as a dotted path, when every key is a constant. */
