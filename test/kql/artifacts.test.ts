@@ -178,8 +178,8 @@ describe('detc build', () => {
     const out = join(dir, 'dist');
     expect(await main(['build', 'rules', '--out', out], quiet)).toBe(0);
     const before = readdirSync(join(out, 'js')).sort();
-    // Binds, but QRadar has no split(): an AQL error, made after the bundled rules' artifacts.
-    writeFileSync(join(dir, 'zz_no_aql.yaml'), ruleYaml('SigninLogs | extend Domain = split(UserPrincipalName, "@")[1] | project Domain'));
+    // Binds, but AQL has no arrays (split() without an index): an AQL error, made after the bundled rules' artifacts.
+    writeFileSync(join(dir, 'zz_no_aql.yaml'), ruleYaml('SigninLogs | extend Parts = split(UserPrincipalName, "@") | project Parts'));
     const io = capture();
     expect(await main(['build', 'rules', join(dir, 'zz_no_aql.yaml'), '--out', out], io)).toBe(1);
     expect(io.stdout).toMatch(/zz_no_aql\.yaml:\d+:\d+: error DTC5001/);

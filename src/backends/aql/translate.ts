@@ -391,7 +391,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const call = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
       const a = e.args;
       const known = aqlFunction(e.fn);
-      if (known && 'none' in known) return fail(`${e.fn}() has no AQL equivalent: ${known.none}`, e.span);
+      if (known && 'none' in known) return fail(`${e.fn}() has no AQL translation: ${known.none}`, e.span);
       switch (e.fn) {
         case 'split':
           return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
