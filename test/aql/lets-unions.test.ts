@@ -151,3 +151,30 @@ describe('more constructs real rules use', () => {
     expect(out.artifacts[0]!.content).toMatch(/\nLAST 1 MINUTES\n$/);
   });
 });
+
+describe('reference-set: an opt-in approximation for x in (a let)', () => {
+  const query = 'let Tor = externaldata (TorIP: string) ["https://example.com/tor.csv"] with (format="csv");\nAWSCloudTrail | where SourceIpAddress in (Tor) | project EventName';
+
+  it('without it, the sub-query is an error that names the approximation', () => {
+    expect(aql(query).errors[0]!.message).toMatch(/^in \(a tabular sub-query\) has no AQL equivalent: .*; or allow the approximation 'reference-set' to test a reference set named after the let$/);
+  });
+
+  it('with it, REFERENCESETCONTAINS on the set named after the let, a condition the grammar accepts; !in keeps missing values as KQL', () => {
+    const run = (q: string) => {
+      const r = checkRuleText('r.yaml', ruleYaml(q));
+      const t = translateToAql(r.ir!, mappings.get('AWSCloudTrail'), new Set(['reference-set']), r.rule!.queryPeriodMs, mappingOf);
+      expect(t.errors).toEqual([]);
+      expect(checkAqlSyntax(t.aql!)).toEqual([]);
+      return t.aql!;
+    };
+    const t = run(query);
+    expect(t).toContain("    AND REFERENCESETCONTAINS('Tor', sourceip)\n");
+    expect(t).toContain("   approximation reference-set: reference set for Tor (x in (a let) tests the QRadar reference set named after the let");
+    expect(run(query.replace(' in (Tor)', ' !in (Tor)'))).toContain("    AND (sourceip IS NULL OR NOT (REFERENCESETCONTAINS('Tor', sourceip)))\n");
+  });
+
+  it('the grammar check takes REFERENCESETCONTAINS as a condition, not a value', () => {
+    expect(checkAqlSyntax("SELECT username FROM events WHERE REFERENCESETCONTAINS('S', sourceip) LAST 1 HOURS")).toEqual([]);
+    expect(checkAqlSyntax("SELECT REFERENCESETCONTAINS('S', sourceip) FROM events LAST 1 HOURS")[0]).toMatch(/^a condition where SELECT needs a value/);
+  });
+});

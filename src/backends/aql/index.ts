@@ -12,7 +12,7 @@ import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
 import { functionReadBy, inlineFunctionBody } from '../../ir/functions.js';
 import { unmappedReason } from './not-events.js';
-import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
+import { APPROXIMATIONS, approximationVerb, describeApproximations, translateToAql } from './translate.js';
 
 export interface AqlOptions {
   /** Approximations allowed for every rule (build flag). */
@@ -87,7 +87,7 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
     const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs ?? (rule.kind === 'NRT' ? NRT_WINDOW_MS : undefined), mappingOf);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
-    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.name === 'first-array-element' ? `${a.column} reads the first element only` : `${a.column} is left out`} (${APPROXIMATIONS[a.name]})`], where(a.span)));
+    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${approximationVerb(a.name)} ${a.column} (${APPROXIMATIONS[a.name]})`], where(a.span)));
     const syntax = checkAqlSyntax(t.aql);
     if (syntax.length) {
       diagnostics.push(makeDiagnostic('AqlSyntax', [syntax[0]!], where()));

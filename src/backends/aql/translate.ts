@@ -25,6 +25,7 @@ import { throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 export const APPROXIMATIONS = {
   'drop-list-aggregates': 'make_set/make_list columns are left out: the AQL reference has no list aggregate',
   'drop-unmapped-columns': 'output columns with no QRadar property are left out of SELECT',
+  'reference-set': 'x in (a let) tests the QRadar reference set named after the let (REFERENCESETCONTAINS): the set must hold the let\'s values, kept up to date in QRadar',
   'first-array-element':
     'mv-expand/mv-apply over a JSON array of the event read its first element only: AQL returns one row per event, so an event whose wanted element is not the first is missed',
 } as const;
@@ -353,6 +354,21 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       return val(part > 0 ? `(${r.text})` : r.text, 'string');
     };
 
+    /**
+     * `x in (LetName)` as REFERENCESETCONTAINS('LetName', x), when the rule allows 'reference-set':
+     * the QRadar reference set of that name must hold the let's values (QRadar keeps such lists,
+     * e.g. threat feeds, as reference sets; REFERENCESETCONTAINS in AQL-FACTS §6).
+     */
+    const referenceSetTest = (fn: string, x: Out, sub: Extract<ScalarExpr, { kind: 'subquery' }>): Out => {
+      if (!allowed.has('reference-set')) return fail(`${SUBQUERY_LIST}; or allow the approximation 'reference-set' to test a reference set named after the let`, sub.span);
+      const q = sub.query;
+      if (q.source.kind !== 'letTable' || q.ops.length > 0) return fail(`${SUBQUERY_LIST} (the approximation 'reference-set' needs the list to be a let, whose name names the set)`, sub.span);
+      approximations.push({ name: 'reference-set', column: q.source.name, span: sub.span });
+      if (fn.endsWith('~')) notes.push(`${q.source.name}: ${fn} compares ignoring case: make the reference set an AlphaNumeric (Ignore Case) set`);
+      const test = `REFERENCESETCONTAINS(${aqlString(q.source.name)}, ${x.text})`;
+      return fn.startsWith('!') ? negate(x.text, test) : cond(test, 3);
+    };
+
     const stringOp = (fn: string, subject: Out, needle: string): Out => {
       const negated = fn.startsWith('!');
       const base = fn === '!~' ? '=~' : negated ? fn.slice(1) : fn;
@@ -449,6 +465,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'in~':
         case '!in~': {
           const x = operand(expr(a[0]!), e.span);
+          const sub = a.length === 2 && a[1]!.kind === 'subquery' ? a[1] : undefined;
+          if (sub?.kind === 'subquery') return referenceSetTest(e.fn, x, sub);
           const items = listConsts(a.slice(1), e.span);
           if (items.length === 0) return fail('an empty list has no AQL IN form', e.span);
           const ci = e.fn.endsWith('~');
@@ -861,7 +879,7 @@ function memberRoot(e: ScalarExpr): string {
 }
 
 /** What an approximation did to its columns. */
-export const approximationVerb = (name: Approximation): string => (name === 'first-array-element' ? 'first element only of' : 'left out');
+export const approximationVerb = (name: Approximation): string => (name === 'first-array-element' ? 'first element only of' : name === 'reference-set' ? 'reference set for' : 'left out');
 
 /** One line per approximation kind: `drop-list-aggregates: left out Resources, Apps (why)`. */
 export function describeApproximations(uses: readonly ApproximationUse[]): string[] {
