@@ -44,23 +44,15 @@ const reasonOf = (d) => `${d.code} ${d.message.split(/; |\(emitted KQL/)[0].trim
 export function measure({ rules, tables, functions }) {
   for (const p of [rules, tables, ...functions]) if (!existsSync(p)) throw new Error(`no such folder: ${p}`);
   const workspace = ['--no-config', '--tables', tables, ...functions.flatMap((f) => ['--functions', f])];
-  const check = (paths) => {
-    const run = spawnSync(process.execPath, [join(root, 'bin', 'detc.js'), 'check', ...paths, ...workspace, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    try {
-      return { run, report: JSON.parse(run.stdout) };
-    } catch {
-      throw new Error(`detc check did not report JSON (exit ${run.status}): ${run.stderr.slice(0, 2000)}`);
-    }
-  };
-  const { run, report } = check([rules]);
+  const run = spawnSync(process.execPath, [join(root, 'bin', 'detc.js'), 'check', rules, ...workspace, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`detc check did not report JSON (exit ${run.status}): ${run.stderr.slice(0, 2000)}`);
+  }
   const errorsByFile = new Map(report.rules.map((r) => [r.file, []]));
   for (const d of report.diagnostics) if (d.severity === 'error' && errorsByFile.has(d.file)) errorsByFile.get(d.file).push(d);
-  // A check runs no backend once any rule has front-end errors (a corpus always has some): the
-  // rules that got through the front end are checked again on their own, so KQL, AQL and JS run.
-  const clean = [...errorsByFile].filter(([, errors]) => errors.length === 0).map(([file]) => file);
-  if (clean.length) {
-    for (const d of check(clean).report.diagnostics) if (d.severity === 'error' && errorsByFile.has(d.file)) errorsByFile.get(d.file).push(d);
-  }
   const passed = Object.fromEntries(STAGES.map((s) => [s, 0]));
   const firstFailures = new Map();
   for (const errors of errorsByFile.values()) {
