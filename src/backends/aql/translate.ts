@@ -139,6 +139,8 @@ export function translateToAql(
   }
   const legs = unionLegs(body, body.source, ir.lets);
   if ('error' in legs) return { errors: [legs.error], approximations: [], notes: [] };
+  const unmapped = legs.find((leg) => leg.source.kind === 'table' && !mappingOf(leg.source.table));
+  if (unmapped?.source.kind === 'table') return { errors: [{ message: `union has no AQL equivalent here: ${unmappedReason(unmapped.source.table)}`, span: unmapped.source.span }], approximations: [], notes: [] };
   return assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
 }
 
