@@ -178,3 +178,17 @@ describe('reference-set: an opt-in approximation for x in (a let)', () => {
     expect(checkAqlSyntax("SELECT REFERENCESETCONTAINS('S', sourceip) FROM events LAST 1 HOURS")[0]).toMatch(/^a condition where SELECT needs a value/);
   });
 });
+
+describe('empty lists and mixed IF choices, as real rules write them', () => {
+  it('has_any of an empty list matches nothing and has_all everything, as in KQL (not a regex that matches all)', () => {
+    const t = aql('let none = dynamic([]);\nAuditLogs | where OperationName =~ "Add user" | where tostring(InitiatedBy.user.userPrincipalName) has_any (none) | project TimeGenerated');
+    expect(t.aql).toContain("    AND 1 = 0\n");
+    expect(aql('let none = dynamic([]);\nSigninLogs | where UserAgent has_all (none) | project UserPrincipalName').aql).toContain('    AND 1 = 1\n');
+    expect(aql('let none = dynamic([]);\nSigninLogs | where AppDisplayName !in (none) | project UserPrincipalName').aql).toContain('    AND 1 = 1\n');
+  });
+
+  it('an IF between an IP field and text reads the IP field as text', () => {
+    const t = aql('AuditLogs | extend Ip = tostring(iff(isnotempty(InitiatedBy.user.ipAddress), InitiatedBy.user.ipAddress, InitiatedBy.app.ipAddress)) | project Ip');
+    expect(t.aql).toContain(`(IF (sourceip IS NOT NULL AND STR(sourceip) <> '') THEN STR(sourceip) ELSE "properties.initiatedBy.app.ipAddress") AS Ip`);
+  });
+});

@@ -317,6 +317,9 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
     /** Text of a value operand, as text for string operators (STR() for IP columns). */
     const textOf = (o: Out): string => (o.column?.kind === 'ip' ? `STR(${o.text})` : o.text);
+    /** The values an IF or CASE chooses between: IP fields as text (STR) when another choice is not an IP field. */
+    const sameKind = (values: readonly Out[]): string[] =>
+      values.every((v) => v.column?.kind === 'ip') ? values.map((v) => v.text) : values.map(textOf);
     const valueOnly = (o: Out, span: Span): Out => (o.cond ? fail('a condition cannot be used as a value in AQL', span) : o);
     /** A value inside an operator: an IF ... ELSE value in parentheses, or its ELSE would take the operator in. */
     const operand = (o: Out, span: Span): Out => (valueOnly(o, span).open ? { ...o, text: `(${o.text})`, open: false } : o);
@@ -470,7 +473,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           const sub = a.length === 2 && a[1]!.kind === 'subquery' ? a[1] : undefined;
           if (sub?.kind === 'subquery') return referenceSetTest(e.fn, x, sub);
           const items = listConsts(a.slice(1), e.span);
-          if (items.length === 0) return fail('an empty list has no AQL IN form', e.span);
+          // An empty list: in holds for no value, !in for every one.
+          if (items.length === 0) return e.fn.startsWith('!') ? TRUE : FALSE;
           const ci = e.fn.endsWith('~');
           // Values the mapping rewrites (CommonSecurityLog's vendors are log source types): all or none.
           const rewritten = items.map((v) => rewriteOf(a[0]!, v, ci));
@@ -489,6 +493,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'has_all': {
           const x = operand(expr(a[0]!), e.span);
           const needles = listConsts(a.slice(1), e.span).map((v) => toKqlString(v));
+          // An empty list: has_any matches nothing, has_all everything (KQL; the evaluator's some/every).
+          if (needles.length === 0) return e.fn === 'has_any' ? FALSE : TRUE;
           if (e.fn === 'has_any') return regexOp(x, anywhere(needles.map(termRegex).join('|')), false);
           return cond(needles.map((n) => regexOp(x, anywhere(termRegex(n)), false).text).join(' AND '), 2);
         }
@@ -566,13 +572,20 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'iif': {
           const c = expr(a[0]!);
           if (!c.cond) fail('the condition of iff must be a condition', e.span);
-          return val(`IF ${c.text} THEN ${operand(expr(a[1]!), e.span).text} ELSE ${operand(expr(a[2]!), e.span).text}`, e.type, { prec: 0, open: true });
+          const [then, otherwise] = sameKind([operand(expr(a[1]!), e.span), operand(expr(a[2]!), e.span)]);
+          return val(`IF ${c.text} THEN ${then} ELSE ${otherwise}`, e.type, { prec: 0, open: true });
         }
         case 'case': {
-          const parts: string[] = [];
-          for (let i = 0; i + 1 < a.length; i += 2) parts.push(`WHEN ${expr(a[i]!).text} THEN ${operand(expr(a[i + 1]!), e.span).text}`);
+          const whens: string[] = [];
+          const values: Out[] = [];
+          for (let i = 0; i + 1 < a.length; i += 2) {
+            whens.push(expr(a[i]!).text);
+            values.push(operand(expr(a[i + 1]!), e.span));
+          }
+          values.push(operand(expr(a[a.length - 1]!), e.span));
+          const texts = sameKind(values);
           notes.push('case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM\'s AQL reference');
-          return val(`CASE ${parts.join(' ')} ELSE ${operand(expr(a[a.length - 1]!), e.span).text} END`, e.type);
+          return val(`CASE ${whens.map((w, i) => `WHEN ${w} THEN ${texts[i]}`).join(' ')} ELSE ${texts[texts.length - 1]} END`, e.type);
         }
         case '+':
         case '-':
@@ -863,6 +876,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 }
 
 const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL reference has no sub-select; keep the list in a QRadar reference set and test it with REFERENCESETCONTAINS('set', value) in a QRadar query of the rule's own";
+
+/** Conditions that always hold / never hold (KQL's empty-list tests); AQL has no boolean literals. */
+const TRUE: Out = { text: '1 = 1', cond: true, prec: 3, type: 'bool' };
+const FALSE: Out = { text: '1 = 0', cond: true, prec: 3, type: 'bool' };
 
 const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
 
