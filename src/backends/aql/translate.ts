@@ -533,6 +533,21 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           notes.push(`${e.fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
           return val(`REPLACEALL(${aqlString(`(?s)${ends}`)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
         }
+        case 'replace_string': {
+          const source = textOf(operand(expr(a[0]!), e.span));
+          const lookup = stringConst(a[1]!, 'the text replace_string() looks for');
+          if (lookup === '') return val(source, 'string');
+          notes.push(REPLACE_NOTE);
+          return val(`REPLACEALL(${aqlString(regexEscape(lookup))}, ${source}, ${aqlString(javaReplacement(stringConst(a[2]!, 'the replacement of replace_string()')))})`, 'string');
+        }
+        case 'replace_regex':
+        case 'replace': {
+          // replace(regex, rewrite, text) is the deprecated form with the text last.
+          const [source, re, rewrite] = e.fn === 'replace_regex' ? [a[0]!, a[1]!, a[2]!] : [a[2]!, a[0]!, a[1]!];
+          const text = textOf(operand(expr(source), e.span));
+          notes.push(REPLACE_NOTE);
+          return val(`REPLACEALL(${aqlString(stringConst(re, `the regular expression of ${e.fn}()`))}, ${text}, ${aqlString(javaRewrite(stringConst(rewrite, `the rewrite of ${e.fn}()`)))})`, 'string');
+        }
         case 'tolower':
           return val(`LOWER(${textOf(operand(expr(a[0]!), e.span))})`, 'string');
         case 'strlen':
@@ -876,6 +891,14 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 }
 
 const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL reference has no sub-select; keep the list in a QRadar reference set and test it with REFERENCESETCONTAINS('set', value) in a QRadar query of the rule's own";
+
+const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL regexes are RE2: check patterns beyond the common subset";
+
+/** A literal replacement for Java's replaceAll: `\` and `$` escaped. */
+const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c}`);
+
+/** KQL's rewrite (`\1` is a group) as Java's (`$1`); other `\` and `$` literal. */
+const javaRewrite = (s: string): string => s.replace(/\\(\d)|[\\$]/g, (m, g: string | undefined) => (g !== undefined ? `$${g}` : `\\${m}`));
 
 /** Conditions that always hold / never hold (KQL's empty-list tests); AQL has no boolean literals. */
 const TRUE: Out = { text: '1 = 1', cond: true, prec: 3, type: 'bool' };
