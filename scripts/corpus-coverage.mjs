@@ -124,10 +124,14 @@ export async function measureAql({ rules, tables, functions }) {
   const { loadWorkspace } = await lib('workspace/workspace.js');
   const { checkRuleFile, findRuleFiles } = await lib('compile.js');
   const { createAqlBackend } = await lib('backends/aql/index.js');
+  const { APPROXIMATIONS } = await lib('backends/aql/translate.js');
   const { loadMappings } = await lib('backends/aql/mapping.js');
   const ws = loadWorkspace({ noConfig: true, tablePaths: [tables], functionPaths: functions });
   const mapped = loadMappings();
   const backend = createAqlBackend({ required: true });
+  // The same rules with every named approximation allowed (each is reported in the AQL when used).
+  const approximating = createAqlBackend({ required: true, allow: Object.keys(APPROXIMATIONS) });
+  let compiledApproximating = 0;
   const { files } = findRuleFiles([rules]);
   let bound = 0;
   let allMapped = 0;
@@ -148,6 +152,8 @@ export async function measureAql({ rules, tables, functions }) {
     const out = await backend.rule({ rule: r.rule, ir: r.ir, stem: file });
     const error = out.diagnostics.find((d) => d.severity === 'error');
     if (!error && out.artifacts.length) compiled++;
+    const approx = await approximating.rule({ rule: r.rule, ir: r.ir, stem: file });
+    if (!approx.diagnostics.some((d) => d.severity === 'error') && approx.artifacts.length) compiledApproximating++;
     else {
       const reason = error ? `${error.code} ${error.message.replace(/^QRadar AQL: /, '').split(/; |: (?=[A-Z])/)[0]}` : 'no AQL and no error';
       stops.set(reason, (stops.get(reason) ?? 0) + 1);
@@ -155,7 +161,7 @@ export async function measureAql({ rules, tables, functions }) {
     perRule.push({ file, ok: !error, error: error?.message });
   }
   const top = (m, n) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([reason, count]) => ({ count, reason }));
-  return { rules: files.length, bound, allMapped, compiled, topStops: top(stops, 15), topUnmappedTables: top(unmapped, 10), perRule };
+  return { rules: files.length, bound, allMapped, compiled, compiledApproximating, approximations: Object.keys(APPROXIMATIONS), topStops: top(stops, 15), topUnmappedTables: top(unmapped, 10), perRule };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
@@ -177,6 +183,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       console.log('top reasons a body does not bind:');
       for (const r of parsers.topReasons) console.log(`  ${String(r.count).padStart(4)}  ${r.reason}`);
       console.log(`QRadar: rules that bind: ${aql.bound}; of them reading only mapped tables: ${aql.allMapped}; compile to AQL: ${pct(aql.compiled, aql.allMapped)}`);
+      console.log(`  with the approximations ${aql.approximations.join(', ')} allowed: ${pct(aql.compiledApproximating, aql.allMapped)}`);
       console.log('top first constructs that stop the rest:');
       for (const r of aql.topStops) console.log(`  ${String(r.count).padStart(4)}  ${r.reason}`);
       console.log('tables without a QRadar mapping (rules reading each):');

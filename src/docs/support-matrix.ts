@@ -14,6 +14,8 @@ import { allEntries } from '../catalog/catalog.js';
 import { bindQuery } from '../ir/binder.js';
 import { loadTables } from '../ir/tables.js';
 import { parseQuery } from '../query/parser.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { sep } from 'node:path';
 
 /** One query per operator or statement, over SigninLogs (AuditLogs where an array is needed). */
 export const OPERATOR_PROBES: readonly { readonly name: string; readonly query: string }[] = [
@@ -65,7 +67,9 @@ export const OPERATOR_PROBES: readonly { readonly name: string; readonly query: 
   { name: 'partition', query: 'SigninLogs | partition by UserPrincipalName (take 1)' },
 ];
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// Messages may name a bundled mapping file: relative to the package, so the file is the same on every machine.
+const ROOT = PACKAGE_ROOT.endsWith(sep) ? PACKAGE_ROOT : `${PACKAGE_ROOT}${sep}`;
+const cell = (s: string) => s.replaceAll(ROOT, '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const short = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 3)}...` : s);
 const OK = 'yes';
 

@@ -104,3 +104,18 @@ describe('split(s, d)[i] as a regex replacement', () => {
     expect(t.aql).toContain(`(IF (username IS NULL OR username = '') THEN 'x' ELSE username) ILIKE '%@%'`);
   });
 });
+
+describe('replace_string and replace_regex as REPLACEALL (Java replaceAll)', () => {
+  it('replace_string: the text as an escaped regex, the replacement with $ and \\ escaped for Java', () => {
+    const t = aql('SigninLogs', 'SigninLogs | extend A = replace_string(UserAgent, "a.b", "$1\\\\x") | project A');
+    expect(t.aql).toContain(`    REPLACEALL('a\\.b', "User Agent", '\\$1\\\\x') AS A`);
+  });
+
+  it('replace_regex and replace: KQL\'s \\1 becomes Java\'s $1, a literal $ stays literal', () => {
+    const t = aql('SigninLogs', 'SigninLogs | extend A = replace_regex(UserAgent, @"(\\w+)/", @"\\1$"), B = replace(@"x", "y", UserAgent) | project A, B');
+    expect(t.aql).toContain(`    REPLACEALL('(\\w+)/', "User Agent", '$1\\$') AS A,`);
+    expect(t.aql).toContain(`    REPLACEALL('x', "User Agent", 'y') AS B`);
+    // The same rewrite in a JavaScript engine (which reads $1 as Java does): KQL's result.
+    expect('ab/cd/'.replace(/(\w+)\//g, '$1 ')).toBe('ab cd ');
+  });
+});

@@ -26,9 +26,9 @@ describe('the AQL function table', () => {
 
   it('a function marked not in AQL is refused with the table\'s reason', () => {
     const out = aqlOfQuery('SigninLogs | where strlen(substring(UserAgent, 0, 3)) > 1');
-    expect(out).toEqual({ error: `substring() has no AQL equivalent: ${(AQL_FUNCTIONS.substring as { none: string }).none}` });
+    expect(out).toEqual({ error: `substring() has no AQL translation: ${(AQL_FUNCTIONS.substring as { none: string }).none}` });
     const ago = aqlOfQuery('SigninLogs | extend Age = now() - TimeGenerated | project Age');
-    expect(ago).toEqual({ error: expect.stringMatching(/^now\(\) has no AQL equivalent: AQL's NOW\(\) is not in IBM's reference/) });
+    expect(ago).toEqual({ error: expect.stringMatching(/^now\(\) has no AQL translation: AQL's NOW\(\) is not in IBM's reference/) });
   });
 });
 

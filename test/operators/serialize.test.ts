@@ -51,7 +51,7 @@ describe('serialize and window functions', () => {
 
   it('AQL: an explicit error naming the operator or function', () => {
     const aqlErrors = (q: string) => translateToAql(bind(q, loadTables()), loadMappings().get('SigninLogs'), new Set(), 3_600_000).errors.map((e) => e.message);
-    expect(aqlErrors('SigninLogs | serialize')).toEqual([expect.stringMatching(/^serialize has no AQL equivalent/)]);
+    expect(aqlErrors('SigninLogs | serialize')).toEqual([expect.stringMatching(/^serialize has no AQL equivalent: /)]);
     expect(aqlErrors('SigninLogs | sort by TimeGenerated asc | extend p = prev(UserPrincipalName)')[0]).toMatch(/prev\(\) has no AQL translation/);
   });
 });

@@ -98,6 +98,12 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   todynamic: { example: 'tostring(todynamic(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extractjson: { example: 'extractjson("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extract_json: { example: 'extract_json("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
+  trim: { example: `trim('"', UserAgent)`, note: 'REPLACEALL with the regex anchored at both ends (CYB)' },
+  trim_start: { example: 'trim_start("-+", UserAgent)', note: 'REPLACEALL with the regex anchored at the start (CYB)' },
+  trim_end: { example: 'trim_end("-+", UserAgent)', note: 'REPLACEALL with the regex anchored at the end (CYB)' },
+  replace_string: { example: 'replace_string(UserAgent, "$", "USD")', note: 'REPLACEALL with the text as an escaped regex (CYB)' },
+  replace_regex: { example: 'replace_regex(UserAgent, @"(\\w+)/", @"\\1 ")', note: 'REPLACEALL; \\1 becomes Java\'s $1 (CYB)' },
+  replace: { example: 'replace(@"(\\w+)/", @"\\1 ", UserAgent)', note: 'as replace_regex, text last' },
   split: { example: 'tostring(split(UserPrincipalName, "@")[0])', note: 'split(s, d)[i] only: REPLACEALL with an anchored regex (CYB)' },
 
   count: { example: 'count()', aggregate: true },

@@ -291,7 +291,7 @@ class AqlParser extends EmbeddedActionsParser {
 }
 
 /** Functions whose value is a condition (true/false), usable where AND/OR/WHERE need one. */
-const CONDITION_FUNCTIONS = new Set(['INCIDR']);
+const CONDITION_FUNCTIONS = new Set(['INCIDR', 'REFERENCESETCONTAINS']);
 
 let lexer: Lexer | undefined;
 let parser: AqlParser | undefined;

@@ -12,7 +12,7 @@ import { checkAqlSyntax } from './grammar.js';
 import { loadMappings, type TableMapping } from './mapping.js';
 import { functionReadBy, inlineFunctionBody } from '../../ir/functions.js';
 import { unmappedReason } from './not-events.js';
-import { APPROXIMATIONS, describeApproximations, translateToAql } from './translate.js';
+import { APPROXIMATIONS, approximationVerb, describeApproximations, translateToAql } from './translate.js';
 
 export interface AqlOptions {
   /** Approximations allowed for every rule (build flag). */
@@ -35,6 +35,13 @@ interface QradarRuleOptions {
 function ruleOptions(rule: Rule): QradarRuleOptions {
   return ((rule.raw.targets as { qradar?: QradarRuleOptions } | undefined)?.qradar ?? {}) as QradarRuleOptions;
 }
+
+/**
+ * An NRT rule has no queryPeriod: Sentinel runs it every minute over the events ingested in the
+ * minute before (Microsoft, "Detect threats quickly with near-real-time (NRT) analytics rules",
+ * https://learn.microsoft.com/azure/sentinel/near-real-time-rules), so its AQL reads the last minute.
+ */
+export const NRT_WINDOW_MS = 60_000;
 
 export function createAqlBackend(options: AqlOptions = {}): Backend {
   // Mappings the user names are read (and their errors reported) up front; the bundled ones only
@@ -77,10 +84,10 @@ export function createAqlBackend(options: AqlOptions = {}): Backend {
       diagnostics.push(makeDiagnostic('AqlSkipped', [reason], where(query.body.source.span)));
       return { ...none, summary: [stem, { skipped: reason }] };
     }
-    const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs, mappingOf);
+    const t = translateToAql(query, mapping, allowed, rule.queryPeriodMs ?? (rule.kind === 'NRT' ? NRT_WINDOW_MS : undefined), mappingOf);
     for (const e of t.errors) diagnostics.push(makeDiagnostic('AqlUnsupported', [`QRadar AQL: ${e.message}`], where(e.span)));
     if (!t.aql) return none;
-    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${a.column} is left out (${APPROXIMATIONS[a.name]})`], where(a.span)));
+    for (const a of t.approximations) diagnostics.push(makeDiagnostic('AqlApproximation', [`QRadar AQL approximation ${a.name}: ${approximationVerb(a.name)} ${a.column} (${APPROXIMATIONS[a.name]})`], where(a.span)));
     const syntax = checkAqlSyntax(t.aql);
     if (syntax.length) {
       diagnostics.push(makeDiagnostic('AqlSyntax', [syntax[0]!], where()));

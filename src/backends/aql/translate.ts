@@ -25,6 +25,9 @@ import { throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 export const APPROXIMATIONS = {
   'drop-list-aggregates': 'make_set/make_list columns are left out: the AQL reference has no list aggregate',
   'drop-unmapped-columns': 'output columns with no QRadar property are left out of SELECT',
+  'reference-set': 'x in (a let) tests the QRadar reference set named after the let (REFERENCESETCONTAINS): the set must hold the let\'s values, kept up to date in QRadar',
+  'first-array-element':
+    'mv-expand/mv-apply over a JSON array of the event read its first element only: AQL returns one row per event, so an event whose wanted element is not the first is missed',
 } as const;
 export type Approximation = keyof typeof APPROXIMATIONS;
 
@@ -136,6 +139,8 @@ export function translateToAql(
   }
   const legs = unionLegs(body, body.source, ir.lets);
   if ('error' in legs) return { errors: [legs.error], approximations: [], notes: [] };
+  const unmapped = legs.find((leg) => leg.source.kind === 'table' && !mappingOf(leg.source.table));
+  if (unmapped?.source.kind === 'table') return { errors: [{ message: `union has no AQL equivalent here: ${unmappedReason(unmapped.source.table)}`, span: unmapped.source.span }], approximations: [], notes: [] };
   return assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
 }
 
@@ -192,6 +197,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     for (const l of ir.lets) {
       if (l.kind !== 'scalar') continue;
       if (l.value.kind === 'literal') constants.set(l.name, l.value.value);
+      // pack_array of constants is a constant list (`x has_any (L)`, `x in (L)`).
+      else if (l.value.kind === 'call' && l.value.fn === 'pack_array' && l.value.args.every((x) => x.kind === 'literal')) constants.set(l.name, l.value.args.map((x) => (x as { value: unknown }).value));
       else scalarLets.set(l.name, l.value);
     }
     const constantOf = (e: ScalarExpr): unknown => {
@@ -310,6 +317,9 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
     /** Text of a value operand, as text for string operators (STR() for IP columns). */
     const textOf = (o: Out): string => (o.column?.kind === 'ip' ? `STR(${o.text})` : o.text);
+    /** The values an IF or CASE chooses between: IP fields as text (STR) when another choice is not an IP field. */
+    const sameKind = (values: readonly Out[]): string[] =>
+      values.every((v) => v.column?.kind === 'ip') ? values.map((v) => v.text) : values.map(textOf);
     const valueOnly = (o: Out, span: Span): Out => (o.cond ? fail('a condition cannot be used as a value in AQL', span) : o);
     /** A value inside an operator: an IF ... ELSE value in parentheses, or its ELSE would take the operator in. */
     const operand = (o: Out, span: Span): Out => (valueOnly(o, span).open ? { ...o, text: `(${o.text})`, open: false } : o);
@@ -347,6 +357,21 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       if ('error' in r) return fail(r.error, span);
       notes.push(SPLIT_NOTE);
       return val(part > 0 ? `(${r.text})` : r.text, 'string');
+    };
+
+    /**
+     * `x in (LetName)` as REFERENCESETCONTAINS('LetName', x), when the rule allows 'reference-set':
+     * the QRadar reference set of that name must hold the let's values (QRadar keeps such lists,
+     * e.g. threat feeds, as reference sets; REFERENCESETCONTAINS in AQL-FACTS §6).
+     */
+    const referenceSetTest = (fn: string, x: Out, sub: Extract<ScalarExpr, { kind: 'subquery' }>): Out => {
+      if (!allowed.has('reference-set')) return fail(`${SUBQUERY_LIST}; or allow the approximation 'reference-set' to test a reference set named after the let`, sub.span);
+      const q = sub.query;
+      if (q.source.kind !== 'letTable' || q.ops.length > 0) return fail(`${SUBQUERY_LIST} (the approximation 'reference-set' needs the list to be a let, whose name names the set)`, sub.span);
+      approximations.push({ name: 'reference-set', column: q.source.name, span: sub.span });
+      if (fn.endsWith('~')) notes.push(`${q.source.name}: ${fn} compares ignoring case: make the reference set an AlphaNumeric (Ignore Case) set`);
+      const test = `REFERENCESETCONTAINS(${aqlString(q.source.name)}, ${x.text})`;
+      return fn.startsWith('!') ? negate(x.text, test) : cond(test, 3);
     };
 
     const stringOp = (fn: string, subject: Out, needle: string): Out => {
@@ -387,7 +412,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const call = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
       const a = e.args;
       const known = aqlFunction(e.fn);
-      if (known && 'none' in known) return fail(`${e.fn}() has no AQL equivalent: ${known.none}`, e.span);
+      if (known && 'none' in known) return fail(`${e.fn}() has no AQL translation: ${known.none}`, e.span);
       switch (e.fn) {
         case 'split':
           return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
@@ -445,8 +470,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'in~':
         case '!in~': {
           const x = operand(expr(a[0]!), e.span);
+          const sub = a.length === 2 && a[1]!.kind === 'subquery' ? a[1] : undefined;
+          if (sub?.kind === 'subquery') return referenceSetTest(e.fn, x, sub);
           const items = listConsts(a.slice(1), e.span);
-          if (items.length === 0) return fail('an empty list has no AQL IN form', e.span);
+          // An empty list: in holds for no value, !in for every one.
+          if (items.length === 0) return e.fn.startsWith('!') ? TRUE : FALSE;
           const ci = e.fn.endsWith('~');
           // Values the mapping rewrites (CommonSecurityLog's vendors are log source types): all or none.
           const rewritten = items.map((v) => rewriteOf(a[0]!, v, ci));
@@ -465,6 +493,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'has_all': {
           const x = operand(expr(a[0]!), e.span);
           const needles = listConsts(a.slice(1), e.span).map((v) => toKqlString(v));
+          // An empty list: has_any matches nothing, has_all everything (KQL; the evaluator's some/every).
+          if (needles.length === 0) return e.fn === 'has_any' ? FALSE : TRUE;
           if (e.fn === 'has_any') return regexOp(x, anywhere(needles.map(termRegex).join('|')), false);
           return cond(needles.map((n) => regexOp(x, anywhere(termRegex(n)), false).text).join(' AND '), 2);
         }
@@ -493,6 +523,30 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (ranges.some((r) => r === '')) return fail(`${e.fn}() needs IPv4 ranges such as '10.0.0.0/8' for AQL`, e.span);
           const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${x.text})`);
           return tests.length === 1 ? cond(tests[0]!, 3) : cond(`(${tests.join(' OR ')})`, 4);
+        }
+        case 'trim':
+        case 'trim_start':
+        case 'trim_end': {
+          // Runs of matches at the start and/or end removed, as KQL's trim; REPLACEALL as for split.
+          const re = `(?:${stringConst(a[0]!, `the regular expression of ${e.fn}()`)})+`;
+          const ends = e.fn === 'trim' ? `^${re}|${re}$` : e.fn === 'trim_start' ? `^${re}` : `${re}$`;
+          notes.push(`${e.fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
+          return val(`REPLACEALL(${aqlString(`(?s)${ends}`)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
+        }
+        case 'replace_string': {
+          const source = textOf(operand(expr(a[0]!), e.span));
+          const lookup = stringConst(a[1]!, 'the text replace_string() looks for');
+          if (lookup === '') return val(source, 'string');
+          notes.push(REPLACE_NOTE);
+          return val(`REPLACEALL(${aqlString(regexEscape(lookup))}, ${source}, ${aqlString(javaReplacement(stringConst(a[2]!, 'the replacement of replace_string()')))})`, 'string');
+        }
+        case 'replace_regex':
+        case 'replace': {
+          // replace(regex, rewrite, text) is the deprecated form with the text last.
+          const [source, re, rewrite] = e.fn === 'replace_regex' ? [a[0]!, a[1]!, a[2]!] : [a[2]!, a[0]!, a[1]!];
+          const text = textOf(operand(expr(source), e.span));
+          notes.push(REPLACE_NOTE);
+          return val(`REPLACEALL(${aqlString(stringConst(re, `the regular expression of ${e.fn}()`))}, ${text}, ${aqlString(javaRewrite(stringConst(rewrite, `the rewrite of ${e.fn}()`)))})`, 'string');
         }
         case 'tolower':
           return val(`LOWER(${textOf(operand(expr(a[0]!), e.span))})`, 'string');
@@ -533,13 +587,20 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'iif': {
           const c = expr(a[0]!);
           if (!c.cond) fail('the condition of iff must be a condition', e.span);
-          return val(`IF ${c.text} THEN ${operand(expr(a[1]!), e.span).text} ELSE ${operand(expr(a[2]!), e.span).text}`, e.type, { prec: 0, open: true });
+          const [then, otherwise] = sameKind([operand(expr(a[1]!), e.span), operand(expr(a[2]!), e.span)]);
+          return val(`IF ${c.text} THEN ${then} ELSE ${otherwise}`, e.type, { prec: 0, open: true });
         }
         case 'case': {
-          const parts: string[] = [];
-          for (let i = 0; i + 1 < a.length; i += 2) parts.push(`WHEN ${expr(a[i]!).text} THEN ${operand(expr(a[i + 1]!), e.span).text}`);
+          const whens: string[] = [];
+          const values: Out[] = [];
+          for (let i = 0; i + 1 < a.length; i += 2) {
+            whens.push(expr(a[i]!).text);
+            values.push(operand(expr(a[i + 1]!), e.span));
+          }
+          values.push(operand(expr(a[a.length - 1]!), e.span));
+          const texts = sameKind(values);
           notes.push('case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM\'s AQL reference');
-          return val(`CASE ${parts.join(' ')} ELSE ${operand(expr(a[a.length - 1]!), e.span).text} END`, e.type);
+          return val(`CASE ${whens.map((w, i) => `WHEN ${w} THEN ${texts[i]}`).join(' ')} ELSE ${texts[texts.length - 1]} END`, e.type);
         }
         case '+':
         case '-':
@@ -615,9 +676,34 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       }
     };
 
-    for (const op of ir.body.ops) {
+    /** mv-expand of a JSON array, approximated (when allowed) by its first element. */
+    const expandFirst = (op: Extract<TabularOp, { op: 'mv-expand' }>, what: string) => {
+      const reason = (aqlOperator(op.op) as { none: string }).none;
+      if (!allowed.has('first-array-element')) fail(`${what} has no AQL equivalent: ${reason}; allow the approximation 'first-array-element' to read the first element only`, op.span);
+      for (const c of op.columns) {
+        const t = expr(c.expr);
+        if (!t.json) fail(`${what} of ${c.name}, which is not a JSON array of the event, has no AQL equivalent: ${reason}`, c.expr.span);
+        env.set(c.name, json({ root: t.json!.root, steps: [...t.json!.steps, 0] }, 'dynamic'));
+        approximations.push({ name: 'first-array-element', column: c.name, span: op.span });
+      }
+      if (op.itemIndex) env.set(op.itemIndex, val('0', 'long'));
+    };
+
+    const applyOp = (op: TabularOp): void => {
       opSpan = op.span;
       switch (op.op) {
+        case 'mv-expand':
+          expandFirst(op, 'mv-expand');
+          break;
+        case 'mv-apply': {
+          // Its sub-query runs on the expanded rows; with one (first) element per event, its
+          // filters and columns apply to the event's row itself.
+          expandFirst(op.expand, 'mv-apply');
+          const other = op.subquery.ops.find((o) => o.op !== 'where' && o.op !== 'extend');
+          if (other) fail(`mv-apply with ${other.op} in its sub-query has no AQL equivalent (only where and extend apply to the event's own row)`, other.span);
+          for (const o of op.subquery.ops) applyOp(o);
+          break;
+        }
         case 'where': {
           for (const c of conjuncts(op.predicate)) {
             const w = aggregated ? undefined : windowOf(c);
@@ -752,7 +838,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           fail(known && 'none' in known ? `${op.op} has no AQL equivalent: ${known.none}` : `${op.op} has no AQL translation (not in the AQL backend's operator table)`, op.span);
         }
       }
-    }
+    };
+    for (const op of ir.body.ops) applyOp(op);
 
     // Final SELECT: the summarize/project items, or the mapped columns of the output schema.
     if (!select) {
@@ -809,6 +896,18 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
 const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL reference has no sub-select; keep the list in a QRadar reference set and test it with REFERENCESETCONTAINS('set', value) in a QRadar query of the rule's own";
 
+const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL regexes are RE2: check patterns beyond the common subset";
+
+/** A literal replacement for Java's replaceAll: `\` and `$` escaped. */
+const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c}`);
+
+/** KQL's rewrite (`\1` is a group) as Java's (`$1`); other `\` and `$` literal. */
+const javaRewrite = (s: string): string => s.replace(/\\(\d)|[\\$]/g, (m, g: string | undefined) => (g !== undefined ? `$${g}` : `\\${m}`));
+
+/** Conditions that always hold / never hold (KQL's empty-list tests); AQL has no boolean literals. */
+const TRUE: Out = { text: '1 = 1', cond: true, prec: 3, type: 'bool' };
+const FALSE: Out = { text: '1 = 0', cond: true, prec: 3, type: 'bool' };
+
 const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
 
 /** A JSON place read through its custom property (named after the path, double-quoted). */
@@ -825,11 +924,14 @@ function memberRoot(e: ScalarExpr): string {
   return e.kind === 'member' ? memberRoot(e.target) : e.kind === 'column' ? e.name : '';
 }
 
+/** What an approximation did to its columns. */
+export const approximationVerb = (name: Approximation): string => (name === 'first-array-element' ? 'first element only of' : name === 'reference-set' ? 'reference set for' : 'left out');
+
 /** One line per approximation kind: `drop-list-aggregates: left out Resources, Apps (why)`. */
 export function describeApproximations(uses: readonly ApproximationUse[]): string[] {
   const byName = new Map<Approximation, string[]>();
   for (const u of uses) byName.set(u.name, [...(byName.get(u.name) ?? []), u.column]);
-  return [...byName].map(([name, columns]) => `${name}: left out ${columns.join(', ')} (${APPROXIMATIONS[name]})`);
+  return [...byName].map(([name, columns]) => `${name}: ${approximationVerb(name)} ${columns.join(', ')} (${APPROXIMATIONS[name]})`);
 }
 
 /** `A.b.c` / `A[0].b` as a dotted path, when every key is a constant. */
