@@ -1719,7 +1719,8 @@ class Binder {
       this.report('FunctionInvalid', [`${e.name} is declared without a body (signature only), so detc cannot bind what invoke returns; declare its body with --functions`], e.nameSpan);
       return undefined;
     }
-    if (this.scope.stack.includes(e.name)) {
+    // A user-defined function is itself only as the same definition: a body may declare another of its name.
+    if (local ? this.scope.localStack?.includes(local) : this.scope.stack.includes(e.name)) {
       this.report('FunctionInvalid', [`function ${e.name} calls itself (${[...this.scope.stack, e.name].join(' -> ')}); Kusto does not allow recursive functions`], e.span);
       return undefined;
     }
@@ -1747,7 +1748,8 @@ class Binder {
     const parsed = parseQuery(body);
     // A user-defined function also sees the parameters of the function it is declared in.
     const params = local && this.scope.params ? new Map([...this.scope.params, ...args]) : args;
-    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], params, localFunctions: local ? this.scope.localFunctions : new Map() };
+    const localStack = local ? [...(this.scope.localStack ?? []), local] : this.scope.localStack;
+    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], ...(localStack ? { localStack } : {}), params, localFunctions: local ? this.scope.localFunctions : new Map() };
     const binder = new Binder(this.tables, body, scope);
     // A user-defined function sees the query's lets declared before it.
     if (local) for (const [k, v] of local.lets) binder.lets.set(k, v);
@@ -1823,6 +1825,8 @@ interface FunctionScope {
   /** Calls bound so far in the whole query (numbers the lets made from bodies). */
   readonly calls: { count: number };
   readonly stack: readonly string[];
+  /** The user-defined functions being bound, by definition (invoke's recursion check). */
+  readonly localStack?: readonly LocalFunction[];
   readonly params?: ReadonlyMap<string, ScalarExpr>;
   readonly localFunctions: Map<string, LocalFunction>;
 }

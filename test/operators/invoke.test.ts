@@ -43,6 +43,12 @@ describe('invoke (issue 27)', () => {
     expect(problemOf(`${F} A | invoke 1`)).toMatch(/invoke needs a function call/);
   });
 
+  it('a function body may declare and invoke another function of its own name (not a recursion); a function invoking itself is', () => {
+    const q = 'let f = (n:long) { let f = (T:(x:string)) { T | take n }; A | invoke f() }; f(1)';
+    expect(runOp(q, events).map((r) => r.x)).toEqual(['a']);
+    expect(problemOf('let g = (T:(x:string)) { T | invoke g() }; A | invoke g()')).toMatch(/function g calls itself/);
+  });
+
   it('AQL: an explicit error (invoke reads the piped table as a let, which AQL has no form for)', () => {
     const t = translateToAql(bindOp(`${F} A | invoke f()`), undefined, new Set(), undefined);
     expect(t.errors.map((e) => e.message)).toEqual(['tabular let statements have no AQL equivalent (AQL is one SELECT)']);
