@@ -260,7 +260,7 @@ class Binder {
       if (bound?.op === 'evaluate' && bound.plugin === 'bag_unpack' && !bound.declared) {
         open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name) };
         opened.push({ op, row: open, seeded: open.names.length });
-      } else if (bound?.op === 'evaluate' && bound.plugin === 'pivot') {
+      } else if (bound?.op === 'evaluate' && bound.plugin === 'pivot' && !bound.declared) {
         open = { prefix: '', ignored: [], names: bound.pivoted.map((c) => c.name) };
         opened.push({ op, row: open, seeded: open.names.length });
       } else if (!KEEPS_OPEN.has(op.op)) open = undefined;
@@ -526,8 +526,8 @@ class Binder {
       this.report('UnsupportedOperator', ['evaluate', ': evaluate needs a plugin call such as narrow()'], call.span);
       return undefined;
     }
-    if (op.outputSchema && call.name !== 'bag_unpack') {
-      this.report('TypeMismatch', [`an output schema (: (...)) is for bag_unpack, not ${call.name}`], op.outputSchema.span);
+    if (op.outputSchema && call.name !== 'bag_unpack' && call.name !== 'pivot') {
+      this.report('TypeMismatch', [`an output schema (: (...)) is for bag_unpack and pivot, not ${call.name}`], op.outputSchema.span);
       return undefined;
     }
     if (call.name === 'bag_unpack') return this.bagUnpack(op, call, input);
@@ -658,8 +658,14 @@ class Binder {
     const explicitBy = by.length > 0;
     const groups = explicitBy ? by : input.filter((c) => !read.has(c.name)).map((c) => c.name);
     const type = aggregate?.outputs[0]!.type ?? 'long';
-    const pivoted = (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
-    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, span: op.span };
+    if (op.outputSchema?.wildcard) {
+      this.report('TypeMismatch', ["pivot's output schema names its columns; * is for bag_unpack"], op.outputSchema.span);
+      return undefined;
+    }
+    const declared = op.outputSchema && this.declaredSchema(op.outputSchema.columns, 'pivot');
+    if (op.outputSchema && !declared) return undefined;
+    const pivoted = declared ? [] : (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
+    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, ...(declared ? { declared } : {}), span: op.span };
   }
 
   /**

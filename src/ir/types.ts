@@ -297,6 +297,8 @@ export interface Pivot {
   readonly explicitBy: boolean;
   /** The value columns the query names later (Kusto's schema after pivot is open), of the aggregate's type. */
   readonly pivoted: readonly Column[];
+  /** `: (Name:type, ...)` as written: the output is exactly these (group columns by name, the others value columns). */
+  readonly declared?: readonly Column[];
 }
 
 /** evaluate bag_unpack's options as bound (issue 27). */

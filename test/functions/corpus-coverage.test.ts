@@ -16,8 +16,8 @@ const options = {
 };
 
 /** Rules (of 158) that get through each stage; parser bodies (of 242) that bind. */
-const FLOORS = { load: 150, parse: 147, bind: 136, KQL: 136, AQL: 136, JS: 136 };
-const PARSER_FLOOR = 120;
+const FLOORS = { load: 150, parse: 148, bind: 137, KQL: 137, AQL: 137, JS: 137 };
+const PARSER_FLOOR = 133;
 
 describe('corpus coverage', () => {
   it('no stage falls below its floor', () => {

@@ -66,7 +66,7 @@ describe('evaluate bag_unpack (issue 27)', () => {
     expect(problemOf(`${BAG} | evaluate bag_unpack(d, columnsConflict='merge')`)).toMatch(/columnsConflict is 'error', 'replace_source' or 'keep_source', not 'merge'/);
     expect(problemOf(`${BAG} | evaluate bag_unpack(d, colour='x')`)).toMatch(/bag_unpack has no parameter 'colour'/);
     expect(problemOf(`${BAG} | evaluate bag_unpack(d, x)`)).toMatch(/OutputColumnPrefix \(a string constant\)/);
-    expect(problemOf(`${BAG} | evaluate narrow() : (a:long)`)).toMatch(/output schema .* is for bag_unpack, not narrow/);
+    expect(problemOf(`${BAG} | evaluate narrow() : (a:long)`)).toMatch(/output schema .* is for bag_unpack and pivot, not narrow/);
   });
 
   const events = {

@@ -174,7 +174,8 @@ function emitOp(op: TabularOp, indent: string, inline = false): string {
       }
       if (op.plugin === 'pivot') {
         const args = [kqlName(op.column), ...(op.aggregate ? [aggregate(op.aggregate)] : []), ...(op.explicitBy ? op.by.map(kqlName) : [])];
-        return `| evaluate pivot(${args.join(', ')})`;
+        const declared = op.declared ? ` : (${op.declared.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')})` : '';
+        return `| evaluate pivot(${args.join(', ')})${declared}`;
       }
       // As written: the arguments (named ones by their name) and the output schema if given.
       const args = op.args.map((a) => `${a.name ? `${a.name}=` : ''}${expr(a.expr)}`).join(', ');
