@@ -736,6 +736,11 @@ class Binder {
     return { op: 'evaluate', plugin: 'ipv4_lookup', right, sourceKey: source.name, lookupKey: lookup.name, extraKeys, returnUnmatched, explicitUnmatched, rightColumns, span: op.span };
   }
 
+  /** A column bag_unpack or pivot made from the data: dynamic to detc, of its values' type in Kusto (dynamic only when they differ), so it may be a sort or group key. */
+  private isUnpacked(e: ScalarExpr): boolean {
+    return e.kind === 'column' && this.openRow?.names.includes(e.name) === true;
+  }
+
   /** A name the rows after bag_unpack may have: an unpacked property (prefixed, not ignored), recorded as used. */
   private unpackedName(name: string): boolean {
     const open = this.openRow;
@@ -1211,7 +1216,7 @@ class Binder {
     for (const k of keys) {
       const e = this.expr(k.expr, input);
       if (!e) return undefined;
-      if (e.type === 'dynamic') {
+      if (e.type === 'dynamic' && !this.isUnpacked(e)) {
         this.report('TypeMismatch', ['cannot sort by a dynamic value; convert it first (e.g. tostring(...))'], k.expr.span);
         return undefined;
       }
@@ -1229,8 +1234,7 @@ class Binder {
       if (this.rejectTuple(item)) return undefined;
       const e = this.expr(item.expr, input);
       if (!e) return undefined;
-      // An unpacked column (bag_unpack) has its properties' type in Kusto, dynamic only when they differ.
-      if (e.type === 'dynamic' && !(e.kind === 'column' && this.openRow?.names.includes(e.name))) {
+      if (e.type === 'dynamic' && !this.isUnpacked(e)) {
         this.report('TypeMismatch', ['cannot group by a dynamic value; convert it first (e.g. tostring(...))'], item.expr.span);
         return undefined;
       }
