@@ -430,8 +430,10 @@ class Binder {
         return this.mvApply(op, input);
       case 'getschema':
         return { op: 'getschema', span };
-      case 'evaluate':
-        return this.evaluate(op, input);
+      case 'evaluate': {
+        const bound = this.evaluate(op, input);
+        return bound?.op === 'evaluate' && op.hints.length ? { ...bound, hints: op.hints } : bound;
+      }
       case 'parse-kv':
         return this.parseKv(op, input);
       case 'top-nested':

@@ -296,9 +296,18 @@ class KqlParser extends EmbeddedActionsParser {
         GATE: () => this.LA(1).image === 'evaluate' && this.LA(1).tokenType === T.Identifier,
         ALT: () => {
           const kw = this.CONSUME4(T.Identifier);
+          // `hint.distribution = per_node` and the like: kept for the KQL output.
+          const hints: string[] = [];
+          this.MANY9({
+            GATE: () => this.LA(1).image === 'hint' && this.LA(2).tokenType === T.Dot,
+            DEF: () => {
+              const o = this.SUBRULE9(this.operatorOption);
+              this.ACTION(() => hints.push(`hint.${o.hint!.image}=${o.value.image}`));
+            },
+          });
           const plugin = this.SUBRULE4(this.expr);
           const outputSchema = this.OPTION9(() => this.SUBRULE(this.outputSchemaDecl));
-          return this.ACTION(() => ({ op: 'evaluate' as const, plugin, ...(outputSchema ? { outputSchema } : {}), span: { start: kw.startOffset, end: outputSchema?.span.end ?? plugin.span.end } }));
+          return this.ACTION(() => ({ op: 'evaluate' as const, hints, plugin, ...(outputSchema ? { outputSchema } : {}), span: { start: kw.startOffset, end: outputSchema?.span.end ?? plugin.span.end } }));
         },
       },
       {
