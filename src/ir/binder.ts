@@ -14,7 +14,6 @@ import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { kqlName } from '../backends/kql/literals.js';
 import { FUNCTION_ADVICE, functionsOf, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
@@ -74,7 +73,7 @@ class Binder {
   private readonly tablesUsed = new Set<string>();
   /** The rows the operator being bound reads, when they have columns named by the data (after bag_unpack; issue 27). */
   private openRow: OpenRow | undefined;
-  /** Per bag_unpack: the unpacked names the rest of the pipe uses, found by a first pass over it (see tabularFrom). */
+  /** Per bag_unpack or pivot: the names of its data's columns the rest of the pipe uses, found by a first pass over it (see tabularFrom). */
   private readonly unpackSeeds = new Map<A.TabularOp, readonly string[]>();
   /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
   private serializedInput = false;
@@ -197,9 +196,9 @@ class Binder {
   }
 
   /**
-   * The operators `ops` bound on the rows of `first`. After evaluate bag_unpack the rows have columns
-   * named by the data: the names later operators use are its unpacked columns, so a first pass
-   * collects them and a second binds again with them in bag_unpack's output (where Kusto puts them).
+   * The operators `ops` bound on the rows of `first`. After evaluate bag_unpack or pivot the rows have
+   * columns named by the data: the names later operators use are those columns, so a first pass
+   * collects them and a second binds again with them in the plugin's output (where Kusto puts them).
    */
   private tabularFrom(first: Source, pipeOps: readonly A.TabularOp[]): Tabular | undefined {
     for (let pass = 0; ; pass++) {
@@ -521,7 +520,7 @@ class Binder {
 
   // ---- evaluate (issue 27) ----
 
-  /** Plugins detc binds: narrow, bag_unpack, pivot. The others are named in an explicit error, with why when it is known. */
+  /** Plugins detc binds: narrow, bag_unpack, pivot, ipv4_lookup. The others are named in an explicit error. */
   private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>, input: Schema): OpWithoutSchema | undefined {
     const call = op.plugin;
     if (call.kind !== 'call') {
@@ -1750,8 +1749,9 @@ class Binder {
     const value = relocate(bound.ir.body, e.span, renames);
     this.hoisted.push({ kind: 'tabular', name: resultName, value, span: e.span, ...mark });
     for (const t of bound.ir.tables) this.tablesUsed.add(t);
-    // A workspace function's body stays in the workspace: the KQL output invokes it on the input let.
-    const call = local ? undefined : `${kqlName(inputName)} | invoke ${this.source(e.span)}`;
+    // A workspace function's body stays in the workspace: the KQL output invokes it on the input let
+    // (its name, made of identifier characters, '#' and '.', written quoted as KQL writes such names).
+    const call = local ? undefined : `['${inputName}'] | invoke ${this.source(e.span)}`;
     return { kind: 'letTable', name: resultName, span: e.span, schema: value.schema, ...(call ? { call } : {}) };
   }
 
