@@ -425,23 +425,29 @@ class KqlParser extends EmbeddedActionsParser {
     return this.ACTION((): Expr => ({ kind: 'datatable', columns, values, span: span(kw, close) }));
   });
 
+  /** `Name:type`: a column of a declared schema (datatable, externaldata, an evaluate plugin's output). */
+  private columnDecl = this.RULE('columnDecl', (): { name: NameRef; type: NameRef } => {
+    const name = this.SUBRULE(this.nameRef);
+    this.CONSUME(T.Colon);
+    const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
+    return this.ACTION(() => ({ name, type: { name: t.image, span: span(t) } }));
+  });
+
   private columnDecls = this.RULE('columnDecls', (): { name: NameRef; type: NameRef }[] => {
     this.CONSUME(T.LParen);
     const columns: { name: NameRef; type: NameRef }[] = [];
     this.AT_LEAST_ONE_SEP({
       SEP: T.Comma,
       DEF: () => {
-        const name = this.SUBRULE(this.nameRef);
-        this.CONSUME(T.Colon);
-        const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
-        this.ACTION(() => columns.push({ name, type: { name: t.image, span: span(t) } }));
+        const c = this.SUBRULE(this.columnDecl);
+        this.ACTION(() => columns.push(c));
       },
     });
     this.CONSUME(T.RParen);
     return columns;
   });
 
-  /** `: ([*,] Name:type, ...)` after an evaluate plugin call (bag_unpack's OutputSchema). */
+  /** `: ([*,] Name:type, ...)` after an evaluate plugin call (bag_unpack's and pivot's OutputSchema). */
   private outputSchemaDecl = this.RULE('outputSchemaDecl', (): OutputSchemaDecl => {
     const colon = this.CONSUME(T.Colon);
     this.CONSUME(T.LParen);
@@ -455,10 +461,8 @@ class KqlParser extends EmbeddedActionsParser {
     this.MANY_SEP({
       SEP: T.Comma,
       DEF: () => {
-        const name = this.SUBRULE(this.nameRef);
-        this.CONSUME1(T.Colon);
-        const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
-        this.ACTION(() => columns.push({ name, type: { name: t.image, span: span(t) } }));
+        const c = this.SUBRULE(this.columnDecl);
+        this.ACTION(() => columns.push(c));
       },
     });
     const close = this.CONSUME(T.RParen);
