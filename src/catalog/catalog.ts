@@ -623,6 +623,34 @@ const coalesceType: TypeRule = (args) => {
   return fail(`coalesce arguments have different types: ${types}; Kusto finds no common type: convert them to one (tostring(...), tolong(...), ...)`);
 };
 
+/**
+ * The result type of iff/iif/case, as Kusto.Language gives it: dynamic branches take the other
+ * branches' type (iff(b, s, d) is a string); the rest must share one type, numbers widen (int and
+ * long: long; with real: real), and any other mix is dynamic (iff(b, 1, "a")). All dynamic: dynamic.
+ */
+function branchType(values: readonly ScalarType[]): ScalarType {
+  const typed = values.filter((t) => t !== 'dynamic');
+  if (typed.length === 0) return 'dynamic';
+  if (typed.every((t) => t === typed[0])) return typed[0]!;
+  if (typed.every(isNumeric)) return NUMERIC_WIDTH[Math.max(...typed.map((t) => NUMERIC_WIDTH.indexOf(t)))]!;
+  return 'dynamic';
+}
+
+/**
+ * Whether an iff/iif/case call converts a dynamic branch's value to its result type (the
+ * evaluator's inline if-then-else is exact only when it does not).
+ */
+export function convertsBranches(e: { fn: string; type: ScalarType; args: readonly { type: ScalarType }[] }): boolean {
+  return (e.fn === 'iff' || e.fn === 'iif' || e.fn === 'case') && e.type !== 'dynamic' && e.args.some((a, i) => a.type === 'dynamic' && (e.fn === 'case' ? i % 2 === 1 || i === e.args.length - 1 : i > 0));
+}
+
+/** A branch's value as the result type says (a dynamic branch of a string iff is its text), else as it is. */
+function branchValue(site: CallSite, valueIndexes: readonly number[]): (v: Value, i: number) => Value {
+  const result = branchType(valueIndexes.map((i) => site.types[i]!));
+  if (result === 'dynamic') return (v) => v;
+  return (v, i) => (site.types[i] === 'dynamic' ? coerce(v, result) : v);
+}
+
 const ENTRIES: CatalogEntry[] = [
   // Logic (short-circuit, null rules of KQL)
   scalar({ name: 'and', arity: [2, 2], type: returns('bool'), kql: { infix: 'and' }, lazy: true, doc: 'logical and (false and null = false)', js: () => (a, b) => (a === false || b === false ? false : a === true && b === true ? true : null) }),
@@ -956,24 +984,33 @@ const ENTRIES: CatalogEntry[] = [
   // Conditionals
   scalar({
     name: 'iff', arity: [3, 3], lazy: true, kql: { call: 'iff' }, doc: 'if-then-else (null condition -> else)',
-    type: ([, a, b]) => (a === b || b === 'dynamic' || a === 'dynamic' ? a! : isNumeric(a!) && isNumeric(b!) ? 'real' : fail(`iff branches have different types: ${a} and ${b}`)),
-    js: () => (c, a, b) => (c === true ? a : b),
+    type: ([, a, b]) => branchType([a!, b!]),
+    js: (site) => {
+      const value = branchValue(site, [1, 2]);
+      return (c, a, b) => (c === true ? value(a, 1) : value(b, 2));
+    },
   }),
   scalar({
     name: 'iif', arity: [3, 3], lazy: true, kql: { call: 'iif' }, doc: 'same as iff',
-    type: ([, a, b]) => (a === b || b === 'dynamic' ? a! : isNumeric(a!) && isNumeric(b!) ? 'real' : fail(`iif branches have different types: ${a} and ${b}`)),
-    js: () => (c, a, b) => (c === true ? a : b),
+    type: ([, a, b]) => branchType([a!, b!]),
+    js: (site) => {
+      const value = branchValue(site, [1, 2]);
+      return (c, a, b) => (c === true ? value(a, 1) : value(b, 2));
+    },
   }),
   scalar({
     name: 'case', arity: [3, 255], lazy: true, kql: { call: 'case' }, doc: 'first branch whose predicate is true, else the last argument',
     type: (args) => {
       if (args.length % 2 === 0) return fail('case needs pairs of predicate, value and a final else value');
-      const values = args.filter((_, i) => i % 2 === 1 || i === args.length - 1);
-      return values.every((t) => t === values[0]) ? values[0]! : values.every(isNumeric) ? 'real' : fail(`case branches have different types: ${[...new Set(values)].join(', ')}`);
+      return branchType(args.filter((_, i) => i % 2 === 1 || i === args.length - 1));
     },
-    js: () => (...args) => {
-      for (let i = 0; i + 1 < args.length; i += 2) if (args[i] === true) return args[i + 1];
-      return args[args.length - 1];
+    js: (site) => {
+      const last = site.types.length - 1;
+      const value = branchValue(site, site.types.map((_, i) => i).filter((i) => i % 2 === 1 || i === last));
+      return (...args) => {
+        for (let i = 0; i + 1 < args.length; i += 2) if (args[i] === true) return value(args[i + 1], i + 1);
+        return value(args[args.length - 1], args.length - 1);
+      };
     },
   }),
   scalar({

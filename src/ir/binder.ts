@@ -14,7 +14,6 @@ import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { kqlName } from '../backends/kql/literals.js';
 import { FUNCTION_ADVICE, functionsOf, parsedBody, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
@@ -77,7 +76,7 @@ class Binder {
   private readonly tablesUsed = new Set<string>();
   /** The rows the operator being bound reads, when they have columns named by the data (after bag_unpack; issue 27). */
   private openRow: OpenRow | undefined;
-  /** Per bag_unpack: the unpacked names the rest of the pipe uses, found by a first pass over it (see tabularFrom). */
+  /** Per bag_unpack or pivot: the names of its data's columns the rest of the pipe uses, found by a first pass over it (see tabularFrom). */
   private readonly unpackSeeds = new Map<A.TabularOp, readonly string[]>();
   /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
   private serializedInput = false;
@@ -202,9 +201,9 @@ class Binder {
   }
 
   /**
-   * The operators `ops` bound on the rows of `first`. After evaluate bag_unpack the rows have columns
-   * named by the data: the names later operators use are its unpacked columns, so a first pass
-   * collects them and a second binds again with them in bag_unpack's output (where Kusto puts them).
+   * The operators `ops` bound on the rows of `first`. After evaluate bag_unpack or pivot the rows have
+   * columns named by the data: the names later operators use are those columns, so a first pass
+   * collects them and a second binds again with them in the plugin's output (where Kusto puts them).
    */
   private tabularFrom(first: Source, pipeOps: readonly A.TabularOp[]): Tabular | undefined {
     for (let pass = 0; ; pass++) {
@@ -265,7 +264,7 @@ class Binder {
       if (bound?.op === 'evaluate' && bound.plugin === 'bag_unpack' && !bound.declared) {
         open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name) };
         opened.push({ op, row: open, seeded: open.names.length });
-      } else if (bound?.op === 'evaluate' && bound.plugin === 'pivot') {
+      } else if (bound?.op === 'evaluate' && bound.plugin === 'pivot' && !bound.declared) {
         open = { prefix: '', ignored: [], names: bound.pivoted.map((c) => c.name) };
         opened.push({ op, row: open, seeded: open.names.length });
       } else if (!KEEPS_OPEN.has(op.op)) open = undefined;
@@ -440,8 +439,10 @@ class Binder {
         return this.mvApply(op, input);
       case 'getschema':
         return { op: 'getschema', span };
-      case 'evaluate':
-        return this.evaluate(op, input);
+      case 'evaluate': {
+        const bound = this.evaluate(op, input);
+        return bound?.op === 'evaluate' && op.hints.length ? { ...bound, hints: op.hints } : bound;
+      }
       case 'parse-kv':
         return this.parseKv(op, input);
       case 'top-nested':
@@ -529,15 +530,15 @@ class Binder {
 
   // ---- evaluate (issue 27) ----
 
-  /** Plugins detc binds: narrow, bag_unpack, pivot. The others are named in an explicit error, with why when it is known. */
+  /** Plugins detc binds: narrow, bag_unpack, pivot, ipv4_lookup. The others are named in an explicit error. */
   private evaluate(op: Extract<A.TabularOp, { op: 'evaluate' }>, input: Schema): OpWithoutSchema | undefined {
     const call = op.plugin;
     if (call.kind !== 'call') {
       this.report('UnsupportedOperator', ['evaluate', ': evaluate needs a plugin call such as narrow()'], call.span);
       return undefined;
     }
-    if (op.outputSchema && call.name !== 'bag_unpack') {
-      this.report('TypeMismatch', [`an output schema (: (...)) is for bag_unpack, not ${call.name}`], op.outputSchema.span);
+    if (op.outputSchema && call.name !== 'bag_unpack' && call.name !== 'pivot') {
+      this.report('TypeMismatch', [`an output schema (: (...)) is for bag_unpack and pivot, not ${call.name}`], op.outputSchema.span);
       return undefined;
     }
     if (call.name === 'bag_unpack') return this.bagUnpack(op, call, input);
@@ -668,8 +669,14 @@ class Binder {
     const explicitBy = by.length > 0;
     const groups = explicitBy ? by : input.filter((c) => !read.has(c.name)).map((c) => c.name);
     const type = aggregate?.outputs[0]!.type ?? 'long';
-    const pivoted = (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
-    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, span: op.span };
+    if (op.outputSchema?.wildcard) {
+      this.report('TypeMismatch', ["pivot's output schema names its columns; * is for bag_unpack"], op.outputSchema.span);
+      return undefined;
+    }
+    const declared = op.outputSchema && this.declaredSchema(op.outputSchema.columns, 'pivot');
+    if (op.outputSchema && !declared) return undefined;
+    const pivoted = declared ? [] : (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
+    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, ...(declared ? { declared } : {}), span: op.span };
   }
 
   /**
@@ -738,6 +745,11 @@ class Binder {
       return { from: c.name, name };
     });
     return { op: 'evaluate', plugin: 'ipv4_lookup', right, sourceKey: source.name, lookupKey: lookup.name, extraKeys, returnUnmatched, explicitUnmatched, rightColumns, span: op.span };
+  }
+
+  /** A column bag_unpack or pivot made from the data: dynamic to detc, of its values' type in Kusto (dynamic only when they differ), so it may be a sort or group key. */
+  private isUnpacked(e: ScalarExpr): boolean {
+    return e.kind === 'column' && this.openRow?.names.includes(e.name) === true;
   }
 
   /** A name the rows after bag_unpack may have: an unpacked property (prefixed, not ignored), recorded as used. */
@@ -1240,7 +1252,7 @@ class Binder {
     for (const k of keys) {
       const e = this.expr(k.expr, input);
       if (!e) return undefined;
-      if (e.type === 'dynamic') {
+      if (e.type === 'dynamic' && !this.isUnpacked(e)) {
         this.report('TypeMismatch', ['cannot sort by a dynamic value; convert it first (e.g. tostring(...))'], k.expr.span);
         return undefined;
       }
@@ -1259,8 +1271,7 @@ class Binder {
       if (this.rejectTuple(item)) return undefined;
       const e = this.expr(item.expr, input);
       if (!e) return undefined;
-      // An unpacked column (bag_unpack) has its properties' type in Kusto, dynamic only when they differ.
-      if (e.type === 'dynamic' && !(e.kind === 'column' && this.openRow?.names.includes(e.name))) {
+      if (e.type === 'dynamic' && !this.isUnpacked(e)) {
         this.report('TypeMismatch', ['cannot group by a dynamic value; convert it first (e.g. tostring(...))'], item.expr.span);
         return undefined;
       }
@@ -1844,7 +1855,8 @@ class Binder {
       this.report('FunctionInvalid', [`${e.name} is declared without a body (signature only), so detc cannot bind what invoke returns; declare its body with --functions`], e.nameSpan);
       return undefined;
     }
-    if (this.scope.stack.includes(e.name)) {
+    // A user-defined function is itself only as the same definition: a body may declare another of its name.
+    if (local ? this.scope.localStack?.includes(local) : this.scope.stack.includes(e.name)) {
       this.report('FunctionInvalid', [`function ${e.name} calls itself (${[...this.scope.stack, e.name].join(' -> ')}); Kusto does not allow recursive functions`], e.span);
       return undefined;
     }
@@ -1862,8 +1874,9 @@ class Binder {
     const value = relocate(bound.ir.body, e.span, renames);
     this.hoisted.push({ kind: 'tabular', name: resultName, value, span: e.span, ...mark });
     for (const t of bound.ir.tables) this.tablesUsed.add(t);
-    // A workspace function's body stays in the workspace: the KQL output invokes it on the input let.
-    const call = local ? undefined : `${kqlName(inputName)} | invoke ${this.source(e.span)}`;
+    // A workspace function's body stays in the workspace: the KQL output invokes it on the input let
+    // (its name, made of identifier characters, '#' and '.', written quoted as KQL writes such names).
+    const call = local ? undefined : `['${inputName}'] | invoke ${this.source(e.span)}`;
     return { kind: 'letTable', name: resultName, span: e.span, schema: value.schema, ...(call ? { call } : {}) };
   }
 
@@ -1872,7 +1885,8 @@ class Binder {
     const body = local ? local.body : functionsOf(this.tables).get(e.name)!.body!;
     // A user-defined function also sees the parameters of the function it is declared in.
     const params = local && this.scope.params ? new Map([...this.scope.params, ...args]) : args;
-    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], params, localFunctions: local ? this.scope.localFunctions : new Map(), inWorkspaceFunction: !local || this.scope.inWorkspaceFunction };
+    const localStack = local ? [...(this.scope.localStack ?? []), local] : this.scope.localStack;
+    const scope: FunctionScope = { calls: this.scope.calls, stack: [...this.scope.stack, e.name], ...(localStack ? { localStack } : {}), params, localFunctions: local ? this.scope.localFunctions : new Map(), inWorkspaceFunction: !local || this.scope.inWorkspaceFunction };
     const binder = new Binder(this.tables, body, scope);
     // A user-defined function sees the query's lets declared before it.
     if (local) for (const [k, v] of local.lets) binder.lets.set(k, v);
@@ -1956,6 +1970,8 @@ interface FunctionScope {
   /** Calls bound so far in the whole query (numbers the lets made from bodies). */
   readonly calls: { count: number };
   readonly stack: readonly string[];
+  /** The user-defined functions being bound, by definition (invoke's recursion check). */
+  readonly localStack?: readonly LocalFunction[];
   readonly params?: ReadonlyMap<string, ScalarExpr>;
   readonly localFunctions: Map<string, LocalFunction>;
   /** Binding a workspace function's body (whose text the KQL output does not repeat: it keeps the call). */

@@ -62,6 +62,7 @@ export function outputSchema(op: OpWithoutSchema, input: Schema): Schema {
     case 'evaluate':
       if (op.plugin === 'bag_unpack') return bagUnpackSchema(op, input);
       if (op.plugin === 'ipv4_lookup') return [...input, ...op.rightColumns.map((c) => ({ name: c.name, type: op.right.schema.find((r) => r.name === c.from)!.type }))];
+      if (op.plugin === 'pivot' && op.declared) return op.declared;
       if (op.plugin === 'pivot') return [...op.by.map((n) => input.find((c) => c.name === n)!), ...op.pivoted];
       return [{ name: 'Row', type: 'long' }, { name: 'Column', type: 'string' }, { name: 'Value', type: 'string' }];
     case 'getschema':

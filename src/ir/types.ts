@@ -132,16 +132,16 @@ export type TabularOp =
    */
   | (OpBase & { readonly op: 'top-nested'; readonly levels: readonly TopNestedLevel[] })
   /** `evaluate narrow()` (issue 27): one row (Row, Column, Value as string) per input row and column. */
-  | (OpBase & { readonly op: 'evaluate'; readonly plugin: 'narrow' })
+  | (OpBase & EvaluateHints & { readonly op: 'evaluate'; readonly plugin: 'narrow' })
   /**
    * `evaluate bag_unpack(Column [, Prefix] [, columnsConflict=...] [, ignoredProperties=...]) [: (...)]`
    * (issue 27): the bag's top-level properties as columns (see bag-unpack.ts).
    */
-  | (OpBase & BagUnpack)
+  | (OpBase & EvaluateHints & BagUnpack)
   /** `evaluate pivot(Column [, Aggregate] [, By, ...])` (issue 27): one column per value of Column (see pivot.ts). */
-  | (OpBase & Pivot)
+  | (OpBase & EvaluateHints & Pivot)
   /** `evaluate ipv4_lookup(LookupTable, SourceKey, LookupKey [, ExtraKey, ...] [, return_unmatched])` (issue 27). */
-  | (OpBase & Ipv4Lookup)
+  | (OpBase & EvaluateHints & Ipv4Lookup)
   | (OpBase & {
       readonly op: 'join';
       readonly kind: JoinKind;
@@ -271,6 +271,11 @@ export interface Tabular {
   readonly open?: true;
 }
 
+/** `evaluate hint.distribution = per_node ...` and the like, as written: kept in KQL, ignored by JS and AQL. */
+interface EvaluateHints {
+  readonly hints?: readonly string[];
+}
+
 /** evaluate ipv4_lookup as bound (issue 27): a join whose key matches an address to a range (see ipv4-lookup.ts). */
 export interface Ipv4Lookup {
   readonly op: 'evaluate';
@@ -301,6 +306,8 @@ export interface Pivot {
   readonly explicitBy: boolean;
   /** The value columns the query names later (Kusto's schema after pivot is open), of the aggregate's type. */
   readonly pivoted: readonly Column[];
+  /** `: (Name:type, ...)` as written: the output is exactly these (group columns by name, the others value columns). */
+  readonly declared?: readonly Column[];
 }
 
 /** evaluate bag_unpack's options as bound (issue 27). */

@@ -308,7 +308,7 @@ export type TabularOp =
    * `evaluate plugin(args) [: (Name:type, ...)]` (issue 27): the plugin call as written, and the
    * output schema when given (`*` first: the input's columns too).
    */
-  | { readonly op: 'evaluate'; readonly plugin: Expr; readonly outputSchema?: OutputSchemaDecl; readonly span: Span }
+  | { readonly op: 'evaluate'; readonly hints: readonly string[]; readonly plugin: Expr; readonly outputSchema?: OutputSchemaDecl; readonly span: Span }
   /** `serialize [Name = expr, ...]` (issue 27). */
   | { readonly op: 'serialize'; readonly items: readonly Assignment[]; readonly span: Span }
   /** `as [hint.materialized=true] Name`: names the pipe so far for the rest of the query. */

@@ -296,9 +296,18 @@ class KqlParser extends EmbeddedActionsParser {
         GATE: () => this.LA(1).image === 'evaluate' && this.LA(1).tokenType === T.Identifier,
         ALT: () => {
           const kw = this.CONSUME4(T.Identifier);
+          // `hint.distribution = per_node` and the like: kept for the KQL output.
+          const hints: string[] = [];
+          this.MANY9({
+            GATE: () => this.LA(1).image === 'hint' && this.LA(2).tokenType === T.Dot,
+            DEF: () => {
+              const o = this.SUBRULE9(this.operatorOption);
+              this.ACTION(() => hints.push(`hint.${o.hint!.image}=${o.value.image}`));
+            },
+          });
           const plugin = this.SUBRULE4(this.expr);
           const outputSchema = this.OPTION9(() => this.SUBRULE(this.outputSchemaDecl));
-          return this.ACTION(() => ({ op: 'evaluate' as const, plugin, ...(outputSchema ? { outputSchema } : {}), span: { start: kw.startOffset, end: outputSchema?.span.end ?? plugin.span.end } }));
+          return this.ACTION(() => ({ op: 'evaluate' as const, hints, plugin, ...(outputSchema ? { outputSchema } : {}), span: { start: kw.startOffset, end: outputSchema?.span.end ?? plugin.span.end } }));
         },
       },
       {
@@ -416,23 +425,29 @@ class KqlParser extends EmbeddedActionsParser {
     return this.ACTION((): Expr => ({ kind: 'datatable', columns, values, span: span(kw, close) }));
   });
 
+  /** `Name:type`: a column of a declared schema (datatable, externaldata, an evaluate plugin's output). */
+  private columnDecl = this.RULE('columnDecl', (): { name: NameRef; type: NameRef } => {
+    const name = this.SUBRULE(this.nameRef);
+    this.CONSUME(T.Colon);
+    const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
+    return this.ACTION(() => ({ name, type: { name: t.image, span: span(t) } }));
+  });
+
   private columnDecls = this.RULE('columnDecls', (): { name: NameRef; type: NameRef }[] => {
     this.CONSUME(T.LParen);
     const columns: { name: NameRef; type: NameRef }[] = [];
     this.AT_LEAST_ONE_SEP({
       SEP: T.Comma,
       DEF: () => {
-        const name = this.SUBRULE(this.nameRef);
-        this.CONSUME(T.Colon);
-        const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
-        this.ACTION(() => columns.push({ name, type: { name: t.image, span: span(t) } }));
+        const c = this.SUBRULE(this.columnDecl);
+        this.ACTION(() => columns.push(c));
       },
     });
     this.CONSUME(T.RParen);
     return columns;
   });
 
-  /** `: ([*,] Name:type, ...)` after an evaluate plugin call (bag_unpack's OutputSchema). */
+  /** `: ([*,] Name:type, ...)` after an evaluate plugin call (bag_unpack's and pivot's OutputSchema). */
   private outputSchemaDecl = this.RULE('outputSchemaDecl', (): OutputSchemaDecl => {
     const colon = this.CONSUME(T.Colon);
     this.CONSUME(T.LParen);
@@ -446,10 +461,8 @@ class KqlParser extends EmbeddedActionsParser {
     this.MANY_SEP({
       SEP: T.Comma,
       DEF: () => {
-        const name = this.SUBRULE(this.nameRef);
-        this.CONSUME1(T.Colon);
-        const t = this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.Dynamic) }]);
-        this.ACTION(() => columns.push({ name, type: { name: t.image, span: span(t) } }));
+        const c = this.SUBRULE(this.columnDecl);
+        this.ACTION(() => columns.push(c));
       },
     });
     const close = this.CONSUME(T.RParen);

@@ -19,8 +19,8 @@ const options = {
  * Rules (of 158) that get through each stage; parser bodies (of 242) that bind. AQL counts the
  * rules without an AQL error: a rule over a table without a QRadar mapping only warns.
  */
-const FLOORS = { load: 150, parse: 148, bind: 141, KQL: 141, AQL: 31, JS: 141 };
-const PARSER_FLOOR = 168;
+const FLOORS = { load: 150, parse: 148, bind: 142, KQL: 142, AQL: 32, JS: 142 };
+const PARSER_FLOOR = 171;
 
 describe('corpus coverage', () => {
   it('no stage falls below its floor', () => {

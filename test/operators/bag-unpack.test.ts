@@ -66,7 +66,7 @@ describe('evaluate bag_unpack (issue 27)', () => {
     expect(problemOf(`${BAG} | evaluate bag_unpack(d, columnsConflict='merge')`)).toMatch(/columnsConflict is 'error', 'replace_source' or 'keep_source', not 'merge'/);
     expect(problemOf(`${BAG} | evaluate bag_unpack(d, colour='x')`)).toMatch(/bag_unpack has no parameter 'colour'/);
     expect(problemOf(`${BAG} | evaluate bag_unpack(d, x)`)).toMatch(/OutputColumnPrefix \(a string constant\)/);
-    expect(problemOf(`${BAG} | evaluate narrow() : (a:long)`)).toMatch(/output schema .* is for bag_unpack, not narrow/);
+    expect(problemOf(`${BAG} | evaluate narrow() : (a:long)`)).toMatch(/output schema .* is for bag_unpack and pivot, not narrow/);
   });
 
   const events = {
@@ -146,5 +146,16 @@ describe('entity mappings after bag_unpack (issue 27)', () => {
     const named = checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail) | project-reorder operatingSystem', mapping('operatingSystem')));
     expect(named.diagnostics).toEqual([]);
     expect(named.ir!.body.schema[0]).toEqual({ name: 'operatingSystem', type: 'dynamic' });
+  });
+});
+
+describe('unpacked columns as keys (issue 27)', () => {
+  // Kusto types an unpacked column by its values (dynamic only when they differ), so it may be a
+  // sort or group key; detc's dynamic type for it does not stop that.
+  const events = { A: [{ x: '{"k":"b"}', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }, { x: '{"k":"a"}', y: 2, TimeGenerated: '2025-03-01T00:10:00Z' }, { x: '{"k":"b"}', y: 3, TimeGenerated: '2025-03-01T00:10:00Z' }] };
+  it('sort by and summarize by an unpacked column', () => {
+    expect(runOp(`${BAG} | evaluate bag_unpack(d, columnsConflict='keep_source') | summarize n = count() by k`, events)).toEqual([{ k: 'b', n: 2 }, { k: 'a', n: 1 }]);
+    expect(runOp(`${BAG} | evaluate bag_unpack(d, columnsConflict='keep_source') | sort by k asc, y asc | project y`, events)).toEqual([{ y: 2 }, { y: 1 }, { y: 3 }]);
+    expect(problemOf(`${BAG} | sort by d`)).toMatch(/cannot sort by a dynamic value/);
   });
 });

@@ -7,6 +7,13 @@ describe('evaluate (issue 27)', () => {
     checkSchemaAndKql(q);
   });
 
+  it('hints (hint.distribution = per_node, ...) are kept in the KQL and change no rows', () => {
+    const kql = checkSchemaAndKql('A | project x, y | evaluate hint.distribution = per_node narrow()');
+    expect(kql).toContain('| evaluate hint.distribution=per_node narrow()');
+    const events = { A: [{ x: 'a', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }] };
+    expect(runOp('A | project x | evaluate hint.distribution = per_node narrow()', events)).toEqual(runOp('A | project x | evaluate narrow()', events));
+  });
+
   it('narrow: one row per input row and column, rows numbered from 0, values as strings', () => {
     const events = { A: [{ x: 'a', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }, { x: 'b', y: 2, TimeGenerated: '2025-03-01T00:20:00Z' }] };
     const out = runOp('A | project x, y | evaluate narrow()', events);

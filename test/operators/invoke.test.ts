@@ -44,6 +44,12 @@ describe('invoke (issue 27)', () => {
     expect(problemOf(`${F} A | invoke 1`)).toMatch(/invoke needs a function call/);
   });
 
+  it('a function body may declare and invoke another function of its own name (not a recursion); a function invoking itself is', () => {
+    const q = 'let f = (n:long) { let f = (T:(x:string)) { T | take n }; A | invoke f() }; f(1)';
+    expect(runOp(q, events).map((r) => r.x)).toEqual(['a']);
+    expect(problemOf('let g = (T:(x:string)) { T | invoke g() }; A | invoke g()')).toMatch(/function g calls itself/);
+  });
+
   it('AQL: the piped table and the body as one pipeline (the body read as the let it is bound to)', () => {
     const t = translateToAql(bindOp('let g = (T:(*), n:long = 2) { T | where EventID == 4625 | take n }; SecurityEvent | invoke g()'), loadMappings().get('SecurityEvent'), new Set(), 3_600_000);
     expect(t.errors).toEqual([]);

@@ -52,6 +52,21 @@ describe('evaluate pivot (issue 27)', () => {
     expect(runOp('A | project x, y | evaluate pivot(x) | project y, TEXAS, t = column_ifexists("TEXAS", -1)', storm).map((r) => [r.TEXAS, r.t])).toEqual([[null, -1], [null, -1], [null, -1]]);
   });
 
+  it('with an output schema: exactly the declared columns (group columns by name, the others values of their type), as Kusto.Language computes them', () => {
+    const q = 'A | project x, y | evaluate pivot(x) : (y:long, ALABAMA:long, TEXAS:real)';
+    expect(schemaOf(bindOp(q))).toEqual(kustoSchema(q));
+    const kql = emitKql(bindOp(q));
+    expect(kql).toContain('| evaluate pivot(x) : (y:long, ALABAMA:long, TEXAS:real)');
+    expect(kustoDiagnostics(kql, opTables).filter((d) => d.severity === 'error')).toEqual([]);
+    // A declared value column exists even when no row has its value: the aggregate of no rows (count 0).
+    expect(runOp(q, storm)).toEqual([
+      { y: 1, ALABAMA: 2, TEXAS: 0 },
+      { y: 2, ALABAMA: 0, TEXAS: 0 },
+      { y: 3, ALABAMA: 1, TEXAS: 0 },
+    ]);
+    expect(problemOf('A | evaluate pivot(x) : (y:long) | project ALABAMA')).toMatch(/^UnknownColumn: ALABAMA/);
+  });
+
   it('bad arguments: a clear problem', () => {
     expect(problemOf('A | evaluate pivot()')).toMatch(/pivot takes pivot\(Column \[, Aggregate\] \[, Column1, \.\.\.\]\)/);
     expect(problemOf('A | evaluate pivot(strlen(x))')).toMatch(/pivot's first argument must be columns of its input/);

@@ -9,6 +9,7 @@ import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import { outputValue } from './output.js';
 import { coerce, datetimeOutputText, member, type Value } from '../../semantics/values.js';
 import type { Impl } from '../../catalog/types.js';
+import { convertsBranches } from '../../catalog/catalog.js';
 import type { Accessor, ColumnSource } from './rows.js';
 
 export interface CodegenContext {
@@ -108,14 +109,16 @@ export class ExpressionCode {
           }
           case 'iff':
           case 'iif':
+            if (convertsBranches(x)) return this.callImpl(x);
             return `(${this.gen(a[0]!)} === true ? ${this.gen(a[1]!)} : ${this.gen(a[2]!)})`;
           case 'case': {
+            if (convertsBranches(x)) return this.callImpl(x);
             let code = this.gen(a[a.length - 1]!);
             for (let i = a.length - 3; i >= 0; i -= 2) code = `(${this.gen(a[i]!)} === true ? ${this.gen(a[i + 1]!)} : ${code})`;
             return code;
           }
           default:
-            return `F[${this.F.push(this.ctx.impl(x)) - 1}](${a.map((y) => this.gen(y)).join(', ')})`;
+            return this.callImpl(x);
         }
       }
       case 'member': {
@@ -133,6 +136,11 @@ export class ExpressionCode {
   }
 
   /** `let t0, t1;` for the temporaries generated so far. */
+  /** A call of the catalog's implementation, its arguments evaluated first. */
+  private callImpl(x: Extract<ScalarExpr, { kind: 'call' }>): string {
+    return `F[${this.F.push(this.ctx.impl(x)) - 1}](${x.args.map((y) => this.gen(y)).join(', ')})`;
+  }
+
   declarations(): string {
     return this.temps ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};\n` : '';
   }

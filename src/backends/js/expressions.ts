@@ -3,7 +3,7 @@
  * a tree of closures when asked (the reference form; both are tested) and for what generated code
  * leaves to closures (let values, member access, subqueries).
  */
-import { scalarEntry } from '../../catalog/catalog.js';
+import { convertsBranches, scalarEntry } from '../../catalog/catalog.js';
 import type { CallSite, RunContext } from '../../catalog/types.js';
 import { outputImpl } from './outputs.js';
 import type { Aggregate, ScalarExpr, Tabular } from '../../ir/types.js';
@@ -163,10 +163,12 @@ export function compileExpressions(scope: ExpressionScope): Expressions {
       }
       case 'iff':
       case 'iif': {
+        if (convertsBranches(e)) break;
         const [c, a, b] = args as [Accessor, Accessor, Accessor];
         return (r) => (c(r) === true ? a(r) : b(r));
       }
       case 'case':
+        if (convertsBranches(e)) break;
         return (r) => {
           for (let i = 0; i + 1 < args.length; i += 2) if (args[i]!(r) === true) return args[i + 1]!(r);
           return args[args.length - 1]!(r);

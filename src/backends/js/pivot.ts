@@ -4,11 +4,12 @@
  * pivot column (its text), holding the aggregate (default count()) over the group's rows with that
  * value. A cell whose group has no such rows holds the aggregate of no rows (count: 0, as the page
  * shows). Only the value columns the query names exist in detc's schema; one no row has does not
- * exist in Kusto: its value is undefined here, as after bag_unpack (bag-unpack.ts).
+ * exist in Kusto: its value is undefined here, as after bag_unpack (bag-unpack.ts). With an output
+ * schema the columns are the declared ones: group columns by name, the others value columns.
  */
 import type { Accumulator } from '../../catalog/types.js';
 import type { Aggregate, Pivot, Schema } from '../../ir/types.js';
-import { toKqlString, type Value } from '../../semantics/values.js';
+import { castElement, toKqlString, type Value } from '../../semantics/values.js';
 import { planAggregates } from './aggregates.js';
 import type { Expressions } from './expressions.js';
 import { groupKey } from './groups.js';
@@ -28,7 +29,8 @@ export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }
   const args = state.args.map((a) => x.expr(a, layout));
   const by = o.by.map((n) => layout.columns.find((c) => c.name === n)!.get);
   const pivot = layout.columns.find((c) => c.name === o.column)!;
-  const named = o.pivoted.map((c) => c.name);
+  // With a declared schema: its group columns by name, the others value columns (existing, of their declared type).
+  const columns = o.declared ? o.declared.map((c) => ({ ...c, group: o.by.indexOf(c.name) })) : [...o.by.map((name, i) => ({ name, type: 'dynamic' as const, group: i })), ...o.pivoted.map((c) => ({ ...c, group: -1 }))];
   const step: Step<{ groups: Map<string, Group>; present: Set<string> }> = {
     init: () => ({ groups: new Map(), present: new Set() }),
     push: (r, _next, s) => {
@@ -48,11 +50,13 @@ export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }
     },
     end: (next, s) => {
       for (const g of s.groups.values()) {
-        const cells = named.map((n) => {
-          if (!s.present.has(n)) return undefined;
-          return read(g.cells.get(n) ?? state.create());
+        const v = columns.map((c) => {
+          if (c.group >= 0) return g.values[c.group]!;
+          if (!o.declared && !s.present.has(c.name)) return undefined;
+          const value = read(g.cells.get(c.name) ?? state.create());
+          return o.declared ? castElement(value, c.type) : value;
         });
-        next.push({ e: null, v: [...g.values, ...cells] });
+        next.push({ e: null, v });
       }
       next.end();
     },

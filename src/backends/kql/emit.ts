@@ -202,21 +202,23 @@ function emitOp(op: TabularOp | SummarizeValues, indent: string, inline = false)
       return `| parse-kv ${expr(op.expr)} as (${columns})${options.length ? ` with (${options.join(', ')})` : ''}`;
     }
     case 'evaluate': {
-      if (op.plugin === 'narrow') return '| evaluate narrow()';
+      const hints = op.hints?.length ? `${op.hints.join(' ')} ` : '';
+      if (op.plugin === 'narrow') return `| evaluate ${hints}narrow()`;
       if (op.plugin === 'ipv4_lookup') {
         const plain = op.right.ops.length === 0 && (op.right.source.kind === 'table' || op.right.source.kind === 'letTable');
         const table = plain ? inlineTabular(op.right) : `(${inlineTabular(op.right)})`;
         const args = [table, kqlName(op.sourceKey), kqlName(op.lookupKey), ...op.extraKeys.map(kqlName), ...(op.explicitUnmatched ? [String(op.returnUnmatched)] : [])];
-        return `| evaluate ipv4_lookup(${args.join(', ')})`;
+        return `| evaluate ${hints}ipv4_lookup(${args.join(', ')})`;
       }
       if (op.plugin === 'pivot') {
         const args = [kqlName(op.column), ...(op.aggregate ? [aggregate(op.aggregate)] : []), ...(op.explicitBy ? op.by.map(kqlName) : [])];
-        return `| evaluate pivot(${args.join(', ')})`;
+        const declared = op.declared ? ` : (${op.declared.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')})` : '';
+        return `| evaluate ${hints}pivot(${args.join(', ')})${declared}`;
       }
       // As written: the arguments (named ones by their name) and the output schema if given.
       const args = op.args.map((a) => `${a.name ? `${a.name}=` : ''}${expr(a.expr)}`).join(', ');
       const declared = op.declared && `(${[...(op.declared.wildcard ? ['*'] : []), ...op.declared.columns.map((c) => `${kqlName(c.name)}:${c.type}`)].join(', ')})`;
-      return `| evaluate ${op.plugin}(${args})${declared ? ` : ${declared}` : ''}`;
+      return `| evaluate ${hints}${op.plugin}(${args})${declared ? ` : ${declared}` : ''}`;
     }
     case 'make-series': {
       const aggs = op.aggregates.map((a, i) => `${aggregate(a)}${op.defaults[i] ? ` default = ${expr(op.defaults[i]!)}` : ''}`);
