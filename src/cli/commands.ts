@@ -1,4 +1,5 @@
 /** The options of each command: what its arguments are checked against and what its --help prints. */
+import { APPROXIMATIONS } from '../backends/aql/translate.js';
 import { TARGETS } from '../build/build.js';
 import type { CommandSpec, OptionSpec } from './args.js';
 
@@ -16,7 +17,7 @@ const COMPILE_OPTIONS: readonly OptionSpec[] = [
   { name: 'no-kusto', help: "skip the check by Microsoft's Kusto language service" },
   { name: 'cache', value: 'DIR', help: "where Kusto's verdicts are cached (default: $XDG_CACHE_HOME/detc, else ~/.cache/detc; ~/Library/Caches/detc on macOS, %LOCALAPPDATA%\\detc\\Cache on Windows)" },
   { name: 'no-cache', help: 'keep no Kusto verdict (as DETC_NO_CACHE=1): check then writes nothing at all, build only --out' },
-  { name: 'allow-approximation', value: 'NAME', repeatable: true, help: 'QRadar: allow an approximation (drop-list-aggregates, drop-unmapped-columns)' },
+  { name: 'allow-approximation', value: 'NAME', repeatable: true, help: `QRadar: allow an approximation (${Object.keys(APPROXIMATIONS).join(', ')}), written into the query's comment` },
   { name: 'qradar-mappings', value: 'FILE|DIR', repeatable: true, help: 'QRadar: your own mapping files; each overrides the bundled mapping of its table' },
 ];
 

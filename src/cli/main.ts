@@ -12,6 +12,7 @@ import type { Artifact } from '../backends/types.js';
 import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target } from '../build/build.js';
 import { acquireLock, OutputError, OutputLockedError, OutputRefusedError, StagedOutput } from '../build/output.js';
 import { didYouMean, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { APPROXIMATIONS } from '../backends/aql/translate.js';
 import { formatDiagnostic } from '../diagnostics/format.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
 import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
@@ -110,7 +111,7 @@ async function compile(args: ParsedArgs, io: CliIO, write: boolean, ws: Workspac
     skipKusto: args.options.has('no-kusto'),
     artifacts: write,
     aql: {
-      allow: args.lists.get('allow-approximation') ?? [],
+      allow: approximationsAllowed(args.lists.get('allow-approximation') ?? []),
       required: aqlNamed,
       // The user's mapping folders override the bundled files table by table.
       mappingDirs: mappings.length ? [DEFAULT_MAPPINGS_DIR, ...mappings] : undefined,
@@ -197,6 +198,13 @@ function byFile(result: BuildResult): { file: string; text?: string; diagnostics
 }
 
 /** `--target kql --target aql`, `--target kql,aql` or `--target all`; else the config's targets, else all. */
+/** --allow-approximation names, each one the AQL backend knows (a misspelt name would allow nothing). */
+function approximationsAllowed(names: readonly string[]): readonly string[] {
+  const known = Object.keys(APPROXIMATIONS);
+  for (const n of names) if (!known.includes(n)) throw new UsageError(`unknown approximation '${terminalSafe(n)}'${didYouMean(n, known)} (approximations: ${known.join(', ')})`);
+  return names;
+}
+
 /**
  * The targets, and whether AQL was named (not only through `all` or the default): a table without
  * a QRadar mapping is then an error.

@@ -43,6 +43,14 @@ describe('unknown and malformed options', () => {
     expect(short.stderr).toContain('unknown option -x;');
   });
 
+  it('an unknown --allow-approximation name is a usage error naming the known ones (it would allow nothing)', async () => {
+    const io = capture();
+    expect(await main(['check', 'rules', '--no-kusto', '--allow-approximation', 'fist-array-element'], io)).toBe(2);
+    expect(io.stderr).toContain("unknown approximation 'fist-array-element' (did you mean 'first-array-element'?)");
+    expect(io.stderr).toContain('reference-set');
+    expect(await main(['check', 'rules/federation_token_aws.yaml', '--no-kusto', '--allow-approximation', 'first-array-element'], capture())).toBe(0);
+  });
+
   it('an unknown command is a usage error with a did-you-mean and the usage', async () => {
     const io = capture();
     expect(await main(['chek', 'rules'], io)).toBe(2);
