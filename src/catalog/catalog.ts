@@ -930,7 +930,8 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'hash_md5', arity: [1, 1], type: returns('string'), kql: { call: 'hash_md5' }, doc: 'MD5 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('md5').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   scalar({ name: 'hash_sha1', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha1' }, doc: 'SHA-1 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha1').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   ...['hash', 'hash_xxhash64'].map((name) => scalar({
-    name, arity: [1, 2], kql: { call: name }, doc: 'XXH64 of a string (UTF-8) or datetime (ticks), optionally modulo a number (beyond 2^53 the nearest double: detc holds longs as doubles)',
+    name, arity: [1, 2], kql: { call: name }, doc: 'XXH64 of a string (UTF-8) or datetime (ticks), optionally modulo a number (exact with a modulo; without, beyond 2^53 the nearest double, with a warning)',
+    approximation: ([t, m], consts) => hashApproximation(name, t!, m, consts[0]),
     type: ([t, m]) => ((t === 'string' || t === 'datetime') && (m === undefined || m === 'int' || m === 'long') ? 'long'
       : fail(`${name}() of ${t}${m && m !== 'int' && m !== 'long' ? ` with a ${m} modulo` : ''}: detc knows the bytes Kusto hashes for strings and datetimes only (the documented examples); hash tostring(...) of the value, with a whole-number modulo`)),
     js: (site) => (v, m) => {
@@ -1177,6 +1178,7 @@ const ENTRIES: CatalogEntry[] = [
   percentileAggregate('percentiles'),
   aggregate({
     name: 'percentiles_array', arity: [2, 64], kql: { call: 'percentiles_array' }, columnPrefix: 'percentiles', namedByArg: true, doc: 'nearest-rank percentiles as an array (exact; Kusto estimates)',
+    approximation: (_types, consts) => percentileApproximation('percentiles_array', flatten(consts.slice(1).map((c) => (c === undefined ? null : dynamicArg(c))))),
     type: ([t, ...ps]) => (isRankable(t!) && ps.every((p) => isNumeric(p) || p === 'dynamic') ? 'dynamic' : fail(`percentiles_array needs numbers, datetimes or timespans and numeric percentiles, got ${t}`)),
     js: (site) => {
       const asked = flatten(site.consts.slice(1).map((c) => dynamicArg(c ?? null))).map((p) => toNumber(p));
@@ -1195,6 +1197,29 @@ const ENTRIES: CatalogEntry[] = [
   }),
   aggregate({ name: 'take_any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'take_any' }, columnPrefix: '', namedByArg: true, doc: 'an arbitrary row\'s values (first non-empty)', js: () => argBest(0), multiOutput: true }),
 ];
+
+/**
+ * Kusto estimates percentiles with T-Digest: exact only at 0 and 100, elsewhere within 1% of rank
+ * and "there are no reliable conditions to define when it will be [precise]"
+ * (https://learn.microsoft.com/kusto/query/percentiles-aggregation-function, "Estimation error").
+ * detc's evaluator computes the exact nearest-rank value, so the two may differ on any input.
+ */
+function percentileApproximation(name: string, asked: readonly (Value | undefined)[]): string | undefined {
+  if (asked.length > 0 && asked.every((p) => p === 0 || p === 100)) return undefined;
+  return `${name}(): detc's evaluator (run, tests) computes the exact nearest-rank percentile; Kusto estimates it with T-Digest (within 1% of rank, exact only for 0 and 100), so its value may differ, and may not be one of the values`;
+}
+
+/**
+ * Where detc's hash() differs from Kusto's (semantics/hash.ts): the 64-bit result without a modulo
+ * is held as a double (Kusto's long loses its low digits beyond 2^53: `% 10`, tostring and
+ * comparisons see the rounded number); a datetime is hashed from detc's millisecond value.
+ */
+function hashApproximation(name: string, t: ScalarType, mod: ScalarType | undefined, value: Value | undefined): string | undefined {
+  const notes: string[] = [];
+  if (mod === undefined) notes.push(`without a modulo the 64-bit hash is held as a double in detc's evaluator (run, tests), so beyond 2^53 it is the nearest double: % n, tostring and comparisons may differ from Kusto's (hash("World") % 10 gives 2, Kusto 1); give the modulo to ${name}(x, n), which is exact`);
+  if (t === 'datetime' && value === undefined) notes.push(`detc reads datetimes to the millisecond, so a value with digits below the millisecond hashes differently from Kusto (which hashes its 100 ns ticks)`);
+  return notes.length === 0 ? undefined : `${name}(): ${notes.join('; ')}`;
+}
 
 const isRankable = (t: ScalarType) => isNumeric(t) || t === 'datetime' || t === 'timespan';
 
@@ -1229,6 +1254,7 @@ class RankAccumulator implements Accumulator {
 function percentileAggregate(name: 'percentile' | 'percentiles'): AggregateEntry {
   return aggregate({
     name, arity: name === 'percentile' ? [2, 2] : [2, 64], kql: { call: name }, columnPrefix: 'percentile', namedByArg: true, multiOutput: true,
+    approximation: (_types, consts) => percentileApproximation(name, consts.slice(1)),
     doc: `nearest-rank percentile${name === 'percentiles' ? 's, one column each' : ''} (exact; Kusto estimates with T-Digest)`,
     type: ([t, ...ps]) => (isRankable(t!) && ps.every(isNumeric) ? (t === 'int' ? 'long' : t!) : fail(`${name} needs a number, datetime or timespan and numeric percentiles, got ${[t, ...ps].join(', ')}`)),
     outputsOf: (of, type, consts) => {

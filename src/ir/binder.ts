@@ -7,7 +7,7 @@ import type * as A from '../query/ast.js';
 import { Facts, type FactName } from '../diagnostics/codes.js';
 import { closest, didYouMean } from '../diagnostics/diagnostic.js';
 import { functionNames, lookup, TYPE_NAMES, typeNamed } from '../catalog/catalog.js';
-import type { AggregateEntry } from '../catalog/types.js';
+import type { AggregateEntry, CatalogEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import { wildcardRegExp } from '../semantics/strings.js';
 import { coerce } from '../semantics/values.js';
@@ -945,7 +945,7 @@ class Binder {
       this.report('TypeMismatch', [`${e.name}() needs serialized rows: use it in extend or serialize, after serialize, sort or top`], e.nameSpan);
       return undefined;
     }
-    const arity: Record<string, readonly [number, number]> = { row_number: [0, 2], prev: [1, 3], next: [1, 3], row_cumsum: [1, 2] };
+    const arity: Record<string, readonly [number, number]> = { row_number: [0, 2], prev: [1, 3], next: [1, 3], row_cumsum: [1, 2], row_window_session: [3, 4] };
     if (!this.checkArity(e, { name: e.name, arity: arity[e.name]! })) return undefined;
     const args = this.scalarArgs(e, row);
     if (!args) return undefined;
@@ -959,6 +959,13 @@ class Binder {
       if (args[0] && (!isLong(args[0]) || args[0].kind !== 'literal')) return bad('start must be a constant whole number', 0);
       if (args[1] && args[1].type !== 'bool') return bad('restart condition must be bool', 1);
       type = 'long';
+    } else if (e.name === 'row_window_session') {
+      // https://learn.microsoft.com/kusto/query/row-window-session-function
+      const expected: ScalarType[] = ['datetime', 'timespan', 'timespan', 'bool'];
+      const what = ['value', 'MaxDistanceFromFirst', 'MaxDistanceBetweenNeighbors', 'restart condition'];
+      const wrong = args.findIndex((a, i) => a.type !== expected[i]);
+      if (wrong >= 0) return bad(`${what[wrong]} must be ${expected[wrong]}, not ${args[wrong]!.type}`, wrong);
+      type = 'datetime';
     } else if (e.name === 'row_cumsum') {
       if (!isNumeric(args[0]!.type)) return bad(`term must be a number, not ${args[0]!.type}`, 0);
       if (args[1] && args[1].type !== 'bool') return bad('restart condition must be bool', 1);
@@ -1383,6 +1390,7 @@ class Binder {
       this.report('TypeMismatch', [t.error], e.span);
       return undefined;
     }
+    this.reportApproximation(entry, args, e.span);
     if (!multi && this.rejectTuple(item)) return undefined;
     if (multi) {
       const given = entry.outputsOf?.(deriveName(args[0]!), args[0]!.type, args.map((x) => (x.kind === 'literal' ? x.value : undefined)));
@@ -1642,7 +1650,14 @@ class Binder {
       this.report('TypeMismatch', [t.error], span);
       return undefined;
     }
+    this.reportApproximation(entry, args, span);
     return { kind: 'call', fn, args, type: t, span, ...(entry.kind === 'scalar' && entry.outputs ? { output: 0 } : {}) };
+  }
+
+  /** A warning where the catalog says the JS evaluator differs from Kusto for these arguments. */
+  private reportApproximation(entry: CatalogEntry, args: readonly ScalarExpr[], span: A.Span): void {
+    const note = entry.approximation?.(args.map((a) => a.type), args.map((a) => (a.kind === 'literal' ? a.value : undefined)));
+    if (note) this.report('EvaluatorApproximation', [note], span);
   }
 
   private binary(e: A.BinaryExpr, row: Schema): ScalarExpr | undefined {
