@@ -11,7 +11,7 @@ import { emitKql } from '../../src/backends/kql/emit.js';
 import { allEntries } from '../../src/catalog/catalog.js';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
-import { bind, testTables } from '../js/helpers.js';
+import { testTables } from '../js/helpers.js';
 import { kustoResultColumns } from './kusto-types.js';
 import { bindAllowingApproximation } from './approximation-helpers.js';
 

@@ -7,6 +7,10 @@ import { bindQuery } from '../../src/ir/binder.js';
 import { parseQuery } from '../../src/query/parser.js';
 import { testTables } from '../js/helpers.js';
 import { rowsAllowingApproximation as rowsWithApproximation } from './approximation-helpers.js';
+import { loadMappings } from '../../src/backends/aql/mapping.js';
+import { translateToAql } from '../../src/backends/aql/translate.js';
+import { loadTables } from '../../src/ir/tables.js';
+import { bind } from '../js/helpers.js';
 import { checkSchemaAndKql, runOp } from '../operators/helpers.js';
 
 /** The problems of a query bound on its own, as `fact: text`. */
@@ -90,6 +94,13 @@ describe('row_window_session (https://learn.microsoft.com/kusto/query/row-window
     expect(sessions(['2024-01-01 10:00', null, '2024-01-01 10:01'], '1h', '5m')).toEqual(['2024-01-01T10:00:00Z', null, '2024-01-01T10:01:00Z']);
   });
 
+  it('AQL: an explicit error naming the function (AQL has no row order, nor window functions)', () => {
+    const q = 'SigninLogs | sort by UserPrincipalName asc, TimeGenerated asc | extend s = row_window_session(TimeGenerated, 1h, 5m, UserPrincipalName != prev(UserPrincipalName))';
+    const errors = translateToAql(bind(q, loadTables()), loadMappings().get('SigninLogs'), new Set(), 3_600_000).errors.map((e) => e.message);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.join('\n')).toMatch(/row_window_session\(\) has no AQL translation|prev\(\) has no AQL translation/);
+  });
+
   it('type errors name the argument; outside serialized rows it is refused as the other window functions', () => {
     expect(problems('T | serialize | extend s = row_window_session(s, 1h, 5m)')).toEqual(["TypeMismatch: row_window_session's value must be datetime, not string"]);
     expect(problems('T | serialize | extend s = row_window_session(t, 1h, 5)')).toEqual(["TypeMismatch: row_window_session's MaxDistanceBetweenNeighbors must be timespan, not long"]);
@@ -110,5 +121,14 @@ describe('guid literals (https://learn.microsoft.com/kusto/query/scalar-data-typ
   });
   it('a malformed guid literal: an error naming it and the form', () => {
     expect(problems('T | project g = guid(12e8b78d-55b4)')[0]).toMatch(/guid\(12e8b78d-55b4\).*not a valid guid literal/);
+  });
+});
+
+describe('endof*: the documented difference (docs/SEMANTICS.md, "Datetime precision")', () => {
+  it('compiles and compares as Kusto; its text ends in .9990000 where Kusto prints .9999999', () => {
+    // https://learn.microsoft.com/kusto/query/endofday-function: endofday(datetime(2017-01-01 10:10:17)) is 2017-01-01T23:59:59.9999999Z.
+    expect(rowsWithApproximation('T | project e = endofday(datetime(2017-01-01 10:10:17)), before = endofday(datetime(2017-01-01 10:10:17)) < datetime(2017-01-02), last = endofday(datetime(2017-01-01 10:10:17)) >= datetime(2017-01-01 23:59:59.999), s = tostring(endofday(datetime(2017-01-01 10:10:17)))', [{}])).toEqual([
+      { e: '2017-01-01T23:59:59.9990000Z', before: true, last: true, s: '2017-01-01T23:59:59.9990000Z' },
+    ]);
   });
 });
