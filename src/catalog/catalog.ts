@@ -3,7 +3,8 @@
  * Semantics references: KQL-SEMANTICS (cited) and docs/SEMANTICS.md.
  */
 import { CsvProblem, csvRecords } from '../semantics/csv.js';
-import { xxhash64 } from '../semantics/hash.js';
+import { HASH_AS_TEXT } from '../ir/exact-hash.js';
+import { xxhash64, xxhash64Text } from '../semantics/hash.js';
 import { createHash } from 'node:crypto';
 import { isNumeric, type ScalarType } from '../ir/types.js';
 import { kqlCompare, kqlEquals, kqlNotEquals } from '../semantics/compare.js';
@@ -935,6 +936,8 @@ const ENTRIES: CatalogEntry[] = [
     type: ([t, m]) => ((t === 'string' || t === 'datetime') && (m === undefined || m === 'int' || m === 'long') ? 'long'
       : fail(`${name}() of ${t}${m && m !== 'int' && m !== 'long' ? ` with a ${m} modulo` : ''}: detc knows the bytes Kusto hashes for strings and datetimes only (the documented examples); hash tostring(...) of the value, with a whole-number modulo`)),
     js: (site) => (v, m) => {
+      // tostring/strcat of a hash: the exact decimal text (ir/exact-hash.ts).
+      if (site.consts[1] === HASH_AS_TEXT) return v === null || v === undefined ? null : xxhash64Text(v as string | number, site.types[0] as 'string' | 'datetime');
       const mod = m === undefined ? undefined : toLong(m);
       if (v === null || v === undefined || mod === null || (mod !== undefined && mod <= 0)) return null;
       return xxhash64(v as string | number, site.types[0] as 'string' | 'datetime', mod);
@@ -1211,12 +1214,13 @@ function percentileApproximation(name: string, asked: readonly (Value | undefine
 
 /**
  * Where detc's hash() differs from Kusto's (semantics/hash.ts): the 64-bit result without a modulo
- * is held as a double (Kusto's long loses its low digits beyond 2^53: `% 10`, tostring and
- * comparisons see the rounded number); a datetime is hashed from detc's millisecond value.
+ * is held as a double (its low digits are lost beyond 2^53: `% 10` and comparisons see the rounded
+ * number; printed by tostring/strcat it is exact, ir/exact-hash.ts); a datetime is hashed from
+ * detc's millisecond value.
  */
 function hashApproximation(name: string, t: ScalarType, mod: ScalarType | undefined, value: Value | undefined): string | undefined {
   const notes: string[] = [];
-  if (mod === undefined) notes.push(`without a modulo the 64-bit hash is held as a double in detc's evaluator (run, tests), so beyond 2^53 it is the nearest double: % n, tostring and comparisons may differ from Kusto's (hash("World") % 10 gives 2, Kusto 1); give the modulo to ${name}(x, n), which is exact`);
+  if (mod === undefined) notes.push(`without a modulo the 64-bit hash is held as a double in detc's evaluator (run, tests), so beyond 2^53 it is the nearest double: arithmetic (% n) and comparisons may differ from Kusto's (hash("World") % 10 gives 2, Kusto 1), as may the column's value; give the modulo to ${name}(x, n), which is exact (tostring and strcat of the hash print the exact value)`);
   if (t === 'datetime' && value === undefined) notes.push(`detc reads datetimes to the millisecond, so a value with digits below the millisecond hashes differently from Kusto (which hashes its 100 ns ticks)`);
   return notes.length === 0 ? undefined : `${name}(): ${notes.join('; ')}`;
 }

@@ -11,7 +11,8 @@ import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { loadTables } from '../../src/ir/tables.js';
 import { bind } from '../js/helpers.js';
-import { checkSchemaAndKql, runOp } from '../operators/helpers.js';
+import { emitKql } from '../../src/backends/kql/emit.js';
+import { bindOp, checkSchemaAndKql, runOp } from '../operators/helpers.js';
 
 /** The problems of a query bound on its own, as `fact: text`. */
 function problems(query: string): string[] {
@@ -32,6 +33,20 @@ describe('hash(): no silent rounding of the 64-bit result', () => {
   it('with a modulo: exact (the remainder of the 64-bit value), no warning', () => {
     expect(problems('T | project v = hash("World", 10)')).toEqual([]);
     expect(rowsWithApproximation('T | project v = hash("World", 10)', [{}])).toEqual([{ v: Number(1846988464401551951n % 10n) }]);
+  });
+
+  it('printed by tostring or strcat: the exact decimal text, no warning; the KQL is the call as written', () => {
+    expect(problems('T | project v = tostring(hash("World")), w = strcat("x_", hash_xxhash64(s))')).toEqual([]);
+    // 1846988464401551951 from the page; as a double it would print 1846988464401552000.
+    expect(rowsWithApproximation('T | project v = tostring(hash("World")), w = strcat("x_", hash(s), "_", hash(s, 100))', [{ s: 'World' }])).toEqual([
+      { v: '1846988464401551951', w: 'x_1846988464401551951_51' },
+    ]);
+    checkSchemaAndKql('A | project v = tostring(hash(x)), w = strcat("SeeFilesListField", "_", tostring(hash(tostring(y))))');
+    expect(emitKql(bindOp('A | project v = tostring(hash(x))'))).toContain('tostring(hash(x))');
+  });
+
+  it('a datetime column printed: only the sub-millisecond warning remains', () => {
+    expect(problems('T | project v = tostring(hash(t))')).toEqual([expect.stringMatching(/^EvaluatorApproximation: hash\(\): detc reads datetimes to the millisecond[^;]*$/)]);
   });
 
   it('of a datetime column: a warning that sub-millisecond digits are not hashed; a literal has none', () => {
