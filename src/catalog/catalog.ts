@@ -3,8 +3,8 @@
  * Semantics references: KQL-SEMANTICS (cited) and docs/SEMANTICS.md.
  */
 import { CsvProblem, csvRecords } from '../semantics/csv.js';
-import { HASH_AS_TEXT } from '../ir/exact-hash.js';
-import { xxhash64, xxhash64Text } from '../semantics/hash.js';
+import { HASH_AS_TEXT, HASH_REMAINDER } from '../ir/exact-hash.js';
+import { xxhash64, xxhash64Remainder, xxhash64Text } from '../semantics/hash.js';
 import { createHash } from 'node:crypto';
 import { isNumeric, type ScalarType } from '../ir/types.js';
 import { kqlCompare, kqlEquals, kqlNotEquals } from '../semantics/compare.js';
@@ -935,12 +935,21 @@ const ENTRIES: CatalogEntry[] = [
     approximation: ([t, m], consts) => hashApproximation(name, t!, m, consts[0]),
     type: ([t, m]) => ((t === 'string' || t === 'datetime') && (m === undefined || m === 'int' || m === 'long') ? 'long'
       : fail(`${name}() of ${t}${m && m !== 'int' && m !== 'long' ? ` with a ${m} modulo` : ''}: detc knows the bytes Kusto hashes for strings and datetimes only (the documented examples); hash tostring(...) of the value, with a whole-number modulo`)),
-    js: (site) => (v, m) => {
-      // tostring/strcat of a hash: the exact decimal text (ir/exact-hash.ts).
-      if (site.consts[1] === HASH_AS_TEXT) return v === null || v === undefined ? null : xxhash64Text(v as string | number, site.types[0] as 'string' | 'datetime');
-      const mod = m === undefined ? undefined : toLong(m);
-      if (v === null || v === undefined || mod === null || (mod !== undefined && mod <= 0)) return null;
-      return xxhash64(v as string | number, site.types[0] as 'string' | 'datetime', mod);
+    js: (site) => {
+      const type = site.types[0] as 'string' | 'datetime';
+      // Where the binder asks for the exact value's text or remainder (ir/exact-hash.ts).
+      if (site.consts[1] === HASH_AS_TEXT) return (v) => (v === null || v === undefined ? null : xxhash64Text(v as string | number, type));
+      if (site.consts[1] === HASH_REMAINDER) {
+        return (v, _hidden, divisor) => {
+          const d = toLong(divisor);
+          return v === null || v === undefined || d === null || d === 0 ? null : xxhash64Remainder(v as string | number, type, d);
+        };
+      }
+      return (v, m) => {
+        const mod = m === undefined ? undefined : toLong(m);
+        if (v === null || v === undefined || mod === null || (mod !== undefined && mod <= 0)) return null;
+        return xxhash64(v as string | number, type, mod);
+      };
     },
   })),
   scalar({ name: 'parse_url', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_url' }, doc: 'the parts of an absolute URL', js: () => (v) => URL.parseUrl(text(v)) }),
@@ -1214,13 +1223,13 @@ function percentileApproximation(name: string, asked: readonly (Value | undefine
 
 /**
  * Where detc's hash() differs from Kusto's (semantics/hash.ts): the 64-bit result without a modulo
- * is held as a double (its low digits are lost beyond 2^53: `% 10` and comparisons see the rounded
- * number; printed by tostring/strcat it is exact, ir/exact-hash.ts); a datetime is hashed from
+ * is held as a double (its low digits are lost beyond 2^53: comparisons see the rounded number;
+ * `% n` and printing by tostring/strcat are exact, ir/exact-hash.ts); a datetime is hashed from
  * detc's millisecond value.
  */
 function hashApproximation(name: string, t: ScalarType, mod: ScalarType | undefined, value: Value | undefined): string | undefined {
   const notes: string[] = [];
-  if (mod === undefined) notes.push(`without a modulo the 64-bit hash is held as a double in detc's evaluator (run, tests), so beyond 2^53 it is the nearest double: arithmetic (% n) and comparisons may differ from Kusto's (hash("World") % 10 gives 2, Kusto 1), as may the column's value; give the modulo to ${name}(x, n), which is exact (tostring and strcat of the hash print the exact value)`);
+  if (mod === undefined) notes.push(`without a modulo the 64-bit hash is held as a double in detc's evaluator (run, tests), so beyond 2^53 it is the nearest double: comparisons, arithmetic other than % and the column's value itself may differ from Kusto's (1846988464401551951 is held as 1846988464401551872); ${name}(x) % n, ${name}(x, n), tostring(${name}(x)) and strcat(..., ${name}(x)) are exact`);
   if (t === 'datetime' && value === undefined) notes.push(`detc reads datetimes to the millisecond, so a value with digits below the millisecond hashes differently from Kusto (which hashes its 100 ns ticks)`);
   return notes.length === 0 ? undefined : `${name}(): ${notes.join('; ')}`;
 }

@@ -19,7 +19,7 @@ import { FUNCTION_ADVICE, functionsOf, parsedBody, relocate, standInTable, WATCH
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
-import { hashAsText, isHashWithoutModulo, PRINTS_ARGUMENTS } from './exact-hash.js';
+import { hashAsText, hashRemainder, isHashWithoutModulo, PRINTS_ARGUMENTS } from './exact-hash.js';
 import { WINDOW_FUNCTIONS } from './window.js';
 import { aggregateCalls, hiddenPrefix, namesOutsideAggregates, replaceAggregateCalls, withoutParens, type IsAggregateCall } from './aggregate-values.js';
 import type {
@@ -1645,7 +1645,8 @@ class Binder {
 
   /** Apply the catalog's type rule to a call of `fn`; report a type error at `span`. */
   private typed(fn: string, args: ScalarExpr[], span: A.Span): ScalarExpr | undefined {
-    if (PRINTS_ARGUMENTS.has(fn)) args = args.map((a) => this.exactHashText(a));
+    if (PRINTS_ARGUMENTS.has(fn)) args = args.map((a) => (isHashWithoutModulo(a) ? this.exactHash(a, hashAsText(a)) : a));
+    if (fn === '%' && isHashWithoutModulo(args[0]!) && (args[1]!.type === 'long' || args[1]!.type === 'int')) return this.exactHash(args[0], hashRemainder(args[0], args[1]!, span));
     const entry = lookup(fn)!;
     const t = entry.type(args.map((a) => a.type));
     if (typeof t !== 'string') {
@@ -1656,14 +1657,12 @@ class Binder {
     return { kind: 'call', fn, args, type: t, span, ...(entry.kind === 'scalar' && entry.outputs ? { output: 0 } : {}) };
   }
 
-  /** A printed hash(x) computed as exact text (exact-hash.ts): its rounding warning no longer applies. */
-  private exactHashText(a: ScalarExpr): ScalarExpr {
-    if (!isHashWithoutModulo(a)) return a;
-    const i = this.problems.findIndex((p) => p.fact === 'EvaluatorApproximation' && p.span === a.span);
+  /** A hash(x) computed exactly where it is used (exact-hash.ts): its rounding warning no longer applies. */
+  private exactHash(hash: Extract<ScalarExpr, { kind: 'call' }>, exact: ScalarExpr): ScalarExpr {
+    const i = this.problems.findIndex((p) => p.fact === 'EvaluatorApproximation' && p.span === hash.span);
     if (i >= 0) this.problems.splice(i, 1);
-    const text = hashAsText(a);
-    this.reportApproximation(lookup(a.fn)!, (text as typeof a).args, a.span);
-    return text;
+    this.reportApproximation(lookup(hash.fn)!, (exact as typeof hash).args, hash.span);
+    return exact;
   }
 
   /** A warning where the catalog says the JS evaluator differs from Kusto for these arguments. */

@@ -39,6 +39,13 @@ export function xxhash64Text(v: string | number, type: 'string' | 'datetime'): s
   return BigInt.asIntN(64, unsignedHash(v, type)).toString(10);
 }
 
+/** `hash(x) % divisor` on the exact long, with Kusto's modulo (0 <= r < abs(divisor)). */
+export function xxhash64Remainder(v: string | number, type: 'string' | 'datetime', divisor: number): number {
+  const d = BigInt(Math.abs(Math.trunc(divisor)));
+  const signed = BigInt.asIntN(64, unsignedHash(v, type));
+  return Number(((signed % d) + d) % d);
+}
+
 function unsignedHash(v: string | number, type: 'string' | 'datetime'): bigint {
   return BigInt(library().h64(bytesOf(v, type), 0).toString(10));
 }

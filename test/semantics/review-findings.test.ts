@@ -24,10 +24,24 @@ function problems(query: string): string[] {
 describe('hash(): no silent rounding of the 64-bit result', () => {
   // https://learn.microsoft.com/kusto/query/hash-function: hash("World") == 1846988464401551951, so
   // hash("World") % 10 is 1 in Kusto; a double holds 1846988464401551872 (% 10 == 2).
-  it('without a modulo: a warning naming the approximation and the exact form', () => {
-    const found = problems('T | project v = hash("World") % 10');
-    expect(found).toEqual([expect.stringMatching(/^EvaluatorApproximation: hash\(\): without a modulo the 64-bit hash is held as a double.*hash\(x, n\), which is exact/)]);
-    expect(problems('T | project v = hash_xxhash64(s)')[0]).toMatch(/^EvaluatorApproximation: hash_xxhash64\(\): without a modulo/);
+  it('hash(x) % n: the remainder of the exact 64-bit value, with Kusto\'s modulo (never negative); no warning', () => {
+    // https://learn.microsoft.com/kusto/query/numerical-operators ("Note on the modulo operator"): 0 <= N % D < abs(D).
+    expect(problems('T | project v = hash("World") % 10')).toEqual([]);
+    const signed = (s: string) => rowsWithApproximation(`T | project v = tostring(hash("${s}"))`, [{}])[0]!.v as string;
+    const kustoModulo = (s: string, d: bigint) => Number(((BigInt(signed(s)) % d) + d) % d);
+    const out = rowsWithApproximation('T | project a = hash("World") % 10, b = hash(s) % -7, c = hash(s) % n, d = hash(s) % 0, e = hash(s, 1000)', [{ s: 'a', n: 1000 }])[0]!;
+    // hash("a") is -3292477735350538661 as a long: % 1000 is 339 (never negative); hash("a", 1000)
+    // takes the remainder of the unsigned value (15154266338358 ... 955).
+    expect(signed('a')).toBe('-3292477735350538661');
+    expect(out).toEqual({ a: 1, b: kustoModulo('a', 7n), c: 339, d: null, e: 955 });
+    checkSchemaAndKql('A | extend v = hash(x) % 10, w = (hash(x) % 10) * 2');
+    expect(emitKql(bindOp('A | extend v = hash(x) % (y + 1)'))).toContain('hash(x) % (y + 1)');
+  });
+
+  it('used as a number otherwise: a warning naming the approximation and the exact forms', () => {
+    expect(problems('T | project v = hash("World")')).toEqual([expect.stringMatching(/^EvaluatorApproximation: hash\(\): without a modulo the 64-bit hash is held as a double.*hash\(x\) % n, hash\(x, n\), tostring\(hash\(x\)\).* are exact/)]);
+    expect(problems('T | project v = 3 % hash(s)')[0]).toMatch(/^EvaluatorApproximation: hash\(\): without a modulo/);
+    expect(problems('T | where hash_xxhash64(s) > 0')[0]).toMatch(/^EvaluatorApproximation: hash_xxhash64\(\): without a modulo/);
   });
 
   it('with a modulo: exact (the remainder of the 64-bit value), no warning', () => {
