@@ -38,6 +38,14 @@ describe('hash(): no silent rounding of the 64-bit result', () => {
     expect(emitKql(bindOp('A | extend v = hash(x) % (y + 1)'))).toContain('hash(x) % (y + 1)');
   });
 
+  it('AQL: hash(x) % n and tostring(hash(x)) are refused naming hash, not a hidden argument', () => {
+    for (const v of ['hash(UserPrincipalName) % 10', 'tostring(hash(UserPrincipalName))']) {
+      const errors = translateToAql(bind(`SigninLogs | extend v = ${v} | where v == "1"`.replace('== "1"', v.startsWith('tostring') ? '== "1"' : '== 1'), loadTables()), loadMappings().get('SigninLogs'), new Set(), 3_600_000).errors.map((e) => e.message);
+      expect(errors.join('\n')).toMatch(/hash\(\) has no AQL/);
+      expect(errors.join('\n')).not.toMatch(/\u0000/);
+    }
+  });
+
   it('used as a number otherwise: a warning naming the approximation and the exact forms', () => {
     expect(problems('T | project v = hash("World")')).toEqual([expect.stringMatching(/^EvaluatorApproximation: hash\(\): without a modulo the 64-bit hash is held as a double.*hash\(x\) % n, hash\(x, n\), tostring\(hash\(x\)\).* are exact/)]);
     expect(problems('T | project v = 3 % hash(s)')[0]).toMatch(/^EvaluatorApproximation: hash\(\): without a modulo/);
