@@ -931,7 +931,7 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'hash_md5', arity: [1, 1], type: returns('string'), kql: { call: 'hash_md5' }, doc: 'MD5 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('md5').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   scalar({ name: 'hash_sha1', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha1' }, doc: 'SHA-1 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha1').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   ...['hash', 'hash_xxhash64'].map((name) => scalar({
-    name, arity: [1, 2], kql: { call: name }, doc: 'XXH64 of a string (UTF-8) or datetime (ticks), optionally modulo a number (exact with a modulo; without, beyond 2^53 the nearest double, with a warning)',
+    name, arity: [1, 2], kql: { call: name }, doc: 'XXH64 of a string (UTF-8) or datetime (ticks), optionally modulo a number (exact with a modulo, as hash(x) % n and when printed; otherwise beyond 2^53 the nearest double, with a warning)',
     approximation: ([t, m], consts) => hashApproximation(name, t!, m, consts[0]),
     type: ([t, m]) => ((t === 'string' || t === 'datetime') && (m === undefined || m === 'int' || m === 'long') ? 'long'
       : fail(`${name}() of ${t}${m && m !== 'int' && m !== 'long' ? ` with a ${m} modulo` : ''}: detc knows the bytes Kusto hashes for strings and datetimes only (the documented examples); hash tostring(...) of the value, with a whole-number modulo`)),

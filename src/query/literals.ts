@@ -91,7 +91,8 @@ export function decodeDatetime(image: string): number | null | undefined {
  * groups of 8-4-4-4-12).
  */
 export function decodeGuid(image: string): string | null | undefined {
-  const inner = image.slice(image.indexOf('(') + 1, image.lastIndexOf(')')).trim();
+  let inner = image.slice(image.indexOf('(') + 1, image.lastIndexOf(')')).trim();
+  if (/^(['"]).*\1$/.test(inner)) inner = inner.slice(1, -1); // quoted, as detc accepted before
   if (inner === 'null') return null;
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(inner) ? inner.toLowerCase() : undefined;
 }

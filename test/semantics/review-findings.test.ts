@@ -151,7 +151,9 @@ describe('guid literals (https://learn.microsoft.com/kusto/query/scalar-data-typ
     expect(rowsWithApproximation('T | project g = guid(12e8b78d-55b4-46ae-b068-26d7a0080254), k = gettype(guid(12e8b78d-55b4-46ae-b068-26d7a0080254))', [{}])).toEqual([
       { g: '12e8b78d-55b4-46ae-b068-26d7a0080254', k: 'guid' },
     ]);
-    expect(rowsWithApproximation('T | project g = guid(74BE27DE-1E4E-49D9-B579-FE0B331D3642)', [{}])).toEqual([{ g: '74be27de-1e4e-49d9-b579-fe0b331d3642' }]);
+    expect(rowsWithApproximation('T | project g = guid(74BE27DE-1E4E-49D9-B579-FE0B331D3642), q = guid("74be27de-1e4e-49d9-b579-fe0b331d3642"), n = isnull(guid(null))', [{}])).toEqual([
+      { g: '74be27de-1e4e-49d9-b579-fe0b331d3642', q: '74be27de-1e4e-49d9-b579-fe0b331d3642', n: true },
+    ]);
   });
   it('KQL: Kusto.Language accepts the emitted literal, and it round-trips', () => {
     checkSchemaAndKql('A | extend g = guid(12e8b78d-55b4-46ae-b068-26d7a0080254), n = guid(null)');
