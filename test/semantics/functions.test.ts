@@ -364,12 +364,11 @@ describe('more of Kusto\'s scalar and aggregation families', () => {
     expect(value('bin_at(n, 10, 5)', { n: 4 })).toBe(-5);
   });
 
-  // The page writes the guid as guid(12e8b78d-...): detc's lexer reads `12e8` as a number there, so toguid("...") stands for it.
   it('gettype: the page\'s table (https://learn.microsoft.com/kusto/query/gettype-function)', () => {
     const cases: [string, string][] = [
       ['gettype("a")', 'string'], ['gettype(111)', 'long'], ['gettype(1==1)', 'bool'], ['gettype(now())', 'datetime'], ['gettype(1s)', 'timespan'],
       ["gettype(parse_json('1'))", 'int'], [`gettype(parse_json(' "abc" '))`, 'string'], [`gettype(parse_json(' {"abc":1} '))`, 'dictionary'],
-      ["gettype(parse_json(' [1, 2, 3] '))", 'array'], ['gettype(123.45)', 'real'], ['gettype(toguid("12e8b78d-55b4-46ae-b068-26d7a0080254"))', 'guid'], ["gettype(parse_json(''))", 'null'],
+      ["gettype(parse_json(' [1, 2, 3] '))", 'array'], ['gettype(123.45)', 'real'], ['gettype(guid(12e8b78d-55b4-46ae-b068-26d7a0080254))', 'guid'], ["gettype(parse_json(''))", 'null'],
     ];
     expect(cases.map(([e]) => [e, value(e)])).toEqual(cases);
   });
