@@ -3,7 +3,8 @@
  * Semantics references: KQL-SEMANTICS (cited) and docs/SEMANTICS.md.
  */
 import { CsvProblem, csvRecords } from '../semantics/csv.js';
-import { xxhash64 } from '../semantics/hash.js';
+import { HASH_AS_TEXT, HASH_REMAINDER } from '../ir/exact-hash.js';
+import { xxhash64, xxhash64Remainder, xxhash64Text } from '../semantics/hash.js';
 import { createHash } from 'node:crypto';
 import { isNumeric, type ScalarType } from '../ir/types.js';
 import { kqlCompare, kqlEquals, kqlNotEquals } from '../semantics/compare.js';
@@ -958,13 +959,25 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'hash_md5', arity: [1, 1], type: returns('string'), kql: { call: 'hash_md5' }, doc: 'MD5 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('md5').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   scalar({ name: 'hash_sha1', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha1' }, doc: 'SHA-1 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha1').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   ...['hash', 'hash_xxhash64'].map((name) => scalar({
-    name, arity: [1, 2], kql: { call: name }, doc: 'XXH64 of a string (UTF-8) or datetime (ticks), optionally modulo a number (beyond 2^53 the nearest double: detc holds longs as doubles)',
+    name, arity: [1, 2], kql: { call: name }, doc: 'XXH64 of a string (UTF-8) or datetime (ticks), optionally modulo a number (exact with a modulo, as hash(x) % n and when printed; otherwise beyond 2^53 the nearest double, with a warning)',
+    approximation: ([t, m], consts) => hashApproximation(name, t!, m, consts[0]),
     type: ([t, m]) => ((t === 'string' || t === 'datetime') && (m === undefined || m === 'int' || m === 'long') ? 'long'
       : fail(`${name}() of ${t}${m && m !== 'int' && m !== 'long' ? ` with a ${m} modulo` : ''}: detc knows the bytes Kusto hashes for strings and datetimes only (the documented examples); hash tostring(...) of the value, with a whole-number modulo`)),
-    js: (site) => (v, m) => {
-      const mod = m === undefined ? undefined : toLong(m);
-      if (v === null || v === undefined || mod === null || (mod !== undefined && mod <= 0)) return null;
-      return xxhash64(v as string | number, site.types[0] as 'string' | 'datetime', mod);
+    js: (site) => {
+      const type = site.types[0] as 'string' | 'datetime';
+      // Where the binder asks for the exact value's text or remainder (ir/exact-hash.ts).
+      if (site.consts[1] === HASH_AS_TEXT) return (v) => (v === null || v === undefined ? null : xxhash64Text(v as string | number, type));
+      if (site.consts[1] === HASH_REMAINDER) {
+        return (v, _hidden, divisor) => {
+          const d = toLong(divisor);
+          return v === null || v === undefined || d === null || d === 0 ? null : xxhash64Remainder(v as string | number, type, d);
+        };
+      }
+      return (v, m) => {
+        const mod = m === undefined ? undefined : toLong(m);
+        if (v === null || v === undefined || mod === null || (mod !== undefined && mod <= 0)) return null;
+        return xxhash64(v as string | number, type, mod);
+      };
     },
   })),
   scalar({ name: 'parse_url', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_url' }, doc: 'the parts of an absolute URL', js: () => (v) => URL.parseUrl(text(v)) }),
@@ -1214,6 +1227,7 @@ const ENTRIES: CatalogEntry[] = [
   percentileAggregate('percentiles'),
   aggregate({
     name: 'percentiles_array', arity: [2, 64], kql: { call: 'percentiles_array' }, columnPrefix: 'percentiles', namedByArg: true, doc: 'nearest-rank percentiles as an array (exact; Kusto estimates)',
+    approximation: (_types, consts) => percentileApproximation('percentiles_array', flatten(consts.slice(1).map((c) => (c === undefined ? null : dynamicArg(c))))),
     type: ([t, ...ps]) => (isRankable(t!) && ps.every((p) => isNumeric(p) || p === 'dynamic') ? 'dynamic' : fail(`percentiles_array needs numbers, datetimes or timespans and numeric percentiles, got ${t}`)),
     js: (site) => {
       const asked = flatten(site.consts.slice(1).map((c) => dynamicArg(c ?? null))).map((p) => toNumber(p));
@@ -1232,6 +1246,30 @@ const ENTRIES: CatalogEntry[] = [
   }),
   aggregate({ name: 'take_any', arity: [1, 64], type: ([t]) => t!, kql: { call: 'take_any' }, columnPrefix: '', namedByArg: true, doc: 'an arbitrary row\'s values (first non-empty)', js: () => argBest(0), multiOutput: true }),
 ];
+
+/**
+ * Kusto estimates percentiles with T-Digest: exact only at 0 and 100, elsewhere within 1% of rank
+ * and "there are no reliable conditions to define when it will be [precise]"
+ * (https://learn.microsoft.com/kusto/query/percentiles-aggregation-function, "Estimation error").
+ * detc's evaluator computes the exact nearest-rank value, so the two may differ on any input.
+ */
+function percentileApproximation(name: string, asked: readonly (Value | undefined)[]): string | undefined {
+  if (asked.length > 0 && asked.every((p) => p === 0 || p === 100)) return undefined;
+  return `${name}(): detc's evaluator (run, tests) computes the exact nearest-rank percentile; Kusto estimates it with T-Digest (within 1% of rank, exact only for 0 and 100), so its value may differ, and may not be one of the values`;
+}
+
+/**
+ * Where detc's hash() differs from Kusto's (semantics/hash.ts): the 64-bit result without a modulo
+ * is held as a double (its low digits are lost beyond 2^53: comparisons see the rounded number;
+ * `% n` and printing by tostring/strcat are exact, ir/exact-hash.ts); a datetime is hashed from
+ * detc's millisecond value.
+ */
+function hashApproximation(name: string, t: ScalarType, mod: ScalarType | undefined, value: Value | undefined): string | undefined {
+  const notes: string[] = [];
+  if (mod === undefined) notes.push(`without a modulo the 64-bit hash is held as a double in detc's evaluator (run, tests), so beyond 2^53 it is the nearest double: comparisons, arithmetic other than % and the column's value itself may differ from Kusto's (1846988464401551951 is held as 1846988464401551872); ${name}(x) % n, ${name}(x, n), tostring(${name}(x)) and strcat(..., ${name}(x)) are exact`);
+  if (t === 'datetime' && value === undefined) notes.push(`detc reads datetimes to the millisecond, so a value with digits below the millisecond hashes differently from Kusto (which hashes its 100 ns ticks)`);
+  return notes.length === 0 ? undefined : `${name}(): ${notes.join('; ')}`;
+}
 
 const isRankable = (t: ScalarType) => isNumeric(t) || t === 'datetime' || t === 'timespan';
 
@@ -1266,6 +1304,7 @@ class RankAccumulator implements Accumulator {
 function percentileAggregate(name: 'percentile' | 'percentiles'): AggregateEntry {
   return aggregate({
     name, arity: name === 'percentile' ? [2, 2] : [2, 64], kql: { call: name }, columnPrefix: 'percentile', namedByArg: true, multiOutput: true,
+    approximation: (_types, consts) => percentileApproximation(name, consts.slice(1)),
     doc: `nearest-rank percentile${name === 'percentiles' ? 's, one column each' : ''} (exact; Kusto estimates with T-Digest)`,
     type: ([t, ...ps]) => (isRankable(t!) && ps.every(isNumeric) ? (t === 'int' ? 'long' : t!) : fail(`${name} needs a number, datetime or timespan and numeric percentiles, got ${[t, ...ps].join(', ')}`)),
     outputsOf: (of, type, consts) => {

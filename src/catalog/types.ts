@@ -38,6 +38,12 @@ interface EntryBase {
   readonly type: TypeRule;
   /** One line for the generated support table. */
   readonly doc: string;
+  /**
+   * Where detc's JS evaluator knowingly differs from Kusto for these arguments (types, and values
+   * of constant arguments): the difference in words, reported as a warning at the call so no run
+   * result surprises. Undefined when the evaluator is exact.
+   */
+  readonly approximation?: (types: readonly ScalarType[], consts: readonly (Value | undefined)[]) => string | undefined;
 }
 
 export interface ScalarEntry extends EntryBase {

@@ -65,6 +65,7 @@ export const Facts = {
   FunctionInvalid: fact('DTC3014', 'error', '{0}'),
   FunctionSignatureUsed: fact('DTC3015', 'warning', '{0}'),
   UnionLegLeftOut: fact('DTC3017', 'warning', '{0}'),
+  EvaluatorApproximation: fact('DTC3018', 'warning', '{0}'),
   UnknownWatchlist: fact('DTC3016', 'warning', "watchlist '{0}' is not given{1}: read as an empty watchlist, as Sentinel's _GetWatchlist returns for an alias the workspace lacks; {2}"),
 
   // KQL backend

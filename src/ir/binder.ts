@@ -7,7 +7,7 @@ import type * as A from '../query/ast.js';
 import { Facts, type FactName } from '../diagnostics/codes.js';
 import { closest, didYouMean } from '../diagnostics/diagnostic.js';
 import { functionNames, lookup, TYPE_NAMES, typeNamed } from '../catalog/catalog.js';
-import type { AggregateEntry } from '../catalog/types.js';
+import type { AggregateEntry, CatalogEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import { wildcardRegExp } from '../semantics/strings.js';
 import { coerce } from '../semantics/values.js';
@@ -18,6 +18,7 @@ import { FUNCTION_ADVICE, functionsOf, parsedBody, relocate, standInTable, WATCH
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
+import { hashAsText, hashRemainder, isHashWithoutModulo, PRINTS_ARGUMENTS } from './exact-hash.js';
 import { WINDOW_FUNCTIONS } from './window.js';
 import { aggregateCalls, hiddenPrefix, namesOutsideAggregates, replaceAggregateCalls, withoutParens, type IsAggregateCall } from './aggregate-values.js';
 import type {
@@ -957,7 +958,7 @@ class Binder {
       this.report('TypeMismatch', [`${e.name}() needs serialized rows: use it in extend or serialize, after serialize, sort or top`], e.nameSpan);
       return undefined;
     }
-    const arity: Record<string, readonly [number, number]> = { row_number: [0, 2], prev: [1, 3], next: [1, 3], row_cumsum: [1, 2] };
+    const arity: Record<string, readonly [number, number]> = { row_number: [0, 2], prev: [1, 3], next: [1, 3], row_cumsum: [1, 2], row_window_session: [3, 4] };
     if (!this.checkArity(e, { name: e.name, arity: arity[e.name]! })) return undefined;
     const args = this.scalarArgs(e, row);
     if (!args) return undefined;
@@ -971,6 +972,13 @@ class Binder {
       if (args[0] && (!isLong(args[0]) || args[0].kind !== 'literal')) return bad('start must be a constant whole number', 0);
       if (args[1] && args[1].type !== 'bool') return bad('restart condition must be bool', 1);
       type = 'long';
+    } else if (e.name === 'row_window_session') {
+      // https://learn.microsoft.com/kusto/query/row-window-session-function
+      const expected: ScalarType[] = ['datetime', 'timespan', 'timespan', 'bool'];
+      const what = ['value', 'MaxDistanceFromFirst', 'MaxDistanceBetweenNeighbors', 'restart condition'];
+      const wrong = args.findIndex((a, i) => a.type !== expected[i]);
+      if (wrong >= 0) return bad(`${what[wrong]} must be ${expected[wrong]}, not ${args[wrong]!.type}`, wrong);
+      type = 'datetime';
     } else if (e.name === 'row_cumsum') {
       if (!isNumeric(args[0]!.type)) return bad(`term must be a number, not ${args[0]!.type}`, 0);
       if (args[1] && args[1].type !== 'bool') return bad('restart condition must be bool', 1);
@@ -1394,6 +1402,7 @@ class Binder {
       this.report('TypeMismatch', [t.error], e.span);
       return undefined;
     }
+    this.reportApproximation(entry, args, e.span);
     if (!multi && this.rejectTuple(item)) return undefined;
     if (multi) {
       const given = entry.outputsOf?.(deriveName(args[0]!), args[0]!.type, args.map((x) => (x.kind === 'literal' ? x.value : undefined)));
@@ -1647,13 +1656,30 @@ class Binder {
 
   /** Apply the catalog's type rule to a call of `fn`; report a type error at `span`. */
   private typed(fn: string, args: ScalarExpr[], span: A.Span): ScalarExpr | undefined {
+    if (PRINTS_ARGUMENTS.has(fn)) args = args.map((a) => (isHashWithoutModulo(a) ? this.exactHash(a, hashAsText(a)) : a));
+    if (fn === '%' && isHashWithoutModulo(args[0]!) && (args[1]!.type === 'long' || args[1]!.type === 'int')) return this.exactHash(args[0], hashRemainder(args[0], args[1]!, span));
     const entry = lookup(fn)!;
     const t = entry.type(args.map((a) => a.type));
     if (typeof t !== 'string') {
       this.report('TypeMismatch', [t.error], span);
       return undefined;
     }
+    this.reportApproximation(entry, args, span);
     return { kind: 'call', fn, args, type: t, span, ...(entry.kind === 'scalar' && entry.outputs ? { output: 0 } : {}) };
+  }
+
+  /** A hash(x) computed exactly where it is used (exact-hash.ts): its rounding warning no longer applies. */
+  private exactHash(hash: Extract<ScalarExpr, { kind: 'call' }>, exact: ScalarExpr): ScalarExpr {
+    const i = this.problems.findIndex((p) => p.fact === 'EvaluatorApproximation' && p.span === hash.span);
+    if (i >= 0) this.problems.splice(i, 1);
+    this.reportApproximation(lookup(hash.fn)!, (exact as typeof hash).args, hash.span);
+    return exact;
+  }
+
+  /** A warning where the catalog says the JS evaluator differs from Kusto for these arguments. */
+  private reportApproximation(entry: CatalogEntry, args: readonly ScalarExpr[], span: A.Span): void {
+    const note = entry.approximation?.(args.map((a) => a.type), args.map((a) => (a.kind === 'literal' ? a.value : undefined)));
+    if (note) this.report('EvaluatorApproximation', [note], span);
   }
 
   private binary(e: A.BinaryExpr, row: Schema): ScalarExpr | undefined {

@@ -65,6 +65,8 @@ export type LiteralValue =
   | { readonly type: 'timespan'; readonly value: number }
   /** Milliseconds since the Unix epoch, or null for datetime(null). */
   | { readonly type: 'datetime'; readonly value: number | null }
+  /** Lower-case text, or null for guid(null). */
+  | { readonly type: 'guid'; readonly value: string | null }
   | { readonly type: 'dynamic'; readonly value: unknown };
 
 export interface LiteralExpr {

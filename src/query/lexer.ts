@@ -39,6 +39,8 @@ export const UnterminatedString = createToken({
 
 // datetime(...) is a literal whose content is raw text up to ')'.
 export const DatetimeLit = createToken({ name: 'DatetimeLit', pattern: /datetime\s*\([^)\n]*\)/ });
+// guid(...) likewise: a GUID such as 12e8b78d-... is not a sequence of KQL tokens (`12e8` would be a real).
+export const GuidLit = createToken({ name: 'GuidLit', pattern: /guid\s*\([^)\n]*\)/ });
 
 export const TimespanLit = createToken({
   name: 'TimespanLit',
@@ -147,6 +149,7 @@ export const allTokens: TokenType[] = [
   StringLit,
   UnterminatedString,
   DatetimeLit,
+  GuidLit,
   TimespanLit,
   RealLit,
   LongLit,

@@ -84,3 +84,15 @@ export function decodeDatetime(image: string): number | null | undefined {
   const parsed = Date.parse(inner);
   return Number.isNaN(parsed) ? undefined : parsed;
 }
+
+/**
+ * The value of `guid(...)`: its GUID in lower case, null for guid(null), undefined when the text
+ * is not a GUID (https://learn.microsoft.com/kusto/query/scalar-data-types/guid: 32 hex digits in
+ * groups of 8-4-4-4-12).
+ */
+export function decodeGuid(image: string): string | null | undefined {
+  let inner = image.slice(image.indexOf('(') + 1, image.lastIndexOf(')')).trim();
+  if (/^(['"]).*\1$/.test(inner)) inner = inner.slice(1, -1); // quoted, as detc accepted before
+  if (inner === 'null') return null;
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(inner) ? inner.toLowerCase() : undefined;
+}

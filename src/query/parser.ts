@@ -10,7 +10,7 @@ import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 import type {
   Assignment, Expr, LetStmt, LiteralValue, MvExpandItem, NameRef, OutputSchemaDecl, ParsePatternItem, PipeExpr, QueryAst, SortKey, Span, TabularOp, TopNestedLevel, UnionLeg, UnionSpec, WithProperty,
 } from './ast.js';
-import { decodeDatetime, decodeStringToken, decodeTimespan } from './literals.js';
+import { decodeDatetime, decodeGuid, decodeStringToken, decodeTimespan } from './literals.js';
 
 export interface SyntaxProblem {
   readonly message: string;
@@ -1155,6 +1155,16 @@ class KqlParser extends EmbeddedActionsParser {
             const value = decodeDatetime(t.image);
             if (value === undefined) this.problems.push({ kind: 'literal', message: `'${t.image}' is not a valid datetime literal (use ISO 8601, e.g. datetime(2025-01-31T12:00:00Z))`, span: span(t) });
             return lit({ type: 'datetime', value: value ?? null }, span(t));
+          });
+        },
+      },
+      {
+        ALT: () => {
+          const t = this.CONSUME(T.GuidLit);
+          return this.ACTION(() => {
+            const value = decodeGuid(t.image);
+            if (value === undefined) this.problems.push({ kind: 'literal', message: `'${t.image}' is not a valid guid literal (write 32 hex digits in groups of 8-4-4-4-12, e.g. guid(74be27de-1e4e-49d9-b579-fe0b331d3642))`, span: span(t) });
+            return lit({ type: 'guid', value: value ?? null }, span(t));
           });
         },
       },

@@ -29,7 +29,23 @@ function bytesOf(v: string | number, type: 'string' | 'datetime'): Buffer {
  * a mod, whose remainder is computed on the 64-bit value).
  */
 export function xxhash64(v: string | number, type: 'string' | 'datetime', mod?: number): number {
-  const unsigned = BigInt(library().h64(bytesOf(v, type), 0).toString(10));
+  const unsigned = unsignedHash(v, type);
   if (mod !== undefined) return Number(unsigned % BigInt(mod));
   return Number(BigInt.asIntN(64, unsigned));
+}
+
+/** The decimal text of the exact hash, as Kusto's tostring prints the long. */
+export function xxhash64Text(v: string | number, type: 'string' | 'datetime'): string {
+  return BigInt.asIntN(64, unsignedHash(v, type)).toString(10);
+}
+
+/** `hash(x) % divisor` on the exact long, with Kusto's modulo (0 <= r < abs(divisor)). */
+export function xxhash64Remainder(v: string | number, type: 'string' | 'datetime', divisor: number): number {
+  const d = BigInt(Math.abs(Math.trunc(divisor)));
+  const signed = BigInt.asIntN(64, unsignedHash(v, type));
+  return Number(((signed % d) + d) % d);
+}
+
+function unsignedHash(v: string | number, type: 'string' | 'datetime'): bigint {
+  return BigInt(library().h64(bytesOf(v, type), 0).toString(10));
 }

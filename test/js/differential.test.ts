@@ -52,6 +52,19 @@ describe('fast evaluator vs reference interpreter (property)', () => {
     expect(runsWithRows, 'runs with rows').toBeGreaterThan(5);
   });
 
+  it('has on non-ASCII text: letters and digits of any script are term characters in both', () => {
+    // "über" is a term of "Grüße über alles" but not of "Überall"; "東京" is not a whole term of
+    // "東京タワー" (all letters). An ASCII-only term definition on either side disagrees here.
+    const words = fc.record({ s: fc.constantFrom('Grüße über alles', 'Überall', 'x東京y', '東京 タワー', '東京タワー', 'café/2', 'cafés', 'naïve-ber', 'Ⅻber', '') });
+    for (const query of ['T | where s has "über"', 'T | where s has "ber"', 'T | where s has_any ("東京", "caf", "Grüße")', 'T | where s has "café/"']) {
+      const ir = bind(query);
+      const compiled = compileQuery(ir);
+      fc.assert(fc.property(fc.array(words, { maxLength: 12 }), (events) => {
+        expect(compiled.run(events, { now: NOW }).rows).toEqual(referenceRun(ir, events, NOW));
+      }), { numRuns: 40 });
+    }
+  });
+
   it('the seed 002 rule agrees on random sign-in events', () => {
     const r = checkRuleFile('rules/application_access_token_entra.yaml');
     const fast = compileQuery(r.ir!);

@@ -9,7 +9,13 @@ import type { ScalarType } from '../../src/ir/types.js';
 
 type V = unknown;
 const isNull = (v: V): boolean => v === null || v === undefined;
-const isAlnum = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9]/.test(c);
+/**
+ * A term character: "each string value is broken into maximal sequences of alphanumeric
+ * characters" (https://learn.microsoft.com/kusto/query/datatypes-string-operators, "What is a
+ * term?"). The page does not limit them to ASCII: letters and digits of any script (Unicode L and
+ * N), as docs/SEMANTICS.md states for detc.
+ */
+const isAlnum = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
 
 /** Order of two non-null values of one kind: numbers (datetimes are numbers here), strings ordinally, false < true. */
 export function order(a: V, b: V): number {
@@ -28,7 +34,7 @@ function text(v: V, type?: ScalarType): string {
 
 /**
  * `has` (has-operator): the needle is a whole term of the text, case-insensitively; terms are runs
- * of ASCII letters and digits, so where the needle starts (ends) with one, the text must not
+ * of letters and digits (isAlnum), so where the needle starts (ends) with one, the text must not
  * continue the term before (after) it: "curl/" is in "curl/8.4.0" but not in "libcurl/7".
  */
 function has(hay: string, needle: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * extend and serialize with window functions (https://learn.microsoft.com/kusto/query/window-functions):
- * row_number, prev, next and row_cumsum read other rows, so the step holds the rows until the end
+ * row_number, prev, next, row_cumsum and row_window_session read other rows, so the step holds the rows until the end
  * of input, computes each window call's value per row (in a hidden slot), then the columns'
  * expressions with the calls replaced by those slots.
  */
@@ -82,6 +82,8 @@ function windowValues(fn: string, rows: readonly Row[], args: readonly Accessor[
         return sum;
       });
     }
+    case 'row_window_session':
+      return sessionStarts(rows, args);
     default: {
       // prev/next(expr, offset = 1, default = null): the value `offset` rows before/after, else default.
       const offset = constant(args[1], 1) * (fn === 'prev' ? -1 : 1);
@@ -92,4 +94,30 @@ function windowValues(fn: string, rows: readonly Row[], args: readonly Accessor[
       });
     }
   }
+}
+
+/**
+ * row_window_session(t, maxFromFirst, maxBetweenNeighbors [, restart])
+ * (https://learn.microsoft.com/kusto/query/row-window-session-function): each row gets the value
+ * that started its session. A row starts a new session when there is no session value (first
+ * row, or the session value is null), when t reaches the session start plus maxFromFirst, when t
+ * reaches the previous row's t plus maxBetweenNeighbors, or when restart is true. A null t gives
+ * null and leaves no session value, so the next row starts a new session.
+ */
+function sessionStarts(rows: readonly Row[], args: readonly Accessor[]): Value[] {
+  let start: number | null = null;
+  let previous: number | null = null;
+  return rows.map((r) => {
+    const t = args[0]!(r);
+    const fromFirst = args[1]!(r);
+    const betweenNeighbors = args[2]!(r);
+    const current = typeof t === 'number' ? t : null;
+    const isNew =
+      start === null || current === null || args[3]?.(r) === true ||
+      (typeof fromFirst === 'number' && current >= start + fromFirst) ||
+      (typeof betweenNeighbors === 'number' && previous !== null && current >= previous + betweenNeighbors);
+    if (isNew) start = current;
+    previous = current;
+    return start;
+  });
 }

@@ -5,6 +5,7 @@
  */
 import { lookup, scalarEntry } from '../../catalog/catalog.js';
 import type { Aggregate, Let, NamedExpr, QueryIR, ScalarExpr, SortKey, Source, Tabular, TabularOp, UnionSource } from '../../ir/types.js';
+import { isHashAsText, isHashRemainder } from '../../ir/exact-hash.js';
 import { WINDOW_FUNCTIONS } from '../../ir/window.js';
 import { kqlDatetime, kqlDynamicValue, kqlName, kqlReal, kqlString, kqlTimespan } from './literals.js';
 
@@ -360,6 +361,9 @@ function exprWithPrecedence(e: ScalarExpr): [string, number] {
 
 function call(e: Extract<ScalarExpr, { kind: 'call' }>): [string, number] {
   if (WINDOW_FUNCTIONS.has(e.fn)) return [`${e.fn}(${e.args.map((a) => expr(a)).join(', ')})`, PREC_ATOM];
+  // A used hash's hidden argument (ir/exact-hash.ts) is the evaluator's, not KQL's.
+  if (isHashAsText(e)) return [`${e.fn}(${expr(e.args[0]!)})`, PREC_ATOM];
+  if (isHashRemainder(e)) return [`${e.fn}(${expr(e.args[0]!)}) % ${expr(e.args[2]!, PREC_MUL + 1)}`, PREC_MUL];
   // typeof(T) has no arguments in the IR: its type is the T written.
   if (e.fn === 'typeof') return [`typeof(${e.type})`, PREC_ATOM];
   // ingestion_time()'s argument is the binder's (the column that stands for it in the evaluator).
