@@ -19,7 +19,7 @@ describe('QRadar AQL over the shared corpus', () => {
       functions: [join(SHARED, 'corpus', 'sentinel-parsers'), join(SHARED, 'schemas', 'sentinel-validation', 'CustomFunctions')],
     })) as { allMapped: number; compiled: number; compiledApproximating: number; perRule: { ok: boolean; error?: string }[] };
     // Rules that bind and read only mapped tables: grows as detc binds more of the corpus.
-    expect(r.allMapped).toBeGreaterThanOrEqual(132);
+    expect(r.allMapped).toBeGreaterThanOrEqual(133);
     expect(r.compiled).toBeGreaterThanOrEqual(22);
     expect(r.compiledApproximating).toBeGreaterThanOrEqual(36);
     for (const rule of r.perRule) if (!rule.ok) expect(rule.error).toMatch(/^QRadar AQL: \S/);

@@ -19,7 +19,7 @@ const options = {
  * Rules (of 158) that get through each stage; parser bodies (of 242) that bind. AQL counts the
  * rules without an AQL error: a rule over a table without a QRadar mapping only warns.
  */
-const FLOORS = { load: 150, parse: 148, bind: 142, KQL: 142, AQL: 32, JS: 142 };
+const FLOORS = { load: 150, parse: 148, bind: 143, KQL: 143, AQL: 32, JS: 143 };
 const PARSER_FLOOR = 171;
 
 describe('corpus coverage', () => {
