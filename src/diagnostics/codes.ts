@@ -70,6 +70,7 @@ export const Facts = {
 
   // KQL backend
   KustoDiagnostic: fact('DTC4001', 'error', 'Kusto.Language {0}: {1}'),
+  AdxOnlyOperator: fact('DTC4002', 'warning', "{0} is documented for Azure Data Explorer only (its page's 'Applies to' names neither Azure Monitor nor Microsoft Sentinel): a Sentinel workspace may reject the rule; ipv4_is_in_any_range() or a join on a lookup table are documented there"),
 
   // AQL backend
   AqlUnsupported: fact('DTC5001', 'error', '{0}'),

@@ -22,6 +22,29 @@ export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diag
   });
 }
 
+/**
+ * Operators Kusto.Language accepts whose Microsoft page names Azure Data Explorer alone under
+ * "Applies to" (not Azure Monitor or Sentinel): a Sentinel workspace may reject the rule.
+ */
+const ADX_ONLY_PLUGINS = new Set(['ipv4_lookup']);
+
+/** A warning at each such plugin in the query (the IR is walked as plain data). */
+function adxOnlyWarnings(rule: Rule, ir: object): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<object>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    const n = node as { op?: unknown; plugin?: unknown; span?: { start: number } };
+    if (n.op === 'evaluate' && typeof n.plugin === 'string' && ADX_ONLY_PLUGINS.has(n.plugin)) {
+      out.push(makeDiagnostic('AdxOnlyOperator', [`evaluate ${n.plugin}`], { file: rule.source.file, start: rule.queryMap(n.span?.start ?? 0) }));
+    }
+    for (const v of Object.values(node)) visit(v);
+  };
+  visit(ir);
+  return out;
+}
+
 /** The ARM template of all rules (a rule named all-rules.yaml makes arm/all-rules.json). */
 export const COMBINED_ARM_TEMPLATE = 'arm/combined/all-rules.json';
 
@@ -30,7 +53,7 @@ export function createKqlBackend(tables: TableCatalog, validate = true, artifact
   return {
     rule({ rule, ir, stem }) {
       const kql = emitKql(ir);
-      const diagnostics = validate ? validateKql(rule, kql, tables) : [];
+      const diagnostics = [...adxOnlyWarnings(rule, ir), ...(validate ? validateKql(rule, kql, tables) : [])];
       if (!artifacts) return { artifacts: [], diagnostics };
       const resource = armResourceText(armResource(rule, kql));
       return {
