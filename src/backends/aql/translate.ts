@@ -229,6 +229,9 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     let limit: number | undefined;
     let windowMs = queryPeriodMs;
     const dropped = new Set<string>();
+    // sort/top/take seen so far (through lets: their operators come first): AQL's ORDER BY and LIMIT
+    // come last in the query, so an operator that changes rows after them has no place.
+    const ordered: string[] = [];
 
     // After summarize, columns are SELECT aliases. Inside SELECT expressions the aggregate is
     // written out (alias reuse within SELECT is not in IBM's reference); HAVING and ORDER BY use
@@ -691,6 +694,9 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
     const applyOp = (op: TabularOp): void => {
       opSpan = op.span;
+      const misplaced = outOfOrder(op.op, ordered);
+      if (misplaced) fail(`${op.op} after ${misplaced} has no AQL equivalent: AQL applies ORDER BY and LIMIT after WHERE and GROUP BY, so the ${op.op} would see the rows before the ${misplaced}; move the ${op.op} before the ${misplaced}, or give the rule a QRadar query of its own`, op.span);
+      if (op.op === 'sort' || op.op === 'top' || op.op === 'take') ordered.push(op.op);
       switch (op.op) {
         case 'mv-expand':
           expandFirst(op, 'mv-expand');
@@ -940,6 +946,21 @@ function memberPath(e: ScalarExpr): string | undefined {
   if (e.kind !== 'member' || typeof e.key === 'object') return undefined;
   const base = memberPath(e.target);
   return base === undefined ? undefined : `${base}.${e.key}`;
+}
+
+/**
+ * The sort/top/take an operator may not follow in one AQL query, if any. ORDER BY and LIMIT are
+ * the query's last clauses: after a sort, grouping loses the order (and AQL would order groups by
+ * an ungrouped column); after top/take, a filter, grouping, expansion or another order would run on
+ * the limited rows in KQL but on all rows in AQL. Row-wise operators (extend, project, renames)
+ * keep the rows and their order, and where keeps the order a sort made.
+ */
+function outOfOrder(op: string, ordered: readonly string[]): string | undefined {
+  const limit = ordered.find((o) => o === 'top' || o === 'take');
+  const sort = ordered.find((o) => o === 'sort');
+  if (limit && ['where', 'summarize', 'distinct', 'count', 'sort', 'top', 'mv-expand', 'mv-apply'].includes(op)) return limit;
+  if (sort && ['summarize', 'distinct', 'count', 'mv-expand', 'mv-apply'].includes(op)) return sort;
+  return undefined;
 }
 
 function countOf(op: TabularOp & { count: ScalarExpr }, constantOf: (e: ScalarExpr) => unknown, fail: (m: string, s?: Span) => never): number {

@@ -1,0 +1,60 @@
+/**
+ * The reviewer's silent-drift findings on the AQL backend: each construct below either translates
+ * to AQL that computes what the KQL computes, or is an explicit error naming it.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
+import { loadMappings } from '../../src/backends/aql/mapping.js';
+import { translateToAql } from '../../src/backends/aql/translate.js';
+import { checkRuleText } from '../../src/compile.js';
+import { ruleYaml } from '../helpers.js';
+
+const mappings = loadMappings();
+const mappingOf = (t: string) => mappings.get(t);
+
+function aql(query: string) {
+  const r = checkRuleText('r.yaml', ruleYaml(query));
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const source = r.ir!.body.source;
+  const t = translateToAql(r.ir!, source.kind === 'table' ? mappings.get(source.table) : undefined, new Set(), r.rule!.queryPeriodMs, mappingOf);
+  if (t.aql) expect(checkAqlSyntax(t.aql)).toEqual([]);
+  return t;
+}
+
+/** The WHERE conditions after the table's own log source conditions. */
+function conditions(query: string, own = 2): string[] {
+  const t = aql(query);
+  expect(t.errors).toEqual([]);
+  const text = t.aql!;
+  const where = text.slice(text.indexOf('WHERE ') + 6, text.search(/\n(GROUP BY|HAVING|ORDER BY|LIMIT|LAST)/));
+  return where.split('\n    AND ').slice(own);
+}
+
+const errorOf = (query: string) => {
+  const t = aql(query);
+  expect(t.aql).toBeUndefined();
+  return t.errors[0]!.message;
+};
+
+describe('operator order: AQL applies ORDER BY and LIMIT last', () => {
+  it('a filter or summarize after take/top is refused, naming both operators', () => {
+    expect(errorOf('AWSCloudTrail | take 10 | where EventName == "A"')).toMatch(/^where after take has no AQL equivalent: AQL applies ORDER BY and LIMIT after WHERE and GROUP BY/);
+    expect(errorOf('SigninLogs | top 5 by TimeGenerated desc | summarize n = count() by UserPrincipalName')).toMatch(/^summarize after top has no AQL equivalent/);
+    expect(errorOf('SigninLogs | take 5 | sort by UserPrincipalName asc')).toMatch(/^sort after take has no AQL equivalent/);
+    expect(errorOf('SigninLogs | sort by TimeGenerated desc | summarize n = count() by UserPrincipalName')).toMatch(/^summarize after sort has no AQL equivalent/);
+  });
+
+  it('through a let: the reviewer\'s top 100 then count among them is refused', () => {
+    expect(errorOf('let recent = AWSCloudTrail | top 100 by TimeGenerated desc;\nrecent | where EventName == "ConsoleLogin" | summarize n = count() by SourceIpAddress')).toMatch(/^where after top has no AQL equivalent/);
+  });
+
+  it('through a union leg: a union over one leg with take then a filter is refused', () => {
+    expect(errorOf('union (SigninLogs | take 3) | where UserPrincipalName == "a"')).toMatch(/^where after take has no AQL equivalent/);
+  });
+
+  it('row-wise operators after sort/take keep the rows, and where keeps a sort\'s order: these still translate', () => {
+    const t = aql('SigninLogs | sort by TimeGenerated desc | where UserPrincipalName == "a" | take 3 | extend U = tolower(UserPrincipalName) | project U');
+    expect(t.errors).toEqual([]);
+    expect(t.aql).toMatch(/ORDER BY starttime DESC\nLIMIT 3\n/);
+  });
+});
