@@ -58,3 +58,27 @@ describe('operator order: AQL applies ORDER BY and LIMIT last', () => {
     expect(t.aql).toMatch(/ORDER BY starttime DESC\nLIMIT 3\n/);
   });
 });
+
+describe('newlines in MATCHES regexes (Java: `.` stops at a line terminator unless DOTALL; `$` also matches before a final one)', () => {
+  // java.util.regex.Pattern: "By default ... the regular expression . matches any character except a
+  // line terminator"; `$` without MULTILINE matches "at the end of input but for the final terminator, if any"; `\z` the end of input.
+  it('has/contains/startswith/endswith regexes cross newlines and end at the end of the text', () => {
+    expect(conditions('SigninLogs | where UserAgent has "curl"')).toEqual(["\"User Agent\" IMATCHES '(?s).*(?:(?<![\\p{L}\\p{N}])curl(?![\\p{L}\\p{N}])).*'"]);
+    expect(conditions('SigninLogs | where UserAgent contains "50%"')).toEqual(["\"User Agent\" IMATCHES '(?s).*(?:50\\%).*'"]);
+    expect(conditions('SigninLogs | where UserAgent startswith "a_b"')).toEqual(["\"User Agent\" IMATCHES '(?s)^(?:a\\_b).*'"]);
+    expect(conditions('SigninLogs | where UserAgent endswith "a_b"')).toEqual(["\"User Agent\" IMATCHES '(?s).*(?:a\\_b)\\z'"]);
+    expect(conditions('SigninLogs | where UserAgent =~ "a_b"')).toEqual(["\"User Agent\" IMATCHES '^(?:a\\_b)\\z'"]);
+  });
+
+  it('matches regex: only the added .* cross newlines; the rule\'s own `.` keeps its meaning', () => {
+    expect(conditions('SigninLogs | where UserAgent matches regex "a.b"')).toEqual(["\"User Agent\" MATCHES '(?s:.*)(?:a.b)(?s:.*)'"]);
+  });
+
+  it('the has regex, run with DOTALL as (?s) asks, finds the term on the second line of a text (as KQL does)', () => {
+    const re = conditions('SigninLogs | where UserAgent has "curl"')[0]!.match(/'(.*)'$/)![1]!;
+    expect(re.startsWith('(?s)')).toBe(true);
+    const body = re.slice(4).replace(/\\p\{L\}\\p\{N\}/g, '\\p{L}\\p{N}');
+    expect(new RegExp(`^${body}$`, 'su').test('first line\nuses curl/8')).toBe(true);
+    expect(new RegExp(`^${body}$`, 'u').test('first line\nuses curl/8')).toBe(false);
+  });
+});

@@ -51,7 +51,7 @@ describe('union of mapped tables', () => {
         'FROM events',
         `WHERE ((devicetype IN (445) AND ("Is Interactive" = 'true'))`,
         `    OR (devicetype IN (445) AND ("Is Interactive" = 'false')))`,
-        `    AND "User Agent" IMATCHES '.*(?:(?<![\\p{L}\\p{N}])curl(?![\\p{L}\\p{N}])).*'`,
+        `    AND "User Agent" IMATCHES '(?s).*(?:(?<![\\p{L}\\p{N}])curl(?![\\p{L}\\p{N}])).*'`,
         'LAST 1 HOURS',
       ].join('\n'),
     );

@@ -12,7 +12,7 @@ import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
-import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
+import { anywhere, anywhereAround, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 import { jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
@@ -398,13 +398,13 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}%`)}`, 3) : regexOp(subject, anywhere(regexEscape(needle)), cs);
           break;
         case 'startswith':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`${needle}%`)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)}).*`, cs);
+          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`${needle}%`)}`, 3) : regexOp(subject, `(?s)^(?:${regexEscape(needle)}).*`, cs);
           break;
         case 'endswith':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}`)}`, 3) : regexOp(subject, `.*(?:${regexEscape(needle)})$`, cs);
+          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}`)}`, 3) : regexOp(subject, `(?s).*(?:${regexEscape(needle)})${END}`, cs);
           break;
         case '=~':
-          positive = likeSafe(needle) ? cond(`${t} ILIKE ${aqlString(needle)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)})$`, false);
+          positive = likeSafe(needle) ? cond(`${t} ILIKE ${aqlString(needle)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)})${END}`, false);
           break;
         default:
           return fail(`operator ${fn} has no AQL translation`);
@@ -488,7 +488,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           let positive: string;
           if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
           else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
-          else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})$`)}`;
+          else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})${END}`)}`;
           if (e.fn.startsWith('!')) return negate(x.text, positive);
           return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
         }
@@ -504,7 +504,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'matches regex': {
           const x = operand(expr(a[0]!), e.span);
           notes.push('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
-          return regexOp(x, anywhere(stringConst(a[1]!, 'the regular expression')), true);
+          return regexOp(x, anywhereAround(stringConst(a[1]!, 'the regular expression')), true);
         }
         case 'isempty':
         case 'isnotempty':
