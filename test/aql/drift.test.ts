@@ -82,3 +82,31 @@ describe('newlines in MATCHES regexes (Java: `.` stops at a line terminator unle
     expect(new RegExp(`^${body}$`, 'u').test('first line\nuses curl/8')).toBe(false);
   });
 });
+
+describe('empty versus missing: a KQL string is never null, a missing QRadar property is NULL', () => {
+  // Kusto docs, Null values (learn.microsoft.com/kusto/query/scalar-data-types/null-values): "The
+  // string data type doesn't support null values"; isempty(): "true if the argument is an empty string or is null".
+  it('== "" and =~ "" hold for a missing property too; != "" and !~ "" do not', () => {
+    expect(conditions('SigninLogs | where ResultType == ""')).toEqual(['("Error Code" IS NULL OR "Error Code" = \'\')']);
+    expect(conditions('SigninLogs | where "" == ResultType')).toEqual(['("Error Code" IS NULL OR "Error Code" = \'\')']);
+    expect(conditions('SigninLogs | where ResultType != ""')).toEqual(['("Error Code" IS NOT NULL AND "Error Code" <> \'\')']);
+    expect(conditions('SigninLogs | where UserAgent =~ ""')).toEqual(['("User Agent" IS NULL OR "User Agent" = \'\')']);
+    expect(conditions('SigninLogs | where UserAgent !~ ""')).toEqual(['("User Agent" IS NOT NULL AND "User Agent" <> \'\')']);
+  });
+
+  it('an in-list holding "" holds a missing property; its !in does not', () => {
+    expect(conditions('SigninLogs | where UserAgent in ("a", "")')).toEqual(['("User Agent" IS NULL OR "User Agent" IN (\'a\', \'\'))']);
+    expect(conditions('SigninLogs | where UserAgent !in ("a", "")')).toEqual(['("User Agent" IS NOT NULL AND NOT ("User Agent" IN (\'a\', \'\')))']);
+    expect(conditions('SigninLogs | where UserAgent in~ ("a", "")')).toEqual(['("User Agent" IS NULL OR "User Agent" ILIKE \'a\' OR "User Agent" ILIKE \'\')']);
+  });
+
+  it('isnull of a string never holds and isnotnull always does', () => {
+    expect(conditions('SigninLogs | where isnull(ResultType)')).toEqual(['1 = 0']);
+    expect(conditions('SigninLogs | where isnotnull(ResultType)')).toEqual(['1 = 1']);
+  });
+
+  it('isempty of a JSON value is true when the property is missing or empty', () => {
+    expect(conditions('AWSCloudTrail | where isempty(parse_json(RequestParameters).userName)', 1)).toEqual(['("requestParameters.userName" IS NULL OR "requestParameters.userName" = \'\')']);
+    expect(conditions('AWSCloudTrail | where isnotempty(parse_json(RequestParameters).userName)', 1)).toEqual(['("requestParameters.userName" IS NOT NULL AND "requestParameters.userName" <> \'\')']);
+  });
+});

@@ -342,6 +342,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       }
       return out;
     };
+    /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
+    const isTextual = (o: Out) => o.type === 'string' || o.type === 'dynamic';
+    const isEmptyText = (o: Out) => cond(`(${o.text} IS NULL OR ${textOf(o)} = '')`, 4);
+    const isNotEmptyText = (o: Out) => cond(`(${o.text} IS NOT NULL AND ${textOf(o)} <> '')`, 4);
     /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
     const negate = (subject: string, positive: string) => cond(`(${subject} IS NULL OR NOT (${positive}))`, 4);
     const regexOp = (subject: Out, regex: string, cs: boolean) => cond(`${textOf(subject)} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(regex)}`, 3);
@@ -404,6 +408,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}`)}`, 3) : regexOp(subject, `(?s).*(?:${regexEscape(needle)})${END}`, cs);
           break;
         case '=~':
+          if (needle === '') return negated ? isNotEmptyText(subject) : isEmptyText(subject);
           positive = likeSafe(needle) ? cond(`${t} ILIKE ${aqlString(needle)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)})${END}`, false);
           break;
         default:
@@ -440,6 +445,9 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           }
           const l = operand(expr(a[0]!), e.span);
           const r = operand(expr(a[1]!), e.span);
+          // KQL strings are never null: a missing property (AQL's NULL) is the empty string.
+          const emptyCompared = constantOf(a[1]!) === '' ? l : constantOf(a[0]!) === '' ? r : undefined;
+          if (emptyCompared && isTextual(emptyCompared)) return e.fn === '==' ? isEmptyText(emptyCompared) : isNotEmptyText(emptyCompared);
           // A string compared with a number compares text (detc's KQL semantics): quote the number.
           const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
           const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
@@ -489,6 +497,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
           else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
           else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})${END}`)}`;
+          // A list holding '' holds a missing string (KQL's ''), which AQL's NULL is not in.
+          if (isTextual(x) && items.some((v) => v === '')) {
+            return e.fn.startsWith('!') ? cond(`(${x.text} IS NOT NULL AND NOT (${positive}))`, 4) : cond(`(${x.text} IS NULL OR ${positive})`, 4);
+          }
           if (e.fn.startsWith('!')) return negate(x.text, positive);
           return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
         }
@@ -511,11 +523,15 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'isnull':
         case 'isnotnull': {
           const x = operand(expr(a[0]!), e.span);
-          if (e.fn === 'isnull') return cond(`${x.text} IS NULL`, 3);
-          if (e.fn === 'isnotnull') return cond(`${x.text} IS NOT NULL`, 3);
-          const isText = x.type === 'string';
-          if (e.fn === 'isempty') return cond(isText ? `(${x.text} IS NULL OR ${textOf(x)} = '')` : `${x.text} IS NULL`, isText ? 4 : 3);
-          return cond(isText ? `(${x.text} IS NOT NULL AND ${textOf(x)} <> '')` : `${x.text} IS NOT NULL`, isText ? 4 : 3);
+          // "The string data type doesn't support null values" (Kusto docs, Null values,
+          // learn.microsoft.com/kusto/query/scalar-data-types/null-values): a missing string is "",
+          // so isnull of a string never holds and isnotnull always does.
+          if (e.fn === 'isnull') return x.type === 'string' ? FALSE : cond(`${x.text} IS NULL`, 3);
+          if (e.fn === 'isnotnull') return x.type === 'string' ? TRUE : cond(`${x.text} IS NOT NULL`, 3);
+          // isempty: "true if the argument is an empty string or is null" (Kusto docs, isempty()); a JSON value may be either.
+          const isText = isTextual(x);
+          if (e.fn === 'isempty') return isText ? isEmptyText(x) : cond(`${x.text} IS NULL`, 3);
+          return isText ? isNotEmptyText(x) : cond(`${x.text} IS NOT NULL`, 3);
         }
         case 'ipv4_is_in_range':
         case 'ipv4_is_in_any_range': {
