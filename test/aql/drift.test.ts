@@ -110,3 +110,15 @@ describe('empty versus missing: a KQL string is never null, a missing QRadar pro
     expect(conditions('AWSCloudTrail | where isnotempty(parse_json(RequestParameters).userName)', 1)).toEqual(['("requestParameters.userName" IS NOT NULL AND "requestParameters.userName" <> \'\')']);
   });
 });
+
+describe('real literals and division (Kusto docs, Numerical operators: long / long is a long, a real operand makes a real)', () => {
+  it('a real literal keeps its decimal point', () => {
+    const t = aql('SigninLogs | summarize n = count() by UserPrincipalName | extend r = 1.0 * n | project r');
+    expect(t.aql).toContain('(1.0 * COUNT(*)) AS r');
+  });
+
+  it('a real quotient converts its whole-number sides with DOUBLE(); a quotient of two longs is refused', () => {
+    expect(aql('SigninLogs | extend r = strlen(UserAgent) / 2.0 | project r').aql).toContain('(DOUBLE(STRLEN("User Agent")) / 2.0) AS r');
+    expect(errorOf('SigninLogs | extend r = strlen(UserAgent) / 2 | project r')).toMatch(/^\/ of two whole numbers has no exact AQL translation: KQL truncates/);
+  });
+});

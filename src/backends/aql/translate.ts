@@ -313,7 +313,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const literal = (v: unknown, type: ScalarType, span: Span): Out => {
       if (v === null || v === undefined) return val('NULL', type);
       if (typeof v === 'string') return val(aqlString(v), 'string');
-      if (typeof v === 'number') return type === 'timespan' ? val(String(v), 'timespan') : val(Number.isFinite(v) ? String(v) : fail('a non-finite number has no AQL literal', span), type);
+      if (typeof v === 'number') {
+        if (type === 'timespan') return val(String(v), 'timespan');
+        if (!Number.isFinite(v)) return fail('a non-finite number has no AQL literal', span);
+        return val(type === 'real' || type === 'decimal' ? realLiteral(v, span) : String(v), type);
+      }
       if (typeof v === 'boolean') return val(aqlString(String(v)), 'string');
       return fail('dynamic values have no AQL equivalent', span);
     };
@@ -621,10 +625,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           notes.push('case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM\'s AQL reference');
           return val(`CASE ${whens.map((w, i) => `WHEN ${w} THEN ${texts[i]}`).join(' ')} ELSE ${texts[texts.length - 1]} END`, e.type);
         }
+        case '/':
+          return divide(e);
         case '+':
         case '-':
         case '*':
-        case '/':
         case '%': {
           const l = operand(expr(a[0]!), e.span);
           const r = operand(expr(a[1]!), e.span);
@@ -649,6 +654,26 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
         }
       }
+    };
+
+    /**
+     * `a / b`. KQL divides two whole numbers as whole numbers (long / long truncates; Kusto docs,
+     * Numerical operators), and a real by anything as reals. IBM's AQL reference says only that `/`
+     * "divides two values", so a quotient of whole numbers is refused, and a real quotient converts
+     * its whole-number sides with DOUBLE() (IBM: "converts a value that represents a number into a double").
+     */
+    const divide = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
+      const [a, b] = e.args as [ScalarExpr, ScalarExpr];
+      const whole = (t: ScalarType) => t === 'int' || t === 'long';
+      if (whole(a.type) && whole(b.type)) {
+        return fail("/ of two whole numbers has no exact AQL translation: KQL truncates the quotient of two longs, and IBM's AQL reference does not say what / does with two integers; make one side real (1.0 * x, or a real literal such as 100.0) for a real quotient", e.span);
+      }
+      if (e.type !== 'real') return fail(`/ giving a ${e.type} has no AQL translation: AQL has no ${e.type} type, and IBM does not document its division`, e.span);
+      const side = (x: ScalarExpr) => {
+        const o = operand(expr(x), e.span);
+        return whole(x.type) || x.type === 'timespan' ? `DOUBLE(${o.text})` : o.text;
+      };
+      return val(`(${side(a)} / ${side(b)})`, 'real');
     };
 
     /** `TimeGenerated > ago(X)` on the time column: becomes the LAST clause. */
@@ -982,6 +1007,13 @@ function outOfOrder(op: string, ordered: readonly string[]): string | undefined 
 function countOf(op: TabularOp & { count: ScalarExpr }, constantOf: (e: ScalarExpr) => unknown, fail: (m: string, s?: Span) => never): number {
   const n = constantOf(op.count);
   return typeof n === 'number' ? n : fail('the row count must be a constant for AQL LIMIT', op.count.span);
+}
+
+/** A real literal with its decimal point (KQL's 100.0 is a real, 100 a long): plain digits, no exponent. */
+function realLiteral(v: number, span: Span): string {
+  const text = Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : String(v);
+  if (/e/i.test(text)) throw new Unsupported(`the real ${text} has no AQL literal: IBM documents no exponent form; write it with plain digits`, span);
+  return text;
 }
 
 /** `LAST n DAYS|HOURS|MINUTES` for a window (rounded up to whole minutes). */
