@@ -122,3 +122,35 @@ describe('real literals and division (Kusto docs, Numerical operators: long / lo
     expect(errorOf('SigninLogs | extend r = strlen(UserAgent) / 2 | project r')).toMatch(/^\/ of two whole numbers has no exact AQL translation: KQL truncates/);
   });
 });
+
+describe('JSON custom property names are one path each', () => {
+  it('a key holding . [ ] (or an empty key) is refused: its property name would be another path\'s', () => {
+    expect(errorOf('AWSCloudTrail | where tostring(parse_json(RequestParameters)["a.b"]) == "x"')).toMatch(/^the JSON key "a\.b" holds '\.', '\[' or '\]'/);
+    expect(errorOf('AWSCloudTrail | where tostring(parse_json(RequestParameters)["a[0]"]) == "x"')).toMatch(/^the JSON key "a\[0\]" holds/);
+    expect(errorOf('AWSCloudTrail | where extract_json("$[\'a.b\']", RequestParameters) == "x"')).toMatch(/^the JSON key "a\.b" holds/);
+    // .a.b still reads the nested path.
+    expect(aql('AWSCloudTrail | where tostring(parse_json(RequestParameters).a.b) == "x" | project EventName').aql).toContain(`"requestParameters.a.b" = 'x'`);
+  });
+
+  it('a dotted key is not the mapped path it spells: InitiatedBy["user.userPrincipalName"] is not username', () => {
+    const t = aql('AuditLogs | where tostring(InitiatedBy["user.userPrincipalName"]) == "x"');
+    expect(t.aql).toBeUndefined();
+    expect(t.errors[0]!.message).toMatch(/^the JSON key "user\.userPrincipalName" holds/);
+    expect(conditions('AuditLogs | where tostring(InitiatedBy.user.userPrincipalName) == "x"', 1).join()).toContain(`username = 'x'`);
+  });
+
+  it('["0"] is a key and [0] an index: two properties', () => {
+    const key = aql('AWSCloudTrail | where tostring(parse_json(RequestParameters)["0"]) == "x" | project EventName');
+    const index = aql('AWSCloudTrail | where tostring(parse_json(RequestParameters)[0]) == "x" | project EventName');
+    expect(key.aql).toContain(`"requestParameters.0" = 'x'`);
+    expect(index.aql).toContain(`"requestParameters[0]" = 'x'`);
+  });
+
+  it('a JSON value compared as a number notes that its custom property must be numeric', () => {
+    const t = aql('AWSCloudTrail | where parse_json(RequestParameters).count > 5 | project EventName');
+    expect(t.aql).toContain(`"requestParameters.count" > 5`);
+    expect(t.notes).toContain('custom property "requestParameters.count" is compared or computed as a number: define it in QRadar with the Numeric field type, or the comparison is on text');
+    const text = aql('AWSCloudTrail | where tostring(parse_json(RequestParameters).count) == "5" | project EventName');
+    expect(text.notes.some((n) => n.includes('as a number'))).toBe(false);
+  });
+});

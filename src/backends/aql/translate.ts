@@ -14,7 +14,7 @@ import { terminalSafe } from '../../diagnostics/terminal.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { anywhere, anywhereAround, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
-import { jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
+import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
 import { aqlFunction } from './functions.js';
 import { aqlOperator } from './operators.js';
@@ -252,7 +252,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     };
     // JSON places the query reads (custom properties), noted if their property is in the final text.
     const jsonUses = new Map<string, JsonPath>();
-    const json = (p: JsonPath, type: ScalarType): Out => {
+    const json = (p: JsonPath, type: ScalarType, span?: Span): Out => {
+      for (const step of p.steps) {
+        const problem = typeof step === 'string' ? jsonKeyProblem(step) : undefined;
+        if (problem) fail(problem, span);
+      }
       const o = jsonValue(p, type);
       jsonUses.set(o.text, p);
       return o;
@@ -297,7 +301,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (!columnMapping(m, memberRoot(e))?.aql) {
             const target = expr(e.target); // a column without a property is the clearer message
             if (target.json && (typeof key === 'string' || (typeof key === 'number' && Number.isInteger(key) && key >= 0))) {
-              return json({ root: target.json.root, steps: [...target.json.steps, key] }, 'dynamic');
+              return json({ root: target.json.root, steps: [...target.json.steps, key] }, 'dynamic', e.span);
             }
             if (target.json) return fail(`member access with the key ${JSON.stringify(key ?? null)} has no QRadar JSON keypath (keys and indexes from 0 only)`, e.span);
           }
@@ -345,6 +349,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         walk(v);
       }
       return out;
+    };
+    /** A value used as a number: a JSON one is a custom property that must be numeric (noted). */
+    const numeric = (o: Out): Out => {
+      if (o.json) notes.push(jsonNumericNote(o.json));
+      return o;
     };
     /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
     const isTextual = (o: Out) => o.type === 'string' || o.type === 'dynamic';
@@ -452,6 +461,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           // KQL strings are never null: a missing property (AQL's NULL) is the empty string.
           const emptyCompared = constantOf(a[1]!) === '' ? l : constantOf(a[0]!) === '' ? r : undefined;
           if (emptyCompared && isTextual(emptyCompared)) return e.fn === '==' ? isEmptyText(emptyCompared) : isNotEmptyText(emptyCompared);
+          if (typeof constantOf(a[1]!) === 'number' && l.type !== 'string') numeric(l);
+          if (typeof constantOf(a[0]!) === 'number' && r.type !== 'string') numeric(r);
           // A string compared with a number compares text (detc's KQL semantics): quote the number.
           const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
           const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
@@ -462,8 +473,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case '<=':
         case '>':
         case '>=': {
-          const l = operand(expr(a[0]!), e.span);
-          const r = operand(expr(a[1]!), e.span);
+          const l = numeric(operand(expr(a[0]!), e.span));
+          const r = numeric(operand(expr(a[1]!), e.span));
           return cond(`${l.text} ${e.fn} ${r.text}`, 3);
         }
         case 'between':
@@ -498,6 +509,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             return e.fn.startsWith('!') ? cond(`NOT (${any})`, 3) : cond(items.length > 1 ? `(${any})` : any, 4);
           }
           let positive: string;
+          if (!ci && x.type !== 'string' && items.some((v) => typeof v === 'number')) numeric(x);
           if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
           else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
           else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})${END}`)}`;
@@ -590,7 +602,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (x.jsonText) return fail(nestedJson(e.fn), e.span);
           const steps = jsonPathSteps(stringConst(a[0]!, `the path of ${e.fn}`));
           if (!x.json || steps === undefined) return fail(`${e.fn}() needs a JSON column of the mapping and a path of keys and indexes ($.a.b[0]) for AQL`, e.span);
-          return json({ root: x.json.root, steps: [...x.json.steps, ...steps] }, 'string');
+          return json({ root: x.json.root, steps: [...x.json.steps, ...steps] }, 'string', e.span);
         }
         case 'tostring': {
           const inner = a[0]!;
@@ -631,8 +643,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case '-':
         case '*':
         case '%': {
-          const l = operand(expr(a[0]!), e.span);
-          const r = operand(expr(a[1]!), e.span);
+          const l = numeric(operand(expr(a[0]!), e.span));
+          const r = numeric(operand(expr(a[1]!), e.span));
           return val(`(${l.text} ${e.fn} ${r.text})`, e.type);
         }
         case 'negate':
@@ -670,7 +682,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       }
       if (e.type !== 'real') return fail(`/ giving a ${e.type} has no AQL translation: AQL has no ${e.type} type, and IBM does not document its division`, e.span);
       const side = (x: ScalarExpr) => {
-        const o = operand(expr(x), e.span);
+        const o = numeric(operand(expr(x), e.span));
         return whole(x.type) || x.type === 'timespan' ? `DOUBLE(${o.text})` : o.text;
       };
       return val(`(${side(a)} / ${side(b)})`, 'real');
@@ -981,12 +993,18 @@ export function describeApproximations(uses: readonly ApproximationUse[]): strin
   return [...byName].map(([name, columns]) => `${name}: ${approximationVerb(name)} ${columns.join(', ')} (${APPROXIMATIONS[name]})`);
 }
 
-/** `A.b.c` / `A[0].b` as a dotted path, when every key is a constant. */
+/**
+ * `A.b.c` / `A[0].b` as the path a mapping names (`InitiatedBy.user.userPrincipalName`), when every
+ * key is a constant: keys after '.', indexes in '[]', so `A["0"]` and `A[0]` differ, and a key
+ * holding '.', '[' or ']' (`A["user.name"]`) names no mapped path.
+ */
 function memberPath(e: ScalarExpr): string | undefined {
   if (e.kind === 'column') return e.name;
   if (e.kind !== 'member' || typeof e.key === 'object') return undefined;
   const base = memberPath(e.target);
-  return base === undefined ? undefined : `${base}.${e.key}`;
+  if (base === undefined) return undefined;
+  if (typeof e.key === 'number') return `${base}[${e.key}]`;
+  return jsonKeyProblem(e.key) ? undefined : `${base}.${e.key}`;
 }
 
 /**
