@@ -154,3 +154,15 @@ describe('JSON custom property names are one path each', () => {
     expect(text.notes.some((n) => n.includes('as a number'))).toBe(false);
   });
 });
+
+describe('union legs over the same events', () => {
+  it('the same table twice is refused: KQL keeps each leg\'s rows (an event twice), one AQL query returns it once', () => {
+    expect(errorOf('union AWSCloudTrail, AWSCloudTrail | where EventName == "A"')).toMatch(/^this union reads AWSCloudTrail twice: KQL's union keeps each leg's rows/);
+    expect(errorOf('let a = AWSCloudTrail | where EventName == "A";\nunion a, (AWSCloudTrail | where EventName == "B")')).toMatch(/^this union reads AWSCloudTrail twice/);
+  });
+
+  it('two tables whose mappings select the same events are refused; tables told apart by their conditions are one query', () => {
+    expect(errorOf('union SecurityEvent, WindowsEvent | where EventID == 4624')).toMatch(/^this union reads SecurityEvent and WindowsEvent, whose QRadar mappings select the same events/);
+    expect(aql('union SigninLogs, AADNonInteractiveUserSignInLogs | where UserPrincipalName == "a"').errors).toEqual([]);
+  });
+});

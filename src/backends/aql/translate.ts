@@ -19,7 +19,7 @@ import { SPLIT_NOTE, splitPart } from './split.js';
 import { aqlFunction } from './functions.js';
 import { aqlOperator } from './operators.js';
 import { unmappedReason } from './not-events.js';
-import { throughLets, UNION_DIFFERS, unionLegs } from './union.js';
+import { overlappingLegs, throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 
 /** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
 export const APPROXIMATIONS = {
@@ -141,6 +141,8 @@ export function translateToAql(
   if ('error' in legs) return { errors: [legs.error], approximations: [], notes: [] };
   const unmapped = legs.find((leg) => leg.source.kind === 'table' && !mappingOf(leg.source.table));
   if (unmapped?.source.kind === 'table') return { errors: [{ message: `union has no AQL equivalent here: ${unmappedReason(unmapped.source.table)}`, span: unmapped.source.span }], approximations: [], notes: [] };
+  const overlap = overlappingLegs(legs, mappingOf);
+  if (overlap) return { errors: [overlap], approximations: [], notes: [] };
   return assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
 }
 
