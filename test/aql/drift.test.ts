@@ -166,3 +166,11 @@ describe('union legs over the same events', () => {
     expect(aql('union SigninLogs, AADNonInteractiveUserSignInLogs | where UserPrincipalName == "a"').errors).toEqual([]);
   });
 });
+
+describe('a union\'s notes', () => {
+  it('the same mapping rewrite in two legs\' tables is noted once, in one wording', () => {
+    const t = aql('union SigninLogs, AADNonInteractiveUserSignInLogs | where ResultType != "0" | project UserPrincipalName');
+    expect(t.errors).toEqual([]);
+    expect(t.notes.filter((n) => n.startsWith('ResultType == 0 is written as'))).toHaveLength(1);
+  });
+});
