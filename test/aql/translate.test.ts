@@ -194,9 +194,9 @@ describe('user mappings', () => {
     const t = translateToAql(r.ir!, maps.get('SigninLogs'), new Set(), r.rule!.queryPeriodMs);
     expect(t.aql).toContain('devicetype IN (9999)');
     expect(t.aql).toContain('"UA" IMATCHES');
-    expect(() => loadMappings([join(dir, 'missing.yaml')])).toThrow(/no such mapping file or folder/);
+    expect(() => loadMappings([join(dir, 'missing.yaml')])).toThrow(/no such QRadar mapping file or folder/);
     writeFileSync(file, 'table: X\nsource: nowhere\n');
-    expect(() => loadMappings([file])).toThrow(/signins\.yaml: .*(source|logSourceTypes)/);
+    expect(() => loadMappings([file])).toThrow(/signins\.yaml:\d+:\d+: error DTC1002: .*(source|logSourceTypes)/);
   });
 });
 
