@@ -174,3 +174,10 @@ describe('a union\'s notes', () => {
     expect(t.notes.filter((n) => n.startsWith('ResultType == 0 is written as'))).toHaveLength(1);
   });
 });
+
+describe('trim with a rule\'s regex', () => {
+  it('keeps the regex\'s own `.` (RE2: no newline) and trims at the very end (\\z, not Java\'s $ before a final newline)', () => {
+    const t = aql('SigninLogs | extend V = trim(@"x.", UserAgent) | project V');
+    expect(t.aql).toContain(`    REPLACEALL('^(?:x.)+|(?:x.)+\\z', "User Agent", '') AS V`);
+  });
+});

@@ -566,9 +566,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'trim_end': {
           // Runs of matches at the start and/or end removed, as KQL's trim; REPLACEALL as for split.
           const re = `(?:${stringConst(a[0]!, `the regular expression of ${e.fn}()`)})+`;
-          const ends = e.fn === 'trim' ? `^${re}|${re}$` : e.fn === 'trim_start' ? `^${re}` : `${re}$`;
+          // No (?s): the rule's regex keeps RE2's `.` (no newline); `\z`, as Java's `$` also matches before a final newline.
+          const ends = e.fn === 'trim' ? `^${re}|${re}${END}` : e.fn === 'trim_start' ? `^${re}` : `${re}${END}`;
           notes.push(`${e.fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
-          return val(`REPLACEALL(${aqlString(`(?s)${ends}`)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
+          return val(`REPLACEALL(${aqlString(ends)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
         }
         case 'replace_string': {
           const source = textOf(operand(expr(a[0]!), e.span));
