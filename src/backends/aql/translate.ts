@@ -141,9 +141,10 @@ export function translateToAql(
   if ('error' in legs) return { errors: [legs.error], approximations: [], notes: [] };
   const unmapped = legs.find((leg) => leg.source.kind === 'table' && !mappingOf(leg.source.table));
   if (unmapped?.source.kind === 'table') return { errors: [{ message: `union has no AQL equivalent here: ${unmappedReason(unmapped.source.table)}`, span: unmapped.source.span }], approximations: [], notes: [] };
-  const overlap = overlappingLegs(legs, mappingOf);
-  if (overlap) return { errors: [overlap], approximations: [], notes: [] };
-  return assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
+  const merged = assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
+  // Legs that translate alike but select the same events: the one query would return each once.
+  const overlap = merged.aql === undefined ? undefined : overlappingLegs(legs, mappingOf);
+  return overlap ? { errors: [overlap], approximations: [], notes: [] } : merged;
 }
 
 /** One pipeline's AQL: the text after `SELECT` with SOURCE_CONDITIONS where its log source conditions go. */
