@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
-import { loadMappings } from '../../src/backends/aql/mapping.js';
+import { readFileSync } from 'node:fs';
+import { loadMappings, parseMapping } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
@@ -137,6 +138,15 @@ describe('JSON custom property names are one path each', () => {
     expect(t.aql).toBeUndefined();
     expect(t.errors[0]!.message).toMatch(/^the JSON key "user\.userPrincipalName" holds/);
     expect(conditions('AuditLogs | where tostring(InitiatedBy.user.userPrincipalName) == "x"', 1).join()).toContain(`username = 'x'`);
+  });
+
+  it('a mapped member path names keys after "." and indexes in "[]": InitiatedBy[0] is not the mapped InitiatedBy.0', () => {
+    const text = readFileSync('targets/qradar/AuditLogs.yaml', 'utf8').replace('columns:\n', 'columns:\n  InitiatedBy.0: { aql: \'"Zero"\', note: test }\n');
+    const m = parseMapping(text, 'AuditLogs.yaml');
+    const r = checkRuleText('r.yaml', ruleYaml('AuditLogs | where tostring(InitiatedBy[0]) == "x" | where tostring(InitiatedBy["0"]) == "y" | project OperationName'));
+    const t = translateToAql(r.ir!, m, new Set(), r.rule!.queryPeriodMs);
+    expect(t.aql).toContain(`"properties.initiatedBy[0]" = 'x'`);
+    expect(t.aql).toContain(`"Zero" = 'y'`);
   });
 
   it('["0"] is a key and [0] an index: two properties', () => {
