@@ -30,7 +30,8 @@ const CASES: readonly [string, string][] = [
   ['Syslog', 'Syslog | where Facility == "authpriv" and SyslogMessage has "Failed password" | count'],
   ['W3CIISLog', 'W3CIISLog | where csMethod == "POST" and csUriStem endswith ".aspx" and scStatus == "200" | project TimeGenerated, cIP, csUriStem, csUserAgent'],
   ['WindowsEvent', 'WindowsEvent | where EventID == 1 and tostring(EventData.CommandLine) contains "vssadmin" | project TimeGenerated, Computer'],
-  ['tabular let + union of mapped tables', 'let f = (t:string) { table(t) | where ResultType != 0 | where AppDisplayName == "Azure Portal" };\nlet a = f("SigninLogs");\nlet b = f("AADNonInteractiveUserSignInLogs");\nunion a, b\n| extend Name = tostring(split(UserPrincipalName, "@", 0)[0]), Suffix = tostring(split(UserPrincipalName, "@")[1])\n| project TimeGenerated, Name, Suffix, IPAddress'],
+  // ResultType is a string column: compared with the string "0" (the mapping's rewrite of ResultType == 0 holds for it too, as "0" == 0 in detc's semantics).
+  ['tabular let + union of mapped tables', 'let f = (t:string) { table(t) | where ResultType != "0" | where AppDisplayName == "Azure Portal" };\nlet a = f("SigninLogs");\nlet b = f("AADNonInteractiveUserSignInLogs");\nunion a, b\n| extend Name = tostring(split(UserPrincipalName, "@", 0)[0]), Suffix = tostring(split(UserPrincipalName, "@")[1])\n| project TimeGenerated, Name, Suffix, IPAddress'],
 ];
 
 function emitted(query: string, table: string): string {

@@ -68,7 +68,7 @@ describe('JSON payload fields as custom properties', () => {
 
 describe('split(s, d)[i] as a regex replacement', () => {
   it('writes the last part, the first part and a later part (guarded: a missing part is null, or empty under tostring)', () => {
-    expect(splitPart('x', '/', -1, true)).toEqual({ text: "REPLACEALL('(?s)^.*\\/', x, '')" });
+    expect(splitPart('x', '/', -1, true)).toEqual({ text: "REPLACEALL('(?s)^(?:[^\\/]*\\/)*', x, '')" });
     expect(splitPart('x', '@', 0, true)).toEqual({ text: "REPLACEALL('(?s)^([^\\@]*).*$', x, '$1')" });
     expect(splitPart('x', '@', 1, true)).toEqual({ text: "IF x MATCHES '(?s)^(?:[^\\@]*\\@){1}.*$' THEN REPLACEALL('(?s)^(?:[^\\@]*\\@){1}([^\\@]*).*$', x, '$1') ELSE ''" });
     expect(splitPart('x', '@', 1, false)).toMatchObject({ text: expect.stringMatching(/ ELSE NULL$/) });
@@ -86,16 +86,37 @@ describe('split(s, d)[i] as a regex replacement', () => {
       const replace = regexes[i > 0 ? 1 : 0]!;
       return text.replace(js(replace), i === -1 ? '' : '$1');
     };
-    for (const [text, d, i] of [['arn:aws:iam::1:user/a/b', '/', -1], ['a@b.com', '@', 0], ['a@b.com', '@', 1], ['a@b@c', '@', 2], ['nouser', '@', 1], ['nouser', '/', -1], ['a::b::c', '::', 1]] as const) {
-      const kql = text.split(d);
-      const expected = i === -1 ? kql[kql.length - 1]! : (kql[i] ?? null);
-      expect(run(text, d, i), `${text} ${d} ${i}`).toBe(expected);
-    }
+    // Expected parts as KQL's split() gives them (delimiters found left to right, not overlapping:
+    // Kusto docs, split(); `split("a:::b", "::")` is ["a", ":b"]), written out rather than computed.
+    const cases: [text: string, delimiter: string, index: number, part: string | null][] = [
+      ['arn:aws:iam::1:user/a/b', '/', -1, 'b'],
+      ['a@b.com', '@', 0, 'a'],
+      ['a@b.com', '@', 1, 'b.com'],
+      ['a@b@c', '@', 2, 'c'],
+      ['nouser', '@', 1, null],
+      ['nouser', '/', -1, 'nouser'],
+      ['a::b::c', '::', 1, 'b'],
+      // A delimiter that overlaps itself: the last part starts after the last delimiter found left to right.
+      ['a:::b', '::', -1, ':b'],
+      ['x--->y', '--', -1, '->y'],
+      ['a::::b', '::', -1, 'b'],
+      ['a:::b', '::', 1, ':b'],
+      // Newlines inside parts and in the delimiter.
+      ['one\ntwo/three\nfour', '/', -1, 'three\nfour'],
+      ['a\r\nb\r\nc', '\r\n', -1, 'c'],
+      ['l1\nl2/x', '/', 0, 'l1\nl2'],
+      // Regex metacharacters in the delimiter are literal.
+      ['a.b|c.d', '.', -1, 'd'],
+      ['a$^b$^c', '$^', 1, 'b'],
+      ['x(1)(2)', ')(', -1, '2)'],
+      ['a\\b\\c', '\\', -1, 'c'],
+    ];
+    for (const [text, d, i, part] of cases) expect(run(text, d, i), `${JSON.stringify(text)} ${d} ${i}`).toBe(part);
   });
 
   it('tostring(split(UserIdentityArn, "/")[-1]) in a rule', () => {
     const t = aql('AWSCloudTrail', 'AWSCloudTrail | extend UserName = tostring(split(UserIdentityArn, "/")[-1]) | where UserName != "root" | project UserName');
-    expect(t.aql).toContain(`    REPLACEALL('(?s)^.*\\/', "userIdentity.arn", '') AS UserName`);
+    expect(t.aql).toContain(`    REPLACEALL('(?s)^(?:[^\\/]*\\/)*', "userIdentity.arn", '') AS UserName`);
     expect(t.notes.some((n) => n.startsWith('split(...)[i] is written with REPLACEALL'))).toBe(true);
   });
 

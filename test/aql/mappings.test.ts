@@ -200,6 +200,26 @@ describe('QRadar mappings for the tables real rules read', () => {
   it('a rewrite that is not `Column == constant` is refused when the mapping is read, naming the file and entry', () => {
     const text = 'table: CommonSecurityLog\nsource: events\nlogSourceTypes: [{ id: 367, name: Universal CEF }]\ncolumns: {}\nrewrites: [{ kql: "DeviceVendor has \\"x\\"", aql: "devicetype = 1" }]\n';
     expect(() => parseMapping(text, 'custom/CommonSecurityLog.yaml')).toThrow(MappingError);
-    expect(() => parseMapping(text, 'custom/CommonSecurityLog.yaml')).toThrow(/^custom\/CommonSecurityLog\.yaml: \/rewrites\/0\/kql: rewrite 'DeviceVendor has "x"' must have the form Column == constant/);
+    expect(() => parseMapping(text, 'custom/CommonSecurityLog.yaml')).toThrow(/^custom\/CommonSecurityLog\.yaml:5:19: error DTC1002: rewrites\.0\.kql: rewrite 'DeviceVendor has "x"' must have the form Column == constant/);
+  });
+
+  // One YAML reader and one schema wording for every file detc reads (rules, config, mappings).
+  it('a YAML syntax error in a mapping names the file, line and column', () => {
+    const problems = () => parseMapping('table: X\ncolumns: {a: [1, 2}\n', 'custom/X.yaml');
+    expect(problems).toThrow(/^custom\/X\.yaml:2:\d+: error DTC1001: YAML syntax error: /);
+  });
+
+  it('a schema problem in a mapping is at its key, with a did-you-mean for a misspelt key', () => {
+    const text = 'table: SigninLogs\nsource: events\nlogSourceTypes: [{ id: 445, name: Azure AD }]\ncolums: {}\n';
+    let error: MappingError | undefined;
+    try {
+      parseMapping(text, 'custom/SigninLogs.yaml');
+    } catch (e) {
+      error = e as MappingError;
+    }
+    expect(error).toBeInstanceOf(MappingError);
+    expect(error!.diagnostics.map((d) => [d.file, d.start?.line, d.code])).toContainEqual(['custom/SigninLogs.yaml', 4, 'DTC1002']);
+    expect(error!.message).toMatch(/colums/);
+    expect(error!.message).toMatch(/columns/);
   });
 });

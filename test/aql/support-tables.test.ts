@@ -20,8 +20,13 @@ describe('the AQL function table', () => {
     const out = aqlOfFunction(name);
     expect(out).toHaveProperty('aql');
     const entry = AQL_FUNCTIONS[name] as { example: string; table?: string; aggregate?: true };
-    const q = aqlOfQuery(`${entry.table ?? 'SigninLogs'} | ${entry.aggregate ? 'summarize' : 'extend'} x = ${entry.example}`);
-    if ('aql' in q) expect(checkAqlSyntax(q.aql)).toEqual([]);
+    const table = entry.table ?? 'SigninLogs';
+    // A value is a SELECT item (project), an aggregate a summarize, a condition (AQL cannot select
+    // one) a filter: every example gives a whole query, and it parses.
+    const asValue = aqlOfQuery(`${table} | ${entry.aggregate ? 'summarize' : 'project'} x = ${entry.example}`);
+    const q = 'aql' in asValue || entry.aggregate ? asValue : aqlOfQuery(`${table} | where ${entry.example}`);
+    expect(q).toHaveProperty('aql');
+    expect(checkAqlSyntax((q as { aql: string }).aql)).toEqual([]);
   });
 
   it('a function marked not in AQL is refused with the table\'s reason', () => {

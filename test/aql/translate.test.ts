@@ -35,7 +35,7 @@ describe('AQL translation, clause by clause', () => {
     expect(conditions('SigninLogs | where UserPrincipalName == "a@b.com"')).toEqual(["username = 'a@b.com'"]);
     expect(conditions('SigninLogs | where UserPrincipalName =~ "A@B.com"')).toEqual(["username ILIKE 'A@B.com'"]);
     // LIKE cannot escape % or _: such values become an anchored regex.
-    expect(conditions('SigninLogs | where UserPrincipalName =~ "svc_backup"')).toEqual(["username IMATCHES '^(?:svc\\_backup)$'"]);
+    expect(conditions('SigninLogs | where UserPrincipalName =~ "svc_backup"')).toEqual(["username IMATCHES '^(?:svc\\_backup)\\z'"]);
     expect(conditions('SigninLogs | where UserPrincipalName != "x"')).toEqual(["(username IS NULL OR username <> 'x')"]);
     expect(conditions('SigninLogs | where ResultType == 50126')).toEqual(['"Error Code" = \'50126\'']);
   });
@@ -49,19 +49,19 @@ describe('AQL translation, clause by clause', () => {
   it('contains/startswith/endswith as ILIKE, has as a term-bounded regex', () => {
     expect(conditions('SigninLogs | where UserAgent contains "curl"')).toEqual(['"User Agent" ILIKE \'%curl%\'']);
     expect(conditions('SigninLogs | where UserAgent startswith_cs "Mozilla"')).toEqual(['"User Agent" LIKE \'Mozilla%\'']);
-    expect(conditions('SigninLogs | where UserAgent endswith "50%"')).toEqual(['"User Agent" IMATCHES \'.*(?:50\\%)$\'']);
-    expect(conditions('SigninLogs | where UserAgent has "curl/"')).toEqual(['"User Agent" IMATCHES \'.*(?:(?<![\\p{L}\\p{N}])curl\\/).*\'']);
+    expect(conditions('SigninLogs | where UserAgent endswith "50%"')).toEqual(['"User Agent" IMATCHES \'(?s).*(?:50\\%)\\z\'']);
+    expect(conditions('SigninLogs | where UserAgent has "curl/"')).toEqual(['"User Agent" IMATCHES \'(?s).*(?:(?<![\\p{L}\\p{N}])curl\\/).*\'']);
     expect(conditions('SigninLogs | where UserAgent has_any ("ruby", "go")')).toEqual([
-      '"User Agent" IMATCHES \'.*(?:(?<![\\p{L}\\p{N}])ruby(?![\\p{L}\\p{N}])|(?<![\\p{L}\\p{N}])go(?![\\p{L}\\p{N}])).*\'',
+      '"User Agent" IMATCHES \'(?s).*(?:(?<![\\p{L}\\p{N}])ruby(?![\\p{L}\\p{N}])|(?<![\\p{L}\\p{N}])go(?![\\p{L}\\p{N}])).*\'',
     ]);
     expect(conditions('SigninLogs | where IPAddress startswith "10."')).toEqual(["STR(sourceip) ILIKE '10.%'"]);
   });
 
   it('null and empty tests, regexes, and/or/not', () => {
     expect(conditions('SigninLogs | where isempty(UserAgent)')).toEqual(['("User Agent" IS NULL OR "User Agent" = \'\')']);
-    expect(conditions('SigninLogs | where UserAgent matches regex "^curl/[0-9]+"')).toEqual(['"User Agent" MATCHES \'.*(?:^curl/[0-9]+).*\'']);
+    expect(conditions('SigninLogs | where UserAgent matches regex "^curl/[0-9]+"')).toEqual(['"User Agent" MATCHES \'(?s:.*)(?:^curl/[0-9]+)(?s:.*)\'']);
     expect(conditions('SigninLogs | where (UserAgent has "a" or AppDisplayName == "b") and not(UserPrincipalName == "c")')).toEqual([
-      '("User Agent" IMATCHES \'.*(?:(?<![\\p{L}\\p{N}])a(?![\\p{L}\\p{N}])).*\' OR "Application" = \'b\')',
+      '("User Agent" IMATCHES \'(?s).*(?:(?<![\\p{L}\\p{N}])a(?![\\p{L}\\p{N}])).*\' OR "Application" = \'b\')',
       "NOT (username = 'c')",
     ]);
   });
@@ -194,9 +194,9 @@ describe('user mappings', () => {
     const t = translateToAql(r.ir!, maps.get('SigninLogs'), new Set(), r.rule!.queryPeriodMs);
     expect(t.aql).toContain('devicetype IN (9999)');
     expect(t.aql).toContain('"UA" IMATCHES');
-    expect(() => loadMappings([join(dir, 'missing.yaml')])).toThrow(/no such mapping file or folder/);
+    expect(() => loadMappings([join(dir, 'missing.yaml')])).toThrow(/no such QRadar mapping file or folder/);
     writeFileSync(file, 'table: X\nsource: nowhere\n');
-    expect(() => loadMappings([file])).toThrow(/signins\.yaml: .*(source|logSourceTypes)/);
+    expect(() => loadMappings([file])).toThrow(/signins\.yaml:\d+:\d+: error DTC1002: .*(source|logSourceTypes)/);
   });
 });
 

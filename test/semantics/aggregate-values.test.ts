@@ -120,11 +120,17 @@ describe('aggregates as values: AQL', () => {
     return translateToAql(r.ir!, loadMappings().get('SigninLogs'), new Set(), r.rule!.queryPeriodMs);
   };
 
-  it('arithmetic on aggregates is a SELECT expression of them', () => {
-    const t = aql('SigninLogs | summarize Rate = 100 * countif(ResultType != "0") / count(), N = count() by IPAddress');
+  it('arithmetic on aggregates is a SELECT expression of them: a real quotient divides as doubles', () => {
+    const t = aql('SigninLogs | summarize Rate = 100.0 * countif(ResultType != "0") / count(), N = count() by IPAddress');
     expect(t.errors).toEqual([]);
     expect(checkAqlSyntax(t.aql!)).toEqual([]);
-    expect(t.aql).toMatch(/\(\(100 \* SUM\(IF .* THEN 1 ELSE 0\)\) \/ COUNT\(\*\)\) AS Rate,\n {4}COUNT\(\*\) AS N\n/);
+    expect(t.aql).toMatch(/\(\(100\.0 \* SUM\(IF .* THEN 1 ELSE 0\)\) \/ DOUBLE\(COUNT\(\*\)\)\) AS Rate,\n {4}COUNT\(\*\) AS N\n/);
+  });
+
+  it('a quotient of two longs (KQL truncates it; Kusto docs, Numerical operators) is refused: IBM does not say what AQL does', () => {
+    const t = aql('SigninLogs | summarize Rate = 100 * countif(ResultType != "0") / count() by IPAddress');
+    expect(t.aql).toBeUndefined();
+    expect(t.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^\/ of two whole numbers has no exact AQL translation/)]);
   });
 
   it('a function AQL lacks is refused by name', () => {

@@ -73,5 +73,19 @@ export function termRegex(needle: string): string {
   return `${before}${regexEscape(needle)}${after}`;
 }
 
-/** A regex that matches anywhere, written so that full-match and find semantics agree. */
-export const anywhere = (body: string): string => `.*(?:${body}).*`;
+/**
+ * A regex that matches anywhere, written so that full-match and find semantics agree. MATCHES
+ * takes Java regexes, whose `.` stops at line terminators unless DOTALL is on: `(?s)` lets the
+ * surrounding `.*` cross newlines, as KQL's has/contains do on multi-line text. `body` must have
+ * no `.` of its own (escaped needles only); a user's regex goes through anywhereAround.
+ */
+export const anywhere = (body: string): string => `(?s).*(?:${body}).*`;
+
+/** A user's regex matched anywhere: only the added `.*` cross newlines; the regex's own `.` keeps RE2's default (no newline). */
+export const anywhereAround = (regex: string): string => `(?s:.*)(?:${regex})(?s:.*)`;
+
+/**
+ * The end of the text. Java's `$` (without MULTILINE) also matches before a final line
+ * terminator, so `abc$` would find "abc\n"; `\z` is the end of input only, as KQL's endswith/==.
+ */
+export const END = '\\z';

@@ -76,7 +76,7 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '+': { example: 'TimeGenerated + 1h' },
   '-': { example: 'TimeGenerated - 1h' },
   '*': { example: 'strlen(UserAgent) * 2' },
-  '/': { example: 'strlen(UserAgent) / 2' },
+  '/': { example: 'strlen(UserAgent) / 2.0' },
   '%': { example: 'strlen(UserAgent) % 2' },
   negate: { example: '-strlen(UserAgent)' },
   isempty: { example: 'isempty(UserAgent)' },

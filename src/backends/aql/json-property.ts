@@ -16,6 +16,22 @@ export interface JsonPath {
   readonly steps: readonly (string | number)[];
 }
 
+/**
+ * Why a key cannot be a step of a custom property's name, if it cannot: the name writes keys
+ * after `.` and indexes in `[]`, so a key holding `.`, `[` or `]` (or an empty key) would name
+ * another path (`a["b.c"]` and `a.b.c` would read one property).
+ */
+export function jsonKeyProblem(key: string): string | undefined {
+  if (key === '') return 'an empty JSON key has no custom property name (it would name its parent)';
+  if (/[.[\]]/.test(key)) return `the JSON key ${JSON.stringify(key)} holds '.', '[' or ']', which the custom property name uses between steps, so its name would be another path's; rename the key in the log source, or read it in a QRadar query of the rule's own`;
+  return undefined;
+}
+
+/** The note for a JSON value the query compares or computes as a number. */
+export function jsonNumericNote(p: JsonPath): string {
+  return `custom property "${jsonPropertyName(p)}" is compared or computed as a number: define it in QRadar with the Numeric field type, or the comparison is on text`;
+}
+
 /** The custom property's name: `requestParameters.policyName`, `resources[0].ARN`. */
 export function jsonPropertyName(p: JsonPath): string {
   return p.steps.reduce<string>((name, s) => (typeof s === 'number' ? `${name}[${s}]` : `${name}.${s}`), p.root);

@@ -7,8 +7,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../paths.js';
 import { schemaValidator } from '../../schema-validators.js';
-import { parse } from 'yaml';
 import { parseQuery } from '../../query/parser.js';
+import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../../diagnostics/format.js';
+import { readYamlSource } from '../../rule/yaml.js';
+import { schemaProblems } from '../../rule/schema-problems.js';
 
 export interface ColumnMapping {
   readonly aql?: string;
@@ -31,25 +34,37 @@ export interface TableMapping {
   readonly file: string;
 }
 
-export class MappingError extends Error {}
+/** A mapping file that cannot be used: its problems as diagnostics (file, line, column), and as one message. */
+export class MappingError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    // One line (the CLI prints the message escaped): the problems one after another.
+    super(diagnostics.map((d) => formatDiagnostic(d)).join('; '));
+  }
+}
 
 export const DEFAULT_MAPPINGS_DIR = join(PACKAGE_ROOT, 'targets', 'qradar');
 
+/**
+ * A mapping file's table mapping, read with the YAML reader and schema wording that rule files use,
+ * so a bad mapping is reported at its line and column with a did-you-mean for a misspelt key.
+ */
 export function parseMapping(text: string, file: string): TableMapping {
+  const { source, diagnostics } = readYamlSource(file, text, 'YamlSyntax');
+  if (!source) throw new MappingError(diagnostics);
   const validate = schemaValidator('qradar-mapping');
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (e) {
-    throw new MappingError(`${file}: YAML syntax error: ${(e as Error).message.split('\n')[0]}`);
+  if (!validate(source.value)) {
+    throw new MappingError(schemaProblems(validate.errors ?? [], source, { schema: 'qradar-mapping', fact: 'SchemaViolation', root: 'the QRadar mapping' }));
   }
-  if (!validate(data)) {
-    const e = validate.errors![0]!;
-    throw new MappingError(`${file}: ${e.instancePath || 'mapping'} ${e.message} (see schema/qradar-mapping.schema.json)`);
-  }
-  const mapping = { ...(data as Omit<TableMapping, 'file'>), file };
+  const mapping = { ...(source.value as Omit<TableMapping, 'file'>), file };
   // A malformed rewrite is the mapping file's error, found when it is read, not mid-translation.
-  mapping.rewrites?.forEach((r, i) => rewritePattern(r.kql, `${file}: /rewrites/${i}/kql`));
+  mapping.rewrites?.forEach((r, i) => {
+    try {
+      rewritePattern(r.kql, `${file}: /rewrites/${i}/kql`);
+    } catch (e) {
+      if (!(e instanceof MappingError)) throw e;
+      throw new MappingError([makeDiagnostic('SchemaViolation', [`rewrites.${i}.kql: rewrite '${r.kql}' must have the form Column == constant, e.g. DeviceVendor == "Fortinet"`], { file, ...source.at(['rewrites', i, 'kql']) })]);
+    }
+  });
   return mapping;
 }
 
@@ -66,7 +81,7 @@ export function rewritePattern(kql: string, where: string): RewritePattern {
   const op = parsed.ast.body?.ops[0];
   const p = op?.op === 'where' ? op.predicate : undefined;
   if (parsed.problems.length || !p || p.kind !== 'binary' || Array.isArray(p.right) || p.left.kind !== 'name' || (p.right as { kind: string }).kind !== 'literal' || p.op !== '==') {
-    throw new MappingError(`${where}: rewrite '${kql}' must have the form Column == constant, e.g. DeviceVendor == "Fortinet"`);
+    throw new MappingError([makeDiagnostic('SchemaViolation', [`${where}: rewrite '${kql}' must have the form Column == constant, e.g. DeviceVendor == "Fortinet"`])]);
   }
   return { fn: '==', column: p.left.name, value: (p.right as { literal: { value: unknown } }).literal.value };
 }
@@ -78,7 +93,7 @@ export function rewritePattern(kql: string, where: string): RewritePattern {
 export function loadMappings(paths: readonly string[] = [DEFAULT_MAPPINGS_DIR]): Map<string, TableMapping> {
   const out = new Map<string, TableMapping>();
   for (const path of paths) {
-    if (!existsSync(path)) throw new MappingError(`no such mapping file or folder: ${path}`);
+    if (!existsSync(path)) throw new MappingError([makeDiagnostic('SchemaViolation', [`no such QRadar mapping file or folder: ${path}`])]);
     const files = statSync(path).isDirectory()
       ? readdirSync(path).filter((n) => /\.ya?ml$/.test(n)).sort().map((f) => join(path, f))
       : [path];

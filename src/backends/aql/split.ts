@@ -19,8 +19,10 @@ export function splitPart(subject: string, delimiter: string, index: number, emp
   const d = regexEscape(delimiter);
   // Text without the delimiter: a character class for one character, else a tempered dot.
   const notD = [...delimiter].length === 1 ? `[^${d}]` : `(?:(?!${d}).)`;
-  // The last part: everything up to the last delimiter removed (no delimiter: the whole text, as KQL's [-1]).
-  if (index === -1) return { text: `REPLACEALL(${aqlString(`(?s)^.*${d}`)}, ${subject}, '')` };
+  // The last part: every part with its delimiter removed, delimiters found left to right as KQL's
+  // split finds them (no delimiter: the whole text, as KQL's [-1]). A greedy `^.*d` would cut at the
+  // last occurrence instead, which differs for a delimiter that overlaps itself (`::` in `a:::b`).
+  if (index === -1) return { text: `REPLACEALL(${aqlString(`(?s)^(?:${notD}*${d})*`)}, ${subject}, '')` };
   const skip = index === 0 ? '' : `(?:${notD}*${d}){${index}}`;
   const keep = `REPLACEALL(${aqlString(`(?s)^${skip}(${notD}*).*$`)}, ${subject}, '$1')`;
   // Part 0 always exists; a later one only when the text has that many delimiters.

@@ -12,14 +12,14 @@ import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
-import { anywhere, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
+import { anywhere, anywhereAround, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
-import { jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
+import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
 import { aqlFunction } from './functions.js';
 import { aqlOperator } from './operators.js';
 import { unmappedReason } from './not-events.js';
-import { throughLets, UNION_DIFFERS, unionLegs } from './union.js';
+import { overlappingLegs, throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 
 /** Approximations a rule may allow (rule `targets.qradar.approximations`, or `--allow-approximation`). */
 export const APPROXIMATIONS = {
@@ -141,7 +141,10 @@ export function translateToAql(
   if ('error' in legs) return { errors: [legs.error], approximations: [], notes: [] };
   const unmapped = legs.find((leg) => leg.source.kind === 'table' && !mappingOf(leg.source.table));
   if (unmapped?.source.kind === 'table') return { errors: [{ message: `union has no AQL equivalent here: ${unmappedReason(unmapped.source.table)}`, span: unmapped.source.span }], approximations: [], notes: [] };
-  return assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
+  const merged = assemble(legs.map((leg) => translateOne({ ...ir, body: leg }, leg.source.kind === 'table' ? mappingOf(leg.source.table) : undefined, allowed, queryPeriodMs)), body.source.span);
+  // Legs that translate alike but select the same events: the one query would return each once.
+  const overlap = merged.aql === undefined ? undefined : overlappingLegs(legs, mappingOf);
+  return overlap ? { errors: [overlap], approximations: [], notes: [] } : merged;
 }
 
 /** One pipeline's AQL: the text after `SELECT` with SOURCE_CONDITIONS where its log source conditions go. */
@@ -229,6 +232,9 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     let limit: number | undefined;
     let windowMs = queryPeriodMs;
     const dropped = new Set<string>();
+    // sort/top/take seen so far (through lets: their operators come first): AQL's ORDER BY and LIMIT
+    // come last in the query, so an operator that changes rows after them has no place.
+    const ordered: string[] = [];
 
     // After summarize, columns are SELECT aliases. Inside SELECT expressions the aggregate is
     // written out (alias reuse within SELECT is not in IBM's reference); HAVING and ORDER BY use
@@ -249,7 +255,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     };
     // JSON places the query reads (custom properties), noted if their property is in the final text.
     const jsonUses = new Map<string, JsonPath>();
-    const json = (p: JsonPath, type: ScalarType): Out => {
+    const json = (p: JsonPath, type: ScalarType, span?: Span): Out => {
+      for (const step of p.steps) {
+        const problem = typeof step === 'string' ? jsonKeyProblem(step) : undefined;
+        if (problem) fail(problem, span);
+      }
       const o = jsonValue(p, type);
       jsonUses.set(o.text, p);
       return o;
@@ -294,7 +304,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (!columnMapping(m, memberRoot(e))?.aql) {
             const target = expr(e.target); // a column without a property is the clearer message
             if (target.json && (typeof key === 'string' || (typeof key === 'number' && Number.isInteger(key) && key >= 0))) {
-              return json({ root: target.json.root, steps: [...target.json.steps, key] }, 'dynamic');
+              return json({ root: target.json.root, steps: [...target.json.steps, key] }, 'dynamic', e.span);
             }
             if (target.json) return fail(`member access with the key ${JSON.stringify(key ?? null)} has no QRadar JSON keypath (keys and indexes from 0 only)`, e.span);
           }
@@ -310,7 +320,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const literal = (v: unknown, type: ScalarType, span: Span): Out => {
       if (v === null || v === undefined) return val('NULL', type);
       if (typeof v === 'string') return val(aqlString(v), 'string');
-      if (typeof v === 'number') return type === 'timespan' ? val(String(v), 'timespan') : val(Number.isFinite(v) ? String(v) : fail('a non-finite number has no AQL literal', span), type);
+      if (typeof v === 'number') {
+        if (type === 'timespan') return val(String(v), 'timespan');
+        if (!Number.isFinite(v)) return fail('a non-finite number has no AQL literal', span);
+        return val(type === 'real' || type === 'decimal' ? realLiteral(v, span) : String(v), type);
+      }
       if (typeof v === 'boolean') return val(aqlString(String(v)), 'string');
       return fail('dynamic values have no AQL equivalent', span);
     };
@@ -339,6 +353,15 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       }
       return out;
     };
+    /** A value used as a number: a JSON one is a custom property that must be numeric (noted). */
+    const numeric = (o: Out): Out => {
+      if (o.json) notes.push(jsonNumericNote(o.json));
+      return o;
+    };
+    /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
+    const isTextual = (o: Out) => o.type === 'string' || o.type === 'dynamic';
+    const isEmptyText = (o: Out) => cond(`(${o.text} IS NULL OR ${textOf(o)} = '')`, 4);
+    const isNotEmptyText = (o: Out) => cond(`(${o.text} IS NOT NULL AND ${textOf(o)} <> '')`, 4);
     /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
     const negate = (subject: string, positive: string) => cond(`(${subject} IS NULL OR NOT (${positive}))`, 4);
     const regexOp = (subject: Out, regex: string, cs: boolean) => cond(`${textOf(subject)} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(regex)}`, 3);
@@ -395,13 +418,14 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}%`)}`, 3) : regexOp(subject, anywhere(regexEscape(needle)), cs);
           break;
         case 'startswith':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`${needle}%`)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)}).*`, cs);
+          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`${needle}%`)}`, 3) : regexOp(subject, `(?s)^(?:${regexEscape(needle)}).*`, cs);
           break;
         case 'endswith':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}`)}`, 3) : regexOp(subject, `.*(?:${regexEscape(needle)})$`, cs);
+          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}`)}`, 3) : regexOp(subject, `(?s).*(?:${regexEscape(needle)})${END}`, cs);
           break;
         case '=~':
-          positive = likeSafe(needle) ? cond(`${t} ILIKE ${aqlString(needle)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)})$`, false);
+          if (needle === '') return negated ? isNotEmptyText(subject) : isEmptyText(subject);
+          positive = likeSafe(needle) ? cond(`${t} ILIKE ${aqlString(needle)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)})${END}`, false);
           break;
         default:
           return fail(`operator ${fn} has no AQL translation`);
@@ -437,6 +461,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           }
           const l = operand(expr(a[0]!), e.span);
           const r = operand(expr(a[1]!), e.span);
+          // KQL strings are never null: a missing property (AQL's NULL) is the empty string.
+          const emptyCompared = constantOf(a[1]!) === '' ? l : constantOf(a[0]!) === '' ? r : undefined;
+          if (emptyCompared && isTextual(emptyCompared)) return e.fn === '==' ? isEmptyText(emptyCompared) : isNotEmptyText(emptyCompared);
+          if (typeof constantOf(a[1]!) === 'number' && l.type !== 'string') numeric(l);
+          if (typeof constantOf(a[0]!) === 'number' && r.type !== 'string') numeric(r);
           // A string compared with a number compares text (detc's KQL semantics): quote the number.
           const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
           const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
@@ -447,8 +476,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case '<=':
         case '>':
         case '>=': {
-          const l = operand(expr(a[0]!), e.span);
-          const r = operand(expr(a[1]!), e.span);
+          const l = numeric(operand(expr(a[0]!), e.span));
+          const r = numeric(operand(expr(a[1]!), e.span));
           return cond(`${l.text} ${e.fn} ${r.text}`, 3);
         }
         case 'between':
@@ -483,9 +512,14 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             return e.fn.startsWith('!') ? cond(`NOT (${any})`, 3) : cond(items.length > 1 ? `(${any})` : any, 4);
           }
           let positive: string;
+          if (!ci && x.type !== 'string' && items.some((v) => typeof v === 'number')) numeric(x);
           if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
           else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
-          else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})$`)}`;
+          else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})${END}`)}`;
+          // A list holding '' holds a missing string (KQL's ''), which AQL's NULL is not in.
+          if (isTextual(x) && items.some((v) => v === '')) {
+            return e.fn.startsWith('!') ? cond(`(${x.text} IS NOT NULL AND NOT (${positive}))`, 4) : cond(`(${x.text} IS NULL OR ${positive})`, 4);
+          }
           if (e.fn.startsWith('!')) return negate(x.text, positive);
           return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
         }
@@ -501,18 +535,22 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'matches regex': {
           const x = operand(expr(a[0]!), e.span);
           notes.push('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
-          return regexOp(x, anywhere(stringConst(a[1]!, 'the regular expression')), true);
+          return regexOp(x, anywhereAround(stringConst(a[1]!, 'the regular expression')), true);
         }
         case 'isempty':
         case 'isnotempty':
         case 'isnull':
         case 'isnotnull': {
           const x = operand(expr(a[0]!), e.span);
-          if (e.fn === 'isnull') return cond(`${x.text} IS NULL`, 3);
-          if (e.fn === 'isnotnull') return cond(`${x.text} IS NOT NULL`, 3);
-          const isText = x.type === 'string';
-          if (e.fn === 'isempty') return cond(isText ? `(${x.text} IS NULL OR ${textOf(x)} = '')` : `${x.text} IS NULL`, isText ? 4 : 3);
-          return cond(isText ? `(${x.text} IS NOT NULL AND ${textOf(x)} <> '')` : `${x.text} IS NOT NULL`, isText ? 4 : 3);
+          // "The string data type doesn't support null values" (Kusto docs, Null values,
+          // learn.microsoft.com/kusto/query/scalar-data-types/null-values): a missing string is "",
+          // so isnull of a string never holds and isnotnull always does.
+          if (e.fn === 'isnull') return x.type === 'string' ? FALSE : cond(`${x.text} IS NULL`, 3);
+          if (e.fn === 'isnotnull') return x.type === 'string' ? TRUE : cond(`${x.text} IS NOT NULL`, 3);
+          // isempty: "true if the argument is an empty string or is null" (Kusto docs, isempty()); a JSON value may be either.
+          const isText = isTextual(x);
+          if (e.fn === 'isempty') return isText ? isEmptyText(x) : cond(`${x.text} IS NULL`, 3);
+          return isText ? isNotEmptyText(x) : cond(`${x.text} IS NOT NULL`, 3);
         }
         case 'ipv4_is_in_range':
         case 'ipv4_is_in_any_range': {
@@ -529,9 +567,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'trim_end': {
           // Runs of matches at the start and/or end removed, as KQL's trim; REPLACEALL as for split.
           const re = `(?:${stringConst(a[0]!, `the regular expression of ${e.fn}()`)})+`;
-          const ends = e.fn === 'trim' ? `^${re}|${re}$` : e.fn === 'trim_start' ? `^${re}` : `${re}$`;
+          // No (?s): the rule's regex keeps RE2's `.` (no newline); `\z`, as Java's `$` also matches before a final newline.
+          const ends = e.fn === 'trim' ? `^${re}|${re}${END}` : e.fn === 'trim_start' ? `^${re}` : `${re}${END}`;
           notes.push(`${e.fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
-          return val(`REPLACEALL(${aqlString(`(?s)${ends}`)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
+          return val(`REPLACEALL(${aqlString(ends)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
         }
         case 'replace_string': {
           const source = textOf(operand(expr(a[0]!), e.span));
@@ -567,7 +606,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (x.jsonText) return fail(nestedJson(e.fn), e.span);
           const steps = jsonPathSteps(stringConst(a[0]!, `the path of ${e.fn}`));
           if (!x.json || steps === undefined) return fail(`${e.fn}() needs a JSON column of the mapping and a path of keys and indexes ($.a.b[0]) for AQL`, e.span);
-          return json({ root: x.json.root, steps: [...x.json.steps, ...steps] }, 'string');
+          return json({ root: x.json.root, steps: [...x.json.steps, ...steps] }, 'string', e.span);
         }
         case 'tostring': {
           const inner = a[0]!;
@@ -602,13 +641,14 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           notes.push('case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM\'s AQL reference');
           return val(`CASE ${whens.map((w, i) => `WHEN ${w} THEN ${texts[i]}`).join(' ')} ELSE ${texts[texts.length - 1]} END`, e.type);
         }
+        case '/':
+          return divide(e);
         case '+':
         case '-':
         case '*':
-        case '/':
         case '%': {
-          const l = operand(expr(a[0]!), e.span);
-          const r = operand(expr(a[1]!), e.span);
+          const l = numeric(operand(expr(a[0]!), e.span));
+          const r = numeric(operand(expr(a[1]!), e.span));
           return val(`(${l.text} ${e.fn} ${r.text})`, e.type);
         }
         case 'negate':
@@ -630,6 +670,26 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
         }
       }
+    };
+
+    /**
+     * `a / b`. KQL divides two whole numbers as whole numbers (long / long truncates; Kusto docs,
+     * Numerical operators), and a real by anything as reals. IBM's AQL reference says only that `/`
+     * "divides two values", so a quotient of whole numbers is refused, and a real quotient converts
+     * its whole-number sides with DOUBLE() (IBM: "converts a value that represents a number into a double").
+     */
+    const divide = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
+      const [a, b] = e.args as [ScalarExpr, ScalarExpr];
+      const whole = (t: ScalarType) => t === 'int' || t === 'long';
+      if (whole(a.type) && whole(b.type)) {
+        return fail("/ of two whole numbers has no exact AQL translation: KQL truncates the quotient of two longs, and IBM's AQL reference does not say what / does with two integers; make one side real (1.0 * x, or a real literal such as 100.0) for a real quotient", e.span);
+      }
+      if (e.type !== 'real') return fail(`/ giving a ${e.type} has no AQL translation: AQL has no ${e.type} type, and IBM does not document its division`, e.span);
+      const side = (x: ScalarExpr) => {
+        const o = numeric(operand(expr(x), e.span));
+        return whole(x.type) || x.type === 'timespan' ? `DOUBLE(${o.text})` : o.text;
+      };
+      return val(`(${side(a)} / ${side(b)})`, 'real');
     };
 
     /** `TimeGenerated > ago(X)` on the time column: becomes the LAST clause. */
@@ -691,6 +751,9 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
     const applyOp = (op: TabularOp): void => {
       opSpan = op.span;
+      const misplaced = outOfOrder(op.op, ordered);
+      if (misplaced) fail(`${op.op} after ${misplaced} has no AQL equivalent: AQL applies ORDER BY and LIMIT after WHERE and GROUP BY, so the ${op.op} would see the rows before the ${misplaced}; move the ${op.op} before the ${misplaced}, or give the rule a QRadar query of its own`, op.span);
+      if (op.op === 'sort' || op.op === 'top' || op.op === 'take') ordered.push(op.op);
       switch (op.op) {
         case 'mv-expand':
           expandFirst(op, 'mv-expand');
@@ -934,17 +997,45 @@ export function describeApproximations(uses: readonly ApproximationUse[]): strin
   return [...byName].map(([name, columns]) => `${name}: ${approximationVerb(name)} ${columns.join(', ')} (${APPROXIMATIONS[name]})`);
 }
 
-/** `A.b.c` / `A[0].b` as a dotted path, when every key is a constant. */
+/**
+ * `A.b.c` / `A[0].b` as the path a mapping names (`InitiatedBy.user.userPrincipalName`), when every
+ * key is a constant: keys after '.', indexes in '[]', so `A["0"]` and `A[0]` differ, and a key
+ * holding '.', '[' or ']' (`A["user.name"]`) names no mapped path.
+ */
 function memberPath(e: ScalarExpr): string | undefined {
   if (e.kind === 'column') return e.name;
   if (e.kind !== 'member' || typeof e.key === 'object') return undefined;
   const base = memberPath(e.target);
-  return base === undefined ? undefined : `${base}.${e.key}`;
+  if (base === undefined) return undefined;
+  if (typeof e.key === 'number') return `${base}[${e.key}]`;
+  return jsonKeyProblem(e.key) ? undefined : `${base}.${e.key}`;
+}
+
+/**
+ * The sort/top/take an operator may not follow in one AQL query, if any. ORDER BY and LIMIT are
+ * the query's last clauses: after a sort, grouping loses the order (and AQL would order groups by
+ * an ungrouped column); after top/take, a filter, grouping, expansion or another order would run on
+ * the limited rows in KQL but on all rows in AQL. Row-wise operators (extend, project, renames)
+ * keep the rows and their order, and where keeps the order a sort made.
+ */
+function outOfOrder(op: string, ordered: readonly string[]): string | undefined {
+  const limit = ordered.find((o) => o === 'top' || o === 'take');
+  const sort = ordered.find((o) => o === 'sort');
+  if (limit && ['where', 'summarize', 'distinct', 'count', 'sort', 'top', 'mv-expand', 'mv-apply'].includes(op)) return limit;
+  if (sort && ['summarize', 'distinct', 'count', 'mv-expand', 'mv-apply'].includes(op)) return sort;
+  return undefined;
 }
 
 function countOf(op: TabularOp & { count: ScalarExpr }, constantOf: (e: ScalarExpr) => unknown, fail: (m: string, s?: Span) => never): number {
   const n = constantOf(op.count);
   return typeof n === 'number' ? n : fail('the row count must be a constant for AQL LIMIT', op.count.span);
+}
+
+/** A real literal with its decimal point (KQL's 100.0 is a real, 100 a long): plain digits, no exponent. */
+function realLiteral(v: number, span: Span): string {
+  const text = Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : String(v);
+  if (/e/i.test(text)) throw new Unsupported(`the real ${text} has no AQL literal: IBM documents no exponent form; write it with plain digits`, span);
+  return text;
 }
 
 /** `LAST n DAYS|HOURS|MINUTES` for a window (rounded up to whole minutes). */

@@ -8,6 +8,7 @@
  */
 import type { Span } from '../../query/ast.js';
 import type { Let, Tabular, UnionSource } from '../../ir/types.js';
+import type { TableMapping } from './mapping.js';
 
 export const UNION_DIFFERS = "the union's legs are written differently in AQL (their tables map the columns or filters differently), so they cannot be one query; write one rule per table";
 
@@ -39,4 +40,27 @@ export function unionLegs(t: Tabular, u: UnionSource, lets: readonly Let[]): Tab
   const mixing = legs.flatMap((l) => l.ops).find((op) => MIXES_ROWS.has(op.op));
   if (legs.length > 1 && mixing) return { error: { message: `a union of legs with ${mixing.op} has no AQL equivalent: in one AQL query over all the legs' events, their ${mixing.op === 'take' || mixing.op === 'top' ? 'limits' : 'groups'} would mix`, span: mixing.span } };
   return legs;
+}
+
+/**
+ * Two legs that select the same QRadar events, if any: the same table twice, or two tables whose
+ * mappings select events alike (same log source types and conditions). KQL's union keeps a row of
+ * each leg, so such an event would be there twice; one AQL query over the legs' events (their
+ * conditions OR-ed) returns it once, and AQL has no UNION ALL.
+ */
+export function overlappingLegs(legs: readonly Tabular[], mappingOf: (table: string) => TableMapping | undefined): { message: string; span?: Span } | undefined {
+  const seen = new Map<string, string>();
+  for (const leg of legs) {
+    if (leg.source.kind !== 'table') continue;
+    const m = mappingOf(leg.source.table);
+    if (!m) continue;
+    const events = JSON.stringify([m.source, m.logSourceTypes.map((t) => t.id).sort((a, b) => a - b), (m.conditions ?? []).map((c) => c.aql).sort()]);
+    const other = seen.get(events);
+    if (other !== undefined) {
+      const what = other === leg.source.table ? `reads ${other} twice` : `reads ${other} and ${leg.source.table}, whose QRadar mappings select the same events`;
+      return { message: `this union ${what}: KQL's union keeps each leg's rows, so an event would be there twice, but one AQL query over the legs' events returns it once (AQL has no UNION ALL); read the table once`, span: leg.source.span };
+    }
+    seen.set(events, leg.source.table);
+  }
+  return undefined;
 }

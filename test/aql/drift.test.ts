@@ -1,0 +1,195 @@
+/**
+ * The reviewer's silent-drift findings on the AQL backend: each construct below either translates
+ * to AQL that computes what the KQL computes, or is an explicit error naming it.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
+import { readFileSync } from 'node:fs';
+import { loadMappings, parseMapping } from '../../src/backends/aql/mapping.js';
+import { translateToAql } from '../../src/backends/aql/translate.js';
+import { checkRuleText } from '../../src/compile.js';
+import { ruleYaml } from '../helpers.js';
+
+const mappings = loadMappings();
+const mappingOf = (t: string) => mappings.get(t);
+
+function aql(query: string) {
+  const r = checkRuleText('r.yaml', ruleYaml(query));
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const source = r.ir!.body.source;
+  const t = translateToAql(r.ir!, source.kind === 'table' ? mappings.get(source.table) : undefined, new Set(), r.rule!.queryPeriodMs, mappingOf);
+  if (t.aql) expect(checkAqlSyntax(t.aql)).toEqual([]);
+  return t;
+}
+
+/** The WHERE conditions after the table's own log source conditions. */
+function conditions(query: string, own = 2): string[] {
+  const t = aql(query);
+  expect(t.errors).toEqual([]);
+  const text = t.aql!;
+  const where = text.slice(text.indexOf('WHERE ') + 6, text.search(/\n(GROUP BY|HAVING|ORDER BY|LIMIT|LAST)/));
+  return where.split('\n    AND ').slice(own);
+}
+
+const errorOf = (query: string) => {
+  const t = aql(query);
+  expect(t.aql).toBeUndefined();
+  return t.errors[0]!.message;
+};
+
+describe('operator order: AQL applies ORDER BY and LIMIT last', () => {
+  it('a filter or summarize after take/top is refused, naming both operators', () => {
+    expect(errorOf('AWSCloudTrail | take 10 | where EventName == "A"')).toMatch(/^where after take has no AQL equivalent: AQL applies ORDER BY and LIMIT after WHERE and GROUP BY/);
+    expect(errorOf('SigninLogs | top 5 by TimeGenerated desc | summarize n = count() by UserPrincipalName')).toMatch(/^summarize after top has no AQL equivalent/);
+    expect(errorOf('SigninLogs | take 5 | sort by UserPrincipalName asc')).toMatch(/^sort after take has no AQL equivalent/);
+    expect(errorOf('SigninLogs | sort by TimeGenerated desc | summarize n = count() by UserPrincipalName')).toMatch(/^summarize after sort has no AQL equivalent/);
+  });
+
+  it('through a let: the reviewer\'s top 100 then count among them is refused', () => {
+    expect(errorOf('let recent = AWSCloudTrail | top 100 by TimeGenerated desc;\nrecent | where EventName == "ConsoleLogin" | summarize n = count() by SourceIpAddress')).toMatch(/^where after top has no AQL equivalent/);
+  });
+
+  it('through a union leg: a union over one leg with take then a filter is refused', () => {
+    expect(errorOf('union (SigninLogs | take 3) | where UserPrincipalName == "a"')).toMatch(/^where after take has no AQL equivalent/);
+  });
+
+  it('row-wise operators after sort/take keep the rows, and where keeps a sort\'s order: these still translate', () => {
+    const t = aql('SigninLogs | sort by TimeGenerated desc | where UserPrincipalName == "a" | take 3 | extend U = tolower(UserPrincipalName) | project U');
+    expect(t.errors).toEqual([]);
+    expect(t.aql).toMatch(/ORDER BY starttime DESC\nLIMIT 3\n/);
+  });
+});
+
+describe('newlines in MATCHES regexes (Java: `.` stops at a line terminator unless DOTALL; `$` also matches before a final one)', () => {
+  // java.util.regex.Pattern: "By default ... the regular expression . matches any character except a
+  // line terminator"; `$` without MULTILINE matches "at the end of input but for the final terminator, if any"; `\z` the end of input.
+  it('has/contains/startswith/endswith regexes cross newlines and end at the end of the text', () => {
+    expect(conditions('SigninLogs | where UserAgent has "curl"')).toEqual(["\"User Agent\" IMATCHES '(?s).*(?:(?<![\\p{L}\\p{N}])curl(?![\\p{L}\\p{N}])).*'"]);
+    expect(conditions('SigninLogs | where UserAgent contains "50%"')).toEqual(["\"User Agent\" IMATCHES '(?s).*(?:50\\%).*'"]);
+    expect(conditions('SigninLogs | where UserAgent startswith "a_b"')).toEqual(["\"User Agent\" IMATCHES '(?s)^(?:a\\_b).*'"]);
+    expect(conditions('SigninLogs | where UserAgent endswith "a_b"')).toEqual(["\"User Agent\" IMATCHES '(?s).*(?:a\\_b)\\z'"]);
+    expect(conditions('SigninLogs | where UserAgent =~ "a_b"')).toEqual(["\"User Agent\" IMATCHES '^(?:a\\_b)\\z'"]);
+  });
+
+  it('matches regex: only the added .* cross newlines; the rule\'s own `.` keeps its meaning', () => {
+    expect(conditions('SigninLogs | where UserAgent matches regex "a.b"')).toEqual(["\"User Agent\" MATCHES '(?s:.*)(?:a.b)(?s:.*)'"]);
+  });
+
+  it('the has regex, run with DOTALL as (?s) asks, finds the term on the second line of a text (as KQL does)', () => {
+    const re = conditions('SigninLogs | where UserAgent has "curl"')[0]!.match(/'(.*)'$/)![1]!;
+    expect(re.startsWith('(?s)')).toBe(true);
+    const body = re.slice(4).replace(/\\p\{L\}\\p\{N\}/g, '\\p{L}\\p{N}');
+    expect(new RegExp(`^${body}$`, 'su').test('first line\nuses curl/8')).toBe(true);
+    expect(new RegExp(`^${body}$`, 'u').test('first line\nuses curl/8')).toBe(false);
+  });
+});
+
+describe('empty versus missing: a KQL string is never null, a missing QRadar property is NULL', () => {
+  // Kusto docs, Null values (learn.microsoft.com/kusto/query/scalar-data-types/null-values): "The
+  // string data type doesn't support null values"; isempty(): "true if the argument is an empty string or is null".
+  it('== "" and =~ "" hold for a missing property too; != "" and !~ "" do not', () => {
+    expect(conditions('SigninLogs | where ResultType == ""')).toEqual(['("Error Code" IS NULL OR "Error Code" = \'\')']);
+    expect(conditions('SigninLogs | where "" == ResultType')).toEqual(['("Error Code" IS NULL OR "Error Code" = \'\')']);
+    expect(conditions('SigninLogs | where ResultType != ""')).toEqual(['("Error Code" IS NOT NULL AND "Error Code" <> \'\')']);
+    expect(conditions('SigninLogs | where UserAgent =~ ""')).toEqual(['("User Agent" IS NULL OR "User Agent" = \'\')']);
+    expect(conditions('SigninLogs | where UserAgent !~ ""')).toEqual(['("User Agent" IS NOT NULL AND "User Agent" <> \'\')']);
+  });
+
+  it('an in-list holding "" holds a missing property; its !in does not', () => {
+    expect(conditions('SigninLogs | where UserAgent in ("a", "")')).toEqual(['("User Agent" IS NULL OR "User Agent" IN (\'a\', \'\'))']);
+    expect(conditions('SigninLogs | where UserAgent !in ("a", "")')).toEqual(['("User Agent" IS NOT NULL AND NOT ("User Agent" IN (\'a\', \'\')))']);
+    expect(conditions('SigninLogs | where UserAgent in~ ("a", "")')).toEqual(['("User Agent" IS NULL OR "User Agent" ILIKE \'a\' OR "User Agent" ILIKE \'\')']);
+  });
+
+  it('isnull of a string never holds and isnotnull always does', () => {
+    expect(conditions('SigninLogs | where isnull(ResultType)')).toEqual(['1 = 0']);
+    expect(conditions('SigninLogs | where isnotnull(ResultType)')).toEqual(['1 = 1']);
+  });
+
+  it('isempty of a JSON value is true when the property is missing or empty', () => {
+    expect(conditions('AWSCloudTrail | where isempty(parse_json(RequestParameters).userName)', 1)).toEqual(['("requestParameters.userName" IS NULL OR "requestParameters.userName" = \'\')']);
+    expect(conditions('AWSCloudTrail | where isnotempty(parse_json(RequestParameters).userName)', 1)).toEqual(['("requestParameters.userName" IS NOT NULL AND "requestParameters.userName" <> \'\')']);
+  });
+});
+
+describe('real literals and division (Kusto docs, Numerical operators: long / long is a long, a real operand makes a real)', () => {
+  it('a real literal keeps its decimal point', () => {
+    const t = aql('SigninLogs | summarize n = count() by UserPrincipalName | extend r = 1.0 * n | project r');
+    expect(t.aql).toContain('(1.0 * COUNT(*)) AS r');
+  });
+
+  it('a real quotient converts its whole-number sides with DOUBLE(); a quotient of two longs is refused', () => {
+    expect(aql('SigninLogs | extend r = strlen(UserAgent) / 2.0 | project r').aql).toContain('(DOUBLE(STRLEN("User Agent")) / 2.0) AS r');
+    expect(errorOf('SigninLogs | extend r = strlen(UserAgent) / 2 | project r')).toMatch(/^\/ of two whole numbers has no exact AQL translation: KQL truncates/);
+  });
+});
+
+describe('JSON custom property names are one path each', () => {
+  it('a key holding . [ ] (or an empty key) is refused: its property name would be another path\'s', () => {
+    expect(errorOf('AWSCloudTrail | where tostring(parse_json(RequestParameters)["a.b"]) == "x"')).toMatch(/^the JSON key "a\.b" holds '\.', '\[' or '\]'/);
+    expect(errorOf('AWSCloudTrail | where tostring(parse_json(RequestParameters)["a[0]"]) == "x"')).toMatch(/^the JSON key "a\[0\]" holds/);
+    expect(errorOf('AWSCloudTrail | where extract_json("$[\'a.b\']", RequestParameters) == "x"')).toMatch(/^the JSON key "a\.b" holds/);
+    // .a.b still reads the nested path.
+    expect(aql('AWSCloudTrail | where tostring(parse_json(RequestParameters).a.b) == "x" | project EventName').aql).toContain(`"requestParameters.a.b" = 'x'`);
+  });
+
+  it('a dotted key is not the mapped path it spells: InitiatedBy["user.userPrincipalName"] is not username', () => {
+    const t = aql('AuditLogs | where tostring(InitiatedBy["user.userPrincipalName"]) == "x"');
+    expect(t.aql).toBeUndefined();
+    expect(t.errors[0]!.message).toMatch(/^the JSON key "user\.userPrincipalName" holds/);
+    expect(conditions('AuditLogs | where tostring(InitiatedBy.user.userPrincipalName) == "x"', 1).join()).toContain(`username = 'x'`);
+  });
+
+  it('a mapped member path names keys after "." and indexes in "[]": InitiatedBy[0] is not the mapped InitiatedBy.0', () => {
+    const text = readFileSync('targets/qradar/AuditLogs.yaml', 'utf8').replace('columns:\n', 'columns:\n  InitiatedBy.0: { aql: \'"Zero"\', note: test }\n');
+    const m = parseMapping(text, 'AuditLogs.yaml');
+    const r = checkRuleText('r.yaml', ruleYaml('AuditLogs | where tostring(InitiatedBy[0]) == "x" | where tostring(InitiatedBy["0"]) == "y" | project OperationName'));
+    const t = translateToAql(r.ir!, m, new Set(), r.rule!.queryPeriodMs);
+    expect(t.aql).toContain(`"properties.initiatedBy[0]" = 'x'`);
+    expect(t.aql).toContain(`"Zero" = 'y'`);
+  });
+
+  it('["0"] is a key and [0] an index: two properties', () => {
+    const key = aql('AWSCloudTrail | where tostring(parse_json(RequestParameters)["0"]) == "x" | project EventName');
+    const index = aql('AWSCloudTrail | where tostring(parse_json(RequestParameters)[0]) == "x" | project EventName');
+    expect(key.aql).toContain(`"requestParameters.0" = 'x'`);
+    expect(index.aql).toContain(`"requestParameters[0]" = 'x'`);
+  });
+
+  it('a JSON value compared as a number notes that its custom property must be numeric', () => {
+    const t = aql('AWSCloudTrail | where parse_json(RequestParameters).count > 5 | project EventName');
+    expect(t.aql).toContain(`"requestParameters.count" > 5`);
+    expect(t.notes).toContain('custom property "requestParameters.count" is compared or computed as a number: define it in QRadar with the Numeric field type, or the comparison is on text');
+    const text = aql('AWSCloudTrail | where tostring(parse_json(RequestParameters).count) == "5" | project EventName');
+    expect(text.notes.some((n) => n.includes('as a number'))).toBe(false);
+  });
+});
+
+describe('union legs over the same events', () => {
+  it('the same table twice is refused: KQL keeps each leg\'s rows (an event twice), one AQL query returns it once', () => {
+    expect(errorOf('union AWSCloudTrail, AWSCloudTrail | where EventName == "A"')).toMatch(/^this union reads AWSCloudTrail twice: KQL's union keeps each leg's rows/);
+    expect(errorOf('let a = AWSCloudTrail | where EventName == "A";\nunion a, (AWSCloudTrail | where EventName == "A")')).toMatch(/^this union reads AWSCloudTrail twice/);
+    // Legs with different filters are not one query in the first place: that error names them.
+    expect(errorOf('union (AWSCloudTrail | where EventName == "A"), (AWSCloudTrail | where EventName == "B")')).toMatch(/^the union's legs are written differently in AQL/);
+  });
+
+  it('two tables whose mappings select the same events are refused; tables told apart by their conditions are one query', () => {
+    expect(errorOf('union SecurityEvent, WindowsEvent | where EventID == 4624 | project TimeGenerated, Computer')).toMatch(/^this union reads SecurityEvent and WindowsEvent, whose QRadar mappings select the same events/);
+    expect(aql('union SigninLogs, AADNonInteractiveUserSignInLogs | where UserPrincipalName == "a"').errors).toEqual([]);
+  });
+});
+
+describe('a union\'s notes', () => {
+  it('the same mapping rewrite in two legs\' tables is noted once, in one wording', () => {
+    const t = aql('union SigninLogs, AADNonInteractiveUserSignInLogs | where ResultType != "0" | project UserPrincipalName');
+    expect(t.errors).toEqual([]);
+    expect(t.notes.filter((n) => n.startsWith('ResultType == 0 is written as'))).toHaveLength(1);
+  });
+});
+
+describe('trim with a rule\'s regex', () => {
+  it('keeps the regex\'s own `.` (RE2: no newline) and trims at the very end (\\z, not Java\'s $ before a final newline)', () => {
+    const t = aql('SigninLogs | extend V = trim(@"x.", UserAgent) | project V');
+    expect(t.aql).toContain(`    REPLACEALL('^(?:x.)+|(?:x.)+\\z', "User Agent", '') AS V`);
+  });
+});
