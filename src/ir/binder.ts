@@ -78,6 +78,8 @@ class Binder {
   private openRow: OpenRow | undefined;
   /** Per bag_unpack or pivot: the names of its data's columns the rest of the pipe uses, found by a first pass over it (see tabularFrom). */
   private readonly unpackSeeds = new Map<A.TabularOp, readonly string[]>();
+  /** Per bag_unpack or pivot: those of its data's column names read other than through column_ifexists (a column no row has fails the query). */
+  private readonly unpackRequired = new Map<A.TabularOp, Set<string>>();
   /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
   private serializedInput = false;
   private windowAllowed = false;
@@ -210,6 +212,11 @@ class Binder {
       const mark = { problems: this.problems.length, hoisted: this.hoisted.length, lets: new Map(this.lets) };
       const opened: { op: A.TabularOp; row: OpenRow; seeded: number }[] = [];
       const result = this.tabularPass(first, pipeOps, opened);
+      for (const o of opened) {
+        const required = this.unpackRequired.get(o.op) ?? new Set<string>();
+        for (const n of o.row.required) required.add(n);
+        this.unpackRequired.set(o.op, required);
+      }
       const grown = opened.filter((o) => o.row.names.length > o.seeded);
       if (grown.length === 0 || pass >= 4) return result;
       for (const o of grown) this.unpackSeeds.set(o.op, o.row.names);
@@ -262,10 +269,10 @@ class Binder {
       const bound = op.op === 'union' || op.op === 'as' ? undefined : this.op(op, schema);
       this.openRow = savedOpen;
       if (bound?.op === 'evaluate' && bound.plugin === 'bag_unpack' && !bound.declared) {
-        open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name) };
+        open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name), required: new Set() };
         opened.push({ op, row: open, seeded: open.names.length });
       } else if (bound?.op === 'evaluate' && bound.plugin === 'pivot' && !bound.declared) {
-        open = { prefix: '', ignored: [], names: bound.pivoted.map((c) => c.name) };
+        open = { prefix: '', ignored: [], names: bound.pivoted.map((c) => c.name), required: new Set() };
         opened.push({ op, row: open, seeded: open.names.length });
       } else if (!KEEPS_OPEN.has(op.op)) open = undefined;
       serialized = SERIALIZING.has(op.op) || (serialized && KEEPS_ORDER.has(op.op));
@@ -619,6 +626,7 @@ class Binder {
       args,
       ...(declared ? { declared: { wildcard: op.outputSchema!.wildcard, columns: declared } } : {}),
       unpacked: declared ? [] : seeds.map((name) => ({ name, type: 'dynamic' as const })),
+      ...this.probedOnly(op, declared ? [] : seeds),
       span: op.span,
     };
   }
@@ -676,7 +684,14 @@ class Binder {
     const declared = op.outputSchema && this.declaredSchema(op.outputSchema.columns, 'pivot');
     if (op.outputSchema && !declared) return undefined;
     const pivoted = declared ? [] : (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
-    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, ...(declared ? { declared } : {}), span: op.span };
+    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, ...this.probedOnly(op, pivoted.map((c) => c.name)), ...(declared ? { declared } : {}), span: op.span };
+  }
+
+  /** `probed`: the data's column names the rest of the pipe reads only through column_ifexists. */
+  private probedOnly(op: A.TabularOp, names: readonly string[]): { probed?: readonly string[] } {
+    const required = this.unpackRequired.get(op);
+    const probed = names.filter((n) => !required?.has(n));
+    return probed.length ? { probed } : {};
   }
 
   /**
@@ -753,10 +768,11 @@ class Binder {
   }
 
   /** A name the rows after bag_unpack may have: an unpacked property (prefixed, not ignored), recorded as used. */
-  private unpackedName(name: string): boolean {
+  private unpackedName(name: string, required = true): boolean {
     const open = this.openRow;
     if (!open || !name.startsWith(open.prefix) || open.ignored.includes(name.slice(open.prefix.length))) return false;
     if (!open.names.includes(name)) open.names.push(name);
+    if (required) open.required.add(name);
     return true;
   }
 
@@ -1584,7 +1600,7 @@ class Binder {
     }
     const column = row.find((c) => c.name === name.value);
     let value: ScalarExpr | undefined;
-    if (column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value)) {
+    if (column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value, false)) {
       // After bag_unpack the column exists when the data has the property: the call keeps its default and
       // reads the unpacked column as a third argument (the KQL output writes the two written ones).
       const dflt = this.bindPipe(e.args[1]!, row);
@@ -1995,6 +2011,8 @@ interface OpenRow {
   readonly prefix: string;
   readonly ignored: readonly string[];
   readonly names: string[];
+  /** The names read other than through column_ifexists. */
+  readonly required: Set<string>;
 }
 
 /** Operators whose output keeps the input's unnamed (unpacked) columns; the others' columns are all named. */

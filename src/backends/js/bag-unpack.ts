@@ -7,15 +7,17 @@
  * (columnsConflict='error') the query fails; 'replace_source' replaces the input column by the
  * unpacked one (in every row, as the column is replaced); 'keep_source' keeps the input column.
  *
- * Kusto's output has a column per property found in the data; detc's schema has the unpacked
- * columns the query names (or those of the declared output schema), so only those are produced.
- * A named column that no row's bag has does not exist in Kusto: its value is undefined here, which
- * column_ifexists reads as absent (its default) and everything else as null.
+ * Kusto's output has a column per property found in the data, in name order (the page's first
+ * example makes Age, Name of {"Name":..., "Age":...}). detc's schema has the unpacked columns the
+ * query names; the others travel in the hidden column of data-columns.ts, after them. A named
+ * column that no row's bag has does not exist in Kusto: read through column_ifexists it is absent
+ * (undefined here: the default), read otherwise it fails the run, as it fails the query in Kusto.
  */
 import type { BagUnpack, Schema } from '../../ir/types.js';
 import { castElement, type Value } from '../../semantics/values.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
 import { buffered, computedLayout, type Layout, type Row, type Step } from './rows.js';
+import { dataColumnsAt, requireDataColumns, type DataColumn } from './data-columns.js';
 
 const own = Object.prototype.hasOwnProperty;
 
@@ -34,6 +36,9 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
     return ignored.has(key) ? undefined : key;
   };
   const inputNames = new Set(layout.columns.filter((c) => c !== bag).map((c) => c.name));
+  const schemaNames = new Set(o.schema.map((c) => c.name));
+  const probed = new Set(o.probed ?? []);
+  const required = o.declared ? [] : o.unpacked.map((c) => c.name).filter((n) => !probed.has(n));
   // Each output column: from the input (by accessor) or from the bag (by property, converted to its type).
   const plan = o.schema.map((c) => {
     const declaredHere = o.declared?.columns.some((d) => d.name === c.name) ?? false;
@@ -71,8 +76,21 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
         if (o.conflict === 'replace_source') replaced.add(o.prefix + key);
       }
     }
-    return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present) }));
+    if (rows.length > 0) requireDataColumns('bag_unpack', required, (n) => { const key = propertyOf(n); return key !== undefined && present.has(key); }, `no row's bag (${o.column}) has as a property`);
+    if (o.declared) return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present) }));
+    // The columns the data makes that the query does not name (a property kept out by keep_source is no column).
+    const others = [...present].map((key) => o.prefix + key).filter((n) => !schemaNames.has(n) && !(inputNames.has(n) && o.conflict === 'keep_source')).sort();
+    return rows.map((r) => {
+      const props = propertiesOf(bag.get(r));
+      const data: DataColumn[] = others.map((name) => {
+        const key = name.slice(o.prefix.length);
+        return { name, type: 'dynamic', value: props && own.call(props, key) ? castElement(props[key] as Value, 'dynamic') : null };
+      });
+      return { e: null, v: [...valuesOf(r, replaced, present), data as unknown as Value] };
+    });
   });
-  return { layout: computedLayout(o.schema), step };
+  if (o.declared) return { layout: computedLayout(o.schema), step };
+  const named = computedLayout(o.schema);
+  return { layout: { columns: [...named.columns, dataColumnsAt(o.schema.length)], width: o.schema.length + 1 }, step };
 }
 

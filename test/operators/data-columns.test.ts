@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { checkRuleText } from '../../src/compile.js';
+import { ruleYaml } from '../helpers.js';
+import { runOp } from './helpers.js';
+
+// Without an output schema the plugins' columns are named by the data, and Kusto outputs them all:
+// https://learn.microsoft.com/kusto/query/bag-unpack-plugin ("the schema is extended with as many
+// columns as there are distinct slots in the top-level property bag values of T"; its first example
+// turns {"Name":"John","Age":20} into the columns Age, Name) and
+// https://learn.microsoft.com/kusto/query/pivot-plugin ("all the unique values of the pivot column").
+const BAG = 'A | extend d = parse_json(x) | project y, d';
+const events = {
+  A: [
+    { x: '{"Name":"John","Age":20}', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' },
+    { x: '{"Name":"Dave","Age":40,"Zone":"eu"}', y: 2, TimeGenerated: '2025-03-01T00:20:00Z' },
+    { x: '[1,2]', y: 3, TimeGenerated: '2025-03-01T00:30:00Z' },
+  ],
+};
+
+describe('bag_unpack outputs every column the data makes (review item 3)', () => {
+  it('at the end of the query: a column per property of any row, in name order, null where a row lacks it', () => {
+    const out = runOp(`${BAG} | evaluate bag_unpack(d)`, events);
+    expect(out).toEqual([
+      { y: 1, Age: 20, Name: 'John', Zone: null },
+      { y: 2, Age: 40, Name: 'Dave', Zone: 'eu' },
+      { y: 3, Age: null, Name: null, Zone: null },
+    ]);
+    expect(Object.keys(out[0]!)).toEqual(['y', 'Age', 'Name', 'Zone']);
+  });
+
+  it('operators that keep every column keep them (where, extend, sort, take, project-away, project-rename)', () => {
+    const out = runOp(`${BAG} | evaluate bag_unpack(d) | where Age > 30 | extend k = 1 | sort by y desc | take 5 | project-away y | project-rename Who = Name`, events);
+    expect(out).toEqual([{ Age: 40, Who: 'Dave', Zone: 'eu', k: 1 }]);
+    expect(Object.keys(out[0]!)).toEqual(['Age', 'Who', 'Zone', 'k']);
+  });
+
+  it('an operator that names every column ends them (project, summarize)', () => {
+    expect(runOp(`${BAG} | evaluate bag_unpack(d) | project y, Name`, events)[0]).toEqual({ y: 1, Name: 'John' });
+    expect(runOp(`${BAG} | evaluate bag_unpack(d) | summarize n = count()`, events)).toEqual([{ n: 3 }]);
+  });
+
+  it('a column the query extends with a property\'s name is output once, with the new value', () => {
+    const out = runOp(`${BAG} | evaluate bag_unpack(d) | extend Zone = "x"`, events);
+    expect(out[1]).toEqual({ y: 2, Age: 40, Name: 'Dave', Zone: 'x' });
+  });
+});
+
+describe('pivot outputs every column the data makes (review item 3)', () => {
+  const rows = {
+    A: [
+      { x: 'b', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' },
+      { x: 'a', y: 1, TimeGenerated: '2025-03-01T00:20:00Z' },
+      { x: 'b', y: 2, TimeGenerated: '2025-03-01T00:30:00Z' },
+    ],
+  };
+  it('a column per value of the pivot column, in first-seen order, 0 where a group has none (count)', () => {
+    const out = runOp('A | project x, y | evaluate pivot(x)', rows);
+    expect(out).toEqual([{ y: 1, b: 1, a: 1 }, { y: 2, b: 1, a: 0 }]);
+    expect(Object.keys(out[0]!)).toEqual(['y', 'b', 'a']);
+  });
+  it('kept by where and extend after it', () => {
+    expect(runOp('A | project x, y | evaluate pivot(x) | where a == 0 | extend k = y * 10', rows)).toEqual([{ y: 2, a: 0, b: 1, k: 20 }]);
+  });
+});
+
+// Kusto resolves names against the output schema the data makes: a name no row makes is an unknown
+// column and the query fails (the bag_unpack page: "the query that is referencing unpacked columns
+// may become 'broken'"); column_ifexists is the documented way to read one that may be absent
+// (https://learn.microsoft.com/kusto/query/column-ifexists-function).
+describe('a column the data does not make fails the run (review item 4)', () => {
+  it('after bag_unpack: a name no row\'s bag has is an error naming it, not a null column', () => {
+    expect(() => runOp(`${BAG} | evaluate bag_unpack(d) | where isempty(Typo)`, events)).toThrow(/evaluate bag_unpack: the query reads column 'Typo', which no row's bag \(d\) has as a property; .*column_ifexists/);
+    expect(() => runOp(`${BAG} | evaluate bag_unpack(d, 'p_') | project p_Name, p_Nmae`, events)).toThrow(/reads column 'p_Nmae'/);
+  });
+  it('through column_ifexists it is the default, and a name some row has is null in the others', () => {
+    expect(runOp(`${BAG} | evaluate bag_unpack(d) | project y, t = column_ifexists("Typo", "none"), Zone`, events)).toEqual([
+      { y: 1, t: 'none', Zone: null },
+      { y: 2, t: 'none', Zone: 'eu' },
+      { y: 3, t: 'none', Zone: null },
+    ]);
+  });
+  it('no input rows: no columns and no rows, so no error (the result is empty either way)', () => {
+    expect(runOp(`${BAG} | evaluate bag_unpack(d) | where isempty(Typo)`, { A: [] })).toEqual([]);
+  });
+  it('after pivot: a value no row has is an error naming it', () => {
+    const rows = { A: [{ x: 'b', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }] };
+    expect(() => runOp('A | project x, y | evaluate pivot(x) | where c > 0', rows)).toThrow(/evaluate pivot: the query reads column 'c', which is no value of x in any row/);
+    expect(runOp('A | project x, y | evaluate pivot(x) | project y, c = column_ifexists("c", -1)', rows)).toEqual([{ y: 1, c: -1 }]);
+  });
+});
+
+describe('compile time: the names only the data can supply are a warning (review item 4)', () => {
+  it('names them, at the plugin, with the output schema that would check them', () => {
+    const r = checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail) | where isempty(browsr) | extend os = column_ifexists("operatingSystem", "")'));
+    expect(r.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(['DTC3018 warning']);
+    expect(r.diagnostics[0]!.message).toBe(
+      "evaluate bag_unpack has no output schema, so only the data can supply the columns 'browsr', 'operatingSystem': a name no row makes fails the query in Kusto (and the run in detc); declare the output schema (: (*, browsr:type, operatingSystem:type)) to have them checked, or read a column that may be absent with column_ifexists",
+    );
+    expect(r.ir).toBeDefined();
+  });
+  it('no warning with an output schema, or when no later operator names an unpacked column', () => {
+    expect(checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail) : (*, browser:string) | where browser == "Edge"')).diagnostics).toEqual([]);
+    expect(checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail)')).diagnostics).toEqual([]);
+  });
+});
