@@ -1405,7 +1405,7 @@ class Binder {
       }
       args.push(bound);
     }
-    const t = entry.type(args.map((x) => x.type));
+    const t = this.callType(entry, args);
     if (typeof t !== 'string') {
       this.report('TypeMismatch', [t.error], e.span);
       return undefined;
@@ -1661,10 +1661,20 @@ class Binder {
     return { kind: 'literal', type, value: coerce(bound.value, type), span: e.span };
   }
 
+  /**
+   * The catalog's type rule, except that coalesce of a column bag_unpack or pivot made from the data
+   * is dynamic: Kusto.Language types such a column `unknown` and accepts it beside any other type,
+   * giving coalesce `unknown` (dynamic to detc) as its type.
+   */
+  private callType(entry: NonNullable<ReturnType<typeof lookup>>, args: readonly ScalarExpr[]): ReturnType<NonNullable<ReturnType<typeof lookup>>['type']> {
+    if (entry.name === 'coalesce' && args.some((a) => this.isUnpacked(a))) return 'dynamic';
+    return entry.type(args.map((a) => a.type));
+  }
+
   /** Apply the catalog's type rule to a call of `fn`; report a type error at `span`. */
   private typed(fn: string, args: ScalarExpr[], span: A.Span): ScalarExpr | undefined {
     const entry = lookup(fn)!;
-    const t = entry.type(args.map((a) => a.type));
+    const t = this.callType(entry, args);
     if (typeof t !== 'string') {
       this.report('TypeMismatch', [t.error], span);
       return undefined;

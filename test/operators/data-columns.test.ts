@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
-import { runOp } from './helpers.js';
+import { runRuleTests } from '../../src/ruletest/ruletest.js';
+import { bindOp, kustoSchema, opTables, runOp, schemaOf } from './helpers.js';
+import { emitKql } from '../../src/backends/kql/emit.js';
+import { kustoDiagnostics } from '../../src/backends/kql/kusto.js';
 
 // Without an output schema the plugins' columns are named by the data, and Kusto outputs them all:
 // https://learn.microsoft.com/kusto/query/bag-unpack-plugin ("the schema is extended with as many
@@ -101,5 +104,52 @@ describe('compile time: the names only the data can supply are a warning (review
   it('no warning with an output schema, or when no later operator names an unpacked column', () => {
     expect(checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail) : (*, browser:string) | where browser == "Edge"')).diagnostics).toEqual([]);
     expect(checkRuleText('r.yaml', ruleYaml('SigninLogs | evaluate bag_unpack(DeviceDetail)')).diagnostics).toEqual([]);
+  });
+});
+
+describe('alerts and rule tests see the columns the data makes (review items 3, 4)', () => {
+  const tests = `tests:
+  - name: unpacked
+    now: 2025-03-01T12:00:00Z
+    events:
+      - { TimeGenerated: 2025-03-01T11:00:00Z, UserPrincipalName: a@x.com, DeviceDetail: { browser: Edge, operatingSystem: Windows } }
+    expect:
+      rows: [ { UserPrincipalName: a@x.com, browser: Edge, operatingSystem: Windows } ]
+      absent: [ { operatingSystem: Linux } ]
+`;
+  it('a rule test\'s rows and absent match a column the query does not name', () => {
+    const r = checkRuleText('r.yaml', ruleYaml('SigninLogs | project TimeGenerated, UserPrincipalName, DeviceDetail | evaluate bag_unpack(DeviceDetail)', tests));
+    const { results } = runRuleTests(r.rule!, r.ir!);
+    expect(results.map((t) => [t.name, t.failures])).toEqual([['unpacked', []]]);
+    expect(results[0]!.run!.alerts).toHaveLength(1);
+  });
+  it('a misspelt unpacked name fails the rule test with the reason, not a silent match', () => {
+    const r = checkRuleText('r.yaml', ruleYaml('SigninLogs | project TimeGenerated, UserPrincipalName, DeviceDetail | evaluate bag_unpack(DeviceDetail) | where isempty(operatingSytem)', tests));
+    const { results } = runRuleTests(r.rule!, r.ir!);
+    expect(results[0]!.passed).toBe(false);
+    expect(results[0]!.failures).toEqual([expect.stringMatching(/reads column 'operatingSytem', which no row's bag \(DeviceDetail\) has/)]);
+  });
+});
+
+// Kusto.Language types a column bag_unpack makes from the data `unknown` and accepts it in coalesce
+// beside any type, the result `unknown` (detc: dynamic). The NetwrixAuditor parser writes
+// `coalesce(column_ifexists("DeviceEventCategory", ""), cat)` after bag_unpack.
+describe('coalesce of an unpacked column (issue 27)', () => {
+  const q = `${BAG} | evaluate bag_unpack(d) | extend c = coalesce(column_ifexists("Category", ""), Name), n = coalesce(y, Age)`;
+  it('binds as Kusto.Language does (unknown: dynamic) and its KQL has no Kusto diagnostics', () => {
+    const ir = bindOp(q);
+    // detc's schema also lists Category, which column_ifexists reads; Kusto.Language leaves it out (the run does too when no row has it).
+    expect(schemaOf(ir).filter((c) => c !== 'Category:dynamic')).toEqual(kustoSchema(q).map((c) => c.replace(/:unknown$/, ':dynamic')));
+    expect(schemaOf(ir).slice(-2)).toEqual(['c:dynamic', 'n:dynamic']);
+    expect(kustoDiagnostics(emitKql(ir), opTables).filter((d) => d.severity === 'error')).toEqual([]);
+  });
+  it('runs: the first non-empty argument', () => {
+    // Row 3's bag is an array: Name is empty and column_ifexists gives its default "", the last argument coalesce has.
+    expect(runOp(`${q} | project c, n`, events)).toEqual([{ c: 'John', n: 1 }, { c: 'Dave', n: 2 }, { c: '', n: 3 }]);
+  });
+  it('a column only column_ifexists reads, which no row has, is no output column (Kusto has no such column)', () => {
+    const out = runOp(`${BAG} | evaluate bag_unpack(d) | extend t = column_ifexists("Missing", "none")`, events);
+    expect(Object.keys(out[1]!)).toEqual(['y', 'Age', 'Name', 'Zone', 't']);
+    expect(out[1]!.t).toBe('none');
   });
 });

@@ -17,7 +17,7 @@ import type { BagUnpack, Schema } from '../../ir/types.js';
 import { castElement, type Value } from '../../semantics/values.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
 import { buffered, computedLayout, type Layout, type Row, type Step } from './rows.js';
-import { dataColumnsAt, requireDataColumns, type DataColumn } from './data-columns.js';
+import { dataColumnsAt, mayBeAbsent, requireDataColumns, type DataColumn } from './data-columns.js';
 
 const own = Object.prototype.hasOwnProperty;
 
@@ -91,6 +91,7 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
   });
   if (o.declared) return { layout: computedLayout(o.schema), step };
   const named = computedLayout(o.schema);
+  mayBeAbsent(named.columns, o.probed);
   return { layout: { columns: [...named.columns, dataColumnsAt(o.schema.length)], width: o.schema.length + 1 }, step };
 }
 

@@ -12,7 +12,7 @@ import type { ScalarType } from '../../ir/types.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
 import type { Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
-import type { Layout, LayoutColumn, Row } from './rows.js';
+import type { Accessor, Layout, LayoutColumn, Row } from './rows.js';
 
 /** The hidden column's name: no KQL name can be this, so no expression reads it. */
 export const DATA_COLUMNS = '\u0000columns named by the data';
@@ -56,6 +56,15 @@ export function requireDataColumns(plugin: string, names: readonly string[], mad
   );
 }
 
+/**
+ * Accessors of named columns that may not exist: read only through column_ifexists, and made by no
+ * row. Such a column is left out of the result row, as Kusto's result has no such column.
+ */
+const absentable = new WeakSet<Accessor>();
+export function mayBeAbsent(columns: readonly LayoutColumn[], names: readonly string[] | undefined): void {
+  for (const c of columns) if (names?.includes(c.name)) absentable.add(c.get);
+}
+
 /** Result rows of a layout with the hidden column: its columns spelled out in its place (a later column of the same name wins, as extend replaces a column). */
 export function openRowBuilder(layout: Layout): (r: Row) => Record<string, unknown> {
   const named = new Set(layout.columns.filter((c) => !isDataColumns(c)).map((c) => c.name));
@@ -63,7 +72,10 @@ export function openRowBuilder(layout: Layout): (r: Row) => Record<string, unkno
     const o: Record<string, unknown> = {};
     const set = (name: string, v: unknown) => Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
     for (const c of layout.columns) {
-      if (!isDataColumns(c)) set(c.name, outputValue(c.get(r), c.type));
+      if (!isDataColumns(c)) {
+        const v = c.get(r);
+        if (v !== undefined || !absentable.has(c.get)) set(c.name, outputValue(v, c.type));
+      }
       else for (const d of (c.get(r) as unknown as readonly DataColumn[] | undefined) ?? []) if (!named.has(d.name)) set(d.name, outputValue(d.value, d.type));
     }
     return o;

@@ -17,7 +17,7 @@ import type { Expressions } from './expressions.js';
 import { groupKey } from './groups.js';
 import { EvaluationLimitError, type RunBudget } from './limits.js';
 import { computedLayout, type Layout, type Step } from './rows.js';
-import { dataColumnsAt, requireDataColumns, type DataColumn } from './data-columns.js';
+import { dataColumnsAt, mayBeAbsent, requireDataColumns, type DataColumn } from './data-columns.js';
 
 interface Group {
   readonly values: Value[];
@@ -72,5 +72,7 @@ export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }
     },
   };
   if (o.declared) return { step, layout: computedLayout(o.schema) };
-  return { step, layout: { columns: [...computedLayout(o.schema).columns, dataColumnsAt(o.schema.length)], width: o.schema.length + 1 } };
+  const valueLayout = computedLayout(o.schema);
+  mayBeAbsent(valueLayout.columns, o.probed);
+  return { step, layout: { columns: [...valueLayout.columns, dataColumnsAt(o.schema.length)], width: o.schema.length + 1 } };
 }
