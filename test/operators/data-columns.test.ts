@@ -153,3 +153,23 @@ describe('coalesce of an unpacked column (issue 27)', () => {
     expect(out[1]!.t).toBe('none');
   });
 });
+
+// Through a let the rows keep the columns the data makes: Kusto.Language binds
+// `let T = ... | evaluate bag_unpack(d); T | where foo == 1` with foo:unknown in T's schema.
+describe('the open schema through a let (issue 27)', () => {
+  const LET = 'let T = A | extend d = parse_json(x) | project y, d | evaluate bag_unpack(d)';
+  it.each([`${LET}; T | where Age > 30`, `${LET} | where Name != ""; T | extend v = tostring(Age)`, `${LET}; T | summarize n = count() by Name`])(
+    '%s: the names later statements use are the let\'s columns, as Kusto.Language computes them',
+    (q) => {
+      const ir = bindOp(q);
+      expect(schemaOf(ir)).toEqual(kustoSchema(q).map((c) => c.replace(/:unknown$/, ':dynamic')));
+      const kql = emitKql(ir);
+      expect(kustoDiagnostics(kql, opTables).filter((d) => d.severity === 'error')).toEqual([]);
+      expect(emitKql(bindOp(kql))).toBe(kql);
+    },
+  );
+  it('runs: the rows read through the let have every column the data makes; a misspelt name fails the run', () => {
+    expect(runOp(`${LET}; T | where Age > 30`, events)).toEqual([{ y: 2, Age: 40, Name: 'Dave', Zone: 'eu' }]);
+    expect(() => runOp(`${LET}; T | where Agee > 30`, events)).toThrow(/reads column 'Agee', which no row's bag \(d\) has/);
+  });
+});
