@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
 import { runRuleTests } from '../../src/ruletest/ruletest.js';
-import { bindOp, kustoSchema, opTables, runOp, schemaOf } from './helpers.js';
+import { bindOp, kustoSchema, NOW, opTables, runOp, schemaOf } from './helpers.js';
+import { compileQuery } from '../../src/backends/js/compile.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
 import { kustoDiagnostics } from '../../src/backends/kql/kusto.js';
 
@@ -29,6 +30,18 @@ describe('bag_unpack outputs every column the data makes (review item 3)', () =>
       { y: 3, Age: null, Name: null, Zone: null },
     ]);
     expect(Object.keys(out[0]!)).toEqual(['y', 'Age', 'Name', 'Zone']);
+  });
+
+  it('the result\'s column list names them too, with their type (pivot: the aggregate\'s)', () => {
+    const run = (q: string, ev: Record<string, object[]>) => compileQuery(bindOp(q)).run(ev, { now: NOW });
+    expect(run(`${BAG} | evaluate bag_unpack(d)`, events).columns).toEqual([
+      { name: 'y', type: 'long' },
+      { name: 'Age', type: 'dynamic' },
+      { name: 'Name', type: 'dynamic' },
+      { name: 'Zone', type: 'dynamic' },
+    ]);
+    const rows = { A: [{ x: 'b', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }] };
+    expect(run('A | project x, y | evaluate pivot(x, max(y))', rows).columns).toEqual([{ name: 'b', type: 'long' }]);
   });
 
   it('operators that keep every column keep them (where, extend, sort, take, project-away, project-rename)', () => {

@@ -8,7 +8,7 @@
  * sort, take, project-away, ...) keep it where it is; those that name every column drop it; the
  * result rows spell it out in its place.
  */
-import type { ScalarType } from '../../ir/types.js';
+import type { Column, ScalarType, Schema } from '../../ir/types.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
 import type { Value } from '../../semantics/values.js';
 import { outputValue } from './output.js';
@@ -65,10 +65,19 @@ export function mayBeAbsent(columns: readonly LayoutColumn[], names: readonly st
   for (const c of columns) if (names?.includes(c.name)) absentable.add(c.get);
 }
 
-/** Result rows of a layout with the hidden column: its columns spelled out in its place (a later column of the same name wins, as extend replaces a column). */
-export function openRowBuilder(layout: Layout): (r: Row) => Record<string, unknown> {
+/**
+ * Result rows of a layout with the hidden column: its columns spelled out in its place (a later
+ * column of the same name wins, as extend replaces a column). `columns`: the result's columns
+ * as the rows have them (the schema's, with the data's in their place).
+ */
+export function openRowBuilder(layout: Layout): { build: (r: Row) => Record<string, unknown>; columns: (schema: Schema, rows: readonly Record<string, unknown>[]) => Column[] } {
   const named = new Set(layout.columns.filter((c) => !isDataColumns(c)).map((c) => c.name));
-  return (r) => {
+  const types = new Map<string, ScalarType>();
+  const columns = (schema: Schema, rows: readonly Record<string, unknown>[]): Column[] => {
+    if (rows.length === 0) return [...schema];
+    return Object.keys(rows[0]!).map((name) => schema.find((c) => c.name === name) ?? { name, type: types.get(name) ?? 'dynamic' });
+  };
+  const build = (r: Row): Record<string, unknown> => {
     const o: Record<string, unknown> = {};
     const set = (name: string, v: unknown) => Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
     for (const c of layout.columns) {
@@ -76,8 +85,15 @@ export function openRowBuilder(layout: Layout): (r: Row) => Record<string, unkno
         const v = c.get(r);
         if (v !== undefined || !absentable.has(c.get)) set(c.name, outputValue(v, c.type));
       }
-      else for (const d of (c.get(r) as unknown as readonly DataColumn[] | undefined) ?? []) if (!named.has(d.name)) set(d.name, outputValue(d.value, d.type));
+      else {
+        for (const d of (c.get(r) as unknown as readonly DataColumn[] | undefined) ?? []) {
+          if (named.has(d.name)) continue;
+          types.set(d.name, d.type);
+          set(d.name, outputValue(d.value, d.type));
+        }
+      }
     }
     return o;
   };
+  return { build, columns };
 }
