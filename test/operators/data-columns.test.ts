@@ -140,7 +140,8 @@ describe('alerts and rule tests see the columns the data makes (review items 3, 
     const r = checkRuleText('r.yaml', ruleYaml('SigninLogs | project TimeGenerated, UserPrincipalName, DeviceDetail | evaluate bag_unpack(DeviceDetail) | where isempty(operatingSytem)', tests));
     const { results } = runRuleTests(r.rule!, r.ir!);
     expect(results[0]!.passed).toBe(false);
-    expect(results[0]!.failures).toEqual([expect.stringMatching(/reads column 'operatingSytem', which no row's bag \(DeviceDetail\) has/)]);
+    // At the plugin: line 9 (the query starts on line 9), column 73, where `evaluate bag_unpack(DeviceDetail)` starts.
+    expect(results[0]!.failures).toEqual([expect.stringMatching(/^r\.yaml:9:73: evaluate bag_unpack: the query reads column 'operatingSytem', which no row's bag \(DeviceDetail\) has/)]);
   });
 });
 

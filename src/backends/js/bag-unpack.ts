@@ -13,6 +13,7 @@
  * column that no row's bag has does not exist in Kusto: read through column_ifexists it is absent
  * (undefined here: the default), read otherwise it fails the run, as it fails the query in Kusto.
  */
+import type { Span } from '../../query/ast.js';
 import type { BagUnpack, Schema } from '../../ir/types.js';
 import { castElement, type Value } from '../../semantics/values.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
@@ -26,7 +27,7 @@ function propertiesOf(v: Value): Readonly<Record<string, unknown>> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout): { step: Step<any>; layout: Layout } {
+export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, layout: Layout): { step: Step<any>; layout: Layout } {
   const bag = layout.columns.find((c) => c.name === o.column)!;
   const ignored = new Set(o.ignored);
   /** The property an output column name stands for, if it is one (prefix, not ignored). */
@@ -76,7 +77,7 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
         if (o.conflict === 'replace_source') replaced.add(o.prefix + key);
       }
     }
-    if (rows.length > 0) requireDataColumns('bag_unpack', required, (n) => { const key = propertyOf(n); return key !== undefined && present.has(key); }, `no row's bag (${o.column}) has as a property`);
+    if (rows.length > 0) requireDataColumns('bag_unpack', o.span, required, (n) => { const key = propertyOf(n); return key !== undefined && present.has(key); }, `no row's bag (${o.column}) has as a property`);
     if (o.declared) return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present) }));
     // The columns the data makes that the query does not name (a property kept out by keep_source is no column).
     const others = [...present].map((key) => o.prefix + key).filter((n) => !schemaNames.has(n) && !(inputNames.has(n) && o.conflict === 'keep_source')).sort();

@@ -8,6 +8,7 @@
  * sort, take, project-away, ...) keep it where it is; those that name every column drop it; the
  * result rows spell it out in its place.
  */
+import type { Span } from '../../query/ast.js';
 import type { Column, ScalarType, Schema } from '../../ir/types.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
 import type { Value } from '../../semantics/values.js';
@@ -43,16 +44,27 @@ export function keepDataColumns(before: Layout, after: readonly LayoutColumn[], 
   return [...after.slice(0, position), hidden, ...after.slice(position)];
 }
 
+/** A run stopped by a column the data does not make, with the plugin's place in the query. */
+export class DataColumnError extends NotEvaluatedError {
+  constructor(
+    message: string,
+    readonly span: Span,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Kusto fails a query that names a column the data does not make. `names`: the columns a later
  * operator reads other than through column_ifexists; `made`: the ones the data made.
  */
-export function requireDataColumns(plugin: string, names: readonly string[], made: (name: string) => boolean, what: string): void {
+export function requireDataColumns(plugin: string, span: Span, names: readonly string[], made: (name: string) => boolean, what: string): void {
   const missing = names.filter((n) => !made(n));
   if (missing.length === 0) return;
   const list = missing.map((n) => `'${n}'`).join(', ');
-  throw new NotEvaluatedError(
+  throw new DataColumnError(
     `evaluate ${plugin}: the query reads column${missing.length > 1 ? 's' : ''} ${list}, which ${what}; Kusto fails such a query (the column does not exist). Check the spelling, read it with column_ifexists(name, default), or declare the plugin's output schema`,
+    span,
   );
 }
 

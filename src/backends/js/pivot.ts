@@ -56,7 +56,7 @@ export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }
       acc.add(...args.map((a) => a(r)));
     },
     end: (next, s) => {
-      if (s.groups.size > 0) requireDataColumns('pivot', required, (n) => s.present.has(n), `is no value of ${o.column} in any row`);
+      if (s.groups.size > 0) requireDataColumns('pivot', o.span, required, (n) => s.present.has(n), `is no value of ${o.column} in any row`);
       const others = o.declared ? [] : [...s.present].filter((n) => !named.has(n));
       for (const g of s.groups.values()) {
         const v = columns.map((c) => {
