@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkRuleText } from '../../src/compile.js';
-import { ruleYaml } from '../helpers.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { capture, ruleYaml } from '../helpers.js';
 import { runRuleTests } from '../../src/ruletest/ruletest.js';
 import { bindOp, kustoSchema, NOW, opTables, runOp, schemaOf } from './helpers.js';
 import { compileQuery } from '../../src/backends/js/compile.js';
@@ -185,5 +189,27 @@ describe('the open schema through a let (issue 27)', () => {
   it('runs: the rows read through the let have every column the data makes; a misspelt name fails the run', () => {
     expect(runOp(`${LET}; T | where Age > 30`, events)).toEqual([{ y: 2, Age: 40, Name: 'Dave', Zone: 'eu' }]);
     expect(() => runOp(`${LET}; T | where Agee > 30`, events)).toThrow(/reads column 'Agee', which no row's bag \(d\) has/);
+  });
+});
+
+describe('detc run (review items 3, 4)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'detc-data-columns-'));
+  const events = join(dir, 'events.ndjson');
+  writeFileSync(events, `${JSON.stringify({ TimeGenerated: '2025-03-01T11:00:00Z', UserPrincipalName: 'a@x.com', DeviceDetail: { browser: 'Edge', operatingSystem: 'Windows' } })}\n`);
+  const rule = (query: string) => {
+    const file = join(dir, 'r.yaml');
+    writeFileSync(file, ruleYaml(query));
+    return file;
+  };
+  it('prints the columns the data makes', async () => {
+    const io = capture();
+    expect(await main(['run', rule('SigninLogs | project UserPrincipalName, DeviceDetail | evaluate bag_unpack(DeviceDetail)'), '--events', events, '--now', '2025-03-01T12:00:00Z', '--format', 'ndjson', '--no-config'], io)).toBe(0);
+    expect(JSON.parse(io.stdout.trim().split('\n')[0]!).rows).toEqual([{ UserPrincipalName: 'a@x.com', browser: 'Edge', operatingSystem: 'Windows' }]);
+  });
+  it('a misspelt unpacked name: an error naming the file, line and column of the plugin and the column', async () => {
+    const io = capture();
+    const file = rule('SigninLogs | project UserPrincipalName, DeviceDetail | evaluate bag_unpack(DeviceDetail) | where isempty(browsr)');
+    expect(await main(['run', file, '--events', events, '--now', '2025-03-01T12:00:00Z', '--no-config'], io)).toBe(1);
+    expect(io.stderr).toContain(`detc run: ${file}:9:58: evaluate bag_unpack: the query reads column 'browsr', which no row's bag (DeviceDetail) has as a property`);
   });
 });
