@@ -213,3 +213,12 @@ describe('detc run (review items 3, 4)', () => {
     expect(io.stderr).toContain(`detc run: ${file}:9:58: evaluate bag_unpack: the query reads column 'browsr', which no row's bag (DeviceDetail) has as a property`);
   });
 });
+
+describe('a bag property named __proto__ (hostile data)', () => {
+  it('is an own column of the row, not its prototype', () => {
+    const out = runOp(`${BAG} | evaluate bag_unpack(d)`, { A: [{ x: '{"__proto__":{"polluted":1},"k":2}', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }] });
+    expect(Object.keys(out[0]!)).toEqual(['y', '__proto__', 'k']);
+    expect(Object.getPrototypeOf(out[0]!)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

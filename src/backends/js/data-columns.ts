@@ -91,7 +91,11 @@ export function openRowBuilder(layout: Layout): { build: (r: Row) => Record<stri
   };
   const build = (r: Row): Record<string, unknown> => {
     const o: Record<string, unknown> = {};
-    const set = (name: string, v: unknown) => Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
+    // `__proto__` (a property name the data may have) is defined as an own property, not set as the prototype.
+    const set = (name: string, v: unknown) => {
+      if (name === '__proto__') Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
+      else o[name] = v;
+    };
     for (const c of layout.columns) {
       if (!isDataColumns(c)) {
         const v = c.get(r);
