@@ -77,14 +77,14 @@ describe('evaluate bag_unpack (issue 27)', () => {
     ],
   };
 
-  it('runs per the page: a column per property, null where a row\'s bag lacks it or is no bag', () => {
+  it('runs per the page: a column per property, empty where a row\'s bag lacks it or is no bag ("" in a column of strings: Kusto\'s strings are never null)', () => {
     const out = runOp(`${BAG} | evaluate bag_unpack(d, columnsConflict='keep_source') | project Name, Age`, events);
-    expect(out).toEqual([{ Name: 'John', Age: 20 }, { Name: 'Dave', Age: 40 }, { Name: null, Age: null }]);
+    expect(out).toEqual([{ Name: 'John', Age: 20 }, { Name: 'Dave', Age: 40 }, { Name: '', Age: null }]);
   });
 
   it('a prefix names the columns; ignored properties are not unpacked', () => {
     const out = runOp(`${BAG} | evaluate bag_unpack(d, 'p_', ignoredProperties=dynamic(['Age'])) | project p_Name`, events);
-    expect(out.map((r) => r.p_Name)).toEqual(['John', 'Dave', null]);
+    expect(out.map((r) => r.p_Name)).toEqual(['John', 'Dave', '']);
   });
 
   it('columnsConflict: error (the default) fails the run; replace_source replaces the input column in every row; keep_source keeps it', () => {
@@ -118,8 +118,8 @@ describe('column_ifexists after bag_unpack (issue 27)', () => {
   };
   const q = `${BAG} | evaluate bag_unpack(d) | project y, f = column_ifexists("ForwardTo", "none"), r = column_ifexists("RedirectTo", "none")`;
 
-  it('reads the unpacked column when some row has the property (null in the others), else the default', () => {
-    expect(runOp(q, events)).toEqual([{ y: 1, f: 'a@x.com', r: 'none' }, { y: 2, f: null, r: 'none' }]);
+  it('reads the unpacked column when some row has the property ("" in the others: a column of strings), else the default', () => {
+    expect(runOp(q, events)).toEqual([{ y: 1, f: 'a@x.com', r: 'none' }, { y: 2, f: '', r: 'none' }]);
   });
 
   it('the KQL writes the call as given, which Kusto.Language accepts', () => {

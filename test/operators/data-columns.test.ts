@@ -26,12 +26,12 @@ const events = {
 };
 
 describe('bag_unpack outputs every column the data makes (review item 3)', () => {
-  it('at the end of the query: a column per property of any row, in name order, null where a row lacks it', () => {
+  it('at the end of the query: a column per property of any row, in name order; where a row lacks it, "" in a column of strings, else null', () => {
     const out = runOp(`${BAG} | evaluate bag_unpack(d)`, events);
     expect(out).toEqual([
-      { y: 1, Age: 20, Name: 'John', Zone: null },
+      { y: 1, Age: 20, Name: 'John', Zone: '' },
       { y: 2, Age: 40, Name: 'Dave', Zone: 'eu' },
-      { y: 3, Age: null, Name: null, Zone: null },
+      { y: 3, Age: null, Name: '', Zone: '' },
     ]);
     expect(Object.keys(out[0]!)).toEqual(['y', 'Age', 'Name', 'Zone']);
   });
@@ -41,11 +41,20 @@ describe('bag_unpack outputs every column the data makes (review item 3)', () =>
     expect(run(`${BAG} | evaluate bag_unpack(d)`, events).columns).toEqual([
       { name: 'y', type: 'long' },
       { name: 'Age', type: 'dynamic' },
-      { name: 'Name', type: 'dynamic' },
-      { name: 'Zone', type: 'dynamic' },
+      { name: 'Name', type: 'string' },
+      { name: 'Zone', type: 'string' },
     ]);
     const rows = { A: [{ x: 'b', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }] };
     expect(run('A | project x, y | evaluate pivot(x, max(y))', rows).columns).toEqual([{ name: 'b', type: 'long' }]);
+  });
+
+  // The page's Returns: "the type of the slot, if all values of the same slot have the same type, or
+  // dynamic, if the values differ in type"; a string is never null in Kusto
+  // (https://learn.microsoft.com/kusto/query/scalar-data-types/null-values: string doesn't support null).
+  it('a column of strings is "" where a row lacks the property, so == "" finds that row; a column of mixed types is null there', () => {
+    expect(runOp(`${BAG} | evaluate bag_unpack(d) | where Name == "" | project y`, events)).toEqual([{ y: 3 }]);
+    const mixed = { A: [{ x: '{"v":"a"}', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }, { x: '{"v":1}', y: 2, TimeGenerated: '2025-03-01T00:10:00Z' }, { x: '{}', y: 3, TimeGenerated: '2025-03-01T00:10:00Z' }] };
+    expect(runOp(`${BAG} | evaluate bag_unpack(d)`, mixed).map((r) => r.v)).toEqual(['a', 1, null]);
   });
 
   it('operators that keep every column keep them (where, extend, sort, take, project-away, project-rename)', () => {
@@ -92,11 +101,11 @@ describe('a column the data does not make fails the run (review item 4)', () => 
     expect(() => runOp(`${BAG} | evaluate bag_unpack(d) | where isempty(Typo)`, events)).toThrow(/evaluate bag_unpack: the query reads column 'Typo', which no row's bag \(d\) has as a property; .*column_ifexists/);
     expect(() => runOp(`${BAG} | evaluate bag_unpack(d, 'p_') | project p_Name, p_Nmae`, events)).toThrow(/reads column 'p_Nmae'/);
   });
-  it('through column_ifexists it is the default, and a name some row has is null in the others', () => {
+  it('through column_ifexists it is the default, and a name some row has is empty in the others', () => {
     expect(runOp(`${BAG} | evaluate bag_unpack(d) | project y, t = column_ifexists("Typo", "none"), Zone`, events)).toEqual([
-      { y: 1, t: 'none', Zone: null },
+      { y: 1, t: 'none', Zone: '' },
       { y: 2, t: 'none', Zone: 'eu' },
-      { y: 3, t: 'none', Zone: null },
+      { y: 3, t: 'none', Zone: '' },
     ]);
   });
   it('no input rows: no columns and no rows, so no error (the result is empty either way)', () => {

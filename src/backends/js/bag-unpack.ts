@@ -48,13 +48,14 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, lay
     return { name: c.name, type: c.type, key: unpacked ? propertyOf(c.name) : undefined, input: unpacked ? undefined : input, fromBag: unpacked };
   });
   /** A row's values; `present`: the properties some row's bag has (a column no bag has does not exist: undefined). */
-  const valuesOf = (r: Row, replaced: ReadonlySet<string>, present: ReadonlySet<string>): Value[] => {
+  const valuesOf = (r: Row, replaced: ReadonlySet<string>, present: ReadonlySet<string>, strings: ReadonlySet<string>): Value[] => {
     const props = propertiesOf(bag.get(r));
     return plan.map((p) => {
       if (p.fromBag || replaced.has(p.name)) {
         const key = p.fromBag ? p.key : propertyOf(p.name);
         if (!o.declared && p.fromBag && (key === undefined || !present.has(key))) return undefined;
         const v = key !== undefined && props && own.call(props, key) ? (props[key] as Value) : null;
+        if (v === null && !o.declared && p.fromBag && strings.has(key!)) return '';
         return castElement(v, p.type);
       }
       return p.input!.get(r);
@@ -64,12 +65,18 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, lay
   const step = buffered((rows) => {
     const present = new Set<string>();
     const replaced = new Set<string>();
+    // A column's type is its values' when they all have one (the page's Returns); a string column has "" where a row lacks the property (Kusto's strings are never null).
+    const strings = new Set<string>();
+    const notStrings = new Set<string>();
     for (const r of rows) {
       const props = propertiesOf(bag.get(r));
       if (!props) continue;
       for (const key of Object.keys(props)) {
         if (ignored.has(key)) continue;
         present.add(key);
+        const v = props[key];
+        if (typeof v === 'string') strings.add(key);
+        else if (v !== null) notStrings.add(key);
         if (!inputNames.has(o.prefix + key)) continue;
         if (o.conflict === 'error') {
           throw new NotEvaluatedError(`evaluate bag_unpack: property '${o.prefix + key}' of ${o.column} is also an input column, which fails the query in Kusto (columnsConflict='error', the default); give columnsConflict='replace_source' or 'keep_source', or a prefix`);
@@ -78,16 +85,18 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, lay
       }
     }
     if (rows.length > 0) requireDataColumns('bag_unpack', o.span, required, (n) => { const key = propertyOf(n); return key !== undefined && present.has(key); }, `no row's bag (${o.column}) has as a property`);
-    if (o.declared) return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present) }));
+    for (const key of notStrings) strings.delete(key);
+    if (o.declared) return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present, strings) }));
     // The columns the data makes that the query does not name (a property kept out by keep_source is no column).
     const others = [...present].map((key) => o.prefix + key).filter((n) => !schemaNames.has(n) && !(inputNames.has(n) && o.conflict === 'keep_source')).sort();
     return rows.map((r) => {
       const props = propertiesOf(bag.get(r));
       const data: DataColumn[] = others.map((name) => {
         const key = name.slice(o.prefix.length);
-        return { name, type: 'dynamic', value: props && own.call(props, key) ? castElement(props[key] as Value, 'dynamic') : null };
+        const value = props && own.call(props, key) ? castElement(props[key] as Value, 'dynamic') : null;
+        return { name, type: strings.has(key) ? 'string' : 'dynamic', value: value === null && strings.has(key) ? '' : value };
       });
-      return { e: null, v: [...valuesOf(r, replaced, present), data as unknown as Value] };
+      return { e: null, v: [...valuesOf(r, replaced, present, strings), data as unknown as Value] };
     });
   });
   if (o.declared) return { layout: computedLayout(o.schema), step };
