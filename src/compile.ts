@@ -8,6 +8,7 @@ import { makeDiagnostic, type Diagnostic, type Position } from './diagnostics/di
 import { bindQuery } from './ir/binder.js';
 import { loadTables, type TableCatalog } from './ir/tables.js';
 import type { QueryIR, Schema } from './ir/types.js';
+import { dataDependentColumns } from './ir/data-dependent.js';
 import { parseQuery } from './query/parser.js';
 import { loadRuleText, positionOf } from './rule/load.js';
 import type { Rule } from './rule/types.js';
@@ -80,6 +81,10 @@ function queryPhases(
   for (const p of bound.problems) diagnostics.push(makeDiagnostic(p.fact, p.args, { ...at(p.span), hint: p.hint }));
   if (!bound.ir || parsed.problems.length) return { file, text, rule, diagnostics };
 
+  for (const d of dataDependentColumns(bound.ir)) {
+    const example = d.plugin === 'bag_unpack' ? `: (*, ${d.names.map((n) => `${n}:type`).join(', ')})` : `: (GroupColumn:type, ..., ${d.names.map((n) => `${n}:type`).join(', ')})`;
+    diagnostics.push(makeDiagnostic('DataDependentColumns', [d.plugin, d.names.map((n) => `'${n}'`).join(', '), example], at(d.span)));
+  }
   diagnostics.push(...checkOutputColumns(rule, bound.ir.body.schema, bound.ir.body.open === true));
   return { file, text, rule, ir: bound.ir, diagnostics };
 }

@@ -8,6 +8,7 @@ import { windowAdmission } from '../backends/js/event-time.js';
 import { StrictEventsError, streamEvents, type StreamHandlers } from '../backends/js/events.js';
 import { ReaderThreads, streamEventsInParallel } from '../backends/js/ndjson-parallel.js';
 import { ExternalDataError } from '../backends/js/externaldata.js';
+import { DataColumnError } from '../backends/js/data-columns.js';
 import { DEFAULT_LIMITS, EvaluationLimitError, type EvaluationLimits } from '../backends/js/limits.js';
 import { checkRuleFile } from '../compile.js';
 import type { TableCatalog } from '../ir/tables.js';
@@ -134,7 +135,9 @@ export async function runCommand(args: ParsedArgs, io: CliIO, tables: TableCatal
     return await runRule({ ruleFile, tables, eventsPath, format, now, clockGiven: typeof nowText === 'string', args, limits }, threads, io);
   } catch (e) {
     if (!(e instanceof EvaluationLimitError || e instanceof ExternalDataError)) throw e;
-    io.err(`detc run: ${e.message}`);
+    // A column the data does not make: point at the plugin in the rule's query.
+    const at = e instanceof DataColumnError ? checkRuleFile(ruleFile, { tables }).rule?.queryMap(e.span.start) : undefined;
+    io.err(`detc run: ${at ? `${ruleFile}:${at.line}:${at.col}: ` : ''}${e.message}`);
     return 1;
   } finally {
     await threads.stop();

@@ -32,7 +32,7 @@ export const Facts = {
   BadIdentifier: fact('DTC1008', 'error', "'{0}' is not an identifier of entity type {1}{2}"),
   MissingStrongIdentifier: fact('DTC1009', 'warning', 'entity {0} has none of its identifying fields ({1}); Sentinel may not create the entity'),
   MappedColumnMissing: fact('DTC1010', 'error', "column '{0}' mapped by {1} is not an output column of the query{2}"),
-  MappedColumnUnpacked: fact('DTC1019', 'warning', "column '{0}' mapped by {1} is not a column the query names; after evaluate bag_unpack the rows also have the columns the data gives, so it may exist, but detc cannot check it and its JS evaluator does not output it: name it after bag_unpack (e.g. | project-reorder {0}) or declare bag_unpack's output schema"),
+  MappedColumnUnpacked: fact('DTC1019', 'warning', "column '{0}' mapped by {1} is not a column the query names; after evaluate bag_unpack the rows also have the columns the data gives, so it may exist, but detc cannot check it (its JS evaluator outputs it when the data has it): name it after bag_unpack (e.g. | project-reorder {0}) or declare bag_unpack's output schema"),
   TooManyPlaceholders: fact('DTC1011', 'error', '{0} has {1} {{column}} placeholders; Sentinel allows at most 3'),
   TechniqueFormat: fact('DTC1012', 'error', "'{0}' is not an ATT&CK technique id (T1234 or T1234.001)"),
   NoQuery: fact('DTC1013', 'error', 'rule has no query'),
@@ -66,6 +66,7 @@ export const Facts = {
   FunctionSignatureUsed: fact('DTC3015', 'warning', '{0}'),
   UnionLegLeftOut: fact('DTC3017', 'warning', '{0}'),
   EvaluatorApproximation: fact('DTC3018', 'warning', '{0}'),
+  DataDependentColumns: fact('DTC3019', 'warning', "evaluate {0} has no output schema, so only the data can supply the columns {1}: a name no row makes fails the query in Kusto (and the run in detc); declare the output schema ({2}) to have them checked, or read a column that may be absent with column_ifexists"),
   UnknownWatchlist: fact('DTC3016', 'warning', "watchlist '{0}' is not given{1}: read as an empty watchlist, as Sentinel's _GetWatchlist returns for an alias the workspace lacks; {2}"),
 
   // KQL backend

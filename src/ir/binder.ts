@@ -56,7 +56,7 @@ const PARSE_KV_OPTIONS: Readonly<Record<string, 'string' | 'boolean'>> = { pair_
 const isWarning = (p: { fact: FactName }): boolean => Facts[p.fact].severity === 'warning';
 
 /** A let whose value failed to bind is 'failed': references to it are not reported again. */
-type LetBinding = { kind: 'scalar'; type: ScalarType } | { kind: 'tabular'; schema: Schema } | { kind: 'failed' };
+type LetBinding = { kind: 'scalar'; type: ScalarType } | { kind: 'tabular'; schema: Schema; open?: OpenSource } | { kind: 'failed' };
 
 export interface BindResult {
   readonly ir?: QueryIR;
@@ -65,10 +65,18 @@ export interface BindResult {
 
 /** `failedLets`: let names whose statements did not parse (references are not reported again). */
 export function bindQuery(ast: A.QueryAst, tables: TableCatalog, queryText: string, failedLets: readonly string[] = [], bodyFailed = false): BindResult {
-  const binder = new Binder(tables, queryText, { calls: { count: 0 }, stack: [], localFunctions: new Map() });
-  binder.bodyFailed = bodyFailed;
-  for (const name of failedLets) binder.markFailed(name);
-  return binder.bind(ast);
+  // A let whose rows have columns named by the data (`let T = ... | evaluate bag_unpack(d); T | where X == 1`):
+  // the names later statements use become the plugin's columns, so the query is bound again with them.
+  let seeds: Binder['seeds'] | undefined;
+  for (let pass = 0; ; pass++) {
+    const binder = new Binder(tables, queryText, { calls: { count: 0 }, stack: [], localFunctions: new Map() });
+    if (seeds) binder.takeSeeds(seeds);
+    binder.bodyFailed = bodyFailed;
+    for (const name of failedLets) binder.markFailed(name);
+    const result = binder.bind(ast);
+    if (!binder.letSeedsGrew || pass >= 3) return result;
+    seeds = binder.seeds;
+  }
 }
 
 class Binder {
@@ -79,6 +87,19 @@ class Binder {
   private openRow: OpenRow | undefined;
   /** Per bag_unpack or pivot: the names of its data's columns the rest of the pipe uses, found by a first pass over it (see tabularFrom). */
   private readonly unpackSeeds = new Map<A.TabularOp, readonly string[]>();
+  /** Per bag_unpack or pivot: those of its data's column names read other than through column_ifexists (a column no row has fails the query). */
+  private readonly unpackRequired = new Map<A.TabularOp, Set<string>>();
+  /** Set when a later statement used names of a let's data columns that the let's plugin did not have yet. */
+  letSeedsGrew = false;
+  /** The open row each open pipe's result has (for a let's later readers). */
+  private readonly openSources = new WeakMap<Tabular, OpenSource>();
+  get seeds(): { readonly names: Map<A.TabularOp, readonly string[]>; readonly required: Map<A.TabularOp, Set<string>> } {
+    return { names: this.unpackSeeds, required: this.unpackRequired };
+  }
+  takeSeeds(seeds: Binder['seeds']): void {
+    for (const [k, v] of seeds.names) this.unpackSeeds.set(k, v);
+    for (const [k, v] of seeds.required) this.unpackRequired.set(k, new Set(v));
+  }
   /** Whether the operator being bound reads serialized rows, and whether window functions may be used here (issue 27). */
   private serializedInput = false;
   private windowAllowed = false;
@@ -124,7 +145,8 @@ class Binder {
       }
       if ('source' in bound) {
         lets.push({ kind: 'tabular', name: stmt.name, value: bound, materialized, span: stmt.span });
-        this.lets.set(stmt.name, { kind: 'tabular', schema: bound.schema });
+        const open = this.openSources.get(bound);
+        this.lets.set(stmt.name, { kind: 'tabular', schema: bound.schema, ...(open ? { open } : {}) });
       } else {
         lets.push({ kind: 'scalar', name: stmt.name, value: bound, span: stmt.span });
         this.lets.set(stmt.name, { kind: 'scalar', type: bound.type });
@@ -209,11 +231,17 @@ class Binder {
   private tabularFrom(first: Source, pipeOps: readonly A.TabularOp[]): Tabular | undefined {
     for (let pass = 0; ; pass++) {
       const mark = { problems: this.problems.length, hoisted: this.hoisted.length, lets: new Map(this.lets) };
-      const opened: { op: A.TabularOp; row: OpenRow; seeded: number }[] = [];
+      const opened: Opened[] = [];
       const result = this.tabularPass(first, pipeOps, opened);
+      for (const o of opened) {
+        const required = this.unpackRequired.get(o.op) ?? new Set<string>();
+        for (const n of o.row.required) required.add(n);
+        this.unpackRequired.set(o.op, required);
+      }
       const grown = opened.filter((o) => o.row.names.length > o.seeded);
       if (grown.length === 0 || pass >= 4) return result;
       for (const o of grown) this.unpackSeeds.set(o.op, o.row.names);
+      if (grown.some((o) => o.fromLet)) this.letSeedsGrew = true;
       this.problems.length = mark.problems;
       this.hoisted.length = mark.hoisted;
       this.lets.clear();
@@ -221,9 +249,17 @@ class Binder {
     }
   }
 
-  private tabularPass(first: Source, pipeOps: readonly A.TabularOp[], opened: { op: A.TabularOp; row: OpenRow; seeded: number }[]): Tabular | undefined {
+  private tabularPass(first: Source, pipeOps: readonly A.TabularOp[], opened: Opened[]): Tabular | undefined {
     const p = { ops: pipeOps };
     let open: OpenRow | undefined;
+    let openedBy: OpenSource | undefined;
+    const fromLet = first.kind === 'letTable' ? this.lets.get(first.name) : undefined;
+    if (fromLet?.kind === 'tabular' && fromLet.open) {
+      // A let's open rows: the names used here are that let's plugin's columns.
+      openedBy = fromLet.open;
+      open = { prefix: openedBy.prefix, ignored: openedBy.ignored, names: [...(this.unpackSeeds.get(openedBy.op) ?? [])], required: new Set() };
+      opened.push({ op: openedBy.op, row: open, seeded: open.names.length, fromLet: true });
+    }
     let source: Source = first;
     let serialized = first.kind === 'range';
     let schema: Schema = source.schema;
@@ -263,10 +299,12 @@ class Binder {
       const bound = op.op === 'union' || op.op === 'as' ? undefined : this.op(op, schema);
       this.openRow = savedOpen;
       if (bound?.op === 'evaluate' && bound.plugin === 'bag_unpack' && !bound.declared) {
-        open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name) };
+        open = { prefix: bound.prefix, ignored: bound.ignored, names: bound.unpacked.map((c) => c.name), required: new Set() };
+        openedBy = { op, prefix: bound.prefix, ignored: bound.ignored };
         opened.push({ op, row: open, seeded: open.names.length });
       } else if (bound?.op === 'evaluate' && bound.plugin === 'pivot' && !bound.declared) {
-        open = { prefix: '', ignored: [], names: bound.pivoted.map((c) => c.name) };
+        open = { prefix: '', ignored: [], names: bound.pivoted.map((c) => c.name), required: new Set() };
+        openedBy = { op, prefix: '', ignored: [] };
         opened.push({ op, row: open, seeded: open.names.length });
       } else if (!KEEPS_OPEN.has(op.op)) open = undefined;
       serialized = SERIALIZING.has(op.op) || (serialized && KEEPS_ORDER.has(op.op));
@@ -291,7 +329,9 @@ class Binder {
         ops.push({ ...away, schema } as TabularOp);
       }
     }
-    return { source, ops, schema, ...(open ? { open: true as const } : {}) };
+    const result: Tabular = { source, ops, schema, ...(open ? { open: true as const } : {}) };
+    if (open && openedBy) this.openSources.set(result, openedBy);
+    return result;
   }
 
   private bindSource(e: A.Expr): Source | undefined {
@@ -620,6 +660,7 @@ class Binder {
       args,
       ...(declared ? { declared: { wildcard: op.outputSchema!.wildcard, columns: declared } } : {}),
       unpacked: declared ? [] : seeds.map((name) => ({ name, type: 'dynamic' as const })),
+      ...this.probedOnly(op, declared ? [] : seeds),
       span: op.span,
     };
   }
@@ -677,7 +718,14 @@ class Binder {
     const declared = op.outputSchema && this.declaredSchema(op.outputSchema.columns, 'pivot');
     if (op.outputSchema && !declared) return undefined;
     const pivoted = declared ? [] : (this.unpackSeeds.get(op) ?? []).filter((n) => !groups.includes(n)).map((name) => ({ name, type }));
-    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, ...(declared ? { declared } : {}), span: op.span };
+    return { op: 'evaluate', plugin: 'pivot', column, ...(aggregate ? { aggregate } : {}), by: groups, explicitBy, pivoted, ...this.probedOnly(op, pivoted.map((c) => c.name)), ...(declared ? { declared } : {}), span: op.span };
+  }
+
+  /** `probed`: the data's column names the rest of the pipe reads only through column_ifexists. */
+  private probedOnly(op: A.TabularOp, names: readonly string[]): { probed?: readonly string[] } {
+    const required = this.unpackRequired.get(op);
+    const probed = names.filter((n) => !required?.has(n));
+    return probed.length ? { probed } : {};
   }
 
   /**
@@ -754,10 +802,11 @@ class Binder {
   }
 
   /** A name the rows after bag_unpack may have: an unpacked property (prefixed, not ignored), recorded as used. */
-  private unpackedName(name: string): boolean {
+  private unpackedName(name: string, required = true): boolean {
     const open = this.openRow;
     if (!open || !name.startsWith(open.prefix) || open.ignored.includes(name.slice(open.prefix.length))) return false;
     if (!open.names.includes(name)) open.names.push(name);
+    if (required) open.required.add(name);
     return true;
   }
 
@@ -1397,7 +1446,7 @@ class Binder {
       }
       args.push(bound);
     }
-    const t = entry.type(args.map((x) => x.type));
+    const t = this.callType(entry, args);
     if (typeof t !== 'string') {
       this.report('TypeMismatch', [t.error], e.span);
       return undefined;
@@ -1593,7 +1642,7 @@ class Binder {
     }
     const column = row.find((c) => c.name === name.value);
     let value: ScalarExpr | undefined;
-    if (column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value)) {
+    if (column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value, false)) {
       // After bag_unpack the column exists when the data has the property: the call keeps its default and
       // reads the unpacked column as a third argument (the KQL output writes the two written ones).
       const dflt = this.bindPipe(e.args[1]!, row);
@@ -1654,12 +1703,22 @@ class Binder {
     return { kind: 'literal', type, value: coerce(bound.value, type), span: e.span };
   }
 
+  /**
+   * The catalog's type rule, except that coalesce of a column bag_unpack or pivot made from the data
+   * is dynamic: Kusto.Language types such a column `unknown` and accepts it beside any other type,
+   * giving coalesce `unknown` (dynamic to detc) as its type.
+   */
+  private callType(entry: NonNullable<ReturnType<typeof lookup>>, args: readonly ScalarExpr[]): ReturnType<NonNullable<ReturnType<typeof lookup>>['type']> {
+    if (entry.name === 'coalesce' && args.some((a) => this.isUnpacked(a))) return 'dynamic';
+    return entry.type(args.map((a) => a.type));
+  }
+
   /** Apply the catalog's type rule to a call of `fn`; report a type error at `span`. */
   private typed(fn: string, args: ScalarExpr[], span: A.Span): ScalarExpr | undefined {
     if (PRINTS_ARGUMENTS.has(fn)) args = args.map((a) => (isHashWithoutModulo(a) ? this.exactHash(a, hashAsText(a)) : a));
     if (fn === '%' && isHashWithoutModulo(args[0]!) && (args[1]!.type === 'long' || args[1]!.type === 'int')) return this.exactHash(args[0], hashRemainder(args[0], args[1]!, span));
     const entry = lookup(fn)!;
-    const t = entry.type(args.map((a) => a.type));
+    const t = this.callType(entry, args);
     if (typeof t !== 'string') {
       this.report('TypeMismatch', [t.error], span);
       return undefined;
@@ -2021,6 +2080,23 @@ interface OpenRow {
   readonly prefix: string;
   readonly ignored: readonly string[];
   readonly names: string[];
+  /** The names read other than through column_ifexists. */
+  readonly required: Set<string>;
+}
+
+/** The plugin whose rows a pipe's open row comes from: its AST operator (the key of its seeds), prefix and ignored properties. */
+interface OpenSource {
+  readonly op: A.TabularOp;
+  readonly prefix: string;
+  readonly ignored: readonly string[];
+}
+
+/** An open row found in a pass: `seeded` names it had at the start; `fromLet`: a let's, bound in an earlier statement. */
+interface Opened {
+  readonly op: A.TabularOp;
+  readonly row: OpenRow;
+  readonly seeded: number;
+  readonly fromLet?: true;
 }
 
 /** Operators whose output keeps the input's unnamed (unpacked) columns; the others' columns are all named. */

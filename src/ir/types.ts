@@ -308,6 +308,8 @@ export interface Pivot {
   readonly pivoted: readonly Column[];
   /** `: (Name:type, ...)` as written: the output is exactly these (group columns by name, the others value columns). */
   readonly declared?: readonly Column[];
+  /** Of `pivoted`: those read only through column_ifexists (a value no row has is then no error). */
+  readonly probed?: readonly string[];
 }
 
 /** evaluate bag_unpack's options as bound (issue 27). */
@@ -325,6 +327,8 @@ export interface BagUnpack {
   readonly declared?: { readonly wildcard: boolean; readonly columns: readonly Column[] };
   /** Without `declared`: the unpacked columns the query names later (Prefix + property), in order of first use. */
   readonly unpacked: readonly Column[];
+  /** Of `unpacked`: those read only through column_ifexists (a property no row has is then no error). */
+  readonly probed?: readonly string[];
 }
 
 /**

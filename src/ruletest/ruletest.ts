@@ -13,6 +13,7 @@ import { compileQuery, type CompiledQuery } from '../backends/js/compile.js';
 import { windowAdmission } from '../backends/js/event-time.js';
 import { readEventsFile } from '../backends/js/events.js';
 import { ExternalDataError } from '../backends/js/externaldata.js';
+import { DataColumnError } from '../backends/js/data-columns.js';
 import { EvaluationLimitError } from '../backends/js/limits.js';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
@@ -89,7 +90,9 @@ export function runRuleTests(rule: Rule, ir: QueryIR, query: CompiledQuery = com
     } catch (e) {
       // A limit reached on the test's events is a failed test with its reason, not a crash.
       if (!(e instanceof EvaluationLimitError || e instanceof ExternalDataError)) throw e;
-      results.push({ name, passed: false, failures: [e.message], at: at(i) });
+      // A column the data does not make: the message points at the plugin in the rule's query.
+      const where = e instanceof DataColumnError ? rule.queryMap(e.span.start) : undefined;
+      results.push({ name, passed: false, failures: [where ? `${rule.source.file}:${where.line}:${where.col}: ${e.message}` : e.message], at: at(i) });
       return;
     }
     const failures = check(t.expect ?? {}, run);

@@ -48,8 +48,9 @@ describe('evaluate pivot (issue 27)', () => {
     expect(runOp('A | evaluate pivot(x, sum(y), TimeGenerated) | project ALABAMA, ALASKA', storm)).toEqual([{ ALABAMA: 5, ALASKA: 2 }]);
   });
 
-  it('a value column no row has does not exist: null in the output, the default of column_ifexists', () => {
-    expect(runOp('A | project x, y | evaluate pivot(x) | project y, TEXAS, t = column_ifexists("TEXAS", -1)', storm).map((r) => [r.TEXAS, r.t])).toEqual([[null, -1], [null, -1], [null, -1]]);
+  it('a value column no row has does not exist: the default of column_ifexists; named otherwise, the run fails (as the query does in Kusto)', () => {
+    expect(runOp('A | project x, y | evaluate pivot(x) | project y, t = column_ifexists("TEXAS", -1)', storm).map((r) => r.t)).toEqual([-1, -1, -1]);
+    expect(() => runOp('A | project x, y | evaluate pivot(x) | project y, TEXAS, t = column_ifexists("TEXAS", -1)', storm)).toThrow(/reads column 'TEXAS', which is no value of x in any row/);
   });
 
   it('with an output schema: exactly the declared columns (group columns by name, the others values of their type), as Kusto.Language computes them', () => {

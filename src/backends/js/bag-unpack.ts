@@ -7,15 +7,18 @@
  * (columnsConflict='error') the query fails; 'replace_source' replaces the input column by the
  * unpacked one (in every row, as the column is replaced); 'keep_source' keeps the input column.
  *
- * Kusto's output has a column per property found in the data; detc's schema has the unpacked
- * columns the query names (or those of the declared output schema), so only those are produced.
- * A named column that no row's bag has does not exist in Kusto: its value is undefined here, which
- * column_ifexists reads as absent (its default) and everything else as null.
+ * Kusto's output has a column per property found in the data, in name order (the page's first
+ * example makes Age, Name of {"Name":..., "Age":...}). detc's schema has the unpacked columns the
+ * query names; the others travel in the hidden column of data-columns.ts, after them. A named
+ * column that no row's bag has does not exist in Kusto: read through column_ifexists it is absent
+ * (undefined here: the default), read otherwise it fails the run, as it fails the query in Kusto.
  */
+import type { Span } from '../../query/ast.js';
 import type { BagUnpack, Schema } from '../../ir/types.js';
 import { castElement, type Value } from '../../semantics/values.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
 import { buffered, computedLayout, type Layout, type Row, type Step } from './rows.js';
+import { dataColumnsAt, mayBeAbsent, requireDataColumns, type DataColumn } from './data-columns.js';
 
 const own = Object.prototype.hasOwnProperty;
 
@@ -24,7 +27,7 @@ function propertiesOf(v: Value): Readonly<Record<string, unknown>> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout): { step: Step<any>; layout: Layout } {
+export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, layout: Layout): { step: Step<any>; layout: Layout } {
   const bag = layout.columns.find((c) => c.name === o.column)!;
   const ignored = new Set(o.ignored);
   /** The property an output column name stands for, if it is one (prefix, not ignored). */
@@ -34,6 +37,9 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
     return ignored.has(key) ? undefined : key;
   };
   const inputNames = new Set(layout.columns.filter((c) => c !== bag).map((c) => c.name));
+  const schemaNames = new Set(o.schema.map((c) => c.name));
+  const probed = new Set(o.probed ?? []);
+  const required = o.declared ? [] : o.unpacked.map((c) => c.name).filter((n) => !probed.has(n));
   // Each output column: from the input (by accessor) or from the bag (by property, converted to its type).
   const plan = o.schema.map((c) => {
     const declaredHere = o.declared?.columns.some((d) => d.name === c.name) ?? false;
@@ -42,13 +48,14 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
     return { name: c.name, type: c.type, key: unpacked ? propertyOf(c.name) : undefined, input: unpacked ? undefined : input, fromBag: unpacked };
   });
   /** A row's values; `present`: the properties some row's bag has (a column no bag has does not exist: undefined). */
-  const valuesOf = (r: Row, replaced: ReadonlySet<string>, present: ReadonlySet<string>): Value[] => {
+  const valuesOf = (r: Row, replaced: ReadonlySet<string>, present: ReadonlySet<string>, strings: ReadonlySet<string>): Value[] => {
     const props = propertiesOf(bag.get(r));
     return plan.map((p) => {
       if (p.fromBag || replaced.has(p.name)) {
         const key = p.fromBag ? p.key : propertyOf(p.name);
         if (!o.declared && p.fromBag && (key === undefined || !present.has(key))) return undefined;
         const v = key !== undefined && props && own.call(props, key) ? (props[key] as Value) : null;
+        if (v === null && !o.declared && p.fromBag && strings.has(key!)) return '';
         return castElement(v, p.type);
       }
       return p.input!.get(r);
@@ -58,12 +65,18 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
   const step = buffered((rows) => {
     const present = new Set<string>();
     const replaced = new Set<string>();
+    // A column's type is its values' when they all have one (the page's Returns); a string column has "" where a row lacks the property (Kusto's strings are never null).
+    const strings = new Set<string>();
+    const notStrings = new Set<string>();
     for (const r of rows) {
       const props = propertiesOf(bag.get(r));
       if (!props) continue;
       for (const key of Object.keys(props)) {
         if (ignored.has(key)) continue;
         present.add(key);
+        const v = props[key];
+        if (typeof v === 'string') strings.add(key);
+        else if (v !== null) notStrings.add(key);
         if (!inputNames.has(o.prefix + key)) continue;
         if (o.conflict === 'error') {
           throw new NotEvaluatedError(`evaluate bag_unpack: property '${o.prefix + key}' of ${o.column} is also an input column, which fails the query in Kusto (columnsConflict='error', the default); give columnsConflict='replace_source' or 'keep_source', or a prefix`);
@@ -71,8 +84,24 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema }, layout: Layout)
         if (o.conflict === 'replace_source') replaced.add(o.prefix + key);
       }
     }
-    return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present) }));
+    if (rows.length > 0) requireDataColumns('bag_unpack', o.span, required, (n) => { const key = propertyOf(n); return key !== undefined && present.has(key); }, `no row's bag (${o.column}) has as a property`);
+    for (const key of notStrings) strings.delete(key);
+    if (o.declared) return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present, strings) }));
+    // The columns the data makes that the query does not name (a property kept out by keep_source is no column).
+    const others = [...present].map((key) => o.prefix + key).filter((n) => !schemaNames.has(n) && !(inputNames.has(n) && o.conflict === 'keep_source')).sort();
+    return rows.map((r) => {
+      const props = propertiesOf(bag.get(r));
+      const data: DataColumn[] = others.map((name) => {
+        const key = name.slice(o.prefix.length);
+        const value = props && own.call(props, key) ? castElement(props[key] as Value, 'dynamic') : null;
+        return { name, type: strings.has(key) ? 'string' : 'dynamic', value: value === null && strings.has(key) ? '' : value };
+      });
+      return { e: null, v: [...valuesOf(r, replaced, present, strings), data as unknown as Value] };
+    });
   });
-  return { layout: computedLayout(o.schema), step };
+  if (o.declared) return { layout: computedLayout(o.schema), step };
+  const named = computedLayout(o.schema);
+  mayBeAbsent(named.columns, o.probed);
+  return { layout: { columns: [...named.columns, dataColumnsAt(o.schema.length)], width: o.schema.length + 1 }, step };
 }
 

@@ -17,6 +17,7 @@ import { fusePrefix, FusedRunState } from './fuse.js';
 import { GroupTable } from './groups.js';
 import { compileOperator } from './operators.js';
 import { closureRowBuilder } from './output.js';
+import { isDataColumns, openRowBuilder } from './data-columns.js';
 import { constantLets, rawTextFilter } from './prefilter.js';
 import { Collect, computedLayout, IDLE_SINK, Link, NO_VALUES, type Layout, type Row, type Sink, type Step } from './rows.js';
 import { eventsFor, sourceColumn, type EventInput } from './source.js';
@@ -350,7 +351,10 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
   const main = compiledPipeline(ir.body);
   const letOrder: Let[] = ir.lets.filter((l) => l.kind === 'scalar' && !constants.has(l.name));
   const letGetters = letOrder.map((l) => ({ name: l.name, get: x.expr((l as Extract<Let, { kind: 'scalar' }>).value, { columns: [], width: 0 }) }));
-  const buildRow = options.mode === 'closures' ? closureRowBuilder(main.layout) : generateRowBuilder(main.layout.columns);
+  // Rows with columns named by the data (after bag_unpack or pivot) have keys known only at run time.
+  const open = main.layout.columns.some(isDataColumns) ? openRowBuilder(main.layout) : undefined;
+  const buildRow = open ? open.build : options.mode === 'closures' ? closureRowBuilder(main.layout) : generateRowBuilder(main.layout.columns);
+  const resultColumns = (rows: readonly Record<string, unknown>[]): readonly Column[] => (open ? open.columns(ir.body.schema, rows) : ir.body.schema);
   keptInstances.push(buildRow({ e: {}, v: [] }));
   /** Collects output rows as plain objects. */
   const collector = (rows: Record<string, unknown>[]): Sink => new Collect(rows, buildRow);
@@ -417,7 +421,7 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
       try {
         const rows: Record<string, unknown>[] = [];
         runInto(main, collector(rows));
-        return { columns: ir.body.schema, rows };
+        return { columns: resultColumns(rows), rows };
       } finally {
         state = undefined;
       }
@@ -449,7 +453,7 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
           state = mine;
           head.end();
           state = undefined;
-          return { columns: ir.body.schema, rows };
+          return { columns: resultColumns(rows), rows };
         },
       };
     },

@@ -17,6 +17,7 @@ import { parseStep } from './parse.js';
 import { narrowStep } from './evaluate.js';
 import { bagUnpackStep } from './bag-unpack.js';
 import { pivotStep } from './pivot.js';
+import { isDataColumns, keepDataColumns } from './data-columns.js';
 import { ipv4LookupStep } from './ipv4-lookup.js';
 import { parseKvStep } from './parse-kv.js';
 import { topNestedStep } from './top-nested.js';
@@ -89,7 +90,8 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
         const src = layout.columns.find((col) => col.name === from)!;
         return { name: c.name, type: c.type, get: src.get, source: src.source };
       });
-      return { layout: { columns, width: layout.width }, step: undefined };
+      // Columns named by the data (after bag_unpack or pivot) stay: these operators keep every column they do not name.
+      return { layout: { columns: o.op === 'project-keep' ? columns : keepDataColumns(layout, columns, o.op === 'project-reorder'), width: layout.width }, step: undefined };
     }
     case 'summarize': {
       return { layout: computedLayout(o.schema), step: summarizeStep(o, layout, after, scope.aggregatesOf(o), x, () => scope.budget().limits.maxGroups) };
@@ -191,7 +193,7 @@ export function compileOperator(o: TabularOp, layout: Layout, stop: () => void, 
       return topNestedStep(o, layout, x);
     case 'getschema': {
       // One row per input column, whatever the rows (https://learn.microsoft.com/kusto/query/getschema-operator).
-      const rows = layout.columns.map((c, i) => ({ e: null, v: [c.name, i, DOTNET_TYPES[c.type], c.type] }));
+      const rows = layout.columns.filter((c) => !isDataColumns(c)).map((c, i) => ({ e: null, v: [c.name, i, DOTNET_TYPES[c.type], c.type] }));
       return {
         layout: computedLayout(o.schema),
         step: { init: () => undefined, push: () => {}, end: (next) => { for (const r of rows) next.push(r); next.end(); } },

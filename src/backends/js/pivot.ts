@@ -3,9 +3,11 @@
  * one row per group of the `by` columns (in first-seen order); one column per distinct value of the
  * pivot column (its text), holding the aggregate (default count()) over the group's rows with that
  * value. A cell whose group has no such rows holds the aggregate of no rows (count: 0, as the page
- * shows). Only the value columns the query names exist in detc's schema; one no row has does not
- * exist in Kusto: its value is undefined here, as after bag_unpack (bag-unpack.ts). With an output
- * schema the columns are the declared ones: group columns by name, the others value columns.
+ * shows). detc's schema has the value columns the query names; the others travel in the hidden
+ * column of data-columns.ts, after them, in first-seen order (the page's second example has
+ * ARKANSAS before ARIZONA: not name order). A named one no row has does not exist in Kusto: through
+ * column_ifexists it is absent (undefined here), read otherwise it fails the run, as after bag_unpack.
+ * With an output schema the columns are the declared ones: group columns by name, the others value columns.
  */
 import type { Accumulator } from '../../catalog/types.js';
 import type { Aggregate, Pivot, Schema } from '../../ir/types.js';
@@ -15,6 +17,7 @@ import type { Expressions } from './expressions.js';
 import { groupKey } from './groups.js';
 import { EvaluationLimitError, type RunBudget } from './limits.js';
 import { computedLayout, type Layout, type Step } from './rows.js';
+import { dataColumnsAt, mayBeAbsent, requireDataColumns, type DataColumn } from './data-columns.js';
 
 interface Group {
   readonly values: Value[];
@@ -31,6 +34,10 @@ export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }
   const pivot = layout.columns.find((c) => c.name === o.column)!;
   // With a declared schema: its group columns by name, the others value columns (existing, of their declared type).
   const columns = o.declared ? o.declared.map((c) => ({ ...c, group: o.by.indexOf(c.name) })) : [...o.by.map((name, i) => ({ name, type: 'dynamic' as const, group: i })), ...o.pivoted.map((c) => ({ ...c, group: -1 }))];
+  const probed = new Set(o.probed ?? []);
+  const required = o.declared ? [] : o.pivoted.map((c) => c.name).filter((n) => !probed.has(n));
+  const named = new Set(columns.map((c) => c.name));
+  const valueType = aggregate.outputs[0]!.type;
   const step: Step<{ groups: Map<string, Group>; present: Set<string> }> = {
     init: () => ({ groups: new Map(), present: new Set() }),
     push: (r, _next, s) => {
@@ -49,6 +56,8 @@ export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }
       acc.add(...args.map((a) => a(r)));
     },
     end: (next, s) => {
+      if (s.groups.size > 0) requireDataColumns('pivot', o.span, required, (n) => s.present.has(n), `is no value of ${o.column} in any row`);
+      const others = o.declared ? [] : [...s.present].filter((n) => !named.has(n));
       for (const g of s.groups.values()) {
         const v = columns.map((c) => {
           if (c.group >= 0) return g.values[c.group]!;
@@ -56,10 +65,14 @@ export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }
           const value = read(g.cells.get(c.name) ?? state.create());
           return o.declared ? castElement(value, c.type) : value;
         });
+        if (!o.declared) v.push(others.map((name): DataColumn => ({ name, type: valueType, value: read(g.cells.get(name) ?? state.create()) })) as unknown as Value);
         next.push({ e: null, v });
       }
       next.end();
     },
   };
-  return { step, layout: computedLayout(o.schema) };
+  if (o.declared) return { step, layout: computedLayout(o.schema) };
+  const valueLayout = computedLayout(o.schema);
+  mayBeAbsent(valueLayout.columns, o.probed);
+  return { step, layout: { columns: [...valueLayout.columns, dataColumnsAt(o.schema.length)], width: o.schema.length + 1 } };
 }
