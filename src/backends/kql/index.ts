@@ -53,7 +53,9 @@ export function createKqlBackend(tables: TableCatalog, validate = true, artifact
   return {
     rule({ rule, ir, stem }) {
       const kql = emitKql(ir);
-      const diagnostics = [...adxOnlyWarnings(rule, ir), ...(validate ? validateKql(rule, kql, tables) : [])];
+      // The IR is walked only when the text names such a plugin (a walk per rule costs the corpus 10%).
+      const adxOnly = [...ADX_ONLY_PLUGINS].some((p) => kql.includes(p)) ? adxOnlyWarnings(rule, ir) : [];
+      const diagnostics = [...adxOnly, ...(validate ? validateKql(rule, kql, tables) : [])];
       if (!artifacts) return { artifacts: [], diagnostics };
       const resource = armResourceText(armResource(rule, kql));
       return {
