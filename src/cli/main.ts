@@ -13,7 +13,7 @@ import { buildRules, TARGETS, type BuildOptions, type BuildResult, type Target }
 import { acquireLock, OutputError, OutputLockedError, OutputRefusedError, StagedOutput } from '../build/output.js';
 import { didYouMean, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { APPROXIMATIONS } from '../backends/aql/translate.js';
-import { formatDiagnostic } from '../diagnostics/format.js';
+import { diagnosticToJson, formatDiagnostic } from '../diagnostics/format.js';
 import { terminalSafe } from '../diagnostics/terminal.js';
 import { loadWorkspace, type Workspace } from '../workspace/workspace.js';
 import { commandHelp, parseCommandArgs, UsageError, type CommandSpec, type ParsedArgs } from './args.js';
@@ -90,9 +90,24 @@ async function inWorkspace(command: CommandSpec, argv: readonly string[], io: Cl
   for (const d of ws.diagnostics) io.err(formatDiagnostic(d, undefined, io.color));
   if (hasErrors(ws.diagnostics)) {
     io.err(`detc ${command.name}: stopped by the errors above${ws.configFile ? ` (--no-config ignores ${ws.configFile})` : ''}`);
+    workspaceReport(command, args, ws.diagnostics, io);
     return 2;
   }
   return await run(args, ws);
+}
+
+/**
+ * With --format json|sarif|junit, check and test still print their report when the workspace
+ * (config, table or function files) stops them: a CI step that uploads it shows those errors at
+ * their lines instead of failing on an empty file.
+ */
+function workspaceReport(command: CommandSpec, args: ParsedArgs, diagnostics: readonly Diagnostic[], io: CliIO): void {
+  const format = args.options.get('format');
+  if ((command.name !== 'check' && command.name !== 'test') || (format !== 'json' && format !== 'sarif' && format !== 'junit')) return;
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) byFile.set(d.file ?? '', [...(byFile.get(d.file ?? '') ?? []), d]);
+  const files = [...byFile].map(([file, ds]) => ({ file, diagnostics: ds }));
+  io.out(machineReport(format, files, command.name, () => ({ error: 'stopped by errors in the workspace files', diagnostics: diagnostics.map(diagnosticToJson) }))!);
 }
 
 /** `check` (write nothing) and `build` (write all or nothing). */
