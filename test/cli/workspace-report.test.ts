@@ -32,7 +32,7 @@ describe('a report when the workspace stops the command', () => {
   it('JUnit for test and JSON for check; text prints nothing on stdout', async () => {
     const junit = capture();
     expect(await main(args('test', 'junit'), junit)).toBe(2);
-    expect(junit.stdout).toMatch(/^<\?xml[\s\S]*<failure[\s\S]*Bad_CL\.json/);
+    expect(junit.stdout).toMatch(/^<\?xml[\s\S]*<error [\s\S]*Bad_CL\.json/);
     const json = capture();
     expect(await main(args('check', 'json'), json)).toBe(2);
     expect((JSON.parse(json.stdout) as { diagnostics: { code: string }[] }).diagnostics[0]!.code).toMatch(/^DTC7/);
