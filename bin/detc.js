@@ -6,7 +6,16 @@ import { isMainThread } from 'node:worker_threads';
 
 // Node 22+ keeps compiled code between runs by itself; Node 20 has no such cache and skips this.
 module.enableCompileCache?.();
-const cli = createRequire(import.meta.url)('../build/detc.cjs');
+const require = createRequire(import.meta.url);
+let cli;
+try {
+  cli = require('../build/detc.cjs');
+} catch (e) {
+  if (e?.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes('detc.cjs')) throw e;
+  const root = new URL('..', import.meta.url).pathname;
+  process.stderr.write(`detc: not built (or being rebuilt): run \`npm run build\` in ${root}\n`);
+  process.exit(2);
+}
 
 if (isMainThread) process.exitCode = await cli.main(process.argv.slice(2));
-else cli.threadMain(); // a build thread (src/build/parallel.ts) or a reader thread of `detc run` (src/backends/js/ndjson-parallel.ts)
+else cli.threadMain(); // a reader thread of `detc run` (src/backends/js/ndjson-parallel.ts)

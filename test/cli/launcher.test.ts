@@ -1,8 +1,8 @@
 // bin/detc.js runs the bundled CLI (build/detc.cjs, made by `npm run build`, which `npm test` runs
 // first). It writes nothing beside itself, loads Kusto.Language only when KQL is validated, and the
 // package ships the code without source maps or cache files.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,5 +66,20 @@ describe('the detc command (bin/detc.js)', () => {
     expect(files).toContain('build/index.js');
     expect(files).toContain('build/index.d.ts');
     expect(files.filter((f) => f.endsWith('.map') || f.includes('v8cache'))).toEqual([]);
+  });
+});
+
+describe('bin/detc.js without its bundle', () => {
+  it('says to run npm run build (exit 2), without a stack trace', () => {
+    // A copy of the launcher in a package folder whose build/ is missing (a fresh clone, or a rebuild in progress).
+    const pkg = mkdtempSync(join(tmpdir(), 'detc-unbuilt-'));
+    mkdirSync(join(pkg, 'bin'));
+    copyFileSync(join(root, 'bin/detc.js'), join(pkg, 'bin/detc.js'));
+    writeFileSync(join(pkg, 'package.json'), '{"type": "module"}\n');
+    const r = spawnSync(process.execPath, [join(pkg, 'bin/detc.js'), '--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^detc: not built \(or being rebuilt\): run `npm run build` in \S+\n$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    rmSync(pkg, { recursive: true, force: true });
   });
 });
