@@ -236,6 +236,11 @@ async function runRule(run: RunRequest, threads: ReaderThreads, io: CliIO): Prom
     say(`detc run: ${error}`);
     return 1;
   }
+  if (report.kept === 0 && report.notParsed > 0) {
+    // Every line was skipped unparsed: right when they are events the rule does not match, but a
+    // file of another shape (other column names) looks the same, so say how to check it.
+    say(`${source}: no event could pass the rule's first filters, so none was parsed; --parse-all parses and checks every line`);
+  }
   const result = session.end();
   // NDJSON is written as the alerts are made, a thousand per write, none kept: on large results
   // keeping them all cost more in garbage collection than making them.

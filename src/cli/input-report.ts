@@ -53,9 +53,9 @@ export class InputReport {
     return this.kept + this.notParsed + this.droppedTotal;
   }
 
-  /** Events read that no rule could use because of what is wrong with the input itself. */
+  /** No event read (an empty input), or none a rule could use because of what is wrong with the input itself. */
   get unusable(): boolean {
-    return this.kept + this.notParsed === 0 && this.badLines + this.dropped.missing + this.dropped.notADate > 0;
+    return this.kept + this.notParsed === 0 && (this.badLines + this.dropped.missing + this.dropped.notADate > 0 || this.read === 0);
   }
 
   bad(b: BadLine): InputProblem {

@@ -215,3 +215,23 @@ describe('detc test: events a rule test cannot place in its window break the tes
     expect(io.stderr).toContain('export.json:1 (element 1): TimeGenerated "garbage" is not ISO 8601 text');
   });
 });
+
+describe('detc run: input with nothing to evaluate', () => {
+  it('an empty events file is an error (exit 1), never "0 alerts"', async () => {
+    const io = capture();
+    expect(await main(['run', SIGNIN_RULE, '--events', file('empty.ndjson', ''), '--now', NOW], io)).toBe(1);
+    expect(io.stderr).toContain('no usable events');
+    expect(io.stderr).toContain('read 0 events');
+  });
+
+  it('a file whose every line the prefilter skipped says so and how to check each line', async () => {
+    // Raw CloudTrail records: other column names, so no line can pass the rule's first filters.
+    const raw = file('raw.ndjson', '{"eventName":"GetFederationToken"}\n{"eventName":"AssumeRole"}\n');
+    const io = capture();
+    expect(await main(['run', 'rules/federation_token_aws.yaml', '--events', raw, '--now', NOW], io)).toBe(0);
+    expect(io.stderr).toContain("no event could pass the rule's first filters, so none was parsed; --parse-all parses and checks every line");
+    const quiet = capture();
+    expect(await main(['run', SIGNIN_RULE, '--events', SAMPLE, '--now', NOW], quiet)).toBe(0);
+    expect(quiet.stderr).not.toContain('none was parsed');
+  });
+});
