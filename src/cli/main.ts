@@ -173,7 +173,7 @@ async function finishBuild(
   if (!staged) {
     say(summary('checked', perFile, diagnostics));
     const skipped = skippedForAql(result);
-    if (skipped) say(`  ${skipped} not compiled to QRadar AQL (see the warnings): --target kql,js (or targets: in detc.config.yaml) leaves QRadar out; --target aql makes them errors`);
+    if (skipped) say(`  ${skipped} not compiled to QRadar AQL (see the warnings): --target kql,js (or targets: in detc.config.yaml) leaves QRadar out; --target aql makes a table without a mapping an error (a rule's targets.qradar.skip stays a warning)`);
     return 0;
   }
   await staged.settle();
