@@ -12,11 +12,11 @@ import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
-import { anywhere, anywhereAround, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
+import { anywhere, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
-import { aqlFunction } from './functions.js';
+import { aqlFunction, type AqlArgs } from './functions.js';
 import { aqlOperator } from './operators.js';
 import { unmappedReason } from './not-events.js';
 import { overlappingLegs, throughLets, UNION_DIFFERS, unionLegs } from './union.js';
@@ -397,6 +397,17 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       return fn.startsWith('!') ? negate(x.text, test) : cond(test, 3);
     };
 
+    /** A call's arguments for its function table entry's lowering; `span` is where a bad one is reported. */
+    const argsOf = (args: readonly ScalarExpr[], span: Span): AqlArgs => ({
+      count: args.length,
+      text: (i) => textOf(operand(expr(args[i]!), span)),
+      number: (i) => numeric(operand(expr(args[i]!), span)).text,
+      value: (i) => valueOnly(expr(args[i]!), span).text,
+      aql: (i) => expr(args[i]!).text,
+      constant: (i, what) => stringConst(args[i]!, what),
+      note: (text) => void notes.push(text),
+    });
+
     const stringOp = (fn: string, subject: Out, needle: string): Out => {
       const negated = fn.startsWith('!');
       const base = fn === '!~' ? '=~' : negated ? fn.slice(1) : fn;
@@ -437,6 +448,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       const a = e.args;
       const known = aqlFunction(e.fn);
       if (known && 'none' in known) return fail(`${e.fn}() has no AQL translation: ${known.none}`, e.span);
+      if (known?.aql && !known.aggregate) {
+        const text = known.aql(argsOf(a, e.span));
+        return known.condition ? cond(text, 3) : val(text, e.type);
+      }
       switch (e.fn) {
         case 'split':
           return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
@@ -447,10 +462,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (!l.cond || !r.cond) fail(`${e.fn} needs conditions on both sides in AQL`, e.span);
           const p = e.fn === 'and' ? 2 : 1;
           return cond(`${paren(l, p)} ${e.fn.toUpperCase()} ${paren(r, p)}`, p);
-        }
-        case 'not': {
-          const x = expr(a[0]!);
-          return cond(`NOT (${x.text})`, 3);
         }
         case '==':
         case '!=': {
@@ -471,14 +482,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
           if (e.fn === '==') return cond(`${left} = ${right}`, 3);
           return cond(`(${left} IS NULL OR ${left} <> ${right})`, 4);
-        }
-        case '<':
-        case '<=':
-        case '>':
-        case '>=': {
-          const l = numeric(operand(expr(a[0]!), e.span));
-          const r = numeric(operand(expr(a[1]!), e.span));
-          return cond(`${l.text} ${e.fn} ${r.text}`, 3);
         }
         case 'between':
         case '!between': {
@@ -532,11 +535,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (e.fn === 'has_any') return regexOp(x, anywhere(needles.map(termRegex).join('|')), false);
           return cond(needles.map((n) => regexOp(x, anywhere(termRegex(n)), false).text).join(' AND '), 2);
         }
-        case 'matches regex': {
-          const x = operand(expr(a[0]!), e.span);
-          notes.push('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
-          return regexOp(x, anywhereAround(stringConst(a[1]!, 'the regular expression')), true);
-        }
         case 'isempty':
         case 'isnotempty':
         case 'isnull':
@@ -562,37 +560,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${x.text})`);
           return tests.length === 1 ? cond(tests[0]!, 3) : cond(`(${tests.join(' OR ')})`, 4);
         }
-        case 'trim':
-        case 'trim_start':
-        case 'trim_end': {
-          // Runs of matches at the start and/or end removed, as KQL's trim; REPLACEALL as for split.
-          const re = `(?:${stringConst(a[0]!, `the regular expression of ${e.fn}()`)})+`;
-          // No (?s): the rule's regex keeps RE2's `.` (no newline); `\z`, as Java's `$` also matches before a final newline.
-          const ends = e.fn === 'trim' ? `^${re}|${re}${END}` : e.fn === 'trim_start' ? `^${re}` : `${re}${END}`;
-          notes.push(`${e.fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
-          return val(`REPLACEALL(${aqlString(ends)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
-        }
-        case 'replace_string': {
-          const source = textOf(operand(expr(a[0]!), e.span));
-          const lookup = stringConst(a[1]!, 'the text replace_string() looks for');
-          if (lookup === '') return val(source, 'string');
-          notes.push(REPLACE_NOTE);
-          return val(`REPLACEALL(${aqlString(regexEscape(lookup))}, ${source}, ${aqlString(javaReplacement(stringConst(a[2]!, 'the replacement of replace_string()')))})`, 'string');
-        }
-        case 'replace_regex':
-        case 'replace': {
-          // replace(regex, rewrite, text) is the deprecated form with the text last.
-          const [source, re, rewrite] = e.fn === 'replace_regex' ? [a[0]!, a[1]!, a[2]!] : [a[2]!, a[0]!, a[1]!];
-          const text = textOf(operand(expr(source), e.span));
-          notes.push(REPLACE_NOTE);
-          return val(`REPLACEALL(${aqlString(stringConst(re, `the regular expression of ${e.fn}()`))}, ${text}, ${aqlString(javaRewrite(stringConst(rewrite, `the rewrite of ${e.fn}()`)))})`, 'string');
-        }
-        case 'tolower':
-          return val(`LOWER(${textOf(operand(expr(a[0]!), e.span))})`, 'string');
-        case 'strlen':
-          return val(`STRLEN(${textOf(operand(expr(a[0]!), e.span))})`, 'long');
-        case 'strcat':
-          return val(`CONCAT(${a.map((x) => textOf(operand(expr(x), e.span))).join(', ')})`, 'string');
         case 'parse_json':
         case 'todynamic': {
           const x = operand(expr(a[0]!), e.span);
@@ -643,14 +610,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         }
         case '/':
           return divide(e);
-        case '+':
-        case '-':
-        case '*':
-        case '%': {
-          const l = numeric(operand(expr(a[0]!), e.span));
-          const r = numeric(operand(expr(a[1]!), e.span));
-          return val(`(${l.text} ${e.fn} ${r.text})`, e.type);
-        }
         case 'negate':
           return val(`-${paren(expr(a[0]!), 4)}`, e.type);
         case 'bin':
@@ -706,33 +665,17 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const conjuncts = (e: ScalarExpr): ScalarExpr[] => (e.kind === 'call' && e.fn === 'and' ? [...conjuncts(e.args[0]!), ...conjuncts(e.args[1]!)] : [e]);
 
     const aggregate = (agg: Aggregate): string | undefined => {
-      const arg = (i: number) => valueOnly(expr(agg.args[i]!), agg.span).text;
+      const known = aqlFunction(agg.fn);
+      if (known && 'aql' in known && known.aggregate) return known.aql!(argsOf(agg.args, agg.span));
       switch (agg.fn) {
-        case 'count':
-          return 'COUNT(*)';
-        case 'countif': {
-          const c = expr(agg.args[0]!);
-          return `SUM(IF ${c.text} THEN 1 ELSE 0)`;
-        }
-        case 'dcount':
-          return `UNIQUECOUNT(${arg(0)})`;
-        case 'sum':
-        case 'min':
-        case 'max':
-        case 'avg':
-          return `${agg.fn.toUpperCase()}(${arg(0)})`;
-        case 'sumif':
-          return `SUM(IF ${expr(agg.args[1]!).text} THEN ${arg(0)} ELSE 0)`;
         case 'make_set':
         case 'make_list':
         case 'make_set_if':
         case 'make_list_if':
           if (allowed.has('drop-list-aggregates')) return undefined;
           return fail(`${agg.fn} has no AQL equivalent (the AQL reference lists no list aggregate); allow the approximation 'drop-list-aggregates' to leave ${agg.outputs[0]!.name} out`, agg.span);
-        default: {
-          const known = aqlFunction(agg.fn);
+        default:
           return fail(`${agg.fn} has no AQL equivalent${known && 'none' in known ? `: ${known.none}` : ''}`, agg.span);
-        }
       }
     };
 
@@ -958,14 +901,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 }
 
 const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL reference has no sub-select; keep the list in a QRadar reference set and test it with REFERENCESETCONTAINS('set', value) in a QRadar query of the rule's own";
-
-const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL regexes are RE2: check patterns beyond the common subset";
-
-/** A literal replacement for Java's replaceAll: `\` and `$` escaped. */
-const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c}`);
-
-/** KQL's rewrite (`\1` is a group) as Java's (`$1`); other `\` and `$` literal. */
-const javaRewrite = (s: string): string => s.replace(/\\(\d)|[\\$]/g, (m, g: string | undefined) => (g !== undefined ? `$${g}` : `\\${m}`));
 
 /** Conditions that always hold / never hold (KQL's empty-list tests); AQL has no boolean literals. */
 const TRUE: Out = { text: '1 = 1', cond: true, prec: 3, type: 'bool' };
