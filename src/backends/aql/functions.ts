@@ -7,30 +7,33 @@
  * functions"), IBM-COND, IBM-QUOTE, IBM-OPS, PYS (IBM's pySigma QRadar backend), CYB (a vendor's
  * QRadar app), given in each entry.
  */
-import { anywhereAround, aqlString, END, regexEscape } from './escape.js';
+import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
 
-/** A call's arguments, translated when a lowering asks (so its order picks the error reported). */
+/**
+ * A call's arguments, each translated when a lowering asks (so the order it asks in picks the error
+ * reported): `operand`, a value inside the call as it is (an IF ... ELSE in parentheses); `text`, a value inside the call (an IP field as text, STR; an IF ... ELSE in
+ * parentheses); `number`, a value used as a number (a JSON value must be a numeric custom property,
+ * noted); `value`, an aggregate's value; `aql`, as written (a condition or a value); `constant`, the
+ * constant string AQL needs (`what` names it in the error); `strings`, the constants from `from` on
+ * (lists flattened) as text; `note`, a fact the reader of the AQL must know (the query's comment).
+ */
 export interface AqlArgs {
   readonly count: number;
-  /** As a value inside the call: an IP field as text (STR), an IF ... ELSE in parentheses. */
+  operand(i: number): string;
   text(i: number): string;
-  /** As a number: a JSON value must be a numeric custom property (noted). */
   number(i: number): string;
-  /** As an aggregate's value. */
   value(i: number): string;
-  /** As written: a condition or a value. */
   aql(i: number): string;
-  /** As the constant string AQL needs (`what` names it in the error). */
   constant(i: number, what: string): string;
-  /** A fact the reader of the AQL must know (the query's comment). */
+  strings(from: number): string[];
   note(text: string): void;
 }
 
 export interface AqlWritten {
   /** The AQL from the call's arguments; without it, the translator writes the operator or construct itself. */
   readonly aql?: (a: AqlArgs) => string;
-  /** The AQL is a comparison (a condition), not a value. */
-  readonly condition?: true;
+  /** The AQL is a condition, not a value: its precedence, 2 when its top operator is AND, else 3 (NOT, a comparison). */
+  readonly condition?: 2 | 3;
   /** A KQL expression over `table` (SigninLogs unless given) using the function. */
   readonly example: string;
   readonly table?: string;
@@ -45,11 +48,42 @@ export interface AqlNotWritten {
 export type AqlFunction = AqlWritten | AqlNotWritten;
 
 /** A comparison of two numbers, datetimes or timespans. */
-const order = (op: string): AqlWritten => ({ aql: (a) => `${a.number(0)} ${op} ${a.number(1)}`, condition: true, example: `TimeGenerated ${op} datetime(2025-01-01)` });
+const order = (op: string): AqlWritten => ({ aql: (a) => `${a.number(0)} ${op} ${a.number(1)}`, condition: 3, example: `TimeGenerated ${op} datetime(2025-01-01)` });
 /** Arithmetic; its parentheses keep AQL's precedence out of it. */
 const arithmetic = (op: string, example: string): AqlWritten => ({ aql: (a) => `(${a.number(0)} ${op} ${a.number(1)})`, example });
+/** has_any/has_all as whole-term regexes, case ignored; an empty list matches nothing (has_any) or everything (has_all), as KQL's some/every. */
+const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
+  const subject = a.text(0);
+  const needles = a.strings(1);
+  if (needles.length === 0) return all ? ALWAYS : NEVER;
+  const matches = (regex: string) => `${subject} IMATCHES ${aqlString(anywhere(regex))}`;
+  return all ? needles.map((n) => matches(termRegex(n))).join(' AND ') : matches(needles.map(termRegex).join('|'));
+};
 const cmp = (op: string): AqlWritten => ({ example: `UserPrincipalName ${op} "a@b.com"` });
-const str = (op: string, needle = 'curl'): AqlWritten => ({ example: `UserAgent ${op} "${needle}"`, note: 'LIKE/ILIKE, or MATCHES/IMATCHES with a Java regex where LIKE cannot say it (IBM-OPS; PYS)' });
+/** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
+export const missingOrNot = (subject: string, positive: string): string => `(${subject} IS NULL OR NOT (${positive}))`;
+/** `subject op needle`, the positive form of a string operator (`cs`: case counts): LIKE/ILIKE where LIKE can say it, else a Java regex. */
+function stringTest(op: string, cs: boolean, subject: string, needle: string): string {
+  const regex = (re: string) => `${subject} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(re)}`;
+  const like = (pattern: string) => `${subject} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(pattern)}`;
+  const escaped = regexEscape(needle);
+  if (op === 'has') return regex(anywhere(termRegex(needle)));
+  if (op === 'hasprefix') return regex(anywhere(`(?<![\\p{L}\\p{N}])${escaped}`));
+  if (op === 'hassuffix') return regex(anywhere(`${escaped}(?![\\p{L}\\p{N}])`));
+  if (op === 'contains') return likeSafe(needle) ? like(`%${needle}%`) : regex(anywhere(escaped));
+  if (op === 'startswith') return likeSafe(needle) ? like(`${needle}%`) : regex(`(?s)^(?:${escaped}).*`);
+  return likeSafe(needle) ? like(`%${needle}`) : regex(`(?s).*(?:${escaped})${END}`);
+}
+/** has, hasprefix, hassuffix, contains, startswith, endswith, their _cs and ! forms, with a constant right side. */
+const str = (op: string, needle = 'curl'): AqlWritten => ({
+  aql: (a) => {
+    const base = op.replace(/^!/, '');
+    const positive = stringTest(base.replace(/_cs$/, ''), base.endsWith('_cs'), a.text(0), a.constant(1, `the right side of ${op}`));
+    return op.startsWith('!') ? missingOrNot(a.operand(0), positive) : positive;
+  },
+  condition: 3,
+  example: `UserAgent ${op} "${needle}"`,
+  note: 'LIKE/ILIKE, or MATCHES/IMATCHES with a Java regex where LIKE cannot say it (IBM-OPS; PYS)' });
 const NO_LIST_AGGREGATE = 'the AQL reference lists no list aggregate (allow the approximation drop-list-aggregates to leave the column out)';
 const NO_ARRAYS = 'AQL values are scalars: it has no arrays or property bags';
 const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL regexes are RE2: check patterns beyond the common subset";
@@ -76,7 +110,7 @@ const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ag
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   and: { example: 'UserAgent == "a" and AppDisplayName == "b"' },
   or: { example: 'UserAgent == "a" or AppDisplayName == "b"' },
-  not: { aql: (a) => `NOT (${a.aql(0)})`, condition: true, example: 'not(UserAgent == "a")' },
+  not: { aql: (a) => `NOT (${a.aql(0)})`, condition: 3, example: 'not(UserAgent == "a")' },
   '==': cmp('=='),
   '!=': { ...cmp('!='), note: 'a missing value stays in the result, as in KQL: x IS NULL OR x <> v' },
   '<': order('<'),
@@ -113,8 +147,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '!in': { example: 'AppDisplayName !in ("a", "b")' },
   'in~': { example: 'AppDisplayName in~ ("a", "b")' },
   '!in~': { example: 'AppDisplayName !in~ ("a", "b")' },
-  has_any: { example: 'UserAgent has_any ("ruby", "go")' },
-  has_all: { example: 'UserAgent has_all ("ruby", "go")' },
+  has_any: { aql: hasTerms(false), condition: 3, example: 'UserAgent has_any ("ruby", "go")' },
+  has_all: { aql: hasTerms(true), condition: 2, example: 'UserAgent has_all ("ruby", "go")' },
   between: { example: 'TimeGenerated between (datetime(2025-01-01) .. datetime(2025-01-02))' },
   '!between': { example: 'TimeGenerated !between (datetime(2025-01-01) .. datetime(2025-01-02))' },
   'matches regex': {
@@ -123,7 +157,7 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
       a.note('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
       return `${subject} MATCHES ${aqlString(anywhereAround(a.constant(1, 'the regular expression')))}`;
     },
-    condition: true,
+    condition: 3,
     example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: patterns beyond the common subset need checking' },
   '+': arithmetic('+', 'TimeGenerated + 1h'),
   '-': arithmetic('-', 'TimeGenerated - 1h'),

@@ -12,11 +12,11 @@ import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
-import { anywhere, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
+import { ALWAYS, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, NEVER, regexEscape } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
-import { aqlFunction, type AqlArgs } from './functions.js';
+import { aqlFunction, missingOrNot, type AqlArgs } from './functions.js';
 import { aqlOperator } from './operators.js';
 import { unmappedReason } from './not-events.js';
 import { overlappingLegs, throughLets, UNION_DIFFERS, unionLegs } from './union.js';
@@ -51,9 +51,6 @@ export interface AqlTranslation {
   /** Facts a reader of the AQL must know (mapping rewrites, unconfirmed constructs). */
   readonly notes: string[];
 }
-
-/** KQL string operators with a constant right side (their `!` forms too). */
-const STRING_OPS = new Set(['=~', '~', 'has', 'has_cs', 'hasprefix', 'hasprefix_cs', 'hassuffix', 'hassuffix_cs', 'contains', 'contains_cs', 'startswith', 'startswith_cs', 'endswith', 'endswith_cs']);
 
 /**
  * Thrown to abandon a translation and caught in translateToAql. Not an Error: it never escapes,
@@ -363,8 +360,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const isEmptyText = (o: Out) => cond(`(${o.text} IS NULL OR ${textOf(o)} = '')`, 4);
     const isNotEmptyText = (o: Out) => cond(`(${o.text} IS NOT NULL AND ${textOf(o)} <> '')`, 4);
     /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
-    const negate = (subject: string, positive: string) => cond(`(${subject} IS NULL OR NOT (${positive}))`, 4);
-    const regexOp = (subject: Out, regex: string, cs: boolean) => cond(`${textOf(subject)} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(regex)}`, 3);
+    const negate = (subject: string, positive: string) => cond(missingOrNot(subject, positive), 4);
 
     /** `split(s, d)[index]`, `split(s, d, i)[0]`. */
     const splitOf = (call: Extract<ScalarExpr, { kind: 'call' }>, index: number, emptyIfMissing: boolean, span: Span): Out => {
@@ -398,50 +394,20 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     };
 
     /** A call's arguments for its function table entry's lowering; `span` is where a bad one is reported. */
-    const argsOf = (args: readonly ScalarExpr[], span: Span): AqlArgs => ({
-      count: args.length,
-      text: (i) => textOf(operand(expr(args[i]!), span)),
-      number: (i) => numeric(operand(expr(args[i]!), span)).text,
-      value: (i) => valueOnly(expr(args[i]!), span).text,
-      aql: (i) => expr(args[i]!).text,
-      constant: (i, what) => stringConst(args[i]!, what),
-      note: (text) => void notes.push(text),
-    });
-
-    const stringOp = (fn: string, subject: Out, needle: string): Out => {
-      const negated = fn.startsWith('!');
-      const base = fn === '!~' ? '=~' : negated ? fn.slice(1) : fn;
-      const cs = base.endsWith('_cs');
-      const op = cs ? base.slice(0, -3) : base;
-      const t = textOf(subject);
-      let positive: Out;
-      switch (op) {
-        case 'has':
-          positive = regexOp(subject, anywhere(termRegex(needle)), cs);
-          break;
-        case 'hasprefix':
-          positive = regexOp(subject, anywhere(`(?<![\\p{L}\\p{N}])${regexEscape(needle)}`), cs);
-          break;
-        case 'hassuffix':
-          positive = regexOp(subject, anywhere(`${regexEscape(needle)}(?![\\p{L}\\p{N}])`), cs);
-          break;
-        case 'contains':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}%`)}`, 3) : regexOp(subject, anywhere(regexEscape(needle)), cs);
-          break;
-        case 'startswith':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`${needle}%`)}`, 3) : regexOp(subject, `(?s)^(?:${regexEscape(needle)}).*`, cs);
-          break;
-        case 'endswith':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}`)}`, 3) : regexOp(subject, `(?s).*(?:${regexEscape(needle)})${END}`, cs);
-          break;
-        case '=~':
-          if (needle === '') return negated ? isNotEmptyText(subject) : isEmptyText(subject);
-          positive = likeSafe(needle) ? cond(`${t} ILIKE ${aqlString(needle)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)})${END}`, false);
-          break;
-        default:
-          return fail(`operator ${fn} has no AQL translation`);
-      }
-      return negated ? negate(subject.text, positive.text) : positive;
+    const argsOf = (args: readonly ScalarExpr[], span: Span): AqlArgs => {
+      const translated: Out[] = [];
+      const arg = (i: number) => (translated[i] ??= expr(args[i]!));
+      return {
+        count: args.length,
+        operand: (i) => operand(arg(i), span).text,
+        text: (i) => textOf(operand(arg(i), span)),
+        number: (i) => numeric(operand(arg(i), span)).text,
+        value: (i) => valueOnly(arg(i), span).text,
+        aql: (i) => arg(i).text,
+        constant: (i, what) => stringConst(args[i]!, what),
+        strings: (from) => listConsts(args.slice(from), span).map((v) => toKqlString(v)),
+        note: (text) => void notes.push(text),
+      };
     };
 
     const call = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
@@ -450,7 +416,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       if (known && 'none' in known) return fail(`${e.fn}() has no AQL translation: ${known.none}`, e.span);
       if (known?.aql && !known.aggregate) {
         const text = known.aql(argsOf(a, e.span));
-        return known.condition ? cond(text, 3) : val(text, e.type);
+        return known.condition ? cond(text, known.condition) : val(text, e.type);
       }
       switch (e.fn) {
         case 'split':
@@ -525,15 +491,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           }
           if (e.fn.startsWith('!')) return negate(x.text, positive);
           return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
-        }
-        case 'has_any':
-        case 'has_all': {
-          const x = operand(expr(a[0]!), e.span);
-          const needles = listConsts(a.slice(1), e.span).map((v) => toKqlString(v));
-          // An empty list: has_any matches nothing, has_all everything (KQL; the evaluator's some/every).
-          if (needles.length === 0) return e.fn === 'has_any' ? FALSE : TRUE;
-          if (e.fn === 'has_any') return regexOp(x, anywhere(needles.map(termRegex).join('|')), false);
-          return cond(needles.map((n) => regexOp(x, anywhere(termRegex(n)), false).text).join(' AND '), 2);
         }
         case 'isempty':
         case 'isnotempty':
@@ -619,15 +576,19 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (typeof size !== 'number' || size <= 0) return fail('bin() needs a constant positive size for AQL', e.span);
           return val(`(${x.text} - ${x.text} % ${size})`, x.type, { isTime: x.isTime });
         }
-        default: {
-          if (STRING_OPS.has(e.fn.replace(/^!/, ''))) {
-            const rw = e.fn === '=~' || e.fn === '!~' ? rewriteOf(a[0]!, constantOf(a[1]!), true) : undefined;
-            if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
-            const subject = operand(expr(a[0]!), e.span);
-            return stringOp(e.fn, subject, stringConst(a[1]!, `the right side of ${e.fn}`));
-          }
-          return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
+        case '=~':
+        case '!~': {
+          const rw = rewriteOf(a[0]!, constantOf(a[1]!), true);
+          if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
+          const subject = operand(expr(a[0]!), e.span);
+          const needle = stringConst(a[1]!, `the right side of ${e.fn}`);
+          if (needle === '') return e.fn === '!~' ? isNotEmptyText(subject) : isEmptyText(subject);
+          const t = textOf(subject);
+          const positive = likeSafe(needle) ? `${t} ILIKE ${aqlString(needle)}` : `${t} IMATCHES ${aqlString(`^(?:${regexEscape(needle)})${END}`)}`;
+          return e.fn === '!~' ? negate(subject.text, positive) : cond(positive, 3);
         }
+        default:
+          return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
       }
     };
 
@@ -902,9 +863,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
 const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL reference has no sub-select; keep the list in a QRadar reference set and test it with REFERENCESETCONTAINS('set', value) in a QRadar query of the rule's own";
 
-/** Conditions that always hold / never hold (KQL's empty-list tests); AQL has no boolean literals. */
-const TRUE: Out = { text: '1 = 1', cond: true, prec: 3, type: 'bool' };
-const FALSE: Out = { text: '1 = 0', cond: true, prec: 3, type: 'bool' };
+const TRUE: Out = { text: ALWAYS, cond: true, prec: 3, type: 'bool' };
+const FALSE: Out = { text: NEVER, cond: true, prec: 3, type: 'bool' };
 
 const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
 
