@@ -7,19 +7,24 @@
  * functions"), IBM-COND, IBM-QUOTE, IBM-OPS, PYS (IBM's pySigma QRadar backend), CYB (a vendor's
  * QRadar app), given in each entry.
  */
+import type { ScalarType } from '../../ir/types.js';
+import { formatIpv4Mask } from '../../semantics/ip.js';
 import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
 
 /**
  * A call's arguments, each translated when a lowering asks (so the order it asks in picks the error
- * reported): `operand`, a value inside the call as it is (an IF ... ELSE in parentheses); `text`, a value inside the call (an IP field as text, STR; an IF ... ELSE in
+ * reported): `operand`, a value inside the call as it is (an IF ... ELSE in parentheses), with its
+ * `type` and whether it is an `ip` field; `text`, a value inside the call (an IP field as text, STR; an IF ... ELSE in
  * parentheses); `number`, a value used as a number (a JSON value must be a numeric custom property,
  * noted); `value`, an aggregate's value; `aql`, as written (a condition or a value); `constant`, the
  * constant string AQL needs (`what` names it in the error); `strings`, the constants from `from` on
- * (lists flattened) as text; `note`, a fact the reader of the AQL must know (the query's comment).
+ * (lists flattened) as text; `note`, a fact the reader of the AQL must know (the query's comment); `fail`, the call has no AQL translation, for the reason given.
  */
 export interface AqlArgs {
   readonly count: number;
   operand(i: number): string;
+  type(i: number): ScalarType;
+  ip(i: number): boolean;
   text(i: number): string;
   number(i: number): string;
   value(i: number): string;
@@ -27,6 +32,7 @@ export interface AqlArgs {
   constant(i: number, what: string): string;
   strings(from: number): string[];
   note(text: string): void;
+  fail(message: string): never;
 }
 
 export interface AqlWritten {
@@ -62,6 +68,26 @@ const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
 const cmp = (op: string): AqlWritten => ({ example: `UserPrincipalName ${op} "a@b.com"` });
 /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
 export const missingOrNot = (subject: string, positive: string): string => `(${subject} IS NULL OR NOT (${positive}))`;
+/** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
+export const emptyText = (subject: string, text: string): string => `(${subject} IS NULL OR ${text} = '')`;
+export const notEmptyText = (subject: string, text: string): string => `(${subject} IS NOT NULL AND ${text} <> '')`;
+// "The string data type doesn't support null values" (Kusto docs, Null values,
+// learn.microsoft.com/kusto/query/scalar-data-types/null-values): a missing string is "",
+// so isnull of a string never holds and isnotnull always does.
+const isNull = (not: boolean): AqlWritten['aql'] => (a) => (a.type(0) === 'string' ? (not ? ALWAYS : NEVER) : `${a.operand(0)} IS ${not ? 'NOT ' : ''}NULL`);
+// isempty: "true if the argument is an empty string or is null" (Kusto docs, isempty()); a JSON value may be either.
+const isEmpty = (not: boolean): AqlWritten['aql'] => (a) => {
+  if (a.type(0) !== 'string' && a.type(0) !== 'dynamic') return `${a.operand(0)} IS ${not ? 'NOT ' : ''}NULL`;
+  return (not ? notEmptyText : emptyText)(a.operand(0), a.text(0));
+};
+/** ipv4_is_in_range/ipv4_is_in_any_range: INCIDR('cidr', field) (IBM-QUOTE in AQL-FACTS) on an IP field, the ranges as network/prefix. */
+const inCidr = (fn: string): AqlWritten['aql'] => (a) => {
+  if (!a.ip(0)) return a.fail(`${fn}() is written as INCIDR, which needs an IP field; the address here is not one`);
+  const ranges = a.strings(1).map((r) => formatIpv4Mask(r));
+  if (ranges.includes('')) return a.fail(`${fn}() needs IPv4 ranges such as '10.0.0.0/8' for AQL`);
+  const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${a.operand(0)})`);
+  return tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`;
+};
 /** `subject op needle`, the positive form of a string operator (`cs`: case counts): LIKE/ILIKE where LIKE can say it, else a Java regex. */
 function stringTest(op: string, cs: boolean, subject: string, needle: string): string {
   const regex = (re: string) => `${subject} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(re)}`;
@@ -165,12 +191,12 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '/': { example: 'strlen(UserAgent) / 2.0' },
   '%': arithmetic('%', 'strlen(UserAgent) % 2'),
   negate: { example: '-strlen(UserAgent)' },
-  isempty: { example: 'isempty(UserAgent)' },
-  isnotempty: { example: 'isnotempty(UserAgent)' },
-  isnull: { example: 'isnull(UserAgent)' },
-  isnotnull: { example: 'isnotnull(UserAgent)' },
-  ipv4_is_in_range: { example: 'ipv4_is_in_range(IPAddress, "10.0.0.0/8")', note: 'INCIDR (IBM-QUOTE)' },
-  ipv4_is_in_any_range: { example: 'ipv4_is_in_any_range(IPAddress, "10.0.0.0/8", "192.168.0.0/16")', note: 'INCIDR (IBM-QUOTE)' },
+  isempty: { aql: isEmpty(false), condition: 3, example: 'isempty(UserAgent)' },
+  isnotempty: { aql: isEmpty(true), condition: 3, example: 'isnotempty(UserAgent)' },
+  isnull: { aql: isNull(false), condition: 3, example: 'isnull(UserAgent)' },
+  isnotnull: { aql: isNull(true), condition: 3, example: 'isnotnull(UserAgent)' },
+  ipv4_is_in_range: { aql: inCidr('ipv4_is_in_range'), condition: 3, example: 'ipv4_is_in_range(IPAddress, "10.0.0.0/8")', note: 'INCIDR (IBM-QUOTE)' },
+  ipv4_is_in_any_range: { aql: inCidr('ipv4_is_in_any_range'), condition: 3, example: 'ipv4_is_in_any_range(IPAddress, "10.0.0.0/8", "192.168.0.0/16")', note: 'INCIDR (IBM-QUOTE)' },
   tolower: { aql: (a) => `LOWER(${a.text(0)})`, example: 'tolower(UserAgent)', note: 'LOWER (PYS)' },
   strlen: { aql: (a) => `STRLEN(${a.text(0)})`, example: 'strlen(UserAgent)', note: 'STRLEN (CYB)' },
   strcat: { aql: (a) => `CONCAT(${Array.from({ length: a.count }, (_, i) => a.text(i)).join(', ')})`, example: 'strcat(UserAgent, "/", AppDisplayName)', note: 'CONCAT (IBM-FUNC)' },

@@ -11,12 +11,11 @@ import { functionReadBy } from '../../ir/functions.js';
 import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
-import { formatIpv4Mask } from '../../semantics/ip.js';
 import { ALWAYS, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, NEVER, regexEscape } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
-import { aqlFunction, missingOrNot, type AqlArgs } from './functions.js';
+import { aqlFunction, emptyText, missingOrNot, notEmptyText, type AqlArgs } from './functions.js';
 import { aqlOperator } from './operators.js';
 import { unmappedReason } from './not-events.js';
 import { overlappingLegs, throughLets, UNION_DIFFERS, unionLegs } from './union.js';
@@ -357,8 +356,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     };
     /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
     const isTextual = (o: Out) => o.type === 'string' || o.type === 'dynamic';
-    const isEmptyText = (o: Out) => cond(`(${o.text} IS NULL OR ${textOf(o)} = '')`, 4);
-    const isNotEmptyText = (o: Out) => cond(`(${o.text} IS NOT NULL AND ${textOf(o)} <> '')`, 4);
+    const isEmptyText = (o: Out) => cond(emptyText(o.text, textOf(o)), 4);
+    const isNotEmptyText = (o: Out) => cond(notEmptyText(o.text, textOf(o)), 4);
     /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
     const negate = (subject: string, positive: string) => cond(missingOrNot(subject, positive), 4);
 
@@ -400,6 +399,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       return {
         count: args.length,
         operand: (i) => operand(arg(i), span).text,
+        type: (i) => operand(arg(i), span).type,
+        ip: (i) => operand(arg(i), span).column?.kind === 'ip',
         text: (i) => textOf(operand(arg(i), span)),
         number: (i) => numeric(operand(arg(i), span)).text,
         value: (i) => valueOnly(arg(i), span).text,
@@ -407,6 +408,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         constant: (i, what) => stringConst(args[i]!, what),
         strings: (from) => listConsts(args.slice(from), span).map((v) => toKqlString(v)),
         note: (text) => void notes.push(text),
+        fail: (message) => fail(message, span),
       };
     };
 
@@ -491,31 +493,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           }
           if (e.fn.startsWith('!')) return negate(x.text, positive);
           return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
-        }
-        case 'isempty':
-        case 'isnotempty':
-        case 'isnull':
-        case 'isnotnull': {
-          const x = operand(expr(a[0]!), e.span);
-          // "The string data type doesn't support null values" (Kusto docs, Null values,
-          // learn.microsoft.com/kusto/query/scalar-data-types/null-values): a missing string is "",
-          // so isnull of a string never holds and isnotnull always does.
-          if (e.fn === 'isnull') return x.type === 'string' ? FALSE : cond(`${x.text} IS NULL`, 3);
-          if (e.fn === 'isnotnull') return x.type === 'string' ? TRUE : cond(`${x.text} IS NOT NULL`, 3);
-          // isempty: "true if the argument is an empty string or is null" (Kusto docs, isempty()); a JSON value may be either.
-          const isText = isTextual(x);
-          if (e.fn === 'isempty') return isText ? isEmptyText(x) : cond(`${x.text} IS NULL`, 3);
-          return isText ? isNotEmptyText(x) : cond(`${x.text} IS NOT NULL`, 3);
-        }
-        case 'ipv4_is_in_range':
-        case 'ipv4_is_in_any_range': {
-          // INCIDR('cidr', field) (IBM-QUOTE in AQL-FACTS) on an IP field; the ranges as network/prefix.
-          const x = operand(expr(a[0]!), e.span);
-          if (x.column?.kind !== 'ip') return fail(`${e.fn}() is written as INCIDR, which needs an IP field; the address here is not one`, e.span);
-          const ranges = listConsts(a.slice(1), e.span).map((v) => formatIpv4Mask(toKqlString(v)));
-          if (ranges.some((r) => r === '')) return fail(`${e.fn}() needs IPv4 ranges such as '10.0.0.0/8' for AQL`, e.span);
-          const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${x.text})`);
-          return tests.length === 1 ? cond(tests[0]!, 3) : cond(`(${tests.join(' OR ')})`, 4);
         }
         case 'parse_json':
         case 'todynamic': {
