@@ -1,8 +1,10 @@
 /**
- * What the AQL backend does with each catalog function, keyed by catalog name: written in AQL
- * (with a KQL example the support matrix translates to show the AQL, and which a test translates
- * to prove the entry), or not in AQL and why. A catalog function missing here has no AQL
- * translation written yet; the translator says so, and the matrix lists it so.
+ * What the AQL backend does with each catalog function, keyed by catalog name: written in AQL, with
+ * its lowering (unless translate.ts writes it as an operator or construct: comparisons with mapping
+ * rewrites, JSON properties, split parts, IF/CASE, and/or, division, bin) and a KQL example the
+ * support matrix translates to show the AQL and a test translates to prove the entry; or not in AQL
+ * and why. A catalog function missing here has no AQL translation written yet; the translator says
+ * so, and the matrix lists it so.
  * Sources for the AQL side: AQL-FACTS keys IBM-FUNC (IBM's "AQL data calculation and formatting
  * functions"), IBM-COND, IBM-QUOTE, IBM-OPS, PYS (IBM's pySigma QRadar backend), CYB (a vendor's
  * QRadar app), given in each entry.
@@ -13,12 +15,12 @@ import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, rege
 
 /**
  * A call's arguments, each translated when a lowering asks (so the order it asks in picks the error
- * reported): `operand`, a value inside the call as it is (an IF ... ELSE in parentheses), with its
- * `type` and whether it is an `ip` field; `text`, a value inside the call (an IP field as text, STR; an IF ... ELSE in
- * parentheses); `number`, a value used as a number (a JSON value must be a numeric custom property,
- * noted); `value`, an aggregate's value; `aql`, as written (a condition or a value); `constant`, the
- * constant string AQL needs (`what` names it in the error); `strings`, the constants from `from` on
- * (lists flattened) as text; `note`, a fact the reader of the AQL must know (the query's comment); `fail`, the call has no AQL translation, for the reason given.
+ * reported): `operand`, a value inside the call (an IF ... ELSE in parentheses), with its `type` and
+ * whether it is an `ip` field; `text`, the same as text (an IP field through STR); `number`, a value
+ * used as a number (a JSON value must be a numeric custom property, noted); `value`, an aggregate's
+ * value; `aql`, as written (a condition or a value); `constant`, the constant string AQL needs
+ * (`what` names it in the error); `strings`, the constants from `from` on (lists flattened) as text;
+ * `note`, a fact the reader of the AQL must know; `fail`, no AQL translation, for the reason given.
  */
 export interface AqlArgs {
   readonly count: number;
@@ -38,7 +40,7 @@ export interface AqlArgs {
 export interface AqlWritten {
   /** The AQL from the call's arguments; without it, the translator writes the operator or construct itself. */
   readonly aql?: (a: AqlArgs) => string;
-  /** The AQL is a condition, not a value: its precedence, 2 when its top operator is AND, else 3 (NOT, a comparison). */
+  /** The AQL is a condition, not a value: its precedence, 2 when its top operator is AND, else 3 (NOT, a comparison, or in parentheses). */
   readonly condition?: 2 | 3;
   /** A KQL expression over `table` (SigninLogs unless given) using the function. */
   readonly example: string;
@@ -53,6 +55,7 @@ export interface AqlNotWritten {
 }
 export type AqlFunction = AqlWritten | AqlNotWritten;
 
+const cmp = (op: string): AqlWritten => ({ example: `UserPrincipalName ${op} "a@b.com"` });
 /** A comparison of two numbers, datetimes or timespans. */
 const order = (op: string): AqlWritten => ({ aql: (a) => `${a.number(0)} ${op} ${a.number(1)}`, condition: 3, example: `TimeGenerated ${op} datetime(2025-01-01)` });
 /** Arithmetic; its parentheses keep AQL's precedence out of it. */
@@ -65,7 +68,6 @@ const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
   const matches = (regex: string) => `${subject} IMATCHES ${aqlString(anywhere(regex))}`;
   return all ? needles.map((n) => matches(termRegex(n))).join(' AND ') : matches(needles.map(termRegex).join('|'));
 };
-const cmp = (op: string): AqlWritten => ({ example: `UserPrincipalName ${op} "a@b.com"` });
 /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
 export const missingOrNot = (subject: string, positive: string): string => `(${subject} IS NULL OR NOT (${positive}))`;
 /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
