@@ -29,6 +29,23 @@ describe('the AQL function table', () => {
     expect(checkAqlSyntax((q as { aql: string }).aql)).toEqual([]);
   });
 
+  it('is the one place the functions below are written: their entries carry the lowering', () => {
+    const lowered = Object.entries(AQL_FUNCTIONS).filter(([, e]) => 'example' in e && e.aql !== undefined).map(([n]) => n);
+    expect(lowered.sort()).toEqual(
+      ['not', 'matches regex', 'isempty', 'isnotempty', 'isnull', 'isnotnull', 'ipv4_is_in_range', 'ipv4_is_in_any_range', 'has_any', 'has_all', ...['has', 'hasprefix', 'hassuffix', 'contains', 'startswith', 'endswith'].flatMap((op) => [op, `${op}_cs`, `!${op}`, `!${op}_cs`]), '<', '<=', '>', '>=', '+', '-', '*', '%', 'tolower', 'strlen', 'strcat', 'trim', 'trim_start', 'trim_end', 'replace_string', 'replace_regex', 'replace', 'count', 'countif', 'dcount', 'sum', 'sumif', 'min', 'max', 'avg'].sort(),
+    );
+  });
+
+  it('a lowering that needs a constant says which argument, in the order the arguments are read', () => {
+    expect(aqlOfQuery('SigninLogs | project x = trim(AppDisplayName, UserAgent)')).toEqual({ error: 'the regular expression of trim() must be a constant string for AQL' });
+    expect(aqlOfQuery('SigninLogs | project x = replace_string(UserAgent, "a", AppDisplayName)')).toEqual({ error: 'the replacement of replace_string() must be a constant string for AQL' });
+    expect(aqlOfQuery('SigninLogs | project x = replace(UserAgent, "b", AppDisplayName)')).toEqual({ error: 'the regular expression of replace() must be a constant string for AQL' });
+    // An empty lookup leaves the text as it is, with no REPLACEALL note.
+    const unchanged = aqlOfQuery('SigninLogs | project x = replace_string(UserAgent, "", "b")');
+    expect(unchanged).toMatchObject({ notes: [] });
+    expect((unchanged as { aql: string }).aql).not.toContain('REPLACEALL');
+  });
+
   it('a function marked not in AQL is refused with the table\'s reason', () => {
     const out = aqlOfQuery('SigninLogs | where strlen(substring(UserAgent, 0, 3)) > 1');
     expect(out).toEqual({ error: `substring() has no AQL translation: ${(AQL_FUNCTIONS.substring as { none: string }).none}` });

@@ -89,3 +89,7 @@ export const anywhereAround = (regex: string): string => `(?s:.*)(?:${regex})(?s
  * terminator, so `abc$` would find "abc\n"; `\z` is the end of input only, as KQL's endswith/==.
  */
 export const END = '\\z';
+
+/** Conditions that always hold / never hold (KQL's empty-list tests); AQL has no boolean literals. */
+export const ALWAYS = '1 = 1';
+export const NEVER = '1 = 0';

@@ -1,14 +1,47 @@
 /**
- * What the AQL backend does with each catalog function, keyed by catalog name: written in AQL
- * (with a KQL example the support matrix translates to show the AQL, and which a test translates
- * to prove the entry), or not in AQL and why. A catalog function missing here has no AQL
- * translation written yet; the translator says so, and the matrix lists it so.
+ * What the AQL backend does with each catalog function, keyed by catalog name: written in AQL, with
+ * its lowering (unless translate.ts writes it as an operator or construct: comparisons with mapping
+ * rewrites, JSON properties, split parts, IF/CASE, and/or, division, bin) and a KQL example the
+ * support matrix translates to show the AQL and a test translates to prove the entry; or not in AQL
+ * and why. A catalog function missing here has no AQL translation written yet; the translator says
+ * so, and the matrix lists it so.
  * Sources for the AQL side: AQL-FACTS keys IBM-FUNC (IBM's "AQL data calculation and formatting
  * functions"), IBM-COND, IBM-QUOTE, IBM-OPS, PYS (IBM's pySigma QRadar backend), CYB (a vendor's
  * QRadar app), given in each entry.
  */
+import type { ScalarType } from '../../ir/types.js';
+import { formatIpv4Mask } from '../../semantics/ip.js';
+import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
+
+/**
+ * A call's arguments, each translated when a lowering asks (so the order it asks in picks the error
+ * reported): `operand`, a value inside the call (an IF ... ELSE in parentheses), with its `type` and
+ * whether it is an `ip` field; `text`, the same as text (an IP field through STR); `number`, a value
+ * used as a number (a JSON value must be a numeric custom property, noted); `value`, an aggregate's
+ * value; `aql`, as written (a condition or a value); `constant`, the constant string AQL needs
+ * (`what` names it in the error); `strings`, the constants from `from` on (lists flattened) as text;
+ * `note`, a fact the reader of the AQL must know; `fail`, no AQL translation, for the reason given.
+ */
+export interface AqlArgs {
+  readonly count: number;
+  operand(i: number): string;
+  type(i: number): ScalarType;
+  ip(i: number): boolean;
+  text(i: number): string;
+  number(i: number): string;
+  value(i: number): string;
+  aql(i: number): string;
+  constant(i: number, what: string): string;
+  strings(from: number): string[];
+  note(text: string): void;
+  fail(message: string): never;
+}
 
 export interface AqlWritten {
+  /** The AQL from the call's arguments; without it, the translator writes the operator or construct itself. */
+  readonly aql?: (a: AqlArgs) => string;
+  /** The AQL is a condition, not a value: its precedence, 2 when its top operator is AND, else 3 (NOT, a comparison, or in parentheses). */
+  readonly condition?: 2 | 3;
   /** A KQL expression over `table` (SigninLogs unless given) using the function. */
   readonly example: string;
   readonly table?: string;
@@ -23,21 +56,95 @@ export interface AqlNotWritten {
 export type AqlFunction = AqlWritten | AqlNotWritten;
 
 const cmp = (op: string): AqlWritten => ({ example: `UserPrincipalName ${op} "a@b.com"` });
-const str = (op: string, needle = 'curl'): AqlWritten => ({ example: `UserAgent ${op} "${needle}"`, note: 'LIKE/ILIKE, or MATCHES/IMATCHES with a Java regex where LIKE cannot say it (IBM-OPS; PYS)' });
+/** A comparison of two numbers, datetimes or timespans. */
+const order = (op: string): AqlWritten => ({ aql: (a) => `${a.number(0)} ${op} ${a.number(1)}`, condition: 3, example: `TimeGenerated ${op} datetime(2025-01-01)` });
+/** Arithmetic; its parentheses keep AQL's precedence out of it. */
+const arithmetic = (op: string, example: string): AqlWritten => ({ aql: (a) => `(${a.number(0)} ${op} ${a.number(1)})`, example });
+/** has_any/has_all as whole-term regexes, case ignored; an empty list matches nothing (has_any) or everything (has_all), as KQL's some/every. */
+const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
+  const subject = a.text(0);
+  const needles = a.strings(1);
+  if (needles.length === 0) return all ? ALWAYS : NEVER;
+  const matches = (regex: string) => `${subject} IMATCHES ${aqlString(anywhere(regex))}`;
+  return all ? needles.map((n) => matches(termRegex(n))).join(' AND ') : matches(needles.map(termRegex).join('|'));
+};
+/** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
+export const missingOrNot = (subject: string, positive: string): string => `(${subject} IS NULL OR NOT (${positive}))`;
+/** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
+export const emptyText = (subject: string, text: string): string => `(${subject} IS NULL OR ${text} = '')`;
+export const notEmptyText = (subject: string, text: string): string => `(${subject} IS NOT NULL AND ${text} <> '')`;
+// "The string data type doesn't support null values" (Kusto docs, Null values,
+// learn.microsoft.com/kusto/query/scalar-data-types/null-values): a missing string is "",
+// so isnull of a string never holds and isnotnull always does.
+const isNull = (not: boolean): AqlWritten['aql'] => (a) => (a.type(0) === 'string' ? (not ? ALWAYS : NEVER) : `${a.operand(0)} IS ${not ? 'NOT ' : ''}NULL`);
+// isempty: "true if the argument is an empty string or is null" (Kusto docs, isempty()); a JSON value may be either.
+const isEmpty = (not: boolean): AqlWritten['aql'] => (a) => {
+  if (a.type(0) !== 'string' && a.type(0) !== 'dynamic') return `${a.operand(0)} IS ${not ? 'NOT ' : ''}NULL`;
+  return (not ? notEmptyText : emptyText)(a.operand(0), a.text(0));
+};
+/** ipv4_is_in_range/ipv4_is_in_any_range: INCIDR('cidr', field) (IBM-QUOTE in AQL-FACTS) on an IP field, the ranges as network/prefix. */
+const inCidr = (fn: string): AqlWritten['aql'] => (a) => {
+  if (!a.ip(0)) return a.fail(`${fn}() is written as INCIDR, which needs an IP field; the address here is not one`);
+  const ranges = a.strings(1).map((r) => formatIpv4Mask(r));
+  if (ranges.includes('')) return a.fail(`${fn}() needs IPv4 ranges such as '10.0.0.0/8' for AQL`);
+  const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${a.operand(0)})`);
+  return tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`;
+};
+/** `subject op needle`, the positive form of a string operator (`cs`: case counts): LIKE/ILIKE where LIKE can say it, else a Java regex. */
+function stringTest(op: string, cs: boolean, subject: string, needle: string): string {
+  const regex = (re: string) => `${subject} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(re)}`;
+  const like = (pattern: string) => `${subject} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(pattern)}`;
+  const escaped = regexEscape(needle);
+  if (op === 'has') return regex(anywhere(termRegex(needle)));
+  if (op === 'hasprefix') return regex(anywhere(`(?<![\\p{L}\\p{N}])${escaped}`));
+  if (op === 'hassuffix') return regex(anywhere(`${escaped}(?![\\p{L}\\p{N}])`));
+  if (op === 'contains') return likeSafe(needle) ? like(`%${needle}%`) : regex(anywhere(escaped));
+  if (op === 'startswith') return likeSafe(needle) ? like(`${needle}%`) : regex(`(?s)^(?:${escaped}).*`);
+  return likeSafe(needle) ? like(`%${needle}`) : regex(`(?s).*(?:${escaped})${END}`);
+}
+/** has, hasprefix, hassuffix, contains, startswith, endswith, their _cs and ! forms, with a constant right side. */
+const str = (op: string, needle = 'curl'): AqlWritten => ({
+  aql: (a) => {
+    const base = op.replace(/^!/, '');
+    const positive = stringTest(base.replace(/_cs$/, ''), base.endsWith('_cs'), a.text(0), a.constant(1, `the right side of ${op}`));
+    return op.startsWith('!') ? missingOrNot(a.operand(0), positive) : positive;
+  },
+  condition: 3,
+  example: `UserAgent ${op} "${needle}"`,
+  note: 'LIKE/ILIKE, or MATCHES/IMATCHES with a Java regex where LIKE cannot say it (IBM-OPS; PYS)' });
 const NO_LIST_AGGREGATE = 'the AQL reference lists no list aggregate (allow the approximation drop-list-aggregates to leave the column out)';
 const NO_ARRAYS = 'AQL values are scalars: it has no arrays or property bags';
+const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL regexes are RE2: check patterns beyond the common subset";
+/** A literal replacement for Java's replaceAll: `\` and `$` escaped. */
+const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c}`);
+/** KQL's rewrite (`\1` is a group) as Java's (`$1`); other `\` and `$` literal. */
+const javaRewrite = (s: string): string => s.replace(/\\(\d)|[\\$]/g, (m, g: string | undefined) => (g !== undefined ? `$${g}` : `\\${m}`));
+/** trim/trim_start/trim_end: runs of matches at the start and/or end removed, with REPLACEALL as for split. */
+const trimmed = (fn: 'trim' | 'trim_start' | 'trim_end'): AqlWritten['aql'] => (a) => {
+  const re = `(?:${a.constant(0, `the regular expression of ${fn}()`)})+`;
+  // No (?s): the rule's regex keeps RE2's `.` (no newline); `\z`, as Java's `$` also matches before a final newline.
+  const ends = fn === 'trim' ? `^${re}|${re}${END}` : fn === 'trim_start' ? `^${re}` : `${re}${END}`;
+  a.note(`${fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
+  return `REPLACEALL(${aqlString(ends)}, ${a.text(1)}, '')`;
+};
+/** replace_regex(text, regex, rewrite), and the deprecated replace(regex, rewrite, text). */
+const replaced = (fn: string, [text, re, rewrite]: readonly number[]): AqlWritten['aql'] => (a) => {
+  const source = a.text(text!);
+  a.note(REPLACE_NOTE);
+  return `REPLACEALL(${aqlString(a.constant(re!, `the regular expression of ${fn}()`))}, ${source}, ${aqlString(javaRewrite(a.constant(rewrite!, `the rewrite of ${fn}()`)))})`;
+};
 const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ago(d) filter is written, as the LAST clause";
 
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   and: { example: 'UserAgent == "a" and AppDisplayName == "b"' },
   or: { example: 'UserAgent == "a" or AppDisplayName == "b"' },
-  not: { example: 'not(UserAgent == "a")' },
+  not: { aql: (a) => `NOT (${a.aql(0)})`, condition: 3, example: 'not(UserAgent == "a")' },
   '==': cmp('=='),
   '!=': { ...cmp('!='), note: 'a missing value stays in the result, as in KQL: x IS NULL OR x <> v' },
-  '<': { example: 'TimeGenerated < datetime(2025-01-01)' },
-  '<=': { example: 'TimeGenerated <= datetime(2025-01-01)' },
-  '>': { example: 'TimeGenerated > datetime(2025-01-01)' },
-  '>=': { example: 'TimeGenerated >= datetime(2025-01-01)' },
+  '<': order('<'),
+  '<=': order('<='),
+  '>': order('>'),
+  '>=': order('>='),
   '=~': { example: 'UserPrincipalName =~ "A@B.com"' },
   '!~': { example: 'UserPrincipalName !~ "A@B.com"' },
   has: str('has'),
@@ -68,26 +175,33 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '!in': { example: 'AppDisplayName !in ("a", "b")' },
   'in~': { example: 'AppDisplayName in~ ("a", "b")' },
   '!in~': { example: 'AppDisplayName !in~ ("a", "b")' },
-  has_any: { example: 'UserAgent has_any ("ruby", "go")' },
-  has_all: { example: 'UserAgent has_all ("ruby", "go")' },
+  has_any: { aql: hasTerms(false), condition: 3, example: 'UserAgent has_any ("ruby", "go")' },
+  has_all: { aql: hasTerms(true), condition: 2, example: 'UserAgent has_all ("ruby", "go")' },
   between: { example: 'TimeGenerated between (datetime(2025-01-01) .. datetime(2025-01-02))' },
   '!between': { example: 'TimeGenerated !between (datetime(2025-01-01) .. datetime(2025-01-02))' },
-  'matches regex': { example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: patterns beyond the common subset need checking' },
-  '+': { example: 'TimeGenerated + 1h' },
-  '-': { example: 'TimeGenerated - 1h' },
-  '*': { example: 'strlen(UserAgent) * 2' },
+  'matches regex': {
+    aql: (a) => {
+      const subject = a.text(0);
+      a.note('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
+      return `${subject} MATCHES ${aqlString(anywhereAround(a.constant(1, 'the regular expression')))}`;
+    },
+    condition: 3,
+    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: patterns beyond the common subset need checking' },
+  '+': arithmetic('+', 'TimeGenerated + 1h'),
+  '-': arithmetic('-', 'TimeGenerated - 1h'),
+  '*': arithmetic('*', 'strlen(UserAgent) * 2'),
   '/': { example: 'strlen(UserAgent) / 2.0' },
-  '%': { example: 'strlen(UserAgent) % 2' },
+  '%': arithmetic('%', 'strlen(UserAgent) % 2'),
   negate: { example: '-strlen(UserAgent)' },
-  isempty: { example: 'isempty(UserAgent)' },
-  isnotempty: { example: 'isnotempty(UserAgent)' },
-  isnull: { example: 'isnull(UserAgent)' },
-  isnotnull: { example: 'isnotnull(UserAgent)' },
-  ipv4_is_in_range: { example: 'ipv4_is_in_range(IPAddress, "10.0.0.0/8")', note: 'INCIDR (IBM-QUOTE)' },
-  ipv4_is_in_any_range: { example: 'ipv4_is_in_any_range(IPAddress, "10.0.0.0/8", "192.168.0.0/16")', note: 'INCIDR (IBM-QUOTE)' },
-  tolower: { example: 'tolower(UserAgent)', note: 'LOWER (PYS)' },
-  strlen: { example: 'strlen(UserAgent)', note: 'STRLEN (CYB)' },
-  strcat: { example: 'strcat(UserAgent, "/", AppDisplayName)', note: 'CONCAT (IBM-FUNC)' },
+  isempty: { aql: isEmpty(false), condition: 3, example: 'isempty(UserAgent)' },
+  isnotempty: { aql: isEmpty(true), condition: 3, example: 'isnotempty(UserAgent)' },
+  isnull: { aql: isNull(false), condition: 3, example: 'isnull(UserAgent)' },
+  isnotnull: { aql: isNull(true), condition: 3, example: 'isnotnull(UserAgent)' },
+  ipv4_is_in_range: { aql: inCidr('ipv4_is_in_range'), condition: 3, example: 'ipv4_is_in_range(IPAddress, "10.0.0.0/8")', note: 'INCIDR (IBM-QUOTE)' },
+  ipv4_is_in_any_range: { aql: inCidr('ipv4_is_in_any_range'), condition: 3, example: 'ipv4_is_in_any_range(IPAddress, "10.0.0.0/8", "192.168.0.0/16")', note: 'INCIDR (IBM-QUOTE)' },
+  tolower: { aql: (a) => `LOWER(${a.text(0)})`, example: 'tolower(UserAgent)', note: 'LOWER (PYS)' },
+  strlen: { aql: (a) => `STRLEN(${a.text(0)})`, example: 'strlen(UserAgent)', note: 'STRLEN (CYB)' },
+  strcat: { aql: (a) => `CONCAT(${Array.from({ length: a.count }, (_, i) => a.text(i)).join(', ')})`, example: 'strcat(UserAgent, "/", AppDisplayName)', note: 'CONCAT (IBM-FUNC)' },
   tostring: { example: 'tostring(UserAgent)' },
   iff: { example: 'iff(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
   iif: { example: 'iif(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
@@ -98,22 +212,30 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   todynamic: { example: 'tostring(todynamic(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extractjson: { example: 'extractjson("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extract_json: { example: 'extract_json("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
-  trim: { example: `trim('"', UserAgent)`, note: 'REPLACEALL with the regex anchored at both ends (CYB)' },
-  trim_start: { example: 'trim_start("-+", UserAgent)', note: 'REPLACEALL with the regex anchored at the start (CYB)' },
-  trim_end: { example: 'trim_end("-+", UserAgent)', note: 'REPLACEALL with the regex anchored at the end (CYB)' },
-  replace_string: { example: 'replace_string(UserAgent, "$", "USD")', note: 'REPLACEALL with the text as an escaped regex (CYB)' },
-  replace_regex: { example: 'replace_regex(UserAgent, @"(\\w+)/", @"\\1 ")', note: 'REPLACEALL; \\1 becomes Java\'s $1 (CYB)' },
-  replace: { example: 'replace(@"(\\w+)/", @"\\1 ", UserAgent)', note: 'as replace_regex, text last' },
+  trim: { aql: trimmed('trim'), example: `trim('"', UserAgent)`, note: 'REPLACEALL with the regex anchored at both ends (CYB)' },
+  trim_start: { aql: trimmed('trim_start'), example: 'trim_start("-+", UserAgent)', note: 'REPLACEALL with the regex anchored at the start (CYB)' },
+  trim_end: { aql: trimmed('trim_end'), example: 'trim_end("-+", UserAgent)', note: 'REPLACEALL with the regex anchored at the end (CYB)' },
+  replace_string: {
+    aql: (a) => {
+      const source = a.text(0);
+      const lookup = a.constant(1, 'the text replace_string() looks for');
+      if (lookup === '') return source;
+      a.note(REPLACE_NOTE);
+      return `REPLACEALL(${aqlString(regexEscape(lookup))}, ${source}, ${aqlString(javaReplacement(a.constant(2, 'the replacement of replace_string()')))})`;
+    },
+    example: 'replace_string(UserAgent, "$", "USD")', note: 'REPLACEALL with the text as an escaped regex (CYB)' },
+  replace_regex: { aql: replaced('replace_regex', [0, 1, 2]), example: 'replace_regex(UserAgent, @"(\\w+)/", @"\\1 ")', note: 'REPLACEALL; \\1 becomes Java\'s $1 (CYB)' },
+  replace: { aql: replaced('replace', [2, 0, 1]), example: 'replace(@"(\\w+)/", @"\\1 ", UserAgent)', note: 'as replace_regex, text last' },
   split: { example: 'tostring(split(UserPrincipalName, "@")[0])', note: 'split(s, d)[i] only: REPLACEALL with an anchored regex (CYB)' },
 
-  count: { example: 'count()', aggregate: true },
-  countif: { example: 'countif(UserAgent == "a")', aggregate: true, note: 'SUM(IF c THEN 1 ELSE 0) (IBM-PULSE)' },
-  dcount: { example: 'dcount(IPAddress)', aggregate: true, note: 'UNIQUECOUNT (IBM-HAV): exact; KQL dcount is an estimate' },
-  sum: { example: 'sum(strlen(UserAgent))', aggregate: true },
-  sumif: { example: 'sumif(strlen(UserAgent), AppDisplayName == "a")', aggregate: true },
-  min: { example: 'min(TimeGenerated)', aggregate: true },
-  max: { example: 'max(TimeGenerated)', aggregate: true },
-  avg: { example: 'avg(strlen(UserAgent))', aggregate: true },
+  count: { aql: () => 'COUNT(*)', example: 'count()', aggregate: true },
+  countif: { aql: (a) => `SUM(IF ${a.aql(0)} THEN 1 ELSE 0)`, example: 'countif(UserAgent == "a")', aggregate: true, note: 'SUM(IF c THEN 1 ELSE 0) (IBM-PULSE)' },
+  dcount: { aql: (a) => `UNIQUECOUNT(${a.value(0)})`, example: 'dcount(IPAddress)', aggregate: true, note: 'UNIQUECOUNT (IBM-HAV): exact; KQL dcount is an estimate' },
+  sum: { aql: (a) => `SUM(${a.value(0)})`, example: 'sum(strlen(UserAgent))', aggregate: true },
+  sumif: { aql: (a) => `SUM(IF ${a.aql(1)} THEN ${a.value(0)} ELSE 0)`, example: 'sumif(strlen(UserAgent), AppDisplayName == "a")', aggregate: true },
+  min: { aql: (a) => `MIN(${a.value(0)})`, example: 'min(TimeGenerated)', aggregate: true },
+  max: { aql: (a) => `MAX(${a.value(0)})`, example: 'max(TimeGenerated)', aggregate: true },
+  avg: { aql: (a) => `AVG(${a.value(0)})`, example: 'avg(strlen(UserAgent))', aggregate: true },
   make_set: { none: NO_LIST_AGGREGATE },
   make_list: { none: NO_LIST_AGGREGATE },
   make_set_if: { none: NO_LIST_AGGREGATE },

@@ -11,12 +11,11 @@ import { functionReadBy } from '../../ir/functions.js';
 import { kqlEquals } from '../../semantics/compare.js';
 import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
-import { formatIpv4Mask } from '../../semantics/ip.js';
-import { anywhere, anywhereAround, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, regexEscape, termRegex } from './escape.js';
+import { ALWAYS, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, NEVER, regexEscape } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
-import { aqlFunction } from './functions.js';
+import { aqlFunction, emptyText, missingOrNot, notEmptyText, type AqlArgs } from './functions.js';
 import { aqlOperator } from './operators.js';
 import { unmappedReason } from './not-events.js';
 import { overlappingLegs, throughLets, UNION_DIFFERS, unionLegs } from './union.js';
@@ -51,9 +50,6 @@ export interface AqlTranslation {
   /** Facts a reader of the AQL must know (mapping rewrites, unconfirmed constructs). */
   readonly notes: string[];
 }
-
-/** KQL string operators with a constant right side (their `!` forms too). */
-const STRING_OPS = new Set(['=~', '~', 'has', 'has_cs', 'hasprefix', 'hasprefix_cs', 'hassuffix', 'hassuffix_cs', 'contains', 'contains_cs', 'startswith', 'startswith_cs', 'endswith', 'endswith_cs']);
 
 /**
  * Thrown to abandon a translation and caught in translateToAql. Not an Error: it never escapes,
@@ -360,11 +356,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     };
     /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
     const isTextual = (o: Out) => o.type === 'string' || o.type === 'dynamic';
-    const isEmptyText = (o: Out) => cond(`(${o.text} IS NULL OR ${textOf(o)} = '')`, 4);
-    const isNotEmptyText = (o: Out) => cond(`(${o.text} IS NOT NULL AND ${textOf(o)} <> '')`, 4);
+    const isEmptyText = (o: Out) => cond(emptyText(o.text, textOf(o)), 4);
+    const isNotEmptyText = (o: Out) => cond(notEmptyText(o.text, textOf(o)), 4);
     /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
-    const negate = (subject: string, positive: string) => cond(`(${subject} IS NULL OR NOT (${positive}))`, 4);
-    const regexOp = (subject: Out, regex: string, cs: boolean) => cond(`${textOf(subject)} ${cs ? 'MATCHES' : 'IMATCHES'} ${aqlString(regex)}`, 3);
+    const negate = (subject: string, positive: string) => cond(missingOrNot(subject, positive), 4);
 
     /** `split(s, d)[index]`, `split(s, d, i)[0]`. */
     const splitOf = (call: Extract<ScalarExpr, { kind: 'call' }>, index: number, emptyIfMissing: boolean, span: Span): Out => {
@@ -397,46 +392,34 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       return fn.startsWith('!') ? negate(x.text, test) : cond(test, 3);
     };
 
-    const stringOp = (fn: string, subject: Out, needle: string): Out => {
-      const negated = fn.startsWith('!');
-      const base = fn === '!~' ? '=~' : negated ? fn.slice(1) : fn;
-      const cs = base.endsWith('_cs');
-      const op = cs ? base.slice(0, -3) : base;
-      const t = textOf(subject);
-      let positive: Out;
-      switch (op) {
-        case 'has':
-          positive = regexOp(subject, anywhere(termRegex(needle)), cs);
-          break;
-        case 'hasprefix':
-          positive = regexOp(subject, anywhere(`(?<![\\p{L}\\p{N}])${regexEscape(needle)}`), cs);
-          break;
-        case 'hassuffix':
-          positive = regexOp(subject, anywhere(`${regexEscape(needle)}(?![\\p{L}\\p{N}])`), cs);
-          break;
-        case 'contains':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}%`)}`, 3) : regexOp(subject, anywhere(regexEscape(needle)), cs);
-          break;
-        case 'startswith':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`${needle}%`)}`, 3) : regexOp(subject, `(?s)^(?:${regexEscape(needle)}).*`, cs);
-          break;
-        case 'endswith':
-          positive = likeSafe(needle) ? cond(`${t} ${cs ? 'LIKE' : 'ILIKE'} ${aqlString(`%${needle}`)}`, 3) : regexOp(subject, `(?s).*(?:${regexEscape(needle)})${END}`, cs);
-          break;
-        case '=~':
-          if (needle === '') return negated ? isNotEmptyText(subject) : isEmptyText(subject);
-          positive = likeSafe(needle) ? cond(`${t} ILIKE ${aqlString(needle)}`, 3) : regexOp(subject, `^(?:${regexEscape(needle)})${END}`, false);
-          break;
-        default:
-          return fail(`operator ${fn} has no AQL translation`);
-      }
-      return negated ? negate(subject.text, positive.text) : positive;
+    /** A call's arguments for its function table entry's lowering; `span` is where a bad one is reported. */
+    const argsOf = (args: readonly ScalarExpr[], span: Span): AqlArgs => {
+      const translated: Out[] = [];
+      const arg = (i: number) => (translated[i] ??= expr(args[i]!));
+      return {
+        count: args.length,
+        operand: (i) => operand(arg(i), span).text,
+        type: (i) => operand(arg(i), span).type,
+        ip: (i) => operand(arg(i), span).column?.kind === 'ip',
+        text: (i) => textOf(operand(arg(i), span)),
+        number: (i) => numeric(operand(arg(i), span)).text,
+        value: (i) => valueOnly(arg(i), span).text,
+        aql: (i) => arg(i).text,
+        constant: (i, what) => stringConst(args[i]!, what),
+        strings: (from) => listConsts(args.slice(from), span).map((v) => toKqlString(v)),
+        note: (text) => void notes.push(text),
+        fail: (message) => fail(message, span),
+      };
     };
 
     const call = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
       const a = e.args;
       const known = aqlFunction(e.fn);
       if (known && 'none' in known) return fail(`${e.fn}() has no AQL translation: ${known.none}`, e.span);
+      if (known?.aql && !known.aggregate) {
+        const text = known.aql(argsOf(a, e.span));
+        return known.condition ? cond(text, known.condition) : val(text, e.type);
+      }
       switch (e.fn) {
         case 'split':
           return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
@@ -447,10 +430,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (!l.cond || !r.cond) fail(`${e.fn} needs conditions on both sides in AQL`, e.span);
           const p = e.fn === 'and' ? 2 : 1;
           return cond(`${paren(l, p)} ${e.fn.toUpperCase()} ${paren(r, p)}`, p);
-        }
-        case 'not': {
-          const x = expr(a[0]!);
-          return cond(`NOT (${x.text})`, 3);
         }
         case '==':
         case '!=': {
@@ -471,14 +450,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
           if (e.fn === '==') return cond(`${left} = ${right}`, 3);
           return cond(`(${left} IS NULL OR ${left} <> ${right})`, 4);
-        }
-        case '<':
-        case '<=':
-        case '>':
-        case '>=': {
-          const l = numeric(operand(expr(a[0]!), e.span));
-          const r = numeric(operand(expr(a[1]!), e.span));
-          return cond(`${l.text} ${e.fn} ${r.text}`, 3);
         }
         case 'between':
         case '!between': {
@@ -523,76 +494,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (e.fn.startsWith('!')) return negate(x.text, positive);
           return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
         }
-        case 'has_any':
-        case 'has_all': {
-          const x = operand(expr(a[0]!), e.span);
-          const needles = listConsts(a.slice(1), e.span).map((v) => toKqlString(v));
-          // An empty list: has_any matches nothing, has_all everything (KQL; the evaluator's some/every).
-          if (needles.length === 0) return e.fn === 'has_any' ? FALSE : TRUE;
-          if (e.fn === 'has_any') return regexOp(x, anywhere(needles.map(termRegex).join('|')), false);
-          return cond(needles.map((n) => regexOp(x, anywhere(termRegex(n)), false).text).join(' AND '), 2);
-        }
-        case 'matches regex': {
-          const x = operand(expr(a[0]!), e.span);
-          notes.push('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
-          return regexOp(x, anywhereAround(stringConst(a[1]!, 'the regular expression')), true);
-        }
-        case 'isempty':
-        case 'isnotempty':
-        case 'isnull':
-        case 'isnotnull': {
-          const x = operand(expr(a[0]!), e.span);
-          // "The string data type doesn't support null values" (Kusto docs, Null values,
-          // learn.microsoft.com/kusto/query/scalar-data-types/null-values): a missing string is "",
-          // so isnull of a string never holds and isnotnull always does.
-          if (e.fn === 'isnull') return x.type === 'string' ? FALSE : cond(`${x.text} IS NULL`, 3);
-          if (e.fn === 'isnotnull') return x.type === 'string' ? TRUE : cond(`${x.text} IS NOT NULL`, 3);
-          // isempty: "true if the argument is an empty string or is null" (Kusto docs, isempty()); a JSON value may be either.
-          const isText = isTextual(x);
-          if (e.fn === 'isempty') return isText ? isEmptyText(x) : cond(`${x.text} IS NULL`, 3);
-          return isText ? isNotEmptyText(x) : cond(`${x.text} IS NOT NULL`, 3);
-        }
-        case 'ipv4_is_in_range':
-        case 'ipv4_is_in_any_range': {
-          // INCIDR('cidr', field) (IBM-QUOTE in AQL-FACTS) on an IP field; the ranges as network/prefix.
-          const x = operand(expr(a[0]!), e.span);
-          if (x.column?.kind !== 'ip') return fail(`${e.fn}() is written as INCIDR, which needs an IP field; the address here is not one`, e.span);
-          const ranges = listConsts(a.slice(1), e.span).map((v) => formatIpv4Mask(toKqlString(v)));
-          if (ranges.some((r) => r === '')) return fail(`${e.fn}() needs IPv4 ranges such as '10.0.0.0/8' for AQL`, e.span);
-          const tests = ranges.map((r) => `INCIDR(${aqlString(r)}, ${x.text})`);
-          return tests.length === 1 ? cond(tests[0]!, 3) : cond(`(${tests.join(' OR ')})`, 4);
-        }
-        case 'trim':
-        case 'trim_start':
-        case 'trim_end': {
-          // Runs of matches at the start and/or end removed, as KQL's trim; REPLACEALL as for split.
-          const re = `(?:${stringConst(a[0]!, `the regular expression of ${e.fn}()`)})+`;
-          // No (?s): the rule's regex keeps RE2's `.` (no newline); `\z`, as Java's `$` also matches before a final newline.
-          const ends = e.fn === 'trim' ? `^${re}|${re}${END}` : e.fn === 'trim_start' ? `^${re}` : `${re}${END}`;
-          notes.push(`${e.fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
-          return val(`REPLACEALL(${aqlString(ends)}, ${textOf(operand(expr(a[1]!), e.span))}, '')`, 'string');
-        }
-        case 'replace_string': {
-          const source = textOf(operand(expr(a[0]!), e.span));
-          const lookup = stringConst(a[1]!, 'the text replace_string() looks for');
-          if (lookup === '') return val(source, 'string');
-          notes.push(REPLACE_NOTE);
-          return val(`REPLACEALL(${aqlString(regexEscape(lookup))}, ${source}, ${aqlString(javaReplacement(stringConst(a[2]!, 'the replacement of replace_string()')))})`, 'string');
-        }
-        case 'replace_regex':
-        case 'replace': {
-          // replace(regex, rewrite, text) is the deprecated form with the text last.
-          const [source, re, rewrite] = e.fn === 'replace_regex' ? [a[0]!, a[1]!, a[2]!] : [a[2]!, a[0]!, a[1]!];
-          const text = textOf(operand(expr(source), e.span));
-          notes.push(REPLACE_NOTE);
-          return val(`REPLACEALL(${aqlString(stringConst(re, `the regular expression of ${e.fn}()`))}, ${text}, ${aqlString(javaRewrite(stringConst(rewrite, `the rewrite of ${e.fn}()`)))})`, 'string');
-        }
-        case 'tolower':
-          return val(`LOWER(${textOf(operand(expr(a[0]!), e.span))})`, 'string');
-        case 'strlen':
-          return val(`STRLEN(${textOf(operand(expr(a[0]!), e.span))})`, 'long');
-        case 'strcat':
-          return val(`CONCAT(${a.map((x) => textOf(operand(expr(x), e.span))).join(', ')})`, 'string');
         case 'parse_json':
         case 'todynamic': {
           const x = operand(expr(a[0]!), e.span);
@@ -643,14 +544,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         }
         case '/':
           return divide(e);
-        case '+':
-        case '-':
-        case '*':
-        case '%': {
-          const l = numeric(operand(expr(a[0]!), e.span));
-          const r = numeric(operand(expr(a[1]!), e.span));
-          return val(`(${l.text} ${e.fn} ${r.text})`, e.type);
-        }
         case 'negate':
           return val(`-${paren(expr(a[0]!), 4)}`, e.type);
         case 'bin':
@@ -660,15 +553,19 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (typeof size !== 'number' || size <= 0) return fail('bin() needs a constant positive size for AQL', e.span);
           return val(`(${x.text} - ${x.text} % ${size})`, x.type, { isTime: x.isTime });
         }
-        default: {
-          if (STRING_OPS.has(e.fn.replace(/^!/, ''))) {
-            const rw = e.fn === '=~' || e.fn === '!~' ? rewriteOf(a[0]!, constantOf(a[1]!), true) : undefined;
-            if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
-            const subject = operand(expr(a[0]!), e.span);
-            return stringOp(e.fn, subject, stringConst(a[1]!, `the right side of ${e.fn}`));
-          }
-          return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
+        case '=~':
+        case '!~': {
+          const rw = rewriteOf(a[0]!, constantOf(a[1]!), true);
+          if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
+          const subject = operand(expr(a[0]!), e.span);
+          const needle = stringConst(a[1]!, `the right side of ${e.fn}`);
+          if (needle === '') return e.fn === '!~' ? isNotEmptyText(subject) : isEmptyText(subject);
+          const t = textOf(subject);
+          const positive = likeSafe(needle) ? `${t} ILIKE ${aqlString(needle)}` : `${t} IMATCHES ${aqlString(`^(?:${regexEscape(needle)})${END}`)}`;
+          return e.fn === '!~' ? negate(subject.text, positive) : cond(positive, 3);
         }
+        default:
+          return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
       }
     };
 
@@ -706,33 +603,17 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const conjuncts = (e: ScalarExpr): ScalarExpr[] => (e.kind === 'call' && e.fn === 'and' ? [...conjuncts(e.args[0]!), ...conjuncts(e.args[1]!)] : [e]);
 
     const aggregate = (agg: Aggregate): string | undefined => {
-      const arg = (i: number) => valueOnly(expr(agg.args[i]!), agg.span).text;
+      const known = aqlFunction(agg.fn);
+      if (known && 'aql' in known && known.aggregate) return known.aql!(argsOf(agg.args, agg.span));
       switch (agg.fn) {
-        case 'count':
-          return 'COUNT(*)';
-        case 'countif': {
-          const c = expr(agg.args[0]!);
-          return `SUM(IF ${c.text} THEN 1 ELSE 0)`;
-        }
-        case 'dcount':
-          return `UNIQUECOUNT(${arg(0)})`;
-        case 'sum':
-        case 'min':
-        case 'max':
-        case 'avg':
-          return `${agg.fn.toUpperCase()}(${arg(0)})`;
-        case 'sumif':
-          return `SUM(IF ${expr(agg.args[1]!).text} THEN ${arg(0)} ELSE 0)`;
         case 'make_set':
         case 'make_list':
         case 'make_set_if':
         case 'make_list_if':
           if (allowed.has('drop-list-aggregates')) return undefined;
           return fail(`${agg.fn} has no AQL equivalent (the AQL reference lists no list aggregate); allow the approximation 'drop-list-aggregates' to leave ${agg.outputs[0]!.name} out`, agg.span);
-        default: {
-          const known = aqlFunction(agg.fn);
+        default:
           return fail(`${agg.fn} has no AQL equivalent${known && 'none' in known ? `: ${known.none}` : ''}`, agg.span);
-        }
       }
     };
 
@@ -959,17 +840,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
 const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL reference has no sub-select; keep the list in a QRadar reference set and test it with REFERENCESETCONTAINS('set', value) in a QRadar query of the rule's own";
 
-const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL regexes are RE2: check patterns beyond the common subset";
-
-/** A literal replacement for Java's replaceAll: `\` and `$` escaped. */
-const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c}`);
-
-/** KQL's rewrite (`\1` is a group) as Java's (`$1`); other `\` and `$` literal. */
-const javaRewrite = (s: string): string => s.replace(/\\(\d)|[\\$]/g, (m, g: string | undefined) => (g !== undefined ? `$${g}` : `\\${m}`));
-
-/** Conditions that always hold / never hold (KQL's empty-list tests); AQL has no boolean literals. */
-const TRUE: Out = { text: '1 = 1', cond: true, prec: 3, type: 'bool' };
-const FALSE: Out = { text: '1 = 0', cond: true, prec: 3, type: 'bool' };
+const TRUE: Out = { text: ALWAYS, cond: true, prec: 3, type: 'bool' };
+const FALSE: Out = { text: NEVER, cond: true, prec: 3, type: 'bool' };
 
 const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
 
