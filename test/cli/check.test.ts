@@ -53,7 +53,7 @@ describe('a Sentinel rule over a table QRadar has no mapping for', () => {
     expect(io.stderr).toContain('ask for --target aql to make this an error');
     // The result says how to choose targets.
     expect(io.stdout).toBe(
-      'checked 1 rule: 1 ok, 0 with errors (0 errors, 1 warning)\n  1 rule not compiled to QRadar AQL (see the warnings): --target kql,js (or targets: in detc.config.yaml) leaves QRadar out; --target aql makes a table without a mapping an error (a rule's targets.qradar.skip stays a warning)\n',
+      'checked 1 rule: 1 ok, 0 with errors (0 errors, 1 warning)\n  1 rule not compiled to QRadar AQL (see the warnings): --target kql,js (or targets: in detc.config.yaml) leaves QRadar out; --target aql makes a table without a mapping an error (a rule\'s targets.qradar.skip stays a warning)\n',
     );
   });
 
