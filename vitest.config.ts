@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -35,6 +36,9 @@ export default defineConfig({
     // (that import was about 20 s of a 100 s run). No test relies on fresh module state: the suite
     // passed three times this way, once with --sequence.shuffle; 41-46 s instead of 97-117 s.
     isolate: false,
+    // Vitest's default leaves one core free, so a 2-core machine ran one file at a time (70 s
+    // quiet); two workers there take 50 s. More cores: one worker each, less one.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ['default', './test/plain-summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...PROCESSES, ...CORPUS] } },
