@@ -3,24 +3,13 @@
  * to AQL that computes what the KQL computes, or is an explicit error naming it.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
 import { readFileSync } from 'node:fs';
-import { loadMappings, parseMapping } from '../../src/backends/aql/mapping.js';
+import { parseMapping } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
+import { aql, mappings } from './helpers.js';
 
-const mappings = loadMappings();
-const mappingOf = (t: string) => mappings.get(t);
-
-function aql(query: string) {
-  const r = checkRuleText('r.yaml', ruleYaml(query));
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const source = r.ir!.body.source;
-  const t = translateToAql(r.ir!, source.kind === 'table' ? mappings.get(source.table) : undefined, new Set(), r.rule!.queryPeriodMs, mappingOf);
-  if (t.aql) expect(checkAqlSyntax(t.aql)).toEqual([]);
-  return t;
-}
 
 /** The WHERE conditions after the table's own log source conditions. */
 function conditions(query: string, own = 2): string[] {

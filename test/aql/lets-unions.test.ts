@@ -5,22 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { createAqlBackend } from '../../src/backends/aql/index.js';
 import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
-import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
+import { aql, mappingOf, mappings } from './helpers.js';
 
-const mappings = loadMappings();
-const mappingOf = (t: string) => mappings.get(t);
-
-function aql(query: string) {
-  const r = checkRuleText('r.yaml', ruleYaml(query));
-  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const source = r.ir!.body.source;
-  const t = translateToAql(r.ir!, source.kind === 'table' ? mappings.get(source.table) : undefined, new Set(), r.rule!.queryPeriodMs, mappingOf);
-  if (t.aql) expect(checkAqlSyntax(t.aql)).toEqual([]);
-  return t;
-}
 
 describe('tabular lets', () => {
   it('a let the query reads as its source is its pipeline: the same AQL as the query written inline', () => {
