@@ -108,7 +108,7 @@ describe('real literals and division (Kusto docs, Numerical operators: long / lo
   });
 
   it('a real quotient converts its whole-number sides with DOUBLE(); a quotient of two longs is refused', () => {
-    expect(aql('SigninLogs | extend r = strlen(UserAgent) / 2.0 | project r').aql).toContain('(DOUBLE(STRLEN("User Agent")) / 2.0) AS r');
+    expect(aql('SigninLogs | extend r = strlen(UserAgent) / 2.0 | project r').aql).toContain(`(DOUBLE(STRLEN((IF "User Agent" IS NULL THEN '' ELSE "User Agent"))) / 2.0) AS r`);
     expect(errorOf('SigninLogs | extend r = strlen(UserAgent) / 2 | project r')).toMatch(/^\/ of two whole numbers has no exact AQL translation: KQL truncates/);
   });
 });
@@ -180,5 +180,90 @@ describe('trim with a rule\'s regex', () => {
   it('keeps the regex\'s own `.` (RE2: no newline) and trims at the very end (\\z, not Java\'s $ before a final newline)', () => {
     const t = aql('SigninLogs | extend V = trim(@"x.", UserAgent) | project V');
     expect(t.aql).toContain(`    REPLACEALL('^(?:x.)+|(?:x.)+\\z', "User Agent", '') AS V`);
+  });
+});
+
+describe('not() over a possibly missing string (second review, 3)', () => {
+  // Kusto docs, not(): "Reverses the value of its bool argument" (learn.microsoft.com/kusto/query/not-function),
+  // and a missing string is "" (Null values page): not(x in ("a", "b")) holds for a missing x. AQL's
+  // NOT (NULL IN (...)) is NULL and drops the event, so not is pushed into the NULL-aware negated operators.
+  it('not(x in (...)), not(x == v), not(x has v) are the negated operators, which keep a missing value', () => {
+    expect(conditions('SigninLogs | where not(UserAgent in ("a", "b"))')).toEqual([`("User Agent" IS NULL OR NOT ("User Agent" IN ('a', 'b')))`]);
+    expect(conditions('SigninLogs | where not(UserAgent == "a")')).toEqual([`("User Agent" IS NULL OR "User Agent" <> 'a')`]);
+    expect(conditions('SigninLogs | where not(UserAgent has "curl")')).toEqual([`("User Agent" IS NULL OR NOT ("User Agent" IMATCHES '(?s).*(?:(?<![\\p{L}\\p{N}])curl(?![\\p{L}\\p{N}])).*'))`]);
+    expect(conditions('SigninLogs | where not(UserAgent !startswith "x")')).toEqual([`"User Agent" ILIKE 'x%'`]);
+    expect(conditions('SigninLogs | where not(not(UserAgent == "a"))')).toEqual([`"User Agent" = 'a'`]);
+  });
+
+  it('de Morgan over and/or; an OR at the top stays inside parentheses, apart from the AND before it', () => {
+    expect(conditions('SigninLogs | where not(UserAgent == "a" and AppDisplayName == "b")')).toEqual([
+      `(("User Agent" IS NULL OR "User Agent" <> 'a') OR ("Application" IS NULL OR "Application" <> 'b'))`,
+    ]);
+    expect(conditions('SigninLogs | where not(UserAgent == "a" or AppDisplayName == "b")')).toEqual([
+      `("User Agent" IS NULL OR "User Agent" <> 'a') AND ("Application" IS NULL OR "Application" <> 'b')`,
+    ]);
+    // Without the `not` too: "(a) OR (b)" begins and ends with a parenthesis but is no one group.
+    expect(conditions('SigninLogs | where UserAgent != "a" or AppDisplayName != "b"')).toEqual([
+      `(("User Agent" IS NULL OR "User Agent" <> 'a') OR ("Application" IS NULL OR "Application" <> 'b'))`,
+    ]);
+  });
+
+  it('countif(not(...)) counts the events whose property is missing', () => {
+    expect(aql('SigninLogs | summarize n = countif(not(UserAgent in ("a"))) by UserPrincipalName').aql).toContain(`SUM(IF ("User Agent" IS NULL OR NOT ("User Agent" IN ('a'))) THEN 1 ELSE 0) AS n`);
+  });
+
+  it('NOT stays around an order comparison of numbers or times (null in both languages); anything else under not is refused', () => {
+    expect(conditions('SigninLogs | where not(TimeGenerated > datetime(2025-01-01))')).toEqual(['NOT (starttime > 1735689600000)']);
+    expect(errorOf('SigninLogs | where not(UserAgent matches regex "a")')).toMatch(/^not\(\) of matches regex\(\) has no exact AQL translation: KQL reads a missing string as ""/);
+    expect(errorOf('SigninLogs | where not(UserAgent has_any ("a", "b"))')).toMatch(/^not\(\) of has_any\(\) has no exact AQL translation.*Write the negated operator instead/);
+    expect(errorOf('SigninLogs | where not(ipv4_is_in_range(IPAddress, "10.0.0.0/8"))')).toMatch(/^not\(\) of ipv4_is_in_range\(\) has no exact AQL translation/);
+  });
+});
+
+describe('two string columns compared (second review, 4)', () => {
+  // Null values page: a missing string is "", so "" == "" holds when both are missing, and != holds when one is.
+  it('reads a missing side as \'\' on both sides of == and !=', () => {
+    expect(conditions('SigninLogs | where UserAgent == AppDisplayName')).toEqual([
+      `(IF "User Agent" IS NULL THEN '' ELSE "User Agent") = (IF "Application" IS NULL THEN '' ELSE "Application")`,
+    ]);
+    expect(conditions('SigninLogs | where UserAgent != AppDisplayName')).toEqual([
+      `(IF "User Agent" IS NULL THEN '' ELSE "User Agent") <> (IF "Application" IS NULL THEN '' ELSE "Application")`,
+    ]);
+  });
+});
+
+describe('strlen and strcat of a missing property (second review, 5)', () => {
+  // Kusto: strlen("") is 0 and strcat("", "x") is "x"; AQL's STRLEN(NULL) and CONCAT(NULL, 'x') are not documented to be.
+  it('wrap each non-constant argument as IF x IS NULL THEN \'\' ELSE x', () => {
+    const t = aql('SigninLogs | extend n = strlen(UserAgent), s = strcat(UserAgent, "/", AppDisplayName) | project n, s');
+    expect(t.aql).toContain(`    STRLEN((IF "User Agent" IS NULL THEN '' ELSE "User Agent")) AS n,`);
+    expect(t.aql).toContain(`    CONCAT((IF "User Agent" IS NULL THEN '' ELSE "User Agent"), '/', (IF "Application" IS NULL THEN '' ELSE "Application")) AS s`);
+  });
+});
+
+describe('% and avg (second review, 6; Kusto docs, Numerical operators: "the modulo of two numbers always returns a small non-negative number", -14 % 12 is 10)', () => {
+  it('% is written only when both sides are known non-negative', () => {
+    expect(aql('SigninLogs | extend r = strlen(UserAgent) % 2 | project r').aql).toContain(`(STRLEN((IF "User Agent" IS NULL THEN '' ELSE "User Agent")) % 2) AS r`);
+    expect(errorOf('SigninLogs | extend r = (strlen(UserAgent) - 20) % 12 | project r')).toMatch(/^% has no exact AQL translation here: KQL's modulo is never negative/);
+    expect(errorOf('SigninLogs | extend r = strlen(UserAgent) % -12 | project r')).toMatch(/^% has no exact AQL translation here/);
+  });
+
+  it('avg of whole numbers averages them as reals (KQL\'s avg is a real), through DOUBLE()', () => {
+    expect(aql('SigninLogs | summarize a = avg(strlen(UserAgent)) by UserPrincipalName').aql).toContain(`AVG(DOUBLE(STRLEN((IF "User Agent" IS NULL THEN '' ELSE "User Agent")))) AS a`);
+    expect(aql('SigninLogs | summarize a = avg(1.0 * strlen(UserAgent)) by UserPrincipalName').aql).toContain(`AVG((1.0 * STRLEN((IF "User Agent" IS NULL THEN '' ELSE "User Agent")))) AS a`);
+  });
+});
+
+describe('$ in a rule\'s regex (second review, 7)', () => {
+  // java.util.regex.Pattern: without MULTILINE, $ matches "at the end of input but for the final terminator, if any";
+  // RE2's $ (no m flag) is the end of the text only; Java's \z is the end of input.
+  it('an unescaped $ outside a character class becomes \\z; an escaped or bracketed $ stays', () => {
+    expect(conditions('SigninLogs | where UserAgent matches regex @"curl$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:curl\\z)(?s:.*)'`]);
+    expect(conditions('SigninLogs | where UserAgent matches regex @"a\\$|[$]b|[]$]|\\Q$\\E"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:a\\$|[$]b|[]$]|\\Q$\\E)(?s:.*)'`]);
+    expect(aql('SigninLogs | extend V = replace_regex(UserAgent, @"x$", "y") | project V').aql).toContain(`REPLACEALL('x\\z', "User Agent", 'y') AS V`);
+  });
+
+  it('$ with the m flag is refused (Java\'s line ends are more than RE2\'s \\n)', () => {
+    expect(errorOf('SigninLogs | where UserAgent matches regex @"(?m)a$"')).toMatch(/^the regular expression uses \$ with the m \(multi-line\) flag/);
   });
 });

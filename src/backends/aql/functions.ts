@@ -11,6 +11,7 @@
  */
 import type { ScalarType } from '../../ir/types.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
+import { endAnchored } from './regex-end.js';
 import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
 
 /**
@@ -28,6 +29,10 @@ export interface AqlArgs {
   type(i: number): ScalarType;
   ip(i: number): boolean;
   text(i: number): string;
+  /** As text, a missing value (AQL's NULL) as '', KQL's value for a missing string. */
+  textOrEmpty(i: number): string;
+  /** A constant number >= 0, or a value never negative (a length, a count). */
+  nonNegative(i: number): boolean;
   number(i: number): string;
   value(i: number): string;
   aql(i: number): string;
@@ -60,6 +65,25 @@ const cmp = (op: string): AqlWritten => ({ example: `UserPrincipalName ${op} "a@
 const order = (op: string): AqlWritten => ({ aql: (a) => `${a.number(0)} ${op} ${a.number(1)}`, condition: 3, example: `TimeGenerated ${op} datetime(2025-01-01)` });
 /** Arithmetic; its parentheses keep AQL's precedence out of it. */
 const arithmetic = (op: string, example: string): AqlWritten => ({ aql: (a) => `(${a.number(0)} ${op} ${a.number(1)})`, example });
+/**
+ * `%`. Kusto's modulo is never negative (Kusto docs, Numerical operators: -14 % 12 is 10); IBM's
+ * AQL reference does not say what its % gives for a negative operand, so both must be known >= 0.
+ */
+const modulo: AqlWritten = {
+  aql: (a) => {
+    if (!a.nonNegative(0) || !a.nonNegative(1)) {
+      return a.fail("% has no exact AQL translation here: KQL's modulo is never negative (-14 % 12 is 10), and IBM's AQL reference does not say what % gives for a negative operand; it is written only when both sides are non-negative constants or lengths/counts");
+    }
+    return `(${a.number(0)} % ${a.number(1)})`;
+  },
+  example: 'strlen(UserAgent) % 2',
+  note: 'only when both sides are known non-negative: KQL\'s modulo is never negative, AQL\'s sign is not documented',
+};
+/** A rule's regex for MATCHES/REPLACEALL: `$` as `\z` (see regex-end.ts). */
+const javaRegex = (a: AqlArgs, i: number, what: string): string => {
+  const r = endAnchored(a.constant(i, what), what);
+  return 'error' in r ? a.fail(r.error) : r.regex;
+};
 /** has_any/has_all as whole-term regexes, case ignored; an empty list matches nothing (has_any) or everything (has_all), as KQL's some/every. */
 const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
   const subject = a.text(0);
@@ -121,7 +145,7 @@ const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c
 const javaRewrite = (s: string): string => s.replace(/\\(\d)|[\\$]/g, (m, g: string | undefined) => (g !== undefined ? `$${g}` : `\\${m}`));
 /** trim/trim_start/trim_end: runs of matches at the start and/or end removed, with REPLACEALL as for split. */
 const trimmed = (fn: 'trim' | 'trim_start' | 'trim_end'): AqlWritten['aql'] => (a) => {
-  const re = `(?:${a.constant(0, `the regular expression of ${fn}()`)})+`;
+  const re = `(?:${javaRegex(a, 0, `the regular expression of ${fn}()`)})+`;
   // No (?s): the rule's regex keeps RE2's `.` (no newline); `\z`, as Java's `$` also matches before a final newline.
   const ends = fn === 'trim' ? `^${re}|${re}${END}` : fn === 'trim_start' ? `^${re}` : `${re}${END}`;
   a.note(`${fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
@@ -131,14 +155,14 @@ const trimmed = (fn: 'trim' | 'trim_start' | 'trim_end'): AqlWritten['aql'] => (
 const replaced = (fn: string, [text, re, rewrite]: readonly number[]): AqlWritten['aql'] => (a) => {
   const source = a.text(text!);
   a.note(REPLACE_NOTE);
-  return `REPLACEALL(${aqlString(a.constant(re!, `the regular expression of ${fn}()`))}, ${source}, ${aqlString(javaRewrite(a.constant(rewrite!, `the rewrite of ${fn}()`)))})`;
+  return `REPLACEALL(${aqlString(javaRegex(a, re!, `the regular expression of ${fn}()`))}, ${source}, ${aqlString(javaRewrite(a.constant(rewrite!, `the rewrite of ${fn}()`)))})`;
 };
 const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ago(d) filter is written, as the LAST clause";
 
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   and: { example: 'UserAgent == "a" and AppDisplayName == "b"' },
   or: { example: 'UserAgent == "a" or AppDisplayName == "b"' },
-  not: { aql: (a) => `NOT (${a.aql(0)})`, condition: 3, example: 'not(UserAgent == "a")' },
+  not: { example: 'not(UserAgent == "a")', note: 'pushed down into the negated operators (de Morgan over and/or), which keep a missing value as KQL does; NOT (...) only around an order comparison of numbers or times' },
   '==': cmp('=='),
   '!=': { ...cmp('!='), note: 'a missing value stays in the result, as in KQL: x IS NULL OR x <> v' },
   '<': order('<'),
@@ -183,15 +207,15 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
     aql: (a) => {
       const subject = a.text(0);
       a.note('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
-      return `${subject} MATCHES ${aqlString(anywhereAround(a.constant(1, 'the regular expression')))}`;
+      return `${subject} MATCHES ${aqlString(anywhereAround(javaRegex(a, 1, 'the regular expression')))}`;
     },
     condition: 3,
-    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: patterns beyond the common subset need checking' },
+    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline); other patterns beyond the common subset need checking' },
   '+': arithmetic('+', 'TimeGenerated + 1h'),
   '-': arithmetic('-', 'TimeGenerated - 1h'),
   '*': arithmetic('*', 'strlen(UserAgent) * 2'),
   '/': { example: 'strlen(UserAgent) / 2.0' },
-  '%': arithmetic('%', 'strlen(UserAgent) % 2'),
+  '%': modulo,
   negate: { example: '-strlen(UserAgent)' },
   isempty: { aql: isEmpty(false), condition: 3, example: 'isempty(UserAgent)' },
   isnotempty: { aql: isEmpty(true), condition: 3, example: 'isnotempty(UserAgent)' },
@@ -200,8 +224,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   ipv4_is_in_range: { aql: inCidr('ipv4_is_in_range'), condition: 3, example: 'ipv4_is_in_range(IPAddress, "10.0.0.0/8")', note: 'INCIDR (IBM-QUOTE)' },
   ipv4_is_in_any_range: { aql: inCidr('ipv4_is_in_any_range'), condition: 3, example: 'ipv4_is_in_any_range(IPAddress, "10.0.0.0/8", "192.168.0.0/16")', note: 'INCIDR (IBM-QUOTE)' },
   tolower: { aql: (a) => `LOWER(${a.text(0)})`, example: 'tolower(UserAgent)', note: 'LOWER (PYS)' },
-  strlen: { aql: (a) => `STRLEN(${a.text(0)})`, example: 'strlen(UserAgent)', note: 'STRLEN (CYB)' },
-  strcat: { aql: (a) => `CONCAT(${Array.from({ length: a.count }, (_, i) => a.text(i)).join(', ')})`, example: 'strcat(UserAgent, "/", AppDisplayName)', note: 'CONCAT (IBM-FUNC)' },
+  strlen: { aql: (a) => `STRLEN(${a.textOrEmpty(0)})`, example: 'strlen(UserAgent)', note: "STRLEN (CYB); a missing value is '' (IF x IS NULL THEN '' ELSE x), as KQL's missing string" },
+  strcat: { aql: (a) => `CONCAT(${Array.from({ length: a.count }, (_, i) => a.textOrEmpty(i)).join(', ')})`, example: 'strcat(UserAgent, "/", AppDisplayName)', note: "CONCAT (IBM-FUNC); a missing value is '' (IF x IS NULL THEN '' ELSE x), as KQL's missing string" },
   tostring: { example: 'tostring(UserAgent)' },
   iff: { example: 'iff(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
   iif: { example: 'iif(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
@@ -235,7 +259,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   sumif: { aql: (a) => `SUM(IF ${a.aql(1)} THEN ${a.value(0)} ELSE 0)`, example: 'sumif(strlen(UserAgent), AppDisplayName == "a")', aggregate: true },
   min: { aql: (a) => `MIN(${a.value(0)})`, example: 'min(TimeGenerated)', aggregate: true },
   max: { aql: (a) => `MAX(${a.value(0)})`, example: 'max(TimeGenerated)', aggregate: true },
-  avg: { aql: (a) => `AVG(${a.value(0)})`, example: 'avg(strlen(UserAgent))', aggregate: true },
+  // KQL's avg is a real; DOUBLE() keeps AQL from averaging whole numbers as whole numbers (as for /).
+  avg: { aql: (a) => (a.type(0) === 'int' || a.type(0) === 'long' ? `AVG(DOUBLE(${a.value(0)}))` : `AVG(${a.value(0)})`), example: 'avg(strlen(UserAgent))', aggregate: true, note: 'AVG; a whole-number argument through DOUBLE() (IBM-FUNC), as KQL\'s avg is a real' },
   make_set: { none: NO_LIST_AGGREGATE },
   make_list: { none: NO_LIST_AGGREGATE },
   make_set_if: { none: NO_LIST_AGGREGATE },

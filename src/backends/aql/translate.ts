@@ -17,6 +17,7 @@ import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonP
 import { SPLIT_NOTE, splitPart } from './split.js';
 import { aqlFunction, emptyText, missingOrNot, notEmptyText, type AqlArgs } from './functions.js';
 import { aqlOperator } from './operators.js';
+import { isPlainNot, negated } from './negation.js';
 import { unmappedReason } from './not-events.js';
 import { overlappingLegs, throughLets, UNION_DIFFERS, unionLegs } from './union.js';
 
@@ -358,6 +359,14 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const isTextual = (o: Out) => o.type === 'string' || o.type === 'dynamic';
     const isEmptyText = (o: Out) => cond(emptyText(o.text, textOf(o)), 4);
     const isNotEmptyText = (o: Out) => cond(notEmptyText(o.text, textOf(o)), 4);
+    /** A value as text with a missing one (AQL's NULL) as '': KQL's value for a missing string. */
+    const orEmpty = (o: Out): string => `(IF ${o.text} IS NULL THEN '' ELSE ${textOf(o)})`;
+    /** A constant number >= 0, or a length or count (never negative). */
+    const nonNegative = (e: ScalarExpr): boolean => {
+      const v = constantOf(e);
+      if (v !== undefined) return typeof v === 'number' && v >= 0;
+      return e.kind === 'call' && (e.fn === 'strlen' || e.fn === 'count' || e.fn === 'dcount' || e.fn === 'countif');
+    };
     /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
     const negate = (subject: string, positive: string) => cond(missingOrNot(subject, positive), 4);
 
@@ -402,6 +411,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         type: (i) => operand(arg(i), span).type,
         ip: (i) => operand(arg(i), span).column?.kind === 'ip',
         text: (i) => textOf(operand(arg(i), span)),
+        textOrEmpty: (i) => (constantOf(args[i]!) !== undefined ? textOf(operand(arg(i), span)) : orEmpty(operand(arg(i), span))),
+        nonNegative: (i) => nonNegative(args[i]!),
         number: (i) => numeric(operand(arg(i), span)).text,
         value: (i) => valueOnly(arg(i), span).text,
         aql: (i) => arg(i).text,
@@ -423,6 +434,12 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       switch (e.fn) {
         case 'split':
           return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
+        case 'not': {
+          // NOT (c) drops an event whose property is missing, where KQL reads "": push not down (negation.ts).
+          if (isPlainNot(e)) return cond(`NOT (${expr(a[0]!).text})`, 3);
+          const n = negated(a[0]!);
+          return 'error' in n ? fail(n.error, e.span) : expr(n);
+        }
         case 'and':
         case 'or': {
           const l = expr(a[0]!);
@@ -448,6 +465,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           // A string compared with a number compares text (detc's KQL semantics): quote the number.
           const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
           const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
+          // Two strings that are not constants: either may be missing (NULL), which KQL reads as "".
+          if (isTextual(l) && isTextual(r) && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
+            return cond(`${orEmpty(l)} ${e.fn === '==' ? '=' : '<>'} ${orEmpty(r)}`, 3);
+          }
           if (e.fn === '==') return cond(`${left} = ${right}`, 3);
           return cond(`(${left} IS NULL OR ${left} <> ${right})`, 4);
         }
@@ -657,7 +678,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             }
             const t = expr(c);
             if (!t.cond) fail('where needs a condition', c.span);
-            (aggregated ? having : where).push(t.text);
+            // An OR at the top is kept apart from the AND that joins the conditions ("(a) OR (b)" looks parenthesized but is not).
+            (aggregated ? having : where).push(aggregated ? t.text : paren(t, 2));
           }
           break;
         }
