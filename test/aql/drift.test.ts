@@ -232,6 +232,18 @@ describe('two string columns compared (second review, 4)', () => {
   });
 });
 
+describe('two number or time columns compared with != (Kusto docs, Null values: null != a value is true, null != null is null)', () => {
+  it('holds when exactly one side is missing, not when both are', () => {
+    expect(aql('CommonSecurityLog | where SourcePort != DestinationPort | project SourcePort').aql).toContain(
+      '    AND ((sourceport IS NULL AND destinationport IS NOT NULL) OR (sourceport IS NOT NULL AND destinationport IS NULL) OR sourceport <> destinationport)\n',
+    );
+    // IP fields are KQL strings: a missing one is '', and STR() makes the address text.
+    expect(aql('CommonSecurityLog | where SourceIP == DestinationIP | project SourcePort').aql).toContain(
+      "    AND (IF sourceip IS NULL THEN '' ELSE STR(sourceip)) = (IF destinationip IS NULL THEN '' ELSE STR(destinationip))\n",
+    );
+  });
+});
+
 describe('strlen and strcat of a missing property (second review, 5)', () => {
   // Kusto: strlen("") is 0 and strcat("", "x") is "x"; AQL's STRLEN(NULL) and CONCAT(NULL, 'x') are not documented to be.
   it('wrap each non-constant argument as IF x IS NULL THEN \'\' ELSE x', () => {

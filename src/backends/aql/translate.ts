@@ -469,6 +469,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (isTextual(l) && isTextual(r) && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
             return cond(`${orEmpty(l)} ${e.fn === '==' ? '=' : '<>'} ${orEmpty(r)}`, 3);
           }
+          // Two other values (numbers, times), either possibly null: KQL's != holds when exactly one is
+          // null, and is null (the row dropped) when both are (Kusto docs, Null values).
+          if (e.fn === '!=' && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
+            return cond(`((${l.text} IS NULL AND ${r.text} IS NOT NULL) OR (${l.text} IS NOT NULL AND ${r.text} IS NULL) OR ${l.text} <> ${r.text})`, 4);
+          }
           if (e.fn === '==') return cond(`${left} = ${right}`, 3);
           return cond(`(${left} IS NULL OR ${left} <> ${right})`, 4);
         }
