@@ -2,7 +2,8 @@
  * Operators that cannot read the open rows of evaluate bag_unpack or pivot without an output
  * schema. Those rows have columns the data names, known only at run time; an operator that reads
  * every column (`distinct *`, `arg_max(x, *)`, a `project-away` wildcard, getschema) or combines the
- * rows with another table's (join, lookup, union) would need them at bind time to compute its
+ * rows with another table's (join, lookup, union), or keeps them through a sub-query (mv-apply,
+ * invoke, another evaluate), would need them at bind time to compute its
  * output, so the binder refuses it and asks for the plugin's output schema instead of dropping or
  * misplacing those columns.
  */
@@ -41,6 +42,10 @@ export function readsEveryColumn(op: A.TabularOp): OpenRowsReader | undefined {
       const wild = op.keys.find((k) => k.expr.kind === 'name' && k.expr.name.includes('*'));
       return wild ? { operator: `project-reorder ${(wild.expr as A.NameExpr).name}`, span: wild.span } : undefined;
     }
+    case 'mv-apply':
+      return { operator: 'mv-apply', span: op.span };
+    case 'invoke':
+      return { operator: 'invoke', span: op.span };
     case 'evaluate':
       // Another plugin (ipv4_lookup, narrow, a second bag_unpack, ...) outputs the input's columns too.
       return { operator: `evaluate ${op.plugin.kind === 'call' ? op.plugin.name : ''}`.trim(), span: op.span };
