@@ -137,7 +137,10 @@ export async function runCommand(args: ParsedArgs, io: CliIO, tables: TableCatal
     if (!(e instanceof EvaluationLimitError || e instanceof ExternalDataError)) throw e;
     // A column the data does not make: point at the plugin in the rule's query.
     const at = e instanceof DataColumnError ? checkRuleFile(ruleFile, { tables }).rule?.queryMap(e.span.start) : undefined;
-    io.err(`detc run: ${at ? `${ruleFile}:${at.line}:${at.col}: ` : ''}${e.message}`);
+    const error = `${at ? `${ruleFile}:${at.line}:${at.col}: ` : ''}${e.message}`;
+    // --format json: the error object on stdout, as for a run with no usable events.
+    if (e instanceof DataColumnError && format === 'json') io.out(JSON.stringify({ error }, null, 2));
+    io.err(`detc run: ${error}`);
     return 1;
   } finally {
     await threads.stop();

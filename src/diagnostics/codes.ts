@@ -67,6 +67,7 @@ export const Facts = {
   UnionLegLeftOut: fact('DTC3017', 'warning', '{0}'),
   EvaluatorApproximation: fact('DTC3018', 'warning', '{0}'),
   DataDependentColumns: fact('DTC3019', 'warning', "evaluate {0} has no output schema, so only the data can supply the columns {1}: a name no row makes fails the query in Kusto (and the run in detc); declare the output schema ({2}) to have them checked, or read a column that may be absent with column_ifexists"),
+  OpenRowsNeedSchema: fact('DTC3020', 'error', "{0} after evaluate {1} without an output schema: {1}'s columns come from the data, and {0} needs every column before the data is read; declare them: {2}"),
   UnknownWatchlist: fact('DTC3016', 'warning', "watchlist '{0}' is not given{1}: read as an empty watchlist, as Sentinel's _GetWatchlist returns for an alias the workspace lacks; {2}"),
 
   // KQL backend

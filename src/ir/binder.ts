@@ -21,6 +21,7 @@ import { unionSchema } from './union.js';
 import { hashAsText, hashRemainder, isHashWithoutModulo, PRINTS_ARGUMENTS } from './exact-hash.js';
 import { WINDOW_FUNCTIONS } from './window.js';
 import { aggregateCalls, hiddenPrefix, namesOutsideAggregates, replaceAggregateCalls, withoutParens, type IsAggregateCall } from './aggregate-values.js';
+import { openRowsArgs, pluginName, readsEveryColumn, type OpenRowsReader } from './open-rows.js';
 import type {
   Aggregate, Column, JoinKind, Let, NamedExpr, ParseItem, QueryIR, ScalarExpr, ScalarType, Schema, Source, SortKey, Tabular, TabularOp, TopNestedLevel, UnionLeg, UnionSource,
 } from './types.js';
@@ -208,6 +209,13 @@ class Binder {
     return this.tabular(p);
   }
 
+  /** Reports `reader` (an operator needing every column) on rows `source` opened without an output schema. */
+  private refusedOnOpenRows(reader: OpenRowsReader | undefined, source: OpenSource | undefined): boolean {
+    if (!reader || !source) return false;
+    this.report('OpenRowsNeedSchema', openRowsArgs(reader, pluginName(source.op)), reader.span);
+    return true;
+  }
+
   private reportUnknownSource(e: A.NameExpr): void {
     const names = [...this.tables.names(), ...[...this.lets.keys()]];
     this.report('UnknownTable', [e.name, didYouMean(e.name, [...names, ...functionsOf(this.tables).keys()]), `${this.tables.unknownTableAdvice()}; ${FUNCTION_ADVICE}`], e.span);
@@ -265,6 +273,7 @@ class Binder {
     let schema: Schema = source.schema;
     let ops: TabularOp[] = [];
     for (const [i, op] of p.ops.entries()) {
+      if (openedBy && open && this.refusedOnOpenRows(readsEveryColumn(op), openedBy)) return undefined;
       // `T | ... | union U` is `union (T | ...), U`: the pipe so far becomes the first leg.
       const union = op.op === 'union' ? this.bindUnion(op, op.span, { query: { source, ops, schema }, label: this.legLabel(source, ops, 0) }) : undefined;
       if (union) {
@@ -1078,7 +1087,8 @@ class Binder {
         else if (!('source' in bound)) {
           this.report('NotTabular', ['a union leg must be a table or a tabular expression'], legSpan);
           ok = false;
-        } else legs.push({ query: bound, label: this.legLabel(bound.source, bound.ops, index) });
+        } else if (this.refusedOnOpenRows({ operator: 'union', span: legSpan }, this.openSources.get(bound))) ok = false;
+        else legs.push({ query: bound, label: this.legLabel(bound.source, bound.ops, index) });
         continue;
       }
       const { name, span: at } = (leg as Extract<A.UnionLeg, { kind: 'name' }>).name;
@@ -1095,6 +1105,7 @@ class Binder {
       }
       const l = this.lets.get(name);
       if (l?.kind === 'failed') ok = false;
+      else if (l?.kind === 'tabular' && this.refusedOnOpenRows({ operator: 'union', span: at }, l.open)) ok = false;
       else if (l?.kind === 'tabular') legs.push({ query: { source: { kind: 'letTable', name, span: at, schema: l.schema }, ops: [], schema: l.schema }, label: name });
       else if (this.tables.get(name)) legs.push({ query: this.tableQuery(name, at), label: name });
       else if (spec.isFuzzy) unresolved.push(name); // isfuzzy: a table that does not exist is left out
@@ -1176,6 +1187,7 @@ class Binder {
       this.report('NotTabular', ['the right side of join must be a table or a tabular expression'], op.right.span);
       return undefined;
     }
+    if (this.refusedOnOpenRows({ operator: op.lookup ? 'lookup' : 'join', span: op.right.span }, this.openSources.get(right))) return undefined;
     const keys: { left: string; right: string }[] = [];
     const side = (e: A.Expr): { side: 'left' | 'right'; name: string } | undefined =>
       e.kind === 'member' && e.target.kind === 'name' && (e.target.name === '$left' || e.target.name === '$right') ? { side: e.target.name === '$left' ? 'left' : 'right', name: e.name } : undefined;

@@ -108,8 +108,8 @@ describe('a column the data does not make fails the run (review item 4)', () => 
       { y: 3, t: 'none', Zone: '' },
     ]);
   });
-  it('no input rows: no columns and no rows, so no error (the result is empty either way)', () => {
-    expect(runOp(`${BAG} | evaluate bag_unpack(d) | where isempty(Typo)`, { A: [] })).toEqual([]);
+  it('no input rows: no columns, so a name read after the plugin is an error too (review 2, finding 8)', () => {
+    expect(() => runOp(`${BAG} | evaluate bag_unpack(d) | where isempty(Typo)`, { A: [] })).toThrow(/evaluate bag_unpack: the query reads column 'Typo'/);
   });
   it('after pivot: a value no row has is an error naming it', () => {
     const rows = { A: [{ x: 'b', y: 1, TimeGenerated: '2025-03-01T00:10:00Z' }] };

@@ -84,7 +84,8 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, lay
         if (o.conflict === 'replace_source') replaced.add(o.prefix + key);
       }
     }
-    if (rows.length > 0) requireDataColumns('bag_unpack', o.span, required, (n) => { const key = propertyOf(n); return key !== undefined && present.has(key); }, `no row's bag (${o.column}) has as a property`);
+    // Also over no rows: they make no column, and Kusto fails a query naming one that does not exist.
+    requireDataColumns('bag_unpack', o.span, required, (n) => { const key = propertyOf(n); return key !== undefined && present.has(key); }, `no row's bag (${o.column}) has as a property`);
     for (const key of notStrings) strings.delete(key);
     if (o.declared) return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present, strings) }));
     // The columns the data makes that the query does not name (a property kept out by keep_source is no column).

@@ -56,7 +56,8 @@ export function pivotStep(o: Pivot & { schema: Schema; span: Aggregate['span'] }
       acc.add(...args.map((a) => a(r)));
     },
     end: (next, s) => {
-      if (s.groups.size > 0) requireDataColumns('pivot', o.span, required, (n) => s.present.has(n), `is no value of ${o.column} in any row`);
+      // Also over no rows: they make no column, and Kusto fails a query naming one that does not exist.
+      requireDataColumns('pivot', o.span, required, (n) => s.present.has(n), `is no value of ${o.column} in any row`);
       const others = o.declared ? [] : [...s.present].filter((n) => !named.has(n));
       for (const g of s.groups.values()) {
         const v = columns.map((c) => {
