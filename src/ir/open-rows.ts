@@ -3,7 +3,7 @@
  * schema. Those rows have columns the data names, known only at run time; an operator that reads
  * every column (`distinct *`, `arg_max(x, *)`, a `project-away` wildcard, getschema) or combines the
  * rows with another table's (join, lookup, union), or keeps them through a sub-query (mv-apply,
- * invoke, another evaluate), would need them at bind time to compute its
+ * invoke, another evaluate) or a name (as), would need them at bind time to compute its
  * output, so the binder refuses it and asks for the plugin's output schema instead of dropping or
  * misplacing those columns.
  */
@@ -46,6 +46,9 @@ export function readsEveryColumn(op: A.TabularOp): OpenRowsReader | undefined {
       return { operator: 'mv-apply', span: op.span };
     case 'invoke':
       return { operator: 'invoke', span: op.span };
+    case 'as':
+      // The name reaches later statements (joins, unions) that would need the columns by then.
+      return { operator: `as ${op.name.name}`, span: op.span };
     case 'evaluate':
       // Another plugin (ipv4_lookup, narrow, a second bag_unpack, ...) outputs the input's columns too.
       return { operator: `evaluate ${op.plugin.kind === 'call' ? op.plugin.name : ''}`.trim(), span: op.span };

@@ -279,3 +279,20 @@ describe('$ in a rule\'s regex (second review, 7)', () => {
     expect(errorOf('SigninLogs | where UserAgent matches regex @"(?m)a$"')).toMatch(/^the regular expression uses \$ with the m \(multi-line\) flag/);
   });
 });
+
+describe('third review', () => {
+  it('two dynamic values compared: null stays null (Kusto docs, Null values: dynamic(null) exists), not the empty string', () => {
+    const t = aql('AWSCloudTrail | where tostring(parse_json(RequestParameters).a) == tostring(parse_json(RequestParameters).b)');
+    expect(t.aql).toContain("IS NULL THEN ''");
+    const raw = aql('AWSCloudTrail | where parse_json(RequestParameters).a == parse_json(RequestParameters).b');
+    expect(raw.aql ?? '').not.toContain("IS NULL THEN ''");
+  });
+
+  it('a class holding an escaped [ ends at its ], so a $ after it is still the end of text', () => {
+    expect(conditions('SigninLogs | where UserAgent matches regex @"[^\\[]+$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:[^\\[]+\\z)(?s:.*)'`]);
+  });
+
+  it('strcat/strlen of a datetime is refused: AQL holds it as milliseconds, KQL writes ISO text', () => {
+    expect(errorOf('SigninLogs | where strlen(strcat("x", TimeGenerated)) > 20')).toMatch(/^a datetime as text has no AQL form here/);
+  });
+});

@@ -40,6 +40,11 @@ describe('operators that combine tables refuse open rows (finding 1)', () => {
     expect(problemOf(query)).toMatch(refused(operator, 'bag_unpack'));
   });
 
+  it('as names open rows for later joins and unions: refused at the as (a later join on the name lost the columns)', () => {
+    expect(problemOf(`${BAG} | evaluate bag_unpack(d) | as X | project y | join kind=inner (X) on y`)).toMatch(refused('as X', 'bag_unpack'));
+    expect(problemOf(`${BAG} | evaluate bag_unpack(d) : (*, k:string) | as X | project y | join kind=inner (X) on y`)).toBe('no problem');
+  });
+
   it('open rows on the right side of join or lookup, or as a union leg (a sub-query or a let)', () => {
     expect(problemOf(`A | project y | join (${BAG} | evaluate bag_unpack(d)) on y`)).toMatch(refused('join', 'bag_unpack'));
     expect(problemOf(`A | project y | lookup (${PIVOT}) on y`)).toMatch(refused('lookup', 'pivot'));

@@ -11,6 +11,8 @@ import { END } from './escape.js';
 export function endAnchored(regex: string, what: string): { regex: string } | { error: string } {
   let out = '';
   let inClass = false;
+  // Where the current class's items start in `out` (after `[` or `[^`): a `]` there is a literal.
+  let classItems = 0;
   let dollars = 0;
   for (let i = 0; i < regex.length; i++) {
     const ch = regex[i]!;
@@ -37,11 +39,20 @@ export function endAnchored(regex: string, what: string): { regex: string } | { 
           continue;
         }
       }
-      if (ch === ']' && !/\[\^?$/.test(out)) inClass = false;
+      if (ch === ']' && out.length > classItems) inClass = false;
       out += ch;
       continue;
     }
-    if (ch === '[') inClass = true;
+    if (ch === '[') {
+      inClass = true;
+      out += ch;
+      if (regex[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
+      classItems = out.length;
+      continue;
+    }
     if (ch === '$') {
       dollars++;
       out += END;

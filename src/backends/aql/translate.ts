@@ -411,7 +411,12 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         type: (i) => operand(arg(i), span).type,
         ip: (i) => operand(arg(i), span).column?.kind === 'ip',
         text: (i) => textOf(operand(arg(i), span)),
-        textOrEmpty: (i) => (constantOf(args[i]!) !== undefined ? textOf(operand(arg(i), span)) : orEmpty(operand(arg(i), span))),
+        textOrEmpty: (i) => {
+          const o = operand(arg(i), span);
+          // AQL holds times as epoch milliseconds: as text they are not KQL's ISO form.
+          if (o.type === 'datetime' || o.type === 'timespan') fail(`a ${o.type} as text has no AQL form here: AQL holds it as a number of milliseconds, KQL writes it as ${o.type === 'datetime' ? 'ISO 8601 text' : '[d.]hh:mm:ss'}`, span);
+          return constantOf(args[i]!) !== undefined ? textOf(o) : orEmpty(o);
+        },
         nonNegative: (i) => nonNegative(args[i]!),
         number: (i) => numeric(operand(arg(i), span)).text,
         value: (i) => valueOnly(arg(i), span).text,
@@ -466,7 +471,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
           const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
           // Two strings that are not constants: either may be missing (NULL), which KQL reads as "".
-          if (isTextual(l) && isTextual(r) && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
+          // Only strings: a dynamic value may be null in KQL too (dynamic(null) == dynamic(null) is null).
+          if (l.type === 'string' && r.type === 'string' && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
             return cond(`${orEmpty(l)} ${e.fn === '==' ? '=' : '<>'} ${orEmpty(r)}`, 3);
           }
           // Two other values (numbers, times), either possibly null: KQL's != holds when exactly one is
