@@ -1,4 +1,21 @@
 /**
+ * Every object inside `root` (the root too), each once, parents first: the IR walked as plain
+ * data, for questions about any part of a query (a table it reads, a plugin it uses) that need no
+ * knowledge of where each kind of node sits. Stop early by leaving the loop.
+ */
+export function* objectsIn(root: unknown): Generator<object> {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    yield node;
+    stack.push(...Object.values(node).reverse());
+  }
+}
+
+/**
  * A walk over a scalar expression for analyses that ask whether every part of it is of some kind
  * (which columns it reads, whether it is pure). Subqueries end the walk with false: they read a
  * table, not the row.

@@ -5,6 +5,7 @@
  */
 import type { QueryIR } from '../../ir/types.js';
 import { readTimestamp } from '../../semantics/time.js';
+import { objectsIn } from '../../ir/walk.js';
 import type { RunOptions } from './compile.js';
 
 export type DropReason = 'missing' | 'notADate' | 'outsideWindow';
@@ -21,15 +22,11 @@ export interface Drop {
 
 /** Whether the query reads a table with a TimeGenerated datetime column (the window applies to its events). */
 export function readsTimeGenerated(ir: QueryIR): boolean {
-  const seen = new Set<object>();
-  const visit = (node: unknown): boolean => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return false;
-    seen.add(node);
+  for (const node of objectsIn(ir)) {
     const n = node as { kind?: unknown; schema?: unknown };
     if (n.kind === 'table' && Array.isArray(n.schema) && n.schema.some((c: { name?: unknown; type?: unknown }) => c.name === 'TimeGenerated' && c.type === 'datetime')) return true;
-    return Object.values(node).some(visit);
-  };
-  return visit(ir);
+  }
+  return false;
 }
 
 /** A value for a message: JSON, cut to 60 characters. */

@@ -1,6 +1,7 @@
 /** The KQL backend: canonical KQL, checked by Kusto.Language, and Sentinel artifacts. */
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { TableCatalog } from '../../ir/tables.js';
+import { objectsIn } from '../../ir/walk.js';
 import type { Rule } from '../../rule/types.js';
 import type { Backend } from '../types.js';
 import { emitKql } from './emit.js';
@@ -28,20 +29,15 @@ export function validateKql(rule: Rule, kql: string, tables: TableCatalog): Diag
  */
 const ADX_ONLY_PLUGINS = new Set(['ipv4_lookup']);
 
-/** A warning at each such plugin in the query (the IR is walked as plain data). */
+/** A warning at each such plugin in the query. */
 function adxOnlyWarnings(rule: Rule, ir: object): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const seen = new Set<object>();
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object' || seen.has(node)) return;
-    seen.add(node);
+  for (const node of objectsIn(ir)) {
     const n = node as { op?: unknown; plugin?: unknown; span?: { start: number } };
     if (n.op === 'evaluate' && typeof n.plugin === 'string' && ADX_ONLY_PLUGINS.has(n.plugin)) {
       out.push(makeDiagnostic('AdxOnlyOperator', [`evaluate ${n.plugin}`], { file: rule.source.file, start: rule.queryMap(n.span?.start ?? 0) }));
     }
-    for (const v of Object.values(node)) visit(v);
-  };
-  visit(ir);
+  }
   return out;
 }
 
