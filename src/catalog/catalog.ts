@@ -610,6 +610,7 @@ const BINARY_FUNCTIONS: readonly ScalarEntry[] = ([
 
 /** Numeric types from narrowest to widest: arguments of mixed numeric types give the widest. */
 const NUMERIC_WIDTH: readonly ScalarType[] = ['int', 'long', 'real', 'decimal'];
+const widestNumber = (types: readonly ScalarType[]): ScalarType => NUMERIC_WIDTH[Math.max(...types.map((t) => NUMERIC_WIDTH.indexOf(t)))]!;
 
 /**
  * coalesce's type, as Kusto.Language gives it: the arguments' common type; numbers of different
@@ -618,7 +619,7 @@ const NUMERIC_WIDTH: readonly ScalarType[] = ['int', 'long', 'real', 'decimal'];
  */
 const coalesceType: TypeRule = (args) => {
   if (args.every((t) => t === args[0])) return args[0]!;
-  if (args.every(isNumeric)) return NUMERIC_WIDTH[Math.max(...args.map((t) => NUMERIC_WIDTH.indexOf(t)))]!;
+  if (args.every(isNumeric)) return widestNumber(args);
   const types = [...new Set(args)].join(', ');
   if (args.includes('dynamic')) return fail(`coalesce arguments have different types: ${types}; Kusto needs them all dynamic here: convert the others with todynamic(...), or the dynamic ones with tostring(...) or another to* function`);
   return fail(`coalesce arguments have different types: ${types}; Kusto finds no common type: convert them to one (tostring(...), tolong(...), ...)`);
@@ -633,7 +634,7 @@ function branchType(values: readonly ScalarType[]): ScalarType {
   const typed = values.filter((t) => t !== 'dynamic');
   if (typed.length === 0) return 'dynamic';
   if (typed.every((t) => t === typed[0])) return typed[0]!;
-  if (typed.every(isNumeric)) return NUMERIC_WIDTH[Math.max(...typed.map((t) => NUMERIC_WIDTH.indexOf(t)))]!;
+  if (typed.every(isNumeric)) return widestNumber(typed);
   return 'dynamic';
 }
 
@@ -642,12 +643,17 @@ function branchType(values: readonly ScalarType[]): ScalarType {
  * evaluator's inline if-then-else is exact only when it does not).
  */
 export function convertsBranches(e: { fn: string; type: ScalarType; args: readonly { type: ScalarType }[] }): boolean {
-  return (e.fn === 'iff' || e.fn === 'iif' || e.fn === 'case') && e.type !== 'dynamic' && e.args.some((a, i) => a.type === 'dynamic' && (e.fn === 'case' ? i % 2 === 1 || i === e.args.length - 1 : i > 0));
+  return (e.fn === 'iff' || e.fn === 'iif' || e.fn === 'case') && e.type !== 'dynamic' && branchIndexes(e.fn, e.args.length).some((i) => e.args[i]!.type === 'dynamic');
+}
+
+/** The arguments of iff/iif/case that are values it may return (the others are its predicates). */
+function branchIndexes(fn: string, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i).filter((i) => (fn === 'case' ? i % 2 === 1 || i === count - 1 : i > 0));
 }
 
 /** A branch's value as the result type says (a dynamic branch of a string iff is its text), else as it is. */
-function branchValue(site: CallSite, valueIndexes: readonly number[]): (v: Value, i: number) => Value {
-  const result = branchType(valueIndexes.map((i) => site.types[i]!));
+function branchValue(site: CallSite, fn: string): (v: Value, i: number) => Value {
+  const result = branchType(branchIndexes(fn, site.types.length).map((i) => site.types[i]!));
   if (result === 'dynamic') return (v) => v;
   return (v, i) => (site.types[i] === 'dynamic' ? coerce(v, result) : v);
 }
@@ -999,7 +1005,7 @@ const ENTRIES: CatalogEntry[] = [
     name: 'iff', arity: [3, 3], lazy: true, kql: { call: 'iff' }, doc: 'if-then-else (null condition -> else)',
     type: ([, a, b]) => branchType([a!, b!]),
     js: (site) => {
-      const value = branchValue(site, [1, 2]);
+      const value = branchValue(site, 'iff');
       return (c, a, b) => (c === true ? value(a, 1) : value(b, 2));
     },
   }),
@@ -1007,7 +1013,7 @@ const ENTRIES: CatalogEntry[] = [
     name: 'iif', arity: [3, 3], lazy: true, kql: { call: 'iif' }, doc: 'same as iff',
     type: ([, a, b]) => branchType([a!, b!]),
     js: (site) => {
-      const value = branchValue(site, [1, 2]);
+      const value = branchValue(site, 'iff');
       return (c, a, b) => (c === true ? value(a, 1) : value(b, 2));
     },
   }),
@@ -1015,11 +1021,10 @@ const ENTRIES: CatalogEntry[] = [
     name: 'case', arity: [3, 255], lazy: true, kql: { call: 'case' }, doc: 'first branch whose predicate is true, else the last argument',
     type: (args) => {
       if (args.length % 2 === 0) return fail('case needs pairs of predicate, value and a final else value');
-      return branchType(args.filter((_, i) => i % 2 === 1 || i === args.length - 1));
+      return branchType(branchIndexes('case', args.length).map((i) => args[i]!));
     },
     js: (site) => {
-      const last = site.types.length - 1;
-      const value = branchValue(site, site.types.map((_, i) => i).filter((i) => i % 2 === 1 || i === last));
+      const value = branchValue(site, 'case');
       return (...args) => {
         for (let i = 0; i + 1 < args.length; i += 2) if (args[i] === true) return value(args[i + 1], i + 1);
         return value(args[args.length - 1], args.length - 1);
