@@ -2,6 +2,7 @@
 // The detc command line: the CLI bundled into one script, build/detc.cjs (npm run build), which
 // starts faster than the many modules of build/cli/ (scripts/bundle.mjs says by how much).
 import module, { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 
 // Node 22+ keeps compiled code between runs by itself; Node 20 has no such cache and skips this.
@@ -12,7 +13,7 @@ try {
   cli = require('../build/detc.cjs');
 } catch (e) {
   if (e?.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes('detc.cjs')) throw e;
-  const root = new URL('..', import.meta.url).pathname;
+  const root = fileURLToPath(new URL('..', import.meta.url));
   process.stderr.write(`detc: not built (or being rebuilt): run \`npm run build\` in ${root}\n`);
   process.exit(2);
 }
