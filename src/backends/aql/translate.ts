@@ -13,7 +13,7 @@ import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
 import { ALWAYS, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, NEVER, regexEscape } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
-import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
+import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, jsonShapeKey, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
 import { aqlFunction, emptyText, missingOrNot, notEmptyText, type AqlArgs } from './functions.js';
 import { aqlOperator } from './operators.js';
@@ -77,8 +77,8 @@ interface Out {
   readonly isTime?: boolean;
   /** A place in a JSON payload (a mapped JSON column, or a path below one): read through a custom property. */
   readonly json?: JsonPath;
-  /** The text of a JSON value below a column's root: parse_json of it would parse a JSON string inside JSON. */
-  readonly jsonText?: boolean;
+  /** The text of a JSON value below a column's root (tostring of it): parse_json of it reads the value again only where the mapping says real events hold an object there. */
+  readonly jsonText?: JsonPath;
   /** `IF c THEN a ELSE b`: its ELSE value would take in an operator written after it. */
   readonly open?: boolean;
 }
@@ -401,6 +401,24 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       return fn.startsWith('!') ? negate(x.text, test) : cond(test, 3);
     };
 
+    /**
+     * parse_json (or extractjson) of tostring(p), p a place in the event's JSON: in KQL the value at
+     * p again when p holds an object or array (its JSON text parses back to it), but a new document
+     * when p holds a string of JSON text, which no custom property's JSON keypath can read into. So
+     * p itself only where the mapping says real events hold an object there (objects:, cited).
+     */
+    const reparsed = (fn: string, p: JsonPath, span: Span): JsonPath => {
+      const cm = Object.values(m.columns).find((c) => c.json === p.root);
+      const key = jsonShapeKey(p.steps);
+      if (cm?.objects?.includes(key)) {
+        notes.push(`${fn}(tostring(${jsonPropertyName(p)})) is read as ${jsonPropertyName(p)} itself: real events hold a JSON object there (${m.file}: objects)`);
+        return p;
+      }
+      const text = cm?.texts && Object.hasOwn(cm.texts, key) ? cm.texts[key] : undefined;
+      if (text !== undefined) return fail(`${fn}() of the text of ${jsonPropertyName(p)} has no AQL equivalent: real events hold a string of JSON text there (${m.file}: ${text}), and a QRadar custom property's JSON keypath reads only the event's own JSON, not JSON inside a string`, span);
+      return fail(`${fn}() of the text of ${jsonPropertyName(p)} has no AQL translation: it is ${jsonPropertyName(p)} itself only where real events hold a JSON object there, and ${m.file} does not say so (list ${key} under objects: of ${p.root}, with the source, if it is one)`, span);
+    };
+
     /** A call's arguments for its function table entry's lowering; `span` is where a bad one is reported. */
     const argsOf = (args: readonly ScalarExpr[], span: Span): AqlArgs => {
       const translated: Out[] = [];
@@ -530,13 +548,13 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'todynamic': {
           const x = operand(expr(a[0]!), e.span);
           if (x.json) return { ...x, type: 'dynamic' };
-          if (x.jsonText) return fail(nestedJson(e.fn), e.span);
+          if (x.jsonText) return json(reparsed(e.fn, x.jsonText, e.span), 'dynamic', e.span);
           return fail(`${e.fn}() of a value that is not a JSON column of the mapping (${m.file} marks JSON columns with json:) has no AQL equivalent: AQL has no JSON function`, e.span);
         }
         case 'extractjson':
         case 'extract_json': {
-          const x = operand(expr(a[1]!), e.span);
-          if (x.jsonText) return fail(nestedJson(e.fn), e.span);
+          const o = operand(expr(a[1]!), e.span);
+          const x = o.jsonText ? { json: reparsed(e.fn, o.jsonText, e.span) } : o;
           const steps = jsonPathSteps(stringConst(a[0]!, `the path of ${e.fn}`));
           if (!x.json || steps === undefined) return fail(`${e.fn}() needs a JSON column of the mapping and a path of keys and indexes ($.a.b[0]) for AQL`, e.span);
           return json({ root: x.json.root, steps: [...x.json.steps, ...steps] }, 'string', e.span);
@@ -548,7 +566,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             if (typeof key === 'number') return splitOf(inner.target, key, true, inner.span);
           }
           const x = operand(expr(a[0]!), e.span);
-          if (x.json) return x.json.steps.length ? val(x.text, 'string', { jsonText: true }) : { ...x, type: 'string' };
+          if (x.json) return x.json.steps.length ? val(x.text, 'string', { jsonText: x.json }) : { ...x, type: 'string' };
           if (x.type === 'string' || x.column?.kind === 'ip') return val(textOf(x), 'string', { column: x.column?.kind === 'ip' ? undefined : x.column });
           // The only dynamic values this translation makes are custom properties read from JSON (and
           // IF/CASE choices between them), whose QRadar value is already text.
@@ -876,7 +894,6 @@ const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL
 const TRUE: Out = { text: ALWAYS, cond: true, prec: 3, type: 'bool' };
 const FALSE: Out = { text: NEVER, cond: true, prec: 3, type: 'bool' };
 
-const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
 
 /** A JSON place read through its custom property (named after the path, double-quoted). */
 function jsonValue(p: JsonPath, type: ScalarType): Out {
