@@ -4,10 +4,11 @@
  * approximations allowed. The floors are the figures measured when this test was written; raise
  * them when the AQL backend handles more. Every other rule names the construct that stops it.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain ES module script without type declarations
-import { measureAql } from '../../scripts/corpus-coverage.mjs';
+import { measureAql, qradarAccount } from '../../scripts/corpus-coverage.mjs';
 
 const SHARED = resolve(__dirname, '..', '..', '..', 'shared');
 
@@ -20,8 +21,11 @@ describe('QRadar AQL over the shared corpus', () => {
     })) as { allMapped: number; compiled: number; compiledApproximating: number; perRule: { ok: boolean; error?: string }[] };
     // Rules that bind and read only mapped tables: grows as detc binds more of the corpus.
     expect(r.allMapped).toBeGreaterThanOrEqual(133);
-    expect(r.compiled).toBeGreaterThanOrEqual(22);
-    expect(r.compiledApproximating).toBeGreaterThanOrEqual(36);
+    expect(r.compiled).toBeGreaterThanOrEqual(23);
+    expect(r.compiledApproximating).toBeGreaterThanOrEqual(40);
     for (const rule of r.perRule) if (!rule.ok) expect(rule.error).toMatch(/^QRadar AQL: \S/);
+    // The per-rule account (each stop classified as beyond AQL or not translated yet) is generated
+    // from this measurement: a new stop, or a changed one, makes it stale (or unclassified) here.
+    expect(readFileSync(resolve(__dirname, '..', '..', 'docs', 'qradar-coverage.md'), 'utf8'), 'docs/qradar-coverage.md is stale: run node scripts/corpus-coverage.mjs --write-qradar-account').toBe(await qradarAccount(r));
   }, 120_000);
 });

@@ -10,6 +10,7 @@
  * QRadar app), given in each entry.
  */
 import type { ScalarType } from '../../ir/types.js';
+import type { AqlLimit } from './ceiling.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { endAnchored } from './regex-end.js';
 import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
@@ -57,6 +58,8 @@ export interface AqlWritten {
 }
 export interface AqlNotWritten {
   readonly none: string;
+  /** The kind of thing AQL itself cannot say (ceiling.ts), where that is why. */
+  readonly limit?: AqlLimit;
 }
 export type AqlFunction = AqlWritten | AqlNotWritten;
 
@@ -255,37 +258,44 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   count: { aql: () => 'COUNT(*)', example: 'count()', aggregate: true },
   countif: { aql: (a) => `SUM(IF ${a.aql(0)} THEN 1 ELSE 0)`, example: 'countif(UserAgent == "a")', aggregate: true, note: 'SUM(IF c THEN 1 ELSE 0) (IBM-PULSE)' },
   dcount: { aql: (a) => `UNIQUECOUNT(${a.value(0)})`, example: 'dcount(IPAddress)', aggregate: true, note: 'UNIQUECOUNT (IBM-HAV): exact; KQL dcount is an estimate' },
+  // "Null values are ignored" (Kusto docs, count_distinct()); a missing string is "" in KQL, a value that counts, so NULL is counted as ''.
+  count_distinct: {
+    aql: (a) => `UNIQUECOUNT(${a.type(0) === 'string' ? a.textOrEmpty(0) : a.value(0)})`,
+    example: 'count_distinct(UserAgent)',
+    aggregate: true,
+    note: "UNIQUECOUNT (IBM-HAV), exact as count_distinct; a missing string (AQL's NULL) counted as '', KQL's missing string; for other types IBM does not say whether UNIQUECOUNT skips NULL as KQL does",
+  },
   sum: { aql: (a) => `SUM(${a.value(0)})`, example: 'sum(strlen(UserAgent))', aggregate: true },
   sumif: { aql: (a) => `SUM(IF ${a.aql(1)} THEN ${a.value(0)} ELSE 0)`, example: 'sumif(strlen(UserAgent), AppDisplayName == "a")', aggregate: true },
   min: { aql: (a) => `MIN(${a.value(0)})`, example: 'min(TimeGenerated)', aggregate: true },
   max: { aql: (a) => `MAX(${a.value(0)})`, example: 'max(TimeGenerated)', aggregate: true },
   // KQL's avg is a real; DOUBLE() keeps AQL from averaging whole numbers as whole numbers (as for /).
   avg: { aql: (a) => (a.type(0) === 'int' || a.type(0) === 'long' ? `AVG(DOUBLE(${a.value(0)}))` : `AVG(${a.value(0)})`), example: 'avg(strlen(UserAgent))', aggregate: true, note: 'AVG; a whole-number argument through DOUBLE() (IBM-FUNC), as KQL\'s avg is a real' },
-  make_set: { none: NO_LIST_AGGREGATE },
-  make_list: { none: NO_LIST_AGGREGATE },
-  make_set_if: { none: NO_LIST_AGGREGATE },
-  make_list_if: { none: NO_LIST_AGGREGATE },
-  makeset: { none: NO_LIST_AGGREGATE },
-  makelist: { none: NO_LIST_AGGREGATE },
-  make_list_with_nulls: { none: NO_LIST_AGGREGATE },
-  make_bag: { none: NO_ARRAYS },
-  make_bag_if: { none: NO_ARRAYS },
-  arg_max: { none: 'AQL has no aggregate that returns the other columns of the row with the largest value' },
-  arg_min: { none: 'AQL has no aggregate that returns the other columns of the row with the smallest value' },
+  make_set: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_list: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_set_if: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_list_if: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  makeset: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  makelist: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_list_with_nulls: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_bag: { none: NO_ARRAYS, limit: 'arrays' },
+  make_bag_if: { none: NO_ARRAYS, limit: 'arrays' },
+  arg_max: { none: 'AQL has no aggregate that returns the other columns of the row with the largest value', limit: 'argExtreme' },
+  arg_min: { none: 'AQL has no aggregate that returns the other columns of the row with the smallest value', limit: 'argExtreme' },
 
   ago: { none: NO_NOW },
   now: { none: NO_NOW },
-  array_length: { none: NO_ARRAYS },
-  array_slice: { none: NO_ARRAYS },
-  array_concat: { none: NO_ARRAYS },
-  array_index_of: { none: NO_ARRAYS },
-  set_has_element: { none: NO_ARRAYS },
-  pack: { none: NO_ARRAYS },
-  bag_pack: { none: NO_ARRAYS },
-  pack_array: { none: NO_ARRAYS },
-  bag_keys: { none: NO_ARRAYS },
-  set_union: { none: NO_ARRAYS },
-  extract_all: { none: NO_ARRAYS },
+  array_length: { none: NO_ARRAYS, limit: 'arrays' },
+  array_slice: { none: NO_ARRAYS, limit: 'arrays' },
+  array_concat: { none: NO_ARRAYS, limit: 'arrays' },
+  array_index_of: { none: NO_ARRAYS, limit: 'arrays' },
+  set_has_element: { none: NO_ARRAYS, limit: 'arrays' },
+  pack: { none: NO_ARRAYS, limit: 'arrays' },
+  bag_pack: { none: NO_ARRAYS, limit: 'arrays' },
+  pack_array: { none: NO_ARRAYS, limit: 'arrays' },
+  bag_keys: { none: NO_ARRAYS, limit: 'arrays' },
+  set_union: { none: NO_ARRAYS, limit: 'arrays' },
+  extract_all: { none: NO_ARRAYS, limit: 'arrays' },
   substring: { none: "AQL's SUBSTRING is not in IBM's function reference (only in its Grafana plugin macros), and its index base is not documented" },
   indexof: { none: "AQL's STRPOS is not in IBM's reference (only a vendor app uses it), and its index base and not-found value are not documented" },
   toupper: { none: "UPPER is not in IBM's AQL reference (only in a third-party converter's function list)" },

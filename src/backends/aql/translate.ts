@@ -663,7 +663,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (allowed.has('drop-list-aggregates')) return undefined;
           return fail(`${agg.fn} has no AQL equivalent (the AQL reference lists no list aggregate); allow the approximation 'drop-list-aggregates' to leave ${agg.outputs[0]!.name} out`, agg.span);
         default:
-          return fail(`${agg.fn} has no AQL equivalent${known && 'none' in known ? `: ${known.none}` : ''}`, agg.span);
+          return fail(known && 'none' in known ? `${agg.fn} has no AQL equivalent: ${known.none}` : `${agg.fn}() has no AQL translation (not in the AQL backend's function table)`, agg.span);
       }
     };
 
