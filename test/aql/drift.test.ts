@@ -61,7 +61,10 @@ describe('newlines in MATCHES regexes (Java: `.` stops at a line terminator unle
   });
 
   it('matches regex: only the added .* cross newlines; the rule\'s own `.` keeps its meaning', () => {
-    expect(conditions('SigninLogs | where UserAgent matches regex "a.b"')).toEqual(["\"User Agent\" MATCHES '(?s:.*)(?:a.b)(?s:.*)'"]);
+    // (?d) is Java's UNIX_LINES: "only the '\n' line terminator is recognized in the behavior of ., ^,
+    // and $" (java.util.regex.Pattern), so the rule's `.` stops at \n only, as RE2's does, and not at
+    // \r, \u0085, \u2028 or \u2029 as Java's default `.` would. It holds to the end of its group.
+    expect(conditions('SigninLogs | where UserAgent matches regex "a.b"')).toEqual(["\"User Agent\" MATCHES '(?s:.*)(?:(?d)a.b)(?s:.*)'"]);
   });
 
   it('the has regex, run with DOTALL as (?s) asks, finds the term on the second line of a text (as KQL does)', () => {
@@ -179,7 +182,7 @@ describe('a union\'s notes', () => {
 describe('trim with a rule\'s regex', () => {
   it('keeps the regex\'s own `.` (RE2: no newline) and trims at the very end (\\z, not Java\'s $ before a final newline)', () => {
     const t = aql('SigninLogs | extend V = trim(@"x.", UserAgent) | project V');
-    expect(t.aql).toContain(`    REPLACEALL('^(?:x.)+|(?:x.)+\\z', "User Agent", '') AS V`);
+    expect(t.aql).toContain(`    REPLACEALL('^(?:(?d)x.)+|(?:(?d)x.)+\\z', "User Agent", '') AS V`);
   });
 });
 
@@ -270,13 +273,13 @@ describe('$ in a rule\'s regex (second review, 7)', () => {
   // java.util.regex.Pattern: without MULTILINE, $ matches "at the end of input but for the final terminator, if any";
   // RE2's $ (no m flag) is the end of the text only; Java's \z is the end of input.
   it('an unescaped $ outside a character class becomes \\z; an escaped or bracketed $ stays', () => {
-    expect(conditions('SigninLogs | where UserAgent matches regex @"curl$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:curl\\z)(?s:.*)'`]);
-    expect(conditions('SigninLogs | where UserAgent matches regex @"a\\$|[$]b|[]$]|\\Q$\\E"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:a\\$|[$]b|[]$]|\\Q$\\E)(?s:.*)'`]);
-    expect(aql('SigninLogs | extend V = replace_regex(UserAgent, @"x$", "y") | project V').aql).toContain(`REPLACEALL('x\\z', "User Agent", 'y') AS V`);
+    expect(conditions('SigninLogs | where UserAgent matches regex @"curl$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:(?d)curl\\z)(?s:.*)'`]);
+    expect(conditions('SigninLogs | where UserAgent matches regex @"a\\$|[$]b|[]$]|\\Q$\\E"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:(?d)a\\$|[$]b|[]$]|\\Q$\\E)(?s:.*)'`]);
+    expect(aql('SigninLogs | extend V = replace_regex(UserAgent, @"x$", "y") | project V').aql).toContain(`REPLACEALL('(?d)x\\z', "User Agent", 'y') AS V`);
   });
 
-  it('$ with the m flag is refused (Java\'s line ends are more than RE2\'s \\n)', () => {
-    expect(errorOf('SigninLogs | where UserAgent matches regex @"(?m)a$"')).toMatch(/^the regular expression uses \$ with the m \(multi-line\) flag/);
+  it('$ with the m flag is refused (a line end is not written yet)', () => {
+    expect(errorOf('SigninLogs | where UserAgent matches regex @"(?m)a$"')).toMatch(/^the regular expression uses \$ with the m \(multi-line\) flag, which detc does not translate/);
   });
 });
 
@@ -289,7 +292,7 @@ describe('third review', () => {
   });
 
   it('a class holding an escaped [ ends at its ], so a $ after it is still the end of text', () => {
-    expect(conditions('SigninLogs | where UserAgent matches regex @"[^\\[]+$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:[^\\[]+\\z)(?s:.*)'`]);
+    expect(conditions('SigninLogs | where UserAgent matches regex @"[^\\[]+$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:(?d)[^\\[]+\\z)(?s:.*)'`]);
   });
 
   it('strcat/strlen of a datetime is refused: AQL holds it as milliseconds, KQL writes ISO text', () => {

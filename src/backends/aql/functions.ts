@@ -82,10 +82,15 @@ const modulo: AqlWritten = {
   example: 'strlen(UserAgent) % 2',
   note: 'only when both sides are known non-negative: KQL\'s modulo is never negative, AQL\'s sign is not documented',
 };
-/** A rule's regex for MATCHES/REPLACEALL: `$` as `\z` (see regex-end.ts). */
+/**
+ * A rule's regex for MATCHES/REPLACEALL: `$` as `\z` (see regex-end.ts), in Java's UNIX_LINES mode
+ * (`(?d)`): "only the '\n' line terminator is recognized in the behavior of ., ^, and $"
+ * (java.util.regex.Pattern), as in RE2, where `.` excludes only \n; Java's `.` otherwise also
+ * stops at \r, \u0085, \u2028 and \u2029. The flag holds to the end of the group it opens.
+ */
 const javaRegex = (a: AqlArgs, i: number, what: string): string => {
   const r = endAnchored(a.constant(i, what), what);
-  return 'error' in r ? a.fail(r.error) : r.regex;
+  return 'error' in r ? a.fail(r.error) : `(?d)${r.regex}`;
 };
 /** has_any/has_all as whole-term regexes, case ignored; an empty list matches nothing (has_any) or everything (has_all), as KQL's some/every. */
 const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
@@ -213,7 +218,7 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
       return `${subject} MATCHES ${aqlString(anywhereAround(javaRegex(a, 1, 'the regular expression')))}`;
     },
     condition: 3,
-    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline); other patterns beyond the common subset need checking' },
+    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline) and (?d) puts Java in UNIX_LINES mode (its `.` then stops at \\n only, as RE2\'s); other patterns beyond the common subset need checking' },
   '+': arithmetic('+', 'TimeGenerated + 1h'),
   '-': arithmetic('-', 'TimeGenerated - 1h'),
   '*': arithmetic('*', 'strlen(UserAgent) * 2'),
