@@ -299,3 +299,10 @@ describe('third review', () => {
     expect(errorOf('SigninLogs | where strlen(strcat("x", TimeGenerated)) > 20')).toMatch(/^a datetime as text has no AQL form here/);
   });
 });
+
+describe('a refusal inside not() names the operator the rule wrote', () => {
+  it('not(x contains y) with a column on the right is refused as contains, not as the !contains it is pushed down to', () => {
+    expect(errorOf('SigninLogs | where not(UserAgent contains AppDisplayName)')).toBe('the right side of contains must be a constant string for AQL');
+    expect(errorOf('SigninLogs | where not(UserAgent !has AppDisplayName)')).toBe('the right side of !has must be a constant string for AQL');
+  });
+});

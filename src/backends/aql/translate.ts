@@ -461,7 +461,15 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           // NOT (c) drops an event whose property is missing, where KQL reads "": push not down (negation.ts).
           if (isPlainNot(e)) return cond(`NOT (${expr(a[0]!).text})`, 3);
           const n = negated(a[0]!);
-          return 'error' in n ? fail(n.error, e.span) : expr(n);
+          if ('error' in n) return fail(n.error, e.span);
+          try {
+            return expr(n);
+          } catch (x) {
+            if (!(x instanceof Unsupported)) throw x;
+            // A refusal names the operator the rule wrote: the positive form's own refusal, when it has one.
+            expr(a[0]!);
+            throw new Unsupported(`${x.message} (not(...) is written with the negated operators)`, x.span);
+          }
         }
         case 'and':
         case 'or': {
