@@ -306,3 +306,28 @@ describe('a refusal inside not() names the operator the rule wrote', () => {
     expect(errorOf('SigninLogs | where not(UserAgent !has AppDisplayName)')).toBe('the right side of !has must be a constant string for AQL');
   });
 });
+
+describe('substring(s, indexof_regex(s, "c") + 1): the text after the first c', () => {
+  // Kusto docs, indexof_regex(): -1 when there is no match; substring(): from the zero-based start to the end.
+  it('is REPLACEALL of the text up to the first c, which leaves a text without c whole (start -1 + 1 = 0)', () => {
+    const t = aql('AWSCloudTrail | extend UserName = substring(UserIdentityPrincipalid, indexof_regex(UserIdentityPrincipalid, ":") + 1) | project UserName');
+    expect(t.aql).toContain(`    REPLACEALL('^[^\\:]*\\:', (IF "userIdentity.principalId" IS NULL THEN '' ELSE "userIdentity.principalId"), '') AS UserName`);
+    // The regex in a JavaScript engine (same meaning for this pattern) gives KQL's results.
+    const after = (s: string) => s.replace(/^[^:]*:/, '');
+    expect([after('AROAEXAMPLE:alice@example.com'), after('a:b:c'), after('no-colon'), after('')]).toEqual(['alice@example.com', 'b:c', 'no-colon', '']);
+  });
+
+  it('other forms are refused: another offset, a regex that is no single literal character, another text', () => {
+    expect(errorOf('AWSCloudTrail | extend U = substring(UserIdentityPrincipalid, indexof_regex(UserIdentityPrincipalid, ":") + 2) | project U')).toMatch(/^substring\(\) has no AQL translation here/);
+    expect(errorOf('AWSCloudTrail | extend U = substring(UserIdentityPrincipalid, indexof_regex(UserIdentityPrincipalid, ".") + 1) | project U')).toMatch(/^substring\(\) has no AQL translation here/);
+    expect(errorOf('AWSCloudTrail | extend U = substring(UserIdentityPrincipalid, indexof_regex(UserIdentityArn, ":") + 1) | project U')).toMatch(/^substring\(\) has no AQL translation here/);
+  });
+});
+
+describe('an extend after a project', () => {
+  it('adds its column to the SELECT list the project made (KQL outputs it)', () => {
+    const t = aql('SigninLogs | project UserPrincipalName, UserAgent | extend Lower = tolower(UserAgent)');
+    expect(t.aql).toContain('    LOWER("User Agent") AS Lower\n');
+    expect(t.aql).toContain('    username AS UserPrincipalName,\n');
+  });
+});

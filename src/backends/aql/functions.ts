@@ -9,7 +9,7 @@
  * functions"), IBM-COND, IBM-QUOTE, IBM-OPS, PYS (IBM's pySigma QRadar backend), CYB (a vendor's
  * QRadar app), given in each entry.
  */
-import type { ScalarType } from '../../ir/types.js';
+import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import type { AqlLimit } from './ceiling.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { endAnchored } from './regex-end.js';
@@ -39,6 +39,8 @@ export interface AqlArgs {
   aql(i: number): string;
   constant(i: number, what: string): string;
   strings(from: number): string[];
+  /** The argument itself, for a lowering that writes only a given form of it. */
+  ir(i: number): ScalarExpr;
   note(text: string): void;
   fail(message: string): never;
 }
@@ -165,6 +167,22 @@ const replaced = (fn: string, [text, re, rewrite]: readonly number[]): AqlWritte
   a.note(REPLACE_NOTE);
   return `REPLACEALL(${aqlString(javaRegex(a, re!, `the regular expression of ${fn}()`))}, ${source}, ${aqlString(javaRewrite(a.constant(rewrite!, `the rewrite of ${fn}()`)))})`;
 };
+const NO_SUBSTRING = "AQL's SUBSTRING is not in IBM's function reference (only in its Grafana plugin macros), and its index base is not documented";
+/**
+ * `substring(s, indexof_regex(s, "c") + 1)`, c one character that is itself in RE2 (no
+ * metacharacter): the text after the first c, or all of s when it holds none (indexof_regex gives
+ * -1, and -1 + 1 is 0). No index is counted, so the unit KQL counts characters in does not matter.
+ */
+function afterFirst(s: ScalarExpr, start: ScalarExpr): string | undefined {
+  if (start.kind !== 'call' || start.fn !== '+' || s.kind !== 'column') return undefined;
+  const [x, y] = start.args;
+  const one = (e: ScalarExpr | undefined) => e?.kind === 'literal' && e.value === 1;
+  const find = one(y) ? x : one(x) ? y : undefined;
+  if (find?.kind !== 'call' || find.fn !== 'indexof_regex' || find.args.length !== 2) return undefined;
+  const [within, re] = find.args;
+  if (within?.kind !== 'column' || within.name !== s.name || re?.kind !== 'literal' || typeof re.value !== 'string') return undefined;
+  return [...re.value].length === 1 && !/[\\.^$|?*+()[\]{}]/.test(re.value) ? re.value : undefined;
+}
 const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ago(d) filter is written, as the LAST clause";
 
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
@@ -301,7 +319,17 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   bag_keys: { none: NO_ARRAYS, limit: 'arrays' },
   set_union: { none: NO_ARRAYS, limit: 'arrays' },
   extract_all: { none: NO_ARRAYS, limit: 'arrays' },
-  substring: { none: "AQL's SUBSTRING is not in IBM's function reference (only in its Grafana plugin macros), and its index base is not documented" },
+  substring: {
+    aql: (a) => {
+      const c = a.count === 2 ? afterFirst(a.ir(0), a.ir(1)) : undefined;
+      if (c === undefined) return a.fail(`substring() has no AQL translation here: ${NO_SUBSTRING}; only substring(s, indexof_regex(s, "c") + 1) is written, for one character c`);
+      a.note(REPLACE_NOTE);
+      const d = regexEscape(c);
+      return `REPLACEALL(${aqlString(`^[^${d}]*${d}`)}, ${a.textOrEmpty(0)}, '')`;
+    },
+    example: 'substring(UserPrincipalName, indexof_regex(UserPrincipalName, "@") + 1)',
+    note: `the text after the first c, substring(s, indexof_regex(s, "c") + 1), as REPLACEALL (CYB); other forms: ${NO_SUBSTRING}`,
+  },
   indexof: { none: "AQL's STRPOS is not in IBM's reference (only a vendor app uses it), and its index base and not-found value are not documented" },
   toupper: { none: "UPPER is not in IBM's AQL reference (only in a third-party converter's function list)" },
   toint: { none: "LONG() (IBM-FUNC) is documented for numbers written as text, not for text that is no number, which KQL's toint makes null" },

@@ -441,6 +441,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         aql: (i) => arg(i).text,
         constant: (i, what) => stringConst(args[i]!, what),
         strings: (from) => listConsts(args.slice(from), span).map((v) => toKqlString(v)),
+        ir: (i) => args[i]!,
         note: (text) => void notes.push(text),
         fail: (message) => fail(message, span),
       };
@@ -723,7 +724,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'extend':
           for (const c of op.columns) {
             if (!aggregated) {
-              env.set(c.name, expr(c.expr));
+              const t = expr(c.expr);
+              env.set(c.name, t);
+              // After a project the SELECT list is its columns: the new one joins them (a condition is refused at the end).
+              if (select && !t.cond) select = [...select.filter((s) => s.alias !== c.name), { alias: c.name, text: t.text, span: op.span }];
               continue;
             }
             // After summarize an extend is a SELECT column.
