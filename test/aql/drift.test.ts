@@ -329,5 +329,8 @@ describe('an extend after a project', () => {
     const t = aql('SigninLogs | project UserPrincipalName, UserAgent | extend Lower = tolower(UserAgent)');
     expect(t.aql).toContain('    LOWER("User Agent") AS Lower\n');
     expect(t.aql).toContain('    username AS UserPrincipalName,\n');
+    // An extend of a column the project made keeps its place, as in KQL.
+    const again = aql('SigninLogs | project UserPrincipalName, UserAgent | extend UserPrincipalName = tolower(UserPrincipalName)');
+    expect(again.aql).toContain('    LOWER(username) AS UserPrincipalName,\n    "User Agent" AS UserAgent\n');
   });
 });

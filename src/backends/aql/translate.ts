@@ -727,7 +727,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
               const t = expr(c.expr);
               env.set(c.name, t);
               // After a project the SELECT list is its columns: the new one joins them (a condition is refused at the end).
-              if (select && !t.cond) select = [...select.filter((s) => s.alias !== c.name), { alias: c.name, text: t.text, span: op.span }];
+              if (select && !t.cond) {
+                // KQL's extend of an existing column keeps its place.
+                const item = { alias: c.name, text: t.text, span: op.span };
+                select = select.some((s) => s.alias === c.name) ? select.map((s) => (s.alias === c.name ? item : s)) : [...select, item];
+              }
               continue;
             }
             // After summarize an extend is a SELECT column.
