@@ -1,7 +1,7 @@
 /**
  * What the AQL backend does with each catalog function, keyed by catalog name: written in AQL, with
  * its lowering (unless translate.ts writes it as an operator or construct: comparisons with mapping
- * rewrites, JSON properties, split parts, IF/CASE, and/or, division, bin) and a KQL example the
+ * rewrites, not(), JSON properties, split parts, bin) and a KQL example the
  * support matrix translates to show the AQL and a test translates to prove the entry; or not in AQL
  * and why. A catalog function missing here has no AQL translation written yet; the translator says
  * so, and the matrix lists it so.
@@ -26,6 +26,12 @@ import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, rege
  */
 export interface AqlArgs {
   readonly count: number;
+  /** The call's own type. */
+  readonly resultType: ScalarType;
+  /** A condition, in parentheses when its precedence is below `min` (1 OR, 2 AND, 3 NOT/comparison); `what` is the error when it is a value. */
+  condition(i: number, min: number, what: string): string;
+  /** A value in parentheses unless it is one term. */
+  atom(i: number): string;
   operand(i: number): string;
   type(i: number): ScalarType;
   ip(i: number): boolean;
@@ -48,8 +54,10 @@ export interface AqlArgs {
 export interface AqlWritten {
   /** The AQL from the call's arguments; without it, the translator writes the operator or construct itself. */
   readonly aql?: (a: AqlArgs) => string;
-  /** The AQL is a condition, not a value: its precedence, 2 when its top operator is AND, else 3 (NOT, a comparison, or in parentheses). */
-  readonly condition?: 2 | 3;
+  /** The AQL is a condition, not a value: its precedence, 1 for OR, 2 when its top operator is AND, else 3 (NOT, a comparison, or in parentheses). */
+  readonly condition?: 1 | 2 | 3;
+  /** The AQL is `IF c THEN a ELSE b`, whose ELSE value would take in an operator written after it. */
+  readonly open?: true;
   /** A KQL expression over `table` (SigninLogs unless given) using the function. */
   readonly example: string;
   readonly table?: string;
@@ -183,11 +191,34 @@ function afterFirst(s: ScalarExpr, start: ScalarExpr): string | undefined {
   if (within?.kind !== 'column' || within.name !== s.name || re?.kind !== 'literal' || typeof re.value !== 'string') return undefined;
   return [...re.value].length === 1 && !/[\\.^$|?*+()[\]{}]/.test(re.value) ? re.value : undefined;
 }
+const AND_OR = (fn: string) => `${fn} needs conditions on both sides in AQL`;
+/** The values an IF or CASE chooses between: IP fields as text (STR) when another choice is not an IP field. */
+const choices = (a: AqlArgs, at: readonly number[]): string[] => (at.every((i) => a.ip(i)) ? at.map((i) => a.operand(i)) : at.map((i) => a.text(i)));
+const ifThenElse = (a: AqlArgs): string => {
+  const c = a.condition(0, 0, 'the condition of iff must be a condition');
+  const [then, otherwise] = choices(a, [1, 2]);
+  return `IF ${c} THEN ${then} ELSE ${otherwise}`;
+};
+/**
+ * `a / b`. KQL divides two whole numbers as whole numbers (long / long truncates; Kusto docs,
+ * Numerical operators), and a real by anything as reals. IBM's AQL reference says only that `/`
+ * "divides two values", so a quotient of whole numbers is refused, and a real quotient converts
+ * its whole-number sides with DOUBLE() (IBM: "converts a value that represents a number into a double").
+ */
+function divide(a: AqlArgs): string {
+  const whole = (t: ScalarType) => t === 'int' || t === 'long';
+  if (whole(a.type(0)) && whole(a.type(1))) {
+    return a.fail("/ of two whole numbers has no exact AQL translation: KQL truncates the quotient of two longs, and IBM's AQL reference does not say what / does with two integers; make one side real (1.0 * x, or a real literal such as 100.0) for a real quotient");
+  }
+  if (a.resultType !== 'real') return a.fail(`/ giving a ${a.resultType} has no AQL translation: AQL has no ${a.resultType} type, and IBM does not document its division`);
+  const side = (i: number) => (whole(a.type(i)) || a.type(i) === 'timespan' ? `DOUBLE(${a.number(i)})` : a.number(i));
+  return `(${side(0)} / ${side(1)})`;
+}
 const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ago(d) filter is written, as the LAST clause";
 
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
-  and: { example: 'UserAgent == "a" and AppDisplayName == "b"' },
-  or: { example: 'UserAgent == "a" or AppDisplayName == "b"' },
+  and: { aql: (a) => `${a.condition(0, 2, AND_OR('and'))} AND ${a.condition(1, 2, AND_OR('and'))}`, condition: 2, example: 'UserAgent == "a" and AppDisplayName == "b"' },
+  or: { aql: (a) => `${a.condition(0, 1, AND_OR('or'))} OR ${a.condition(1, 1, AND_OR('or'))}`, condition: 1, example: 'UserAgent == "a" or AppDisplayName == "b"' },
   not: { example: 'not(UserAgent == "a")', note: 'pushed down into the negated operators (de Morgan over and/or), which keep a missing value as KQL does; NOT (...) only around an order comparison of numbers or times' },
   '==': cmp('=='),
   '!=': { ...cmp('!='), note: 'a missing value stays in the result, as in KQL: x IS NULL OR x <> v' },
@@ -240,9 +271,9 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '+': arithmetic('+', 'TimeGenerated + 1h'),
   '-': arithmetic('-', 'TimeGenerated - 1h'),
   '*': arithmetic('*', 'strlen(UserAgent) * 2'),
-  '/': { example: 'strlen(UserAgent) / 2.0' },
+  '/': { aql: divide, example: 'strlen(UserAgent) / 2.0' },
   '%': modulo,
-  negate: { example: '-strlen(UserAgent)' },
+  negate: { aql: (a) => `-${a.atom(0)}`, example: '-strlen(UserAgent)' },
   isempty: { aql: isEmpty(false), condition: 3, example: 'isempty(UserAgent)' },
   isnotempty: { aql: isEmpty(true), condition: 3, example: 'isnotempty(UserAgent)' },
   isnull: { aql: isNull(false), condition: 3, example: 'isnull(UserAgent)' },
@@ -253,9 +284,23 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   strlen: { aql: (a) => `STRLEN(${a.textOrEmpty(0)})`, example: 'strlen(UserAgent)', note: "STRLEN (CYB); a missing value is '' (IF x IS NULL THEN '' ELSE x), as KQL's missing string" },
   strcat: { aql: (a) => `CONCAT(${Array.from({ length: a.count }, (_, i) => a.textOrEmpty(i)).join(', ')})`, example: 'strcat(UserAgent, "/", AppDisplayName)', note: "CONCAT (IBM-FUNC); a missing value is '' (IF x IS NULL THEN '' ELSE x), as KQL's missing string" },
   tostring: { example: 'tostring(UserAgent)' },
-  iff: { example: 'iff(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
-  iif: { example: 'iif(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
-  case: { example: 'case(UserAgent == "a", "x", "y")', note: 'searched CASE WHEN: used in real QRadar queries (CYB), not in IBM\'s reference' },
+  iff: { aql: ifThenElse, open: true, example: 'iff(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
+  iif: { aql: ifThenElse, open: true, example: 'iif(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
+  case: {
+    aql: (a) => {
+      // Translated in the rule's order (each condition, then its value), as their notes are.
+      const whens: string[] = [];
+      for (let k = 0; k + 1 < a.count; k += 2) {
+        whens.push(a.aql(k));
+        a.operand(k + 1);
+      }
+      const values = choices(a, [...whens.map((_, k) => 2 * k + 1), a.count - 1]);
+      a.note("case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM's AQL reference");
+      return `CASE ${whens.map((w, k) => `WHEN ${w} THEN ${values[k]}`).join(' ')} ELSE ${values[values.length - 1]} END`;
+    },
+    example: 'case(UserAgent == "a", "x", "y")',
+    note: 'searched CASE WHEN: used in real QRadar queries (CYB), not in IBM\'s reference',
+  },
   bin: { example: 'bin(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
   floor: { example: 'floor(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
   parse_json: { example: 'tostring(parse_json(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'a custom property with a JSON keypath, for a column the mapping marks json: (IBM, JSON keypath expressions)' },
@@ -276,7 +321,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
     example: 'replace_string(UserAgent, "$", "USD")', note: 'REPLACEALL with the text as an escaped regex (CYB)' },
   replace_regex: { aql: replaced('replace_regex', [0, 1, 2]), example: 'replace_regex(UserAgent, @"(\\w+)/", @"\\1 ")', note: 'REPLACEALL; \\1 becomes Java\'s $1 (CYB)' },
   replace: { aql: replaced('replace', [2, 0, 1]), example: 'replace(@"(\\w+)/", @"\\1 ", UserAgent)', note: 'as replace_regex, text last' },
-  split: { example: 'tostring(split(UserPrincipalName, "@")[0])', note: 'split(s, d)[i] only: REPLACEALL with an anchored regex (CYB)' },
+  // split(s, d)[i] is written where the part is read (translate.ts, split.ts); split() as a value is an array.
+  split: { aql: (a) => a.fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays'), example: 'tostring(split(UserPrincipalName, "@")[0])', note: 'split(s, d)[i] only: REPLACEALL with an anchored regex (CYB)' },
 
   count: { aql: () => 'COUNT(*)', example: 'count()', aggregate: true },
   countif: { aql: (a) => `SUM(IF ${a.aql(0)} THEN 1 ELSE 0)`, example: 'countif(UserAgent == "a")', aggregate: true, note: 'SUM(IF c THEN 1 ELSE 0) (IBM-PULSE)' },

@@ -328,9 +328,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
     /** Text of a value operand, as text for string operators (STR() for IP columns). */
     const textOf = (o: Out): string => (o.column?.kind === 'ip' ? `STR(${o.text})` : o.text);
-    /** The values an IF or CASE chooses between: IP fields as text (STR) when another choice is not an IP field. */
-    const sameKind = (values: readonly Out[]): string[] =>
-      values.every((v) => v.column?.kind === 'ip') ? values.map((v) => v.text) : values.map(textOf);
     const valueOnly = (o: Out, span: Span): Out => (o.cond ? fail('a condition cannot be used as a value in AQL', span) : o);
     /** A value inside an operator: an IF ... ELSE value in parentheses, or its ELSE would take the operator in. */
     const operand = (o: Out, span: Span): Out => (valueOnly(o, span).open ? { ...o, text: `(${o.text})`, open: false } : o);
@@ -420,11 +417,17 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     };
 
     /** A call's arguments for its function table entry's lowering; `span` is where a bad one is reported. */
-    const argsOf = (args: readonly ScalarExpr[], span: Span): AqlArgs => {
+    const argsOf = (args: readonly ScalarExpr[], span: Span, resultType: ScalarType): AqlArgs => {
       const translated: Out[] = [];
       const arg = (i: number) => (translated[i] ??= expr(args[i]!));
       return {
         count: args.length,
+        resultType,
+        condition: (i, min, what) => {
+          const o = arg(i);
+          return o.cond ? paren(o, min) : fail(what, span);
+        },
+        atom: (i) => paren(arg(i), 4),
         operand: (i) => operand(arg(i), span).text,
         type: (i) => operand(arg(i), span).type,
         ip: (i) => operand(arg(i), span).column?.kind === 'ip',
@@ -452,12 +455,10 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       const known = aqlFunction(e.fn);
       if (known && 'none' in known) return fail(`${e.fn}() has no AQL translation: ${known.none}`, e.span);
       if (known?.aql && !known.aggregate) {
-        const text = known.aql(argsOf(a, e.span));
-        return known.condition ? cond(text, known.condition) : val(text, e.type);
+        const text = known.aql(argsOf(a, e.span, e.type));
+        return known.condition ? cond(text, known.condition) : val(text, e.type, known.open ? { prec: 0, open: true } : {});
       }
       switch (e.fn) {
-        case 'split':
-          return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
         case 'not': {
           // NOT (c) drops an event whose property is missing, where KQL reads "": push not down (negation.ts).
           if (isPlainNot(e)) return cond(`NOT (${expr(a[0]!).text})`, 3);
@@ -471,14 +472,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             expr(a[0]!);
             throw new Unsupported(`${x.message} (not(...) is written with the negated operators)`, x.span);
           }
-        }
-        case 'and':
-        case 'or': {
-          const l = expr(a[0]!);
-          const r = expr(a[1]!);
-          if (!l.cond || !r.cond) fail(`${e.fn} needs conditions on both sides in AQL`, e.span);
-          const p = e.fn === 'and' ? 2 : 1;
-          return cond(`${paren(l, p)} ${e.fn.toUpperCase()} ${paren(r, p)}`, p);
         }
         case '==':
         case '!=': {
@@ -582,29 +575,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (x.type === 'dynamic') return val(x.text, 'string');
           return fail(`tostring of a ${x.type} has no AQL translation`, e.span);
         }
-        case 'iff':
-        case 'iif': {
-          const c = expr(a[0]!);
-          if (!c.cond) fail('the condition of iff must be a condition', e.span);
-          const [then, otherwise] = sameKind([operand(expr(a[1]!), e.span), operand(expr(a[2]!), e.span)]);
-          return val(`IF ${c.text} THEN ${then} ELSE ${otherwise}`, e.type, { prec: 0, open: true });
-        }
-        case 'case': {
-          const whens: string[] = [];
-          const values: Out[] = [];
-          for (let i = 0; i + 1 < a.length; i += 2) {
-            whens.push(expr(a[i]!).text);
-            values.push(operand(expr(a[i + 1]!), e.span));
-          }
-          values.push(operand(expr(a[a.length - 1]!), e.span));
-          const texts = sameKind(values);
-          notes.push('case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM\'s AQL reference');
-          return val(`CASE ${whens.map((w, i) => `WHEN ${w} THEN ${texts[i]}`).join(' ')} ELSE ${texts[texts.length - 1]} END`, e.type);
-        }
-        case '/':
-          return divide(e);
-        case 'negate':
-          return val(`-${paren(expr(a[0]!), 4)}`, e.type);
         case 'bin':
         case 'floor': {
           const x = operand(expr(a[0]!), e.span);
@@ -628,26 +598,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       }
     };
 
-    /**
-     * `a / b`. KQL divides two whole numbers as whole numbers (long / long truncates; Kusto docs,
-     * Numerical operators), and a real by anything as reals. IBM's AQL reference says only that `/`
-     * "divides two values", so a quotient of whole numbers is refused, and a real quotient converts
-     * its whole-number sides with DOUBLE() (IBM: "converts a value that represents a number into a double").
-     */
-    const divide = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
-      const [a, b] = e.args as [ScalarExpr, ScalarExpr];
-      const whole = (t: ScalarType) => t === 'int' || t === 'long';
-      if (whole(a.type) && whole(b.type)) {
-        return fail("/ of two whole numbers has no exact AQL translation: KQL truncates the quotient of two longs, and IBM's AQL reference does not say what / does with two integers; make one side real (1.0 * x, or a real literal such as 100.0) for a real quotient", e.span);
-      }
-      if (e.type !== 'real') return fail(`/ giving a ${e.type} has no AQL translation: AQL has no ${e.type} type, and IBM does not document its division`, e.span);
-      const side = (x: ScalarExpr) => {
-        const o = numeric(operand(expr(x), e.span));
-        return whole(x.type) || x.type === 'timespan' ? `DOUBLE(${o.text})` : o.text;
-      };
-      return val(`(${side(a)} / ${side(b)})`, 'real');
-    };
-
     /** `TimeGenerated > ago(X)` on the time column: becomes the LAST clause. */
     const windowOf = (e: ScalarExpr): number | undefined => {
       if (e.kind !== 'call' || (e.fn !== '>' && e.fn !== '>=')) return undefined;
@@ -663,7 +613,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
     const aggregate = (agg: Aggregate): string | undefined => {
       const known = aqlFunction(agg.fn);
-      if (known && 'aql' in known && known.aggregate) return known.aql!(argsOf(agg.args, agg.span));
+      if (known && 'aql' in known && known.aggregate) return known.aql!(argsOf(agg.args, agg.span, agg.outputs[0]!.type));
       switch (agg.fn) {
         case 'make_set':
         case 'make_list':
