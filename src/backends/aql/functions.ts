@@ -1,7 +1,7 @@
 /**
  * What the AQL backend does with each catalog function, keyed by catalog name: written in AQL, with
  * its lowering (unless translate.ts writes it as an operator or construct: comparisons with mapping
- * rewrites, not(), JSON properties, split parts, bin) and a KQL example the
+ * rewrites, not(), JSON properties, split parts) and a KQL example the
  * support matrix translates to show the AQL and a test translates to prove the entry; or not in AQL
  * and why. A catalog function missing here has no AQL translation written yet; the translator says
  * so, and the matrix lists it so.
@@ -32,6 +32,10 @@ export interface AqlArgs {
   condition(i: number, min: number, what: string): string;
   /** A value in parentheses unless it is one term. */
   atom(i: number): string;
+  /** The argument's value when it is a constant (a literal or a constant let), else undefined. */
+  literal(i: number): unknown;
+  /** Whether the argument is a time (milliseconds since the epoch). */
+  isTime(i: number): boolean;
   operand(i: number): string;
   type(i: number): ScalarType;
   ip(i: number): boolean;
@@ -58,6 +62,8 @@ export interface AqlWritten {
   readonly condition?: 1 | 2 | 3;
   /** The AQL is `IF c THEN a ELSE b`, whose ELSE value would take in an operator written after it. */
   readonly open?: true;
+  /** The value is a bucket of argument 0: of its type, and a time when it is one. */
+  readonly bucket?: true;
   /** A KQL expression over `table` (SigninLogs unless given) using the function. */
   readonly example: string;
   readonly table?: string;
@@ -214,6 +220,25 @@ function divide(a: AqlArgs): string {
   const side = (i: number) => (whole(a.type(i)) || a.type(i) === 'timespan' ? `DOUBLE(${a.number(i)})` : a.number(i));
   return `(${side(0)} / ${side(1)})`;
 }
+/** between/!between; `datetime .. timespan` is the datetime to the datetime plus the timespan (KQL's between). */
+const between = (not: boolean): AqlWritten['aql'] => (a) => {
+  const x = a.operand(0);
+  let upper = a.aql(2);
+  if (a.type(1) === 'datetime' && a.type(2) === 'timespan') {
+    const [lo, span] = [a.literal(1), a.literal(2)];
+    if (typeof lo !== 'number' || typeof span !== 'number') return a.fail('between a datetime and a timespan needs constants for AQL');
+    upper = String(lo + span);
+  }
+  const positive = `${x} BETWEEN ${a.aql(1)} AND ${upper}`;
+  return not ? missingOrNot(x, positive) : positive;
+};
+/** bin/floor: x - x % size (IBM-TIPS's bucket), a constant positive size. */
+const bucket = (a: AqlArgs): string => {
+  const x = a.operand(0);
+  const size = a.literal(1);
+  if (typeof size !== 'number' || size <= 0) return a.fail('bin() needs a constant positive size for AQL');
+  return `(${x} - ${x} % ${size})`;
+};
 const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ago(d) filter is written, as the LAST clause";
 
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
@@ -258,8 +283,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '!in~': { example: 'AppDisplayName !in~ ("a", "b")' },
   has_any: { aql: hasTerms(false), condition: 3, example: 'UserAgent has_any ("ruby", "go")' },
   has_all: { aql: hasTerms(true), condition: 2, example: 'UserAgent has_all ("ruby", "go")' },
-  between: { example: 'TimeGenerated between (datetime(2025-01-01) .. datetime(2025-01-02))' },
-  '!between': { example: 'TimeGenerated !between (datetime(2025-01-01) .. datetime(2025-01-02))' },
+  between: { aql: between(false), condition: 3, example: 'TimeGenerated between (datetime(2025-01-01) .. datetime(2025-01-02))' },
+  '!between': { aql: between(true), condition: 3, example: 'TimeGenerated !between (datetime(2025-01-01) .. datetime(2025-01-02))' },
   'matches regex': {
     aql: (a) => {
       const subject = a.text(0);
@@ -301,8 +326,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
     example: 'case(UserAgent == "a", "x", "y")',
     note: 'searched CASE WHEN: used in real QRadar queries (CYB), not in IBM\'s reference',
   },
-  bin: { example: 'bin(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
-  floor: { example: 'floor(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
+  bin: { aql: bucket, bucket: true, example: 'bin(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
+  floor: { aql: bucket, bucket: true, example: 'floor(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
   parse_json: { example: 'tostring(parse_json(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'a custom property with a JSON keypath, for a column the mapping marks json: (IBM, JSON keypath expressions)' },
   todynamic: { example: 'tostring(todynamic(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extractjson: { example: 'extractjson("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },

@@ -428,6 +428,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           return o.cond ? paren(o, min) : fail(what, span);
         },
         atom: (i) => paren(arg(i), 4),
+        literal: (i) => constantOf(args[i]!),
+        isTime: (i) => arg(i).isTime === true,
         operand: (i) => operand(arg(i), span).text,
         type: (i) => operand(arg(i), span).type,
         ip: (i) => operand(arg(i), span).column?.kind === 'ip',
@@ -455,8 +457,11 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       const known = aqlFunction(e.fn);
       if (known && 'none' in known) return fail(`${e.fn}() has no AQL translation: ${known.none}`, e.span);
       if (known?.aql && !known.aggregate) {
-        const text = known.aql(argsOf(a, e.span, e.type));
-        return known.condition ? cond(text, known.condition) : val(text, e.type, known.open ? { prec: 0, open: true } : {});
+        const args = argsOf(a, e.span, e.type);
+        const text = known.aql(args);
+        if (known.condition) return cond(text, known.condition);
+        if (known.bucket) return val(text, args.type(0), { isTime: args.isTime(0) });
+        return val(text, e.type, known.open ? { prec: 0, open: true } : {});
       }
       switch (e.fn) {
         case 'not': {
@@ -502,20 +507,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           }
           if (e.fn === '==') return cond(`${left} = ${right}`, 3);
           return cond(`(${left} IS NULL OR ${left} <> ${right})`, 4);
-        }
-        case 'between':
-        case '!between': {
-          const x = operand(expr(a[0]!), e.span);
-          let upper = expr(a[2]!).text;
-          if (a[1]!.type === 'datetime' && a[2]!.type === 'timespan') {
-            // `datetime .. timespan` is the datetime to the datetime plus the timespan (KQL's between).
-            const lo = constantOf(a[1]!);
-            const span = constantOf(a[2]!);
-            if (typeof lo !== 'number' || typeof span !== 'number') return fail('between a datetime and a timespan needs constants for AQL', e.span);
-            upper = String(lo + span);
-          }
-          const positive = `${x.text} BETWEEN ${expr(a[1]!).text} AND ${upper}`;
-          return e.fn === 'between' ? cond(positive, 3) : negate(x.text, positive);
         }
         case 'in':
         case '!in':
@@ -574,13 +565,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           // IF/CASE choices between them), whose QRadar value is already text.
           if (x.type === 'dynamic') return val(x.text, 'string');
           return fail(`tostring of a ${x.type} has no AQL translation`, e.span);
-        }
-        case 'bin':
-        case 'floor': {
-          const x = operand(expr(a[0]!), e.span);
-          const size = constantOf(a[1]!);
-          if (typeof size !== 'number' || size <= 0) return fail('bin() needs a constant positive size for AQL', e.span);
-          return val(`(${x.text} - ${x.text} % ${size})`, x.type, { isTime: x.isTime });
         }
         case '=~':
         case '!~': {
