@@ -203,7 +203,7 @@ export async function qradarAccount(aql) {
       const exactReach = stop.verdict === 'not-yet' && r.limits.length === 0;
       const approxReach = r.approxOk || (approxStop.verdict === 'not-yet' && r.limits.every((l) => l.approximation));
       if (exactReach) tally.reachExact++;
-      if (approxReach) tally.reachApprox++;
+      if (approxReach && !r.approxOk) tally.reachApprox++;
       if (exactReach) ceiling = 'reachable';
       else {
         const blocker = [stop, ...r.limits].find((x) => x.verdict === 'cannot');
@@ -245,6 +245,9 @@ export async function qradarAccount(aql) {
     `| ceiling, exact: if detc translated everything AQL can say | ${pct(reachExact)} |`,
     `| ceiling with approximations | ${pct(reachApprox)} |`,
     `| blocked by AQL itself, even with approximations | ${pct(n - reachApprox)} |`,
+    '',
+    `So at most ${pct(reachExact)} of these rules can compile to exact AQL, and ${pct(reachApprox)} with every approximation;`,
+    `the other ${n - reachApprox} each hold a construct that AQL itself cannot say (below, the first one met).`,
     '',
     'Blocked by AQL itself, by the construct that blocks (even with approximations):',
     '',
