@@ -208,7 +208,9 @@ export async function qradarAccount(aql) {
       else {
         const blocker = [stop, ...r.limits].find((x) => x.verdict === 'cannot');
         const hard = [approxStop, ...r.limits].find((x) => x && x.verdict === 'cannot' && !(r.approxOk || (x.approximation && x !== approxStop)));
-        ceiling = approxReach ? `with approximations (exact: ${blocker.construct})` : `AQL cannot: ${hard.construct}`;
+        // The other constructs beyond AQL in the query: each would block it too.
+        const also = [...new Set(r.limits.map((l) => l.construct))].filter((c) => c !== hard?.construct);
+        ceiling = approxReach ? `with approximations (exact: ${blocker.construct})` : `AQL cannot: ${hard.construct}${also.length ? ` (also: ${also.join(', ')})` : ''}`;
         if (!approxReach) blockedBy.set(hard.construct, (blockedBy.get(hard.construct) ?? 0) + 1);
       }
     }
