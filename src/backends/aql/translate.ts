@@ -512,9 +512,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case '!in':
         case 'in~':
         case '!in~': {
-          const x = operand(expr(a[0]!), e.span);
           const sub = a.length === 2 && a[1]!.kind === 'subquery' ? a[1] : undefined;
-          if (sub?.kind === 'subquery') return referenceSetTest(e.fn, x, sub);
+          if (sub?.kind === 'subquery') return referenceSetTest(e.fn, operand(expr(a[0]!), e.span), sub);
           const items = listConsts(a.slice(1), e.span);
           // An empty list: in holds for no value, !in for every one.
           if (items.length === 0) return e.fn.startsWith('!') ? TRUE : FALSE;
@@ -525,6 +524,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             const any = rewritten.map((r) => `(${r.aql})`).join(' OR ');
             return e.fn.startsWith('!') ? cond(`NOT (${any})`, 3) : cond(items.length > 1 ? `(${any})` : any, 4);
           }
+          // Translated only now: a column whose every compared value the mapping rewrites may have no property itself.
+          const x = operand(expr(a[0]!), e.span);
           let positive: string;
           if (!ci && x.type !== 'string' && items.some((v) => typeof v === 'number')) numeric(x);
           if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
