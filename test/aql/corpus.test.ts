@@ -22,7 +22,7 @@ describe('QRadar AQL over the shared corpus', () => {
     // Rules that bind and read only mapped tables: grows as detc binds more of the corpus.
     expect(r.allMapped).toBeGreaterThanOrEqual(133);
     expect(r.compiled).toBeGreaterThanOrEqual(27);
-    expect(r.compiledApproximating).toBeGreaterThanOrEqual(44);
+    expect(r.compiledApproximating).toBeGreaterThanOrEqual(45);
     for (const rule of r.perRule) if (!rule.ok) expect(rule.error).toMatch(/^QRadar AQL: \S/);
     // The per-rule account (each stop classified as beyond AQL or not translated yet) is generated
     // from this measurement: a new stop, or a changed one, makes it stale (or unclassified) here.
