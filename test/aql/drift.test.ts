@@ -334,3 +334,21 @@ describe('an extend after a project', () => {
     expect(again.aql).toContain('    LOWER(username) AS UserPrincipalName,\n    "User Agent" AS UserAgent\n');
   });
 });
+
+describe('indexof(s, "text")', () => {
+  // Kusto docs, indexof(): the zero-based index of the first occurrence, -1 when there is none.
+  it('is the length of the text before the first occurrence (REPLACEALL cuts from it to the end), or -1', () => {
+    const t = aql('AWSCloudTrail | extend i = indexof(UserIdentityPrincipalid, ":") | where i > 3 | project UserIdentityPrincipalid');
+    const s = `(IF "userIdentity.principalId" IS NULL THEN '' ELSE "userIdentity.principalId")`;
+    // In a comparison the IF is parenthesized, or its ELSE would take the comparison in.
+    expect(t.aql).toContain(`AND (IF ${s} MATCHES '(?s).*(?:\\:).*' THEN STRLEN(REPLACEALL('(?s)(?:\\:).*', ${s}, '')) ELSE -1) > 3\n`);
+    // The same cut in a JavaScript engine gives KQL's index.
+    const index = (x: string) => (/:/s.test(x) ? x.replace(/(?::)[\s\S]*/, '').length : -1);
+    expect(['AROA:alice', 'a:b:c', 'none', ''].map(index)).toEqual(['AROA:alice', 'a:b:c', 'none', ''].map((x) => x.indexOf(':')));
+  });
+
+  it('other forms are refused', () => {
+    expect(errorOf('AWSCloudTrail | extend i = indexof(UserIdentityPrincipalid, "") | project i')).toMatch(/^indexof\(\) has no AQL translation here/);
+    expect(errorOf('AWSCloudTrail | extend i = indexof(UserIdentityPrincipalid, ":", 2) | project i')).toMatch(/^indexof\(\) has no AQL translation here/);
+  });
+});

@@ -181,6 +181,7 @@ const replaced = (fn: string, [text, re, rewrite]: readonly number[]): AqlWritte
   a.note(REPLACE_NOTE);
   return `REPLACEALL(${aqlString(javaRegex(a, re!, `the regular expression of ${fn}()`))}, ${source}, ${aqlString(javaRewrite(a.constant(rewrite!, `the rewrite of ${fn}()`)))})`;
 };
+const NO_INDEXOF = "AQL's STRPOS is not in IBM's reference (only a vendor app uses it), and its index base and not-found value are not documented";
 const NO_SUBSTRING = "AQL's SUBSTRING is not in IBM's function reference (only in its Grafana plugin macros), and its index base is not documented";
 /**
  * `substring(s, indexof_regex(s, "c") + 1)`, c one character that is itself in RE2 (no
@@ -401,7 +402,20 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
     example: 'substring(UserPrincipalName, indexof_regex(UserPrincipalName, "@") + 1)',
     note: `the text after the first c, substring(s, indexof_regex(s, "c") + 1), as REPLACEALL (CYB); other forms: ${NO_SUBSTRING}`,
   },
-  indexof: { none: "AQL's STRPOS is not in IBM's reference (only a vendor app uses it), and its index base and not-found value are not documented" },
+  indexof: {
+    aql: (a) => {
+      const lookup = a.count === 2 ? a.constant(1, 'the text indexof() looks for') : '';
+      if (lookup === '') return a.fail(`indexof() has no AQL translation here: ${NO_INDEXOF}; only indexof(s, "text") with a non-empty constant text is written`);
+      const s = a.textOrEmpty(0);
+      const l = regexEscape(lookup);
+      a.note(REPLACE_NOTE);
+      // The length of the text before the first occurrence, or -1 (Kusto docs, indexof()).
+      return `IF ${s} MATCHES ${aqlString(`(?s).*(?:${l}).*`)} THEN STRLEN(REPLACEALL(${aqlString(`(?s)(?:${l}).*`)}, ${s}, '')) ELSE -1`;
+    },
+    open: true,
+    example: 'indexof(UserPrincipalName, "@")',
+    note: `the STRLEN (CYB) of the text before the first occurrence, cut with REPLACEALL (CYB), or -1; counts as strlen does. Other forms: ${"AQL's STRPOS is not in IBM's reference"}`,
+  },
   toupper: { none: "UPPER is not in IBM's AQL reference (only in a third-party converter's function list)" },
   toint: { none: "LONG() (IBM-FUNC) is documented for numbers written as text, not for text that is no number, which KQL's toint makes null" },
   tolong: { none: "LONG() (IBM-FUNC) is documented for numbers written as text, not for text that is no number, which KQL's tolong makes null" },
