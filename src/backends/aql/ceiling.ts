@@ -22,7 +22,7 @@ const IBM_SELECT = "IBM's AQL reference: a query is one SELECT over events or fl
 export const AQL_LIMITS = {
   rows: `AQL returns at most one row per event or group: it has no operator that turns an event's array into rows (${IBM_SELECT})`,
   join: `AQL has no JOIN: an AQL query reads one result, events or flows (${IBM_SELECT})`,
-  union: `AQL has no UNION: the legs' groups or differing fields cannot be one SELECT (${IBM_SELECT})`,
+  union: `AQL has no UNION: in one SELECT over all the legs' events their groups would mix, and legs that map fields differently cannot share one SELECT list (${IBM_SELECT}); a leg column in GROUP BY would keep the groups apart, but AQL groups only by selected columns (IBM: GROUP BY references columns of the SELECT), so the output would gain that column: an approximation at best`,
   subselect: `AQL has no sub-select, so a list from another query (or a second GROUP BY over a first) has no form (${IBM_SELECT}); a QRadar reference set can hold such a list`,
   listAggregate: "AQL has no aggregate that returns a list (IBM's AQL aggregate functions: AVG, COUNT, DISTINCTCOUNT, FIRST, LAST, MIN, MAX, STDEV, SUM, UNIQUECOUNT; https://www.ibm.com/docs/en/SS42VS_7.5/com.ibm.qradar.doc/r_aql_aggregate_functions.html)",
   argExtreme: "AQL has no aggregate that returns the other columns of the row with the smallest or largest value (IBM's AQL aggregate functions)",
