@@ -1,7 +1,7 @@
 /**
  * What the AQL backend does with each catalog function, keyed by catalog name: written in AQL, with
  * its lowering (unless translate.ts writes it as an operator or construct: comparisons with mapping
- * rewrites, not(), JSON properties, split parts) and a KQL example the
+ * rewrites in lists, not(), JSON properties, split parts) and a KQL example the
  * support matrix translates to show the AQL and a test translates to prove the entry; or not in AQL
  * and why. A catalog function missing here has no AQL translation written yet; the translator says
  * so, and the matrix lists it so.
@@ -12,6 +12,7 @@
 import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import type { AqlLimit } from './ceiling.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
+import { toKqlString } from '../../semantics/values.js';
 import { endAnchored } from './regex-end.js';
 import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
 
@@ -36,6 +37,8 @@ export interface AqlArgs {
   literal(i: number): unknown;
   /** Whether the argument is a time (milliseconds since the epoch). */
   isTime(i: number): boolean;
+  /** The mapping's rewrite of `argument i == constant argument j` (`=~` when `ci`), noted, if it has one. */
+  rewrite(i: number, j: number, ci: boolean): string | undefined;
   operand(i: number): string;
   type(i: number): ScalarType;
   ip(i: number): boolean;
@@ -79,7 +82,42 @@ export interface AqlNotWritten {
 }
 export type AqlFunction = AqlWritten | AqlNotWritten;
 
-const cmp = (op: string): AqlWritten => ({ example: `UserPrincipalName ${op} "a@b.com"` });
+/**
+ * `==`/`!=` (`equals`) and `=~`/`!~`: a comparison the mapping rewrites is its AQL condition. KQL
+ * strings are never null: a missing property (AQL's NULL) is the empty string (Kusto docs, Null values).
+ */
+const equality = (not: boolean): AqlWritten['aql'] => (a) => {
+  const rw = a.rewrite(0, 1, false);
+  if (rw !== undefined) return not ? `NOT (${rw})` : `(${rw})`;
+  const [l, r] = [a.operand(0), a.operand(1)];
+  const [cl, cr] = [a.literal(0), a.literal(1)];
+  const textual = (i: number) => a.type(i) === 'string' || a.type(i) === 'dynamic';
+  const empty = cr === '' ? 0 : cl === '' ? 1 : undefined;
+  if (empty !== undefined && textual(empty)) return (not ? notEmptyText : emptyText)(a.operand(empty), a.text(empty));
+  if (typeof cr === 'number' && a.type(0) !== 'string') a.number(0);
+  if (typeof cl === 'number' && a.type(1) !== 'string') a.number(1);
+  // A string compared with a number compares text (detc's KQL semantics): quote the number.
+  const right = a.type(0) === 'string' && typeof cr === 'number' ? aqlString(toKqlString(cr)) : r;
+  const left = a.type(1) === 'string' && typeof cl === 'number' ? aqlString(toKqlString(cl)) : l;
+  // Two strings that are not constants: either may be missing (NULL), which KQL reads as "".
+  // Only strings: a dynamic value may be null in KQL too (dynamic(null) == dynamic(null) is null).
+  if (a.type(0) === 'string' && a.type(1) === 'string' && cl === undefined && cr === undefined) return `${a.textOrEmpty(0)} ${not ? '<>' : '='} ${a.textOrEmpty(1)}`;
+  // Two other values (numbers, times), either possibly null: KQL's != holds when exactly one is
+  // null, and is null (the row dropped) when both are (Kusto docs, Null values).
+  if (not && cl === undefined && cr === undefined) return `((${l} IS NULL AND ${r} IS NOT NULL) OR (${l} IS NOT NULL AND ${r} IS NULL) OR ${l} <> ${r})`;
+  return not ? `(${left} IS NULL OR ${left} <> ${right})` : `${left} = ${right}`;
+};
+const equalsIgnoringCase = (not: boolean): AqlWritten['aql'] => (a) => {
+  const rw = a.rewrite(0, 1, true);
+  if (rw !== undefined) return not ? `NOT (${rw})` : `(${rw})`;
+  const subject = a.operand(0);
+  const needle = a.constant(1, `the right side of ${not ? '!~' : '=~'}`);
+  if (needle === '') return (not ? notEmptyText : emptyText)(subject, a.text(0));
+  const t = a.text(0);
+  const positive = likeSafe(needle) ? `${t} ILIKE ${aqlString(needle)}` : `${t} IMATCHES ${aqlString(`^(?:${regexEscape(needle)})${END}`)}`;
+  return not ? missingOrNot(subject, positive) : positive;
+};
+const cmp = (op: string, value = 'a@b.com'): AqlWritten => ({ aql: op.endsWith('~') ? equalsIgnoringCase(op === '!~') : equality(op === '!='), condition: 3, example: `UserPrincipalName ${op} "${value}"` });
 /** A comparison of two numbers, datetimes or timespans. */
 const order = (op: string): AqlWritten => ({ aql: (a) => `${a.number(0)} ${op} ${a.number(1)}`, condition: 3, example: `TimeGenerated ${op} datetime(2025-01-01)` });
 /** Arithmetic; its parentheses keep AQL's precedence out of it. */
@@ -119,8 +157,8 @@ const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
 /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
 export const missingOrNot = (subject: string, positive: string): string => `(${subject} IS NULL OR NOT (${positive}))`;
 /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
-export const emptyText = (subject: string, text: string): string => `(${subject} IS NULL OR ${text} = '')`;
-export const notEmptyText = (subject: string, text: string): string => `(${subject} IS NOT NULL AND ${text} <> '')`;
+const emptyText = (subject: string, text: string): string => `(${subject} IS NULL OR ${text} = '')`;
+const notEmptyText = (subject: string, text: string): string => `(${subject} IS NOT NULL AND ${text} <> '')`;
 // "The string data type doesn't support null values" (Kusto docs, Null values,
 // learn.microsoft.com/kusto/query/scalar-data-types/null-values): a missing string is "",
 // so isnull of a string never holds and isnotnull always does.
@@ -252,8 +290,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '<=': order('<='),
   '>': order('>'),
   '>=': order('>='),
-  '=~': { example: 'UserPrincipalName =~ "A@B.com"' },
-  '!~': { example: 'UserPrincipalName !~ "A@B.com"' },
+  '=~': cmp('=~', 'A@B.com'),
+  '!~': cmp('!~', 'A@B.com'),
   has: str('has'),
   has_cs: str('has_cs'),
   hasprefix: str('hasprefix'),

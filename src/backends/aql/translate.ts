@@ -15,7 +15,7 @@ import { ALWAYS, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, NEVER, regex
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
 import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, jsonShapeKey, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
-import { aqlFunction, emptyText, missingOrNot, notEmptyText, type AqlArgs } from './functions.js';
+import { aqlFunction, missingOrNot, type AqlArgs } from './functions.js';
 import { aqlOperator } from './operators.js';
 import { isPlainNot, negated } from './negation.js';
 import { unmappedReason } from './not-events.js';
@@ -354,8 +354,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     };
     /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
     const isTextual = (o: Out) => o.type === 'string' || o.type === 'dynamic';
-    const isEmptyText = (o: Out) => cond(emptyText(o.text, textOf(o)), 4);
-    const isNotEmptyText = (o: Out) => cond(notEmptyText(o.text, textOf(o)), 4);
     /** A value as text with a missing one (AQL's NULL) as '': KQL's value for a missing string. */
     const orEmpty = (o: Out): string => `(IF ${o.text} IS NULL THEN '' ELSE ${textOf(o)})`;
     /** A constant number >= 0, or a length or count (never negative). */
@@ -429,6 +427,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         },
         atom: (i) => paren(arg(i), 4),
         literal: (i) => constantOf(args[i]!),
+        rewrite: (i, j, ci) => rewriteOf(args[i]!, constantOf(args[j]!), ci)?.aql,
         isTime: (i) => arg(i).isTime === true,
         operand: (i) => operand(arg(i), span).text,
         type: (i) => operand(arg(i), span).type,
@@ -477,36 +476,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             expr(a[0]!);
             throw new Unsupported(`${x.message} (not(...) is written with the negated operators)`, x.span);
           }
-        }
-        case '==':
-        case '!=': {
-          const rw = rewrites.find((r) => r.pattern.fn === '==' && matchesRewrite(r.pattern, e, constantOf));
-          if (rw) {
-            notes.push(`${rw.kql} is written as ${rw.aql} (mapping rewrite${rw.note ? `: ${rw.note}` : ''})`);
-            return e.fn === '==' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
-          }
-          const l = operand(expr(a[0]!), e.span);
-          const r = operand(expr(a[1]!), e.span);
-          // KQL strings are never null: a missing property (AQL's NULL) is the empty string.
-          const emptyCompared = constantOf(a[1]!) === '' ? l : constantOf(a[0]!) === '' ? r : undefined;
-          if (emptyCompared && isTextual(emptyCompared)) return e.fn === '==' ? isEmptyText(emptyCompared) : isNotEmptyText(emptyCompared);
-          if (typeof constantOf(a[1]!) === 'number' && l.type !== 'string') numeric(l);
-          if (typeof constantOf(a[0]!) === 'number' && r.type !== 'string') numeric(r);
-          // A string compared with a number compares text (detc's KQL semantics): quote the number.
-          const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
-          const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
-          // Two strings that are not constants: either may be missing (NULL), which KQL reads as "".
-          // Only strings: a dynamic value may be null in KQL too (dynamic(null) == dynamic(null) is null).
-          if (l.type === 'string' && r.type === 'string' && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
-            return cond(`${orEmpty(l)} ${e.fn === '==' ? '=' : '<>'} ${orEmpty(r)}`, 3);
-          }
-          // Two other values (numbers, times), either possibly null: KQL's != holds when exactly one is
-          // null, and is null (the row dropped) when both are (Kusto docs, Null values).
-          if (e.fn === '!=' && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
-            return cond(`((${l.text} IS NULL AND ${r.text} IS NOT NULL) OR (${l.text} IS NOT NULL AND ${r.text} IS NULL) OR ${l.text} <> ${r.text})`, 4);
-          }
-          if (e.fn === '==') return cond(`${left} = ${right}`, 3);
-          return cond(`(${left} IS NULL OR ${left} <> ${right})`, 4);
         }
         case 'in':
         case '!in':
@@ -566,17 +535,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           // IF/CASE choices between them), whose QRadar value is already text.
           if (x.type === 'dynamic') return val(x.text, 'string');
           return fail(`tostring of a ${x.type} has no AQL translation`, e.span);
-        }
-        case '=~':
-        case '!~': {
-          const rw = rewriteOf(a[0]!, constantOf(a[1]!), true);
-          if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
-          const subject = operand(expr(a[0]!), e.span);
-          const needle = stringConst(a[1]!, `the right side of ${e.fn}`);
-          if (needle === '') return e.fn === '!~' ? isNotEmptyText(subject) : isEmptyText(subject);
-          const t = textOf(subject);
-          const positive = likeSafe(needle) ? `${t} ILIKE ${aqlString(needle)}` : `${t} IMATCHES ${aqlString(`^(?:${regexEscape(needle)})${END}`)}`;
-          return e.fn === '!~' ? negate(subject.text, positive) : cond(positive, 3);
         }
         default:
           return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
@@ -930,9 +888,4 @@ function rewritesOf(m: TableMapping) {
     parsedRewrites.set(m, r);
   }
   return r;
-}
-
-function matchesRewrite(p: RewritePattern, e: Extract<ScalarExpr, { kind: 'call' }>, constantOf: (e: ScalarExpr) => unknown): boolean {
-  const [l, r] = e.args;
-  return l?.kind === 'column' && l.name === p.column && r !== undefined && constantOf(r) !== undefined && kqlEquals(constantOf(r), p.value) === true && kqlEquals(p.value, constantOf(r)) === true;
 }
