@@ -406,7 +406,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       const cm = Object.values(m.columns).find((c) => c.json === p.root);
       const key = jsonShapeKey(p.steps);
       if (cm?.objects?.includes(key)) {
-        notes.push(`${fn}(tostring(${jsonPropertyName(p)})) is read as ${jsonPropertyName(p)} itself: real events hold a JSON object there (${m.file}: objects)`);
+        notes.push(`${fn}(tostring(${jsonPropertyName(p)})) is read as ${jsonPropertyName(p)} itself: real events hold a JSON object there (the ${m.table} mapping's objects:)`);
         return p;
       }
       const text = cm?.texts && Object.hasOwn(cm.texts, key) ? cm.texts[key] : undefined;
