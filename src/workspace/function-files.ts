@@ -60,10 +60,10 @@ export function readFunctionFile(file: string): FunctionFilesResult {
   } catch (e) {
     return { functions: [], diagnostics: [makeDiagnostic('FunctionFileInvalid', [`cannot read the function file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { file })] };
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const ext = extname(file).toLowerCase();
   if (YAML_EXTENSIONS.has(ext) || ext === '.json') return structuredFunctionFile(file, text);
-  return { functions: kqlBodyFile(file, text), diagnostics: [] };
+  // The YAML reader drops a byte order mark itself; a KQL body is not read by it.
+  return { functions: kqlBodyFile(file, text.replace(/^\ufeff/, '')), diagnostics: [] };
 }
 
 /** A KQL body; its names are the file's stem and an alias its comments give. */

@@ -99,6 +99,16 @@ describe('function files', () => {
     expect(readFunctionFile(file).functions.map((f) => f.name)).toEqual(['MyDuo']);
   });
 
+  it('a byte order mark is not part of a KQL body, nor of a YAML file (its first line\'s columns count without it)', () => {
+    const kql = readFunctionFile(write('bom/WithBom.kql', '\ufeffDuo_CL | take 1\n')).functions[0]!;
+    expect(kql.body).toBe('Duo_CL | take 1\n');
+    const where = (text: string) => readFunctionFile(write('bom/bad.yaml', text)).diagnostics.map((d) => [d.start, d.end]);
+    expect(where('\ufeffFunctionName: x\n  y: [1\nFunctionQuery: T\n')).toEqual(where('FunctionName: x\n  y: [1\nFunctionQuery: T\n'));
+    expect(where('\ufeffFunctionName: x\n  y: [1\nFunctionQuery: T\n')[0]![0]).toMatchObject({ line: 1 });
+    const good = readFunctionFile(write('bom/good.yaml', '\ufeffFunctionName: Good\nFunctionQuery: T | take 1\n'));
+    expect(good.functions.map((f) => f.name)).toEqual(['Good']);
+  });
+
   it('ASIM parser YAML: both names, parameters with their defaults as KQL, the body', () => {
     const r = readFunctionFile(join(dir, 'functions/imDuo.yaml'));
     expect(r.functions.map((f) => f.name)).toEqual(['imDuo', '_Im_Duo']);

@@ -3,7 +3,7 @@
  * a tree of closures when asked (the reference form; both are tested) and for what generated code
  * leaves to closures (let values, member access, subqueries).
  */
-import { convertsBranches, scalarEntry } from '../../catalog/catalog.js';
+import { scalarEntry } from '../../catalog/catalog.js';
 import type { CallSite, RunContext } from '../../catalog/types.js';
 import { outputImpl } from './outputs.js';
 import type { Aggregate, ScalarExpr, Tabular } from '../../ir/types.js';
@@ -141,39 +141,9 @@ export function compileExpressions(scope: ExpressionScope): Expressions {
   }
 
   function call(e: Extract<ScalarExpr, { kind: 'call' }>, layout: Layout): Accessor {
+    // Every argument is evaluated, also and/or's second and iff's other branch: the reference form
+    // uses the catalog's plain implementation (the generated code's short-circuits are tested against it).
     const args = e.args.map((a) => expr(a, layout));
-    switch (e.fn) {
-      case 'and': {
-        const [a, b] = args as [Accessor, Accessor];
-        return (r) => {
-          const x = a(r);
-          if (x === false) return false;
-          const y = b(r);
-          return y === false ? false : x === true && y === true ? true : null;
-        };
-      }
-      case 'or': {
-        const [a, b] = args as [Accessor, Accessor];
-        return (r) => {
-          const x = a(r);
-          if (x === true) return true;
-          const y = b(r);
-          return y === true ? true : x === false && y === false ? false : null;
-        };
-      }
-      case 'iff':
-      case 'iif': {
-        if (convertsBranches(e)) break;
-        const [c, a, b] = args as [Accessor, Accessor, Accessor];
-        return (r) => (c(r) === true ? a(r) : b(r));
-      }
-      case 'case':
-        if (convertsBranches(e)) break;
-        return (r) => {
-          for (let i = 0; i + 1 < args.length; i += 2) if (args[i]!(r) === true) return args[i + 1]!(r);
-          return args[args.length - 1]!(r);
-        };
-    }
     const impl = outputImpl(scalarEntry(e.fn).js(site(e.args)), e);
     switch (args.length) {
       case 0:
