@@ -11,6 +11,7 @@ import type { Span } from '../query/ast.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
 import { TableCatalog, type TableSchema, type TableSource } from './tables.js';
 import { sourceCall, type Column, type Let, type QueryIR, type ScalarType, type Tabular } from './types.js';
+import { isData, objectsIn } from './walk.js';
 
 export interface FunctionParam {
   readonly name: string;
@@ -116,8 +117,7 @@ export function relocate<T>(value: T, at: Span, renames: ReadonlyMap<string, str
     if (Array.isArray(v)) return v.map(walk);
     const o = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    // A literal's value and a watchlist's rows are data, not IR.
-    for (const [k, x] of Object.entries(o)) out[k] = k === 'span' ? at : (k === 'value' && o.kind === 'literal') || k === 'rows' ? x : walk(x);
+    for (const [k, x] of Object.entries(o)) out[k] = k === 'span' ? at : isData(o, k) ? x : walk(x);
     if ((o.kind === 'letRef' || o.kind === 'letTable') && typeof o.name === 'string' && renames.has(o.name)) out.name = renames.get(o.name);
     return out;
   };
@@ -145,15 +145,10 @@ export function readFunctionsFromEvents(ir: QueryIR, names: ReadonlySet<string>)
 /** Every table source's name, with a watchlist's items where it is one (for the JS evaluator's input). */
 export function tableSources(ir: QueryIR): Map<string, readonly unknown[] | undefined> {
   const out = new Map<string, readonly unknown[] | undefined>();
-  const visit = (v: unknown): void => {
-    if (v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(visit);
-    const o = v as Record<string, unknown>;
+  for (const node of objectsIn(ir)) {
+    const o = node as { kind?: unknown; table?: unknown; rows?: unknown };
     if (o.kind === 'table' && typeof o.table === 'string') out.set(o.table, Array.isArray(o.rows) ? o.rows : undefined);
-    for (const [k, x] of Object.entries(o)) if (k !== 'rows' && !(k === 'value' && o.kind === 'literal')) visit(x);
-  };
-  visit(ir.lets);
-  visit(ir.body);
+  }
   return out;
 }
 
