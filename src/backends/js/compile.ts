@@ -7,7 +7,7 @@
 import type { Column, Let, QueryIR, Schema, Tabular, TabularOp } from '../../ir/types.js';
 import type { RunContext } from '../../catalog/types.js';
 import type { Value } from '../../semantics/values.js';
-import { jsonWithoutSpans } from '../../ir/json.js';
+import { objectsIn } from '../../ir/walk.js';
 import { functionOutputs, readFunctionsFromEvents, tableSources } from '../../ir/functions.js';
 import { planAggregates } from './aggregates.js';
 import { RunBudget, type EvaluationLimits } from './limits.js';
@@ -462,6 +462,9 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
 
 /** Whether the query reads its input more than once (`x in (T | ...)` subqueries, join, ipv4_lookup). */
 function readsInputAgain(ir: QueryIR): boolean {
-  const text = jsonWithoutSpans(ir);
-  return text.includes('"kind":"subquery"') || text.includes('"op":"join"') || text.includes('"plugin":"ipv4_lookup"');
+  for (const node of objectsIn(ir)) {
+    const n = node as { kind?: unknown; op?: unknown; plugin?: unknown };
+    if (n.kind === 'subquery' || n.op === 'join' || n.plugin === 'ipv4_lookup') return true;
+  }
+  return false;
 }
