@@ -183,6 +183,6 @@ export function inlineFunctionBody(ir: QueryIR): QueryIR {
 }
 
 function referenced(name: string, where: readonly unknown[]): boolean {
-  const text = JSON.stringify(where);
-  return text.includes(`"name":${JSON.stringify(name)}`);
+  for (const node of objectsIn(where)) if ((node as { kind?: unknown }).kind === 'letTable' && (node as { name?: unknown }).name === name) return true;
+  return false;
 }
