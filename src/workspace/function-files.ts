@@ -11,14 +11,14 @@
  *     (`Name`, `Type`, `IsRequired`), `FunctionResultColumns` (`Name`, `Type`).
  * A folder stands for the files directly in it. Problems are diagnostics with file and position.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FunctionParam, WorkspaceFunction } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
 import { typeNamed } from '../catalog/catalog.js';
 import { parseQuery } from '../query/parser.js';
-import { columnType, filesOf, type TablePath } from './table-files.js';
+import { columnType, filesOf, readWorkspaceFile, type TablePath } from './table-files.js';
 import { readYamlSource, type PathStep, type YamlSource } from '../rule/yaml.js';
 
 export interface FunctionFilesResult {
@@ -54,16 +54,12 @@ function isFunctionFile(path: string): boolean {
 
 /** One function file, in whichever of the formats it is. */
 export function readFunctionFile(file: string): FunctionFilesResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { functions: [], diagnostics: [makeDiagnostic('FunctionFileInvalid', [`cannot read the function file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { file })] };
-  }
+  const read = readWorkspaceFile(file, 'function');
+  if ('problem' in read) return { functions: [], diagnostics: [makeDiagnostic('FunctionFileInvalid', [read.problem], { file })] };
   const ext = extname(file).toLowerCase();
-  if (YAML_EXTENSIONS.has(ext) || ext === '.json') return structuredFunctionFile(file, text);
+  if (YAML_EXTENSIONS.has(ext) || ext === '.json') return structuredFunctionFile(file, read.text);
   // The YAML reader drops a byte order mark itself; a KQL body is not read by it.
-  return { functions: kqlBodyFile(file, text.replace(/^\ufeff/, '')), diagnostics: [] };
+  return { functions: kqlBodyFile(file, read.text.replace(/^\ufeff/, '')), diagnostics: [] };
 }
 
 /** A KQL body; its names are the file's stem and an alias its comments give. */
