@@ -33,7 +33,7 @@ const BACKENDS: Record<Target, (o: BuildOptions & { tables: TableCatalog }) => B
 };
 
 /** A rule file's front-end outcome as a build keeps it: not its rule and IR, which die with the rule's artifacts. */
-export interface RuleFileResult {
+interface RuleFileResult {
   readonly file: string;
   /** The file's text, for code frames. */
   readonly text?: string;

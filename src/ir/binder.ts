@@ -27,7 +27,7 @@ import type {
 } from './types.js';
 
 /** A problem located in the query text. The rule layer maps the span to file:line:col. */
-export interface QueryProblem {
+interface QueryProblem {
   readonly fact: FactName;
   readonly args: readonly (string | number)[];
   readonly span: A.Span;
@@ -2132,7 +2132,7 @@ function col(c: Column, span: A.Span): ScalarExpr {
  * The column name Kusto gives an unnamed expression: a column's own name; `a.b` -> `a_b`;
  * functions that pass their first argument's name (bin, tostring, ...) pass it on.
  */
-export function deriveName(e: ScalarExpr): string | undefined {
+function deriveName(e: ScalarExpr): string | undefined {
   switch (e.kind) {
     case 'column':
     case 'letRef':

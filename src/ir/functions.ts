@@ -45,7 +45,7 @@ const NO_FUNCTIONS: ReadonlyMap<string, WorkspaceFunction> = new Map();
 const NO_WATCHLISTS: ReadonlyMap<string, Watchlist> = new Map();
 
 /** A table catalog that also knows the workspace's functions and watchlists. */
-export class WorkspaceCatalog extends TableCatalog {
+class WorkspaceCatalog extends TableCatalog {
   constructor(
     tables: Iterable<TableSchema>,
     fallback: TableSource | undefined,

@@ -60,7 +60,7 @@ export class TableCatalog {
 }
 
 const TYPES = new Set<ScalarType>(['string', 'long', 'int', 'real', 'decimal', 'bool', 'datetime', 'timespan', 'dynamic', 'guid']);
-export const isScalarType = (t: string): t is ScalarType => TYPES.has(t as ScalarType);
+const isScalarType = (t: string): t is ScalarType => TYPES.has(t as ScalarType);
 
 /**
  * Columns Log Analytics adds to every table (Microsoft's "standard columns"). Every built-in table
@@ -88,10 +88,10 @@ export function withStandardColumns(columns: readonly Column[]): readonly Column
 /** Folder of the data files shipped with detc (works from src/ and from build/). */
 export const TARGETS_DIR = join(PACKAGE_ROOT, 'targets');
 /** The generated catalog of documented Log Analytics tables. */
-export const LOG_ANALYTICS_TABLES = join(TARGETS_DIR, 'tables', 'log-analytics.tsv');
+const LOG_ANALYTICS_TABLES = join(TARGETS_DIR, 'tables', 'log-analytics.tsv');
 
 /** A table file in detc's own format: `{"name": ..., "columns": {"Column": "type", ...}}`. */
-export function parseTableFile(text: string, file: string): TableSchema {
+function parseTableFile(text: string, file: string): TableSchema {
   const j = JSON.parse(text) as { name?: unknown; columns?: Record<string, string>; source?: string };
   if (typeof j.name !== 'string' || !j.columns) throw new Error(`${file}: a table file needs "name" and "columns"`);
   const columns = Object.entries(j.columns).map(([name, type]) => {

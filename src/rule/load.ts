@@ -6,8 +6,6 @@
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import { readYamlSource, type PathStep, type Span, type YamlSource } from './yaml.js';
 
-export type { YamlNodeInfo } from './yaml.js';
-
 export interface RuleSource extends YamlSource {
   /** The plain JS value of the document: a mapping. */
   readonly data: unknown;

@@ -2,11 +2,11 @@ import type { QueryMap, RuleSource } from './load.js';
 
 export type TriggerOperator = 'gt' | 'lt' | 'eq' | 'ne';
 
-export interface FieldMapping {
+interface FieldMapping {
   readonly identifier: string;
   readonly columnName: string;
 }
-export interface EntityMapping {
+interface EntityMapping {
   readonly entityType: string;
   readonly fieldMappings: readonly FieldMapping[];
 }

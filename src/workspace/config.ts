@@ -16,10 +16,10 @@ import { schemaValidator } from '../schema-validators.js';
 import { readYamlSource } from '../rule/yaml.js';
 import { readWorkspaceFile } from './table-files.js';
 
-export const CONFIG_FILE_NAMES = ['detc.config.yaml', 'detc.config.yml'] as const;
+const CONFIG_FILE_NAMES = ['detc.config.yaml', 'detc.config.yml'] as const;
 
 /** A path from the config file, resolved against its folder, and where the file names it. */
-export interface ConfigPath {
+interface ConfigPath {
   readonly path: string;
   readonly namedAt: { readonly file: string; readonly start: Position; readonly end: Position };
 }

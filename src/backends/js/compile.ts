@@ -70,7 +70,7 @@ export interface CompiledQuery {
 }
 
 /** A streaming run: events pushed one at a time, or values from summarizeInputs replayed. */
-export interface Session {
+interface Session {
   push(event: unknown): void;
   replay?(values: readonly Value[]): void;
   end(): ResultTable;

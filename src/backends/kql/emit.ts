@@ -48,7 +48,7 @@ function wrapItems(items: string[], indent: string): string {
 }
 
 /** A pipeline; `indent` is put before continuation lines (used inside lets). */
-export function emitTabular(t: Tabular, indent: string): string {
+function emitTabular(t: Tabular, indent: string): string {
   const source = emitSource(t.source);
   return [source, ...visibleOps(t.ops).map((op) => emitOp(op, indent))].join(`\n${indent}`);
 }
@@ -331,7 +331,7 @@ function infixPrecedence(op: string): number {
 }
 
 /** KQL text of a scalar expression; wraps it in parentheses when it binds looser than `min`. */
-export function expr(e: ScalarExpr, min = 0): string {
+function expr(e: ScalarExpr, min = 0): string {
   const [text, prec] = exprWithPrecedence(e);
   return prec < min ? `(${text})` : text;
 }

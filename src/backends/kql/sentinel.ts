@@ -7,10 +7,10 @@ import { parseRuleDuration, toIsoDuration } from '../../rule/duration.js';
 import type { Rule } from '../../rule/types.js';
 
 /** Sentinel files as the Azure-Sentinel repository writes them: long lines kept whole, the query as a `|` block. */
-export const SENTINEL_YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
+const SENTINEL_YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
 
 /** Keys that are detc's own and never reach Sentinel. */
-export const DETC_KEYS = ['tests', 'targets', 'falsePositives'] as const;
+const DETC_KEYS = ['tests', 'targets', 'falsePositives'] as const;
 
 /** The rule as Sentinel YAML: same keys and order, the query replaced by the emitted KQL. */
 export function sentinelYaml(rule: Rule, kql: string): string {
@@ -22,7 +22,7 @@ export function sentinelYaml(rule: Rule, kql: string): string {
   return stringify(out, SENTINEL_YAML_OPTIONS);
 }
 
-export const ARM_API_VERSION = '2023-02-01';
+const ARM_API_VERSION = '2023-02-01';
 
 const TRIGGER_LONG = { gt: 'GreaterThan', lt: 'LessThan', eq: 'Equal', ne: 'NotEqual' } as const;
 
