@@ -14,7 +14,7 @@ import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { FUNCTION_ADVICE, functionsOf, parsedBody, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
+import { FUNCTION_ADVICE, functionParams, functionsOf, parsedBody, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
@@ -1798,16 +1798,13 @@ class Binder {
   }
 
   private defineLocalFunction(stmt: A.LetStmt, f: A.FunctionLiteral): void {
-    const params: FunctionParam[] = [];
-    for (const p of f.params) {
-      const type = p.type === 'tabular' ? 'tabular' : typeNamed(p.type);
-      if (!type) {
-        this.report('TypeMismatch', [`parameter ${p.name} of ${stmt.name} has unknown type '${p.type}'`], stmt.nameSpan);
-        this.lets.set(stmt.name, { kind: 'failed' });
-        return;
-      }
-      params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
+    const typed = functionParams(f.params);
+    if ('unknown' in typed) {
+      this.report('TypeMismatch', [`parameter ${typed.unknown.name} of ${stmt.name} has unknown type '${typed.unknown.type}'`], stmt.nameSpan);
+      this.lets.set(stmt.name, { kind: 'failed' });
+      return;
     }
+    const params = typed.params;
     const parsed = parseQuery(f.body);
     this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, parsed, bodyOffset: f.bodyOffset, tabular: this.endsTabular(parsed.ast, params), lets: this.lets });
   }

@@ -7,7 +7,8 @@
  * query, marked `fromFunction`, and the call reads the result let. A signature-only function, and
  * a watchlist, is a table source with the declared columns.
  */
-import type { Span } from '../query/ast.js';
+import { typeNamed } from '../catalog/catalog.js';
+import type { FunctionLiteral, Span } from '../query/ast.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
 import { TableCatalog, type TableSchema, type TableSource } from './tables.js';
 import { sourceCall, type Column, type Let, type QueryIR, type ScalarType, type Tabular } from './types.js';
@@ -19,6 +20,17 @@ export interface FunctionParam {
   readonly type: ScalarType | 'tabular';
   /** The default value as KQL text, when the parameter is optional. */
   readonly default?: string;
+}
+
+/** A function literal's parameters with their types, or the first one whose type detc does not know. */
+export function functionParams(written: FunctionLiteral['params']): { params: FunctionParam[] } | { unknown: FunctionLiteral['params'][number] } {
+  const params: FunctionParam[] = [];
+  for (const p of written) {
+    const type = p.type === 'tabular' ? 'tabular' : typeNamed(p.type);
+    if (!type) return { unknown: p };
+    params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
+  }
+  return { params };
 }
 
 export interface WorkspaceFunction {

@@ -14,9 +14,8 @@
 import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { FunctionParam, WorkspaceFunction } from '../ir/functions.js';
+import { functionParams, type FunctionParam, type WorkspaceFunction } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
-import { typeNamed } from '../catalog/catalog.js';
 import { parseQuery } from '../query/parser.js';
 import { columnType, filesOf, readWorkspaceFile, type TablePath } from './table-files.js';
 import { readYamlSource, type PathStep, type YamlSource } from '../rule/yaml.js';
@@ -87,13 +86,9 @@ function declaredFunction(text: string): { name: string; params: FunctionParam[]
   const { ast, problems } = parseQuery(text);
   const only = ast.lets.length === 1 && !ast.body && problems.length === 0 ? ast.lets[0]!.function : undefined;
   if (!only) return undefined;
-  const params: FunctionParam[] = [];
-  for (const p of only.params) {
-    const type = p.type === 'tabular' ? 'tabular' : typeNamed(p.type);
-    if (!type) return undefined;
-    params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
-  }
-  return { name: ast.lets[0]!.name, params, body: only.body, bodyLine: text.slice(0, only.bodyOffset).split('\n').length };
+  const typed = functionParams(only.params);
+  if ('unknown' in typed) return undefined;
+  return { name: ast.lets[0]!.name, params: typed.params, body: only.body, bodyLine: text.slice(0, only.bodyOffset).split('\n').length };
 }
 
 function structuredFunctionFile(file: string, text: string): FunctionFilesResult {
