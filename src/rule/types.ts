@@ -1,4 +1,5 @@
-import type { QueryMap, RuleSource } from './load.js';
+import type { QueryMap } from './load.js';
+import type { YamlSource } from './yaml.js';
 
 export type TriggerOperator = 'gt' | 'lt' | 'eq' | 'ne';
 
@@ -13,7 +14,7 @@ interface EntityMapping {
 
 /** A validated rule file: Sentinel metadata, the query, and where everything is in the file. */
 export interface Rule {
-  readonly source: RuleSource;
+  readonly source: YamlSource;
   readonly id: string;
   readonly name: string;
   readonly description: string;
