@@ -621,12 +621,8 @@ class Binder {
         this.report('TypeMismatch', [`bag_unpack ${what}; its parameters: ${PARAMS.join(', ')}`], (named ?? arg).span);
         return undefined;
       }
-      const bound = this.bindPipe(arg, input);
+      const bound = this.scalarArg('bag_unpack', arg, input);
       if (!bound) return undefined;
-      if ('source' in bound) {
-        this.report('NotTabular', ['bag_unpack takes scalar arguments, not a table'], arg.span);
-        return undefined;
-      }
       given.set(param, { expr: bound, span: arg.span });
       args.push({ ...(named ? { name: named.name } : {}), expr: bound });
     }
@@ -1488,16 +1484,20 @@ class Binder {
     return { fn: entry.name, args, outputs: [{ name, type: t }], explicitName: item.name !== undefined, span: e.span };
   }
 
+  /** An argument of `fn` bound as a scalar (a table is an error). */
+  private scalarArg(fn: string, a: A.PipeExpr, row: Schema): ScalarExpr | undefined {
+    const bound = this.bindPipe(a, row);
+    if (!bound || !('source' in bound)) return bound;
+    this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], a.span);
+    return undefined;
+  }
+
   /** A call's arguments bound as scalars (a table argument is an error). */
   private scalarArgs(e: A.CallExpr, row: Schema): ScalarExpr[] | undefined {
     const args: ScalarExpr[] = [];
     for (const a of e.args) {
-      const bound = this.bindPipe(a, row);
+      const bound = this.scalarArg(e.name, a, row);
       if (!bound) return undefined;
-      if ('source' in bound) {
-        this.report('NotTabular', [`${e.name} takes scalar arguments, not a table`], a.span);
-        return undefined;
-      }
       args.push(bound);
     }
     return args;
@@ -1653,40 +1653,20 @@ class Binder {
       return undefined;
     }
     const column = row.find((c) => c.name === name.value);
-    let value: ScalarExpr | undefined;
-    if (column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value, false)) {
-      // After bag_unpack the column exists when the data has the property: the call keeps its default and
-      // reads the unpacked column as a third argument (the KQL output writes the two written ones).
-      const dflt = this.bindPipe(e.args[1]!, row);
-      if (!dflt || 'source' in dflt) {
-        if (dflt) this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], e.args[1]!.span);
-        return undefined;
-      }
-      const unpacked: ScalarExpr = { kind: 'column', name: name.value, type: 'dynamic', span: e.args[0]!.span };
-      return { kind: 'call', fn, args: [name, dflt, unpacked], type: dflt.type, span: e.span };
-    }
-    if (column) value = col(column, e.args[1]!.span);
-    else {
-      const bound = this.bindPipe(e.args[1]!, row);
-      if (!bound || 'source' in bound) {
-        if (bound) this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], e.args[1]!.span);
-        return undefined;
-      }
-      value = bound;
-    }
-    return this.typed(fn, [name, value], e.span);
+    const unpacked = column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value, false);
+    if (column && !unpacked) return this.typed(fn, [name, col(column, e.args[1]!.span)], e.span);
+    const dflt = this.scalarArg(fn, e.args[1]!, row);
+    if (!dflt) return undefined;
+    if (!unpacked) return this.typed(fn, [name, dflt], e.span);
+    // After bag_unpack the column exists when the data has the property: the call keeps its default and
+    // reads the unpacked column as a third argument (the KQL output writes the two written ones).
+    return { kind: 'call', fn, args: [name, dflt, { kind: 'column', name: name.value, type: 'dynamic', span: e.args[0]!.span }], type: dflt.type, span: e.span };
   }
 
   /** `toscalar(T | ...)`: the first column of the table's first row; of a scalar, the scalar itself. */
   private toScalar(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
-    const bound = this.bindPipe(e.args[0]!, row);
-    if (!bound) return undefined;
-    if (!('source' in bound)) return bound;
-    if (bound.schema.length === 0) {
-      this.report('NotTabular', ['the table given to toscalar has no columns'], e.args[0]!.span);
-      return undefined;
-    }
-    return this.typed('toscalar', [{ kind: 'subquery', query: bound, type: bound.schema[0]!.type, span: e.args[0]!.span }], e.span);
+    const arg = this.scalarOrFirstColumn(e.args[0]!, row, 'given to toscalar');
+    return arg?.kind === 'subquery' ? this.typed('toscalar', [arg], e.span) : arg;
   }
 
   /**
@@ -1758,7 +1738,7 @@ class Binder {
     if (Array.isArray(e.right)) {
       const items: ScalarExpr[] = [];
       for (const item of e.right as A.PipeExpr[]) {
-        const b = this.bindListItem(item, row);
+        const b = this.scalarOrFirstColumn(item, row, 'in this list');
         if (!b) return undefined;
         items.push(b);
       }
@@ -1777,13 +1757,15 @@ class Binder {
     return this.typed(e.op, [left, right], e.span);
   }
 
-  /** An item of `in (...)`/`has_any (...)`: a scalar, a dynamic array, or a one-column table. */
-  private bindListItem(item: A.PipeExpr, row: Schema): ScalarExpr | undefined {
+  /**
+   * A scalar, or a table as the subquery of its first column: an item of `in (...)`/`has_any (...)`
+   * (a scalar, a dynamic array or a one-column table), toscalar's argument. `where` the table is, for a message.
+   */
+  private scalarOrFirstColumn(item: A.PipeExpr, row: Schema, where: string): ScalarExpr | undefined {
     const b = this.bindPipe(item, row);
-    if (!b) return undefined;
-    if (!('source' in b)) return b;
+    if (!b || !('source' in b)) return b;
     if (b.schema.length === 0) {
-      this.report('NotTabular', ['the table in this list has no columns'], item.span);
+      this.report('NotTabular', [`the table ${where} has no columns`], item.span);
       return undefined;
     }
     return { kind: 'subquery', query: b, type: b.schema[0]!.type, span: item.span };
