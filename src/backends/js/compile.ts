@@ -20,7 +20,7 @@ import { closureRowBuilder } from './output.js';
 import { isDataColumns, openRowBuilder } from './data-columns.js';
 import { constantLets, rawTextFilter } from './prefilter.js';
 import { Collect, computedLayout, IDLE_SINK, Link, NO_VALUES, type Layout, type Row, type Sink, type Step } from './rows.js';
-import { eventsFor, sourceColumn, type EventInput } from './source.js';
+import { eventsFor, isEventStream, sourceColumn, type EventInput } from './source.js';
 import { computedSourceRows } from './sources.js';
 import { earlyWhere, groupsStep } from './summarize.js';
 
@@ -173,8 +173,6 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     },
   };
 }
-
-const isEventStream = (input: EventInput): input is Iterable<unknown> => typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function';
 
 function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
   const run: RunContext = { now: 0 };
