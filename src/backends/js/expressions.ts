@@ -12,7 +12,7 @@ import { member, type Value } from '../../semantics/values.js';
 import { memoized } from '../../semantics/strings.js';
 import { generateAccessor, type CodegenContext, type PerValue } from './codegen.js';
 import { constantValue } from './prefilter.js';
-import { computedLayout, type Accessor, type Layout } from './rows.js';
+import { computedLayout, NO_VALUES, type Accessor, type Layout } from './rows.js';
 
 /** What expressions of one query refer to beyond their row. */
 export interface ExpressionScope {
@@ -31,6 +31,8 @@ export interface Expressions {
   expr(e: ScalarExpr, layout: Layout): Accessor;
   /** An expression's value when it is a constant (literal, constant let). */
   constantOf(e: ScalarExpr): Value | undefined;
+  /** The value in the current run of an expression that reads no row (print, range's bounds, make-series' step). */
+  rowless(e: ScalarExpr): Value;
   /** Constants, catalog implementations and closure fallbacks for generated code over `layout`. */
   codegenContext(layout: Layout): Omit<CodegenContext, 'column'>;
   /** The call site of an aggregate, for its catalog implementation. */
@@ -165,5 +167,6 @@ export function compileExpressions(scope: ExpressionScope): Expressions {
     }
   }
 
-  return { expr, constantOf, codegenContext, aggregateSite: (a) => site(a.args) };
+  const rowless = (e: ScalarExpr): Value => expr(e, computedLayout([]))({ e: null, v: NO_VALUES });
+  return { expr, constantOf, rowless, codegenContext, aggregateSite: (a) => site(a.args) };
 }
