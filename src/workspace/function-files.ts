@@ -17,7 +17,7 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { functionParams, type FunctionParam, type WorkspaceFunction } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
 import { parseQuery } from '../query/parser.js';
-import { columnType, filesOf, readWorkspaceFile, type TablePath } from './table-files.js';
+import { columnType, filesOf, isRecord, readWorkspaceFile, type TablePath } from './table-files.js';
 import { readYamlSource, type PathStep, type YamlSource } from '../rule/yaml.js';
 
 export interface FunctionFilesResult {
@@ -160,8 +160,4 @@ function kqlDefault(value: unknown, type: FunctionParam['type']): string {
   const text = String(value).trim();
   if (type === 'string' && !/^(['"]).*\1$/s.test(text)) return JSON.stringify(text);
   return text;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

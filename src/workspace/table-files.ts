@@ -241,6 +241,7 @@ function getschemaCsv(file: string, text: string): TableFilesResult {
   });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A JSON or YAML object (not an array). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
