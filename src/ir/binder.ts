@@ -272,24 +272,21 @@ class Binder {
     let serialized = first.kind === 'range';
     let schema: Schema = source.schema;
     let ops: TabularOp[] = [];
+    /** An operator after the ones so far, with its output schema. */
+    const append = (o: OpWithoutSchema) => {
+      schema = outputSchema(o, schema);
+      ops.push({ ...o, schema } as TabularOp);
+    };
     for (const [i, op] of p.ops.entries()) {
       if (openedBy && open && this.refusedOnOpenRows(readsEveryColumn(op), openedBy)) return undefined;
       // `T | ... | union U` is `union (T | ...), U`: the pipe so far becomes the first leg.
-      const union = op.op === 'union' ? this.bindUnion(op, op.span, { query: { source, ops, schema }, label: this.legLabel(source, ops, 0) }) : undefined;
-      if (union) {
-        source = union;
-        schema = union.schema;
-        ops = [];
-        serialized = false;
-        open = undefined;
-        continue;
-      }
       // `T | ... | invoke f(a)`: f's body with the pipe so far as its first (tabular) parameter.
-      if (op.op === 'invoke') {
-        const invoked = this.bindInvoke(op, { source, ops, schema });
-        if (!invoked) return undefined;
-        source = invoked;
-        schema = invoked.schema;
+      const restarted =
+        op.op === 'union' ? this.bindUnion(op, op.span, { query: { source, ops, schema }, label: this.legLabel(source, ops, 0) }) : op.op === 'invoke' ? this.bindInvoke(op, { source, ops, schema }) : undefined;
+      if (op.op === 'invoke' && !restarted) return undefined;
+      if (restarted) {
+        source = restarted;
+        schema = restarted.schema;
         ops = [];
         serialized = false;
         open = undefined;
@@ -323,19 +320,13 @@ class Binder {
         for (const later of p.ops.slice(i + 1)) if (later.op === 'unsupported') this.report('UnsupportedOperator', [later.name, ''], later.nameSpan);
         return undefined;
       }
-      schema = outputSchema(bound, schema);
-      ops.push({ ...bound, schema } as TabularOp);
+      append(bound);
       const followUp = this.followUps.get(bound);
-      if (followUp) {
-        schema = outputSchema(followUp, schema);
-        ops.push({ ...followUp, schema } as TabularOp);
-      }
+      if (followUp) append(followUp);
       if (bound.op === 'join' && bound.lookup) {
         // lookup does not repeat the right side's key columns: a project-away of them follows.
         const rightKeys = bound.keys.map((k) => bound.rightNames[bound.right.schema.findIndex((c) => c.name === k.right)]!);
-        const away: OpWithoutSchema = { op: 'project-away', names: [...new Set(rightKeys)], span: bound.span };
-        schema = outputSchema(away, schema);
-        ops.push({ ...away, schema } as TabularOp);
+        append({ op: 'project-away', names: [...new Set(rightKeys)], span: bound.span });
       }
     }
     const result: Tabular = { source, ops, schema, ...(open ? { open: true as const } : {}) };
