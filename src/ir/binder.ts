@@ -386,35 +386,15 @@ class Binder {
         const saved = this.windowAllowed;
         this.windowAllowed = this.serializedInput || op.op === 'serialize';
         try {
-          let schema: Schema = input;
-          const columns: NamedExpr[] = [];
-          const names = new Namer(input.map((c) => c.name));
-          for (const item of op.items) {
-            const e = this.expr(item.expr, schema);
-            if (!e) return undefined;
-            const parts = this.outputColumns(item, e, names, true);
-            if (!parts) return undefined;
-            for (const c of parts) {
-              columns.push(c);
-              schema = replaceOrAppend(schema, { name: c.name, type: c.expr.type });
-            }
-          }
-          return { op: op.op, columns, span };
+          const columns = this.assignments(op.items, input, true);
+          return columns && { op: op.op, columns, span };
         } finally {
           this.windowAllowed = saved;
         }
       }
       case 'project': {
-        const columns: NamedExpr[] = [];
-        const names = new Namer([]);
-        for (const item of op.items) {
-          const e = this.expr(item.expr, input);
-          if (!e) return undefined;
-          const parts = this.outputColumns(item, e, names, false);
-          if (!parts) return undefined;
-          columns.push(...parts);
-        }
-        return { op: 'project', columns, span };
+        const columns = this.assignments(op.items, input, false);
+        return columns && { op: 'project', columns, span };
       }
       case 'project-away':
       case 'project-keep': {
@@ -1271,6 +1251,22 @@ class Binder {
   }
 
   /** `(a, b) = expr` is only meaningful for functions and aggregates with several outputs. */
+  /** The columns of extend's items (each reads the input and the columns before it) or project's (each reads the input). */
+  private assignments(items: readonly A.Assignment[], input: Schema, extend: boolean): NamedExpr[] | undefined {
+    let schema = input;
+    const columns: NamedExpr[] = [];
+    const names = new Namer(extend ? input.map((c) => c.name) : []);
+    for (const item of items) {
+      const e = this.expr(item.expr, schema);
+      if (!e) return undefined;
+      const parts = this.outputColumns(item, e, names, extend);
+      if (!parts) return undefined;
+      columns.push(...parts);
+      if (extend) for (const c of parts) schema = replaceOrAppend(schema, { name: c.name, type: c.expr.type });
+    }
+    return columns;
+  }
+
   private rejectTuple(item: A.Assignment): boolean {
     if (!item.tuple) return false;
     this.report('UnsupportedOperator', ['(a, b) = ...', ': tuple assignment needs a function with several results (series_stats, series_fit_line, series_decompose_anomalies; arg_max/arg_min/take_any in summarize)'], item.span);
