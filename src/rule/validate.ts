@@ -4,7 +4,7 @@
  * identifiers per entity type), each with a message that says what was meant.
  */
 import { schemaValidator } from '../schema-validators.js';
-import { closest, didYouMean, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { closest, didYouMean, hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { schemaKeys, schemaProblems } from './schema-problems.js';
 import type { FactName } from '../diagnostics/codes.js';
 import { describeDuration, parseRuleDuration } from './duration.js';
@@ -129,7 +129,7 @@ export function validateRule(src: YamlSource): { rule?: Rule; diagnostics: Diagn
     }
   }
 
-  if (diagnostics.some((d) => d.severity === 'error') || typeof data.query !== 'string') {
+  if (hasErrors(diagnostics) || typeof data.query !== 'string') {
     if (typeof data.query !== 'string' && !diagnostics.some((d) => d.message.includes("'query'"))) report('NoQuery', [], []);
     return { diagnostics };
   }
