@@ -1250,7 +1250,6 @@ class Binder {
     return ok ? out : undefined;
   }
 
-  /** `(a, b) = expr` is only meaningful for functions and aggregates with several outputs. */
   /** The columns of extend's items (each reads the input and the columns before it) or project's (each reads the input). */
   private assignments(items: readonly A.Assignment[], input: Schema, extend: boolean): NamedExpr[] | undefined {
     let schema = input;
@@ -1267,6 +1266,7 @@ class Binder {
     return columns;
   }
 
+  /** `(a, b) = expr` is only meaningful for functions and aggregates with several outputs. */
   private rejectTuple(item: A.Assignment): boolean {
     if (!item.tuple) return false;
     this.report('UnsupportedOperator', ['(a, b) = ...', ': tuple assignment needs a function with several results (series_stats, series_fit_line, series_decompose_anomalies; arg_max/arg_min/take_any in summarize)'], item.span);

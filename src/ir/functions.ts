@@ -165,11 +165,6 @@ export function tableSources(ir: QueryIR): Map<string, readonly unknown[] | unde
 }
 
 /**
- * For targets that cannot keep a call (AQL): the query's body with function lets it reads merged
- * into it (`F | op2` where F is `T | op1` becomes `T | op1 | op2`), while that gives one pipeline.
- * What cannot be merged stays: the backend then names the function in its error.
- */
-/**
  * The workspace function a query still reads after inlineFunctionBody (a let made from a body, or
  * a source that is a call), and where: what AQL, which has no functions, names in its message.
  */
@@ -180,6 +175,11 @@ export function functionReadBy(ir: QueryIR): { name: string; span: Span } | unde
   return call === undefined ? undefined : { name: call.replace(/\(.*/s, ''), span: ir.body.source.span };
 }
 
+/**
+ * For targets that cannot keep a call (AQL): the query's body with function lets it reads merged
+ * into it (`F | op2` where F is `T | op1` becomes `T | op1 | op2`), while that gives one pipeline.
+ * What cannot be merged stays: the backend then names the function in its error.
+ */
 export function inlineFunctionBody(ir: QueryIR): QueryIR {
   const byName = new Map(ir.lets.flatMap((l) => (l.kind === 'tabular' && l.fromFunction ? [[l.name, l] as const] : [])));
   let body: Tabular = ir.body;
