@@ -18,7 +18,7 @@ export interface CodegenContext {
   constant(e: ScalarExpr): { value: Value } | undefined;
   /** The specialised implementation of a catalog function at this call site. */
   impl(e: Extract<ScalarExpr, { kind: 'call' }>): Impl;
-  /** Fallback for expressions generated code does not handle (let values, member, subqueries). */
+  /** Fallback for expressions generated code does not handle (let values, subqueries). */
   closure(e: ScalarExpr): Accessor;
   /** An expression to compute as a function of one column's value (remembered per value), if it is one. */
   perValue?(e: ScalarExpr): PerValue | undefined;

@@ -1,7 +1,7 @@
 /**
  * Scalar expressions compiled to accessors (row -> value): generated code by default (codegen.ts),
  * a tree of closures when asked (the reference form; both are tested) and for what generated code
- * leaves to closures (let values, member access, subqueries).
+ * leaves to closures (let values, subqueries).
  */
 import { scalarEntry } from '../../catalog/catalog.js';
 import type { CallSite, RunContext } from '../../catalog/types.js';
