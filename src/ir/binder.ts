@@ -1299,15 +1299,19 @@ class Binder {
     });
   }
 
+  /** A sort or group key: not a dynamic value (a column bag_unpack or pivot made is one only to detc). */
+  private keyExpr(x: A.Expr, input: Schema, what: 'sort' | 'group'): ScalarExpr | undefined {
+    const e = this.expr(x, input);
+    if (e?.type !== 'dynamic' || this.isUnpacked(e)) return e;
+    this.report('TypeMismatch', [`cannot ${what} by a dynamic value; convert it first (e.g. tostring(...))`], x.span);
+    return undefined;
+  }
+
   private sortKeys(keys: readonly A.SortKey[], input: Schema): SortKey[] | undefined {
     const out: SortKey[] = [];
     for (const k of keys) {
-      const e = this.expr(k.expr, input);
+      const e = this.keyExpr(k.expr, input, 'sort');
       if (!e) return undefined;
-      if (e.type === 'dynamic' && !this.isUnpacked(e)) {
-        this.report('TypeMismatch', ['cannot sort by a dynamic value; convert it first (e.g. tostring(...))'], k.expr.span);
-        return undefined;
-      }
       const direction = k.direction ?? 'desc';
       const nulls = k.nulls ?? (direction === 'asc' ? 'first' : 'last');
       out.push({ expr: e, direction, nulls, explicitDirection: k.direction !== undefined, explicitNulls: k.nulls !== undefined });
@@ -1321,12 +1325,8 @@ class Binder {
     const by: NamedExpr[] = [];
     for (const item of op.by) {
       if (this.rejectTuple(item)) return undefined;
-      const e = this.expr(item.expr, input);
+      const e = this.keyExpr(item.expr, input, 'group');
       if (!e) return undefined;
-      if (e.type === 'dynamic' && !this.isUnpacked(e)) {
-        this.report('TypeMismatch', ['cannot group by a dynamic value; convert it first (e.g. tostring(...))'], item.expr.span);
-        return undefined;
-      }
       const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), false);
       names.take(name);
       by.push({ name, expr: e, explicitName: item.name !== undefined });
