@@ -196,18 +196,35 @@ function conversion(name: string, to: ScalarType, f: (v: Value) => Value, doc: s
 
 const dynamicArg = (v: Value): Value => (typeof v === 'string' ? parseJson(v) : v);
 
-/** `$.a.b[0]['c d']` as member steps, or undefined if the path is not of that form. */
-function parseJsonPath(path: string): (string | number)[] | undefined {
-  if (!path.startsWith('$')) return undefined;
-  const steps: (string | number)[] = [];
-  const re = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/y;
-  re.lastIndex = 1;
-  while (re.lastIndex < path.length) {
-    const m = re.exec(path);
-    if (!m) return undefined;
-    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (m[3] ?? m[4])!));
-  }
-  return steps;
+const parseJsonPath = D.parseJsonPath;
+
+/**
+ * array_sort_asc / array_sort_desc (https://learn.microsoft.com/kusto/query/array-sort-asc-function):
+ * `(array1 [, ..., arrayN] [, nulls_last])`. One array: the sorted array. Several: one result per
+ * array (columns `<arg>_sorted`, or `array<i>_sorted` for an unnamed argument, as Kusto.Language
+ * names them), the first sorted and the others reordered the same way; as a value, their array.
+ */
+function arraySortEntry(name: string, desc: boolean): ScalarEntry {
+  const arrays = (types: readonly ScalarType[]): number => (types.length > 1 && types[types.length - 1] === 'bool' ? types.length - 1 : types.length);
+  return scalar({
+    name, arity: [1, 64], kql: { call: name },
+    doc: `arrays sorted ${desc ? 'descending' : 'ascending'} by the first (nulls last unless false is given)`,
+    type: (args) => {
+      const n = arrays(args);
+      return args.slice(0, n).every((t) => t === 'dynamic' || t === 'string') ? 'dynamic' : fail(`${name} needs dynamic arrays and an optional bool nulls_last, got ${args.join(', ')}`);
+    },
+    outputsFor: (args) => {
+      const n = arrays(args.map((a) => a.type));
+      return n < 2 ? undefined : args.slice(0, n).map((a, i) => ({ name: `${a.name ?? `array${i}`}_sorted`, type: 'dynamic' as const }));
+    },
+    js: (site) => {
+      const n = arrays(site.types);
+      return (...args) => {
+        const nullsLast = n < args.length ? args[n] !== false : true;
+        return n === 1 ? D.arraySort(args[0]!, desc, nullsLast) : D.arraysSortedBy(args.slice(0, n), desc, nullsLast);
+      };
+    },
+  });
 }
 
 /** pack(): keys become own properties (a key "__proto__" is data, never a prototype). */
@@ -864,7 +881,9 @@ const ENTRIES: CatalogEntry[] = [
   conversion('strlen', 'long', (v) => [...text(v)].length, 'length in characters'),
   scalar({ name: 'substring', arity: [2, 3], type: returns('string'), kql: { call: 'substring' }, doc: 'part of a string', js: () => (s, start, len) => {
     const chars = [...text(s)];
-    const from = Math.max(0, toLong(start) ?? 0);
+    // A negative start counts from the end (substring("123456", -2, 2) is "56").
+    const first = toLong(start) ?? 0;
+    const from = Math.max(0, first < 0 ? chars.length + first : first);
     const n = len === undefined ? chars.length : toLong(len);
     return n === null ? '' : chars.slice(from, from + Math.max(0, n)).join('');
   } }),
@@ -942,11 +961,12 @@ const ENTRIES: CatalogEntry[] = [
     },
   }),
   scalar({
-    name: 'tohex', arity: [1, 2], type: returns('string'), kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: 64-bit two\'s complement)',
-    js: () => (v, width) => {
+    name: 'tohex', arity: [1, 2], type: returns('string'), kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: two\'s complement, 32-bit for int, 64-bit for long)',
+    js: (site) => (v, width) => {
       const n = toLong(v);
       if (n === null) return null;
-      const hex = (n < 0 ? BigInt.asUintN(64, BigInt(n)) : BigInt(n)).toString(16);
+      const bits = site.types[0] === 'int' ? 32 : 64;
+      const hex = (n < 0 ? BigInt.asUintN(bits, BigInt(n)) : BigInt(n)).toString(16);
       return hex.padStart(width === undefined ? 0 : (toLong(width) ?? 0), '0');
     },
   }),
@@ -1062,8 +1082,8 @@ const ENTRIES: CatalogEntry[] = [
     name: 'array_index_of', arity: [2, 5], type: returns('long'), kql: { call: 'array_index_of' }, doc: 'position of a value in an array (-1 if absent)',
     js: (site) => (arr, v, start, length, occurrence) => D.arrayIndexOf(arr, dynamicElement(v, site.types[1]), toLong(start ?? 0) ?? 0, toLong(length ?? -1) ?? -1, toLong(occurrence ?? 1) ?? 1),
   }),
-  scalar({ name: 'array_sort_asc', arity: [1, 2], type: returns('dynamic'), kql: { call: 'array_sort_asc' }, doc: 'an array sorted ascending (nulls last unless false is given)', js: () => (arr, nullsLast) => D.arraySort(arr, false, nullsLast !== false) }),
-  scalar({ name: 'array_sort_desc', arity: [1, 2], type: returns('dynamic'), kql: { call: 'array_sort_desc' }, doc: 'an array sorted descending (nulls last unless false is given)', js: () => (arr, nullsLast) => D.arraySort(arr, true, nullsLast !== false) }),
+  arraySortEntry('array_sort_asc', false),
+  arraySortEntry('array_sort_desc', true),
   scalar({ name: 'array_reverse', arity: [1, 1], type: returns('dynamic'), kql: { call: 'array_reverse' }, doc: 'an array in reverse order', js: () => (arr) => { const a = D.asArray(arr); return a === null ? null : [...a].reverse(); } }),
   scalar({ name: 'array_sum', arity: [1, 1], type: returns('real'), kql: { call: 'array_sum' }, doc: 'sum of an array of numbers', js: () => (arr) => D.arraySum(arr) }),
   scalar({ name: 'bag_keys', arity: [1, 1], type: returns('dynamic'), kql: { call: 'bag_keys' }, doc: 'the keys of a property bag', js: () => (v) => D.bagKeys(v) }),
@@ -1073,7 +1093,7 @@ const ENTRIES: CatalogEntry[] = [
     name: 'repeat', arity: [2, 2], type: returns('dynamic'), kql: { call: 'repeat' }, doc: 'an array of a value repeated',
     js: (site) => (v, n) => { const k = toLong(n); return k === null ? null : Array<Value>(Math.max(0, k)).fill(dynamicElement(v, site.types[0])); },
   }),
-  scalar({ name: 'bag_has_key', arity: [2, 2], type: returns('bool'), kql: { call: 'bag_has_key' }, doc: 'a property bag has a key', js: () => (b, k) => { const bag = D.asBag(b); return bag === null ? null : Object.prototype.hasOwnProperty.call(bag, text(k)); } }),
+  scalar({ name: 'bag_has_key', arity: [2, 2], type: returns('bool'), kql: { call: 'bag_has_key' }, doc: 'a property bag has a key', js: () => (b, k) => D.bagHasKey(b, text(k)) }),
   scalar({
     name: 'zip', arity: [2, 16], type: returns('dynamic'), kql: { call: 'zip' }, doc: 'arrays merged element-wise (shorter ones padded with null)',
     js: () => (...arrays) => {

@@ -871,9 +871,15 @@ class Binder {
   private bindPrint(e: A.PrintSource): Source | undefined {
     const columns: NamedExpr[] = [];
     for (const [i, item] of e.items.entries()) {
-      if (this.rejectTuple(item)) return undefined;
       const bound = this.expr(item.expr, []);
       if (!bound) return undefined;
+      const several = bound.kind === 'call' && item.name === undefined ? this.argumentOutputs(item, bound, new Namer(columns.map((c) => c.name)), false) : undefined;
+      if (several === null) return undefined;
+      if (several) {
+        columns.push(...several);
+        continue;
+      }
+      if (this.rejectTuple(item)) return undefined;
       columns.push({ name: item.name ?? `print_${i}`, expr: bound, explicitName: item.name !== undefined });
     }
     return { kind: 'print', columns, span: e.span, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
@@ -1297,6 +1303,8 @@ class Binder {
   private outputColumns(item: A.Assignment, e: ScalarExpr, names: Namer, allowReplace: boolean): NamedExpr[] | undefined {
     const entry = e.kind === 'call' && e.output === 0 ? lookup(e.fn) : undefined;
     const outputs = entry?.kind === 'scalar' ? entry.outputs : undefined;
+    const several = e.kind === 'call' && e.output === undefined && item.name === undefined ? this.argumentOutputs(item, e, names, allowReplace) : undefined;
+    if (several !== undefined) return several ?? undefined;
     if (!outputs || e.kind !== 'call') {
       if (this.rejectTuple(item)) return undefined;
       const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), allowReplace);
@@ -1311,6 +1319,23 @@ class Binder {
     const base = `${e.fn}_${(e.args[0] && deriveName(e.args[0])) ?? ''}`;
     return outputs.map((o, i) => {
       const name = given[i] ?? names.unique(`${base}_${o.suffix}`, allowReplace);
+      names.take(name);
+      return { name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined };
+    });
+  }
+
+  /** An unnamed call whose results depend on its arguments (array_sort_asc(a1, a2)): one column per result. */
+  private argumentOutputs(item: A.Assignment, e: Extract<ScalarExpr, { kind: 'call' }>, names: Namer, allowReplace: boolean): NamedExpr[] | null | undefined {
+    const entry = lookup(e.fn);
+    const outputs = entry?.kind === 'scalar' ? entry.outputsFor?.(e.args.map((a) => ({ name: deriveName(a), type: a.type }))) : undefined;
+    if (!outputs) return undefined;
+    const given = item.tuple?.map((t) => t.name) ?? [];
+    if (given.length > outputs.length) {
+      this.report('TypeMismatch', [`${e.fn} has ${outputs.length} results but ${given.length} names are given`], item.span);
+      return null;
+    }
+    return outputs.map((o, i) => {
+      const name = given[i] ?? names.unique(o.name, allowReplace);
       names.take(name);
       return { name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined };
     });

@@ -101,6 +101,20 @@ export function arraySort(arr: Value, desc: boolean, nullsLast = true): Value[] 
   return a === null ? null : [...a].sort((x, y) => sortCompare(x, y, desc, !nullsLast));
 }
 
+/**
+ * array_sort_asc/desc with several arrays: the first sorted, the others in the same new order; an
+ * array whose length differs from the first's (or that is not an array) is null, as the page says.
+ */
+export function arraysSortedBy(arrays: readonly Value[], desc: boolean, nullsLast = true): (Value[] | null)[] {
+  const first = asArray(arrays[0] ?? null);
+  if (first === null) return arrays.map(() => null);
+  const order = first.map((_, i) => i).sort((i, j) => sortCompare(first[i]!, first[j]!, desc, !nullsLast));
+  return arrays.map((v) => {
+    const a = asArray(v);
+    return a === null || a.length !== first.length ? null : order.map((i) => a[i]!);
+  });
+}
+
 /** `array_sum`: null when an element is not a number. */
 export function arraySum(arr: Value): number | null {
   const a = asArray(arr);
@@ -136,12 +150,70 @@ export function bagMerge(bags: readonly Value[]): Record<string, Value> {
 }
 
 /** `bag_remove_keys(bag, keys)`. */
+/**
+ * A key of bag_has_key / bag_remove_keys: a top-level name, or a JSONPath (`$.a.b`, `$['a']`) for a
+ * nested one (https://learn.microsoft.com/kusto/query/bag-remove-keys-function).
+ */
+function bagKeyPath(key: string): (string | number)[] {
+  const steps = key.startsWith('$') ? parseJsonPath(key) : undefined;
+  return steps !== undefined && steps.length > 0 ? steps : [key];
+}
+
+const hasOwn = (o: object, k: string | number): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** `bag_has_key(bag, key)`: the key (or JSONPath) names a value in the bag. */
+export function bagHasKey(v: Value, key: string): boolean | null {
+  const b = asBag(v);
+  if (b === null) return null;
+  let at: Value = b;
+  for (const step of bagKeyPath(key)) {
+    if (at === null || typeof at !== 'object') return false;
+    if (Array.isArray(at) ? typeof step !== 'number' || step >= at.length : typeof step !== 'string' || !hasOwn(at, step)) return false;
+    at = (at as Record<string, Value>)[step as string] ?? null;
+  }
+  return true;
+}
+
+/** A copy of `v` without the property at `path` (the containers on the way are copied, not changed). */
+function withoutPath(v: Value, path: readonly (string | number)[]): Value {
+  if (v === null || typeof v !== 'object' || path.length === 0) return v;
+  const [step, ...rest] = path;
+  if (Array.isArray(v)) {
+    if (typeof step !== 'number' || step >= v.length || rest.length === 0) return v;
+    return v.map((x, i) => (i === step ? withoutPath(x, rest) : x));
+  }
+  if (typeof step !== 'string' || !hasOwn(v, step)) return v;
+  const out = newBag();
+  for (const [key, x] of Object.entries(v as Record<string, Value>)) {
+    if (key !== step) setKeyValue(out, key, x);
+    else if (rest.length > 0) setKeyValue(out, key, withoutPath(x, rest));
+  }
+  return out;
+}
+
 export function bagRemoveKeys(v: Value, keys: Value): Record<string, Value> | null {
   const b = asBag(v);
   const k = asArray(keys);
   if (b === null) return null;
-  const drop = new Set((k ?? []).map((x) => String(x)));
-  const out = newBag();
-  for (const [key, x] of Object.entries(b)) if (!drop.has(key)) setKeyValue(out, key, x);
-  return out;
+  let out: Value = b;
+  for (const key of k ?? []) out = withoutPath(out, bagKeyPath(String(key)));
+  // Never hand back the input bag itself: callers may own the result.
+  if (out !== b) return out as Record<string, Value>;
+  const copy = newBag();
+  for (const [key, x] of Object.entries(b)) setKeyValue(copy, key, x);
+  return copy;
+}
+
+/** `$.a.b[0]['c d']` as member steps, or undefined if the path is not of that form. */
+export function parseJsonPath(path: string): (string | number)[] | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const steps: (string | number)[] = [];
+  const re = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/y;
+  re.lastIndex = 1;
+  while (re.lastIndex < path.length) {
+    const m = re.exec(path);
+    if (!m) return undefined;
+    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (m[3] ?? m[4])!));
+  }
+  return steps;
 }

@@ -140,9 +140,10 @@ export function ipv4AddressesIn(text: string): string[] {
 }
 
 /** `has_ipv4(text, ip)`. */
-export function hasIpv4(text: string, ip: string): boolean | null {
+export function hasIpv4(text: string, ip: string): boolean {
   const n = parseIpv4(ip);
-  if (n === null) return null;
+  // The page: true only if ip_address is valid and found, "otherwise false" (not null).
+  if (n === null) return false;
   return ipv4AddressesIn(text).some((a) => parseIpv4(a) === n);
 }
 
