@@ -142,3 +142,38 @@ describe('array_sort_asc / array_sort_desc with several arrays', () => {
     expect(value('array_sort_asc(dynamic([2,null,1]), false)')).toEqual([null, 1, 2]);
   });
 });
+
+describe('parse kind=regex with groups inside the pattern constants', () => {
+  // https://learn.microsoft.com/kusto/query/parse-operator: in kind=regex the constants are regular
+  // expressions and the columns are "numbered captured groups that are handled internally"; the page's
+  // examples put groups in constants ("(.*?)totalSlices=", ".*?(previous)?lockTime=") and still fill
+  // every column.
+  it('does not let a constant\'s group shift the columns', () => {
+    expect(run('print s="xx a=1" | parse kind=regex s with "(x+) a=" a:long').rows).toEqual([{ s: 'xx a=1', a: 1 }]);
+    expect(run('print s="a=1\\nb=2" | parse kind=regex flags=s s with "a=" a:long "(.*?)b=" b:long').rows).toEqual([{ s: 'a=1\nb=2', a: 1, b: 2 }]);
+    const text = 'Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=27, sliceNumber=23, lockTime=02/17/2016 08:40:01, releaseTime=02/17/2016 08:40:01, previousLockTime=02/17/2016 08:39:01)';
+    const q = `print EventText="${text}"
+| parse kind=regex EventText with "(.*?)[a-zA-Z]*=" resourceName @", totalSlices=\\s*\\d+\\s*.*?sliceNumber=" sliceNumber: long  ".*?(previous)?lockTime=" lockTime ".*?releaseTime=" releaseTime ".*?previousLockTime=" previousLockTime: date "\\\\)"
+| project resourceName, sliceNumber, lockTime, releaseTime, previousLockTime = tostring(previousLockTime)`;
+    expect(run(q).rows).toEqual([{
+      resourceName: 'PipelineScheduler', sliceNumber: 23, lockTime: '02/17/2016 08:40:01, ', releaseTime: '02/17/2016 08:40:01, ', previousLockTime: '2016-02-17T08:39:01.0000000Z',
+    }]);
+  });
+});
+
+describe('parse kind=relaxed with a typed column before *', () => {
+  // https://learn.microsoft.com/kusto/query/parse-operator (kind=relaxed example): `sliceNumber: long *
+  // "lockTime="` gives the number; a value that does not convert is null and parsing goes on.
+  it('takes the number and nulls only what does not convert', () => {
+    expect(run('print s="a=1, b=22, c=x" | parse kind=relaxed s with "a=" a:long ", b=" b:long * "c=" c').rows).toEqual([{ s: 'a=1, b=22, c=x', a: 1, b: 22, c: 'x' }]);
+    const row = (totalSlices: string, sliceNumber: number) => `"Event: NotifySliceRelease (resourceName=PipelineScheduler, totalSlices=${totalSlices}, sliceNumber=${sliceNumber}, lockTime=02/17/2016 08:40:01, releaseTime=nonValidDateTime 08:40:01, previousLockTime=02/17/2016 08:39:01)"`;
+    const q = `datatable(EventText: string)[${row('27', 23)}, ${row('nonValidLongValue', 20)}]
+| parse kind=relaxed EventText with * "resourceName=" resourceName ", totalSlices=" totalSlices: long ", sliceNumber=" sliceNumber: long * "lockTime=" lockTime ", releaseTime=" releaseTime: date "," * "previousLockTime=" previousLockTime: date ")" *
+| project-away EventText
+| extend releaseTime = tostring(releaseTime), previousLockTime = tostring(previousLockTime)`;
+    expect(run(q).rows).toEqual([
+      { resourceName: 'PipelineScheduler', totalSlices: 27, sliceNumber: 23, lockTime: '02/17/2016 08:40:01', releaseTime: '', previousLockTime: '2016-02-17T08:39:01.0000000Z' },
+      { resourceName: 'PipelineScheduler', totalSlices: null, sliceNumber: 20, lockTime: '02/17/2016 08:40:01', releaseTime: '', previousLockTime: '2016-02-17T08:39:01.0000000Z' },
+    ]);
+  });
+});
