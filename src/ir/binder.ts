@@ -1094,7 +1094,8 @@ class Binder {
           this.report('NotTabular', ['a union leg must be a table or a tabular expression'], legSpan);
           ok = false;
         } else if (this.refusedOnOpenRows({ operator: 'union', span: legSpan }, this.openSources.get(bound))) ok = false;
-        else legs.push({ query: bound, label: this.legLabel(bound.source, bound.ops, index) });
+        // A bare view name is labelled with that name (the page's View_1), never the call's internal one.
+        else legs.push({ query: bound, label: leg.kind === 'query' ? this.legLabel(bound.source, bound.ops, index) : leg.name.name });
         continue;
       }
       const { name, span: at } = (leg as Extract<A.UnionLeg, { kind: 'name' }>).name;

@@ -177,3 +177,40 @@ describe('parse kind=relaxed with a typed column before *', () => {
     ]);
   });
 });
+
+describe('outer union columns', () => {
+  // https://learn.microsoft.com/kusto/query/union-operator: a name with several types becomes one
+  // column per type (`x_long`, `x_int`); a leg's own `x_long` is another column, which the page and
+  // Kusto.Language name with a suffix. Kusto.Language (the authority on names) gives the suffix to the
+  // later one in order of appearance; each leg's values stay in the column made from its own column.
+  it('never feeds a leg\'s genuine x_long from another leg\'s x', () => {
+    const q = 'let A = datatable(x:long)[1]; let B = datatable(x_long:long)[3]; union A, B';
+    expect(run(q).rows).toEqual([{ x: 1, x_long: null }, { x: null, x_long: 3 }]);
+    expectKustoSchema(q);
+  });
+
+  it('gives a clashing name the first free suffix, as Kusto.Language does', () => {
+    const views = 'let View_1 = view () { print x=1 }; let View_2 = view () { print x=toint(2) }; let View_3 = view () { print x_long=3 };';
+    const q = `${views} union withsource=TableName View_1, View_2, View_3`;
+    expect(run(q).rows).toEqual([
+      { TableName: 'View_1', x_long: 1, x_int: null, x_long1: null },
+      { TableName: 'View_2', x_long: null, x_int: 2, x_long1: null },
+      { TableName: 'View_3', x_long: null, x_int: null, x_long1: 3 },
+    ]);
+    expectKustoSchema(q);
+    const mixed = 'let A = datatable(x:long)[1]; let B = datatable(x_long:string)["s"]; let C = datatable(x:string)["a"]; union A, B, C';
+    expect(run(mixed).rows).toEqual([
+      { x_long: 1, x_string: null, x_long1: null },
+      { x_long: null, x_string: null, x_long1: 's' },
+      { x_long: null, x_string: 'a', x_long1: null },
+    ]);
+    expectKustoSchema(mixed);
+    expectKustoSchema('let A = datatable(x_long:long, x_long1:long)[1,2]; let B = datatable(x:long)[3]; let C = datatable(x:int)[1]; union A, B, C');
+  });
+
+  // https://learn.microsoft.com/kusto/query/union-operator (withsource example with views): TableName is View_1, View_2.
+  it('labels a view leg with its let name in withsource=', () => {
+    const q = 'let View_1 = view () { print x=1 }; let View_2 = view () { print x=toint(2) }; union withsource=TableName View_1, View_2';
+    expect(run(q).rows).toEqual([{ TableName: 'View_1', x_long: 1, x_int: null }, { TableName: 'View_2', x_long: null, x_int: 2 }]);
+  });
+});
