@@ -214,3 +214,19 @@ describe('outer union columns', () => {
     expect(run(q).rows).toEqual([{ TableName: 'View_1', x_long: 1, x_int: null }, { TableName: 'View_2', x_long: null, x_int: 2 }]);
   });
 });
+
+describe('make-series kind=nonempty on empty input', () => {
+  // https://learn.microsoft.com/kusto/query/make-series-operator: kind=nonempty "Produces default result
+  // when the input of make-series operator is empty" (the page's `take 0` example: nine 1.0 over the axis).
+  const q = (kind: string) => `datatable(timestamp:datetime, metric: real)[datetime(2017-01-01), 4]
+| take 0
+| make-series ${kind} avg(metric) default=1.0 on timestamp from datetime(2017-01-01) to datetime(2017-01-04) step 1d`;
+  it('gives one row of defaults; the default kind gives none', () => {
+    expect(run(q('kind=nonempty')).rows).toEqual([{
+      avg_metric: [1, 1, 1],
+      timestamp: ['2017-01-01T00:00:00.0000000Z', '2017-01-02T00:00:00.0000000Z', '2017-01-03T00:00:00.0000000Z'],
+    }]);
+    expect(run(q('')).rows).toEqual([]);
+    expectKustoSchema(q('kind=nonempty'));
+  });
+});
