@@ -230,3 +230,33 @@ describe('make-series kind=nonempty on empty input', () => {
     expectKustoSchema(q('kind=nonempty'));
   });
 });
+
+describe('evaluate bag_unpack with columnsConflict', () => {
+  // https://learn.microsoft.com/kusto/query/bag-unpack-plugin: with replace_source the bag's Name
+  // replaces the input's, with keep_source the input's stays; either way the output columns are
+  // Age, Name (the unpacked slots, in name order, after the other input columns). A slot whose values
+  // all have one type has that type ("The type of each column is the type of the slot if all values
+  // of the same slot have the same type, or dynamic if values differ in type").
+  const data = `datatable(Name:string, d:dynamic)
+[
+    'Old_name', dynamic({"Name": "John", "Age":20}),
+    'Old_name', dynamic({"Name": "Dave", "Age":40}),
+]`;
+  it('lists the conflicting column among the unpacked ones', () => {
+    const replaced = run(`${data} | evaluate bag_unpack(d, columnsConflict='replace_source')`);
+    expect(replaced.rows.map((r) => Object.keys(r))).toEqual([['Age', 'Name'], ['Age', 'Name']]);
+    expect(replaced.rows).toEqual([{ Age: 20, Name: 'John' }, { Age: 40, Name: 'Dave' }]);
+    const kept = run(`${data} | evaluate bag_unpack(d, columnsConflict='keep_source')`);
+    expect(kept.rows.map((r) => Object.keys(r))).toEqual([['Age', 'Name'], ['Age', 'Name']]);
+    expect(kept.rows).toEqual([{ Age: 20, Name: 'Old_name' }, { Age: 40, Name: 'Old_name' }]);
+    // Later operators still read the column by name.
+    expect(run(`${data} | evaluate bag_unpack(d, columnsConflict='replace_source') | where Name == 'Dave' | project Name`).rows).toEqual([{ Name: 'Dave' }]);
+  });
+
+  it('types a slot whose values share one type', () => {
+    const out = run(`${data} | evaluate bag_unpack(d, columnsConflict='replace_source')`);
+    expect(out.columns).toEqual([{ name: 'Age', type: 'long' }, { name: 'Name', type: 'string' }]);
+    const mixed = run('datatable(d:dynamic)[dynamic({"a": 1, "b": true, "c": 1.5}), dynamic({"a": 2, "b": false, "c": "x"})] | evaluate bag_unpack(d)');
+    expect(mixed.columns).toEqual([{ name: 'a', type: 'long' }, { name: 'b', type: 'bool' }, { name: 'c', type: 'dynamic' }]);
+  });
+});
