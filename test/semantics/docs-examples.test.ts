@@ -260,3 +260,30 @@ describe('evaluate bag_unpack with columnsConflict', () => {
     expect(mixed.columns).toEqual([{ name: 'a', type: 'long' }, { name: 'b', type: 'bool' }, { name: 'c', type: 'dynamic' }]);
   });
 });
+
+describe('todatetime of the documented text forms', () => {
+  // https://learn.microsoft.com/kusto/query/scalar-data-types/datetime ("Supported formats": ISO 8601,
+  // RFC 822, RFC 850, Sortable), all read as UTC.
+  const iso = (s: string) => value(`tostring(todatetime("${s}"))`);
+  it('reads every example of the page\'s format tables', () => {
+    const at = (t: string) => `2014-11-08T${t}.0000000Z`;
+    const examples: [string, string][] = [
+      ['Sat, 8 Nov 14 15:05:02 GMT', at('15:05:02')], ['Sat, 8 Nov 14 15:05:02', at('15:05:02')], ['Sat, 8 Nov 14 15:05', at('15:05:00')], ['Sat, 8 Nov 14 15:05 GMT', at('15:05:00')],
+      ['8 Nov 14 15:05:02 GMT', at('15:05:02')], ['8 Nov 14 15:05:02', at('15:05:02')], ['8 Nov 14 15:05', at('15:05:00')], ['8 Nov 14 15:05 GMT', at('15:05:00')],
+      ['Saturday, 08-Nov-14 15:05:02 GMT', at('15:05:02')], ['Saturday, 08-Nov-14 15:05:02', at('15:05:02')], ['Saturday, 08-Nov-14 15:05 GMT', at('15:05:00')], ['Saturday, 08-Nov-14 15:05', at('15:05:00')],
+      ['08-Nov-14 15:05:02 GMT', at('15:05:02')], ['08-Nov-14 15:05:02', at('15:05:02')], ['08-Nov-14 15:05 GMT', at('15:05:00')], ['08-Nov-14 15:05', at('15:05:00')],
+      ['2014-11-08 15:05:25', at('15:05:25')], ['2014-11-08 15:05:25 GMT', at('15:05:25')], ['2014-11-08 15:05', at('15:05:00')], ['2014-11-08 15:05 GMT', at('15:05:00')],
+      ['2014-11-08T15:05:25', at('15:05:25')], ['2014-11-08T15:05:25 GMT', at('15:05:25')], ['2014-11-08T15:05', at('15:05:00')], ['2014-11-08T15:05 GMT', at('15:05:00')],
+      ['2014-11-08', '2014-11-08T00:00:00.0000000Z'], ['2014-05-25T08:20', '2014-05-25T08:20:00.0000000Z'],
+    ];
+    expect(examples.map(([s]) => [s, iso(s)])).toEqual(examples);
+  });
+
+  it('applies the zone and refuses what is no date', () => {
+    expect(iso('Sat, 8 Nov 14 15:05:02 +0200')).toBe('2014-11-08T13:05:02.0000000Z');
+    expect(iso('8 Nov 14 15:05 EST')).toBe('2014-11-08T20:05:00.0000000Z');
+    expect(iso('2014-1-8 15:05')).toBe('2014-01-08T15:05:00.0000000Z');
+    expect(iso('31 Feb 14 15:05')).toBe('');
+    expect(iso('8 Nov 14 25:05')).toBe('');
+  });
+});
