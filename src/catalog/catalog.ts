@@ -873,6 +873,7 @@ const ENTRIES: CatalogEntry[] = [
   ...BINARY_FUNCTIONS,
   conversion('totimespan', 'timespan', (v) => toTimespan(v), 'to timespan'),
   conversion('parse_json', 'dynamic', parseJson, 'JSON text to dynamic (invalid JSON stays a string)', true),
+  conversion('parsejson', 'dynamic', parseJson, 'deprecated name of parse_json', true),
   conversion('todynamic', 'dynamic', parseJson, 'same as parse_json', true),
 
   // Strings
@@ -978,7 +979,13 @@ const ENTRIES: CatalogEntry[] = [
   }),
   scalar({ name: 'parse_csv', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_csv' }, doc: 'the fields of the first CSV record (quotes and "" escapes)', js: () => (v) => csvFields(text(v)) }),
   scalar({ name: 'url_decode', arity: [1, 1], type: returns('string'), kql: { call: 'url_decode' }, doc: 'percent-decoding (null when invalid)', js: () => (v) => URL.urlDecode(text(v)) }),
-  scalar({ name: 'url_encode', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode' }, doc: 'percent-encoding', js: () => (v) => encodeURIComponent(text(v)) }),
+  scalar({ name: 'url_encode', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode' }, doc: 'percent-encoding (spaces as +, lower-case hex)', js: () => (v) => S.urlEncode(text(v), false) }),
+  scalar({ name: 'url_encode_component', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode_component' }, doc: 'percent-encoding (spaces as %20, lower-case hex)', js: () => (v) => S.urlEncode(text(v), true) }),
+  scalar({ name: 'translate', arity: [3, 3], type: returns('string'), kql: { call: 'translate' }, doc: 'characters of a search list replaced by those of a replacement list', js: () => (f, t, s) => S.translate(text(f), text(t), text(s)) }),
+  scalar({
+    name: 'has_any_index', arity: [2, 2], type: returns('long'), kql: { call: 'has_any_index' }, doc: 'position of the first item of an array that the text has as a term (-1 if none)',
+    js: () => (s, values) => { const hay = text(s); const items = D.asArray(values); return items === null ? null : items.findIndex((v) => S.hasTerm(hay, toKqlString(v), false)); },
+  }),
   scalar({ name: 'base64_encode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_tostring' }, doc: 'UTF-8 text as base64', js: () => (v) => Buffer.from(text(v), 'utf8').toString('base64') }),
   scalar({ name: 'base64_decode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_decode_tostring' }, doc: 'base64 to UTF-8 text (null when not base64 or not UTF-8)', js: () => (v) => decodeBase64Text(text(v)) }),
   scalar({ name: 'hash_sha256', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha256' }, doc: 'SHA-256 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha256').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
@@ -1082,6 +1089,59 @@ const ENTRIES: CatalogEntry[] = [
     name: 'array_index_of', arity: [2, 5], type: returns('long'), kql: { call: 'array_index_of' }, doc: 'position of a value in an array (-1 if absent)',
     js: (site) => (arr, v, start, length, occurrence) => D.arrayIndexOf(arr, dynamicElement(v, site.types[1]), toLong(start ?? 0) ?? 0, toLong(length ?? -1) ?? -1, toLong(occurrence ?? 1) ?? 1),
   }),
+  scalar({
+    name: 'array_iff', arity: [3, 3], type: returns('dynamic'), kql: { call: 'array_iff' }, doc: 'element-wise iff over a condition array (branches: arrays or one value)',
+    js: (site) => (c, t, f) => D.arrayIff(c, dynamicElement(t, site.types[1]), dynamicElement(f, site.types[2])),
+  }),
+  scalar({
+    name: 'array_iif', arity: [3, 3], type: returns('dynamic'), kql: { call: 'array_iif' }, doc: 'same as array_iff',
+    js: (site) => (c, t, f) => D.arrayIff(c, dynamicElement(t, site.types[1]), dynamicElement(f, site.types[2])),
+  }),
+  ...(['left', 'right'] as const).map((side) => scalar({
+    name: `array_shift_${side}`, arity: [2, 3], type: returns('dynamic'), kql: { call: `array_shift_${side}` }, doc: `elements moved ${side} by a count; the emptied places get a default (null, or "" for strings)`,
+    js: (site) => (a, n, d) => D.arrayShift(a, toLong(n), d === undefined ? undefined : dynamicElement(d, site.types[2]), side === 'left'),
+  })),
+  ...(['left', 'right'] as const).map((side) => scalar({
+    name: `array_rotate_${side}`, arity: [2, 2], type: returns('dynamic'), kql: { call: `array_rotate_${side}` }, doc: `elements rotated ${side} by a count`,
+    js: () => (a, n) => D.arrayRotate(a, toLong(n), side === 'left'),
+  })),
+  scalar({
+    name: 'array_split', arity: [2, 2], kql: { call: 'array_split' }, doc: 'an array cut at indices into N+1 arrays',
+    type: (args) => (isNumeric(args[1]!) && args[1] !== 'real' && args[1] !== 'decimal') || args[1] === 'dynamic' ? 'dynamic' : fail(`array_split needs a whole-number index or an array of them, got ${args[1]}`),
+    js: () => (a, i) => D.arraySplit(a, typeof i === 'string' ? parseJson(i) : i),
+  }),
+  scalar({
+    name: 'bag_set_key', arity: [3, 3], type: returns('dynamic'), kql: { call: 'bag_set_key' }, doc: 'a property bag with a key (or JSONPath) set to a value',
+    js: (site) => (b, k, v) => D.bagSetKey(b, text(k), dynamicElement(v, site.types[2])),
+  }),
+  scalar({
+    name: 'range', arity: [2, 3], kql: { call: 'range' }, doc: 'an array of start, start+step, ... up to stop (at most 1,048,576 values)',
+    type: (args) => {
+      const [start, stop, step] = args as [ScalarType, ScalarType, ScalarType | undefined];
+      const temporal = start === 'datetime' || start === 'timespan';
+      const ok = temporal ? stop === start && (step === undefined || step === 'timespan') : isNumeric(start) && isNumeric(stop) && (step === undefined || isNumeric(step));
+      return ok ? 'dynamic' : fail(`range needs numbers, or datetimes/timespans with a timespan step; got ${args.join(', ')}`);
+    },
+    js: (site) => {
+      const type = site.types[0];
+      const temporal = type === 'datetime' || type === 'timespan';
+      // The page: the default step is 1 for numbers and 1h for datetimes and timespans.
+      const defaultStep = temporal ? toTimespan('01:00:00') : 1;
+      return (start, stop, step) => {
+        const a = toNumber(start);
+        const b = toNumber(stop);
+        const d = step === undefined ? defaultStep : toNumber(step);
+        if (a === null || b === null || d === null || d === 0) return null;
+        const out: Value[] = [];
+        for (let k = 0; out.length < 1_048_576; k++) {
+          const v = a + k * d;
+          if (d > 0 ? v > b : v < b) break;
+          out.push(dynamicElement(v, type));
+        }
+        return out;
+      };
+    },
+  }),
   arraySortEntry('array_sort_asc', false),
   arraySortEntry('array_sort_desc', true),
   scalar({ name: 'array_reverse', arity: [1, 1], type: returns('dynamic'), kql: { call: 'array_reverse' }, doc: 'an array in reverse order', js: () => (arr) => { const a = D.asArray(arr); return a === null ? null : [...a].reverse(); } }),
@@ -1163,6 +1223,7 @@ const ENTRIES: CatalogEntry[] = [
 
   // Network
   scalar({ name: 'ipv4_is_private', arity: [1, 1], type: returns('bool'), kql: { call: 'ipv4_is_private' }, doc: 'RFC 1918 address (with a /prefix: the whole network)', js: () => (ip) => IP.ipv4IsPrivate(text(ip)) }),
+  scalar({ name: 'ipv4_range_to_cidr_list', arity: [2, 2], type: returns('dynamic'), kql: { call: 'ipv4_range_to_cidr_list' }, doc: 'the CIDR blocks covering an IPv4 address range', js: () => (a, b) => IP.ipv4RangeToCidrList(text(a), text(b)) }),
   scalar({ name: 'ipv4_is_in_range', arity: [2, 2], type: returns('bool'), kql: { call: 'ipv4_is_in_range' }, doc: 'address in a CIDR range', js: () => (ip, r) => IP.ipv4InRange(text(ip), text(r)) }),
   scalar({ name: 'ipv4_is_in_any_range', arity: [2, 64], type: returns('bool'), kql: { call: 'ipv4_is_in_any_range' }, doc: 'address in any of several CIDR ranges (strings or arrays of them)', js: () => (ip, ...ranges) => IP.ipv4InAnyRange(text(ip), flatten(ranges.map(dynamicArg)).map(text)) }),
   scalar({ name: 'ipv4_is_match', arity: [2, 3], type: returns('bool'), kql: { call: 'ipv4_is_match' }, doc: 'two addresses equal under the smaller prefix', js: () => (a, b, p) => IP.ipv4IsMatch(text(a), text(b), p === undefined ? undefined : toLong(p)) }),

@@ -287,3 +287,95 @@ describe('todatetime of the documented text forms', () => {
     expect(iso('8 Nov 14 25:05')).toBe('');
   });
 });
+
+describe('functions added from the documentation', () => {
+  // https://learn.microsoft.com/kusto/query/array-iff-function
+  it('array_iff / array_iif', () => {
+    expect(value('array_iff(dynamic([true,false,true]), dynamic([1,2,3]), dynamic([4,5,6]))')).toEqual([1, 5, 3]);
+    expect(value('array_iff(dynamic([1,0,50]), "yes", "no")')).toEqual(['yes', 'no', 'yes']);
+    expect(value('array_iif(dynamic(["some string value", null]), 1, 0)')).toEqual([null, null]);
+    expect(value('array_iff(dynamic([true,true,true]), dynamic([1,2]), dynamic([3,4]))')).toEqual([1, 2, null]);
+    expectKustoSchema('print array_iff(dynamic([true]), 1, 2)');
+  });
+
+  // https://learn.microsoft.com/kusto/query/array-shift-left-function, .../array-shift-right-function
+  it('array_shift_left / array_shift_right', () => {
+    expect(value('array_shift_left(dynamic([1,2,3,4,5]), 2)')).toEqual([3, 4, 5, null, null]);
+    expect(value('array_shift_left(dynamic([1,2,3,4,5]), 2, -1)')).toEqual([3, 4, 5, -1, -1]);
+    expect(value('array_shift_left(dynamic([1,2,3,4,5]), -2, -1)')).toEqual([-1, -1, 1, 2, 3]);
+    expect(value('array_shift_right(dynamic([1,2,3,4,5]), 2)')).toEqual([null, null, 1, 2, 3]);
+    expect(value('array_shift_right(dynamic([1,2,3,4,5]), 2, -1)')).toEqual([-1, -1, 1, 2, 3]);
+    expect(value('array_shift_right(dynamic([1,2,3,4,5]), -2, -1)')).toEqual([3, 4, 5, -1, -1]);
+    expect(value('array_shift_right(dynamic(["a","b"]), 1)')).toEqual(['', 'a']);
+  });
+
+  // https://learn.microsoft.com/kusto/query/array-rotate-left-function, .../array-rotate-right-function
+  it('array_rotate_left / array_rotate_right', () => {
+    expect(value('array_rotate_left(dynamic([1,2,3,4,5]), 2)')).toEqual([3, 4, 5, 1, 2]);
+    expect(value('array_rotate_left(dynamic([1,2,3,4,5]), -2)')).toEqual([4, 5, 1, 2, 3]);
+    expect(value('array_rotate_right(dynamic([1,2,3,4,5]), 2)')).toEqual([4, 5, 1, 2, 3]);
+    expect(value('array_rotate_right(dynamic([1,2,3,4,5]), 7)')).toEqual([4, 5, 1, 2, 3]);
+  });
+
+  // https://learn.microsoft.com/kusto/query/array-split-function
+  it('array_split', () => {
+    expect(value('array_split(dynamic([1,2,3,4,5]), 2)')).toEqual([[1, 2], [3, 4, 5]]);
+    expect(value('array_split(dynamic([1,2,3,4,5]), dynamic([1,3]))')).toEqual([[1], [2, 3], [4, 5]]);
+    expect(value('array_split(dynamic([1,2,3,4,5]), -1)')).toEqual([[1, 2, 3, 4], [5]]);
+  });
+
+  // https://learn.microsoft.com/kusto/query/bag-set-key-function
+  it('bag_set_key', () => {
+    expect(value("bag_set_key(dynamic({'key1': 1, 'key2': 2}), 'key3', 3)")).toEqual({ key1: 1, key2: 2, key3: 3 });
+    expect(value("bag_set_key(dynamic({'key1': 1, 'key3': 'abc'}), 'key3', 3)")).toEqual({ key1: 1, key3: 3 });
+    expect(value("bag_set_key(dynamic({'key1': 123, 'key2': {'prop1': 123, 'prop2': 'xyz'}}), '$.key2.prop1', 'abc')")).toEqual({ key1: 123, key2: { prop1: 'abc', prop2: 'xyz' } });
+    expect(value("bag_set_key(dynamic({'key1': 123}), '$.key2.prop1', 'abc')")).toEqual({ key1: 123, key2: { prop1: 'abc' } });
+    expect(value("bag_set_key(dynamic([1]), 'a', 1)")).toBe(null);
+  });
+
+  // https://learn.microsoft.com/kusto/query/range-function
+  it('range()', () => {
+    expect(value('range(1, 8, 3)')).toEqual([1, 4, 7]);
+    expect(value('range(1, 3)')).toEqual([1, 2, 3]);
+    expect(value('range(1h, 5h)')).toEqual(['01:00:00', '02:00:00', '03:00:00', '04:00:00', '05:00:00']);
+    expect((value('range(datetime(2015-01-01), datetime(2015-12-31), 1d)') as unknown[]).length).toBe(365);
+    expect(run('print r = range(1,1000000000) | mv-expand r | count').rows).toEqual([{ Count: 1048576 }]);
+    expectKustoSchema('print range(1, 8, 3)');
+  });
+
+  // https://learn.microsoft.com/kusto/query/translate-function
+  it('translate', () => {
+    expect([value('translate("abc", "x", "abc")'), value('translate("abc", "", "ab")'), value('translate("krasp", "otsku", "spark")')]).toEqual(['xxx', '', 'kusto']);
+  });
+
+  // https://learn.microsoft.com/kusto/query/has-any-index-function
+  it('has_any_index', () => {
+    expect(run(`print
+ idx1 = has_any_index("this is an example", dynamic(['this', 'example'])),
+ idx2 = has_any_index("this is an example", dynamic(['not', 'example'])),
+ idx3 = has_any_index("this is an example", dynamic(['not', 'found'])),
+ idx4 = has_any_index("Example number 2", range(1, 3, 1)),
+ idx5 = has_any_index("this is an example", dynamic([]))`).rows).toEqual([{ idx1: 0, idx2: 1, idx3: -1, idx4: 1, idx5: -1 }]);
+    expectKustoSchema('print has_any_index("abc", dynamic(["a"]))');
+  });
+
+  // https://learn.microsoft.com/kusto/query/url-encode-component-function and .../url-encode-function
+  // (the component page's output drops the input's trailing '/': its encoding, %2f, is kept here)
+  it('url_encode_component and url_encode', () => {
+    expect(value("url_encode_component(@'https://www.bing.com/hello world')")).toBe('https%3a%2f%2fwww.bing.com%2fhello%20world');
+    expect(value("url_encode(@'https://www.bing.com/hello world')")).toBe('https%3a%2f%2fwww.bing.com%2fhello+world');
+  });
+
+  // https://learn.microsoft.com/kusto/query/ipv4-range-to-cidr-list-function
+  it('ipv4_range_to_cidr_list', () => {
+    expect(value('ipv4_range_to_cidr_list("1.1.128.0", "1.1.140.255")')).toEqual(['1.1.128.0/21', '1.1.136.0/22', '1.1.140.0/24']);
+    expect(value('ipv4_range_to_cidr_list("0.0.0.0", "255.255.255.255")')).toEqual(['0.0.0.0/0']);
+    expect(value('ipv4_range_to_cidr_list("10.0.0.1", "10.0.0.1")')).toEqual(['10.0.0.1/32']);
+  });
+
+  // https://learn.microsoft.com/kusto/query/isempty-function (parsejson, the deprecated name of parse_json)
+  it('parsejson', () => {
+    expect(value('parsejson("[1]")')).toEqual([1]);
+    expectKustoSchema('print parsejson("{}")');
+  });
+});
