@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../src/backends/js/compile.js';
+import { emitKql } from '../../src/backends/kql/emit.js';
 import { bindQuery } from '../../src/ir/binder.js';
 import { TableCatalog } from '../../src/ir/tables.js';
 import { parseQuery } from '../../src/query/parser.js';
@@ -133,6 +134,18 @@ describe('array_sort_asc / array_sort_desc with several arrays', () => {
       { user_id: 'user2', commands_in_chronological_order: ['pwd', 'rm'] },
     ]);
     expectKustoSchema(q('array_sort_asc'));
+  });
+
+  it('is written back to KQL as one call per item', () => {
+    const kql = (q: string) => {
+      const parsed = parseQuery(q);
+      return emitKql(bindQuery(parsed.ast, noTables, q).ir!);
+    };
+    const print = kql('print array_sort_asc(dynamic([2,1]), dynamic(["b","a"])), (x, y) = array_sort_desc(dynamic([2,1]), dynamic(["b","a"]))');
+    expect(print.trim()).toBe('print array_sort_asc(dynamic([2, 1]), dynamic(["b", "a"])), (x, y) = array_sort_desc(dynamic([2, 1]), dynamic(["b", "a"]))');
+    expect(kql(print)).toBe(print);
+    const extend = kql('datatable(a:dynamic, b:dynamic)[dynamic([2,1]), dynamic([3,4])] | extend array_sort_asc(a, b)');
+    expect(extend).toMatch(/\| extend array_sort_asc\(a, b\)$/m);
   });
 
   it('gives null for an array of another length and reads a last bool as nulls_last', () => {
