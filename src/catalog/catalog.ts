@@ -196,18 +196,35 @@ function conversion(name: string, to: ScalarType, f: (v: Value) => Value, doc: s
 
 const dynamicArg = (v: Value): Value => (typeof v === 'string' ? parseJson(v) : v);
 
-/** `$.a.b[0]['c d']` as member steps, or undefined if the path is not of that form. */
-function parseJsonPath(path: string): (string | number)[] | undefined {
-  if (!path.startsWith('$')) return undefined;
-  const steps: (string | number)[] = [];
-  const re = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/y;
-  re.lastIndex = 1;
-  while (re.lastIndex < path.length) {
-    const m = re.exec(path);
-    if (!m) return undefined;
-    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (m[3] ?? m[4])!));
-  }
-  return steps;
+const parseJsonPath = D.parseJsonPath;
+
+/**
+ * array_sort_asc / array_sort_desc (https://learn.microsoft.com/kusto/query/array-sort-asc-function):
+ * `(array1 [, ..., arrayN] [, nulls_last])`. One array: the sorted array. Several: one result per
+ * array (columns `<arg>_sorted`, or `array<i>_sorted` for an unnamed argument, as Kusto.Language
+ * names them), the first sorted and the others reordered the same way; as a value, their array.
+ */
+function arraySortEntry(name: string, desc: boolean): ScalarEntry {
+  const arrays = (types: readonly ScalarType[]): number => (types.length > 1 && types[types.length - 1] === 'bool' ? types.length - 1 : types.length);
+  return scalar({
+    name, arity: [1, 64], kql: { call: name },
+    doc: `arrays sorted ${desc ? 'descending' : 'ascending'} by the first (nulls last unless false is given)`,
+    type: (args) => {
+      const n = arrays(args);
+      return args.slice(0, n).every((t) => t === 'dynamic' || t === 'string') ? 'dynamic' : fail(`${name} needs dynamic arrays and an optional bool nulls_last, got ${args.join(', ')}`);
+    },
+    outputsFor: (args) => {
+      const n = arrays(args.map((a) => a.type));
+      return n < 2 ? undefined : args.slice(0, n).map((a, i) => ({ name: `${a.name ?? `array${i}`}_sorted`, type: 'dynamic' as const }));
+    },
+    js: (site) => {
+      const n = arrays(site.types);
+      return (...args) => {
+        const nullsLast = n < args.length ? args[n] !== false : true;
+        return n === 1 ? D.arraySort(args[0]!, desc, nullsLast) : D.arraysSortedBy(args.slice(0, n), desc, nullsLast);
+      };
+    },
+  });
 }
 
 /** pack(): keys become own properties (a key "__proto__" is data, never a prototype). */
@@ -870,6 +887,7 @@ const ENTRIES: CatalogEntry[] = [
   ...BINARY_FUNCTIONS,
   conversion('totimespan', 'timespan', (v) => toTimespan(v), 'to timespan'),
   conversion('parse_json', 'dynamic', parseJson, 'JSON text to dynamic (invalid JSON stays a string)', true),
+  conversion('parsejson', 'dynamic', parseJson, 'deprecated name of parse_json', true),
   conversion('todynamic', 'dynamic', parseJson, 'same as parse_json', true),
 
   // Strings
@@ -878,7 +896,9 @@ const ENTRIES: CatalogEntry[] = [
   conversion('strlen', 'long', (v) => [...text(v)].length, 'length in characters'),
   scalar({ name: 'substring', arity: [2, 3], type: returns('string'), kql: { call: 'substring' }, doc: 'part of a string', js: () => (s, start, len) => {
     const chars = [...text(s)];
-    const from = Math.max(0, toLong(start) ?? 0);
+    // A negative start counts from the end (substring("123456", -2, 2) is "56").
+    const first = toLong(start) ?? 0;
+    const from = Math.max(0, first < 0 ? chars.length + first : first);
     const n = len === undefined ? chars.length : toLong(len);
     return n === null ? '' : chars.slice(from, from + Math.max(0, n)).join('');
   } }),
@@ -956,11 +976,12 @@ const ENTRIES: CatalogEntry[] = [
     },
   }),
   scalar({
-    name: 'tohex', arity: [1, 2], type: returns('string'), kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: 64-bit two\'s complement)',
-    js: () => (v, width) => {
+    name: 'tohex', arity: [1, 2], type: returns('string'), kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: two\'s complement, 32-bit for int, 64-bit for long)',
+    js: (site) => (v, width) => {
       const n = toLong(v);
       if (n === null) return null;
-      const hex = (n < 0 ? BigInt.asUintN(64, BigInt(n)) : BigInt(n)).toString(16);
+      const bits = site.types[0] === 'int' ? 32 : 64;
+      const hex = (n < 0 ? BigInt.asUintN(bits, BigInt(n)) : BigInt(n)).toString(16);
       return hex.padStart(width === undefined ? 0 : (toLong(width) ?? 0), '0');
     },
   }),
@@ -972,7 +993,13 @@ const ENTRIES: CatalogEntry[] = [
   }),
   scalar({ name: 'parse_csv', arity: [1, 1], type: returns('dynamic'), kql: { call: 'parse_csv' }, doc: 'the fields of the first CSV record (quotes and "" escapes)', js: () => (v) => csvFields(text(v)) }),
   scalar({ name: 'url_decode', arity: [1, 1], type: returns('string'), kql: { call: 'url_decode' }, doc: 'percent-decoding (null when invalid)', js: () => (v) => URL.urlDecode(text(v)) }),
-  scalar({ name: 'url_encode', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode' }, doc: 'percent-encoding', js: () => (v) => encodeURIComponent(text(v)) }),
+  scalar({ name: 'url_encode', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode' }, doc: 'percent-encoding (spaces as +, lower-case hex)', js: () => (v) => S.urlEncode(text(v), false) }),
+  scalar({ name: 'url_encode_component', arity: [1, 1], type: returns('string'), kql: { call: 'url_encode_component' }, doc: 'percent-encoding (spaces as %20, lower-case hex)', js: () => (v) => S.urlEncode(text(v), true) }),
+  scalar({ name: 'translate', arity: [3, 3], type: returns('string'), kql: { call: 'translate' }, doc: 'characters of a search list replaced by those of a replacement list', js: () => (f, t, s) => S.translate(text(f), text(t), text(s)) }),
+  scalar({
+    name: 'has_any_index', arity: [2, 2], type: returns('long'), kql: { call: 'has_any_index' }, doc: 'position of the first item of an array that the text has as a term (-1 if none)',
+    js: () => (s, values) => { const hay = text(s); const items = D.asArray(values); return items === null ? null : items.findIndex((v) => S.hasTerm(hay, toKqlString(v), false)); },
+  }),
   scalar({ name: 'base64_encode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_tostring' }, doc: 'UTF-8 text as base64', js: () => (v) => Buffer.from(text(v), 'utf8').toString('base64') }),
   scalar({ name: 'base64_decode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_decode_tostring' }, doc: 'base64 to UTF-8 text (null when not base64 or not UTF-8)', js: () => (v) => decodeBase64Text(text(v)) }),
   scalar({ name: 'hash_sha256', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha256' }, doc: 'SHA-256 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha256').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
@@ -1076,8 +1103,61 @@ const ENTRIES: CatalogEntry[] = [
     name: 'array_index_of', arity: [2, 5], type: returns('long'), kql: { call: 'array_index_of' }, doc: 'position of a value in an array (-1 if absent)',
     js: (site) => (arr, v, start, length, occurrence) => D.arrayIndexOf(arr, dynamicElement(v, site.types[1]), toLong(start ?? 0) ?? 0, toLong(length ?? -1) ?? -1, toLong(occurrence ?? 1) ?? 1),
   }),
-  scalar({ name: 'array_sort_asc', arity: [1, 2], type: returns('dynamic'), kql: { call: 'array_sort_asc' }, doc: 'an array sorted ascending (nulls last unless false is given)', js: () => (arr, nullsLast) => D.arraySort(arr, false, nullsLast !== false) }),
-  scalar({ name: 'array_sort_desc', arity: [1, 2], type: returns('dynamic'), kql: { call: 'array_sort_desc' }, doc: 'an array sorted descending (nulls last unless false is given)', js: () => (arr, nullsLast) => D.arraySort(arr, true, nullsLast !== false) }),
+  scalar({
+    name: 'array_iff', arity: [3, 3], type: returns('dynamic'), kql: { call: 'array_iff' }, doc: 'element-wise iff over a condition array (branches: arrays or one value)',
+    js: (site) => (c, t, f) => D.arrayIff(c, dynamicElement(t, site.types[1]), dynamicElement(f, site.types[2])),
+  }),
+  scalar({
+    name: 'array_iif', arity: [3, 3], type: returns('dynamic'), kql: { call: 'array_iif' }, doc: 'same as array_iff',
+    js: (site) => (c, t, f) => D.arrayIff(c, dynamicElement(t, site.types[1]), dynamicElement(f, site.types[2])),
+  }),
+  ...(['left', 'right'] as const).map((side) => scalar({
+    name: `array_shift_${side}`, arity: [2, 3], type: returns('dynamic'), kql: { call: `array_shift_${side}` }, doc: `elements moved ${side} by a count; the emptied places get a default (null, or "" for strings)`,
+    js: (site) => (a, n, d) => D.arrayShift(a, toLong(n), d === undefined ? undefined : dynamicElement(d, site.types[2]), side === 'left'),
+  })),
+  ...(['left', 'right'] as const).map((side) => scalar({
+    name: `array_rotate_${side}`, arity: [2, 2], type: returns('dynamic'), kql: { call: `array_rotate_${side}` }, doc: `elements rotated ${side} by a count`,
+    js: () => (a, n) => D.arrayRotate(a, toLong(n), side === 'left'),
+  })),
+  scalar({
+    name: 'array_split', arity: [2, 2], kql: { call: 'array_split' }, doc: 'an array cut at indices into N+1 arrays',
+    type: (args) => (isNumeric(args[1]!) && args[1] !== 'real' && args[1] !== 'decimal') || args[1] === 'dynamic' ? 'dynamic' : fail(`array_split needs a whole-number index or an array of them, got ${args[1]}`),
+    js: () => (a, i) => D.arraySplit(a, typeof i === 'string' ? parseJson(i) : i),
+  }),
+  scalar({
+    name: 'bag_set_key', arity: [3, 3], type: returns('dynamic'), kql: { call: 'bag_set_key' }, doc: 'a property bag with a key (or JSONPath) set to a value',
+    js: (site) => (b, k, v) => D.bagSetKey(b, text(k), dynamicElement(v, site.types[2])),
+  }),
+  scalar({
+    name: 'range', arity: [2, 3], kql: { call: 'range' }, doc: 'an array of start, start+step, ... up to stop (at most 1,048,576 values)',
+    type: (args) => {
+      const [start, stop, step] = args as [ScalarType, ScalarType, ScalarType | undefined];
+      const temporal = start === 'datetime' || start === 'timespan';
+      const ok = temporal ? stop === start && (step === undefined || step === 'timespan') : isNumeric(start) && isNumeric(stop) && (step === undefined || isNumeric(step));
+      return ok ? 'dynamic' : fail(`range needs numbers, or datetimes/timespans with a timespan step; got ${args.join(', ')}`);
+    },
+    js: (site) => {
+      const type = site.types[0];
+      const temporal = type === 'datetime' || type === 'timespan';
+      // The page: the default step is 1 for numbers and 1h for datetimes and timespans.
+      const defaultStep = temporal ? toTimespan('01:00:00') : 1;
+      return (start, stop, step) => {
+        const a = toNumber(start);
+        const b = toNumber(stop);
+        const d = step === undefined ? defaultStep : toNumber(step);
+        if (a === null || b === null || d === null || d === 0) return null;
+        const out: Value[] = [];
+        for (let k = 0; out.length < 1_048_576; k++) {
+          const v = a + k * d;
+          if (d > 0 ? v > b : v < b) break;
+          out.push(dynamicElement(v, type));
+        }
+        return out;
+      };
+    },
+  }),
+  arraySortEntry('array_sort_asc', false),
+  arraySortEntry('array_sort_desc', true),
   scalar({ name: 'array_reverse', arity: [1, 1], type: returns('dynamic'), kql: { call: 'array_reverse' }, doc: 'an array in reverse order', js: () => (arr) => { const a = D.asArray(arr); return a === null ? null : [...a].reverse(); } }),
   scalar({ name: 'array_sum', arity: [1, 1], type: returns('real'), kql: { call: 'array_sum' }, doc: 'sum of an array of numbers', js: () => (arr) => D.arraySum(arr) }),
   scalar({ name: 'bag_keys', arity: [1, 1], type: returns('dynamic'), kql: { call: 'bag_keys' }, doc: 'the keys of a property bag', js: () => (v) => D.bagKeys(v) }),
@@ -1087,7 +1167,7 @@ const ENTRIES: CatalogEntry[] = [
     name: 'repeat', arity: [2, 2], type: returns('dynamic'), kql: { call: 'repeat' }, doc: 'an array of a value repeated',
     js: (site) => (v, n) => { const k = toLong(n); return k === null ? null : Array<Value>(Math.max(0, k)).fill(dynamicElement(v, site.types[0])); },
   }),
-  scalar({ name: 'bag_has_key', arity: [2, 2], type: returns('bool'), kql: { call: 'bag_has_key' }, doc: 'a property bag has a key', js: () => (b, k) => { const bag = D.asBag(b); return bag === null ? null : Object.prototype.hasOwnProperty.call(bag, text(k)); } }),
+  scalar({ name: 'bag_has_key', arity: [2, 2], type: returns('bool'), kql: { call: 'bag_has_key' }, doc: 'a property bag has a key', js: () => (b, k) => D.bagHasKey(b, text(k)) }),
   scalar({
     name: 'zip', arity: [2, 16], type: returns('dynamic'), kql: { call: 'zip' }, doc: 'arrays merged element-wise (shorter ones padded with null)',
     js: () => (...arrays) => {
@@ -1157,6 +1237,7 @@ const ENTRIES: CatalogEntry[] = [
 
   // Network
   scalar({ name: 'ipv4_is_private', arity: [1, 1], type: returns('bool'), kql: { call: 'ipv4_is_private' }, doc: 'RFC 1918 address (with a /prefix: the whole network)', js: () => (ip) => IP.ipv4IsPrivate(text(ip)) }),
+  scalar({ name: 'ipv4_range_to_cidr_list', arity: [2, 2], type: returns('dynamic'), kql: { call: 'ipv4_range_to_cidr_list' }, doc: 'the CIDR blocks covering an IPv4 address range', js: () => (a, b) => IP.ipv4RangeToCidrList(text(a), text(b)) }),
   scalar({ name: 'ipv4_is_in_range', arity: [2, 2], type: returns('bool'), kql: { call: 'ipv4_is_in_range' }, doc: 'address in a CIDR range', js: () => (ip, r) => IP.ipv4InRange(text(ip), text(r)) }),
   scalar({ name: 'ipv4_is_in_any_range', arity: [2, 64], type: returns('bool'), kql: { call: 'ipv4_is_in_any_range' }, doc: 'address in any of several CIDR ranges (strings or arrays of them)', js: () => (ip, ...ranges) => IP.ipv4InAnyRange(text(ip), flatten(ranges.map(dynamicArg)).map(text)) }),
   scalar({ name: 'ipv4_is_match', arity: [2, 3], type: returns('bool'), kql: { call: 'ipv4_is_match' }, doc: 'two addresses equal under the smaller prefix', js: () => (a, b, p) => IP.ipv4IsMatch(text(a), text(b), p === undefined ? undefined : toLong(p)) }),

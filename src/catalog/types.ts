@@ -77,6 +77,11 @@ export interface ScalarEntry extends EntryBase {
    * `type` the first one's type. Unnamed outputs are `<fn>_<arg>_<suffix>`, as Kusto names them.
    */
   readonly outputs?: readonly { readonly suffix: string; readonly type: ScalarType }[];
+  /**
+   * Results that depend on the arguments (array_sort_asc(a1, a2, ...): one per array): their names
+   * from the arguments' names and types, or undefined for one result. `js` returns their array.
+   */
+  readonly outputsFor?: (args: readonly { readonly name: string | undefined; readonly type: ScalarType }[]) => readonly { readonly name: string; readonly type: ScalarType }[] | undefined;
 }
 
 export interface AggregateEntry extends EntryBase {

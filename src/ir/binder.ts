@@ -838,9 +838,15 @@ class Binder {
   private bindPrint(e: A.PrintSource): Source | undefined {
     const columns: NamedExpr[] = [];
     for (const [i, item] of e.items.entries()) {
-      if (this.rejectTuple(item)) return undefined;
       const bound = this.expr(item.expr, []);
       if (!bound) return undefined;
+      const several = bound.kind === 'call' && item.name === undefined ? this.argumentOutputs(item, bound, new Namer(columns.map((c) => c.name)), false) : undefined;
+      if (several === null) return undefined;
+      if (several) {
+        columns.push(...several);
+        continue;
+      }
+      if (this.rejectTuple(item)) return undefined;
       columns.push({ name: item.name ?? `print_${i}`, expr: bound, explicitName: item.name !== undefined });
     }
     return { kind: 'print', columns, span: e.span, schema: columns.map((c) => ({ name: c.name, type: c.expr.type })) };
@@ -1055,7 +1061,8 @@ class Binder {
           this.report('NotTabular', ['a union leg must be a table or a tabular expression'], legSpan);
           ok = false;
         } else if (this.refusedOnOpenRows({ operator: 'union', span: legSpan }, this.openSources.get(bound))) ok = false;
-        else legs.push({ query: bound, label: this.legLabel(bound.source, bound.ops, index) });
+        // A bare view name is labelled with that name (the page's View_1), never the call's internal one.
+        else legs.push({ query: bound, label: leg.kind === 'query' ? this.legLabel(bound.source, bound.ops, index) : leg.name.name });
         continue;
       }
       const { name, span: at } = (leg as Extract<A.UnionLeg, { kind: 'name' }>).name;
@@ -1280,6 +1287,8 @@ class Binder {
   private outputColumns(item: A.Assignment, e: ScalarExpr, names: Namer, allowReplace: boolean): NamedExpr[] | undefined {
     const entry = e.kind === 'call' && e.output === 0 ? lookup(e.fn) : undefined;
     const outputs = entry?.kind === 'scalar' ? entry.outputs : undefined;
+    const several = e.kind === 'call' && e.output === undefined && item.name === undefined ? this.argumentOutputs(item, e, names, allowReplace) : undefined;
+    if (several !== undefined) return several ?? undefined;
     if (!outputs || e.kind !== 'call') {
       if (this.rejectTuple(item)) return undefined;
       const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), allowReplace);
@@ -1305,6 +1314,23 @@ class Binder {
     if (e?.type !== 'dynamic' || this.isUnpacked(e)) return e;
     this.report('TypeMismatch', [`cannot ${what} by a dynamic value; convert it first (e.g. tostring(...))`], x.span);
     return undefined;
+  }
+
+  /** An unnamed call whose results depend on its arguments (array_sort_asc(a1, a2)): one column per result. */
+  private argumentOutputs(item: A.Assignment, e: Extract<ScalarExpr, { kind: 'call' }>, names: Namer, allowReplace: boolean): NamedExpr[] | null | undefined {
+    const entry = lookup(e.fn);
+    const outputs = entry?.kind === 'scalar' ? entry.outputsFor?.(e.args.map((a) => ({ name: deriveName(a), type: a.type }))) : undefined;
+    if (!outputs) return undefined;
+    const given = item.tuple?.map((t) => t.name) ?? [];
+    if (given.length > outputs.length) {
+      this.report('TypeMismatch', [`${e.fn} has ${outputs.length} results but ${given.length} names are given`], item.span);
+      return null;
+    }
+    return outputs.map((o, i) => {
+      const name = given[i] ?? names.unique(o.name, allowReplace);
+      names.take(name);
+      return { name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined };
+    });
   }
 
   private sortKeys(keys: readonly A.SortKey[], input: Schema): SortKey[] | undefined {

@@ -7,18 +7,34 @@
 import type { Column, Schema } from './types.js';
 
 export function unionSchema(kind: 'inner' | 'outer', legs: readonly Schema[], withSource?: string): Schema {
-  const columns = kind === 'inner' ? innerColumns(legs) : outerColumns(legs);
+  const columns = kind === 'inner' ? innerColumns(legs) : outerColumns(legs).map(({ name, type }) => ({ name, type }));
   return withSource === undefined ? columns : [{ name: withSource, type: 'string' }, ...columns];
 }
 
-function outerColumns(legs: readonly Schema[]): Column[] {
+/** An output column of an outer union and the legs' column name it holds (of its type). */
+interface OuterColumn extends Column {
+  readonly from: string;
+}
+
+/**
+ * A name taken already (a leg's own `x_long` after `x` split into `x_long`, `x_int`) gets the first
+ * free `1`, `2`, ... suffix, in order of appearance, as Kusto.Language names them.
+ */
+function outerColumns(legs: readonly Schema[]): OuterColumn[] {
   const typesByName = new Map<string, Column['type'][]>();
   for (const c of legs.flat()) {
     const types = typesByName.get(c.name);
     if (!types) typesByName.set(c.name, [c.type]);
     else if (!types.includes(c.type)) types.push(c.type);
   }
-  return [...typesByName].flatMap(([name, types]) => (types.length === 1 ? [{ name, type: types[0]! }] : types.map((type) => ({ name: `${name}_${type}`, type }))));
+  const used = new Set<string>();
+  return [...typesByName].flatMap(([from, types]) => types.map((type) => {
+    const base = types.length === 1 ? from : `${from}_${type}`;
+    let name = base;
+    for (let i = 1; used.has(name); i++) name = `${base}${i}`;
+    used.add(name);
+    return { name, type, from };
+  }));
 }
 
 function innerColumns(legs: readonly Schema[]): Column[] {
@@ -26,14 +42,14 @@ function innerColumns(legs: readonly Schema[]): Column[] {
   return first.filter((c) => rest.every((s) => s.some((x) => x.name === c.name && x.type === c.type)));
 }
 
-/** For each output column, the name of the leg column it is read from (undefined: null in that leg). */
-export function unionColumnSources(output: Schema, leg: Schema, withSource?: string): (string | undefined)[] {
-  return output.map((c, i) => {
-    if (i === 0 && withSource !== undefined) return undefined;
-    const same = leg.find((x) => x.name === c.name && x.type === c.type);
-    if (same) return same.name;
-    // `Name_type`: the leg's column `Name` of that type.
-    const typed = leg.find((x) => `${x.name}_${x.type}` === c.name && x.type === c.type);
-    return typed?.name;
-  });
+/**
+ * For each output column of the union, the name of the column of leg `index` it is read from
+ * (undefined: null in that leg). A leg's column feeds only the output column made from it: a leg's
+ * `x` never fills another leg's genuine `x_long`.
+ */
+export function unionColumnSources(kind: 'inner' | 'outer', legs: readonly Schema[], index: number, withSource?: string): (string | undefined)[] {
+  const leg = legs[index] ?? [];
+  const columns = kind === 'inner' ? innerColumns(legs).map((c) => ({ ...c, from: c.name })) : outerColumns(legs);
+  const sources = columns.map((c) => leg.find((x) => x.name === c.from && x.type === c.type)?.name);
+  return withSource === undefined ? sources : [undefined, ...sources];
 }

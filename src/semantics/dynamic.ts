@@ -101,6 +101,20 @@ export function arraySort(arr: Value, desc: boolean, nullsLast = true): Value[] 
   return a === null ? null : [...a].sort((x, y) => sortCompare(x, y, desc, !nullsLast));
 }
 
+/**
+ * array_sort_asc/desc with several arrays: the first sorted, the others in the same new order; an
+ * array whose length differs from the first's (or that is not an array) is null, as the page says.
+ */
+export function arraysSortedBy(arrays: readonly Value[], desc: boolean, nullsLast = true): (Value[] | null)[] {
+  const first = asArray(arrays[0] ?? null);
+  if (first === null) return arrays.map(() => null);
+  const order = first.map((_, i) => i).sort((i, j) => sortCompare(first[i]!, first[j]!, desc, !nullsLast));
+  return arrays.map((v) => {
+    const a = asArray(v);
+    return a === null || a.length !== first.length ? null : order.map((i) => a[i]!);
+  });
+}
+
 /** `array_sum`: null when an element is not a number. */
 export function arraySum(arr: Value): number | null {
   const a = asArray(arr);
@@ -136,12 +150,152 @@ export function bagMerge(bags: readonly Value[]): Record<string, Value> {
 }
 
 /** `bag_remove_keys(bag, keys)`. */
+/**
+ * A key of bag_has_key / bag_remove_keys: a top-level name, or a JSONPath (`$.a.b`, `$['a']`) for a
+ * nested one (https://learn.microsoft.com/kusto/query/bag-remove-keys-function).
+ */
+function bagKeyPath(key: string): (string | number)[] {
+  const steps = key.startsWith('$') ? parseJsonPath(key) : undefined;
+  return steps !== undefined && steps.length > 0 ? steps : [key];
+}
+
+const hasOwn = (o: object, k: string | number): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** `bag_has_key(bag, key)`: the key (or JSONPath) names a value in the bag. */
+export function bagHasKey(v: Value, key: string): boolean | null {
+  const b = asBag(v);
+  if (b === null) return null;
+  let at: Value = b;
+  for (const step of bagKeyPath(key)) {
+    if (at === null || typeof at !== 'object') return false;
+    if (Array.isArray(at) ? typeof step !== 'number' || step >= at.length : typeof step !== 'string' || !hasOwn(at, step)) return false;
+    at = (at as Record<string, Value>)[step as string] ?? null;
+  }
+  return true;
+}
+
+/** A copy of `v` without the property at `path` (the containers on the way are copied, not changed). */
+function withoutPath(v: Value, path: readonly (string | number)[]): Value {
+  if (v === null || typeof v !== 'object' || path.length === 0) return v;
+  const [step, ...rest] = path;
+  if (Array.isArray(v)) {
+    if (typeof step !== 'number' || step >= v.length || rest.length === 0) return v;
+    return v.map((x, i) => (i === step ? withoutPath(x, rest) : x));
+  }
+  if (typeof step !== 'string' || !hasOwn(v, step)) return v;
+  const out = newBag();
+  for (const [key, x] of Object.entries(v as Record<string, Value>)) {
+    if (key !== step) setKeyValue(out, key, x);
+    else if (rest.length > 0) setKeyValue(out, key, withoutPath(x, rest));
+  }
+  return out;
+}
+
 export function bagRemoveKeys(v: Value, keys: Value): Record<string, Value> | null {
   const b = asBag(v);
   const k = asArray(keys);
   if (b === null) return null;
-  const drop = new Set((k ?? []).map((x) => String(x)));
-  const out = newBag();
-  for (const [key, x] of Object.entries(b)) if (!drop.has(key)) setKeyValue(out, key, x);
-  return out;
+  let out: Value = b;
+  for (const key of k ?? []) out = withoutPath(out, bagKeyPath(String(key)));
+  // Never hand back the input bag itself: callers may own the result.
+  if (out !== b) return out as Record<string, Value>;
+  const copy = newBag();
+  for (const [key, x] of Object.entries(b)) setKeyValue(copy, key, x);
+  return copy;
+}
+
+/** `$.a.b[0]['c d']` as member steps, or undefined if the path is not of that form. */
+export function parseJsonPath(path: string): (string | number)[] | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const steps: (string | number)[] = [];
+  const re = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]/y;
+  re.lastIndex = 1;
+  while (re.lastIndex < path.length) {
+    const m = re.exec(path);
+    if (!m) return undefined;
+    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (m[3] ?? m[4])!));
+  }
+  return steps;
+}
+
+/**
+ * `array_iff(condition_array, when_true, when_false)` (https://learn.microsoft.com/kusto/query/array-iff-function):
+ * element-wise; a number is true when not 0, any other non-bool condition gives null; a branch is an
+ * array (a missing element is null) or one value for every element. Branch values come as dynamic elements.
+ */
+export function arrayIff(cond: Value, whenTrue: Value, whenFalse: Value): Value[] | null {
+  const c = asArray(cond);
+  if (c === null) return null;
+  const pick = (branch: Value, i: number): Value => (Array.isArray(branch) ? (branch[i] ?? null) : branch);
+  return c.map((x, i) => {
+    const truth = typeof x === 'boolean' ? x : typeof x === 'number' ? x !== 0 : null;
+    return truth === null ? null : pick(truth ? whenTrue : whenFalse, i);
+  });
+}
+
+/**
+ * `array_shift_left/right(array, shift_count [, default_value])`
+ * (https://learn.microsoft.com/kusto/query/array-shift-left-function): the same length, elements moved
+ * by shift_count (a negative count moves the other way); the places left empty get default_value, else
+ * null, or "" when the array holds strings ("null or an empty string depending on the type of elements").
+ */
+export function arrayShift(arr: Value, count: number | null, fill: Value | undefined, left: boolean): Value[] | null {
+  const a = asArray(arr);
+  if (a === null || count === null) return null;
+  const by = left ? count : -count;
+  const strings = a.length > 0 && a.every((x) => typeof x === 'string');
+  const empty = fill !== undefined ? fill : strings ? '' : null;
+  return a.map((_, i) => (i + by >= 0 && i + by < a.length ? a[i + by]! : empty));
+}
+
+/** `array_rotate_left/right(array, rotate_count)` (https://learn.microsoft.com/kusto/query/array-rotate-left-function). */
+export function arrayRotate(arr: Value, count: number | null, left: boolean): Value[] | null {
+  const a = asArray(arr);
+  if (a === null || count === null) return null;
+  if (a.length === 0) return [];
+  const by = (((left ? count : -count) % a.length) + a.length) % a.length;
+  return [...a.slice(by), ...a.slice(0, by)];
+}
+
+/**
+ * `array_split(array, index)` (https://learn.microsoft.com/kusto/query/array-split-function): N+1 arrays
+ * [0..i1), [i1..i2), ... [iN..length); a negative index counts from the end.
+ */
+export function arraySplit(arr: Value, index: Value): Value[][] | null {
+  const a = asArray(arr);
+  if (a === null) return null;
+  const raw = Array.isArray(index) ? index : [index];
+  if (!raw.every((x) => typeof x === 'number' && Number.isInteger(x))) return null;
+  const cuts = (raw as number[]).map((i) => Math.min(a.length, Math.max(0, i < 0 ? a.length + i : i)));
+  const bounds = [0, ...cuts, a.length];
+  return bounds.slice(1).map((end, k) => a.slice(bounds[k]!, Math.max(bounds[k]!, end)));
+}
+
+/**
+ * `bag_set_key(bag, key, value)` (https://learn.microsoft.com/kusto/query/bag-set-key-function): a copy of
+ * the bag with the key (a top-level name, or a JSONPath of names; missing levels are created) set to
+ * the value. Null when the input is not a bag. detc's choices where the page is silent: a path with an
+ * array index or a bare `$` (which the page says are not supported), or whose level holds a value that
+ * is not a bag, gives null.
+ */
+export function bagSetKey(v: Value, key: string, value: Value): Record<string, Value> | null {
+  const b = asBag(v);
+  if (b === null) return null;
+  const path = key.startsWith('$') ? parseJsonPath(key) : [key];
+  if (path === undefined || path.length === 0 || path.some((s) => typeof s !== 'string')) return null;
+  const set = (bag: Record<string, Value>, steps: readonly string[]): Record<string, Value> | null => {
+    const [step, ...rest] = steps as [string, ...string[]];
+    let inner: Value = value;
+    if (rest.length > 0) {
+      const next: Value = hasOwn(bag, step) ? bag[step]! : newBag();
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) return null;
+      inner = set(next as Record<string, Value>, rest);
+      if (inner === null) return null;
+    }
+    const out = newBag();
+    for (const [k, x] of Object.entries(bag)) setKeyValue(out, k, k === step ? inner : x);
+    if (!hasOwn(bag, step)) setKeyValue(out, step, inner);
+    return out;
+  };
+  return set(b, path as string[]);
 }

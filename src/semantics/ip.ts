@@ -140,9 +140,10 @@ export function ipv4AddressesIn(text: string): string[] {
 }
 
 /** `has_ipv4(text, ip)`. */
-export function hasIpv4(text: string, ip: string): boolean | null {
+export function hasIpv4(text: string, ip: string): boolean {
   const n = parseIpv4(ip);
-  if (n === null) return null;
+  // The page: true only if ip_address is valid and found, "otherwise false" (not null).
+  if (n === null) return false;
   return ipv4AddressesIn(text).some((a) => parseIpv4(a) === n);
 }
 
@@ -211,4 +212,28 @@ export function parseIpv6Text(s: string): string | null {
   if (a === null) return null;
   const hex = (a.address & mask6(a.bits)).toString(16).padStart(32, '0');
   return hex.match(/.{4}/g)!.join(':');
+}
+
+/**
+ * `ipv4_range_to_cidr_list(start, end)` (https://learn.microsoft.com/kusto/query/ipv4-range-to-cidr-list-function):
+ * the fewest CIDR blocks covering start..end, in address order. detc's choice where the page is
+ * silent: null when an address is not IPv4 or end is before start.
+ */
+export function ipv4RangeToCidrList(start: string, end: string): string[] | null {
+  let from = parseIpv4(start);
+  const to = parseIpv4(end);
+  if (from === null || to === null || to < from) return null;
+  const out: string[] = [];
+  while (from <= to) {
+    // The largest block aligned at `from` that ends at or before `to`.
+    let bits = 32;
+    while (bits > 0) {
+      const size = 2 ** (33 - bits);
+      if (from % size !== 0 || from + size - 1 > to) break;
+      bits--;
+    }
+    out.push(`${dotted(from)}/${bits}`);
+    from += 2 ** (32 - bits);
+  }
+  return out;
 }

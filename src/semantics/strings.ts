@@ -150,3 +150,37 @@ export function memoized<T>(test: (s: string) => T, keyToKeep: (s: string) => st
     return r;
   };
 }
+
+/**
+ * `translate(searchList, replacementList, source)` (https://learn.microsoft.com/kusto/query/translate-function):
+ * each character of source found in searchList becomes the replacement character at its position;
+ * searchList characters past the end of replacementList take its last character
+ * (translate("abc", "x", "abc") is "xxx"), and an empty replacementList removes them.
+ */
+export function translate(search: string, replacement: string, source: string): string {
+  const from = [...search];
+  const to = [...replacement];
+  let out = '';
+  for (const c of source) {
+    const i = from.indexOf(c);
+    if (i < 0) out += c;
+    else if (to.length > 0) out += to[Math.min(i, to.length - 1)];
+  }
+  return out;
+}
+
+/**
+ * url_encode (spaces as '+') and url_encode_component (spaces as %20): percent-encoding with lower-case
+ * hex digits, as the pages' outputs print them (https%3a%2f%2fwww.bing.com%2fhello+world,
+ * https://learn.microsoft.com/kusto/query/url-encode-function). Null for text that is not valid UTF-16.
+ */
+export function urlEncode(s: string, component: boolean): string | null {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(s);
+  } catch {
+    return null;
+  }
+  const lower = encoded.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+  return component ? lower : lower.replace(/%20/g, '+');
+}

@@ -58,7 +58,8 @@ export function parsePath(s: string): Record<string, Value> {
   const bag = newBag();
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):\/\//.exec(s)?.[1] ?? '';
   const rest = scheme ? s.slice(scheme.length + 3) : s;
-  const root = /^(?:[A-Za-z]:|\\\\[^\\/]+|\/\/[^\\/]+)/.exec(rest)?.[0] ?? (scheme ? rest.split(/[\\/]/)[0] ?? '' : '');
+  // Only a drive letter is a root: the page gives a UNC path (two backslashes, a server) an empty RootPath.
+  const root = /^[A-Za-z]:/.exec(rest)?.[0] ?? (scheme ? rest.split(/[\\/]/)[0] ?? '' : '');
   const lastSep = Math.max(rest.lastIndexOf('\\'), rest.lastIndexOf('/'));
   const directoryPath = lastSep < 0 ? '' : rest.slice(0, lastSep);
   const fileWithStream = lastSep < 0 ? rest : rest.slice(lastSep + 1);

@@ -4,6 +4,7 @@
  *   bool -> boolean | null   datetime -> ms since epoch | null   timespan -> ms | null
  *   guid -> string | null    dynamic -> any JSON value (null for missing)
  */
+import { documentedDatetimeMs } from './datetime-formats.js';
 import type { ScalarType } from '../ir/types.js';
 
 export type Value = unknown;
@@ -180,6 +181,7 @@ export function toDatetime(v: Value): number | null {
   if (typeof v !== 'string') return null;
   const fast = parseIsoUtc(v);
   if (fast !== undefined) return fast;
+  const listed = documentedDatetimeMs(v); if (listed !== undefined) return listed; // the documentation's RFC 822/850 and Sortable forms
   const s = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v.replace(' ', 'T')}Z` : v;
   // JS keeps milliseconds; Kusto keeps 100 ns ticks. Sub-millisecond digits are truncated.
   const ms = Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));

@@ -40,7 +40,7 @@ describe('bag_unpack outputs every column the data makes (review item 3)', () =>
     const run = (q: string, ev: Record<string, object[]>) => compileQuery(bindOp(q)).run(ev, { now: NOW });
     expect(run(`${BAG} | evaluate bag_unpack(d)`, events).columns).toEqual([
       { name: 'y', type: 'long' },
-      { name: 'Age', type: 'dynamic' },
+      { name: 'Age', type: 'long' }, // one type in every row: that type (the page's Returns)
       { name: 'Name', type: 'string' },
       { name: 'Zone', type: 'string' },
     ]);

@@ -27,7 +27,7 @@ describe('parse, parse-where', () => {
 
   it('kind=regex: constants are regular expressions (the page: * is .*?, a string column greedy .* unless flags=U, long a signed integer)', () => {
     expect(parseRegex('regex', undefined, [{ kind: 'star' }, { kind: 'text', text: 'a\\d' }, { kind: 'column', name: 'v', type: 'string', explicitType: false }, { kind: 'text', text: ',' }, { kind: 'column', name: 'n', type: 'long', explicitType: true }])).toBe(
-      '^.*?(?:a\\d)(.*)(?:,)([-+]?\\d+)$',
+      '^.*?(?:a\\d)(?P<detc_parse_column_0>.*)(?:,)(?P<detc_parse_column_1>[-+]?\\d+)$',
     );
     const out = runOp('A | parse kind=regex flags=i x with * "user[=:]" user "," n:long | project user, n', { A: [{ x: 'x USER=bob,42' }, { x: 'nothing' }] });
     expect(out).toEqual([{ user: 'bob', n: 42 }, { user: '', n: null }]);

@@ -159,7 +159,7 @@ describe('IP functions', () => {
   it('has_ipv4, has_ipv4_prefix, has_any_ipv4_prefix: addresses delimited by non-alphanumerics', () => {
     // https://learn.microsoft.com/kusto/query/has-ipv4-function
     expect(value("has_ipv4('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.0.1')")).toBe(true);
-    expect(value("has_ipv4('05:04:54 127.0.0.256 GET /favicon.ico 404', '127.0.0.256')")).toBe(null);
+    expect(value("has_ipv4('05:04:54 127.0.0.256 GET /favicon.ico 404', '127.0.0.256')")).toBe(false); // the page: "Otherwise, the function returns false"
     expect(value("has_ipv4('05:04:54127.0.0.1 GET /favicon.ico 404', '127.0.0.1')")).toBe(false);
     // https://learn.microsoft.com/kusto/query/has-ipv4-prefix-function
     expect(value("has_ipv4_prefix('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.')")).toBe(true);

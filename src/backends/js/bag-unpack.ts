@@ -14,7 +14,7 @@
  * (undefined here: the default), read otherwise it fails the run, as it fails the query in Kusto.
  */
 import type { Span } from '../../query/ast.js';
-import type { BagUnpack, Schema } from '../../ir/types.js';
+import type { BagUnpack, ScalarType, Schema } from '../../ir/types.js';
 import { castElement, type Value } from '../../semantics/values.js';
 import { NotEvaluatedError } from '../../catalog/series.js';
 import { buffered, computedLayout, type Layout, type Row, type Step } from './rows.js';
@@ -25,6 +25,14 @@ const own = Object.prototype.hasOwnProperty;
 /** The properties of a bag value (none for null, arrays and scalars). */
 function propertiesOf(v: Value): Readonly<Record<string, unknown>> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** A slot value's own type: the column's type when every row's value has it (else dynamic). */
+function slotType(v: Value): ScalarType {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
+  return 'dynamic';
 }
 
 export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, layout: Layout): { step: Step<any>; layout: Layout } {
@@ -38,6 +46,7 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, lay
   };
   const inputNames = new Set(layout.columns.filter((c) => c !== bag).map((c) => c.name));
   const schemaNames = new Set(o.schema.map((c) => c.name));
+  const unpackedNames = new Set(o.unpacked.map((c) => c.name));
   const probed = new Set(o.probed ?? []);
   const required = o.declared ? [] : o.unpacked.map((c) => c.name).filter((n) => !probed.has(n));
   // Each output column: from the input (by accessor) or from the bag (by property, converted to its type).
@@ -68,6 +77,7 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, lay
     // A column's type is its values' when they all have one (the page's Returns); a string column has "" where a row lacks the property (Kusto's strings are never null).
     const strings = new Set<string>();
     const notStrings = new Set<string>();
+    const slotTypes = new Map<string, ScalarType>();
     for (const r of rows) {
       const props = propertiesOf(bag.get(r));
       if (!props) continue;
@@ -77,6 +87,10 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, lay
         const v = props[key];
         if (typeof v === 'string') strings.add(key);
         else if (v !== null) notStrings.add(key);
+        if (v !== null && v !== undefined) {
+          const t = slotType(v as Value);
+          slotTypes.set(key, slotTypes.has(key) && slotTypes.get(key) !== t ? 'dynamic' : t);
+        }
         if (!inputNames.has(o.prefix + key)) continue;
         if (o.conflict === 'error') {
           throw new NotEvaluatedError(`evaluate bag_unpack: property '${o.prefix + key}' of ${o.column} is also an input column, which fails the query in Kusto (columnsConflict='error', the default); give columnsConflict='replace_source' or 'keep_source', or a prefix`);
@@ -89,13 +103,19 @@ export function bagUnpackStep(o: BagUnpack & { schema: Schema; span: Span }, lay
     for (const key of notStrings) strings.delete(key);
     if (o.declared) return rows.map((r) => ({ e: null, v: valuesOf(r, replaced, present, strings) }));
     // The columns the data makes that the query does not name (a property kept out by keep_source is no column).
-    const others = [...present].map((key) => o.prefix + key).filter((n) => !schemaNames.has(n) && !(inputNames.has(n) && o.conflict === 'keep_source')).sort();
+    const others = [...present].map((key) => o.prefix + key).filter((n) => !schemaNames.has(n) && !(inputNames.has(n) && o.conflict === 'keep_source'));
+    // An input column in conflict (replace_source, keep_source) is listed among the unpacked ones, in
+    // name order, after the other input columns (the page's examples: Age, Name).
+    const moved = new Set([...present].map((key) => o.prefix + key).filter((n) => inputNames.has(n) && schemaNames.has(n) && !unpackedNames.has(n)));
+    const listed = [...others, ...moved].sort();
     return rows.map((r) => {
       const props = propertiesOf(bag.get(r));
-      const data: DataColumn[] = others.map((name) => {
+      const data: DataColumn[] = listed.map((name) => {
+        if (moved.has(name)) return { name, type: 'dynamic', value: null, moved: true };
         const key = name.slice(o.prefix.length);
-        const value = props && own.call(props, key) ? castElement(props[key] as Value, 'dynamic') : null;
-        return { name, type: strings.has(key) ? 'string' : 'dynamic', value: value === null && strings.has(key) ? '' : value };
+        const type = strings.has(key) ? 'string' : slotTypes.get(key) ?? 'dynamic';
+        const value = props && own.call(props, key) ? castElement(props[key] as Value, type) : null;
+        return { name, type, value: value === null && strings.has(key) ? '' : value };
       });
       return { e: null, v: [...valuesOf(r, replaced, present, strings), data as unknown as Value] };
     });

@@ -22,6 +22,11 @@ export interface DataColumn {
   readonly name: string;
   readonly type: ScalarType;
   readonly value: Value;
+  /**
+   * An input column that bag_unpack's columnsConflict turned into one of its columns: the named
+   * column's value moves here, among the data's columns (Kusto lists it with them, in name order).
+   */
+  readonly moved?: true;
 }
 
 /** The hidden column at a slot. */
@@ -103,6 +108,14 @@ export function openRowBuilder(layout: Layout): { build: (r: Row) => Record<stri
       }
       else {
         for (const d of (c.get(r) as unknown as readonly DataColumn[] | undefined) ?? []) {
+          if (d.moved) {
+            if (Object.prototype.hasOwnProperty.call(o, d.name)) {
+              const v = o[d.name];
+              delete o[d.name];
+              set(d.name, v);
+            }
+            continue;
+          }
           if (named.has(d.name)) continue;
           types.set(d.name, d.type);
           set(d.name, outputValue(d.value, d.type));

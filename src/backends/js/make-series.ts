@@ -68,6 +68,9 @@ export function makeSeriesStep(o: MakeSeries, layout: Layout, x: Expressions, bu
           accs.forEach((acc, k) => acc.add(...argGetters[k]!.map((get) => get(r))));
         });
         const axisArray = Array.from({ length: bins }, (_, k) => dynamicElement(start + k * step, timeAxis ? 'datetime' : undefined));
+        // kind=nonempty: empty input still gives one row of defaults over the whole axis (the page's
+        // "take 0" example); the by columns are empty (strings "", the others null).
+        if (o.kind === 'nonempty' && rows.length === 0) groups.set('', { keys: o.by.map((b) => (b.expr.type === 'string' ? '' : null)), cells: new Map() });
         for (const g of groups.values()) {
           const series = plan.outputs.map((out, k) =>
             Array.from({ length: bins }, (_, bin) => {

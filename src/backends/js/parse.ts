@@ -23,16 +23,27 @@ const NUMBER: Partial<Record<ScalarType, string>> = {
 };
 
 
-/** The pattern as one regular expression; one capture group per column, in order. */
+/**
+ * The group of the k-th column. Named, because a kind=regex constant may hold groups of its own
+ * (`"(.*?)lockTime="`); the page's columns are groups "handled internally", never shifted by them.
+ */
+export const columnGroup = (k: number): string => `detc_parse_column_${k}`;
+
+/** The pattern as one regular expression; one named capture group per column. */
 export function parseRegex(kind: 'simple' | 'regex' | 'relaxed', flags: string | undefined, pattern: readonly ParseItem[]): string {
+  let k = 0;
   const parts = pattern.map((p, i) => {
     if (p.kind === 'star') return '.*?';
     if (p.kind === 'text') return kind === 'regex' ? `(?:${p.text})` : escapeRegExp(p.text);
     const last = i === pattern.length - 1;
-    const typed = kind !== 'relaxed' ? NUMBER[p.type] : undefined;
+    const typed = NUMBER[p.type]?.slice(1, -1);
     // kind=regex: a column is greedy (`.*`) unless flags=U (the page's resourceName example takes
     // up to the last ','); simple and relaxed take up to the first occurrence of what follows.
-    return `${typed ?? (last || kind === 'regex' ? '(.*)' : '(.*?)')}${last ? '$' : ''}`;
+    const any = last || kind === 'regex' ? '.*' : '.*?';
+    // relaxed: a number where there is one (`b:long * "c="` takes 22 from "22, c="), else any text,
+    // which then converts to null.
+    const body = typed === undefined ? any : kind === 'relaxed' ? `${typed}|${any}` : typed;
+    return `(?P<${columnGroup(k++)}>${body})${last ? '$' : ''}`;
   });
   return `${flags ? `(?${flags})` : ''}^${parts.join('')}`;
 }
@@ -42,10 +53,12 @@ export function parseStep(o: Extract<TabularOp, { op: 'parse' | 'parse-where' }>
   // The binder checked every constant; a pattern that still does not compile is a detc bug.
   if (!compiled.ok) throw new Error(`parse pattern does not compile: ${compiled.error}`);
   const regex: KqlRegex = compiled.regex;
+  const names = regex.groupNames();
   const source = x.expr(o.expr, layout);
   const sourceType = o.expr.type;
   const columns = o.pattern.filter((p): p is Extract<ParseItem, { kind: 'column' }> => p.kind === 'column');
   const types = columns.map((c) => c.type);
+  const groupOf = columns.map((_, k) => names.indexOf(columnGroup(k)));
   const empty = types.map((t) => (t === 'string' ? '' : null));
   const strict = o.kind !== 'relaxed';
   const dropUnmatched = o.op === 'parse-where';
@@ -61,7 +74,7 @@ export function parseStep(o: Extract<TabularOp, { op: 'parse' | 'parse-where' }>
     if (!groups) return undefined;
     const values: Value[] = [];
     for (let k = 0; k < types.length; k++) {
-      const raw = groups[k + 1] ?? '';
+      const raw = groups[groupOf[k]!] ?? '';
       const v = types[k] === 'string' ? raw : raw === '' ? null : coerce(raw, types[k]!);
       if (v === null && types[k] !== 'string' && strict) return undefined;
       values.push(v);

@@ -68,10 +68,11 @@ function rangeRows(from: Value, to: Value, step: Value, budget: RunBudget): Row[
  */
 function unionRows(u: UnionSource, scope: SourceScope): Row[] {
   const out: Row[] = [];
-  for (const leg of u.legs) {
+  const schemas = u.legs.map((leg) => leg.query.schema);
+  for (const [index, leg] of u.legs.entries()) {
     const { rows, layout } = scope.rowsOf(leg.query);
     const label: Value = leg.label;
-    const getters: Accessor[] = unionColumnSources(u.schema, leg.query.schema, u.withSource).map((name, i) => {
+    const getters: Accessor[] = unionColumnSources(u.unionKind, schemas, index, u.withSource).map((name, i) => {
       if (i === 0 && u.withSource !== undefined) return () => label;
       const c = name === undefined ? undefined : layout.columns.find((x) => x.name === name);
       return c ? c.get : () => null;

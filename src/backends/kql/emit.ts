@@ -113,7 +113,7 @@ function emitSource(s: Source): string {
       return `datatable(${columnList(s.schema)}) [${rows.join(', ')}]`;
     }
     case 'print':
-      return `print ${s.columns.map(named).join(', ')}`;
+      return `print ${namedItems(s.columns).join(', ')}`;
     case 'externaldata': {
       const props = s.properties.map((p) => `${kqlName(p.name)}=${typeof p.value === 'string' ? kqlString(p.value) : String(p.value)}`);
       return `externaldata(${columnList(s.schema)}) [${s.urls.map(kqlString).join(', ')}]${props.length ? ` with (${props.join(', ')})` : ''}`;
