@@ -7,6 +7,7 @@
 import type { Drop, DropReason } from '../backends/js/event-time.js';
 import type { BadLine } from '../backends/js/events.js';
 import { formatDatetimeIso } from '../semantics/values.js';
+import { ticksFromUnixMs } from '../semantics/ticks.js';
 
 /** Problems printed one by one (each kind); the rest are counted. */
 const SHOWN = 20;
@@ -18,7 +19,7 @@ export interface InputProblem {
   readonly message: string;
 }
 
-const iso = (ms: number) => formatDatetimeIso(ms, true);
+const iso = (ms: number) => formatDatetimeIso(ticksFromUnixMs(ms), true);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export class InputReport {

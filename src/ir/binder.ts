@@ -862,7 +862,7 @@ class Binder {
         return undefined;
       }
       const type = schema[i % schema.length]!.type;
-      values.push({ ...bound, type, value: bound.value === null ? null : coerce(bound.value, type) });
+      values.push({ ...bound, type, value: bound.value === null || bound.type === type ? bound.value : coerce(bound.value, type) });
     }
     return { kind: 'datatable', values, span: e.span, schema };
   }
@@ -1712,7 +1712,7 @@ class Binder {
       if (bound) this.report('BadLiteral', [`${e.name}(...) needs a constant value`], arg.span);
       return undefined;
     }
-    return { kind: 'literal', type, value: coerce(bound.value, type), span: e.span };
+    return { kind: 'literal', type, value: bound.type === type ? bound.value : coerce(bound.value, type), span: e.span };
   }
 
   /**

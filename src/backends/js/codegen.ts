@@ -41,8 +41,9 @@ const ALREADY: Record<ScalarType, (v: string) => string> = {
   real: (v) => `typeof ${v} === 'number' && ${v} === ${v}`,
   decimal: (v) => `typeof ${v} === 'number' && ${v} === ${v}`,
   bool: (v) => `typeof ${v} === 'boolean'`,
-  datetime: (v) => `typeof ${v} === 'number' && Number.isFinite(${v})`,
-  timespan: (v) => `typeof ${v} === 'number' && Number.isFinite(${v})`,
+  // An event's number is milliseconds, the evaluator's value ticks: always converted.
+  datetime: () => 'false',
+  timespan: () => 'false',
   dynamic: (v) => `typeof ${v} === 'object' && ${v} !== null`,
 };
 
