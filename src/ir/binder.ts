@@ -10,6 +10,7 @@ import { functionNames, lookup, TYPE_NAMES, typeNamed } from '../catalog/catalog
 import type { AggregateEntry, CatalogEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import { wildcardRegExp } from '../semantics/strings.js';
+import { TICKS_PER_DAY } from '../semantics/ticks.js';
 import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
@@ -1712,7 +1713,9 @@ class Binder {
       if (bound) this.report('BadLiteral', [`${e.name}(...) needs a constant value`], arg.span);
       return undefined;
     }
-    return { kind: 'literal', type, value: bound.type === type ? bound.value : coerce(bound.value, type), span: e.span };
+    // https://learn.microsoft.com/kusto/query/scalar-data-types/timespan: timespan(n) is n days.
+    const days = type === 'timespan' && typeof bound.value === 'number' && bound.type !== 'timespan';
+    return { kind: 'literal', type, value: bound.type === type ? bound.value : days ? Math.round((bound.value as number) * TICKS_PER_DAY) : coerce(bound.value, type), span: e.span };
   }
 
   /**

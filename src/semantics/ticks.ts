@@ -29,7 +29,10 @@ export function ticksFromUnixMs(ms: number): number {
 
 /** Milliseconds since 1970 of a datetime: what the public surfaces (clocks, AQL) count in. */
 export function unixMsFromTicks(ticks: number): number {
-  return ticks / TICKS_PER_MS + EPOCH_MS;
+  if (Math.abs(ticks) <= Number.MAX_SAFE_INTEGER) return ticks / TICKS_PER_MS + EPOCH_MS;
+  // Far from EPOCH, through the decimal the value reads as (a whole millisecond stays whole).
+  const [seconds, fraction] = splitTicks(ticks);
+  return (seconds + EPOCH_DAYS * 86_400) * 1000 + fraction / TICKS_PER_MS;
 }
 
 /** A datetime or timespan value in milliseconds, for a target that counts them (AQL); other values as they are. */
