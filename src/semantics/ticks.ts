@@ -56,8 +56,17 @@ export function secondsFromEpoch(unixDays: number, h: number, m: number, s: numb
   return (unixDays - EPOCH_DAYS) * 86_400 + h * 3600 + m * 60 + s;
 }
 
-/** x mod n in [0, n): exact for whole numbers (the remainder of doubles is exact). */
+/**
+ * x mod n in [0, n), exact for whole numbers. Within 2^53 by a division (x - floor(x / n) * n is
+ * exact there, corrected when x / n rounded across a whole number): the remainder operator on
+ * doubles beyond 32 bits is a library call, several times slower, and this runs per datetime
+ * printed or binned. Beyond 2^53 by the remainder, which is exact.
+ */
 export function floorMod(x: number, n: number): number {
+  if (x >= -Number.MAX_SAFE_INTEGER && x <= Number.MAX_SAFE_INTEGER) {
+    const r = x - Math.floor(x / n) * n;
+    return r < 0 ? r + n : r >= n ? r - n : r;
+  }
   const r = x % n;
   return r < 0 ? r + n : r;
 }

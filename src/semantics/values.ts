@@ -7,7 +7,7 @@
  * numbers (readDatetime); a number inside the evaluator is ticks (toDatetime).
  */
 import type { ScalarType } from '../ir/types.js';
-import { EPOCH_DAYS, floorMod, secondsFromEpoch, splitTicks, ticksFromUnixMs, ticksOf, TICKS_PER_MS, TICKS_PER_SECOND, unixMsFromTicks } from './ticks.js';
+import { EPOCH_DAYS, floorMod, secondsFromEpoch, splitTicks, ticksFromUnixMs, ticksOf, TICKS_PER_MS, TICKS_PER_SECOND } from './ticks.js';
 
 export type Value = unknown;
 
@@ -49,7 +49,9 @@ export function toKqlString(v: Value, type?: ScalarType): string {
 }
 
 /** Whether a datetime lies within JavaScript's dates (±8.64e15 ms from 1970), which hold Kusto's years 1-9999. */
-export const isDatetimeInRange = (ticks: number): boolean => Math.abs(unixMsFromTicks(ticks)) <= 8.64e15;
+export const isDatetimeInRange = (ticks: number): boolean => ticks >= MIN_TICKS && ticks <= MAX_TICKS;
+const MIN_TICKS = ticksFromUnixMs(-8.64e15);
+const MAX_TICKS = ticksFromUnixMs(8.64e15);
 
 /**
  * ISO 8601 with 7 fractional digits (100 ns ticks), as Kusto prints datetimes; with
@@ -58,8 +60,14 @@ export const isDatetimeInRange = (ticks: number): boolean => Math.abs(unixMsFrom
  * Date object and its ISO text cost more than the rest of the row.
  */
 export function formatDatetimeIso(value: number, omitZeroFraction = false): string {
-  if (!Number.isFinite(value) || !isDatetimeInRange(value)) return '';
-  const [epochSecs, ticks] = splitTicks(value);
+  if (!(value >= MIN_TICKS && value <= MAX_TICKS)) return ''; // NaN too
+  let epochSecs: number;
+  let ticks: number;
+  if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
+    // splitTicks inlined for the common case (no array per datetime printed)
+    ticks = floorMod(value, TICKS_PER_SECOND);
+    epochSecs = (value - ticks) / TICKS_PER_SECOND;
+  } else [epochSecs, ticks] = splitTicks(value);
   const daySecs = floorMod(epochSecs, 86_400);
   const days = (epochSecs - daySecs) / 86_400 + EPOCH_DAYS;
   const secs = days * 86_400 + daySecs;
@@ -222,8 +230,11 @@ export function datetimeOutputText(s: string): string | null {
     // Validated YYYY-MM-DDTHH:MM:SS.fff[f...]Z: seven fraction digits are kept and finer ones
     // dropped, as toDatetime does; no fraction when it is zero, as formatDatetimeIso(ticks, true).
     if (ticks !== undefined && Math.abs(ticks) <= Number.MAX_SAFE_INTEGER) {
-      const fraction = s.length >= 28 ? s.slice(20, 27) : `${s.slice(20, s.length - 1)}0000`.slice(0, 7);
-      return fraction === '0000000' ? `${s.slice(0, 19)}Z` : `${s.slice(0, 20)}${fraction}Z`;
+      if (floorMod(ticks, TICKS_PER_SECOND) === 0) return `${s.slice(0, 19)}Z`;
+      // The common forms as they are (7 digits) or with zeros (3 digits, as Sentinel exports).
+      if (s.length === 28) return s;
+      if (s.length === 24) return `${s.slice(0, 23)}0000Z`;
+      return s.length > 28 ? `${s.slice(0, 27)}Z` : `${s.slice(0, s.length - 1)}${'0000000'.slice(s.length - 21)}Z`;
     }
   }
   const ticks = toDatetime(s);
