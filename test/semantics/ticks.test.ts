@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../src/backends/js/compile.js';
+import { emitKql } from '../../src/backends/kql/emit.js';
 import { rows, value, bind } from '../js/helpers.js';
 import { splitTicks, ticksFromUnixMs, unixMsFromTicks } from '../../src/semantics/ticks.js';
 import { formatDatetimeIso, toDatetime } from '../../src/semantics/values.js';
@@ -89,6 +90,14 @@ describe('datetime functions below the millisecond', () => {
     expect(value("datetime_diff('millisecond', datetime(2017-10-30 23:00:00.0009999), datetime(2017-10-30 23:00:00.0010000))")).toBe(-1);
   });
 
+  it('format_datetime to seven digits; between a datetime and a timespan of one tick', () => {
+    // https://learn.microsoft.com/kusto/query/format-datetime-function: f..fffffff are the fraction's digits.
+    expect(value('format_datetime(datetime(2017-10-30 01:02:03.7654321), "HH:mm:ss.fffffff|FFFF")')).toBe('01:02:03.7654321|7654');
+    // https://learn.microsoft.com/kusto/query/between-operator: datetime .. timespan ends at the datetime plus the timespan.
+    const e = [{ t: '2025-03-01T10:00:00.0000001Z', s: 'in' }, { t: '2025-03-01T10:00:00.0000002Z', s: 'out' }];
+    expect(rows('T | where t between (datetime(2025-03-01 10:00:00) .. 1tick) | project s', e)).toEqual([{ s: 'in' }]);
+  });
+
   it('datetime_add of micro- and nanoseconds, whole ticks', () => {
     expect(value("datetime_add('microsecond', 1, datetime(2017-01-01))")).toBe('2017-01-01T00:00:00.0000010Z');
     expect(value("datetime_add('nanosecond', 300, datetime(2017-01-01))")).toBe('2017-01-01T00:00:00.0000003Z');
@@ -147,5 +156,11 @@ describe('the surfaces that count in milliseconds keep them', () => {
 
   it('ms and ticks convert both ways exactly for whole milliseconds', () => {
     for (const ms of [0, Date.UTC(2025, 2, 1), Date.UTC(1, 0, 1), Date.UTC(9999, 11, 31, 23, 59, 59, 999), -1]) expect(unixMsFromTicks(ticksFromUnixMs(ms))).toBe(ms);
+  });
+
+  it('the KQL output writes the literals as before, sub-millisecond ones to the tick', () => {
+    expect(emitKql(bind('T | where t > datetime(2017-10-30 01:02:03.7654321) and t < datetime(2025-03-01) and ts < 7tick and ts > 100ms and ts != 1.5d and ts != 90m | extend d = time(2)'))).toBe(
+      'T\n| where t > datetime(2017-10-30T01:02:03.7654321Z) and t < datetime(2025-03-01T00:00:00Z) and ts < 7tick and ts > 100ms and ts != 36h and ts != 90m\n| extend d = 2d\n',
+    );
   });
 });
