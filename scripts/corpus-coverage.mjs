@@ -17,8 +17,8 @@
  * that stops each of the rest.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     tables: { type: 'string', default: join(shared, 'schemas', 'sentinel-validation', 'CustomTables') },
     functions: { type: 'string', multiple: true, default: [join(shared, 'corpus', 'sentinel-parsers'), join(shared, 'schemas', 'sentinel-validation', 'CustomFunctions')] },
     json: { type: 'boolean', default: false },
+    'write-qradar-account': { type: 'boolean', default: false },
   },
 });
 
@@ -126,6 +127,7 @@ export async function measureAql({ rules, tables, functions }) {
   const { createAqlBackend } = await lib('backends/aql/index.js');
   const { APPROXIMATIONS } = await lib('backends/aql/translate.js');
   const { loadMappings } = await lib('backends/aql/mapping.js');
+  const { aqlLimitsIn } = await lib('backends/aql/ceiling.js');
   const ws = loadWorkspace({ noConfig: true, tablePaths: [tables], functionPaths: functions });
   const mapped = loadMappings();
   const backend = createAqlBackend({ required: true });
@@ -153,20 +155,130 @@ export async function measureAql({ rules, tables, functions }) {
     const error = out.diagnostics.find((d) => d.severity === 'error');
     if (!error && out.artifacts.length) compiled++;
     const approx = await approximating.rule({ rule: r.rule, ir: r.ir, stem: file });
-    if (!approx.diagnostics.some((d) => d.severity === 'error') && approx.artifacts.length) compiledApproximating++;
+    const approxError = approx.diagnostics.find((d) => d.severity === 'error');
+    if (!approxError && approx.artifacts.length) compiledApproximating++;
     else {
       const reason = error ? `${error.code} ${error.message.replace(/^QRadar AQL: /, '').split(/; |: (?=[A-Z])/)[0]}` : 'no AQL and no error';
       stops.set(reason, (stops.get(reason) ?? 0) + 1);
     }
-    perRule.push({ file, ok: !error, error: error?.message });
+    const approximations = [...new Set(approx.diagnostics.map((d) => /^QRadar AQL approximation (\S+):/.exec(d.message)?.[1]).filter(Boolean))];
+    perRule.push({ file, rel: relative(rules, file).split(sep).join('/'), ok: !error, error: error?.message, approxOk: !approxError, approxError: approxError?.message, approximations, limits: aqlLimitsIn(r.ir) });
   }
   const top = (m, n) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([reason, count]) => ({ count, reason }));
   return { rules: files.length, bound, allMapped, compiled, compiledApproximating, approximations: Object.keys(APPROXIMATIONS), topStops: top(stops, 15), topUnmappedTables: top(unmapped, 10), perRule };
 }
 
+/**
+ * The per-rule QRadar account (docs/qradar-coverage.md) from measureAql's result: for each rule
+ * that reads only mapped tables, whether it compiles, with which approximations, or the construct
+ * that stops it, classified by the AQL backend (backends/aql/ceiling.ts) as beyond AQL or not
+ * translated yet; and the ceiling: what would compile if detc translated everything AQL can say.
+ * A stop no classification knows is an error, so the account cannot fall behind the translator.
+ */
+export async function qradarAccount(aql) {
+  const { classifyStop, AQL_LIMITS } = await import(pathToFileURL(join(root, 'build', 'backends', 'aql', 'ceiling.js')).href);
+  const classify = (rel, message) => {
+    const stop = classifyStop(message);
+    if (!stop) throw new Error(`${rel}: the AQL stop is not classified in src/backends/aql/ceiling.ts: ${message}`);
+    return stop;
+  };
+  const cell = (t) => String(t).replace(/\|/g, '\\|');
+  const stopText = (st) => `${st.construct} (${st.verdict === 'cannot' ? 'AQL cannot' : 'not yet'})`;
+  const rows = [];
+  const tally = { exact: 0, approx: 0, reachExact: 0, reachApprox: 0 };
+  const blockedBy = new Map();
+  for (const r of [...aql.perRule].sort((a, b) => (a.rel < b.rel ? -1 : 1))) {
+    let exact, approx, ceiling;
+    if (r.ok) {
+      tally.exact++;
+      exact = 'compiles';
+      approx = 'compiles';
+      ceiling = 'compiles';
+    } else {
+      const stop = classify(r.rel, r.error);
+      exact = stopText(stop);
+      const approxStop = r.approxOk ? undefined : classify(r.rel, r.approxError);
+      approx = r.approxOk ? `compiles (${r.approximations.join(', ')})` : approxStop.construct === stop.construct && r.approxError === r.error ? 'same stop' : stopText(approxStop);
+      if (r.approxOk) tally.approx++;
+      const exactReach = stop.verdict === 'not-yet' && r.limits.length === 0;
+      const approxReach = r.approxOk || (approxStop.verdict === 'not-yet' && r.limits.every((l) => l.approximation));
+      if (exactReach) tally.reachExact++;
+      if (approxReach && !r.approxOk) tally.reachApprox++;
+      if (exactReach) ceiling = 'reachable';
+      else {
+        const blocker = [stop, ...r.limits].find((x) => x.verdict === 'cannot');
+        const hard = [approxStop, ...r.limits].find((x) => x && x.verdict === 'cannot' && !(r.approxOk || (x.approximation && x !== approxStop)));
+        // The other constructs beyond AQL in the query: each would block it too.
+        const also = [...new Set(r.limits.map((l) => l.construct))].filter((c) => c !== hard?.construct);
+        ceiling = approxReach ? `with approximations (exact: ${blocker.construct})` : `AQL cannot: ${hard.construct}${also.length ? ` (also: ${also.join(', ')})` : ''}`;
+        if (!approxReach) blockedBy.set(hard.construct, (blockedBy.get(hard.construct) ?? 0) + 1);
+      }
+    }
+    rows.push(`| ${cell(r.rel)} | ${cell(exact)} | ${cell(approx)} | ${cell(ceiling)} |`);
+  }
+  const n = aql.perRule.length;
+  const pct = (k) => `${k}/${n} (${((100 * k) / n).toFixed(1)}%)`;
+  const reachExact = tally.exact + tally.reachExact;
+  const reachApprox = tally.exact + tally.approx + tally.reachApprox;
+  return [
+    '# QRadar AQL: per-rule account of the shared corpus',
+    '',
+    'Generated by `node scripts/corpus-coverage.mjs --write-qradar-account` from detc\'s own translation of each',
+    'rule (test/aql/corpus.test.ts fails when it is stale). Rules: those of the shared Sentinel corpus that',
+    `bind and read only tables with a QRadar mapping (${n}). Each is translated exactly, then with every named`,
+    `approximation allowed (${aql.approximations.join(', ')}).`,
+    '',
+    '- **exact**: compiles, or the first construct that stops it, classified as *AQL cannot* (IBM\'s AQL has no',
+    '  form for it: see the limits below) or *not yet* (AQL could say it; detc does not translate it yet, or lacks',
+    '  a fact, e.g. a documented index base).',
+    '- **approximations**: the same with the approximations allowed.',
+    '- **ceiling**: *reachable* when the stop is *not yet* and the query holds no construct AQL cannot say',
+    '  (operators and functions the AQL backend\'s tables mark so, anywhere in the query); *with approximations*',
+    '  when only constructs that a named approximation covers are in the way. Both are upper bounds: a construct',
+    '  behind a *not yet* stop is checked only against those tables (a union whose legs differ, say, is found',
+    '  only by translating).',
+    '',
+    '## Totals',
+    '',
+    `| | rules |`,
+    `| --- | --- |`,
+    `| compile exactly | ${pct(tally.exact)} |`,
+    `| compile with approximations | ${pct(tally.exact + tally.approx)} |`,
+    `| ceiling, exact: if detc translated everything AQL can say | ${pct(reachExact)} |`,
+    `| ceiling with approximations | ${pct(reachApprox)} |`,
+    `| blocked by AQL itself, even with approximations | ${pct(n - reachApprox)} |`,
+    '',
+    `So at most ${pct(reachExact)} of these rules can compile to exact AQL, and ${pct(reachApprox)} with every approximation;`,
+    `the other ${n - reachApprox} each hold a construct that AQL itself cannot say (below, the first one met).`,
+    '',
+    'Blocked by AQL itself, by the construct that blocks (even with approximations):',
+    '',
+    '| construct | rules |',
+    '| --- | --- |',
+    ...[...blockedBy].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c, k]) => `| ${cell(c)} | ${k} |`),
+    '',
+    '## What AQL cannot say',
+    '',
+    ...Object.entries(AQL_LIMITS).map(([k, v]) => `- **${k}**: ${v}`),
+    '',
+    '## Per rule',
+    '',
+    '| rule | exact | approximations | ceiling |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const options = { rules: values.rules, tables: values.tables, functions: values.functions };
   try {
+    if (values['write-qradar-account']) {
+      const target = join(root, 'docs', 'qradar-coverage.md');
+      writeFileSync(target, await qradarAccount(await measureAql(options)));
+      console.log(`wrote ${target}`);
+      process.exit(0);
+    }
     const corpus = measure(options);
     const parsers = await measureParsers(options);
     const aql = await measureAql(options);

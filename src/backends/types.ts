@@ -5,16 +5,11 @@ import type { Rule } from '../rule/types.js';
 
 export interface Artifact {
   readonly path: string;
-  /**
-   * The file's text, or its pieces in order: a file made from every rule's part (all-rules.json)
-   * is written piece by piece rather than joined first (joining 1,000 rules' ARM resources into one
-   * 4.7 MB string and encoding it cost 65-90 ms of a build; writing the pieces 13 ms).
-   */
-  readonly content: string | readonly string[];
+  readonly content: string;
 }
 
-/** An artifact's text as one string (for callers that read it rather than write it). */
-export const artifactText = (a: Artifact): string => (typeof a.content === 'string' ? a.content : a.content.join(''));
+/** An artifact's text (kept for library callers of earlier versions, whose content could be pieces). */
+export const artifactText = (a: Artifact): string => a.content;
 
 export interface BackendOutput {
   readonly artifacts: Artifact[];

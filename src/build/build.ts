@@ -6,7 +6,6 @@ import { createKqlBackend } from '../backends/kql/index.js';
 import type { Artifact, Backend, BackendOutput, CompiledRule } from '../backends/types.js';
 import { checkRuleFile } from '../compile.js';
 import { hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { positionOf } from '../rule/load.js';
 import { loadTables, type TableCatalog } from '../ir/tables.js';
 
 export const TARGETS = ['kql', 'aql', 'js'] as const;
@@ -33,7 +32,7 @@ const BACKENDS: Record<Target, (o: BuildOptions & { tables: TableCatalog }) => B
 };
 
 /** A rule file's front-end outcome as a build keeps it: not its rule and IR, which die with the rule's artifacts. */
-export interface RuleFileResult {
+interface RuleFileResult {
   readonly file: string;
   /** The file's text, for code frames. */
   readonly text?: string;
@@ -51,8 +50,7 @@ export interface BuildResult {
   readonly ok: boolean;
 }
 
-/** Where a build's artifacts go as they are made. */
-/** Takes an artifact; a promise returned means "wait for it before the next" (a build's writes in flight). */
+/** Where a build's artifacts go as they are made: a promise returned means "wait for it before the next" (a build's writes in flight). */
 export type ArtifactSink = (a: Artifact) => void | Promise<void>;
 
 /** One rule file through the front end and (if it found no error) every backend, as a build records it. */
@@ -79,7 +77,7 @@ async function compileRuleFile(file: string, backends: readonly Backend[], table
     for (const a of out.artifacts) await onArtifact(a);
     outputs.push({ diagnostics: out.diagnostics, paths: out.artifacts.map((a) => a.path), summary: out.summary });
   }
-  return { result, identity: { id: compiled.rule.id, idAt: positionOf(compiled.rule.source, ['id']) }, outputs };
+  return { result, identity: { id: compiled.rule.id, idAt: compiled.rule.source.at(['id']) }, outputs };
 }
 
 /**

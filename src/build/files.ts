@@ -1,8 +1,7 @@
 /** Writing one artifact file, and the error a build reports when it cannot (used by output.ts). */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Artifact } from '../backends/types.js';
 
 /** The output folder could not be written (a file in the way, no space, no permission). */
 export class OutputError extends Error {}
@@ -28,21 +27,6 @@ export function outputError(outDir: string, err: { readonly code?: string; reado
   return new OutputError(`cannot write the output folder ${outDir}: ${reason} (${[err.code, err.syscall, err.path].filter(Boolean).join(' ')})`);
 }
 
-/** A file written piece by piece (each piece encoded and written on its own). */
-function writePieces(path: string, pieces: readonly string[]): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const piece of pieces) {
-      const written = writeSync(fd, piece);
-      // A short write (which regular files practically never do) is finished from the encoded bytes.
-      const bytes = written < piece.length || written !== Buffer.byteLength(piece) ? Buffer.from(piece) : undefined;
-      for (let at = written; bytes !== undefined && at < bytes.length; ) at += writeSync(fd, bytes, at);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Make the folder of `path`; `made` remembers the folders made (one mkdir each). */
 function makeParent(path: string, made: Set<string>): void {
   const parent = dirname(path);
@@ -53,10 +37,9 @@ function makeParent(path: string, made: Set<string>): void {
 }
 
 /** Write one file, making its folder first. */
-export function writeArtifactFile(path: string, content: Artifact['content'], made: Set<string>): void {
+export function writeArtifactFile(path: string, content: string, made: Set<string>): void {
   makeParent(path, made);
-  if (typeof content === 'string') writeFileSync(path, content);
-  else writePieces(path, content);
+  writeFileSync(path, content);
 }
 
 /**
@@ -64,7 +47,7 @@ export function writeArtifactFile(path: string, content: Artifact['content'], ma
  * files are written (writing was two thirds of a 1,000-rule build's time on the development
  * machine's disk). The folder is made at once, so a failure there is reported at once.
  */
-export function writeArtifactFileLater(path: string, content: Artifact['content'], made: Set<string>): Promise<void> {
+export function writeArtifactFileLater(path: string, content: string, made: Set<string>): Promise<void> {
   makeParent(path, made);
   return writeFile(path, content);
 }

@@ -71,6 +71,9 @@ function stagedPath(folder: string, a: Artifact): string {
   return path;
 }
 
+/** Files a build writes at once at most: enough to keep the I/O threads busy, few enough to hold. */
+const MAX_PENDING_WRITES = 64;
+
 /**
  * An output folder being written: artifacts go to a staging folder beside it as they are made,
  * and `commit` puts that folder in its place. `discard` (always call it, in a finally) removes
@@ -80,9 +83,6 @@ function stagedPath(folder: string, a: Artifact): string {
  * starts, so a refusal comes before any compiling, and again at commit. `inputs` are the build's
  * rule files and folders, which the output may not be, hold or sit in.
  */
-/** Files a build writes at once at most: enough to keep the I/O threads busy, few enough to hold. */
-const MAX_PENDING_WRITES = 64;
-
 export class StagedOutput {
   /** The folder as the user named it (for messages), and resolved (symbolic links too). */
   private readonly outDir: string;

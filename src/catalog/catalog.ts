@@ -20,7 +20,7 @@ import {
   castElement, coerce, jsonText, member, parseJson, readDatetime, readTimespan, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
 } from '../semantics/values.js';
 import { SERIES_ENTRIES } from './series.js';
-import type { Accumulator, AggregateEntry, CallSite, CatalogEntry, Impl, ScalarEntry, TypeRule } from './types.js';
+import type { Accumulator, AggregateEntry, CallSite, CatalogEntry, Impl, ScalarCall, ScalarEntry, TypeRule } from './types.js';
 
 const INF = Number.POSITIVE_INFINITY;
 const isStringish = (t: ScalarType) => t === 'string' || t === 'dynamic' || t === 'guid';
@@ -677,11 +677,11 @@ function branchType(values: readonly ScalarType[]): ScalarType {
 }
 
 /**
- * Whether an iff/iif/case call converts a dynamic branch's value to its result type (the
- * evaluator's inline if-then-else is exact only when it does not).
+ * Whether an iff/iif/case call converts a dynamic branch's value to its result type (its inline
+ * if-then-else is exact only when it does not).
  */
-export function convertsBranches(e: { fn: string; type: ScalarType; args: readonly { type: ScalarType }[] }): boolean {
-  return (e.fn === 'iff' || e.fn === 'iif' || e.fn === 'case') && e.type !== 'dynamic' && branchIndexes(e.fn, e.args.length).some((i) => e.args[i]!.type === 'dynamic');
+function convertsBranches(fn: string, call: ScalarCall): boolean {
+  return call.type !== 'dynamic' && branchIndexes(fn, call.args.length).some((i) => call.args[i]!.type === 'dynamic');
 }
 
 /** The arguments of iff/iif/case that are values it may return (the others are its predicates). */
@@ -698,8 +698,22 @@ function branchValue(site: CallSite, fn: string): (v: Value, i: number) => Value
 
 const ENTRIES: CatalogEntry[] = [
   // Logic (short-circuit, null rules of KQL)
-  scalar({ name: 'and', arity: [2, 2], type: returns('bool'), kql: { infix: 'and' }, lazy: true, doc: 'logical and (false and null = false)', js: () => (a, b) => (a === false || b === false ? false : a === true && b === true ? true : null) }),
-  scalar({ name: 'or', arity: [2, 2], type: returns('bool'), kql: { infix: 'or' }, lazy: true, doc: 'logical or (true or null = true)', js: () => (a, b) => (a === true || b === true ? true : a === false && b === false ? false : null) }),
+  scalar({
+    name: 'and', arity: [2, 2], type: returns('bool'), kql: { infix: 'and' }, doc: 'logical and (false and null = false)',
+    js: () => (a, b) => (a === false || b === false ? false : a === true && b === true ? true : null),
+    inline: (arg, temp) => {
+      const [t, u] = [temp(), temp()];
+      return `((${t} = ${arg(0)}) === false ? false : ((${u} = ${arg(1)}) === false ? false : (${t} === true && ${u} === true ? true : null)))`;
+    },
+  }),
+  scalar({
+    name: 'or', arity: [2, 2], type: returns('bool'), kql: { infix: 'or' }, doc: 'logical or (true or null = true)',
+    js: () => (a, b) => (a === true || b === true ? true : a === false && b === false ? false : null),
+    inline: (arg, temp) => {
+      const [t, u] = [temp(), temp()];
+      return `((${t} = ${arg(0)}) === true ? true : ((${u} = ${arg(1)}) === true ? true : (${t} === false && ${u} === false ? false : null)))`;
+    },
+  }),
   scalar({ name: 'not', arity: [1, 1], type: returns('bool'), kql: { call: 'not' }, doc: 'logical negation (not(null) = null)', js: () => (a) => { const b = toBool(a); return b === null ? null : !b; } }),
 
   // Equality and comparison
@@ -1052,24 +1066,17 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'isnotnull', arity: [1, 1], type: returns('bool'), kql: { call: 'isnotnull' }, doc: 'not null', js: () => (v) => !(v === null || v === undefined) }),
 
   // Conditionals
-  scalar({
-    name: 'iff', arity: [3, 3], lazy: true, kql: { call: 'iff' }, doc: 'if-then-else (null condition -> else)',
+  ...(['iff', 'iif'] as const).map((name) => scalar({
+    name, arity: [3, 3], kql: { call: name }, doc: name === 'iff' ? 'if-then-else (null condition -> else)' : 'same as iff',
     type: ([, a, b]) => branchType([a!, b!]),
     js: (site) => {
       const value = branchValue(site, 'iff');
       return (c, a, b) => (c === true ? value(a, 1) : value(b, 2));
     },
-  }),
+    inline: (arg, _temp, call) => (convertsBranches('iff', call) ? undefined : `(${arg(0)} === true ? ${arg(1)} : ${arg(2)})`),
+  })),
   scalar({
-    name: 'iif', arity: [3, 3], lazy: true, kql: { call: 'iif' }, doc: 'same as iff',
-    type: ([, a, b]) => branchType([a!, b!]),
-    js: (site) => {
-      const value = branchValue(site, 'iff');
-      return (c, a, b) => (c === true ? value(a, 1) : value(b, 2));
-    },
-  }),
-  scalar({
-    name: 'case', arity: [3, 255], lazy: true, kql: { call: 'case' }, doc: 'first branch whose predicate is true, else the last argument',
+    name: 'case', arity: [3, 255], kql: { call: 'case' }, doc: 'first branch whose predicate is true, else the last argument',
     type: (args) => {
       if (args.length % 2 === 0) return fail('case needs pairs of predicate, value and a final else value');
       return branchType(branchIndexes('case', args.length).map((i) => args[i]!));
@@ -1080,6 +1087,13 @@ const ENTRIES: CatalogEntry[] = [
         for (let i = 0; i + 1 < args.length; i += 2) if (args[i] === true) return value(args[i + 1], i + 1);
         return value(args[args.length - 1], args.length - 1);
       };
+    },
+    inline: (arg, _temp, call) => {
+      if (convertsBranches('case', call)) return undefined;
+      const n = call.args.length;
+      let code = arg(n - 1);
+      for (let i = n - 3; i >= 0; i -= 2) code = `(${arg(i)} === true ? ${arg(i + 1)} : ${code})`;
+      return code;
     },
   }),
   scalar({

@@ -27,6 +27,12 @@ export interface CallSite {
 
 export type Impl = (...args: Value[]) => Value;
 
+/** A call's result type and its arguments' types. */
+export interface ScalarCall {
+  readonly type: ScalarType;
+  readonly args: readonly { readonly type: ScalarType }[];
+}
+
 export interface Accumulator {
   add(...args: Value[]): void;
   result(): Value;
@@ -59,8 +65,14 @@ export interface ScalarEntry extends EntryBase {
   readonly namePrefix?: string;
   /** JS semantics, specialised for a call site. */
   readonly js: (site: CallSite) => Impl;
-  /** Arguments evaluated lazily by the backend (and/or/iff/case short-circuit). */
-  readonly lazy?: boolean;
+  /**
+   * The call as inline JavaScript for the generated evaluator, for functions that must not
+   * evaluate every argument (and/or stop at a deciding side; iff/case evaluate one branch): `arg(i)`
+   * is argument i's code, placed where it is to be evaluated, and `temp()` names a fresh variable.
+   * Undefined where `js` does more than choose (a dynamic branch converted to the result type).
+   * It must agree with `js`, which receives every argument's value.
+   */
+  readonly inline?: (arg: (i: number) => string, temp: () => string, call: ScalarCall) => string | undefined;
   /**
    * Functions with several results (series_stats, series_fit_line, ...): `js` returns their array,
    * `type` the first one's type. Unnamed outputs are `<fn>_<arg>_<suffix>`, as Kusto names them.

@@ -212,7 +212,6 @@ function byFile(result: BuildResult): { file: string; text?: string; diagnostics
   return result.results.map((r) => ({ file: r.file, text: r.text, diagnostics: [...r.diagnostics, ...(backend.get(r.file) ?? [])] }));
 }
 
-/** `--target kql --target aql`, `--target kql,aql` or `--target all`; else the config's targets, else all. */
 /** --allow-approximation names, each one the AQL backend knows (a misspelt name would allow nothing). */
 function approximationsAllowed(names: readonly string[]): readonly string[] {
   const known = Object.keys(APPROXIMATIONS);
@@ -221,8 +220,9 @@ function approximationsAllowed(names: readonly string[]): readonly string[] {
 }
 
 /**
- * The targets, and whether AQL was named (not only through `all` or the default): a table without
- * a QRadar mapping is then an error.
+ * The targets (`--target kql --target aql`, `--target kql,aql` or `--target all`; else the config's
+ * targets, else all), and whether AQL was named (not only through `all` or the default): a table
+ * without a QRadar mapping is then an error.
  */
 function parseTargets(args: ParsedArgs, configTargets: readonly string[] = []): { targets: Target[]; aqlNamed: boolean } {
   const given = (args.lists.get('target') ?? [...configTargets]).flatMap((t) => t.split(','));

@@ -29,13 +29,6 @@ export function makeDiagnostic(
 
 export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => d.severity === 'error');
 
-/** Thrown inside detc for a user mistake that stops a phase; carries its diagnostics. */
-export class DiagnosticError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => d.message).join('\n'));
-  }
-}
-
 /** Suggest the closest name for typos ("did you mean"), by edit distance, case-insensitive. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();

@@ -28,13 +28,18 @@ export function aggregateCalls(e: A.Expr, isAggregate: IsAggregateCall): A.CallE
   return out;
 }
 
-/** `e` with each aggregate call replaced (its arguments are not searched). */
-export function replaceAggregateCalls(e: A.Expr, isAggregate: IsAggregateCall, replace: (c: A.CallExpr) => A.Expr): A.Expr {
-  const expr = (x: A.Expr): A.Expr => replaceAggregateCalls(x, isAggregate, replace);
+/**
+ * `e` rebuilt with `at` asked first at each part (parents first): what it returns replaces the
+ * part; undefined goes on into the part's own parts. A pipe is entered only when it has no operators.
+ */
+function rewrite(e: A.Expr, at: (x: A.Expr) => A.Expr | undefined): A.Expr {
+  const replaced = at(e);
+  if (replaced) return replaced;
+  const expr = (x: A.Expr): A.Expr => rewrite(x, at);
   const pipe = (p: A.PipeExpr): A.PipeExpr => (p.ops.length ? p : { ...p, source: expr(p.source) });
   switch (e.kind) {
     case 'call':
-      return isAggregate(e) ? replace(e) : { ...e, args: e.args.map(pipe) };
+      return { ...e, args: e.args.map(pipe) };
     case 'binary':
       return { ...e, left: expr(e.left), right: Array.isArray(e.right) ? e.right.map(pipe) : expr(e.right as A.Expr) };
     case 'unary':
@@ -50,6 +55,21 @@ export function replaceAggregateCalls(e: A.Expr, isAggregate: IsAggregateCall, r
   }
 }
 
+/** `e` with each aggregate call replaced (its arguments are not searched). */
+export function replaceAggregateCalls(e: A.Expr, isAggregate: IsAggregateCall, replace: (c: A.CallExpr) => A.Expr): A.Expr {
+  return rewrite(e, (x) => (x.kind === 'call' && isAggregate(x) ? replace(x) : undefined));
+}
+
+/** The bare names in `e` outside aggregate calls (`b` in `count() * b`): Kusto's error KS236 when they are columns. */
+export function namesOutsideAggregates(e: A.Expr, isAggregate: IsAggregateCall): A.NameExpr[] {
+  const out: A.NameExpr[] = [];
+  rewrite(e, (x) => {
+    if (x.kind === 'name') out.push(x);
+    return x.kind === 'call' && isAggregate(x) ? x : undefined;
+  });
+  return out;
+}
+
 /**
  * A prefix for the hidden aggregate columns that no column of the input or name written in the
  * summarize starts with, so they can never clash (the project after the summarize drops them).
@@ -58,39 +78,4 @@ export function hiddenPrefix(taken: readonly string[]): string {
   let prefix = '__aggregate_';
   while (taken.some((n) => n.startsWith(prefix))) prefix = `_${prefix}`;
   return prefix;
-}
-
-/** The bare names in `e` outside aggregate calls (`b` in `count() * b`): Kusto's error KS236 when they are columns. */
-export function namesOutsideAggregates(e: A.Expr, isAggregate: IsAggregateCall): A.NameExpr[] {
-  const out: A.NameExpr[] = [];
-  const visit = (x: A.Expr): void => {
-    switch (x.kind) {
-      case 'name':
-        out.push(x);
-        return;
-      case 'call':
-        if (!isAggregate(x)) x.args.forEach(visitPipe);
-        return;
-      case 'binary':
-        visit(x.left);
-        if (Array.isArray(x.right)) x.right.forEach(visitPipe);
-        else visit(x.right as A.Expr);
-        return;
-      case 'unary':
-        return visit(x.operand);
-      case 'paren':
-        return visitPipe(x.inner);
-      case 'member':
-        return visit(x.target);
-      case 'index':
-        visit(x.target);
-        return visit(x.index);
-      default:
-    }
-  };
-  const visitPipe = (p: A.PipeExpr): void => {
-    if (p.ops.length === 0) visit(p.source);
-  };
-  visit(e);
-  return out;
 }

@@ -15,7 +15,7 @@ import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { FUNCTION_ADVICE, functionsOf, parsedBody, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
+import { FUNCTION_ADVICE, functionParams, functionsOf, parsedBody, relocate, standInTable, WATCHLIST_ADVICE, WATCHLIST_COLUMNS, watchlistsOf, type FunctionParam, type Watchlist } from './functions.js';
 import { isNumeric } from './types.js';
 import { outputSchema, replaceOrAppend, type OpWithoutSchema } from './schema.js';
 import { unionSchema } from './union.js';
@@ -28,7 +28,7 @@ import type {
 } from './types.js';
 
 /** A problem located in the query text. The rule layer maps the span to file:line:col. */
-export interface QueryProblem {
+interface QueryProblem {
   readonly fact: FactName;
   readonly args: readonly (string | number)[];
   readonly span: A.Span;
@@ -273,24 +273,21 @@ class Binder {
     let serialized = first.kind === 'range';
     let schema: Schema = source.schema;
     let ops: TabularOp[] = [];
+    /** An operator after the ones so far, with its output schema. */
+    const append = (o: OpWithoutSchema) => {
+      schema = outputSchema(o, schema);
+      ops.push({ ...o, schema } as TabularOp);
+    };
     for (const [i, op] of p.ops.entries()) {
       if (openedBy && open && this.refusedOnOpenRows(readsEveryColumn(op), openedBy)) return undefined;
       // `T | ... | union U` is `union (T | ...), U`: the pipe so far becomes the first leg.
-      const union = op.op === 'union' ? this.bindUnion(op, op.span, { query: { source, ops, schema }, label: this.legLabel(source, ops, 0) }) : undefined;
-      if (union) {
-        source = union;
-        schema = union.schema;
-        ops = [];
-        serialized = false;
-        open = undefined;
-        continue;
-      }
       // `T | ... | invoke f(a)`: f's body with the pipe so far as its first (tabular) parameter.
-      if (op.op === 'invoke') {
-        const invoked = this.bindInvoke(op, { source, ops, schema });
-        if (!invoked) return undefined;
-        source = invoked;
-        schema = invoked.schema;
+      const restarted =
+        op.op === 'union' ? this.bindUnion(op, op.span, { query: { source, ops, schema }, label: this.legLabel(source, ops, 0) }) : op.op === 'invoke' ? this.bindInvoke(op, { source, ops, schema }) : undefined;
+      if (op.op === 'invoke' && !restarted) return undefined;
+      if (restarted) {
+        source = restarted;
+        schema = restarted.schema;
         ops = [];
         serialized = false;
         open = undefined;
@@ -324,19 +321,13 @@ class Binder {
         for (const later of p.ops.slice(i + 1)) if (later.op === 'unsupported') this.report('UnsupportedOperator', [later.name, ''], later.nameSpan);
         return undefined;
       }
-      schema = outputSchema(bound, schema);
-      ops.push({ ...bound, schema } as TabularOp);
+      append(bound);
       const followUp = this.followUps.get(bound);
-      if (followUp) {
-        schema = outputSchema(followUp, schema);
-        ops.push({ ...followUp, schema } as TabularOp);
-      }
+      if (followUp) append(followUp);
       if (bound.op === 'join' && bound.lookup) {
         // lookup does not repeat the right side's key columns: a project-away of them follows.
         const rightKeys = bound.keys.map((k) => bound.rightNames[bound.right.schema.findIndex((c) => c.name === k.right)]!);
-        const away: OpWithoutSchema = { op: 'project-away', names: [...new Set(rightKeys)], span: bound.span };
-        schema = outputSchema(away, schema);
-        ops.push({ ...away, schema } as TabularOp);
+        append({ op: 'project-away', names: [...new Set(rightKeys)], span: bound.span });
       }
     }
     const result: Tabular = { source, ops, schema, ...(open ? { open: true as const } : {}) };
@@ -396,35 +387,15 @@ class Binder {
         const saved = this.windowAllowed;
         this.windowAllowed = this.serializedInput || op.op === 'serialize';
         try {
-          let schema: Schema = input;
-          const columns: NamedExpr[] = [];
-          const names = new Namer(input.map((c) => c.name));
-          for (const item of op.items) {
-            const e = this.expr(item.expr, schema);
-            if (!e) return undefined;
-            const parts = this.outputColumns(item, e, names, true);
-            if (!parts) return undefined;
-            for (const c of parts) {
-              columns.push(c);
-              schema = replaceOrAppend(schema, { name: c.name, type: c.expr.type });
-            }
-          }
-          return { op: op.op, columns, span };
+          const columns = this.assignments(op.items, input, true);
+          return columns && { op: op.op, columns, span };
         } finally {
           this.windowAllowed = saved;
         }
       }
       case 'project': {
-        const columns: NamedExpr[] = [];
-        const names = new Namer([]);
-        for (const item of op.items) {
-          const e = this.expr(item.expr, input);
-          if (!e) return undefined;
-          const parts = this.outputColumns(item, e, names, false);
-          if (!parts) return undefined;
-          columns.push(...parts);
-        }
-        return { op: 'project', columns, span };
+        const columns = this.assignments(op.items, input, false);
+        return columns && { op: 'project', columns, span };
       }
       case 'project-away':
       case 'project-keep': {
@@ -622,12 +593,8 @@ class Binder {
         this.report('TypeMismatch', [`bag_unpack ${what}; its parameters: ${PARAMS.join(', ')}`], (named ?? arg).span);
         return undefined;
       }
-      const bound = this.bindPipe(arg, input);
+      const bound = this.scalarArg('bag_unpack', arg, input);
       if (!bound) return undefined;
-      if ('source' in bound) {
-        this.report('NotTabular', ['bag_unpack takes scalar arguments, not a table'], arg.span);
-        return undefined;
-      }
       given.set(param, { expr: bound, span: arg.span });
       args.push({ ...(named ? { name: named.name } : {}), expr: bound });
     }
@@ -1284,6 +1251,22 @@ class Binder {
     return ok ? out : undefined;
   }
 
+  /** The columns of extend's items (each reads the input and the columns before it) or project's (each reads the input). */
+  private assignments(items: readonly A.Assignment[], input: Schema, extend: boolean): NamedExpr[] | undefined {
+    let schema = input;
+    const columns: NamedExpr[] = [];
+    const names = new Namer(extend ? input.map((c) => c.name) : []);
+    for (const item of items) {
+      const e = this.expr(item.expr, schema);
+      if (!e) return undefined;
+      const parts = this.outputColumns(item, e, names, extend);
+      if (!parts) return undefined;
+      columns.push(...parts);
+      if (extend) for (const c of parts) schema = replaceOrAppend(schema, { name: c.name, type: c.expr.type });
+    }
+    return columns;
+  }
+
   /** `(a, b) = expr` is only meaningful for functions and aggregates with several outputs. */
   private rejectTuple(item: A.Assignment): boolean {
     if (!item.tuple) return false;
@@ -1317,15 +1300,19 @@ class Binder {
     });
   }
 
+  /** A sort or group key: not a dynamic value (a column bag_unpack or pivot made is one only to detc). */
+  private keyExpr(x: A.Expr, input: Schema, what: 'sort' | 'group'): ScalarExpr | undefined {
+    const e = this.expr(x, input);
+    if (e?.type !== 'dynamic' || this.isUnpacked(e)) return e;
+    this.report('TypeMismatch', [`cannot ${what} by a dynamic value; convert it first (e.g. tostring(...))`], x.span);
+    return undefined;
+  }
+
   private sortKeys(keys: readonly A.SortKey[], input: Schema): SortKey[] | undefined {
     const out: SortKey[] = [];
     for (const k of keys) {
-      const e = this.expr(k.expr, input);
+      const e = this.keyExpr(k.expr, input, 'sort');
       if (!e) return undefined;
-      if (e.type === 'dynamic' && !this.isUnpacked(e)) {
-        this.report('TypeMismatch', ['cannot sort by a dynamic value; convert it first (e.g. tostring(...))'], k.expr.span);
-        return undefined;
-      }
       const direction = k.direction ?? 'desc';
       const nulls = k.nulls ?? (direction === 'asc' ? 'first' : 'last');
       out.push({ expr: e, direction, nulls, explicitDirection: k.direction !== undefined, explicitNulls: k.nulls !== undefined });
@@ -1339,12 +1326,8 @@ class Binder {
     const by: NamedExpr[] = [];
     for (const item of op.by) {
       if (this.rejectTuple(item)) return undefined;
-      const e = this.expr(item.expr, input);
+      const e = this.keyExpr(item.expr, input, 'group');
       if (!e) return undefined;
-      if (e.type === 'dynamic' && !this.isUnpacked(e)) {
-        this.report('TypeMismatch', ['cannot group by a dynamic value; convert it first (e.g. tostring(...))'], item.expr.span);
-        return undefined;
-      }
       const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), false);
       names.take(name);
       by.push({ name, expr: e, explicitName: item.name !== undefined });
@@ -1489,16 +1472,20 @@ class Binder {
     return { fn: entry.name, args, outputs: [{ name, type: t }], explicitName: item.name !== undefined, span: e.span };
   }
 
+  /** An argument of `fn` bound as a scalar (a table is an error). */
+  private scalarArg(fn: string, a: A.PipeExpr, row: Schema): ScalarExpr | undefined {
+    const bound = this.bindPipe(a, row);
+    if (!bound || !('source' in bound)) return bound;
+    this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], a.span);
+    return undefined;
+  }
+
   /** A call's arguments bound as scalars (a table argument is an error). */
   private scalarArgs(e: A.CallExpr, row: Schema): ScalarExpr[] | undefined {
     const args: ScalarExpr[] = [];
     for (const a of e.args) {
-      const bound = this.bindPipe(a, row);
+      const bound = this.scalarArg(e.name, a, row);
       if (!bound) return undefined;
-      if ('source' in bound) {
-        this.report('NotTabular', [`${e.name} takes scalar arguments, not a table`], a.span);
-        return undefined;
-      }
       args.push(bound);
     }
     return args;
@@ -1654,40 +1641,20 @@ class Binder {
       return undefined;
     }
     const column = row.find((c) => c.name === name.value);
-    let value: ScalarExpr | undefined;
-    if (column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value, false)) {
-      // After bag_unpack the column exists when the data has the property: the call keeps its default and
-      // reads the unpacked column as a third argument (the KQL output writes the two written ones).
-      const dflt = this.bindPipe(e.args[1]!, row);
-      if (!dflt || 'source' in dflt) {
-        if (dflt) this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], e.args[1]!.span);
-        return undefined;
-      }
-      const unpacked: ScalarExpr = { kind: 'column', name: name.value, type: 'dynamic', span: e.args[0]!.span };
-      return { kind: 'call', fn, args: [name, dflt, unpacked], type: dflt.type, span: e.span };
-    }
-    if (column) value = col(column, e.args[1]!.span);
-    else {
-      const bound = this.bindPipe(e.args[1]!, row);
-      if (!bound || 'source' in bound) {
-        if (bound) this.report('NotTabular', [`${fn} takes scalar arguments, not a table`], e.args[1]!.span);
-        return undefined;
-      }
-      value = bound;
-    }
-    return this.typed(fn, [name, value], e.span);
+    const unpacked = column ? this.openRow?.names.includes(column.name) : this.unpackedName(name.value, false);
+    if (column && !unpacked) return this.typed(fn, [name, col(column, e.args[1]!.span)], e.span);
+    const dflt = this.scalarArg(fn, e.args[1]!, row);
+    if (!dflt) return undefined;
+    if (!unpacked) return this.typed(fn, [name, dflt], e.span);
+    // After bag_unpack the column exists when the data has the property: the call keeps its default and
+    // reads the unpacked column as a third argument (the KQL output writes the two written ones).
+    return { kind: 'call', fn, args: [name, dflt, { kind: 'column', name: name.value, type: 'dynamic', span: e.args[0]!.span }], type: dflt.type, span: e.span };
   }
 
   /** `toscalar(T | ...)`: the first column of the table's first row; of a scalar, the scalar itself. */
   private toScalar(e: A.CallExpr, row: Schema): ScalarExpr | undefined {
-    const bound = this.bindPipe(e.args[0]!, row);
-    if (!bound) return undefined;
-    if (!('source' in bound)) return bound;
-    if (bound.schema.length === 0) {
-      this.report('NotTabular', ['the table given to toscalar has no columns'], e.args[0]!.span);
-      return undefined;
-    }
-    return this.typed('toscalar', [{ kind: 'subquery', query: bound, type: bound.schema[0]!.type, span: e.args[0]!.span }], e.span);
+    const arg = this.scalarOrFirstColumn(e.args[0]!, row, 'given to toscalar');
+    return arg?.kind === 'subquery' ? this.typed('toscalar', [arg], e.span) : arg;
   }
 
   /**
@@ -1761,7 +1728,7 @@ class Binder {
     if (Array.isArray(e.right)) {
       const items: ScalarExpr[] = [];
       for (const item of e.right as A.PipeExpr[]) {
-        const b = this.bindListItem(item, row);
+        const b = this.scalarOrFirstColumn(item, row, 'in this list');
         if (!b) return undefined;
         items.push(b);
       }
@@ -1780,13 +1747,15 @@ class Binder {
     return this.typed(e.op, [left, right], e.span);
   }
 
-  /** An item of `in (...)`/`has_any (...)`: a scalar, a dynamic array, or a one-column table. */
-  private bindListItem(item: A.PipeExpr, row: Schema): ScalarExpr | undefined {
+  /**
+   * A scalar, or a table as the subquery of its first column: an item of `in (...)`/`has_any (...)`
+   * (a scalar, a dynamic array or a one-column table), toscalar's argument. `where` the table is, for a message.
+   */
+  private scalarOrFirstColumn(item: A.PipeExpr, row: Schema, where: string): ScalarExpr | undefined {
     const b = this.bindPipe(item, row);
-    if (!b) return undefined;
-    if (!('source' in b)) return b;
+    if (!b || !('source' in b)) return b;
     if (b.schema.length === 0) {
-      this.report('NotTabular', ['the table in this list has no columns'], item.span);
+      this.report('NotTabular', [`the table ${where} has no columns`], item.span);
       return undefined;
     }
     return { kind: 'subquery', query: b, type: b.schema[0]!.type, span: item.span };
@@ -1801,16 +1770,13 @@ class Binder {
   }
 
   private defineLocalFunction(stmt: A.LetStmt, f: A.FunctionLiteral): void {
-    const params: FunctionParam[] = [];
-    for (const p of f.params) {
-      const type = p.type === 'tabular' ? 'tabular' : typeNamed(p.type);
-      if (!type) {
-        this.report('TypeMismatch', [`parameter ${p.name} of ${stmt.name} has unknown type '${p.type}'`], stmt.nameSpan);
-        this.lets.set(stmt.name, { kind: 'failed' });
-        return;
-      }
-      params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
+    const typed = functionParams(f.params);
+    if ('unknown' in typed) {
+      this.report('TypeMismatch', [`parameter ${typed.unknown.name} of ${stmt.name} has unknown type '${typed.unknown.type}'`], stmt.nameSpan);
+      this.lets.set(stmt.name, { kind: 'failed' });
+      return;
     }
+    const params = typed.params;
     const parsed = parseQuery(f.body);
     this.scope.localFunctions.set(stmt.name, { name: stmt.name, params, body: f.body, parsed, bodyOffset: f.bodyOffset, tabular: this.endsTabular(parsed.ast, params), lets: this.lets });
   }
@@ -2135,7 +2101,7 @@ function col(c: Column, span: A.Span): ScalarExpr {
  * The column name Kusto gives an unnamed expression: a column's own name; `a.b` -> `a_b`;
  * functions that pass their first argument's name (bin, tostring, ...) pass it on.
  */
-export function deriveName(e: ScalarExpr): string | undefined {
+function deriveName(e: ScalarExpr): string | undefined {
   switch (e.kind) {
     case 'column':
     case 'letRef':

@@ -7,10 +7,12 @@
  * query, marked `fromFunction`, and the call reads the result let. A signature-only function, and
  * a watchlist, is a table source with the declared columns.
  */
-import type { Span } from '../query/ast.js';
+import { typeNamed } from '../catalog/catalog.js';
+import type { FunctionLiteral, Span } from '../query/ast.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
 import { TableCatalog, type TableSchema, type TableSource } from './tables.js';
 import { sourceCall, type Column, type Let, type QueryIR, type ScalarType, type Tabular } from './types.js';
+import { isData, objectsIn } from './walk.js';
 
 export interface FunctionParam {
   readonly name: string;
@@ -18,6 +20,17 @@ export interface FunctionParam {
   readonly type: ScalarType | 'tabular';
   /** The default value as KQL text, when the parameter is optional. */
   readonly default?: string;
+}
+
+/** A function literal's parameters with their types, or the first one whose type detc does not know. */
+export function functionParams(written: FunctionLiteral['params']): { params: FunctionParam[] } | { unknown: FunctionLiteral['params'][number] } {
+  const params: FunctionParam[] = [];
+  for (const p of written) {
+    const type = p.type === 'tabular' ? 'tabular' : typeNamed(p.type);
+    if (!type) return { unknown: p };
+    params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
+  }
+  return { params };
 }
 
 export interface WorkspaceFunction {
@@ -44,7 +57,7 @@ const NO_FUNCTIONS: ReadonlyMap<string, WorkspaceFunction> = new Map();
 const NO_WATCHLISTS: ReadonlyMap<string, Watchlist> = new Map();
 
 /** A table catalog that also knows the workspace's functions and watchlists. */
-export class WorkspaceCatalog extends TableCatalog {
+class WorkspaceCatalog extends TableCatalog {
   constructor(
     tables: Iterable<TableSchema>,
     fallback: TableSource | undefined,
@@ -116,8 +129,7 @@ export function relocate<T>(value: T, at: Span, renames: ReadonlyMap<string, str
     if (Array.isArray(v)) return v.map(walk);
     const o = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    // A literal's value and a watchlist's rows are data, not IR.
-    for (const [k, x] of Object.entries(o)) out[k] = k === 'span' ? at : (k === 'value' && o.kind === 'literal') || k === 'rows' ? x : walk(x);
+    for (const [k, x] of Object.entries(o)) out[k] = k === 'span' ? at : isData(o, k) ? x : walk(x);
     if ((o.kind === 'letRef' || o.kind === 'letTable') && typeof o.name === 'string' && renames.has(o.name)) out.name = renames.get(o.name);
     return out;
   };
@@ -145,23 +157,13 @@ export function readFunctionsFromEvents(ir: QueryIR, names: ReadonlySet<string>)
 /** Every table source's name, with a watchlist's items where it is one (for the JS evaluator's input). */
 export function tableSources(ir: QueryIR): Map<string, readonly unknown[] | undefined> {
   const out = new Map<string, readonly unknown[] | undefined>();
-  const visit = (v: unknown): void => {
-    if (v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(visit);
-    const o = v as Record<string, unknown>;
+  for (const node of objectsIn(ir)) {
+    const o = node as { kind?: unknown; table?: unknown; rows?: unknown };
     if (o.kind === 'table' && typeof o.table === 'string') out.set(o.table, Array.isArray(o.rows) ? o.rows : undefined);
-    for (const [k, x] of Object.entries(o)) if (k !== 'rows' && !(k === 'value' && o.kind === 'literal')) visit(x);
-  };
-  visit(ir.lets);
-  visit(ir.body);
+  }
   return out;
 }
 
-/**
- * For targets that cannot keep a call (AQL): the query's body with function lets it reads merged
- * into it (`F | op2` where F is `T | op1` becomes `T | op1 | op2`), while that gives one pipeline.
- * What cannot be merged stays: the backend then names the function in its error.
- */
 /**
  * The workspace function a query still reads after inlineFunctionBody (a let made from a body, or
  * a source that is a call), and where: what AQL, which has no functions, names in its message.
@@ -173,6 +175,11 @@ export function functionReadBy(ir: QueryIR): { name: string; span: Span } | unde
   return call === undefined ? undefined : { name: call.replace(/\(.*/s, ''), span: ir.body.source.span };
 }
 
+/**
+ * For targets that cannot keep a call (AQL): the query's body with function lets it reads merged
+ * into it (`F | op2` where F is `T | op1` becomes `T | op1 | op2`), while that gives one pipeline.
+ * What cannot be merged stays: the backend then names the function in its error.
+ */
 export function inlineFunctionBody(ir: QueryIR): QueryIR {
   const byName = new Map(ir.lets.flatMap((l) => (l.kind === 'tabular' && l.fromFunction ? [[l.name, l] as const] : [])));
   let body: Tabular = ir.body;
@@ -188,6 +195,6 @@ export function inlineFunctionBody(ir: QueryIR): QueryIR {
 }
 
 function referenced(name: string, where: readonly unknown[]): boolean {
-  const text = JSON.stringify(where);
-  return text.includes(`"name":${JSON.stringify(name)}`);
+  for (const node of objectsIn(where)) if ((node as { kind?: unknown }).kind === 'letTable' && (node as { name?: unknown }).name === name) return true;
+  return false;
 }

@@ -11,7 +11,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../paths.js';
-import type { Column, ScalarType } from './types.js';
+import { typeNamed } from '../catalog/catalog.js';
+import type { Column } from './types.js';
 
 export interface TableSchema {
   readonly name: string;
@@ -59,9 +60,6 @@ export class TableCatalog {
   }
 }
 
-const TYPES = new Set<ScalarType>(['string', 'long', 'int', 'real', 'decimal', 'bool', 'datetime', 'timespan', 'dynamic', 'guid']);
-export const isScalarType = (t: string): t is ScalarType => TYPES.has(t as ScalarType);
-
 /**
  * Columns Log Analytics adds to every table (Microsoft's "standard columns"). Every built-in table
  * has them. _ItemId and _TimeReceived are hidden in Log Analytics (not shown in results unless a
@@ -88,15 +86,15 @@ export function withStandardColumns(columns: readonly Column[]): readonly Column
 /** Folder of the data files shipped with detc (works from src/ and from build/). */
 export const TARGETS_DIR = join(PACKAGE_ROOT, 'targets');
 /** The generated catalog of documented Log Analytics tables. */
-export const LOG_ANALYTICS_TABLES = join(TARGETS_DIR, 'tables', 'log-analytics.tsv');
+const LOG_ANALYTICS_TABLES = join(TARGETS_DIR, 'tables', 'log-analytics.tsv');
 
 /** A table file in detc's own format: `{"name": ..., "columns": {"Column": "type", ...}}`. */
-export function parseTableFile(text: string, file: string): TableSchema {
+function parseTableFile(text: string, file: string): TableSchema {
   const j = JSON.parse(text) as { name?: unknown; columns?: Record<string, string>; source?: string };
   if (typeof j.name !== 'string' || !j.columns) throw new Error(`${file}: a table file needs "name" and "columns"`);
   const columns = Object.entries(j.columns).map(([name, type]) => {
-    const t = type === 'double' ? 'real' : type;
-    if (!isScalarType(t)) throw new Error(`${file}: column ${name} has unknown type '${type}'`);
+    const t = typeNamed(type);
+    if (!t) throw new Error(`${file}: column ${name} has unknown type '${type}'`);
     return Object.freeze({ name, type: t });
   });
   return { name: j.name, columns: Object.freeze(columns), source: j.source };
@@ -138,8 +136,8 @@ export class LogAnalyticsTables implements TableSource {
     const columns: Column[] = [];
     for (const field of line ? line.split('\t') : []) {
       const colon = field.lastIndexOf(':');
-      const type = field.slice(colon + 1);
-      if (colon <= 0 || !isScalarType(type)) throw new Error(`internal: ${this.file}: table ${name} has a malformed column '${field}'`);
+      const type = typeNamed(field.slice(colon + 1));
+      if (colon <= 0 || !type) throw new Error(`internal: ${this.file}: table ${name} has a malformed column '${field}'`);
       columns.push({ name: field.slice(0, colon), type });
     }
     const schema: TableSchema = { name, columns: withStandardColumns(columns), source: 'Log Analytics table reference (built in)' };

@@ -1,7 +1,11 @@
+/** Whether property `key` of an IR node is data, not IR: a literal's value, a watchlist's rows. */
+export const isData = (node: object, key: string): boolean => key === 'rows' || (key === 'value' && (node as { kind?: unknown }).kind === 'literal');
+
 /**
- * Every object inside `root` (the root too), each once, parents first: the IR walked as plain
- * data, for questions about any part of a query (a table it reads, a plugin it uses) that need no
- * knowledge of where each kind of node sits. Stop early by leaving the loop.
+ * Every object inside `root` (the root too), each once, parents first, not looking into data
+ * (isData): the IR walked as plain data, for questions about any part of a query (a table it
+ * reads, a plugin it uses) that need no knowledge of where each kind of node sits. Stop early by
+ * leaving the loop.
  */
 export function* objectsIn(root: unknown): Generator<object> {
   const seen = new Set<object>();
@@ -11,7 +15,8 @@ export function* objectsIn(root: unknown): Generator<object> {
     if (node === null || typeof node !== 'object' || seen.has(node)) continue;
     seen.add(node);
     yield node;
-    stack.push(...Object.values(node).reverse());
+    const entries = Object.entries(node);
+    for (let i = entries.length - 1; i >= 0; i--) if (!isData(node, entries[i]![0])) stack.push(entries[i]![1]);
   }
 }
 

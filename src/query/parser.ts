@@ -12,7 +12,7 @@ import type {
 } from './ast.js';
 import { decodeDatetime, decodeGuid, decodeStringToken, decodeTimespan } from './literals.js';
 
-export interface SyntaxProblem {
+interface SyntaxProblem {
   readonly message: string;
   readonly span: Span;
   /** 'unsupported' marks constructs that parse but that detc does not compile yet. */
@@ -1389,7 +1389,7 @@ export function parseQuery(text: string): ParseResult {
 }
 
 /** Deeper bracket nesting than any real rule has; it would exhaust the recursive phases' stack. */
-export const MAX_NESTING = 200;
+const MAX_NESTING = 200;
 
 function tooDeep(tokens: IToken[]): IToken | undefined {
   let depth = 0;

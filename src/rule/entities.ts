@@ -30,10 +30,3 @@ export const ENTITY_IDENTIFIERS: Record<string, EntityIdentifiers> = {
   MailMessage: e(['Recipient', 'Urls', 'Threats', 'Sender', 'P1Sender', 'P1SenderDisplayName', 'P1SenderDomain', 'SenderIP', 'P2Sender', 'P2SenderDisplayName', 'P2SenderDomain', 'ReceivedDate', 'NetworkMessageId', 'InternetMessageId', 'Subject', 'BodyFingerprintBin1', 'BodyFingerprintBin2', 'BodyFingerprintBin3', 'BodyFingerprintBin4', 'BodyFingerprintBin5', 'AntispamDirection', 'DeliveryAction', 'DeliveryLocation', 'Language', 'ThreatDetectionMethods'], ['NetworkMessageId', 'Recipient']),
   SubmissionMail: e(['SubmissionId', 'SubmissionDate', 'Submitter', 'NetworkMessageId', 'Timestamp', 'Recipient', 'Sender', 'SenderIp', 'Subject', 'ReportType'], ['SubmissionId', 'NetworkMessageId', 'Recipient', 'Sender']),
 };
-
-/** MITRE ATT&CK tactics Sentinel accepts (the rule schema's enum mirrors this). */
-export const TACTICS = [
-  'InitialAccess', 'Execution', 'Persistence', 'PrivilegeEscalation', 'DefenseEvasion', 'CredentialAccess', 'Discovery',
-  'LateralMovement', 'Collection', 'Exfiltration', 'CommandAndControl', 'Impact', 'Reconnaissance', 'ResourceDevelopment',
-  'ImpairProcessControl', 'InhibitResponseFunction', 'PreAttack',
-];

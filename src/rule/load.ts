@@ -6,15 +6,9 @@
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import { readYamlSource, type PathStep, type Span, type YamlSource } from './yaml.js';
 
-export type { YamlNodeInfo } from './yaml.js';
-
-export interface RuleSource extends YamlSource {
-  /** The plain JS value of the document: a mapping. */
-  readonly data: unknown;
-}
-
 export interface LoadResult {
-  readonly source?: RuleSource;
+  /** The rule file; its value is a mapping. */
+  readonly source?: YamlSource;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -25,7 +19,7 @@ export function loadRuleText(file: string, text: string): LoadResult {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { diagnostics: [makeDiagnostic('SchemaViolation', ['a rule file must be a YAML mapping (id: ..., name: ..., query: ...)'], { file, start: { line: 1, col: 1 } })] };
   }
-  return { source: { ...source, data }, diagnostics };
+  return { source, diagnostics };
 }
 
 /** Start/end positions of the value at `path` (or of its key), or of its nearest existing parent. */
@@ -40,9 +34,9 @@ export function positionOf(src: YamlSource, path: readonly PathStep[], key = fal
  */
 export type QueryMap = (offset: number) => Position;
 
-export function queryMap(src: RuleSource, path: readonly (string | number)[] = ['query']): QueryMap {
+export function queryMap(src: YamlSource, path: readonly (string | number)[] = ['query']): QueryMap {
   const node = src.nodeAt(path);
-  let value: unknown = src.data;
+  let value: unknown = src.value;
   for (const k of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[k] : undefined;
   if (!node || typeof value !== 'string') return () => ({ line: 1, col: 1 });
   const text = value;

@@ -1,19 +1,20 @@
-import type { QueryMap, RuleSource } from './load.js';
+import type { QueryMap } from './load.js';
+import type { YamlSource } from './yaml.js';
 
 export type TriggerOperator = 'gt' | 'lt' | 'eq' | 'ne';
 
-export interface FieldMapping {
+interface FieldMapping {
   readonly identifier: string;
   readonly columnName: string;
 }
-export interface EntityMapping {
+interface EntityMapping {
   readonly entityType: string;
   readonly fieldMappings: readonly FieldMapping[];
 }
 
 /** A validated rule file: Sentinel metadata, the query, and where everything is in the file. */
 export interface Rule {
-  readonly source: RuleSource;
+  readonly source: YamlSource;
   readonly id: string;
   readonly name: string;
   readonly description: string;

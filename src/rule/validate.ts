@@ -4,12 +4,13 @@
  * identifiers per entity type), each with a message that says what was meant.
  */
 import { schemaValidator } from '../schema-validators.js';
-import { closest, didYouMean, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { closest, didYouMean, hasErrors, makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { schemaKeys, schemaProblems } from './schema-problems.js';
 import type { FactName } from '../diagnostics/codes.js';
 import { describeDuration, parseRuleDuration } from './duration.js';
 import { ENTITY_IDENTIFIERS } from './entities.js';
-import { positionOf, queryMap, type QueryMap, type RuleSource } from './load.js';
+import { positionOf, queryMap, type QueryMap } from './load.js';
+import type { YamlSource } from './yaml.js';
 import type { Rule, TriggerOperator } from './types.js';
 
 /** Top-level keys Sentinel's own files use that the schema does not describe but that are fine. */
@@ -58,12 +59,12 @@ function lenientView(data: Record<string, unknown>, report: (fact: FactName, arg
   return view;
 }
 
-export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagnostic[] } {
+export function validateRule(src: YamlSource): { rule?: Rule; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const at = (path: (string | number)[], key = false) => ({ file: src.file, ...positionOf(src, path, key) });
   const report = (fact: FactName, args: (string | number)[], path: (string | number)[], extra: { hint?: string; key?: boolean } = {}) =>
     diagnostics.push(makeDiagnostic(fact, args, { ...at(path, extra.key), hint: extra.hint }));
-  const data = lenientView(src.data as Record<string, unknown>, (fact, args, path) => report(fact, args, path, { key: true }));
+  const data = lenientView(src.value as Record<string, unknown>, (fact, args, path) => report(fact, args, path, { key: true }));
 
   const validate = schemaValidator('rule');
   // Top-level keys the schema names (others are warnings: Sentinel's files carry more).
@@ -128,7 +129,7 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
     }
   }
 
-  if (diagnostics.some((d) => d.severity === 'error') || typeof data.query !== 'string') {
+  if (hasErrors(diagnostics) || typeof data.query !== 'string') {
     if (typeof data.query !== 'string' && !diagnostics.some((d) => d.message.includes("'query'"))) report('NoQuery', [], []);
     return { diagnostics };
   }
@@ -154,7 +155,7 @@ export function validateRule(src: RuleSource): { rule?: Rule; diagnostics: Diagn
     customDetails: (data.customDetails as Record<string, string> | undefined) ?? {},
     alertDetailsOverride: ado as Rule['alertDetailsOverride'],
     aggregationKind: ((data.eventGroupingSettings as { aggregationKind?: string } | undefined)?.aggregationKind as Rule['aggregationKind']) ?? 'SingleAlert',
-    raw: src.data as Record<string, unknown>,
+    raw: src.value as Record<string, unknown>,
   };
   return { rule, diagnostics };
 }

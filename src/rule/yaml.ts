@@ -12,7 +12,7 @@ import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/d
 export type PathStep = string | number;
 
 /** One node's place in the text, as the `yaml` library reports it. */
-export interface YamlNodeInfo {
+interface YamlNodeInfo {
   /** Start, end of the value, end including what trails it on its line. */
   readonly range: readonly [number, number, number];
   /** The key's start and end, for a mapping entry's value. */

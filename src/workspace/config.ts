@@ -8,17 +8,18 @@
  * Keys that list paths are declared in PATH_LISTS: adding one is an entry there, one in
  * WorkspaceConfig and its property in the schema.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { makeDiagnostic, type Diagnostic, type Position } from '../diagnostics/diagnostic.js';
 import { schemaProblems } from '../rule/schema-problems.js';
 import { schemaValidator } from '../schema-validators.js';
 import { readYamlSource } from '../rule/yaml.js';
+import { readWorkspaceFile } from './table-files.js';
 
-export const CONFIG_FILE_NAMES = ['detc.config.yaml', 'detc.config.yml'] as const;
+const CONFIG_FILE_NAMES = ['detc.config.yaml', 'detc.config.yml'] as const;
 
 /** A path from the config file, resolved against its folder, and where the file names it. */
-export interface ConfigPath {
+interface ConfigPath {
   readonly path: string;
   readonly namedAt: { readonly file: string; readonly start: Position; readonly end: Position };
 }
@@ -51,13 +52,9 @@ export function findConfigFile(cwd: string): string | undefined {
 
 /** Read and validate a config file; its problems are diagnostics with line and column. */
 export function readConfigFile(file: string): { config?: WorkspaceConfig; diagnostics: Diagnostic[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { diagnostics: [makeDiagnostic('ConfigInvalid', [`cannot read the config file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { file })] };
-  }
-  const { source, diagnostics } = readYamlSource(file, text, 'ConfigInvalid');
+  const read = readWorkspaceFile(file, 'config');
+  if ('problem' in read) return { diagnostics: [makeDiagnostic('ConfigInvalid', [read.problem], { file })] };
+  const { source, diagnostics } = readYamlSource(file, read.text, 'ConfigInvalid');
   if (!source) return { diagnostics };
   // An empty file is an empty config.
   const value = source.value ?? {};

@@ -5,7 +5,7 @@
 import type { Position } from '../diagnostics/diagnostic.js';
 import { CsvProblem, csvRecords } from '../semantics/csv.js';
 
-export interface CsvRow {
+interface CsvRow {
   /** 1-based line the row starts on. */
   readonly line: number;
   readonly cells: string[];

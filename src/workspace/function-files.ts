@@ -11,14 +11,13 @@
  *     (`Name`, `Type`, `IsRequired`), `FunctionResultColumns` (`Name`, `Type`).
  * A folder stands for the files directly in it. Problems are diagnostics with file and position.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { FunctionParam, WorkspaceFunction } from '../ir/functions.js';
+import { functionParams, type FunctionParam, type WorkspaceFunction } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
-import { typeNamed } from '../catalog/catalog.js';
 import { parseQuery } from '../query/parser.js';
-import { columnType, filesOf, type TablePath } from './table-files.js';
+import { columnType, filesOf, isRecord, readWorkspaceFile, type TablePath } from './table-files.js';
 import { readYamlSource, type PathStep, type YamlSource } from '../rule/yaml.js';
 
 export interface FunctionFilesResult {
@@ -54,16 +53,12 @@ function isFunctionFile(path: string): boolean {
 
 /** One function file, in whichever of the formats it is. */
 export function readFunctionFile(file: string): FunctionFilesResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { functions: [], diagnostics: [makeDiagnostic('FunctionFileInvalid', [`cannot read the function file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { file })] };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const read = readWorkspaceFile(file, 'function');
+  if ('problem' in read) return { functions: [], diagnostics: [makeDiagnostic('FunctionFileInvalid', [read.problem], { file })] };
   const ext = extname(file).toLowerCase();
-  if (YAML_EXTENSIONS.has(ext) || ext === '.json') return structuredFunctionFile(file, text);
-  return { functions: kqlBodyFile(file, text), diagnostics: [] };
+  if (YAML_EXTENSIONS.has(ext) || ext === '.json') return structuredFunctionFile(file, read.text);
+  // The YAML reader drops a byte order mark itself; a KQL body is not read by it.
+  return { functions: kqlBodyFile(file, read.text.replace(/^\ufeff/, '')), diagnostics: [] };
 }
 
 /** A KQL body; its names are the file's stem and an alias its comments give. */
@@ -91,13 +86,9 @@ function declaredFunction(text: string): { name: string; params: FunctionParam[]
   const { ast, problems } = parseQuery(text);
   const only = ast.lets.length === 1 && !ast.body && problems.length === 0 ? ast.lets[0]!.function : undefined;
   if (!only) return undefined;
-  const params: FunctionParam[] = [];
-  for (const p of only.params) {
-    const type = p.type === 'tabular' ? 'tabular' : typeNamed(p.type);
-    if (!type) return undefined;
-    params.push({ name: p.name, type, ...(p.default !== undefined ? { default: p.default } : {}) });
-  }
-  return { name: ast.lets[0]!.name, params, body: only.body, bodyLine: text.slice(0, only.bodyOffset).split('\n').length };
+  const typed = functionParams(only.params);
+  if ('unknown' in typed) return undefined;
+  return { name: ast.lets[0]!.name, params: typed.params, body: only.body, bodyLine: text.slice(0, only.bodyOffset).split('\n').length };
 }
 
 function structuredFunctionFile(file: string, text: string): FunctionFilesResult {
@@ -169,8 +160,4 @@ function kqlDefault(value: unknown, type: FunctionParam['type']): string {
   const text = String(value).trim();
   if (type === 'string' && !/^(['"]).*\1$/s.test(text)) return JSON.stringify(text);
   return text;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

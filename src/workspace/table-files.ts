@@ -77,15 +77,20 @@ export function filesOf(paths: readonly TablePath[], accept: (file: string) => b
   return { files, diagnostics };
 }
 
+/** A workspace file's text (a table, function, watchlist or config file), or the problem that it cannot be read. */
+export function readWorkspaceFile(file: string, what: string): { text: string } | { problem: string } {
+  try {
+    return { text: readFileSync(file, 'utf8') };
+  } catch (e) {
+    return { problem: `cannot read the ${what} file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+}
+
 /** One table file, in whichever of the formats it is. */
 export function readTableFile(file: string): TableFilesResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { tables: [], diagnostics: [makeDiagnostic('TableFileInvalid', [`cannot read the table file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`], { file })] };
-  }
-  return extname(file).toLowerCase() === '.csv' ? getschemaCsv(file, text) : jsonTableFile(file, text);
+  const read = readWorkspaceFile(file, 'table');
+  if ('problem' in read) return { tables: [], diagnostics: [makeDiagnostic('TableFileInvalid', [read.problem], { file })] };
+  return extname(file).toLowerCase() === '.csv' ? getschemaCsv(file, read.text) : jsonTableFile(file, read.text);
 }
 
 function jsonTableFile(file: string, text: string): TableFilesResult {
@@ -236,6 +241,7 @@ function getschemaCsv(file: string, text: string): TableFilesResult {
   });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A JSON or YAML object (not an array). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

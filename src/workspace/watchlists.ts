@@ -5,13 +5,12 @@
  * LastUpdatedTimeUTC, SearchKey (the value of the watchlist's search key column: here the CSV's
  * `SearchKey` column if it has one, else its first column) and WatchlistItem (the item as a bag).
  */
-import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { WATCHLIST_COLUMNS, type Watchlist } from '../ir/functions.js';
 import type { Column } from '../ir/types.js';
 import { readCsv } from './csv.js';
-import { filesOf, type TablePath } from './table-files.js';
+import { filesOf, readWorkspaceFile, type TablePath } from './table-files.js';
 
 export function readWatchlistPaths(paths: readonly TablePath[]): { watchlists: Watchlist[]; diagnostics: Diagnostic[] } {
   const watchlists: Watchlist[] = [];
@@ -27,13 +26,9 @@ export function readWatchlistPaths(paths: readonly TablePath[]): { watchlists: W
 export function readWatchlistFile(file: string): { watchlist: Watchlist } | { diagnostic: Diagnostic } {
   const fail = (message: string, line?: number, col?: number) =>
     ({ diagnostic: makeDiagnostic('WatchlistFileInvalid', [message], { file, ...(line ? { start: { line, col: col ?? 1 } } : {}), hint: 'a watchlist is <alias>.csv: a header row of column names, then one row per item' }) });
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return fail(`cannot read the watchlist file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  const csv = readCsv(text);
+  const read = readWorkspaceFile(file, 'watchlist');
+  if ('problem' in read) return fail(read.problem);
+  const csv = readCsv(read.text);
   if (!csv.ok) return fail(csv.error, csv.at.line, csv.at.col);
   const [header, ...items] = csv.rows.filter((r) => !(r.cells.length === 1 && r.cells[0] === ''));
   if (!header) return fail('the watchlist file is empty: it needs a header row of column names');

@@ -61,7 +61,10 @@ describe('newlines in MATCHES regexes (Java: `.` stops at a line terminator unle
   });
 
   it('matches regex: only the added .* cross newlines; the rule\'s own `.` keeps its meaning', () => {
-    expect(conditions('SigninLogs | where UserAgent matches regex "a.b"')).toEqual(["\"User Agent\" MATCHES '(?s:.*)(?:a.b)(?s:.*)'"]);
+    // (?d) is Java's UNIX_LINES: "only the '\n' line terminator is recognized in the behavior of ., ^,
+    // and $" (java.util.regex.Pattern), so the rule's `.` stops at \n only, as RE2's does, and not at
+    // \r, \u0085, \u2028 or \u2029 as Java's default `.` would. It holds to the end of its group.
+    expect(conditions('SigninLogs | where UserAgent matches regex "a.b"')).toEqual(["\"User Agent\" MATCHES '(?s:.*)(?:(?d)a.b)(?s:.*)'"]);
   });
 
   it('the has regex, run with DOTALL as (?s) asks, finds the term on the second line of a text (as KQL does)', () => {
@@ -179,7 +182,7 @@ describe('a union\'s notes', () => {
 describe('trim with a rule\'s regex', () => {
   it('keeps the regex\'s own `.` (RE2: no newline) and trims at the very end (\\z, not Java\'s $ before a final newline)', () => {
     const t = aql('SigninLogs | extend V = trim(@"x.", UserAgent) | project V');
-    expect(t.aql).toContain(`    REPLACEALL('^(?:x.)+|(?:x.)+\\z', "User Agent", '') AS V`);
+    expect(t.aql).toContain(`    REPLACEALL('^(?:(?d)x.)+|(?:(?d)x.)+\\z', "User Agent", '') AS V`);
   });
 });
 
@@ -270,13 +273,13 @@ describe('$ in a rule\'s regex (second review, 7)', () => {
   // java.util.regex.Pattern: without MULTILINE, $ matches "at the end of input but for the final terminator, if any";
   // RE2's $ (no m flag) is the end of the text only; Java's \z is the end of input.
   it('an unescaped $ outside a character class becomes \\z; an escaped or bracketed $ stays', () => {
-    expect(conditions('SigninLogs | where UserAgent matches regex @"curl$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:curl\\z)(?s:.*)'`]);
-    expect(conditions('SigninLogs | where UserAgent matches regex @"a\\$|[$]b|[]$]|\\Q$\\E"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:a\\$|[$]b|[]$]|\\Q$\\E)(?s:.*)'`]);
-    expect(aql('SigninLogs | extend V = replace_regex(UserAgent, @"x$", "y") | project V').aql).toContain(`REPLACEALL('x\\z', "User Agent", 'y') AS V`);
+    expect(conditions('SigninLogs | where UserAgent matches regex @"curl$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:(?d)curl\\z)(?s:.*)'`]);
+    expect(conditions('SigninLogs | where UserAgent matches regex @"a\\$|[$]b|[]$]|\\Q$\\E"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:(?d)a\\$|[$]b|[]$]|\\Q$\\E)(?s:.*)'`]);
+    expect(aql('SigninLogs | extend V = replace_regex(UserAgent, @"x$", "y") | project V').aql).toContain(`REPLACEALL('(?d)x\\z', "User Agent", 'y') AS V`);
   });
 
-  it('$ with the m flag is refused (Java\'s line ends are more than RE2\'s \\n)', () => {
-    expect(errorOf('SigninLogs | where UserAgent matches regex @"(?m)a$"')).toMatch(/^the regular expression uses \$ with the m \(multi-line\) flag/);
+  it('$ with the m flag is refused (a line end is not written yet)', () => {
+    expect(errorOf('SigninLogs | where UserAgent matches regex @"(?m)a$"')).toMatch(/^the regular expression uses \$ with the m \(multi-line\) flag, which detc does not translate/);
   });
 });
 
@@ -289,10 +292,63 @@ describe('third review', () => {
   });
 
   it('a class holding an escaped [ ends at its ], so a $ after it is still the end of text', () => {
-    expect(conditions('SigninLogs | where UserAgent matches regex @"[^\\[]+$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:[^\\[]+\\z)(?s:.*)'`]);
+    expect(conditions('SigninLogs | where UserAgent matches regex @"[^\\[]+$"')).toEqual([`"User Agent" MATCHES '(?s:.*)(?:(?d)[^\\[]+\\z)(?s:.*)'`]);
   });
 
   it('strcat/strlen of a datetime is refused: AQL holds it as milliseconds, KQL writes ISO text', () => {
     expect(errorOf('SigninLogs | where strlen(strcat("x", TimeGenerated)) > 20')).toMatch(/^a datetime as text has no AQL form here/);
+  });
+});
+
+describe('a refusal inside not() names the operator the rule wrote', () => {
+  it('not(x contains y) with a column on the right is refused as contains, not as the !contains it is pushed down to', () => {
+    expect(errorOf('SigninLogs | where not(UserAgent contains AppDisplayName)')).toBe('the right side of contains must be a constant string for AQL');
+    expect(errorOf('SigninLogs | where not(UserAgent !has AppDisplayName)')).toBe('the right side of !has must be a constant string for AQL');
+  });
+});
+
+describe('substring(s, indexof_regex(s, "c") + 1): the text after the first c', () => {
+  // Kusto docs, indexof_regex(): -1 when there is no match; substring(): from the zero-based start to the end.
+  it('is REPLACEALL of the text up to the first c, which leaves a text without c whole (start -1 + 1 = 0)', () => {
+    const t = aql('AWSCloudTrail | extend UserName = substring(UserIdentityPrincipalid, indexof_regex(UserIdentityPrincipalid, ":") + 1) | project UserName');
+    expect(t.aql).toContain(`    REPLACEALL('^[^\\:]*\\:', (IF "userIdentity.principalId" IS NULL THEN '' ELSE "userIdentity.principalId"), '') AS UserName`);
+    // The regex in a JavaScript engine (same meaning for this pattern) gives KQL's results.
+    const after = (s: string) => s.replace(/^[^:]*:/, '');
+    expect([after('AROAEXAMPLE:alice@example.com'), after('a:b:c'), after('no-colon'), after('')]).toEqual(['alice@example.com', 'b:c', 'no-colon', '']);
+  });
+
+  it('other forms are refused: another offset, a regex that is no single literal character, another text', () => {
+    expect(errorOf('AWSCloudTrail | extend U = substring(UserIdentityPrincipalid, indexof_regex(UserIdentityPrincipalid, ":") + 2) | project U')).toMatch(/^substring\(\) has no AQL translation here/);
+    expect(errorOf('AWSCloudTrail | extend U = substring(UserIdentityPrincipalid, indexof_regex(UserIdentityPrincipalid, ".") + 1) | project U')).toMatch(/^substring\(\) has no AQL translation here/);
+    expect(errorOf('AWSCloudTrail | extend U = substring(UserIdentityPrincipalid, indexof_regex(UserIdentityArn, ":") + 1) | project U')).toMatch(/^substring\(\) has no AQL translation here/);
+  });
+});
+
+describe('an extend after a project', () => {
+  it('adds its column to the SELECT list the project made (KQL outputs it)', () => {
+    const t = aql('SigninLogs | project UserPrincipalName, UserAgent | extend Lower = tolower(UserAgent)');
+    expect(t.aql).toContain('    LOWER("User Agent") AS Lower\n');
+    expect(t.aql).toContain('    username AS UserPrincipalName,\n');
+    // An extend of a column the project made keeps its place, as in KQL.
+    const again = aql('SigninLogs | project UserPrincipalName, UserAgent | extend UserPrincipalName = tolower(UserPrincipalName)');
+    expect(again.aql).toContain('    LOWER(username) AS UserPrincipalName,\n    "User Agent" AS UserAgent\n');
+  });
+});
+
+describe('indexof(s, "text")', () => {
+  // Kusto docs, indexof(): the zero-based index of the first occurrence, -1 when there is none.
+  it('is the length of the text before the first occurrence (REPLACEALL cuts from it to the end), or -1', () => {
+    const t = aql('AWSCloudTrail | extend i = indexof(UserIdentityPrincipalid, ":") | where i > 3 | project UserIdentityPrincipalid');
+    const s = `(IF "userIdentity.principalId" IS NULL THEN '' ELSE "userIdentity.principalId")`;
+    // In a comparison the IF is parenthesized, or its ELSE would take the comparison in.
+    expect(t.aql).toContain(`AND (IF ${s} MATCHES '(?s).*(?:\\:).*' THEN STRLEN(REPLACEALL('(?s)(?:\\:).*', ${s}, '')) ELSE -1) > 3\n`);
+    // The same cut in a JavaScript engine gives KQL's index.
+    const index = (x: string) => (/:/s.test(x) ? x.replace(/(?::)[\s\S]*/, '').length : -1);
+    expect(['AROA:alice', 'a:b:c', 'none', ''].map(index)).toEqual(['AROA:alice', 'a:b:c', 'none', ''].map((x) => x.indexOf(':')));
+  });
+
+  it('other forms are refused', () => {
+    expect(errorOf('AWSCloudTrail | extend i = indexof(UserIdentityPrincipalid, "") | project i')).toMatch(/^indexof\(\) has no AQL translation here/);
+    expect(errorOf('AWSCloudTrail | extend i = indexof(UserIdentityPrincipalid, ":", 2) | project i')).toMatch(/^indexof\(\) has no AQL translation here/);
   });
 });

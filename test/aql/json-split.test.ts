@@ -46,10 +46,28 @@ describe('JSON payload fields as custom properties', () => {
   });
 
   it('a JSON document inside a JSON string, and parse_json of other text, are errors naming the construct', () => {
+    // IAM's PolicyDocument is a string of JSON text (the mapping's texts:, cited): no keypath reads into it.
     const nested = aql('AWSCloudTrail', 'AWSCloudTrail | extend S = parse_json(tostring(parse_json(RequestParameters).policyDocument)).Statement | project S');
-    expect(nested.errors[0]!.message).toMatch(/^parse_json\(\) of a JSON field's text \(a JSON document inside a JSON string\) has no QRadar JSON keypath/);
+    expect(nested.errors[0]!.message).toMatch(/^parse_json\(\) of the text of requestParameters\.policyDocument has no AQL equivalent: real events hold a string of JSON text there \(.*AWSCloudTrail\.yaml: IAM API reference, CreatePolicy .*PolicyDocument is of type String/);
+    // A path the mapping says nothing about: refused, since it is the same value only if real events hold an object there.
+    const unknown = aql('AWSCloudTrail', 'AWSCloudTrail | extend S = parse_json(tostring(parse_json(RequestParameters).someConfig)).x | project S');
+    expect(unknown.errors[0]!.message).toMatch(/^parse_json\(\) of the text of requestParameters\.someConfig has no AQL translation: .*does not say so \(list someConfig under objects: of requestParameters/);
+    const modified = aql('AuditLogs', 'AuditLogs | extend S = extractjson("$.state", tostring(TargetResources[0].modifiedProperties[0].newValue)) | project S');
+    expect(modified.errors[0]!.message).toMatch(/^extractjson\(\) of the text of properties\.targetResources\[0\]\.modifiedProperties\[0\]\.newValue has no AQL equivalent: .*modifiedProperty.*newValue is a String/);
     const plain = aql('AWSCloudTrail', 'AWSCloudTrail | extend S = parse_json(UserAgent).x | project S');
     expect(plain.errors[0]!.message).toMatch(/^parse_json\(\) of a value that is not a JSON column of the mapping .* AQL has no JSON function$/);
+  });
+
+  it('parse_json(tostring(p)) of a path real events hold as an object is p itself (KQL parses its JSON text back to it), noted', () => {
+    // Kusto docs, parse_json(): a dynamic argument is returned as is; tostring of an object is its JSON text.
+    const t = aql('AWSCloudTrail', 'AWSCloudTrail | extend scan = parse_json(tostring((parse_json(RequestParameters).imageScanningConfiguration))).scanOnPush | where tostring(scan) == "false" | project EventName');
+    expect(t.errors).toEqual([]);
+    expect(t.aql).toContain(`AND "requestParameters.imageScanningConfiguration.scanOnPush" = 'false'`);
+    expect(t.notes.some((n) => n.startsWith('parse_json(tostring(requestParameters.imageScanningConfiguration)) is read as requestParameters.imageScanningConfiguration itself: real events hold a JSON object there'))).toBe(true);
+    const e = aql('AWSCloudTrail', 'AWSCloudTrail | where extractjson("$.AccessControlList.Grant[0].Permission", tostring(parse_json(RequestParameters).AccessControlPolicy)) == "READ" | project EventName');
+    expect(e.aql).toContain(`"requestParameters.AccessControlPolicy.AccessControlList.Grant[0].Permission" = 'READ'`);
+    const who = aql('AuditLogs', 'AuditLogs | extend Who = tostring(parse_json(tostring(InitiatedBy.user)).id) | project Who');
+    expect(who.aql).toContain(`"properties.initiatedBy.user.id" AS Who`);
   });
 
   it('AuditLogs: a nested root (properties.targetResources) gives a nested keypath; mapped paths keep their normalized field', () => {
@@ -134,8 +152,8 @@ describe('replace_string and replace_regex as REPLACEALL (Java replaceAll)', () 
 
   it('replace_regex and replace: KQL\'s \\1 becomes Java\'s $1, a literal $ stays literal', () => {
     const t = aql('SigninLogs', 'SigninLogs | extend A = replace_regex(UserAgent, @"(\\w+)/", @"\\1$"), B = replace(@"x", "y", UserAgent) | project A, B');
-    expect(t.aql).toContain(`    REPLACEALL('(\\w+)/', "User Agent", '$1\\$') AS A,`);
-    expect(t.aql).toContain(`    REPLACEALL('x', "User Agent", 'y') AS B`);
+    expect(t.aql).toContain(`    REPLACEALL('(?d)(\\w+)/', "User Agent", '$1\\$') AS A,`);
+    expect(t.aql).toContain(`    REPLACEALL('(?d)x', "User Agent", 'y') AS B`);
     // The same rewrite in a JavaScript engine (which reads $1 as Java does): KQL's result.
     expect('ab/cd/'.replace(/(\w+)\//g, '$1 ')).toBe('ab cd ');
   });

@@ -122,7 +122,7 @@ describe('first-array-element: an opt-in approximation for mv-expand and mv-appl
 describe('more constructs real rules use', () => {
   it('trim() as an anchored REPLACEALL, removing runs of matches at both ends as KQL does', () => {
     const t = aql(`AuditLogs | extend V = trim('"', tostring(TargetResources[0].type)) | project V`);
-    expect(t.aql).toContain(`    REPLACEALL('^(?:")+|(?:")+\\z', "properties.targetResources[0].type", '') AS V`);
+    expect(t.aql).toContain(`    REPLACEALL('^(?:(?d)")+|(?:(?d)")+\\z', "properties.targetResources[0].type", '') AS V`);
     // The regex, run by a JavaScript engine (same syntax for these), trims as the evaluator does.
     expect('""x"y""'.replace(/^(?:")+|(?:")+$/gs, '')).toBe('x"y');
   });

@@ -203,6 +203,12 @@ describe('QRadar mappings for the tables real rules read', () => {
     expect(() => parseMapping(text, 'custom/CommonSecurityLog.yaml')).toThrow(/^custom\/CommonSecurityLog\.yaml:5:19: error DTC1002: rewrites\.0\.kql: rewrite 'DeviceVendor has "x"' must have the form Column == constant/);
   });
 
+  it('objects: and texts: (what real events hold below a JSON column) belong to a json: column only', () => {
+    const text = (column: string) => `table: AWSCloudTrail\nsource: events\nlogSourceTypes: [{ id: 347, name: CloudTrail }]\ncolumns:\n  ${column}\n`;
+    expect(parseMapping(text('RequestParameters: { json: requestParameters, objects: [a], texts: { b: "source" } }'), 'custom/AWSCloudTrail.yaml').columns.RequestParameters).toEqual({ json: 'requestParameters', objects: ['a'], texts: { b: 'source' } });
+    expect(() => parseMapping(text('UserAgent: { aql: \'"User Agent"\', objects: [a] }'), 'custom/AWSCloudTrail.yaml')).toThrow(/^custom\/AWSCloudTrail\.yaml:5:\d+: error DTC1002: /);
+  });
+
   // One YAML reader and one schema wording for every file detc reads (rules, config, mappings).
   it('a YAML syntax error in a mapping names the file, line and column', () => {
     const problems = () => parseMapping('table: X\ncolumns: {a: [1, 2}\n', 'custom/X.yaml');

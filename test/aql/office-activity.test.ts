@@ -49,10 +49,16 @@ LAST 1 HOURS
 `);
   });
 
-  it('RecordType is an explicit error: the API sends a number where Sentinel has a name, so a comparison would never match', () => {
-    const t = aql('OfficeActivity | where RecordType =~ "SharePointFileOperation"');
-    expect(t.aql).toBeUndefined();
-    expect(t.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^column RecordType has no QRadar equivalent \(.*OfficeActivity\.yaml: the Management Activity API sends RecordType as a number/)]);
+  it('RecordType compared with a name is the API\'s number (mapping rewrite, AuditLogRecordType); read as a value it is an explicit error', () => {
+    // Microsoft, Office 365 Management Activity API schema: AuditLogRecordType, SharePointFileOperation = 6, AzureActiveDirectoryStsLogon = 15.
+    const t = aql('OfficeActivity | where RecordType =~ "SharePointFileOperation" | project UserId');
+    expect(t.aql).toContain('    AND ("Record Type" = 6)\n');
+    const list = aql('OfficeActivity | where RecordType in ("AzureActiveDirectoryAccountLogon", "AzureActiveDirectoryStsLogon") | project UserId');
+    expect(list.aql).toContain('    AND (("Record Type" = 9) OR ("Record Type" = 15))\n');
+    // A name the mapping does not list, or the column as a value (its text would be the number): refused.
+    const other = aql('OfficeActivity | where RecordType == "PowerBIAudit" | project UserId');
+    expect(other.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^column RecordType has no QRadar equivalent \(.*OfficeActivity\.yaml: the Management Activity API sends RecordType as a number/)]);
+    expect(aql('OfficeActivity | project RecordType').aql).toBeUndefined();
   });
 
   it('Members (a list of team members) is an explicit error, not a property read', () => {

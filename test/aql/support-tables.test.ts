@@ -32,7 +32,7 @@ describe('the AQL function table', () => {
   it('is the one place the functions below are written: their entries carry the lowering', () => {
     const lowered = Object.entries(AQL_FUNCTIONS).filter(([, e]) => 'example' in e && e.aql !== undefined).map(([n]) => n);
     expect(lowered.sort()).toEqual(
-      ['matches regex', 'isempty', 'isnotempty', 'isnull', 'isnotnull', 'ipv4_is_in_range', 'ipv4_is_in_any_range', 'has_any', 'has_all', ...['has', 'hasprefix', 'hassuffix', 'contains', 'startswith', 'endswith'].flatMap((op) => [op, `${op}_cs`, `!${op}`, `!${op}_cs`]), '<', '<=', '>', '>=', '+', '-', '*', '%', 'tolower', 'strlen', 'strcat', 'trim', 'trim_start', 'trim_end', 'replace_string', 'replace_regex', 'replace', 'count', 'countif', 'dcount', 'sum', 'sumif', 'min', 'max', 'avg'].sort(),
+      ['==', '!=', '=~', '!~', 'and', 'or', '/', 'negate', 'between', '!between', 'bin', 'floor', 'iff', 'iif', 'case', 'split', 'matches regex', 'isempty', 'isnotempty', 'isnull', 'isnotnull', 'ipv4_is_in_range', 'ipv4_is_in_any_range', 'has_any', 'has_all', ...['has', 'hasprefix', 'hassuffix', 'contains', 'startswith', 'endswith'].flatMap((op) => [op, `${op}_cs`, `!${op}`, `!${op}_cs`]), '<', '<=', '>', '>=', '+', '-', '*', '%', 'tolower', 'strlen', 'strcat', 'trim', 'trim_start', 'trim_end', 'replace_string', 'replace_regex', 'replace', 'substring', 'indexof', 'count', 'countif', 'dcount', 'count_distinct', 'sum', 'sumif', 'min', 'max', 'avg'].sort(),
     );
   });
 
@@ -47,8 +47,10 @@ describe('the AQL function table', () => {
   });
 
   it('a function marked not in AQL is refused with the table\'s reason', () => {
-    const out = aqlOfQuery('SigninLogs | where strlen(substring(UserAgent, 0, 3)) > 1');
-    expect(out).toEqual({ error: `substring() has no AQL translation: ${(AQL_FUNCTIONS.substring as { none: string }).none}` });
+    const out = aqlOfQuery('SigninLogs | where toint(UserAgent) > 1');
+    expect(out).toEqual({ error: `toint() has no AQL translation: ${(AQL_FUNCTIONS.toint as { none: string }).none}` });
+    // substring() is written in one form only; another is refused with IBM's gap named.
+    expect(aqlOfQuery('SigninLogs | where strlen(substring(UserAgent, 0, 3)) > 1')).toEqual({ error: expect.stringMatching(/^substring\(\) has no AQL translation here: AQL's SUBSTRING is not in IBM's function reference .*; only substring\(s, indexof_regex\(s, "c"\) \+ 1\) is written/) });
     const ago = aqlOfQuery('SigninLogs | extend Age = now() - TimeGenerated | project Age');
     expect(ago).toEqual({ error: expect.stringMatching(/^now\(\) has no AQL translation: AQL's NOW\(\) is not in IBM's reference/) });
   });

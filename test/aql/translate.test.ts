@@ -59,7 +59,7 @@ describe('AQL translation, clause by clause', () => {
 
   it('null and empty tests, regexes, and/or/not', () => {
     expect(conditions('SigninLogs | where isempty(UserAgent)')).toEqual(['("User Agent" IS NULL OR "User Agent" = \'\')']);
-    expect(conditions('SigninLogs | where UserAgent matches regex "^curl/[0-9]+"')).toEqual(['"User Agent" MATCHES \'(?s:.*)(?:^curl/[0-9]+)(?s:.*)\'']);
+    expect(conditions('SigninLogs | where UserAgent matches regex "^curl/[0-9]+"')).toEqual(['"User Agent" MATCHES \'(?s:.*)(?:(?d)^curl/[0-9]+)(?s:.*)\'']);
     expect(conditions('SigninLogs | where (UserAgent has "a" or AppDisplayName == "b") and not(UserPrincipalName == "c")')).toEqual([
       '("User Agent" IMATCHES \'(?s).*(?:(?<![\\p{L}\\p{N}])a(?![\\p{L}\\p{N}])).*\' OR "Application" = \'b\')',
       // not() is pushed down into !=, which keeps a missing username (KQL's "") as KQL does.

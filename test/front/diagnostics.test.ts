@@ -146,6 +146,20 @@ describe('diagnostics point at the file, line and column', () => {
 const PAINT = /\x1b\[[0-9;]*m/g;
 
 describe('diagnostics on the terminal show rule text as escapes, never as terminal commands', () => {
+  it('a table where a function takes a scalar, a table with no columns where its first column is read, a dynamic sort or group key: at the argument', () => {
+    const problems = (q: string) => check(ruleYaml(q)).diagnostics.map((d) => `${d.start?.line}:${d.start?.col} ${d.code} ${d.message}`);
+    expect(problems('SigninLogs | extend x = strlen(SigninLogs)')).toEqual(['9:34 DTC3011 strlen takes scalar arguments, not a table']);
+    expect(problems('SigninLogs | extend x = column_ifexists("Missing", SigninLogs)')).toEqual(['9:54 DTC3011 column_ifexists takes scalar arguments, not a table']);
+    expect(problems('SigninLogs | extend d = parse_json(AppDisplayName) | evaluate bag_unpack(SigninLogs)')).toEqual(['9:76 DTC3011 bag_unpack takes scalar arguments, not a table']);
+    expect(problems('SigninLogs | extend x = toscalar(SigninLogs | project-away *)')).toEqual(['9:36 DTC3011 the table given to toscalar has no columns']);
+    expect(problems('SigninLogs | where UserPrincipalName in (SigninLogs | project-away *)')).toEqual(['9:44 DTC3011 the table in this list has no columns']);
+    // Sort and group keys are not dynamic values.
+    expect(problems('SigninLogs | summarize count() by LocationDetails')).toEqual(['9:37 DTC3005 cannot group by a dynamic value; convert it first (e.g. tostring(...))']);
+    expect(problems('SigninLogs | sort by LocationDetails')).toEqual(['9:24 DTC3005 cannot sort by a dynamic value; convert it first (e.g. tostring(...))']);
+    // A scalar given to toscalar is that scalar.
+    expect(problems('SigninLogs | extend x = toscalar(1) | project x')).toEqual([]);
+  });
+
   it('a column named with an ESC sequence: message and code frame show it escaped, colors survive', () => {
     const text = ruleYaml("SigninLogs\n| where ['\\u001b[2J\\u001b]0;pwned\\u0007'] == 1");
     const r = check(text);

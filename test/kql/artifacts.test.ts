@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { armProperties, armTemplate, sentinelYaml } from '../../src/backends/kql/sentinel.js';
+import { armProperties, sentinelYaml } from '../../src/backends/kql/sentinel.js';
 import { main } from '../../src/cli/main.js';
 import { checkRuleFile, checkRuleText } from '../../src/compile.js';
 import { toIsoDuration } from '../../src/rule/duration.js';
@@ -94,28 +93,13 @@ describe('detc build', () => {
     const combinedText = readFileSync(join(out, 'arm', 'combined', 'all-rules.json'), 'utf8');
     const combined = JSON.parse(combinedText) as { resources: unknown[] };
     expect(combined.resources).toHaveLength(rules.length);
-    // Written piece by piece, in JSON.stringify's layout.
     expect(combinedText).toBe(`${JSON.stringify(combined, null, 2)}\n`);
-    // all-rules.json is spliced from the rules' resource texts: each rule's template holds the same resource.
+    // Each rule's template holds the same resource as all-rules.json.
     for (const f of readdirSync(join(out, 'arm')).filter((f) => f.endsWith('.json'))) {
       const one = JSON.parse(readFileSync(join(out, 'arm', f), 'utf8')) as { resources: unknown[] };
       expect(combined.resources).toContainEqual(one.resources[0]);
     }
     rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('formats a template of any resources as JSON.stringify with two-space indentation does', () => {
-    const head = {
-      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-      contentVersion: '1.0.0.0',
-      parameters: { workspace: { type: 'string', metadata: { description: 'Name of the Log Analytics workspace with Microsoft Sentinel' } } },
-    };
-    const resource = fc.dictionary(fc.string(), fc.jsonValue());
-    fc.assert(
-      fc.property(fc.array(resource, { maxLength: 4 }), (resources) => {
-        expect(armTemplate(resources)).toBe(`${JSON.stringify({ ...head, resources }, null, 2)}\n`);
-      }),
-    );
   });
 
   it('writes nothing when any rule fails, and leaves the previous output intact', async () => {

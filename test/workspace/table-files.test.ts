@@ -6,6 +6,9 @@ import { main } from '../../src/cli/main.js';
 import { formatDiagnostic } from '../../src/diagnostics/format.js';
 import { readTableFile, readTablePaths } from '../../src/workspace/table-files.js';
 import { loadWorkspace } from '../../src/workspace/workspace.js';
+import { readFunctionFile } from '../../src/workspace/function-files.js';
+import { readWatchlistFile } from '../../src/workspace/watchlists.js';
+import { readConfigFile } from '../../src/workspace/config.js';
 import { capture, ruleYaml } from '../helpers.js';
 
 const SENTINEL = join(__dirname, '..', '..', '..', 'shared', 'schemas', 'sentinel-validation', 'CustomTables');
@@ -194,5 +197,18 @@ describe('--tables on the command line', () => {
     const ws = loadWorkspace({ tablePaths: [a, b], noConfig: true });
     expect(ws.tables.get('Dup_CL')!.columns[0]!.name).toBe('Second');
     expect(ws.diagnostics.map((d) => d.message)).toEqual([`table Dup_CL is declared again here; this one is used, not the one in ${join(a, 'Dup_CL.csv')}`]);
+  });
+});
+
+describe('a workspace file that cannot be read', () => {
+  it('is a diagnostic naming the file, its kind and the reason, for table, function, watchlist and config files', () => {
+    const folder = join(dir, 'a-folder.json');
+    mkdirSync(folder, { recursive: true });
+    const problem = (d: { code: string; file?: string; message: string }) => [d.code, d.file, d.message];
+    expect(problem(readTableFile(folder).diagnostics[0]!)).toEqual(['DTC7002', folder, 'cannot read the table file: EISDIR']);
+    expect(problem(readFunctionFile(folder).diagnostics[0]!)).toEqual(['DTC7004', folder, 'cannot read the function file: EISDIR']);
+    const watchlist = readWatchlistFile(folder);
+    expect('diagnostic' in watchlist && problem(watchlist.diagnostic)).toEqual([expect.any(String), folder, 'cannot read the watchlist file: EISDIR']);
+    expect(problem(readConfigFile(folder).diagnostics[0]!)).toEqual([expect.any(String), folder, 'cannot read the config file: EISDIR']);
   });
 });

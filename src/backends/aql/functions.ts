@@ -1,7 +1,7 @@
 /**
  * What the AQL backend does with each catalog function, keyed by catalog name: written in AQL, with
  * its lowering (unless translate.ts writes it as an operator or construct: comparisons with mapping
- * rewrites, JSON properties, split parts, IF/CASE, and/or, division, bin) and a KQL example the
+ * rewrites in lists, not(), JSON properties, split parts) and a KQL example the
  * support matrix translates to show the AQL and a test translates to prove the entry; or not in AQL
  * and why. A catalog function missing here has no AQL translation written yet; the translator says
  * so, and the matrix lists it so.
@@ -9,8 +9,10 @@
  * functions"), IBM-COND, IBM-QUOTE, IBM-OPS, PYS (IBM's pySigma QRadar backend), CYB (a vendor's
  * QRadar app), given in each entry.
  */
-import type { ScalarType } from '../../ir/types.js';
+import type { ScalarExpr, ScalarType } from '../../ir/types.js';
+import type { AqlLimit } from './ceiling.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
+import { toKqlString } from '../../semantics/values.js';
 import { endAnchored } from './regex-end.js';
 import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
 
@@ -25,6 +27,18 @@ import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, rege
  */
 export interface AqlArgs {
   readonly count: number;
+  /** The call's own type. */
+  readonly resultType: ScalarType;
+  /** A condition, in parentheses when its precedence is below `min` (1 OR, 2 AND, 3 NOT/comparison); `what` is the error when it is a value. */
+  condition(i: number, min: number, what: string): string;
+  /** A value in parentheses unless it is one term. */
+  atom(i: number): string;
+  /** The argument's value when it is a constant (a literal or a constant let), else undefined. */
+  literal(i: number): unknown;
+  /** Whether the argument is a time (milliseconds since the epoch). */
+  isTime(i: number): boolean;
+  /** The mapping's rewrite of `argument i == constant argument j` (`=~` when `ci`), noted, if it has one. */
+  rewrite(i: number, j: number, ci: boolean): string | undefined;
   operand(i: number): string;
   type(i: number): ScalarType;
   ip(i: number): boolean;
@@ -38,6 +52,8 @@ export interface AqlArgs {
   aql(i: number): string;
   constant(i: number, what: string): string;
   strings(from: number): string[];
+  /** The argument itself, for a lowering that writes only a given form of it. */
+  ir(i: number): ScalarExpr;
   note(text: string): void;
   fail(message: string): never;
 }
@@ -45,8 +61,12 @@ export interface AqlArgs {
 export interface AqlWritten {
   /** The AQL from the call's arguments; without it, the translator writes the operator or construct itself. */
   readonly aql?: (a: AqlArgs) => string;
-  /** The AQL is a condition, not a value: its precedence, 2 when its top operator is AND, else 3 (NOT, a comparison, or in parentheses). */
-  readonly condition?: 2 | 3;
+  /** The AQL is a condition, not a value: its precedence, 1 for OR, 2 when its top operator is AND, else 3 (NOT, a comparison, or in parentheses). */
+  readonly condition?: 1 | 2 | 3;
+  /** The AQL is `IF c THEN a ELSE b`, whose ELSE value would take in an operator written after it. */
+  readonly open?: true;
+  /** The value is a bucket of argument 0: of its type, and a time when it is one. */
+  readonly bucket?: true;
   /** A KQL expression over `table` (SigninLogs unless given) using the function. */
   readonly example: string;
   readonly table?: string;
@@ -57,10 +77,47 @@ export interface AqlWritten {
 }
 export interface AqlNotWritten {
   readonly none: string;
+  /** The kind of thing AQL itself cannot say (ceiling.ts), where that is why. */
+  readonly limit?: AqlLimit;
 }
 export type AqlFunction = AqlWritten | AqlNotWritten;
 
-const cmp = (op: string): AqlWritten => ({ example: `UserPrincipalName ${op} "a@b.com"` });
+/**
+ * `==`/`!=` (`equals`) and `=~`/`!~`: a comparison the mapping rewrites is its AQL condition. KQL
+ * strings are never null: a missing property (AQL's NULL) is the empty string (Kusto docs, Null values).
+ */
+const equality = (not: boolean): AqlWritten['aql'] => (a) => {
+  const rw = a.rewrite(0, 1, false);
+  if (rw !== undefined) return not ? `NOT (${rw})` : `(${rw})`;
+  const [l, r] = [a.operand(0), a.operand(1)];
+  const [cl, cr] = [a.literal(0), a.literal(1)];
+  const textual = (i: number) => a.type(i) === 'string' || a.type(i) === 'dynamic';
+  const empty = cr === '' ? 0 : cl === '' ? 1 : undefined;
+  if (empty !== undefined && textual(empty)) return (not ? notEmptyText : emptyText)(a.operand(empty), a.text(empty));
+  if (typeof cr === 'number' && a.type(0) !== 'string') a.number(0);
+  if (typeof cl === 'number' && a.type(1) !== 'string') a.number(1);
+  // A string compared with a number compares text (detc's KQL semantics): quote the number.
+  const right = a.type(0) === 'string' && typeof cr === 'number' ? aqlString(toKqlString(cr)) : r;
+  const left = a.type(1) === 'string' && typeof cl === 'number' ? aqlString(toKqlString(cl)) : l;
+  // Two strings that are not constants: either may be missing (NULL), which KQL reads as "".
+  // Only strings: a dynamic value may be null in KQL too (dynamic(null) == dynamic(null) is null).
+  if (a.type(0) === 'string' && a.type(1) === 'string' && cl === undefined && cr === undefined) return `${a.textOrEmpty(0)} ${not ? '<>' : '='} ${a.textOrEmpty(1)}`;
+  // Two other values (numbers, times), either possibly null: KQL's != holds when exactly one is
+  // null, and is null (the row dropped) when both are (Kusto docs, Null values).
+  if (not && cl === undefined && cr === undefined) return `((${l} IS NULL AND ${r} IS NOT NULL) OR (${l} IS NOT NULL AND ${r} IS NULL) OR ${l} <> ${r})`;
+  return not ? `(${left} IS NULL OR ${left} <> ${right})` : `${left} = ${right}`;
+};
+const equalsIgnoringCase = (not: boolean): AqlWritten['aql'] => (a) => {
+  const rw = a.rewrite(0, 1, true);
+  if (rw !== undefined) return not ? `NOT (${rw})` : `(${rw})`;
+  const subject = a.operand(0);
+  const needle = a.constant(1, `the right side of ${not ? '!~' : '=~'}`);
+  if (needle === '') return (not ? notEmptyText : emptyText)(subject, a.text(0));
+  const t = a.text(0);
+  const positive = likeSafe(needle) ? `${t} ILIKE ${aqlString(needle)}` : `${t} IMATCHES ${aqlString(`^(?:${regexEscape(needle)})${END}`)}`;
+  return not ? missingOrNot(subject, positive) : positive;
+};
+const cmp = (op: string, value = 'a@b.com'): AqlWritten => ({ aql: op.endsWith('~') ? equalsIgnoringCase(op === '!~') : equality(op === '!='), condition: 3, example: `UserPrincipalName ${op} "${value}"` });
 /** A comparison of two numbers, datetimes or timespans. */
 const order = (op: string): AqlWritten => ({ aql: (a) => `${a.number(0)} ${op} ${a.number(1)}`, condition: 3, example: `TimeGenerated ${op} datetime(2025-01-01)` });
 /** Arithmetic; its parentheses keep AQL's precedence out of it. */
@@ -79,10 +136,15 @@ const modulo: AqlWritten = {
   example: 'strlen(UserAgent) % 2',
   note: 'only when both sides are known non-negative: KQL\'s modulo is never negative, AQL\'s sign is not documented',
 };
-/** A rule's regex for MATCHES/REPLACEALL: `$` as `\z` (see regex-end.ts). */
+/**
+ * A rule's regex for MATCHES/REPLACEALL: `$` as `\z` (see regex-end.ts), in Java's UNIX_LINES mode
+ * (`(?d)`): "only the '\n' line terminator is recognized in the behavior of ., ^, and $"
+ * (java.util.regex.Pattern), as in RE2, where `.` excludes only \n; Java's `.` otherwise also
+ * stops at \r, \u0085, \u2028 and \u2029. The flag holds to the end of the group it opens.
+ */
 const javaRegex = (a: AqlArgs, i: number, what: string): string => {
   const r = endAnchored(a.constant(i, what), what);
-  return 'error' in r ? a.fail(r.error) : r.regex;
+  return 'error' in r ? a.fail(r.error) : `(?d)${r.regex}`;
 };
 /** has_any/has_all as whole-term regexes, case ignored; an empty list matches nothing (has_any) or everything (has_all), as KQL's some/every. */
 const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
@@ -95,8 +157,8 @@ const hasTerms = (all: boolean): AqlWritten['aql'] => (a) => {
 /** KQL keeps a row whose string is missing ('') for negated operators; AQL's NULL would drop it. */
 export const missingOrNot = (subject: string, positive: string): string => `(${subject} IS NULL OR NOT (${positive}))`;
 /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
-export const emptyText = (subject: string, text: string): string => `(${subject} IS NULL OR ${text} = '')`;
-export const notEmptyText = (subject: string, text: string): string => `(${subject} IS NOT NULL AND ${text} <> '')`;
+const emptyText = (subject: string, text: string): string => `(${subject} IS NULL OR ${text} = '')`;
+const notEmptyText = (subject: string, text: string): string => `(${subject} IS NOT NULL AND ${text} <> '')`;
 // "The string data type doesn't support null values" (Kusto docs, Null values,
 // learn.microsoft.com/kusto/query/scalar-data-types/null-values): a missing string is "",
 // so isnull of a string never holds and isnotnull always does.
@@ -157,11 +219,70 @@ const replaced = (fn: string, [text, re, rewrite]: readonly number[]): AqlWritte
   a.note(REPLACE_NOTE);
   return `REPLACEALL(${aqlString(javaRegex(a, re!, `the regular expression of ${fn}()`))}, ${source}, ${aqlString(javaRewrite(a.constant(rewrite!, `the rewrite of ${fn}()`)))})`;
 };
+const NO_INDEXOF = "AQL's STRPOS is not in IBM's reference (only a vendor app uses it), and its index base and not-found value are not documented";
+const NO_SUBSTRING = "AQL's SUBSTRING is not in IBM's function reference (only in its Grafana plugin macros), and its index base is not documented";
+/**
+ * `substring(s, indexof_regex(s, "c") + 1)`, c one character that is itself in RE2 (no
+ * metacharacter): the text after the first c, or all of s when it holds none (indexof_regex gives
+ * -1, and -1 + 1 is 0). No index is counted, so the unit KQL counts characters in does not matter.
+ */
+function afterFirst(s: ScalarExpr, start: ScalarExpr): string | undefined {
+  if (start.kind !== 'call' || start.fn !== '+' || s.kind !== 'column') return undefined;
+  const [x, y] = start.args;
+  const one = (e: ScalarExpr | undefined) => e?.kind === 'literal' && e.value === 1;
+  const find = one(y) ? x : one(x) ? y : undefined;
+  if (find?.kind !== 'call' || find.fn !== 'indexof_regex' || find.args.length !== 2) return undefined;
+  const [within, re] = find.args;
+  if (within?.kind !== 'column' || within.name !== s.name || re?.kind !== 'literal' || typeof re.value !== 'string') return undefined;
+  return [...re.value].length === 1 && !/[\\.^$|?*+()[\]{}]/.test(re.value) ? re.value : undefined;
+}
+const AND_OR = (fn: string) => `${fn} needs conditions on both sides in AQL`;
+/** The values an IF or CASE chooses between: IP fields as text (STR) when another choice is not an IP field. */
+const choices = (a: AqlArgs, at: readonly number[]): string[] => (at.every((i) => a.ip(i)) ? at.map((i) => a.operand(i)) : at.map((i) => a.text(i)));
+const ifThenElse = (a: AqlArgs): string => {
+  const c = a.condition(0, 0, 'the condition of iff must be a condition');
+  const [then, otherwise] = choices(a, [1, 2]);
+  return `IF ${c} THEN ${then} ELSE ${otherwise}`;
+};
+/**
+ * `a / b`. KQL divides two whole numbers as whole numbers (long / long truncates; Kusto docs,
+ * Numerical operators), and a real by anything as reals. IBM's AQL reference says only that `/`
+ * "divides two values", so a quotient of whole numbers is refused, and a real quotient converts
+ * its whole-number sides with DOUBLE() (IBM: "converts a value that represents a number into a double").
+ */
+function divide(a: AqlArgs): string {
+  const whole = (t: ScalarType) => t === 'int' || t === 'long';
+  if (whole(a.type(0)) && whole(a.type(1))) {
+    return a.fail("/ of two whole numbers has no exact AQL translation: KQL truncates the quotient of two longs, and IBM's AQL reference does not say what / does with two integers; make one side real (1.0 * x, or a real literal such as 100.0) for a real quotient");
+  }
+  if (a.resultType !== 'real') return a.fail(`/ giving a ${a.resultType} has no AQL translation: AQL has no ${a.resultType} type, and IBM does not document its division`);
+  const side = (i: number) => (whole(a.type(i)) || a.type(i) === 'timespan' ? `DOUBLE(${a.number(i)})` : a.number(i));
+  return `(${side(0)} / ${side(1)})`;
+}
+/** between/!between; `datetime .. timespan` is the datetime to the datetime plus the timespan (KQL's between). */
+const between = (not: boolean): AqlWritten['aql'] => (a) => {
+  const x = a.operand(0);
+  let upper = a.aql(2);
+  if (a.type(1) === 'datetime' && a.type(2) === 'timespan') {
+    const [lo, span] = [a.literal(1), a.literal(2)];
+    if (typeof lo !== 'number' || typeof span !== 'number') return a.fail('between a datetime and a timespan needs constants for AQL');
+    upper = String(lo + span);
+  }
+  const positive = `${x} BETWEEN ${a.aql(1)} AND ${upper}`;
+  return not ? missingOrNot(x, positive) : positive;
+};
+/** bin/floor: x - x % size (IBM-TIPS's bucket), a constant positive size. */
+const bucket = (a: AqlArgs): string => {
+  const x = a.operand(0);
+  const size = a.literal(1);
+  if (typeof size !== 'number' || size <= 0) return a.fail('bin() needs a constant positive size for AQL');
+  return `(${x} - ${x} % ${size})`;
+};
 const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ago(d) filter is written, as the LAST clause";
 
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
-  and: { example: 'UserAgent == "a" and AppDisplayName == "b"' },
-  or: { example: 'UserAgent == "a" or AppDisplayName == "b"' },
+  and: { aql: (a) => `${a.condition(0, 2, AND_OR('and'))} AND ${a.condition(1, 2, AND_OR('and'))}`, condition: 2, example: 'UserAgent == "a" and AppDisplayName == "b"' },
+  or: { aql: (a) => `${a.condition(0, 1, AND_OR('or'))} OR ${a.condition(1, 1, AND_OR('or'))}`, condition: 1, example: 'UserAgent == "a" or AppDisplayName == "b"' },
   not: { example: 'not(UserAgent == "a")', note: 'pushed down into the negated operators (de Morgan over and/or), which keep a missing value as KQL does; NOT (...) only around an order comparison of numbers or times' },
   '==': cmp('=='),
   '!=': { ...cmp('!='), note: 'a missing value stays in the result, as in KQL: x IS NULL OR x <> v' },
@@ -169,8 +290,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '<=': order('<='),
   '>': order('>'),
   '>=': order('>='),
-  '=~': { example: 'UserPrincipalName =~ "A@B.com"' },
-  '!~': { example: 'UserPrincipalName !~ "A@B.com"' },
+  '=~': cmp('=~', 'A@B.com'),
+  '!~': cmp('!~', 'A@B.com'),
   has: str('has'),
   has_cs: str('has_cs'),
   hasprefix: str('hasprefix'),
@@ -201,8 +322,8 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   '!in~': { example: 'AppDisplayName !in~ ("a", "b")' },
   has_any: { aql: hasTerms(false), condition: 3, example: 'UserAgent has_any ("ruby", "go")' },
   has_all: { aql: hasTerms(true), condition: 2, example: 'UserAgent has_all ("ruby", "go")' },
-  between: { example: 'TimeGenerated between (datetime(2025-01-01) .. datetime(2025-01-02))' },
-  '!between': { example: 'TimeGenerated !between (datetime(2025-01-01) .. datetime(2025-01-02))' },
+  between: { aql: between(false), condition: 3, example: 'TimeGenerated between (datetime(2025-01-01) .. datetime(2025-01-02))' },
+  '!between': { aql: between(true), condition: 3, example: 'TimeGenerated !between (datetime(2025-01-01) .. datetime(2025-01-02))' },
   'matches regex': {
     aql: (a) => {
       const subject = a.text(0);
@@ -210,13 +331,13 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
       return `${subject} MATCHES ${aqlString(anywhereAround(javaRegex(a, 1, 'the regular expression')))}`;
     },
     condition: 3,
-    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline); other patterns beyond the common subset need checking' },
+    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline) and (?d) puts Java in UNIX_LINES mode (its `.` then stops at \\n only, as RE2\'s); other patterns beyond the common subset need checking' },
   '+': arithmetic('+', 'TimeGenerated + 1h'),
   '-': arithmetic('-', 'TimeGenerated - 1h'),
   '*': arithmetic('*', 'strlen(UserAgent) * 2'),
-  '/': { example: 'strlen(UserAgent) / 2.0' },
+  '/': { aql: divide, example: 'strlen(UserAgent) / 2.0' },
   '%': modulo,
-  negate: { example: '-strlen(UserAgent)' },
+  negate: { aql: (a) => `-${a.atom(0)}`, example: '-strlen(UserAgent)' },
   isempty: { aql: isEmpty(false), condition: 3, example: 'isempty(UserAgent)' },
   isnotempty: { aql: isEmpty(true), condition: 3, example: 'isnotempty(UserAgent)' },
   isnull: { aql: isNull(false), condition: 3, example: 'isnull(UserAgent)' },
@@ -227,11 +348,25 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   strlen: { aql: (a) => `STRLEN(${a.textOrEmpty(0)})`, example: 'strlen(UserAgent)', note: "STRLEN (CYB); a missing value is '' (IF x IS NULL THEN '' ELSE x), as KQL's missing string" },
   strcat: { aql: (a) => `CONCAT(${Array.from({ length: a.count }, (_, i) => a.textOrEmpty(i)).join(', ')})`, example: 'strcat(UserAgent, "/", AppDisplayName)', note: "CONCAT (IBM-FUNC); a missing value is '' (IF x IS NULL THEN '' ELSE x), as KQL's missing string" },
   tostring: { example: 'tostring(UserAgent)' },
-  iff: { example: 'iff(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
-  iif: { example: 'iif(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
-  case: { example: 'case(UserAgent == "a", "x", "y")', note: 'searched CASE WHEN: used in real QRadar queries (CYB), not in IBM\'s reference' },
-  bin: { example: 'bin(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
-  floor: { example: 'floor(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
+  iff: { aql: ifThenElse, open: true, example: 'iff(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
+  iif: { aql: ifThenElse, open: true, example: 'iif(UserAgent == "a", "x", "y")', note: 'IF c THEN a ELSE b (IBM-COND)' },
+  case: {
+    aql: (a) => {
+      // Translated in the rule's order (each condition, then its value), as their notes are.
+      const whens: string[] = [];
+      for (let k = 0; k + 1 < a.count; k += 2) {
+        whens.push(a.aql(k));
+        a.operand(k + 1);
+      }
+      const values = choices(a, [...whens.map((_, k) => 2 * k + 1), a.count - 1]);
+      a.note("case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM's AQL reference");
+      return `CASE ${whens.map((w, k) => `WHEN ${w} THEN ${values[k]}`).join(' ')} ELSE ${values[values.length - 1]} END`;
+    },
+    example: 'case(UserAgent == "a", "x", "y")',
+    note: 'searched CASE WHEN: used in real QRadar queries (CYB), not in IBM\'s reference',
+  },
+  bin: { aql: bucket, bucket: true, example: 'bin(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
+  floor: { aql: bucket, bucket: true, example: 'floor(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
   parse_json: { example: 'tostring(parse_json(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'a custom property with a JSON keypath, for a column the mapping marks json: (IBM, JSON keypath expressions)' },
   todynamic: { example: 'tostring(todynamic(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extractjson: { example: 'extractjson("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
@@ -250,44 +385,75 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
     example: 'replace_string(UserAgent, "$", "USD")', note: 'REPLACEALL with the text as an escaped regex (CYB)' },
   replace_regex: { aql: replaced('replace_regex', [0, 1, 2]), example: 'replace_regex(UserAgent, @"(\\w+)/", @"\\1 ")', note: 'REPLACEALL; \\1 becomes Java\'s $1 (CYB)' },
   replace: { aql: replaced('replace', [2, 0, 1]), example: 'replace(@"(\\w+)/", @"\\1 ", UserAgent)', note: 'as replace_regex, text last' },
-  split: { example: 'tostring(split(UserPrincipalName, "@")[0])', note: 'split(s, d)[i] only: REPLACEALL with an anchored regex (CYB)' },
+  // split(s, d)[i] is written where the part is read (translate.ts, split.ts); split() as a value is an array.
+  split: { aql: (a) => a.fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays'), example: 'tostring(split(UserPrincipalName, "@")[0])', note: 'split(s, d)[i] only: REPLACEALL with an anchored regex (CYB)' },
 
   count: { aql: () => 'COUNT(*)', example: 'count()', aggregate: true },
   countif: { aql: (a) => `SUM(IF ${a.aql(0)} THEN 1 ELSE 0)`, example: 'countif(UserAgent == "a")', aggregate: true, note: 'SUM(IF c THEN 1 ELSE 0) (IBM-PULSE)' },
   dcount: { aql: (a) => `UNIQUECOUNT(${a.value(0)})`, example: 'dcount(IPAddress)', aggregate: true, note: 'UNIQUECOUNT (IBM-HAV): exact; KQL dcount is an estimate' },
+  // "Null values are ignored" (Kusto docs, count_distinct()); a missing string is "" in KQL, a value that counts, so NULL is counted as ''.
+  count_distinct: {
+    aql: (a) => `UNIQUECOUNT(${a.type(0) === 'string' ? a.textOrEmpty(0) : a.value(0)})`,
+    example: 'count_distinct(UserAgent)',
+    aggregate: true,
+    note: "UNIQUECOUNT (IBM-HAV), exact as count_distinct; a missing string (AQL's NULL) counted as '', KQL's missing string; for other types IBM does not say whether UNIQUECOUNT skips NULL as KQL does",
+  },
   sum: { aql: (a) => `SUM(${a.value(0)})`, example: 'sum(strlen(UserAgent))', aggregate: true },
   sumif: { aql: (a) => `SUM(IF ${a.aql(1)} THEN ${a.value(0)} ELSE 0)`, example: 'sumif(strlen(UserAgent), AppDisplayName == "a")', aggregate: true },
   min: { aql: (a) => `MIN(${a.value(0)})`, example: 'min(TimeGenerated)', aggregate: true },
   max: { aql: (a) => `MAX(${a.value(0)})`, example: 'max(TimeGenerated)', aggregate: true },
   // KQL's avg is a real; DOUBLE() keeps AQL from averaging whole numbers as whole numbers (as for /).
   avg: { aql: (a) => (a.type(0) === 'int' || a.type(0) === 'long' ? `AVG(DOUBLE(${a.value(0)}))` : `AVG(${a.value(0)})`), example: 'avg(strlen(UserAgent))', aggregate: true, note: 'AVG; a whole-number argument through DOUBLE() (IBM-FUNC), as KQL\'s avg is a real' },
-  make_set: { none: NO_LIST_AGGREGATE },
-  make_list: { none: NO_LIST_AGGREGATE },
-  make_set_if: { none: NO_LIST_AGGREGATE },
-  make_list_if: { none: NO_LIST_AGGREGATE },
-  makeset: { none: NO_LIST_AGGREGATE },
-  makelist: { none: NO_LIST_AGGREGATE },
-  make_list_with_nulls: { none: NO_LIST_AGGREGATE },
-  make_bag: { none: NO_ARRAYS },
-  make_bag_if: { none: NO_ARRAYS },
-  arg_max: { none: 'AQL has no aggregate that returns the other columns of the row with the largest value' },
-  arg_min: { none: 'AQL has no aggregate that returns the other columns of the row with the smallest value' },
+  make_set: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_list: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_set_if: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_list_if: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  makeset: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  makelist: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_list_with_nulls: { none: NO_LIST_AGGREGATE, limit: 'listAggregate' },
+  make_bag: { none: NO_ARRAYS, limit: 'arrays' },
+  make_bag_if: { none: NO_ARRAYS, limit: 'arrays' },
+  arg_max: { none: 'AQL has no aggregate that returns the other columns of the row with the largest value', limit: 'argExtreme' },
+  arg_min: { none: 'AQL has no aggregate that returns the other columns of the row with the smallest value', limit: 'argExtreme' },
 
   ago: { none: NO_NOW },
   now: { none: NO_NOW },
-  array_length: { none: NO_ARRAYS },
-  array_slice: { none: NO_ARRAYS },
-  array_concat: { none: NO_ARRAYS },
-  array_index_of: { none: NO_ARRAYS },
-  set_has_element: { none: NO_ARRAYS },
-  pack: { none: NO_ARRAYS },
-  bag_pack: { none: NO_ARRAYS },
-  pack_array: { none: NO_ARRAYS },
-  bag_keys: { none: NO_ARRAYS },
-  set_union: { none: NO_ARRAYS },
-  extract_all: { none: NO_ARRAYS },
-  substring: { none: "AQL's SUBSTRING is not in IBM's function reference (only in its Grafana plugin macros), and its index base is not documented" },
-  indexof: { none: "AQL's STRPOS is not in IBM's reference (only a vendor app uses it), and its index base and not-found value are not documented" },
+  array_length: { none: NO_ARRAYS, limit: 'arrays' },
+  array_slice: { none: NO_ARRAYS, limit: 'arrays' },
+  array_concat: { none: NO_ARRAYS, limit: 'arrays' },
+  array_index_of: { none: NO_ARRAYS, limit: 'arrays' },
+  set_has_element: { none: NO_ARRAYS, limit: 'arrays' },
+  pack: { none: NO_ARRAYS, limit: 'arrays' },
+  bag_pack: { none: NO_ARRAYS, limit: 'arrays' },
+  pack_array: { none: NO_ARRAYS, limit: 'arrays' },
+  bag_keys: { none: NO_ARRAYS, limit: 'arrays' },
+  set_union: { none: NO_ARRAYS, limit: 'arrays' },
+  extract_all: { none: NO_ARRAYS, limit: 'arrays' },
+  substring: {
+    aql: (a) => {
+      const c = a.count === 2 ? afterFirst(a.ir(0), a.ir(1)) : undefined;
+      if (c === undefined) return a.fail(`substring() has no AQL translation here: ${NO_SUBSTRING}; only substring(s, indexof_regex(s, "c") + 1) is written, for one character c`);
+      a.note(REPLACE_NOTE);
+      const d = regexEscape(c);
+      return `REPLACEALL(${aqlString(`^[^${d}]*${d}`)}, ${a.textOrEmpty(0)}, '')`;
+    },
+    example: 'substring(UserPrincipalName, indexof_regex(UserPrincipalName, "@") + 1)',
+    note: `the text after the first c, substring(s, indexof_regex(s, "c") + 1), as REPLACEALL (CYB); other forms: ${NO_SUBSTRING}`,
+  },
+  indexof: {
+    aql: (a) => {
+      const lookup = a.count === 2 ? a.constant(1, 'the text indexof() looks for') : '';
+      if (lookup === '') return a.fail(`indexof() has no AQL translation here: ${NO_INDEXOF}; only indexof(s, "text") with a non-empty constant text is written`);
+      const s = a.textOrEmpty(0);
+      const l = regexEscape(lookup);
+      a.note(REPLACE_NOTE);
+      // The length of the text before the first occurrence, or -1 (Kusto docs, indexof()).
+      return `IF ${s} MATCHES ${aqlString(`(?s).*(?:${l}).*`)} THEN STRLEN(REPLACEALL(${aqlString(`(?s)(?:${l}).*`)}, ${s}, '')) ELSE -1`;
+    },
+    open: true,
+    example: 'indexof(UserPrincipalName, "@")',
+    note: `the STRLEN (CYB) of the text before the first occurrence, cut with REPLACEALL (CYB), or -1; counts as strlen does. Other forms: ${"AQL's STRPOS is not in IBM's reference"}`,
+  },
   toupper: { none: "UPPER is not in IBM's AQL reference (only in a third-party converter's function list)" },
   toint: { none: "LONG() (IBM-FUNC) is documented for numbers written as text, not for text that is no number, which KQL's toint makes null" },
   tolong: { none: "LONG() (IBM-FUNC) is documented for numbers written as text, not for text that is no number, which KQL's tolong makes null" },

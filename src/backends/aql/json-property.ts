@@ -62,3 +62,8 @@ export function jsonPathSteps(path: string): (string | number)[] | undefined {
   }
   return steps;
 }
+
+/** A path's steps as a mapping's objects/texts name them: keys after '.', any index as `[]` (`[].modifiedProperties[].newValue`). */
+export function jsonShapeKey(steps: JsonPath['steps']): string {
+  return steps.map((s, i) => (typeof s === 'number' ? '[]' : i === 0 ? s : `.${s}`)).join('');
+}

@@ -19,6 +19,10 @@ export interface ColumnMapping {
   readonly none?: string;
   /** The column is a JSON document: this top-level field of the event's JSON (paths below it are custom properties). */
   readonly json?: string;
+  /** With json: paths below it (`a.b`, indexes as `[]`) that real events hold as JSON objects or arrays: tostring then parse_json of one is the value itself. */
+  readonly objects?: readonly string[];
+  /** With json: paths below it that real events hold as a string of JSON text, with the source saying so. */
+  readonly texts?: Readonly<Record<string, string>>;
   readonly note?: string;
 }
 

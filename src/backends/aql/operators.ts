@@ -3,7 +3,10 @@
  * or why AQL cannot say it. The translator reports the `none` reason for an operator it meets; the
  * support matrix lists both.
  */
-export type AqlOperator = { readonly written: string } | { readonly none: string };
+import type { AqlLimit } from './ceiling.js';
+
+/** `limit`: the kind of thing AQL itself cannot say (ceiling.ts), where that is why. */
+export type AqlOperator = { readonly written: string } | { readonly none: string; readonly limit?: AqlLimit };
 
 const ONE_ROW_PER_EVENT = 'AQL returns at most one row per event (or one per group): it cannot turn an array in an event into rows';
 const ONE_SELECT = 'an AQL query is one SELECT over events or flows; IBM\'s AQL reference has no JOIN or sub-query over other results';
@@ -22,17 +25,17 @@ export const AQL_OPERATORS: Readonly<Record<string, AqlOperator>> = {
   sort: { written: 'ORDER BY; no summarize, distinct or count after it (they would lose or misuse its order)' },
   top: { written: 'ORDER BY and LIMIT; after it only extend, project and take (AQL limits last: a where, summarize or sort after it would see all rows)' },
   take: { written: 'LIMIT; after it only extend, project and take (AQL limits last: a where, summarize or sort after it would see all rows)' },
-  join: { none: ONE_SELECT },
-  'mv-expand': { none: ONE_ROW_PER_EVENT },
-  'mv-apply': { none: ONE_ROW_PER_EVENT },
-  'make-series': { none: 'AQL has no arrays, so no series' },
-  'top-nested': { none: 'an AQL query has one GROUP BY; top-nested needs one per level' },
-  getschema: { none: 'AQL has no query over a result\'s columns' },
+  join: { none: ONE_SELECT, limit: 'join' },
+  'mv-expand': { none: ONE_ROW_PER_EVENT, limit: 'rows' },
+  'mv-apply': { none: ONE_ROW_PER_EVENT, limit: 'rows' },
+  'make-series': { none: 'AQL has no arrays, so no series', limit: 'arrays' },
+  'top-nested': { none: 'an AQL query has one GROUP BY; top-nested needs one per level', limit: 'subselect' },
+  getschema: { none: 'AQL has no query over a result\'s columns', limit: 'plugins' },
   'parse-kv': { none: 'no AQL translation written (AQL reads fields through custom properties)' },
   parse: { none: 'no AQL translation written (AQL reads fields through custom properties)' },
   'parse-where': { none: 'no AQL translation written (AQL reads fields through custom properties)' },
-  evaluate: { none: 'AQL has no plugins' },
-  serialize: { none: 'AQL has no row order within a query, nor window functions' },
+  evaluate: { none: 'AQL has no plugins', limit: 'plugins' },
+  serialize: { none: 'AQL has no row order within a query, nor window functions', limit: 'plugins' },
 };
 
 export function aqlOperator(op: string): AqlOperator | undefined {

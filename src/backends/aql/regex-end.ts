@@ -2,8 +2,8 @@
  * A rule's RE2 regex for Java (MATCHES, REPLACEALL): RE2's `$` (without the m flag) is the end of
  * the text only, Java's also matches before a final line terminator (java.util.regex.Pattern: "By
  * default ... $ ... at the end of input but for the final terminator, if any"). Each `$` outside a
- * character class becomes `\z`, Java's end of input. With the m flag `$` is a line end in both, but
- * Java's line terminators are more than RE2's `\n`: refused.
+ * character class becomes `\z`, Java's end of input. With the m flag `$` is a line end (in UNIX_LINES
+ * mode, which functions.ts sets, before `\n` only in both): not written yet, refused.
  */
 import { END } from './escape.js';
 
@@ -61,7 +61,7 @@ export function endAnchored(regex: string, what: string): { regex: string } | { 
     out += ch;
   }
   if (dollars > 0 && /\(\?[a-zA-Z]*m/.test(regex)) {
-    return { error: `${what} uses $ with the m (multi-line) flag, which has no exact Java form: Java's $ then also stops before \\r, \\u0085, \\u2028 and \\u2029, RE2's only before \\n; match the line end explicitly (\\n) or give the rule a QRadar query of its own` };
+    return { error: `${what} uses $ with the m (multi-line) flag, which detc does not translate: it writes $ as \\z, the end of the text, and a line end under the m flag is not written yet; match the line end explicitly (\\n) or give the rule a QRadar query of its own` };
   }
   return { regex: out };
 }

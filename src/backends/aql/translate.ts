@@ -14,9 +14,9 @@ import { toKqlString } from '../../semantics/values.js';
 import { terminalSafe } from '../../diagnostics/terminal.js';
 import { ALWAYS, END, aqlAlias, aqlString, AqlUnwritable, likeSafe, NEVER, regexEscape } from './escape.js';
 import { rewritePattern, type ColumnMapping, type RewritePattern, type TableMapping } from './mapping.js';
-import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, type JsonPath } from './json-property.js';
+import { jsonKeyProblem, jsonNumericNote, jsonPathSteps, jsonPropertyName, jsonPropertyNote, jsonShapeKey, type JsonPath } from './json-property.js';
 import { SPLIT_NOTE, splitPart } from './split.js';
-import { aqlFunction, emptyText, missingOrNot, notEmptyText, type AqlArgs } from './functions.js';
+import { aqlFunction, missingOrNot, type AqlArgs } from './functions.js';
 import { aqlOperator } from './operators.js';
 import { isPlainNot, negated } from './negation.js';
 import { unmappedReason } from './not-events.js';
@@ -78,8 +78,8 @@ interface Out {
   readonly isTime?: boolean;
   /** A place in a JSON payload (a mapped JSON column, or a path below one): read through a custom property. */
   readonly json?: JsonPath;
-  /** The text of a JSON value below a column's root: parse_json of it would parse a JSON string inside JSON. */
-  readonly jsonText?: boolean;
+  /** The text of a JSON value below a column's root (tostring of it): parse_json of it reads the value again only where the mapping says real events hold an object there. */
+  readonly jsonText?: JsonPath;
   /** `IF c THEN a ELSE b`: its ELSE value would take in an operator written after it. */
   readonly open?: boolean;
 }
@@ -329,9 +329,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
     /** Text of a value operand, as text for string operators (STR() for IP columns). */
     const textOf = (o: Out): string => (o.column?.kind === 'ip' ? `STR(${o.text})` : o.text);
-    /** The values an IF or CASE chooses between: IP fields as text (STR) when another choice is not an IP field. */
-    const sameKind = (values: readonly Out[]): string[] =>
-      values.every((v) => v.column?.kind === 'ip') ? values.map((v) => v.text) : values.map(textOf);
     const valueOnly = (o: Out, span: Span): Out => (o.cond ? fail('a condition cannot be used as a value in AQL', span) : o);
     /** A value inside an operator: an IF ... ELSE value in parentheses, or its ELSE would take the operator in. */
     const operand = (o: Out, span: Span): Out => (valueOnly(o, span).open ? { ...o, text: `(${o.text})`, open: false } : o);
@@ -358,8 +355,6 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     };
     /** A string, or a JSON value read as text, whose missing value (AQL's NULL) KQL reads as ''. */
     const isTextual = (o: Out) => o.type === 'string' || o.type === 'dynamic';
-    const isEmptyText = (o: Out) => cond(emptyText(o.text, textOf(o)), 4);
-    const isNotEmptyText = (o: Out) => cond(notEmptyText(o.text, textOf(o)), 4);
     /** A value as text with a missing one (AQL's NULL) as '': KQL's value for a missing string. */
     const orEmpty = (o: Out): string => `(IF ${o.text} IS NULL THEN '' ELSE ${textOf(o)})`;
     /** A constant number >= 0, or a length or count (never negative). */
@@ -402,12 +397,39 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       return fn.startsWith('!') ? negate(x.text, test) : cond(test, 3);
     };
 
+    /**
+     * parse_json (or extractjson) of tostring(p), p a place in the event's JSON: in KQL the value at
+     * p again when p holds an object or array (its JSON text parses back to it), but a new document
+     * when p holds a string of JSON text, which no custom property's JSON keypath can read into. So
+     * p itself only where the mapping says real events hold an object there (objects:, cited).
+     */
+    const reparsed = (fn: string, p: JsonPath, span: Span): JsonPath => {
+      const cm = Object.values(m.columns).find((c) => c.json === p.root);
+      const key = jsonShapeKey(p.steps);
+      if (cm?.objects?.includes(key)) {
+        notes.push(`${fn}(tostring(${jsonPropertyName(p)})) is read as ${jsonPropertyName(p)} itself: real events hold a JSON object there (the ${m.table} mapping's objects:)`);
+        return p;
+      }
+      const text = cm?.texts && Object.hasOwn(cm.texts, key) ? cm.texts[key] : undefined;
+      if (text !== undefined) return fail(`${fn}() of the text of ${jsonPropertyName(p)} has no AQL equivalent: real events hold a string of JSON text there (${m.file}: ${text}), and a QRadar custom property's JSON keypath reads only the event's own JSON, not JSON inside a string`, span);
+      return fail(`${fn}() of the text of ${jsonPropertyName(p)} has no AQL translation: it is ${jsonPropertyName(p)} itself only where real events hold a JSON object there, and ${m.file} does not say so (list ${key} under objects: of ${p.root}, with the source, if it is one)`, span);
+    };
+
     /** A call's arguments for its function table entry's lowering; `span` is where a bad one is reported. */
-    const argsOf = (args: readonly ScalarExpr[], span: Span): AqlArgs => {
+    const argsOf = (args: readonly ScalarExpr[], span: Span, resultType: ScalarType): AqlArgs => {
       const translated: Out[] = [];
       const arg = (i: number) => (translated[i] ??= expr(args[i]!));
       return {
         count: args.length,
+        resultType,
+        condition: (i, min, what) => {
+          const o = arg(i);
+          return o.cond ? paren(o, min) : fail(what, span);
+        },
+        atom: (i) => paren(arg(i), 4),
+        literal: (i) => constantOf(args[i]!),
+        rewrite: (i, j, ci) => rewriteOf(args[i]!, constantOf(args[j]!), ci)?.aql,
+        isTime: (i) => arg(i).isTime === true,
         operand: (i) => operand(arg(i), span).text,
         type: (i) => operand(arg(i), span).type,
         ip: (i) => operand(arg(i), span).column?.kind === 'ip',
@@ -424,6 +446,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         aql: (i) => arg(i).text,
         constant: (i, what) => stringConst(args[i]!, what),
         strings: (from) => listConsts(args.slice(from), span).map((v) => toKqlString(v)),
+        ir: (i) => args[i]!,
         note: (text) => void notes.push(text),
         fail: (message) => fail(message, span),
       };
@@ -434,77 +457,33 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       const known = aqlFunction(e.fn);
       if (known && 'none' in known) return fail(`${e.fn}() has no AQL translation: ${known.none}`, e.span);
       if (known?.aql && !known.aggregate) {
-        const text = known.aql(argsOf(a, e.span));
-        return known.condition ? cond(text, known.condition) : val(text, e.type);
+        const args = argsOf(a, e.span, e.type);
+        const text = known.aql(args);
+        if (known.condition) return cond(text, known.condition);
+        if (known.bucket) return val(text, args.type(0), { isTime: args.isTime(0) });
+        return val(text, e.type, known.open ? { prec: 0, open: true } : {});
       }
       switch (e.fn) {
-        case 'split':
-          return fail('split() is written in AQL only as one part, split(s, d)[i]: AQL has no arrays', e.span);
         case 'not': {
           // NOT (c) drops an event whose property is missing, where KQL reads "": push not down (negation.ts).
           if (isPlainNot(e)) return cond(`NOT (${expr(a[0]!).text})`, 3);
           const n = negated(a[0]!);
-          return 'error' in n ? fail(n.error, e.span) : expr(n);
-        }
-        case 'and':
-        case 'or': {
-          const l = expr(a[0]!);
-          const r = expr(a[1]!);
-          if (!l.cond || !r.cond) fail(`${e.fn} needs conditions on both sides in AQL`, e.span);
-          const p = e.fn === 'and' ? 2 : 1;
-          return cond(`${paren(l, p)} ${e.fn.toUpperCase()} ${paren(r, p)}`, p);
-        }
-        case '==':
-        case '!=': {
-          const rw = rewrites.find((r) => r.pattern.fn === '==' && matchesRewrite(r.pattern, e, constantOf));
-          if (rw) {
-            notes.push(`${rw.kql} is written as ${rw.aql} (mapping rewrite${rw.note ? `: ${rw.note}` : ''})`);
-            return e.fn === '==' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
+          if ('error' in n) return fail(n.error, e.span);
+          try {
+            return expr(n);
+          } catch (x) {
+            if (!(x instanceof Unsupported)) throw x;
+            // A refusal names the operator the rule wrote: the positive form's own refusal, when it has one.
+            expr(a[0]!);
+            throw new Unsupported(`${x.message} (not(...) is written with the negated operators)`, x.span);
           }
-          const l = operand(expr(a[0]!), e.span);
-          const r = operand(expr(a[1]!), e.span);
-          // KQL strings are never null: a missing property (AQL's NULL) is the empty string.
-          const emptyCompared = constantOf(a[1]!) === '' ? l : constantOf(a[0]!) === '' ? r : undefined;
-          if (emptyCompared && isTextual(emptyCompared)) return e.fn === '==' ? isEmptyText(emptyCompared) : isNotEmptyText(emptyCompared);
-          if (typeof constantOf(a[1]!) === 'number' && l.type !== 'string') numeric(l);
-          if (typeof constantOf(a[0]!) === 'number' && r.type !== 'string') numeric(r);
-          // A string compared with a number compares text (detc's KQL semantics): quote the number.
-          const right = l.type === 'string' && typeof constantOf(a[1]!) === 'number' ? aqlString(toKqlString(constantOf(a[1]!))) : r.text;
-          const left = r.type === 'string' && typeof constantOf(a[0]!) === 'number' ? aqlString(toKqlString(constantOf(a[0]!))) : l.text;
-          // Two strings that are not constants: either may be missing (NULL), which KQL reads as "".
-          // Only strings: a dynamic value may be null in KQL too (dynamic(null) == dynamic(null) is null).
-          if (l.type === 'string' && r.type === 'string' && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
-            return cond(`${orEmpty(l)} ${e.fn === '==' ? '=' : '<>'} ${orEmpty(r)}`, 3);
-          }
-          // Two other values (numbers, times), either possibly null: KQL's != holds when exactly one is
-          // null, and is null (the row dropped) when both are (Kusto docs, Null values).
-          if (e.fn === '!=' && constantOf(a[0]!) === undefined && constantOf(a[1]!) === undefined) {
-            return cond(`((${l.text} IS NULL AND ${r.text} IS NOT NULL) OR (${l.text} IS NOT NULL AND ${r.text} IS NULL) OR ${l.text} <> ${r.text})`, 4);
-          }
-          if (e.fn === '==') return cond(`${left} = ${right}`, 3);
-          return cond(`(${left} IS NULL OR ${left} <> ${right})`, 4);
-        }
-        case 'between':
-        case '!between': {
-          const x = operand(expr(a[0]!), e.span);
-          let upper = expr(a[2]!).text;
-          if (a[1]!.type === 'datetime' && a[2]!.type === 'timespan') {
-            // `datetime .. timespan` is the datetime to the datetime plus the timespan (KQL's between).
-            const lo = constantOf(a[1]!);
-            const span = constantOf(a[2]!);
-            if (typeof lo !== 'number' || typeof span !== 'number') return fail('between a datetime and a timespan needs constants for AQL', e.span);
-            upper = String(lo + span);
-          }
-          const positive = `${x.text} BETWEEN ${expr(a[1]!).text} AND ${upper}`;
-          return e.fn === 'between' ? cond(positive, 3) : negate(x.text, positive);
         }
         case 'in':
         case '!in':
         case 'in~':
         case '!in~': {
-          const x = operand(expr(a[0]!), e.span);
           const sub = a.length === 2 && a[1]!.kind === 'subquery' ? a[1] : undefined;
-          if (sub?.kind === 'subquery') return referenceSetTest(e.fn, x, sub);
+          if (sub?.kind === 'subquery') return referenceSetTest(e.fn, operand(expr(a[0]!), e.span), sub);
           const items = listConsts(a.slice(1), e.span);
           // An empty list: in holds for no value, !in for every one.
           if (items.length === 0) return e.fn.startsWith('!') ? TRUE : FALSE;
@@ -515,6 +494,8 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             const any = rewritten.map((r) => `(${r.aql})`).join(' OR ');
             return e.fn.startsWith('!') ? cond(`NOT (${any})`, 3) : cond(items.length > 1 ? `(${any})` : any, 4);
           }
+          // Translated only now: a column whose every compared value the mapping rewrites may have no property itself.
+          const x = operand(expr(a[0]!), e.span);
           let positive: string;
           if (!ci && x.type !== 'string' && items.some((v) => typeof v === 'number')) numeric(x);
           if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
@@ -531,13 +512,13 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'todynamic': {
           const x = operand(expr(a[0]!), e.span);
           if (x.json) return { ...x, type: 'dynamic' };
-          if (x.jsonText) return fail(nestedJson(e.fn), e.span);
+          if (x.jsonText) return json(reparsed(e.fn, x.jsonText, e.span), 'dynamic', e.span);
           return fail(`${e.fn}() of a value that is not a JSON column of the mapping (${m.file} marks JSON columns with json:) has no AQL equivalent: AQL has no JSON function`, e.span);
         }
         case 'extractjson':
         case 'extract_json': {
-          const x = operand(expr(a[1]!), e.span);
-          if (x.jsonText) return fail(nestedJson(e.fn), e.span);
+          const o = operand(expr(a[1]!), e.span);
+          const x = o.jsonText ? { json: reparsed(e.fn, o.jsonText, e.span) } : o;
           const steps = jsonPathSteps(stringConst(a[0]!, `the path of ${e.fn}`));
           if (!x.json || steps === undefined) return fail(`${e.fn}() needs a JSON column of the mapping and a path of keys and indexes ($.a.b[0]) for AQL`, e.span);
           return json({ root: x.json.root, steps: [...x.json.steps, ...steps] }, 'string', e.span);
@@ -549,77 +530,16 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
             if (typeof key === 'number') return splitOf(inner.target, key, true, inner.span);
           }
           const x = operand(expr(a[0]!), e.span);
-          if (x.json) return x.json.steps.length ? val(x.text, 'string', { jsonText: true }) : { ...x, type: 'string' };
+          if (x.json) return x.json.steps.length ? val(x.text, 'string', { jsonText: x.json }) : { ...x, type: 'string' };
           if (x.type === 'string' || x.column?.kind === 'ip') return val(textOf(x), 'string', { column: x.column?.kind === 'ip' ? undefined : x.column });
           // The only dynamic values this translation makes are custom properties read from JSON (and
           // IF/CASE choices between them), whose QRadar value is already text.
           if (x.type === 'dynamic') return val(x.text, 'string');
           return fail(`tostring of a ${x.type} has no AQL translation`, e.span);
         }
-        case 'iff':
-        case 'iif': {
-          const c = expr(a[0]!);
-          if (!c.cond) fail('the condition of iff must be a condition', e.span);
-          const [then, otherwise] = sameKind([operand(expr(a[1]!), e.span), operand(expr(a[2]!), e.span)]);
-          return val(`IF ${c.text} THEN ${then} ELSE ${otherwise}`, e.type, { prec: 0, open: true });
-        }
-        case 'case': {
-          const whens: string[] = [];
-          const values: Out[] = [];
-          for (let i = 0; i + 1 < a.length; i += 2) {
-            whens.push(expr(a[i]!).text);
-            values.push(operand(expr(a[i + 1]!), e.span));
-          }
-          values.push(operand(expr(a[a.length - 1]!), e.span));
-          const texts = sameKind(values);
-          notes.push('case() is written as a searched CASE WHEN ... END: used in real QRadar queries, not in IBM\'s AQL reference');
-          return val(`CASE ${whens.map((w, i) => `WHEN ${w} THEN ${texts[i]}`).join(' ')} ELSE ${texts[texts.length - 1]} END`, e.type);
-        }
-        case '/':
-          return divide(e);
-        case 'negate':
-          return val(`-${paren(expr(a[0]!), 4)}`, e.type);
-        case 'bin':
-        case 'floor': {
-          const x = operand(expr(a[0]!), e.span);
-          const size = constantOf(a[1]!);
-          if (typeof size !== 'number' || size <= 0) return fail('bin() needs a constant positive size for AQL', e.span);
-          return val(`(${x.text} - ${x.text} % ${size})`, x.type, { isTime: x.isTime });
-        }
-        case '=~':
-        case '!~': {
-          const rw = rewriteOf(a[0]!, constantOf(a[1]!), true);
-          if (rw) return e.fn === '=~' ? cond(`(${rw.aql})`, 4) : cond(`NOT (${rw.aql})`, 3);
-          const subject = operand(expr(a[0]!), e.span);
-          const needle = stringConst(a[1]!, `the right side of ${e.fn}`);
-          if (needle === '') return e.fn === '!~' ? isNotEmptyText(subject) : isEmptyText(subject);
-          const t = textOf(subject);
-          const positive = likeSafe(needle) ? `${t} ILIKE ${aqlString(needle)}` : `${t} IMATCHES ${aqlString(`^(?:${regexEscape(needle)})${END}`)}`;
-          return e.fn === '!~' ? negate(subject.text, positive) : cond(positive, 3);
-        }
         default:
           return fail(`${e.fn}() has no AQL translation (not in the AQL backend's function table)`, e.span);
       }
-    };
-
-    /**
-     * `a / b`. KQL divides two whole numbers as whole numbers (long / long truncates; Kusto docs,
-     * Numerical operators), and a real by anything as reals. IBM's AQL reference says only that `/`
-     * "divides two values", so a quotient of whole numbers is refused, and a real quotient converts
-     * its whole-number sides with DOUBLE() (IBM: "converts a value that represents a number into a double").
-     */
-    const divide = (e: Extract<ScalarExpr, { kind: 'call' }>): Out => {
-      const [a, b] = e.args as [ScalarExpr, ScalarExpr];
-      const whole = (t: ScalarType) => t === 'int' || t === 'long';
-      if (whole(a.type) && whole(b.type)) {
-        return fail("/ of two whole numbers has no exact AQL translation: KQL truncates the quotient of two longs, and IBM's AQL reference does not say what / does with two integers; make one side real (1.0 * x, or a real literal such as 100.0) for a real quotient", e.span);
-      }
-      if (e.type !== 'real') return fail(`/ giving a ${e.type} has no AQL translation: AQL has no ${e.type} type, and IBM does not document its division`, e.span);
-      const side = (x: ScalarExpr) => {
-        const o = numeric(operand(expr(x), e.span));
-        return whole(x.type) || x.type === 'timespan' ? `DOUBLE(${o.text})` : o.text;
-      };
-      return val(`(${side(a)} / ${side(b)})`, 'real');
     };
 
     /** `TimeGenerated > ago(X)` on the time column: becomes the LAST clause. */
@@ -637,7 +557,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
 
     const aggregate = (agg: Aggregate): string | undefined => {
       const known = aqlFunction(agg.fn);
-      if (known && 'aql' in known && known.aggregate) return known.aql!(argsOf(agg.args, agg.span));
+      if (known && 'aql' in known && known.aggregate) return known.aql!(argsOf(agg.args, agg.span, agg.outputs[0]!.type));
       switch (agg.fn) {
         case 'make_set':
         case 'make_list':
@@ -646,7 +566,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           if (allowed.has('drop-list-aggregates')) return undefined;
           return fail(`${agg.fn} has no AQL equivalent (the AQL reference lists no list aggregate); allow the approximation 'drop-list-aggregates' to leave ${agg.outputs[0]!.name} out`, agg.span);
         default:
-          return fail(`${agg.fn} has no AQL equivalent${known && 'none' in known ? `: ${known.none}` : ''}`, agg.span);
+          return fail(known && 'none' in known ? `${agg.fn} has no AQL equivalent: ${known.none}` : `${agg.fn}() has no AQL translation (not in the AQL backend's function table)`, agg.span);
       }
     };
 
@@ -698,7 +618,14 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
         case 'extend':
           for (const c of op.columns) {
             if (!aggregated) {
-              env.set(c.name, expr(c.expr));
+              const t = expr(c.expr);
+              env.set(c.name, t);
+              // After a project the SELECT list is its columns: the new one joins them (a condition is refused at the end).
+              if (select && !t.cond) {
+                // KQL's extend of an existing column keeps its place.
+                const item = { alias: c.name, text: t.text, span: op.span };
+                select = select.some((s) => s.alias === c.name) ? select.map((s) => (s.alias === c.name ? item : s)) : [...select, item];
+              }
               continue;
             }
             // After summarize an extend is a SELECT column.
@@ -877,7 +804,6 @@ const SUBQUERY_LIST = "in (a tabular sub-query) has no AQL equivalent: IBM's AQL
 const TRUE: Out = { text: ALWAYS, cond: true, prec: 3, type: 'bool' };
 const FALSE: Out = { text: NEVER, cond: true, prec: 3, type: 'bool' };
 
-const nestedJson = (fn: string) => `${fn}() of a JSON field's text (a JSON document inside a JSON string) has no QRadar JSON keypath: a custom property can only read fields of the event's own JSON`;
 
 /** A JSON place read through its custom property (named after the path, double-quoted). */
 function jsonValue(p: JsonPath, type: ScalarType): Out {
@@ -963,9 +889,4 @@ function rewritesOf(m: TableMapping) {
     parsedRewrites.set(m, r);
   }
   return r;
-}
-
-function matchesRewrite(p: RewritePattern, e: Extract<ScalarExpr, { kind: 'call' }>, constantOf: (e: ScalarExpr) => unknown): boolean {
-  const [l, r] = e.args;
-  return l?.kind === 'column' && l.name === p.column && r !== undefined && constantOf(r) !== undefined && kqlEquals(constantOf(r), p.value) === true && kqlEquals(p.value, constantOf(r)) === true;
 }

@@ -9,7 +9,7 @@ import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import { outputValue } from './output.js';
 import { coerce, datetimeOutputText, member, type Value } from '../../semantics/values.js';
 import type { Impl } from '../../catalog/types.js';
-import { convertsBranches } from '../../catalog/catalog.js';
+import { scalarEntry } from '../../catalog/catalog.js';
 import type { Accessor, ColumnSource } from './rows.js';
 
 export interface CodegenContext {
@@ -18,7 +18,7 @@ export interface CodegenContext {
   constant(e: ScalarExpr): { value: Value } | undefined;
   /** The specialised implementation of a catalog function at this call site. */
   impl(e: Extract<ScalarExpr, { kind: 'call' }>): Impl;
-  /** Fallback for expressions generated code does not handle (let values, member, subqueries). */
+  /** Fallback for expressions generated code does not handle (let values, subqueries). */
   closure(e: ScalarExpr): Accessor;
   /** An expression to compute as a function of one column's value (remembered per value), if it is one. */
   perValue?(e: ScalarExpr): PerValue | undefined;
@@ -74,7 +74,7 @@ export class ExpressionCode {
   readonly K: Value[] = [];
   readonly F: Impl[] = [];
   readonly G: Accessor[] = [];
-  /** Temporaries used by and/or, declared by the caller (`let t0, t1;`). */
+  /** Temporaries (and/or's, raw column reads'), declared by the caller (`let t0, t1;`). */
   temps = 0;
 
   constructor(
@@ -96,31 +96,9 @@ export class ExpressionCode {
       case 'column':
         return this.column(x.name);
       case 'call': {
-        const a = x.args;
-        switch (x.fn) {
-          case 'and': {
-            const t = `t${this.temps++}`;
-            const u = `t${this.temps++}`;
-            return `((${t} = ${this.gen(a[0]!)}) === false ? false : ((${u} = ${this.gen(a[1]!)}) === false ? false : (${t} === true && ${u} === true ? true : null)))`;
-          }
-          case 'or': {
-            const t = `t${this.temps++}`;
-            const u = `t${this.temps++}`;
-            return `((${t} = ${this.gen(a[0]!)}) === true ? true : ((${u} = ${this.gen(a[1]!)}) === true ? true : (${t} === false && ${u} === false ? false : null)))`;
-          }
-          case 'iff':
-          case 'iif':
-            if (convertsBranches(x)) return this.callImpl(x);
-            return `(${this.gen(a[0]!)} === true ? ${this.gen(a[1]!)} : ${this.gen(a[2]!)})`;
-          case 'case': {
-            if (convertsBranches(x)) return this.callImpl(x);
-            let code = this.gen(a[a.length - 1]!);
-            for (let i = a.length - 3; i >= 0; i -= 2) code = `(${this.gen(a[i]!)} === true ? ${this.gen(a[i + 1]!)} : ${code})`;
-            return code;
-          }
-          default:
-            return this.callImpl(x);
-        }
+        // and/or/iff/case are written inline (their catalog entries say how): they evaluate only the arguments they need.
+        const inline = scalarEntry(x.fn).inline?.((i) => this.gen(x.args[i]!), () => `t${this.temps++}`, x);
+        return inline ?? `F[${this.F.push(this.ctx.impl(x)) - 1}](${x.args.map((y) => this.gen(y)).join(', ')})`;
       }
       case 'member': {
         const target = this.gen(x.target);
@@ -137,11 +115,6 @@ export class ExpressionCode {
   }
 
   /** `let t0, t1;` for the temporaries generated so far. */
-  /** A call of the catalog's implementation, its arguments evaluated first. */
-  private callImpl(x: Extract<ScalarExpr, { kind: 'call' }>): string {
-    return `F[${this.F.push(this.ctx.impl(x)) - 1}](${x.args.map((y) => this.gen(y)).join(', ')})`;
-  }
-
   declarations(): string {
     return this.temps ? `let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(', ')};\n` : '';
   }

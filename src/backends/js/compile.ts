@@ -8,7 +8,7 @@ import { ticksFromUnixMs, TICKS_PER_MS } from '../../semantics/ticks.js';
 import type { Column, Let, QueryIR, Schema, Tabular, TabularOp } from '../../ir/types.js';
 import type { RunContext } from '../../catalog/types.js';
 import type { Value } from '../../semantics/values.js';
-import { jsonWithoutSpans } from '../../ir/json.js';
+import { objectsIn } from '../../ir/walk.js';
 import { functionOutputs, readFunctionsFromEvents, tableSources } from '../../ir/functions.js';
 import { planAggregates } from './aggregates.js';
 import { RunBudget, type EvaluationLimits } from './limits.js';
@@ -21,7 +21,7 @@ import { closureRowBuilder } from './output.js';
 import { isDataColumns, openRowBuilder } from './data-columns.js';
 import { constantLets, rawTextFilter } from './prefilter.js';
 import { Collect, computedLayout, IDLE_SINK, Link, NO_VALUES, type Layout, type Row, type Sink, type Step } from './rows.js';
-import { eventsFor, sourceColumn, type EventInput } from './source.js';
+import { eventsFor, isEventStream, sourceColumn, type EventInput } from './source.js';
 import { computedSourceRows } from './sources.js';
 import { earlyWhere, groupsStep } from './summarize.js';
 
@@ -71,7 +71,7 @@ export interface CompiledQuery {
 }
 
 /** A streaming run: events pushed one at a time, or values from summarizeInputs replayed. */
-export interface Session {
+interface Session {
   push(event: unknown): void;
   replay?(values: readonly Value[]): void;
   end(): ResultTable;
@@ -174,8 +174,6 @@ export function compileQuery(ir: QueryIR, options: CompileOptions = {}): Compile
     },
   };
 }
-
-const isEventStream = (input: EventInput): input is Iterable<unknown> => typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function';
 
 function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
   const run: RunContext = { now: 0 };
@@ -465,6 +463,9 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
 
 /** Whether the query reads its input more than once (`x in (T | ...)` subqueries, join, ipv4_lookup). */
 function readsInputAgain(ir: QueryIR): boolean {
-  const text = jsonWithoutSpans(ir);
-  return text.includes('"kind":"subquery"') || text.includes('"op":"join"') || text.includes('"plugin":"ipv4_lookup"');
+  for (const node of objectsIn(ir)) {
+    const n = node as { kind?: unknown; op?: unknown; plugin?: unknown };
+    if (n.kind === 'subquery' || n.op === 'join' || n.plugin === 'ipv4_lookup') return true;
+  }
+  return false;
 }

@@ -16,7 +16,7 @@ import { outputValue } from './output.js';
 import type { Accessor, Layout, LayoutColumn, Row } from './rows.js';
 
 /** The hidden column's name: no KQL name can be this, so no expression reads it. */
-export const DATA_COLUMNS = '\u0000columns named by the data';
+const DATA_COLUMNS = '\u0000columns named by the data';
 
 export interface DataColumn {
   readonly name: string;

@@ -22,7 +22,7 @@ export interface Drop {
 }
 
 /** Whether the query reads a table with a TimeGenerated datetime column (the window applies to its events). */
-export function readsTimeGenerated(ir: QueryIR): boolean {
+function readsTimeGenerated(ir: QueryIR): boolean {
   for (const node of objectsIn(ir)) {
     const n = node as { kind?: unknown; schema?: unknown };
     if (n.kind === 'table' && Array.isArray(n.schema) && n.schema.some((c: { name?: unknown; type?: unknown }) => c.name === 'TimeGenerated' && c.type === 'datetime')) return true;

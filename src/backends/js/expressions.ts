@@ -1,9 +1,9 @@
 /**
  * Scalar expressions compiled to accessors (row -> value): generated code by default (codegen.ts),
  * a tree of closures when asked (the reference form; both are tested) and for what generated code
- * leaves to closures (let values, member access, subqueries).
+ * leaves to closures (let values, subqueries).
  */
-import { convertsBranches, scalarEntry } from '../../catalog/catalog.js';
+import { scalarEntry } from '../../catalog/catalog.js';
 import type { CallSite, RunContext } from '../../catalog/types.js';
 import { outputImpl } from './outputs.js';
 import type { Aggregate, ScalarExpr, Tabular } from '../../ir/types.js';
@@ -12,7 +12,7 @@ import { member, type Value } from '../../semantics/values.js';
 import { memoized } from '../../semantics/strings.js';
 import { generateAccessor, type CodegenContext, type PerValue } from './codegen.js';
 import { constantValue } from './prefilter.js';
-import { computedLayout, type Accessor, type Layout } from './rows.js';
+import { computedLayout, NO_VALUES, type Accessor, type Layout } from './rows.js';
 
 /** What expressions of one query refer to beyond their row. */
 export interface ExpressionScope {
@@ -31,6 +31,8 @@ export interface Expressions {
   expr(e: ScalarExpr, layout: Layout): Accessor;
   /** An expression's value when it is a constant (literal, constant let). */
   constantOf(e: ScalarExpr): Value | undefined;
+  /** The value in the current run of an expression that reads no row (print, range's bounds, make-series' step). */
+  rowless(e: ScalarExpr): Value;
   /** Constants, catalog implementations and closure fallbacks for generated code over `layout`. */
   codegenContext(layout: Layout): Omit<CodegenContext, 'column'>;
   /** The call site of an aggregate, for its catalog implementation. */
@@ -141,39 +143,9 @@ export function compileExpressions(scope: ExpressionScope): Expressions {
   }
 
   function call(e: Extract<ScalarExpr, { kind: 'call' }>, layout: Layout): Accessor {
+    // Every argument is evaluated, also and/or's second and iff's other branch: the reference form
+    // uses the catalog's plain implementation (the generated code's short-circuits are tested against it).
     const args = e.args.map((a) => expr(a, layout));
-    switch (e.fn) {
-      case 'and': {
-        const [a, b] = args as [Accessor, Accessor];
-        return (r) => {
-          const x = a(r);
-          if (x === false) return false;
-          const y = b(r);
-          return y === false ? false : x === true && y === true ? true : null;
-        };
-      }
-      case 'or': {
-        const [a, b] = args as [Accessor, Accessor];
-        return (r) => {
-          const x = a(r);
-          if (x === true) return true;
-          const y = b(r);
-          return y === true ? true : x === false && y === false ? false : null;
-        };
-      }
-      case 'iff':
-      case 'iif': {
-        if (convertsBranches(e)) break;
-        const [c, a, b] = args as [Accessor, Accessor, Accessor];
-        return (r) => (c(r) === true ? a(r) : b(r));
-      }
-      case 'case':
-        if (convertsBranches(e)) break;
-        return (r) => {
-          for (let i = 0; i + 1 < args.length; i += 2) if (args[i]!(r) === true) return args[i + 1]!(r);
-          return args[args.length - 1]!(r);
-        };
-    }
     const impl = outputImpl(scalarEntry(e.fn).js(site(e.args)), e);
     switch (args.length) {
       case 0:
@@ -195,5 +167,6 @@ export function compileExpressions(scope: ExpressionScope): Expressions {
     }
   }
 
-  return { expr, constantOf, codegenContext, aggregateSite: (a) => site(a.args) };
+  const rowless = (e: ScalarExpr): Value => expr(e, computedLayout([]))({ e: null, v: NO_VALUES });
+  return { expr, constantOf, rowless, codegenContext, aggregateSite: (a) => site(a.args) };
 }

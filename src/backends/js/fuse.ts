@@ -53,7 +53,7 @@ export interface FusedPrefix {
  * per event); `replay` adds such a list to the groups, as `feed` would have. The two halves run
  * the same generated expressions as `feed`, so their results are the same values.
  */
-export interface SummarizeInputs {
+interface SummarizeInputs {
   readonly inputs: (event: unknown, run: FusedRunState, out: Value[]) => void;
   readonly replay: (values: readonly Value[], run: FusedRunState) => void;
 }

@@ -13,7 +13,7 @@ import type { Accumulator } from '../../catalog/types.js';
 import { planAggregates } from './aggregates.js';
 import type { Expressions } from './expressions.js';
 import { groupKey } from './groups.js';
-import { computedLayout, NO_VALUES, type Layout, type Row, type Step } from './rows.js';
+import { computedLayout, type Layout, type Row, type Step } from './rows.js';
 import { EvaluationLimitError, type RunBudget } from './limits.js';
 
 type MakeSeries = Extract<TabularOp, { op: 'make-series' }>;
@@ -23,7 +23,7 @@ export function makeSeriesStep(o: MakeSeries, layout: Layout, x: Expressions, bu
   const byGetters = o.by.map((b) => x.expr(b.expr, layout));
   const axis = x.expr(o.axis.expr, layout);
   const argGetters = plan.states.map((s) => s.args.map((a) => x.expr(a, layout)));
-  const constant = (e: MakeSeries['step'] | undefined): Value => (e ? x.expr(e, { columns: [], width: 0 })({ e: null, v: NO_VALUES }) : null);
+  const constant = (e: MakeSeries['step'] | undefined): Value => (e ? x.rowless(e) : null);
   const defaults = o.defaults.map((d) => (d ? constant(d) : 0));
   const timeAxis = o.axis.expr.type === 'datetime';
   return {

@@ -73,7 +73,7 @@ const FOLDS_TO: Readonly<Record<string, string>> = {
 };
 
 /** Whether a needle's occurrence in the raw JSON text is necessary for it to occur in the value. */
-export function usableNeedle(text: string): boolean {
+function usableNeedle(text: string): boolean {
   return /^[\x20-\x7e]+$/.test(text) && !/["\\]/.test(text);
 }
 

@@ -6,12 +6,13 @@ import type { Accessor, ColumnSource } from './rows.js';
 /** Events per table, or one stream used for every table the query reads. */
 export type EventInput = Iterable<unknown> | { readonly [table: string]: Iterable<unknown> };
 
-function isIterable(x: unknown): x is Iterable<unknown> {
-  return x !== null && typeof x === 'object' && typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function';
+/** Whether the input is one stream of events (else events per table). */
+export function isEventStream(input: EventInput): input is Iterable<unknown> {
+  return input !== null && typeof input === 'object' && typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function';
 }
 
 export function eventsFor(input: EventInput, table: string): Iterable<unknown> {
-  if (isIterable(input)) return input;
+  if (isEventStream(input)) return input;
   return Object.prototype.hasOwnProperty.call(input, table) ? (input as Record<string, Iterable<unknown>>)[table]! : [];
 }
 

@@ -2,13 +2,13 @@
  * Sources that are not a table's events nor a tabular let: their rows are made at the start of a
  * run, in the layout `computedLayout(source.schema)` (one slot per column).
  */
-import type { ScalarExpr, Source, Tabular, UnionSource } from '../../ir/types.js';
+import type { Source, Tabular, UnionSource } from '../../ir/types.js';
 import { unionColumnSources } from '../../ir/union.js';
 import type { Value } from '../../semantics/values.js';
 import type { Expressions } from './expressions.js';
 import { externalDataRows } from './externaldata.js';
 import type { RunBudget } from './limits.js';
-import { NO_VALUES, type Accessor, type Layout, type Row } from './rows.js';
+import type { Accessor, Layout, Row } from './rows.js';
 
 export type ComputedSource = Exclude<Source, { kind: 'table' } | { kind: 'letTable' }>;
 
@@ -21,8 +21,6 @@ export interface SourceScope {
   readonly externalData?: Readonly<Record<string, string>>;
 }
 
-/** A constant expression's value (print, range bounds). */
-const constant = (e: ScalarExpr, x: Expressions): Value => x.expr(e, { columns: [], width: 0 })({ e: null, v: NO_VALUES });
 
 export function computedSourceRows(s: ComputedSource, scope: SourceScope): Row[] {
   switch (s.kind) {
@@ -35,14 +33,14 @@ export function computedSourceRows(s: ComputedSource, scope: SourceScope): Row[]
       return rows;
     }
     case 'print':
-      return [{ e: null, v: s.columns.map((c) => constant(c.expr, scope.x)) }];
+      return [{ e: null, v: s.columns.map((c) => scope.x.rowless(c.expr)) }];
     case 'externaldata':
       return externalDataRows(s, scope.externalData);
     case 'mvApplyRows':
       // Its rows come from the mv-apply step (mv-apply.ts), never from a run of its own.
       throw new Error('an mv-apply subquery is run by its operator');
     case 'range':
-      return rangeRows(constant(s.from, scope.x), constant(s.to, scope.x), constant(s.step, scope.x), scope.budget);
+      return rangeRows(scope.x.rowless(s.from), scope.x.rowless(s.to), scope.x.rowless(s.step), scope.budget);
   }
 }
 

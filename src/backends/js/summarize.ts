@@ -64,8 +64,7 @@ export function earlyWhere(o: Summarize, plan: AggregatePlan, after: TabularOp |
   return reads.every(Boolean) ? undefined : { reads, test: x.expr(after.predicate, computedLayout(o.schema)) };
 }
 
-/** A summarize's groups as a step: filled by `push`, flushed down the chain at the end. */
-/** `maxGroups`: the current run's limit (limits.ts). */
+/** A summarize's groups as a step: filled by `push`, flushed down the chain at the end. `maxGroups`: the current run's limit (limits.ts). */
 export function groupsStep(plan: AggregatePlan, keyCount: number, maxGroups: () => number, push: Step<GroupTable>['push'], early?: EarlyWhere): Step<GroupTable> {
   // One function for every run's table: the group lookups inline it (see Link).
   const accumulators = () => plan.states.map((s) => s.create());

@@ -4,7 +4,7 @@
  * output and emitting again gives the same text (tested).
  */
 import { lookup, scalarEntry } from '../../catalog/catalog.js';
-import type { Aggregate, Let, NamedExpr, QueryIR, ScalarExpr, SortKey, Source, Tabular, TabularOp, UnionSource } from '../../ir/types.js';
+import type { Aggregate, Column, Let, NamedExpr, QueryIR, ScalarExpr, SortKey, Source, Tabular, TabularOp, UnionSource } from '../../ir/types.js';
 import { isHashAsText, isHashRemainder } from '../../ir/exact-hash.js';
 import { WINDOW_FUNCTIONS } from '../../ir/window.js';
 import { kqlDatetime, kqlDynamicValue, kqlName, kqlReal, kqlString, kqlTimespan } from './literals.js';
@@ -48,7 +48,7 @@ function wrapItems(items: string[], indent: string): string {
 }
 
 /** A pipeline; `indent` is put before continuation lines (used inside lets). */
-export function emitTabular(t: Tabular, indent: string): string {
+function emitTabular(t: Tabular, indent: string): string {
   const source = emitSource(t.source);
   return [source, ...visibleOps(t.ops).map((op) => emitOp(op, indent))].join(`\n${indent}`);
 }
@@ -110,13 +110,13 @@ function emitSource(s: Source): string {
       const width = s.schema.length;
       const rows: string[] = [];
       for (let i = 0; i < s.values.length; i += width) rows.push(s.values.slice(i, i + width).map((v) => expr(v)).join(', '));
-      return `datatable(${s.schema.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')}) [${rows.join(', ')}]`;
+      return `datatable(${columnList(s.schema)}) [${rows.join(', ')}]`;
     }
     case 'print':
       return `print ${s.columns.map(named).join(', ')}`;
     case 'externaldata': {
       const props = s.properties.map((p) => `${kqlName(p.name)}=${typeof p.value === 'string' ? kqlString(p.value) : String(p.value)}`);
-      return `externaldata(${s.schema.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')}) [${s.urls.map(kqlString).join(', ')}]${props.length ? ` with (${props.join(', ')})` : ''}`;
+      return `externaldata(${columnList(s.schema)}) [${s.urls.map(kqlString).join(', ')}]${props.length ? ` with (${props.join(', ')})` : ''}`;
     }
     case 'mvApplyRows':
       return '';
@@ -213,12 +213,12 @@ function emitOp(op: TabularOp | SummarizeValues, indent: string, inline = false)
       }
       if (op.plugin === 'pivot') {
         const args = [kqlName(op.column), ...(op.aggregate ? [aggregate(op.aggregate)] : []), ...(op.explicitBy ? op.by.map(kqlName) : [])];
-        const declared = op.declared ? ` : (${op.declared.map((c) => `${kqlName(c.name)}:${c.type}`).join(', ')})` : '';
+        const declared = op.declared ? ` : (${columnList(op.declared)})` : '';
         return `| evaluate ${hints}pivot(${args.join(', ')})${declared}`;
       }
       // As written: the arguments (named ones by their name) and the output schema if given.
       const args = op.args.map((a) => `${a.name ? `${a.name}=` : ''}${expr(a.expr)}`).join(', ');
-      const declared = op.declared && `(${[...(op.declared.wildcard ? ['*'] : []), ...op.declared.columns.map((c) => `${kqlName(c.name)}:${c.type}`)].join(', ')})`;
+      const declared = op.declared && `(${[...(op.declared.wildcard ? ['*'] : []), ...op.declared.columns.map(columnDeclaration)].join(', ')})`;
       return `| evaluate ${hints}${op.plugin}(${args})${declared ? ` : ${declared}` : ''}`;
     }
     case 'make-series': {
@@ -294,6 +294,10 @@ function namedItems(columns: readonly NamedExpr[]): string[] {
 const isNextOutput = (x: ScalarExpr, first: Extract<ScalarExpr, { kind: 'call' }>, index: number): boolean =>
   x.kind === 'call' && x.output === index && x.fn === first.fn && x.span.start === first.span.start && x.span.end === first.span.end;
 
+/** `Name:type`, as datatable, externaldata and the plugins' output schemas declare a column. */
+const columnDeclaration = (c: Column): string => `${kqlName(c.name)}:${c.type}`;
+const columnList = (columns: readonly Column[]): string => columns.map(columnDeclaration).join(', ');
+
 function named(n: NamedExpr): string {
   const e = expr(n.expr);
   return n.explicitName && !(n.expr.kind === 'column' && n.expr.name === n.name) ? `${kqlName(n.name)} = ${e}` : e;
@@ -331,7 +335,7 @@ function infixPrecedence(op: string): number {
 }
 
 /** KQL text of a scalar expression; wraps it in parentheses when it binds looser than `min`. */
-export function expr(e: ScalarExpr, min = 0): string {
+function expr(e: ScalarExpr, min = 0): string {
   const [text, prec] = exprWithPrecedence(e);
   return prec < min ? `(${text})` : text;
 }

@@ -7,7 +7,7 @@ import type { Backend } from '../types.js';
 import { emitKql } from './emit.js';
 import { kustoDiagnostics } from './kusto.js';
 import { cachedKustoDiagnostics } from './kusto-cache.js';
-import { armResource, armResourceText, armTemplatePieces, armTemplateText, sentinelYaml } from './sentinel.js';
+import { armResource, armTemplate, sentinelYaml } from './sentinel.js';
 
 export { emitKql };
 
@@ -53,22 +53,22 @@ export function createKqlBackend(tables: TableCatalog, validate = true, artifact
       const adxOnly = [...ADX_ONLY_PLUGINS].some((p) => kql.includes(p)) ? adxOnlyWarnings(rule, ir) : [];
       const diagnostics = [...adxOnly, ...(validate ? validateKql(rule, kql, tables) : [])];
       if (!artifacts) return { artifacts: [], diagnostics };
-      const resource = armResourceText(armResource(rule, kql));
+      const resource = armResource(rule, kql);
       return {
         artifacts: [
           { path: `kql/${stem}.kql`, content: kql },
           { path: `sentinel/${stem}.yaml`, content: sentinelYaml(rule, kql) },
-          { path: `arm/${stem}.json`, content: armTemplateText([resource]) },
+          { path: `arm/${stem}.json`, content: armTemplate([resource]) },
         ],
         diagnostics,
-        // all-rules.json deploys every rule at once: it holds each rule's ARM resource (as its text).
+        // all-rules.json deploys every rule at once: it holds each rule's ARM resource.
         summary: resource,
       };
     },
     finish(summaries) {
-      const resources = summaries.filter((s): s is string => typeof s === 'string');
+      const resources = summaries.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null);
       // In a folder of its own: rule templates are arm/<rule file name>.json, so no rule can make this path.
-      return { artifacts: resources.length ? [{ path: COMBINED_ARM_TEMPLATE, content: armTemplatePieces(resources) }] : [], diagnostics: [] };
+      return { artifacts: resources.length ? [{ path: COMBINED_ARM_TEMPLATE, content: armTemplate(resources) }] : [], diagnostics: [] };
     },
   };
 }

@@ -53,7 +53,7 @@ export function useKustoCache(dir: string | false | undefined): void {
 }
 
 /** The cache file, or undefined when none is kept. */
-export function kustoCacheFile(): string | undefined {
+function kustoCacheFile(): string | undefined {
   if (cacheDir === false || (cacheDir === undefined && process.env.DETC_NO_CACHE)) return undefined;
   return join(cacheDir ?? defaultCacheDir(), 'kusto.json');
 }

@@ -101,7 +101,7 @@ export function kustoInputs(query: string, catalog: TableCatalog): KustoInputs {
 }
 
 /** The query and the bodies of the workspace functions it names, and theirs in turn (the text Kusto analyses). */
-export function withFunctionBodies(query: string, tables: TableCatalog): string {
+function withFunctionBodies(query: string, tables: TableCatalog): string {
   const functions = functionsOf(tables);
   if (functions.size === 0) return query;
   const texts = [query];

@@ -7,10 +7,10 @@ import { parseRuleDuration, toIsoDuration } from '../../rule/duration.js';
 import type { Rule } from '../../rule/types.js';
 
 /** Sentinel files as the Azure-Sentinel repository writes them: long lines kept whole, the query as a `|` block. */
-export const SENTINEL_YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
+const SENTINEL_YAML_OPTIONS = { lineWidth: 0, blockQuote: 'literal' } as const;
 
 /** Keys that are detc's own and never reach Sentinel. */
-export const DETC_KEYS = ['tests', 'targets', 'falsePositives'] as const;
+const DETC_KEYS = ['tests', 'targets', 'falsePositives'] as const;
 
 /** The rule as Sentinel YAML: same keys and order, the query replaced by the emitted KQL. */
 export function sentinelYaml(rule: Rule, kql: string): string {
@@ -22,7 +22,7 @@ export function sentinelYaml(rule: Rule, kql: string): string {
   return stringify(out, SENTINEL_YAML_OPTIONS);
 }
 
-export const ARM_API_VERSION = '2023-02-01';
+const ARM_API_VERSION = '2023-02-01';
 
 const TRIGGER_LONG = { gt: 'GreaterThan', lt: 'LessThan', eq: 'Equal', ne: 'NotEqual' } as const;
 
@@ -81,46 +81,7 @@ const TEMPLATE_HEAD = {
   },
 };
 
-/** How deep a template's resources are written: two levels (the template object, its `resources`). */
-const RESOURCE_INDENT = '    ';
-
-/**
- * An ARM resource as the text it has in a template (JSON.stringify with two-space indentation, at
- * the depth of the template's `resources` items), so templates of many rules are made from the
- * rules' texts instead of formatting every resource again and keeping the objects until then.
- */
-export function armResourceText(resource: Record<string, unknown>): string {
-  // Formatted at that depth, inside a wrapper cut off again: `{\n  "r": [\n    ` ... `\n  ]\n}`.
-  const wrapped = JSON.stringify({ r: [resource] }, null, 2);
-  return wrapped.slice(`{\n  "r": [\n${RESOURCE_INDENT}`.length, -'\n  ]\n}'.length);
-}
-
-// The template without resources, in the layout of JSON.stringify with two-space indentation.
-const EMPTY_TEMPLATE = `${JSON.stringify({ ...TEMPLATE_HEAD, resources: [] }, null, 2)}\n`;
-const BEFORE_RESOURCES = `${EMPTY_TEMPLATE.slice(0, -'[]\n}\n'.length)}[\n${RESOURCE_INDENT}`;
-const BETWEEN_RESOURCES = `,\n${RESOURCE_INDENT}`;
-const AFTER_RESOURCES = '\n  ]\n}\n';
-
-/**
- * An ARM deployment template holding the given alert rules (texts from armResourceText), with a
- * `workspace` parameter, as pieces of text in order (a template of many rules is written piece by
- * piece, never joined into one string).
- */
-export function armTemplatePieces(resourceTexts: readonly string[]): string[] {
-  if (!resourceTexts.length) return [EMPTY_TEMPLATE];
-  const pieces = [BEFORE_RESOURCES];
-  for (let i = 0; i < resourceTexts.length; i++) {
-    if (i) pieces.push(BETWEEN_RESOURCES);
-    pieces.push(resourceTexts[i]!);
-  }
-  pieces.push(AFTER_RESOURCES);
-  return pieces;
-}
-
-/** The same as one string. */
-export const armTemplateText = (resourceTexts: readonly string[]): string => armTemplatePieces(resourceTexts).join('');
-
 /** An ARM deployment template holding the given alert rules, with a `workspace` parameter. */
 export function armTemplate(resources: Record<string, unknown>[]): string {
-  return armTemplateText(resources.map(armResourceText));
+  return `${JSON.stringify({ ...TEMPLATE_HEAD, resources }, null, 2)}\n`;
 }
