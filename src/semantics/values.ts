@@ -220,7 +220,7 @@ export function readTimespan(v: Value): number | null {
  * An event's datetime text as result rows show it: the same string as
  * formatDatetimeIso(toDatetime(s), true), read off the text itself when it is the canonical UTC
  * form with millisecond digits or more (`2025-02-28T20:41:02.614Z`, as Sentinel exports it). The
- * round trip through ms (parse, then print) costs about twice the parse alone and allocates the
+ * round trip through ticks (parse, then print) costs about twice the parse alone and allocates the
  * printed text in pieces, for every datetime of every output row.
  */
 export function datetimeOutputText(s: string): string | null {
