@@ -11,6 +11,7 @@ import { rows, value, bind } from '../js/helpers.js';
 import { splitTicks, ticksFromUnixMs, unixMsFromTicks } from '../../src/semantics/ticks.js';
 import { formatDatetimeIso, toDatetime } from '../../src/semantics/values.js';
 import { valueAllowingApproximation } from './approximation-helpers.js';
+import { windowAdmission } from '../../src/backends/js/event-time.js';
 
 /** Two events whose times differ by one tick, and a third equal to the first. */
 const A = '2025-03-01T10:00:00.0000001Z';
@@ -109,6 +110,9 @@ describe('datetime functions below the millisecond', () => {
       { a: '2025-03-01T10:00:00.1230000Z', b: '2025-03-01T10:00:00.1234567Z', c: '2025-03-01T10:00:00.1234560Z', d: '2025-03-01T00:00:00Z', e: '2025-03-01T10:00:00.1234560Z' },
     ]);
     expect(value('bin(7tick, 2tick)')).toBe('00:00:00.0000006');
+    // Bins of a size that does not divide a day count from 1970-01-01 (a Thursday), as before ticks.
+    expect(value('bin(datetime(2025-03-01 10:00), 7d)')).toBe('2025-02-27T00:00:00Z');
+    expect(value('bin(datetime(1969-12-31 10:00), 7d)')).toBe('1969-12-25T00:00:00Z');
     expect(value('bin_at(datetime(2025-03-01 10:00:00.0000005), 2tick, datetime(2025-03-01 10:00:00.0000002))')).toBe('2025-03-01T10:00:00.0000004Z');
   });
 
@@ -152,6 +156,17 @@ describe('the surfaces that count in milliseconds keep them', () => {
     const q = compileQuery(bind('T | where TimeGenerated > ago(1h) | project s, at = now(), back = ago(1tick)'));
     const out = q.run([{ TimeGenerated: '2025-04-01T11:00:00.0000001Z', s: 'in' }, { TimeGenerated: '2025-04-01T11:00:00Z', s: 'edge' }, { TimeGenerated: '2025-04-01T12:00:00.0000001Z', s: 'future' }], { now, windowMs: 3_600_000 }).rows;
     expect(out).toEqual([{ s: 'in', at: '2025-04-01T12:00:00Z', back: '2025-04-01T11:59:59.9999999Z' }]);
+  });
+
+  it('the readers\' window test agrees with the query\'s to the tick, and names the dropped time to the tick', () => {
+    const now = Date.UTC(2025, 3, 1, 12);
+    const admit = windowAdmission(bind('T | where TimeGenerated > ago(1d)'), { now, windowMs: 3_600_000 })!;
+    expect(admit({ TimeGenerated: '2025-04-01T11:00:00Z' })).toBeUndefined();
+    expect(admit({ TimeGenerated: '2025-04-01T12:00:00Z' })).toBeUndefined();
+    const late = admit({ TimeGenerated: '2025-04-01T12:00:00.0000001Z' });
+    expect(late?.reason).toBe('outsideWindow');
+    expect(formatDatetimeIso(late!.ticks!)).toBe('2025-04-01T12:00:00.0000001Z');
+    expect(admit({ TimeGenerated: '2025-04-01T10:59:59.9999999Z' })?.reason).toBe('outsideWindow');
   });
 
   it('ms and ticks convert both ways exactly for whole milliseconds', () => {
