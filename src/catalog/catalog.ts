@@ -13,7 +13,7 @@ import * as S from '../semantics/strings.js';
 import * as D from '../semantics/dynamic.js';
 import { dynamicElement, newBag, setKeyValue } from '../semantics/dynamic.js';
 import * as IP from '../semantics/ip.js';
-import { binTicks, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_MS, TICKS_PER_SECOND, UNIX_EPOCH_TICKS } from '../semantics/ticks.js';
+import { binTicks, lastTickBefore, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_MS, TICKS_PER_SECOND, UNIX_EPOCH_TICKS } from '../semantics/ticks.js';
 import { bin, datetimeAdd, datetimeDiff, datetimePart, formatDatetime, formatTimespanWith, localToUtc, startOf, utcToLocal } from '../semantics/time.js';
 import * as URL from '../semantics/urls.js';
 import {
@@ -825,7 +825,7 @@ const ENTRIES: CatalogEntry[] = [
       const dt = datetimeArg(site.types[0]);
       return (v, offset) => {
         const next = startOf(period, dt(v), offset === undefined ? 1 : (toLong(offset) ?? Number.NaN) + 1);
-        return next === null || Number.isNaN(next) ? null : next - 1;
+        return next === null || Number.isNaN(next) ? null : lastTickBefore(next);
       };
     },
   })),

@@ -124,3 +124,15 @@ export function binTicks(value: number, size: number, origin = 0): number {
 
 /** 1970-01-01 in ticks since EPOCH (a multiple of 2^15: exact). */
 export const UNIX_EPOCH_TICKS = -EPOCH_DAYS * TICKS_PER_DAY;
+
+/**
+ * The last datetime before t: one tick before it, or where t is a multiple of several ticks (far
+ * from EPOCH, see above) the double just below it, the last moment detc can hold there.
+ */
+export function lastTickBefore(t: number): number {
+  const before = t - 1;
+  if (before < t) return before;
+  const bits = new BigInt64Array(new Float64Array([t]).buffer);
+  bits[0]! += t > 0 ? -1n : 1n;
+  return new Float64Array(bits.buffer)[0]!;
+}

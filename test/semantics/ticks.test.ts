@@ -69,6 +69,12 @@ describe('text of ticks', () => {
     expect(value('datetime(0001-01-01) < datetime(0001-01-01 00:00:00.001)')).toBe(true);
     expect(value('datetime_part("year", datetime(0001-01-01))')).toBe(1);
     expect(value('format_datetime(datetime(9999-12-31 23:59:59.999), "yyyy-MM-dd HH:mm:ss.fff")')).toBe('9999-12-31 23:59:59.999');
+    // endof* far from 2020: the last value detc holds before the next period (a double 512 ticks
+    // below it at the year 9999), still after every millisecond of the period.
+    expect(value('endofyear(datetime(9999-06-01)) > datetime(9999-12-31 23:59:59.999)')).toBe(true);
+    expect(value('endofyear(datetime(9999-06-01)) < datetime(9999-12-31 23:59:59.9999999) + 1tick')).toBe(true);
+    expect(value('endofyear(datetime(9999-06-01))')).toBe('9999-12-31T23:59:59.9999500Z');
+    expect(value('endofyear(datetime(2047-06-01))')).toBe('2047-12-31T23:59:59.9999999Z');
   });
 
   it('the range: tick-exact from mid-1991 to mid-2048, whole milliseconds exact for every year', () => {
