@@ -13,10 +13,11 @@ import * as S from '../semantics/strings.js';
 import * as D from '../semantics/dynamic.js';
 import { dynamicElement, newBag, setKeyValue } from '../semantics/dynamic.js';
 import * as IP from '../semantics/ip.js';
+import { binTicks, lastTickBefore, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_MS, TICKS_PER_SECOND, UNIX_EPOCH_TICKS } from '../semantics/ticks.js';
 import { bin, datetimeAdd, datetimeDiff, datetimePart, formatDatetime, formatTimespanWith, localToUtc, startOf, utcToLocal } from '../semantics/time.js';
 import * as URL from '../semantics/urls.js';
 import {
-  castElement, coerce, jsonText, member, parseJson, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
+  castElement, coerce, jsonText, member, parseJson, readDatetime, readTimespan, toBool, toDatetime, toKqlString, toLong, toNumber, toTimespan, type Value,
 } from '../semantics/values.js';
 import { SERIES_ENTRIES } from './series.js';
 import type { Accumulator, AggregateEntry, CallSite, CatalogEntry, Impl, ScalarCall, ScalarEntry, TypeRule } from './types.js';
@@ -140,6 +141,43 @@ function rangeEnd(site: CallSite): (lo: Value, hi: Value) => Value {
   if (site.types[1] !== 'datetime' || site.types[2] !== 'timespan') return (_lo, hi) => hi;
   return (lo, hi) => (typeof lo === 'number' && typeof hi === 'number' ? lo + hi : null);
 }
+
+/**
+ * The conversion of a datetime argument: a datetime is the evaluator's ticks already; any other
+ * type (dynamic, a number, text) is a value from outside, whose numbers are milliseconds since 1970.
+ */
+function datetimeArg(type: ScalarType | undefined): (v: Value) => number | null {
+  return type === 'datetime' ? toDatetime : readDatetime;
+}
+
+/** The same for a timespan argument: any other type's numbers are milliseconds. */
+function timespanArg(type: ScalarType | undefined): (v: Value) => number | null {
+  return type === 'timespan' ? toTimespan : readTimespan;
+}
+
+/** `bin`/`floor`: datetimes and timespans exactly on ticks, datetime bins counted from 1970-01-01. */
+function binImpl(site: CallSite): (v: Value, size: Value) => Value {
+  const origin = site.types[0] === 'datetime' ? UNIX_EPOCH_TICKS : site.types[0] === 'timespan' ? 0 : undefined;
+  if (origin === undefined) return (v, size) => bin(toNumber(v), toNumber(size));
+  return (v, size) => {
+    const [x, d] = [toNumber(v), toNumber(size)];
+    return x === null || d === null || !(d > 0) ? null : binTicks(x, d, origin);
+  };
+}
+
+/** A Unix time in a unit of `ticks` ticks (nanoseconds: 0.01) as a datetime, truncated to a whole tick. */
+function unixTicks(n: number, ticks: number): number {
+  return UNIX_EPOCH_TICKS + Math.trunc(ticks < 1 ? n / 100 : n * ticks);
+}
+
+/**
+ * `tolong(datetime)`: Kusto's long of a datetime is its 100 ns ticks since 0001-01-01
+ * (621355968000000000 at 1970-01-01), beyond 2^53: the nearest double.
+ */
+function kustoTicks(t: number): number {
+  return Number(BigInt(Math.round(t)) + KUSTO_EPOCH_TICKS);
+}
+const KUSTO_EPOCH_TICKS = 621_355_968_000_000_000n - BigInt(UNIX_EPOCH_TICKS);
 
 function arithmeticType(op: string): TypeRule {
   return ([a, b]) => {
@@ -776,33 +814,36 @@ const ENTRIES: CatalogEntry[] = [
   })),
 
   // Time
-  scalar({ name: 'ago', arity: [1, 1], type: ([t]) => (t === 'timespan' ? 'datetime' : fail(`ago needs a timespan, got ${t}`)), kql: { call: 'ago' }, doc: 'now minus a timespan (query clock)', js: (site) => (d) => { const ms = toTimespan(d); return ms === null ? null : site.run.now - ms; } }),
+  scalar({ name: 'ago', arity: [1, 1], type: ([t]) => (t === 'timespan' ? 'datetime' : fail(`ago needs a timespan, got ${t}`)), kql: { call: 'ago' }, doc: 'now minus a timespan (query clock)', js: (site) => (d) => { const span = toTimespan(d); return span === null ? null : site.run.now - span; } }),
   scalar({ name: 'now', arity: [0, 1], type: returns('datetime'), kql: { call: 'now' }, doc: 'the query clock (plus an optional offset)', js: (site) => (d) => site.run.now + (toTimespan(d) ?? 0) }),
   scalar({
     name: 'bin', arity: [2, 2], passesName: true, kql: { call: 'bin' }, doc: 'round down to a multiple of a size',
     type: ([a, b]) => (a === 'datetime' && b === 'timespan' ? 'datetime' : a === 'timespan' && b === 'timespan' ? 'timespan' : isNumeric(a!) && isNumeric(b!) ? a! : fail(`bin is not defined for ${a} and ${b}`)),
-    js: () => (v, size) => bin(toNumber(v), toNumber(size)),
+    js: binImpl,
   }),
   scalar({
     name: 'floor', arity: [2, 2], passesName: true, kql: { call: 'floor' }, doc: 'same as bin',
     type: ([a, b]) => (a === 'datetime' && b === 'timespan' ? 'datetime' : a === 'timespan' && b === 'timespan' ? 'timespan' : isNumeric(a!) && isNumeric(b!) ? a! : fail(`floor is not defined for ${a} and ${b}`)),
-    js: () => (v, size) => bin(toNumber(v), toNumber(size)),
+    js: binImpl,
   }),
   ...(['day', 'week', 'month', 'year'] as const).map((period) => scalar({
     name: `startof${period}`, arity: [1, 2], passesName: true, kql: { call: `startof${period}` },
     doc: `start of the ${period} (UTC${period === 'week' ? ', weeks start on Sunday' : ''}), optionally offset by whole ${period}s`,
     type: ([t, o]) => (t === 'datetime' && (o === undefined || isNumeric(o)) ? 'datetime' : fail(`startof${period} needs a datetime and an optional whole number of ${period}s`)),
-    js: () => (v, offset) => startOf(period, toDatetime(v), offset === undefined ? 0 : toLong(offset)),
+    js: (site) => { const dt = datetimeArg(site.types[0]); return (v, offset) => startOf(period, dt(v), offset === undefined ? 0 : toLong(offset)); },
   })),
-  // endof*: the last moment of the period, the next period's start less one millisecond (the
-  // smallest step of detc's datetimes; Kusto's is one 100 ns tick: see docs/SEMANTICS.md).
+  // endof*: the last moment of the period, the next period's start less one 100 ns tick, Kusto's
+  // smallest step (https://learn.microsoft.com/kusto/query/endofday-function: ...23:59:59.9999999).
   ...(['day', 'week', 'month', 'year'] as const).map((period) => scalar({
     name: `endof${period}`, arity: [1, 2], kql: { call: `endof${period}` },
-    doc: `end of the ${period} (UTC, to the millisecond${period === 'week' ? ', weeks end on Saturday' : ''}), optionally offset by whole ${period}s`,
+    doc: `end of the ${period} (UTC, its last tick${period === 'week' ? ', weeks end on Saturday' : ''}), optionally offset by whole ${period}s`,
     type: ([t, o]) => (t === 'datetime' && (o === undefined || isNumeric(o)) ? 'datetime' : fail(`endof${period} needs a datetime and an optional whole number of ${period}s`)),
-    js: () => (v, offset) => {
-      const next = startOf(period, toDatetime(v), offset === undefined ? 1 : (toLong(offset) ?? Number.NaN) + 1);
-      return next === null || Number.isNaN(next) ? null : next - 1;
+    js: (site) => {
+      const dt = datetimeArg(site.types[0]);
+      return (v, offset) => {
+        const next = startOf(period, dt(v), offset === undefined ? 1 : (toLong(offset) ?? Number.NaN) + 1);
+        return next === null || Number.isNaN(next) ? null : lastTickBefore(next);
+      };
     },
   })),
   scalar({
@@ -810,10 +851,14 @@ const ENTRIES: CatalogEntry[] = [
     name: 'bin_at', arity: [3, 3], passesName: true, kql: { call: 'bin_at' }, doc: 'round down to a multiple of a size, bins aligned on a fixed point',
     type: ([a, b, c]) => ((a === 'datetime' && b === 'timespan' && c === 'datetime') || (a === 'timespan' && b === 'timespan' && c === 'timespan') || (isNumeric(a!) && isNumeric(b!) && isNumeric(c!))
       ? (a === 'int' ? 'long' : a!) : fail(`bin_at is not defined for ${a}, ${b} and ${c}: the value and the fixed point of one kind, and a size`)),
-    js: () => (v, size, at) => {
-      const [x, d, o] = [toNumber(v), toNumber(size), toNumber(at)];
-      const binned = x === null || o === null ? null : bin(x - o, d);
-      return binned === null || o === null ? null : binned + o;
+    js: (site) => {
+      const temporal = site.types[0] === 'datetime' || site.types[0] === 'timespan';
+      return (v, size, at) => {
+        const [x, d, o] = [toNumber(v), toNumber(size), toNumber(at)];
+        if (temporal) return x === null || o === null || d === null || !(d > 0) ? null : binTicks(x, d, o);
+        const binned = x === null || o === null ? null : bin(x - o, d);
+        return binned === null || o === null ? null : binned + o;
+      };
     },
   }),
   // The binder passes the row's _TimeReceived (or a null datetime) as the argument.
@@ -821,26 +866,29 @@ const ENTRIES: CatalogEntry[] = [
     name: 'ingestion_time', arity: [0, 0], type: returns('datetime'), kql: { call: 'ingestion_time' }, columnName: '$IngestionTime',
     doc: "when the record was ingested: the event's _TimeReceived in the evaluator (null without one)", js: () => (received) => received ?? null,
   }),
-  scalar({ name: 'datetime_part', arity: [2, 2], type: returns('int'), kql: { call: 'datetime_part' }, doc: 'a part of a datetime (year ... nanosecond, week_of_year as ISO 8601)', js: () => (p, v) => datetimePart(text(p), toDatetime(v)) }),
-  scalar({ name: 'datetime_add', arity: [3, 3], type: returns('datetime'), kql: { call: 'datetime_add' }, doc: 'a datetime plus a number of calendar units', js: () => (p, n, v) => datetimeAdd(text(p), toLong(n), toDatetime(v)) }),
+  scalar({ name: 'datetime_part', arity: [2, 2], type: returns('int'), kql: { call: 'datetime_part' }, doc: 'a part of a datetime (year ... nanosecond, week_of_year as ISO 8601)', js: (site) => { const dt = datetimeArg(site.types[1]); return (p, v) => datetimePart(text(p), dt(v)); } }),
+  scalar({ name: 'datetime_add', arity: [3, 3], type: returns('datetime'), kql: { call: 'datetime_add' }, doc: 'a datetime plus a number of calendar units', js: (site) => { const dt = datetimeArg(site.types[2]); return (p, n, v) => datetimeAdd(text(p), toLong(n), dt(v)); } }),
   scalar({
     name: 'make_datetime', arity: [3, 7], type: returns('datetime'), kql: { call: 'make_datetime' }, doc: 'a datetime from year, month, day [, hour, minute, second]',
     js: () => (...parts) => {
       const [y, mo, d, h = 0, mi = 0] = parts.slice(0, 5).map((x) => (x === undefined ? 0 : toLong(x)));
       const sec = parts[5] === undefined ? 0 : toNumber(parts[5]);
       if ([y, mo, d, h, mi, sec].some((x) => x === null)) return null;
-      const base = datetimeAdd('month', mo! - 1, datetimeAdd('year', y! - 1970, 0));
+      const base = datetimeAdd('month', mo! - 1, datetimeAdd('year', y! - 1970, UNIX_EPOCH_TICKS));
       if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || !(sec! >= 0 && sec! < 60)) return null;
-      const ms = base! + (d! - 1) * 86_400_000 + h! * 3_600_000 + mi! * 60_000 + Math.round(sec! * 1000);
-      return datetimePart('month', ms) === mo ? ms : null; // 2017-02-30 is no date
+      const t = base! + (d! - 1) * TICKS_PER_DAY + h! * TICKS_PER_HOUR + mi! * TICKS_PER_MINUTE + Math.round(sec! * TICKS_PER_SECOND);
+      return datetimePart('month', t) === mo ? t : null; // 2017-02-30 is no date
     },
   }),
   ...([['dayofmonth', 'day'], ['dayofyear', 'dayofyear'], ['hourofday', 'hour'], ['monthofyear', 'month'], ['getmonth', 'month'], ['weekofyear', 'week_of_year'], ['week_of_year', 'week_of_year']] as const).map(([name, part]) =>
-    scalar({ name, arity: [1, 1], type: returns('int'), kql: { call: name }, doc: `datetime_part("${part}", ...)`, js: () => (v) => datetimePart(part, toDatetime(v)) })),
-  scalar({ name: 'getyear', arity: [1, 1], type: returns('int'), kql: { call: 'getyear' }, doc: 'the year', js: () => (v) => datetimePart('year', toDatetime(v)) }),
+    scalar({ name, arity: [1, 1], type: returns('int'), kql: { call: name }, doc: `datetime_part("${part}", ...)`, js: (site) => { const dt = datetimeArg(site.types[0]); return (v) => datetimePart(part, dt(v)); } })),
+  scalar({ name: 'getyear', arity: [1, 1], type: returns('int'), kql: { call: 'getyear' }, doc: 'the year', js: (site) => { const dt = datetimeArg(site.types[0]); return (v) => datetimePart('year', dt(v)); } }),
   scalar({
     name: 'dayofweek', arity: [1, 1], type: returns('timespan'), kql: { call: 'dayofweek' }, doc: 'days since the preceding Sunday, as a timespan',
-    js: () => (v) => { const ms = toDatetime(v); return ms === null ? null : (ms - startOf('week', ms)!) - ((ms - startOf('week', ms)!) % 86_400_000); },
+    js: (site) => {
+      const dt = datetimeArg(site.types[0]);
+      return (v) => { const t = dt(v); return t === null ? null : startOf('day', t)! - startOf('week', t)!; };
+    },
   }),
   scalar({
     // https://learn.microsoft.com/kusto/query/make-timespan-function: (hour, minute), (hour, minute, second) or
@@ -854,38 +902,41 @@ const ENTRIES: CatalogEntry[] = [
       const [d, h, m, sec] = given.length === 4 ? given : [0, given[0], given[1], given[2] ?? 0];
       if ([d, h, m, sec].some((x) => x === null || x === undefined)) return null;
       if (!Number.isInteger(d) || !Number.isInteger(h) || !Number.isInteger(m) || h! < 0 || h! > 23 || m! < 0 || m! > 59 || !(sec! >= 0 && sec! < 60)) return null;
-      return d! * 86_400_000 + h! * 3_600_000 + m! * 60_000 + Math.round(sec! * 1000);
+      return d! * TICKS_PER_DAY + h! * TICKS_PER_HOUR + m! * TICKS_PER_MINUTE + sec! * TICKS_PER_SECOND;
     },
   }),
-  scalar({ name: 'format_timespan', arity: [2, 2], type: returns('string'), kql: { call: 'format_timespan' }, doc: 'timespan as text with a format', js: () => (v, f) => formatTimespanWith(toTimespan(v), text(f)) }),
-  scalar({ name: 'datetime_utc_to_local', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_utc_to_local' }, doc: 'UTC to the wall-clock time of an IANA time zone', js: () => (v, tz) => utcToLocal(toDatetime(v), text(tz)) }),
-  scalar({ name: 'datetime_local_to_utc', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_local_to_utc' }, doc: 'wall-clock time of an IANA time zone to UTC', js: () => (v, tz) => localToUtc(toDatetime(v), text(tz)) }),
-  ...([['unixtime_seconds_todatetime', 1000], ['unixtime_milliseconds_todatetime', 1], ['unixtime_microseconds_todatetime', 0.001], ['unixtime_nanoseconds_todatetime', 0.000001]] as const).map(([name, ms]) =>
-    scalar({ name, arity: [1, 1], type: returns('datetime'), kql: { call: name }, doc: 'a datetime from a Unix time', js: () => (v) => { const n = toNumber(v); return n === null ? null : n * ms; } })),
-  scalar({ name: 'datetime_diff', arity: [3, 3], type: returns('long'), kql: { call: 'datetime_diff' }, doc: 'calendar difference in a unit', js: () => (p, a, b) => {
-    const x = toDatetime(a);
-    const y = toDatetime(b);
-    if (x === null || y === null) return null;
-    return datetimeDiff(text(p), x, y);
+  scalar({ name: 'format_timespan', arity: [2, 2], type: returns('string'), kql: { call: 'format_timespan' }, doc: 'timespan as text with a format', js: (site) => { const ts = timespanArg(site.types[0]); return (v, f) => formatTimespanWith(ts(v), text(f)); } }),
+  scalar({ name: 'datetime_utc_to_local', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_utc_to_local' }, doc: 'UTC to the wall-clock time of an IANA time zone', js: (site) => { const dt = datetimeArg(site.types[0]); return (v, tz) => utcToLocal(dt(v), text(tz)); } }),
+  scalar({ name: 'datetime_local_to_utc', arity: [2, 2], type: returns('datetime'), kql: { call: 'datetime_local_to_utc' }, doc: 'wall-clock time of an IANA time zone to UTC', js: (site) => { const dt = datetimeArg(site.types[0]); return (v, tz) => localToUtc(dt(v), text(tz)); } }),
+  // Whole ticks: a Unix time in nanoseconds is truncated to its 100 ns tick, as Kusto holds it.
+  ...([['unixtime_seconds_todatetime', TICKS_PER_SECOND], ['unixtime_milliseconds_todatetime', TICKS_PER_MS], ['unixtime_microseconds_todatetime', 10], ['unixtime_nanoseconds_todatetime', 0.01]] as const).map(([name, ticks]) =>
+    scalar({ name, arity: [1, 1], type: returns('datetime'), kql: { call: name }, doc: 'a datetime from a Unix time', js: () => (v) => { const n = toNumber(v); return n === null ? null : unixTicks(n, ticks); } })),
+  scalar({ name: 'datetime_diff', arity: [3, 3], type: returns('long'), kql: { call: 'datetime_diff' }, doc: 'calendar difference in a unit', js: (site) => {
+    const [da, db] = [datetimeArg(site.types[1]), datetimeArg(site.types[2])];
+    return (p, a, b) => datetimeDiff(text(p), da(a), db(b));
   } }),
-  scalar({ name: 'format_datetime', arity: [2, 2], type: returns('string'), kql: { call: 'format_datetime' }, doc: 'datetime as text with a format', js: () => (v, f) => formatDatetime(toDatetime(v), text(f)) }),
+  scalar({ name: 'format_datetime', arity: [2, 2], type: returns('string'), kql: { call: 'format_datetime' }, doc: 'datetime as text with a format', js: (site) => { const dt = datetimeArg(site.types[0]); return (v, f) => formatDatetime(dt(v), text(f)); } }),
 
   // Conversions
   // A datetime or timespan prints as Kusto's text (https://learn.microsoft.com/kusto/query/tostring-function).
   scalar({ name: 'tostring', arity: [1, 1], type: returns('string'), kql: { call: 'tostring' }, doc: 'value as text (null -> "")', passesName: true, js: (site) => (v) => toKqlString(v, site.types[0]) }),
   conversion('toint', 'int', (v) => toLong(v), 'to int'),
-  conversion('tolong', 'long', (v) => toLong(v), 'to long'),
+  scalar({
+    name: 'tolong', arity: [1, 1], type: returns('long'), kql: { call: 'tolong' }, doc: 'to long (a timespan or datetime: its 100 ns ticks, a datetime\'s since 0001-01-01)',
+    js: (site) => (site.types[0] === 'datetime' ? (v) => (v === null ? null : kustoTicks(v as number)) : (v) => toLong(v)),
+    approximation: ([t]) => (t === 'datetime' ? "tolong(datetime): Kusto's long is the datetime's 100 ns ticks since 0001-01-01, about 6.4e17, beyond the 2^53 up to which detc's evaluator (run, tests) holds a long exactly: it holds the nearest double (a multiple of 128 ticks), so comparisons and arithmetic on it may differ from Kusto's by up to 64 ticks; compare the datetimes themselves or use datetime_diff" : undefined),
+  }),
   conversion('toreal', 'real', (v) => toNumber(v), 'to real'),
   conversion('todouble', 'real', (v) => toNumber(v), 'to real'),
   conversion('tobool', 'bool', (v) => toBool(v), 'to bool'),
   conversion('toboolean', 'bool', (v) => toBool(v), 'to bool'),
-  conversion('todatetime', 'datetime', (v) => toDatetime(v), 'to datetime'),
+  scalar({ name: 'todatetime', arity: [1, 1], type: returns('datetime'), kql: { call: 'todatetime' }, doc: 'to datetime (a number: milliseconds since 1970, as events give them)', js: (site) => datetimeArg(site.types[0]) }),
   conversion('todecimal', 'decimal', (v) => toNumber(v), 'to decimal (held as a double in detc)', true),
   // https://learn.microsoft.com/kusto/query/toguid-function: a GUID's text, or null.
   conversion('toguid', 'guid', (v) => { const t = typeof v === 'string' ? v.trim() : ''; return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t) ? t.toLowerCase() : null; }, 'to guid (null when not a GUID)', true),
   scalar({ name: 'gettype', arity: [1, 1], type: returns('string'), kql: { call: 'gettype' }, namePrefix: 'type_', doc: 'the runtime type of a value (of a dynamic one: its JSON kind)', js: (site) => (v) => runtimeType(v, site.types[0]!) }),
   ...BINARY_FUNCTIONS,
-  conversion('totimespan', 'timespan', (v) => toTimespan(v), 'to timespan'),
+  scalar({ name: 'totimespan', arity: [1, 1], type: returns('timespan'), kql: { call: 'totimespan' }, doc: 'to timespan (a number: milliseconds, as events give them)', js: (site) => timespanArg(site.types[0]) }),
   conversion('parse_json', 'dynamic', parseJson, 'JSON text to dynamic (invalid JSON stays a string)', true),
   conversion('parsejson', 'dynamic', parseJson, 'deprecated name of parse_json', true),
   conversion('todynamic', 'dynamic', parseJson, 'same as parse_json', true),
@@ -1007,7 +1058,7 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'hash_sha1', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha1' }, doc: 'SHA-1 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha1').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   ...['hash', 'hash_xxhash64'].map((name) => scalar({
     name, arity: [1, 2], kql: { call: name }, doc: 'XXH64 of a string (UTF-8) or datetime (ticks), optionally modulo a number (exact with a modulo, as hash(x) % n and when printed; otherwise beyond 2^53 the nearest double, with a warning)',
-    approximation: ([t, m], consts) => hashApproximation(name, t!, m, consts[0]),
+    approximation: ([, m]) => hashApproximation(name, m),
     type: ([t, m]) => ((t === 'string' || t === 'datetime') && (m === undefined || m === 'int' || m === 'long') ? 'long'
       : fail(`${name}() of ${t}${m && m !== 'int' && m !== 'long' ? ` with a ${m} modulo` : ''}: detc knows the bytes Kusto hashes for strings and datetimes only (the documented examples); hash tostring(...) of the value, with a whole-number modulo`)),
     js: (site) => {
@@ -1361,13 +1412,12 @@ function percentileApproximation(name: string, asked: readonly (Value | undefine
 /**
  * Where detc's hash() differs from Kusto's (semantics/hash.ts): the 64-bit result without a modulo
  * is held as a double (its low digits are lost beyond 2^53: comparisons see the rounded number;
- * `% n` and printing by tostring/strcat are exact, ir/exact-hash.ts); a datetime is hashed from
- * detc's millisecond value.
+ * `% n` and printing by tostring/strcat are exact, ir/exact-hash.ts). A datetime is hashed from
+ * its ticks, exact as detc holds them (semantics/ticks.ts).
  */
-function hashApproximation(name: string, t: ScalarType, mod: ScalarType | undefined, value: Value | undefined): string | undefined {
+function hashApproximation(name: string, mod: ScalarType | undefined): string | undefined {
   const notes: string[] = [];
   if (mod === undefined) notes.push(`without a modulo the 64-bit hash is held as a double in detc's evaluator (run, tests), so beyond 2^53 it is the nearest double: comparisons, arithmetic other than % and the column's value itself may differ from Kusto's (1846988464401551951 is held as 1846988464401551872); ${name}(x) % n, ${name}(x, n), tostring(${name}(x)) and strcat(..., ${name}(x)) are exact`);
-  if (t === 'datetime' && value === undefined) notes.push(`detc reads datetimes to the millisecond, so a value with digits below the millisecond hashes differently from Kusto (which hashes its 100 ns ticks)`);
   return notes.length === 0 ? undefined : `${name}(): ${notes.join('; ')}`;
 }
 

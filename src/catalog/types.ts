@@ -13,6 +13,7 @@ export type TypeRule = (args: readonly ScalarType[]) => ScalarType | TypeError;
 
 /** Runtime facts a JS implementation may need (the query clock). Read when the rule runs. */
 export interface RunContext {
+  /** The query clock in ticks (semantics/ticks.ts). */
   now: number;
 }
 

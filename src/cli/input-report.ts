@@ -7,6 +7,7 @@
 import type { Drop, DropReason } from '../backends/js/event-time.js';
 import type { BadLine } from '../backends/js/events.js';
 import { formatDatetimeIso } from '../semantics/values.js';
+import { ticksFromUnixMs } from '../semantics/ticks.js';
 
 /** Problems printed one by one (each kind); the rest are counted. */
 const SHOWN = 20;
@@ -18,7 +19,9 @@ export interface InputProblem {
   readonly message: string;
 }
 
-const iso = (ms: number) => formatDatetimeIso(ms, true);
+/** A time as text: the window's ends are ms since 1970 (the run options'), events' times ticks (the evaluator's). */
+const iso = (ticks: number) => formatDatetimeIso(ticks, true);
+const isoMs = (ms: number) => iso(ticksFromUnixMs(ms));
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export class InputReport {
@@ -71,7 +74,7 @@ export class InputReport {
   drop(d: Drop & { readonly element?: number }): InputProblem | undefined {
     this.dropped[d.reason]++;
     if (d.reason === 'outsideWindow') {
-      if (d.ms !== undefined) this.outside = this.outside ? [Math.min(this.outside[0], d.ms), Math.max(this.outside[1], d.ms)] : [d.ms, d.ms];
+      if (d.ticks !== undefined) this.outside = this.outside ? [Math.min(this.outside[0], d.ticks), Math.max(this.outside[1], d.ticks)] : [d.ticks, d.ticks];
       return undefined;
     }
     return this.note({ line: d.line ?? 0, element: d.element, kind: 'dropped', message: d.detail ?? d.reason });
@@ -109,7 +112,7 @@ export class InputReport {
       this.dropped.missing && `${this.dropped.missing} TimeGenerated missing or null`,
       this.dropped.notADate && `${this.dropped.notADate} TimeGenerated not a date`,
       this.dropped.outsideWindow &&
-        `${this.dropped.outsideWindow} outside the window${this.window ? ` [${iso(this.window[0])}, ${iso(this.window[1])}]` : ''}${this.outside ? `: TimeGenerated ${this.outside[0] === this.outside[1] ? iso(this.outside[0]) : `${iso(this.outside[0])} to ${iso(this.outside[1])}`}` : ''}`,
+        `${this.dropped.outsideWindow} outside the window${this.window ? ` [${isoMs(this.window[0])}, ${isoMs(this.window[1])}]` : ''}${this.outside ? `: TimeGenerated ${this.outside[0] === this.outside[1] ? iso(this.outside[0]) : `${iso(this.outside[0])} to ${iso(this.outside[1])}`}` : ''}`,
     ].filter(Boolean);
     let text = `read ${plural(this.read, 'event')}: ${this.kept} kept`;
     if (this.notParsed) text += `, ${this.notParsed} not parsed (they cannot pass the rule's first filters)`;
@@ -126,7 +129,7 @@ export class InputReport {
       kept: this.kept,
       notParsed: this.notParsed,
       dropped: { ...this.dropped, total: this.droppedTotal },
-      window: this.window && { start: iso(this.window[0]), end: iso(this.window[1]) },
+      window: this.window && { start: isoMs(this.window[0]), end: isoMs(this.window[1]) },
       outsideWindowTimes: this.outside && { earliest: iso(this.outside[0]), latest: iso(this.outside[1]) },
       badLines: this.badLines,
       invalidUtf8Lines: this.invalidUtf8Lines,

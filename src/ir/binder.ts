@@ -10,6 +10,7 @@ import { functionNames, lookup, TYPE_NAMES, typeNamed } from '../catalog/catalog
 import type { AggregateEntry, CatalogEntry } from '../catalog/types.js';
 import { compileKqlRegex } from '../semantics/regex.js';
 import { wildcardRegExp } from '../semantics/strings.js';
+import { TICKS_PER_DAY } from '../semantics/ticks.js';
 import { coerce } from '../semantics/values.js';
 import type { TableCatalog } from './tables.js';
 import { parseQuery, type ParseResult } from '../query/parser.js';
@@ -829,7 +830,7 @@ class Binder {
         return undefined;
       }
       const type = schema[i % schema.length]!.type;
-      values.push({ ...bound, type, value: bound.value === null ? null : coerce(bound.value, type) });
+      values.push({ ...bound, type, value: bound.value === null || bound.type === type ? bound.value : coerce(bound.value, type) });
     }
     return { kind: 'datatable', values, span: e.span, schema };
   }
@@ -1705,7 +1706,9 @@ class Binder {
       if (bound) this.report('BadLiteral', [`${e.name}(...) needs a constant value`], arg.span);
       return undefined;
     }
-    return { kind: 'literal', type, value: coerce(bound.value, type), span: e.span };
+    // https://learn.microsoft.com/kusto/query/scalar-data-types/timespan: timespan(n) is n days.
+    const days = type === 'timespan' && typeof bound.value === 'number' && bound.type !== 'timespan';
+    return { kind: 'literal', type, value: bound.type === type ? bound.value : days ? Math.round((bound.value as number) * TICKS_PER_DAY) : coerce(bound.value, type), span: e.span };
   }
 
   /**

@@ -1,4 +1,5 @@
 /** Decoding of KQL literal tokens into values. Facts: KQL string and timespan literal rules. */
+import { EPOCH_DAYS, ticksFromUnixMs, ticksOf, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_MS, TICKS_PER_SECOND } from '../semantics/ticks.js';
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   "'": "'", '"': '"', '\\': '\\', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
@@ -44,27 +45,32 @@ function decodeEscapes(body: string): string {
   return out;
 }
 
-const MS_PER: [RegExp, number][] = [
-  [/^(?:d|days?)$/, 86_400_000],
-  [/^(?:h|hr|hrs|hours?)$/, 3_600_000],
-  [/^(?:m|min|minutes?)$/, 60_000],
-  [/^(?:s|sec|seconds?)$/, 1000],
-  [/^(?:ms|milli|millis|millisec|milliseconds?)$/, 1],
-  [/^(?:micro|micros|microsec|microseconds?)$/, 0.001],
-  [/^(?:nano|nanos|nanosec|nanoseconds?)$/, 0.000001],
-  [/^(?:tick|ticks)$/, 0.0001],
+const TICKS_PER: [RegExp, number][] = [
+  [/^(?:d|days?)$/, TICKS_PER_DAY],
+  [/^(?:h|hr|hrs|hours?)$/, TICKS_PER_HOUR],
+  [/^(?:m|min|minutes?)$/, TICKS_PER_MINUTE],
+  [/^(?:s|sec|seconds?)$/, TICKS_PER_SECOND],
+  [/^(?:ms|milli|millis|millisec|milliseconds?)$/, TICKS_PER_MS],
+  [/^(?:micro|micros|microsec|microseconds?)$/, 10],
+  [/^(?:nano|nanos|nanosec|nanoseconds?)$/, 0.01],
+  [/^(?:tick|ticks)$/, 1],
 ];
 
-/** Milliseconds of a timespan literal such as `24h`, `1.5d`, `100ms`. */
+/**
+ * Ticks (100 ns, the evaluator's unit: semantics/ticks.ts) of a timespan literal such as `24h`,
+ * `1.5d`, `100ms`, rounded to a whole tick (Kusto holds whole ticks; rounding, not truncating, so
+ * that `0.0000003s`, 2.9999999999999996 ticks in binary, is 3).
+ */
 export function decodeTimespan(image: string): number {
   const m = /^(\d*\.?\d+)([a-z]+)$/.exec(image)!;
-  const unit = MS_PER.find(([re]) => re.test(m[2]!));
-  return Number(m[1]) * (unit ? unit[1] : NaN);
+  const unit = TICKS_PER.find(([re]) => re.test(m[2]!));
+  return unit ? Math.round(Number(m[1]) * unit[1]) : NaN;
 }
 
 /**
- * Milliseconds since the epoch for the content of `datetime(...)`; null for datetime(null);
- * undefined if the text is not a date detc understands. Values without a zone are UTC, as in Kusto.
+ * Ticks (semantics/ticks.ts) of the content of `datetime(...)`, all seven fraction digits kept;
+ * null for datetime(null); undefined if the text is not a date detc understands. Values without a
+ * zone are UTC, as in Kusto.
  */
 export function decodeDatetime(image: string): number | null | undefined {
   let inner = image.slice(image.indexOf('(') + 1, image.lastIndexOf(')')).trim();
@@ -72,17 +78,22 @@ export function decodeDatetime(image: string): number | null | undefined {
   if (inner === 'null') return null;
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(inner);
   if (iso) {
-    const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = iso;
-    let ms = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, Number(`0.${frac}`) * 1000);
+    const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = iso;
+    // Date for the calendar (it rolls 2017-02-30 over, as detc accepted before), then ticks.
+    // Not Date.UTC: it reads the years 0-99 as 1900-1999.
+    const date = new Date(0);
+    date.setUTCFullYear(+y!, +mo! - 1, +d!);
+    let ms = date.setUTCHours(+h, +mi, +s);
+    if (Number.isNaN(ms)) return undefined;
     if (zone && zone !== 'Z') {
       const sign = zone[0] === '-' ? -1 : 1;
       const digits = zone.slice(1).replace(':', '');
       ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
     }
-    return Number.isNaN(ms) ? undefined : ms;
+    return ticksOf(ms / 1000 - EPOCH_DAYS * 86_400, Number(frac.padEnd(7, '0')));
   }
   const parsed = Date.parse(inner);
-  return Number.isNaN(parsed) ? undefined : parsed;
+  return Number.isNaN(parsed) ? undefined : ticksFromUnixMs(parsed);
 }
 
 /**

@@ -6,20 +6,21 @@
  * documented; the binder refuses them rather than guess.
  */
 import { createRequire } from 'node:module';
+import { EPOCH_DAYS } from './ticks.js';
 
 type Xxh = typeof import('xxhashjs');
 let xxh: Xxh | undefined;
 /** xxhashjs, loaded on the first hash (few rules hash). */
 const library = (): Xxh => (xxh ??= createRequire(import.meta.url)('xxhashjs') as Xxh);
 
-/** Ticks from 0001-01-01 to 1970-01-01. */
-const EPOCH_TICKS = 621_355_968_000_000_000n;
+/** Ticks from 0001-01-01 to detc's EPOCH (ticks.ts): 0001-01-01 to 1970-01-01, then to 2020-01-01. */
+const EPOCH_TICKS = 621_355_968_000_000_000n + BigInt(EPOCH_DAYS) * 864_000_000_000n;
 
-/** The bytes Kusto hashes for a string or a datetime (milliseconds since 1970). */
+/** The bytes Kusto hashes for a string or a datetime (the evaluator's ticks). */
 function bytesOf(v: string | number, type: 'string' | 'datetime'): Buffer {
   if (type === 'string') return Buffer.from(String(v), 'utf8');
   const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt(Math.round(Number(v))) * 10_000n + EPOCH_TICKS);
+  b.writeBigInt64LE(BigInt(Math.round(Number(v))) + EPOCH_TICKS);
   return b;
 }
 

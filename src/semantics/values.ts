@@ -1,11 +1,14 @@
 /**
  * KQL values in JavaScript, and the conversions between them. Representation:
  *   string -> string (never null: a missing string is "")   long/int/real/decimal -> number | null
- *   bool -> boolean | null   datetime -> ms since epoch | null   timespan -> ms | null
- *   guid -> string | null    dynamic -> any JSON value (null for missing)
+ *   bool -> boolean | null   datetime -> 100 ns ticks since 2020-01-01 | null (ticks.ts)
+ *   timespan -> 100 ns ticks | null   guid -> string | null   dynamic -> any JSON value (null for missing)
+ * Values from outside (events, clocks) count datetimes in milliseconds since 1970 when they are
+ * numbers (readDatetime); a number inside the evaluator is ticks (toDatetime).
  */
 import { documentedDatetimeMs } from './datetime-formats.js';
 import type { ScalarType } from '../ir/types.js';
+import { EPOCH_DAYS, floorMod, secondsFromEpoch, splitTicks, ticksFromUnixMs, ticksOf, TICKS_PER_MS, TICKS_PER_SECOND } from './ticks.js';
 
 export type Value = unknown;
 
@@ -46,24 +49,32 @@ export function toKqlString(v: Value, type?: ScalarType): string {
   return jsonText(v);
 }
 
+/** Whether a datetime lies within JavaScript's dates (±8.64e15 ms from 1970), which hold Kusto's years 1-9999. */
+export const isDatetimeInRange = (ticks: number): boolean => ticks >= MIN_TICKS && ticks <= MAX_TICKS;
+const MIN_TICKS = ticksFromUnixMs(-8.64e15);
+const MAX_TICKS = ticksFromUnixMs(8.64e15);
+
 /**
  * ISO 8601 with 7 fractional digits (100 ns ticks), as Kusto prints datetimes; with
  * `omitZeroFraction`, a whole second prints without them. Computed with integer arithmetic (civil
  * date from days since 1970): output rows format every datetime they hold, and going through a
  * Date object and its ISO text cost more than the rest of the row.
  */
-export function formatDatetimeIso(ms: number, omitZeroFraction = false): string {
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return '';
-  let secs = Math.floor(ms / 1000);
-  let ticks = Math.round((ms - secs * 1000) * 10000);
-  if (ticks >= 10_000_000) {
-    secs += 1;
-    ticks -= 10_000_000;
-  }
-  const days = Math.floor(secs / 86_400);
+export function formatDatetimeIso(value: number, omitZeroFraction = false): string {
+  if (!(value >= MIN_TICKS && value <= MAX_TICKS)) return ''; // NaN too
+  let epochSecs: number;
+  let ticks: number;
+  if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) {
+    // splitTicks inlined for the common case (no array per datetime printed)
+    ticks = floorMod(value, TICKS_PER_SECOND);
+    epochSecs = (value - ticks) / TICKS_PER_SECOND;
+  } else [epochSecs, ticks] = splitTicks(value);
+  const daySecs = floorMod(epochSecs, 86_400);
+  const days = (epochSecs - daySecs) / 86_400 + EPOCH_DAYS;
+  const secs = days * 86_400 + daySecs;
   // Years 0000-9999 only; outside them ISO needs the expanded +/-YYYYYY form.
   if (days < -719_528 || days > 2_932_896) return expandedIso(secs, ticks);
-  const inDay = secs - days * 86_400;
+  const inDay = daySecs;
   // Datetimes in a result mostly share a few days: the date text is remembered for the last one.
   if (days !== lastFormattedDay) {
     lastFormattedDay = days;
@@ -113,20 +124,13 @@ function expandedIso(secs: number, ticks: number): string {
 }
 
 /** Kusto timespan text: [-][d.]hh:mm:ss[.fffffff]. */
-export function formatTimespan(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.abs(ms);
-  const days = Math.floor(rest / 86_400_000);
-  rest -= days * 86_400_000;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = Math.floor(rest / 1000);
-  const fracMs = rest - s * 1000;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const frac = fracMs > 0 ? `.${Math.round(fracMs * 10000).toString().padStart(7, '0')}` : '';
-  return `${sign}${days ? `${days}.` : ''}${pad(h)}:${pad(m)}:${pad(s)}${frac}`;
+export function formatTimespan(ticks: number): string {
+  const sign = ticks < 0 ? '-' : '';
+  const [secs, fraction] = splitTicks(Math.abs(ticks));
+  const days = Math.floor(secs / 86_400);
+  const inDay = secs - days * 86_400;
+  const frac = fraction > 0 ? `.${String(fraction + 10_000_000).slice(1)}` : '';
+  return `${sign}${days ? `${days}.` : ''}${TWO_DIGITS[Math.floor(inDay / 3600)]}:${TWO_DIGITS[Math.floor((inDay % 3600) / 60)]}:${TWO_DIGITS[inDay % 60]}${frac}`;
 }
 
 /** Digits of s at [i, i+n), or -1 if any is not a digit. */
@@ -153,20 +157,28 @@ function parseIsoUtc(s: string): number | null | undefined {
   const mi = digits(s, 14, 2);
   const sec = digits(s, 17, 2);
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
-  let ms = 0;
+  let fraction = 0;
   if (s.length > 20) {
     if (s.charCodeAt(19) !== 46 /* . */) return undefined;
-    // Milliseconds from the first three fraction digits; the rest only has to be digits.
+    // Ticks from the first seven fraction digits (Kusto's precision); the rest only has to be digits.
     for (let k = 20; k < s.length - 1; k++) {
       const c = s.charCodeAt(k) - 48;
       if (c < 0 || c > 9) return undefined;
-      if (k < 23) ms += c * (k === 20 ? 100 : k === 21 ? 10 : 1);
+      if (k < 27) fraction += c * FRACTION_DIGIT[k - 20]!;
     }
     if (s.length === 21) return undefined;
   }
   if (d > daysInMonth(y, mo)) return null; // 2025-02-30 is not a date (Date.parse would roll it over)
   // Not Date.UTC: it reads years 0-99 as 1900-1999.
-  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
+  return ticksOf(secondsFromEpoch(daysFromCivil(y, mo, d), h, mi, sec), fraction);
+}
+
+/** Ticks of each of the seven fraction digits of a second. */
+const FRACTION_DIGIT = [1_000_000, 100_000, 10_000, 1000, 100, 10, 1];
+
+/** Ticks of the fraction digits of a second (`.5` -> 5000000); digits past the seventh are dropped. */
+function fractionTicks(digits: string): number {
+  return Number(`${digits}000000`.slice(0, 7));
 }
 
 function daysInMonth(y: number, m: number): number {
@@ -174,7 +186,7 @@ function daysInMonth(y: number, m: number): number {
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-/** Parse an event's datetime value (ISO text, epoch ms number) to ms, or null. */
+/** A datetime value inside the evaluator (ticks; a number is already one), or ISO text, to ticks, or null. */
 export function toDatetime(v: Value): number | null {
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
@@ -183,40 +195,64 @@ export function toDatetime(v: Value): number | null {
   if (fast !== undefined) return fast;
   const listed = documentedDatetimeMs(v); if (listed !== undefined) return listed; // the documentation's RFC 822/850 and Sortable forms
   const s = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v.replace(' ', 'T')}Z` : v;
-  // JS keeps milliseconds; Kusto keeps 100 ns ticks. Sub-millisecond digits are truncated.
-  const ms = Date.parse(s.replace(/(\.\d{3})\d+/, '$1'));
-  return Number.isNaN(ms) ? null : ms;
+  // Date.parse keeps milliseconds: it reads the text without its fraction, which is added in ticks.
+  const fraction = /:\d{2}\.(\d+)/.exec(s);
+  const ms = Date.parse(fraction ? s.replace(/(:\d{2})\.\d+/, '$1') : s);
+  if (Number.isNaN(ms)) return null;
+  const unixSeconds = Math.floor(ms / 1000);
+  return ticksOf(unixSeconds - EPOCH_DAYS * 86_400, fraction ? fractionTicks(fraction[1]!) : (ms - unixSeconds * 1000) * TICKS_PER_MS);
+}
+
+/**
+ * A datetime from outside the evaluator (an event's value, an argument of dynamic type): a number
+ * is milliseconds since 1970 (time.ts gives the rule), text as toDatetime.
+ */
+export function readDatetime(v: Value): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? ticksFromUnixMs(v) : null;
+  return toDatetime(v);
+}
+
+/** A timespan from outside the evaluator: a number is milliseconds, text as toTimespan. */
+export function readTimespan(v: Value): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v * TICKS_PER_MS : null;
+  return toTimespan(v);
 }
 
 /**
  * An event's datetime text as result rows show it: the same string as
  * formatDatetimeIso(toDatetime(s), true), read off the text itself when it is the canonical UTC
  * form with millisecond digits or more (`2025-02-28T20:41:02.614Z`, as Sentinel exports it). The
- * round trip through ms (parse, then print) costs about twice the parse alone and allocates the
+ * round trip through ticks (parse, then print) costs about twice the parse alone and allocates the
  * printed text in pieces, for every datetime of every output row.
  */
 export function datetimeOutputText(s: string): string | null {
   if (s.length >= 24 && s.charCodeAt(10) === 84 /* T */) {
-    const ms = parseIsoUtc(s);
-    if (ms === null) return null;
-    // Validated YYYY-MM-DDTHH:MM:SS.fff[f...]Z: milliseconds are kept and finer digits dropped,
-    // as toDatetime does; no fraction when the milliseconds are zero, as formatDatetimeIso(ms, true).
-    if (ms !== undefined) return s.charCodeAt(20) === 48 && s.charCodeAt(21) === 48 && s.charCodeAt(22) === 48 ? `${s.slice(0, 19)}Z` : `${s.slice(0, 23)}0000Z`;
+    const ticks = parseIsoUtc(s);
+    if (ticks === null) return null;
+    // Validated YYYY-MM-DDTHH:MM:SS.fff[f...]Z: seven fraction digits are kept and finer ones
+    // dropped, as toDatetime does; no fraction when it is zero, as formatDatetimeIso(ticks, true).
+    if (ticks !== undefined && Math.abs(ticks) <= Number.MAX_SAFE_INTEGER) {
+      if (floorMod(ticks, TICKS_PER_SECOND) === 0) return `${s.slice(0, 19)}Z`;
+      // The common forms as they are (7 digits) or with zeros (3 digits, as Sentinel exports).
+      if (s.length === 28) return s;
+      if (s.length === 24) return `${s.slice(0, 23)}0000Z`;
+      return s.length > 28 ? `${s.slice(0, 27)}Z` : `${s.slice(0, s.length - 1)}${'0000000'.slice(s.length - 21)}Z`;
+    }
   }
-  const ms = toDatetime(s);
-  return ms === null ? null : formatDatetimeIso(ms, true);
+  const ticks = toDatetime(s);
+  return ticks === null ? null : formatDatetimeIso(ticks, true);
 }
 
-/** Parse a timespan value (ms number, or `[d.]hh:mm:ss[.f]` text) to ms, or null. */
+/** A timespan value inside the evaluator (ticks), or `[-][d.]hh:mm:ss[.fffffff]` text, to ticks, or null. */
 export function toTimespan(v: Value): number | null {
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v !== 'string') return null;
   const m = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(v.trim());
   if (!m) return null;
-  const [, neg, d = '0', h, mi, s, f = '0'] = m;
-  const ms = (+d * 86400 + +h! * 3600 + +mi! * 60 + +s!) * 1000 + Number(`0.${f}`) * 1000;
-  return neg ? -ms : ms;
+  const [, neg, d = '0', h, mi, s, f = ''] = m;
+  const ticks = (+d * 86400 + +h! * 3600 + +mi! * 60 + +s!) * TICKS_PER_SECOND + fractionTicks(f);
+  return neg ? -ticks : ticks;
 }
 
 export function toNumber(v: Value): number | null {
@@ -269,7 +305,7 @@ export function toDynamic(v: Value): Value {
   return v ?? null;
 }
 
-/** Convert a raw event value to the representation of a column type. */
+/** Convert a raw event value (from outside the evaluator: JSON numbers of datetimes are ms since 1970) to the representation of a column type. */
 export function coerce(v: Value, type: ScalarType): Value {
   switch (type) {
     case 'string':
@@ -285,9 +321,9 @@ export function coerce(v: Value, type: ScalarType): Value {
     case 'bool':
       return toBool(v);
     case 'datetime':
-      return toDatetime(v);
+      return readDatetime(v);
     case 'timespan':
-      return toTimespan(v);
+      return readTimespan(v);
     case 'dynamic':
       return toDynamic(v);
   }

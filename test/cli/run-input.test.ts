@@ -43,15 +43,18 @@ async function run(...args: string[]) {
 
 describe('the timestamp rule', () => {
   it('reads ISO 8601 text (UTC without a zone, as Kusto does) and JSON numbers as milliseconds; nothing else', () => {
+    // The evaluator's ticks (100 ns since 2020-01-01, semantics/ticks.ts) of a time in ms since 1970.
+    const ticks = (ms: number) => (ms - Date.UTC(2020, 0, 1)) * 10_000;
     const utc = Date.UTC(2025, 2, 1, 12);
-    expect(readTimestamp('2025-03-01T12:00:00Z')).toEqual({ ms: utc });
-    expect(readTimestamp('2025-03-01T12:00:00.1234567Z')).toEqual({ ms: utc + 123 });
-    expect(readTimestamp('2025-03-01T14:00:00+02:00')).toEqual({ ms: utc });
-    expect(readTimestamp('2025-03-01 12:00:00')).toEqual({ ms: utc });
-    expect(readTimestamp('2025-03-01T12:00')).toEqual({ ms: utc });
-    expect(readTimestamp('2025-03-01')).toEqual({ ms: Date.UTC(2025, 2, 1) });
-    expect(readTimestamp(utc)).toEqual({ ms: utc });
-    expect(readTimestamp(12345)).toEqual({ ms: 12345 });
+    expect(readTimestamp('2025-03-01T12:00:00Z')).toEqual({ ticks: ticks(utc) });
+    // All seven fraction digits: Kusto keeps 100 ns ticks.
+    expect(readTimestamp('2025-03-01T12:00:00.1234567Z')).toEqual({ ticks: ticks(utc) + 1_234_567 });
+    expect(readTimestamp('2025-03-01T14:00:00+02:00')).toEqual({ ticks: ticks(utc) });
+    expect(readTimestamp('2025-03-01 12:00:00')).toEqual({ ticks: ticks(utc) });
+    expect(readTimestamp('2025-03-01T12:00')).toEqual({ ticks: ticks(utc) });
+    expect(readTimestamp('2025-03-01')).toEqual({ ticks: ticks(Date.UTC(2025, 2, 1)) });
+    expect(readTimestamp(utc)).toEqual({ ticks: ticks(utc) });
+    expect(readTimestamp(12345)).toEqual({ ticks: ticks(12345) });
     // Date.parse reads "12345" as the year 12345 and "1740828600000" as nothing: neither is a date here.
     for (const v of ['1740828600000', '12345', '2025', 'garbage', 'Sat, 1 Mar 2025 12:00:00 GMT', '2025-02-30T00:00:00Z', true, {}]) {
       expect(readTimestamp(v), JSON.stringify(v)).toHaveProperty('problem');

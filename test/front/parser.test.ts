@@ -69,12 +69,17 @@ describe('KQL parser', () => {
       const e = r.ast.lets[0]!.value.source;
       return e.kind === 'literal' ? e.literal : undefined;
     };
-    expect(lit('24h')).toEqual({ type: 'timespan', value: 86_400_000 });
-    expect(lit('1.5d')).toEqual({ type: 'timespan', value: 129_600_000 });
-    expect(lit('100ms')).toEqual({ type: 'timespan', value: 100 });
-    expect(lit('30m')).toEqual({ type: 'timespan', value: 1_800_000 });
-    expect(lit('datetime(2025-01-31T12:00:00Z)')).toEqual({ type: 'datetime', value: Date.UTC(2025, 0, 31, 12) });
-    expect(lit('datetime(2025-01-31)')).toEqual({ type: 'datetime', value: Date.UTC(2025, 0, 31) });
+    // Timespans and datetimes in 100 ns ticks (datetimes since 2020-01-01: semantics/ticks.ts).
+    expect(lit('24h')).toEqual({ type: 'timespan', value: 864_000_000_000 });
+    expect(lit('1.5d')).toEqual({ type: 'timespan', value: 1_296_000_000_000 });
+    expect(lit('100ms')).toEqual({ type: 'timespan', value: 1_000_000 });
+    expect(lit('1tick')).toEqual({ type: 'timespan', value: 1 });
+    expect(lit('0.0000003s')).toEqual({ type: 'timespan', value: 3 });
+    expect(lit('7microseconds')).toEqual({ type: 'timespan', value: 70 });
+    expect(lit('30m')).toEqual({ type: 'timespan', value: 18_000_000_000 });
+    expect(lit('datetime(2025-01-31T12:00:00Z)')).toEqual({ type: 'datetime', value: (Date.UTC(2025, 0, 31, 12) - Date.UTC(2020, 0, 1)) * 10_000 });
+    expect(lit('datetime(2017-10-30 01:02:03.7654321)')).toEqual({ type: 'datetime', value: (Date.UTC(2017, 9, 30, 1, 2, 3) - Date.UTC(2020, 0, 1)) * 10_000 + 7_654_321 });
+    expect(lit('datetime(2025-01-31)')).toEqual({ type: 'datetime', value: (Date.UTC(2025, 0, 31) - Date.UTC(2020, 0, 1)) * 10_000 });
     expect(lit('datetime(null)')).toEqual({ type: 'datetime', value: null });
     expect(lit('42')).toEqual({ type: 'long', value: 42 });
     expect(lit('4.5e1')).toEqual({ type: 'real', value: 45 });

@@ -21,7 +21,10 @@ function sortCompare(a: unknown, b: unknown, desc: boolean, nullsFirst: boolean)
 
 type Row = Map<string, unknown>;
 
-export function referenceRun(ir: QueryIR, events: object[], now: number, windowMs?: number): Record<string, unknown>[] {
+export function referenceRun(ir: QueryIR, events: object[], nowMs: number, windowMs?: number): Record<string, unknown>[] {
+  // The clock and window count in ms, as the run options do; values are 100 ns ticks since 2020 (coerce).
+  const now = (nowMs - Date.UTC(2020, 0, 1)) * 10_000;
+  const window = windowMs === undefined ? undefined : windowMs * 10_000;
   const lets = new Map<string, unknown>();
   const tables = new Map<string, Row[]>();
 
@@ -52,9 +55,9 @@ export function referenceRun(ir: QueryIR, events: object[], now: number, windowM
       rows = events
         .map((ev) => new Map(t.source.schema.map((c) => [c.name, coerce(Object.prototype.hasOwnProperty.call(ev, c.name) ? (ev as Record<string, unknown>)[c.name] : undefined, c.type)])))
         .filter((r) => {
-          if (windowMs === undefined) return true;
+          if (window === undefined) return true;
           const tg = r.get('TimeGenerated') as number | null | undefined;
-          return tg !== null && tg !== undefined && tg >= now - windowMs && tg <= now;
+          return tg !== null && tg !== undefined && tg >= now - window && tg <= now;
         });
     }
     for (const op of t.ops) {

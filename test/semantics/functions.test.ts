@@ -295,16 +295,17 @@ describe('functions that stopped real rules (issue 28, part 2)', () => {
     expect(value('hash_sha1(s)', {})).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709'); // "" (a missing string)
   });
 
-  it('endofday/week/month/year with offsets: the pages\' examples, to the millisecond', () => {
+  it('endofday/week/month/year with offsets: the pages\' examples, to the tick', () => {
     // https://learn.microsoft.com/kusto/query/endofday-function (and endofweek, endofmonth, endofyear):
-    // the pages give 23:59:59.9999999; detc's datetimes stop at the millisecond, so .999.
+    // the last 100 ns tick of the period, 23:59:59.9999999.
     const at = 'datetime(2017-01-01 10:10:17)';
-    expect([-1, 0, 1].map((o) => value(`endofday(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9990000Z', '2017-01-01T23:59:59.9990000Z', '2017-01-02T23:59:59.9990000Z']);
-    expect([-1, 0, 1].map((o) => value(`endofweek(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9990000Z', '2017-01-07T23:59:59.9990000Z', '2017-01-14T23:59:59.9990000Z']);
-    expect([-1, 0, 1].map((o) => value(`endofmonth(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9990000Z', '2017-01-31T23:59:59.9990000Z', '2017-02-28T23:59:59.9990000Z']);
-    expect([-1, 0, 1].map((o) => value(`endofyear(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9990000Z', '2017-12-31T23:59:59.9990000Z', '2018-12-31T23:59:59.9990000Z']);
-    // Every datetime detc holds compares with it as with Kusto's: the last millisecond is in, the next day is out.
-    expect(value(`datetime(2017-01-01 23:59:59.999) <= endofday(${at})`)).toBe(true);
+    expect([-1, 0, 1].map((o) => value(`endofday(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9999999Z', '2017-01-01T23:59:59.9999999Z', '2017-01-02T23:59:59.9999999Z']);
+    expect([-1, 0, 1].map((o) => value(`endofweek(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9999999Z', '2017-01-07T23:59:59.9999999Z', '2017-01-14T23:59:59.9999999Z']);
+    expect([-1, 0, 1].map((o) => value(`endofmonth(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9999999Z', '2017-01-31T23:59:59.9999999Z', '2017-02-28T23:59:59.9999999Z']);
+    expect([-1, 0, 1].map((o) => value(`endofyear(${at}, ${o})`))).toEqual(['2016-12-31T23:59:59.9999999Z', '2017-12-31T23:59:59.9999999Z', '2018-12-31T23:59:59.9999999Z']);
+    // The last tick is in, the next day is out.
+    expect(value(`datetime(2017-01-01 23:59:59.9999999) <= endofday(${at})`)).toBe(true);
+    expect(value(`datetime(2017-01-01 23:59:59.9999999) == endofday(${at})`)).toBe(true);
     expect(value(`datetime(2017-01-02) <= endofday(${at})`)).toBe(false);
     expect(value('endofday(t)', {})).toBe(null);
   });

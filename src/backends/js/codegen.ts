@@ -41,8 +41,9 @@ const ALREADY: Record<ScalarType, (v: string) => string> = {
   real: (v) => `typeof ${v} === 'number' && ${v} === ${v}`,
   decimal: (v) => `typeof ${v} === 'number' && ${v} === ${v}`,
   bool: (v) => `typeof ${v} === 'boolean'`,
-  datetime: (v) => `typeof ${v} === 'number' && Number.isFinite(${v})`,
-  timespan: (v) => `typeof ${v} === 'number' && Number.isFinite(${v})`,
+  // An event's number is milliseconds, the evaluator's value ticks: always converted.
+  datetime: () => 'false',
+  timespan: () => 'false',
   dynamic: (v) => `typeof ${v} === 'object' && ${v} !== null`,
 };
 
@@ -157,7 +158,7 @@ export function generateRowBuilder(
     const raw = c.source && 'raw' in c.source ? c.source.raw : undefined;
     const read = raw !== undefined ? rawRead('r.e', raw, c.type, 'x') : c.source && 'slot' in c.source ? `r.v[${c.source.slot}]` : `G[${G.push(c.get) - 1}](r)`;
     // Raw reads are converted already (never undefined); others may be undefined (-> null). An
-    // event's datetime text goes to the row's text without the round trip through ms (D).
+    // event's datetime text goes to the row's text without the round trip through ticks (D).
     const value =
       raw !== undefined && c.type === 'datetime'
         ? `(typeof (x = r.e[${JSON.stringify(raw)}]) === 'string' ? D(x) : O(${rawConversion('x', 'x', c.type)}, "datetime"))`

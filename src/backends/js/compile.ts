@@ -4,6 +4,7 @@
  * pipeline from its fused leading operators (fuse.ts) and its steps (operators.ts), and runs the
  * query: all events at once, as a stream, or split for parallel readers.
  */
+import { ticksFromUnixMs, TICKS_PER_MS } from '../../semantics/ticks.js';
 import type { Column, Let, QueryIR, Schema, Tabular, TabularOp } from '../../ir/types.js';
 import type { RunContext } from '../../catalog/types.js';
 import type { Value } from '../../semantics/values.js';
@@ -266,7 +267,9 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
         let head = sink;
         for (let i = steps.length - 1; i >= 0; i--) head = new Link(steps[i]!, head, steps[i]!.init());
         const { options: run } = current();
-        const windowStart = run.windowMs !== undefined ? run.now - run.windowMs : undefined;
+        // The options count in ms since 1970 (the public clock), the evaluator in ticks.
+        const now = ticksFromUnixMs(run.now);
+        const windowStart = run.windowMs !== undefined ? now - run.windowMs * TICKS_PER_MS : undefined;
         const next = head;
         if (fused) {
           let groups: GroupTable | undefined;
@@ -274,7 +277,7 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
             groups = flush.init();
             head = new Link(flush, next, groups);
           }
-          const state = new FusedRunState(windowStart, run.now, next, groups);
+          const state = new FusedRunState(windowStart, now, next, groups);
           const split = fused.split;
           return {
             head,
@@ -290,7 +293,7 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
           if (windowStart !== undefined && timeGenerated) {
             // Sentinel's schedule: the rule sees [now - queryPeriod, now] of TimeGenerated.
             const t0 = timeGenerated(row) as number | null;
-            if (t0 === null || t0 < windowStart || t0 > run.now) return;
+            if (t0 === null || t0 < windowStart || t0 > now) return;
           }
           next.push(row);
         };
@@ -358,7 +361,7 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
   const collector = (rows: Record<string, unknown>[]): Sink => new Collect(rows, buildRow);
 
   const begin = (input: EventInput, options: RunOptions) => {
-    run.now = options.now;
+    run.now = ticksFromUnixMs(options.now);
     state = { input, options, letValues: new Map(), tabularCache: new Map(), budget: new RunBudget(options.limits) };
     for (const l of letGetters) state.letValues.set(l.name, l.get({ e: null, v: NO_VALUES }));
   };

@@ -5,6 +5,7 @@
  */
 import type { QueryIR } from '../../ir/types.js';
 import { readTimestamp } from '../../semantics/time.js';
+import { ticksFromUnixMs, TICKS_PER_MS } from '../../semantics/ticks.js';
 import { objectsIn } from '../../ir/walk.js';
 import type { RunOptions } from './compile.js';
 
@@ -16,8 +17,8 @@ export interface Drop {
   readonly line?: number;
   /** What was wrong, for missing and notADate. */
   readonly detail?: string;
-  /** The event's TimeGenerated, for outsideWindow (a number of seconds read as milliseconds shows as 1970). */
-  readonly ms?: number;
+  /** The event's TimeGenerated in the evaluator's ticks, for outsideWindow (a number of seconds read as milliseconds shows as 1970). */
+  readonly ticks?: number;
 }
 
 /** Whether the query reads a table with a TimeGenerated datetime column (the window applies to its events). */
@@ -41,7 +42,9 @@ function shown(value: unknown): string {
  */
 export function windowAdmission(ir: QueryIR, run: RunOptions): ((event: object) => Drop | undefined) | undefined {
   if (run.windowMs === undefined || !readsTimeGenerated(ir)) return undefined;
-  const start = run.now - run.windowMs;
+  // In ticks, as the query's own window test (compile.ts) compares.
+  const now = ticksFromUnixMs(run.now);
+  const start = now - run.windowMs * TICKS_PER_MS;
   return (event) => {
     const value = Object.prototype.hasOwnProperty.call(event, 'TimeGenerated') ? (event as Record<string, unknown>).TimeGenerated : undefined;
     if (value === undefined) {
@@ -51,6 +54,6 @@ export function windowAdmission(ir: QueryIR, run: RunOptions): ((event: object) 
     if (value === null) return { reason: 'missing', detail: 'TimeGenerated is null' };
     const t = readTimestamp(value);
     if ('problem' in t) return { reason: 'notADate', detail: `TimeGenerated ${shown(value)} is ${t.problem}` };
-    return t.ms < start || t.ms > run.now ? { reason: 'outsideWindow', ms: t.ms } : undefined;
+    return t.ticks < start || t.ticks > now ? { reason: 'outsideWindow', ticks: t.ticks } : undefined;
   };
 }

@@ -74,7 +74,7 @@ interface SegmentResult {
   readonly bad: BadLine[];
   /** Events without a usable TimeGenerated in a windowed run, numbered within the segment. */
   readonly drops: SegmentDrop[];
-  /** The TimeGenerated of each event outside the window. */
+  /** The TimeGenerated (ticks) of each event outside the window. */
   readonly outsideWindow: number[];
   /** Lines that are not valid UTF-8, numbered within the segment. */
   readonly invalidUtf8: number[];
@@ -213,7 +213,7 @@ export async function streamEventsInParallel(path: string, h: StreamHandlers, op
     if (r.kept) for (const event of JSON.parse(r.kept) as unknown[]) h.onEvent(event);
     if (r.values.length) options.replay!(sharedStrings(r.values, pool));
     for (let i = 0; i < r.skipped; i++) h.onSkipped?.();
-    for (const ms of r.outsideWindow) h.onDrop?.({ reason: 'outsideWindow', ms });
+    for (const ticks of r.outsideWindow) h.onDrop?.({ reason: 'outsideWindow', ticks });
     if (r.dropped) h.onDropped?.(r.dropped);
     lineBase += r.lines;
   };
@@ -343,7 +343,7 @@ function readSegment(fd: number, size: number, { segment, start, end }: SegmentR
   const event = (e: object, text: string | undefined, element?: number) => {
     const drop = admit?.(e);
     if (drop) {
-      if (drop.reason === 'outsideWindow') outsideWindow.push(drop.ms!);
+      if (drop.reason === 'outsideWindow') outsideWindow.push(drop.ticks!);
       else drops.push({ ...drop, line: lines, element });
     } else if (inputs) {
       inputs(e, values);

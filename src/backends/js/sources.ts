@@ -46,7 +46,7 @@ export function computedSourceRows(s: ComputedSource, scope: SourceScope): Row[]
 
 /**
  * range (https://learn.microsoft.com/kusto/query/range-operator): from, from + step, ... up to and
- * including `to`. Datetimes and timespans are milliseconds here, so they step as numbers. A null
+ * including `to`. Datetimes and timespans are ticks here, so they step as numbers. A null
  * bound or a zero step makes no rows; the rows count against the run's row limit.
  */
 function rangeRows(from: Value, to: Value, step: Value, budget: RunBudget): Row[] {

@@ -1,4 +1,5 @@
 /** KQL spelling of literals and names, correct for any content (see the property tests). */
+import { TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_MS, TICKS_PER_SECOND } from '../../semantics/ticks.js';
 import { formatDatetimeIso } from '../../semantics/values.js';
 
 /** A double-quoted KQL string literal that parses back to exactly `s`. */
@@ -46,16 +47,18 @@ function kqlSingleQuoted(s: string): string {
 }
 
 /** Timespan literal in the largest exact unit: 1d, 24h... falls back to ticks (100 ns). */
-export function kqlTimespan(ms: number): string {
-  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's'], [1, 'ms']];
-  if (ms === 0) return '0s';
-  for (const [size, suffix] of units) if (Number.isInteger(ms / size)) return `${ms / size}${suffix}`;
-  return `${Math.round(ms * 10_000)}tick`;
+/** A timespan (ticks) in the largest unit that writes it exactly: `1d`, `90m`, `1500ms`, `7tick`. */
+export function kqlTimespan(ticks: number): string {
+  const units: [number, string][] = [[TICKS_PER_DAY, 'd'], [TICKS_PER_HOUR, 'h'], [TICKS_PER_MINUTE, 'm'], [TICKS_PER_SECOND, 's'], [TICKS_PER_MS, 'ms']];
+  if (ticks === 0) return '0s';
+  for (const [size, suffix] of units) if (ticks % size === 0) return `${ticks / size}${suffix}`;
+  return `${Math.round(ticks)}tick`;
 }
 
-export function kqlDatetime(ms: number | null): string {
-  if (ms === null) return 'datetime(null)';
-  const iso = formatDatetimeIso(ms).replace(/\.0000000Z$/, 'Z').replace(/(\.\d*?)0+Z$/, '$1Z');
+/** A datetime (ticks) as a literal, its fraction without trailing zeros. */
+export function kqlDatetime(ticks: number | null): string {
+  if (ticks === null) return 'datetime(null)';
+  const iso = formatDatetimeIso(ticks).replace(/\.0000000Z$/, 'Z').replace(/(\.\d*?)0+Z$/, '$1Z');
   return `datetime(${iso})`;
 }
 
