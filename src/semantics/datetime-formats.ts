@@ -12,6 +12,8 @@
  * example is 14 -> 2014).
  */
 
+import { EPOCH_DAYS, fractionTicks, ticksOf } from './ticks.js';
+
 /** A datetime's parts as written (the fraction as its digits, for a caller that keeps ticks). */
 export interface DatetimeParts {
   readonly year: number;
@@ -79,12 +81,13 @@ export function documentedDatetimeParts(s: string): DatetimeParts | null | undef
   return parts;
 }
 
-/** Milliseconds since the epoch (UTC) of a text in one of the listed forms (null, undefined: as documentedDatetimeParts). */
-export function documentedDatetimeMs(s: string): number | null | undefined {
+/**
+ * The evaluator's datetime (ticks since EPOCH, see ticks.ts) of a text in one of the listed forms,
+ * every fraction digit kept to the tick (null, undefined: as documentedDatetimeParts).
+ */
+export function documentedDatetimeTicks(s: string): number | null | undefined {
   const p = documentedDatetimeParts(s);
   if (p === undefined || p === null) return p;
-  const date = new Date(0);
-  date.setUTCFullYear(p.year, p.month - 1, p.day);
-  date.setUTCHours(p.hour, p.minute - p.offsetMinutes, p.second, Number(p.fraction.slice(0, 3).padEnd(3, '0')));
-  return date.getTime();
+  const unixSeconds = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute - p.offsetMinutes, p.second) / 1000;
+  return ticksOf(unixSeconds - EPOCH_DAYS * 86_400, fractionTicks(p.fraction));
 }

@@ -14,6 +14,11 @@ export const TICKS_PER_MINUTE = 600_000_000;
 export const TICKS_PER_HOUR = 36_000_000_000;
 export const TICKS_PER_DAY = 864_000_000_000;
 
+/** Ticks of the fraction digits of a second (`.5` -> 5000000); digits past the seventh are dropped. */
+export function fractionTicks(digits: string): number {
+  return Number(`${digits}000000`.slice(0, 7));
+}
+
 /** Days from 1970-01-01 to EPOCH, 2020-01-01 (a Wednesday). */
 export const EPOCH_DAYS = 18_262;
 /** EPOCH in milliseconds since 1970. */

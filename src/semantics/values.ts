@@ -6,9 +6,9 @@
  * Values from outside (events, clocks) count datetimes in milliseconds since 1970 when they are
  * numbers (readDatetime); a number inside the evaluator is ticks (toDatetime).
  */
-import { documentedDatetimeMs } from './datetime-formats.js';
+import { documentedDatetimeTicks } from './datetime-formats.js';
 import type { ScalarType } from '../ir/types.js';
-import { EPOCH_DAYS, floorMod, secondsFromEpoch, splitTicks, ticksFromUnixMs, ticksOf, TICKS_PER_MS, TICKS_PER_SECOND } from './ticks.js';
+import { EPOCH_DAYS, floorMod, fractionTicks, secondsFromEpoch, splitTicks, ticksFromUnixMs, ticksOf, TICKS_PER_MS, TICKS_PER_SECOND } from './ticks.js';
 
 export type Value = unknown;
 
@@ -176,10 +176,6 @@ function parseIsoUtc(s: string): number | null | undefined {
 /** Ticks of each of the seven fraction digits of a second. */
 const FRACTION_DIGIT = [1_000_000, 100_000, 10_000, 1000, 100, 10, 1];
 
-/** Ticks of the fraction digits of a second (`.5` -> 5000000); digits past the seventh are dropped. */
-function fractionTicks(digits: string): number {
-  return Number(`${digits}000000`.slice(0, 7));
-}
 
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
@@ -193,7 +189,9 @@ export function toDatetime(v: Value): number | null {
   if (typeof v !== 'string') return null;
   const fast = parseIsoUtc(v);
   if (fast !== undefined) return fast;
-  const listed = documentedDatetimeMs(v); if (listed !== undefined) return listed; // the documentation's RFC 822/850 and Sortable forms
+  // The documentation's RFC 822/850 and Sortable forms.
+  const listed = documentedDatetimeTicks(v);
+  if (listed !== undefined) return listed;
   const s = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v.replace(' ', 'T')}Z` : v;
   // Date.parse keeps milliseconds: it reads the text without its fraction, which is added in ticks.
   const fraction = /:\d{2}\.(\d+)/.exec(s);

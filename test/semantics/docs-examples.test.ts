@@ -296,6 +296,8 @@ describe('todatetime of the documented text forms', () => {
     expect(iso('Sat, 8 Nov 14 15:05:02 +0200')).toBe('2014-11-08T13:05:02.0000000Z');
     expect(iso('8 Nov 14 15:05 EST')).toBe('2014-11-08T20:05:00.0000000Z');
     expect(iso('2014-1-8 15:05')).toBe('2014-01-08T15:05:00.0000000Z');
+    // Every fraction digit is kept to Kusto's 100 ns tick.
+    expect(iso('2014-11-08 15:05:25.1234567 GMT')).toBe('2014-11-08T15:05:25.1234567Z');
     expect(iso('31 Feb 14 15:05')).toBe('');
     expect(iso('8 Nov 14 25:05')).toBe('');
   });
