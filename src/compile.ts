@@ -45,7 +45,7 @@ export function checkRuleFile(file: string, options: FrontEndOptions = {}): Fron
 
 export function checkRuleText(file: string, text: string, options: FrontEndOptions = {}): FrontEndResult {
   if (text.length > MAX_RULE_FILE_BYTES) return { file, diagnostics: [makeDiagnostic('FileTooLarge', [text.length, MAX_RULE_FILE_BYTES], { file, start: { line: 1, col: 1 } })] };
-  const loaded = loadRuleText(file, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const loaded = loadRuleText(file, text);
   if (!loaded.source) return { file, text, diagnostics: loaded.diagnostics };
   const { rule, diagnostics } = validateRule(loaded.source);
   if (!rule) return { file, text, diagnostics: [...loaded.diagnostics, ...diagnostics] };

@@ -28,6 +28,13 @@ describe('rule file errors', () => {
     expect(r.diagnostics[0]!.start!.line).toBeGreaterThanOrEqual(2);
   });
 
+  it('a byte order mark is read past once: same diagnostics at the same places as without it', () => {
+    const text = ruleYaml('SigninLogs | where NoSuchColumn == 1');
+    const plain = check(text);
+    expect(locations(plain)).toHaveLength(1);
+    expect(locations(check(`\ufeff${text}`))).toEqual(locations(plain));
+  });
+
   it('a document that is not a mapping is refused with what a rule file is', () => {
     expect(locations(check('- just\n- a list\n'))).toEqual(['1:1 DTC1002']);
     expect(check('').diagnostics[0]!.message).toContain('must be a YAML mapping');
