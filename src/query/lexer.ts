@@ -42,11 +42,20 @@ export const DatetimeLit = createToken({ name: 'DatetimeLit', pattern: /datetime
 // guid(...) likewise: a GUID such as 12e8b78d-... is not a sequence of KQL tokens (`12e8` would be a real).
 export const GuidLit = createToken({ name: 'GuidLit', pattern: /guid\s*\([^)\n]*\)/ });
 
+const TIMESPAN_UNIT = 'microseconds?|microsec|micros?|milliseconds?|millisec|millis?|nanoseconds?|nanosec|nanos?|ticks?|minutes?|min|seconds?|sec|hours?|hrs?|hr|days?|ms|d|h|m|s';
+/**
+ * `24h`, `1.5d`; and the text forms of time(...)/timespan(...) that are not KQL tokens inside
+ * (https://learn.microsoft.com/kusto/query/scalar-data-types/timespan): `time(0.12:34:56.7)`
+ * ([d.]hh:mm[:ss[.fffffff]]) and `time(15 seconds)`. `time(2)` and `time(1d)` stay calls (the
+ * binder reads a number as days).
+ */
 export const TimespanLit = createToken({
   name: 'TimespanLit',
-  pattern:
-    /(?:\d+(?:\.\d+)?|\.\d+)(?:microseconds?|microsec|micros?|milliseconds?|millisec|millis?|nanoseconds?|nanosec|nanos?|ticks?|minutes?|min|seconds?|sec|hours?|hrs?|hr|days?|ms|d|h|m|s)(?![A-Za-z0-9_])/,
-  start_chars_hint: [...'0123456789.'],
+  pattern: new RegExp(
+    `(?:\\d+(?:\\.\\d+)?|\\.\\d+)(?:${TIMESPAN_UNIT})(?![A-Za-z0-9_])` +
+      `|(?:timespan|time)\\s*\\(\\s*(?:-?(?:\\d+\\.)?\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?|\\d+(?:\\.\\d+)?\\s+(?:${TIMESPAN_UNIT}))\\s*\\)`,
+  ),
+  start_chars_hint: [...'0123456789.t'],
 });
 export const RealLit = createToken({ name: 'RealLit', pattern: /(?:\d+\.(?!\.)\d*(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\.\d+(?:[eE][+-]?\d+)?)(?![A-Za-z_])/, start_chars_hint: [...'0123456789.'] });
 export const LongLit = createToken({ name: 'LongLit', pattern: /0[xX][0-9a-fA-F]+|\d+/ });

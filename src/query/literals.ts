@@ -62,9 +62,19 @@ const TICKS_PER: [RegExp, number][] = [
  * that `0.0000003s`, 2.9999999999999996 ticks in binary, is 3).
  */
 export function decodeTimespan(image: string): number {
+  if (image.startsWith('t')) return decodeTimespanText(image.slice(image.indexOf('(') + 1, image.lastIndexOf(')')).trim());
   const m = /^(\d*\.?\d+)([a-z]+)$/.exec(image)!;
   const unit = TICKS_PER.find(([re]) => re.test(m[2]!));
   return unit ? Math.round(Number(m[1]) * unit[1]) : NaN;
+}
+
+/** The content of `time(...)` as text: `[-][d.]hh:mm[:ss[.fffffff]]` or `15 seconds`. */
+function decodeTimespanText(inner: string): number {
+  const words = /^(\d+(?:\.\d+)?)\s+([a-z]+)$/.exec(inner);
+  if (words) return decodeTimespan(`${words[1]}${words[2]}`);
+  const [, minus, d = '0', h, mi, s = '0', frac = ''] = /^(-?)(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(inner)!;
+  const ticks = ((+d * 24 + +h!) * 60 + +mi!) * TICKS_PER_MINUTE + +s * TICKS_PER_SECOND + Number(`${frac}0000000`.slice(0, 7));
+  return minus ? -ticks : ticks;
 }
 
 /**

@@ -394,3 +394,27 @@ describe('functions added from the documentation', () => {
     expectKustoSchema('print parsejson("{}")');
   });
 });
+
+describe('timespan literals written as text', () => {
+  // https://learn.microsoft.com/kusto/query/scalar-data-types/timespan ("Timespan literals"):
+  // time(15 seconds) is 15 seconds, time(0.12:34:56.7) is 0 days 12:34:56.7, time(2) is 2 days.
+  const text = (q: string) => value(`tostring(${q})`);
+  it('reads [d.]hh:mm[:ss[.fffffff]] and "N unit" inside time()/timespan()', () => {
+    expect(text('time(15 seconds)')).toBe('00:00:15');
+    expect(text('time(0.12:34:56.7)')).toBe('12:34:56.7000000');
+    expect(text('timespan(00:05:00)')).toBe('00:05:00');
+    expect(text('time(29.09:00:05.12345)')).toBe('29.09:00:05.1234500');
+    expect(text('time(-1.00:00:01)')).toBe('-1.00:00:01');
+    expect(text('time(2)')).toBe('2.00:00:00');
+    expect(value('24 * 60 * time(00:01:00) / time(1s)')).toBe(86400);
+  });
+
+  it('is written back as a KQL timespan that Kusto.Language types as one', () => {
+    const q = 'print a = time(00:05:00), b = time(15 seconds)';
+    const parsed = parseQuery(q);
+    const kql = emitKql(bindQuery(parsed.ast, noTables, q).ir!);
+    expect(kql).not.toContain('00:05:00)'); // canonical form, not the text form
+    expect(kustoResultColumns(kql, noTables)).toEqual({ columns: [{ name: 'a', type: 'timespan' }, { name: 'b', type: 'timespan' }] });
+    expect(run(kql).rows).toEqual(run(q).rows);
+  });
+});
