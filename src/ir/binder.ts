@@ -1115,13 +1115,14 @@ class Binder {
 
   /**
    * isfuzzy=true: a leg whose function does not resolve (a workspace function whose body does not
-   * compile, or a function reading a table the workspace lacks) is left out with a warning, as Kusto
-   * leaves out legs that fail to resolve (https://learn.microsoft.com/kusto/query/union-operator:
-   * "any resolution failure yields a warning"). Only such failures: other errors are the query's own.
+   * compile, or a function reading a table the workspace lacks) or whose table does not exist
+   * (`(View_3 | where x > 0)`, the page's example) is left out with a warning, as Kusto leaves out
+   * legs that fail to resolve (https://learn.microsoft.com/kusto/query/union-operator: "any
+   * resolution failure yields a warning"). Only such failures: other errors are the query's own.
    */
   private leaveOutUnresolvedLeg(before: number, leg: A.PipeExpr): boolean {
     const errors = this.problems.slice(before).filter((p) => !isWarning(p));
-    if (errors.length === 0 || !errors.every((p) => p.unresolvedFunction)) return false;
+    if (errors.length === 0 || !errors.every((p) => p.unresolvedFunction || p.fact === 'UnknownTable')) return false;
     this.problems.splice(before, this.problems.length - before, ...this.problems.slice(before).filter(isWarning));
     const name = leg.source.kind === 'call' || leg.source.kind === 'name' ? leg.source.name : this.source(leg.span);
     this.report('UnionLegLeftOut', [`union isfuzzy=true leaves out its leg ${name}, as Kusto leaves out a leg that does not resolve: ${makeDiagnostic(errors[0]!.fact, errors[0]!.args).message}`], leg.span);

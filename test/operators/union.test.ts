@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
-import { bindOp, checkSchemaAndKql, problemOf, runOp, schemaOf } from './helpers.js';
+import { compileQuery } from '../../src/backends/js/compile.js';
+import { Facts } from '../../src/diagnostics/codes.js';
+import { bindQuery } from '../../src/ir/binder.js';
+import { parseQuery } from '../../src/query/parser.js';
+import { NOW } from '../js/helpers.js';
+import { bindOp, checkSchemaAndKql, opTables, problemOf, runOp, schemaOf } from './helpers.js';
 
 // https://learn.microsoft.com/kusto/query/union-operator
 describe('union', () => {
@@ -38,6 +43,17 @@ describe('union', () => {
     expect(ir.body.source.kind === 'union' && ir.body.source.unresolved).toEqual(['Missing_CL']);
     expect(problemOf('union A, Missing_CL')).toMatch(/^UnknownTable: Missing_CL/);
     expect(problemOf('union isfuzzy=true Missing_CL')).toMatch(/UnknownTable.*but no leg is left/);
+  });
+
+  it('isfuzzy=true leaves out a subquery leg whose table does not exist, with a warning (the page\'s View_3 leg)', () => {
+    const q = 'union isfuzzy=true (A | where y > 0), (Missing_CL | where x == "a") | project x';
+    expect(problemOf(q)).toMatch(/^UnionLegLeftOut: union isfuzzy=true leaves out its leg .*Missing_CL/);
+    const parsed = parseQuery(q);
+    const bound = bindQuery(parsed.ast, opTables, q);
+    expect(bound.problems.filter((p) => Facts[p.fact].severity !== 'warning')).toEqual([]);
+    expect(compileQuery(bound.ir!).run({ A: [{ x: 'a', y: 1 }, { x: 'b', y: 0 }] }, { now: NOW }).rows).toEqual([{ x: 'a' }]);
+    // Without isfuzzy the missing table is the query's error.
+    expect(problemOf('union (A | where y > 0), (Missing_CL | where x == "a")')).toMatch(/^UnknownTable: Missing_CL/);
   });
 
   it('a wildcard matches the catalog names; none matching is an error naming the pattern', () => {
