@@ -1027,13 +1027,16 @@ const ENTRIES: CatalogEntry[] = [
     },
   }),
   scalar({
-    name: 'tohex', arity: [1, 2], type: returns('string'), kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: two\'s complement, 32-bit for int, 64-bit for long)',
+    name: 'tohex', arity: [1, 2], kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: two\'s complement, 32-bit for int, 64-bit for long)',
+    // Kusto.Language: "The expression value must be an integer" for a real, decimal, bool, string or dynamic argument.
+    type: (args) => (args.every((t) => t === 'int' || t === 'long') ? 'string' : fail(`tohex needs whole numbers (int or long), got ${args.join(', ')}`)),
     js: (site) => (v, width) => {
       const n = toLong(v);
       if (n === null) return null;
       const bits = site.types[0] === 'int' ? 32 : 64;
       const hex = (n < 0 ? BigInt.asUintN(bits, BigInt(n)) : BigInt(n)).toString(16);
-      return hex.padStart(width === undefined ? 0 : (toLong(width) ?? 0), '0');
+      // https://learn.microsoft.com/kusto/query/tohex-function: a minLength above 16 is taken as 16.
+      return hex.padStart(width === undefined ? 0 : Math.min(16, toLong(width) ?? 0), '0');
     },
   }),
   scalar({ name: 'string_size', arity: [1, 1], type: returns('long'), kql: { call: 'string_size' }, doc: 'size in bytes (UTF-8)', js: () => (v) => Buffer.byteLength(text(v), 'utf8') }),

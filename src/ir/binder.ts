@@ -1289,7 +1289,7 @@ class Binder {
   private outputColumns(item: A.Assignment, e: ScalarExpr, names: Namer, allowReplace: boolean): NamedExpr[] | undefined {
     const entry = e.kind === 'call' && e.output === 0 ? lookup(e.fn) : undefined;
     const outputs = entry?.kind === 'scalar' ? entry.outputs : undefined;
-    const several = e.kind === 'call' && e.output === undefined && item.name === undefined ? this.argumentOutputs(item, e, names, allowReplace) : undefined;
+    const several = e.kind === 'call' && e.output === undefined ? this.argumentOutputs(item, e, names, allowReplace) : undefined;
     if (several !== undefined) return several ?? undefined;
     if (!outputs || e.kind !== 'call') {
       if (this.rejectTuple(item)) return undefined;
@@ -1318,18 +1318,22 @@ class Binder {
     return undefined;
   }
 
-  /** An unnamed call whose results depend on its arguments (array_sort_asc(a1, a2)): one column per result. */
+  /**
+   * A call whose results depend on its arguments (array_sort_asc(a1, a2)): one column per result.
+   * `a = f(...)` names the first result, like the tuple `(a) = f(...)`; the rest keep their own names
+   * (Kusto.Language: `extend a = array_sort_asc(a1, a2)` gives `a, array1_sorted`).
+   */
   private argumentOutputs(item: A.Assignment, e: Extract<ScalarExpr, { kind: 'call' }>, names: Namer, allowReplace: boolean): NamedExpr[] | null | undefined {
     const entry = lookup(e.fn);
     const outputs = entry?.kind === 'scalar' ? entry.outputsFor?.(e.args.map((a) => ({ name: deriveName(a), type: a.type }))) : undefined;
     if (!outputs) return undefined;
-    const given = item.tuple?.map((t) => t.name) ?? [];
+    const given = item.tuple?.map((t) => t.name) ?? (item.name !== undefined ? [item.name] : []);
     if (given.length > outputs.length) {
       this.report('TypeMismatch', [`${e.fn} has ${outputs.length} results but ${given.length} names are given`], item.span);
       return null;
     }
     return outputs.map((o, i) => {
-      const name = given[i] ?? names.unique(o.name, allowReplace);
+      const name = given[i] ?? names.unique(o.name, false);
       names.take(name);
       return { name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined };
     });

@@ -1,13 +1,15 @@
 /**
  * The columns of a union (https://learn.microsoft.com/kusto/query/union-operator). kind=outer (the
  * default): every column of every leg, in order of first appearance; a name that has several types
- * across the legs becomes one column per type, named `Name_type`. kind=inner: the columns (name and
- * type) that every leg has, in the first leg's order. `withsource=` adds a string column first.
+ * across the legs becomes one column per type, named `Name_type`. kind=inner: "the subset of columns
+ * that are common to all of the input tables": the outer union's columns made from a name that every
+ * leg has (so `x` that is long in one leg and string in another gives `x_long` and `x_string`, as in
+ * Kusto.Language, whose schema is the outer one for either kind). `withsource=` adds a string column first.
  */
 import type { Column, Schema } from './types.js';
 
 export function unionSchema(kind: 'inner' | 'outer', legs: readonly Schema[], withSource?: string): Schema {
-  const columns = kind === 'inner' ? innerColumns(legs) : outerColumns(legs).map(({ name, type }) => ({ name, type }));
+  const columns = unionColumns(kind, legs).map(({ name, type }) => ({ name, type }));
   return withSource === undefined ? columns : [{ name: withSource, type: 'string' }, ...columns];
 }
 
@@ -37,9 +39,9 @@ function outerColumns(legs: readonly Schema[]): OuterColumn[] {
   }));
 }
 
-function innerColumns(legs: readonly Schema[]): Column[] {
-  const [first = [], ...rest] = legs;
-  return first.filter((c) => rest.every((s) => s.some((x) => x.name === c.name && x.type === c.type)));
+function unionColumns(kind: 'inner' | 'outer', legs: readonly Schema[]): OuterColumn[] {
+  const columns = outerColumns(legs);
+  return kind === 'inner' ? columns.filter((c) => legs.every((leg) => leg.some((x) => x.name === c.from))) : columns;
 }
 
 /**
@@ -49,7 +51,6 @@ function innerColumns(legs: readonly Schema[]): Column[] {
  */
 export function unionColumnSources(kind: 'inner' | 'outer', legs: readonly Schema[], index: number, withSource?: string): (string | undefined)[] {
   const leg = legs[index] ?? [];
-  const columns = kind === 'inner' ? innerColumns(legs).map((c) => ({ ...c, from: c.name })) : outerColumns(legs);
-  const sources = columns.map((c) => leg.find((x) => x.name === c.from && x.type === c.type)?.name);
+  const sources = unionColumns(kind, legs).map((c) => leg.find((x) => x.name === c.from && x.type === c.type)?.name);
   return withSource === undefined ? sources : [undefined, ...sources];
 }

@@ -149,14 +149,17 @@ export function bagMerge(bags: readonly Value[]): Record<string, Value> {
   return out;
 }
 
-/** `bag_remove_keys(bag, keys)`. */
 /**
- * A key of bag_has_key / bag_remove_keys: a top-level name, or a JSONPath (`$.a.b`, `$['a']`) for a
- * nested one (https://learn.microsoft.com/kusto/query/bag-remove-keys-function).
+ * A key of bag_has_key / bag_remove_keys / bag_set_key: a top-level name, or a JSONPath of member
+ * names (`$.a.b`, `$['a']`) for a nested one. Each page (bag-has-key-function, bag-remove-keys-function,
+ * bag-set-key-function) says "Array indexing isn't supported": a path with an index, a bare `$` or a
+ * text after `$` that is not a path gives undefined, and the three functions return null (detc's
+ * reading of "not supported", the same for all three).
  */
-function bagKeyPath(key: string): (string | number)[] {
-  const steps = key.startsWith('$') ? parseJsonPath(key) : undefined;
-  return steps !== undefined && steps.length > 0 ? steps : [key];
+function bagKeyPath(key: string): string[] | undefined {
+  if (!key.startsWith('$')) return [key];
+  const steps = parseJsonPath(key);
+  return steps !== undefined && steps.length > 0 && steps.every((s) => typeof s === 'string') ? (steps as string[]) : undefined;
 }
 
 const hasOwn = (o: object, k: string | number): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -164,25 +167,21 @@ const hasOwn = (o: object, k: string | number): boolean => Object.prototype.hasO
 /** `bag_has_key(bag, key)`: the key (or JSONPath) names a value in the bag. */
 export function bagHasKey(v: Value, key: string): boolean | null {
   const b = asBag(v);
-  if (b === null) return null;
+  const path = bagKeyPath(key);
+  if (b === null || path === undefined) return null;
   let at: Value = b;
-  for (const step of bagKeyPath(key)) {
-    if (at === null || typeof at !== 'object') return false;
-    if (Array.isArray(at) ? typeof step !== 'number' || step >= at.length : typeof step !== 'string' || !hasOwn(at, step)) return false;
-    at = (at as Record<string, Value>)[step as string] ?? null;
+  for (const step of path) {
+    if (at === null || typeof at !== 'object' || Array.isArray(at) || !hasOwn(at, step)) return false;
+    at = (at as Record<string, Value>)[step] ?? null;
   }
   return true;
 }
 
 /** A copy of `v` without the property at `path` (the containers on the way are copied, not changed). */
-function withoutPath(v: Value, path: readonly (string | number)[]): Value {
-  if (v === null || typeof v !== 'object' || path.length === 0) return v;
-  const [step, ...rest] = path;
-  if (Array.isArray(v)) {
-    if (typeof step !== 'number' || step >= v.length || rest.length === 0) return v;
-    return v.map((x, i) => (i === step ? withoutPath(x, rest) : x));
-  }
-  if (typeof step !== 'string' || !hasOwn(v, step)) return v;
+function withoutPath(v: Value, path: readonly string[]): Value {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || path.length === 0) return v;
+  const [step, ...rest] = path as [string, ...string[]];
+  if (!hasOwn(v, step)) return v;
   const out = newBag();
   for (const [key, x] of Object.entries(v as Record<string, Value>)) {
     if (key !== step) setKeyValue(out, key, x);
@@ -191,12 +190,15 @@ function withoutPath(v: Value, path: readonly (string | number)[]): Value {
   return out;
 }
 
+/** `bag_remove_keys(bag, keys)`; null when a key is a path the page does not support (bagKeyPath). */
 export function bagRemoveKeys(v: Value, keys: Value): Record<string, Value> | null {
   const b = asBag(v);
   const k = asArray(keys);
   if (b === null) return null;
+  const paths = (k ?? []).map((key) => bagKeyPath(String(key)));
+  if (paths.some((p) => p === undefined)) return null;
   let out: Value = b;
-  for (const key of k ?? []) out = withoutPath(out, bagKeyPath(String(key)));
+  for (const path of paths) out = withoutPath(out, path!);
   // Never hand back the input bag itself: callers may own the result.
   if (out !== b) return out as Record<string, Value>;
   const copy = newBag();
@@ -275,14 +277,14 @@ export function arraySplit(arr: Value, index: Value): Value[][] | null {
  * `bag_set_key(bag, key, value)` (https://learn.microsoft.com/kusto/query/bag-set-key-function): a copy of
  * the bag with the key (a top-level name, or a JSONPath of names; missing levels are created) set to
  * the value. Null when the input is not a bag. detc's choices where the page is silent: a path with an
- * array index or a bare `$` (which the page says are not supported), or whose level holds a value that
- * is not a bag, gives null.
+ * array index or a bare `$` (which the page says are not supported: bagKeyPath), or whose level holds a
+ * value that is not a bag, gives null.
  */
 export function bagSetKey(v: Value, key: string, value: Value): Record<string, Value> | null {
   const b = asBag(v);
   if (b === null) return null;
-  const path = key.startsWith('$') ? parseJsonPath(key) : [key];
-  if (path === undefined || path.length === 0 || path.some((s) => typeof s !== 'string')) return null;
+  const path = bagKeyPath(key);
+  if (path === undefined) return null;
   const set = (bag: Record<string, Value>, steps: readonly string[]): Record<string, Value> | null => {
     const [step, ...rest] = steps as [string, ...string[]];
     let inner: Value = value;
