@@ -841,7 +841,7 @@ class Binder {
     for (const [i, item] of e.items.entries()) {
       const bound = this.expr(item.expr, []);
       if (!bound) return undefined;
-      const several = bound.kind === 'call' && item.name === undefined ? this.argumentOutputs(item, bound, new Namer(columns.map((c) => c.name)), false) : undefined;
+      const several = bound.kind === 'call' && item.name === undefined ? this.argumentOutputs(item, bound, new Namer(columns.map((c) => c.name))) : undefined;
       if (several === null) return undefined;
       if (several) {
         columns.push(...several);
@@ -1289,7 +1289,7 @@ class Binder {
   private outputColumns(item: A.Assignment, e: ScalarExpr, names: Namer, allowReplace: boolean): NamedExpr[] | undefined {
     const entry = e.kind === 'call' && e.output === 0 ? lookup(e.fn) : undefined;
     const outputs = entry?.kind === 'scalar' ? entry.outputs : undefined;
-    const several = e.kind === 'call' && e.output === undefined ? this.argumentOutputs(item, e, names, allowReplace) : undefined;
+    const several = e.kind === 'call' && e.output === undefined ? this.argumentOutputs(item, e, names) : undefined;
     if (several !== undefined) return several ?? undefined;
     if (!outputs || e.kind !== 'call') {
       if (this.rejectTuple(item)) return undefined;
@@ -1321,9 +1321,10 @@ class Binder {
   /**
    * A call whose results depend on its arguments (array_sort_asc(a1, a2)): one column per result.
    * `a = f(...)` names the first result, like the tuple `(a) = f(...)`; the rest keep their own names
-   * (Kusto.Language: `extend a = array_sort_asc(a1, a2)` gives `a, array1_sorted`).
+   * (Kusto.Language: `extend a = array_sort_asc(a1, a2)` gives `a, array1_sorted`). A made-up name
+   * never replaces a column, even in extend: it takes a free suffix (`array1_sorted1`), as in Kusto.Language.
    */
-  private argumentOutputs(item: A.Assignment, e: Extract<ScalarExpr, { kind: 'call' }>, names: Namer, allowReplace: boolean): NamedExpr[] | null | undefined {
+  private argumentOutputs(item: A.Assignment, e: Extract<ScalarExpr, { kind: 'call' }>, names: Namer): NamedExpr[] | null | undefined {
     const entry = lookup(e.fn);
     const outputs = entry?.kind === 'scalar' ? entry.outputsFor?.(e.args.map((a) => ({ name: deriveName(a), type: a.type }))) : undefined;
     if (!outputs) return undefined;

@@ -1,5 +1,7 @@
 /** Decoding of KQL literal tokens into values. Facts: KQL string and timespan literal rules. */
-import { EPOCH_DAYS, ticksFromUnixMs, ticksOf, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_MS, TICKS_PER_SECOND } from '../semantics/ticks.js';
+import { documentedDatetimeTicks } from '../semantics/datetime-formats.js';
+import { otherDatetimeTicks } from '../semantics/values.js';
+import { EPOCH_DAYS, ticksOf, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_MS, TICKS_PER_SECOND } from '../semantics/ticks.js';
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   "'": "'", '"': '"', '\\': '\\', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
@@ -102,8 +104,11 @@ export function decodeDatetime(image: string): number | null | undefined {
     }
     return ticksOf(ms / 1000 - EPOCH_DAYS * 86_400, Number(frac.padEnd(7, '0')));
   }
-  const parsed = Date.parse(inner);
-  return Number.isNaN(parsed) ? undefined : ticksFromUnixMs(parsed);
+  // The page's RFC 822/850 and Sortable forms, then any other text Date.parse reads, without a zone
+  // as UTC (otherDatetimeTicks): never in the machine's zone.
+  const listed = documentedDatetimeTicks(inner);
+  if (listed !== undefined) return listed ?? undefined;
+  return otherDatetimeTicks(inner) ?? undefined;
 }
 
 /**

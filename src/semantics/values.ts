@@ -192,13 +192,47 @@ export function toDatetime(v: Value): number | null {
   // The documentation's RFC 822/850 and Sortable forms.
   const listed = documentedDatetimeTicks(v);
   if (listed !== undefined) return listed;
+  return otherDatetimeTicks(v);
+}
+
+/** A zone the text names itself (a comment in parentheses aside), which Date.parse then honours. */
+const NAMED_ZONE = /(?<![a-z])(?:z|ut|utc|gmt|[ecmp][sd]t)(?![a-z])/i;
+/** A signed offset right after the time (`15:05 +0900`, `15:05:02.5-05:00`, `3:05 pm GMT+9`). */
+const OFFSET_AFTER_TIME = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?:(?:gmt|utc|ut)\s*)?[+-]\d/i;
+
+/**
+ * Ticks of a datetime text in none of the forms read above (`2014/11/08 15:05`, `11/08/2014`,
+ * `November 8, 2014`), read by Date.parse, or null. Date.parse reads a text without a zone in the
+ * machine's local time zone; here such a text is UTC, as every Kusto datetime is
+ * (https://learn.microsoft.com/kusto/query/scalar-data-types/datetime), so the value never depends
+ * on where detc runs. A text that names its zone or offset keeps it. Exported for datetime()
+ * literals, which read the same texts.
+ */
+export function otherDatetimeTicks(v: string): number | null {
   const s = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v.replace(' ', 'T')}Z` : v;
   // Date.parse keeps milliseconds: it reads the text without its fraction, which is added in ticks.
   const fraction = /:\d{2}\.(\d+)/.exec(s);
-  const ms = Date.parse(fraction ? s.replace(/(:\d{2})\.\d+/, '$1') : s);
+  const whole = fraction ? s.replace(/(:\d{2})\.\d+/, '$1') : s;
+  const ms = hasOwnZone(whole) ? Date.parse(whole) : zoneFreeAsUtc(whole);
   if (Number.isNaN(ms)) return null;
   const unixSeconds = Math.floor(ms / 1000);
   return ticksOf(unixSeconds - EPOCH_DAYS * 86_400, fraction ? fractionTicks(fraction[1]!) : (ms - unixSeconds * 1000) * TICKS_PER_MS);
+}
+
+function hasOwnZone(s: string): boolean {
+  const text = s.replace(/\([^)]*\)/g, ' ');
+  return NAMED_ZONE.test(text) || OFFSET_AFTER_TIME.test(text);
+}
+
+/**
+ * Date.parse of a text without a zone, as UTC: the free-form texts take a trailing ` UTC`; the
+ * ECMAScript ISO forms do not, but a date-time takes `Z` and a date alone is UTC already.
+ */
+function zoneFreeAsUtc(s: string): number {
+  const legacy = Date.parse(`${s} UTC`);
+  if (!Number.isNaN(legacy)) return legacy;
+  if (/^[+-]?\d{4,6}(?:-\d{2}){0,2}T/.test(s)) return Date.parse(`${s}Z`);
+  return /^[+-]?\d{4,6}(?:-\d{2}){0,2}$/.test(s) ? Date.parse(s) : NaN;
 }
 
 /**
