@@ -34,7 +34,8 @@ describe('union', () => {
 
   it('kind=inner keeps the columns every leg has (the documented rule; Kusto.Language reports the outer columns)', () => {
     expect(schemaOf(bindOp('union kind=inner SecurityEvent, SecurityAlert'))).toEqual(['Computer:string', 'TimeGenerated:datetime']);
-    expect(schemaOf(bindOp('union kind=inner A, B'))).toEqual([]);
+    // y is in both legs, long in A and string in B: one column per type (review round 4).
+    expect(schemaOf(bindOp('union kind=inner A, B'))).toEqual(['y_long:long', 'y_string:string']);
   });
 
   it('isfuzzy=true leaves out tables that do not exist and keeps them in the KQL', () => {
