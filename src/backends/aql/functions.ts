@@ -87,7 +87,8 @@ export type AqlFunction = AqlWritten | AqlNotWritten;
  * strings are never null: a missing property (AQL's NULL) is the empty string (Kusto docs, Null values).
  */
 const equality = (not: boolean): AqlWritten['aql'] => (a) => {
-  const rw = a.rewrite(0, 1, false);
+  // The mapping's rewrite of `column == v`, whichever side the column is on (== is symmetric).
+  const rw = a.rewrite(0, 1, false) ?? a.rewrite(1, 0, false);
   if (rw !== undefined) return not ? `NOT (${rw})` : `(${rw})`;
   const [l, r] = [a.operand(0), a.operand(1)];
   const [cl, cr] = [a.literal(0), a.literal(1)];
@@ -105,7 +106,9 @@ const equality = (not: boolean): AqlWritten['aql'] => (a) => {
   // Two other values (numbers, times), either possibly null: KQL's != holds when exactly one is
   // null, and is null (the row dropped) when both are (Kusto docs, Null values).
   if (not && cl === undefined && cr === undefined) return `((${l} IS NULL AND ${r} IS NOT NULL) OR (${l} IS NOT NULL AND ${r} IS NULL) OR ${l} <> ${r})`;
-  return not ? `(${left} IS NULL OR ${left} <> ${right})` : `${left} = ${right}`;
+  // One side is a constant: the missing-property check belongs to the other side, wherever it is written.
+  const subject = cl !== undefined && cr === undefined ? right : left;
+  return not ? `(${subject} IS NULL OR ${left} <> ${right})` : `${left} = ${right}`;
 };
 const equalsIgnoringCase = (not: boolean): AqlWritten['aql'] => (a) => {
   const rw = a.rewrite(0, 1, true);
@@ -269,7 +272,9 @@ const between = (not: boolean): AqlWritten['aql'] => (a) => {
     upper = String(lo + span);
   }
   const positive = `${x} BETWEEN ${a.aql(1)} AND ${upper}`;
-  return not ? missingOrNot(x, positive) : positive;
+  // between takes numbers, datetimes and timespans, which are null when missing in KQL too: !between
+  // of null is null and drops the row, as AQL's NOT of NULL does. missingOrNot is for strings only.
+  return not ? `NOT (${positive})` : positive;
 };
 /** bin/floor: x - x % size (IBM-TIPS's bucket), a constant positive size. */
 const bucket = (a: AqlArgs): string => {
@@ -278,6 +283,8 @@ const bucket = (a: AqlArgs): string => {
   if (typeof size !== 'number' || size <= 0) return a.fail('bin() needs a constant positive size for AQL');
   return `(${x} - ${x} % ${size})`;
 };
+/** UNIQUECOUNT of argument 0, a missing string (AQL's NULL) counted as '': KQL's missing string is a value. */
+const uniqueCount = (a: AqlArgs): string => `UNIQUECOUNT(${a.type(0) === 'string' ? a.textOrEmpty(0) : a.value(0)})`;
 const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ago(d) filter is written, as the LAST clause";
 
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
@@ -368,6 +375,7 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   bin: { aql: bucket, bucket: true, example: 'bin(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
   floor: { aql: bucket, bucket: true, example: 'floor(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
   parse_json: { example: 'tostring(parse_json(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'a custom property with a JSON keypath, for a column the mapping marks json: (IBM, JSON keypath expressions)' },
+  parsejson: { example: 'tostring(parsejson(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'as parse_json (its deprecated name)' },
   todynamic: { example: 'tostring(todynamic(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extractjson: { example: 'extractjson("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extract_json: { example: 'extract_json("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
@@ -390,10 +398,11 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
 
   count: { aql: () => 'COUNT(*)', example: 'count()', aggregate: true },
   countif: { aql: (a) => `SUM(IF ${a.aql(0)} THEN 1 ELSE 0)`, example: 'countif(UserAgent == "a")', aggregate: true, note: 'SUM(IF c THEN 1 ELSE 0) (IBM-PULSE)' },
-  dcount: { aql: (a) => `UNIQUECOUNT(${a.value(0)})`, example: 'dcount(IPAddress)', aggregate: true, note: 'UNIQUECOUNT (IBM-HAV): exact; KQL dcount is an estimate' },
-  // "Null values are ignored" (Kusto docs, count_distinct()); a missing string is "" in KQL, a value that counts, so NULL is counted as ''.
+  // dcount and count_distinct skip nulls (Kusto docs, dcount(), count_distinct()); a missing string
+  // is "" in KQL, a value that counts (docs/SEMANTICS.md), so NULL is counted as ''.
+  dcount: { aql: (a) => uniqueCount(a), example: 'dcount(UserAgent)', aggregate: true, note: "UNIQUECOUNT (IBM-HAV): exact; KQL dcount is an estimate; a missing string (AQL's NULL) counted as '', as count_distinct" },
   count_distinct: {
-    aql: (a) => `UNIQUECOUNT(${a.type(0) === 'string' ? a.textOrEmpty(0) : a.value(0)})`,
+    aql: (a) => uniqueCount(a),
     example: 'count_distinct(UserAgent)',
     aggregate: true,
     note: "UNIQUECOUNT (IBM-HAV), exact as count_distinct; a missing string (AQL's NULL) counted as '', KQL's missing string; for other types IBM does not say whether UNIQUECOUNT skips NULL as KQL does",
