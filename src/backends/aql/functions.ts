@@ -13,7 +13,7 @@ import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import type { AqlLimit } from './ceiling.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { toKqlString } from '../../semantics/values.js';
-import { endAnchored } from './regex-end.js';
+import { toJavaRegex } from './regex-end.js';
 import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
 
 /**
@@ -140,13 +140,14 @@ const modulo: AqlWritten = {
   note: 'only when both sides are known non-negative: KQL\'s modulo is never negative, AQL\'s sign is not documented',
 };
 /**
- * A rule's regex for MATCHES/REPLACEALL: `$` as `\z` (see regex-end.ts), in Java's UNIX_LINES mode
+ * A rule's regex for MATCHES/REPLACEALL: as Java (regex-end.ts: `$` as `\z`, \s, \b, (?i), POSIX
+ * classes, ... rewritten to RE2's meaning, or refused), in Java's UNIX_LINES mode
  * (`(?d)`): "only the '\n' line terminator is recognized in the behavior of ., ^, and $"
  * (java.util.regex.Pattern), as in RE2, where `.` excludes only \n; Java's `.` otherwise also
  * stops at \r, \u0085, \u2028 and \u2029. The flag holds to the end of the group it opens.
  */
 const javaRegex = (a: AqlArgs, i: number, what: string): string => {
-  const r = endAnchored(a.constant(i, what), what);
+  const r = toJavaRegex(a.constant(i, what), what);
   return 'error' in r ? a.fail(r.error) : `(?d)${r.regex}`;
 };
 /** has_any/has_all as whole-term regexes, case ignored; an empty list matches nothing (has_any) or everything (has_all), as KQL's some/every. */
