@@ -204,7 +204,7 @@ const str = (op: string, needle = 'curl'): AqlWritten => ({
   note: 'LIKE/ILIKE, or MATCHES/IMATCHES with a Java regex where LIKE cannot say it (IBM-OPS; PYS)' });
 const NO_LIST_AGGREGATE = 'the AQL reference lists no list aggregate (allow the approximation drop-list-aggregates to leave the column out)';
 const NO_ARRAYS = 'AQL values are scalars: it has no arrays or property bags';
-const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL regexes are RE2: check patterns beyond the common subset";
+const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL's regex is RE2, rewritten where Java reads it differently (\\s, \\b, POSIX classes, (?i), ...) or refused; Unicode tables (\\p{...}, case folds outside the BMP) are Java's own";
 /** A literal replacement for Java's replaceAll: `\` and `$` escaped. */
 const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c}`);
 /** KQL's rewrite (`\1` is a group) as Java's (`$1`); other `\` and `$` literal. */
@@ -214,7 +214,7 @@ const trimmed = (fn: 'trim' | 'trim_start' | 'trim_end'): AqlWritten['aql'] => (
   const re = `(?:${javaRegex(a, 0, `the regular expression of ${fn}()`)})+`;
   // No (?s): the rule's regex keeps RE2's `.` (no newline); `\z`, as Java's `$` also matches before a final newline.
   const ends = fn === 'trim' ? `^${re}|${re}${END}` : fn === 'trim_start' ? `^${re}` : `${re}${END}`;
-  a.note(`${fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
+  a.note(`${fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL's regex is RE2, rewritten where Java reads it differently (\\s, \\b, POSIX classes, (?i), ...) or refused; Unicode tables (\\p{...}, case folds outside the BMP) are Java's own`);
   return `REPLACEALL(${aqlString(ends)}, ${a.text(1)}, '')`;
 };
 /** replace_regex(text, regex, rewrite), and the deprecated replace(regex, rewrite, text). */
@@ -335,11 +335,11 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   'matches regex': {
     aql: (a) => {
       const subject = a.text(0);
-      a.note('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
+      a.note("matches regex is written as MATCHES with a Java regular expression; KQL's regex is RE2, rewritten where Java reads it differently (\\s, \\b, POSIX classes, (?i), ...) or refused; Unicode tables (\\p{...}, case folds outside the BMP) are Java's own");
       return `${subject} MATCHES ${aqlString(anywhereAround(javaRegex(a, 1, 'the regular expression')))}`;
     },
     condition: 3,
-    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline) and (?d) puts Java in UNIX_LINES mode (its `.` then stops at \\n only, as RE2\'s); other patterns beyond the common subset need checking' },
+    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline) and (?d) puts Java in UNIX_LINES mode (its `.` then stops at \\n only, as RE2\'s); \\s, \\b, POSIX classes, (?i), named groups are rewritten to RE2\'s meaning (regex-end.ts), (?U) refused' },
   '+': arithmetic('+', 'TimeGenerated + 1h'),
   '-': arithmetic('-', 'TimeGenerated - 1h'),
   '*': arithmetic('*', 'strlen(UserAgent) * 2'),
