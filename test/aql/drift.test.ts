@@ -352,3 +352,51 @@ describe('indexof(s, "text")', () => {
     expect(errorOf('AWSCloudTrail | extend i = indexof(UserIdentityPrincipalid, ":", 2) | project i')).toMatch(/^indexof\(\) has no AQL translation here/);
   });
 });
+
+describe('fourth review', () => {
+  // Kusto docs, Null values (learn.microsoft.com/kusto/query/scalar-data-types/null-values): a string
+  // is never null (a missing one is ""), so "x" != Account holds for an event without Account.
+  it('a constant on the left of != puts the missing-property check on the column side', () => {
+    expect(conditions('SecurityEvent | where "x" != Account', 1)).toEqual(["(username IS NULL OR 'x' <> username)"]);
+    expect(conditions('SecurityEvent | where 4624 != EventID', 1)).toEqual(['("Event ID" IS NULL OR 4624 <> "Event ID")']);
+    expect(conditions('SecurityEvent | where not("x" == Account)', 1)).toEqual(["(username IS NULL OR 'x' <> username)"]);
+    expect(conditions('SecurityEvent | where "1.2.3.4" != IpAddress', 1)).toEqual(["(sourceip IS NULL OR '1.2.3.4' <> sourceip)"]);
+    // The same AQL as with the column on the left, apart from the order of the sides.
+    expect(conditions('SecurityEvent | where Account != "x"', 1)).toEqual(["(username IS NULL OR username <> 'x')"]);
+  });
+
+  it('a constant on the left of == gets the mapping\'s rewrite, as on the right', () => {
+    expect(conditions('SigninLogs | where "0" == ResultType')).toEqual(conditions('SigninLogs | where ResultType == "0"'));
+    expect(conditions('SigninLogs | where "0" != ResultType')).toEqual(conditions('SigninLogs | where ResultType != "0"'));
+  });
+
+  it('an in-list applies the mapping\'s rewrite to each value it has one for, as the == ... or ... it stands for', () => {
+    const rw = "(QIDNAME(qid) NOT ILIKE '%Failed%' AND QIDNAME(qid) NOT ILIKE '%Failure%')";
+    expect(conditions('SigninLogs | where ResultType in ("0", "50126")')).toEqual([`(${rw} OR "Error Code" IN ('50126'))`]);
+    expect(conditions('SigninLogs | where ResultType !in ("0", "50126")')).toEqual([`(NOT (${rw}) AND ("Error Code" IS NULL OR NOT ("Error Code" IN ('50126'))))`]);
+    expect(conditions('SigninLogs | where ResultType in ("0", "")')).toEqual([`(${rw} OR ("Error Code" IS NULL OR "Error Code" IN ('')))`]);
+    // The same events as the comparisons written out.
+    expect(conditions('SigninLogs | where ResultType == "0" or ResultType == "50126"')).toEqual([`(${rw} OR "Error Code" = '50126')`]);
+  });
+
+  // Kusto docs, between operator (learn.microsoft.com/kusto/query/between-operator) and Null values:
+  // a missing number is null, and null !between (a .. b) is null, so the row is dropped (the JS evaluator agrees).
+  it('!between of a missing number drops the event, as not(between) does', () => {
+    expect(conditions('SecurityEvent | where EventID !between (4600 .. 4700)', 1)).toEqual(['NOT ("Event ID" BETWEEN 4600 AND 4700)']);
+    expect(conditions('SecurityEvent | where not(EventID between (4600 .. 4700))', 1)).toEqual(['NOT ("Event ID" BETWEEN 4600 AND 4700)']);
+  });
+
+  // Kusto docs, dcount(): nulls are not counted; a missing string is "" (docs/SEMANTICS.md), a value.
+  it('dcount of a string counts a missing value as \'\', as count_distinct does', () => {
+    expect(aql('SecurityEvent | summarize dcount(Account) by Computer').aql).toContain("UNIQUECOUNT((IF username IS NULL THEN '' ELSE username)) AS dcount_Account");
+    expect(aql('SecurityEvent | summarize count_distinct(Account) by Computer').aql).toContain("UNIQUECOUNT((IF username IS NULL THEN '' ELSE username)) AS count_distinct_Account");
+    // A number is null when missing in both languages: as it is.
+    expect(aql('SecurityEvent | summarize dcount(EventID) by Computer').aql).toContain('UNIQUECOUNT("Event ID") AS dcount_EventID');
+  });
+
+  it('parsejson, the deprecated name of parse_json, translates as parse_json', () => {
+    const q = (fn: string) => aql(`AWSCloudTrail | where tostring(${fn}(RequestParameters).policyName) == "p"`);
+    expect(q('parsejson').errors).toEqual([]);
+    expect(q('parsejson').aql).toBe(q('parse_json').aql);
+  });
+});

@@ -161,8 +161,9 @@ describe('QRadar mappings for the tables real rules read', () => {
     expect(where('DeviceVendor !in ("Fortinet", "Check Point")')).toBe('(NOT ((devicetype = 73) OR (devicetype = 3)))');
     // `in` is case-sensitive in KQL: a differently cased vendor has no rewrite.
     expect(where('DeviceVendor in ("fortinet")')).toBe("LOGSOURCETYPENAME(devicetype) IN ('fortinet')");
-    // One value without a rewrite: the whole list is a property test, not a partial rewrite.
-    expect(where('DeviceVendor in~ ("Fortinet", "Acme")')).toBe("(LOGSOURCETYPENAME(devicetype) ILIKE 'Fortinet' OR LOGSOURCETYPENAME(devicetype) ILIKE 'Acme')");
+    // One value without a rewrite: the others are still their rewrites, as `=~ "Fortinet" or =~ "Acme"` would be.
+    expect(where('DeviceVendor in~ ("Fortinet", "Acme")')).toBe("((devicetype = 73) OR LOGSOURCETYPENAME(devicetype) ILIKE 'Acme')");
+    expect(where('DeviceVendor in~ ("Fortinet", "Acme")')).toBe(where('DeviceVendor =~ "Fortinet" or DeviceVendor =~ "Acme"'));
   });
 
   it.each([

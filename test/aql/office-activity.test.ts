@@ -19,7 +19,7 @@ describe('OfficeActivity to AQL: columns the corpus rules read', () => {
     username AS UserId,
     sourceip AS ClientIP,
     (starttime - starttime % 900000) AS TimeGenerated,
-    UNIQUECOUNT("Object ID") AS Files
+    UNIQUECOUNT((IF "Object ID" IS NULL THEN '' ELSE "Object ID")) AS Files
 FROM events
 WHERE devicetype IN (397)
     AND "SharePoint Event Source" = 'SharePoint'

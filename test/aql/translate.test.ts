@@ -82,11 +82,11 @@ describe('AQL translation, clause by clause', () => {
         '    username AS UserPrincipalName,',
         '    (starttime - starttime % 3600000) AS TimeGenerated,',
         '    COUNT(*) AS n,',
-        '    UNIQUECOUNT(sourceip) AS ips,',
+        "    UNIQUECOUNT((IF sourceip IS NULL THEN '' ELSE STR(sourceip))) AS ips,",
         '    MIN(starttime) AS "first",',
         // ResultType == 0 has a mapping rewrite; != is its negation.
         "    SUM(IF NOT (QIDNAME(qid) NOT ILIKE '%Failed%' AND QIDNAME(qid) NOT ILIKE '%Failure%') THEN 1 ELSE 0) AS fails,",
-        "    IF UNIQUECOUNT(sourceip) > 2 THEN 'high' ELSE 'low' AS level",
+        "    IF UNIQUECOUNT((IF sourceip IS NULL THEN '' ELSE STR(sourceip))) > 2 THEN 'high' ELSE 'low' AS level",
       ].join('\n'),
     );
     expect(t.aql).toContain('GROUP BY username, TimeGenerated\nHAVING n > 5\nORDER BY n DESC\nLIMIT 10\nLAST 1 HOURS\n');

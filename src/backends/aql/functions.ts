@@ -13,7 +13,7 @@ import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import type { AqlLimit } from './ceiling.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { toKqlString } from '../../semantics/values.js';
-import { endAnchored } from './regex-end.js';
+import { toJavaRegex } from './regex-end.js';
 import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
 
 /**
@@ -87,7 +87,8 @@ export type AqlFunction = AqlWritten | AqlNotWritten;
  * strings are never null: a missing property (AQL's NULL) is the empty string (Kusto docs, Null values).
  */
 const equality = (not: boolean): AqlWritten['aql'] => (a) => {
-  const rw = a.rewrite(0, 1, false);
+  // The mapping's rewrite of `column == v`, whichever side the column is on (== is symmetric).
+  const rw = a.rewrite(0, 1, false) ?? a.rewrite(1, 0, false);
   if (rw !== undefined) return not ? `NOT (${rw})` : `(${rw})`;
   const [l, r] = [a.operand(0), a.operand(1)];
   const [cl, cr] = [a.literal(0), a.literal(1)];
@@ -105,7 +106,9 @@ const equality = (not: boolean): AqlWritten['aql'] => (a) => {
   // Two other values (numbers, times), either possibly null: KQL's != holds when exactly one is
   // null, and is null (the row dropped) when both are (Kusto docs, Null values).
   if (not && cl === undefined && cr === undefined) return `((${l} IS NULL AND ${r} IS NOT NULL) OR (${l} IS NOT NULL AND ${r} IS NULL) OR ${l} <> ${r})`;
-  return not ? `(${left} IS NULL OR ${left} <> ${right})` : `${left} = ${right}`;
+  // One side is a constant: the missing-property check belongs to the other side, wherever it is written.
+  const subject = cl !== undefined && cr === undefined ? right : left;
+  return not ? `(${subject} IS NULL OR ${left} <> ${right})` : `${left} = ${right}`;
 };
 const equalsIgnoringCase = (not: boolean): AqlWritten['aql'] => (a) => {
   const rw = a.rewrite(0, 1, true);
@@ -137,13 +140,14 @@ const modulo: AqlWritten = {
   note: 'only when both sides are known non-negative: KQL\'s modulo is never negative, AQL\'s sign is not documented',
 };
 /**
- * A rule's regex for MATCHES/REPLACEALL: `$` as `\z` (see regex-end.ts), in Java's UNIX_LINES mode
+ * A rule's regex for MATCHES/REPLACEALL: as Java (regex-end.ts: `$` as `\z`, \s, \b, (?i), POSIX
+ * classes, ... rewritten to RE2's meaning, or refused), in Java's UNIX_LINES mode
  * (`(?d)`): "only the '\n' line terminator is recognized in the behavior of ., ^, and $"
  * (java.util.regex.Pattern), as in RE2, where `.` excludes only \n; Java's `.` otherwise also
  * stops at \r, \u0085, \u2028 and \u2029. The flag holds to the end of the group it opens.
  */
 const javaRegex = (a: AqlArgs, i: number, what: string): string => {
-  const r = endAnchored(a.constant(i, what), what);
+  const r = toJavaRegex(a.constant(i, what), what);
   return 'error' in r ? a.fail(r.error) : `(?d)${r.regex}`;
 };
 /** has_any/has_all as whole-term regexes, case ignored; an empty list matches nothing (has_any) or everything (has_all), as KQL's some/every. */
@@ -200,7 +204,7 @@ const str = (op: string, needle = 'curl'): AqlWritten => ({
   note: 'LIKE/ILIKE, or MATCHES/IMATCHES with a Java regex where LIKE cannot say it (IBM-OPS; PYS)' });
 const NO_LIST_AGGREGATE = 'the AQL reference lists no list aggregate (allow the approximation drop-list-aggregates to leave the column out)';
 const NO_ARRAYS = 'AQL values are scalars: it has no arrays or property bags';
-const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL regexes are RE2: check patterns beyond the common subset";
+const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL's regex is RE2, rewritten where Java reads it differently (\\s, \\b, POSIX classes, (?i), ...) or refused; Unicode tables (\\p{...}, case folds outside the BMP) are Java's own";
 /** A literal replacement for Java's replaceAll: `\` and `$` escaped. */
 const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c}`);
 /** KQL's rewrite (`\1` is a group) as Java's (`$1`); other `\` and `$` literal. */
@@ -210,7 +214,7 @@ const trimmed = (fn: 'trim' | 'trim_start' | 'trim_end'): AqlWritten['aql'] => (
   const re = `(?:${javaRegex(a, 0, `the regular expression of ${fn}()`)})+`;
   // No (?s): the rule's regex keeps RE2's `.` (no newline); `\z`, as Java's `$` also matches before a final newline.
   const ends = fn === 'trim' ? `^${re}|${re}${END}` : fn === 'trim_start' ? `^${re}` : `${re}${END}`;
-  a.note(`${fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL uses RE2: check patterns beyond the common subset`);
+  a.note(`${fn}() is written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and a Java regex; KQL's regex is RE2, rewritten where Java reads it differently (\\s, \\b, POSIX classes, (?i), ...) or refused; Unicode tables (\\p{...}, case folds outside the BMP) are Java's own`);
   return `REPLACEALL(${aqlString(ends)}, ${a.text(1)}, '')`;
 };
 /** replace_regex(text, regex, rewrite), and the deprecated replace(regex, rewrite, text). */
@@ -269,7 +273,9 @@ const between = (not: boolean): AqlWritten['aql'] => (a) => {
     upper = String(lo + span);
   }
   const positive = `${x} BETWEEN ${a.aql(1)} AND ${upper}`;
-  return not ? missingOrNot(x, positive) : positive;
+  // between takes numbers, datetimes and timespans, which are null when missing in KQL too: !between
+  // of null is null and drops the row, as AQL's NOT of NULL does. missingOrNot is for strings only.
+  return not ? `NOT (${positive})` : positive;
 };
 /** bin/floor: x - x % size (IBM-TIPS's bucket), a constant positive size. */
 const bucket = (a: AqlArgs): string => {
@@ -278,6 +284,8 @@ const bucket = (a: AqlArgs): string => {
   if (typeof size !== 'number' || size <= 0) return a.fail('bin() needs a constant positive size for AQL');
   return `(${x} - ${x} % ${size})`;
 };
+/** UNIQUECOUNT of argument 0, a missing string (AQL's NULL) counted as '': KQL's missing string is a value. */
+const uniqueCount = (a: AqlArgs): string => `UNIQUECOUNT(${a.type(0) === 'string' ? a.textOrEmpty(0) : a.value(0)})`;
 const NO_NOW = "AQL's NOW() is not in IBM's reference; only a TimeGenerated > ago(d) filter is written, as the LAST clause";
 
 export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
@@ -327,11 +335,11 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   'matches regex': {
     aql: (a) => {
       const subject = a.text(0);
-      a.note('matches regex is written as MATCHES with a Java regular expression; Kusto uses RE2/Rust syntax: check patterns beyond the common subset');
+      a.note("matches regex is written as MATCHES with a Java regular expression; KQL's regex is RE2, rewritten where Java reads it differently (\\s, \\b, POSIX classes, (?i), ...) or refused; Unicode tables (\\p{...}, case folds outside the BMP) are Java's own");
       return `${subject} MATCHES ${aqlString(anywhereAround(javaRegex(a, 1, 'the regular expression')))}`;
     },
     condition: 3,
-    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline) and (?d) puts Java in UNIX_LINES mode (its `.` then stops at \\n only, as RE2\'s); other patterns beyond the common subset need checking' },
+    example: 'UserAgent matches regex "^curl/[0-9]+"', note: 'MATCHES takes a Java regex; KQL uses RE2: $ is written \\z (Java\'s $ also matches before a final newline) and (?d) puts Java in UNIX_LINES mode (its `.` then stops at \\n only, as RE2\'s); \\s, \\b, POSIX classes, (?i), named groups are rewritten to RE2\'s meaning (regex-end.ts), (?U) refused' },
   '+': arithmetic('+', 'TimeGenerated + 1h'),
   '-': arithmetic('-', 'TimeGenerated - 1h'),
   '*': arithmetic('*', 'strlen(UserAgent) * 2'),
@@ -368,6 +376,7 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
   bin: { aql: bucket, bucket: true, example: 'bin(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
   floor: { aql: bucket, bucket: true, example: 'floor(TimeGenerated, 1h)', note: 'x - x % size on milliseconds (IBM-TIPS bucket)' },
   parse_json: { example: 'tostring(parse_json(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'a custom property with a JSON keypath, for a column the mapping marks json: (IBM, JSON keypath expressions)' },
+  parsejson: { example: 'tostring(parsejson(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'as parse_json (its deprecated name)' },
   todynamic: { example: 'tostring(todynamic(RequestParameters).policyName)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extractjson: { example: 'extractjson("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
   extract_json: { example: 'extract_json("$.bucketName", RequestParameters)', table: 'AWSCloudTrail', note: 'as parse_json' },
@@ -390,10 +399,11 @@ export const AQL_FUNCTIONS: Readonly<Record<string, AqlFunction>> = {
 
   count: { aql: () => 'COUNT(*)', example: 'count()', aggregate: true },
   countif: { aql: (a) => `SUM(IF ${a.aql(0)} THEN 1 ELSE 0)`, example: 'countif(UserAgent == "a")', aggregate: true, note: 'SUM(IF c THEN 1 ELSE 0) (IBM-PULSE)' },
-  dcount: { aql: (a) => `UNIQUECOUNT(${a.value(0)})`, example: 'dcount(IPAddress)', aggregate: true, note: 'UNIQUECOUNT (IBM-HAV): exact; KQL dcount is an estimate' },
-  // "Null values are ignored" (Kusto docs, count_distinct()); a missing string is "" in KQL, a value that counts, so NULL is counted as ''.
+  // dcount and count_distinct skip nulls (Kusto docs, dcount(), count_distinct()); a missing string
+  // is "" in KQL, a value that counts (docs/SEMANTICS.md), so NULL is counted as ''.
+  dcount: { aql: (a) => uniqueCount(a), example: 'dcount(UserAgent)', aggregate: true, note: "UNIQUECOUNT (IBM-HAV): exact; KQL dcount is an estimate; a missing string (AQL's NULL) counted as '', as count_distinct" },
   count_distinct: {
-    aql: (a) => `UNIQUECOUNT(${a.type(0) === 'string' ? a.textOrEmpty(0) : a.value(0)})`,
+    aql: (a) => uniqueCount(a),
     example: 'count_distinct(UserAgent)',
     aggregate: true,
     note: "UNIQUECOUNT (IBM-HAV), exact as count_distinct; a missing string (AQL's NULL) counted as '', KQL's missing string; for other types IBM does not say whether UNIQUECOUNT skips NULL as KQL does",

@@ -415,6 +415,22 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
       return fail(`${fn}() of the text of ${jsonPropertyName(p)} has no AQL translation: it is ${jsonPropertyName(p)} itself only where real events hold a JSON object there, and ${m.file} does not say so (list ${key} under objects: of ${p.root}, with the source, if it is one)`, span);
     };
 
+    /** `x in (items)` (in, !in, in~, !in~) of constant items none of which the mapping rewrites. */
+    const listTest = (fn: string, x: Out, items: readonly unknown[]): Out => {
+      const ci = fn.endsWith('~');
+      let positive: string;
+      if (!ci && x.type !== 'string' && items.some((v) => typeof v === 'number')) numeric(x);
+      if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
+      else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
+      else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})${END}`)}`;
+      // A list holding '' holds a missing string (KQL's ''), which AQL's NULL is not in.
+      if (isTextual(x) && items.some((v) => v === '')) {
+        return fn.startsWith('!') ? cond(`(${x.text} IS NOT NULL AND NOT (${positive}))`, 4) : cond(`(${x.text} IS NULL OR ${positive})`, 4);
+      }
+      if (fn.startsWith('!')) return negate(x.text, positive);
+      return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
+    };
+
     /** A call's arguments for its function table entry's lowering; `span` is where a bad one is reported. */
     const argsOf = (args: readonly ScalarExpr[], span: Span, resultType: ScalarType): AqlArgs => {
       const translated: Out[] = [];
@@ -488,27 +504,21 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
           // An empty list: in holds for no value, !in for every one.
           if (items.length === 0) return e.fn.startsWith('!') ? TRUE : FALSE;
           const ci = e.fn.endsWith('~');
-          // Values the mapping rewrites (CommonSecurityLog's vendors are log source types): all or none.
+          const not = e.fn.startsWith('!');
+          // Values the mapping rewrites (CommonSecurityLog's vendors are log source types) are written
+          // as their rewrites, as `x == v or ...` would be; the other values as a list test of x.
           const rewritten = items.map((v) => rewriteOf(a[0]!, v, ci));
-          if (rewritten.every((r) => r !== undefined)) {
-            const any = rewritten.map((r) => `(${r.aql})`).join(' OR ');
-            return e.fn.startsWith('!') ? cond(`NOT (${any})`, 3) : cond(items.length > 1 ? `(${any})` : any, 4);
-          }
+          const any = rewritten.flatMap((r) => (r === undefined ? [] : [`(${r.aql})`])).join(' OR ');
+          const rest = items.filter((_, k) => rewritten[k] === undefined);
+          if (rest.length === 0) return not ? cond(`NOT (${any})`, 3) : cond(items.length > 1 ? `(${any})` : any, 4);
           // Translated only now: a column whose every compared value the mapping rewrites may have no property itself.
-          const x = operand(expr(a[0]!), e.span);
-          let positive: string;
-          if (!ci && x.type !== 'string' && items.some((v) => typeof v === 'number')) numeric(x);
-          if (!ci) positive = `${x.text} IN (${items.map((v) => (typeof v === 'number' && x.type !== 'string' ? String(v) : aqlString(toKqlString(v)))).join(', ')})`;
-          else if (items.every((v) => likeSafe(toKqlString(v)))) positive = items.map((v) => `${textOf(x)} ILIKE ${aqlString(toKqlString(v))}`).join(' OR ');
-          else positive = `${textOf(x)} IMATCHES ${aqlString(`^(?:${items.map((v) => regexEscape(toKqlString(v))).join('|')})${END}`)}`;
-          // A list holding '' holds a missing string (KQL's ''), which AQL's NULL is not in.
-          if (isTextual(x) && items.some((v) => v === '')) {
-            return e.fn.startsWith('!') ? cond(`(${x.text} IS NOT NULL AND NOT (${positive}))`, 4) : cond(`(${x.text} IS NULL OR ${positive})`, 4);
-          }
-          if (e.fn.startsWith('!')) return negate(x.text, positive);
-          return cond(items.length > 1 && ci ? `(${positive})` : positive, ci && items.length > 1 ? 4 : 3);
+          const listed = listTest(e.fn, operand(expr(a[0]!), e.span), rest);
+          if (any === '') return listed;
+          // x !in (v, w) is x != v and x != w; x in (v, w) is x == v or x == w.
+          return not ? cond(`NOT (${any}) AND ${paren(listed, 2)}`, 2) : cond(`(${any} OR ${paren(listed, 1)})`, 4);
         }
         case 'parse_json':
+        case 'parsejson':
         case 'todynamic': {
           const x = operand(expr(a[0]!), e.span);
           if (x.json) return { ...x, type: 'dynamic' };
