@@ -27,9 +27,14 @@ const EPOCH_MS = EPOCH_DAYS * 86_400_000;
 /** Below this many seconds from EPOCH, seconds * 10^7 + a fraction of a second is exact in a double. */
 const EXACT_SECONDS = 900_719_000;
 
-/** Ticks of a datetime given in (possibly fractional) milliseconds since 1970: events' JSON numbers, clocks. */
+/**
+ * Ticks of a datetime given in (possibly fractional) milliseconds since 1970: events' JSON numbers,
+ * clocks. Rounded to a whole tick: a clock read from text with digits below the millisecond
+ * (`2024-01-10T00:10:20.2634241Z`) is a fractional number of milliseconds, and a fractional tick
+ * would differ from the same text read as a datetime (now() == datetime(...) false).
+ */
 export function ticksFromUnixMs(ms: number): number {
-  return (ms - EPOCH_MS) * TICKS_PER_MS;
+  return Math.round((ms - EPOCH_MS) * TICKS_PER_MS);
 }
 
 /** Milliseconds since 1970 of a datetime: what the public surfaces (clocks, AQL) count in. */
@@ -40,20 +45,42 @@ export function unixMsFromTicks(ticks: number): number {
   return (seconds + EPOCH_DAYS * 86_400) * 1000 + fraction / TICKS_PER_MS;
 }
 
-/** A datetime or timespan value in milliseconds, for a target that counts them (AQL); other values as they are. */
-export function millisecondsOf(value: unknown, type: string): unknown {
-  if (typeof value !== 'number') return value;
-  return type === 'datetime' ? unixMsFromTicks(value) : type === 'timespan' ? value / TICKS_PER_MS : value;
+/**
+ * A datetime or timespan value in whole milliseconds, for a target that counts them (AQL); other
+ * values as they are. AQL's times are whole milliseconds m; for a literal L with ticks below the
+ * millisecond (floor(L) < L < ceil(L)): m > L and m >= L both hold exactly when m >= ceil(L),
+ * i.e. m > floor(L); m < L and m <= L exactly when m <= floor(L), i.e. m < ceil(L). So the whole
+ * number that keeps the comparison exact is floor(L) for `>` and `<=`, ceil(L) for `>=` and `<`
+ * (pass `op`); without `op`, floor(L) (exact for `>` and `<=`). No whole number makes `==` exact
+ * (m == L never holds), nor `!=` (always holds): a caller must not write those with such an L
+ * (see isWholeMillisecond).
+ */
+export function millisecondsOf(value: unknown, type: string, op?: string): unknown {
+  if (typeof value !== 'number' || (type !== 'datetime' && type !== 'timespan')) return value;
+  const ms = type === 'datetime' ? unixMsFromTicks(value) : value / TICKS_PER_MS;
+  return op === '>=' || op === '<' ? Math.ceil(ms) : Math.floor(ms);
+}
+
+/** Whether a datetime or timespan (ticks) is a whole number of milliseconds (millisecondsOf keeps it as it is). */
+export function isWholeMillisecond(value: number, type: string): boolean {
+  return Number.isInteger(type === 'datetime' ? unixMsFromTicks(value) : value / TICKS_PER_MS);
 }
 
 /**
- * Ticks of whole seconds since EPOCH plus a fraction of a second in ticks (0 <= fraction < 10^7),
- * rounded once to the nearest double (the far years go through BigInt, so that the text read and
- * the text printed, see splitTicks, agree).
+ * Ticks of whole seconds since EPOCH plus a fraction of a second in ticks (0 <= fraction < 10^7).
+ * Far from EPOCH, where a double is a multiple of several ticks, the value is rounded toward the
+ * past to a double (through BigInt), as lastTickBefore: rounding to the nearest would carry
+ * `23:59:59.9999999` into the next day, or year 10000. splitTicks prints the text this reads back.
  */
 export function ticksOf(seconds: number, fraction: number): number {
   if (Math.abs(seconds) < EXACT_SECONDS) return seconds * TICKS_PER_SECOND + fraction;
-  return Number(BigInt(seconds) * 10_000_000n + BigInt(fraction));
+  return floorToDouble(BigInt(seconds) * 10_000_000n + BigInt(fraction));
+}
+
+/** The largest double not above x. */
+function floorToDouble(x: bigint): number {
+  const n = Number(x);
+  return BigInt(n) > x ? lastTickBefore(n) : n;
 }
 
 /** Seconds since EPOCH of days since 1970 and a time of day. */
@@ -79,8 +106,9 @@ export function floorMod(x: number, n: number): number {
 /**
  * [whole seconds since EPOCH, ticks within the second] of a datetime (a timespan: of its length),
  * to the nearest tick. Exact within 2^53 ticks. Beyond, a double is a multiple of 2 or more ticks: the value is read as
- * the decimal with the fewest fraction digits that rounds to the same double (as JavaScript prints
- * numbers), so that datetime(9999-12-31 23:59:59.123) prints as it was written.
+ * the decimal with the fewest fraction digits that ticksOf reads back as the same double (the
+ * smallest such, from the double up to the next), so that datetime(9999-12-31 23:59:59.123)
+ * prints as it was written.
  */
 export function splitTicks(value: number): [number, number] {
   const ticks = Math.round(value); // a fraction of a tick (an average, timespan * real) is not held by Kusto
@@ -91,8 +119,8 @@ export function splitTicks(value: number): [number, number] {
   const exact = BigInt(ticks);
   let shortest = exact;
   for (let step = 10_000_000n; step > 1n; step /= 10n) {
-    const candidate = roundTo(exact, step);
-    if (Number(candidate) === ticks) {
+    const candidate = ceilTo(exact, step);
+    if (floorToDouble(candidate) === ticks) {
       shortest = candidate;
       break;
     }
@@ -101,9 +129,10 @@ export function splitTicks(value: number): [number, number] {
   return [Number((shortest - fraction) / 10_000_000n), Number(fraction)];
 }
 
-/** The multiple of step nearest to x (halves away from zero). */
-function roundTo(x: bigint, step: bigint): bigint {
-  return x < 0n ? -roundTo(-x, step) : ((x + step / 2n) / step) * step;
+/** The smallest multiple of step not below x. */
+function ceilTo(x: bigint, step: bigint): bigint {
+  const r = ((x % step) + step) % step;
+  return r === 0n ? x : x - r + step;
 }
 
 /** Days since 1970 and the ticks within that day, of a datetime. */
