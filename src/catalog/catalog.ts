@@ -185,13 +185,12 @@ function binImpl(site: CallSite): (v: Value, size: Value) => Value {
 
 /**
  * A Unix time in a unit of `ticks` ticks (nanoseconds: 0.01) as a datetime, truncated to a whole
- * tick (toward 1970). EPOCH (2020) is subtracted first, in the unit: exact for a double near n,
- * so that the quotient is small enough to hold the ticks (1546300800123456789 ns is .1234567,
- * where dividing the whole count by 100 rounded it to .1234568).
+ * tick. Nanoseconds through BigInt, and counted from EPOCH (2020) at the end: dividing the double
+ * count by 100 rounded 1546300800123456789 ns (about 2^60) to .1234568 instead of .1234567.
  */
 function unixTicks(n: number, ticks: number): number {
-  const sinceEpoch = ticks < 1 ? (n + UNIX_EPOCH_TICKS * 100) / 100 : (n + UNIX_EPOCH_TICKS / ticks) * ticks;
-  return n >= 0 ? Math.floor(sinceEpoch) : Math.ceil(sinceEpoch);
+  if (ticks < 1 && Number.isFinite(n)) return Number(BigInt(Math.trunc(n)) / 100n + BigInt(UNIX_EPOCH_TICKS));
+  return UNIX_EPOCH_TICKS + Math.trunc(ticks < 1 ? n / 100 : n * ticks);
 }
 
 /**

@@ -68,19 +68,17 @@ export function isWholeMillisecond(value: number, type: string): boolean {
 
 /**
  * Ticks of whole seconds since EPOCH plus a fraction of a second in ticks (0 <= fraction < 10^7).
- * Far from EPOCH, where a double is a multiple of several ticks, the value is rounded toward the
- * past to a double (through BigInt), as lastTickBefore: rounding to the nearest would carry
- * `23:59:59.9999999` into the next day, or year 10000. splitTicks prints the text this reads back.
+ * Far from EPOCH, where a double is a multiple of several ticks, rounded once to the nearest
+ * double (through BigInt, so that the text read and the text printed, see splitTicks, agree), but
+ * never up into the next second: there toward the past, the last double of the second (as
+ * lastTickBefore), so that `23:59:59.9999999` stays in its day and year (rounding it up gave the
+ * next day, or the year 10000). A whole millisecond is never that close to the next second.
  */
 export function ticksOf(seconds: number, fraction: number): number {
   if (Math.abs(seconds) < EXACT_SECONDS) return seconds * TICKS_PER_SECOND + fraction;
-  return floorToDouble(BigInt(seconds) * 10_000_000n + BigInt(fraction));
-}
-
-/** The largest double not above x. */
-function floorToDouble(x: bigint): number {
-  const n = Number(x);
-  return BigInt(n) > x ? lastTickBefore(n) : n;
+  const exact = BigInt(seconds) * 10_000_000n + BigInt(fraction);
+  const nearest = Number(exact);
+  return BigInt(nearest) - exact >= 10_000_000n - BigInt(fraction) ? lastTickBefore(nearest) : nearest;
 }
 
 /** Seconds since EPOCH of days since 1970 and a time of day. */
@@ -106,9 +104,8 @@ export function floorMod(x: number, n: number): number {
 /**
  * [whole seconds since EPOCH, ticks within the second] of a datetime (a timespan: of its length),
  * to the nearest tick. Exact within 2^53 ticks. Beyond, a double is a multiple of 2 or more ticks: the value is read as
- * the decimal with the fewest fraction digits that ticksOf reads back as the same double (the
- * smallest such, from the double up to the next), so that datetime(9999-12-31 23:59:59.123)
- * prints as it was written.
+ * the decimal with the fewest fraction digits that rounds to the same double (as JavaScript prints
+ * numbers), so that datetime(9999-12-31 23:59:59.123) prints as it was written.
  */
 export function splitTicks(value: number): [number, number] {
   const ticks = Math.round(value); // a fraction of a tick (an average, timespan * real) is not held by Kusto
@@ -119,8 +116,8 @@ export function splitTicks(value: number): [number, number] {
   const exact = BigInt(ticks);
   let shortest = exact;
   for (let step = 10_000_000n; step > 1n; step /= 10n) {
-    const candidate = ceilTo(exact, step);
-    if (floorToDouble(candidate) === ticks) {
+    const candidate = roundTo(exact, step);
+    if (Number(candidate) === ticks) {
       shortest = candidate;
       break;
     }
@@ -129,10 +126,9 @@ export function splitTicks(value: number): [number, number] {
   return [Number((shortest - fraction) / 10_000_000n), Number(fraction)];
 }
 
-/** The smallest multiple of step not below x. */
-function ceilTo(x: bigint, step: bigint): bigint {
-  const r = ((x % step) + step) % step;
-  return r === 0n ? x : x - r + step;
+/** The multiple of step nearest to x (halves away from zero). */
+function roundTo(x: bigint, step: bigint): bigint {
+  return x < 0n ? -roundTo(-x, step) : ((x + step / 2n) / step) * step;
 }
 
 /** Days since 1970 and the ticks within that day, of a datetime. */
