@@ -223,7 +223,7 @@ export function readDatetime(v: Value): number | null {
 
 /** A timespan from outside the evaluator: a number is milliseconds, text as toTimespan. */
 export function readTimespan(v: Value): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v * TICKS_PER_MS : null;
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.round(v * TICKS_PER_MS) : null; // whole ticks, as Kusto holds them
   return toTimespan(v);
 }
 

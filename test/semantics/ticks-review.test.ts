@@ -111,6 +111,9 @@ describe('7. a timespan is a whole number of ticks: * and / round to one', () =>
     expect(value('tostring(1h / 7)')).toBe('00:08:34.2857143');
     expect(value('tolong(ts * 0.5)', { ts: '00:00:00.0000003' })).toBe(2);
     expect(value('tolong(3 * 1tick / 2)')).toBe(2);
+    // A number of milliseconds read as a timespan (events, totimespan): whole ticks too.
+    expect(value('tolong(totimespan(r))', { r: 0.0003 })).toBe(3);
+    expect(value('tolong(ts)', { ts: 0.0003 })).toBe(3); // 2.9999999999999996 ticks unrounded
     // timespan / timespan stays a real
     expect(value('1h / 7h')).toBe(1 / 7);
   });
