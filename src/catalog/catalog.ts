@@ -102,9 +102,27 @@ function inOperator(name: string, caseInsensitive: boolean, negated: boolean): S
         const isMember = S.memoized((x: string) => set.has(x.toLowerCase()));
         return (x) => (x === null || x === undefined ? negated : (typeof x === 'string' ? isMember(x) : set.has(key(x))) !== negated);
       }
+      if (!caseInsensitive && (site.types[0] === 'datetime' || site.types[0] === 'timespan')) {
+        // A dynamic list's elements are compared as values of the subject's type (a datetime in a
+        // dynamic is its text), typed arguments as they are.
+        const read = elementReader(site.types[0]);
+        const deep = (v: Value): Value => (Array.isArray(v) ? v.map(deep) : read(v));
+        const readers = site.types.slice(1).map((t) => (t === 'dynamic' ? deep : (v: Value) => v));
+        return (x, ...items) => member(x, flatten(items.map((v, i) => (readers[i] ?? deep)(v)))) !== negated;
+      }
       return (x, ...items) => member(x, flatten(items)) !== negated;
     },
   });
+}
+
+/**
+ * How an element of a dynamic value compares with a value of `type`: as Kusto compares a datetime
+ * or timespan with a dynamic one, the element's text read as that type (dynamicElement writes it).
+ */
+function elementReader(type: ScalarType | undefined): (v: Value) => Value {
+  if (type === 'datetime') return (v) => (typeof v === 'string' ? toDatetime(v) : v);
+  if (type === 'timespan') return (v) => (typeof v === 'string' ? toTimespan(v) : v);
+  return (v) => v;
 }
 
 /** has_any / has_all over a list of needles. */
@@ -165,8 +183,13 @@ function binImpl(site: CallSite): (v: Value, size: Value) => Value {
   };
 }
 
-/** A Unix time in a unit of `ticks` ticks (nanoseconds: 0.01) as a datetime, truncated to a whole tick. */
+/**
+ * A Unix time in a unit of `ticks` ticks (nanoseconds: 0.01) as a datetime, truncated to a whole
+ * tick. Nanoseconds through BigInt, and counted from EPOCH (2020) at the end: dividing the double
+ * count by 100 rounded 1546300800123456789 ns (about 2^60) to .1234568 instead of .1234567.
+ */
 function unixTicks(n: number, ticks: number): number {
+  if (ticks < 1 && Number.isFinite(n)) return Number(BigInt(Math.trunc(n)) / 100n + BigInt(UNIX_EPOCH_TICKS));
   return UNIX_EPOCH_TICKS + Math.trunc(ticks < 1 ? n / 100 : n * ticks);
 }
 
@@ -203,11 +226,15 @@ function arithmetic(op: string, f: (a: number, b: number, integer: boolean) => n
     doc: `arithmetic ${op}`,
     js: (site) => {
       const integer = site.types.every((t) => t === 'long' || t === 'int');
-      return (a, b) => {
-        const x = toNumber(a);
-        const y = toNumber(b);
-        return x === null || y === null ? null : f(x, y, integer);
-      };
+      // A timespan is a whole number of ticks: timespan * or / a number is rounded to one (1tick / 3 * 3 is 0, 1h / 7 * 7 is not 1h).
+      const ticks = (op === '*' || op === '/') && site.types.includes('timespan') && !site.types.includes('dynamic') && !(op === '/' && site.types[1] === 'timespan');
+      return ticks
+        ? (a, b) => { const x = toNumber(a); const y = toNumber(b); if (x === null || y === null) return null; const r = f(x, y, integer); return Number.isFinite(r) ? Math.round(r) : r; }
+        : (a, b) => {
+          const x = toNumber(a);
+          const y = toNumber(b);
+          return x === null || y === null ? null : f(x, y, integer);
+        };
     },
   });
 }
@@ -230,6 +257,23 @@ function relational(op: string, test: (c: number) => boolean): ScalarEntry {
 
 function conversion(name: string, to: ScalarType, f: (v: Value) => Value, doc: string, passesName = false): ScalarEntry {
   return scalar({ name, arity: [1, 1], type: returns(to), kql: { call: name }, doc, passesName, js: () => f });
+}
+
+/** A conversion to a number: of a datetime, Kusto's ticks since 0001-01-01 (kustoTicks), with its warning. */
+function numberConversion(name: string, to: ScalarType, f: (v: Value) => Value, doc: string, passesName = false): ScalarEntry {
+  return scalar({
+    name, arity: [1, 1], type: returns(to), kql: { call: name }, doc, passesName,
+    js: (site) => (site.types[0] === 'datetime' ? (v) => (v === null ? null : kustoTicks(v as number)) : f),
+    approximation: ([t]) => (t === 'datetime' ? `${name}(datetime): Kusto's number is the datetime's 100 ns ticks since 0001-01-01, about 6.4e17, beyond the 2^53 up to which detc's evaluator (run, tests) holds a long exactly: it holds the nearest double (a multiple of 128 ticks), so comparisons and arithmetic on it may differ from Kusto's by up to 64 ticks; compare the datetimes themselves or use datetime_diff` : undefined),
+  });
+}
+
+/**
+ * parse_json / todynamic: text is parsed; a datetime or timespan becomes the dynamic value Kusto
+ * makes of it (its text, as dynamicElement), not detc's ticks.
+ */
+function dynamicConversion(name: string, doc: string): ScalarEntry {
+  return scalar({ name, arity: [1, 1], type: returns('dynamic'), kql: { call: name }, doc, passesName: true, js: (site) => (v) => parseJson(dynamicElement(v, site.types[0])) });
 }
 
 const dynamicArg = (v: Value): Value => (typeof v === 'string' ? parseJson(v) : v);
@@ -793,7 +837,8 @@ const ENTRIES: CatalogEntry[] = [
 
   // Math
   ...MATH_FUNCTIONS.map(([name, f, doc]) => scalar({ name, arity: [1, 1], type: realOf(name), kql: { call: name }, doc, js: () => (v) => { const n = toNumber(v); return n === null ? null : f(n); } })),
-  scalar({ name: 'abs', arity: [1, 1], type: sameNumeric('abs'), kql: { call: 'abs' }, doc: 'absolute value', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.abs(n); } }),
+  // https://learn.microsoft.com/kusto/query/abs-function: of a number or a timespan.
+  scalar({ name: 'abs', arity: [1, 1], type: (args) => (args[0] === 'timespan' ? 'timespan' : sameNumeric('abs')(args)), kql: { call: 'abs' }, doc: 'absolute value', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.abs(n); } }),
   scalar({ name: 'sign', arity: [1, 1], type: realOf('sign'), kql: { call: 'sign' }, doc: '-1, 0 or 1', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.sign(n); } }),
   scalar({ name: 'ceiling', arity: [1, 1], type: sameNumeric('ceiling'), kql: { call: 'ceiling' }, doc: 'smallest whole number not below', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.ceil(n); } }),
   scalar({ name: 'pow', arity: [2, 2], type: returns('real'), kql: { call: 'pow' }, doc: 'power', js: () => (a, b) => { const x = toNumber(a); const y = toNumber(b); return x === null || y === null ? null : x ** y; } }),
@@ -920,26 +965,24 @@ const ENTRIES: CatalogEntry[] = [
   // Conversions
   // A datetime or timespan prints as Kusto's text (https://learn.microsoft.com/kusto/query/tostring-function).
   scalar({ name: 'tostring', arity: [1, 1], type: returns('string'), kql: { call: 'tostring' }, doc: 'value as text (null -> "")', passesName: true, js: (site) => (v) => toKqlString(v, site.types[0]) }),
-  conversion('toint', 'int', (v) => toLong(v), 'to int'),
-  scalar({
-    name: 'tolong', arity: [1, 1], type: returns('long'), kql: { call: 'tolong' }, doc: 'to long (a timespan or datetime: its 100 ns ticks, a datetime\'s since 0001-01-01)',
-    js: (site) => (site.types[0] === 'datetime' ? (v) => (v === null ? null : kustoTicks(v as number)) : (v) => toLong(v)),
-    approximation: ([t]) => (t === 'datetime' ? "tolong(datetime): Kusto's long is the datetime's 100 ns ticks since 0001-01-01, about 6.4e17, beyond the 2^53 up to which detc's evaluator (run, tests) holds a long exactly: it holds the nearest double (a multiple of 128 ticks), so comparisons and arithmetic on it may differ from Kusto's by up to 64 ticks; compare the datetimes themselves or use datetime_diff" : undefined),
-  }),
-  conversion('toreal', 'real', (v) => toNumber(v), 'to real'),
-  conversion('todouble', 'real', (v) => toNumber(v), 'to real'),
+  // A datetime converted to a number is its ticks since 0001-01-01, as tolong (Kusto.Language types
+  // toint, todouble, toreal and todecimal of a datetime too), never detc's internal ticks since 2020.
+  numberConversion('toint', 'int', (v) => toLong(v), 'to int'),
+  numberConversion('tolong', 'long', (v) => toLong(v), 'to long (a timespan or datetime: its 100 ns ticks, a datetime\'s since 0001-01-01)'),
+  numberConversion('toreal', 'real', (v) => toNumber(v), 'to real'),
+  numberConversion('todouble', 'real', (v) => toNumber(v), 'to real'),
   conversion('tobool', 'bool', (v) => toBool(v), 'to bool'),
   conversion('toboolean', 'bool', (v) => toBool(v), 'to bool'),
   scalar({ name: 'todatetime', arity: [1, 1], type: returns('datetime'), kql: { call: 'todatetime' }, doc: 'to datetime (a number: milliseconds since 1970, as events give them)', js: (site) => datetimeArg(site.types[0]) }),
-  conversion('todecimal', 'decimal', (v) => toNumber(v), 'to decimal (held as a double in detc)', true),
+  numberConversion('todecimal', 'decimal', (v) => toNumber(v), 'to decimal (held as a double in detc)', true),
   // https://learn.microsoft.com/kusto/query/toguid-function: a GUID's text, or null.
   conversion('toguid', 'guid', (v) => { const t = typeof v === 'string' ? v.trim() : ''; return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t) ? t.toLowerCase() : null; }, 'to guid (null when not a GUID)', true),
   scalar({ name: 'gettype', arity: [1, 1], type: returns('string'), kql: { call: 'gettype' }, namePrefix: 'type_', doc: 'the runtime type of a value (of a dynamic one: its JSON kind)', js: (site) => (v) => runtimeType(v, site.types[0]!) }),
   ...BINARY_FUNCTIONS,
   scalar({ name: 'totimespan', arity: [1, 1], type: returns('timespan'), kql: { call: 'totimespan' }, doc: 'to timespan (a number: milliseconds, as events give them)', js: (site) => timespanArg(site.types[0]) }),
-  conversion('parse_json', 'dynamic', parseJson, 'JSON text to dynamic (invalid JSON stays a string)', true),
-  conversion('parsejson', 'dynamic', parseJson, 'deprecated name of parse_json', true),
-  conversion('todynamic', 'dynamic', parseJson, 'same as parse_json', true),
+  dynamicConversion('parse_json', 'JSON text to dynamic (invalid JSON stays a string)'),
+  dynamicConversion('parsejson', 'deprecated name of parse_json'),
+  dynamicConversion('todynamic', 'same as parse_json'),
 
   // Strings
   conversion('tolower', 'string', (v) => text(v).toLowerCase(), 'lower case'),
@@ -1137,7 +1180,13 @@ const ENTRIES: CatalogEntry[] = [
 
   // Dynamic
   scalar({ name: 'array_length', arity: [1, 1], type: returns('long'), kql: { call: 'array_length' }, doc: 'array length (null for non-arrays)', js: () => (v) => { const d = dynamicArg(v); return Array.isArray(d) ? d.length : null; } }),
-  scalar({ name: 'set_has_element', arity: [2, 2], type: returns('bool'), kql: { call: 'set_has_element' }, doc: 'array contains a value', js: () => (arr, v) => { const d = dynamicArg(arr); return Array.isArray(d) ? d.some((x) => kqlEquals(x, v) === true) : null; } }),
+  scalar({
+    name: 'set_has_element', arity: [2, 2], type: returns('bool'), kql: { call: 'set_has_element' }, doc: 'array contains a value',
+    js: (site) => {
+      const read = elementReader(site.types[1]);
+      return (arr, v) => { const d = dynamicArg(arr); return Array.isArray(d) ? d.some((x) => kqlEquals(read(x), v) === true) : null; };
+    },
+  }),
 
   scalar({
     name: 'pack', arity: [2, 128], kql: { call: 'pack' }, doc: 'a property bag from key, value pairs',
@@ -1361,8 +1410,12 @@ const ENTRIES: CatalogEntry[] = [
   aggregate({ name: 'sumif', arity: [2, 2], type: sumType, kql: { call: 'sumif' }, columnPrefix: 'sumif', namedByArg: true, doc: 'sum where a predicate is true', js: () => accumulate(() => 0, (s, v, p) => s + (p === true ? (toNumber(v) ?? 0) : 0), (s) => s) }),
   aggregate({
     // The average of timespans is a timespan (https://learn.microsoft.com/kusto/query/avg-aggregation-function).
-    name: 'avg', arity: [1, 1], type: ([t]) => (t === 'timespan' ? 'timespan' : 'real'), kql: { call: 'avg' }, columnPrefix: 'avg', namedByArg: true, doc: 'average (nulls ignored)',
-    js: () => accumulate(() => [0, 0] as [number, number], (s, v) => { const n = toNumber(v); return n === null ? s : ([s[0] + n, s[1] + 1] as [number, number]); }, (s) => (s[1] ? s[0] / s[1] : NaN)),
+    // Of datetimes, a datetime (Kusto.Language's type); a datetime or timespan average is rounded to a whole tick.
+    name: 'avg', arity: [1, 1], type: ([t]) => (t === 'timespan' || t === 'datetime' ? t : 'real'), kql: { call: 'avg' }, columnPrefix: 'avg', namedByArg: true, doc: 'average (nulls ignored)',
+    js: (site) => {
+      const ticks = site.types[0] === 'timespan' || site.types[0] === 'datetime';
+      return accumulate(() => [0, 0] as [number, number], (s, v) => { const n = toNumber(v); return n === null ? s : ([s[0] + n, s[1] + 1] as [number, number]); }, (s) => (s[1] ? (ticks ? Math.round(s[0] / s[1]) : s[0] / s[1]) : ticks ? null : NaN));
+    },
   }),
   // arg_max/arg_min/take_any produce several columns; the binder names them and the backend
   // keeps the winning row. Their js accumulator tracks the best key.

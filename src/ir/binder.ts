@@ -830,7 +830,7 @@ class Binder {
         return undefined;
       }
       const type = schema[i % schema.length]!.type;
-      values.push({ ...bound, type, value: bound.value === null || bound.type === type ? bound.value : coerce(bound.value, type) });
+      values.push({ ...bound, type, value: bound.value === null || bound.type === type ? bound.value : coerce(bound.value, type, bound.type) });
     }
     return { kind: 'datatable', values, span: e.span, schema };
   }
@@ -1714,7 +1714,7 @@ class Binder {
     }
     // https://learn.microsoft.com/kusto/query/scalar-data-types/timespan: timespan(n) is n days.
     const days = type === 'timespan' && typeof bound.value === 'number' && bound.type !== 'timespan';
-    return { kind: 'literal', type, value: bound.type === type ? bound.value : days ? Math.round((bound.value as number) * TICKS_PER_DAY) : coerce(bound.value, type), span: e.span };
+    return { kind: 'literal', type, value: bound.type === type ? bound.value : days ? Math.round((bound.value as number) * TICKS_PER_DAY) : coerce(bound.value, type, bound.type), span: e.span };
   }
 
   /**

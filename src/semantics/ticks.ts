@@ -27,9 +27,14 @@ const EPOCH_MS = EPOCH_DAYS * 86_400_000;
 /** Below this many seconds from EPOCH, seconds * 10^7 + a fraction of a second is exact in a double. */
 const EXACT_SECONDS = 900_719_000;
 
-/** Ticks of a datetime given in (possibly fractional) milliseconds since 1970: events' JSON numbers, clocks. */
+/**
+ * Ticks of a datetime given in (possibly fractional) milliseconds since 1970: events' JSON numbers,
+ * clocks. Rounded to a whole tick: a clock read from text with digits below the millisecond
+ * (`2024-01-10T00:10:20.2634241Z`) is a fractional number of milliseconds, and a fractional tick
+ * would differ from the same text read as a datetime (now() == datetime(...) false).
+ */
 export function ticksFromUnixMs(ms: number): number {
-  return (ms - EPOCH_MS) * TICKS_PER_MS;
+  return Math.round((ms - EPOCH_MS) * TICKS_PER_MS);
 }
 
 /** Milliseconds since 1970 of a datetime: what the public surfaces (clocks, AQL) count in. */
@@ -40,20 +45,40 @@ export function unixMsFromTicks(ticks: number): number {
   return (seconds + EPOCH_DAYS * 86_400) * 1000 + fraction / TICKS_PER_MS;
 }
 
-/** A datetime or timespan value in milliseconds, for a target that counts them (AQL); other values as they are. */
-export function millisecondsOf(value: unknown, type: string): unknown {
-  if (typeof value !== 'number') return value;
-  return type === 'datetime' ? unixMsFromTicks(value) : type === 'timespan' ? value / TICKS_PER_MS : value;
+/**
+ * A datetime or timespan value in whole milliseconds, for a target that counts them (AQL); other
+ * values as they are. AQL's times are whole milliseconds m; for a literal L with ticks below the
+ * millisecond (floor(L) < L < ceil(L)): m > L and m >= L both hold exactly when m >= ceil(L),
+ * i.e. m > floor(L); m < L and m <= L exactly when m <= floor(L), i.e. m < ceil(L). So the whole
+ * number that keeps the comparison exact is floor(L) for `>` and `<=`, ceil(L) for `>=` and `<`
+ * (pass `op`); without `op`, floor(L) (exact for `>` and `<=`). No whole number makes `==` exact
+ * (m == L never holds), nor `!=` (always holds): a caller must not write those with such an L
+ * (see isWholeMillisecond).
+ */
+export function millisecondsOf(value: unknown, type: string, op?: string): unknown {
+  if (typeof value !== 'number' || (type !== 'datetime' && type !== 'timespan')) return value;
+  const ms = type === 'datetime' ? unixMsFromTicks(value) : value / TICKS_PER_MS;
+  return op === '>=' || op === '<' ? Math.ceil(ms) : Math.floor(ms);
+}
+
+/** Whether a datetime or timespan (ticks) is a whole number of milliseconds (millisecondsOf keeps it as it is). */
+export function isWholeMillisecond(value: number, type: string): boolean {
+  return Number.isInteger(type === 'datetime' ? unixMsFromTicks(value) : value / TICKS_PER_MS);
 }
 
 /**
- * Ticks of whole seconds since EPOCH plus a fraction of a second in ticks (0 <= fraction < 10^7),
- * rounded once to the nearest double (the far years go through BigInt, so that the text read and
- * the text printed, see splitTicks, agree).
+ * Ticks of whole seconds since EPOCH plus a fraction of a second in ticks (0 <= fraction < 10^7).
+ * Far from EPOCH, where a double is a multiple of several ticks, rounded once to the nearest
+ * double (through BigInt, so that the text read and the text printed, see splitTicks, agree), but
+ * never up into the next second: there toward the past, the last double of the second (as
+ * lastTickBefore), so that `23:59:59.9999999` stays in its day and year (rounding it up gave the
+ * next day, or the year 10000). A whole millisecond is never that close to the next second.
  */
 export function ticksOf(seconds: number, fraction: number): number {
   if (Math.abs(seconds) < EXACT_SECONDS) return seconds * TICKS_PER_SECOND + fraction;
-  return Number(BigInt(seconds) * 10_000_000n + BigInt(fraction));
+  const exact = BigInt(seconds) * 10_000_000n + BigInt(fraction);
+  const nearest = Number(exact);
+  return BigInt(nearest) - exact >= 10_000_000n - BigInt(fraction) ? lastTickBefore(nearest) : nearest;
 }
 
 /** Seconds since EPOCH of days since 1970 and a time of day. */

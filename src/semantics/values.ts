@@ -173,6 +173,15 @@ function parseIsoUtc(s: string): number | null | undefined {
   return ticksOf(secondsFromEpoch(daysFromCivil(y, mo, d), h, mi, sec), fraction);
 }
 
+/** `2024-01-10`: midnight UTC; null for a day the month does not have (Date.parse would roll 2024-02-30 over). */
+function isoDate(s: string): number | null | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d] = [+m[1]!, +m[2]!, +m[3]!];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  return ticksOf(secondsFromEpoch(daysFromCivil(y, mo, d), 0, 0, 0), 0);
+}
+
 /** Ticks of each of the seven fraction digits of a second. */
 const FRACTION_DIGIT = [1_000_000, 100_000, 10_000, 1000, 100, 10, 1];
 
@@ -189,6 +198,8 @@ export function toDatetime(v: Value): number | null {
   if (typeof v !== 'string') return null;
   const fast = parseIsoUtc(v);
   if (fast !== undefined) return fast;
+  const date = isoDate(v);
+  if (date !== undefined) return date;
   // The documentation's RFC 822/850 and Sortable forms.
   const listed = documentedDatetimeTicks(v);
   if (listed !== undefined) return listed;
@@ -246,7 +257,7 @@ export function readDatetime(v: Value): number | null {
 
 /** A timespan from outside the evaluator: a number is milliseconds, text as toTimespan. */
 export function readTimespan(v: Value): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v * TICKS_PER_MS : null;
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.round(v * TICKS_PER_MS) : null; // whole ticks, as Kusto holds them
   return toTimespan(v);
 }
 
@@ -338,10 +349,11 @@ export function toDynamic(v: Value): Value {
 }
 
 /** Convert a raw event value (from outside the evaluator: JSON numbers of datetimes are ms since 1970) to the representation of a column type. */
-export function coerce(v: Value, type: ScalarType): Value {
+export function coerce(v: Value, type: ScalarType, from?: ScalarType): Value {
   switch (type) {
     case 'string':
-      return toKqlString(v);
+      return toKqlString(v, from); // a datetime or timespan (`from`) as its text, as tostring
+
     case 'guid':
       return v === null || v === undefined || v === '' ? null : String(v);
     case 'long':

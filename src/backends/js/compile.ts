@@ -269,7 +269,7 @@ function compileQueryOnce(ir: QueryIR, options: CompileOptions): CompiledQuery {
         const { options: run } = current();
         // The options count in ms since 1970 (the public clock), the evaluator in ticks.
         const now = ticksFromUnixMs(run.now);
-        const windowStart = run.windowMs !== undefined ? now - run.windowMs * TICKS_PER_MS : undefined;
+        const windowStart = run.windowMs !== undefined ? now - Math.round(run.windowMs * TICKS_PER_MS) : undefined;
         const next = head;
         if (fused) {
           let groups: GroupTable | undefined;

@@ -44,7 +44,7 @@ export function windowAdmission(ir: QueryIR, run: RunOptions): ((event: object) 
   if (run.windowMs === undefined || !readsTimeGenerated(ir)) return undefined;
   // In ticks, as the query's own window test (compile.ts) compares.
   const now = ticksFromUnixMs(run.now);
-  const start = now - run.windowMs * TICKS_PER_MS;
+  const start = now - Math.round(run.windowMs * TICKS_PER_MS);
   return (event) => {
     const value = Object.prototype.hasOwnProperty.call(event, 'TimeGenerated') ? (event as Record<string, unknown>).TimeGenerated : undefined;
     if (value === undefined) {
