@@ -399,4 +399,13 @@ describe('fourth review', () => {
     expect(q('parsejson').errors).toEqual([]);
     expect(q('parsejson').aql).toBe(q('parse_json').aql);
   });
+
+  // KQL keeps 100 ns ticks (https://learn.microsoft.com/kusto/query/scalar-data-types/datetime); QRadar
+  // counts whole milliseconds, so a literal between two milliseconds cannot be compared exactly.
+  it('a datetime literal with digits below the millisecond is refused; whole milliseconds translate', () => {
+    const sub = aql('SigninLogs | where TimeGenerated > datetime(2025-01-01 10:00:00.1234567)');
+    expect(sub.aql).toBeUndefined();
+    expect(sub.errors[0]!.message).toMatch(/datetime with digits below the millisecond has no AQL equivalent/);
+    expect(aql('SigninLogs | where TimeGenerated > datetime(2025-01-01 10:00:00.123)').aql).toContain('1735725600123');
+  });
 });

@@ -5,7 +5,7 @@
  * Anything AQL cannot say exactly is an error at its location, unless the rule (or the build)
  * allows a named approximation, which is then written into the query as a comment.
  */
-import { millisecondsOf } from '../../semantics/ticks.js';
+import { isWholeMillisecond, millisecondsOf } from '../../semantics/ticks.js';
 import type { Span } from '../../query/ast.js';
 import type { Aggregate, QueryIR, ScalarExpr, ScalarType, Schema, TabularOp } from '../../ir/types.js';
 import { functionReadBy } from '../../ir/functions.js';
@@ -193,17 +193,25 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     if (!mapping) fail(unmappedReason(table), source.span);
     const m = mapping!;
 
+    // AQL counts times in whole milliseconds; a literal with digits below the millisecond (KQL keeps
+    // 100 ns ticks) would select other events at its edge, so it is refused rather than rounded.
+    const aqlTime = (value: unknown, type: string, span?: Span): unknown => {
+      if (typeof value === 'number' && (type === 'datetime' || type === 'timespan') && !isWholeMillisecond(value, type)) {
+        fail(`a ${type} with digits below the millisecond has no AQL equivalent: QRadar holds times in whole milliseconds`, span);
+      }
+      return millisecondsOf(value, type);
+    };
     const constants = new Map<string, unknown>();
     const scalarLets = new Map<string, ScalarExpr>();
     for (const l of ir.lets) {
       if (l.kind !== 'scalar') continue;
-      if (l.value.kind === 'literal') constants.set(l.name, millisecondsOf(l.value.value, l.value.type));
+      if (l.value.kind === 'literal') constants.set(l.name, aqlTime(l.value.value, l.value.type, l.value.span));
       // pack_array of constants is a constant list (`x has_any (L)`, `x in (L)`).
-      else if (l.value.kind === 'call' && l.value.fn === 'pack_array' && l.value.args.every((x) => x.kind === 'literal')) constants.set(l.name, l.value.args.map((x) => millisecondsOf((x as { value: unknown }).value, x.type)));
+      else if (l.value.kind === 'call' && l.value.fn === 'pack_array' && l.value.args.every((x) => x.kind === 'literal')) constants.set(l.name, l.value.args.map((x) => aqlTime((x as { value: unknown }).value, x.type, x.span)));
       else scalarLets.set(l.name, l.value);
     }
     const constantOf = (e: ScalarExpr): unknown => {
-      if (e.kind === 'literal') return millisecondsOf(e.value, e.type); // AQL counts times in ms
+      if (e.kind === 'literal') return aqlTime(e.value, e.type, e.span);
       if (e.kind === 'letRef' && constants.has(e.name)) return constants.get(e.name);
       return undefined;
     };
@@ -284,7 +292,7 @@ function translateOne(ir: QueryIR, mapping: TableMapping | undefined, allowed: R
     const exprText = (e: ScalarExpr): Out => {
       switch (e.kind) {
         case 'literal':
-          return literal(millisecondsOf(e.value, e.type), e.type, e.span);
+          return literal(aqlTime(e.value, e.type, e.span), e.type, e.span);
         case 'column':
           if (dropped.has(e.name)) fail(`column ${e.name} was left out by an approximation and cannot be used`, e.span);
           return lookup(e.name, e.span);
