@@ -5,8 +5,27 @@ import * as S from '../../src/semantics/strings.js';
 import { ticksFromUnixMs } from '../../src/semantics/ticks.js';
 import { datetimeOutputText, formatDatetimeIso, toDatetime } from '../../src/semantics/values.js';
 
-/** The exact ticks (since 2020-01-01, the evaluator's datetime) of ms since 1970 plus sub-ms ticks, rounded once. */
-const exactTicks = (ms: number, sub = 0): number => Number((BigInt(ms) - BigInt(Date.UTC(2020, 0, 1))) * 10_000n + BigInt(sub));
+/** The next double toward zero's other side: one step down the number line. */
+const nextDown = (x: number): number => {
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0]! += x > 0 ? -1n : 1n;
+  return f[0]!;
+};
+
+/**
+ * The exact ticks (since 2020-01-01, the evaluator's datetime) of ms since 1970 plus sub-ms ticks,
+ * rounded once to the nearest double, but never up into the next second (docs/SEMANTICS.md,
+ * "Datetime precision": there the last double of the second).
+ */
+const exactTicks = (ms: number, sub = 0): number => {
+  const exact = (BigInt(ms) - BigInt(Date.UTC(2020, 0, 1))) * 10_000n + BigInt(sub);
+  const second = exact >= 0n ? exact / 10_000_000n : -((-exact + 9_999_999n) / 10_000_000n);
+  const next = (second + 1n) * 10_000_000n;
+  let n = Number(exact);
+  while (BigInt(n) >= next) n = nextDown(n);
+  return n;
+};
 
 // The evaluator's precompiled fast paths must agree with the plain definitions they replace.
 const text = fc.stringMatching(/^[a-zA-Z0-9 ./_:-]{0,12}$/);
@@ -53,6 +72,9 @@ describe('fast paths agree with the definitions', () => {
         expect(toDatetime(seven)).toBe(exactTicks(Date.parse(iso), frac));
       }),
     );
+    // Far from 2020 the nearest double may lie in the next second: the value stays in its own.
+    expect(toDatetime('9999-12-31T23:59:59.9999999Z')).toBe(exactTicks(Date.parse('9999-12-31T23:59:59.999Z'), 9999));
+    expect(toDatetime('1900-12-31T23:59:59.9999999Z')).toBe(exactTicks(Date.parse('1900-12-31T23:59:59.999Z'), 9999));
     expect(toDatetime('2025-02-30T00:00:00Z')).toBe(null);
     expect(toDatetime('2025-03-01 10:00:00')).toBe(exactTicks(Date.UTC(2025, 2, 1, 10)));
     // Years below 100 are years, not 1900 + year as Date.UTC would have them.
