@@ -7,6 +7,8 @@
  * - `$` (without the m flag) is the end of the text in RE2; Java's also matches before a final line
  *   terminator ("at the end of input but for the final terminator, if any"): written `\z`. With the
  *   m flag `$` is a line end: not written yet, refused.
+ * - `^` with the m flag is a line start in both, but Java's does not match at the end of the input
+ *   after a final line terminator and RE2's does (after any \n): written `(?<![^\n])`.
  * - `\s` is [\t\n\f\r ] in RE2; Java's also matches \x0B. `\S` accordingly. `\v` is \x0B in RE2,
  *   Java's is any vertical whitespace.
  * - `\b` and `\B` are ASCII in RE2 (a \w next to a non-\w); Java 17's `\b` also counts non-ASCII
@@ -55,6 +57,8 @@ const WORD = '0-9A-Za-z_';
 /** RE2's ASCII \b and \B; Java's \w (no `U` flag) is ASCII and not case-folded. */
 const BOUNDARY = '(?:(?<=\\w)(?!\\w)|(?<!\\w)(?=\\w))';
 const NOT_BOUNDARY = '(?:(?<=\\w)(?=\\w)|(?<!\\w)(?!\\w))';
+/** RE2's `^` under the m flag: at the start or after a \n. Java's (?m)^ is not at the end of the input after a final \n. */
+const LINE_START = '(?<![^\\n])';
 
 /**
  * Under the i flag Java (with UNICODE_CASE) and RE2 fold the same single characters alike, except
@@ -81,9 +85,13 @@ export function toJavaRegex(regex: string, what: string): { regex: string } | { 
   let i = 0;
   let dollars = 0;
   let multiline = false;
-  // Whether the i flag holds here, and its value outside each open group.
+  // Whether the i and m flags hold here, and their values outside each open group.
   let fold = false;
-  const groups: boolean[] = [];
+  let lines = false;
+  const groups: { fold: boolean; lines: boolean }[] = [];
+  const open = (): void => {
+    groups.push({ fold, lines });
+  };
   /** A character Java folds unlike RE2, under the i flag: its RE2 fold written out, case-sensitively. */
   const literal = (c: string): string => {
     if (!fold || !DOTTED_I.has(c)) return c;
@@ -236,7 +244,7 @@ export function toJavaRegex(regex: string, what: string): { regex: string } | { 
         const rest = regex.slice(i);
         const named = /^\(\?P?<([A-Za-z0-9_]+)>/.exec(rest);
         if (named) {
-          groups.push(fold);
+          open();
           out += /^[A-Za-z][A-Za-z0-9]*$/.test(named[1]!) ? `(?<${named[1]}>` : '(';
           i += named[0].length;
           continue;
@@ -249,14 +257,22 @@ export function toJavaRegex(regex: string, what: string): { regex: string } | { 
           // UNICODE_CASE with CASE_INSENSITIVE: Java then folds case beyond ASCII, as RE2 does.
           out += `(?${on.includes('i') ? `${on}u` : on}${flags[2] !== undefined ? `-${off}` : ''}${flags[3]}`;
           i += flags[0].length;
-          if (flags[3] === ':') groups.push(fold);
+          if (flags[3] === ':') open();
           if (on.includes('i')) fold = true;
           if (off.includes('i')) fold = false;
+          if (on.includes('m')) lines = true;
+          if (off.includes('m')) lines = false;
           continue;
         }
       }
-      if (ch === '(') groups.push(fold);
-      if (ch === ')') fold = groups.pop() ?? fold;
+      if (ch === '(') open();
+      if (ch === ')') ({ fold, lines } = groups.pop() ?? { fold, lines });
+      if (ch === '^' && lines) {
+        // RE2's line start: the start of the text or after any \n, the end of the text included.
+        out += LINE_START;
+        i++;
+        continue;
+      }
       if (ch === '{') {
         const rep = /^\{\d+(?:,\d*)?\}/.exec(regex.slice(i));
         out += rep ? rep[0] : '\\{';
