@@ -172,3 +172,31 @@ describe('^ with the m flag (third review, 4)', () => {
     expect(re2).toEqual(['1', '1', '1', '0', '1', '0', '0']);
   }, 60_000);
 });
+
+describe('\\p{...}: a general category keeps its name, a script is Is<Script> (third review, 5)', () => {
+  // Pattern: "Scripts are specified either with the prefix Is, as in IsHiragana"; categories "with the
+  // optional prefix Is"; the general categories are Unicode's (unicode.org/reports/tr44, General_Category).
+  const NAMES = ['Yi', 'Greek', 'Han', 'Latin', 'Lu', 'L', 'LC', 'Lc', 'Nd', 'Cn', 'Co', 'Zs', 'Sm', 'Pi', 'Cc'];
+  it('a script of one or two letters (Yi) is Is<Script>; a category is not', () => {
+    expect(java('\\p{Yi}')).toBe('\\p{IsYi}');
+    expect(java('[\\P{Yi}]')).toBe('[\\P{IsYi}]');
+    expect(java('\\pL\\p{Lu}\\p{^Nd}\\p{Lc}')).toBe('\\p{L}\\p{Lu}\\P{Nd}\\p{LC}');
+    expect(java('\\p{Greek}')).toBe('\\p{IsGreek}');
+  });
+
+  it('a name Java 17 does not know is refused, naming it', () => {
+    expect(refusal('\\p{Vithkuqi}')).toMatch(/^the regular expression uses \\p\{Vithkuqi\}, which names a script newer than Java 17 knows/);
+    expect(refusal('\\P{Emoji}')).toMatch(/^the regular expression uses \\P\{Emoji\}, which is no Unicode script or general category/);
+  });
+
+  it.skipIf(!hasJava)('Java compiles each and finds what RE2 finds on sample characters (Java 17+ on the PATH)', () => {
+    const hex = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i).toString(16).padStart(4, '0')).join('');
+    const samples = ['ꀀ', 'a', 'A', 'Ω', '中', '5', '\u{E000}', ' ', '+', '«', '\u0001', '\u0378'];
+    const cases = NAMES.flatMap((n) => samples.map((s) => [`\\p{${n}}`, s] as const));
+    const lines = cases.map(([re, s]) => `${hex(`(?d)${java(re)}`)} ${hex(s)}`);
+    const answers = execFileSync('java', ['test/aql/fixtures/RegexFind.java'], { input: `${lines.join('\n')}\n` }).toString().trim().split('\n');
+    const re2 = cases.map(([re, s]) => (RE2JS.compile(re).matcher(s).find() ? '1' : '0'));
+    expect(answers.map((a, k) => `${cases[k]![0]} ${cases[k]![1]}: ${a}`)).toEqual(re2.map((a, k) => `${cases[k]![0]} ${cases[k]![1]}: ${a}`));
+    expect(re2.filter((a) => a === '1').length).toBeGreaterThan(NAMES.length);
+  }, 60_000);
+});

@@ -29,7 +29,9 @@
  * - `{` that does not start a repetition (`a{,2}`, `{`) is a literal in RE2, a syntax error in Java: escaped.
  * - `\0` and octal escapes `\123` are characters in RE2; Java's `\0` needs digits after it and `\1` is
  *   a back reference: written `\x{...}`.
- * - `\p{Greek}` (a script) is `\p{IsGreek}` in Java; general categories (`\pL`, `\p{Lu}`) are the same.
+ * - `\p{Greek}` (a script) is `\p{IsGreek}` in Java (also `\p{Yi}`: only the general categories keep
+ *   their name, `\pL`, `\p{Lu}`); scripts newer than Java 17 knows, and RE2JS's binary properties
+ *   (`\p{Emoji}`), are refused.
  */
 import { re2jsLibrary } from '../../lazy.js';
 import { END } from './escape.js';
@@ -51,6 +53,12 @@ const POSIX: Readonly<Record<string, string>> = {
   word: '0-9A-Za-z_',
   xdigit: '0-9A-Fa-f',
 };
+/** The Unicode general categories (and LC, Lu|Ll|Lt), named alike in RE2 and Java. */
+const CATEGORIES = new Set(['L', 'LC', 'Lu', 'Ll', 'Lt', 'Lm', 'Lo', 'M', 'Mn', 'Mc', 'Me', 'N', 'Nd', 'Nl', 'No', 'P', 'Pc', 'Pd', 'Ps', 'Pe', 'Pi', 'Pf', 'Po', 'S', 'Sm', 'Sc', 'Sk', 'So', 'Z', 'Zs', 'Zl', 'Zp', 'C', 'Cc', 'Cf', 'Cs', 'Co', 'Cn']);
+/** The other names RE2JS accepts in \p{...} that are no script: binary properties and its own Ascii and Assigned. */
+const NO_SCRIPT = new Set(['ASCII_Hex_Digit', 'Alphabetic', 'Dash', 'Emoji', 'Emoji_Component', 'Emoji_Modifier', 'Emoji_Modifier_Base', 'Emoji_Presentation', 'Extended_Pictographic', 'Hex_Digit', 'Lowercase', 'Math', 'Quotation_Mark', 'Terminal_Punctuation', 'Uppercase', 'White_Space', 'Ascii', 'Assigned']);
+/** RE2JS's scripts that Java 17's Pattern rejects as \p{Is...} (added to Unicode after its version 13; measured with Java 17). */
+const NEWER_SCRIPTS = new Set(['Beria_Erfe', 'Cypro_Minoan', 'Garay', 'Gurung_Khema', 'Kawi', 'Kirat_Rai', 'Nag_Mundari', 'Ol_Onal', 'Old_Uyghur', 'Sidetic', 'Sunuwar', 'Tai_Yo', 'Tangsa', 'Todhri', 'Tolong_Siki', 'Toto', 'Tulu_Tigalari', 'Vithkuqi']);
 /** RE2's \s and \w as Java class items. */
 const SPACE = '\\t\\n\\f\\r\\x20';
 const WORD = '0-9A-Za-z_';
@@ -157,9 +165,13 @@ export function toJavaRegex(regex: string, what: string): { regex: string } | { 
           if (negated) return refuse('\\P{Any}', 'matches no character');
           return inClass ? '\\x{0}-\\x{10FFFF}' : '[\\x{0}-\\x{10FFFF}]';
         }
-        // One or two letters: a general category, the same name in Java; else a script, Java's Is<Script>.
-        const javaName = /^[A-Z][a-z]?$/.test(name) ? name : `Is${name}`;
-        return `\\${negated ? 'P' : 'p'}{${javaName}}`;
+        // A general category has the same name in Java (RE2JS's Lc is LC); a script is Java's Is<Script>.
+        if (name === 'Lc') name = 'LC';
+        if (!CATEGORIES.has(name)) {
+          if (NO_SCRIPT.has(name)) return refuse(`\\${c}{${name}}`, 'is no Unicode script or general category (Java names it otherwise, or not at all)');
+          if (NEWER_SCRIPTS.has(name)) return refuse(`\\${c}{${name}}`, 'names a script newer than Java 17 knows');
+        }
+        return `\\${negated ? 'P' : 'p'}{${CATEGORIES.has(name) ? name : `Is${name}`}}`;
       }
       default:
         if (c >= '0' && c <= '7') {
