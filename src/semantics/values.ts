@@ -206,7 +206,7 @@ export function toDatetime(v: Value): number | null {
   return otherDatetimeTicks(v);
 }
 
-/** A zone the text names itself (a comment in parentheses aside), which Date.parse then honours. */
+/** A zone the text names itself, which Date.parse then honours. */
 const NAMED_ZONE = /(?<![a-z])(?:z|ut|utc|gmt|[ecmp][sd]t)(?![a-z])/i;
 /** A signed offset right after the time (`15:05 +0900`, `15:05:02.5-05:00`, `3:05 pm GMT+9`). */
 const OFFSET_AFTER_TIME = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?:(?:gmt|utc|ut)\s*)?[+-]\d/i;
@@ -216,10 +216,13 @@ const OFFSET_AFTER_TIME = /\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?\s*)?(?
  * `November 8, 2014`), read by Date.parse, or null. Date.parse reads a text without a zone in the
  * machine's local time zone; here such a text is UTC, as every Kusto datetime is
  * (https://learn.microsoft.com/kusto/query/scalar-data-types/datetime), so the value never depends
- * on where detc runs. A text that names its zone or offset keeps it. Exported for datetime()
- * literals, which read the same texts.
+ * on where detc runs. A text that names its zone or offset keeps it. A text with a parenthesis is
+ * no date (null): Date.parse skips a `(...)` comment, and an unclosed `(` would swallow the ` UTC`
+ * appended below, leaving the machine's zone; none of the documented forms has one. Exported for
+ * datetime() literals, which read the same texts (such a literal is refused).
  */
 export function otherDatetimeTicks(v: string): number | null {
+  if (/[()]/.test(v)) return null;
   const s = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v.replace(' ', 'T')}Z` : v;
   // Date.parse keeps milliseconds: it reads the text without its fraction, which is added in ticks.
   const fraction = /:\d{2}\.(\d+)/.exec(s);
@@ -231,8 +234,7 @@ export function otherDatetimeTicks(v: string): number | null {
 }
 
 function hasOwnZone(s: string): boolean {
-  const text = s.replace(/\([^)]*\)/g, ' ');
-  return NAMED_ZONE.test(text) || OFFSET_AFTER_TIME.test(text);
+  return NAMED_ZONE.test(s) || OFFSET_AFTER_TIME.test(s);
 }
 
 /**

@@ -3,12 +3,23 @@
  * to AQL that computes what the KQL computes, or is an explicit error naming it.
  */
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseMapping } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
+import { value } from '../js/helpers.js';
 import { aql, mappings } from './helpers.js';
+
+const hasJava = (() => {
+  try {
+    execFileSync('java', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 
 /** The WHERE conditions after the table's own log source conditions. */
@@ -408,4 +419,41 @@ describe('fourth review', () => {
     expect(sub.errors[0]!.message).toMatch(/datetime with digits below the millisecond has no AQL equivalent/);
     expect(aql('SigninLogs | where TimeGenerated > datetime(2025-01-01 10:00:00.123)').aql).toContain('1735725600123');
   });
+});
+
+describe('replace_regex\'s rewrite in Java (third review, 2 and 3)', () => {
+  // https://learn.microsoft.com/kusto/query/replace-regex-function: "\1" in the rewrite is the first
+  // capture group; the evaluator reads one digit after `\` and writes nothing for a group the regex
+  // lacks. Java's replaceAll reads more digits after `$` while they name a group, and throws on a
+  // group the pattern does not have ("No group 2").
+  const TEN = '(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)';
+  const cases: [string, string][] = [[TEN, '\\10'], ['(a)', '<\\2>'], ['(a)', '\\1\\19'], ['a', '[\\0\\1]'], ['(a)|(b)', '<\\2>']];
+  /** The regex and replacement REPLACEALL gets from detc, as text. */
+  const written = (re: string, rewrite: string): [string, string] => {
+    const t = aql(`SigninLogs | extend V = replace_regex(UserAgent, @"${re}", @"${rewrite}") | project V`);
+    expect(t.errors).toEqual([]);
+    const m = /REPLACEALL\('((?:[^']|'')*)', "User Agent", '((?:[^']|'')*)'\)/.exec(t.aql!);
+    expect(m).not.toBeNull();
+    return [m![1]!.replace(/''/g, "'"), m![2]!.replace(/''/g, "'")];
+  };
+
+  it('a digit after a group reference is escaped; a group the regex lacks is left out', () => {
+    expect(written(TEN, '\\10')[1]).toBe('$1\\0');
+    expect(written('(a)', '<\\2>')[1]).toBe('<>');
+    expect(written('(a)', '\\1\\19')[1]).toBe('$1$1\\9');
+  });
+
+  it.skipIf(!hasJava)('Java\'s replaceAll of the written AQL gives what the evaluator gives (Java 17+ on the PATH)', () => {
+    const hex = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i).toString(16).padStart(4, '0')).join('');
+    const input = 'abcdefghij ab';
+    const lines = cases.map(([re, rewrite]) => {
+      const [jre, jrep] = written(re, rewrite);
+      return `${hex(jre)} ${hex(jrep)} ${hex(input)}`;
+    });
+    const answers = execFileSync('java', ['test/aql/fixtures/ReplaceAll.java'], { input: `${lines.join('\n')}\n` }).toString().split('\n').slice(0, cases.length);
+    const expected = cases.map(([re, rewrite]) => value(`replace_regex(${JSON.stringify(input)}, @"${re}", @"${rewrite}")`));
+    expect(answers).toEqual(expected);
+    // The evaluator's own answers, so that the comparison can fail: group 1 then "0"; no group 2.
+    expect(expected.slice(0, 2)).toEqual(['a0 ab', '<>bcdefghij <>b']);
+  }, 60_000);
 });

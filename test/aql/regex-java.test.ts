@@ -110,7 +110,7 @@ describe('the translated regex in Java finds what the RE2 regex finds', () => {
       const n = 1 + rnd(4);
       for (let k = 0; k < n; k++) {
         const r = rnd(10);
-        let a = r < 2 && d < 2 ? `(${['', '?i:', '?:', `?P<g${d}${k}>`, '?-i:'][rnd(5)]}${gen(d + 1)})` : r === 2 ? '(?i)' : atoms[rnd(atoms.length)]!;
+        let a = r < 2 && d < 2 ? `(${['', '?i:', '?:', `?P<g${d}${k}>`, '?-i:', '?m:'][rnd(6)]}${gen(d + 1)})` : r === 2 ? '(?i)' : atoms[rnd(atoms.length)]!;
         if (rnd(4) === 0 && !['(?i)', '$', '^', '\\b', '\\B', '{'].includes(a)) a += ['*', '+', '?', '{1,2}'][rnd(4)];
         s += a;
         if (rnd(8) === 0 && k < n - 1) s += '|';
@@ -142,5 +142,61 @@ describe('the translated regex in Java finds what the RE2 regex finds', () => {
     }
     expect(k).toBe(lines.length);
     expect(differ).toEqual([]);
+  }, 60_000);
+});
+
+describe('^ with the m flag (third review, 4)', () => {
+  // RE2 (github.com/google/re2/wiki/Syntax): with m, ^ is "at beginning of text or line"; RE2's line
+  // start follows every \n, the end of the text included. Java's MULTILINE ^ "at the beginning of
+  // input and after any line terminator except at the end of input".
+  it('is written as a look-behind for a \\n, only where the m flag holds', () => {
+    expect(java('(?m)^a')).toBe('(?m)(?<![^\\n])a');
+    expect(java('^a(?m:^b)^c')).toBe('^a(?m:(?<![^\\n])b)^c');
+    expect(java('(?m)(?-m)^a')).toBe('(?m)(?-m)^a');
+    expect(java('(?m)[^a]\\^')).toBe('(?m)[^a]\\^');
+  });
+
+  it('replace_regex(s, @"(?m)^", "> ") in AQL', () => {
+    expect(aql('SigninLogs | extend V = replace_regex(UserAgent, @"(?m)^", "> ") | project V').aql).toContain(`REPLACEALL('(?d)(?m)(?<![^\\n])', "User Agent", '> ') AS V`);
+  });
+
+  it.skipIf(!hasJava)('Java finds a line start where RE2 does, after a final \\n too (Java 17+ on the PATH)', () => {
+    const hex = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i).toString(16).padStart(4, '0')).join('');
+    const cases: [string, string][] = [['(?m)^$', 'a\n'], ['(?m)\\n^', 'a\n'], ['(?m)^b', 'a\nb'], ['(?m)^b', 'ab'], ['(?m:^)', ''], ['(?m)a^', 'a'], ['(?m)\\r^', 'a\r']]
+      .map(([re, s]) => [re!.replace('^$', '^\\z'), s!]);
+    const lines = cases.map(([re, s]) => `${hex(`(?d)${java(re)}`)} ${hex(s)}`);
+    const answers = execFileSync('java', ['test/aql/fixtures/RegexFind.java'], { input: `${lines.join('\n')}\n` }).toString().trim().split('\n');
+    const re2 = cases.map(([re, s]) => (RE2JS.compile(re.replace('\\z', '$')).matcher(s).find() ? '1' : '0'));
+    expect(answers).toEqual(re2);
+    // RE2's own answers, so that the comparison can fail.
+    expect(re2).toEqual(['1', '1', '1', '0', '1', '0', '0']);
+  }, 60_000);
+});
+
+describe('\\p{...}: a general category keeps its name, a script is Is<Script> (third review, 5)', () => {
+  // Pattern: "Scripts are specified either with the prefix Is, as in IsHiragana"; categories "with the
+  // optional prefix Is"; the general categories are Unicode's (unicode.org/reports/tr44, General_Category).
+  const NAMES = ['Yi', 'Greek', 'Han', 'Latin', 'Lu', 'L', 'LC', 'Lc', 'Nd', 'Cn', 'Co', 'Zs', 'Sm', 'Pi', 'Cc'];
+  it('a script of one or two letters (Yi) is Is<Script>; a category is not', () => {
+    expect(java('\\p{Yi}')).toBe('\\p{IsYi}');
+    expect(java('[\\P{Yi}]')).toBe('[\\P{IsYi}]');
+    expect(java('\\pL\\p{Lu}\\p{^Nd}\\p{Lc}')).toBe('\\p{L}\\p{Lu}\\P{Nd}\\p{LC}');
+    expect(java('\\p{Greek}')).toBe('\\p{IsGreek}');
+  });
+
+  it('a name Java 17 does not know is refused, naming it', () => {
+    expect(refusal('\\p{Vithkuqi}')).toMatch(/^the regular expression uses \\p\{Vithkuqi\}, which names a script newer than Java 17 knows/);
+    expect(refusal('\\P{Emoji}')).toMatch(/^the regular expression uses \\P\{Emoji\}, which is no Unicode script or general category/);
+  });
+
+  it.skipIf(!hasJava)('Java compiles each and finds what RE2 finds on sample characters (Java 17+ on the PATH)', () => {
+    const hex = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i).toString(16).padStart(4, '0')).join('');
+    const samples = ['ꀀ', 'a', 'A', 'Ω', '中', '5', '\u{E000}', ' ', '+', '«', '\u0001', '\u0378'];
+    const cases = NAMES.flatMap((n) => samples.map((s) => [`\\p{${n}}`, s] as const));
+    const lines = cases.map(([re, s]) => `${hex(`(?d)${java(re)}`)} ${hex(s)}`);
+    const answers = execFileSync('java', ['test/aql/fixtures/RegexFind.java'], { input: `${lines.join('\n')}\n` }).toString().trim().split('\n');
+    const re2 = cases.map(([re, s]) => (RE2JS.compile(re).matcher(s).find() ? '1' : '0'));
+    expect(answers.map((a, k) => `${cases[k]![0]} ${cases[k]![1]}: ${a}`)).toEqual(re2.map((a, k) => `${cases[k]![0]} ${cases[k]![1]}: ${a}`));
+    expect(re2.filter((a) => a === '1').length).toBeGreaterThan(NAMES.length);
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import type { ScalarExpr, ScalarType } from '../../ir/types.js';
 import type { AqlLimit } from './ceiling.js';
 import { formatIpv4Mask } from '../../semantics/ip.js';
 import { toKqlString } from '../../semantics/values.js';
+import { compileKqlRegex } from '../../semantics/regex.js';
 import { toJavaRegex } from './regex-end.js';
 import { ALWAYS, anywhere, anywhereAround, aqlString, END, likeSafe, NEVER, regexEscape, termRegex } from './escape.js';
 
@@ -207,8 +208,22 @@ const NO_ARRAYS = 'AQL values are scalars: it has no arrays or property bags';
 const REPLACE_NOTE = "replace_string/replace_regex are written with REPLACEALL (used in real QRadar app queries, not in IBM's AQL reference) and Java's replaceAll; KQL's regex is RE2, rewritten where Java reads it differently (\\s, \\b, POSIX classes, (?i), ...) or refused; Unicode tables (\\p{...}, case folds outside the BMP) are Java's own";
 /** A literal replacement for Java's replaceAll: `\` and `$` escaped. */
 const javaReplacement = (s: string): string => s.replace(/[\\$]/g, (c) => `\\${c}`);
-/** KQL's rewrite (`\1` is a group) as Java's (`$1`); other `\` and `$` literal. */
-const javaRewrite = (s: string): string => s.replace(/\\(\d)|[\\$]/g, (m, g: string | undefined) => (g !== undefined ? `$${g}` : `\\${m}`));
+/**
+ * KQL's rewrite (`\1` is a group, one digit) as Java's (`$1`); other `\` and `$` literal. Java reads
+ * more digits after `$` while they name a group (`$10` is group 10 of ten), so a digit after a
+ * reference is escaped (`$1\0`); Java throws on a group the pattern does not have, where the
+ * evaluator writes nothing, so such a reference is left out.
+ */
+const javaRewrite = (s: string, groups: number): string =>
+  s.replace(/\\(\d)(\d*)|[\\$]/g, (m, g: string | undefined, digits: string | undefined) => {
+    if (g === undefined) return `\\${m}`;
+    return (Number(g) <= groups ? `$${g}` : '') + [...digits!].map((d) => `\\${d}`).join('');
+  });
+/** The number of capturing groups of a rule's regex, as the evaluator reads it (0 when it does not: the rule is refused then). */
+const groupCount = (regex: string): number => {
+  const r = compileKqlRegex(regex);
+  return r.ok ? r.regex.groupNames().length - 1 : 0;
+};
 /** trim/trim_start/trim_end: runs of matches at the start and/or end removed, with REPLACEALL as for split. */
 const trimmed = (fn: 'trim' | 'trim_start' | 'trim_end'): AqlWritten['aql'] => (a) => {
   const re = `(?:${javaRegex(a, 0, `the regular expression of ${fn}()`)})+`;
@@ -221,7 +236,7 @@ const trimmed = (fn: 'trim' | 'trim_start' | 'trim_end'): AqlWritten['aql'] => (
 const replaced = (fn: string, [text, re, rewrite]: readonly number[]): AqlWritten['aql'] => (a) => {
   const source = a.text(text!);
   a.note(REPLACE_NOTE);
-  return `REPLACEALL(${aqlString(javaRegex(a, re!, `the regular expression of ${fn}()`))}, ${source}, ${aqlString(javaRewrite(a.constant(rewrite!, `the rewrite of ${fn}()`)))})`;
+  return `REPLACEALL(${aqlString(javaRegex(a, re!, `the regular expression of ${fn}()`))}, ${source}, ${aqlString(javaRewrite(a.constant(rewrite!, `the rewrite of ${fn}()`), groupCount(a.constant(re!, `the regular expression of ${fn}()`))))})`;
 };
 const NO_INDEXOF = "AQL's STRPOS is not in IBM's reference (only a vendor app uses it), and its index base and not-found value are not documented";
 const NO_SUBSTRING = "AQL's SUBSTRING is not in IBM's function reference (only in its Grafana plugin macros), and its index base is not documented";

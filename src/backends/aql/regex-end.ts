@@ -7,6 +7,8 @@
  * - `$` (without the m flag) is the end of the text in RE2; Java's also matches before a final line
  *   terminator ("at the end of input but for the final terminator, if any"): written `\z`. With the
  *   m flag `$` is a line end: not written yet, refused.
+ * - `^` with the m flag is a line start in both, but Java's does not match at the end of the input
+ *   after a final line terminator and RE2's does (after any \n): written `(?<![^\n])`.
  * - `\s` is [\t\n\f\r ] in RE2; Java's also matches \x0B. `\S` accordingly. `\v` is \x0B in RE2,
  *   Java's is any vertical whitespace.
  * - `\b` and `\B` are ASCII in RE2 (a \w next to a non-\w); Java 17's `\b` also counts non-ASCII
@@ -27,7 +29,9 @@
  * - `{` that does not start a repetition (`a{,2}`, `{`) is a literal in RE2, a syntax error in Java: escaped.
  * - `\0` and octal escapes `\123` are characters in RE2; Java's `\0` needs digits after it and `\1` is
  *   a back reference: written `\x{...}`.
- * - `\p{Greek}` (a script) is `\p{IsGreek}` in Java; general categories (`\pL`, `\p{Lu}`) are the same.
+ * - `\p{Greek}` (a script) is `\p{IsGreek}` in Java (also `\p{Yi}`: only the general categories keep
+ *   their name, `\pL`, `\p{Lu}`); scripts newer than Java 17 knows, and RE2JS's binary properties
+ *   (`\p{Emoji}`), are refused.
  */
 import { re2jsLibrary } from '../../lazy.js';
 import { END } from './escape.js';
@@ -49,12 +53,20 @@ const POSIX: Readonly<Record<string, string>> = {
   word: '0-9A-Za-z_',
   xdigit: '0-9A-Fa-f',
 };
+/** The Unicode general categories (and LC, Lu|Ll|Lt), named alike in RE2 and Java. */
+const CATEGORIES = new Set(['L', 'LC', 'Lu', 'Ll', 'Lt', 'Lm', 'Lo', 'M', 'Mn', 'Mc', 'Me', 'N', 'Nd', 'Nl', 'No', 'P', 'Pc', 'Pd', 'Ps', 'Pe', 'Pi', 'Pf', 'Po', 'S', 'Sm', 'Sc', 'Sk', 'So', 'Z', 'Zs', 'Zl', 'Zp', 'C', 'Cc', 'Cf', 'Cs', 'Co', 'Cn']);
+/** The other names RE2JS accepts in \p{...} that are no script: binary properties and its own Ascii and Assigned. */
+const NO_SCRIPT = new Set(['ASCII_Hex_Digit', 'Alphabetic', 'Dash', 'Emoji', 'Emoji_Component', 'Emoji_Modifier', 'Emoji_Modifier_Base', 'Emoji_Presentation', 'Extended_Pictographic', 'Hex_Digit', 'Lowercase', 'Math', 'Quotation_Mark', 'Terminal_Punctuation', 'Uppercase', 'White_Space', 'Ascii', 'Assigned']);
+/** RE2JS's scripts that Java 17's Pattern rejects as \p{Is...} (added to Unicode after its version 13; measured with Java 17). */
+const NEWER_SCRIPTS = new Set(['Beria_Erfe', 'Cypro_Minoan', 'Garay', 'Gurung_Khema', 'Kawi', 'Kirat_Rai', 'Nag_Mundari', 'Ol_Onal', 'Old_Uyghur', 'Sidetic', 'Sunuwar', 'Tai_Yo', 'Tangsa', 'Todhri', 'Tolong_Siki', 'Toto', 'Tulu_Tigalari', 'Vithkuqi']);
 /** RE2's \s and \w as Java class items. */
 const SPACE = '\\t\\n\\f\\r\\x20';
 const WORD = '0-9A-Za-z_';
 /** RE2's ASCII \b and \B; Java's \w (no `U` flag) is ASCII and not case-folded. */
 const BOUNDARY = '(?:(?<=\\w)(?!\\w)|(?<!\\w)(?=\\w))';
 const NOT_BOUNDARY = '(?:(?<=\\w)(?=\\w)|(?<!\\w)(?!\\w))';
+/** RE2's `^` under the m flag: at the start or after a \n. Java's (?m)^ is not at the end of the input after a final \n. */
+const LINE_START = '(?<![^\\n])';
 
 /**
  * Under the i flag Java (with UNICODE_CASE) and RE2 fold the same single characters alike, except
@@ -81,9 +93,13 @@ export function toJavaRegex(regex: string, what: string): { regex: string } | { 
   let i = 0;
   let dollars = 0;
   let multiline = false;
-  // Whether the i flag holds here, and its value outside each open group.
+  // Whether the i and m flags hold here, and their values outside each open group.
   let fold = false;
-  const groups: boolean[] = [];
+  let lines = false;
+  const groups: { fold: boolean; lines: boolean }[] = [];
+  const open = (): void => {
+    groups.push({ fold, lines });
+  };
   /** A character Java folds unlike RE2, under the i flag: its RE2 fold written out, case-sensitively. */
   const literal = (c: string): string => {
     if (!fold || !DOTTED_I.has(c)) return c;
@@ -149,9 +165,13 @@ export function toJavaRegex(regex: string, what: string): { regex: string } | { 
           if (negated) return refuse('\\P{Any}', 'matches no character');
           return inClass ? '\\x{0}-\\x{10FFFF}' : '[\\x{0}-\\x{10FFFF}]';
         }
-        // One or two letters: a general category, the same name in Java; else a script, Java's Is<Script>.
-        const javaName = /^[A-Z][a-z]?$/.test(name) ? name : `Is${name}`;
-        return `\\${negated ? 'P' : 'p'}{${javaName}}`;
+        // A general category has the same name in Java (RE2JS's Lc is LC); a script is Java's Is<Script>.
+        if (name === 'Lc') name = 'LC';
+        if (!CATEGORIES.has(name)) {
+          if (NO_SCRIPT.has(name)) return refuse(`\\${c}{${name}}`, 'is no Unicode script or general category (Java names it otherwise, or not at all)');
+          if (NEWER_SCRIPTS.has(name)) return refuse(`\\${c}{${name}}`, 'names a script newer than Java 17 knows');
+        }
+        return `\\${negated ? 'P' : 'p'}{${CATEGORIES.has(name) ? name : `Is${name}`}}`;
       }
       default:
         if (c >= '0' && c <= '7') {
@@ -236,7 +256,7 @@ export function toJavaRegex(regex: string, what: string): { regex: string } | { 
         const rest = regex.slice(i);
         const named = /^\(\?P?<([A-Za-z0-9_]+)>/.exec(rest);
         if (named) {
-          groups.push(fold);
+          open();
           out += /^[A-Za-z][A-Za-z0-9]*$/.test(named[1]!) ? `(?<${named[1]}>` : '(';
           i += named[0].length;
           continue;
@@ -249,14 +269,22 @@ export function toJavaRegex(regex: string, what: string): { regex: string } | { 
           // UNICODE_CASE with CASE_INSENSITIVE: Java then folds case beyond ASCII, as RE2 does.
           out += `(?${on.includes('i') ? `${on}u` : on}${flags[2] !== undefined ? `-${off}` : ''}${flags[3]}`;
           i += flags[0].length;
-          if (flags[3] === ':') groups.push(fold);
+          if (flags[3] === ':') open();
           if (on.includes('i')) fold = true;
           if (off.includes('i')) fold = false;
+          if (on.includes('m')) lines = true;
+          if (off.includes('m')) lines = false;
           continue;
         }
       }
-      if (ch === '(') groups.push(fold);
-      if (ch === ')') fold = groups.pop() ?? fold;
+      if (ch === '(') open();
+      if (ch === ')') ({ fold, lines } = groups.pop() ?? { fold, lines });
+      if (ch === '^' && lines) {
+        // RE2's line start: the start of the text or after any \n, the end of the text included.
+        out += LINE_START;
+        i++;
+        continue;
+      }
       if (ch === '{') {
         const rep = /^\{\d+(?:,\d*)?\}/.exec(regex.slice(i));
         out += rep ? rep[0] : '\\{';
