@@ -1551,6 +1551,22 @@ function argBest(sign: number) {
 ENTRIES.push(...SERIES_ENTRIES);
 
 /**
+ * Deprecated names Kusto.Language still knows: the entry of the current name (its type rule and
+ * implementation, not a copy) under the old one, emitted as written. AQL translates functions by
+ * name, so an alias is refused there until it is added on purpose.
+ */
+const ALIASES: readonly [string, string][] = [
+  ['notempty', 'isnotempty'], ['notnull', 'isnotnull'], ['extractall', 'extract_all'], ['parseurl', 'parse_url'],
+  ['parseurlquery', 'parse_urlquery'], ['totime', 'totimespan'], ['datepart', 'datetime_part'], ['arraylength', 'array_length'],
+  ['base64_encodestring', 'base64_encode_tostring'], ['base64_decodestring', 'base64_decode_tostring'],
+];
+for (const [name, of] of ALIASES) {
+  const e = ENTRIES.find((x) => x.name === of);
+  if (!e || e.kind !== 'scalar' || !('call' in e.kql)) throw new Error(`internal: alias ${name} of a missing function ${of}`);
+  ENTRIES.push({ ...e, name, kql: { call: name }, doc: `deprecated name of ${of}` });
+}
+
+/**
  * The predicate argument of the *if aggregates must be a bool, as Kusto.Language requires (KS107):
  * `countif(Name)` of a string would otherwise count nothing, silently.
  */

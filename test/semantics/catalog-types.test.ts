@@ -69,6 +69,8 @@ const SCALAR_CALLS: Record<string, string[]> = {
   series_stats: ['series_stats(d)', 'series_stats(d, true)'], series_stats_dynamic: ['series_stats_dynamic(d)'], series_fit_line: ['series_fit_line(d)'],
   series_fit_line_dynamic: ['series_fit_line_dynamic(d)'], series_fill_forward: ['series_fill_forward(d)'], series_fill_backward: ['series_fill_backward(d, 0)'],
   series_fill_const: ['series_fill_const(d, 0)'], series_fill_linear: ['series_fill_linear(d)'], series_decompose_anomalies: ["series_decompose_anomalies(d, 1.5, -1, 'linefit')"],
+  notempty: ['notempty(s)'], notnull: ['notnull(n)'], extractall: ['extractall("(a)", s)'], parseurl: ['parseurl(s)'], parseurlquery: ['parseurlquery(s)'],
+  totime: ['totime(s)'], datepart: ["datepart('year', t)"], arraylength: ['arraylength(d)'], base64_encodestring: ['base64_encodestring(s)'], base64_decodestring: ['base64_decodestring(s)'],
   column_ifexists: ['column_ifexists("n", 0)', 'column_ifexists("Missing", "")', 'column_ifexists("Missing", now())'], columnifexists: ['columnifexists("s", "")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
 };
 
