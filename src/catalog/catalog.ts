@@ -1099,6 +1099,22 @@ const ENTRIES: CatalogEntry[] = [
   }),
   scalar({ name: 'base64_encode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_tostring' }, doc: 'UTF-8 text as base64', js: () => (v) => Buffer.from(text(v), 'utf8').toString('base64') }),
   scalar({ name: 'base64_decode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_decode_tostring' }, doc: 'base64 to UTF-8 text (null when not base64 or not UTF-8)', js: () => (v) => decodeBase64Text(text(v)) }),
+  // https://learn.microsoft.com/kusto/query/base64-decode-toarray-function, .../base64-encode-fromarray-function,
+  // .../base64-encode-fromguid-function (the GUID's bytes in .NET's order).
+  scalar({ name: 'base64_decode_toarray', arity: [1, 1], type: returns('dynamic'), kql: { call: 'base64_decode_toarray' }, doc: 'base64 to an array of its bytes (null when not base64, padding included)', js: () => (v) => (v === null || v === undefined ? null : S.base64Bytes(text(v))) }),
+  scalar({ name: 'base64_encode_fromarray', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_fromarray' }, doc: 'an array of bytes (0..255) as base64 (null when not one)', js: () => (v) => { const a = dynamicArg(v); return Array.isArray(a) ? S.base64FromBytes(a) : null; } }),
+  scalar({
+    name: 'base64_encode_fromguid', arity: [1, 1], kql: { call: 'base64_encode_fromguid' }, doc: 'a GUID\'s 16 bytes (.NET order) as base64',
+    type: ([t]) => (t === 'guid' ? 'string' : fail(`base64_encode_fromguid() needs a guid, got ${t}: convert with toguid(...)`)),
+    js: () => (v) => (typeof v === 'string' ? S.base64FromGuid(v) : null),
+  }),
+  // https://learn.microsoft.com/kusto/query/isutf8: JavaScript text is UTF-16, so only a lone surrogate is not UTF-8.
+  scalar({ name: 'isutf8', arity: [1, 1], type: returns('bool'), kql: { call: 'isutf8' }, doc: 'text encodable as UTF-8 (no lone surrogate)', js: () => (v) => (v === null || v === undefined ? null : S.isWellFormedText(text(v))) }),
+  // https://learn.microsoft.com/kusto/query/replace-strings-function
+  scalar({
+    name: 'replace_strings', arity: [3, 3], type: returns('string'), kql: { call: 'replace_strings' }, doc: 'several lookups replaced at once, an earlier lookup first; matches never overlap',
+    js: () => (s, lookups, rewrites) => S.replaceStrings(text(s), D.asArray(lookups) ?? [], D.asArray(rewrites) ?? []),
+  }),
   scalar({ name: 'hash_sha256', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha256' }, doc: 'SHA-256 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha256').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   scalar({ name: 'hash_md5', arity: [1, 1], type: returns('string'), kql: { call: 'hash_md5' }, doc: 'MD5 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('md5').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   scalar({ name: 'hash_sha1', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha1' }, doc: 'SHA-1 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha1').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
@@ -1200,6 +1216,14 @@ const ENTRIES: CatalogEntry[] = [
   }),
   scalar({ name: 'set_union', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_union' }, doc: 'distinct values of all arrays', js: () => (...a) => D.setUnion(a) }),
   scalar({ name: 'set_intersect', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_intersect' }, doc: 'distinct values in every array', js: () => (...a) => D.setIntersect(a) }),
+  // https://learn.microsoft.com/kusto/query/jaccard-index-function, .../bag-zip, .../dynamic-to-json-function
+  // jaccard_index: typed dynamic, as Kusto.Language types it.
+  scalar({ name: 'jaccard_index', arity: [2, 2], type: returns('dynamic'), kql: { call: 'jaccard_index' }, doc: '|s1 ∩ s2| / |s1 ∪ s2| of the distinct values', js: () => (a, b) => D.jaccardIndex(a, b) }),
+  scalar({ name: 'bag_zip', arity: [2, 2], type: returns('dynamic'), kql: { call: 'bag_zip' }, doc: 'a bag of string keys and the values at the same positions', js: () => (k, v) => D.bagZip(k, v) }),
+  scalar({
+    name: 'dynamic_to_json', arity: [1, 1], type: returns('string'), kql: { call: 'dynamic_to_json' }, doc: 'JSON text with every bag\'s keys sorted (a non-dynamic value: tostring)',
+    js: (site) => (v) => (site.types[0] === 'dynamic' && v !== null && typeof v === 'object' ? D.canonicalJson(v) : toKqlString(v, site.types[0])),
+  }),
   scalar({ name: 'set_difference', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_difference' }, doc: 'distinct values of the first array in none of the others', js: () => (...a) => D.setDifference(a) }),
   scalar({ name: 'array_concat', arity: [1, 64], type: returns('dynamic'), kql: { call: 'array_concat' }, doc: 'arrays joined into one', js: () => (...a) => D.arrayConcat(a) }),
   scalar({
@@ -1559,6 +1583,7 @@ const ALIASES: readonly [string, string][] = [
   ['notempty', 'isnotempty'], ['notnull', 'isnotnull'], ['extractall', 'extract_all'], ['parseurl', 'parse_url'],
   ['parseurlquery', 'parse_urlquery'], ['totime', 'totimespan'], ['datepart', 'datetime_part'], ['arraylength', 'array_length'],
   ['base64_encodestring', 'base64_encode_tostring'], ['base64_decodestring', 'base64_decode_tostring'],
+  ['array_strcat', 'strcat_array'],
 ];
 for (const [name, of] of ALIASES) {
   const e = ENTRIES.find((x) => x.name === of);

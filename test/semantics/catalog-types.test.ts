@@ -71,6 +71,8 @@ const SCALAR_CALLS: Record<string, string[]> = {
   series_fill_const: ['series_fill_const(d, 0)'], series_fill_linear: ['series_fill_linear(d)'], series_decompose_anomalies: ["series_decompose_anomalies(d, 1.5, -1, 'linefit')"],
   notempty: ['notempty(s)'], notnull: ['notnull(n)'], extractall: ['extractall("(a)", s)'], parseurl: ['parseurl(s)'], parseurlquery: ['parseurlquery(s)'],
   totime: ['totime(s)'], datepart: ["datepart('year', t)"], arraylength: ['arraylength(d)'], base64_encodestring: ['base64_encodestring(s)'], base64_decodestring: ['base64_decodestring(s)'],
+  array_strcat: ['array_strcat(d, ",")'], base64_decode_toarray: ['base64_decode_toarray(s)'], base64_encode_fromarray: ['base64_encode_fromarray(d)'], base64_encode_fromguid: ['base64_encode_fromguid(toguid(s))'],
+  isutf8: ['isutf8(s)'], replace_strings: ['replace_strings(s, d, d)'], jaccard_index: ['jaccard_index(d, d)'], bag_zip: ['bag_zip(d, d)'], dynamic_to_json: ['dynamic_to_json(d)', 'dynamic_to_json(n)'],
   column_ifexists: ['column_ifexists("n", 0)', 'column_ifexists("Missing", "")', 'column_ifexists("Missing", now())'], columnifexists: ['columnifexists("s", "")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
 };
 

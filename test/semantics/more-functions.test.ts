@@ -56,3 +56,68 @@ describe('deprecated names Kusto.Language still knows', () => {
     expect(emitKql(bind('T | where notempty(s)'))).toContain('notempty(s)');
   });
 });
+
+describe('dynamic functions', () => {
+  // https://learn.microsoft.com/kusto/query/jaccard-index-function
+  // Kusto.Language types it dynamic (a number in it).
+  it('jaccard_index', () => {
+    expect(value('jaccard_index(dynamic([1,2,3]), dynamic([1,2,3,4]))')).toBe(0.75);
+    // "duplicate values in the input arrays are ignored"
+    expect(value('jaccard_index(dynamic([1,1,2,3]), dynamic([1,2,3,4,4]))')).toBe(0.75);
+  });
+
+  // https://learn.microsoft.com/kusto/query/bag-zip
+  it('bag_zip', () => {
+    expect(value("bag_zip(dynamic(['a', 'b', 'c']), dynamic([1, '2', 3.4]))")).toEqual({ a: 1, b: '2', c: 3.4 });
+    expect(value("bag_zip(dynamic(['a', 'b', 'c']), dynamic([1, '2']))")).toEqual({ a: 1, b: '2', c: null });
+    expect(value("bag_zip(dynamic(['a', 'b']), dynamic([1, '2', 2.5]))")).toEqual({ a: 1, b: '2' });
+    expect(value("bag_zip(dynamic(['a', 8, 'b']), dynamic([1, '2', 2.5]))")).toEqual({ a: 1, b: 2.5 });
+    expect(value("bag_zip(dynamic(['a', 8, 'b']), dynamic(1))")).toEqual({ a: null, b: null });
+    expect(value("isnull(bag_zip(dynamic('a'), dynamic([1, '2', 2.5])))")).toBe(true);
+  });
+
+  // https://learn.microsoft.com/kusto/query/dynamic-to-json-function
+  // The page nests dynamic(...) literals, which detc's dynamic literal does not read: plain JSON here.
+  it('dynamic_to_json sorts the keys of every bag', () => {
+    const bag1 = "dynamic_to_json(dynamic({'Y10':{}, 'X8': {'c3':1, 'd8':5, 'a4':6}, 'D1':114, 'A1':12, 'B1':2, 'C1':3, 'A14':[15, 13, 18]}))";
+    const bag2 = "dynamic_to_json(dynamic({'X8': {'a4':6, 'c3':1, 'd8':5}, 'A14':[15, 13, 18], 'C1':3, 'B1':2, 'Y10': {}, 'A1':12, 'D1':114}))";
+    expect(value(bag1)).toBe('{"A1":12,"A14":[15,13,18],"B1":2,"C1":3,"D1":114,"X8":{"a4":6,"c3":1,"d8":5},"Y10":{}}');
+    expect(value(`${bag1} == ${bag2}`)).toBe(true);
+  });
+
+  // https://learn.microsoft.com/kusto/query/array-strcat-function (deprecated name of strcat_array)
+  it('array_strcat', () => {
+    expect(value('array_strcat(dynamic([1, 2, 3]), "->")')).toBe('1->2->3');
+  });
+});
+
+describe('string and base64 functions', () => {
+  // https://learn.microsoft.com/kusto/query/replace-strings-function
+  it('replace_strings', () => {
+    const m = '"A magic trick can turn a cat into a dog"';
+    expect(value(`replace_strings(${m}, dynamic(['cat', 'dog']), dynamic(['dog', 'pigeon']))`)).toBe('A magic trick can turn a dog into a pigeon');
+    expect(value(`replace_strings(${m}, dynamic(['turn', ' into a dog']), dynamic(['disappear', '']))`)).toBe('A magic trick can disappear a cat');
+    const e = '"This is an example of using replace_strings()"';
+    expect(value(`replace_strings(${e}, dynamic(['This', 'is']), dynamic(['This', 'was']))`)).toBe('This was an example of using replace_strings()');
+    expect(value(`replace_strings(${e}, dynamic(['is', 'This']), dynamic(['was', 'This']))`)).toBe('Thwas was an example of using replace_strings()');
+    expect(value(`replace_strings(${e}, dynamic(['This', 'is']), dynamic([12345, 'was']))`)).toBe('This was an example of using replace_strings()');
+  });
+
+  // https://learn.microsoft.com/kusto/query/isutf8
+  it('isutf8', () => {
+    expect(value('isutf8("some string")')).toBe(true);
+    expect(value('isutf8(s)', { s: 'a\ud800b' })).toBe(false);
+  });
+
+  // https://learn.microsoft.com/kusto/query/base64-decode-toarray-function, .../base64-encode-fromarray-function
+  it('base64_decode_toarray and base64_encode_fromarray', () => {
+    expect(value('base64_decode_toarray("S3VzdG8=")')).toEqual([75, 117, 115, 116, 111]);
+    expect(value('base64_encode_fromarray(base64_decode_toarray("S3VzdG8="))')).toBe('S3VzdG8=');
+    expect(value('isempty(base64_encode_fromarray(base64_decode_toarray("U3RyaW5n0KHR0tGA0L7Rh9C60LA")))')).toBe(true);
+  });
+
+  // https://learn.microsoft.com/kusto/query/base64-encode-fromguid-function
+  it('base64_encode_fromguid', () => {
+    expect(value('base64_encode_fromguid(toguid("ae3133f2-6e22-49ae-b06a-16e6a9b212eb"))')).toBe('8jMxriJurkmwahbmqbIS6w==');
+  });
+});
