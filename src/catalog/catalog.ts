@@ -1110,6 +1110,18 @@ const ENTRIES: CatalogEntry[] = [
   }),
   // https://learn.microsoft.com/kusto/query/isutf8: JavaScript text is UTF-16, so only a lone surrogate is not UTF-8.
   scalar({ name: 'isutf8', arity: [1, 1], type: returns('bool'), kql: { call: 'isutf8' }, doc: 'text encodable as UTF-8 (no lone surrogate)', js: () => (v) => (v === null || v === undefined ? null : S.isWellFormedText(text(v))) }),
+  // https://learn.microsoft.com/kusto/query/unicode-codepoints-from-string-function, .../unicode-codepoints-to-string-function,
+  // .../format-bytes-function
+  scalar({ name: 'unicode_codepoints_from_string', arity: [1, 1], type: returns('dynamic'), kql: { call: 'unicode_codepoints_from_string' }, doc: 'the Unicode code points of the text', js: () => (v) => (v === null || v === undefined ? null : S.codepointsOf(text(v))) }),
+  scalar({
+    name: 'unicode_codepoints_to_string', arity: [1, 64], kql: { call: 'unicode_codepoints_to_string' }, doc: 'text of code points (numbers or arrays of them; null when one is not a code point)',
+    type: (args) => (args.every((t) => t === 'int' || t === 'long' || t === 'dynamic') ? 'string' : fail(`unicode_codepoints_to_string() needs int, long or dynamic arguments, got ${args.join(', ')}`)),
+    js: () => (...a) => S.codepointsToString(a.map(dynamicArg)),
+  }),
+  scalar({
+    name: 'format_bytes', arity: [1, 3], type: returns('string'), kql: { call: 'format_bytes' }, doc: 'a size in bytes as text in Bytes, KB (1024), MB ... EB',
+    js: () => (v, p, u) => { const n = toNumber(v); return n === null ? null : S.formatBytes(n, p === undefined ? 0 : (toNumber(p) ?? 0), u === undefined || u === null ? '' : text(u)); },
+  }),
   // https://learn.microsoft.com/kusto/query/replace-strings-function
   scalar({
     name: 'replace_strings', arity: [3, 3], type: returns('string'), kql: { call: 'replace_strings' }, doc: 'several lookups replaced at once, an earlier lookup first; matches never overlap',
@@ -1381,6 +1393,7 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'format_ipv4_mask', arity: [1, 2], type: returns('string'), kql: { call: 'format_ipv4_mask' }, doc: 'an address masked to a prefix, as a.b.c.d/n', js: () => (ip, p) => IP.formatIpv4Mask(typeof ip === 'number' ? ip : text(ip), p === undefined ? undefined : toLong(p)) }),
   scalar({ name: 'ipv4_netmask_suffix', arity: [1, 1], type: returns('long'), kql: { call: 'ipv4_netmask_suffix' }, doc: 'the prefix length of an address (32 without one)', js: () => (ip) => IP.ipv4NetmaskSuffix(text(ip)) }),
   scalar({ name: 'parse_ipv6', arity: [1, 1], type: returns('string'), kql: { call: 'parse_ipv6' }, doc: 'an IPv6 (or IPv4) address in canonical form', js: () => (v) => IP.parseIpv6Text(text(v)) }),
+  scalar({ name: 'parse_ipv6_mask', arity: [2, 2], type: returns('string'), kql: { call: 'parse_ipv6_mask' }, doc: 'an IPv6 (or IPv4) address in canonical form, masked to a prefix ("" when invalid)', js: () => (v, p) => IP.parseIpv6Mask(text(v), toNumber(p)) }),
   scalar({ name: 'parse_ipv4', arity: [1, 1], type: returns('long'), kql: { call: 'parse_ipv4' }, doc: 'an IPv4 address (with an optional /prefix) as a number', js: () => (v) => IP.parseIpv4Number(text(v)) }),
 
   // Aggregates
@@ -1583,7 +1596,7 @@ const ALIASES: readonly [string, string][] = [
   ['notempty', 'isnotempty'], ['notnull', 'isnotnull'], ['extractall', 'extract_all'], ['parseurl', 'parse_url'],
   ['parseurlquery', 'parse_urlquery'], ['totime', 'totimespan'], ['datepart', 'datetime_part'], ['arraylength', 'array_length'],
   ['base64_encodestring', 'base64_encode_tostring'], ['base64_decodestring', 'base64_decode_tostring'],
-  ['array_strcat', 'strcat_array'],
+  ['array_strcat', 'strcat_array'], ['to_utf8', 'unicode_codepoints_from_string'], ['make_string', 'unicode_codepoints_to_string'],
 ];
 for (const [name, of] of ALIASES) {
   const e = ENTRIES.find((x) => x.name === of);

@@ -242,3 +242,33 @@ export function base64FromGuid(guid: string): string | null {
   const swapped = Buffer.concat([Buffer.from(b.subarray(0, 4)).reverse(), Buffer.from(b.subarray(4, 6)).reverse(), Buffer.from(b.subarray(6, 8)).reverse(), b.subarray(8)]);
   return swapped.toString('base64');
 }
+
+/** `unicode_codepoints_from_string`: the code points of the text (a surrogate pair is one). */
+export const codepointsOf = (s: string): number[] => Array.from(s, (c) => c.codePointAt(0)!);
+
+/**
+ * `unicode_codepoints_to_string(...)`: numbers and arrays of numbers, flattened one level, as text;
+ * null when any is not a Unicode scalar value (0..0x10FFFF outside the surrogates).
+ */
+export function codepointsToString(args: readonly unknown[]): string | null {
+  const points = args.flatMap((a) => (Array.isArray(a) ? a : [a]));
+  if (!points.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0x10ffff && !(p >= 0xd800 && p <= 0xdfff))) return null;
+  return String.fromCodePoint(...(points as number[]));
+}
+
+const BYTE_UNITS = ['Bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+
+/**
+ * `format_bytes(size, precision, units)` (https://learn.microsoft.com/kusto/query/format-bytes-function):
+ * size in units of 1024, the largest unit the size reaches when none is given, rounded to
+ * `precision` decimals (trailing zeros dropped); null for a unit not on the page's list.
+ */
+export function formatBytes(size: number, precision: number, units: string): string | null {
+  let k = BYTE_UNITS.indexOf(units);
+  if (units === '') {
+    k = 0;
+    while (k < BYTE_UNITS.length - 1 && Math.abs(size) >= 1024 ** (k + 1)) k++;
+  }
+  if (k < 0 || !Number.isInteger(precision) || precision < 0 || precision > 100) return null;
+  return `${Number((size / 1024 ** k).toFixed(precision))} ${BYTE_UNITS[k]}`;
+}

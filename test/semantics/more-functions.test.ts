@@ -121,3 +121,48 @@ describe('string and base64 functions', () => {
     expect(value('base64_encode_fromguid(toguid("ae3133f2-6e22-49ae-b06a-16e6a9b212eb"))')).toBe('8jMxriJurkmwahbmqbIS6w==');
   });
 });
+
+describe('code points, sizes and IPv6 masks', () => {
+  // https://learn.microsoft.com/kusto/query/unicode-codepoints-from-string-function (deprecated name: to_utf8)
+  it('unicode_codepoints_from_string and to_utf8', () => {
+    expect(value('unicode_codepoints_from_string("⒦⒰⒮⒯⒪")')).toEqual([9382, 9392, 9390, 9391, 9386]);
+    expect(value('to_utf8("קוסטו - Kusto")')).toEqual([1511, 1493, 1505, 1496, 1493, 32, 45, 32, 75, 117, 115, 116, 111]);
+    expect(value('unicode_codepoints_to_string(unicode_codepoints_from_string("Kusto"))')).toBe('Kusto');
+  });
+
+  // https://learn.microsoft.com/kusto/query/unicode-codepoints-to-string-function (deprecated name: make_string)
+  it('unicode_codepoints_to_string and make_string', () => {
+    expect(value('unicode_codepoints_to_string(75, 117, 115, 116, 111)')).toBe('Kusto');
+    expect(value('unicode_codepoints_to_string(dynamic([75, 117, 115, 116, 111]))')).toBe('Kusto');
+    expect(value('make_string(dynamic([75, 117, 115]), 116, 111)')).toBe('Kusto');
+    expect(value('unicode_codepoints_to_string(75, 10, 117, 10, 115, 10, 116, 10, 111)')).toBe('K\nu\ns\nt\no');
+    expect(value('unicode_codepoints_to_string(range(48,57), range(65,90), range(97,122))')).toBe('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
+    // "If any argument isn't a valid Unicode codepoint, the function returns null."
+    expect(value('isnull(unicode_codepoints_to_string(75, -1))')).toBe(true);
+  });
+
+  // https://learn.microsoft.com/kusto/query/format-bytes-function
+  it('format_bytes', () => {
+    expect(value('format_bytes(564)')).toBe('564 Bytes');
+    expect(value('format_bytes(10332, 1)')).toBe('10.1 KB');
+    expect(value('format_bytes(20010332)')).toBe('19 MB');
+    expect(value('format_bytes(20010332, 2)')).toBe('19.08 MB');
+    expect(value('format_bytes(20010332, 0, "KB")')).toBe('19541 KB');
+  });
+
+  // https://learn.microsoft.com/kusto/query/parse-ipv6-mask-function
+  it('parse_ipv6_mask', () => {
+    const cases: [string, number, string][] = [
+      ['192.168.255.255', 120, '0000:0000:0000:0000:0000:ffff:c0a8:ff00'],
+      ['192.168.255.255/24', 124, '0000:0000:0000:0000:0000:ffff:c0a8:ff00'],
+      ['255.255.255.255', 128, '0000:0000:0000:0000:0000:ffff:ffff:ffff'],
+      ['fe80::85d:e82c:9446:7994', 128, 'fe80:0000:0000:0000:085d:e82c:9446:7994'],
+      ['fe80::85d:e82c:9446:7994/120', 124, 'fe80:0000:0000:0000:085d:e82c:9446:7900'],
+      ['::192.168.255.255', 128, '0000:0000:0000:0000:0000:ffff:c0a8:ffff'],
+      ['::192.168.255.255/24', 128, '0000:0000:0000:0000:0000:ffff:c0a8:ff00'],
+    ];
+    for (const [ip, mask, canonical] of cases) expect(value(`parse_ipv6_mask("${ip}", ${mask})`), ip).toBe(canonical);
+    // "If conversion isn't successful, the result is an empty string."
+    expect(value('parse_ipv6_mask("not an address", 64)')).toBe('');
+  });
+});
