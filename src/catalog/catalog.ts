@@ -1395,6 +1395,7 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'parse_ipv6', arity: [1, 1], type: returns('string'), kql: { call: 'parse_ipv6' }, doc: 'an IPv6 (or IPv4) address in canonical form', js: () => (v) => IP.parseIpv6Text(text(v)) }),
   scalar({ name: 'parse_ipv6_mask', arity: [2, 2], type: returns('string'), kql: { call: 'parse_ipv6_mask' }, doc: 'an IPv6 (or IPv4) address in canonical form, masked to a prefix ("" when invalid)', js: () => (v, p) => IP.parseIpv6Mask(text(v), toNumber(p)) }),
   scalar({ name: 'parse_ipv4', arity: [1, 1], type: returns('long'), kql: { call: 'parse_ipv4' }, doc: 'an IPv4 address (with an optional /prefix) as a number', js: () => (v) => IP.parseIpv4Number(text(v)) }),
+  scalar({ name: 'parse_ipv4_mask', arity: [2, 2], type: returns('long'), kql: { call: 'parse_ipv4_mask' }, doc: 'an IPv4 address masked to a prefix (0..32), as a number', js: () => (v, p) => IP.parseIpv4Mask(text(v), toNumber(p)) }),
 
   // Aggregates
   aggregate({ name: 'count', arity: [0, 1], type: returns('long'), kql: { call: 'count' }, columnPrefix: 'count', namedByArg: true, doc: 'number of rows', js: () => () => new Counter() }),

@@ -251,3 +251,13 @@ export function parseIpv6Mask(ip: string, prefix: number | null): string {
   const hex = (a.address & mask6(Math.min(a.bits, prefix))).toString(16).padStart(32, '0');
   return hex.match(/.{4}/g)!.join(':');
 }
+
+/**
+ * `parse_ipv4_mask(ip, prefix)` (https://learn.microsoft.com/kusto/query/parse-ipv4-mask-function):
+ * the address masked to the smaller of its own prefix and `prefix` (0..32), as a number; null when invalid.
+ */
+export function parseIpv4Mask(ip: string, prefix: number | null): number | null {
+  const a = parseIpv4Net(ip);
+  if (a === null || prefix === null || !(Number.isInteger(prefix) && prefix >= 0 && prefix <= 32)) return null;
+  return (a.address & mask4(Math.min(a.bits, prefix))) >>> 0;
+}

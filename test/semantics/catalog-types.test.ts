@@ -75,6 +75,7 @@ const SCALAR_CALLS: Record<string, string[]> = {
   isutf8: ['isutf8(s)'], replace_strings: ['replace_strings(s, d, d)'], jaccard_index: ['jaccard_index(d, d)'], bag_zip: ['bag_zip(d, d)'], dynamic_to_json: ['dynamic_to_json(d)', 'dynamic_to_json(n)'],
   parse_ipv6_mask: ['parse_ipv6_mask(s, 64)'], unicode_codepoints_from_string: ['unicode_codepoints_from_string(s)'], to_utf8: ['to_utf8(s)'],
   unicode_codepoints_to_string: ['unicode_codepoints_to_string(n, 65)', 'unicode_codepoints_to_string(d)'], make_string: ['make_string(d, n)'], format_bytes: ['format_bytes(r)', 'format_bytes(n, 1)', 'format_bytes(n, 0, "KB")'],
+  parse_ipv4_mask: ['parse_ipv4_mask(s, 24)'],
   column_ifexists: ['column_ifexists("n", 0)', 'column_ifexists("Missing", "")', 'column_ifexists("Missing", now())'], columnifexists: ['columnifexists("s", "")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
 };
 

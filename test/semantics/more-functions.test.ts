@@ -3,8 +3,12 @@
  * value is the one on the Microsoft documentation page cited, not what the code computes.
  */
 import { describe, expect, it } from 'vitest';
+import { loadMappings } from '../../src/backends/aql/mapping.js';
+import { translateToAql } from '../../src/backends/aql/translate.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
 import { lookup } from '../../src/catalog/catalog.js';
+import { checkRuleText } from '../../src/compile.js';
+import { ruleYaml } from '../helpers.js';
 import { bind, value } from '../js/helpers.js';
 
 describe('deprecated names Kusto.Language still knows', () => {
@@ -164,5 +168,30 @@ describe('code points, sizes and IPv6 masks', () => {
     for (const [ip, mask, canonical] of cases) expect(value(`parse_ipv6_mask("${ip}", ${mask})`), ip).toBe(canonical);
     // "If conversion isn't successful, the result is an empty string."
     expect(value('parse_ipv6_mask("not an address", 64)')).toBe('');
+  });
+});
+
+describe('parse_ipv4_mask', () => {
+  // https://learn.microsoft.com/kusto/query/parse-ipv4-mask-function (the examples of the page's
+  // earlier version: parse_ipv4_mask("127.0.0.1", 24) == 2130706432, ...)
+  it('masks the address to the prefix', () => {
+    expect(value('parse_ipv4_mask("127.0.0.1", 24)')).toBe(2130706432);
+    expect(value("parse_ipv4_mask('192.1.168.2', 31) == parse_ipv4_mask('192.1.168.3', 31)")).toBe(true);
+    expect(value("parse_ipv4_mask('192.1.168.2', 32) == parse_ipv4_mask('192.1.168.3', 32)")).toBe(false);
+    expect(value("tohex(parse_ipv4_mask('127.2.3.4', 32))")).toBe('7f020304');
+    // "If conversion isn't successful, the result is null."
+    expect(value('isnull(parse_ipv4_mask("127.0.0.256", 24))')).toBe(true);
+  });
+});
+
+describe('AQL', () => {
+  it('refuses the new functions by name', () => {
+    for (const where of ['notempty(UserPrincipalName)', 'replace_strings(UserPrincipalName, dynamic(["a"]), dynamic(["b"])) == "x"', 'parse_ipv4_mask(IPAddress, 24) == 1']) {
+      const r = checkRuleText('r.yaml', ruleYaml(`SigninLogs | where ${where}`));
+      expect(r.diagnostics).toEqual([]);
+      const t = translateToAql(r.ir!, loadMappings().get('SigninLogs'), new Set(), r.rule!.queryPeriodMs);
+      expect(t.aql, where).toBeUndefined();
+      expect(t.errors.map((e) => e.message).join('\n')).toContain(`${where.slice(0, where.indexOf('('))}() has no AQL`);
+    }
   });
 });
