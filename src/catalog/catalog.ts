@@ -1099,6 +1099,34 @@ const ENTRIES: CatalogEntry[] = [
   }),
   scalar({ name: 'base64_encode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_tostring' }, doc: 'UTF-8 text as base64', js: () => (v) => Buffer.from(text(v), 'utf8').toString('base64') }),
   scalar({ name: 'base64_decode_tostring', arity: [1, 1], type: returns('string'), kql: { call: 'base64_decode_tostring' }, doc: 'base64 to UTF-8 text (null when not base64 or not UTF-8)', js: () => (v) => decodeBase64Text(text(v)) }),
+  // https://learn.microsoft.com/kusto/query/base64-decode-toarray-function, .../base64-encode-fromarray-function,
+  // .../base64-encode-fromguid-function (the GUID's bytes in .NET's order).
+  scalar({ name: 'base64_decode_toarray', arity: [1, 1], type: returns('dynamic'), kql: { call: 'base64_decode_toarray' }, doc: 'base64 to an array of its bytes (null when not base64, padding included)', js: () => (v) => (v === null || v === undefined ? null : S.base64Bytes(text(v))) }),
+  scalar({ name: 'base64_encode_fromarray', arity: [1, 1], type: returns('string'), kql: { call: 'base64_encode_fromarray' }, doc: 'an array of bytes (0..255) as base64 (null when not one)', js: () => (v) => { const a = dynamicArg(v); return Array.isArray(a) ? S.base64FromBytes(a) : null; } }),
+  scalar({
+    name: 'base64_encode_fromguid', arity: [1, 1], kql: { call: 'base64_encode_fromguid' }, doc: 'a GUID\'s 16 bytes (.NET order) as base64',
+    type: ([t]) => (t === 'guid' ? 'string' : fail(`base64_encode_fromguid() needs a guid, got ${t}: convert with toguid(...)`)),
+    js: () => (v) => (typeof v === 'string' ? S.base64FromGuid(v) : null),
+  }),
+  // https://learn.microsoft.com/kusto/query/isutf8: JavaScript text is UTF-16, so only a lone surrogate is not UTF-8.
+  scalar({ name: 'isutf8', arity: [1, 1], type: returns('bool'), kql: { call: 'isutf8' }, doc: 'text encodable as UTF-8 (no lone surrogate)', js: () => (v) => (v === null || v === undefined ? null : S.isWellFormedText(text(v))) }),
+  // https://learn.microsoft.com/kusto/query/unicode-codepoints-from-string-function, .../unicode-codepoints-to-string-function,
+  // .../format-bytes-function
+  scalar({ name: 'unicode_codepoints_from_string', arity: [1, 1], type: returns('dynamic'), kql: { call: 'unicode_codepoints_from_string' }, doc: 'the Unicode code points of the text', js: () => (v) => (v === null || v === undefined ? null : S.codepointsOf(text(v))) }),
+  scalar({
+    name: 'unicode_codepoints_to_string', arity: [1, 64], kql: { call: 'unicode_codepoints_to_string' }, doc: 'text of code points (numbers or arrays of them; null when one is not a code point)',
+    type: (args) => (args.every((t) => t === 'int' || t === 'long' || t === 'dynamic') ? 'string' : fail(`unicode_codepoints_to_string() needs int, long or dynamic arguments, got ${args.join(', ')}`)),
+    js: () => (...a) => S.codepointsToString(a.map(dynamicArg)),
+  }),
+  scalar({
+    name: 'format_bytes', arity: [1, 3], type: returns('string'), kql: { call: 'format_bytes' }, doc: 'a size in bytes as text in Bytes, KB (1024), MB ... EB',
+    js: () => (v, p, u) => { const n = toNumber(v); return n === null ? null : S.formatBytes(n, p === undefined ? 0 : (toNumber(p) ?? 0), u === undefined || u === null ? '' : text(u)); },
+  }),
+  // https://learn.microsoft.com/kusto/query/replace-strings-function
+  scalar({
+    name: 'replace_strings', arity: [3, 3], type: returns('string'), kql: { call: 'replace_strings' }, doc: 'several lookups replaced at once, an earlier lookup first; matches never overlap',
+    js: () => (s, lookups, rewrites) => S.replaceStrings(text(s), D.asArray(lookups) ?? [], D.asArray(rewrites) ?? []),
+  }),
   scalar({ name: 'hash_sha256', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha256' }, doc: 'SHA-256 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha256').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   scalar({ name: 'hash_md5', arity: [1, 1], type: returns('string'), kql: { call: 'hash_md5' }, doc: 'MD5 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('md5').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
   scalar({ name: 'hash_sha1', arity: [1, 1], type: returns('string'), kql: { call: 'hash_sha1' }, doc: 'SHA-1 of the UTF-8 text, in hex', js: (site) => (v) => (v === null || v === undefined ? '' : createHash('sha1').update(toKqlString(v, site.types[0]), 'utf8').digest('hex')) }),
@@ -1200,6 +1228,14 @@ const ENTRIES: CatalogEntry[] = [
   }),
   scalar({ name: 'set_union', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_union' }, doc: 'distinct values of all arrays', js: () => (...a) => D.setUnion(a) }),
   scalar({ name: 'set_intersect', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_intersect' }, doc: 'distinct values in every array', js: () => (...a) => D.setIntersect(a) }),
+  // https://learn.microsoft.com/kusto/query/jaccard-index-function, .../bag-zip, .../dynamic-to-json-function
+  // jaccard_index: typed dynamic, as Kusto.Language types it.
+  scalar({ name: 'jaccard_index', arity: [2, 2], type: returns('dynamic'), kql: { call: 'jaccard_index' }, doc: '|s1 ∩ s2| / |s1 ∪ s2| of the distinct values', js: () => (a, b) => D.jaccardIndex(a, b) }),
+  scalar({ name: 'bag_zip', arity: [2, 2], type: returns('dynamic'), kql: { call: 'bag_zip' }, doc: 'a bag of string keys and the values at the same positions', js: () => (k, v) => D.bagZip(k, v) }),
+  scalar({
+    name: 'dynamic_to_json', arity: [1, 1], type: returns('string'), kql: { call: 'dynamic_to_json' }, doc: 'JSON text with every bag\'s keys sorted (a non-dynamic value: tostring)',
+    js: (site) => (v) => (site.types[0] === 'dynamic' && v !== null && typeof v === 'object' ? D.canonicalJson(v) : toKqlString(v, site.types[0])),
+  }),
   scalar({ name: 'set_difference', arity: [2, 64], type: returns('dynamic'), kql: { call: 'set_difference' }, doc: 'distinct values of the first array in none of the others', js: () => (...a) => D.setDifference(a) }),
   scalar({ name: 'array_concat', arity: [1, 64], type: returns('dynamic'), kql: { call: 'array_concat' }, doc: 'arrays joined into one', js: () => (...a) => D.arrayConcat(a) }),
   scalar({
@@ -1357,7 +1393,9 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'format_ipv4_mask', arity: [1, 2], type: returns('string'), kql: { call: 'format_ipv4_mask' }, doc: 'an address masked to a prefix, as a.b.c.d/n', js: () => (ip, p) => IP.formatIpv4Mask(typeof ip === 'number' ? ip : text(ip), p === undefined ? undefined : toLong(p)) }),
   scalar({ name: 'ipv4_netmask_suffix', arity: [1, 1], type: returns('long'), kql: { call: 'ipv4_netmask_suffix' }, doc: 'the prefix length of an address (32 without one)', js: () => (ip) => IP.ipv4NetmaskSuffix(text(ip)) }),
   scalar({ name: 'parse_ipv6', arity: [1, 1], type: returns('string'), kql: { call: 'parse_ipv6' }, doc: 'an IPv6 (or IPv4) address in canonical form', js: () => (v) => IP.parseIpv6Text(text(v)) }),
+  scalar({ name: 'parse_ipv6_mask', arity: [2, 2], type: returns('string'), kql: { call: 'parse_ipv6_mask' }, doc: 'an IPv6 (or IPv4) address in canonical form, masked to a prefix ("" when invalid)', js: () => (v, p) => IP.parseIpv6Mask(text(v), toNumber(p)) }),
   scalar({ name: 'parse_ipv4', arity: [1, 1], type: returns('long'), kql: { call: 'parse_ipv4' }, doc: 'an IPv4 address (with an optional /prefix) as a number', js: () => (v) => IP.parseIpv4Number(text(v)) }),
+  scalar({ name: 'parse_ipv4_mask', arity: [2, 2], type: returns('long'), kql: { call: 'parse_ipv4_mask' }, doc: 'an IPv4 address masked to a prefix (0..32), as a number', js: () => (v, p) => IP.parseIpv4Mask(text(v), toNumber(p)) }),
 
   // Aggregates
   aggregate({ name: 'count', arity: [0, 1], type: returns('long'), kql: { call: 'count' }, columnPrefix: 'count', namedByArg: true, doc: 'number of rows', js: () => () => new Counter() }),
@@ -1549,6 +1587,23 @@ function argBest(sign: number) {
 }
 
 ENTRIES.push(...SERIES_ENTRIES);
+
+/**
+ * Deprecated names Kusto.Language still knows: the entry of the current name (its type rule and
+ * implementation, not a copy) under the old one, emitted as written. AQL translates functions by
+ * name, so an alias is refused there until it is added on purpose.
+ */
+const ALIASES: readonly [string, string][] = [
+  ['notempty', 'isnotempty'], ['notnull', 'isnotnull'], ['extractall', 'extract_all'], ['parseurl', 'parse_url'],
+  ['parseurlquery', 'parse_urlquery'], ['totime', 'totimespan'], ['datepart', 'datetime_part'], ['arraylength', 'array_length'],
+  ['base64_encodestring', 'base64_encode_tostring'], ['base64_decodestring', 'base64_decode_tostring'],
+  ['array_strcat', 'strcat_array'], ['to_utf8', 'unicode_codepoints_from_string'], ['make_string', 'unicode_codepoints_to_string'],
+];
+for (const [name, of] of ALIASES) {
+  const e = ENTRIES.find((x) => x.name === of);
+  if (!e || e.kind !== 'scalar' || !('call' in e.kql)) throw new Error(`internal: alias ${name} of a missing function ${of}`);
+  ENTRIES.push({ ...e, name, kql: { call: name }, doc: `deprecated name of ${of}` });
+}
 
 /**
  * The predicate argument of the *if aggregates must be a bool, as Kusto.Language requires (KS107):

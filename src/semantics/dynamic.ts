@@ -301,3 +301,35 @@ export function bagSetKey(v: Value, key: string, value: Value): Record<string, V
   };
   return set(b, path as string[]);
 }
+
+/** `jaccard_index(s1, s2)`: |s1 ∩ s2| / |s1 ∪ s2| of the distinct values; null when an argument is not an array. */
+export function jaccardIndex(a: Value, b: Value): number | null {
+  const union = setUnion([a, b]);
+  const both = setIntersect([a, b]);
+  return union === null || both === null ? null : both.length / union.length;
+}
+
+/**
+ * `bag_zip(keys, values)`: a bag of the string keys (others skipped) with the value at the same
+ * position (null past the end, or when values is not an array); null when keys is not an array.
+ */
+export function bagZip(keys: Value, values: Value): Record<string, Value> | null {
+  const k = asArray(keys);
+  if (k === null) return null;
+  const v = asArray(values);
+  const bag = newBag();
+  k.forEach((key, i) => { if (typeof key === 'string') setKeyValue(bag, key, v?.[i] ?? null); });
+  return bag;
+}
+
+/** `dynamic_to_json(d)`: JSON with the keys of every bag sorted by name, at any depth. */
+export function canonicalJson(v: Value): string {
+  const sorted = (x: Value): Value => {
+    if (Array.isArray(x)) return x.map(sorted);
+    if (x === null || typeof x !== 'object') return x;
+    const bag = newBag();
+    for (const key of Object.keys(x).sort()) setKeyValue(bag, key, sorted((x as Record<string, Value>)[key]!));
+    return bag;
+  };
+  return jsonText(sorted(v));
+}

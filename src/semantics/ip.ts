@@ -237,3 +237,27 @@ export function ipv4RangeToCidrList(start: string, end: string): string[] | null
   }
   return out;
 }
+
+/**
+ * `parse_ipv6_mask(ip, prefix)` (https://learn.microsoft.com/kusto/query/parse-ipv6-mask-function):
+ * the canonical form masked to the smaller of the address's prefix and `prefix`; "" when invalid.
+ * `::a.b.c.d` is read as the IPv4 address, as the page's examples show (`::ffff:...`, and its
+ * /24 counts IPv4 bits).
+ */
+export function parseIpv6Mask(ip: string, prefix: number | null): string {
+  if (prefix === null || !(Number.isInteger(prefix) && prefix >= 0 && prefix <= 128)) return '';
+  const a = parseIpv6Net(ip.trim().replace(/^::(?=\d+\.\d+\.\d+\.\d+(?:\/|$))/, ''));
+  if (a === null) return '';
+  const hex = (a.address & mask6(Math.min(a.bits, prefix))).toString(16).padStart(32, '0');
+  return hex.match(/.{4}/g)!.join(':');
+}
+
+/**
+ * `parse_ipv4_mask(ip, prefix)` (https://learn.microsoft.com/kusto/query/parse-ipv4-mask-function):
+ * the address masked to the smaller of its own prefix and `prefix` (0..32), as a number; null when invalid.
+ */
+export function parseIpv4Mask(ip: string, prefix: number | null): number | null {
+  const a = parseIpv4Net(ip);
+  if (a === null || prefix === null || !(Number.isInteger(prefix) && prefix >= 0 && prefix <= 32)) return null;
+  return (a.address & mask4(Math.min(a.bits, prefix))) >>> 0;
+}

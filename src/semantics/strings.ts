@@ -184,3 +184,91 @@ export function urlEncode(s: string, component: boolean): string | null {
   const lower = encoded.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
   return component ? lower : lower.replace(/%20/g, '+');
 }
+
+/**
+ * `replace_strings(text, lookups, rewrites)`: the lookups claim their matches in order, each
+ * skipping the text an earlier lookup claimed (so `['is', 'This']` turns "This" into "Thwas"); a
+ * match whose rewrite is not a string keeps its text but stays claimed. Non-string lookups are ignored.
+ */
+export function replaceStrings(text: string, lookups: readonly unknown[], rewrites: readonly unknown[]): string {
+  const claimed: { start: number; end: number; rewrite: string | undefined }[] = [];
+  lookups.forEach((lookup, i) => {
+    if (typeof lookup !== 'string' || lookup === '') return;
+    const rewrite = typeof rewrites[i] === 'string' ? (rewrites[i] as string) : undefined;
+    for (let at = text.indexOf(lookup); at >= 0;) {
+      const end = at + lookup.length;
+      if (claimed.some((c) => at < c.end && c.start < end)) {
+        at = text.indexOf(lookup, at + 1);
+        continue;
+      }
+      claimed.push({ start: at, end, rewrite });
+      at = text.indexOf(lookup, end);
+    }
+  });
+  claimed.sort((a, b) => a.start - b.start);
+  let out = '';
+  let from = 0;
+  for (const c of claimed) {
+    out += text.slice(from, c.start) + (c.rewrite ?? text.slice(c.start, c.end));
+    from = c.end;
+  }
+  return out + text.slice(from);
+}
+
+/** Whether JavaScript text is well-formed Unicode (no lone surrogate), so encodable as UTF-8. */
+export const isWellFormedText = (s: string): boolean => !/\p{Surrogate}/u.test(s);
+
+/** `base64_encode_fromarray`: the bytes of an array of whole numbers 0..255, as base64; null otherwise. */
+export function base64FromBytes(bytes: readonly unknown[]): string | null {
+  if (!bytes.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) return null;
+  return Buffer.from(bytes as number[]).toString('base64');
+}
+
+/** Strict base64 (padding required, as .NET's decoder): its bytes, or null. */
+export function base64Bytes(s: string): number[] | null {
+  const clean = s.trim();
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return null;
+  return [...Buffer.from(clean, 'base64')];
+}
+
+/**
+ * `base64_encode_fromguid`: the GUID's 16 bytes in .NET's order (the first three groups
+ * little-endian, the rest as written), as base64.
+ */
+export function base64FromGuid(guid: string): string | null {
+  const hex = guid.replace(/-/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) return null;
+  const b = Buffer.from(hex, 'hex');
+  const swapped = Buffer.concat([Buffer.from(b.subarray(0, 4)).reverse(), Buffer.from(b.subarray(4, 6)).reverse(), Buffer.from(b.subarray(6, 8)).reverse(), b.subarray(8)]);
+  return swapped.toString('base64');
+}
+
+/** `unicode_codepoints_from_string`: the code points of the text (a surrogate pair is one). */
+export const codepointsOf = (s: string): number[] => Array.from(s, (c) => c.codePointAt(0)!);
+
+/**
+ * `unicode_codepoints_to_string(...)`: numbers and arrays of numbers, flattened one level, as text;
+ * null when any is not a Unicode scalar value (0..0x10FFFF outside the surrogates).
+ */
+export function codepointsToString(args: readonly unknown[]): string | null {
+  const points = args.flatMap((a) => (Array.isArray(a) ? a : [a]));
+  if (!points.every((p) => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 0x10ffff && !(p >= 0xd800 && p <= 0xdfff))) return null;
+  return String.fromCodePoint(...(points as number[]));
+}
+
+const BYTE_UNITS = ['Bytes', 'KB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+
+/**
+ * `format_bytes(size, precision, units)` (https://learn.microsoft.com/kusto/query/format-bytes-function):
+ * size in units of 1024, the largest unit the size reaches when none is given, rounded to
+ * `precision` decimals (trailing zeros dropped); null for a unit not on the page's list.
+ */
+export function formatBytes(size: number, precision: number, units: string): string | null {
+  let k = BYTE_UNITS.indexOf(units);
+  if (units === '') {
+    k = 0;
+    while (k < BYTE_UNITS.length - 1 && Math.abs(size) >= 1024 ** (k + 1)) k++;
+  }
+  if (k < 0 || !Number.isInteger(precision) || precision < 0 || precision > 100) return null;
+  return `${Number((size / 1024 ** k).toFixed(precision))} ${BYTE_UNITS[k]}`;
+}

@@ -69,6 +69,13 @@ const SCALAR_CALLS: Record<string, string[]> = {
   series_stats: ['series_stats(d)', 'series_stats(d, true)'], series_stats_dynamic: ['series_stats_dynamic(d)'], series_fit_line: ['series_fit_line(d)'],
   series_fit_line_dynamic: ['series_fit_line_dynamic(d)'], series_fill_forward: ['series_fill_forward(d)'], series_fill_backward: ['series_fill_backward(d, 0)'],
   series_fill_const: ['series_fill_const(d, 0)'], series_fill_linear: ['series_fill_linear(d)'], series_decompose_anomalies: ["series_decompose_anomalies(d, 1.5, -1, 'linefit')"],
+  notempty: ['notempty(s)'], notnull: ['notnull(n)'], extractall: ['extractall("(a)", s)'], parseurl: ['parseurl(s)'], parseurlquery: ['parseurlquery(s)'],
+  totime: ['totime(s)'], datepart: ["datepart('year', t)"], arraylength: ['arraylength(d)'], base64_encodestring: ['base64_encodestring(s)'], base64_decodestring: ['base64_decodestring(s)'],
+  array_strcat: ['array_strcat(d, ",")'], base64_decode_toarray: ['base64_decode_toarray(s)'], base64_encode_fromarray: ['base64_encode_fromarray(d)'], base64_encode_fromguid: ['base64_encode_fromguid(toguid(s))'],
+  isutf8: ['isutf8(s)'], replace_strings: ['replace_strings(s, d, d)'], jaccard_index: ['jaccard_index(d, d)'], bag_zip: ['bag_zip(d, d)'], dynamic_to_json: ['dynamic_to_json(d)', 'dynamic_to_json(n)'],
+  parse_ipv6_mask: ['parse_ipv6_mask(s, 64)'], unicode_codepoints_from_string: ['unicode_codepoints_from_string(s)'], to_utf8: ['to_utf8(s)'],
+  unicode_codepoints_to_string: ['unicode_codepoints_to_string(n, 65)', 'unicode_codepoints_to_string(d)'], make_string: ['make_string(d, n)'], format_bytes: ['format_bytes(r)', 'format_bytes(n, 1)', 'format_bytes(n, 0, "KB")'],
+  parse_ipv4_mask: ['parse_ipv4_mask(s, 24)'],
   column_ifexists: ['column_ifexists("n", 0)', 'column_ifexists("Missing", "")', 'column_ifexists("Missing", now())'], columnifexists: ['columnifexists("s", "")'], parse_ipv4: ['parse_ipv4(s)'], not: ['not(b)'],
 };
 
