@@ -73,3 +73,15 @@ export function fileTree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/** Runs `f` with the process's time zone set to `zone` (Node applies a TZ change at once), then restores it. */
+export function inTimeZone<T>(zone: string, f: () => T): T {
+  const before = process.env.TZ;
+  process.env.TZ = zone;
+  try {
+    return f();
+  } finally {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  }
+}

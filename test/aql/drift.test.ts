@@ -10,16 +10,7 @@ import { translateToAql } from '../../src/backends/aql/translate.js';
 import { checkRuleText } from '../../src/compile.js';
 import { ruleYaml } from '../helpers.js';
 import { value } from '../js/helpers.js';
-import { aql, mappings } from './helpers.js';
-
-const hasJava = (() => {
-  try {
-    execFileSync('java', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { aql, hasJava, mappings } from './helpers.js';
 
 
 /** The WHERE conditions after the table's own log source conditions. */
@@ -450,7 +441,7 @@ describe('replace_regex\'s rewrite in Java (third review, 2 and 3)', () => {
       const [jre, jrep] = written(re, rewrite);
       return `${hex(jre)} ${hex(jrep)} ${hex(input)}`;
     });
-    const answers = execFileSync('java', ['test/aql/fixtures/ReplaceAll.java'], { input: `${lines.join('\n')}\n` }).toString().split('\n').slice(0, cases.length);
+    const answers = execFileSync('java', ['test/aql/fixtures/JavaRegex.java'], { input: `${lines.join('\n')}\n` }).toString().split('\n').slice(0, cases.length);
     const expected = cases.map(([re, rewrite]) => value(`replace_regex(${JSON.stringify(input)}, @"${re}", @"${rewrite}")`));
     expect(answers).toEqual(expected);
     // The evaluator's own answers, so that the comparison can fail: group 1 then "0"; no group 2.

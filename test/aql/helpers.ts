@@ -1,4 +1,5 @@
 /** Shared by the AQL tests: a query through the front end and the AQL translator. */
+import { execFileSync } from 'node:child_process';
 import { expect } from 'vitest';
 import { checkAqlSyntax } from '../../src/backends/aql/grammar.js';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
@@ -18,3 +19,13 @@ export function aql(query: string) {
   if (t.aql) expect(checkAqlSyntax(t.aql)).toEqual([]);
   return t;
 }
+
+/** Whether a Java runtime is on the PATH: the tests that run the emitted regexes in Java need one. */
+export const hasJava = (() => {
+  try {
+    execFileSync('java', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { RE2JS } from 're2js';
 import { toJavaRegex } from '../../src/backends/aql/regex-end.js';
-import { aql } from './helpers.js';
+import { aql, hasJava } from './helpers.js';
 
 const java = (re: string): string => {
   const r = toJavaRegex(re, 'the regular expression');
@@ -83,15 +83,6 @@ describe('RE2 constructs Java reads differently are rewritten to RE2\'s meaning'
   });
 });
 
-const hasJava = (() => {
-  try {
-    execFileSync('java', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 describe('the translated regex in Java finds what the RE2 regex finds', () => {
   const hex = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i).toString(16).padStart(4, '0')).join('');
   /** Random regexes over the constructs above (a seeded generator), each run on random texts of tricky characters. */
@@ -130,7 +121,7 @@ describe('the translated regex in Java finds what the RE2 regex finds', () => {
   it.skipIf(!hasJava)('on 1500 random regexes and 12 texts each (Java 17+ on the PATH)', () => {
     const all = cases(1500);
     const lines = all.flatMap(([, j, inputs]) => inputs.map((i) => `${hex(j)} ${hex(i)}`));
-    const answers = execFileSync('java', ['test/aql/fixtures/RegexFind.java'], { input: `${lines.join('\n')}\n`, maxBuffer: 1 << 26 }).toString().trim().split('\n');
+    const answers = execFileSync('java', ['test/aql/fixtures/JavaRegex.java'], { input: `${lines.join('\n')}\n`, maxBuffer: 1 << 26 }).toString().trim().split('\n');
     const differ: string[] = [];
     let k = 0;
     for (const [re, j, inputs] of all) {
@@ -165,7 +156,7 @@ describe('^ with the m flag (third review, 4)', () => {
     const cases: [string, string][] = [['(?m)^$', 'a\n'], ['(?m)\\n^', 'a\n'], ['(?m)^b', 'a\nb'], ['(?m)^b', 'ab'], ['(?m:^)', ''], ['(?m)a^', 'a'], ['(?m)\\r^', 'a\r']]
       .map(([re, s]) => [re!.replace('^$', '^\\z'), s!]);
     const lines = cases.map(([re, s]) => `${hex(`(?d)${java(re)}`)} ${hex(s)}`);
-    const answers = execFileSync('java', ['test/aql/fixtures/RegexFind.java'], { input: `${lines.join('\n')}\n` }).toString().trim().split('\n');
+    const answers = execFileSync('java', ['test/aql/fixtures/JavaRegex.java'], { input: `${lines.join('\n')}\n` }).toString().trim().split('\n');
     const re2 = cases.map(([re, s]) => (RE2JS.compile(re.replace('\\z', '$')).matcher(s).find() ? '1' : '0'));
     expect(answers).toEqual(re2);
     // RE2's own answers, so that the comparison can fail.
@@ -194,7 +185,7 @@ describe('\\p{...}: a general category keeps its name, a script is Is<Script> (t
     const samples = ['ꀀ', 'a', 'A', 'Ω', '中', '5', '\u{E000}', ' ', '+', '«', '\u0001', '\u0378'];
     const cases = NAMES.flatMap((n) => samples.map((s) => [`\\p{${n}}`, s] as const));
     const lines = cases.map(([re, s]) => `${hex(`(?d)${java(re)}`)} ${hex(s)}`);
-    const answers = execFileSync('java', ['test/aql/fixtures/RegexFind.java'], { input: `${lines.join('\n')}\n` }).toString().trim().split('\n');
+    const answers = execFileSync('java', ['test/aql/fixtures/JavaRegex.java'], { input: `${lines.join('\n')}\n` }).toString().trim().split('\n');
     const re2 = cases.map(([re, s]) => (RE2JS.compile(re).matcher(s).find() ? '1' : '0'));
     expect(answers.map((a, k) => `${cases[k]![0]} ${cases[k]![1]}: ${a}`)).toEqual(re2.map((a, k) => `${cases[k]![0]} ${cases[k]![1]}: ${a}`));
     expect(re2.filter((a) => a === '1').length).toBeGreaterThan(NAMES.length);

@@ -9,18 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../src/query/parser.js';
 import { toDatetime } from '../../src/semantics/values.js';
 import { value } from '../js/helpers.js';
-
-/** Runs `f` with the process's time zone set to `zone` (Node applies a TZ change at once), then restores it. */
-function inTimeZone<T>(zone: string, f: () => T): T {
-  const before = process.env.TZ;
-  process.env.TZ = zone;
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.TZ;
-    else process.env.TZ = before;
-  }
-}
+import { inTimeZone } from '../helpers.js';
 
 const ZONES = ['Asia/Tokyo', 'UTC', 'America/Los_Angeles'];
 const TEXTS = ['2014/11/08 15:05 (', '2014/11/08 15:05 (GMT', '2014/11/08 (15:05', '2014/11/08 15:05 (note)', '2014/11/08 15:05 (UTC)', '2014/11/08 15:05 )'];

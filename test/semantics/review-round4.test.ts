@@ -11,6 +11,7 @@ import { loadTables } from '../../src/ir/tables.js';
 import { parseQuery } from '../../src/query/parser.js';
 import { bind, rows, testTables, value } from '../js/helpers.js';
 import { kustoResultColumns } from './kusto-types.js';
+import { inTimeZone } from '../helpers.js';
 
 /** detc's result columns (`name:type`) for a query that binds without problems. */
 const detcColumns = (query: string): string[] => bind(query).body.schema.map((c) => `${c.name}:${c.type}`);
@@ -26,18 +27,6 @@ function problems(query: string): string[] {
   const parsed = parseQuery(query);
   if (parsed.problems.length) return parsed.problems.map((p) => `parse: ${p.message}`);
   return bindQuery(parsed.ast, testTables, query).problems.map((p) => `${p.fact}: ${p.args.join(' ')}`);
-}
-
-/** Runs `f` with the process's time zone set to `zone` (Node applies a TZ change at once), then restores it. */
-function inTimeZone<T>(zone: string, f: () => T): T {
-  const before = process.env.TZ;
-  process.env.TZ = zone;
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.TZ;
-    else process.env.TZ = before;
-  }
 }
 
 describe('datetime text without a zone is UTC, whatever the machine\'s time zone', () => {
