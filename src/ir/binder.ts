@@ -2145,6 +2145,7 @@ function deriveName(e: ScalarExpr): string | undefined {
     case 'call': {
       const entry = lookup(e.fn);
       if (entry?.kind === 'scalar' && entry.columnName) return entry.columnName;
+      if (entry?.kind === 'scalar' && entry.nameOf) return entry.nameOf(e.args[0] && deriveName(e.args[0]));
       if (entry?.kind === 'scalar' && entry.namePrefix) {
         const of = e.args[0] && deriveName(e.args[0]);
         return of === undefined ? undefined : entry.namePrefix + of;
