@@ -5,6 +5,8 @@
  */
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
+import { bindQuery } from '../../src/ir/binder.js';
+import { parseQuery } from '../../src/query/parser.js';
 import { compileKqlRegex } from '../../src/semantics/regex.js';
 import { bind, rows, testTables } from '../js/helpers.js';
 import { kustoResultColumns } from './kusto-types.js';
@@ -16,6 +18,13 @@ const detcColumns = (query: string): string[] => bind(query).body.schema.map((c)
 function kustoColumns(query: string): string[] | string {
   const k = kustoResultColumns(query, testTables);
   return 'error' in k ? k.error : k.columns.map((c) => `${c.name}:${c.type}`);
+}
+
+/** The problems of a query bound on its own, as `fact: text`. */
+function problems(query: string): string[] {
+  const parsed = parseQuery(query);
+  if (parsed.problems.length) return parsed.problems.map((p) => `parse: ${p.message}`);
+  return bindQuery(parsed.ast, testTables, query).problems.map((p) => `${p.fact}: ${p.args.join(' ')}`);
 }
 
 describe('an unnamed call passing its argument name (Kusto.Language names the result after the argument)', () => {
@@ -89,4 +98,40 @@ describe('KQL regexes: only real named-group openers and unsupported constructs 
     expect(compileKqlRegex('\\Qx\\E(?<!y)')).toEqual({ ok: false, error: expect.stringContaining('look-around') });
     expect(compileKqlRegex('(?<n>a)\\k<n>')).toEqual({ ok: false, error: expect.stringContaining('named backreferences') });
   });
+});
+
+describe('a given name and a made-up one never clash: the later takes a suffix, as Kusto.Language names them', () => {
+  const same = [
+    'T | project array_sort_asc(d, d), d_sorted = 1',
+    'T | project d_sorted = 1, array_sort_asc(d, d)',
+    'T | project x = array_sort_asc(d, d), d_sorted = 1',
+    'T | extend array_sort_asc(d, d), d_sorted = 1',
+    'T | project toreal(n), n = 1',
+    'T | project toreal(n), n',
+    'T | project n1 = 1, toreal(n), n',
+    'T | project d.x, d_x = 1',
+    'T | project Column1 = 1, n + 1',
+    'T | project n + 1, Column1 = 2, n + 2',
+    'T | project series_fit_line(d), series_fit_line_d_slope = 1',
+    'T | extend series_fit_line(d), series_fit_line_d_slope = 1',
+    'T | summarize count() by count_ = n',
+    'T | summarize n = count() by toreal(n)',
+    'T | summarize count(), Column1 = dcount(n), count_ = sum(n)',
+    'T | summarize Column1 = count(), sum(n) + 1',
+    'T | summarize round(avg(n), 2), toreal(count()), abs(sum(n))',
+  ];
+  for (const query of same) it(query, () => expect(detcColumns(query)).toEqual(kustoColumns(query)));
+
+  it('the later of two same-named columns reads its own value', () => {
+    expect(rows('T | project array_sort_asc(d, d), d_sorted = 1 | project d_sorted2', [{ d: [2, 1] }])).toEqual([{ d_sorted2: 1 }]);
+    expect(rows('T | project toreal(n), n = 7', [{ n: 5 }])).toEqual([{ n: 5, n1: 7 }]);
+  });
+
+  // Two given names (or a column's own) that are the same: Kusto.Language's error, not two columns of one name.
+  for (const query of ['T | project x = 1, x = 2', 'T | project n, n = 1', 'T | project n, n', 'T | extend x = 1, x = 2', 'T | summarize n = count() by n', 'T | summarize x = count(), x = sum(n)', 'T | summarize by n, n', 'T | project (a, b) = series_fit_line(d), a = 1']) {
+    it(`${query}: an error`, () => {
+      expect(kustoColumns(query)).toEqual(expect.stringContaining('already declared'));
+      expect(problems(query)).toEqual([expect.stringContaining('already declared')]);
+    });
+  }
 });
