@@ -962,7 +962,7 @@ const ENTRIES: CatalogEntry[] = [
     const [da, db] = [datetimeArg(site.types[1]), datetimeArg(site.types[2])];
     return (p, a, b) => datetimeDiff(text(p), da(a), db(b));
   } }),
-  scalar({ name: 'format_datetime', arity: [2, 2], type: returns('string'), kql: { call: 'format_datetime' }, doc: 'datetime as text with a format', js: (site) => { const dt = datetimeArg(site.types[0]); return (v, f) => formatDatetime(dt(v), text(f)); } }),
+  scalar({ name: 'format_datetime', arity: [2, 2], type: returns('string'), kql: { call: 'format_datetime' }, passesName: true, doc: 'datetime as text with a format', js: (site) => { const dt = datetimeArg(site.types[0]); return (v, f) => formatDatetime(dt(v), text(f)); } }),
 
   // Conversions
   // A datetime or timespan prints as Kusto's text (https://learn.microsoft.com/kusto/query/tostring-function).
@@ -989,7 +989,7 @@ const ENTRIES: CatalogEntry[] = [
   // Strings
   conversion('tolower', 'string', (v) => text(v).toLowerCase(), 'lower case'),
   conversion('toupper', 'string', (v) => text(v).toUpperCase(), 'upper case'),
-  conversion('strlen', 'long', (v) => [...text(v)].length, 'length in characters'),
+  scalar({ name: 'strlen', arity: [1, 1], type: returns('long'), kql: { call: 'strlen' }, namePrefix: 'strlen_', doc: 'length in characters', js: () => (v) => [...text(v)].length }),
   scalar({ name: 'substring', arity: [2, 3], type: returns('string'), kql: { call: 'substring' }, doc: 'part of a string', js: () => (s, start, len) => {
     const chars = [...text(s)];
     // A negative start counts from the end (substring("123456", -2, 2) is "56").
@@ -1084,7 +1084,7 @@ const ENTRIES: CatalogEntry[] = [
       return hex.padStart(width === undefined ? 0 : Math.min(16, toLong(width) ?? 0), '0');
     },
   }),
-  scalar({ name: 'string_size', arity: [1, 1], type: returns('long'), kql: { call: 'string_size' }, doc: 'size in bytes (UTF-8)', js: () => (v) => Buffer.byteLength(text(v), 'utf8') }),
+  scalar({ name: 'string_size', arity: [1, 1], type: returns('long'), kql: { call: 'string_size' }, namePrefix: 'string_size_', doc: 'size in bytes (UTF-8)', js: () => (v) => Buffer.byteLength(text(v), 'utf8') }),
   scalar({ name: 'isascii', arity: [1, 1], type: returns('bool'), kql: { call: 'isascii' }, doc: 'only ASCII characters', js: () => (v) => /^[\x00-\x7f]*$/.test(text(v)) }),
   scalar({
     name: 'strrep', arity: [2, 3], type: returns('string'), kql: { call: 'strrep' }, doc: 'a value repeated as text, optionally with a delimiter',

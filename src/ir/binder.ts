@@ -1443,11 +1443,7 @@ class Binder {
       if (failed) return undefined;
       const value = this.expr(rewritten, hidden);
       if (!value) return undefined;
-      const valueName = (x: ScalarExpr): string | undefined => {
-        if (x.kind === 'column') return defaultNames.get(x.name);
-        const entry = x.kind === 'call' ? lookup(x.fn) : undefined;
-        return x.kind === 'call' && entry?.kind === 'scalar' && entry.passesName && x.args[0] ? valueName(x.args[0]) : undefined;
-      };
+      const valueName = (x: ScalarExpr): string | undefined => deriveName(x, (c) => defaultNames.get(c));
       const name = this.claimName(names, item.name, () => valueName(value) ?? names.nextColumn(), item.name !== undefined, false, item.span);
       if (name === undefined) return undefined;
       columns.push({ name, expr: value, explicitName: item.name !== undefined });
@@ -2150,26 +2146,29 @@ function col(c: Column, span: A.Span): ScalarExpr {
 
 /**
  * The column name Kusto gives an unnamed expression: a column's own name; `a.b` -> `a_b`;
- * functions that pass their first argument's name (bin, tostring, ...) pass it on.
+ * functions that pass their first argument's name (bin, tostring, ...) pass it on. `columnName`:
+ * a column's name, where it differs (a summarize value's hidden aggregate: the aggregate's name).
  */
-function deriveName(e: ScalarExpr): string | undefined {
+function deriveName(e: ScalarExpr, columnName = (name: string): string | undefined => name): string | undefined {
+  const derive = (x: ScalarExpr): string | undefined => deriveName(x, columnName);
   switch (e.kind) {
     case 'column':
+      return columnName(e.name);
     case 'letRef':
       return e.name;
     case 'member': {
-      const base = deriveName(e.target);
+      const base = derive(e.target);
       return base !== undefined && typeof e.key !== 'object' ? `${base}_${e.key}` : undefined;
     }
     case 'call': {
       const entry = lookup(e.fn);
       if (entry?.kind === 'scalar' && entry.columnName) return entry.columnName;
-      if (entry?.kind === 'scalar' && entry.nameOf) return entry.nameOf(e.args[0] && deriveName(e.args[0]));
+      if (entry?.kind === 'scalar' && entry.nameOf) return entry.nameOf(e.args[0] && derive(e.args[0]));
       if (entry?.kind === 'scalar' && entry.namePrefix) {
-        const of = e.args[0] && deriveName(e.args[0]);
-        return of === undefined ? undefined : entry.namePrefix + of;
+        // An argument without a name leaves the bare prefix (gettype(1): `type_`), as Kusto.Language names it.
+        return entry.namePrefix + ((e.args[0] && derive(e.args[0])) ?? '');
       }
-      return entry?.kind === 'scalar' && entry.passesName && e.args[0] ? deriveName(e.args[0]) : undefined;
+      return entry?.kind === 'scalar' && entry.passesName && e.args[0] ? derive(e.args[0]) : undefined;
     }
     default:
       return undefined;

@@ -47,6 +47,14 @@ describe('an unnamed call passing its argument name (Kusto.Language names the re
     expect(rows(query, [{ n: 255 }])).toEqual([{ n: 'ff' }]);
   });
 
+  for (const query of [
+    'T | project strlen(s), strlen(d.x), strlen("ab"), string_size(s), string_size("1"), gettype(1), gettype(d.x)',
+    'T | extend format_datetime(t, "yy")',
+    'T | summarize strlen(tostring(count())), gettype(max(n)), round(avg(n), 1), bin(min(t), 1d), make_set(s).x, tostring(make_set(s).x)',
+  ]) {
+    it(query, () => expect(detcColumns(query)).toEqual(kustoColumns(query)));
+  }
+
   it('functions that do not pass a name still give ColumnN', () => {
     const query = 'T | project sign(n), toupper(s), tolower(s), iff(true, n, n)';
     expect(detcColumns(query)).toEqual(kustoColumns(query));
