@@ -295,6 +295,8 @@ function arraySortEntry(name: string, desc: boolean): ScalarEntry {
       const n = arrays(args);
       return args.slice(0, n).every((t) => t === 'dynamic' || t === 'string') ? 'dynamic' : fail(`${name} needs dynamic arrays and an optional bool nulls_last, got ${args.join(', ')}`);
     },
+    // One array: Kusto.Language names the column as it names each of several (`d_sorted`, `array0_sorted`).
+    nameOf: (arg) => `${arg ?? 'array0'}_sorted`,
     outputsFor: (args) => {
       const n = arrays(args.map((a) => a.type));
       return n < 2 ? undefined : args.slice(0, n).map((a, i) => ({ name: `${a.name ?? `array${i}`}_sorted`, type: 'dynamic' as const }));
@@ -836,14 +838,14 @@ const ENTRIES: CatalogEntry[] = [
   scalar({ name: 'negate', arity: [1, 1], type: ([t]) => (isNumeric(t!) || t === 'timespan' || t === 'dynamic' ? t! : fail(`cannot negate ${t}`)), kql: { prefix: '-' }, doc: 'unary minus', js: () => (a) => { const n = toNumber(a); return n === null ? null : -n; } }),
 
   // Math
-  ...MATH_FUNCTIONS.map(([name, f, doc]) => scalar({ name, arity: [1, 1], type: realOf(name), kql: { call: name }, doc, js: () => (v) => { const n = toNumber(v); return n === null ? null : f(n); } })),
+  ...MATH_FUNCTIONS.map(([name, f, doc]) => scalar({ name, arity: [1, 1], type: realOf(name), kql: { call: name }, passesName: true, doc, js: () => (v) => { const n = toNumber(v); return n === null ? null : f(n); } })),
   // https://learn.microsoft.com/kusto/query/abs-function: of a number or a timespan.
-  scalar({ name: 'abs', arity: [1, 1], type: (args) => (args[0] === 'timespan' ? 'timespan' : sameNumeric('abs')(args)), kql: { call: 'abs' }, doc: 'absolute value', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.abs(n); } }),
+  scalar({ name: 'abs', arity: [1, 1], type: (args) => (args[0] === 'timespan' ? 'timespan' : sameNumeric('abs')(args)), kql: { call: 'abs' }, passesName: true, doc: 'absolute value', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.abs(n); } }),
   scalar({ name: 'sign', arity: [1, 1], type: realOf('sign'), kql: { call: 'sign' }, doc: '-1, 0 or 1', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.sign(n); } }),
-  scalar({ name: 'ceiling', arity: [1, 1], type: sameNumeric('ceiling'), kql: { call: 'ceiling' }, doc: 'smallest whole number not below', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.ceil(n); } }),
-  scalar({ name: 'pow', arity: [2, 2], type: returns('real'), kql: { call: 'pow' }, doc: 'power', js: () => (a, b) => { const x = toNumber(a); const y = toNumber(b); return x === null || y === null ? null : x ** y; } }),
+  scalar({ name: 'ceiling', arity: [1, 1], type: sameNumeric('ceiling'), kql: { call: 'ceiling' }, passesName: true, doc: 'smallest whole number not below', js: () => (v) => { const n = toNumber(v); return n === null ? null : Math.ceil(n); } }),
+  scalar({ name: 'pow', arity: [2, 2], type: returns('real'), kql: { call: 'pow' }, passesName: true, doc: 'power', js: () => (a, b) => { const x = toNumber(a); const y = toNumber(b); return x === null || y === null ? null : x ** y; } }),
   scalar({
-    name: 'round', arity: [1, 2], type: ([t]) => (isNumeric(t!) ? (t === 'int' || t === 'long' ? 'long' : 'real') : fail(`round needs a number, got ${t}`)), kql: { call: 'round' }, doc: 'rounded to a number of decimals, halves away from zero',
+    name: 'round', arity: [1, 2], type: ([t]) => (isNumeric(t!) ? (t === 'int' || t === 'long' ? 'long' : 'real') : fail(`round needs a number, got ${t}`)), kql: { call: 'round' }, doc: 'rounded to a number of decimals, halves away from zero', passesName: true,
     js: () => (v, p) => {
       const n = toNumber(v);
       const digits = p === undefined ? 0 : toLong(p);
@@ -960,26 +962,26 @@ const ENTRIES: CatalogEntry[] = [
     const [da, db] = [datetimeArg(site.types[1]), datetimeArg(site.types[2])];
     return (p, a, b) => datetimeDiff(text(p), da(a), db(b));
   } }),
-  scalar({ name: 'format_datetime', arity: [2, 2], type: returns('string'), kql: { call: 'format_datetime' }, doc: 'datetime as text with a format', js: (site) => { const dt = datetimeArg(site.types[0]); return (v, f) => formatDatetime(dt(v), text(f)); } }),
+  scalar({ name: 'format_datetime', arity: [2, 2], type: returns('string'), kql: { call: 'format_datetime' }, passesName: true, doc: 'datetime as text with a format', js: (site) => { const dt = datetimeArg(site.types[0]); return (v, f) => formatDatetime(dt(v), text(f)); } }),
 
   // Conversions
   // A datetime or timespan prints as Kusto's text (https://learn.microsoft.com/kusto/query/tostring-function).
   scalar({ name: 'tostring', arity: [1, 1], type: returns('string'), kql: { call: 'tostring' }, doc: 'value as text (null -> "")', passesName: true, js: (site) => (v) => toKqlString(v, site.types[0]) }),
   // A datetime converted to a number is its ticks since 0001-01-01, as tolong (Kusto.Language types
   // toint, todouble, toreal and todecimal of a datetime too), never detc's internal ticks since 2020.
-  numberConversion('toint', 'int', (v) => toLong(v), 'to int'),
-  numberConversion('tolong', 'long', (v) => toLong(v), 'to long (a timespan or datetime: its 100 ns ticks, a datetime\'s since 0001-01-01)'),
-  numberConversion('toreal', 'real', (v) => toNumber(v), 'to real'),
-  numberConversion('todouble', 'real', (v) => toNumber(v), 'to real'),
-  conversion('tobool', 'bool', (v) => toBool(v), 'to bool'),
-  conversion('toboolean', 'bool', (v) => toBool(v), 'to bool'),
-  scalar({ name: 'todatetime', arity: [1, 1], type: returns('datetime'), kql: { call: 'todatetime' }, doc: 'to datetime (a number: milliseconds since 1970, as events give them)', js: (site) => datetimeArg(site.types[0]) }),
+  numberConversion('toint', 'int', (v) => toLong(v), 'to int', true),
+  numberConversion('tolong', 'long', (v) => toLong(v), 'to long (a timespan or datetime: its 100 ns ticks, a datetime\'s since 0001-01-01)', true),
+  numberConversion('toreal', 'real', (v) => toNumber(v), 'to real', true),
+  numberConversion('todouble', 'real', (v) => toNumber(v), 'to real', true),
+  conversion('tobool', 'bool', (v) => toBool(v), 'to bool', true),
+  conversion('toboolean', 'bool', (v) => toBool(v), 'to bool', true),
+  scalar({ name: 'todatetime', arity: [1, 1], type: returns('datetime'), kql: { call: 'todatetime' }, passesName: true, doc: 'to datetime (a number: milliseconds since 1970, as events give them)', js: (site) => datetimeArg(site.types[0]) }),
   numberConversion('todecimal', 'decimal', (v) => toNumber(v), 'to decimal (held as a double in detc)', true),
   // https://learn.microsoft.com/kusto/query/toguid-function: a GUID's text, or null.
   conversion('toguid', 'guid', (v) => { const t = typeof v === 'string' ? v.trim() : ''; return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t) ? t.toLowerCase() : null; }, 'to guid (null when not a GUID)', true),
   scalar({ name: 'gettype', arity: [1, 1], type: returns('string'), kql: { call: 'gettype' }, namePrefix: 'type_', doc: 'the runtime type of a value (of a dynamic one: its JSON kind)', js: (site) => (v) => runtimeType(v, site.types[0]!) }),
   ...BINARY_FUNCTIONS,
-  scalar({ name: 'totimespan', arity: [1, 1], type: returns('timespan'), kql: { call: 'totimespan' }, doc: 'to timespan (a number: milliseconds, as events give them)', js: (site) => timespanArg(site.types[0]) }),
+  scalar({ name: 'totimespan', arity: [1, 1], type: returns('timespan'), kql: { call: 'totimespan' }, passesName: true, doc: 'to timespan (a number: milliseconds, as events give them)', js: (site) => timespanArg(site.types[0]) }),
   dynamicConversion('parse_json', 'JSON text to dynamic (invalid JSON stays a string)'),
   dynamicConversion('parsejson', 'deprecated name of parse_json'),
   dynamicConversion('todynamic', 'same as parse_json'),
@@ -987,7 +989,7 @@ const ENTRIES: CatalogEntry[] = [
   // Strings
   conversion('tolower', 'string', (v) => text(v).toLowerCase(), 'lower case'),
   conversion('toupper', 'string', (v) => text(v).toUpperCase(), 'upper case'),
-  conversion('strlen', 'long', (v) => [...text(v)].length, 'length in characters'),
+  scalar({ name: 'strlen', arity: [1, 1], type: returns('long'), kql: { call: 'strlen' }, namePrefix: 'strlen_', doc: 'length in characters', js: () => (v) => [...text(v)].length }),
   scalar({ name: 'substring', arity: [2, 3], type: returns('string'), kql: { call: 'substring' }, doc: 'part of a string', js: () => (s, start, len) => {
     const chars = [...text(s)];
     // A negative start counts from the end (substring("123456", -2, 2) is "56").
@@ -1070,7 +1072,7 @@ const ENTRIES: CatalogEntry[] = [
     },
   }),
   scalar({
-    name: 'tohex', arity: [1, 2], kql: { call: 'tohex' }, doc: 'a whole number in hexadecimal (negative: two\'s complement, 32-bit for int, 64-bit for long)',
+    name: 'tohex', arity: [1, 2], kql: { call: 'tohex' }, passesName: true, doc: 'a whole number in hexadecimal (negative: two\'s complement, 32-bit for int, 64-bit for long)',
     // Kusto.Language: "The expression value must be an integer" for a real, decimal, bool, string or dynamic argument.
     type: (args) => (args.every((t) => t === 'int' || t === 'long') ? 'string' : fail(`tohex needs whole numbers (int or long), got ${args.join(', ')}`)),
     js: (site) => (v, width) => {
@@ -1082,7 +1084,7 @@ const ENTRIES: CatalogEntry[] = [
       return hex.padStart(width === undefined ? 0 : Math.min(16, toLong(width) ?? 0), '0');
     },
   }),
-  scalar({ name: 'string_size', arity: [1, 1], type: returns('long'), kql: { call: 'string_size' }, doc: 'size in bytes (UTF-8)', js: () => (v) => Buffer.byteLength(text(v), 'utf8') }),
+  scalar({ name: 'string_size', arity: [1, 1], type: returns('long'), kql: { call: 'string_size' }, namePrefix: 'string_size_', doc: 'size in bytes (UTF-8)', js: () => (v) => Buffer.byteLength(text(v), 'utf8') }),
   scalar({ name: 'isascii', arity: [1, 1], type: returns('bool'), kql: { call: 'isascii' }, doc: 'only ASCII characters', js: () => (v) => /^[\x00-\x7f]*$/.test(text(v)) }),
   scalar({
     name: 'strrep', arity: [2, 3], type: returns('string'), kql: { call: 'strrep' }, doc: 'a value repeated as text, optionally with a delimiter',

@@ -63,6 +63,8 @@ export interface ScalarEntry extends EntryBase {
   readonly columnName?: string;
   /** Or a prefix to the first argument's name (gettype(x): `type_x`). */
   readonly namePrefix?: string;
+  /** Or a name made from the first argument's (undefined when it has none): array_sort_asc(d) is `d_sorted`. */
+  readonly nameOf?: (argName: string | undefined) => string | undefined;
   /** JS semantics, specialised for a call site. */
   readonly js: (site: CallSite) => Impl;
   /**

@@ -1289,13 +1289,12 @@ class Binder {
   private outputColumns(item: A.Assignment, e: ScalarExpr, names: Namer, allowReplace: boolean): NamedExpr[] | undefined {
     const entry = e.kind === 'call' && e.output === 0 ? lookup(e.fn) : undefined;
     const outputs = entry?.kind === 'scalar' ? entry.outputs : undefined;
-    const several = e.kind === 'call' && e.output === undefined ? this.argumentOutputs(item, e, names) : undefined;
+    const several = e.kind === 'call' && e.output === undefined ? this.argumentOutputs(item, e, names, allowReplace) : undefined;
     if (several !== undefined) return several ?? undefined;
     if (!outputs || e.kind !== 'call') {
       if (this.rejectTuple(item)) return undefined;
-      const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), allowReplace);
-      names.take(name);
-      return [{ name, expr: e, explicitName: item.name !== undefined }];
+      const name = this.claimName(names, item.name, () => deriveName(e) ?? names.nextColumn(), item.name !== undefined || e.kind === 'column', allowReplace, item.span);
+      return name === undefined ? undefined : [{ name, expr: e, explicitName: item.name !== undefined }];
     }
     const given = item.tuple?.map((t) => t.name) ?? (item.name !== undefined ? [item.name] : []);
     if (given.length > outputs.length) {
@@ -1303,11 +1302,13 @@ class Binder {
       return undefined;
     }
     const base = `${e.fn}_${(e.args[0] && deriveName(e.args[0])) ?? ''}`;
-    return outputs.map((o, i) => {
-      const name = given[i] ?? names.unique(`${base}_${o.suffix}`, allowReplace);
-      names.take(name);
-      return { name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined };
-    });
+    const columns: NamedExpr[] = [];
+    for (const [i, o] of outputs.entries()) {
+      const name = this.claimName(names, given[i], () => `${base}_${o.suffix}`, given[i] !== undefined, allowReplace, item.span);
+      if (name === undefined) return undefined;
+      columns.push({ name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined });
+    }
+    return columns;
   }
 
   /** A sort or group key: not a dynamic value (a column bag_unpack or pivot made is one only to detc). */
@@ -1324,7 +1325,7 @@ class Binder {
    * (Kusto.Language: `extend a = array_sort_asc(a1, a2)` gives `a, array1_sorted`). A made-up name
    * never replaces a column, even in extend: it takes a free suffix (`array1_sorted1`), as in Kusto.Language.
    */
-  private argumentOutputs(item: A.Assignment, e: Extract<ScalarExpr, { kind: 'call' }>, names: Namer): NamedExpr[] | null | undefined {
+  private argumentOutputs(item: A.Assignment, e: Extract<ScalarExpr, { kind: 'call' }>, names: Namer, extend = false): NamedExpr[] | null | undefined {
     const entry = lookup(e.fn);
     const outputs = entry?.kind === 'scalar' ? entry.outputsFor?.(e.args.map((a) => ({ name: deriveName(a), type: a.type }))) : undefined;
     if (!outputs) return undefined;
@@ -1333,11 +1334,29 @@ class Binder {
       this.report('TypeMismatch', [`${e.fn} has ${outputs.length} results but ${given.length} names are given`], item.span);
       return null;
     }
-    return outputs.map((o, i) => {
-      const name = given[i] ?? names.unique(o.name, false);
-      names.take(name);
-      return { name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined };
-    });
+    const columns: NamedExpr[] = [];
+    for (const [i, o] of outputs.entries()) {
+      const name = this.claimName(names, given[i], () => o.name, given[i] !== undefined, extend && given[i] !== undefined, item.span);
+      if (name === undefined) return null;
+      columns.push({ name, expr: { ...e, type: o.type, output: i }, explicitName: given[i] !== undefined });
+    }
+    return columns;
+  }
+
+  /**
+   * An output column's name, as Kusto.Language gives it: a name taken by an earlier item gets a
+   * free suffix (`d_sorted1`), whether it is given or made up, unless it may replace one (extend);
+   * two declared names (given, or a bare column's own) that are the same are an error.
+   */
+  private claimName(names: Namer, given: string | undefined, made: () => string, declared: boolean, allowReplace: boolean, span: A.Span): string | undefined {
+    const wanted = given ?? made();
+    if (declared && names.isDeclared(wanted)) {
+      this.report('TypeMismatch', [`a column with the name '${wanted}' is already declared (name one of them differently)`], span);
+      return undefined;
+    }
+    const name = names.unique(wanted, allowReplace);
+    names.take(name, declared);
+    return name;
   }
 
   private sortKeys(keys: readonly A.SortKey[], input: Schema): SortKey[] | undefined {
@@ -1360,8 +1379,8 @@ class Binder {
       if (this.rejectTuple(item)) return undefined;
       const e = this.keyExpr(item.expr, input, 'group');
       if (!e) return undefined;
-      const name = item.name ?? names.unique(deriveName(e) ?? names.nextColumn(), false);
-      names.take(name);
+      const name = this.claimName(names, item.name, () => deriveName(e) ?? names.nextColumn(), item.name !== undefined || e.kind === 'column', false, item.span);
+      if (name === undefined) return undefined;
       by.push({ name, expr: e, explicitName: item.name !== undefined });
     }
     const isAggregate = (c: A.CallExpr) => !this.scope.localFunctions.has(c.name) && lookup(c.name)?.kind === 'aggregate';
@@ -1424,13 +1443,9 @@ class Binder {
       if (failed) return undefined;
       const value = this.expr(rewritten, hidden);
       if (!value) return undefined;
-      const valueName = (x: ScalarExpr): string | undefined => {
-        if (x.kind === 'column') return defaultNames.get(x.name);
-        const entry = x.kind === 'call' ? lookup(x.fn) : undefined;
-        return x.kind === 'call' && entry?.kind === 'scalar' && entry.passesName && x.args[0] ? valueName(x.args[0]) : undefined;
-      };
-      const name = item.name ?? names.unique(valueName(value) ?? names.nextColumn(), false);
-      names.take(name);
+      const valueName = (x: ScalarExpr): string | undefined => deriveName(x, (c) => defaultNames.get(c));
+      const name = this.claimName(names, item.name, () => valueName(value) ?? names.nextColumn(), item.name !== undefined, false, item.span);
+      if (name === undefined) return undefined;
       columns.push({ name, expr: value, explicitName: item.name !== undefined });
     }
     const summarize: OpWithoutSchema = { op: 'summarize', aggregates, by, span: op.span };
@@ -1499,8 +1514,8 @@ class Binder {
       outputs.forEach((o) => names.take(o.name));
       return { fn: entry.name, args, outputs, explicitName: item.name !== undefined || item.tuple !== undefined, ...(star ? { star } : {}), span: e.span };
     }
-    const name = item.name ?? names.unique(aggregateName(entry, args) ?? names.nextColumn(), false);
-    names.take(name);
+    const name = this.claimName(names, item.name, () => aggregateName(entry, args) ?? names.nextColumn(), item.name !== undefined, false, item.span);
+    if (name === undefined) return undefined;
     return { fn: entry.name, args, outputs: [{ name, type: t }], explicitName: item.name !== undefined, span: e.span };
   }
 
@@ -2131,25 +2146,29 @@ function col(c: Column, span: A.Span): ScalarExpr {
 
 /**
  * The column name Kusto gives an unnamed expression: a column's own name; `a.b` -> `a_b`;
- * functions that pass their first argument's name (bin, tostring, ...) pass it on.
+ * functions that pass their first argument's name (bin, tostring, ...) pass it on. `columnName`:
+ * a column's name, where it differs (a summarize value's hidden aggregate: the aggregate's name).
  */
-function deriveName(e: ScalarExpr): string | undefined {
+function deriveName(e: ScalarExpr, columnName = (name: string): string | undefined => name): string | undefined {
+  const derive = (x: ScalarExpr): string | undefined => deriveName(x, columnName);
   switch (e.kind) {
     case 'column':
+      return columnName(e.name);
     case 'letRef':
       return e.name;
     case 'member': {
-      const base = deriveName(e.target);
+      const base = derive(e.target);
       return base !== undefined && typeof e.key !== 'object' ? `${base}_${e.key}` : undefined;
     }
     case 'call': {
       const entry = lookup(e.fn);
       if (entry?.kind === 'scalar' && entry.columnName) return entry.columnName;
+      if (entry?.kind === 'scalar' && entry.nameOf) return entry.nameOf(e.args[0] && derive(e.args[0]));
       if (entry?.kind === 'scalar' && entry.namePrefix) {
-        const of = e.args[0] && deriveName(e.args[0]);
-        return of === undefined ? undefined : entry.namePrefix + of;
+        // An argument without a name leaves the bare prefix (gettype(1): `type_`), as Kusto.Language names it.
+        return entry.namePrefix + ((e.args[0] && derive(e.args[0])) ?? '');
       }
-      return entry?.kind === 'scalar' && entry.passesName && e.args[0] ? deriveName(e.args[0]) : undefined;
+      return entry?.kind === 'scalar' && entry.passesName && e.args[0] ? derive(e.args[0]) : undefined;
     }
     default:
       return undefined;
@@ -2174,14 +2193,18 @@ class Namer {
     if (allowReplace || !this.used.has(name)) return name;
     for (let i = 1; ; i++) if (!this.used.has(`${name}${i}`)) return `${name}${i}`;
   }
-  take(name: string): void {
+  private readonly declared = new Set<string>();
+  /** `declared`: given in the query or a column's own name, which Kusto never suffixes against another such. */
+  take(name: string, declared = false): void {
     this.used.add(name);
+    if (declared) this.declared.add(name);
   }
+  isDeclared(name: string): boolean {
+    return this.declared.has(name);
+  }
+  /** The next unnamed column's name; taken already, unique() suffixes it (`Column11`), as Kusto.Language does. */
   nextColumn(): string {
-    let name: string;
-    do name = `Column${++this.columns}`;
-    while (this.used.has(name));
-    return name;
+    return `Column${++this.columns}`;
   }
 }
 

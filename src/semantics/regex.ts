@@ -33,11 +33,50 @@ export interface RegexMatch {
 
 export type RegexResult = { ok: true; regex: KqlRegex } | { ok: false; error: string };
 
+// Checked on the pattern's skeleton (see skeleton()), so escaped or quoted text never trips them.
 const FRIENDLY: [RegExp, string][] = [
   [/\\[1-9]/, 'backreferences (\\1) are not supported by Kusto regular expressions'],
   [/\(\?<?[=!]/, 'look-around ((?=, (?!, (?<=, (?<!) is not supported by Kusto regular expressions'],
   [/\\k</, 'named backreferences are not supported by Kusto regular expressions'],
 ];
+
+/**
+ * The pattern with each character class as `[]`, each `\Q...\E` quote and each escape other than
+ * `\1`-`\9` and `\k` as `__` (RE2's syntax: a `]` first in a class is literal, `[:alpha:]` inside
+ * one is a named class, `\Q` without `\E` quotes to the end); and whether a `\Q` is left open.
+ */
+function skeleton(pattern: string): { text: string; openQuote: boolean } {
+  let text = '';
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i]!;
+    if (c === '\\' && pattern[i + 1] === 'Q') {
+      const end = pattern.indexOf('\\E', i + 2);
+      text += '__';
+      if (end < 0) return { text, openQuote: true };
+      i = end + 2;
+    } else if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      text += /[1-9k]/.test(next) ? c + next : '__';
+      i += 2;
+    } else if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') {
+        if (pattern[j] === '\\') j += 2;
+        else if (pattern.startsWith('[:', j) && pattern.indexOf(':]', j + 2) >= 0) j = pattern.indexOf(':]', j + 2) + 2;
+        else j++;
+      }
+      text += '[]';
+      i = j + 1;
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  return { text, openQuote: false };
+}
 
 const cache = new Map<string, RegexResult>();
 
@@ -53,10 +92,10 @@ export function compileKqlRegex(pattern: string): RegexResult {
 
 function compile(pattern: string): RegexResult {
   // Look for unsupported constructs outside character classes, for a clearer message than RE2's.
-  const stripped = pattern.replace(/\\\\/g, '__').replace(/\[(?:\\.|[^\]\\])*\]/g, '[]');
-  for (const [re, error] of FRIENDLY) if (re.test(stripped)) return { ok: false, error };
-  // Rust-regex spellings that RE2 writes differently.
-  const body = pattern.replace(/\(\?<(?![=!])/g, '(?P<');
+  const { text, openQuote } = skeleton(pattern);
+  for (const [re, error] of FRIENDLY) if (re.test(text)) return { ok: false, error };
+  // RE2JS reads Rust's `(?<name>...)` itself. A `\Q` left open is closed, so the wrappers below stay syntax.
+  const body = openQuote ? `${pattern}\\E` : pattern;
   let re: ReturnType<typeof RE2JS.compile>;
   let lead: ReturnType<typeof RE2JS.compile>;
   let tail: ReturnType<typeof RE2JS.compile>;
