@@ -143,3 +143,9 @@ describe('a given name and a made-up one never clash: the later takes a suffix, 
     });
   }
 });
+
+describe('column_ifexists is named after the column it reads (Kusto.Language)', () => {
+  for (const query of ['T | project column_ifexists("n", 0)', 'T | project column_ifexists("Nope", "")', 'T | extend column_ifexists("s", "")', 'T | summarize by column_ifexists("n", 0)', 'T | project column_ifexists("Nope", s)']) {
+    it(query, () => expect(detcColumns(query)).toEqual(kustoColumns(query)));
+  }
+});
