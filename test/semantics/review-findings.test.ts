@@ -3,9 +3,6 @@
  * says so at the call (hash without a modulo, percentiles), row_window_session, guid literals.
  */
 import { describe, expect, it } from 'vitest';
-import { bindQuery } from '../../src/ir/binder.js';
-import { parseQuery } from '../../src/query/parser.js';
-import { testTables } from '../js/helpers.js';
 import { rowsAllowingApproximation as rowsWithApproximation } from './approximation-helpers.js';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
@@ -13,13 +10,7 @@ import { loadTables } from '../../src/ir/tables.js';
 import { bind } from '../js/helpers.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
 import { bindOp, checkSchemaAndKql, runOp } from '../operators/helpers.js';
-
-/** The problems of a query bound on its own, as `fact: text`. */
-function problems(query: string): string[] {
-  const parsed = parseQuery(query);
-  if (parsed.problems.length) return parsed.problems.map((p) => `parse: ${p.message}`);
-  return bindQuery(parsed.ast, testTables, query).problems.map((p) => `${p.fact}: ${p.args.join(' ')}`);
-}
+import { problems } from './query-checks.js';
 
 describe('hash(): no silent rounding of the 64-bit result', () => {
   // https://learn.microsoft.com/kusto/query/hash-function: hash("World") == 1846988464401551951, so

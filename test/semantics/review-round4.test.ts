@@ -6,28 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadMappings } from '../../src/backends/aql/mapping.js';
 import { translateToAql } from '../../src/backends/aql/translate.js';
-import { bindQuery } from '../../src/ir/binder.js';
 import { loadTables } from '../../src/ir/tables.js';
-import { parseQuery } from '../../src/query/parser.js';
-import { bind, rows, testTables, value } from '../js/helpers.js';
-import { kustoResultColumns } from './kusto-types.js';
+import { bind, rows, value } from '../js/helpers.js';
 import { inTimeZone } from '../helpers.js';
-
-/** detc's result columns (`name:type`) for a query that binds without problems. */
-const detcColumns = (query: string): string[] => bind(query).body.schema.map((c) => `${c.name}:${c.type}`);
-
-/** Kusto.Language's result columns for the query, or its first error. */
-function kustoColumns(query: string): string[] | string {
-  const k = kustoResultColumns(query, testTables);
-  return 'error' in k ? k.error : k.columns.map((c) => `${c.name}:${c.type}`);
-}
-
-/** The problems of a query bound on its own, as `fact: text`. */
-function problems(query: string): string[] {
-  const parsed = parseQuery(query);
-  if (parsed.problems.length) return parsed.problems.map((p) => `parse: ${p.message}`);
-  return bindQuery(parsed.ast, testTables, query).problems.map((p) => `${p.fact}: ${p.args.join(' ')}`);
-}
+import { detcColumns, kustoColumns, problems } from './query-checks.js';
 
 describe('datetime text without a zone is UTC, whatever the machine\'s time zone', () => {
   // https://learn.microsoft.com/kusto/query/scalar-data-types/datetime: "A datetime value in Kusto is

@@ -5,27 +5,9 @@
  */
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
-import { bindQuery } from '../../src/ir/binder.js';
-import { parseQuery } from '../../src/query/parser.js';
 import { compileKqlRegex } from '../../src/semantics/regex.js';
-import { bind, rows, testTables } from '../js/helpers.js';
-import { kustoResultColumns } from './kusto-types.js';
-
-/** detc's result columns (`name:type`) for a query that binds without problems. */
-const detcColumns = (query: string): string[] => bind(query).body.schema.map((c) => `${c.name}:${c.type}`);
-
-/** Kusto.Language's result columns for the query, or its first error. */
-function kustoColumns(query: string): string[] | string {
-  const k = kustoResultColumns(query, testTables);
-  return 'error' in k ? k.error : k.columns.map((c) => `${c.name}:${c.type}`);
-}
-
-/** The problems of a query bound on its own, as `fact: text`. */
-function problems(query: string): string[] {
-  const parsed = parseQuery(query);
-  if (parsed.problems.length) return parsed.problems.map((p) => `parse: ${p.message}`);
-  return bindQuery(parsed.ast, testTables, query).problems.map((p) => `${p.fact}: ${p.args.join(' ')}`);
-}
+import { rows } from '../js/helpers.js';
+import { detcColumns, kustoColumns, problems } from './query-checks.js';
 
 describe('an unnamed call passing its argument name (Kusto.Language names the result after the argument)', () => {
   const calls = ['toreal(n)', 'todouble(n)', 'tolong(r)', 'toint(r)', 'tobool(s)', 'toboolean(s)', 'todatetime(s)', 'totimespan(s)', 'tostring(n)', 'abs(n)', 'round(r)', 'round(r, 2)', 'tohex(n)', 'ceiling(r)', 'sqrt(r)', 'exp(r)', 'log10(r)', 'pow(r, 2)'];

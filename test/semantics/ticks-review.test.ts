@@ -9,21 +9,13 @@ import { compileQuery } from '../../src/backends/js/compile.js';
 import { windowAdmission } from '../../src/backends/js/event-time.js';
 import { emitKql } from '../../src/backends/kql/emit.js';
 import { kustoDiagnostics } from '../../src/backends/kql/kusto.js';
-import { bindQuery } from '../../src/ir/binder.js';
-import { parseQuery } from '../../src/query/parser.js';
 import { parseClock } from '../../src/semantics/time.js';
 import { millisecondsOf, ticksFromUnixMs, TICKS_PER_MS } from '../../src/semantics/ticks.js';
 import { toDatetime } from '../../src/semantics/values.js';
-import { bind, testTables, value } from '../js/helpers.js';
+import { bind, value } from '../js/helpers.js';
 import { bindOp, checkSchemaAndKql, kustoSchema, opTables, runOp } from '../operators/helpers.js';
 import { valueAllowingApproximation } from './approximation-helpers.js';
-
-/** The problems of a query bound on its own, as `fact: text`. */
-function problems(query: string): string[] {
-  const parsed = parseQuery(query);
-  if (parsed.problems.length) return parsed.problems.map((p) => `parse: ${p.message}`);
-  return bindQuery(parsed.ast, testTables, query).problems.map((p) => `${p.fact}: ${p.args.join(' ')}`);
-}
+import { problems } from './query-checks.js';
 
 describe('1. a clock with digits below the millisecond is a whole number of ticks', () => {
   // https://learn.microsoft.com/kusto/query/now-function: now() is the current UTC time; here the
