@@ -1,6 +1,6 @@
 /** Decoding of KQL literal tokens into values. Facts: KQL string and timespan literal rules. */
 import { documentedDatetimeTicks } from '../semantics/datetime-formats.js';
-import { otherDatetimeTicks } from '../semantics/values.js';
+import { otherDatetimeTicks, toTimespan } from '../semantics/values.js';
 import { EPOCH_DAYS, ticksOf, TICKS_PER_DAY, TICKS_PER_HOUR, TICKS_PER_MINUTE, TICKS_PER_MS, TICKS_PER_SECOND } from '../semantics/ticks.js';
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -74,9 +74,10 @@ export function decodeTimespan(image: string): number {
 function decodeTimespanText(inner: string): number {
   const words = /^(\d+(?:\.\d+)?)\s+([a-z]+)$/.exec(inner);
   if (words) return decodeTimespan(`${words[1]}${words[2]}`);
-  const [, minus, d = '0', h, mi, s = '0', frac = ''] = /^(-?)(?:(\d+)\.)?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/.exec(inner)!;
-  const ticks = ((+d * 24 + +h!) * 60 + +mi!) * TICKS_PER_MINUTE + +s * TICKS_PER_SECOND + Number(`${frac}0000000`.slice(0, 7));
-  return minus ? -ticks : ticks;
+  // totimespan's reader takes [-][d.]hh:mm:ss[.fffffff]; a literal may leave out the seconds, and
+  // digits past the seventh (below the tick) are dropped.
+  const full = inner.replace(/^(-?(?:\d+\.)?\d{1,2}:\d{2})$/, '$1:00').replace(/(\.\d{7})\d+$/, '$1');
+  return toTimespan(full)!;
 }
 
 /**
