@@ -185,7 +185,6 @@ function isoDate(s: string): number | null | undefined {
 /** Ticks of each of the seven fraction digits of a second. */
 const FRACTION_DIGIT = [1_000_000, 100_000, 10_000, 1000, 100, 10, 1];
 
-
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
