@@ -296,7 +296,7 @@ function arraySortEntry(name: string, desc: boolean): ScalarEntry {
       return args.slice(0, n).every((t) => t === 'dynamic' || t === 'string') ? 'dynamic' : fail(`${name} needs dynamic arrays and an optional bool nulls_last, got ${args.join(', ')}`);
     },
     // One array: Kusto.Language names the column as it names each of several (`d_sorted`, `array0_sorted`).
-    nameOf: (arg) => `${arg ?? 'array0'}_sorted`,
+    nameOf: ([first], derive) => `${(first && derive(first)) ?? 'array0'}_sorted`,
     outputsFor: (args) => {
       const n = arrays(args.map((a) => a.type));
       return n < 2 ? undefined : args.slice(0, n).map((a, i) => ({ name: `${a.name ?? `array${i}`}_sorted`, type: 'dynamic' as const }));
@@ -1161,6 +1161,12 @@ const ENTRIES: CatalogEntry[] = [
   // After bag_unpack it passes the unpacked column third: undefined when no row has it (then the default).
   ...['column_ifexists', 'columnifexists'].map((name) => scalar({
     name, arity: [2, 2], type: ([, t]) => t!, kql: { call: name }, doc: 'a column if the table has it, else a default value',
+    // Named after the column when the row has it (bound with the column in place of the default), as
+    // Kusto.Language names it; otherwise ColumnN.
+    nameOf: (args) => {
+      const [column, read] = args;
+      return args.length === 2 && column?.kind === 'literal' && read?.kind === 'column' && read.name === column.value ? read.name : undefined;
+    },
     js: (site) => (_name, v, unpacked) => (unpacked === undefined ? v : castElement(unpacked, site.types[1]!)),
   })),
   scalar({ name: 'isempty', arity: [1, 1], type: returns('bool'), kql: { call: 'isempty' }, doc: 'null or ""', js: () => (v) => v === null || v === undefined || v === '' } ),

@@ -3,7 +3,7 @@
  * declares its signature and type rule, how it is named in summarize/extend output, how it is
  * written in KQL, and its JavaScript semantics. Adding a function is adding one entry.
  */
-import type { ScalarType } from '../ir/types.js';
+import type { ScalarExpr, ScalarType } from '../ir/types.js';
 import type { Value } from '../semantics/values.js';
 
 export interface TypeError {
@@ -63,8 +63,11 @@ export interface ScalarEntry extends EntryBase {
   readonly columnName?: string;
   /** Or a prefix to the first argument's name (gettype(x): `type_x`). */
   readonly namePrefix?: string;
-  /** Or a name made from the first argument's (undefined when it has none): array_sort_asc(d) is `d_sorted`. */
-  readonly nameOf?: (argName: string | undefined) => string | undefined;
+  /**
+   * Or a name made from the call's arguments (`derive` names an argument as the binder does;
+   * undefined: ColumnN): array_sort_asc(d) is `d_sorted`, column_ifexists("n", 0) of a column n is `n`.
+   */
+  readonly nameOf?: (args: readonly ScalarExpr[], derive: (arg: ScalarExpr) => string | undefined) => string | undefined;
   /** JS semantics, specialised for a call site. */
   readonly js: (site: CallSite) => Impl;
   /**

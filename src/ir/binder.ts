@@ -2162,14 +2162,8 @@ function deriveName(e: ScalarExpr, columnName = (name: string): string | undefin
     }
     case 'call': {
       const entry = lookup(e.fn);
-      // column_ifexists("Name", default) of a column the row has is named after it, as Kusto.Language
-      // names it (bound with the column in place of the default: columnIfExists); otherwise ColumnN.
-      if (e.fn === 'column_ifexists' || e.fn === 'columnifexists') {
-        const [name, read] = e.args;
-        if (e.args.length === 2 && name?.kind === 'literal' && read?.kind === 'column' && read.name === name.value) return read.name;
-      }
       if (entry?.kind === 'scalar' && entry.columnName) return entry.columnName;
-      if (entry?.kind === 'scalar' && entry.nameOf) return entry.nameOf(e.args[0] && derive(e.args[0]));
+      if (entry?.kind === 'scalar' && entry.nameOf) return entry.nameOf(e.args, derive);
       if (entry?.kind === 'scalar' && entry.namePrefix) {
         // An argument without a name leaves the bare prefix (gettype(1): `type_`), as Kusto.Language names it.
         return entry.namePrefix + ((e.args[0] && derive(e.args[0])) ?? '');
